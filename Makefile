@@ -1,0 +1,34 @@
+# make demo   install, build and run cuckoo on the bundled samples
+# make test   install, build and run the tests
+# make samples  regenerate samples/ (needs autoconf, automake, gettext)
+SHELL := /bin/bash
+NODE_MODULES := node_modules/.package-lock.json
+SOURCES := $(shell find src test -name '*.ts' 2>/dev/null) tsconfig.json
+
+.PHONY: all install build test demo samples bench clean
+
+all: build
+
+$(NODE_MODULES): package.json package-lock.json
+	npm ci --no-fund --no-audit
+	@touch $@
+
+install: $(NODE_MODULES)
+
+dist/.built: $(NODE_MODULES) $(SOURCES)
+	npx tsc -p tsconfig.json
+	@touch $@
+
+build: dist/.built
+
+test: build
+	node scripts/test.mjs
+
+demo: build
+	node scripts/demo.mjs
+
+samples: build
+	node scripts/make-samples.mjs
+
+clean:
+	rm -rf dist

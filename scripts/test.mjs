@@ -1,0 +1,28 @@
+#!/usr/bin/env node
+// Runs the uvu suites compiled to dist/test and closes with one plain line,
+// "tests: N passed, N failed", that any CI can read. Exit code is uvu's.
+// Usage: node scripts/test.mjs [pattern]   (pattern: a regex on test file paths)
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const uvuBin = require.resolve('uvu/bin.js');
+const pattern = process.argv[2] ?? '\\.test\\.js$';
+const child = spawn(process.execPath, ['--enable-source-maps', uvuBin, 'dist/test', pattern], {
+  stdio: ['ignore', 'pipe', 'inherit'],
+  env: { ...process.env, FORCE_COLOR: process.env.FORCE_COLOR ?? '0' },
+});
+let out = '';
+child.stdout.on('data', (chunk) => {
+  out += chunk;
+  process.stdout.write(chunk);
+});
+child.on('close', (code) => {
+  const plain = out.replace(/\x1b\[[0-9;]*m/g, '');
+  const total = Number(/Total:\s+(\d+)/.exec(plain)?.[1] ?? 0);
+  const passed = Number(/Passed:\s+(\d+)/.exec(plain)?.[1] ?? 0);
+  const skipped = Number(/Skipped:\s+(\d+)/.exec(plain)?.[1] ?? 0);
+  const failed = Math.max(0, total - passed - skipped);
+  console.log(`\ntests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
+  process.exit(code === 0 && total > 0 && failed === 0 ? 0 : 1);
+});

@@ -1,0 +1,60 @@
+import type { ObjectFormat } from '../release/entry.js';
+
+/** A repository cuckoo may read. Always addressed by its git directory. */
+export interface RepoHandle {
+  /** What the user passed to --repo. */
+  source: string;
+  /** Absolute path of the git directory to pass as --git-dir. */
+  gitDir: string;
+  objectFormat: ObjectFormat;
+  /** 'local' (work tree or bare repository) or 'bundle' (unbundled into cuckoo's cache). */
+  kind: 'local' | 'bundle';
+}
+
+/** The ref the tag side was resolved from. */
+export interface ResolvedRef {
+  /** What the user gave or what was inferred: `v1.0`, or a commit id. */
+  ref: string;
+  /** Full ref name when it is a tag (`refs/tags/v1.0`). */
+  refName?: string;
+  /** Commit id the tag peels to. */
+  commit: string;
+  /** True for annotated tags (a tag object), false for lightweight tags and commits. */
+  annotated: boolean;
+  /** Set when the tag was inferred from the release name: the spellings that were tried, in order. */
+  inferredFrom?: string[];
+}
+
+export type TagEntryType = 'file' | 'symlink' | 'submodule';
+
+/** One entry of `git ls-tree -r -z` at the tag. */
+export interface TagEntry {
+  path: string;
+  type: TagEntryType;
+  /** Git mode as a number: 0o100644, 0o100755, 0o120000, 0o160000. */
+  mode: number;
+  /** Blob id (files, symlinks) or the pinned commit (submodules). */
+  oid: string;
+  /** Bytes of the blob (files, symlinks). */
+  size: number;
+}
+
+/** The attributes that change what `git archive` writes for a path. */
+export interface ArchiveAttributes {
+  exportIgnore: boolean;
+  exportSubst: boolean;
+  /** `crlf` when git archive would convert LF to CRLF for this path, else undefined. */
+  eol?: 'crlf' | 'lf';
+  /** The `ident` attribute: `$Id$` is expanded. */
+  ident: boolean;
+  /** `filter=lfs`, or content that is an LFS pointer. */
+  lfs: boolean;
+}
+
+export interface Submodule {
+  name: string;
+  path: string;
+  url?: string;
+  /** The commit the tag pins (the gitlink). */
+  commit: string;
+}

@@ -1,0 +1,1 @@
+export { CuckooError } from './errors.js';

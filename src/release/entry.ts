@@ -1,0 +1,60 @@
+/** One entry of a release archive, as read in the single streaming pass. */
+export type EntryType = 'file' | 'symlink' | 'hardlink' | 'directory' | 'device' | 'fifo' | 'other';
+
+export type ObjectFormat = 'sha1' | 'sha256';
+
+export interface ReleaseEntry {
+  /**
+   * The path as the archive stores it (pax `path` overrides and GNU long names
+   * applied), before any top-level directory is stripped. Data, never a
+   * file-system path: it may be absolute or contain `..`.
+   */
+  path: string;
+  type: EntryType;
+  /** Permission bits only (e.g. 0o755). */
+  mode: number;
+  /** Bytes of content (files), or of the target (symlinks); 0 otherwise. */
+  size: number;
+  /** Symlink or hard-link target, as stored. */
+  linkTarget?: string;
+  /**
+   * Git blob id of the content in the repository's object format: for files the
+   * bytes, for symlinks the target (as git stores symlinks). Absent for other types.
+   */
+  blobId?: string;
+  /** sha256 of the content (files and symlinks). */
+  sha256?: string;
+  /** The bytes, when the caller asked to keep them and they fit the per-file memory limit. */
+  content?: Buffer;
+  /** True when content was wanted but the file was larger than the memory limit. */
+  contentTooLarge?: boolean;
+  /** 0-based position in the archive; later copies of a path win on extraction. */
+  index: number;
+}
+
+export type ArchiveFormat = 'tar' | 'zip';
+export type Compression = 'none' | 'gzip' | 'xz' | 'bzip2' | 'zstd';
+
+export interface ReadOptions {
+  objectFormat: ObjectFormat;
+  /** Called once a file's hashes are known; return true to keep its bytes in `content`. */
+  keepContent?: (entry: ReleaseEntry) => boolean;
+  limits: import('../limits.js').Limits;
+  /** Use the pure-JS decoders even when system tools exist (tests, benchmarks). */
+  preferJs?: boolean;
+}
+
+export interface OpenedRelease {
+  /** The path that was opened, as given. */
+  source: string;
+  archive: ArchiveFormat;
+  compression: Compression;
+  /** `tar.xz`, `zip`, … for reports. */
+  formatName: string;
+  /** Which decoder ran: `xz (system)`, `fzstd (js)`, `zlib`, … */
+  decoder: string;
+  /** Entries in archive order. May be iterated once. */
+  entries(): AsyncIterable<ReleaseEntry>;
+  /** sha256 of the archive file's bytes; resolves after entries() has been consumed. */
+  sha256(): Promise<string>;
+}
