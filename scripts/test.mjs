@@ -1,16 +1,16 @@
 #!/usr/bin/env node
 // Runs the uvu suites compiled to dist/test and closes with one plain line,
 // "tests: N passed, N failed", that any CI can read. Exit code is uvu's.
-// Usage: node scripts/test.mjs [pattern]   (pattern: a regex on test file paths)
+// Usage: node scripts/test.mjs [filter]   (filter: a regex on test file paths)
 import { spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 
-const require = createRequire(import.meta.url);
-const uvuBin = require.resolve('uvu/bin.js');
-const pattern = process.argv[2] ?? '\\.test\\.js$';
+const uvuBin = fileURLToPath(new URL('../node_modules/uvu/bin.js', import.meta.url));
+// An optional filter narrows the run: `node scripts/test.mjs git` runs dist/test/**/git*…/*.test.js.
+const pattern = `${process.argv[2] ? `(${process.argv[2]}).*` : ''}\\.test\\.js$`;
 const child = spawn(process.execPath, ['--enable-source-maps', uvuBin, 'dist/test', pattern], {
   stdio: ['ignore', 'pipe', 'inherit'],
-  env: { ...process.env, FORCE_COLOR: process.env.FORCE_COLOR ?? '0' },
+  env: process.env.FORCE_COLOR ? process.env : { ...process.env, NO_COLOR: '1' },
 });
 let out = '';
 child.stdout.on('data', (chunk) => {

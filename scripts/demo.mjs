@@ -1,0 +1,26 @@
+#!/usr/bin/env node
+// make demo: run cuckoo on the bundled samples, showing each command, its report and exit code.
+// The cache goes to a temp folder so the demo leaves nothing behind.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const cache = mkdtempSync(join(tmpdir(), 'cuckoo-demo-'));
+const runs = [
+  ['the clean release, as make dist made it', ['verify', 'samples/hello-1.0.tar.gz', '--repo', 'samples/hello.bundle']],
+  ['a tampered release of the same tag', ['verify', 'samples/tampered/hello-1.0.tar.gz', '--repo', 'samples/hello.bundle']],
+  ['a GitHub-style source zip, tag given', ['verify', 'samples/hello-1.0.zip', '--repo', 'samples/hello.bundle', '--tag', 'v1.0']],
+];
+let unexpected = 0;
+for (const [what, args] of runs) {
+  console.log(`\n### ${what}\n$ cuckoo ${args.join(' ')}\n`);
+  const r = spawnSync(process.execPath, ['bin/cuckoo.js', ...args], {
+    stdio: 'inherit',
+    env: { ...process.env, XDG_CACHE_HOME: cache },
+  });
+  console.log(`(exit code ${r.status})`);
+  if (r.status !== 0 && r.status !== 1) unexpected++;
+}
+rmSync(cache, { recursive: true, force: true });
+process.exit(unexpected ? 1 : 0);

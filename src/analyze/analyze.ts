@@ -1,0 +1,64 @@
+import { createHash } from 'node:crypto';
+import type { Change } from '../compare/change.js';
+import type { Finding } from '../report/finding.js';
+import { baseEvidence, diffEvidence, type DiffOptions } from './evidence.js';
+import type { AnalysisContext, Judgement, Rule } from './rule.js';
+import { rules as defaultRules } from './rules/index.js';
+
+/** Stable across runs: the same path, change and category get the same id. */
+export function findingId(change: Change, category: string): string {
+  const digest = createHash('sha256').update(`${change.kind}\0${change.path}\0${category}`).digest('hex');
+  return `CK${digest.slice(0, 12)}`;
+}
+
+async function judge(change: Change, ctx: AnalysisContext, rules: readonly Rule[]): Promise<Judgement> {
+  for (const rule of rules) {
+    if (!rule.changes.includes(change.kind)) continue;
+    try {
+      const judgement = await rule.judge(change, ctx);
+      if (judgement) return judgement;
+    } catch (err) {
+      // A rule that cannot run must not hide the change: it falls through to
+      // the next rule, and the reason says what failed.
+      const message = err instanceof Error ? err.message : String(err);
+      const next = await judge(change, ctx, rules.slice(rules.indexOf(rule) + 1));
+      return { ...next, reasons: [...next.reasons, `rule ${rule.name} could not run: ${message}`] };
+    }
+  }
+  return {
+    category: 'unexplained',
+    severity: 'high',
+    reasons: ['no rule judged this change'],
+  };
+}
+
+/** Turn each change into exactly one finding, in path order. */
+export async function analyze(
+  changes: Change[],
+  ctx: AnalysisContext,
+  options: DiffOptions & { rules?: readonly Rule[] },
+): Promise<Finding[]> {
+  const rules = options.rules ?? defaultRules;
+  const findings: Finding[] = [];
+  for (const change of changes) {
+    const judgement = await judge(change, ctx, rules);
+    const evidence = { ...baseEvidence(change), ...judgement.evidence };
+    if (change.kind === 'modified' || (change.kind === 'duplicate-entry' && change.tag)) {
+      try {
+        Object.assign(evidence, await diffEvidence(change, ctx, options));
+      } catch (err) {
+        evidence.diffNote = `no diff: ${err instanceof Error ? err.message : String(err)}`;
+      }
+    }
+    findings.push({
+      id: findingId(change, judgement.category),
+      path: change.path,
+      change: change.kind,
+      category: judgement.category,
+      severity: judgement.severity,
+      reasons: judgement.reasons,
+      evidence,
+    });
+  }
+  return findings;
+}

@@ -1,0 +1,37 @@
+import type { Change } from '../compare/change.js';
+import type { Submodule, TagEntry } from '../git/types.js';
+import type { ReleaseEntry } from '../release/entry.js';
+import type { Category, ChangeKind, Evidence } from '../report/finding.js';
+import type { Severity } from '../report/severity.js';
+
+/** What the rules may look up. Reads go through git's object store, never a checkout. */
+export interface AnalysisContext {
+  /** Tag entries (and compared submodule entries) by path. */
+  tagByPath: Map<string, TagEntry>;
+  /** Tag entries by blob id, for provenance by content. */
+  tagByOid: Map<string, TagEntry[]>;
+  /** Compared submodules, to name where a matched path comes from. */
+  submodules: Submodule[];
+  /** Bytes `git archive` would write for a tag entry (after export-subst, eol, ident). */
+  tagContent(entry: TagEntry): Promise<Buffer>;
+  /** Bytes of a release file: kept in memory, or read from git when the tag has the same blob. */
+  releaseContent(entry: ReleaseEntry): Promise<Buffer | undefined>;
+}
+
+/** A rule's verdict on one change. */
+export interface Judgement {
+  category: Category;
+  severity: Severity;
+  reasons: string[];
+  evidence?: Partial<Evidence>;
+}
+
+/**
+ * One rule: looks at changes of the kinds it names and either explains or
+ * judges them (a Judgement), or passes (undefined) to the next rule.
+ */
+export interface Rule {
+  name: string;
+  changes: readonly ChangeKind[];
+  judge(change: Change, ctx: AnalysisContext): Judgement | undefined | Promise<Judgement | undefined>;
+}

@@ -1,0 +1,67 @@
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { CuckooError, exitCodeFor } from '../errors.js';
+import { version } from '../version.js';
+import type { Io } from './io.js';
+import { runVerify, verifyBuilder } from './verify-command.js';
+
+const epilog = `Exit codes:
+  0  nothing at or above --fail-on
+  1  findings at or above --fail-on (the release is suspicious)
+  2  bad usage or unreadable input (release, repository, tag)
+  3  git, tool or network failure (could not check)
+
+Reports: text on a terminal; --format json prints one cuckoo.report/v1 object
+(schema/cuckoo.report.v1.json in the package).`;
+
+/** One line per error: what failed, then what to check. Stack traces only with CUCKOO_DEBUG=1. */
+function reportError(err: unknown, io: Io): number {
+  if (err instanceof CuckooError) {
+    io.stderr.write(`cuckoo: ${err.message}${err.hint ? ` (${err.hint})` : ''}\n`);
+    if (io.env.CUCKOO_DEBUG) io.stderr.write(`${err.stack}\n`);
+    return exitCodeFor[err.code];
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  io.stderr.write(`cuckoo: internal error: ${message} (set CUCKOO_DEBUG=1 for details and report it)\n`);
+  if (io.env.CUCKOO_DEBUG && err instanceof Error) io.stderr.write(`${err.stack}\n`);
+  return 3;
+}
+
+export async function runCli(argv: string[], io: Io): Promise<number> {
+  let exitCode = 0;
+  try {
+    await yargs(argv)
+      .scriptName('cuckoo')
+      .usage('$0 <command> [options]\n\nCheck a release archive against the git tag it claims to come from, and explain every difference.')
+      .command(
+        'verify <release>',
+        'compare a release archive with its tag',
+        (y) => verifyBuilder(y),
+        async (args) => {
+          exitCode = await runVerify(args, io);
+        },
+      )
+      .demandCommand(1, 'name a command: cuckoo verify RELEASE --repo REPO')
+      .strict()
+      .recommendCommands()
+      .version(version)
+      .help()
+      .alias('help', 'h')
+      .epilog(epilog)
+      .wrap(Math.min(100, process.stdout.columns ?? 100))
+      .fail((message, err) => {
+        if (err) throw err;
+        throw new CuckooError('usage', message, { hint: 'see cuckoo verify --help' });
+      })
+      .parseAsync();
+  } catch (err) {
+    return reportError(err, io);
+  }
+  return exitCode;
+}
+
+const isMain = process.argv[1] !== undefined && /(?:^|[\\/])(?:cuckoo(?:\.js)?|main\.js)$/.test(process.argv[1]);
+if (isMain) {
+  const code = await runCli(hideBin(process.argv), { stdout: process.stdout, stderr: process.stderr, env: process.env });
+  process.exitCode = code;
+}

@@ -1,0 +1,172 @@
+import { categoryInfo, type Finding } from '../../report/finding.js';
+import type { Report } from '../../report/report.js';
+import { atLeast, severities, type Severity } from '../../report/severity.js';
+import { paintSeverity, type Colors } from '../colors.js';
+
+export interface TextOptions {
+  colors: Colors;
+  /** List explained (low, info) findings one by one. */
+  verbose: boolean;
+  /** Verdict line only. */
+  quiet: boolean;
+  /** Most diff lines shown per finding. */
+  diffLines: number;
+  /** Terminal width to wrap grouped lists at. */
+  width: number;
+}
+
+const changeText: Record<Finding['change'], string> = {
+  'only-in-release': 'only in release',
+  'only-in-tag': 'only in tag',
+  modified: 'modified',
+  'mode-changed': 'mode changed',
+  'type-changed': 'type changed',
+  'duplicate-entry': 'duplicate entry',
+  'unsafe-entry': 'unsafe entry',
+};
+
+
+function header(report: Report, c: Colors): string[] {
+  const r = report.release;
+  const t = report.tag;
+  const prefix = r.prefix ? `, prefix ${r.prefix}/` : ', no top-level folder';
+  const how = t.inferredFrom ? ', inferred from the release name' : '';
+  return [
+    `${c.bold('release')}  ${r.source}`,
+    `         ${r.format} (${r.decoder}), ${r.entries} ${r.entries === 1 ? 'entry' : 'entries'}${prefix}, sha256 ${r.sha256.slice(0, 16)}…`,
+    `${c.bold('tag')}      ${t.ref} → ${t.commit.slice(0, 12)}${t.annotated ? ' (annotated)' : ''} in ${t.repo}${how}`,
+  ];
+}
+
+function verdictLine(report: Report, c: Colors): string {
+  const word = report.verdict.toUpperCase();
+  const painted = report.verdict === 'fail' ? c.bold(c.red(word)) : report.verdict === 'review' ? c.bold(c.yellow(word)) : c.bold(c.green(word));
+  const counts = [...severities]
+    .reverse()
+    .map((s) => paintSeverity(c, s, `${report.severities[s]} ${s}`))
+    .join(' · ');
+  return `${painted}  ${counts}   ${c.dim(`(fails at ${report.failOn} and above)`)}`;
+}
+
+function countsLine(report: Report): string {
+  const k = report.counts;
+  const parts = [`${k.identical} identical`, `${k.onlyInRelease} only in release`, `${k.onlyInTag} only in tag`, `${k.modified} modified`];
+  if (k.exportIgnored) parts.push(`${k.exportIgnored} export-ignored`);
+  if (k.irregular) parts.push(`${k.irregular} irregular entries`);
+  return `      ${parts.join(' · ')}`;
+}
+
+function diffLines(f: Finding, c: Colors, max: number): string[] {
+  const e = f.evidence;
+  const out: string[] = [];
+  if (e.diff) {
+    const lines = e.diff.split('\n');
+    for (const line of lines.slice(0, max)) {
+      const painted = line.startsWith('+') ? c.green(line) : line.startsWith('-') ? c.red(line) : line.startsWith('@@') ? c.cyan(line) : line;
+      out.push(`      ${painted}`);
+    }
+    const hidden = lines.length - Math.min(lines.length, max);
+    if (hidden > 0 || e.diffTruncated) out.push(c.dim(`      … diff cut (${e.added ?? 0} lines added, ${e.removed ?? 0} removed in all; --format json has more)`));
+  } else if (e.binary && e.release && e.tag) {
+    out.push(`      binary: tag ${e.tag.size} bytes ${e.tag.blobId?.slice(0, 12)} → release ${e.release.size} bytes ${e.release.blobId?.slice(0, 12)}`);
+  } else if (e.diffNote) {
+    out.push(c.dim(`      ${e.diffNote}`));
+  }
+  return out;
+}
+
+/** Critical and high findings: reasons and the lines that matter. */
+function detailed(f: Finding, c: Colors, options: TextOptions): string[] {
+  const title = categoryInfo[f.category].title;
+  const lines = [`  ${paintSeverity(c, f.severity, '✗')} ${c.bold(f.path)}  ${c.dim(`${changeText[f.change]} · ${title}`)}`];
+  for (const reason of f.reasons) lines.push(`      · ${reason}`);
+  lines.push(...diffLines(f, c, options.diffLines));
+  return lines;
+}
+
+function oneLine(f: Finding, c: Colors): string {
+  return `  ${f.path}  ${c.dim(`${changeText[f.change]} · ${f.reasons.join('; ')}`)}`;
+}
+
+/** Wrap words after a fixed-width label, continuing under the first word. */
+function wrapWords(label: string, words: string[], width: number): string[] {
+  const lines: string[] = [];
+  let line = label;
+  for (const word of words) {
+    if (line.length > label.length && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = ' '.repeat(label.length) + word;
+    } else {
+      line += line.length > label.length ? ` ${word}` : word;
+    }
+  }
+  lines.push(line);
+  return lines;
+}
+
+/**
+ * Medium findings are many and alike (every generated file of an autotools
+ * release): group them by what they are, then by folder, so a long list stays
+ * one screen.
+ */
+function grouped(findings: Finding[], c: Colors, width: number): string[] {
+  const groups = new Map<string, Finding[]>();
+  for (const f of findings) {
+    const key = `${changeText[f.change]}, ${categoryInfo[f.category].title.toLowerCase()}`;
+    groups.set(key, [...(groups.get(key) ?? []), f]);
+  }
+  const out: string[] = [];
+  for (const [key, group] of groups) {
+    out.push(`  ${key} (${group.length}):`);
+    const folders = new Map<string, string[]>();
+    for (const f of group) {
+      const slash = f.path.lastIndexOf('/');
+      const folder = slash === -1 ? '' : f.path.slice(0, slash + 1);
+      folders.set(folder, [...(folders.get(folder) ?? []), f.path.slice(slash + 1)]);
+    }
+    const labelWidth = Math.min(28, Math.max(...[...folders.keys()].map((k) => (k || './').length))) + 2;
+    for (const [folder, names] of folders) {
+      out.push(...wrapWords(`    ${(folder || './').padEnd(labelWidth)}`, names, width).map((l) => l.replace(folder || './', c.dim(folder || './'))));
+    }
+  }
+  return out;
+}
+
+function explainedSummary(findings: Finding[]): string {
+  const byCategory = new Map<string, number>();
+  for (const f of findings) byCategory.set(f.category, (byCategory.get(f.category) ?? 0) + 1);
+  return [...byCategory].map(([category, n]) => `${n} ${category}`).join(' · ');
+}
+
+export function renderText(report: Report, options: TextOptions): string {
+  const c = options.colors;
+  if (options.quiet) return `${verdictLine(report, c)}\n`;
+  const out = [...header(report, c), '', verdictLine(report, c), countsLine(report)];
+  const bySeverity = (s: Severity) => report.findings.filter((f) => f.severity === s);
+  for (const s of ['critical', 'high'] as const) {
+    const group = bySeverity(s);
+    if (group.length === 0) continue;
+    out.push('', paintSeverity(c, s, `${s.toUpperCase()} (${group.length})`));
+    for (const f of group) out.push(...detailed(f, c, options));
+  }
+  const medium = bySeverity('medium');
+  if (medium.length > 0) {
+    out.push('', paintSeverity(c, 'medium', `MEDIUM (${medium.length})`));
+    out.push(...(options.verbose ? medium.map((f) => oneLine(f, c)) : grouped(medium, c, options.width)));
+  }
+  const explained = report.findings.filter((f) => !atLeast(f.severity, 'medium'));
+  if (explained.length > 0) {
+    if (options.verbose) {
+      for (const s of ['low', 'info'] as const) {
+        const group = bySeverity(s);
+        if (group.length === 0) continue;
+        out.push('', paintSeverity(c, s, `${s.toUpperCase()} (${group.length})`));
+        out.push(...group.map((f) => oneLine(f, c)));
+      }
+    } else {
+      out.push('', c.dim(`LOW, INFO (${explained.length}): ${explainedSummary(explained)} (--verbose lists them)`));
+    }
+  }
+  if (report.notes.length > 0) out.push('', ...report.notes.map((n) => c.dim(`note: ${n}`)));
+  return `${out.join('\n')}\n`;
+}

@@ -1,0 +1,81 @@
+import type { Argv } from 'yargs';
+import { verify, type VerifyOptions } from '../commands/verify.js';
+import { CuckooError } from '../errors.js';
+import { defaultCacheDir } from '../cache.js';
+import { defaultLimits } from '../limits.js';
+import { isSeverity, severities } from '../report/severity.js';
+import { colors, wantColor } from './colors.js';
+import type { Io } from './io.js';
+import { parseCount, parseSize, parseSubmoduleSources } from './parse.js';
+import { renderJson } from './render/json.js';
+import { renderText } from './render/text.js';
+
+export function verifyBuilder(y: Argv) {
+  return y
+    .positional('release', { type: 'string', describe: 'release archive: tar, tar.gz, tar.xz, tar.bz2, tar.zst or zip (detected by content)', demandOption: true })
+    .option('repo', { type: 'string', describe: 'the upstream repository: a local clone (bare or not) or a git bundle', demandOption: true })
+    .option('tag', { type: 'string', describe: 'the tag the release claims to come from (inferred from the release name when absent)' })
+    .option('commit', { type: 'string', describe: 'compare against this commit instead of a tag' })
+    .option('strip', { type: 'number', describe: 'leading folders to strip from release paths (default: detect one top-level folder)' })
+    .option('submodules', { type: 'boolean', default: false, describe: 'compare submodule content against the pinned commits' })
+    .option('submodule', { type: 'string', array: true, default: [] as string[], describe: 'where to find a submodule: NAME=PATH or NAME=URL (repeatable)' })
+    .option('format', { choices: ['text', 'json'] as const, default: 'text' as const, describe: 'report format on stdout' })
+    .option('fail-on', { type: 'string', default: 'high', describe: `lowest severity that fails the check (${severities.join(', ')})` })
+    .option('verbose', { alias: 'v', type: 'boolean', describe: 'list explained (low, info) findings too' })
+    .option('quiet', { alias: 'q', type: 'boolean', describe: 'print the verdict line only' })
+    .option('diff-lines', { type: 'number', default: 40, describe: 'most diff lines shown per finding in the text report' })
+    .option('cache-dir', { type: 'string', describe: 'cuckoo\'s cache folder (default: $XDG_CACHE_HOME/cuckoo)' })
+    .option('max-entries', { type: 'number', default: defaultLimits.maxEntries, describe: 'most entries a release may hold' })
+    .option('max-total-size', { type: 'string', default: '16G', describe: 'most bytes a release may unpack to' })
+    .option('max-file-memory', { type: 'string', default: '8M', describe: 'most bytes of one file held in memory for diffs' })
+    .option('js-decoders', { type: 'boolean', default: false, hidden: true })
+    .conflicts('tag', 'commit')
+    .conflicts('verbose', 'quiet')
+    .example('$0 verify xz-5.6.1.tar.gz --repo ~/src/xz', 'tag inferred from the release name (v5.6.1, 5.6.1, xz-5.6.1, …)')
+    .example('$0 verify hello-1.0.zip --repo hello.bundle --tag v1.0 --format json', 'the cuckoo.report/v1 JSON report')
+    .example('$0 verify foo-2.0.tar.xz --repo ../foo --fail-on medium', 'stricter: anything worth a look fails');
+}
+
+type VerifyArgs = Awaited<ReturnType<ReturnType<typeof verifyBuilder>['parseAsync']>>;
+
+export function verifyOptions(args: VerifyArgs, env: NodeJS.ProcessEnv): VerifyOptions {
+  const failOn = String(args['fail-on']);
+  if (!isSeverity(failOn)) throw new CuckooError('usage', `--fail-on: unknown severity ${JSON.stringify(failOn)}`, { hint: `use one of ${severities.join(', ')}` });
+  return {
+    release: String(args.release),
+    repo: args.repo,
+    ...(args.tag !== undefined ? { tag: args.tag } : {}),
+    ...(args.commit !== undefined ? { commit: args.commit } : {}),
+    ...(args.strip !== undefined ? { strip: parseCount('--strip', args.strip) } : {}),
+    submodules: args.submodules,
+    submoduleSources: parseSubmoduleSources(args.submodule),
+    cacheDir: args['cache-dir'] ?? defaultCacheDir(env),
+    failOn,
+    limits: {
+      maxEntries: parseCount('--max-entries', args['max-entries']),
+      maxTotalBytes: parseSize('--max-total-size', args['max-total-size']),
+      maxFileMemory: parseSize('--max-file-memory', args['max-file-memory']),
+    },
+    diffLines: Math.max(parseCount('--diff-lines', args['diff-lines']), 200),
+    preferJs: args['js-decoders'],
+  };
+}
+
+/** Run verify and print the report; returns the exit code. */
+export async function runVerify(args: VerifyArgs, io: Io): Promise<number> {
+  const report = await verify(verifyOptions(args, io.env));
+  if (args.format === 'json') {
+    io.stdout.write(renderJson(report));
+  } else {
+    io.stdout.write(
+      renderText(report, {
+        colors: colors(wantColor(io.stdout, io.env)),
+        verbose: args.verbose ?? false,
+        quiet: args.quiet ?? false,
+        diffLines: parseCount('--diff-lines', args['diff-lines']),
+        width: Math.max(60, Math.min(120, io.stdout.columns ?? 100)),
+      }),
+    );
+  }
+  return report.verdict === 'fail' ? 1 : 0;
+}

@@ -1,0 +1,142 @@
+import type { TagSide } from '../compare/change.js';
+import { withContext } from '../errors.js';
+import { convertForArchive, readArchiveAttributes } from '../git/attributes.js';
+import { BlobReader } from '../git/blobs.js';
+import { inferTag } from '../git/infer.js';
+import { resolveRef } from '../git/refs.js';
+import { openRepo } from '../git/repo.js';
+import { openSubmodule, readSubmodules } from '../git/submodules.js';
+import { readTree } from '../git/tree.js';
+import type { RepoHandle, ResolvedRef, Submodule, TagEntry } from '../git/types.js';
+import { gitBlobId } from '../release/hash.js';
+
+export interface TagSideOptions {
+  /** --repo: a local repository (work tree or bare) or a bundle file. */
+  repo: string;
+  tag?: string;
+  commit?: string;
+  /** Compare submodules against their pinned commits. */
+  submodules?: boolean;
+  /** --submodule NAME=PATH|URL: where to find a submodule. */
+  submoduleSources?: Record<string, string>;
+  cacheDir: string;
+}
+
+/** The tag as `git archive` would write it, with what the analysis needs to look up. */
+export interface OpenTagSide {
+  repo: RepoHandle;
+  ref: ResolvedRef;
+  side: TagSide;
+  byPath: Map<string, TagEntry>;
+  byOid: Map<string, TagEntry[]>;
+  /** Every blob id of the tag (stored and after archive conversion). */
+  oids: Set<string>;
+  /** Submodules whose trees are part of the comparison. */
+  compared: Submodule[];
+  notes: string[];
+  content(entry: TagEntry): Promise<Buffer>;
+  blob(oid: string): Promise<Buffer>;
+  close(): Promise<void>;
+}
+
+async function resolve(repo: RepoHandle, options: TagSideOptions & { releaseName: string }): Promise<ResolvedRef> {
+  if (options.tag !== undefined || options.commit !== undefined) {
+    return resolveRef(repo, { ...(options.tag !== undefined ? { tag: options.tag } : {}), ...(options.commit !== undefined ? { commit: options.commit } : {}) });
+  }
+  return inferTag(repo, options.releaseName);
+}
+
+export async function openTagSide(options: TagSideOptions & { releaseName: string }): Promise<OpenTagSide> {
+  const repo = await openRepo(options.repo, { cacheDir: options.cacheDir });
+  const ref = await resolve(repo, options);
+  const tree = await readTree(repo, ref.commit);
+  const readers: BlobReader[] = [];
+  const reader = new BlobReader(repo);
+  readers.push(reader);
+  // Which reader holds the blobs of each entry: submodule entries live in their own repositories.
+  const readerOf = new WeakMap<TagEntry, BlobReader>();
+  const notes: string[] = [];
+  try {
+    const attributes = tree.some((e) => e.path === '.gitattributes' || e.path.endsWith('/.gitattributes'))
+      ? await readArchiveAttributes(repo, ref.commit, tree)
+      : new Map();
+    // Export-ignored files stay: the comparison reports them as left out by git archive.
+    const entries: TagEntry[] = [...tree];
+    const treeByPath = new Map(tree.map((e) => [e.path, e]));
+    const archiveOids = new Map<string, string>();
+    for (const [path, attrs] of attributes) {
+      if (!attrs.exportSubst && !attrs.ident && attrs.eol !== 'crlf') continue;
+      const entry = treeByPath.get(path);
+      if (!entry || entry.type !== 'file') continue;
+      const converted = await convertForArchive(await reader.read(entry.oid), attrs, { repo, commit: ref.commit, oid: entry.oid });
+      const oid = gitBlobId(converted, repo.objectFormat);
+      if (oid !== entry.oid) archiveOids.set(path, oid);
+    }
+
+    const submodules = tree.some((e) => e.type === 'submodule') ? await readSubmodules(repo, ref.commit, tree) : [];
+    const compared: Submodule[] = [];
+    const uncompared: Submodule[] = [];
+    for (const sub of submodules) {
+      if (!options.submodules) {
+        uncompared.push(sub);
+        continue;
+      }
+      const override = options.submoduleSources?.[sub.name] ?? options.submoduleSources?.[sub.path];
+      const subRepo = await openSubmodule(sub, { cacheDir: options.cacheDir, ...(override ? { override } : {}) }).catch((err: unknown) => {
+        throw withContext(`submodule ${sub.name}`, err);
+      });
+      const subReader = new BlobReader(subRepo);
+      readers.push(subReader);
+      for (const e of await readTree(subRepo, sub.commit)) {
+        const prefixed = { ...e, path: `${sub.path}/${e.path}` };
+        readerOf.set(prefixed, subReader);
+        entries.push(prefixed);
+      }
+      compared.push(sub);
+    }
+    if (uncompared.length > 0 && !options.submodules) {
+      notes.push(`${uncompared.length} submodule(s) not compared (${uncompared.map((s) => s.path).join(', ')}); pass --submodules to compare them`);
+    }
+
+    const byPath = new Map<string, TagEntry>();
+    const byOid = new Map<string, TagEntry[]>();
+    const oids = new Set<string>();
+    for (const e of entries) {
+      byPath.set(e.path, e);
+      if (e.type === 'submodule') continue;
+      oids.add(e.oid);
+      const list = byOid.get(e.oid);
+      if (list) list.push(e);
+      else byOid.set(e.oid, [e]);
+    }
+    for (const oid of archiveOids.values()) oids.add(oid);
+
+    const readBlob = (entry: TagEntry) => (readerOf.get(entry) ?? reader).read(entry.oid);
+    return {
+      repo,
+      ref,
+      side: { entries, attributes, archiveOids, uncompared },
+      byPath,
+      byOid,
+      oids,
+      compared,
+      notes,
+      async content(entry) {
+        const raw = await readBlob(entry);
+        const attrs = attributes.get(entry.path);
+        if (!attrs || !archiveOids.has(entry.path)) return raw;
+        return convertForArchive(raw, attrs, { repo, commit: ref.commit, oid: entry.oid });
+      },
+      async blob(oid) {
+        const entry = byOid.get(oid)?.[0];
+        return entry ? readBlob(entry) : reader.read(oid);
+      },
+      async close() {
+        await Promise.all(readers.map((r) => r.close()));
+      },
+    };
+  } catch (err) {
+    await Promise.all(readers.map((r) => r.close()));
+    throw err;
+  }
+}

@@ -1,0 +1,103 @@
+import { basename } from 'node:path';
+import { analyze } from '../analyze/analyze.js';
+import type { AnalysisContext } from '../analyze/rule.js';
+import { compareTrees } from '../compare/compare.js';
+import type { Change } from '../compare/change.js';
+import { withContext } from '../errors.js';
+import type { Limits } from '../limits.js';
+import { defaultLimits } from '../limits.js';
+import type { ReleaseEntry } from '../release/entry.js';
+import { openRelease } from '../release/open.js';
+import { reportSchema, severityCounts, verdictOf, type Counts, type Report } from '../report/report.js';
+import type { Severity } from '../report/severity.js';
+import { version } from '../version.js';
+import { openTagSide, type TagSideOptions } from './tag-side.js';
+
+export interface VerifyOptions extends TagSideOptions {
+  /** Path of the release archive. */
+  release: string;
+  /** Leading folders to strip; detected when absent. */
+  strip?: number;
+  failOn?: Severity;
+  limits?: Limits;
+  /** Most lines of diff kept per finding. */
+  diffLines?: number;
+  /** Use the pure-JS decoders even where system tools exist. */
+  preferJs?: boolean;
+}
+
+function countChanges(changes: Change[], identical: number): Counts {
+  const counts: Counts = { identical, onlyInRelease: 0, onlyInTag: 0, modified: 0, exportIgnored: 0, irregular: 0 };
+  for (const c of changes) {
+    if (c.kind === 'only-in-release') counts.onlyInRelease++;
+    else if (c.kind === 'only-in-tag') {
+      if (c.attributes?.exportIgnore) counts.exportIgnored++;
+      else counts.onlyInTag++;
+    } else if (c.kind === 'modified' || c.kind === 'mode-changed' || c.kind === 'type-changed') counts.modified++;
+    else counts.irregular++;
+  }
+  return counts;
+}
+
+/** Check a release archive against the tag it claims to come from. Options in, Report out. */
+export async function verify(options: VerifyOptions): Promise<Report> {
+  const limits = options.limits ?? defaultLimits;
+  const failOn = options.failOn ?? 'high';
+  const tag = await openTagSide({ ...options, releaseName: basename(options.release) });
+  try {
+    const release = await openRelease(options.release, {
+      objectFormat: tag.repo.objectFormat,
+      limits,
+      preferJs: options.preferJs ?? false,
+      // Keep the bytes of files git cannot give back: those whose blob the tag lacks.
+      keepContent: (entry) => entry.blobId === undefined || !tag.oids.has(entry.blobId),
+    });
+    const entries: ReleaseEntry[] = [];
+    try {
+      for await (const entry of release.entries()) entries.push(entry);
+    } catch (err) {
+      throw withContext(`reading ${options.release}`, err);
+    }
+    const sha256 = await release.sha256();
+    const comparison = compareTrees(entries, tag.side, options.strip === undefined ? {} : { strip: options.strip });
+
+    const ctx: AnalysisContext = {
+      tagByPath: tag.byPath,
+      tagByOid: tag.byOid,
+      submodules: tag.compared,
+      tagContent: (entry) => tag.content(entry),
+      releaseContent: async (entry) => entry.content ?? (entry.blobId && tag.oids.has(entry.blobId) ? tag.blob(entry.blobId) : undefined),
+    };
+    const findings = await analyze(comparison.changes, ctx, { maxLines: options.diffLines ?? 200 });
+    const comment = release.comment;
+    return {
+      schema: reportSchema,
+      tool: { name: 'cuckoo', version },
+      verdict: verdictOf(findings, failOn),
+      failOn,
+      release: {
+        source: options.release,
+        sha256,
+        format: release.formatName,
+        decoder: release.decoder,
+        prefix: comparison.prefix,
+        entries: entries.length,
+        ...(comment ? { comment } : {}),
+      },
+      tag: {
+        repo: options.repo,
+        ref: tag.ref.ref,
+        commit: tag.ref.commit,
+        annotated: tag.ref.annotated,
+        objectFormat: tag.repo.objectFormat,
+        ...(tag.ref.inferredFrom ? { inferredFrom: tag.ref.inferredFrom } : {}),
+      },
+      counts: countChanges(comparison.changes, comparison.identical),
+      severities: severityCounts(findings),
+      findings,
+      notes: [...tag.notes, ...comparison.notes],
+    };
+  } finally {
+    await tag.close();
+  }
+}

@@ -1,0 +1,67 @@
+import type { Finding } from './finding.js';
+import { atLeast, severities, type Severity } from './severity.js';
+
+export const reportSchema = 'cuckoo.report/v1';
+
+export type Verdict = 'pass' | 'review' | 'fail';
+
+export interface Counts {
+  /** Paths whose content, type and executable bit match what `git archive` of the tag gives. */
+  identical: number;
+  onlyInRelease: number;
+  /** Tag files missing from the release (export-ignored ones are counted apart). */
+  onlyInTag: number;
+  /** Paths in both whose content, type or executable bit differ. */
+  modified: number;
+  /** Tag files that `git archive` leaves out because of `export-ignore`. */
+  exportIgnored: number;
+  /** Entries that could not be compared: unsafe paths, duplicates, special files. */
+  irregular: number;
+}
+
+export interface Report {
+  schema: typeof reportSchema;
+  tool: { name: 'cuckoo'; version: string };
+  verdict: Verdict;
+  /** Findings at or above this severity make the verdict `fail`. */
+  failOn: Severity;
+  release: {
+    source: string;
+    sha256: string;
+    format: string;
+    decoder: string;
+    /** The top-level folder that was stripped, '' for a flat archive. */
+    prefix: string;
+    entries: number;
+    /** Archive comment (git archive stores the commit id there). */
+    comment?: string;
+  };
+  tag: {
+    repo: string;
+    ref: string;
+    commit: string;
+    annotated: boolean;
+    objectFormat: string;
+    /** When the tag was inferred, the spellings that were tried. */
+    inferredFrom?: string[];
+  };
+  counts: Counts;
+  /** How many findings of each severity. */
+  severities: Record<Severity, number>;
+  findings: Finding[];
+  /** Things the reader should know about how the comparison ran (fallbacks, skipped parts). */
+  notes: string[];
+}
+
+/** fail: something at or above failOn; review: something at medium or above; pass otherwise. */
+export function verdictOf(findings: Finding[], failOn: Severity): Verdict {
+  if (findings.some((f) => atLeast(f.severity, failOn))) return 'fail';
+  if (findings.some((f) => atLeast(f.severity, 'medium'))) return 'review';
+  return 'pass';
+}
+
+export function severityCounts(findings: Finding[]): Record<Severity, number> {
+  const counts = Object.fromEntries(severities.map((s) => [s, 0])) as Record<Severity, number>;
+  for (const f of findings) counts[f.severity]++;
+  return counts;
+}
