@@ -57,4 +57,15 @@ export interface OpenedRelease {
   entries(): AsyncIterable<ReleaseEntry>;
   /** sha256 of the archive file's bytes; resolves after entries() has been consumed. */
   sha256(): Promise<string>;
+  /**
+   * The archive's comment: the zip comment, or the `comment` record of a tar's
+   * pax global header. `git archive` writes the commit id in both. Known at
+   * open for zip; for tar, set once entries() has been consumed.
+   */
+  comment?: string;
+  /**
+   * tar only: bytes after the end-of-archive block that are not zero padding.
+   * tar ignores them, and so do the entries. Set once entries() has been consumed.
+   */
+  trailingGarbage?: number;
 }

@@ -1,0 +1,138 @@
+import { createReadStream } from 'node:fs';
+import { open, stat } from 'node:fs/promises';
+import type { Duplex, Readable } from 'node:stream';
+import { CuckooError } from '../errors.js';
+import { decompressedHead, pickDecoder, type Codec, type Decoder } from './decompress.js';
+import { describeData, detectBytes, detectFormat, looksLikeTar, supportedFormatsHint } from './detect.js';
+import type { Compression, OpenedRelease, ReadOptions, ReleaseEntry } from './entry.js';
+import { HashingPassThrough, sha256File } from './hash.js';
+import { readTar } from './tar.js';
+import { openZip } from './zip.js';
+
+const extensions: Record<Codec, string> = { gzip: 'gz', xz: 'xz', bzip2: 'bz2', zstd: 'zst' };
+
+/**
+ * Opens a release archive, recognised by its content: tar (plain, or under
+ * gzip, xz, bzip2 or zstd) or zip. Fails with an 'input' CuckooError naming
+ * the path when it is missing, unreadable or not a release archive. Entries
+ * are read lazily, in one streaming pass, by `entries()`.
+ */
+export async function openRelease(path: string, options: ReadOptions): Promise<OpenedRelease> {
+  const { size, head } = await readHead(path);
+  const detected = detectFormat(head);
+  switch (detected.kind) {
+    case 'unknown':
+      throw notAnArchive(path, detected.description);
+    case 'zip':
+      return openZip(path, options);
+    case 'tar':
+      return tarRelease(path, options, 'none', undefined);
+    case 'compressed': {
+      const codec = detected.compression;
+      const decoder = await pickDecoder(codec, options.preferJs);
+      if (codec === 'xz' && decoder.label.endsWith('(js)')) refuseUnsupportedXzCheck(path, head);
+      const inner = await decompressedHead(path, size, decoder, detectBytes);
+      if (inner !== undefined && !looksLikeTar(inner)) throw notAnArchive(path, `${codec}-compressed ${describeData(inner)}`);
+      return tarRelease(path, options, codec, decoder);
+    }
+  }
+}
+
+function tarRelease(path: string, options: ReadOptions, compression: Compression, decoder: Decoder | undefined): OpenedRelease {
+  let started = false;
+  // The digest from the streaming read; undefined when that read stopped early.
+  let streamed: Promise<string | undefined> | undefined;
+  const release: OpenedRelease = {
+    source: path,
+    archive: 'tar',
+    compression,
+    formatName: compression === 'none' ? 'tar' : `tar.${extensions[compression]}`,
+    decoder: decoder?.label ?? 'none',
+    entries() {
+      if (started) throw new Error('entries() can be iterated only once');
+      started = true;
+      return readWithDigest();
+    },
+    async sha256() {
+      return (await streamed) ?? sha256File(path);
+    },
+  };
+  // The body runs at the first next(): nothing is opened for an unread iterator.
+  async function* readWithDigest(): AsyncGenerator<ReleaseEntry> {
+    const tap = new HashingPassThrough();
+    let settle!: (digest: string | undefined) => void;
+    streamed = new Promise((resolve) => (settle = resolve));
+    const openStages = () => {
+      const stages: Array<Readable | Duplex> = [createReadStream(path, { highWaterMark: 1024 * 1024 }), tap];
+      if (decoder !== undefined) stages.push(decoder.create(path));
+      return stages;
+    };
+    const checkFirstBlock = (block: Buffer) =>
+      compression === 'none' || looksLikeTar(block) ? undefined : notAnArchive(path, `${compression}-compressed ${describeData(block)}`);
+    try {
+      yield* readTar({ source: path, openStages, options, checkFirstBlock }, (summary) => {
+        if (summary.comment !== undefined) release.comment = summary.comment;
+        release.trailingGarbage = summary.trailingGarbage;
+        settle(tap.digest());
+      });
+    } finally {
+      settle(undefined);
+    }
+  }
+  return release;
+}
+
+async function readHead(path: string): Promise<{ size: number; head: Buffer }> {
+  // stat before open: opening a FIFO would wait for a writer.
+  let info;
+  try {
+    info = await stat(path);
+  } catch (err) {
+    throw unreadable(path, err);
+  }
+  if (info.isDirectory()) throw new CuckooError('input', `${path}: is a directory, not a release archive`, { hint: supportedFormatsHint });
+  // The archive is read more than once (format probe, entries, checksum), so it must be a file.
+  if (!info.isFile()) throw new CuckooError('input', `${path}: not a regular file`, { hint: 'save the release to a file first' });
+  let handle;
+  try {
+    handle = await open(path, 'r');
+    const head = Buffer.alloc(detectBytes);
+    const { bytesRead } = await handle.read(head, 0, detectBytes, 0);
+    return { size: info.size, head: head.subarray(0, bytesRead) };
+  } catch (err) {
+    throw unreadable(path, err);
+  } finally {
+    await handle?.close();
+  }
+}
+
+function unreadable(path: string, err: unknown): CuckooError {
+  const code = (err as NodeJS.ErrnoException).code;
+  const what =
+    code === 'ENOENT'
+      ? 'no such file'
+      : code === 'EACCES' || code === 'EPERM'
+        ? 'permission denied'
+        : code === 'EISDIR'
+          ? 'is a directory, not a release archive'
+          : `cannot read: ${err instanceof Error ? err.message : String(err)}`;
+  return new CuckooError('input', `${path}: ${what}`, { hint: 'check the path of the release archive', cause: err });
+}
+
+/**
+ * The built-in xz decoder verifies CRC32 and CRC64 but not SHA-256 (the check
+ * xz-utils' own tarballs use); it would call such a file corrupt. The check id
+ * is the low nibble of the stream flags' second byte (xz file format 1.0.4, 2.1.1.2).
+ */
+function refuseUnsupportedXzCheck(path: string, head: Buffer): void {
+  const check = head.length > 7 ? head[7]! & 0x0f : 0;
+  if (check === 0x0a) {
+    throw new CuckooError('tool', `${path}: this xz file uses SHA-256 checks, which the built-in xz decoder cannot verify`, {
+      hint: 'install xz (Debian: apt-get install xz-utils) so cuckoo can use it',
+    });
+  }
+}
+
+function notAnArchive(path: string, found: string): CuckooError {
+  return new CuckooError('input', `${path}: not a release archive (found ${found})`, { hint: supportedFormatsHint });
+}

@@ -1,0 +1,283 @@
+import { Transform, type TransformCallback } from 'node:stream';
+import type { CuckooError } from '../errors.js';
+
+const BLOCK = 512;
+/** tar-stream refuses longer pax and GNU long-name records; past that we stop walking and let it fail. */
+const MAX_LONG_HEADER = 4 * 1024 * 1024;
+
+export interface TarWalkOptions {
+  /** Checks the first block (or fewer bytes, for short data); returns the error to fail with. */
+  checkFirstBlock(block: Buffer): CuckooError | undefined;
+  /**
+   * Fails once data that is no entry passes this many bytes: extended and
+   * long-name headers, empty blocks, anything after the end. Entry headers
+   * and padding are bounded by the entry limit instead.
+   */
+  maxOverheadBytes: number;
+  overLimit(): CuckooError;
+}
+
+type State = 'header' | 'skip' | 'long' | 'end' | 'pass';
+
+/**
+ * Walks the block layout of a tar stream just ahead of tar-stream and cuts the
+ * stream at the end-of-archive marker.
+ *
+ * GNU tar and libarchive stop at the first all-zero header block; tar-stream
+ * skips zero blocks and would read on, then fail on any trailing bytes. So the
+ * walker forwards everything up to that block, swallows the rest (still
+ * reading it, so decoders finish and their errors surface), and counts it.
+ * Its layout rules mirror tar-stream's (pax `size` only from a local extended
+ * header merged over the global one; no data after directory headers, as GNU
+ * tar also skips none) so both agree on where every header is. It also picks
+ * the `comment` from pax global headers: `git archive` writes the commit id
+ * there.
+ */
+export class TarWalk extends Transform {
+  /** `comment` of the last pax global header. */
+  comment: string | undefined;
+  /** Bytes after the end-of-archive block, and whether any of them is not zero. */
+  trailingBytes = 0;
+  trailingNonZero = false;
+  /** True once the end-of-archive block was seen. */
+  sawEnd = false;
+
+  private state: State = 'header';
+  private remaining = 0;
+  private readonly header = Buffer.alloc(BLOCK);
+  private headerFill = 0;
+  private long: Buffer[] = [];
+  private longType = 0;
+  private localPax: Record<string, string> | undefined;
+  private globalPax: Record<string, string> | undefined;
+  private firstChecked = false;
+  private overhead = 0;
+
+  constructor(private readonly options: TarWalkOptions) {
+    super();
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    try {
+      this.walk(chunk);
+      callback();
+    } catch (err) {
+      callback(err as Error);
+    }
+  }
+
+  override _flush(callback: TransformCallback): void {
+    if (!this.firstChecked) {
+      const err = this.options.checkFirstBlock(this.header.subarray(0, this.headerFill));
+      if (err) return callback(err);
+    }
+    // A partial header at the end: tar-stream reports the truncation.
+    if (this.state === 'header' && this.headerFill > 0) this.push(Buffer.from(this.header.subarray(0, this.headerFill)));
+    callback();
+  }
+
+  private walk(chunk: Buffer): void {
+    let i = 0;
+    // Start of the bytes of this chunk not yet forwarded (or held back).
+    let from = 0;
+    while (i < chunk.length) {
+      switch (this.state) {
+        case 'pass':
+          i = chunk.length;
+          break;
+        case 'end':
+          this.countTrailing(chunk.subarray(i));
+          i = from = chunk.length;
+          break;
+        case 'skip': {
+          const take = Math.min(this.remaining, chunk.length - i);
+          i += take;
+          this.remaining -= take;
+          if (this.remaining === 0) this.state = 'header';
+          break;
+        }
+        case 'long': {
+          const take = Math.min(this.remaining, chunk.length - i);
+          this.long.push(Buffer.from(chunk.subarray(i, i + take)));
+          i += take;
+          this.remaining -= take;
+          if (this.remaining === 0) this.endLongHeader();
+          break;
+        }
+        case 'header': {
+          if (this.headerFill === 0 && chunk.length - i >= BLOCK) {
+            // The usual case: the whole block is in this chunk.
+            if (this.onHeader(chunk.subarray(i, i + BLOCK))) {
+              this.pushRange(chunk, from, i);
+              from = i + BLOCK;
+            }
+            i += BLOCK;
+            break;
+          }
+          // A block split across chunks: hold its bytes back until it is whole,
+          // so nothing of the end-of-archive block reaches tar-stream.
+          this.pushRange(chunk, from, i);
+          const take = Math.min(BLOCK - this.headerFill, chunk.length - i);
+          chunk.copy(this.header, this.headerFill, i, i + take);
+          this.headerFill += take;
+          i = from = i + take;
+          if (this.headerFill === BLOCK) {
+            this.headerFill = 0;
+            const block = Buffer.from(this.header);
+            if (!this.onHeader(block)) this.push(block);
+          }
+          break;
+        }
+      }
+    }
+    this.pushRange(chunk, from, chunk.length);
+  }
+
+  private pushRange(chunk: Buffer, from: number, to: number): void {
+    if (to > from) this.push(from === 0 && to === chunk.length ? chunk : chunk.subarray(from, to));
+  }
+
+  /** Reads one header block and sets what follows it; true at the end-of-archive block. */
+  private onHeader(block: Buffer): boolean {
+    if (!this.firstChecked) {
+      this.firstChecked = true;
+      const err = this.options.checkFirstBlock(block);
+      if (err) throw err;
+    }
+    if (isZero(block)) {
+      this.sawEnd = true;
+      this.state = 'end';
+      return true;
+    }
+    // tar-stream treats a block whose checksum is the blank value as empty and reads on.
+    if (checksum(block) === 8 * 32) {
+      this.addOverhead(BLOCK);
+      return false;
+    }
+    const typeflag = block[156];
+    const size = decodeNumber(block, 124, 12);
+    if (!(size >= 0)) return this.giveUp();
+    switch (typeflag) {
+      case 0x78: // 'x' pax extended header
+      case 0x67: // 'g' pax global header
+        if (size > MAX_LONG_HEADER) return this.giveUp();
+        this.addOverhead(BLOCK);
+        this.longType = typeflag;
+        this.expect('long', size);
+        if (size === 0) this.endLongHeader();
+        return false;
+      case 0x4c: // 'L' GNU long name
+      case 0x4b: // 'K' GNU long link
+      case 0x4e: // 'N' old GNU long name
+        if (size > MAX_LONG_HEADER) return this.giveUp();
+        this.addOverhead(BLOCK + padded(size));
+        this.expect('skip', padded(size));
+        return false;
+    }
+    let dataSize = size;
+    if (this.localPax !== undefined) {
+      const merged = { ...this.globalPax, ...this.localPax };
+      this.localPax = undefined;
+      if (merged.size) dataSize = parseInt(merged.size, 10);
+      if (!(dataSize >= 0)) return this.giveUp();
+    }
+    const plain = typeflag === 0 || typeflag === 0x30;
+    const directory = typeflag === 0x35 || (plain && nameEndsWithSlash(block));
+    this.expect('skip', directory ? 0 : padded(dataSize));
+    return false;
+  }
+
+  private endLongHeader(): void {
+    const data = Buffer.concat(this.long);
+    this.long = [];
+    this.addOverhead(padded(data.length));
+    const records = decodePax(data);
+    if (this.longType === 0x67) {
+      this.globalPax = records;
+      if (records.comment !== undefined) this.comment = records.comment;
+    } else {
+      this.localPax = records;
+    }
+    this.expect('skip', padded(data.length) - data.length);
+  }
+
+  private expect(state: 'skip' | 'long', bytes: number): void {
+    this.state = bytes === 0 ? 'header' : state;
+    this.remaining = bytes;
+  }
+
+  /** Headers we cannot lay out: forward everything and let tar-stream report it. */
+  private giveUp(): false {
+    this.state = 'pass';
+    return false;
+  }
+
+  private countTrailing(bytes: Buffer): void {
+    this.trailingBytes += bytes.length;
+    if (!this.trailingNonZero && !isZero(bytes)) this.trailingNonZero = true;
+    this.addOverhead(bytes.length);
+  }
+
+  private addOverhead(bytes: number): void {
+    this.overhead += bytes;
+    if (this.overhead > this.options.maxOverheadBytes) throw this.options.overLimit();
+  }
+}
+
+function padded(size: number): number {
+  return Math.ceil(size / BLOCK) * BLOCK;
+}
+
+function isZero(bytes: Uint8Array): boolean {
+  for (let i = 0; i < bytes.length; i++) if (bytes[i] !== 0) return false;
+  return true;
+}
+
+function checksum(block: Uint8Array): number {
+  let sum = 8 * 32;
+  for (let i = 0; i < 148; i++) sum += block[i];
+  for (let i = 156; i < BLOCK; i++) sum += block[i];
+  return sum;
+}
+
+function nameEndsWithSlash(block: Uint8Array): boolean {
+  const nul = block.subarray(0, 100).indexOf(0);
+  const end = nul === -1 ? 100 : nul;
+  return end > 0 && block[end - 1] === 0x2f;
+}
+
+/** A numeric header field as tar-stream reads it: octal text, or base-256 when the high bit is set. */
+function decodeNumber(block: Buffer, offset: number, length: number): number {
+  const field = block.subarray(offset, offset + length);
+  if (field[0] & 0x80) {
+    const positive = field[0] === 0x80;
+    if (!positive && field[0] !== 0xff) return NaN;
+    let sum = 0;
+    for (let i = 1; i < field.length; i++) sum = sum * 256 + (positive ? field[i] : 0xff - field[i]);
+    return positive ? sum : -sum;
+  }
+  let start = 0;
+  while (start < field.length && field[start] === 0x20) start++;
+  let end = field.indexOf(0x20, start);
+  if (end === -1) end = field.length;
+  while (start < end && field[start] === 0) start++;
+  if (end === start) return 0;
+  return parseInt(field.toString('latin1', start, end), 8);
+}
+
+/** Pax records (`"<len> <key>=<value>\n"`), parsed the way tar-stream does. */
+function decodePax(buf: Buffer): Record<string, string> {
+  const result: Record<string, string> = {};
+  while (buf.length > 0) {
+    let i = 0;
+    while (i < buf.length && buf[i] !== 0x20) i++;
+    const len = parseInt(buf.toString('utf8', 0, i), 10);
+    if (!len) return result;
+    const record = buf.toString('utf8', i + 1, len - 1);
+    const eq = record.indexOf('=');
+    if (eq === -1) return result;
+    result[record.slice(0, eq)] = record.slice(eq + 1);
+    buf = buf.subarray(len);
+  }
+  return result;
+}

@@ -1,0 +1,226 @@
+import type { Duplex, Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import tarStream, { type Extract, type Header } from 'tar-stream';
+import { CuckooError } from '../errors.js';
+import { Budget, tooManyBytes } from './budget.js';
+import type { EntryType, ObjectFormat, ReadOptions, ReleaseEntry } from './entry.js';
+import { entryPath } from './entry-path.js';
+import { BlobHasher, finishFile, gitBlobId, keepLimit, sha256Hex, type BlobDigest } from './hash.js';
+import { TarWalk } from './tar-walk.js';
+
+export interface TarInput {
+  /** The archive path, for messages. */
+  source: string;
+  /**
+   * Makes the streams that produce the tar bytes, in order: the file, its
+   * hash tap, the decoder if any. Called when iteration starts, so an
+   * unread generator holds no file or process.
+   */
+  openStages(): Array<Readable | Duplex>;
+  options: ReadOptions;
+  /** Says why the first block is not a tar, if it is not (data under a compression layer). */
+  checkFirstBlock(block: Buffer): CuckooError | undefined;
+}
+
+/** What is known only once the whole archive has been read. */
+export interface TarSummary {
+  /** The `comment` of a pax global header (`git archive` writes the commit id there). */
+  comment?: string;
+  /** Bytes after the end-of-archive block that are not all zero padding (0 when none). */
+  trailingGarbage: number;
+}
+
+const damagedHint = 'the archive is damaged or incomplete; fetch it again and compare its checksum with the published one';
+
+/**
+ * Reads tar entries in one pass, hashing each file as it streams. The
+ * generator finishes only after the decoder has exited cleanly and the whole
+ * file has been read; stopping early or failing tears the pipeline down
+ * (decoder processes included) before the generator returns.
+ */
+export async function* readTar(input: TarInput, onDone: (summary: TarSummary) => void): AsyncGenerator<ReleaseEntry> {
+  const { source, options } = input;
+  const stages = input.openStages();
+  // Old v7 tars have no magic; detection already vouched for the first header.
+  const extract = tarStream.extract({ allowUnknownFormat: true } as Parameters<typeof tarStream.extract>[0]);
+  // Subscribes to extract's errors before any byte flows.
+  const iterator = extract[Symbol.asyncIterator]();
+  const walk = new TarWalk({
+    checkFirstBlock: input.checkFirstBlock,
+    maxOverheadBytes: options.limits.maxTotalBytes,
+    overLimit: () => tooManyBytes(source, options.limits),
+  });
+  const abort = new AbortController();
+  let feedError: unknown;
+  const fail = (err: unknown) => {
+    feedError ??= err;
+    abort.abort();
+    extract.destroy(err as Error);
+  };
+  // Settles once both are done: after a failure or an early stop, that is
+  // when every stage (decoder processes included) has been torn down.
+  const fed = Promise.allSettled([
+    pipeline([...stages, walk], { signal: abort.signal }).catch(fail),
+    feed(walk, extract).catch(fail),
+  ]);
+
+  const budget = new Budget(source, options.limits);
+  const keepUpTo = keepLimit(options);
+  let index = 0;
+  let current: string | undefined;
+  let last: string | undefined;
+  // Errors from reading become one clear error; the caller's own (keepContent) pass through.
+  const reading = async <T>(step: Promise<T>): Promise<T> => {
+    try {
+      return await step;
+    } catch (err) {
+      throw tarFailure(err, feedError, source, current, last);
+    }
+  };
+  try {
+    for (;;) {
+      const step = await reading(iterator.next());
+      if (step.done) break;
+      const stream = step.value;
+      const header = stream.header;
+      current = header.name;
+      budget.addEntry(header.size ?? 0);
+      const type = entryType(header.type);
+      const entry: ReleaseEntry = { path: entryPath(header.name, type), type, mode: (header.mode ?? 0) & 0o7777, size: 0, index: index++ };
+      const digest = await reading(readData(stream, header, entry, options.objectFormat, keepUpTo));
+      if (digest !== undefined) finishFile(entry, digest, options);
+      last = current;
+      current = undefined;
+      yield entry;
+    }
+    await reading(fed.then(() => (feedError === undefined ? undefined : Promise.reject(feedError))));
+    onDone({ comment: walk.comment, trailingGarbage: walk.trailingNonZero ? walk.trailingBytes : 0 });
+  } finally {
+    abort.abort();
+    extract.destroy();
+    await fed;
+    // A pipeline settles on the first error, before its stages finish
+    // closing; a decoder closes only once its process has exited.
+    await Promise.all(stages.map(closed));
+  }
+}
+
+/** One entry as tar-stream yields it: a readable of its data, with the parsed header. */
+type TarEntry = Extract extends AsyncIterable<infer S> ? S : never;
+
+/** Writes the walked tar bytes into tar-stream, honouring its backpressure. */
+async function feed(tarBytes: AsyncIterable<Buffer>, extract: Extract): Promise<void> {
+  for await (const chunk of tarBytes) {
+    if (extract.destroyed) throw new Error('tar reader closed');
+    if (!extract.write(chunk)) await drained(extract);
+  }
+  extract.end(undefined);
+}
+
+/** Resolves once `stream` has emitted 'close'. */
+function closed(stream: Readable | Duplex): Promise<void> {
+  return stream.closed ? Promise.resolve() : new Promise((resolve) => stream.once('close', () => resolve()));
+}
+
+function drained(extract: Extract): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const off = () => {
+      extract.off('drain', onDrain);
+      extract.off('close', onClose);
+    };
+    const onDrain = () => {
+      off();
+      resolve();
+    };
+    const onClose = () => {
+      off();
+      reject(new Error('tar reader closed'));
+    };
+    extract.on('drain', onDrain);
+    extract.on('close', onClose);
+  });
+}
+
+/** Reads an entry's data: hashes a file (returned), fills in link targets, skips the rest. */
+async function readData(
+  stream: TarEntry,
+  header: Header,
+  entry: ReleaseEntry,
+  format: ObjectFormat,
+  keepUpTo: number | undefined,
+): Promise<BlobDigest | undefined> {
+  switch (entry.type) {
+    case 'file': {
+      const hasher = new BlobHasher(header.size ?? 0, format, keepUpTo);
+      for await (const chunk of stream) hasher.update(chunk as Buffer);
+      entry.size = header.size ?? 0;
+      return hasher.digest();
+    }
+    case 'symlink': {
+      const target = header.linkname ?? '';
+      const bytes = Buffer.from(target, 'utf8');
+      entry.linkTarget = target;
+      entry.size = bytes.length;
+      entry.blobId = gitBlobId(bytes, format);
+      entry.sha256 = sha256Hex(bytes);
+      break;
+    }
+    case 'hardlink':
+      // The target names another member, so it gets the same `./` treatment as member paths.
+      entry.linkTarget = entryPath(header.linkname ?? '', 'file');
+      break;
+    case 'directory':
+      // tar-stream never ends a directory's stream when its header declares a
+      // size (it reads no data after directories), so it must not be read.
+      return undefined;
+  }
+  // Data after links, devices and fifos is skipped by tar; read past it.
+  for await (const _ of stream) void _;
+  return undefined;
+}
+
+function entryType(type: Header['type'] | null): EntryType {
+  switch (type) {
+    case 'file':
+    case 'contiguous-file':
+      return 'file';
+    case 'symlink':
+      return 'symlink';
+    case 'link':
+      return 'hardlink';
+    case 'directory':
+      return 'directory';
+    case 'character-device':
+    case 'block-device':
+      return 'device';
+    case 'fifo':
+      return 'fifo';
+    default:
+      return 'other';
+  }
+}
+
+/** One clear error for whatever stopped the read; a decoder's failure explains the tar errors it caused. */
+function tarFailure(err: unknown, feedError: unknown, source: string, current?: string, last?: string): CuckooError {
+  for (const e of [err, feedError]) if (e instanceof CuckooError) return e;
+  for (const e of [err, feedError]) {
+    if (e instanceof Error && (e as NodeJS.ErrnoException).syscall !== undefined) {
+      return new CuckooError('input', `${source}: cannot read: ${e.message}`, { cause: e });
+    }
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  const where = current !== undefined ? `entry ${current}` : last !== undefined ? `after entry ${last}` : 'at the start';
+  if (/Unexpected end of data/i.test(message)) {
+    return new CuckooError('input', `${source}: truncated tar archive (${where})`, { hint: damagedHint, cause: err });
+  }
+  const what = /checksum|corrupted/i.test(message)
+    ? 'bad header checksum'
+    : /unknown format/i.test(message)
+      ? 'unrecognised header'
+      : /exceeds max size/i.test(message)
+        ? 'extended header larger than 4 MiB'
+        : /Invalid header/i.test(message)
+          ? 'invalid size field'
+          : message;
+  return new CuckooError('input', `${source}: corrupt tar archive: ${what} (${where})`, { hint: damagedHint, cause: err });
+}

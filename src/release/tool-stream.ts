@@ -1,0 +1,120 @@
+import { Duplex, type Readable, type Writable } from 'node:stream';
+import { execa, type Result } from 'execa';
+import { CuckooError } from '../errors.js';
+import { corruptData, type Codec } from './corrupt.js';
+
+/**
+ * A system decompressor (`xz -dc`, `zstd -dc`, `bzip2 -dc`) as a duplex:
+ * compressed bytes are written to its stdin, its stdout is read back with
+ * backpressure, and the stream ends only once the tool has exited cleanly, so
+ * a corrupt or truncated input surfaces as the tool's own message rather than
+ * as a short tar. Destroying the stream kills the tool.
+ */
+export class ToolStream extends Duplex {
+  private readonly child;
+  private readonly stdin: Writable;
+  private readonly stdout: Readable;
+  private pendingWrite: (() => void) | undefined;
+
+  /** `tool` is a command name on PATH: run by name, its messages start with `xz:`, not its path. */
+  constructor(
+    private readonly tool: string,
+    private readonly codec: Codec,
+    private readonly source: string,
+  ) {
+    super({ readableHighWaterMark: 256 * 1024 });
+    this.child = execa(tool, ['-dc'], {
+      stdin: 'pipe',
+      stdout: 'pipe',
+      stderr: 'pipe',
+      buffer: { stdout: false, stderr: true },
+      maxBuffer: { stderr: 64 * 1024 },
+      reject: false,
+      stripFinalNewline: false,
+      // English messages, whatever the user's locale.
+      env: { LC_ALL: 'C' },
+    });
+    this.stdin = this.child.stdin;
+    this.stdout = this.child.stdout;
+    // EPIPE when the tool stops early on bad data: its exit status says why.
+    this.stdin.on('error', () => this.releaseWrite());
+    this.stdin.on('close', () => this.releaseWrite());
+    this.stdin.on('drain', () => this.releaseWrite());
+    this.stdout.on('error', () => {});
+    this.stdout.on('data', (chunk: Buffer) => {
+      if (!this.push(chunk)) this.stdout.pause();
+    });
+    const drained = new Promise<void>((resolve) => {
+      this.stdout.once('end', resolve);
+      this.stdout.once('close', resolve);
+    });
+    void Promise.all([this.child, drained]).then(([result]) => this.onExit(result));
+  }
+
+  override _read(): void {
+    this.stdout.resume();
+  }
+
+  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    if (this.stdin.destroyed || this.stdin.write(chunk)) {
+      callback();
+    } else {
+      this.pendingWrite = () => callback();
+    }
+  }
+
+  override _final(callback: (error?: Error | null) => void): void {
+    this.stdin.end();
+    callback();
+  }
+
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    this.stdin.destroy();
+    this.stdout.destroy();
+    if (this.child.exitCode !== null || this.child.signalCode !== null || this.child.pid === undefined) {
+      callback(error);
+      return;
+    }
+    // Done only once the tool has exited and been reaped, so callers that stop
+    // early leave no process behind. (execa's promise can settle before that,
+    // as soon as it sees its stdout destroyed.)
+    this.child.once('exit', () => callback(error));
+    this.child.kill();
+  }
+
+  private releaseWrite(): void {
+    const pending = this.pendingWrite;
+    this.pendingWrite = undefined;
+    pending?.();
+  }
+
+  private onExit(result: Result): void {
+    this.releaseWrite();
+    if (this.destroyed) return;
+    if (!result.failed) {
+      this.push(null);
+      return;
+    }
+    this.destroy(this.failure(result));
+  }
+
+  private failure(result: Result): CuckooError {
+    const stderr = typeof result.stderr === 'string' ? result.stderr : '';
+    const firstLine = stderr.split('\n').find((line) => line.trim() !== '')?.trim() ?? '';
+    const hint = `check that ${this.tool} works: ${this.tool} -dc < ${this.source} > /dev/null`;
+    if (result.exitCode === undefined && result.signal === undefined) {
+      return new CuckooError('tool', `${this.source}: could not run ${this.tool}: ${result.shortMessage ?? 'spawn failed'}`, {
+        hint,
+        cause: result,
+      });
+    }
+    if (result.signal !== undefined) {
+      return new CuckooError('tool', `${this.source}: ${this.tool} was killed by ${result.signal}`, { hint, cause: result });
+    }
+    // Running out of memory is the machine's problem, not the archive's.
+    if (/memory|cannot allocate/i.test(stderr)) {
+      return new CuckooError('tool', `${this.source}: ${this.tool} failed: ${firstLine}`, { hint, cause: result });
+    }
+    return corruptData(this.source, this.codec, firstLine || `${this.tool} exited with code ${result.exitCode}`, result);
+  }
+}

@@ -1,0 +1,80 @@
+import { createHash } from 'node:crypto';
+import { execa } from 'execa';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { BlobHasher, gitBlobId, sha256Hex } from '../../src/release/hash.js';
+import { tempDir } from '../helpers/archives.js';
+
+const samples: Buffer[] = [
+  Buffer.alloc(0),
+  Buffer.from('hello\n'),
+  Buffer.from('no newline at end'),
+  Buffer.from([0, 1, 2, 255, 254, 0, 10, 13]),
+  Buffer.from('ünïcødé\r\n'.repeat(1000)),
+  Buffer.alloc(300_000, 0x61),
+];
+
+async function hashObject(buf: Buffer, gitDir?: string): Promise<string> {
+  const args = gitDir === undefined ? ['hash-object', '--stdin'] : ['--git-dir', gitDir, 'hash-object', '--stdin'];
+  const { stdout } = await execa('git', args, { input: buf });
+  return stdout.trim();
+}
+
+test('gitBlobId (sha1) equals git hash-object', async () => {
+  for (const buf of samples) assert.is(gitBlobId(buf, 'sha1'), await hashObject(buf), `${buf.length} bytes`);
+});
+
+test('gitBlobId (sha256) equals git hash-object in a sha256 repository', async () => {
+  // git 2.39 has no --object-format for hash-object; a sha256 repository sets it.
+  const gitDir = `${tempDir()}/sha256-repo.git`;
+  await execa('git', ['init', '--bare', '--quiet', '--object-format=sha256', gitDir]);
+  for (const buf of samples) {
+    const id = await hashObject(buf, gitDir);
+    assert.is(id.length, 64);
+    assert.is(gitBlobId(buf, 'sha256'), id, `${buf.length} bytes`);
+  }
+});
+
+test('a symlink is hashed as its target string', async () => {
+  // What `git ls-tree` shows for a symlink is the blob of the target path.
+  assert.is(gitBlobId(Buffer.from('../lib/x.so', 'utf8'), 'sha1'), await hashObject(Buffer.from('../lib/x.so')));
+});
+
+test('BlobHasher fed in chunks gives the same ids as gitBlobId and sha256', () => {
+  for (const buf of samples) {
+    for (const format of ['sha1', 'sha256'] as const) {
+      const hasher = new BlobHasher(buf.length, format);
+      for (let i = 0; i < buf.length; i += 7777) hasher.update(buf.subarray(i, i + 7777));
+      const digest = hasher.digest();
+      assert.is(digest.blobId, gitBlobId(buf, format));
+      assert.is(digest.sha256, createHash('sha256').update(buf).digest('hex'));
+      assert.is(digest.sha256, sha256Hex(buf));
+      assert.is(digest.length, buf.length);
+      assert.is(digest.content, undefined, 'nothing kept without keepUpTo');
+    }
+  }
+});
+
+test('BlobHasher keeps the bytes only when the declared size fits', () => {
+  const buf = Buffer.from('0123456789');
+  const kept = new BlobHasher(10, 'sha1', 10);
+  kept.update(buf.subarray(0, 4));
+  kept.update(buf.subarray(4));
+  assert.equal(kept.digest().content, buf);
+
+  const tooBig = new BlobHasher(10, 'sha1', 9);
+  tooBig.update(buf);
+  const digest = tooBig.digest();
+  assert.is(digest.content, undefined);
+  assert.is(digest.blobId, gitBlobId(buf, 'sha1'), 'still hashed in full');
+});
+
+test('BlobHasher reports a length that differs from the declared size', () => {
+  const hasher = new BlobHasher(5, 'sha1', 100);
+  hasher.update(Buffer.from('abc'));
+  const digest = hasher.digest();
+  assert.is(digest.length, 3);
+  assert.is(digest.content, undefined, 'a short file is not handed out as complete');
+});
+
+test.run();

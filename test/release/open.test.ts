@@ -1,0 +1,86 @@
+import { execa } from 'execa';
+import { chmod } from 'node:fs/promises';
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { CuckooError } from '../../src/errors.js';
+import { defaultLimits } from '../../src/limits.js';
+import { openRelease } from '../../src/release/open.js';
+import { buildTar, buildZip, compress, readRelease, tempDir, writeTemp } from '../helpers/archives.js';
+
+async function openError(path: string): Promise<CuckooError> {
+  try {
+    await openRelease(path, { objectFormat: 'sha1', limits: defaultLimits });
+  } catch (err) {
+    assert.instance(err, CuckooError);
+    return err as CuckooError;
+  }
+  throw new assert.Assertion({ message: `expected opening ${path} to fail`, operator: 'rejects', expects: 'error', actual: 'ok' });
+}
+
+test('a missing file', async () => {
+  const path = join(tempDir(), 'no-such-release.tar.gz');
+  const err = await openError(path);
+  assert.is(err.code, 'input');
+  assert.is(err.message, `${path}: no such file`);
+  assert.ok(err.hint);
+});
+
+test('a directory', async () => {
+  const err = await openError(tempDir());
+  assert.is(err.code, 'input');
+  assert.is(err.message, `${tempDir()}: is a directory, not a release archive`);
+});
+
+test('a FIFO is refused without waiting for a writer', async () => {
+  const path = join(tempDir(), 'fifo.tar');
+  await execa('mkfifo', [path]);
+  const err = await openError(path);
+  assert.is(err.code, 'input');
+  assert.is(err.message, `${path}: not a regular file`);
+});
+
+test('an unreadable file', async () => {
+  if (process.getuid?.() === 0) return; // root reads anything
+  const path = await writeTemp('locked.tar', buildTar([{ path: 'a', content: 'a' }]));
+  await chmod(path, 0o000);
+  const err = await openError(path);
+  assert.is(err.code, 'input');
+  assert.is(err.message, `${path}: permission denied`);
+});
+
+test('not an archive: the message says what was found', async () => {
+  const cases: Array<[string, Buffer, string]> = [
+    ['empty.tar.gz', Buffer.alloc(0), 'empty file'],
+    ['doc.tar.xz', Buffer.from('%PDF-1.4\n%...'), 'PDF document'],
+    ['error-page.tar.gz', Buffer.from('<!DOCTYPE html>\n<html><body>404</body></html>\n'), 'HTML document'],
+    ['notes.zip', Buffer.from('release notes\n'), 'text'],
+    ['random.tar', Buffer.from([0xde, 0xad, 0xbe, 0xef, 0x00, 0x01]), 'unknown data de ad be ef'],
+  ];
+  for (const [name, bytes, found] of cases) {
+    const path = await writeTemp(name, bytes);
+    const err = await openError(path);
+    assert.is(err.code, 'input');
+    assert.is(err.message, `${path}: not a release archive (found ${found})`);
+    assert.match(err.hint!, /tar, tar\.gz, tar\.xz, tar\.bz2, tar\.zst and zip/);
+  }
+});
+
+test('the name is ignored: a zip called .tar.gz and a tar.xz called .zip open as what they are', async () => {
+  const zip = await readRelease(await writeTemp('really-a-zip.tar.gz', await buildZip([{ path: 'z', content: 'z' }])));
+  assert.is(zip.release.formatName, 'zip');
+  assert.equal(zip.entries.map((e) => e.path), ['z']);
+  const xz = await readRelease(await writeTemp('really-a-tar-xz.zip', await compress(buildTar([{ path: 't', content: 't' }]), 'xz')));
+  assert.is(xz.release.formatName, 'tar.xz');
+  assert.equal(xz.entries.map((e) => e.path), ['t']);
+});
+
+test('sha256() before entries() reads the file on its own', async () => {
+  const bytes = buildTar([{ path: 'a', content: 'a' }]);
+  const path = await writeTemp('early-digest.tar', bytes);
+  const release = await openRelease(path, { objectFormat: 'sha1', limits: defaultLimits });
+  const { createHash } = await import('node:crypto');
+  assert.is(await release.sha256(), createHash('sha256').update(bytes).digest('hex'));
+});
+
+test.run();
