@@ -36,6 +36,8 @@ export function baseEvidence(change: Change): Evidence {
 export interface DiffOptions {
   /** Most diff lines kept in the evidence. */
   maxLines: number;
+  /** Most changed lines a diff is computed for; beyond it the files are too different to diff usefully. */
+  maxEdits: number;
 }
 
 /** A bounded unified diff (tag → release) for a modified text file, or why there is none. */
@@ -46,7 +48,15 @@ export async function diffEvidence(change: Change, ctx: AnalysisContext, options
   const [before, after] = await Promise.all([ctx.tagContent(tag), ctx.releaseContent(release)]);
   if (!after) return { diffNote: 'release content not kept; compared by hash only' };
   if (isBinary(before) || isBinary(after)) return { binary: true };
-  const patch = structuredPatch(`a/${change.path}`, `b/${change.path}`, before.toString('utf8'), after.toString('utf8'), '', '', { context: 3 });
+  // Myers' diff costs O(N·D): cap the edit distance so a rewritten file
+  // (a regenerated configure, a refreshed .po) cannot stall the run.
+  const patch = structuredPatch(`a/${change.path}`, `b/${change.path}`, before.toString('utf8'), after.toString('utf8'), '', '', {
+    context: 3,
+    maxEditLength: options.maxEdits,
+  });
+  if (!patch) {
+    return { diffNote: `more than ${options.maxEdits} lines differ; too different for a diff (tag ${before.length} bytes, release ${after.length} bytes)` };
+  }
   const lines: string[] = [];
   let added = 0;
   let removed = 0;

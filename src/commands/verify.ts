@@ -68,7 +68,7 @@ export async function verify(options: VerifyOptions): Promise<Report> {
       tagContent: (entry) => tag.content(entry),
       releaseContent: async (entry) => entry.content ?? (entry.blobId && tag.oids.has(entry.blobId) ? tag.blob(entry.blobId) : undefined),
     };
-    const findings = await analyze(comparison.changes, ctx, { maxLines: options.diffLines ?? 200 });
+    const findings = await analyze(comparison.changes, ctx, { maxLines: options.diffLines ?? 200, maxEdits: 2000 });
     const comment = release.comment;
     return {
       schema: reportSchema,

@@ -31,6 +31,8 @@ function placeEntries(
   const safe: Array<{ segments: string[]; entry: ReleaseEntry }> = [];
   for (const entry of entries) {
     const { segments, unsafe } = normalisePath(entry.path);
+    // `tar -C dir -cf x.tar .` stores the root itself as `./`: nothing to compare.
+    if (segments.length === 0 && entry.type === 'directory' && !entry.path.startsWith('/')) continue;
     if (unsafe) {
       changes.push({ kind: 'unsafe-entry', path: entry.path, release: entry, problem: unsafe });
     } else {

@@ -31,7 +31,7 @@ function context(tag: TagEntry[], blobs: Record<string, string> = {}): AnalysisC
   };
 }
 
-const judge = async (change: Change, ctx: AnalysisContext) => (await analyze([change], ctx, { maxLines: 50 }))[0]!;
+const judge = async (change: Change, ctx: AnalysisContext) => (await analyze([change], ctx, { maxLines: 50, maxEdits: 100 }))[0]!;
 
 test('autotools output is explained only with its header and its source in the tag', async () => {
   const ctx = context([tagFile('configure.ac', 'ac'), tagFile('src/Makefile.am', 'am')]);
@@ -70,6 +70,15 @@ test('a modified compiled source is critical, a modified doc high, with a diff',
   assert.is(r.severity, 'high');
   assert.is(verdictOf([r], 'high'), 'fail');
   assert.is(verdictOf([r], 'critical'), 'review');
+});
+
+test('files too different to diff say so instead of stalling', async () => {
+  const before = Array.from({ length: 300 }, (_, i) => `old line ${i}`).join('\n');
+  const after = Array.from({ length: 300 }, (_, i) => `new line ${i}`).join('\n');
+  const ctx = context([tagFile('po/fr.po', 'p1')], { p1: before });
+  const f = await judge({ kind: 'modified', path: 'po/fr.po', release: relFile('po/fr.po', after), tag: tagFile('po/fr.po', 'p1'), contentDiffers: true }, ctx);
+  assert.is(f.evidence.diff, undefined);
+  assert.match(f.evidence.diffNote!, 'more than 100 lines differ');
 });
 
 test('binary modified files carry sizes and hashes instead of a diff', async () => {

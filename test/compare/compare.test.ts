@@ -121,6 +121,18 @@ test('release files inside an uncompared submodule are marked with it', () => {
   assert.is(r.changes[0]!.submodule, sub);
 });
 
+test('a flat archive made with `tar -C dir .` has a ./ root entry, which is skipped, not unsafe', () => {
+  const r = compareTrees(
+    [{ path: './', type: 'directory', mode: 0o755, size: 0, index: index++ }, file('./a', 'a1'), file('./src/b', 'b1')],
+    side([tagFile('a', 'a1'), tagFile('src/b', 'b1')]),
+  );
+  assert.equal(kinds(r), []);
+  assert.is(r.identical, 2);
+  assert.is(r.prefix, '');
+  // A file with an empty name is still unsafe.
+  assert.equal(kinds(compareTrees([file('./', 'x')], side([]))), ['unsafe-entry ./']);
+});
+
 test('with --strip 0 a common folder is kept', () => {
   const r = compareTrees([file('p/a', 'a1')], side([tagFile('a', 'a1')]), { strip: 0 });
   assert.equal(kinds(r), ['only-in-tag a', 'only-in-release p/a']);

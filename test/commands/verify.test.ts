@@ -1,0 +1,252 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { verify, type VerifyOptions } from '../../src/commands/verify.js';
+import type { Report } from '../../src/report/report.js';
+import { buildTar, buildZip, compress, writeTemp, type TarItem } from '../helpers/archives.js';
+import { makeRepo, removeTempDirs, type FileSpec } from '../helpers/repo.js';
+
+const cacheDir = mkdtempSync(join(tmpdir(), 'cuckoo-verify-cache-'));
+const run = (o: Omit<VerifyOptions, 'cacheDir'>) => verify({ cacheDir, ...o });
+const summary = (r: Report) => r.findings.map((f) => `${f.change} ${f.path} ${f.category} ${f.severity}`);
+
+const files: Record<string, FileSpec> = {
+  'README': 'hello\n',
+  'src/main.c': 'int main(void) { return 0; }\n',
+  'configure.ac': 'AC_INIT([proj],[1.2])\n',
+  'build.sh': { content: '#!/bin/sh\necho build\n', mode: 0o755 },
+  'docs/link': { symlink: '../README' },
+};
+
+/** The tag's files as a release would hold them under `proj-1.2/`. */
+function releaseOf(extra: TarItem[] = [], prefix = 'proj-1.2/'): TarItem[] {
+  return [
+    { path: prefix, type: 'directory' },
+    { path: `${prefix}README`, content: 'hello\n' },
+    { path: `${prefix}src/main.c`, content: 'int main(void) { return 0; }\n' },
+    { path: `${prefix}configure.ac`, content: 'AC_INIT([proj],[1.2])\n' },
+    { path: `${prefix}build.sh`, content: '#!/bin/sh\necho build\n', mode: 0o755 },
+    { path: `${prefix}docs/link`, type: 'symlink', target: '../README' },
+    ...extra,
+  ];
+}
+
+test.after(removeTempDirs);
+
+test('every release format matches its tag: tar, tar.gz, tar.xz, tar.bz2, tar.zst, zip', async () => {
+  const repo = await makeRepo({ files, tags: [{ name: 'v1.2', annotated: true }] });
+  const tar = buildTar(releaseOf());
+  const archives: Array<[string, Buffer]> = [
+    ['proj-1.2.tar', tar],
+    ['proj-1.2.tar.gz', await compress(tar, 'gzip')],
+    ['proj-1.2.tar.xz', await compress(tar, 'xz')],
+    ['proj-1.2.tar.bz2', await compress(tar, 'bzip2')],
+    ['proj-1.2.tar.zst', await compress(tar, 'zstd')],
+    [
+      'proj-1.2.zip',
+      await buildZip([
+        { path: 'proj-1.2/README', content: 'hello\n' },
+        { path: 'proj-1.2/src/main.c', content: 'int main(void) { return 0; }\n' },
+        { path: 'proj-1.2/configure.ac', content: 'AC_INIT([proj],[1.2])\n' },
+        { path: 'proj-1.2/build.sh', content: '#!/bin/sh\necho build\n', mode: 0o755 },
+        { path: 'proj-1.2/docs/link', type: 'symlink', target: '../README' },
+      ]),
+    ],
+  ];
+  for (const [name, bytes] of archives) {
+    const release = await writeTemp(`formats/${name}`, bytes);
+    const r = await run({ release, repo: repo.dir });
+    assert.is(r.verdict, 'pass', name);
+    assert.equal(r.counts, { identical: 5, onlyInRelease: 0, onlyInTag: 0, modified: 0, exportIgnored: 0, irregular: 0 }, name);
+    assert.is(r.release.prefix, 'proj-1.2', name);
+    assert.is(r.tag.ref, 'v1.2');
+    assert.is(r.tag.annotated, true);
+    assert.ok(r.tag.inferredFrom?.includes('v1.2'), name);
+  }
+});
+
+test('each kind of difference is one finding with the right change', async () => {
+  const repo = await makeRepo({ files: { ...files, 'NEWS': 'news\n' }, tags: ['v1.2'] });
+  const tar = buildTar([
+    { path: 'proj-1.2/', type: 'directory' },
+    { path: 'proj-1.2/README', content: 'hello\n', mode: 0o755 },
+    { path: 'proj-1.2/src/main.c', content: 'int main(void) { return 1; }\n' },
+    { path: 'proj-1.2/configure.ac', type: 'symlink', target: 'README' },
+    { path: 'proj-1.2/build.sh', content: '#!/bin/sh\necho build\n', mode: 0o755 },
+    { path: 'proj-1.2/docs/link', type: 'symlink', target: '../NEWS' },
+    { path: 'proj-1.2/m4/extra.m4', content: 'dnl serial 30\n' },
+  ]);
+  const r = await run({ release: await writeTemp('kinds/proj-1.2.tar', tar), repo: repo.dir });
+  assert.equal(summary(r), [
+    'only-in-tag NEWS not-shipped low',
+    'mode-changed README mode-change low',
+    'type-changed configure.ac type-change high',
+    'modified docs/link unexplained high',
+    'only-in-release m4/extra.m4 unexplained medium',
+    'modified src/main.c unexplained critical',
+  ]);
+  assert.equal(r.counts, { identical: 1, onlyInRelease: 1, onlyInTag: 1, modified: 4, exportIgnored: 0, irregular: 0 });
+  assert.is(r.verdict, 'fail');
+  const main = r.findings.find((f) => f.path === 'src/main.c')!;
+  assert.match(main.evidence.diff!, '-int main(void) { return 0; }\n+int main(void) { return 1; }');
+  const link = r.findings.find((f) => f.path === 'docs/link')!;
+  assert.is(link.evidence.release?.linkTarget, '../NEWS');
+});
+
+test('flat archives, --strip and --commit', async () => {
+  const repo = await makeRepo({ files, tags: ['v1.2'] });
+  const flat = await writeTemp('flat/proj-1.2.tar', buildTar(releaseOf([], '')));
+  let r = await run({ release: flat, repo: repo.dir });
+  assert.is(r.release.prefix, '');
+  assert.is(r.counts.identical, 5);
+  const deep = await writeTemp('deep/whatever.tar.gz', await compress(buildTar(releaseOf([], 'a/b/')), 'gzip'));
+  r = await run({ release: deep, repo: repo.dir, commit: repo.commits[0]!.slice(0, 8), strip: 2 });
+  assert.is(r.release.prefix, 'a/b');
+  assert.is(r.counts.identical, 5);
+  assert.is(r.tag.commit, repo.commits[0]);
+  assert.is(r.tag.inferredFrom, undefined);
+});
+
+test('archive tricks: duplicates, unsafe paths, devices and hard links', async () => {
+  const repo = await makeRepo({ files, tags: ['v1.2'] });
+  const tar = buildTar(
+    releaseOf([
+      { path: 'proj-1.2/README', content: 'replaced\n' },
+      { path: '../../etc/cron.d/x', content: 'boom' },
+      { path: '/tmp/abs', content: 'boom' },
+      { path: 'proj-1.2/dev/null', type: 'char-device', devmajor: 1, devminor: 3 },
+      { path: 'proj-1.2/pipe', type: 'fifo' },
+      { path: 'proj-1.2/COPY', type: 'hardlink', target: 'proj-1.2/src/main.c' },
+      { path: 'proj-1.2/DANGLING', type: 'hardlink', target: 'proj-1.2/nowhere' },
+    ]),
+  );
+  const r = await run({ release: await writeTemp('tricks/proj-1.2.tar', tar), repo: repo.dir });
+  assert.equal(summary(r), [
+    'unsafe-entry ../../etc/cron.d/x unsafe-path critical',
+    'unsafe-entry /tmp/abs unsafe-path critical',
+    'only-in-release COPY copied-from-tag low',
+    'unsafe-entry DANGLING broken-link high',
+    'duplicate-entry README duplicate-path high',
+    'only-in-release dev/null special-file high',
+    'only-in-release pipe special-file high',
+  ]);
+  const dup = r.findings.find((f) => f.path === 'README')!;
+  assert.is(dup.evidence.copies?.length, 2);
+  assert.ok(dup.reasons.some((x) => x.includes('the kept copy differs from the tag')));
+});
+
+test('the tag as git archive writes it: export-ignore, export-subst, ident, eol=crlf', async () => {
+  const repo = await makeRepo({
+    files: {
+      '.gitattributes': 'tests/ export-ignore\nversion.txt export-subst\nid.c ident\n*.bat text eol=crlf\n',
+      'version.txt': 'commit $Format:%H$ of $Format:%cs$\n',
+      'id.c': '/* $Id$ */\n',
+      'run.bat': 'echo a\necho b\n',
+      'tests/big.bin': 'data\n',
+      'README': 'x\n',
+    },
+    tags: ['v2.0'],
+  });
+  const ground = await writeTemp('attrs/proj-2.0.tar', await repo.archive('v2.0'));
+  const r = await run({ release: ground, repo: repo.dir });
+  assert.equal(summary(r), ['only-in-tag tests/big.bin export-ignored info']);
+  assert.is(r.counts.identical, 5);
+  assert.is(r.counts.exportIgnored, 1);
+  assert.is(r.release.comment, repo.commits[0]);
+  // The raw blob (unexpanded) is not what git archive writes: it is a modification.
+  const raw = buildTar([
+    { path: 'version.txt', content: 'commit $Format:%H$ of $Format:%cs$\n' },
+    { path: 'id.c', content: '/* $Id$ */\n' },
+    { path: 'run.bat', content: 'echo a\necho b\n' },
+    { path: 'README', content: 'x\n' },
+    { path: '.gitattributes', content: 'tests/ export-ignore\nversion.txt export-subst\nid.c ident\n*.bat text eol=crlf\n' },
+  ]);
+  const r2 = await run({ release: await writeTemp('attrs-raw/proj-2.0.tar', raw), repo: repo.dir, tag: 'v2.0' });
+  assert.equal(
+    r2.findings.filter((f) => f.change === 'modified').map((f) => f.path),
+    ['id.c', 'run.bat', 'version.txt'],
+  );
+});
+
+test('a Git LFS pointer in the tag explains its object in the release', async () => {
+  const { createHash } = await import('node:crypto');
+  const object = Buffer.from('large binary payload\n');
+  const oid = createHash('sha256').update(object).digest('hex');
+  const pointer = `version https://git-lfs.github.com/spec/v1\noid sha256:${oid}\nsize ${object.length}\n`;
+  const repo = await makeRepo({ files: { '.gitattributes': '*.bin filter=lfs diff=lfs merge=lfs -text\n', 'data.bin': pointer }, tags: ['v1'] });
+  const tar = buildTar([
+    { path: '.gitattributes', content: '*.bin filter=lfs diff=lfs merge=lfs -text\n' },
+    { path: 'data.bin', content: object },
+  ]);
+  const r = await run({ release: await writeTemp('lfs/x-1.tar', tar), repo: repo.dir, tag: 'v1' });
+  assert.equal(summary(r), ['modified data.bin lfs-object info']);
+  assert.is(r.verdict, 'pass');
+});
+
+test('submodules: reported as such, or compared at the pinned commit with --submodules', async () => {
+  const lib = await makeRepo({ files: { 'lib.c': 'int lib;\n', 'm4/lib.m4': 'dnl lib macro\n' }, tags: ['lib-1'] });
+  const repo = await makeRepo({
+    files: {
+      '.gitmodules': `[submodule "gnulib"]\n\tpath = gnulib\n\turl = ${lib.dir}\n`,
+      gnulib: { gitlink: lib.commits[0]! },
+      'main.c': 'int main;\n',
+    },
+    tags: ['v3.0'],
+  });
+  const tar = buildTar([
+    { path: 'app-3.0/.gitmodules', content: `[submodule "gnulib"]\n\tpath = gnulib\n\turl = ${lib.dir}\n` },
+    { path: 'app-3.0/main.c', content: 'int main;\n' },
+    { path: 'app-3.0/gnulib/lib.c', content: 'int lib;\n' },
+    { path: 'app-3.0/gnulib/m4/lib.m4', content: 'dnl tampered\n' },
+    { path: 'app-3.0/m4/lib.m4', content: 'dnl lib macro\n' },
+  ]);
+  const release = await writeTemp('subs/app-3.0.tar', tar);
+  let r = await run({ release, repo: repo.dir });
+  assert.equal(summary(r), [
+    'only-in-release gnulib/lib.c submodule-content info',
+    'only-in-release gnulib/m4/lib.m4 submodule-content info',
+    'only-in-release m4/lib.m4 unexplained medium',
+  ]);
+  assert.ok(r.notes.some((n) => n.includes('--submodules')));
+  r = await run({ release, repo: repo.dir, submodules: true, submoduleSources: { gnulib: lib.dir } });
+  assert.equal(summary(r), ['modified gnulib/m4/lib.m4 unexplained critical', 'only-in-release m4/lib.m4 copied-from-tag low']);
+  const copied = r.findings.find((f) => f.path === 'm4/lib.m4')!;
+  assert.equal(copied.evidence.matches?.map((m) => `${m.source}:${m.path}`), ['submodule:gnulib/m4/lib.m4']);
+});
+
+test('sha256 repositories and bundles', async () => {
+  const repo = await makeRepo({ files, tags: ['v1.2'], objectFormat: 'sha256' });
+  const release = await writeTemp('sha256/proj-1.2.tar.gz', await compress(buildTar(releaseOf()), 'gzip'));
+  let r = await run({ release, repo: repo.dir });
+  assert.is(r.tag.objectFormat, 'sha256');
+  assert.is(r.counts.identical, 5);
+  assert.is(r.tag.commit.length, 64);
+  const bundle = await repo.bundle();
+  r = await run({ release, repo: bundle });
+  assert.is(r.counts.identical, 5);
+  assert.is(r.verdict, 'pass');
+});
+
+test('release content is kept only for files git cannot give back', async () => {
+  const repo = await makeRepo({ files, tags: ['v1.2'] });
+  const release = await writeTemp('keep/proj-1.2.tar', buildTar(releaseOf([{ path: 'proj-1.2/new.txt', content: 'new\n' }])));
+  const r = await run({ release, repo: repo.dir, limits: { maxEntries: 100, maxTotalBytes: 1 << 20, maxFileMemory: 2 } });
+  // new.txt is larger than the per-file memory limit: still hashed and reported.
+  assert.equal(summary(r), ['only-in-release new.txt unexplained medium']);
+});
+
+test('limits stop a release that has too many entries', async () => {
+  const repo = await makeRepo({ files, tags: ['v1.2'] });
+  const release = await writeTemp('limits/proj-1.2.tar', buildTar(releaseOf()));
+  try {
+    await run({ release, repo: repo.dir, limits: { maxEntries: 3, maxTotalBytes: 1 << 20, maxFileMemory: 1 << 20 } });
+    assert.unreachable('expected a limit error');
+  } catch (err) {
+    assert.is((err as { code?: string }).code, 'limit');
+    assert.match((err as Error).message, 'proj-1.2.tar');
+  }
+});
+
+test.run();
