@@ -8,7 +8,9 @@ import { fileURLToPath } from 'node:url';
 const uvuBin = fileURLToPath(new URL('../node_modules/uvu/bin.js', import.meta.url));
 // An optional filter narrows the run: `node scripts/test.mjs git` runs dist/test/**/git*…/*.test.js.
 const pattern = `${process.argv[2] ? `(${process.argv[2]}).*` : ''}\\.test\\.js$`;
-const child = spawn(process.execPath, ['--enable-source-maps', uvuBin, 'dist/test', pattern], {
+// uvu sets FORCE_COLOR for its colours, which every child process would inherit.
+const colour = process.env.FORCE_COLOR ? [] : ['--no-color'];
+const child = spawn(process.execPath, ['--enable-source-maps', uvuBin, 'dist/test', pattern, ...colour], {
   stdio: ['ignore', 'pipe', 'inherit'],
   env: process.env.FORCE_COLOR ? process.env : { ...process.env, NO_COLOR: '1' },
 });

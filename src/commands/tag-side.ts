@@ -7,7 +7,7 @@ import { resolveRef } from '../git/refs.js';
 import { openRepo } from '../git/repo.js';
 import { openSubmodule, readSubmodules } from '../git/submodules.js';
 import { readTree } from '../git/tree.js';
-import type { RepoHandle, ResolvedRef, Submodule, TagEntry } from '../git/types.js';
+import type { ArchiveAttributes, RepoHandle, ResolvedRef, Submodule, TagEntry } from '../git/types.js';
 import { gitBlobId } from '../release/hash.js';
 
 export interface TagSideOptions {
@@ -39,6 +39,11 @@ export interface OpenTagSide {
   close(): Promise<void>;
 }
 
+/** Attributes under which `git archive` writes other bytes than the blob holds. */
+function changesContent(attrs: ArchiveAttributes): boolean {
+  return attrs.exportSubst || attrs.ident || attrs.eol === 'crlf' || attrs.workingTreeEncoding !== undefined;
+}
+
 async function resolve(repo: RepoHandle, options: TagSideOptions & { releaseName: string }): Promise<ResolvedRef> {
   if (options.tag !== undefined || options.commit !== undefined) {
     return resolveRef(repo, { ...(options.tag !== undefined ? { tag: options.tag } : {}), ...(options.commit !== undefined ? { commit: options.commit } : {}) });
@@ -65,7 +70,7 @@ export async function openTagSide(options: TagSideOptions & { releaseName: strin
     const treeByPath = new Map(tree.map((e) => [e.path, e]));
     const archiveOids = new Map<string, string>();
     for (const [path, attrs] of attributes) {
-      if (!attrs.exportSubst && !attrs.ident && attrs.eol !== 'crlf') continue;
+      if (!changesContent(attrs)) continue;
       const entry = treeByPath.get(path);
       if (!entry || entry.type !== 'file') continue;
       const converted = await convertForArchive(await reader.read(entry.oid), attrs, { repo, commit: ref.commit, oid: entry.oid });

@@ -7,8 +7,11 @@ export interface RepoHandle {
   /** Absolute path of the git directory to pass as --git-dir. */
   gitDir: string;
   objectFormat: ObjectFormat;
-  /** 'local' (work tree or bare repository) or 'bundle' (unbundled into cuckoo's cache). */
-  kind: 'local' | 'bundle';
+  /**
+   * 'local' (work tree or bare repository), 'bundle' (unbundled into cuckoo's
+   * cache) or 'remote' (fetched from a URL into cuckoo's cache).
+   */
+  kind: 'local' | 'bundle' | 'remote';
 }
 
 /** The ref the tag side was resolved from. */
@@ -25,6 +28,21 @@ export interface ResolvedRef {
   inferredFrom?: string[];
 }
 
+/** One tag of the repository, from `git for-each-ref refs/tags`. */
+export interface TagRef {
+  /** Short name: `v1.0`. */
+  name: string;
+  /** Full ref name: `refs/tags/v1.0`. */
+  refName: string;
+  /** The object the ref points to: a tag object for annotated tags, else the commit. */
+  object: string;
+  /** The commit the tag peels to; undefined when it peels to a tree or blob. */
+  commit?: string;
+  annotated: boolean;
+  /** Unix seconds: the tagger date of an annotated tag, else the commit's committer date. */
+  date?: number;
+}
+
 export type TagEntryType = 'file' | 'symlink' | 'submodule';
 
 /** One entry of `git ls-tree -r -z` at the tag. */
@@ -35,7 +53,7 @@ export interface TagEntry {
   mode: number;
   /** Blob id (files, symlinks) or the pinned commit (submodules). */
   oid: string;
-  /** Bytes of the blob (files, symlinks). */
+  /** Bytes of the blob (files, symlinks); 0 for submodules; -1 when unknown (a blobless partial clone). */
   size: number;
 }
 
@@ -49,6 +67,15 @@ export interface ArchiveAttributes {
   ident: boolean;
   /** `filter=lfs`, or content that is an LFS pointer. */
   lfs: boolean;
+  /**
+   * With eol 'crlf': the conversion follows `text=auto` rules, so git archive
+   * converts only content it sees as text (no NUL, no lone CR, no CRLF already).
+   */
+  eolAuto?: boolean;
+  /** The `filter` driver name (`lfs`, …). git archive runs its smudge command if the archiver configured one. */
+  filter?: string;
+  /** `working-tree-encoding` other than UTF-8: git archive re-encodes the UTF-8 blob to it. */
+  workingTreeEncoding?: string;
 }
 
 export interface Submodule {

@@ -140,7 +140,8 @@ test('archive tricks: duplicates, unsafe paths, devices and hard links', async (
 test('the tag as git archive writes it: export-ignore, export-subst, ident, eol=crlf', async () => {
   const repo = await makeRepo({
     files: {
-      '.gitattributes': 'tests/ export-ignore\nversion.txt export-subst\nid.c ident\n*.bat text eol=crlf\n',
+      '.gitattributes': 'tests/ export-ignore\nversion.txt export-subst\nid.c ident\n*.bat text eol=crlf\nwide.txt working-tree-encoding=UTF-16LE\n',
+      'wide.txt': 'héllo\n',
       'version.txt': 'commit $Format:%H$ of $Format:%cs$\n',
       'id.c': '/* $Id$ */\n',
       'run.bat': 'echo a\necho b\n',
@@ -152,7 +153,7 @@ test('the tag as git archive writes it: export-ignore, export-subst, ident, eol=
   const ground = await writeTemp('attrs/proj-2.0.tar', await repo.archive('v2.0'));
   const r = await run({ release: ground, repo: repo.dir });
   assert.equal(summary(r), ['only-in-tag tests/big.bin export-ignored info']);
-  assert.is(r.counts.identical, 5);
+  assert.is(r.counts.identical, 6);
   assert.is(r.counts.exportIgnored, 1);
   assert.is(r.release.comment, repo.commits[0]);
   // The raw blob (unexpanded) is not what git archive writes: it is a modification.
@@ -161,12 +162,13 @@ test('the tag as git archive writes it: export-ignore, export-subst, ident, eol=
     { path: 'id.c', content: '/* $Id$ */\n' },
     { path: 'run.bat', content: 'echo a\necho b\n' },
     { path: 'README', content: 'x\n' },
-    { path: '.gitattributes', content: 'tests/ export-ignore\nversion.txt export-subst\nid.c ident\n*.bat text eol=crlf\n' },
+    { path: '.gitattributes', content: 'tests/ export-ignore\nversion.txt export-subst\nid.c ident\n*.bat text eol=crlf\nwide.txt working-tree-encoding=UTF-16LE\n' },
+    { path: 'wide.txt', content: 'héllo\n' },
   ]);
   const r2 = await run({ release: await writeTemp('attrs-raw/proj-2.0.tar', raw), repo: repo.dir, tag: 'v2.0' });
   assert.equal(
     r2.findings.filter((f) => f.change === 'modified').map((f) => f.path),
-    ['id.c', 'run.bat', 'version.txt'],
+    ['id.c', 'run.bat', 'version.txt', 'wide.txt'],
   );
 });
 

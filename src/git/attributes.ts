@@ -1,0 +1,153 @@
+/**
+ * What `git archive` would do to each path at the tag, from the `.gitattributes`
+ * files of the TAG's tree.
+ *
+ * Attributes are read the way git archive reads them (archive.c reads the
+ * tree into an index and asks check-attr with GIT_ATTR_INDEX), but only from
+ * the tree: a release is checked against the public tag, so neither the
+ * archiver's nor the user's `$GIT_DIR/info/attributes`, `core.attributesFile`
+ * or system gitattributes take part. To keep the user's repository out of it
+ * entirely (its info/attributes and config included), git runs in a scratch
+ * bare repository that borrows the objects through `objects/info/alternates`,
+ * with a scratch index filled by `git read-tree` (git 2.39 has no
+ * `check-attr --source`). Nothing is written to the user's repository.
+ *
+ * For line endings the archiver is assumed to run git with its defaults on a
+ * POSIX system (core.autocrlf=false, core.eol=native=lf): then only `eol=crlf`
+ * (with `text` or `text=auto`) changes bytes; see gitattributes(5) "eol".
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CuckooError } from '../errors.js';
+import { encodeGitPath } from './paths.js';
+import { git, gitText } from './run.js';
+import type { ArchiveAttributes, RepoHandle, TagEntry } from './types.js';
+
+export { convertForArchive } from './convert.js';
+
+const names = ['export-ignore', 'export-subst', 'text', 'eol', 'crlf', 'ident', 'filter', 'working-tree-encoding'] as const;
+type Name = (typeof names)[number];
+/** check-attr's answer: 'set', 'unset', 'unspecified' or a value. */
+type Values = Partial<Record<Name, string>>;
+
+/** Paths (files, symlinks, gitlinks) whose archive attributes are not all default. */
+export async function readArchiveAttributes(repo: RepoHandle, commit: string, tree: readonly TagEntry[]): Promise<Map<string, ArchiveAttributes>> {
+  const result = new Map<string, ArchiveAttributes>();
+  if (!tree.some((e) => e.path === '.gitattributes' || e.path.endsWith('/.gitattributes'))) return result;
+
+  // git archive checks directories and gitlinks with a trailing slash
+  // (archive.c write_archive_entry), which is how `dir/` patterns match them;
+  // an ignored directory is not descended into.
+  const dirs = new Set<string>();
+  for (const e of tree) {
+    for (let i = e.path.indexOf('/'); i >= 0; i = e.path.indexOf('/', i + 1)) dirs.add(e.path.slice(0, i + 1));
+  }
+  const queries = [...dirs, ...tree.map((e) => (e.type === 'submodule' ? `${e.path}/` : e.path))];
+  const values = await checkAttributes(repo, commit, queries);
+
+  const ignoredDirs = new Set([...dirs].filter((d) => values.get(d)?.['export-ignore'] === 'set'));
+  for (const e of tree) {
+    const v = values.get(e.type === 'submodule' ? `${e.path}/` : e.path) ?? {};
+    const attrs: ArchiveAttributes = {
+      exportIgnore: v['export-ignore'] === 'set' || underIgnored(e.path, ignoredDirs),
+      exportSubst: false,
+      ident: false,
+      lfs: false,
+    };
+    // Content conversions apply to regular files only (archive.c object_file_to_archive).
+    if (e.type === 'file') {
+      attrs.exportSubst = v['export-subst'] === 'set';
+      attrs.ident = v.ident === 'set';
+      const filter = valueOf(v.filter);
+      if (filter !== undefined) attrs.filter = filter;
+      attrs.lfs = filter === 'lfs';
+      const action = crlfAction(v);
+      if (action === 'text-crlf' || action === 'auto-crlf') attrs.eol = 'crlf';
+      if (action === 'auto-crlf') attrs.eolAuto = true;
+      const encoding = valueOf(v['working-tree-encoding']);
+      if (encoding !== undefined && !/^utf-?8$/i.test(encoding)) attrs.workingTreeEncoding = encoding;
+    }
+    if (attrs.exportIgnore || attrs.exportSubst || attrs.ident || attrs.lfs || attrs.eol || attrs.filter || attrs.workingTreeEncoding) {
+      result.set(e.path, attrs);
+    }
+  }
+  return result;
+}
+
+function underIgnored(path: string, ignoredDirs: Set<string>): boolean {
+  if (ignoredDirs.size === 0) return false;
+  for (let i = path.indexOf('/'); i >= 0; i = path.indexOf('/', i + 1)) {
+    if (ignoredDirs.has(path.slice(0, i + 1))) return true;
+  }
+  return false;
+}
+
+function valueOf(value: string | undefined): string | undefined {
+  return value === undefined || value === 'set' || value === 'unset' || value === 'unspecified' || value === '' ? undefined : value;
+}
+
+type CrlfAction = 'binary' | 'text-input' | 'text-crlf' | 'auto-input' | 'auto-crlf';
+
+/**
+ * convert.c convert_attrs() with core.autocrlf=false and core.eol=lf: `text`
+ * wins over the legacy `crlf`; `eol` implies text unless the path is binary;
+ * plain `text` / `text=auto` then follow core.eol (lf).
+ */
+export function crlfAction(v: Values): CrlfAction {
+  type Step = CrlfAction | 'text' | 'auto';
+  const fromValue = (value: string | undefined): Step | undefined =>
+    value === 'set' ? 'text' : value === 'unset' ? 'binary' : value === 'input' ? 'text-input' : value === 'auto' ? 'auto' : undefined;
+  let action: Step | undefined = fromValue(v.text) ?? fromValue(v.crlf);
+  if (action === 'binary') return 'binary';
+  if (v.eol === 'lf') action = action === 'auto' ? 'auto-input' : 'text-input';
+  else if (v.eol === 'crlf') action = action === 'auto' ? 'auto-crlf' : 'text-crlf';
+  if (action === 'text') return 'text-input';
+  if (action === 'auto') return 'auto-input';
+  return action ?? 'binary';
+}
+
+/** check-attr over `paths` in a scratch repository; see the file comment for why. */
+async function checkAttributes(repo: RepoHandle, commit: string, paths: readonly string[]): Promise<Map<string, Values>> {
+  const scratch = await mkdtemp(join(tmpdir(), 'cuckoo-attr-'));
+  try {
+    const gitDir = join(scratch, 'repo.git');
+    const objects = await gitText(repo, ['rev-parse', '--path-format=absolute', '--git-path', 'objects']);
+    await git(undefined, ['init', '--quiet', '--bare', '--template=', `--object-format=${repo.objectFormat}`, gitDir]);
+    await writeFile(join(gitDir, 'objects', 'info', 'alternates'), `${objects}\n`);
+    const target = { gitDir, source: repo.source };
+    // Matching is case-sensitive, as on the systems releases are made on.
+    const opts = { env: { GIT_INDEX_FILE: join(scratch, 'index') }, config: { 'core.ignoreCase': 'false' } };
+    await git(target, ['read-tree', '--end-of-options', commit], opts);
+    const input = Buffer.concat(paths.flatMap((p) => [encodeGitPath(p), Buffer.from([0])]));
+    const { stdout } = await git(target, ['check-attr', '--cached', '-z', '--stdin', ...names], { ...opts, input });
+    return parseCheckAttr(stdout, paths);
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+/**
+ * `-z` output is `<path> NUL <attribute> NUL <info> NUL`, one triple per path
+ * and attribute, in input order (git-check-attr(1)); read by position, so the
+ * 90,000 paths of a large tree are never decoded again. Unspecified values are
+ * dropped.
+ */
+function parseCheckAttr(out: Buffer, paths: readonly string[]): Map<string, Values> {
+  const fields = out.toString('latin1').split('\0');
+  const map = new Map<string, Values>();
+  const per = names.length;
+  for (let k = 0; 3 * k + 2 < fields.length; k++) {
+    const name = fields[3 * k + 1];
+    const info = fields[3 * k + 2]!;
+    const path = paths[Math.floor(k / per)];
+    if (path === undefined || name !== names[k % per]) throw new CuckooError('git', `unexpected git check-attr output near ${JSON.stringify(fields[3 * k])}`);
+    if (info === 'unspecified') continue;
+    let values = map.get(path);
+    if (!values) map.set(path, (values = {}));
+    // Values are bytes from .gitattributes; names like `filter=lfs` are ASCII, anything else was UTF-8.
+    values[name] = /[^\x00-\x7f]/.test(info) ? Buffer.from(info, 'latin1').toString('utf8') : info;
+  }
+  if (fields.length !== 3 * per * paths.length + 1) throw new CuckooError('git', `git check-attr answered ${Math.floor(fields.length / 3)} of ${per * paths.length} questions`);
+  return map;
+}

@@ -1,0 +1,218 @@
+/**
+ * Reading object contents through ONE `git cat-file --batch` process. Requests
+ * are written as they come and answers arrive in the same order
+ * (git-cat-file(1) BATCH OUTPUT), so many reads cost one process. Without
+ * --filters no textconv or smudge filter ever runs: the bytes are the blob's.
+ */
+import { CuckooError } from '../errors.js';
+import { spawnGit, toBuffer } from './run.js';
+import type { RepoHandle } from './types.js';
+
+interface Pending {
+  oid: string;
+  resolve: (content: Buffer) => void;
+  reject: (err: Error) => void;
+}
+
+interface Current {
+  pending: Pending;
+  content: Buffer;
+  filled: number;
+}
+
+type Child = ReturnType<typeof spawnGit>;
+
+export class BlobReader {
+  private readonly repo: RepoHandle;
+  /** The process; started by the first read, and again after one died answering a read. */
+  private child: Child | undefined;
+  private exited: Promise<void> = Promise.resolve();
+  /** Asked of the running process and not answered yet, in order. */
+  private readonly queue: Pending[] = [];
+  private current: Current | undefined;
+  private buffered: Buffer = Buffer.alloc(0);
+  private failure: Error | undefined;
+  private closed = false;
+
+  constructor(repo: RepoHandle) {
+    this.repo = repo;
+  }
+
+  /** The object's bytes. Reads are answered in the order they were asked. */
+  read(oid: string): Promise<Buffer> {
+    const hexLength = this.repo.objectFormat === 'sha256' ? 64 : 40;
+    if (oid.length !== hexLength || !/^[0-9a-f]+$/.test(oid)) {
+      return Promise.reject(new CuckooError('input', `${JSON.stringify(oid)} is not a full ${this.repo.objectFormat} object id`));
+    }
+    if (this.failure) return Promise.reject(this.failure);
+    if (this.closed) return Promise.reject(new CuckooError('git', `reading ${oid}: the blob reader is closed`));
+    return new Promise<Buffer>((resolve, reject) => {
+      this.queue.push({ oid, resolve, reject });
+      if (this.child) {
+        this.child.stdin!.write(`${oid}\n`);
+        this.hold(true);
+      } else this.spawn();
+    });
+  }
+
+  /** Answers reads already asked, then ends the process; it is killed if it lingers. */
+  async close(): Promise<void> {
+    // Waiting for the exit is work: keep Node running until it comes.
+    this.hold(true);
+    if (!this.closed) {
+      this.closed = true;
+      this.child?.stdin!.end();
+    }
+    const timer = setTimeout(() => this.child?.kill('SIGKILL'), 10_000);
+    timer.unref();
+    // A restart (see onExit) replaces the process; wait for the last one.
+    for (let waited: Promise<void> | undefined; waited !== this.exited; ) {
+      waited = this.exited;
+      await waited;
+    }
+    clearTimeout(timer);
+  }
+
+  /** Stops at once: reads still waiting are rejected. */
+  async destroy(): Promise<void> {
+    this.closed = true;
+    this.fail(new CuckooError('git', 'the blob reader was stopped'));
+    this.hold(true);
+    this.child?.kill('SIGKILL');
+    await this.exited;
+  }
+
+  private spawn(): void {
+    const child = spawnGit(this.repo, ['cat-file', '--batch']);
+    this.child = child;
+    this.buffered = Buffer.alloc(0);
+    // A dead process makes stdin emit EPIPE; the exit handler reports it.
+    child.stdin!.on('error', () => undefined);
+    child.stdout!.on('data', (chunk: Buffer) => {
+      if (this.child === child) this.onData(chunk);
+    });
+    this.exited = child.then(
+      (result) => this.onExit(child, toBuffer(result.stderr).toString('utf8'), result.exitCode),
+      (err: unknown) => this.onExit(child, String(err), undefined),
+    );
+    for (const p of this.queue) child.stdin!.write(`${p.oid}\n`);
+    this.hold(this.queue.length > 0);
+    if (this.closed) child.stdin!.end();
+  }
+
+  /**
+   * An idle reader must not keep Node running: a caller that forgets close()
+   * would otherwise hang its program on exit. Busy, it must, or a program whose
+   * only work is a pending read would end early. When Node exits, execa's
+   * cleanup kills the process.
+   */
+  private hold(busy: boolean): void {
+    const child = this.child;
+    if (!child) return;
+    for (const handle of [child, child.stdin, child.stdout, child.stderr] as unknown as Array<{ ref?: () => void; unref?: () => void } | null>) {
+      if (busy) handle?.ref?.();
+      else handle?.unref?.();
+    }
+  }
+
+  private onData(chunk: Buffer): void {
+    this.buffered = this.buffered.length === 0 ? chunk : Buffer.concat([this.buffered, chunk]);
+    try {
+      while (this.step());
+      if (!this.current && this.queue.length === 0) this.hold(false);
+    } catch (err) {
+      this.fail(err as Error);
+      this.child?.kill('SIGKILL');
+    }
+  }
+
+  /** Consumes one header or one body from the buffer; false when more bytes are needed. */
+  private step(): boolean {
+    const buf = this.buffered;
+    if (this.current) {
+      const cur = this.current;
+      const take = Math.min(cur.content.length - cur.filled, buf.length);
+      buf.copy(cur.content, cur.filled, 0, take);
+      cur.filled += take;
+      // The body is followed by one LF.
+      if (cur.filled < cur.content.length || buf.length < take + 1) {
+        this.buffered = buf.subarray(take);
+        return false;
+      }
+      this.buffered = buf.subarray(take + 1);
+      this.current = undefined;
+      cur.pending.resolve(cur.content);
+      return true;
+    }
+    const nl = buf.indexOf(10);
+    if (nl < 0) return false;
+    const header = buf.subarray(0, nl).toString('utf8');
+    this.buffered = buf.subarray(nl + 1);
+    const pending = this.queue.shift();
+    if (!pending) throw new CuckooError('git', `unexpected git cat-file output: ${header}`);
+    const parts = header.split(' ');
+    if (parts.length === 2 && (parts[1] === 'missing' || parts[1] === 'ambiguous')) {
+      pending.reject(missing(pending.oid, this.repo));
+      return true;
+    }
+    const size = Number(parts[2]);
+    if (parts.length !== 3 || parts[0] !== pending.oid || !Number.isSafeInteger(size) || size < 0) {
+      throw new CuckooError('git', `unexpected git cat-file output for ${pending.oid}: ${header}`);
+    }
+    this.current = { pending, content: Buffer.allocUnsafe(size), filled: 0 };
+    return true;
+  }
+
+  /**
+   * git dies, rather than answering "missing", on an object a partial clone
+   * lacks once lazy fetching is off ("could not fetch <oid> from promisor
+   * remote"). The read it was answering fails; the reads behind it go to a
+   * new process. Every restart answers one read, so this ends.
+   */
+  private onExit(child: Child, stderr: string, exitCode: number | undefined): void {
+    if (child !== this.child) return;
+    const reason = stderr.trim().split('\n').filter((l) => !l.startsWith('warning:')).pop()?.replace(/^fatal: /, '') || `exit code ${exitCode ?? 'unknown'}`;
+    if (!this.current && this.queue.length === 0) {
+      // Reads after an exit we did not ask for must fail, not wait forever.
+      if (!this.closed) this.failure ??= new CuckooError('git', `git cat-file ended in ${this.repo.source}: ${reason}`);
+      this.closed = true;
+      return;
+    }
+    if (this.current || this.failure) {
+      this.fail(new CuckooError('git', `git cat-file failed in ${this.repo.source}: ${reason}`));
+      return;
+    }
+    const head = this.queue.shift()!;
+    head.reject(
+      /promisor|missing|unable to read|not a valid object/i.test(stderr)
+        ? missing(head.oid, this.repo, reason)
+        : new CuckooError('git', `reading ${head.oid}: git cat-file failed in ${this.repo.source}: ${reason}`),
+    );
+    this.child = undefined;
+    if (this.queue.length > 0) this.spawn();
+  }
+
+  private fail(err: Error): void {
+    this.failure ??= err;
+    this.closed = true;
+    const waiting = [...(this.current ? [this.current.pending] : []), ...this.queue.splice(0)];
+    this.current = undefined;
+    for (const p of waiting) p.reject(err);
+  }
+}
+
+function missing(oid: string, repo: RepoHandle, detail?: string): CuckooError {
+  return new CuckooError('input', `object ${oid} is missing from ${repo.source}${detail ? ` (${detail})` : ''}`, {
+    hint: 'the repository is incomplete (a shallow or partial clone?); fetch the full history',
+  });
+}
+
+/** Reads `oids` with one process and closes it, even on failure. */
+export async function readBlobs(repo: RepoHandle, oids: readonly string[]): Promise<Buffer[]> {
+  const reader = new BlobReader(repo);
+  try {
+    return await Promise.all(oids.map((oid) => reader.read(oid)));
+  } finally {
+    await reader.destroy();
+  }
+}

@@ -1,0 +1,96 @@
+/**
+ * Fetching one commit from a URL into a bare repository in cuckoo's cache,
+ * `<cache>/repos/url-<hash of the URL>.git`, reused across runs.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { access, mkdir, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { reposDir } from '../cache.js';
+import { CuckooError } from '../errors.js';
+import type { ObjectFormat } from '../release/entry.js';
+import { probe } from './repo.js';
+import { git, GitCommandError } from './run.js';
+import type { RepoHandle } from './types.js';
+
+/**
+ * True when git would treat `spec` as a remote: `scheme://…`, or scp-like
+ * `host:path` with no slash before the colon (connect.c url_is_local_not_ssh).
+ */
+export function isRemoteSpec(spec: string): boolean {
+  if (/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(spec)) return true;
+  const colon = spec.indexOf(':');
+  const slash = spec.indexOf('/');
+  if (colon < 0 || (slash >= 0 && slash < colon)) return false;
+  return !/^[A-Za-z]:[\\/]/.test(spec);
+}
+
+// Our own repository: no automatic gc may prune what was fetched.
+const cacheConfig = { 'gc.auto': '0', 'maintenance.auto': 'false' };
+
+/**
+ * A cache repository holding `commit` from `url`. Fetches by id with depth 1
+ * first; servers that refuse unadvertised ids get a full fetch of branches and
+ * tags. Network failures are 'network' errors; a commit the remote does not
+ * have is for the caller to report.
+ */
+export async function fetchCommit(url: string, commit: string, opts: { cacheDir: string }): Promise<{ repo: RepoHandle; found: boolean }> {
+  if (url.startsWith('-')) throw new CuckooError('input', `${url}: not a repository URL`, { hint: 'a URL may not start with "-"' });
+  const objectFormat: ObjectFormat = commit.length === 64 ? 'sha256' : 'sha1';
+  const repo = await cacheRepo(url, objectFormat, opts.cacheDir);
+  if (await hasCommit(repo, commit)) return { repo, found: true };
+  const pin = `+${commit}:refs/cuckoo/pins/${commit}`;
+  try {
+    await git(repo, ['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--depth=1', url, pin], { transport: 'remote', config: cacheConfig });
+  } catch (err) {
+    if (!(err instanceof GitCommandError)) throw err;
+    const shallow = await access(join(repo.gitDir, 'shallow')).then(() => true, () => false);
+    const refspecs = ['+refs/heads/*:refs/cuckoo/heads/*', '+refs/tags/*:refs/cuckoo/tags/*'];
+    try {
+      await git(repo, ['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', ...(shallow ? ['--unshallow'] : []), url, ...refspecs], {
+        transport: 'remote',
+        config: cacheConfig,
+      });
+    } catch (full) {
+      if (!(full instanceof GitCommandError)) throw full;
+      if (/transport '.*' not allowed/.test(full.stderr)) {
+        throw new CuckooError('input', `${url}: this kind of URL is not allowed`, {
+          hint: 'use an https://, ssh://, git:// or file:// URL or a local path',
+          cause: full,
+        });
+      }
+      throw new CuckooError('network', `fetching ${url}: ${full.message}`, {
+        hint: 'check the URL and the network, or pass a local clone instead',
+        cause: full,
+      });
+    }
+  }
+  return { repo, found: await hasCommit(repo, commit) };
+}
+
+export async function hasCommit(repo: RepoHandle, commit: string): Promise<boolean> {
+  const { exitCode } = await git(repo, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${commit}^{commit}`], { okExitCodes: [1, 128] });
+  return exitCode === 0;
+}
+
+async function cacheRepo(url: string, objectFormat: ObjectFormat, cacheDir: string): Promise<RepoHandle> {
+  const root = reposDir(cacheDir);
+  const digest = createHash('sha256').update(url).digest('hex').slice(0, 32);
+  const dir = join(root, `url-${digest}.git`);
+  const handle = (gitDir: string, format: ObjectFormat): RepoHandle => ({ source: url, gitDir, objectFormat: format, kind: 'remote' });
+  const existing = await probe(url, dir);
+  if (existing) return handle(existing.gitDir, existing.objectFormat);
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(root, { recursive: true });
+  const tmp = join(root, `.tmp-url-${digest.slice(0, 16)}-${randomUUID()}`);
+  try {
+    await git(undefined, ['init', '--quiet', '--bare', '--template=', `--object-format=${objectFormat}`, tmp]);
+    await rename(tmp, dir).catch((err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EEXIST' && err.code !== 'ENOTEMPTY') throw err;
+    });
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+  }
+  const made = await probe(url, dir);
+  if (!made) throw new CuckooError('git', `cannot create ${dir}`, { hint: 'check that the cache folder is writable' });
+  return handle(made.gitDir, made.objectFormat);
+}

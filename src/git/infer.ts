@@ -1,0 +1,146 @@
+/**
+ * Which tag a release archive claims to come from, guessed from its file name
+ * (`xz-5.6.1.tar.gz` → `v5.6.1`) by the spellings real projects use.
+ */
+import { basename } from 'node:path';
+import { CuckooError } from '../errors.js';
+import { nearestTags } from './nearest.js';
+import { fromTag, listTags } from './refs.js';
+import type { RepoHandle, ResolvedRef, TagRef } from './types.js';
+
+export interface ReleaseName {
+  name: string;
+  version: string;
+  /** The file name without archive suffix and Debian's `.orig`: `jq-jq-1.6`. */
+  stem: string;
+}
+
+// Longest first, so `.tar.gz` wins over `.gz`.
+const archiveSuffixes = [
+  '.tar.gz', '.tar.xz', '.tar.bz2', '.tar.zst', '.tar.zstd', '.tar.lz', '.tar.lzma', '.tar.z',
+  '.tgz', '.txz', '.tbz2', '.tbz', '.tzst', '.tlz', '.taz', '.tar', '.zip', '.gz', '.xz', '.bz2', '.zst',
+];
+
+/**
+ * Splits a release file name into project name and version: the version starts
+ * at the first `-` or `_` followed by a digit (or `v` and a digit). Debian
+ * source names (`foo_1.2.orig.tar.gz`, `foo_1.2.orig-docs.tar.xz`) lose their
+ * `.orig` part. Undefined when no version can be seen.
+ */
+export function parseReleaseName(fileName: string): ReleaseName | undefined {
+  let stem = basename(fileName.replace(/\\/g, '/'));
+  const lower = stem.toLowerCase();
+  const suffix = archiveSuffixes.find((s) => lower.endsWith(s));
+  if (suffix) stem = stem.slice(0, -suffix.length);
+  stem = stem.replace(/\.orig(-[A-Za-z0-9][A-Za-z0-9-]*)?$/, '');
+  const match = /^(.+?)[-_][vV]?(\d.*)$/.exec(stem);
+  if (!match) return undefined;
+  return { name: match[1]!, version: match[2]!, stem };
+}
+
+/**
+ * GitHub's archive names are `<repository>-<tag>` (`jq-jq-1.6`,
+ * `libexpat-R_2_5_0`): the text after any `-` may be the tag as written.
+ */
+export function stemTails(stem: string): string[] {
+  const tails: string[] = [];
+  for (let i = stem.indexOf('-'); i !== -1; i = stem.indexOf('-', i + 1)) {
+    const tail = stem.slice(i + 1);
+    if (/\d/.test(tail)) tails.push(tail);
+  }
+  return tails;
+}
+
+/** The tag spellings to try for a name and version, most common first, without duplicates. */
+export function tagCandidates(name: string, version: string): string[] {
+  const out: string[] = [];
+  for (const v of versionVariants(version)) {
+    const under = v.replace(/[^A-Za-z0-9]+/g, '_');
+    // openssh: 9.2p1 → V_9_2_P1 (a break between a digit and the letter after it).
+    const openssh = v.toUpperCase().replace(/[^A-Z0-9]+/g, '_').replace(/(\d)(?=[A-Z])/g, '$1_');
+    out.push(
+      `v${v}`,
+      v,
+      `${name}-${v}`,
+      `${name}-v${v}`,
+      `${name}_${v}`,
+      `release-${v}`,
+      `release_${v}`,
+      `version-${v}`,
+      `${name}-${under}`,
+      `${name}_${under}`,
+      `${name.toUpperCase()}_${under}`,
+      // expat (R_2_5_0), many CVS-era projects (RELEASE_1_2)
+      `R_${under}`,
+      `RELEASE_${under}`,
+      `${name}-${v.replace(/[^A-Za-z0-9]+/g, '-')}`,
+      `V_${openssh}`,
+      `V${v}`,
+      // gcc (releases/gcc-13.2.0), changesets (pkg@1.0.0), Go modules in subfolders (pkg/v1.0.0).
+      `releases/${name}-${v}`,
+      `${name}@${v}`,
+      `${name}/v${v}`,
+    );
+  }
+  return [...new Set(out)];
+}
+
+/**
+ * The version as written, then spellings mapped back to upstream: Debian's
+ * repack and tilde (`1.2+dfsg` → `1.2`, `1.0~rc1` → `1.0-rc1`, `1.0rc1`),
+ * source-package suffixes (`-src`), underscores for dots (`1_84_0` → `1.84.0`).
+ */
+function versionVariants(version: string): string[] {
+  const variants = [version];
+  const add = (v: string) => {
+    if (v !== '' && !variants.includes(v)) variants.push(v);
+  };
+  add(version.replace(/[+~.](dfsg|ds|repack)\d*$/i, ''));
+  // apache-ant-1.10.14-src, foo-1.0-source
+  for (const v of [...variants]) add(v.replace(/[-.](src|source|sources|dist|full)$/i, ''));
+  for (const v of [...variants]) {
+    if (v.includes('~')) {
+      add(v.replace(/~/g, '-'));
+      add(v.replace(/~/g, ''));
+    }
+  }
+  // boost_1_84_0 is tagged boost-1.84.0
+  for (const v of [...variants]) if (/^\d+(_\d+)+$/.test(v)) add(v.replace(/_/g, '.'));
+  return variants;
+}
+
+/**
+ * The one tag the release name points to. Exact spellings win over
+ * case-insensitive ones; several tags that peel to one commit count as one.
+ */
+export async function inferTag(repo: RepoHandle, releaseName: string): Promise<ResolvedRef> {
+  const parsed = parseReleaseName(releaseName);
+  if (!parsed) {
+    throw new CuckooError('input', `cannot tell the version from the release name ${basename(releaseName)}`, {
+      hint: 'pass --tag or --commit',
+    });
+  }
+  const candidates = [...new Set([...tagCandidates(parsed.name, parsed.version), ...stemTails(parsed.stem)])];
+  const tags = await listTags(repo);
+  const byName = new Map(tags.map((t) => [t.name, t]));
+  let matches = candidates.map((c) => byName.get(c)).filter((t): t is TagRef => t !== undefined);
+  if (matches.length === 0) {
+    const wanted = new Map(candidates.map((c, i) => [c.toLowerCase(), i]));
+    matches = tags
+      .filter((t) => wanted.has(t.name.toLowerCase()))
+      .sort((a, b) => wanted.get(a.name.toLowerCase())! - wanted.get(b.name.toLowerCase())!);
+  }
+  if (matches.length === 0) {
+    const near = nearestTags(tags.map((t) => t.name), parsed.version);
+    throw new CuckooError('input', `no tag for ${parsed.name} ${parsed.version} in ${repo.source}: tried ${candidates.join(', ')}`, {
+      hint: near.length > 0 ? `nearest tags: ${near.join(', ')}; pass --tag or --commit` : 'the repository has no tags; pass --tag or --commit',
+    });
+  }
+  const commits = new Set(matches.map((t) => t.commit ?? t.object));
+  if (commits.size > 1) {
+    throw new CuckooError('input', `several tags match ${parsed.name} ${parsed.version} in ${repo.source}: ${matches.map((t) => t.name).join(', ')}`, {
+      hint: 'they point to different commits; pass --tag with the one the release was made from',
+    });
+  }
+  return { ...fromTag(repo, matches[0]!), inferredFrom: candidates };
+}

@@ -1,0 +1,95 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { BlobReader, readBlobs } from '../../src/git/blobs.js';
+import { openRepo } from '../../src/git/repo.js';
+import { makeRepo, rejects, removeTempDirs, tempDir } from '../helpers/repo.js';
+
+test.after(removeTempDirs);
+
+/** cat-file processes started by this test process (others may run tests at the same time). */
+function catFileProcesses(): number {
+  const out = execFileSync('ps', ['-eo', 'ppid=,args='], { encoding: 'utf8' });
+  return out
+    .split('\n')
+    .map((l) => /^\s*(\d+)\s+(.*)$/.exec(l))
+    .filter((m) => m && Number(m[1]) === process.pid && /^git .*cat-file --batch$/.test(m[2]!.trim())).length;
+}
+
+async function fixture() {
+  const files: Record<string, string | Buffer> = {};
+  for (let i = 0; i < 300; i++) files[`f${i}`] = `content ${i}\n`.repeat(i % 17);
+  files['big.bin'] = randomBytes(3 * 1024 * 1024 + 7);
+  files['nl-only'] = '\n';
+  const repo = await makeRepo({ files, checkout: false });
+  const handle = await openRepo(repo.dir, { cacheDir: await tempDir() });
+  const oids = new Map<string, string>();
+  for (const line of (await repo.git(['ls-tree', '-r', 'HEAD'])).split('\n')) {
+    const [meta, path] = line.split('\t');
+    oids.set(path!, meta!.split(' ')[2]!);
+  }
+  return { repo, handle, files, oids };
+}
+
+test('one process reads many blobs, answered in order, including empty and large ones', async () => {
+  const { handle, files, oids } = await fixture();
+  const before = catFileProcesses();
+  const reader = new BlobReader(handle);
+  const paths = [...Object.keys(files)].reverse();
+  const results = await Promise.all(paths.map((p) => reader.read(oids.get(p)!)));
+  assert.is(catFileProcesses(), before + 1, 'exactly one cat-file process');
+  paths.forEach((p, i) => assert.ok(results[i]!.equals(Buffer.from(files[p]!)), p));
+  // The same blob twice, after the first batch.
+  assert.is((await reader.read(oids.get('f5')!)).toString(), 'content 5\n'.repeat(5));
+  await reader.close();
+  assert.is(catFileProcesses(), before, 'the process is gone after close');
+  await rejects(reader.read(oids.get('f1')!), 'git', /closed/);
+});
+
+test('a missing object rejects its read only, naming the oid', async () => {
+  const { handle, oids } = await fixture();
+  const reader = new BlobReader(handle);
+  const missing = '0123456789abcdef0123456789abcdef01234567';
+  const first = reader.read(oids.get('f3')!);
+  const bad = reader.read(missing);
+  const after = reader.read(oids.get('f4')!);
+  assert.is((await first).toString(), 'content 3\n'.repeat(3));
+  const e = await rejects(bad, 'input', new RegExp(`object ${missing} is missing`));
+  assert.ok(e.hint);
+  assert.is((await after).toString(), 'content 4\n'.repeat(4));
+  await rejects(reader.read('HEAD'), 'input', /not a full sha1 object id/);
+  await rejects(reader.read(`${oids.get('f4')}\n`), 'input', /not a full/);
+  await reader.close();
+});
+
+test('destroy rejects waiting reads and kills the process; readBlobs cleans up', async () => {
+  const { handle, oids } = await fixture();
+  const before = catFileProcesses();
+  const reader = new BlobReader(handle);
+  const pending = reader.read(oids.get('big.bin')!);
+  const destroyed = reader.destroy();
+  await rejects(pending, 'git', /stopped/);
+  await destroyed;
+  assert.is(catFileProcesses(), before);
+  const got = await readBlobs(handle, [oids.get('f2')!, oids.get('nl-only')!]);
+  assert.equal(got.map((b) => b.toString()), ['content 2\n'.repeat(2), '\n']);
+  await rejects(readBlobs(handle, ['f'.repeat(40)]), 'input', /missing/);
+  assert.is(catFileProcesses(), before, 'no process left running');
+});
+
+test('an idle reader someone forgot to close does not keep Node running', async () => {
+  const { handle, oids } = await fixture();
+  const script = `
+    import { BlobReader } from ${JSON.stringify(new URL('../../src/git/blobs.js', import.meta.url).href)};
+    const reader = new BlobReader(${JSON.stringify(handle)});
+    const content = await reader.read(${JSON.stringify(oids.get('f2'))});
+    process.stdout.write(content);
+  `;
+  const { execa } = await import('execa');
+  const result = await execa(process.execPath, ['--input-type=module', '-e', script], { timeout: 20_000, reject: false });
+  assert.is(result.timedOut, false, 'node exited on its own');
+  assert.is(result.stdout, 'content 2\ncontent 2');
+});
+
+test.run();

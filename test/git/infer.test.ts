@@ -1,0 +1,117 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { inferTag, parseReleaseName, tagCandidates } from '../../src/git/infer.js';
+import { nearestTags } from '../../src/git/nearest.js';
+import { openRepo } from '../../src/git/repo.js';
+import { makeRepo, rejects, removeTempDirs, tempDir } from '../helpers/repo.js';
+
+test.after(removeTempDirs);
+
+test('parseReleaseName on real release file names', () => {
+  const cases: Array<[string, string, string]> = [
+    ['xz-5.6.1.tar.gz', 'xz', '5.6.1'],
+    ['curl-7.88.1.tar.xz', 'curl', '7.88.1'],
+    ['R-2.5.0.tar.gz', 'R', '2.5.0'],
+    ['openssh-9.2p1.tar.gz', 'openssh', '9.2p1'],
+    ['hello-1.0.zip', 'hello', '1.0'],
+    ['project-v2.3.tar.gz', 'project', '2.3'],
+    ['foo_1.2.orig.tar.gz', 'foo', '1.2'],
+    ['foo_1.2.orig-docs.tar.xz', 'foo', '1.2'],
+    ['gst-plugins-base-1.22.0.tar.xz', 'gst-plugins-base', '1.22.0'],
+    ['node-v20.11.1.tar.gz', 'node', '20.11.1'],
+    ['Python-3.12.2.tgz', 'Python', '3.12.2'],
+    ['boost_1_84_0.tar.bz2', 'boost', '1_84_0'],
+    ['util-linux-2.39.3.tar.xz', 'util-linux', '2.39.3'],
+    ['gtk+-3.24.41.tar.xz', 'gtk+', '3.24.41'],
+    ['sqlite-autoconf-3450100.tar.gz', 'sqlite-autoconf', '3450100'],
+    ['/downloads/zstd-1.5.5.tar.zst', 'zstd', '1.5.5'],
+    ['apache-ant-1.10.14-src.zip', 'apache-ant', '1.10.14-src'],
+    ['LIBFOO-2.0.TAR.GZ', 'LIBFOO', '2.0'],
+    ['glibc-2.39.tar.bz2', 'glibc', '2.39'],
+  ];
+  for (const [file, name, version] of cases) {
+    const parsed = parseReleaseName(file);
+    assert.equal(parsed && { name: parsed.name, version: parsed.version }, { name, version }, file);
+  }
+  assert.is(parseReleaseName('jq-jq-1.6.tar.gz')?.stem, 'jq-jq-1.6');
+  assert.is(parseReleaseName('hello.tar.gz'), undefined);
+  assert.is(parseReleaseName('release.zip'), undefined);
+});
+
+test('tagCandidates: the spellings projects use, most common first', () => {
+  const xz = tagCandidates('xz', '5.6.1');
+  assert.equal(xz.slice(0, 8), ['v5.6.1', '5.6.1', 'xz-5.6.1', 'xz-v5.6.1', 'xz_5.6.1', 'release-5.6.1', 'release_5.6.1', 'version-5.6.1']);
+  assert.ok(xz.includes('V5.6.1'));
+  assert.ok(xz.includes('V_5_6_1'));
+  assert.ok(tagCandidates('curl', '7.88.1').includes('curl-7_88_1'));
+  assert.ok(tagCandidates('R', '2.5.0').includes('R_2_5_0'));
+  assert.ok(tagCandidates('openssh', '9.2p1').includes('V_9_2_P1'));
+  assert.ok(tagCandidates('openssh', '9.2p1').indexOf('V_9_2_P1') > tagCandidates('openssh', '9.2p1').indexOf('openssh-9.2p1'));
+  assert.ok(tagCandidates('boost', '1_84_0').includes('boost-1.84.0'));
+  assert.ok(tagCandidates('gcc', '13.2.0').includes('releases/gcc-13.2.0'));
+  assert.ok(tagCandidates('foo', '1.2+dfsg').includes('v1.2'), 'Debian repacks map back');
+  assert.ok(tagCandidates('foo', '1.0~rc1').includes('v1.0-rc1'), 'Debian tilde maps back');
+  assert.ok(tagCandidates('apache-ant', '1.10.14-src').includes('v1.10.14'), 'source-package suffix dropped');
+  assert.is(new Set(xz).size, xz.length, 'no duplicates');
+});
+
+test('nearestTags ranks by version distance', () => {
+  const tags = ['v5.4.0', 'v5.6.0', 'v5.6.2', 'v5.6.1-rc', 'docs', 'v1.0', 'v5.6.10'];
+  assert.equal(nearestTags(tags, '5.6.1', 3), ['v5.6.0', 'v5.6.2', 'v5.6.10']);
+});
+
+async function repoWithTags(tags: string[]) {
+  const repo = await makeRepo({ files: { a: 'a\n' }, tags });
+  return { repo, handle: await openRepo(repo.dir, { cacheDir: await tempDir() }) };
+}
+
+test('inferTag resolves each real spelling', async () => {
+  const spellings: Array<[string, string]> = [
+    ['xz-5.6.1.tar.gz', 'v5.6.1'],
+    ['curl-7.88.1.tar.xz', 'curl-7_88_1'],
+    ['R-2.5.0.tar.gz', 'R_2_5_0'],
+    ['openssh-9.2p1.tar.gz', 'V_9_2_P1'],
+    ['hello-1.0.zip', '1.0'],
+    ['project-v2.3.tar.gz', 'project-v2.3'],
+    ['foo_1.2.orig.tar.gz', 'release-1.2'],
+    ['foo_1.3+dfsg.orig.tar.xz', 'v1.3'],
+    ['bar-3.1.tar.gz', 'BAR-3.1'],
+    ['expat-2.5.0.tar.gz', 'R_2_5_0'],
+    // GitHub archive names: <repository>-<tag>
+    ['jq-jq-1.6.tar.gz', 'jq-1.6'],
+    ['libexpat-R_2_6_0.tar.gz', 'R_2_6_0'],
+  ];
+  const { repo, handle } = await repoWithTags([...new Set(spellings.map(([, tag]) => tag))].concat(['v0.9', 'unrelated']));
+  for (const [file, tag] of spellings) {
+    const ref = await inferTag(handle, file);
+    assert.is(ref.ref, tag, file);
+    assert.is(ref.commit, repo.commits[0]);
+    assert.ok(ref.inferredFrom && ref.inferredFrom.length > 5);
+  }
+});
+
+test('inferTag: exact spellings win over case-insensitive ones, and in candidate order', async () => {
+  const { handle } = await repoWithTags(['V1.0', 'xz-1.0', 'v2.0']);
+  assert.is((await inferTag(handle, 'xz-1.0.tar.gz')).ref, 'xz-1.0');
+  assert.is((await inferTag(handle, 'xz-2.0.tar.gz')).ref, 'v2.0');
+});
+
+test('inferTag: several tags on different commits are ambiguous', async () => {
+  const repo = await makeRepo({ files: { a: 'a\n' }, tags: ['v1.0'], commits: [{ files: { a: 'b\n' }, tags: ['1.0'] }] });
+  const handle = await openRepo(repo.dir, { cacheDir: await tempDir() });
+  await rejects(inferTag(handle, 'x-1.0.tar.gz'), 'input', /several tags match x 1\.0 .*: v1\.0, 1\.0/);
+});
+
+test('inferTag: no match lists what was tried and the nearest tags', async () => {
+  const { handle } = await repoWithTags(['v5.6.0', 'v5.6.2', 'v5.4.0', 'v1.0', 'latest']);
+  const e = await rejects(inferTag(handle, 'xz-5.6.1.tar.gz'), 'input', /^no tag for xz 5\.6\.1 in .*: tried v5\.6\.1, 5\.6\.1, xz-5\.6\.1, xz-v5\.6\.1, xz_5\.6\.1, release-5\.6\.1, /);
+  assert.match(e.message, /V_5_6_1/);
+  assert.match(e.hint!, /^nearest tags: v5\.6\.0, v5\.6\.2, .*; pass --tag or --commit$/);
+  assert.not.match(e.hint!, /latest/);
+  await rejects(inferTag(handle, 'noversion.tar.gz'), 'input', /cannot tell the version/);
+  const { handle: bare } = await repoWithTags([]);
+  const none = await rejects(inferTag(bare, 'xz-5.6.1.tar.gz'), 'input', /no tag for xz/);
+  assert.match(none.hint!, /no tags/);
+});
+
+test.run();
