@@ -3,16 +3,12 @@ import { hideBin } from 'yargs/helpers';
 import { CuckooError, exitCodeFor } from '../errors.js';
 import { version } from '../version.js';
 import type { Io } from './io.js';
-import { runVerify, verifyBuilder } from './verify-command.js';
+import { exitCodesText, runVerify, verifyBuilder } from './verify-command.js';
 
-const epilog = `Exit codes:
-  0  nothing at or above --fail-on
-  1  findings at or above --fail-on (the release is suspicious)
-  2  bad usage or unreadable input (release, repository, tag)
-  3  git, tool or network failure (could not check)
+const epilog = `${exitCodesText}
 
 Reports: text on a terminal; --format json prints one cuckoo.report/v1 object
-(schema/cuckoo.report.v1.json in the package).`;
+(schema/cuckoo.report.v1.json in the package). See cuckoo verify --help.`;
 
 /** One line per error: what failed, then what to check. Stack traces only with CUCKOO_DEBUG=1. */
 function reportError(err: unknown, io: Io): number {

@@ -10,17 +10,36 @@ import { parseCount, parseSize, parseSubmoduleSources } from './parse.js';
 import { renderJson } from './render/json.js';
 import { renderText } from './render/text.js';
 
+export const exitCodesText = `Exit codes:
+  0  nothing at or above --fail-on
+  1  findings at or above --fail-on (the release is suspicious)
+  2  bad usage or unreadable input (release, repository, tag)
+  3  git, tool or network failure (could not check)`;
+
+const verifyEpilog = `Examples:
+  cuckoo verify xz-5.6.1.tar.gz --repo ~/src/xz
+      the tag is inferred from the release name (v5.6.1, 5.6.1, xz-5.6.1, …)
+  cuckoo verify hello-1.0.zip --repo hello.bundle --tag v1.0 --format json
+      the cuckoo.report/v1 JSON report (schema/cuckoo.report.v1.json)
+  cuckoo verify foo-2.0.tar.xz --repo ../foo --commit 1a2b3c4 --fail-on medium
+      against a commit; anything worth a look fails
+
+Nothing is extracted or checked out: the release is read in one pass and the
+tag from git's object store. Nothing from either is run.
+
+${exitCodesText}`;
+
 export function verifyBuilder(y: Argv) {
   return y
-    .positional('release', { type: 'string', describe: 'release archive: tar, tar.gz, tar.xz, tar.bz2, tar.zst or zip (detected by content)', demandOption: true })
+    .positional('release', { type: 'string', describe: 'the release: tar, tar.gz, tar.xz, tar.bz2, tar.zst or zip', demandOption: true })
     .option('repo', { type: 'string', describe: 'the upstream repository: a local clone (bare or not) or a git bundle', demandOption: true })
-    .option('tag', { type: 'string', describe: 'the tag the release claims to come from (inferred from the release name when absent)' })
+    .option('tag', { type: 'string', describe: 'the tag the release claims to come from (default: inferred from its name)' })
     .option('commit', { type: 'string', describe: 'compare against this commit instead of a tag' })
-    .option('strip', { type: 'number', describe: 'leading folders to strip from release paths (default: detect one top-level folder)' })
+    .option('strip', { type: 'number', describe: 'leading folders to strip (default: the one top-level folder)' })
     .option('submodules', { type: 'boolean', default: false, describe: 'compare submodule content against the pinned commits' })
     .option('submodule', { type: 'string', array: true, default: [] as string[], describe: 'where to find a submodule: NAME=PATH or NAME=URL (repeatable)' })
     .option('format', { choices: ['text', 'json'] as const, default: 'text' as const, describe: 'report format on stdout' })
-    .option('fail-on', { type: 'string', default: 'high', describe: `lowest severity that fails the check (${severities.join(', ')})` })
+    .option('fail-on', { type: 'string', default: 'high', describe: `lowest severity that fails: ${severities.join(', ')}` })
     .option('verbose', { alias: 'v', type: 'boolean', describe: 'list explained (low, info) findings too' })
     .option('quiet', { alias: 'q', type: 'boolean', describe: 'print the verdict line only' })
     .option('diff-lines', { type: 'number', default: 40, describe: 'most diff lines shown per finding in the text report' })
@@ -31,9 +50,10 @@ export function verifyBuilder(y: Argv) {
     .option('js-decoders', { type: 'boolean', default: false, hidden: true })
     .conflicts('tag', 'commit')
     .conflicts('verbose', 'quiet')
-    .example('$0 verify xz-5.6.1.tar.gz --repo ~/src/xz', 'tag inferred from the release name (v5.6.1, 5.6.1, xz-5.6.1, …)')
-    .example('$0 verify hello-1.0.zip --repo hello.bundle --tag v1.0 --format json', 'the cuckoo.report/v1 JSON report')
-    .example('$0 verify foo-2.0.tar.xz --repo ../foo --fail-on medium', 'stricter: anything worth a look fails');
+    .group(['repo', 'tag', 'commit', 'submodules', 'submodule'], 'The tag side:')
+    .group(['strip', 'max-entries', 'max-total-size', 'max-file-memory'], 'The release:')
+    .group(['format', 'fail-on', 'verbose', 'quiet', 'diff-lines'], 'The report:')
+    .epilog(verifyEpilog);
 }
 
 type VerifyArgs = Awaited<ReturnType<ReturnType<typeof verifyBuilder>['parseAsync']>>;

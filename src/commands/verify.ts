@@ -39,6 +39,14 @@ function countChanges(changes: Change[], identical: number): Counts {
   return counts;
 }
 
+/** `git archive` records the commit it archived in the archive comment: say whether it is the tag's. */
+function commentNote(comment: string | undefined, commit: string): string[] {
+  if (!comment || !/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(comment)) return [];
+  return comment === commit
+    ? [`the archive records commit ${comment.slice(0, 12)} (as git archive does): the tag's commit`]
+    : [`the archive records commit ${comment.slice(0, 12)} (as git archive does), but the tag points to ${commit.slice(0, 12)}`];
+}
+
 /** Check a release archive against the tag it claims to come from. Options in, Report out. */
 export async function verify(options: VerifyOptions): Promise<Report> {
   const limits = options.limits ?? defaultLimits;
@@ -95,7 +103,7 @@ export async function verify(options: VerifyOptions): Promise<Report> {
       counts: countChanges(comparison.changes, comparison.identical),
       severities: severityCounts(findings),
       findings,
-      notes: [...tag.notes, ...comparison.notes],
+      notes: [...tag.notes, ...comparison.notes, ...commentNote(comment, tag.ref.commit)],
     };
   } finally {
     await tag.close();

@@ -156,6 +156,7 @@ test('the tag as git archive writes it: export-ignore, export-subst, ident, eol=
   assert.is(r.counts.identical, 6);
   assert.is(r.counts.exportIgnored, 1);
   assert.is(r.release.comment, repo.commits[0]);
+  assert.ok(r.notes.some((n) => n.includes("the tag's commit")), r.notes.join('\n'));
   // The raw blob (unexpanded) is not what git archive writes: it is a modification.
   const raw = buildTar([
     { path: 'version.txt', content: 'commit $Format:%H$ of $Format:%cs$\n' },
@@ -166,10 +167,18 @@ test('the tag as git archive writes it: export-ignore, export-subst, ident, eol=
     { path: 'wide.txt', content: 'héllo\n' },
   ]);
   const r2 = await run({ release: await writeTemp('attrs-raw/proj-2.0.tar', raw), repo: repo.dir, tag: 'v2.0' });
+  assert.not.ok(r2.notes.some((n) => n.includes('archive records')));
   assert.equal(
     r2.findings.filter((f) => f.change === 'modified').map((f) => f.path),
     ['id.c', 'run.bat', 'version.txt', 'wide.txt'],
   );
+});
+
+test('an archive that records another commit than the tag says so', async () => {
+  const repo = await makeRepo({ files: { a: 'one\n' }, tags: ['v1'], commits: [{ files: { a: 'two\n' }, tags: ['v2'] }] });
+  const release = await writeTemp('other-commit/x-1.tar', await repo.archive('v2'));
+  const r = await run({ release, repo: repo.dir, tag: 'v1' });
+  assert.ok(r.notes.some((n) => n.includes(`records commit ${repo.commits[1]!.slice(0, 12)}`) && n.includes('but the tag points to')), r.notes.join('\n'));
 });
 
 test('a Git LFS pointer in the tag explains its object in the release', async () => {

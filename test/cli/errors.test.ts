@@ -1,0 +1,80 @@
+import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { root, runCuckoo } from '../helpers/cli.js';
+
+const scratch = mkdtempSync(join(tmpdir(), 'cuckoo-cli-errors-'));
+
+/** Bad input: one line on stderr naming what failed, no stack trace, the documented exit code. */
+async function oneLineError(args: string[], code: number, pattern: RegExp) {
+  const r = await runCuckoo(args);
+  assert.is(r.code, code, `exit code for ${args.join(' ')}: ${r.stderr}`);
+  assert.is(r.stdout, '');
+  const lines = r.stderr.trimEnd().split('\n');
+  assert.is(lines.length, 1, `one line expected, got:\n${r.stderr}`);
+  assert.match(lines[0]!, /^cuckoo: /);
+  assert.match(lines[0]!, pattern);
+  assert.not.match(r.stderr, /\n\s+at /);
+}
+
+test('a truncated release is a one-line error, exit 2', async () => {
+  const whole = readFileSync(join(root, 'samples/hello-1.0.tar.gz'));
+  const cut = join(scratch, 'hello-1.0.tar.gz');
+  writeFileSync(cut, whole.subarray(0, Math.floor(whole.length / 2)));
+  await oneLineError(['verify', cut, '--repo', 'samples/hello.bundle'], 2, /hello-1\.0\.tar\.gz.*(truncated|corrupt)/);
+});
+
+test('usage errors name the flag, exit 2', async () => {
+  await oneLineError(['verify', 'samples/hello-1.0.tar.gz', '--repo', 'samples/hello.bundle', '--tag', 'v1.0', '--commit', 'abc'], 2, /tag.*commit|commit.*tag/);
+  await oneLineError(['verify', 'samples/hello-1.0.tar.gz', '--repo', 'samples/hello.bundle', '--fail-on', 'severe'], 2, /--fail-on: unknown severity "severe"/);
+  await oneLineError(['verify', 'samples/hello-1.0.tar.gz', '--repo', 'samples/hello.bundle', '--max-total-size', 'lots'], 2, /--max-total-size: not a size/);
+  await oneLineError(['verify', 'samples/hello-1.0.tar.gz', '--repo', 'samples/hello.bundle', '--submodule', 'gnulib'], 2, /--submodule: expected NAME=PATH/);
+  await oneLineError(['frobnicate'], 2, /Unknown argument|command/i);
+  await oneLineError([], 2, /name a command/);
+});
+
+test('an unknown commit and a limit each give one line, exit 2', async () => {
+  await oneLineError(['verify', 'samples/hello-1.0.tar.gz', '--repo', 'samples/hello.bundle', '--commit', 'deadbeef'], 2, /deadbeef/);
+  await oneLineError(['verify', 'samples/hello-1.0.tar.gz', '--repo', 'samples/hello.bundle', '--max-entries', '10'], 2, /more than 10 entries.*--max-entries/);
+});
+
+test('--fail-on moves the line between pass and fail', async () => {
+  const base = ['verify', 'samples/tampered/hello-1.0.tar.gz', '--repo', 'samples/hello.bundle', '--quiet'];
+  assert.is((await runCuckoo([...base, '--fail-on', 'critical'])).code, 1);
+  const clean = ['verify', 'samples/hello-1.0.tar.gz', '--repo', 'samples/hello.bundle', '--quiet'];
+  assert.is((await runCuckoo(clean)).code, 0);
+  assert.is((await runCuckoo([...clean, '--fail-on', 'medium'])).code, 1);
+});
+
+test('--help teaches: examples and exit codes', async () => {
+  const r = await runCuckoo(['verify', '--help']);
+  assert.is(r.code, 0);
+  assert.match(r.stdout, 'cuckoo verify xz-5.6.1.tar.gz --repo ~/src/xz');
+  assert.match(r.stdout, 'Exit codes:');
+  assert.match(r.stdout, '--max-file-memory');
+  const v = await runCuckoo(['--version']);
+  assert.match(v.stdout, /^\d+\.\d+\.\d+\n$/);
+});
+
+test('colour only when asked: FORCE_COLOR paints, NO_COLOR wins', async () => {
+  const args = ['verify', 'samples/tampered/hello-1.0.tar.gz', '--repo', 'samples/hello.bundle', '--quiet'];
+  const painted = await runCuckoo(args, { env: { NO_COLOR: '', FORCE_COLOR: '1' } });
+  assert.match(painted.stdout, '\x1b[');
+  const plain = await runCuckoo(args, { env: { NO_COLOR: '1', FORCE_COLOR: '1' } });
+  assert.not.match(plain.stdout, '\x1b[');
+});
+
+test('nothing is written outside the cache folder', async () => {
+  const cacheHome = mkdtempSync(join(tmpdir(), 'cuckoo-cli-cache-'));
+  const { readdirSync, statSync } = await import('node:fs');
+  const before = readdirSync(join(root, 'samples')).map((n) => `${n}:${statSync(join(root, 'samples', n)).mtimeMs}`);
+  const r = await runCuckoo(['verify', 'samples/hello-1.0.tar.gz', '--repo', 'samples/hello.bundle', '--quiet'], { cacheHome });
+  assert.is(r.code, 0);
+  const after = readdirSync(join(root, 'samples')).map((n) => `${n}:${statSync(join(root, 'samples', n)).mtimeMs}`);
+  assert.equal(after, before);
+  assert.equal(readdirSync(join(cacheHome, 'cuckoo')), ['repos']);
+});
+
+test.run();
