@@ -33,7 +33,7 @@ function header(report: Report, c: Colors): string[] {
   const how = t.inferredFrom ? ', inferred from the release name' : '';
   return [
     `${c.bold('release')}  ${r.source}`,
-    `         ${r.format} (${r.decoder}), ${r.entries} ${r.entries === 1 ? 'entry' : 'entries'}${prefix}, sha256 ${r.sha256.slice(0, 16)}…`,
+    `         ${r.format} via ${r.decoder}, ${r.entries} ${r.entries === 1 ? 'entry' : 'entries'}${prefix}, sha256 ${r.sha256.slice(0, 16)}…`,
     `${c.bold('tag')}      ${t.ref} → ${t.commit.slice(0, 12)}${t.annotated ? ' (annotated)' : ''} in ${t.repo}${how}`,
   ];
 }
