@@ -16,6 +16,10 @@ export interface AnalysisContext {
   tagContent(entry: TagEntry): Promise<Buffer>;
   /** Bytes of a release file: kept in memory, or read from git when the tag has the same blob. */
   releaseContent(entry: ReleaseEntry): Promise<Buffer | undefined>;
+  /** Known-good files of autotools-era tooling (shipped index, host copies, the user's library). */
+  knowledge?: import('./knowledge/types.js').KnowledgeLookup;
+  /** The repository's history around the tag, for evidence (ignore rules, earlier versions). */
+  history?: import('./history.js').HistoryLookup;
 }
 
 /** A rule's verdict on one change. */

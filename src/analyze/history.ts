@@ -1,0 +1,20 @@
+/** What the analysis may ask of the repository's history. Implemented over git in src/git/. */
+export interface IgnoreEvidence {
+  /** The ignore file and the rule that matches (`m4/.gitignore`, `build-to-host.m4`). */
+  file: string;
+  rule: string;
+  /** The commit that added the rule, and when, relative to the tag. */
+  commit?: string;
+  date?: string;
+  daysBeforeTag?: number;
+  subject?: string;
+}
+
+export interface HistoryLookup {
+  /** The .gitignore rule at the tag that hides this path, and where it came from. */
+  ignoredBy(path: string): Promise<IgnoreEvidence | undefined>;
+  /** Paths of files that changed between the previous tag and this one, for binary files. */
+  changedBinariesSincePreviousTag(): Promise<{ previousTag: string; paths: string[] } | undefined>;
+  /** Whether any commit in the history up to the tag had a blob with this id (and at which path). */
+  blobInHistory(blobId: string): Promise<{ path: string; commit: string } | undefined>;
+}

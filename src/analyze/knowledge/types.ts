@@ -1,0 +1,29 @@
+/**
+ * Known-good files: what autoconf, automake, libtool, gettext, gnulib,
+ * autoconf-archive and friends copy into releases. The index holds names,
+ * serials and hashes, never the files themselves.
+ */
+export interface KnownFile {
+  /** File name as tools install it (`build-to-host.m4`, `install-sh`). */
+  name: string;
+  /** Path inside its origin package (`/usr/share/aclocal/nls.m4`). */
+  path: string;
+  /** Macro serial, for m4 files that declare one. */
+  serial?: number;
+  /** Git blob id (sha1 object format) of the bytes. */
+  blobId: string;
+  /** Git blob id in the sha256 object format. */
+  blobId256?: string;
+  sha256: string;
+  size: number;
+  origin: { package: string; version: string };
+}
+
+export interface KnowledgeLookup {
+  /** Known files with exactly these bytes (by git blob id in either format, or sha256). */
+  byHash(id: string): KnownFile[];
+  /** Every known version of a file name. */
+  byName(name: string): KnownFile[];
+  /** The bytes of a known file when a genuine copy is at hand (host folders), for diffs. */
+  content(file: KnownFile): Promise<Buffer | undefined>;
+}
