@@ -1,11 +1,12 @@
 # make demo   install, build and run cuckoo on the bundled samples
 # make test   install, build and run the tests
 # make samples  regenerate samples/ (needs autoconf, automake, gettext)
+# make knowledge  rebuild knowledge/index.json from Debian's packages (needs apt-get, dpkg-deb)
 SHELL := /bin/bash
 NODE_MODULES := node_modules/.package-lock.json
 SOURCES := $(shell find src test -name '*.ts' 2>/dev/null) tsconfig.json
 
-.PHONY: all install build test demo samples bench clean
+.PHONY: all install build test demo samples bench knowledge clean
 
 all: build
 
@@ -29,6 +30,12 @@ demo: build
 
 samples: build
 	node scripts/make-samples.mjs
+
+bench: build
+	node scripts/bench.mjs
+
+knowledge: build
+	node scripts/build-knowledge.mjs
 
 clean:
 	rm -rf dist

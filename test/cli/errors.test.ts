@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
@@ -75,6 +75,9 @@ test('nothing is written outside the cache folder', async () => {
   const after = readdirSync(join(root, 'samples')).map((n) => `${n}:${statSync(join(root, 'samples', n)).mtimeMs}`);
   assert.equal(after, before);
   assert.equal(readdirSync(join(cacheHome, 'cuckoo')), ['repos']);
+  rmSync(cacheHome, { recursive: true, force: true });
 });
+
+test.after(() => rmSync(scratch, { recursive: true, force: true }));
 
 test.run();

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
@@ -33,7 +33,10 @@ function releaseOf(extra: TarItem[] = [], prefix = 'proj-1.2/'): TarItem[] {
   ];
 }
 
-test.after(removeTempDirs);
+test.after(async () => {
+  await removeTempDirs();
+  rmSync(cacheDir, { recursive: true, force: true });
+});
 
 test('every release format matches its tag: tar, tar.gz, tar.xz, tar.bz2, tar.zst, zip', async () => {
   const repo = await makeRepo({ files, tags: [{ name: 'v1.2', annotated: true }] });

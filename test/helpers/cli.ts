@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +18,8 @@ export interface CliResult {
  * private cache folder and no colour unless the caller's env asks for it.
  */
 export function runCuckoo(args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string; cacheHome?: string } = {}): Promise<CliResult> {
+  // A private cache per run unless the caller brings one (and then cleans it).
+  const ownCache = options.cacheHome === undefined;
   const cacheHome = options.cacheHome ?? mkdtempSync(join(tmpdir(), 'cuckoo-test-cache-'));
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [join(root, 'bin/cuckoo.js'), ...args], {
@@ -30,6 +32,9 @@ export function runCuckoo(args: string[], options: { env?: NodeJS.ProcessEnv; cw
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
     child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.on('close', (code) => {
+      if (ownCache) rmSync(cacheHome, { recursive: true, force: true });
+      resolve({ code, stdout, stderr });
+    });
   });
 }
