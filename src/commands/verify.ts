@@ -77,11 +77,15 @@ export async function verify(options: VerifyOptions): Promise<Report> {
       releaseContent: async (entry) => entry.content ?? (entry.blobId && tag.oids.has(entry.blobId) ? tag.blob(entry.blobId) : undefined),
     };
     const findings = await analyze(comparison.changes, ctx, { maxLines: options.diffLines ?? 200, maxEdits: 2000 });
+    const counts = countChanges(comparison.changes, comparison.identical);
+    const unrelated = counts.identical + counts.modified === 0 && tag.side.entries.some((e) => e.type !== 'submodule');
     const comment = release.comment;
     return {
       schema: reportSchema,
       tool: { name: 'cuckoo', version },
-      verdict: verdictOf(findings, failOn),
+      // A release that shares no path with the tag is not that tag's release,
+      // even when every single difference looks harmless.
+      verdict: unrelated && verdictOf(findings, failOn) === 'pass' ? 'review' : verdictOf(findings, failOn),
       failOn,
       release: {
         source: options.release,
@@ -100,10 +104,15 @@ export async function verify(options: VerifyOptions): Promise<Report> {
         objectFormat: tag.repo.objectFormat,
         ...(tag.ref.inferredFrom ? { inferredFrom: tag.ref.inferredFrom } : {}),
       },
-      counts: countChanges(comparison.changes, comparison.identical),
+      counts,
       severities: severityCounts(findings),
       findings,
-      notes: [...tag.notes, ...comparison.notes, ...commentNote(comment, tag.ref.commit)],
+      notes: [
+        ...(unrelated ? ['the release and the tag have no path in common: check --strip and that this is the right tag'] : []),
+        ...tag.notes,
+        ...comparison.notes,
+        ...commentNote(comment, tag.ref.commit),
+      ],
     };
   } finally {
     await tag.close();

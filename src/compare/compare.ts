@@ -1,3 +1,4 @@
+import { CuckooError } from '../errors.js';
 import type { Submodule, TagEntry } from '../git/types.js';
 import type { ReleaseEntry } from '../release/entry.js';
 import type { Change, Comparison, TagSide } from './change.js';
@@ -26,7 +27,6 @@ function placeEntries(
   tag: TagSide,
   strip: number | undefined,
   changes: Change[],
-  notes: string[],
 ): { placed: Placed[]; prefix: string; strip: number } {
   const safe: Array<{ segments: string[]; entry: ReleaseEntry }> = [];
   for (const entry of entries) {
@@ -42,22 +42,27 @@ function placeEntries(
   const tagPaths = new Set(tag.entries.map((e) => e.path));
   const tagTop = new Set(tag.entries.map((e) => e.path.split('/', 1)[0]!));
   const n = detectStrip(
-    safe.map((s) => s.segments),
+    safe.filter((s) => s.entry.type !== 'directory').map((s) => s.segments),
     tagTop,
     tagPaths,
     strip,
   );
   const prefix = n > 0 && safe.length > 0 ? safe[0]!.segments.slice(0, n).join('/') : '';
   const placed: Placed[] = [];
-  let droppedFiles = 0;
+  const dropped: string[] = [];
   for (const { segments, entry } of safe) {
     if (segments.length <= n) {
-      if (entry.type !== 'directory') droppedFiles++;
+      if (entry.type !== 'directory') dropped.push(entry.path);
       continue;
     }
     placed.push({ path: segments.slice(n).join('/'), entry });
   }
-  if (droppedFiles > 0) notes.push(`${droppedFiles} entries above the stripped folder level were not compared`);
+  if (dropped.length > 0) {
+    // Only an explicit --strip can do this; silently losing files would hide them.
+    throw new CuckooError('usage', `--strip ${n} removes the whole path of ${dropped.length} release file(s), e.g. ${dropped[0]}`, {
+      hint: 'use a smaller --strip, or leave it out to detect the top-level folder',
+    });
+  }
   return { placed, prefix, strip: n };
 }
 
@@ -112,7 +117,7 @@ export function compareTrees(
 ): Comparison {
   const changes: Change[] = [];
   const notes: string[] = [];
-  const placement = placeEntries(entries, tag, options.strip, changes, notes);
+  const placement = placeEntries(entries, tag, options.strip, changes);
   const placed = resolveHardLinks(placement.placed, placement.strip, changes);
 
   const byPath = new Map<string, ReleaseEntry[]>();

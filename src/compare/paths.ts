@@ -21,7 +21,8 @@ export function normalisePath(raw: string): NormalisedPath {
 }
 
 /**
- * How many leading folders to strip. With `requested`, that many. Otherwise one
+ * How many leading folders to strip, given the paths of the release's files
+ * (folders left out). With `requested`, that many. Otherwise one
  * when every entry sits under the same top-level folder (`xz-5.6.1/`), unless the
  * tag itself has that folder at its top and keeping it matches more paths.
  */
@@ -34,8 +35,8 @@ export function detectStrip(
   if (requested !== undefined) return requested;
   if (releasePaths.length === 0) return 0;
   const first = releasePaths[0]![0];
-  // A single file at the top (a one-entry archive) is not a folder to strip.
-  const common = releasePaths.every((s) => s[0] === first) && releasePaths.some((s) => s.length > 1);
+  // Only a folder is stripped: every path (of files, not folders) must lie below it.
+  const common = releasePaths.every((s) => s[0] === first && s.length > 1);
   if (!common || first === undefined) return 0;
   if (!tagTopLevel.has(first)) return 1;
   let kept = 0;

@@ -112,6 +112,15 @@ test('flat archives, --strip and --commit', async () => {
   assert.is(r.tag.inferredFrom, undefined);
 });
 
+test('a release that shares no path with the tag never passes', async () => {
+  const repo = await makeRepo({ files, tags: ['v1.2'] });
+  const empty = await writeTemp('unrelated/proj-1.2.tar', buildTar([{ path: 'proj-1.2/', type: 'directory' }]));
+  const r = await run({ release: empty, repo: repo.dir });
+  assert.ok(r.findings.every((f) => f.severity === 'low' || f.severity === 'info'));
+  assert.is(r.verdict, 'review');
+  assert.match(r.notes[0]!, 'no path in common');
+});
+
 test('archive tricks: duplicates, unsafe paths, devices and hard links', async () => {
   const repo = await makeRepo({ files, tags: ['v1.2'] });
   const tar = buildTar(

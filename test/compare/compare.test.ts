@@ -29,7 +29,9 @@ test('normalisePath drops ./ and empty segments and flags unsafe paths', () => {
 
 test('detectStrip strips one common folder unless the tag has it and keeping matches more', () => {
   const tagPaths = new Set(['src/a.c', 'README']);
-  assert.is(detectStrip([['x-1.0'], ['x-1.0', 'README'], ['x-1.0', 'src', 'a.c']], new Set(['src', 'README']), tagPaths), 1);
+  assert.is(detectStrip([['x-1.0', 'README'], ['x-1.0', 'src', 'a.c']], new Set(['src', 'README']), tagPaths), 1);
+  // A file named like the folder sits at the top: nothing to strip.
+  assert.is(detectStrip([['x-1.0'], ['x-1.0', 'README']], new Set(['src', 'README']), tagPaths), 0);
   assert.is(detectStrip([['README'], ['src', 'a.c']], new Set(['src', 'README']), tagPaths), 0);
   // All files under src/, and the tag has src/ at its top: keep it.
   assert.is(detectStrip([['src', 'a.c']], new Set(['src', 'README']), tagPaths), 0);
@@ -131,6 +133,13 @@ test('a flat archive made with `tar -C dir .` has a ./ root entry, which is skip
   assert.is(r.prefix, '');
   // A file with an empty name is still unsafe.
   assert.equal(kinds(compareTrees([file('./', 'x')], side([]))), ['unsafe-entry ./']);
+});
+
+test('a --strip that removes whole file paths is a usage error naming an example', () => {
+  assert.throws(
+    () => compareTrees([file('p/a', 'a1'), file('top', 't1')], side([tagFile('a', 'a1')]), { strip: 1 }),
+    (err: Error & { code?: string }) => err.code === 'usage' && /--strip 1 removes the whole path of 1 release file\(s\), e\.g\. top/.test(err.message),
+  );
 });
 
 test('with --strip 0 a common folder is kept', () => {
