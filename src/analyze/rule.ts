@@ -3,9 +3,10 @@ import type { Submodule, TagEntry } from '../git/types.js';
 import type { ReleaseEntry } from '../release/entry.js';
 import type { Category, ChangeKind, Evidence } from '../report/finding.js';
 import type { Severity } from '../report/severity.js';
+import type { ReleaseInfo } from './release-info.js';
 
 /** What the rules may look up. Reads go through git's object store, never a checkout. */
-export interface AnalysisContext {
+export interface AnalysisContext extends ReleaseInfo {
   /** Tag entries (and compared submodule entries) by path. */
   tagByPath: Map<string, TagEntry>;
   /** Tag entries by blob id, for provenance by content. */

@@ -43,6 +43,11 @@ export function verifyBuilder(y: Argv) {
     .option('verbose', { alias: 'v', type: 'boolean', describe: 'list explained (low, info) findings too' })
     .option('quiet', { alias: 'q', type: 'boolean', describe: 'print the verdict line only' })
     .option('diff-lines', { type: 'number', default: 40, describe: 'most diff lines shown per finding in the text report' })
+    .option('host-knowledge', {
+      type: 'boolean',
+      default: true,
+      describe: 'use the build tools installed here for diffs against genuine files (--no-host-knowledge: reports independent of this machine)',
+    })
     .option('cache-dir', { type: 'string', describe: 'cuckoo\'s cache folder (default: $XDG_CACHE_HOME/cuckoo)' })
     .option('max-entries', { type: 'number', default: defaultLimits.maxEntries, describe: 'most entries a release may hold' })
     .option('max-total-size', { type: 'string', default: '16G', describe: 'most bytes a release may unpack to' })
@@ -78,6 +83,7 @@ export function verifyOptions(args: VerifyArgs, env: NodeJS.ProcessEnv): VerifyO
     },
     diffLines: Math.max(parseCount('--diff-lines', args['diff-lines']), 200),
     preferJs: args['js-decoders'],
+    hostKnowledge: args['host-knowledge'],
   };
 }
 

@@ -3,7 +3,11 @@ import { analyze } from '../analyze/analyze.js';
 import type { AnalysisContext } from '../analyze/rule.js';
 import { compareTrees } from '../compare/compare.js';
 import type { Change } from '../compare/change.js';
+import { loadKnowledge } from '../analyze/knowledge/library.js';
 import { withContext } from '../errors.js';
+import { createHistory } from '../git/history.js';
+import { parseReleaseName } from '../git/infer.js';
+import { commitDate } from '../git/refs.js';
 import type { Limits } from '../limits.js';
 import { defaultLimits } from '../limits.js';
 import type { ReleaseEntry } from '../release/entry.js';
@@ -24,6 +28,11 @@ export interface VerifyOptions extends TagSideOptions {
   diffLines?: number;
   /** Use the pure-JS decoders even where system tools exist. */
   preferJs?: boolean;
+  /**
+   * Also read the build tools' files installed on this machine (default true):
+   * they give diffs against genuine copies, but make reports depend on the host.
+   */
+  hostKnowledge?: boolean;
 }
 
 function countChanges(changes: Change[], identical: number): Counts {
@@ -37,6 +46,12 @@ function countChanges(changes: Change[], identical: number): Counts {
     else counts.irregular++;
   }
   return counts;
+}
+
+/** The version the release claims, from its top-level folder or else its file name. */
+function releaseVersion(release: string, prefix: string): { releaseVersion?: string } {
+  const version = (prefix ? parseReleaseName(prefix) : undefined)?.version ?? parseReleaseName(basename(release))?.version;
+  return version ? { releaseVersion: version } : {};
 }
 
 /** `git archive` records the commit it archived in the archive comment: say whether it is the tag's. */
@@ -67,16 +82,22 @@ export async function verify(options: VerifyOptions): Promise<Report> {
       throw withContext(`reading ${options.release}`, err);
     }
     const sha256 = await release.sha256();
+    const tagDate = await commitDate(tag.repo, tag.ref.commit);
     const comparison = compareTrees(entries, tag.side, options.strip === undefined ? {} : { strip: options.strip });
 
+    const history = createHistory(tag.repo, tag.ref.commit, tagDate);
     const ctx: AnalysisContext = {
+      knowledge: await loadKnowledge(options.hostKnowledge === false ? { hostDirs: [] } : {}),
+      history,
+      tagCommit: { id: tag.ref.commit, date: tagDate },
+      ...releaseVersion(options.release, comparison.prefix),
       tagByPath: tag.byPath,
       tagByOid: tag.byOid,
       submodules: tag.compared,
       tagContent: (entry) => tag.content(entry),
       releaseContent: async (entry) => entry.content ?? (entry.blobId && tag.oids.has(entry.blobId) ? tag.blob(entry.blobId) : undefined),
     };
-    const findings = await analyze(comparison.changes, ctx, { maxLines: options.diffLines ?? 200, maxEdits: 2000 });
+    const findings = await analyze(comparison.changes, ctx, { maxLines: options.diffLines ?? 200, maxEdits: 2000 }).finally(() => history.close());
     const counts = countChanges(comparison.changes, comparison.identical);
     const unrelated = counts.identical + counts.modified === 0 && tag.side.entries.some((e) => e.type !== 'submodule');
     const comment = release.comment;

@@ -109,3 +109,8 @@ export async function resolveCommit(repo: RepoHandle, commitish: string): Promis
   }
   throw new CuckooError('input', `commit ${JSON.stringify(commitish)} is not a valid name`, { hint: 'pass a commit id' });
 }
+
+/** The committer date of a commit, in unix seconds. */
+export async function commitDate(repo: RepoHandle, commit: string): Promise<number> {
+  return Number(await gitText(repo, ['show', '-s', '--no-show-signature', '--format=%ct', '--end-of-options', commit]));
+}

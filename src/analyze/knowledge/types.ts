@@ -10,6 +10,12 @@ export interface KnownFile {
   path: string;
   /** Macro serial, for m4 files that declare one. */
   serial?: number;
+  /**
+   * For m4 files: sha256 of the text without comment lines (`m4CodeHash` in
+   * src/analyze/m4.ts). Same name, serial and code hash means a genuine copy
+   * whose comments (copyright years) were updated.
+   */
+  codeHash?: string;
   /** Git blob id (sha1 object format) of the bytes. */
   blobId: string;
   /** Git blob id in the sha256 object format. */

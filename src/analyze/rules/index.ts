@@ -1,21 +1,40 @@
 import type { Rule } from '../rule.js';
 import { autotoolsOutput } from './autotools-output.js';
+import { buildSignals } from './build-signals.js';
+import { changelog } from './changelog.js';
 import { copiedFromTag } from './copied-from-tag.js';
 import { duplicateEntry } from './duplicate-entry.js';
 import { exportIgnored } from './export-ignored.js';
+import { generatedManpage } from './generated-manpage.js';
+import { gettextCatalog } from './gettext-catalog.js';
+import { knownGood } from './known-good.js';
 import { lfsObject } from './lfs-object.js';
+import { m4Serial } from './m4-serial.js';
 import { modeChange } from './mode-change.js';
 import { notShipped } from './not-shipped.js';
+import { poRefresh } from './po-refresh.js';
+import { renderedManpage } from './rendered-manpage.js';
 import { specialFile } from './special-file.js';
 import { submoduleContent } from './submodule-content.js';
+import { texinfoOutput } from './texinfo-output.js';
 import { typeChange } from './type-change.js';
 import { unexplained } from './unexplained.js';
 import { unsafeEntry } from './unsafe-entry.js';
+import { versionFile } from './version-file.js';
+import { versionStamp } from './version-stamp.js';
 
 /**
  * The rules in the order they are asked. The first that returns a judgement
- * decides a change; `unexplained` comes last and catches the rest. Rules that
- * recognise hostile archive tricks come first, so nothing can explain them away.
+ * decides a change; `unexplained` comes last and catches the rest.
+ *
+ * 1. Hostile archive tricks first, so nothing can explain them away.
+ * 2. Provenance by exact content (LFS object, a copy of a tag file, a known
+ *    file of the build tools): the bytes are genuine wherever they sit.
+ * 3. Look-alikes of known m4 macros and build code that hides and runs data,
+ *    before any rule that explains a file by its shape: a generated-looking
+ *    file carrying such code must not be explained by its header.
+ * 4. Generated files, each explained only when it has the shape it claims.
+ * 5. What is left: files not shipped, mode changes, the unexplained.
  */
 export const rules: readonly Rule[] = [
   unsafeEntry,
@@ -26,7 +45,19 @@ export const rules: readonly Rule[] = [
   submoduleContent,
   lfsObject,
   copiedFromTag,
+  knownGood,
+  m4Serial,
+  buildSignals,
   autotoolsOutput,
+  gettextCatalog,
+  poRefresh,
+  changelog,
+  versionFile,
+  texinfoOutput,
+  generatedManpage,
+  renderedManpage,
+  // Diffs every modified text file it sees, so it comes last among the explainers.
+  versionStamp,
   notShipped,
   modeChange,
   unexplained,

@@ -1,0 +1,48 @@
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import type { KnownFile } from './types.js';
+
+/** The index built by `make knowledge` (scripts/build-knowledge.mjs) and shipped with the package. */
+export const shippedIndexPath: string = fileURLToPath(new URL('../../../../knowledge/index.json', import.meta.url));
+
+function isKnownFile(value: unknown): value is KnownFile {
+  const f = value as Partial<KnownFile> | null;
+  return (
+    typeof f === 'object' &&
+    f !== null &&
+    typeof f.name === 'string' &&
+    typeof f.blobId === 'string' &&
+    typeof f.sha256 === 'string' &&
+    typeof f.origin?.package === 'string'
+  );
+}
+
+/**
+ * Read one index: `{"format": "cuckoo.knowledge/v1", "files": [...]}`, a bare
+ * array, or JSON lines. Malformed records are skipped rather than fatal, so one
+ * bad line in a user's library cannot disable the whole library.
+ */
+export async function readIndex(path: string): Promise<KnownFile[]> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    throw new Error(`reading knowledge index ${path}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  let records: unknown[] = [];
+  try {
+    const parsed = JSON.parse(text) as { files?: unknown[] } | unknown[];
+    records = Array.isArray(parsed) ? parsed : (parsed.files ?? []);
+  } catch {
+    // Not one JSON document: JSON lines, one file each.
+    for (const line of text.split('\n')) {
+      if (!line.trim()) continue;
+      try {
+        records.push(JSON.parse(line));
+      } catch {
+        // skipped, see above
+      }
+    }
+  }
+  return records.filter(isKnownFile);
+}

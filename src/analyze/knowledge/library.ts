@@ -1,0 +1,103 @@
+import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { m4CodeHash, parseSerial } from '../m4.js';
+import { hashFile } from './hash.js';
+import { defaultHostDirs, listHostFiles, type HostFile } from './host.js';
+import { readIndex, shippedIndexPath } from './index-file.js';
+import type { KnowledgeLookup, KnownFile } from './types.js';
+
+export interface LoadKnowledgeOptions {
+  /** Index files to read; default the shipped index alone. Pass `[shippedIndexPath, …]` to add a user's library. */
+  indexPaths?: string[];
+  /** Folders of installed tool files to read; default `defaultHostDirs()`. `[]` reads none. */
+  hostDirs?: string[];
+}
+
+/** Host copies are origin `host:<dir>`: their version is whatever is installed. */
+export const hostPackagePrefix = 'host:';
+
+class Library implements KnowledgeLookup {
+  private readonly hashes = new Map<string, KnownFile[]>();
+  private readonly names = new Map<string, KnownFile[]>();
+  /** Where the genuine bytes of a host file are. */
+  private readonly hostPaths = new Map<KnownFile, string>();
+  private pending: HostFile[] | undefined;
+
+  constructor(indexed: KnownFile[], host: HostFile[]) {
+    for (const file of indexed) this.add(file);
+    this.pending = host.length > 0 ? host : undefined;
+  }
+
+  private add(file: KnownFile): void {
+    const push = (map: Map<string, KnownFile[]>, key: string) => {
+      const list = map.get(key);
+      if (list) list.push(file);
+      else map.set(key, [file]);
+    };
+    push(this.names, file.name);
+    push(this.hashes, file.blobId);
+    if (file.blobId256) push(this.hashes, file.blobId256);
+    if (file.sha256 !== file.blobId256) push(this.hashes, file.sha256);
+  }
+
+  /**
+   * Host files are hashed on the first lookup, not at load: most runs (a
+   * release without autotools files) never ask. A few hundred small files
+   * read synchronously cost a few milliseconds.
+   */
+  private ensureHost(): void {
+    const host = this.pending;
+    if (!host) return;
+    this.pending = undefined;
+    for (const h of host) {
+      let bytes: Buffer;
+      try {
+        bytes = readFileSync(h.path);
+      } catch {
+        continue; // removed or unreadable since it was listed
+      }
+      const m4 = h.name.endsWith('.m4') ? bytes.toString('latin1') : undefined;
+      const serial = m4 !== undefined ? parseSerial(m4) : undefined;
+      const file: KnownFile = {
+        name: h.name,
+        path: h.path,
+        ...(serial !== undefined ? { serial } : {}),
+        ...(m4 !== undefined ? { codeHash: m4CodeHash(m4) } : {}),
+        ...hashFile(bytes),
+        origin: { package: `${hostPackagePrefix}${h.dir}`, version: 'installed' },
+      };
+      this.hostPaths.set(file, h.path);
+      this.add(file);
+    }
+  }
+
+  byHash(id: string): KnownFile[] {
+    this.ensureHost();
+    return this.hashes.get(id.toLowerCase()) ?? [];
+  }
+
+  byName(name: string): KnownFile[] {
+    this.ensureHost();
+    return this.names.get(name) ?? [];
+  }
+
+  /** A host file's bytes, or those of a host file with the same content as an indexed one. */
+  async content(file: KnownFile): Promise<Buffer | undefined> {
+    this.ensureHost();
+    const path = this.hostPaths.get(file) ?? this.byHash(file.blobId).map((f) => this.hostPaths.get(f)).find((p) => p !== undefined);
+    if (!path) return undefined;
+    try {
+      return await readFile(path);
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+/** The known-good library: indexed files plus the copies installed on this machine. */
+export async function loadKnowledge(options: LoadKnowledgeOptions = {}): Promise<KnowledgeLookup> {
+  const indexPaths = options.indexPaths ?? [shippedIndexPath];
+  const indexed = (await Promise.all(indexPaths.map((p) => readIndex(p)))).flat();
+  const host = listHostFiles(options.hostDirs ?? defaultHostDirs());
+  return new Library(indexed, host);
+}

@@ -1,0 +1,39 @@
+/**
+ * File names the tools copy into releases besides m4 macros: aux scripts that
+ * autoreconf, automake --add-missing, libtoolize and gnulib-tool install, and
+ * the po/ templates of gettextize and autopoint. scripts/build-knowledge.mjs
+ * keeps the same list.
+ */
+export const auxNames: ReadonlySet<string> = new Set([
+  'config.guess',
+  'config.sub',
+  'install-sh',
+  'ltmain.sh',
+  'depcomp',
+  'missing',
+  'compile',
+  'ar-lib',
+  'test-driver',
+  'texinfo.tex',
+  'mkinstalldirs',
+  'ylwrap',
+  'config.rpath',
+  'mdate-sh',
+  'py-compile',
+  'tap-driver.sh',
+  'Makefile.in.in',
+  'Rules-quot',
+  'boldquot.sed',
+  'en@boldquot.header',
+  'en@quot.header',
+  'insert-header.sin',
+  'quot.sed',
+  'remove-potcdate.sin',
+  'Makevars.template',
+  'ABOUT-NLS',
+]);
+
+/** Whether a file name is one the library tracks. */
+export function isTrackedName(name: string): boolean {
+  return name.endsWith('.m4') || auxNames.has(name);
+}

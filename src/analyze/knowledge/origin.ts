@@ -1,0 +1,41 @@
+import { hostPackagePrefix } from './library.js';
+import type { KnownFile } from './types.js';
+
+/**
+ * Where a known file comes from, for reasons: `automake 1.16.5 (Debian)`,
+ * `gettext 0.19.8`, `the copy installed in /usr/share/aclocal`.
+ */
+export function describeOrigin(file: KnownFile): string {
+  const { package: pkg, version } = file.origin;
+  if (pkg.startsWith(hostPackagePrefix)) return `the copy installed in ${pkg.slice(hostPackagePrefix.length)}`;
+  // Debian versions carry an epoch ("1:") and a packaging revision ("-1.3");
+  // the upstream version is what a reader compares with.
+  const debian = /^(?:\d+:)?(.+?)(?:-[^-]+)?$/.exec(version);
+  const isDebian = /-[^-]+$/.test(version);
+  const upstream = isDebian && debian ? debian[1] : version.replace(/^\d+:/, '');
+  return `${pkg} ${upstream}${isDebian ? ' (Debian)' : ''}`;
+}
+
+/** `install-sh`, `nls.m4 serial 6`. */
+export function describeName(file: KnownFile): string {
+  return `${file.name}${file.serial !== undefined ? ` serial ${file.serial}` : ''}`;
+}
+
+/** `install-sh of automake 1.16.5 (Debian)`, `nls.m4 serial 6 installed at /usr/share/aclocal/nls.m4`. */
+export function describeKnown(file: KnownFile): string {
+  const what = describeName(file);
+  return file.origin.package.startsWith(hostPackagePrefix) ? `${what} installed at ${file.path}` : `${what} of ${describeOrigin(file)}`;
+}
+
+/**
+ * The order reasons name known files in: the shipped index before host copies
+ * (a tool and version say more than a folder), then by package, newest first.
+ */
+export function byPreference(a: KnownFile, b: KnownFile): number {
+  const host = (f: KnownFile) => (f.origin.package.startsWith(hostPackagePrefix) ? 1 : 0);
+  return (
+    host(a) - host(b) ||
+    a.origin.package.localeCompare(b.origin.package) ||
+    b.origin.version.localeCompare(a.origin.version, 'en', { numeric: true })
+  );
+}

@@ -1,0 +1,88 @@
+/**
+ * Reader for GNU MO catalogs (the `.gmo` files msgfmt compiles from `.po`),
+ * including revision 1's system-dependent strings (`%<PRIu64>`).
+ * Format: https://www.gnu.org/software/gettext/manual/html_node/MO-Files.html
+ * and gettext's gmo.h for the system-dependent tables.
+ */
+
+/** The magic number, written in the byte order of the machine that compiled the catalog. */
+const MAGIC = 0x950412de;
+const SEGMENTS_END = 0xffffffff;
+
+/** Byte order of the catalog, or undefined when the bytes are not an MO file. */
+export function moByteOrder(bytes: Buffer): 'le' | 'be' | undefined {
+  if (bytes.length < 28) return undefined;
+  if (bytes.readUInt32LE(0) === MAGIC) return 'le';
+  if (bytes.readUInt32BE(0) === MAGIC) return 'be';
+  return undefined;
+}
+
+export interface MoCatalog {
+  /** key (`ctxt\x04msgid\0plural`, as in the .po) → translation (plural forms joined by NUL). */
+  pairs: Map<string, string>;
+  /** Bytes no table, string or hash slot accounts for: room to hide data in. */
+  unaccounted: number;
+}
+
+/** Parse a catalog; throws when a table points outside the file. */
+export function parseMo(bytes: Buffer): MoCatalog {
+  const order = moByteOrder(bytes);
+  if (!order) throw new Error('not an MO catalog');
+  const used = new Uint8Array(bytes.length);
+  const claim = (at: number, length: number) => {
+    if (at + length > bytes.length) throw new Error(`MO data at ${at}+${length} outside the file`);
+    used.fill(1, at, at + length);
+  };
+  const u32 = (at: number) => {
+    claim(at, 4);
+    return order === 'le' ? bytes.readUInt32LE(at) : bytes.readUInt32BE(at);
+  };
+  claim(0, 4); // the magic
+  const revision = u32(4);
+  // gettext reads major revision 0 only; minor revision 1 adds system-dependent strings.
+  if (revision >>> 16 !== 0) throw new Error(`MO revision ${revision >>> 16}.${revision & 0xffff} is not one gettext reads`);
+  const count = u32(8);
+  const originals = u32(12);
+  const translations = u32(16);
+  const hashSize = u32(20);
+  claim(u32(24), 4 * hashSize);
+  const str = (table: number, i: number) => {
+    const length = u32(table + 8 * i);
+    const offset = u32(table + 8 * i + 4);
+    claim(offset, length + 1); // with its NUL
+    return bytes.subarray(offset, offset + length).toString('utf8');
+  };
+  const pairs = new Map<string, string>();
+  for (let i = 0; i < count; i++) pairs.set(str(originals, i), str(translations, i));
+  if ((revision & 0xffff) >= 1) {
+    // System-dependent strings: static pieces joined by named segments,
+    // which the .po spells `<PRIu64>`.
+    const segments: string[] = [];
+    const segmentCount = u32(28);
+    const segmentTable = u32(32);
+    for (let i = 0; i < segmentCount; i++) segments.push(str(segmentTable, i).replace(/\0+$/, ''));
+    const sysdepCount = u32(36);
+    const sysdep = (table: number, i: number) => {
+      let at = u32(table + 4 * i);
+      let piece = u32(at);
+      let out = '';
+      for (;;) {
+        const size = u32(at + 4);
+        const ref = u32(at + 8);
+        at += 8;
+        claim(piece, size);
+        out += bytes.subarray(piece, piece + size).toString('utf8');
+        piece += size;
+        if (ref === SEGMENTS_END) return out.replace(/\0$/, '');
+        if (ref >= segments.length) throw new Error(`MO segment ${ref} does not exist`);
+        out += `<${segments[ref]}>`;
+      }
+    };
+    const origSysdep = u32(40);
+    const transSysdep = u32(44);
+    for (let i = 0; i < sysdepCount; i++) pairs.set(sysdep(origSysdep, i), sysdep(transSysdep, i));
+  }
+  let unaccounted = 0;
+  for (const b of used) if (!b) unaccounted++;
+  return { pairs, unaccounted };
+}

@@ -1,0 +1,81 @@
+import type { AnalysisContext, Judgement, Rule } from '../rule.js';
+
+/**
+ * Man pages that `make dist` renders from a source in the tag: asciidoctor
+ * (`addpart.8.adoc`), pandoc or ronn (`.md`, `.ronn`), pod2man (`.pod`),
+ * docbook (`.xml`), configure (`.1.in`), and po4a translations of a page the
+ * tag has. Explained only with a roff `.TH` header, so a script cannot pass
+ * for documentation by its file name alone.
+ */
+const manName = /^(.+)\.([1-9])[a-z]*$/;
+const sourceExtensions = ['.adoc', '.asciidoc', '.txt', '.md', '.ronn', '.pod', '.xml', '.in', '.scd', '.rst'];
+
+const join = (dir: string, name: string) => (dir ? `${dir}/${name}` : name);
+const inTag = (ctx: AnalysisContext, path: string) => ctx.tagByPath.get(path)?.type === 'file';
+
+/** The `.TH` title, unescaped, or undefined when the page has no header. */
+function headerTitle(text: string): string | undefined {
+  const m = /^\.TH[ \t]+("[^"\n]*"|\S+)/m.exec(text);
+  return m ? m[1]!.replace(/^"|"$/g, '').replace(/\\-/g, '-').replace(/\\&/g, '') : undefined;
+}
+
+function source(dir: string, name: string, stem: string, ctx: AnalysisContext): string | undefined {
+  for (const base of [name, stem]) {
+    for (const ext of sourceExtensions) {
+      const candidate = join(dir, base + ext);
+      if (inTag(ctx, candidate)) return candidate;
+    }
+  }
+  return undefined;
+}
+
+/** po4a writes `<po4a dir>/man/<lang>/<page>` from `<po4a dir>/<lang>.po` and the English page. */
+function po4aSource(path: string, name: string, ctx: AnalysisContext): string[] | undefined {
+  const m = /^(?:(.*)\/)?man\/([A-Za-z_@]+)\/[^/]+$/.exec(path);
+  if (!m) return undefined;
+  const base = m[1] ?? '';
+  const config = join(base, 'po4a.conf');
+  const po = join(base, `${m[2]}.po`);
+  if (!inTag(ctx, config) || !inTag(ctx, po)) return undefined;
+  for (const p of ctx.tagByPath.keys()) if (p.endsWith(`/${name}`) && inTag(ctx, p) && !p.startsWith(`${join(base, 'man')}/`)) return [p, po, config];
+  return undefined;
+}
+
+export const generatedManpage: Rule = {
+  name: 'generated-manpage',
+  changes: ['only-in-release'],
+  async judge(change, ctx): Promise<Judgement | undefined> {
+    const release = change.release;
+    if (release?.type !== 'file') return undefined;
+    const slash = change.path.lastIndexOf('/');
+    const dir = slash === -1 ? '' : change.path.slice(0, slash);
+    const name = change.path.slice(slash + 1);
+    const m = manName.exec(name);
+    if (!m) return undefined;
+    const content = await ctx.releaseContent(release);
+    if (!content) return undefined;
+    const alias = /^\.so ((?:[^\s/]+\/)?([^\s/]+))\s*$/.exec(content.subarray(0, 512).toString('utf8'));
+    if (alias) {
+      // A one-line `.so` stub that renders another page (asciidoctor writes
+      // one per extra name); it can only include that page.
+      const target = manName.exec(alias[2]!);
+      const targetSource = target && source(dir, alias[2]!, target[1]!, ctx);
+      if (!targetSource) return undefined;
+      return { category: 'generated-manpage', severity: 'low', reasons: [`man page alias: only \`.so ${alias[1]}\``, `the source of that page, ${targetSource}, is in the tag`] };
+    }
+    // The title need not be the file name (bsdtar.1 is `.TH TAR`), but a page has one.
+    const title = headerTitle(content.subarray(0, 16384).toString('utf8'));
+    if (!title) return undefined;
+    const direct = source(dir, name, m[1]!, ctx);
+    if (direct) {
+      return { category: 'generated-manpage', severity: 'low', reasons: [`man page with a .TH header for ${title}`, `its source ${direct} is in the tag`] };
+    }
+    const translated = po4aSource(change.path, name, ctx);
+    if (!translated) return undefined;
+    return {
+      category: 'generated-manpage',
+      severity: 'low',
+      reasons: [`man page with a .TH header for ${title}`, `translated by po4a from ${translated[0]} with ${translated[1]} (${translated[2]}), all in the tag`],
+    };
+  },
+};

@@ -1,0 +1,92 @@
+import { moByteOrder, parseMo } from '../mo.js';
+import { isActive, parsePo, poKey } from '../po.js';
+import type { AnalysisContext, Judgement, Rule } from '../rule.js';
+
+/**
+ * Files gettext writes into `po/` at `make dist`: compiled catalogs (`.gmo`),
+ * the template (`.pot`) and `stamp-po`. A `.gmo` is binary and ships to users'
+ * machines, so it is explained only when every translation it carries is one
+ * the tag's `.po` already has in effect: a catalog cannot smuggle in text the
+ * translators never wrote.
+ */
+
+const join = (dir: string, name: string) => (dir ? `${dir}/${name}` : name);
+const inTag = (ctx: AnalysisContext, path: string) => ctx.tagByPath.get(path)?.type === 'file';
+
+/** Alignment padding msgfmt may leave between tables. */
+const maxUnaccounted = 16;
+
+/** gettext's files that mark a folder as a catalog folder. */
+const catalogMarkers = ['POTFILES.in', 'Makevars', 'LINGUAS', 'po4a.conf'];
+
+async function compiledCatalog(dir: string, stem: string, bytes: Buffer, ctx: AnalysisContext): Promise<Judgement | undefined> {
+  const order = moByteOrder(bytes);
+  if (!order) return undefined;
+  const poPath = join(dir, `${stem}.po`);
+  const po = ctx.tagByPath.get(poPath);
+  if (po?.type !== 'file') return undefined;
+  const mo = parseMo(bytes);
+  // msgfmt leaves no gaps beyond alignment; spare bytes could carry a payload.
+  if (mo.unaccounted > maxUnaccounted) return undefined;
+  const active = new Map<string, string>();
+  for (const e of parsePo((await ctx.tagContent(po)).toString('utf8'))) if (isActive(e)) active.set(poKey(e), e.msgstr.join('\0'));
+  let translations = 0;
+  for (const [key, value] of mo.pairs) {
+    if (key === '') continue; // the header: dates and names, no translation
+    if (active.get(key) !== value) return undefined;
+    translations++;
+  }
+  return {
+    category: 'gettext-catalog',
+    severity: 'low',
+    reasons: [
+      `GNU MO catalog (${order === 'le' ? 'little' : 'big'}-endian magic), compiled by msgfmt`,
+      `all ${translations} translations it carries are in effect in ${poPath} in the tag`,
+    ],
+  };
+}
+
+function template(dir: string, text: string, ctx: AnalysisContext): Judgement | undefined {
+  if (!/^msgid ""$/m.test(text) || !/^"Content-Type: text\/plain; charset=/m.test(text)) return undefined;
+  const marker = catalogMarkers.map((m) => join(dir, m)).find((p) => inTag(ctx, p));
+  if (!marker) return undefined;
+  // A template lists the strings to translate; a translation in it is not a template's shape.
+  const entries = parsePo(text);
+  if (entries.some((e) => e.msgid !== '' && e.msgstr.some((s) => s !== ''))) return undefined;
+  return {
+    category: 'gettext-catalog',
+    severity: 'low',
+    reasons: [`gettext template with ${entries.length - 1} messages and no translations`, `${marker} in the tag says this folder holds catalogs`],
+  };
+}
+
+function stamp(dir: string, text: string, ctx: AnalysisContext): Judgement | undefined {
+  // gettext's po/Makefile writes the word `timestamp` (or a date) into it.
+  if (text.length > 64 || !/^[\w :.,+-]*\n?$/.test(text)) return undefined;
+  const marker = catalogMarkers.map((m) => join(dir, m)).find((p) => inTag(ctx, p));
+  if (!marker) return undefined;
+  return {
+    category: 'gettext-catalog',
+    severity: 'low',
+    reasons: [`make's timestamp for the catalogs (content: ${JSON.stringify(text.trim())})`, `${marker} in the tag says this folder holds catalogs`],
+  };
+}
+
+export const gettextCatalog: Rule = {
+  name: 'gettext-catalog',
+  changes: ['only-in-release'],
+  async judge(change, ctx) {
+    const release = change.release;
+    if (release?.type !== 'file') return undefined;
+    const slash = change.path.lastIndexOf('/');
+    const dir = slash === -1 ? '' : change.path.slice(0, slash);
+    const name = change.path.slice(slash + 1);
+    const kind = name === 'stamp-po' ? 'stamp' : name.endsWith('.gmo') ? 'gmo' : name.endsWith('.pot') ? 'pot' : undefined;
+    if (!kind) return undefined;
+    const content = await ctx.releaseContent(release);
+    if (!content) return undefined;
+    if (kind === 'gmo') return compiledCatalog(dir, name.slice(0, -'.gmo'.length), content, ctx);
+    const text = content.toString('utf8');
+    return kind === 'pot' ? template(dir, text, ctx) : stamp(dir, text, ctx);
+  },
+};

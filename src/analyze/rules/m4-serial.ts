@@ -1,0 +1,105 @@
+import { genuineDiff } from '../knowledge/genuine-diff.js';
+import { byPreference, describeKnown, describeOrigin } from '../knowledge/origin.js';
+import type { KnownFile } from '../knowledge/types.js';
+import { m4CodeHash, parseSerial } from '../m4.js';
+import type { Change } from '../../compare/change.js';
+import type { AnalysisContext, Judgement, Rule } from '../rule.js';
+import { withSignals } from './build-signals.js';
+import type { ReleaseEntry } from '../../release/entry.js';
+
+/**
+ * An m4 file that bears the name of a known macro but not its content. aclocal
+ * prefers the copy with the higher serial, so a look-alike with an inflated
+ * serial survives `autoreconf -fi`: the xz backdoor's build-to-host.m4 said
+ * serial 30 where gnulib's said 3 (CVE-2024-3094). Exact copies are explained
+ * by known-good; unknown names and lower serials pass to the content rules.
+ */
+
+/** "Far above": more than double the highest known serial and more than 5 above it (3 → 30). */
+const isFarAbove = (serial: number, highest: number) => serial > highest * 2 && serial > highest + 5;
+
+/** Prefer a version whose genuine bytes are at hand, so the reader gets a diff. */
+async function withContent(candidates: KnownFile[], ctx: AnalysisContext): Promise<{ file: KnownFile; bytes?: Buffer }> {
+  for (const file of candidates) {
+    const bytes = await ctx.knowledge!.content(file);
+    if (bytes) return { file, bytes };
+  }
+  return { file: candidates[0]! };
+}
+
+async function diffAgainst(genuine: { file: KnownFile; bytes?: Buffer }, release: Buffer, path: string): Promise<Judgement['evidence']> {
+  if (!genuine.bytes) return { diffNote: `no genuine copy of ${describeKnown(genuine.file)} at hand for a diff` };
+  return genuineDiff(genuine.bytes, release, `a/${genuine.file.name} (${describeOrigin(genuine.file)})`, path);
+}
+
+export const m4Serial: Rule = {
+  name: 'm4-serial',
+  changes: ['only-in-release', 'modified'],
+  async judge(change, ctx) {
+    const judgement = await judgeSerial(change, ctx);
+    // A look-alike is decided here, so this finding must also carry what its
+    // content and history say (decoding chains, the ignore rule that hid it).
+    return judgement?.category === 'm4-lookalike' ? withSignals(judgement, change, ctx) : judgement;
+  },
+};
+
+async function judgeSerial(change: Change, ctx: AnalysisContext): Promise<Judgement | undefined> {
+  const release: ReleaseEntry | undefined = change.release;
+  const knowledge = ctx.knowledge;
+  if (!knowledge || release?.type !== 'file' || !change.path.endsWith('.m4')) return undefined;
+  // An exact copy is genuine, whatever rule order the list uses.
+  if ([release.blobId, release.sha256].some((id) => id && knowledge.byHash(id).length > 0)) return undefined;
+  const name = change.path.slice(change.path.lastIndexOf('/') + 1);
+  const known = knowledge.byName(name).filter((f) => f.serial !== undefined).sort(byPreference);
+  if (known.length === 0) return undefined;
+  const content = await ctx.releaseContent(release);
+  if (!content) return undefined;
+  const text = content.toString('latin1');
+  const serial = parseSerial(text);
+  if (serial === undefined) return undefined;
+
+  const same = known.filter((f) => f.serial === serial);
+  const codeHash = m4CodeHash(text);
+  const sameCode = same.find((f) => f.codeHash === codeHash);
+  if (sameCode) {
+    return {
+      category: 'known-good',
+      severity: 'low',
+      reasons: [`same macro code as ${describeKnown(sameCode)}; only comment lines differ (copyright years, notes)`],
+    };
+  }
+  if (same.length > 0) {
+    const genuine = await withContent(same, ctx);
+    // Tools ship the same serial with different bytes now and then; say so rather than hide it.
+    const variants = new Set(same.map((f) => f.blobId)).size;
+    const others = variants > 1 ? ` (nor any of the ${variants - 1} other known versions of that serial)` : '';
+    return {
+      category: 'm4-lookalike',
+      severity: 'critical',
+      reasons: [
+        `claims to be ${name} serial ${serial} of ${describeOrigin(genuine.file)}, but its content differs${others}`,
+        genuine.bytes ? `diff against the genuine ${describeKnown(genuine.file)}` : `no genuine copy at hand for a diff`,
+      ],
+      evidence: await diffAgainst(genuine, content, change.path),
+    };
+  }
+
+  const highest = Math.max(...known.map((f) => f.serial!));
+  if (serial <= highest) return undefined;
+  const top = known.filter((f) => f.serial === highest);
+  const genuine = await withContent(top, ctx);
+  const far = isFarAbove(serial, highest);
+  const reasons = [`serial ${serial} is higher than any known ${name} (highest ${highest}, ${describeOrigin(top[0]!)})`];
+  reasons.push(
+    far
+      ? `a jump from ${highest} to ${serial}: aclocal and autoreconf -fi keep this copy over any genuine one, as the xz backdoor's build-to-host.m4 did`
+      : 'aclocal and autoreconf -fi keep this copy over the installed one; it may come from a newer release of the tool, or be a look-alike',
+  );
+  if (genuine.bytes) reasons.push(`diff against the newest known ${describeKnown(genuine.file)}`);
+  return {
+    category: 'm4-lookalike',
+    severity: far ? 'critical' : 'high',
+    reasons,
+    evidence: await diffAgainst(genuine, content, change.path),
+  };
+}

@@ -1,0 +1,61 @@
+import { isBinary } from '../places.js';
+import type { AnalysisContext, Judgement, Rule } from '../rule.js';
+
+/**
+ * What automake's texinfo support writes at `make dist`: the manual rendered
+ * by makeinfo (`X.info`, `X.info-N`), and `version.texi` (or `vers-N.texi`)
+ * with its `stamp-vti` twin, four `@set` lines that mdate-sh fills with the
+ * version and the manual's date. Each is explained only next to a Texinfo
+ * source in the tag.
+ */
+const join = (dir: string, name: string) => (dir ? `${dir}/${name}` : name);
+const texinfoExtensions = ['.texi', '.texinfo', '.txi'];
+/** `This is gpgrt.info, produced by makeinfo version 6.5 from gpgrt.texi.` */
+const infoHeader = /^This is (\S+), produced by [Mm]akeinfo version ([\d.]+) from (\S+?)\.?\s*$/m;
+const versionLine = /^@set (?:UPDATED|UPDATED-MONTH|EDITION|VERSION) [\w .,:+-]+$/;
+
+function texinfoSources(dir: string, ctx: AnalysisContext): string[] {
+  const prefix = dir ? `${dir}/` : '';
+  return [...ctx.tagByPath.keys()].filter((p) => p.startsWith(prefix) && !p.slice(prefix.length).includes('/') && texinfoExtensions.some((e) => p.endsWith(e)));
+}
+
+export const texinfoOutput: Rule = {
+  name: 'texinfo-output',
+  changes: ['only-in-release'],
+  async judge(change, ctx): Promise<Judgement | undefined> {
+    const release = change.release;
+    if (release?.type !== 'file') return undefined;
+    const slash = change.path.lastIndexOf('/');
+    const dir = slash === -1 ? '' : change.path.slice(0, slash);
+    const name = change.path.slice(slash + 1);
+    const info = /^(.+)\.info(?:-\d+)?$/.exec(name);
+    const versions = /^(?:version\.texi|vers-\d+\.texi|stamp-vti|stamp-\d+)$/.test(name);
+    if (!info && !versions) return undefined;
+    const content = await ctx.releaseContent(release);
+    if (!content || isBinary(content)) return undefined;
+    const text = content.toString('utf8');
+    if (info) {
+      const header = infoHeader.exec(text.slice(0, 1024));
+      if (!header) return undefined;
+      const source = join(dir, header[3]!);
+      if (ctx.tagByPath.get(source)?.type !== 'file') return undefined;
+      return {
+        category: 'texinfo-output',
+        severity: 'low',
+        reasons: [`Info manual produced by makeinfo ${header[2]} (header present)`, `its source ${source} is in the tag`],
+      };
+    }
+    const lines = text.replace(/\n$/, '').split('\n');
+    if (lines.length > 4 || !lines.every((l) => versionLine.test(l))) return undefined;
+    const version = ctx.releaseVersion;
+    const set = lines.find((l) => l.startsWith('@set VERSION '))?.slice('@set VERSION '.length);
+    if (version !== undefined && set !== version) return undefined;
+    const sources = texinfoSources(dir, ctx);
+    if (sources.length === 0) return undefined;
+    return {
+      category: 'texinfo-output',
+      severity: 'low',
+      reasons: [`only @set lines for the manual's version and date${set ? ` (VERSION ${set})` : ''}`, `Texinfo source ${sources[0]} is in the tag`],
+    };
+  },
+};

@@ -1,0 +1,138 @@
+import { diffLines } from 'diff';
+import { buildRole, isBinary } from '../places.js';
+import type { Rule } from '../rule.js';
+
+/**
+ * Release scripts stamp the version and date into files: curl's maketgz
+ * rewrites every man page's `.TH` line and turns `7.88.1-DEV` into `7.88.1` in
+ * curlver.h. A modified file is explained when each changed line, token by
+ * token, differs only where the tag had a version, date or placeholder and the
+ * release has its own version or a date. Anything else on a changed line (a
+ * word, an operator, a number) leaves the file unexplained.
+ */
+
+const month = '(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)';
+const date = [
+  '\\d{4}-\\d{2}-\\d{2}(?:[ T]\\d{2}:\\d{2}(?::\\d{2})?(?: ?(?:Z|UTC|[+-]\\d{2}:?\\d{2}))?)?',
+  `${month}\\.? \\d{1,2},? \\d{4}`,
+  `\\d{1,2} ${month}\\.?,? \\d{4}`,
+  `${month} \\d{4}`,
+].join('|');
+const version = 'v?\\d+(?:\\.\\d+)+(?:-?(?:DEV|dev|rc\\d*|alpha\\d*|beta\\d*|pre\\d*))?';
+/** What a tag holds before stamping: `[unreleased]`, `__VERSION__`, `@DATE@`, `LIBCURL_VERSION`. */
+const placeholder = '\\[unreleased\\]|__[A-Z_]+__|@[A-Z_]+@|\\b[A-Z][A-Z0-9_]*(?:VERSION|DATE|TIMESTAMP)\\b';
+const stamp = `(?:${date})|(?:${version})|(?:${placeholder})`;
+// A quoted stamp is one token, so an identifier may become a string literal.
+const token = new RegExp(`"(?:${stamp})"|${stamp}`, 'g');
+const isDate = new RegExp(`^"?(?:${date})"?$`);
+const isVersion = new RegExp(`^"?(?:${version})"?$`);
+/**
+ * A line that is all comment, where a bare stamp changes no code: `//`, m4's
+ * `dnl`, roff's `.\"`, a C block comment with no code after it, and `#` unless it
+ * is a C preprocessor directive or line marker.
+ */
+const commentLine =
+  /^\s*(?:\/\/|dnl\b|\.\\"|\/\*(?:(?!\*\/).)*(?:\*\/\s*)?$|#(?!\s*(?:\d|define|undef|if|ifdef|ifndef|elif|else|endif|include|pragma|error|warning|line)\b))/;
+
+interface Split {
+  text: string;
+  tokens: string[];
+}
+
+const split = (line: string): Split => {
+  const tokens: string[] = [];
+  const text = line.replace(token, (t) => {
+    tokens.push(t);
+    return '\u0000';
+  });
+  return { text, tokens };
+};
+
+/**
+ * A man page header `.TH title section "date" "source" "manual"` may gain the
+ * version in its source field (`"libcurl"` → `"libcurl 7.88.1"`): read the old
+ * field as holding a placeholder there.
+ */
+function manHeader(before: string, after: string, releaseVersion: string): string {
+  if (!before.startsWith('.TH ') || !after.startsWith('.TH ')) return before;
+  const fieldsOf = (line: string) => line.match(/"[^"]*"|\S+/g) ?? [];
+  const old = fieldsOf(before);
+  const now = fieldsOf(after);
+  if (old.length !== now.length) return before;
+  const inserted = (f: string, i: number) => f.startsWith('"') && now[i] === `${f.slice(0, -1)} ${releaseVersion}"`;
+  if (!old.some(inserted)) return before;
+  return old.map((f, i) => (inserted(f, i) ? `${f.slice(0, -1)} __VERSION__"` : f)).join(' ');
+}
+
+/** Why a changed line pair is only a stamp, or undefined. */
+function stampOnly(before: string, after: string, releaseVersion: string, compiled: boolean): Array<'version' | 'date'> | undefined {
+  const a = split(manHeader(before, after, releaseVersion));
+  const b = split(after);
+  if (a.text !== b.text || a.tokens.length !== b.tokens.length) return undefined;
+  const kinds: Array<'version' | 'date'> = [];
+  for (let i = 0; i < a.tokens.length; i++) {
+    const old = a.tokens[i]!;
+    const now = b.tokens[i]!;
+    if (old === now) continue;
+    const bare = now.replace(/^"|"$/g, '').replace(/^v/, '');
+    const kind = isDate.test(now) ? 'date' : isVersion.test(now) && bare === releaseVersion ? 'version' : undefined;
+    if (!kind) return undefined;
+    // In code, an unquoted stamp could replace a number or a name the code
+    // uses; a string literal or a comment only changes text.
+    if (compiled && !now.startsWith('"') && !commentLine.test(after)) return undefined;
+    kinds.push(kind);
+  }
+  return kinds;
+}
+
+const lines = (value: string) => value.split('\n').filter((l, i, all) => i < all.length - 1 || l !== '');
+
+export const versionStamp: Rule = {
+  name: 'version-stamp',
+  changes: ['modified'],
+  async judge(change, ctx) {
+    const { release, tag } = change;
+    const releaseVersion = ctx.releaseVersion;
+    if (!releaseVersion || release?.type !== 'file' || tag?.type !== 'file') return undefined;
+    const [before, after] = await Promise.all([ctx.tagContent(tag), ctx.releaseContent(release)]);
+    if (!after || isBinary(before) || isBinary(after)) return undefined;
+    // Stamping touches a few lines; a file with more changes is something else.
+    const parts = diffLines(before.toString('utf8'), after.toString('utf8'), { maxEditLength: 200 });
+    if (!parts) return undefined;
+    const compiled = buildRole(change.path) !== undefined;
+    let removed: string[] = [];
+    let added: string[] = [];
+    let stamped = 0;
+    let blank = 0;
+    const found = new Set<string>();
+    const flush = (): boolean => {
+      // Blank lines carry nothing; curl's stamping adds one after `.TH`.
+      blank += removed.filter((l) => l.trim() === '').length + added.filter((l) => l.trim() === '').length;
+      const olds = removed.filter((l) => l.trim() !== '');
+      const news = added.filter((l) => l.trim() !== '');
+      removed = [];
+      added = [];
+      if (olds.length !== news.length) return false;
+      for (let i = 0; i < olds.length; i++) {
+        const kinds = stampOnly(olds[i]!, news[i]!, releaseVersion, compiled);
+        if (!kinds || kinds.length === 0) return false;
+        for (const k of kinds) found.add(k);
+        stamped++;
+      }
+      return true;
+    };
+    for (const part of parts) {
+      if (part.removed) removed.push(...lines(part.value));
+      else if (part.added) added.push(...lines(part.value));
+      else if (!flush()) return undefined;
+    }
+    if (!flush() || stamped === 0) return undefined;
+    return {
+      category: 'version-stamp',
+      severity: 'low',
+      reasons: [
+        `${stamped === 1 ? 'the one changed line differs' : `${stamped} changed lines differ`} only by the release version ${releaseVersion}${found.has('date') ? ' and dates' : ''}${blank ? ` (and ${blank} blank line${blank === 1 ? '' : 's'})` : ''}`,
+      ],
+    };
+  },
+};

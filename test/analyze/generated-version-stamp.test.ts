@@ -1,0 +1,63 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { versionStamp } from '../../src/analyze/rules/version-stamp.js';
+import { context, modified } from './generated-context.js';
+
+const info = { releaseVersion: '7.88.1' };
+const man = (th: string) => `.\\" SPDX-License-Identifier: curl\n.\\"\n${th}\n.SH NAME\ncurl_free - reclaim memory\n.SH SYNOPSIS\n`;
+
+test('man pages stamped with the release version and date are explained (curl 7.88.1)', async () => {
+  const cases = [
+    ['.TH curl_free 3 "12 Aug 2003" "libcurl 7.10" "libcurl Manual"', '.TH curl_free 3 "January 30, 2023" "libcurl 7.88.1" "libcurl Manual"\n'],
+    ['.TH curl_url 3 "6 Aug 2018" "libcurl" "libcurl Manual"', '.TH curl_url 3 "January 02, 2023" "libcurl 7.88.1" "libcurl Manual"\n'],
+    ['.TH curl 1 "__DATE__" "curl __VERSION__" "curl Manual"', '.TH curl 1 "February 20 2023" "curl 7.88.1" "curl Manual"'],
+  ];
+  for (const [before, after] of cases) {
+    const j = await versionStamp.judge(modified('docs/x.3', man(after!)), context({ 'docs/x.3': man(before!) }, info));
+    assert.is(j?.category, 'version-stamp', after);
+    assert.is(j?.severity, 'low');
+  }
+});
+
+const curlver = (version: string, stamp: string) =>
+  `/* This is the version number of the libcurl package */\n#define LIBCURL_VERSION "${version}"\n#define LIBCURL_VERSION_NUM 0x075801\n#define LIBCURL_TIMESTAMP "${stamp}"\n`;
+
+test('a header the build compiles is explained when only quoted version and date strings changed', async () => {
+  const ctx = context({ 'include/curl/curlver.h': curlver('7.88.1-DEV', '[unreleased]') }, info);
+  const j = await versionStamp.judge(modified('include/curl/curlver.h', curlver('7.88.1', '2023-02-20')), ctx);
+  assert.is(j?.category, 'version-stamp');
+  assert.match(j!.reasons[0]!, '2 changed lines differ only by the release version 7.88.1 and dates');
+  const tool = (v: string) => `#define CURL_NAME "curl"\n#define CURL_VERSION ${v}\n`;
+  const k = await versionStamp.judge(modified('src/tool_version.h', tool('"7.88.1"')), context({ 'src/tool_version.h': tool('LIBCURL_VERSION') }, info));
+  assert.is(k?.category, 'version-stamp');
+});
+
+test('look-alikes are not explained', async () => {
+  const ctx = context({ 'include/curl/curlver.h': curlver('7.88.1-DEV', '[unreleased]') }, info);
+  // Another version than the release's.
+  assert.is(await versionStamp.judge(modified('include/curl/curlver.h', curlver('7.99.0', '2023-02-20')), ctx), undefined);
+  // A non-version token changed on a stamped line.
+  const sneaky = curlver('7.88.1', '2023-02-20').replace('0x075801', '0x075802');
+  assert.is(await versionStamp.judge(modified('include/curl/curlver.h', sneaky), ctx), undefined);
+  const extra = curlver('7.88.1', '2023-02-20').replace('#define LIBCURL_TIMESTAMP', '#define LIBCURL_TIMESTAMP_X');
+  assert.is(await versionStamp.judge(modified('include/curl/curlver.h', extra), ctx), undefined);
+  // In code, a bare number replaced by the version changes behaviour.
+  const code = (v: string) => `double ratio = ${v};\n`;
+  const c = context({ 'src/a.c': code('0.5') }, { releaseVersion: '5.4' });
+  assert.is(await versionStamp.judge(modified('src/a.c', code('5.4')), c), undefined);
+  const directive = (v: string) => `# define RATIO ${v}\n`;
+  assert.is(await versionStamp.judge(modified('src/a.c', directive('5.4')), context({ 'src/a.c': directive('0.5') }, { releaseVersion: '5.4' })), undefined);
+  const deref = (v: string) => `/* ratio */ *ratio = ${v};\n`;
+  assert.is(await versionStamp.judge(modified('src/a.c', deref('5.4')), context({ 'src/a.c': deref('0.5') }, { releaseVersion: '5.4' })), undefined);
+  // A comment line may carry a bare stamp.
+  const comment = (v: string) => `int x;\n/* hello ${v} */\n`;
+  assert.is((await versionStamp.judge(modified('src/a.c', comment('5.4')), context({ 'src/a.c': comment('5.3.9') }, { releaseVersion: '5.4' })))?.category, 'version-stamp');
+  // An added line that is not blank.
+  const man1 = man('.TH curl_free 3 "12 Aug 2003" "libcurl 7.10" "libcurl Manual"');
+  const man2 = man('.TH curl_free 3 "January 30, 2023" "libcurl 7.88.1" "libcurl Manual"\n.so /etc/passwd');
+  assert.is(await versionStamp.judge(modified('docs/x.3', man2), context({ 'docs/x.3': man1 }, info)), undefined);
+  // Without the release version nothing is explained.
+  assert.is(await versionStamp.judge(modified('include/curl/curlver.h', curlver('7.88.1', '2023-02-20')), context({ 'include/curl/curlver.h': curlver('7.88.1-DEV', '[unreleased]') })), undefined);
+});
+
+test.run();

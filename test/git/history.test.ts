@@ -1,0 +1,123 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { fileURLToPath } from 'node:url';
+import { createHistory } from '../../src/git/history.js';
+import { openRepo } from '../../src/git/repo.js';
+import type { RepoHandle } from '../../src/git/types.js';
+import { makeRepo, removeTempDirs, tempDir } from '../helpers/repo.js';
+
+test.after(removeTempDirs);
+
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+const handle = (gitDir: string): RepoHandle => ({ source: gitDir, gitDir, objectFormat: 'sha1', kind: 'local' });
+const bin = (s: string) => Buffer.concat([Buffer.from(s), Buffer.from([0, 1, 2, 0xfd, 0x37, 0x7a])]);
+
+/**
+ * Commit n is dated base + n days. v1.0 at commit 0; the m4 rule lands at
+ * commit 2; v1.1 at commit 11, nine days later (as in xz 5.6.0).
+ */
+async function fixture() {
+  const filler = Array.from({ length: 8 }, (_, k) => ({ files: { NEWS: `news ${k}\n` } }));
+  return makeRepo({
+    files: {
+      'configure.ac': 'AC_INIT\n',
+      '.gitignore': '*.o\n!keep.o\n/build/\n',
+      'm4/.gitignore': 'libtool.m4\n',
+      'tests/files/good-1.bin': bin('one'),
+      README: 'first\n',
+    },
+    tags: ['v1.0'],
+    commits: [
+      { files: { 'tests/files/bad-2.bin': bin('two'), README: 'second\n' } },
+      { files: { 'm4/.gitignore': 'libtool.m4\nbuild-to-host.m4\n' }, message: 'm4: ignore more generated macros' },
+      ...filler,
+      { files: { 'src/main.c': 'int main(void) { return 0; }\n' }, tags: ['v1.1'] },
+    ],
+  });
+}
+
+test('ignoredBy names the rule, the file, the commit that added it and how long before the tag', async () => {
+  const repo = await fixture();
+  assert.is(repo.commits.length, 12);
+  const history = createHistory(handle(repo.gitDir), repo.commits[11]!);
+  try {
+    const m4 = await history.ignoredBy('m4/build-to-host.m4');
+    assert.equal(m4, {
+      file: 'm4/.gitignore',
+      rule: 'build-to-host.m4',
+      commit: repo.commits[2]!,
+      date: new Date((1_700_000_000 + 2 * 86400) * 1000).toISOString(),
+      daysBeforeTag: 9,
+      subject: 'm4: ignore more generated macros',
+    });
+    const object = await history.ignoredBy('src/deep/x.o');
+    assert.is(object?.file, '.gitignore');
+    assert.is(object?.rule, '*.o');
+    assert.is(object?.commit, repo.commits[0]);
+    assert.is(object?.daysBeforeTag, 11);
+    // A negated rule re-includes; a folder rule hides everything below it; no rule, no answer.
+    assert.is(await history.ignoredBy('keep.o'), undefined);
+    assert.is((await history.ignoredBy('build/sub/file.c'))?.rule, '/build/');
+    assert.is(await history.ignoredBy('m4/gettext.m4'), undefined);
+    assert.is(await history.ignoredBy('configure'), undefined);
+  } finally {
+    await history.close();
+  }
+});
+
+test('ignoredBy measures days from the tag date when given', async () => {
+  const repo = await fixture();
+  const tagDate = 1_700_000_000 + 13 * 86400 + 3600;
+  const history = createHistory(handle(repo.gitDir), repo.commits[11]!, tagDate);
+  assert.is((await history.ignoredBy('m4/build-to-host.m4'))?.daysBeforeTag, 11);
+  // A path that starts with a colon is a path, not pathspec magic (which check-ignore would refuse).
+  assert.is((await history.ignoredBy(':(top)x.o'))?.rule, '*.o');
+  assert.is(await history.ignoredBy(':(exclude)y.c'), undefined);
+  await history.close();
+});
+
+test('a repository without .gitignore files hides nothing', async () => {
+  const repo = await makeRepo({ files: { README: 'x\n' } });
+  const history = createHistory(handle(repo.gitDir), repo.commits[0]!);
+  assert.is(await history.ignoredBy('m4/x.m4'), undefined);
+  await history.close();
+});
+
+test('changedBinariesSincePreviousTag lists binary files added or changed since the previous tag', async () => {
+  const repo = await fixture();
+  const history = createHistory(handle(repo.gitDir), repo.commits[11]!);
+  assert.equal(await history.changedBinariesSincePreviousTag(), { previousTag: 'v1.0', paths: ['tests/files/bad-2.bin'] });
+  // The first tag has no previous one.
+  assert.is(await createHistory(handle(repo.gitDir), repo.commits[0]!).changedBinariesSincePreviousTag(), undefined);
+});
+
+test('blobInHistory finds blobs of earlier commits, with their path and commit', async () => {
+  const repo = await fixture();
+  const history = createHistory(handle(repo.gitDir), repo.commits[11]!);
+  const first = await repo.hashObject('first\n');
+  assert.equal(await history.blobInHistory(first), { path: 'README', commit: repo.commits[0]! });
+  assert.equal(await history.blobInHistory(await repo.hashObject(bin('two'))), { path: 'tests/files/bad-2.bin', commit: repo.commits[1]! });
+  // Not in the object store at all, and not a blob id.
+  assert.is(await history.blobInHistory(await repo.hashObject('never committed\n')), undefined);
+  assert.is(await history.blobInHistory('not-an-id'), undefined);
+  // Reachable only from later commits: not in the history up to v1.0.
+  const atFirst = createHistory(handle(repo.gitDir), repo.commits[0]!);
+  assert.is(await atFirst.blobInHistory(await repo.hashObject('int main(void) { return 0; }\n')), undefined);
+});
+
+test("the sample repository: nls.m4 is hidden by m4/.gitignore, added days before v1.0", async () => {
+  const repo = await openRepo(`${root}samples/hello.bundle`, { cacheDir: await tempDir() });
+  const { gitText } = await import('../../src/git/run.js');
+  const commit = await gitText(repo, ['rev-parse', 'refs/tags/v1.0^{commit}']);
+  const history = createHistory(repo, commit);
+  try {
+    const hidden = await history.ignoredBy('m4/nls.m4');
+    assert.is(hidden?.file, 'm4/.gitignore');
+    assert.ok(hidden?.commit && hidden.daysBeforeTag !== undefined && hidden.daysBeforeTag > 0 && hidden.daysBeforeTag < 30, JSON.stringify(hidden));
+    assert.equal((await history.changedBinariesSincePreviousTag())?.paths, ['tests/files/good-1.bin']);
+  } finally {
+    await history.close();
+  }
+});
+
+test.run();
