@@ -47,15 +47,22 @@ export async function diffEvidence(change: Change, ctx: AnalysisContext, options
   if (release.contentTooLarge) return { diffNote: 'file larger than --max-file-memory; compared by hash only' };
   const [before, after] = await Promise.all([ctx.tagContent(tag), ctx.releaseContent(release)]);
   if (!after) return { diffNote: 'release content not kept; compared by hash only' };
+  return boundedDiff(before, after, `a/${change.path}`, `b/${change.path}`, options);
+}
+
+/**
+ * A unified diff of two texts, bounded in lines kept and in edit distance:
+ * Myers' diff costs O(N·D), so a rewritten file (a regenerated configure, a
+ * refreshed .po) cannot stall the run. Binary content gets no diff.
+ */
+export function boundedDiff(before: Buffer, after: Buffer, beforeLabel: string, afterLabel: string, options: DiffOptions): Partial<Evidence> {
   if (isBinary(before) || isBinary(after)) return { binary: true };
-  // Myers' diff costs O(N·D): cap the edit distance so a rewritten file
-  // (a regenerated configure, a refreshed .po) cannot stall the run.
-  const patch = structuredPatch(`a/${change.path}`, `b/${change.path}`, before.toString('utf8'), after.toString('utf8'), '', '', {
+  const patch = structuredPatch(beforeLabel, afterLabel, before.toString('utf8'), after.toString('utf8'), '', '', {
     context: 3,
     maxEditLength: options.maxEdits,
   });
   if (!patch) {
-    return { diffNote: `more than ${options.maxEdits} lines differ; too different for a diff (tag ${before.length} bytes, release ${after.length} bytes)` };
+    return { diffNote: `more than ${options.maxEdits} lines differ from ${beforeLabel}; too different for a diff (${before.length} bytes before, ${after.length} after)` };
   }
   const lines: string[] = [];
   let added = 0;

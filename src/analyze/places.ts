@@ -68,3 +68,9 @@ export const roleText: Record<BuildRole, string> = {
 export function isBinary(content: Buffer): boolean {
   return content.subarray(0, 8000).includes(0);
 }
+
+/** `po/de.gmo` → `{ dir: 'po', name: 'de.gmo' }`; top-level files have dir ''. */
+export function splitPath(path: string): { dir: string; name: string } {
+  const slash = path.lastIndexOf('/');
+  return { dir: slash === -1 ? '' : path.slice(0, slash), name: path.slice(slash + 1) };
+}

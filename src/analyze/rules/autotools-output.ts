@@ -1,4 +1,5 @@
 import type { AnalysisContext, Rule } from '../rule.js';
+import { splitPath } from '../places.js';
 
 /**
  * Files autoconf and automake generate at `make dist` time. Each is explained
@@ -50,9 +51,7 @@ export const autotoolsOutput: Rule = {
   async judge(change, ctx) {
     const release = change.release;
     if (release?.type !== 'file') return undefined;
-    const slash = change.path.lastIndexOf('/');
-    const dir = slash === -1 ? '' : change.path.slice(0, slash);
-    const name = change.path.slice(slash + 1);
+    const { dir, name } = splitPath(change.path);
     const output = outputs.find((o) => o.name.test(name));
     if (!output) return undefined;
     const content = await ctx.releaseContent(release);

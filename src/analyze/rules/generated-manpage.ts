@@ -1,4 +1,5 @@
 import type { AnalysisContext, Judgement, Rule } from '../rule.js';
+import { splitPath } from '../places.js';
 
 /**
  * Man pages that `make dist` renders from a source in the tag: asciidoctor
@@ -47,9 +48,7 @@ export const generatedManpage: Rule = {
   async judge(change, ctx): Promise<Judgement | undefined> {
     const release = change.release;
     if (release?.type !== 'file') return undefined;
-    const slash = change.path.lastIndexOf('/');
-    const dir = slash === -1 ? '' : change.path.slice(0, slash);
-    const name = change.path.slice(slash + 1);
+    const { dir, name } = splitPath(change.path);
     const m = manName.exec(name);
     if (!m) return undefined;
     const content = await ctx.releaseContent(release);

@@ -1,6 +1,7 @@
 import { moByteOrder, parseMo } from '../mo.js';
 import { isActive, parsePo, poKey } from '../po.js';
 import type { AnalysisContext, Judgement, Rule } from '../rule.js';
+import { splitPath } from '../places.js';
 
 /**
  * Files gettext writes into `po/` at `make dist`: compiled catalogs (`.gmo`),
@@ -78,9 +79,7 @@ export const gettextCatalog: Rule = {
   async judge(change, ctx) {
     const release = change.release;
     if (release?.type !== 'file') return undefined;
-    const slash = change.path.lastIndexOf('/');
-    const dir = slash === -1 ? '' : change.path.slice(0, slash);
-    const name = change.path.slice(slash + 1);
+    const { dir, name } = splitPath(change.path);
     const kind = name === 'stamp-po' ? 'stamp' : name.endsWith('.gmo') ? 'gmo' : name.endsWith('.pot') ? 'pot' : undefined;
     if (!kind) return undefined;
     const content = await ctx.releaseContent(release);

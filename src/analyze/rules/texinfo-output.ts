@@ -1,4 +1,4 @@
-import { isBinary } from '../places.js';
+import { isBinary, splitPath } from '../places.js';
 import type { AnalysisContext, Judgement, Rule } from '../rule.js';
 
 /**
@@ -25,9 +25,7 @@ export const texinfoOutput: Rule = {
   async judge(change, ctx): Promise<Judgement | undefined> {
     const release = change.release;
     if (release?.type !== 'file') return undefined;
-    const slash = change.path.lastIndexOf('/');
-    const dir = slash === -1 ? '' : change.path.slice(0, slash);
-    const name = change.path.slice(slash + 1);
+    const { dir, name } = splitPath(change.path);
     const info = /^(.+)\.info(?:-\d+)?$/.exec(name);
     const versions = /^(?:version\.texi|vers-\d+\.texi|stamp-vti|stamp-\d+)$/.test(name);
     if (!info && !versions) return undefined;
