@@ -3,6 +3,7 @@ import { hideBin } from 'yargs/helpers';
 import { CuckooError, exitCodeFor } from '../errors.js';
 import { version } from '../version.js';
 import type { Io } from './io.js';
+import { knowledgeBuilder } from './knowledge-command.js';
 import { exitCodesText, runVerify, verifyBuilder } from './verify-command.js';
 
 const epilog = `${exitCodesText}
@@ -37,6 +38,11 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
           exitCode = await runVerify(args, io);
         },
       )
+      .command('knowledge', 'manage your own library of known-good build-tool files', (y) =>
+        knowledgeBuilder(y, io, (code) => {
+          exitCode = code;
+        }),
+      )
       .demandCommand(1, 'name a command: cuckoo verify RELEASE --repo REPO')
       .strict()
       .recommendCommands()
@@ -47,7 +53,8 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
       .wrap(Math.min(100, process.stdout.columns ?? 100))
       .fail((message, err) => {
         if (err) throw err;
-        throw new CuckooError('usage', message, { hint: 'see cuckoo verify --help' });
+        const command = ['verify', 'knowledge'].find((c) => argv[0] === c);
+        throw new CuckooError('usage', message, { hint: `see cuckoo ${command ? `${command} ` : ''}--help` });
       })
       .parseAsync();
   } catch (err) {

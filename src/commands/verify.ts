@@ -4,6 +4,7 @@ import type { AnalysisContext } from '../analyze/rule.js';
 import { compareTrees } from '../compare/compare.js';
 import type { Change } from '../compare/change.js';
 import { loadKnowledge } from '../analyze/knowledge/library.js';
+import { knowledgeIndexPaths } from '../analyze/knowledge/user-library.js';
 import { withContext } from '../errors.js';
 import { createHistory } from '../git/history.js';
 import { parseReleaseName } from '../git/infer.js';
@@ -87,7 +88,10 @@ export async function verify(options: VerifyOptions): Promise<Report> {
 
     const history = createHistory(tag.repo, tag.ref.commit, tagDate);
     const ctx: AnalysisContext = {
-      knowledge: await loadKnowledge(options.hostKnowledge === false ? { hostDirs: [] } : {}),
+      knowledge: await loadKnowledge({
+        indexPaths: knowledgeIndexPaths(options.cacheDir),
+        ...(options.hostKnowledge === false ? { hostDirs: [] } : {}),
+      }),
       history,
       tagCommit: { id: tag.ref.commit, date: tagDate },
       ...releaseVersion(options.release, comparison.prefix),
