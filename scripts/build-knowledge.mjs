@@ -2,11 +2,17 @@
 // Builds knowledge/index.json, the shipped library of known-good files, from
 // Debian's packages of the tools that copy files into releases (autoconf,
 // automake, libtool, gettext and autopoint's archive of every gettext version,
-// gnulib, autoconf-archive, pkgconf, texinfo, autotools-dev).
+// gnulib, autoconf-archive, pkgconf, texinfo, autotools-dev), and from the
+// upstream tarballs (`.orig.tar.*`) of their source packages: Debian patches
+// some files (libtool.m4, ltmain.sh), and releases carry the upstream ones.
+// Besides the configured suite, the packages of newer suites (trixie) are read
+// through a temporary sources list; the system's apt configuration is not touched.
 //
-// Usage: node scripts/build-knowledge.mjs [--out knowledge/index.json] [--debs DIR]
-//   --debs DIR  use the .deb files already in DIR instead of `apt-get download`.
-// Needs apt-get (with a configured mirror), dpkg-deb, tar and xz. CI does not
+// Usage: node scripts/build-knowledge.mjs [--out knowledge/index.json] [--debs DIR] [--sources DIR] [--suites trixie]
+//   --debs DIR     use the .deb files already in DIR instead of `apt-get download`.
+//   --sources DIR  use the .orig.tar.* files already in DIR instead of `apt-get source`.
+//   --suites LIST  comma-separated extra suites to read (default trixie; '' for none).
+// Needs apt-get (with a configured mirror and deb-src), dpkg-deb, tar and xz. CI does not
 // run it: the index is committed. The index holds names, serials and hashes,
 // never the files themselves.
 import { execFileSync } from 'node:child_process';
@@ -30,6 +36,13 @@ const out = resolve(option('--out') ?? join(root, 'knowledge/index.json'));
 // Binary packages whose files end up in release tarballs. texinfo.tex also
 // ships in automake and gnulib; texinfo's own copy is the one TeX uses.
 const packages = ['autoconf', 'automake', 'libtool', 'gettext', 'autopoint', 'gnulib', 'autoconf-archive', 'pkgconf', 'texinfo', 'autotools-dev'];
+// Source packages whose upstream tarballs are read (apt-get source resolves
+// binary names: automake is automake-1.16 in bookworm, automake-1.17 in trixie).
+const sourcePackages = ['autoconf', 'automake', 'libtool', 'gettext', 'gnulib', 'autoconf-archive', 'pkgconf', 'texinfo'];
+const suitesOption = option('--suites');
+const extraSuites = (suitesOption ?? 'trixie').split(',').filter(Boolean);
+const mirror = 'http://deb.debian.org/debian';
+const keyring = '/usr/share/keyrings/debian-archive-keyring.gpg';
 
 // autoconf's own m4 (m4sugar, autotest, autoconf/) is read from its data
 // folder at run time and never copied into a project.
@@ -68,6 +81,30 @@ function describe(bytes, name, path, origin) {
   return file;
 }
 
+/**
+ * Files of an upstream tarball worth indexing: the names the tool's own binary
+ * packages install, outside test suites (gettext's and texinfo's tarballs also
+ * carry their own libtool.m4, which is libtool's file, not theirs).
+ */
+function wantedUpstream(pkg, rel, names) {
+  const parts = rel.split('/').slice(1); // below the tarball's top folder
+  const path = parts.join('/');
+  const name = posix.basename(rel);
+  if (pkg === 'gnulib') return (parts[0] === 'm4' && name.endsWith('.m4')) || parts[0] === 'build-aux';
+  if (parts.some((p) => p === 'tests' || p === 'testsuite' || p === 't')) return false;
+  if (pkg === 'autoconf' && /^lib\/(autoconf|autotest|m4sugar)\//.test(path)) return false;
+  return names.has(name);
+}
+
+/** Apt options reading a temporary sources list for suite, with lists and caches under dir. */
+function aptFor(suite, dir) {
+  mkdirSync(join(dir, 'lists/partial'), { recursive: true });
+  mkdirSync(join(dir, 'cache/archives/partial'), { recursive: true });
+  const list = join(dir, 'sources.list');
+  writeFileSync(list, ['deb', 'deb-src'].map((t) => `${t} [signed-by=${keyring}] ${mirror} ${suite} main\n`).join(''));
+  return ['-o', `Dir::Etc::SourceList=${list}`, '-o', 'Dir::Etc::SourceParts=-', '-o', `Dir::State::Lists=${join(dir, 'lists')}`, '-o', `Dir::Cache=${join(dir, 'cache')}`];
+}
+
 /** Regular files under dir, symlinks resolved inside the extracted tree (automake links config.guess to autotools-dev). */
 function* walk(base, dir = base) {
   for (const entry of readdirSync(dir).sort()) {
@@ -91,10 +128,33 @@ function* walk(base, dir = base) {
 const work = mkdtempSync(join(tmpdir(), 'cuckoo-knowledge-'));
 try {
   let debs = option('--debs');
+  let sources = option('--sources');
+  const suiteOpts = [[]];
+  if ((!debs || !sources) && extraSuites.length) {
+    for (const suite of extraSuites) {
+      const opts = aptFor(suite, join(work, 'apt', suite));
+      run('apt-get', [...opts, 'update']);
+      suiteOpts.push(opts);
+    }
+  }
   if (!debs) {
     debs = join(work, 'debs');
     mkdirSync(debs);
-    run('apt-get', ['download', ...packages], { cwd: debs });
+    for (const opts of suiteOpts) run('apt-get', [...opts, 'download', ...packages], { cwd: debs });
+  }
+  if (!sources) {
+    sources = join(work, 'sources');
+    mkdirSync(sources);
+    // One package at a time: a file missing on the mirror costs only that package (apt fetches the rest).
+    for (const opts of suiteOpts) {
+      for (const pkg of sourcePackages) {
+        try {
+          run('apt-get', [...opts, 'source', '--download-only', pkg], { cwd: sources });
+        } catch (err) {
+          console.warn(`warning: ${String(err.message).split('\n').find((l) => l.startsWith('E:')) ?? err.message}`);
+        }
+      }
+    }
   }
   const files = [];
   const summary = [];
@@ -103,7 +163,7 @@ try {
     const pkg = run('dpkg-deb', ['-f', debPath, 'Package']).trim();
     if (!packages.includes(pkg)) continue;
     const version = run('dpkg-deb', ['-f', debPath, 'Version']).trim();
-    const tree = join(work, 'x', pkg);
+    const tree = join(work, 'x', deb); // one per suite
     mkdirSync(tree, { recursive: true });
     run('dpkg-deb', ['-x', debPath, tree]);
     const before = files.length;
@@ -115,8 +175,8 @@ try {
     // projects ship whichever one they were gettextized with.
     const archive = join(tree, 'usr/share/gettext/archive.dir.tar.xz');
     if (pkg === 'autopoint' && lstatSync(archive, { throwIfNoEntry: false })) {
-      const dir = join(work, 'gettext-archive');
-      mkdirSync(dir);
+      const dir = join(work, 'gettext-archive', deb);
+      mkdirSync(dir, { recursive: true });
       run('tar', ['-xJf', archive, '-C', dir]);
       for (const { rel, real } of walk(dir)) {
         const release = rel.split('/')[0];
@@ -126,9 +186,42 @@ try {
       }
     }
     summary.push(`${pkg} ${version}: ${files.length - before} files`);
+    rmSync(tree, { recursive: true, force: true });
+  }
+  // Upstream tarballs: the names the tool's binary packages install, origin without a Debian revision.
+  const installedBy = new Map();
+  for (const f of files) {
+    const tool = f.origin.package === 'autopoint' ? 'gettext' : f.origin.package;
+    if (!installedBy.has(tool)) installedBy.set(tool, new Set());
+    installedBy.get(tool).add(f.name);
+  }
+  for (const tarball of readdirSync(sources).filter((f) => /^[^_]+_[^_]+\.orig\.tar\.(gz|xz|bz2|lzma)$/.test(f)).sort()) {
+    const [src, rest] = tarball.split('_');
+    const version = rest.replace(/\.orig\.tar\.\w+$/, '');
+    const pkg = src.replace(/-\d+(\.\d+)*$/, ''); // automake-1.16 -> automake
+    if (!sourcePackages.includes(pkg)) continue;
+    const tree = join(work, 'orig', tarball);
+    mkdirSync(tree, { recursive: true });
+    // gnulib's tarball is large: only its m4/ and build-aux/ folders can reach a release.
+    const only = pkg === 'gnulib' ? ['--wildcards', '--no-wildcards-match-slash', '*/m4/*', '*/build-aux/*'] : [];
+    run('tar', ['-xf', join(sources, tarball), '-C', tree, ...only]);
+    const before = files.length;
+    for (const { rel, real } of walk(tree)) {
+      if (!wantedUpstream(pkg, rel, installedBy.get(pkg) ?? new Set())) continue;
+      files.push(describe(readFileSync(real), posix.basename(rel), `${tarball}:${rel}`, { package: pkg, version }));
+    }
+    rmSync(tree, { recursive: true, force: true });
+    summary.push(`${tarball}: ${files.length - before} files`);
   }
   const key = (f) => [f.name, f.origin.package, f.origin.version, f.path].join('\0');
   files.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+  // The same file of the same release found twice (two copies in a tarball, autopoint's archive and gettext's tarball): keep the first path.
+  const seen = new Set();
+  for (let i = 0; i < files.length; i++) {
+    const id = [files[i].blobId, files[i].name, files[i].origin.package, files[i].origin.version].join('\0');
+    if (seen.has(id)) files.splice(i--, 1);
+    else seen.add(id);
+  }
   mkdirSync(dirname(out), { recursive: true });
   // One file per line: small diffs when the index is rebuilt.
   const body = files.map((f) => JSON.stringify(f)).join(',\n');
