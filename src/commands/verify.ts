@@ -104,13 +104,14 @@ export async function verify(options: VerifyOptions): Promise<Report> {
     const findings = await analyze(comparison.changes, ctx, { maxLines: options.diffLines ?? 200, maxEdits: 2000 }).finally(() => history.close());
     const counts = countChanges(comparison.changes, comparison.identical);
     const unrelated = counts.identical + counts.modified === 0 && tag.side.entries.some((e) => e.type !== 'submodule');
+    const judged = verdictOf(findings, failOn);
     const comment = release.comment;
     return {
       schema: reportSchema,
       tool: { name: 'cuckoo', version },
       // A release that shares no path with the tag is not that tag's release,
       // even when every single difference looks harmless.
-      verdict: unrelated && verdictOf(findings, failOn) === 'pass' ? 'review' : verdictOf(findings, failOn),
+      verdict: unrelated && judged === 'pass' ? 'review' : judged,
       failOn,
       release: {
         source: options.release,
