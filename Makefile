@@ -1,7 +1,8 @@
 # make demo   install, build and run cuckoo on the bundled samples
 # make test   install, build and run the tests
 # make samples  regenerate samples/ (needs autoconf, automake, gettext)
-# make knowledge  rebuild knowledge/index.json from Debian's packages (needs apt-get, dpkg-deb)
+# make knowledge GNULIB=~/src/gnulib  rebuild knowledge/index.json from Debian's packages
+#                 and gnulib's history (needs apt-get, dpkg-deb, a gnulib clone)
 SHELL := /bin/bash
 NODE_MODULES := node_modules/.package-lock.json
 SOURCES := $(shell find src test -name '*.ts' 2>/dev/null) tsconfig.json
@@ -35,7 +36,8 @@ bench: build
 	node scripts/bench.mjs
 
 knowledge: build
-	node scripts/build-knowledge.mjs
+	@test -n "$(GNULIB)" || { echo 'make knowledge: set GNULIB to a clone of gnulib (its build-aux history is indexed)' >&2; exit 2; }
+	node scripts/build-knowledge.mjs --history gnulib=$(GNULIB)
 
 clean:
 	rm -rf dist

@@ -9,9 +9,13 @@
 // through a temporary sources list; the system's apt configuration is not touched.
 //
 // Usage: node scripts/build-knowledge.mjs [--out knowledge/index.json] [--debs DIR] [--sources DIR] [--suites trixie]
+//                                         [--history PKG=REPO]
 //   --debs DIR     use the .deb files already in DIR instead of `apt-get download`.
 //   --sources DIR  use the .orig.tar.* files already in DIR instead of `apt-get source`.
 //   --suites LIST  comma-separated extra suites to read (default trixie; '' for none).
+//   --history PKG=REPO  also every version of the aux scripts in REPO's build-aux/ over
+//                  its whole history (gnulib: the config.guess, config.sub, texinfo.tex
+//                  … of each snapshot a project may have copied), as PKG <commit date>.
 // Needs apt-get (with a configured mirror and deb-src), dpkg-deb, tar and xz. CI does not
 // run it: the index is committed. The index holds names, serials and hashes,
 // never the files themselves.
@@ -23,7 +27,10 @@ import { dirname, join, posix, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 // The compiled code, so the index and the rules agree on names and serials (`make knowledge` builds first).
 import { auxNames } from '../dist/src/analyze/knowledge/names.js';
+import { listHistoryFiles, readHistoryFiles } from '../dist/src/git/history-files.js';
+import { openRepo } from '../dist/src/git/repo.js';
 import { m4CodeHash, parseSerial } from '../dist/src/analyze/m4.js';
+import { versionHashOf } from '../dist/src/analyze/knowledge/version-neutral.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const args = process.argv.slice(2);
@@ -73,6 +80,7 @@ function describe(bytes, name, path, origin) {
     if (serial !== undefined) file.serial = serial;
     file.codeHash = m4CodeHash(text);
   }
+  Object.assign(file, versionHashOf(name, bytes.toString('latin1'), origin));
   file.blobId = header('sha1');
   file.blobId256 = header('sha256');
   file.sha256 = createHash('sha256').update(bytes).digest('hex');
@@ -123,6 +131,30 @@ function* walk(base, dir = base) {
     if (st.isDirectory() && !lstatSync(full).isSymbolicLink()) yield* walk(base, full);
     else if (st.isFile()) yield { rel: relative(base, full).split('\\').join('/'), real };
   }
+}
+
+const historyOptions = args.flatMap((a, i) => (a === '--history' ? [args[i + 1]] : []));
+
+/**
+ * Every version of the aux scripts under build-aux/ in a repository's history
+ * (gnulib keeps config.guess, config.sub, texinfo.tex, install-sh … there),
+ * each as `PKG YYYYMMDD` of the commit that first had it.
+ */
+async function indexHistory(spec, files) {
+  const eq = spec.indexOf('=');
+  if (eq < 1) throw new Error(`--history ${spec}: expected PKG=REPO`);
+  const pkg = spec.slice(0, eq);
+  const repo = await openRepo(resolve(spec.slice(eq + 1)), { cacheDir: join(work, 'cache') });
+  const dates = new Map(
+    run('git', ['--git-dir', repo.gitDir, 'log', '--all', '--format=%H %cd', '--date=format:%Y%m%d'])
+      .trim()
+      .split('\n')
+      .map((line) => line.split(' ')),
+  );
+  const listed = (await listHistoryFiles(repo, (name) => auxNames.has(name))).filter((f) => f.path === `build-aux/${f.name}` || f.path === `config/${f.name}`);
+  await readHistoryFiles(repo, listed, (f, bytes) => {
+    files.push(describe(bytes, f.name, `${pkg}.git:${f.path}@${f.commit.slice(0, 12)}`, { package: pkg, version: dates.get(f.commit) ?? f.commit.slice(0, 12) }));
+  }, { maxBytes: 4 * 1024 * 1024 });
 }
 
 const work = mkdtempSync(join(tmpdir(), 'cuckoo-knowledge-'));
@@ -212,6 +244,11 @@ try {
     }
     rmSync(tree, { recursive: true, force: true });
     summary.push(`${tarball}: ${files.length - before} files`);
+  }
+  for (const spec of historyOptions) {
+    const before = files.length;
+    await indexHistory(spec, files);
+    summary.push(`${spec}: ${files.length - before} versions`);
   }
   const key = (f) => [f.name, f.origin.package, f.origin.version, f.path].join('\0');
   files.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));

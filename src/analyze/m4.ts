@@ -29,10 +29,14 @@ export function parseSerial(text: string): number | undefined {
  * share this hash. Planted code changes it.
  */
 export function m4CodeHash(text: string): string {
-  const code = text
+  return createHash('sha256').update(m4Code(text)).digest('hex');
+}
+
+/** The lines `m4CodeHash` hashes: no whole-line comments, trailing blanks or empty lines. */
+export function m4Code(text: string): string {
+  return text
     .split(/\r?\n/)
     .map((line) => line.trimEnd())
     .filter((line) => line && !/^\s*(#|dnl\b)/.test(line))
     .join('\n');
-  return createHash('sha256').update(code).digest('hex');
 }

@@ -9,6 +9,7 @@ import { hashFile } from '../../src/analyze/knowledge/hash.js';
 import type { AnalysisContext } from '../../src/analyze/rule.js';
 import { m4CodeHash, parseSerial } from '../../src/analyze/m4.js';
 import type { KnownFile } from '../../src/analyze/knowledge/types.js';
+import { versionHashOf } from '../../src/analyze/knowledge/version-neutral.js';
 import type { ReleaseEntry } from '../../src/release/entry.js';
 
 export const installSh = '#!/bin/sh\n# install - install a program, script, or datafile\nscriptversion=2020-11-14.01; # UTC\necho install\n';
@@ -22,6 +23,7 @@ export const known = (name: string, content: string, origin: KnownFile['origin']
     path: `/usr/share/x/${name}`,
     ...(serial !== undefined ? { serial } : {}),
     ...(name.endsWith('.m4') ? { codeHash: m4CodeHash(content) } : {}),
+    ...versionHashOf(name, content, origin),
     ...hashFile(Buffer.from(content)),
     origin,
   };

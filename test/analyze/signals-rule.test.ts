@@ -64,7 +64,7 @@ test("the tampered sample's m4/nls.m4 is critical, with each signal's line and t
   assert.match(reasons, /^line 35: .*pipes decoded or decompressed data into a shell/m);
   assert.match(reasons, 'hidden by m4/.gitignore rule `nls.m4`, added in ec3298b nine days before the tag');
   // The code names tests/files, so the binary there is the one listed.
-  assert.match(reasons, 'binary files changed in git since v0.9: tests/files/good-1.bin');
+  assert.match(reasons, 'it searches where binary files changed in git since v0.9: tests/files/good-1.bin');
   assert.not.match(reasons, 'logo.png');
   const signals = finding!.evidence.signals!;
   assert.ok(signals.some((s) => s.signal === 'tr-charmap' && s.line === 34 && s.text.includes('tr "\\t')));
@@ -79,6 +79,20 @@ test('a single strong signal is high; weak hits leave the file to later rules', 
   // Not a build file: not scanned.
   j = await buildSignals.judge({ kind: 'only-in-release', path: 'doc/notes.txt', release: relFile('doc/notes.txt', 'xz -dc p | sh\n') }, context());
   assert.is(j, undefined);
+});
+
+test('a lone locate signal is high, and critical when it searches where binaries changed since the previous tag', async () => {
+  const script = (dir: string) => `#!/bin/sh\nf=\`grep -arl '^##MARK##' "$srcdir/${dir}"\`\necho "$f"\n`;
+  const judge = (dir: string, h?: HistoryLookup) =>
+    buildSignals.judge({ kind: 'only-in-release', path: 'build-aux/find.sh', release: relFile('build-aux/find.sh', script(dir)) }, context({}, h));
+  assert.is((await judge('tests/files'))?.severity, 'high');
+  const j = await judge('tests/files', history);
+  assert.is(j?.severity, 'critical');
+  assert.ok(j!.reasons.includes('it searches where binary files changed in git since v0.9: tests/files/good-1.bin'), j!.reasons.join('\n'));
+  // Changed binaries elsewhere are listed, but do not raise the severity.
+  const other = await judge('src', history);
+  assert.is(other?.severity, 'high');
+  assert.ok(other!.reasons.some((r) => r.startsWith('binary files changed in git since v0.9: ')));
 });
 
 test('a modified build file is judged by the lines the release added', async () => {

@@ -16,6 +16,13 @@ export interface KnownFile {
    * whose comments (copyright years) were updated.
    */
   codeHash?: string;
+  /**
+   * sha256 of the text (for m4 files, its code) with the tool's own version
+   * replaced by a placeholder (`versionNeutralHash` in version-neutral.ts):
+   * a copy that differs only in the version string it states
+   * (`2.4.7-dirty`) still matches. Absent when the text never states it.
+   */
+  versionHash?: string;
   /** Git blob id (sha1 object format) of the bytes. */
   blobId: string;
   /** Git blob id in the sha256 object format. */

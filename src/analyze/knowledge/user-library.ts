@@ -10,6 +10,7 @@ import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { m4CodeHash, parseSerial } from '../m4.js';
 import { hashFile } from './hash.js';
+import { versionHashOf } from './version-neutral.js';
 import { readIndex, shippedIndexPath } from './index-file.js';
 import type { KnownFile } from './types.js';
 
@@ -35,6 +36,7 @@ export function knownFileOf(name: string, path: string, bytes: Buffer, origin: K
     path,
     ...(serial !== undefined ? { serial } : {}),
     ...(m4 !== undefined ? { codeHash: m4CodeHash(m4) } : {}),
+    ...versionHashOf(name, bytes.toString('latin1'), origin),
     ...hashFile(bytes),
     origin,
   };

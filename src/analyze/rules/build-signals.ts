@@ -54,9 +54,12 @@ export async function scanChange(change: Change, ctx: AnalysisContext): Promise<
   const verdict = assess(hits);
   if (!verdict) return undefined;
   const reasons = [`build code that can hide and run data: ${verdict.why}`, ...hitReasons(hits, only !== undefined)];
-  reasons.push(...(await historyReasons(change.path, change.kind, hits, text, ctx)));
+  const history = await historyReasons(change.path, change.kind, hits, text, ctx);
+  reasons.push(...history.reasons);
   // A modified file the build runs is critical even unexplained (see unexplained.ts); signals never lower that.
-  const severity = change.kind === 'modified' ? 'critical' : verdict.severity;
+  // Nor is there doubt left when the code searches the very folder whose binaries changed since the
+  // previous release: that is both halves of the xz backdoor (test files committed, a macro to read them).
+  const severity = change.kind === 'modified' || history.readsChangedBinaries ? 'critical' : verdict.severity;
   return { severity, reasons, signals: hits };
 }
 
@@ -94,10 +97,17 @@ function hitReasons(hits: readonly SignalHit[], added: boolean): string[] {
  * tag), and the binary files that changed since the previous tag when the code
  * searches for one. History is evidence, not a condition: failures are skipped.
  */
-async function historyReasons(path: string, kind: string, hits: readonly SignalHit[], text: string, ctx: AnalysisContext): Promise<string[]> {
+async function historyReasons(
+  path: string,
+  kind: string,
+  hits: readonly SignalHit[],
+  text: string,
+  ctx: AnalysisContext,
+): Promise<{ reasons: string[]; readsChangedBinaries: boolean }> {
   const history = ctx.history;
-  if (!history) return [];
   const out: string[] = [];
+  let readsChangedBinaries = false;
+  if (!history) return { reasons: out, readsChangedBinaries };
   if (kind === 'only-in-release') {
     const ignored = await history.ignoredBy(path).catch(() => undefined);
     if (ignored) out.push(ignoreReason(ignored));
@@ -109,10 +119,13 @@ async function historyReasons(path: string, kind: string, hits: readonly SignalH
       const named = changed.paths.filter((p) => mentions(text, p) || (p.includes('/') && mentions(text, p.slice(0, p.lastIndexOf('/')))));
       const shown = (named.length > 0 ? named : changed.paths).slice(0, 5);
       const more = (named.length > 0 ? named : changed.paths).length - shown.length;
-      out.push(`binary files changed in git since ${changed.previousTag}: ${shown.join(', ')}${more > 0 ? ` and ${more} more` : ''}`);
+      readsChangedBinaries = named.length > 0;
+      out.push(
+        `${readsChangedBinaries ? 'it searches where ' : ''}binary files changed in git since ${changed.previousTag}: ${shown.join(', ')}${more > 0 ? ` and ${more} more` : ''}`,
+      );
     }
   }
-  return out;
+  return { reasons: out, readsChangedBinaries };
 }
 
 /** `name` as a whole path in the text (`"$srcdir/tests/files"`), not as part of a longer word. */

@@ -1,5 +1,9 @@
-import { byPreference, describeName, describeOrigin } from '../knowledge/origin.js';
-import type { Rule } from '../rule.js';
+import type { Change } from '../../compare/change.js';
+import { isTrackedName } from '../knowledge/names.js';
+import { byPreference, describeKnown, describeName, describeOrigin } from '../knowledge/origin.js';
+import { findVersionVariant } from '../knowledge/version-neutral.js';
+import { parseSerial } from '../m4.js';
+import type { AnalysisContext, Judgement, Rule } from '../rule.js';
 
 const shown = 3;
 
@@ -17,8 +21,8 @@ export const knownGood: Rule = {
     if (!ctx.knowledge || release?.type !== 'file') return undefined;
     const ids = [release.blobId, release.sha256].filter((id): id is string => Boolean(id));
     const matches = [...new Set(ids.flatMap((id) => ctx.knowledge!.byHash(id)))];
-    if (matches.length === 0) return undefined;
     const name = change.path.slice(change.path.lastIndexOf('/') + 1);
+    if (matches.length === 0) return versionVariant(change, name, ctx);
     // Same name first, so the reason reads "identical to install-sh of …".
     const ordered = [...matches].sort((a, b) => Number(a.name !== name) - Number(b.name !== name) || byPreference(a, b));
     const first = ordered[0]!;
@@ -34,3 +38,33 @@ export const knownGood: Rule = {
     return { category: 'known-good', severity: 'low', reasons };
   },
 };
+
+/**
+ * A tool file that matches a known one except for the tool's version string
+ * it states: libtool run from its own git checkout writes `2.4.7-dirty` into
+ * ltmain.sh and ltversion.m4, a distribution's package `2.4.7 Debian-2.4.7-5`.
+ * The code is the genuine code, so this is explained; a changed byte anywhere
+ * else, or a changed m4 serial, is not.
+ */
+async function versionVariant(change: Change, name: string, ctx: AnalysisContext): Promise<Judgement | undefined> {
+  const release = change.release;
+  if (release?.type !== 'file' || !isTrackedName(name)) return undefined;
+  const candidates = ctx.knowledge!.byName(name).filter((f) => f.versionHash).sort(byPreference);
+  if (candidates.length === 0) return undefined;
+  const content = await ctx.releaseContent(release);
+  if (!content) return undefined;
+  const text = content.toString('latin1');
+  const found = findVersionVariant(candidates, text, name.endsWith('.m4') ? parseSerial(text) : undefined);
+  if (!found) return undefined;
+  const stated = found.stated.filter((v) => v !== found.version);
+  // Only comment lines differ (an m4 macro's copyright years): m4-serial says so.
+  if (stated.length === 0) return undefined;
+  return {
+    category: 'known-good',
+    severity: 'low',
+    reasons: [
+      `the code of ${describeKnown(found.file)}, with ${stated.map((v) => `\`${v}\``).join(', ')} where it states \`${found.version}\``,
+      'the tool stamps its own version into this file: a build from its git checkout (`-dirty`) or a distribution\'s package states another',
+    ],
+  };
+}

@@ -1,0 +1,94 @@
+import { createHash } from 'node:crypto';
+import { m4Code } from '../m4.js';
+import { hostPackagePrefix } from './library.js';
+import type { KnownFile } from './types.js';
+
+/**
+ * Tools stamp their own version into the files they copy: ltmain.sh says
+ * `VERSION=2.4.7`, ltversion.m4 `macro_version='2.4.7'`. A maintainer who
+ * runs libtool built from its git checkout ships `2.4.7-dirty`, a
+ * distribution's package `2.4.7 Debian-2.4.7-5`; the code is the genuine
+ * code all the same. The version-neutral hash replaces the tool's own version
+ * (and any suffix glued to it) by a placeholder, so such copies match their
+ * genuine file while a single changed code byte still does not.
+ *
+ * Only the tool's version is neutralised, never every dotted number: an IP
+ * address or another program's version in the code keeps its meaning.
+ */
+
+/** The upstream version of an origin: `2.4.7` for Debian's `2.4.7-7~deb12u1`; undefined for host copies and commits. */
+export function toolVersion(origin: KnownFile['origin']): string | undefined {
+  if (origin.package.startsWith(hostPackagePrefix)) return undefined;
+  // Debian revisions start with a digit (`-7~deb12u1`, `-1.3`); epochs end in a colon.
+  // Tags of a user's library: `v2.4.7`, `release-2.4.7`, `libtool-2.4.7`.
+  const upstream = origin.version
+    .replace(/^\d+:/, '')
+    .replace(/-\d[^-]*$/, '')
+    .replace(/^[A-Za-z][A-Za-z_-]*?[-_]?(?=\d)/, '');
+  // At least "1.2": a bare number would neutralise serials and counts.
+  return /^\d+\.\d+[0-9A-Za-z.+~]*$/.test(upstream) ? upstream : undefined;
+}
+
+/** Characters a version suffix may hold: none that can quote, expand or separate shell words. */
+const suffix = '(?:[-~+.][0-9A-Za-z]+)*';
+
+function versionPattern(version: string): RegExp {
+  const escaped = version.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`(?<![0-9A-Za-z.])${escaped}${suffix}(?![0-9A-Za-z])`, 'g');
+}
+
+/** The text the hash covers: m4 macros without comment lines (as m4CodeHash), other files whole. */
+function body(text: string, m4: boolean): string {
+  return m4 ? m4Code(text) : text;
+}
+
+/**
+ * sha256 of the text with every occurrence of `version` (and a suffix glued to
+ * it) replaced by a placeholder; undefined when the text never mentions that
+ * version, since the hash would then say nothing the plain hash does not.
+ */
+export function versionNeutralHash(text: string, version: string, m4: boolean): string | undefined {
+  const pattern = versionPattern(version);
+  const code = body(text, m4);
+  if (!pattern.test(code)) return undefined;
+  pattern.lastIndex = 0;
+  return createHash('sha256').update(code.replace(pattern, '\u0000V\u0000')).digest('hex');
+}
+
+/** The versions a release file states in place of the tool's (`2.4.7-dirty`), for reasons. */
+export function statedVersions(text: string, version: string): string[] {
+  return [...new Set(text.match(versionPattern(version)) ?? [])];
+}
+
+/** The index field for a known file: its version-neutral hash under its own tool version. */
+export function versionHashOf(name: string, text: string, origin: KnownFile['origin']): { versionHash?: string } {
+  const version = toolVersion(origin);
+  const hash = version ? versionNeutralHash(text, version, name.endsWith('.m4')) : undefined;
+  return hash ? { versionHash: hash } : {};
+}
+
+export interface VersionVariant {
+  file: KnownFile;
+  /** The tool version the genuine file states. */
+  version: string;
+  /** What the release states instead. */
+  stated: string[];
+}
+
+/**
+ * A known file of the same name whose code the release file shares, apart
+ * from the tool's version string. m4 macros must also keep the serial: a
+ * raised serial changes which copy aclocal keeps, and is judged by m4-serial.
+ */
+export function findVersionVariant(candidates: readonly KnownFile[], text: string, serial: number | undefined): VersionVariant | undefined {
+  const hashes = new Map<string, string | undefined>();
+  for (const file of candidates) {
+    if (!file.versionHash) continue;
+    if (file.name.endsWith('.m4') && file.serial !== serial) continue;
+    const version = toolVersion(file.origin);
+    if (!version) continue;
+    if (!hashes.has(version)) hashes.set(version, versionNeutralHash(text, version, file.name.endsWith('.m4')));
+    if (hashes.get(version) === file.versionHash) return { file, version, stated: statedVersions(text, version) };
+  }
+  return undefined;
+}
