@@ -1,8 +1,8 @@
 # make demo   install, build and run cuckoo on the bundled samples
 # make test   install, build and run the tests
 # make samples  regenerate samples/ (needs autoconf, automake, gettext)
-# make knowledge GNULIB=~/src/gnulib  rebuild knowledge/index.json from Debian's packages
-#                 and gnulib's history (needs apt-get, dpkg-deb, a gnulib clone)
+# make knowledge GNULIB=~/src/gnulib AUTOMAKE=~/src/automake  rebuild knowledge/index.json from
+#                 Debian's packages and their histories (needs apt-get, dpkg-deb, the two clones)
 SHELL := /bin/bash
 NODE_MODULES := node_modules/.package-lock.json
 SOURCES := $(shell find src test -name '*.ts' 2>/dev/null) tsconfig.json
@@ -36,8 +36,8 @@ bench: build
 	node scripts/bench.mjs
 
 knowledge: build
-	@test -n "$(GNULIB)" || { echo 'make knowledge: set GNULIB to a clone of gnulib (its build-aux history is indexed)' >&2; exit 2; }
-	node scripts/build-knowledge.mjs --history gnulib=$(GNULIB)
+	@test -n "$(GNULIB)" -a -n "$(AUTOMAKE)" || { echo 'make knowledge: set GNULIB and AUTOMAKE to clones of gnulib and automake (their aux script histories are indexed)' >&2; exit 2; }
+	node scripts/build-knowledge.mjs --history gnulib=$(GNULIB) --history automake=$(AUTOMAKE)
 
 clean:
 	rm -rf dist

@@ -13,9 +13,11 @@
 //   --debs DIR     use the .deb files already in DIR instead of `apt-get download`.
 //   --sources DIR  use the .orig.tar.* files already in DIR instead of `apt-get source`.
 //   --suites LIST  comma-separated extra suites to read (default trixie; '' for none).
-//   --history PKG=REPO  also every version of the aux scripts in REPO's build-aux/ over
-//                  its whole history (gnulib: the config.guess, config.sub, texinfo.tex
-//                  … of each snapshot a project may have copied), as PKG <commit date>.
+//   --history PKG=REPO  also every version of the aux scripts in REPO's build-aux/ or lib/
+//                  over its whole history (gnulib: the config.guess, config.sub, texinfo.tex
+//                  … of each snapshot a project may have copied; automake: missing,
+//                  test-driver, INSTALL … of each release), as PKG <tag> or PKG <commit date>.
+//                  Repeatable.
 // Needs apt-get (with a configured mirror and deb-src), dpkg-deb, tar and xz. CI does not
 // run it: the index is committed. The index holds names, serials and hashes,
 // never the files themselves.
@@ -42,7 +44,7 @@ const out = resolve(option('--out') ?? join(root, 'knowledge/index.json'));
 
 // Binary packages whose files end up in release tarballs. texinfo.tex also
 // ships in automake and gnulib; texinfo's own copy is the one TeX uses.
-const packages = ['autoconf', 'automake', 'libtool', 'gettext', 'autopoint', 'gnulib', 'autoconf-archive', 'pkgconf', 'texinfo', 'autotools-dev'];
+const packages = ['autoconf', 'automake', 'libtool', 'gettext', 'autopoint', 'gnulib', 'autoconf-archive', 'pkgconf', 'texinfo', 'autotools-dev', 'gtk-doc-tools'];
 // Source packages whose upstream tarballs are read (apt-get source resolves
 // binary names: automake is automake-1.16 in bookworm, automake-1.17 in trixie).
 const sourcePackages = ['autoconf', 'automake', 'libtool', 'gettext', 'gnulib', 'autoconf-archive', 'pkgconf', 'texinfo'];
@@ -151,9 +153,10 @@ async function indexHistory(spec, files) {
       .split('\n')
       .map((line) => line.split(' ')),
   );
-  const listed = (await listHistoryFiles(repo, (name) => auxNames.has(name))).filter((f) => f.path === `build-aux/${f.name}` || f.path === `config/${f.name}`);
+  // gnulib keeps its aux scripts in build-aux/ (config/ long ago), automake in lib/.
+  const listed = (await listHistoryFiles(repo, (name) => auxNames.has(name))).filter((f) => ['build-aux', 'config', 'lib'].some((dir) => f.path === `${dir}/${f.name}`));
   await readHistoryFiles(repo, listed, (f, bytes) => {
-    files.push(describe(bytes, f.name, `${pkg}.git:${f.path}@${f.commit.slice(0, 12)}`, { package: pkg, version: dates.get(f.commit) ?? f.commit.slice(0, 12) }));
+    files.push(describe(bytes, f.name, `${pkg}.git:${f.path}@${f.commit.slice(0, 12)}`, { package: pkg, version: f.tag?.replace(/^v(?=\d)/, '') ?? dates.get(f.commit) ?? f.commit.slice(0, 12) }));
   }, { maxBytes: 4 * 1024 * 1024 });
 }
 

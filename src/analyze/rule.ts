@@ -19,6 +19,8 @@ export interface AnalysisContext extends ReleaseInfo {
   releaseContent(entry: ReleaseEntry): Promise<Buffer | undefined>;
   /** Known-good files of autotools-era tooling (shipped index, host copies, the user's library). */
   knowledge?: import('./knowledge/types.js').KnowledgeLookup;
+  /** The release's files the tag lacks, by path: what a rule may look at beside the file it judges. */
+  releaseOnly?: ReadonlyMap<string, ReleaseEntry>;
   /** The repository's history around the tag, for evidence (ignore rules, earlier versions). */
   history?: import('./history.js').HistoryLookup;
 }

@@ -96,6 +96,7 @@ export async function verify(options: VerifyOptions): Promise<Report> {
       tagCommit: { id: tag.ref.commit, date: tagDate },
       ...releaseVersion(options.release, comparison.prefix),
       tagByPath: tag.byPath,
+      releaseOnly: new Map(comparison.changes.flatMap((c) => (c.kind === 'only-in-release' && c.release ? [[c.path, c.release] as const] : []))),
       tagByOid: tag.byOid,
       submodules: tag.compared,
       tagContent: (entry) => tag.content(entry),

@@ -26,6 +26,9 @@ export type Category =
   | 'version-stamp'
   | 'generated-changelog'
   | 'version-file'
+  | 'configured-file'
+  | 'generated-docs'
+  | 'python-sdist'
   | 'generated-manpage'
   | 'rendered-manpage'
   | 'texinfo-output'
@@ -35,6 +38,7 @@ export type Category =
   | 'not-shipped'
   | 'mode-change'
   | 'type-change'
+  | 'dereferenced-link'
   | 'unexplained';
 
 /** One side of a difference, as evidence. */
@@ -163,6 +167,22 @@ export const categoryInfo: Record<Category, CategoryInfo> = {
   'version-file': {
     title: 'Version file written at release',
     help: 'A one-line file such as .tarball-version that holds the release version or a git-describe string, as release scripts write it.',
+  },
+  'configured-file': {
+    title: 'File configured from a template in the tag',
+    help: 'The lines of FILE.in in the tag with each @NAME@ placeholder filled in with one value, as configure writes its outputs; nothing added, dropped or reordered, and in files the build runs no value that could run a command.',
+  },
+  'generated-docs': {
+    title: 'API documentation generated from sources in the tag',
+    help: 'HTML pages bearing the generator mark of gtk-doc or Doxygen, and the fixed files those tools write beside them, explained when the documentation sources (gtk-doc `*-docs.xml` or `*-sections.txt`, a Doxyfile) are in the tag. The build never runs them.',
+  },
+  'python-sdist': {
+    title: 'Metadata a Python sdist build writes',
+    help: 'PKG-INFO with the core metadata of the release version, setuptools\' *.egg-info files in their shapes, or setup.cfg with only an [egg_info] section appended, in a tag that is a Python project (pyproject.toml, setup.py or setup.cfg).',
+  },
+  'dereferenced-link': {
+    title: 'Symlink stored as the file it points to',
+    help: 'A symlink in the tag that the release stores as a regular file, byte for byte the file the link points to inside the tag, as `make dist` and `tar -h` write links.',
   },
   'generated-manpage': {
     title: 'Man page generated from a source in the tag',

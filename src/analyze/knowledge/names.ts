@@ -31,6 +31,10 @@ export const auxNames: ReadonlySet<string> = new Set([
   'remove-potcdate.sin',
   'Makevars.template',
   'ABOUT-NLS',
+  // automake --add-missing's generic installation instructions.
+  'INSTALL',
+  // gtk-doc's Makefile fragment, copied by gtkdocize.
+  'gtk-doc.make',
 ]);
 
 /** Whether a file name is one the library tracks. */

@@ -28,13 +28,15 @@ export function describeKnown(file: KnownFile): string {
 }
 
 /**
- * The order reasons name known files in: the shipped index before host copies
- * (a tool and version say more than a folder), then by package, newest first.
+ * The order reasons name known files in: releases of the tools first, then
+ * snapshots of their histories (version `YYYYMMDD`, the commit's date), then
+ * host copies (a tool and version say more than a folder); then by package,
+ * newest first.
  */
 export function byPreference(a: KnownFile, b: KnownFile): number {
-  const host = (f: KnownFile) => (f.origin.package.startsWith(hostPackagePrefix) ? 1 : 0);
+  const rank = (f: KnownFile) => (f.origin.package.startsWith(hostPackagePrefix) ? 2 : /^\d{8}$/.test(f.origin.version) ? 1 : 0);
   return (
-    host(a) - host(b) ||
+    rank(a) - rank(b) ||
     a.origin.package.localeCompare(b.origin.package) ||
     b.origin.version.localeCompare(a.origin.version, 'en', { numeric: true })
   );

@@ -2,9 +2,11 @@ import type { Rule } from '../rule.js';
 import { autotoolsOutput } from './autotools-output.js';
 import { buildSignals } from './build-signals.js';
 import { changelog } from './changelog.js';
+import { configuredTemplate } from './configured-template.js';
 import { copiedFromTag } from './copied-from-tag.js';
 import { duplicateEntry } from './duplicate-entry.js';
 import { exportIgnored } from './export-ignored.js';
+import { generatedDocs } from './generated-docs.js';
 import { generatedManpage } from './generated-manpage.js';
 import { gettextCatalog } from './gettext-catalog.js';
 import { knownGood } from './known-good.js';
@@ -13,6 +15,7 @@ import { m4Serial } from './m4-serial.js';
 import { modeChange } from './mode-change.js';
 import { notShipped } from './not-shipped.js';
 import { poRefresh } from './po-refresh.js';
+import { pythonSdist } from './python-sdist.js';
 import { renderedManpage } from './rendered-manpage.js';
 import { specialFile } from './special-file.js';
 import { submoduleContent } from './submodule-content.js';
@@ -53,8 +56,11 @@ export const rules: readonly Rule[] = [
   poRefresh,
   changelog,
   versionFile,
+  configuredTemplate,
   texinfoOutput,
   generatedManpage,
+  generatedDocs,
+  pythonSdist,
   renderedManpage,
   // Diffs every modified text file it sees, so it comes last among the explainers.
   versionStamp,
