@@ -87,7 +87,7 @@ test('each kind of difference is one finding with the right change', async () =>
     'mode-changed README mode-change low',
     'type-changed configure.ac type-change high',
     'modified docs/link unexplained high',
-    'only-in-release m4/extra.m4 unexplained medium',
+    'only-in-release m4/extra.m4 unexplained high',
     'modified src/main.c unexplained critical',
   ]);
   assert.equal(r.counts, { identical: 1, onlyInRelease: 1, onlyInTag: 1, modified: 4, exportIgnored: 0, irregular: 0 });
@@ -230,7 +230,7 @@ test('submodules: reported as such, or compared at the pinned commit with --subm
   assert.equal(summary(r), [
     'only-in-release gnulib/lib.c submodule-content info',
     'only-in-release gnulib/m4/lib.m4 submodule-content info',
-    'only-in-release m4/lib.m4 unexplained medium',
+    'only-in-release m4/lib.m4 unexplained high',
   ]);
   assert.ok(r.notes.some((n) => n.includes('--submodules')));
   r = await run({ release, repo: repo.dir, submodules: true, submoduleSources: { gnulib: lib.dir } });

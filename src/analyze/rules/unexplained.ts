@@ -1,5 +1,30 @@
-import { buildRole, isBinary, roleText } from '../places.js';
-import type { Rule } from '../rule.js';
+import { buildRole, isBinary, roleText, splitPath } from '../places.js';
+import type { AnalysisContext, Rule } from '../rule.js';
+import type { ReleaseEntry } from '../../release/entry.js';
+
+/** Extensions of code that configure, make or a build script sources or runs. */
+const scriptExtensions = /\.(sh|bash|m4|am|mk|cmake|py|pl)$/i;
+
+/**
+ * A release-only script in a build role: code the build may run that git does
+ * not have. Generated lists and makefiles (`POTFILES.in`, a docs Makefile)
+ * are left medium: a script has a shebang, the executable bit, or a script
+ * extension.
+ */
+function isScript(path: string, release: ReleaseEntry, content: Buffer | undefined): boolean {
+  if ((release.mode & 0o111) !== 0) return true;
+  if (scriptExtensions.test(path)) return true;
+  return content !== undefined && content.subarray(0, 2).toString('latin1') === '#!';
+}
+
+/** What the library knows of a file name: the tools that ship a file of that name, if any. */
+function knownName(name: string, ctx: AnalysisContext): string | undefined {
+  const known = ctx.knowledge?.byName(name) ?? [];
+  if (known.length === 0) return undefined;
+  const packages = [...new Set(known.map((f) => f.origin.package).filter((p) => !p.startsWith('host:')))];
+  const versions = new Set(known.map((f) => f.blobId)).size;
+  return `not any of the ${versions} known version${versions === 1 ? '' : 's'} of ${name}${packages.length > 0 ? ` (from ${packages.slice(0, 3).join(', ')})` : ''}: a version the library lacks, or a look-alike`;
+}
 
 /** The last rule: whatever no rule explained. Where the build runs, the stakes are highest. */
 export const unexplained: Rule = {
@@ -20,6 +45,12 @@ export const unexplained: Rule = {
     if (release && (release.mode & 0o111) !== 0 && release.type === 'file') reasons.push('executable');
     const content = release ? await ctx.releaseContent(release) : undefined;
     if (content && isBinary(content)) reasons.push('binary content');
-    return { category: 'unexplained', severity: 'medium', reasons };
+    const tool = release?.type === 'file' ? knownName(splitPath(change.path).name, ctx) : undefined;
+    if (tool) reasons.push(tool);
+    // An unknown version of a tool's file (ltmain.sh of a libtool the library
+    // lacks) is common and worth a look; a script nobody ships is not.
+    const unknownScript = role === 'build-script' && release?.type === 'file' && !tool && !(content && isBinary(content)) && isScript(change.path, release, content);
+    if (unknownScript) reasons.push('a script no tool ships: code the build may run that git does not have');
+    return { category: 'unexplained', severity: unknownScript ? 'high' : 'medium', reasons };
   },
 };
