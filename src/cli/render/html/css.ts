@@ -20,7 +20,7 @@ code,.code,.path,pre{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,mono
 .facts td{padding:2px 0;overflow-wrap:anywhere}
 .cards{display:flex;flex-wrap:wrap;gap:8px;margin:12px 0}
 .card{border:1px solid var(--line);border-radius:6px;padding:6px 12px;min-width:92px;background:var(--panel)}
-.card b{display:block;font-size:20px}.card span{color:var(--muted);font-size:12px}
+.card b{display:block;font-size:20px}.card span{color:var(--muted);font-size:12px}.card span.badge{color:#fff}.card span.badge.sev-medium{color:#1d2125}
 .chart{max-width:900px;font-size:12px;fill:var(--fg)}.chart .caption{fill:var(--muted)}
 .legend{list-style:none;padding:0;display:flex;gap:14px;color:var(--muted);font-size:12px}
 .legend i{display:inline-block;width:10px;height:10px;border-radius:2px;margin-right:4px}
