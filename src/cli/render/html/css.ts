@@ -49,7 +49,8 @@ ${badgeColours}
 .diffhead{margin:10px 0 4px;font-size:12.5px;color:var(--muted)}.plus{color:#2f9e44}.minus{color:#b3261e}
 .diff{border-collapse:collapse;width:100%;border:1px solid var(--line);table-layout:fixed}
 .diff td{padding:0 6px;vertical-align:top;white-space:pre-wrap;overflow-wrap:anywhere}
-.diff .ln{width:44px;text-align:right;color:var(--muted);user-select:none;font-family:ui-monospace,monospace;font-size:11.5px}
+.diff col.lnc{width:48px}
+.diff .ln{text-align:right;color:var(--muted);user-select:none;font-family:ui-monospace,monospace;font-size:11.5px}
 .diff .hunk td{background:var(--panel);color:var(--muted);font-family:ui-monospace,monospace;font-size:11.5px}
 .diff tr.add td,.diff td.add{background:var(--add)}.diff tr.del td,.diff td.del{background:var(--del)}
 .diff tr.add .mark,.diff tr.del .mark{font-weight:700}

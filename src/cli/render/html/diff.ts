@@ -38,7 +38,7 @@ export function parseUnified(diff: string): Hunk[] {
 const cls = { ' ': 'ctx', '+': 'add', '-': 'del' } as const;
 
 function unified(hunks: Hunk[]): Html {
-  return html`<table class="diff unified"><tbody>${hunks.map(
+  return html`<table class="diff unified"><colgroup><col class="lnc"><col class="lnc"><col></colgroup><tbody>${hunks.map(
     (h) => html`<tr class="hunk"><td colspan="3">${h.header}</td></tr>${h.lines.map(
       (l) => html`<tr class="${cls[l.kind]}"><td class="ln">${l.old ?? ''}</td><td class="ln">${l.new ?? ''}</td><td class="code"><span class="mark">${l.kind}</span>${l.text}</td></tr>`,
     )}`,
@@ -71,7 +71,7 @@ function split(hunks: Hunk[]): Html {
       }
     }
   }
-  return html`<table class="diff split"><thead><tr><th colspan="2">tag</th><th colspan="2">release</th></tr></thead><tbody>${rows}</tbody></table>`;
+  return html`<table class="diff split"><colgroup><col class="lnc"><col><col class="lnc"><col></colgroup><thead><tr><th colspan="2">tag</th><th colspan="2">release</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
 /** Both views; a page-wide switch (CSS only, so it works without script) shows one. */
