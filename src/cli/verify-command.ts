@@ -24,9 +24,16 @@ const verifyEpilog = `Examples:
       the cuckoo.report/v1 JSON report (schema/cuckoo.report.v1.json)
   cuckoo verify foo-2.0.tar.xz --repo ../foo --commit 1a2b3c4 --fail-on medium
       against a commit; anything worth a look fails
-  cuckoo verify foo-2.0.tar.gz --repo ../foo --format text --format json=report.json \
+  cuckoo verify foo-2.0.tar.gz --repo ../foo --format text --format json=report.json \\
       --format sarif=cuckoo.sarif --format markdown=summary.md --format html=report.html
-      several reports from one run: each NAME=FILE to its file, the one bare NAME to stdout
+      several reports from one run: each NAME=FILE to its file, the bare NAME to stdout
+
+Reports (--format, repeatable; at most one without a file, which goes to stdout):
+  text      for the terminal: colour on a terminal only (NO_COLOR, FORCE_COLOR)
+  json      the cuckoo.report/v1 object (schema/cuckoo.report.v1.json)
+  sarif     SARIF 2.1.0 for code scanning; explained findings only with --verbose
+  markdown  for CI job summaries and merge-request comments (under 60,000 characters)
+  html      one self-contained page: summary chart, filters, diffs, release-only tree
 
 Nothing is extracted or checked out: the release is read in one pass and the
 tag from git's object store. Nothing from either is run.
@@ -47,7 +54,7 @@ export function verifyBuilder(y: Argv) {
       array: true,
       default: [] as string[],
       defaultDescription: 'text',
-      describe: `report format, repeatable: NAME to stdout (at most one) or NAME=FILE; NAME is ${formatNames.join(', ')}`,
+      describe: `NAME or NAME=FILE, repeatable: ${formatNames.join(', ')}`,
     })
     .option('fail-on', { type: 'string', default: 'high', describe: `lowest severity that fails: ${severities.join(', ')}` })
     .option('verbose', { alias: 'v', type: 'boolean', describe: 'list explained (low, info) findings too' })

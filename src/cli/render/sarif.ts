@@ -19,9 +19,11 @@ const levelOf: Record<Severity, 'error' | 'warning' | 'note'> = {
   info: 'note',
 };
 
-// GitHub code scanning sorts security alerts by `security-severity` (0.0-10.0,
-// CVSS-like bands: >=9 critical, >=7 high, >=4 medium, else low). It reads it from
-// the rule, so results also carry it; rank (§3.27.24) is the SARIF-native form.
+// A category's severity depends on the finding (an unexplained file is high or
+// critical by where it sits), so rules carry no default. Results carry the
+// severity three ways: level for every viewer, rank (§3.27.24, 0-100) as SARIF's
+// own scale, and a CVSS-like `security-severity` (>=9 critical, >=7 high, >=4
+// medium) in their property bag for consumers that read it there.
 const securitySeverity: Record<Severity, string> = { critical: '9.5', high: '8.0', medium: '5.0', low: '2.0', info: '0.0' };
 const rank: Record<Severity, number> = { critical: 95, high: 80, medium: 50, low: 20, info: 0 };
 

@@ -3,6 +3,7 @@ import type { Report } from '../../report/report.js';
 import { atLeast, severities, type Severity } from '../../report/severity.js';
 import { paintSeverity, type Colors } from '../colors.js';
 import { changeText } from './labels.js';
+import { wrapLine } from './wrap.js';
 
 export interface TextOptions {
   colors: Colors;
@@ -149,7 +150,7 @@ function explainedSummary(findings: Finding[]): string {
 
 export function renderText(report: Report, options: TextOptions): string {
   const c = options.colors;
-  if (options.quiet) return `${verdictLine(report, c)}\n`;
+  if (options.quiet) return `${wrapLine(verdictLine(report, c), options.width).join('\n')}\n`;
   const out = [...header(report, c), '', verdictLine(report, c), countsLine(report)];
   const bySeverity = (s: Severity) => report.findings.filter((f) => f.severity === s);
   for (const s of ['critical', 'high'] as const) {
@@ -177,5 +178,6 @@ export function renderText(report: Report, options: TextOptions): string {
     }
   }
   if (report.notes.length > 0) out.push('', ...report.notes.map((n) => c.dim(`note: ${n}`)));
-  return `${out.join('\n')}\n`;
+  // Whatever is still wider than the terminal wraps instead of running off the edge.
+  return `${out.flatMap((line) => wrapLine(line, options.width)).join('\n')}\n`;
 }
