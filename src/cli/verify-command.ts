@@ -49,10 +49,10 @@ export function verifyBuilder(y: Argv) {
     .option('strip', { type: 'number', describe: 'leading folders to strip (default: the one top-level folder)' })
     .option('submodules', { type: 'boolean', default: false, describe: 'compare submodule content against the pinned commits' })
     .option('submodule', { type: 'string', array: true, default: [] as string[], describe: 'where to find a submodule: NAME=PATH or NAME=URL (repeatable)' })
+    // Not `array: true`: that would swallow a release path written after `--format json`.
+    // Repeated flags still arrive as an array (yargs' duplicate-arguments-array).
     .option('format', {
       type: 'string',
-      array: true,
-      default: [] as string[],
       defaultDescription: 'text',
       describe: `NAME or NAME=FILE, repeatable: ${formatNames.join(', ')}`,
     })
@@ -107,7 +107,7 @@ export function verifyOptions(args: VerifyArgs, env: NodeJS.ProcessEnv): VerifyO
 /** Run verify, write every requested report, print at most one; returns the exit code. */
 export async function runVerify(args: VerifyArgs, io: Io): Promise<number> {
   // Formats and folders are checked before the comparison, which can take minutes.
-  const targets = parseOutputs(args.format.map(String));
+  const targets = parseOutputs(([] as unknown[]).concat(args.format ?? []).map(String));
   const options = verifyOptions(args, io.env);
   const report = await verify(options);
   const exitCode = report.verdict === 'fail' ? 1 : 0;

@@ -64,6 +64,12 @@ test('only files requested: stdout stays empty', async () => {
   assert.ok(existsSync(file));
 });
 
+test('--format before the release path takes one value, not the path', async () => {
+  const r = await runCuckoo(['verify', '--format', 'json', 'samples/hello-1.0.tar.gz', '--repo', 'samples/hello.bundle', '--no-host-knowledge']);
+  assert.is(r.code, 0, r.stderr);
+  assert.is(JSON.parse(r.stdout).verdict, 'pass');
+});
+
 test('bad --format values fail before the comparison, one line, exit 2', async () => {
   for (const [args, pattern] of [
     [['--format', 'text', '--format', 'json'], /--format text and --format json would both print to stdout/],

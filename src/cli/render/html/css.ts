@@ -40,6 +40,8 @@ ${badgeColours}
 .finding>summary{padding:6px 10px;cursor:pointer;display:flex;gap:10px;align-items:baseline;flex-wrap:wrap}
 .finding>summary .path{font-weight:600;overflow-wrap:anywhere}
 .meta{color:var(--muted);font-size:12.5px}
+.why{color:var(--muted);font-size:12px;font-style:italic;flex:1 1 200px;min-width:0;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
+.finding>summary{flex-wrap:nowrap}.finding>summary .path,.finding>summary .badge{flex:none}.finding>summary .meta{flex:none}
 .finding .body{padding:0 14px 12px}
 .reasons{margin:6px 0;padding-left:20px}
 .help{color:var(--muted);font-size:12.5px;margin:10px 0 0}

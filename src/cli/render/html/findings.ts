@@ -45,10 +45,11 @@ function body(f: Finding): Html {
 
 /**
  * One finding as a details element: critical and high ones open, so they are
- * read first; explained ones closed, their provenance one click away. Data
+ * read first; explained ones closed with their first reason (the provenance)
+ * on the line, the whole evidence one click away. Data
  * attributes carry severity and category for the filters.
  */
 export function findingHtml(f: Finding): Html {
   const open = atLeast(f.severity, 'high');
-  return html`<details class="finding sev-${f.severity}" id="${f.id}" data-severity="${f.severity}" data-category="${f.category}"${open ? html` open` : ''}><summary><span class="badge sev-${f.severity}">${f.severity}</span> <span class="path">${f.path}</span> <span class="meta">${changeText[f.change]} · ${categoryInfo[f.category].title}</span></summary><div class="body">${body(f)}</div></details>`;
+  return html`<details class="finding sev-${f.severity}" id="${f.id}" data-severity="${f.severity}" data-category="${f.category}"${open ? html` open` : ''}><summary><span class="badge sev-${f.severity}">${f.severity}</span> <span class="path">${f.path}</span> <span class="meta">${changeText[f.change]} · ${categoryInfo[f.category].title}</span>${open ? '' : html`<span class="why">${f.reasons[0] ?? ''}</span>`}</summary><div class="body">${body(f)}</div></details>`;
 }
