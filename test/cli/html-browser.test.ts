@@ -5,8 +5,11 @@ import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { gunzipSync } from 'node:zlib';
 import { renderHtml } from '../../src/cli/render/html/page.js';
-import { hostileReport } from '../helpers/reports.js';
+import { buildTar, compress } from '../helpers/archives.js';
+import { root, runCuckoo } from '../helpers/cli.js';
+import { hostileName, hostileReport } from '../helpers/reports.js';
 
 /**
  * The HTML report in a real browser: Debian's chromium, driven by
@@ -39,7 +42,17 @@ test.after(async () => {
   rmSync(scratch, { recursive: true, force: true });
 });
 
-async function open(javaScriptEnabled = true): Promise<{ page: Page; problems: string[] }> {
+/** The entries of a tar without its end-of-archive blocks, to append to. */
+function tarBody(tar: Buffer): Buffer {
+  let offset = 0;
+  while (offset + 512 <= tar.length && tar.subarray(offset, offset + 512).some((b) => b !== 0)) {
+    const size = parseInt(tar.subarray(offset + 124, offset + 136).toString('latin1').replace(/\0.*$/, '').trim() || '0', 8);
+    offset += 512 + Math.ceil(size / 512) * 512;
+  }
+  return tar.subarray(0, offset);
+}
+
+async function open(javaScriptEnabled = true, at = url): Promise<{ page: Page; problems: string[] }> {
   assert.ok(browser, `no browser at ${executablePath}: install Debian's chromium package`);
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, javaScriptEnabled });
   const page = await context.newPage();
@@ -56,7 +69,7 @@ async function open(javaScriptEnabled = true): Promise<{ page: Page; problems: s
   page.on('request', (r) => {
     if (!r.url().startsWith('file:')) problems.push(`request: ${r.url()}`);
   });
-  await page.goto(url);
+  await page.goto(at);
   return { page, problems };
 }
 
@@ -129,6 +142,26 @@ browserTest('a screenshot is a real picture', async () => {
   assert.ok(height > 900, `full page height ${height}`);
   assert.ok(png.length > 50_000, `${png.length} bytes: more than a blank page`);
   await page.context().close();
+});
+
+browserTest('end to end: a release carrying a file named like markup; the page shows the name and runs nothing', async () => {
+  // The clean sample with one more file, named <img src=x onerror=alert(1)>.m4.
+  const clean = gunzipSync(readFileSync(join(root, 'samples/hello-1.0.tar.gz')));
+  const tar = buildTar([{ raw: tarBody(clean) }, { path: `hello-1.0/${hostileName}`, content: 'AC_DEFUN([X], [<script>alert(4)</script>])\n' }]);
+  const dir = mkdtempSync(join(scratch, 'e2e-'));
+  const release = join(dir, 'hello-1.0.tar.gz');
+  writeFileSync(release, await compress(tar, 'gzip'));
+  const page = join(dir, 'report.html');
+  const r = await runCuckoo(['verify', release, '--repo', 'samples/hello.bundle', '--no-host-knowledge', '--quiet', '--format', 'text', '--format', `html=${page}`]);
+  assert.ok(r.code === 0 || r.code === 1, r.stderr);
+  const text = readFileSync(page, 'utf8');
+  assert.not.match(text, /<img/i);
+  const opened = await open(true, pathToFileURL(page).href);
+  assert.ok((await opened.page.locator('.finding .path').allTextContents()).includes(hostileName), 'the name shown as text');
+  assert.ok(await opened.page.locator('.tree a', { hasText: '<img src=x onerror=alert(1)>.m4' }).count() === 1, 'and in the tree');
+  assert.is(await opened.page.locator('main img, main script').count(), 0);
+  assert.equal(opened.problems, []);
+  await opened.page.context().close();
 });
 
 test.run();
