@@ -7,7 +7,7 @@ import ajvFormats from 'ajv-formats';
 import type { Log } from 'sarif';
 import { renderSarif } from '../../src/cli/render/sarif.js';
 import { categoryInfo } from '../../src/report/finding.js';
-import { hostileName, hostileReport, sampleReport } from '../helpers/reports.js';
+import { hostileName, hostileReport, hugeReport, sampleReport } from '../helpers/reports.js';
 
 // The official SARIF 2.1.0 schema (rtm.5, the text OASIS published as 2.1.0), as
 // Microsoft's SARIF SDK ships it. It is draft-04; one of its patterns is not
@@ -77,6 +77,25 @@ test('results: located at the release path, levels from severity, explained ones
   assert.ok(explained.every((r) => r.level === 'none'));
   const tagOnly = all.find((r) => r.ruleId === 'not-shipped')!;
   assert.is(tagOnly.locations![0]!.physicalLocation!.artifactLocation!.uriBaseId, 'TAGROOT');
+});
+
+test('levels: critical and high are errors, medium warnings, explained ones passes', async () => {
+  const report = await hugeReport(2);
+  report.findings[0]!.severity = 'high';
+  const log = sarif(report, true);
+  assert.ok(validate(log), JSON.stringify(validate.errors, null, 2));
+  const levels = new Map<string, Set<string>>();
+  for (const r of log.runs[0]!.results!) {
+    const severity = (r.properties as { severity: string }).severity;
+    levels.set(severity, (levels.get(severity) ?? new Set()).add(`${r.kind}/${r.level}`));
+  }
+  assert.equal(Object.fromEntries([...levels].map(([s, l]) => [s, [...l]])), {
+    high: ['fail/error'],
+    critical: ['fail/error'],
+    medium: ['fail/warning'],
+    low: ['pass/none'],
+    info: ['pass/none'],
+  });
 });
 
 test('fingerprints are stable across runs and ignore line numbers', async () => {

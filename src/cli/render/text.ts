@@ -17,8 +17,6 @@ export interface TextOptions {
   width: number;
 }
 
-
-
 function header(report: Report, c: Colors): string[] {
   const r = report.release;
   const t = report.tag;
