@@ -22,5 +22,13 @@ for (const [what, args] of runs) {
   console.log(`(exit code ${r.status})`);
   if (r.status !== 0 && r.status !== 1) unexpected++;
 }
+// The same tampered release once more, as the page a packager would open in a browser.
+const html = join(tmpdir(), 'cuckoo-demo-report.html');
+const r = spawnSync(process.execPath, ['bin/cuckoo.js', 'verify', 'samples/tampered/hello-1.0.tar.gz', '--repo', 'samples/hello.bundle', '--quiet', '--format', 'text', '--format', `html=${html}`], {
+  stdio: 'inherit',
+  env: { ...process.env, XDG_CACHE_HOME: cache },
+});
+if (r.status !== 1) unexpected++;
+console.log(`\nThe HTML report of the tampered release: ${html}`);
 rmSync(cache, { recursive: true, force: true });
 process.exit(unexpected ? 1 : 0);

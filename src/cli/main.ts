@@ -8,8 +8,8 @@ import { exitCodesText, runVerify, verifyBuilder } from './verify-command.js';
 
 const epilog = `${exitCodesText}
 
-Reports: text on a terminal; --format json prints one cuckoo.report/v1 object
-(schema/cuckoo.report.v1.json in the package). See cuckoo verify --help.`;
+Reports: text on a terminal; --format json, sarif, markdown or html, repeatable,
+each to stdout or to a file (--format html=report.html). See cuckoo verify --help.`;
 
 /** One line per error: what failed, then what to check. Stack traces only with CUCKOO_DEBUG=1. */
 function reportError(err: unknown, io: Io): number {

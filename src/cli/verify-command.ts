@@ -6,9 +6,10 @@ import { defaultLimits } from '../limits.js';
 import { isSeverity, severities } from '../report/severity.js';
 import { colors, wantColor } from './colors.js';
 import type { Io } from './io.js';
+import { formatNames, parseOutputs } from './outputs.js';
 import { parseCount, parseSize, parseSubmoduleSources } from './parse.js';
-import { renderJson } from './render/json.js';
-import { renderText } from './render/text.js';
+import { renderers, type RenderContext } from './render/index.js';
+import { writeReportFile } from './write-file.js';
 
 export const exitCodesText = `Exit codes:
   0  nothing at or above --fail-on
@@ -23,6 +24,16 @@ const verifyEpilog = `Examples:
       the cuckoo.report/v1 JSON report (schema/cuckoo.report.v1.json)
   cuckoo verify foo-2.0.tar.xz --repo ../foo --commit 1a2b3c4 --fail-on medium
       against a commit; anything worth a look fails
+  cuckoo verify foo-2.0.tar.gz --repo ../foo --format text --format json=report.json \\
+      --format sarif=cuckoo.sarif --format markdown=summary.md --format html=report.html
+      several reports from one run: each NAME=FILE to its file, the bare NAME to stdout
+
+Reports (--format, repeatable; at most one without a file, which goes to stdout):
+  text      for the terminal: colour on a terminal only (NO_COLOR, FORCE_COLOR)
+  json      the cuckoo.report/v1 object (schema/cuckoo.report.v1.json)
+  sarif     SARIF 2.1.0 for code scanning; explained findings only with --verbose
+  markdown  for CI job summaries and merge-request comments (under 60,000 characters)
+  html      one self-contained page: summary chart, filters, diffs, release-only tree
 
 Nothing is extracted or checked out: the release is read in one pass and the
 tag from git's object store. Nothing from either is run.
@@ -38,7 +49,13 @@ export function verifyBuilder(y: Argv) {
     .option('strip', { type: 'number', describe: 'leading folders to strip (default: the one top-level folder)' })
     .option('submodules', { type: 'boolean', default: false, describe: 'compare submodule content against the pinned commits' })
     .option('submodule', { type: 'string', array: true, default: [] as string[], describe: 'where to find a submodule: NAME=PATH or NAME=URL (repeatable)' })
-    .option('format', { choices: ['text', 'json'] as const, default: 'text' as const, describe: 'report format on stdout' })
+    // Not `array: true`: that would swallow a release path written after `--format json`.
+    // Repeated flags still arrive as an array (yargs' duplicate-arguments-array).
+    .option('format', {
+      type: 'string',
+      defaultDescription: 'text',
+      describe: `NAME or NAME=FILE, repeatable: ${formatNames.join(', ')}`,
+    })
     .option('fail-on', { type: 'string', default: 'high', describe: `lowest severity that fails: ${severities.join(', ')}` })
     .option('verbose', { alias: 'v', type: 'boolean', describe: 'list explained (low, info) findings too' })
     .option('quiet', { alias: 'q', type: 'boolean', describe: 'print the verdict line only' })
@@ -87,21 +104,30 @@ export function verifyOptions(args: VerifyArgs, env: NodeJS.ProcessEnv): VerifyO
   };
 }
 
-/** Run verify and print the report; returns the exit code. */
+/** Run verify, write every requested report, print at most one; returns the exit code. */
 export async function runVerify(args: VerifyArgs, io: Io): Promise<number> {
-  const report = await verify(verifyOptions(args, io.env));
-  if (args.format === 'json') {
-    io.stdout.write(renderJson(report));
-  } else {
-    io.stdout.write(
-      renderText(report, {
-        colors: colors(wantColor(io.stdout, io.env)),
-        verbose: args.verbose ?? false,
-        quiet: args.quiet ?? false,
-        diffLines: parseCount('--diff-lines', args['diff-lines']),
-        width: Math.max(60, Math.min(120, io.stdout.columns ?? 100)),
-      }),
-    );
+  // Formats and folders are checked before the comparison, which can take minutes.
+  const targets = parseOutputs(([] as unknown[]).concat(args.format ?? []).map(String));
+  const options = verifyOptions(args, io.env);
+  const report = await verify(options);
+  const exitCode = report.verdict === 'fail' ? 1 : 0;
+  const base: RenderContext = {
+    colors: colors(false),
+    verbose: args.verbose ?? false,
+    quiet: args.quiet ?? false,
+    diffLines: parseCount('--diff-lines', args['diff-lines']),
+    width: 100,
+    exitCode,
+  };
+  // Files first: if one cannot be written, the run fails (exit 2) before stdout claims success.
+  for (const t of targets) {
+    if (t.file !== undefined) writeReportFile(t.file, renderers[t.format](report, base), t.flag);
   }
-  return report.verdict === 'fail' ? 1 : 0;
+  const toStdout = targets.find((t) => t.file === undefined);
+  if (toStdout) {
+    // Only the terminal gets colour and its own width; files stay plain.
+    const ctx = { ...base, colors: colors(wantColor(io.stdout, io.env)), width: Math.max(60, Math.min(120, io.stdout.columns ?? 100)) };
+    io.stdout.write(renderers[toStdout.format](report, ctx));
+  }
+  return exitCode;
 }

@@ -55,6 +55,8 @@ test('--help teaches: examples and exit codes', async () => {
   assert.match(r.stdout, 'cuckoo verify xz-5.6.1.tar.gz --repo ~/src/xz');
   assert.match(r.stdout, 'Exit codes:');
   assert.match(r.stdout, '--max-file-memory');
+  assert.match(r.stdout, '--format text --format json=report.json');
+  assert.match(r.stdout, /html +one self-contained page/);
   const v = await runCuckoo(['--version']);
   assert.match(v.stdout, /^\d+\.\d+\.\d+\n$/);
 });

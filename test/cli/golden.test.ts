@@ -13,6 +13,8 @@ const cases: Array<{ name: string; args: string[] }> = [
   { name: 'clean-verbose.txt', args: ['verify', 'samples/hello-1.0.tar.gz', '--repo', 'samples/hello.bundle', '--verbose'] },
   { name: 'tampered.txt', args: ['verify', 'samples/tampered/hello-1.0.tar.gz', '--repo', 'samples/hello.bundle'] },
   { name: 'tampered.json', args: ['verify', 'samples/tampered/hello-1.0.tar.gz', '--repo', 'samples/hello.bundle', '--format', 'json'] },
+  { name: 'tampered.sarif', args: ['verify', 'samples/tampered/hello-1.0.tar.gz', '--repo', 'samples/hello.bundle', '--format', 'sarif'] },
+  { name: 'tampered.md', args: ['verify', 'samples/tampered/hello-1.0.tar.gz', '--repo', 'samples/hello.bundle', '--format', 'markdown'] },
   { name: 'zip.json', args: ['verify', 'samples/hello-1.0.zip', '--repo', 'samples/hello.bundle', '--tag', 'v1.0', '--format', 'json'] },
   { name: 'quiet.txt', args: ['verify', 'samples/tampered/hello-1.0.tar.gz', '--repo', 'samples/hello.bundle', '--quiet'] },
   { name: 'error-missing-release.txt', args: ['verify', 'samples/no-such-1.0.tar.gz', '--repo', 'samples/hello.bundle', '--tag', 'v1.0'] },

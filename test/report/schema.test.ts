@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -29,6 +30,15 @@ for (const [name, args] of [
     assert.is(paths.length, c.onlyInRelease! + c.onlyInTag! + c.modified! + c.exportIgnored! + c.irregular!);
   });
 }
+
+test('the schema ships in the package and resolves as cuckoo/schema/cuckoo.report.v1.json', () => {
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { files: string[]; exports: Record<string, string> };
+  assert.ok(pkg.files.includes('schema'));
+  // Self-reference through the package's own exports map, as a dependant would import it.
+  const resolved = createRequire(join(root, 'package.json')).resolve('cuckoo/schema/cuckoo.report.v1.json');
+  assert.is(resolved, join(root, 'schema/cuckoo.report.v1.json'));
+  assert.is((schema as { title: string }).title, 'cuckoo.report/v1');
+});
 
 test('the schema rejects a report that breaks the contract', () => {
   assert.not.ok(validate({ schema: 'cuckoo.report/v1', verdict: 'maybe' }));

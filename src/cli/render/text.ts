@@ -2,6 +2,8 @@ import { categoryInfo, type Finding } from '../../report/finding.js';
 import type { Report } from '../../report/report.js';
 import { atLeast, severities, type Severity } from '../../report/severity.js';
 import { paintSeverity, type Colors } from '../colors.js';
+import { changeText } from './labels.js';
+import { wrapLine } from './wrap.js';
 
 export interface TextOptions {
   colors: Colors;
@@ -14,17 +16,6 @@ export interface TextOptions {
   /** Terminal width to wrap grouped lists at. */
   width: number;
 }
-
-const changeText: Record<Finding['change'], string> = {
-  'only-in-release': 'only in release',
-  'only-in-tag': 'only in tag',
-  modified: 'modified',
-  'mode-changed': 'mode changed',
-  'type-changed': 'type changed',
-  'duplicate-entry': 'duplicate entry',
-  'unsafe-entry': 'unsafe entry',
-};
-
 
 function header(report: Report, c: Colors): string[] {
   const r = report.release;
@@ -56,12 +47,13 @@ function countsLine(report: Report): string {
   return `      ${parts.join(' · ')}`;
 }
 
-function diffLines(f: Finding, c: Colors, max: number): string[] {
+function diffLines(f: Finding, c: Colors, max: number, width: number): string[] {
   const e = f.evidence;
   const out: string[] = [];
   if (e.diff) {
     const lines = e.diff.split('\n');
-    for (const line of lines.slice(0, max)) {
+    for (const whole of lines.slice(0, max)) {
+      const line = fit(whole, width - 6);
       const painted = line.startsWith('+') ? c.green(line) : line.startsWith('-') ? c.red(line) : line.startsWith('@@') ? c.cyan(line) : line;
       out.push(`      ${painted}`);
     }
@@ -79,9 +71,25 @@ function diffLines(f: Finding, c: Colors, max: number): string[] {
 function detailed(f: Finding, c: Colors, options: TextOptions): string[] {
   const title = categoryInfo[f.category].title;
   const lines = [`  ${paintSeverity(c, f.severity, '✗')} ${c.bold(f.path)}  ${c.dim(`${changeText[f.change]} · ${title}`)}`];
-  for (const reason of f.reasons) lines.push(`      · ${reason}`);
-  lines.push(...diffLines(f, c, options.diffLines));
+  for (const reason of f.reasons) lines.push(...wrapWords('      · ', reason.split(' '), options.width));
+  lines.push(...signalLines(f, c, options.width));
+  lines.push(...diffLines(f, c, options.diffLines, options.width));
   return lines;
+}
+
+/** Cut a line to the terminal width, so code never wraps into the next line's place. */
+function fit(line: string, width: number): string {
+  return line.length > width ? `${line.slice(0, Math.max(10, width - 1))}…` : line;
+}
+
+/** The lines of build code that raised signals, each once, numbered as in the file. */
+function signalLines(f: Finding, c: Colors, width: number): string[] {
+  const signals = f.evidence.signals ?? [];
+  const seen = new Map<number, string>();
+  for (const s of signals) if (!seen.has(s.line)) seen.set(s.line, s.text);
+  if (seen.size === 0) return [];
+  const numberWidth = String(Math.max(...seen.keys())).length;
+  return [...seen].map(([line, text]) => `      ${c.dim(`${String(line).padStart(numberWidth)} │`)} ${c.yellow(fit(text.trim(), width - numberWidth - 9))}`);
 }
 
 function oneLine(f: Finding, c: Colors): string {
@@ -140,7 +148,7 @@ function explainedSummary(findings: Finding[]): string {
 
 export function renderText(report: Report, options: TextOptions): string {
   const c = options.colors;
-  if (options.quiet) return `${verdictLine(report, c)}\n`;
+  if (options.quiet) return `${wrapLine(verdictLine(report, c), options.width).join('\n')}\n`;
   const out = [...header(report, c), '', verdictLine(report, c), countsLine(report)];
   const bySeverity = (s: Severity) => report.findings.filter((f) => f.severity === s);
   for (const s of ['critical', 'high'] as const) {
@@ -168,5 +176,6 @@ export function renderText(report: Report, options: TextOptions): string {
     }
   }
   if (report.notes.length > 0) out.push('', ...report.notes.map((n) => c.dim(`note: ${n}`)));
-  return `${out.join('\n')}\n`;
+  // Whatever is still wider than the terminal wraps instead of running off the edge.
+  return `${out.flatMap((line) => wrapLine(line, options.width)).join('\n')}\n`;
 }

@@ -1,0 +1,151 @@
+import { categoryInfo, type Finding } from '../../report/finding.js';
+import type { Report } from '../../report/report.js';
+import { atLeast, type Severity } from '../../report/severity.js';
+import { bySeverity, changeText, verdictText } from './labels.js';
+
+export interface MarkdownOptions {
+  /** List explained (low, info) findings too, folded. */
+  verbose: boolean;
+  /**
+   * Most characters. GitHub caps a job summary at 1 MiB and an issue or merge
+   * request comment at 65,536 characters; GitLab's notes are larger. The default
+   * leaves room for a caller's own heading around the report.
+   */
+  budget?: number;
+  /** Most diff lines shown per finding. */
+  diffLines?: number;
+}
+
+export const defaultMarkdownBudget = 60_000;
+
+/**
+ * Text made inert for Markdown and the HTML GitHub allows in it: a file name
+ * such as `<img src=x onerror=…>.m4` or `a|b` must read as itself, not as
+ * markup or a table cell break.
+ */
+export function escapeMarkdown(text: string): string {
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/([\\`*_[\]|#~!])/g, '\\$1')
+    .replace(/\r?\n/g, ' ');
+}
+
+/** A fence longer than any backtick run in the text, so the text cannot close it. */
+function fenced(text: string, lang: string): string {
+  const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
+  const fence = '`'.repeat(longest + 1);
+  return `${fence}${lang}\n${text}\n${fence}`;
+}
+
+const icon: Record<Severity, string> = { critical: '🟥', high: '🟧', medium: '🟨', low: '🟦', info: '⬜' };
+const verdictIcon = { pass: '✅', review: '⚠️', fail: '❌' } as const;
+
+function summary(report: Report): string {
+  const r = report.release;
+  const t = report.tag;
+  const k = report.counts;
+  const name = r.source.split('/').pop() ?? r.source;
+  const severities = bySeverity(report.findings).map(([s, g]) => `${icon[s]} ${g.length} ${s}`);
+  return [
+    `## ${verdictIcon[report.verdict]} cuckoo: ${verdictText[report.verdict]} · ${escapeMarkdown(name)} against ${escapeMarkdown(t.ref)}`,
+    '',
+    '| | |',
+    '| --- | --- |',
+    `| **Verdict** | **${verdictText[report.verdict]}** (fails at ${report.failOn} and above) |`,
+    `| **Findings** | ${severities.join(' · ') || 'none'} |`,
+    `| **Files** | ${k.identical} identical · ${k.onlyInRelease} only in release · ${k.onlyInTag} only in tag · ${k.modified} modified${k.exportIgnored ? ` · ${k.exportIgnored} export-ignored` : ''}${k.irregular ? ` · ${k.irregular} irregular` : ''} |`,
+    `| **Release** | ${escapeMarkdown(r.source)} (${escapeMarkdown(r.format)}, ${r.entries} entries), sha256 ${r.sha256} |`,
+    `| **Tag** | ${escapeMarkdown(t.ref)} → ${t.commit} in ${escapeMarkdown(t.repo)} |`,
+  ].join('\n');
+}
+
+function evidenceBlock(f: Finding, maxLines: number): string {
+  const e = f.evidence;
+  if (!e.diff) return e.diffNote ? `\n_${escapeMarkdown(e.diffNote)}_` : '';
+  const lines = e.diff.split('\n');
+  const shown = lines.slice(0, maxLines).map((l) => (l.length > 240 ? `${l.slice(0, 240)}…` : l));
+  const cut = lines.length > maxLines || e.diffTruncated ? `\n\n_diff cut after ${shown.length} lines; the HTML or JSON report has more_` : '';
+  return `\n<details><summary>diff: +${e.added ?? 0} −${e.removed ?? 0}</summary>\n\n${fenced(shown.join('\n'), 'diff')}${cut}\n\n</details>`;
+}
+
+/** The lines of build code that raised signals, each once, as in the file. */
+function signalBlock(f: Finding): string {
+  const seen = new Map<number, string>();
+  for (const s of f.evidence.signals ?? []) if (!seen.has(s.line)) seen.set(s.line, s.text.length > 240 ? `${s.text.slice(0, 240)}…` : s.text);
+  if (seen.size === 0) return '';
+  return `\n${fenced([...seen].map(([n, t]) => `${n}: ${t}`).join('\n'), 'sh')}\n`;
+}
+
+/** A finding that matters: what it is, every reason, its diff folded. */
+function detailed(f: Finding, maxLines: number, withDiff: boolean): string {
+  const head = `#### ${icon[f.severity]} ${escapeMarkdown(f.path)}\n\n**${f.severity}** · ${changeText[f.change]} · ${escapeMarkdown(categoryInfo[f.category].title)}\n`;
+  const reasons = f.reasons.map((r) => `- ${escapeMarkdown(r)}`).join('\n');
+  return `${head}\n${reasons}\n${signalBlock(f)}${withDiff ? evidenceBlock(f, maxLines) : ''}`;
+}
+
+function tableRow(f: Finding): string {
+  return `| ${escapeMarkdown(f.path)} | ${changeText[f.change]} | ${escapeMarkdown(categoryInfo[f.category].title)} | ${f.reasons.map(escapeMarkdown).join('; ')} |`;
+}
+
+const tableHead = '| Path | Change | What it is | Why |\n| --- | --- | --- | --- |';
+
+/**
+ * Markdown for CI job summaries and merge-request comments. Detail is added
+ * highest severity first until the budget is spent; whatever does not fit is
+ * counted in a "… N more" line, so lower-severity detail is always what goes.
+ */
+export function renderMarkdown(report: Report, options: MarkdownOptions): string {
+  const budget = options.budget ?? defaultMarkdownBudget;
+  const maxLines = options.diffLines ?? 40;
+  const parts: string[] = [summary(report)];
+  let used = parts[0]!.length;
+  const omitted = new Map<Severity, number>();
+  // Room kept for the closing lines, so they always fit.
+  const reserve = 600;
+  const add = (text: string): boolean => {
+    if (used + text.length + 2 + reserve > budget) return false;
+    parts.push(text);
+    used += text.length + 2;
+    return true;
+  };
+  const skip = (s: Severity, n = 1) => omitted.set(s, (omitted.get(s) ?? 0) + n);
+
+  for (const [severity, group] of bySeverity(report.findings)) {
+    if (atLeast(severity, 'high')) {
+      add(`### ${icon[severity]} ${severity[0]!.toUpperCase()}${severity.slice(1)} (${group.length})`);
+      // A finding whose diff does not fit is still listed with its reasons.
+      for (const f of group) if (!add(detailed(f, maxLines, true)) && !add(detailed(f, maxLines, false))) skip(severity);
+    } else if (severity === 'medium' || options.verbose) {
+      const explained = severity !== 'medium';
+      const rows: string[] = [];
+      let size = 0;
+      for (const f of group) {
+        const row = tableRow(f);
+        if (used + size + row.length + 200 + reserve > budget) {
+          skip(severity, group.length - rows.length);
+          break;
+        }
+        rows.push(row);
+        size += row.length + 1;
+      }
+      if (rows.length === 0) continue;
+      const title = `${icon[severity]} ${severity[0]!.toUpperCase()}${severity.slice(1)} (${group.length})`;
+      const table = `${tableHead}\n${rows.join('\n')}`;
+      add(explained ? `<details><summary>${title}: explained</summary>\n\n${table}\n\n</details>` : `### ${title}\n\n${table}`);
+    }
+  }
+  const explained = report.findings.filter((f) => !atLeast(f.severity, 'medium'));
+  if (!options.verbose && explained.length > 0) {
+    const byCategory = new Map<string, number>();
+    for (const f of explained) byCategory.set(f.category, (byCategory.get(f.category) ?? 0) + 1);
+    parts.push(`**Explained (${explained.length}):** ${[...byCategory].map(([c, n]) => `${n} ${c}`).join(' · ')}`);
+  }
+  if (omitted.size > 0) {
+    const list = [...omitted].map(([s, n]) => `${n} ${s}`).join(', ');
+    parts.push(`… ${[...omitted.values()].reduce((a, b) => a + b, 0)} more not shown here (${list}) to stay within ${budget} characters; the HTML or JSON report lists every finding.`);
+  }
+  if (report.notes.length > 0) parts.push(report.notes.map((n) => `> ${escapeMarkdown(n)}`).join('\n>\n'));
+  return `${parts.join('\n\n')}\n`;
+}

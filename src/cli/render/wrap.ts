@@ -1,0 +1,35 @@
+// ANSI colour sequences take no room on the screen.
+const ansi = /\x1b\[[0-9;]*m/g;
+
+export function visibleLength(text: string): number {
+  return text.replace(ansi, '').length;
+}
+
+/**
+ * Wrap one terminal line at spaces so it fits `width`, continuing two columns
+ * past its own indent, or under the value of a `label   value` header line. A
+ * single word longer than the line (a long path) is left whole: cutting it
+ * would misquote it.
+ */
+export function wrapLine(line: string, width: number): string[] {
+  if (visibleLength(line) <= width) return [line];
+  const plain = line.replace(ansi, '');
+  // A header line (`tag      v1.0 → …`) continues under its value.
+  const label = /^[A-Za-z]+ {2,}/.exec(plain);
+  const indent = label ? label[0].length : /^ */.exec(plain)![0].length + 2;
+  const words = line.trimStart().split(' ');
+  const lines: string[] = [];
+  let current = line.slice(0, line.length - line.trimStart().length);
+  let empty = true;
+  for (const word of words) {
+    if (!empty && visibleLength(current) + 1 + visibleLength(word) > width) {
+      lines.push(current.trimEnd());
+      current = ' '.repeat(indent) + word;
+    } else {
+      current += empty ? word : ` ${word}`;
+    }
+    empty = false;
+  }
+  lines.push(current);
+  return lines;
+}
