@@ -7,7 +7,7 @@ import { basename } from 'node:path';
 import { parseSha256, checksumFromFile } from '../release/checksums.js';
 import type { Progress } from '../release/download.js';
 import type { GrowingSource } from '../release/entry.js';
-import { httpDefaults, isUrl, type HttpOptions } from '../release/http-get.js';
+import { checkUrl, httpDefaults, isUrl, type HttpOptions } from '../release/http-get.js';
 import { fetchRemoteRelease } from '../release/remote-release.js';
 import { checkSignature, findSignature, type SignatureCheck } from '../release/signature.js';
 
@@ -49,6 +49,8 @@ export async function openReleaseSource(release: string, options: ReleaseSourceO
   const expected = options.sha256 !== undefined ? parseSha256(options.sha256) : undefined;
   if (!isUrl(release)) return { path: release, fromCache: false, settle: async () => {} };
   const http = { ...httpDefaults, ...options.http };
+  // Before the cache: a URL the user may not use is refused even when a copy is cached.
+  checkUrl(release, http.allowHttp);
   const remote = await fetchRemoteRelease(release, {
     ...http,
     cacheDir: options.cacheDir,

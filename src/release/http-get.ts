@@ -124,9 +124,12 @@ function once(url: URL, o: Required<HttpOptions>): Promise<IncomingMessage> {
   return new Promise((resolve, reject) => {
     const req = request(url, { method: 'GET', headers: { 'user-agent': 'cuckoo', 'accept-encoding': 'identity' } });
     const connect = setTimeout(() => req.destroy(new Transient('network', `${url.host}: no connection within ${o.connectTimeoutMs / 1000}s`, { hint: 'check the host name and the network' })), o.connectTimeoutMs);
-    req.setTimeout(o.idleTimeoutMs, () => req.destroy(new Transient('network', `${url}: no answer for ${o.idleTimeoutMs / 1000}s`, { hint: 'the server is slow or stalled; try again later' })));
+    let responded = false;
+    req.setTimeout(o.idleTimeoutMs, () => !responded && req.destroy(new Transient('network', `${url}: no answer for ${o.idleTimeoutMs / 1000}s`, { hint: 'the server is slow or stalled; try again later' })));
     req.on('response', (res) => {
       clearTimeout(connect);
+      // From here the body's own idle timer (download.ts) says what stalled.
+      responded = true;
       resolve(res);
     });
     req.on('error', (err) => {
