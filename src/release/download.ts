@@ -52,7 +52,11 @@ export class Download extends EventEmitter {
       const hash = createHash('sha256');
       const out = createWriteStream(this.path, { flags: 'wx' });
       await new Promise<void>((resolve, reject) => {
+        let failed = false;
+        // The first failure is the one reported: destroying the body makes it report 'aborted' too.
         const fail = (err: Error) => {
+          if (failed) return;
+          failed = true;
           res.body.destroy();
           out.destroy();
           reject(err);
