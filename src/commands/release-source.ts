@@ -73,10 +73,10 @@ export async function expectedChecksum(options: ReleaseSourceOptions, name: stri
   return undefined;
 }
 
-/** The release signature check; undefined without --signature or when `auto` finds none. */
-export async function checkReleaseSignature(path: string, options: ReleaseSourceOptions & { release: string }): Promise<SignatureCheck | undefined> {
-  if (options.signature === undefined) return undefined;
+/** The release signature check (none without --signature), or a note when `auto` finds no signature. */
+export async function checkReleaseSignature(path: string, options: ReleaseSourceOptions & { release: string }): Promise<{ check?: SignatureCheck; notes: string[] }> {
+  if (options.signature === undefined) return { notes: [] };
   const found = await findSignature(options.signature, options.release, { ...httpDefaults, ...options.http });
-  if (!found) return undefined;
-  return checkSignature(path, found, options.keyring, options.cacheDir);
+  if (!found) return { notes: ['no signature was found next to the release (tried .asc, .sig and .sign): nothing was verified'] };
+  return { check: await checkSignature(path, found, options.keyring, options.cacheDir), notes: [] };
 }

@@ -127,7 +127,7 @@ export async function verify(options: VerifyOptions): Promise<Report> {
     const sha256 = await release.sha256();
     const expected = await expectedChecksum(options, name);
     const checksum = expected ? { ...expected, matches: expected.expected === sha256 } : undefined;
-    const signature = await checkReleaseSignature(source.path, options);
+    const { check: signature, notes: signatureSearch } = await checkReleaseSignature(source.path, options);
     const tagDate = await commitDate(tag.repo, tag.ref.commit);
     const comparison = compareTrees(entries, tag.side, options.strip === undefined ? {} : { strip: options.strip });
 
@@ -197,6 +197,7 @@ export async function verify(options: VerifyOptions): Promise<Report> {
         ...comparison.notes,
         ...commentNote(comment, tag.ref.commit),
         ...historyNotes,
+        ...signatureSearch,
         ...signatureNotes('release', signature),
         ...signatureNotes('tag', tag.remoteInfo.signature),
       ],
