@@ -150,8 +150,13 @@ function describeError(url: URL, err: Error): CuckooError {
   if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'ETIMEDOUT' || code === 'EHOSTUNREACH' || code === 'ENETUNREACH') {
     return new Transient('network', `${url.host}: ${err.message}`, { hint: 'check the network; the host is unreachable or dropped the connection', cause: err });
   }
-  if (/CERT|SSL|TLS|self.signed/i.test(code + err.message)) {
-    return new CuckooError('network', `${url.host}: TLS failure: ${err.message}`, { hint: 'the server\'s certificate is not trusted; check the URL (and NODE_EXTRA_CA_CERTS for a private CA)', cause: err });
+  const detail = err.message.split('\n')[0]!.trim();
+  if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY/.test(code)) {
+    return new CuckooError('network', `${url.host}: TLS failure: the certificate is not trusted (${code})`, { hint: 'check the URL; for a private CA set NODE_EXTRA_CA_CERTS', cause: err });
   }
-  return new CuckooError('network', `${url}: ${err.message}`, { hint: 'check the URL and the network', cause: err });
+  if (/SSL|TLS|EPROTO/i.test(code + detail)) {
+    const reason = /wrong version number/.test(detail) ? 'the server did not answer with TLS' : detail.replace(/^.*SSL routines:[^:]*:/, '').replace(/:.*$/, '');
+    return new CuckooError('network', `${url.host}: TLS failure: ${reason}`, { hint: 'check the URL: is the port right, and does the server speak https?', cause: err });
+  }
+  return new CuckooError('network', `${url}: ${detail}`, { hint: 'check the URL and the network', cause: err });
 }
