@@ -6,9 +6,9 @@ import type { Change } from '../compare/change.js';
 import { loadKnowledge } from '../analyze/knowledge/library.js';
 import { knowledgeIndexPaths } from '../analyze/knowledge/user-library.js';
 import { withContext } from '../errors.js';
-import { createHistory, type History } from '../git/history.js';
-import { deepen, prefetchBlobs } from '../git/remote.js';
-import type { RepoHandle } from '../git/types.js';
+import { createHistory } from '../git/history.js';
+import { prefetchBlobs } from '../git/remote.js';
+import { deepening } from '../git/remote-history.js';
 import { parseReleaseName } from '../git/infer.js';
 import { commitDate } from '../git/refs.js';
 import type { Limits } from '../limits.js';
@@ -67,34 +67,6 @@ function commentNote(comment: string | undefined, commit: string): string[] {
     : [`the archive records commit ${comment.slice(0, 12)} (as git archive does), but the tag points to ${commit.slice(0, 12)}`];
 }
 
-/**
- * History evidence from a depth-1 remote clone: the first question fetches
- * the tags' commits and trees (still no blobs). If the remote will not give
- * them, or a query fails, the evidence is left out with a note, never a crash.
- */
-function deepening(inner: History, repo: RepoHandle, notes: string[]): History {
-  let ready: Promise<boolean> | undefined;
-  const note = (why: string) => {
-    if (notes.length === 0) notes.push(`history evidence is incomplete: ${why}`);
-  };
-  const guard = <A extends unknown[], R>(query: (...args: A) => Promise<R | undefined>) => async (...args: A): Promise<R | undefined> => {
-    if (!(await (ready ??= deepen(repo)))) {
-      note(`the history of ${repo.source} could not be fetched`);
-      return undefined;
-    }
-    return query(...args).catch((err: unknown) => {
-      note(err instanceof Error ? err.message : String(err));
-      return undefined;
-    });
-  };
-  return {
-    ignoredBy: guard((path: string) => inner.ignoredBy(path)),
-    changedBinariesSincePreviousTag: guard(() => inner.changedBinariesSincePreviousTag()),
-    blobInHistory: guard((blobId: string) => inner.blobInHistory(blobId)),
-    close: () => inner.close(),
-  };
-}
-
 /** Check a release archive against the tag it claims to come from. Options in, Report out. */
 export async function verify(options: VerifyOptions): Promise<Report> {
   const limits = options.limits ?? defaultLimits;
@@ -132,7 +104,7 @@ export async function verify(options: VerifyOptions): Promise<Report> {
     const comparison = compareTrees(entries, tag.side, options.strip === undefined ? {} : { strip: options.strip });
 
     // The tag's own blobs that the analysis will read, fetched in one request from a remote.
-    await prefetchBlobs(tag.repo, comparison.changes.flatMap((c) => (c.tag && c.tag.type !== 'submodule' ? [c.tag.oid] : [])));
+    await prefetchBlobs(tag.repo, tag.ref.commit, comparison.changes.flatMap((c) => (c.tag && c.tag.type !== 'submodule' ? [c.tag.oid] : [])));
     const historyNotes: string[] = [];
     const history = tag.repo.promisor ? deepening(createHistory(tag.repo, tag.ref.commit, tagDate), tag.repo, historyNotes) : createHistory(tag.repo, tag.ref.commit, tagDate);
     const ctx: AnalysisContext = {
