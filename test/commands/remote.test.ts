@@ -9,6 +9,7 @@ import { verify, type VerifyOptions } from '../../src/commands/verify.js';
 import { CuckooError } from '../../src/errors.js';
 import { buildTar, compress } from '../helpers/archives.js';
 import { startServer, type TestServer } from '../helpers/http.js';
+import { assertValidReport } from '../helpers/schema.js';
 import { makeRepo, removeTempDirs, runGit, tempDir, type TestRepo } from '../helpers/repo.js';
 
 const cacheDir = mkdtempSync(join(tmpdir(), 'cuckoo-remote-cache-'));
@@ -116,6 +117,8 @@ test('--sha256 and --checksums: a match passes, a mismatch is a critical finding
   assert.equal(ok.release.checksum, { source: `${server.url}/SHA256SUMS`, expected: sha(release), matches: true });
   assert.is(ok.verdict, 'pass');
   const bad = await run({ release: url, tag: 'v1.2', sha256: '0'.repeat(64) });
+  assertValidReport(ok);
+  assertValidReport(bad);
   assert.is(bad.verdict, 'fail');
   assert.equal(bad.findings.map((f) => `${f.change} ${f.path} ${f.category} ${f.severity}`), ['integrity proj-1.2.tar.gz checksum-mismatch critical']);
 });
@@ -134,6 +137,7 @@ test('a remote repository over file:// and over http: partial clone, tag inferre
   const viaHttp = await run({ release: url, repo: `${server.url}/git/proj.git`, tag: 'v1.2' });
   assert.is(viaHttp.verdict, 'pass');
   assert.is(viaHttp.tag.commit, viaFile.tag.commit);
+  assertValidReport(viaHttp);
 });
 
 test('a modified file in a remote tag is read through a blob fetch', async () => {
@@ -162,6 +166,16 @@ test('a tag that moved since it was first seen is a critical finding', async () 
   const after = await run({ release: url, repo: remote, tag: 'v1.2' });
   assert.is(after.verdict, 'fail');
   assert.ok(after.findings.some((f) => f.category === 'moved-tag' && f.severity === 'critical' && f.path === 'refs/tags/v1.2'));
+  assertValidReport(after);
+});
+
+test('--commit with a full id fetches that commit from a remote; an abbreviated one is a usage error', async () => {
+  const url = `${server.url}/proj-1.2.tar.gz`;
+  const commit = await repo.git(['rev-parse', 'v1.2^{commit}']);
+  const report = await run({ release: url, repo: `file://${repo.gitDir}`, commit });
+  assert.is(report.verdict, 'pass');
+  assert.is(report.tag.commit, commit);
+  await rejectsWith(run({ release: url, repo: `file://${repo.gitDir}`, commit: commit.slice(0, 8) }), 'usage', /full commit id/);
 });
 
 test.run();

@@ -7,6 +7,7 @@ import { verify, type VerifyOptions } from '../../src/commands/verify.js';
 import { buildTar, compress, writeTemp } from '../helpers/archives.js';
 import { detachSign, makeKey, stopAgents, type TestKey } from '../helpers/gpg.js';
 import { startServer, type TestServer } from '../helpers/http.js';
+import { assertValidReport } from '../helpers/schema.js';
 import { makeRepo, removeTempDirs, type TestRepo } from '../helpers/repo.js';
 
 const cacheDir = mkdtempSync(join(tmpdir(), 'cuckoo-sig-cache-'));
@@ -54,6 +55,7 @@ test('a signature over other bytes is a critical finding', async () => {
   const report = await run({ signature: `${server.url}/forged.asc`, keyring: signer.keyring });
   assert.is(report.release.signature?.status, 'bad');
   assert.equal(integrity(report), ['bad-signature critical']);
+  assertValidReport(report);
   assert.is(report.verdict, 'fail');
 });
 
@@ -68,6 +70,7 @@ test('a signature by a key outside the keyring names the key and fails', async (
 test('without a keyring the report says plainly that nothing was verified', async () => {
   const report = await run({ signature: 'auto' });
   assert.is(report.release.signature?.status, 'unverified');
+  assertValidReport(report);
   assert.equal(integrity(report), []);
   assert.ok(report.notes.some((n) => /signature was NOT verified/.test(n) && n.includes(signer.fingerprint)), report.notes.join('\n'));
 });
@@ -99,6 +102,7 @@ test('signed tags are checked with git verify-tag against the keyring', async ()
   const good = await run({ repo: signed.dir, keyring: signer.keyring });
   assert.is(good.tag.signature?.status, 'good');
   assert.is(good.tag.signature?.fingerprint, signer.fingerprint);
+  assertValidReport(good);
   const other = await run({ repo: signed.dir, keyring: stranger.keyring });
   assert.is(other.tag.signature?.status, 'unknown-key');
   assert.equal(integrity(other), ['bad-signature high']);
