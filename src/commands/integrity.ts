@@ -37,12 +37,12 @@ export function signatureNotes(what: string, s: SignatureInfo | undefined): stri
   return [];
 }
 
-export function movedTagFinding(ref: string, before: { object: string; date: string }, now: string): Finding[] {
+export function movedTagFinding(ref: string, before: { object: string; date: string }, now: string, record: string): Finding[] {
   if (before.object === now) return [];
   return [
     finding(`refs/tags/${ref}`, 'moved-tag', 'critical', [
       `the tag pointed to ${before.object} when first seen on ${before.date}; it now points to ${now}`,
-      'published tags should not move: find out why before trusting either',
+      `published tags should not move: find out why before trusting either (once satisfied, remove ${record} to accept the new tag)`,
     ]),
   ];
 }

@@ -10,7 +10,8 @@ import { readTree } from '../git/tree.js';
 import type { ArchiveAttributes, RepoHandle, ResolvedRef, Submodule, TagEntry } from '../git/types.js';
 import { gitBlobId } from '../release/hash.js';
 import { isRemoteSpec } from '../git/fetch.js';
-import { openRemoteTag, prefetchBlobs } from '../git/remote.js';
+import { openRemoteTag, prefetchBlobs, seenTagsFile } from '../git/remote.js';
+import { join } from 'node:path';
 import { verifyTag } from '../git/verify-tag.js';
 import type { Finding } from '../report/finding.js';
 import type { Report } from '../report/report.js';
@@ -88,7 +89,7 @@ export async function openTagSide(options: TagSideOptions & { releaseName: strin
     remoteInfo.remote = options.repo;
     if (remote.firstSeen && remote.object) {
       remoteInfo.firstSeen = remote.firstSeen;
-      findings.push(...movedTagFinding(ref.ref, remote.firstSeen, remote.object));
+      findings.push(...movedTagFinding(ref.ref, remote.firstSeen, remote.object, join(repo.gitDir, seenTagsFile)));
     }
   } else {
     repo = await openRepo(options.repo, { cacheDir: options.cacheDir });

@@ -89,9 +89,12 @@ export async function openRemoteTag(url: string, opts: { cacheDir: string; tag?:
   return { repo, ref, object: wanted.object, firstSeen: await rememberTag(repo, wanted) };
 }
 
+/** Where a cache repository records the tags it has seen. */
+export const seenTagsFile = 'cuckoo-seen-tags.json';
+
 /** The object the tag pointed to when first seen in this cache; records it on first sight. */
 async function rememberTag(repo: RepoHandle, tag: TagRef): Promise<{ object: string; date: string }> {
-  const file = join(repo.gitDir, 'cuckoo-seen-tags.json');
+  const file = join(repo.gitDir, seenTagsFile);
   const seen = JSON.parse(await readFile(file, 'utf8').catch(() => '{}')) as Record<string, { object: string; date: string }>;
   const before = seen[tag.name];
   if (before) return before;

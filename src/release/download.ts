@@ -32,6 +32,8 @@ export class Download extends EventEmitter {
   failure: Error | undefined;
   /** Settles when the file is complete (or the download failed). */
   readonly done: Promise<Finished>;
+  private stop: ((err: Error) => void) | undefined;
+  private aborted: Error | undefined;
 
   constructor(
     readonly url: string,
@@ -48,6 +50,10 @@ export class Download extends EventEmitter {
   private async run(options: HttpOptions & { maxBytes: number; onProgress?: (p: Progress) => void }): Promise<Finished> {
     try {
       const res = await httpGet(this.url, options);
+      if (this.aborted) {
+        res.body.destroy();
+        throw this.aborted;
+      }
       this.total = res.total;
       const hash = createHash('sha256');
       const out = createWriteStream(this.path, { flags: 'wx' });
@@ -76,6 +82,7 @@ export class Download extends EventEmitter {
             out.once('drain', () => res.body.resume());
           }
         });
+        this.stop = fail;
         res.body.on('aborted', () => fail(this.truncated()));
         res.body.on('error', () => fail(this.truncated()));
         res.body.on('end', () => {
@@ -107,6 +114,12 @@ export class Download extends EventEmitter {
       await rm(this.path, { force: true });
       throw this.failure;
     }
+  }
+
+  /** Stops a download nobody will read (the check failed elsewhere); the partial file is removed. */
+  abort(): void {
+    this.aborted ??= new CuckooError('network', `${this.url}: download stopped`);
+    this.stop?.(this.aborted);
   }
 
   private truncated(): CuckooError {

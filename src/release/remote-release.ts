@@ -66,6 +66,8 @@ export async function fetchRemoteRelease(url: string, options: RemoteReleaseOpti
     growing: { waitFor: (n) => download.waitFor(n), done: download.done, stream: () => download.stream() },
     sha256: async () => (await download.done).sha256,
     async settle() {
+      // Called when the check is over: a download still running is not needed any more.
+      if (!download.finished) download.abort();
       const finished = await download.done.catch(() => undefined);
       if (!finished) {
         await rm(tmp, { force: true });

@@ -107,6 +107,14 @@ test('truncated and stalled downloads fail and leave nothing in the cache', asyn
   assert.equal(leftovers, []);
 });
 
+test('a download nobody will read is stopped at once and removed', async () => {
+  server.routes.set('/crawl/proj-1.2.tar.gz', { slow: release, delayMs: 20_000 });
+  const started = Date.now();
+  await rejectsWith(run({ release: `${server.url}/crawl/proj-1.2.tar.gz`, tag: 'v9.9', http: { ...http, idleTimeoutMs: 30_000 } }), 'input', /tag v9\.9 not found/);
+  assert.ok(Date.now() - started < 5000, 'waited for the download');
+  assert.equal(readdirSync(join(cacheDir, 'downloads')).filter((f) => f.startsWith('.tmp')), []);
+});
+
 test('an unreachable host is a network error', async () => {
   await rejectsWith(run({ release: 'http://127.0.0.1:1/proj-1.2.tar.gz', tag: 'v1.2' }), 'network', /connection refused/);
 });
