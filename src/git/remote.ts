@@ -152,11 +152,26 @@ export async function deepen(repo: RepoHandle): Promise<boolean> {
   }
 }
 
+/**
+ * ssh asks on the terminal (host keys, passwords) even when git may not:
+ * BatchMode makes it fail instead. A user's own GIT_SSH_COMMAND or GIT_SSH wins.
+ */
+function sshEnv(): Record<string, string> | undefined {
+  if (process.env.GIT_SSH_COMMAND || process.env.GIT_SSH) return undefined;
+  return { GIT_SSH_COMMAND: 'ssh -o BatchMode=yes' };
+}
+
 /** A git command that talks to `url`: transports allowed, bounded in time, failures as 'network' errors. */
 async function remoteGit(url: string, repo: RepoHandle | undefined, args: string[], extra: { input?: string; config?: Record<string, string> } = {}): Promise<string> {
   try {
     const target = repo ? { gitDir: repo.gitDir, source: url } : undefined;
-    const { stdout } = await git(target, args, { transport: 'remote', timeoutMs: remoteTimeoutMs, config: { ...cacheConfig, ...extra.config }, ...(extra.input !== undefined ? { input: extra.input } : {}) });
+    const { stdout } = await git(target, args, {
+      transport: 'remote',
+      timeoutMs: remoteTimeoutMs,
+      config: { ...cacheConfig, ...extra.config },
+      ...(extra.input !== undefined ? { input: extra.input } : {}),
+      ...(sshEnv() ? { env: sshEnv()! } : {}),
+    });
     return stdout.toString('utf8');
   } catch (err) {
     if (!(err instanceof GitCommandError)) throw err;

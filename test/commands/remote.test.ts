@@ -1,4 +1,6 @@
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { connect, createServer, type AddressInfo } from 'node:net';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -20,6 +22,29 @@ let server: TestServer;
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 const http = { allowHttp: true, retries: 1, backoffMs: 10, idleTimeoutMs: 2000 };
 const run = (o: Partial<VerifyOptions> & { release: string }) => verify({ cacheDir, repo: repo.dir, http, ...o });
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForPort(port: number): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    const open = await new Promise<boolean>((resolve) => {
+      const socket = connect(port, '127.0.0.1', () => {
+        socket.destroy();
+        resolve(true);
+      }).on('error', () => resolve(false));
+    });
+    if (open) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`nothing listens on ${port}`);
+}
 
 async function rejectsWith(p: Promise<unknown>, code: string, message: RegExp): Promise<void> {
   try {
@@ -146,6 +171,23 @@ test('a remote repository over file:// and over http: partial clone, tag inferre
   assert.is(viaHttp.verdict, 'pass');
   assert.is(viaHttp.tag.commit, viaFile.tag.commit);
   assertValidReport(viaHttp);
+});
+
+test('a remote repository over git:// (git daemon on 127.0.0.1)', async () => {
+  const root = await tempDir();
+  await runGit(root, ['clone', '--quiet', '--bare', repo.gitDir, join(root, 'proj.git')]);
+  await runGit(join(root, 'proj.git'), ['config', 'uploadpack.allowFilter', 'true']);
+  await runGit(join(root, 'proj.git'), ['config', 'uploadpack.allowAnySHA1InWant', 'true']);
+  const port = await freePort();
+  const daemon = spawn('git', ['daemon', '--listen=127.0.0.1', `--port=${port}`, `--base-path=${root}`, '--export-all', '--reuseaddr', root], { stdio: 'ignore' });
+  try {
+    await waitForPort(port);
+    const report = await run({ release: `${server.url}/proj-1.2.tar.gz`, repo: `git://127.0.0.1:${port}/proj.git`, tag: 'v1.2' });
+    assert.is(report.verdict, 'pass');
+    assert.is(report.tag.remote, `git://127.0.0.1:${port}/proj.git`);
+  } finally {
+    daemon.kill();
+  }
 });
 
 test('a modified file in a remote tag is read through a blob fetch', async () => {
