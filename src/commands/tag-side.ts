@@ -135,7 +135,11 @@ export async function openTagSide(options: TagSideOptions & { releaseName: strin
         continue;
       }
       const override = options.submoduleSources?.[sub.name] ?? options.submoduleSources?.[sub.path];
-      const subRepo = await openSubmodule(sub, { cacheDir: options.cacheDir, ...(override ? { override } : {}) }).catch((err: unknown) => {
+      const subRepo = await openSubmodule(sub, {
+        cacheDir: options.cacheDir,
+        ...(override ? { override } : {}),
+        ...(remoteInfo.remote ? { superRemote: remoteInfo.remote } : {}),
+      }).catch((err: unknown) => {
         throw withContext(`submodule ${sub.name}`, err);
       });
       const subReader = new BlobReader(subRepo);
