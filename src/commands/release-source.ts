@@ -4,6 +4,7 @@
  * asked for (--sha256, --checksums, --signature with --keyring).
  */
 import { basename } from 'node:path';
+import { CuckooError } from '../errors.js';
 import { parseSha256, checksumFromFile } from '../release/checksums.js';
 import type { Progress } from '../release/download.js';
 import type { GrowingSource } from '../release/entry.js';
@@ -64,6 +65,12 @@ export async function openReleaseSource(release: string, options: ReleaseSourceO
     ...(remote.growing ? { growing: remote.growing } : {}),
     settle: () => remote.settle(),
   };
+}
+
+/** Errors about a downloaded release name its URL, not the cache file it is read from. */
+export function namedByUrl(err: unknown, source: ReleaseSource): unknown {
+  if (!source.url || !(err instanceof CuckooError) || !err.message.includes(source.path)) return err;
+  return new CuckooError(err.code, err.message.split(source.path).join(source.url), { ...(err.hint !== undefined ? { hint: err.hint } : {}), cause: err });
 }
 
 /** The sha256 the user expects, and where it came from; undefined when none was given. */

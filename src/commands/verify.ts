@@ -20,7 +20,7 @@ import type { Severity } from '../report/severity.js';
 import { version } from '../version.js';
 import { openTagSide, type TagSideOptions } from './tag-side.js';
 import { checksumFinding, signatureFinding, signatureNotes } from './integrity.js';
-import { checkReleaseSignature, expectedChecksum, openReleaseSource, releaseName, type ReleaseSourceOptions } from './release-source.js';
+import { checkReleaseSignature, expectedChecksum, namedByUrl, openReleaseSource, releaseName, type ReleaseSourceOptions } from './release-source.js';
 
 export interface VerifyOptions extends TagSideOptions, ReleaseSourceOptions {
   /** Path or URL of the release archive. */
@@ -174,6 +174,8 @@ export async function verify(options: VerifyOptions): Promise<Report> {
         ...signatureNotes('tag', tag.remoteInfo.signature),
       ],
     };
+  } catch (err) {
+    throw namedByUrl(err, source);
   } finally {
     await tag.close();
     await source.settle();

@@ -16,6 +16,7 @@ test.before(async () => {
     '/hello-1.0.tar.gz': { body: release },
     '/SHA256SUMS': { body: `${'1'.repeat(64)}  hello-1.0.tar.gz\n` },
     '/down/hello-1.0.tar.gz': { status: 500 },
+    '/page/hello-1.0.tar.gz': { body: '<!DOCTYPE html><html>moved</html>' },
   });
 });
 
@@ -51,6 +52,8 @@ test('bad arguments exit 2 with one line', async () => {
   await oneLineError(['verify', `${server.url}/hello-1.0.tar.gz`, '--repo', bundle], 2, /plain http is not allowed.*--allow-http/);
   await oneLineError(['verify', `${server.url}/hello-1.0.tar.gz`, '--allow-http', '--repo', bundle, '--sha256', 'abc'], 2, /--sha256: "abc" is not a sha256/);
   await oneLineError(['verify', 'ftp://example.org/hello-1.0.tar.gz', '--repo', bundle], 2, /unsupported URL scheme/);
+  // An error page is named by its URL, not by the cache file it was read from.
+  await oneLineError(['verify', `${server.url}/page/hello-1.0.tar.gz`, '--allow-http', '--repo', bundle], 2, /^cuckoo: http:\/\/127\.0\.0\.1:\d+\/page\/hello-1\.0\.tar\.gz: not a release archive \(found HTML document\)/);
 });
 
 test('network failures exit 3 with one line saying what to check', async () => {
