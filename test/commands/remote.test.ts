@@ -203,7 +203,13 @@ test('a modified file in a remote tag is read through a blob fetch', async () =>
 });
 
 test('an unknown remote tag lists the nearest ones', async () => {
-  await rejectsWith(run({ release: `${server.url}/proj-1.2.tar.gz`, repo: `file://${repo.gitDir}`, tag: 'v1.3' }), 'input', /tag v1.3 not found/);
+  try {
+    await run({ release: `${server.url}/proj-1.2.tar.gz`, repo: `file://${repo.gitDir}`, tag: 'v1.3' });
+    assert.unreachable();
+  } catch (err) {
+    assert.match((err as Error).message, /tag v1\.3 not found in file:/);
+    assert.match((err as CuckooError).hint ?? '', /nearest tags: v1\.2/);
+  }
 });
 
 test('a tag that moved since it was first seen is a critical finding', async () => {

@@ -103,13 +103,19 @@ test('signed tags are checked with git verify-tag against the keyring', async ()
   assert.is(good.tag.signature?.status, 'good');
   assert.is(good.tag.signature?.fingerprint, signer.fingerprint);
   assertValidReport(good);
+  // The same tag fetched from a remote: the tag object comes with the shallow fetch.
+  const remote = await run({ repo: `file://${signed.gitDir}`, keyring: signer.keyring });
+  assert.is(remote.tag.signature?.status, 'good');
+  const remoteUnverified = await run({ repo: `file://${signed.gitDir}` });
+  assert.is(remoteUnverified.tag.signature?.status, 'unverified');
+  assert.ok(remoteUnverified.notes.some((n) => /tag signature was NOT verified/.test(n)));
   const other = await run({ repo: signed.dir, keyring: stranger.keyring });
   assert.is(other.tag.signature?.status, 'unknown-key');
   assert.equal(integrity(other), ['bad-signature high']);
   // Unsigned annotated tags of a remote say so.
   const plain = await makeRepo({ files, tags: [{ name: 'v1.2', annotated: true }] });
-  const remote = await run({ repo: `file://${plain.gitDir}` });
-  assert.is(remote.tag.signature?.status, 'unsigned');
+  const unsigned = await run({ repo: `file://${plain.gitDir}` });
+  assert.is(unsigned.tag.signature?.status, 'unsigned');
 });
 
 test.run();
