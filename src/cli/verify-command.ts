@@ -26,7 +26,7 @@ const verifyEpilog = `Examples:
       against a commit; anything worth a look fails
   cuckoo verify https://example.org/xz-5.6.1.tar.gz --repo https://github.com/tukaani-project/xz
       download the release (cached) and fetch just the tag's commit and trees
-  cuckoo verify https://example.org/foo-1.0.tar.xz --repo https://example.org/foo.git \
+  cuckoo verify https://example.org/foo-1.0.tar.xz --repo https://example.org/foo.git
       --signature auto --keyring debian/upstream/signing-key.asc --checksums SHA256SUMS
       the file must have the listed sha256 and a good signature by a key of the keyring
 
@@ -54,14 +54,14 @@ export function verifyBuilder(y: Argv) {
       default: true,
       describe: 'use the build tools installed here for diffs against genuine files (--no-host-knowledge: reports independent of this machine)',
     })
-    .option('sha256', { type: 'string', describe: 'the sha256 the release file must have (a mismatch is a critical finding)' })
+    .option('sha256', { type: 'string', describe: 'sha256 the release must have (else a critical finding)' })
     .option('checksums', { type: 'string', describe: 'a SHA256SUMS-style file or URL that lists the release' })
-    .option('signature', { type: 'string', describe: 'detached OpenPGP signature of the release: FILE, URL, or auto (.asc, .sig, .sign next to it)' })
-    .option('keyring', { type: 'string', describe: 'armoured public key file the release and tag signatures must come from (e.g. debian/upstream/signing-key.asc)' })
-    .option('allow-http', { type: 'boolean', default: false, describe: 'allow plain http:// downloads (not authenticated: use with --sha256 or --signature)' })
+    .option('signature', { type: 'string', describe: 'its OpenPGP signature: FILE, URL or auto (.asc, .sig, .sign)' })
+    .option('keyring', { type: 'string', describe: 'trusted signers: armoured keys, e.g. debian/upstream/signing-key.asc' })
+    .option('allow-http', { type: 'boolean', default: false, describe: 'allow plain http:// downloads (unauthenticated)' })
     .option('max-download', { type: 'string', default: '4G', describe: 'most bytes a download may have' })
     .option('timeout', { type: 'number', default: 30, describe: 'seconds without progress before a download is abandoned' })
-    .option('retries', { type: 'number', default: 3, describe: 'retries of a download after a transient failure (not after 404)' })
+    .option('retries', { type: 'number', default: 3, describe: 'retries after a transient failure (never after 404)' })
     .option('cache-dir', { type: 'string', describe: 'cuckoo\'s cache folder (default: $XDG_CACHE_HOME/cuckoo)' })
     .option('max-entries', { type: 'number', default: defaultLimits.maxEntries, describe: 'most entries a release may hold' })
     .option('max-total-size', { type: 'string', default: '16G', describe: 'most bytes a release may unpack to' })
