@@ -38,7 +38,7 @@ ${exitCodesText}`;
 export function verifyBuilder(y: Argv) {
   return y
     .positional('release', { type: 'string', describe: 'the release (tar, tar.gz, tar.xz, tar.bz2, tar.zst or zip): a path or an https:// URL', demandOption: true })
-    .option('repo', { type: 'string', describe: 'the upstream repository: a local clone (bare or not), a git bundle, or an https://, ssh://, git:// or file:// URL', demandOption: true })
+    .option('repo', { type: 'string', describe: 'the upstream repository: a clone, a bundle, or a URL (https, ssh, git, file)', demandOption: true })
     .option('tag', { type: 'string', describe: 'the tag the release claims to come from (default: inferred from its name)' })
     .option('commit', { type: 'string', describe: 'compare against this commit instead of a tag' })
     .option('strip', { type: 'number', describe: 'leading folders to strip (default: the one top-level folder)' })
