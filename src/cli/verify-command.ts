@@ -10,6 +10,7 @@ import { formatNames, parseOutputs } from './outputs.js';
 import { parseCount, parseSize, parseSubmoduleSources } from './parse.js';
 import { renderers, type RenderContext } from './render/index.js';
 import { writeReportFile } from './write-file.js';
+import { progressBar } from './progress.js';
 
 export const exitCodesText = `Exit codes:
   0  nothing at or above --fail-on
@@ -27,6 +28,11 @@ const verifyEpilog = `Examples:
   cuckoo verify foo-2.0.tar.gz --repo ../foo --format text --format json=report.json \\
       --format sarif=cuckoo.sarif --format markdown=summary.md --format html=report.html
       several reports from one run: each NAME=FILE to its file, the bare NAME to stdout
+  cuckoo verify https://example.org/xz-5.6.1.tar.gz --repo https://github.com/tukaani-project/xz
+      download the release (cached) and fetch just the tag's commit and trees
+  cuckoo verify https://example.org/foo-1.0.tar.xz --repo https://example.org/foo.git
+      --signature auto --keyring debian/upstream/signing-key.asc --checksums SHA256SUMS
+      the file must have the listed sha256 and a good signature by a key of the keyring
 
 Reports (--format, repeatable; at most one without a file, which goes to stdout):
   text      for the terminal: colour on a terminal only (NO_COLOR, FORCE_COLOR)
@@ -42,8 +48,8 @@ ${exitCodesText}`;
 
 export function verifyBuilder(y: Argv) {
   return y
-    .positional('release', { type: 'string', describe: 'the release: tar, tar.gz, tar.xz, tar.bz2, tar.zst or zip', demandOption: true })
-    .option('repo', { type: 'string', describe: 'the upstream repository: a local clone (bare or not) or a git bundle', demandOption: true })
+    .positional('release', { type: 'string', describe: 'the release (tar, tar.gz, tar.xz, tar.bz2, tar.zst or zip): a path or an https:// URL', demandOption: true })
+    .option('repo', { type: 'string', describe: 'the upstream repository: a clone, a bundle, or a URL (https, ssh, git, file)', demandOption: true })
     .option('tag', { type: 'string', describe: 'the tag the release claims to come from (default: inferred from its name)' })
     .option('commit', { type: 'string', describe: 'compare against this commit instead of a tag' })
     .option('strip', { type: 'number', describe: 'leading folders to strip (default: the one top-level folder)' })
@@ -65,6 +71,14 @@ export function verifyBuilder(y: Argv) {
       default: true,
       describe: 'use the build tools installed here for diffs against genuine files (--no-host-knowledge: reports independent of this machine)',
     })
+    .option('sha256', { type: 'string', describe: 'sha256 the release must have (else a critical finding)' })
+    .option('checksums', { type: 'string', describe: 'a SHA256SUMS-style file or URL that lists the release' })
+    .option('signature', { type: 'string', describe: 'its OpenPGP signature: FILE, URL or auto (.asc, .sig, .sign)' })
+    .option('keyring', { type: 'string', describe: 'trusted signers: armoured keys, e.g. debian/upstream/signing-key.asc' })
+    .option('allow-http', { type: 'boolean', default: false, describe: 'allow plain http:// downloads (unauthenticated)' })
+    .option('max-download', { type: 'string', default: '4G', describe: 'most bytes a download may have' })
+    .option('timeout', { type: 'number', default: 30, describe: 'seconds without progress before a download is abandoned' })
+    .option('retries', { type: 'number', default: 3, describe: 'retries after a transient failure (never after 404)' })
     .option('cache-dir', { type: 'string', describe: 'cuckoo\'s cache folder (default: $XDG_CACHE_HOME/cuckoo)' })
     .option('max-entries', { type: 'number', default: defaultLimits.maxEntries, describe: 'most entries a release may hold' })
     .option('max-total-size', { type: 'string', default: '16G', describe: 'most bytes a release may unpack to' })
@@ -74,6 +88,7 @@ export function verifyBuilder(y: Argv) {
     .conflicts('verbose', 'quiet')
     .group(['repo', 'tag', 'commit', 'submodules', 'submodule'], 'The tag side:')
     .group(['strip', 'max-entries', 'max-total-size', 'max-file-memory'], 'The release:')
+    .group(['sha256', 'checksums', 'signature', 'keyring', 'allow-http', 'max-download', 'timeout', 'retries', 'cache-dir'], 'Downloads, checksums and signatures:')
     .group(['format', 'fail-on', 'verbose', 'quiet', 'diff-lines'], 'The report:')
     .epilog(verifyEpilog);
 }
@@ -101,6 +116,16 @@ export function verifyOptions(args: VerifyArgs, env: NodeJS.ProcessEnv): VerifyO
     diffLines: Math.max(parseCount('--diff-lines', args['diff-lines']), 200),
     preferJs: args['js-decoders'],
     hostKnowledge: args['host-knowledge'],
+    ...(args.sha256 !== undefined ? { sha256: args.sha256 } : {}),
+    ...(args.checksums !== undefined ? { checksums: args.checksums } : {}),
+    ...(args.signature !== undefined ? { signature: args.signature } : {}),
+    ...(args.keyring !== undefined ? { keyring: args.keyring } : {}),
+    http: {
+      allowHttp: args['allow-http'],
+      maxBytes: parseSize('--max-download', args['max-download']),
+      idleTimeoutMs: parseCount('--timeout', args.timeout) * 1000,
+      retries: parseCount('--retries', args.retries),
+    },
   };
 }
 
@@ -109,7 +134,8 @@ export async function runVerify(args: VerifyArgs, io: Io): Promise<number> {
   // Formats and folders are checked before the comparison, which can take minutes.
   const targets = parseOutputs(([] as unknown[]).concat(args.format ?? []).map(String));
   const options = verifyOptions(args, io.env);
-  const report = await verify(options);
+  const bar = io.stderr.isTTY && !args.quiet ? progressBar(io.stderr) : undefined;
+  const report = await verify({ ...options, ...(bar ? { onProgress: (p) => bar.update(p) } : {}) }).finally(() => bar?.done());
   const exitCode = report.verdict === 'fail' ? 1 : 0;
   const base: RenderContext = {
     colors: colors(false),

@@ -9,6 +9,14 @@ import { openSubmodule, readSubmodules } from '../git/submodules.js';
 import { readTree } from '../git/tree.js';
 import type { ArchiveAttributes, RepoHandle, ResolvedRef, Submodule, TagEntry } from '../git/types.js';
 import { gitBlobId } from '../release/hash.js';
+import { isRemoteSpec } from '../git/fetch.js';
+import { openRemoteTag, prefetchBlobs, seenTagsFile } from '../git/remote.js';
+import { join } from 'node:path';
+import { verifyTag } from '../git/verify-tag.js';
+import type { Finding } from '../report/finding.js';
+import type { Report } from '../report/report.js';
+import { movedTagFinding, signatureFinding } from './integrity.js';
+import { stat } from 'node:fs/promises';
 
 export interface TagSideOptions {
   /** --repo: a local repository (work tree or bare) or a bundle file. */
@@ -20,6 +28,8 @@ export interface TagSideOptions {
   /** --submodule NAME=PATH|URL: where to find a submodule. */
   submoduleSources?: Record<string, string>;
   cacheDir: string;
+  /** --keyring: armoured public keys that signed tags are checked against. */
+  keyring?: string;
 }
 
 /** The tag as `git archive` would write it, with what the analysis needs to look up. */
@@ -34,6 +44,10 @@ export interface OpenTagSide {
   /** Submodules whose trees are part of the comparison. */
   compared: Submodule[];
   notes: string[];
+  /** Findings about the tag as a whole (a moved tag, a bad tag signature). */
+  findings: Finding[];
+  /** Report fields of a remote tag and of its signature check. */
+  remoteInfo: Pick<Report['tag'], 'remote' | 'signature' | 'firstSeen'>;
   content(entry: TagEntry): Promise<Buffer>;
   blob(oid: string): Promise<Buffer>;
   close(): Promise<void>;
@@ -51,10 +65,44 @@ async function resolve(repo: RepoHandle, options: TagSideOptions & { releaseName
   return inferTag(repo, options.releaseName);
 }
 
+/** A remote address, unless a local file or folder of that name exists. */
+async function isRemote(spec: string): Promise<boolean> {
+  if (!isRemoteSpec(spec)) return false;
+  if (/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(spec)) return true;
+  // scp-like `host:path`: a local name with a colon wins when it exists.
+  return !(await stat(spec).then(() => true, () => false));
+}
+
 export async function openTagSide(options: TagSideOptions & { releaseName: string }): Promise<OpenTagSide> {
-  const repo = await openRepo(options.repo, { cacheDir: options.cacheDir });
-  const ref = await resolve(repo, options);
+  const findings: Finding[] = [];
+  const remoteInfo: OpenTagSide['remoteInfo'] = {};
+  let repo: RepoHandle;
+  let ref: ResolvedRef;
+  if (await isRemote(options.repo)) {
+    const remote = await openRemoteTag(options.repo, {
+      cacheDir: options.cacheDir,
+      releaseName: options.releaseName,
+      ...(options.tag !== undefined ? { tag: options.tag } : {}),
+      ...(options.commit !== undefined ? { commit: options.commit } : {}),
+    });
+    ({ repo, ref } = remote);
+    remoteInfo.remote = options.repo;
+    if (remote.firstSeen && remote.object) {
+      remoteInfo.firstSeen = remote.firstSeen;
+      findings.push(...movedTagFinding(ref.ref, remote.firstSeen, remote.object, join(repo.gitDir, seenTagsFile)));
+    }
+  } else {
+    repo = await openRepo(options.repo, { cacheDir: options.cacheDir });
+    ref = await resolve(repo, options);
+  }
+  // Signed tags are checked for remotes, and for any repository when a keyring is given.
+  if (ref.annotated && ref.refName && (repo.kind === 'remote' || options.keyring !== undefined)) {
+    remoteInfo.signature = await verifyTag(repo, ref.refName, options.keyring, options.cacheDir);
+    findings.push(...signatureFinding(ref.refName, 'tag', remoteInfo.signature));
+  }
   const tree = await readTree(repo, ref.commit);
+  // The few small files the tag side itself reads, in one request.
+  await prefetchBlobs(repo, ref.commit, tree.filter((e) => /(^|\/)\.git(attributes|modules|ignore)$/.test(e.path)).map((e) => e.oid));
   const readers: BlobReader[] = [];
   const reader = new BlobReader(repo);
   readers.push(reader);
@@ -87,7 +135,11 @@ export async function openTagSide(options: TagSideOptions & { releaseName: strin
         continue;
       }
       const override = options.submoduleSources?.[sub.name] ?? options.submoduleSources?.[sub.path];
-      const subRepo = await openSubmodule(sub, { cacheDir: options.cacheDir, ...(override ? { override } : {}) }).catch((err: unknown) => {
+      const subRepo = await openSubmodule(sub, {
+        cacheDir: options.cacheDir,
+        ...(override ? { override } : {}),
+        ...(remoteInfo.remote ? { superRemote: remoteInfo.remote } : {}),
+      }).catch((err: unknown) => {
         throw withContext(`submodule ${sub.name}`, err);
       });
       const subReader = new BlobReader(subRepo);
@@ -126,6 +178,8 @@ export async function openTagSide(options: TagSideOptions & { releaseName: strin
       oids,
       compared,
       notes,
+      findings,
+      remoteInfo,
       async content(entry) {
         const raw = await readBlob(entry);
         const attrs = attributes.get(entry.path);

@@ -7,6 +7,8 @@ import { loadKnowledge } from '../analyze/knowledge/library.js';
 import { knowledgeIndexPaths } from '../analyze/knowledge/user-library.js';
 import { withContext } from '../errors.js';
 import { createHistory } from '../git/history.js';
+import { prefetchBlobs } from '../git/remote.js';
+import { deepening } from '../git/remote-history.js';
 import { parseReleaseName } from '../git/infer.js';
 import { commitDate } from '../git/refs.js';
 import type { Limits } from '../limits.js';
@@ -17,9 +19,11 @@ import { reportSchema, severityCounts, verdictOf, type Counts, type Report } fro
 import type { Severity } from '../report/severity.js';
 import { version } from '../version.js';
 import { openTagSide, type TagSideOptions } from './tag-side.js';
+import { checksumFinding, signatureFinding, signatureNotes } from './integrity.js';
+import { checkReleaseSignature, expectedChecksum, namedByUrl, openReleaseSource, releaseName, type ReleaseSourceOptions } from './release-source.js';
 
-export interface VerifyOptions extends TagSideOptions {
-  /** Path of the release archive. */
+export interface VerifyOptions extends TagSideOptions, ReleaseSourceOptions {
+  /** Path or URL of the release archive. */
   release: string;
   /** Leading folders to strip; detected when absent. */
   strip?: number;
@@ -67,9 +71,19 @@ function commentNote(comment: string | undefined, commit: string): string[] {
 export async function verify(options: VerifyOptions): Promise<Report> {
   const limits = options.limits ?? defaultLimits;
   const failOn = options.failOn ?? 'high';
-  const tag = await openTagSide({ ...options, releaseName: basename(options.release) });
+  const name = releaseName(options.release);
+  // The download starts first, so it runs while the tag side is fetched.
+  const source = await openReleaseSource(options.release, options);
+  let tag;
   try {
-    const release = await openRelease(options.release, {
+    tag = await openTagSide({ ...options, releaseName: name });
+  } catch (err) {
+    await source.settle();
+    throw err;
+  }
+  try {
+    const release = await openRelease(source.path, {
+      ...(source.growing ? { growing: source.growing } : {}),
       objectFormat: tag.repo.objectFormat,
       limits,
       preferJs: options.preferJs ?? false,
@@ -83,10 +97,16 @@ export async function verify(options: VerifyOptions): Promise<Report> {
       throw withContext(`reading ${options.release}`, err);
     }
     const sha256 = await release.sha256();
+    const expected = await expectedChecksum(options, name);
+    const checksum = expected ? { ...expected, matches: expected.expected === sha256 } : undefined;
+    const { check: signature, notes: signatureSearch } = await checkReleaseSignature(source.path, options);
     const tagDate = await commitDate(tag.repo, tag.ref.commit);
     const comparison = compareTrees(entries, tag.side, options.strip === undefined ? {} : { strip: options.strip });
 
-    const history = createHistory(tag.repo, tag.ref.commit, tagDate);
+    // The tag's own blobs that the analysis will read, fetched in one request from a remote.
+    await prefetchBlobs(tag.repo, tag.ref.commit, comparison.changes.flatMap((c) => (c.tag && c.tag.type !== 'submodule' ? [c.tag.oid] : [])));
+    const historyNotes: string[] = [];
+    const history = tag.repo.promisor ? deepening(createHistory(tag.repo, tag.ref.commit, tagDate), tag.repo, historyNotes) : createHistory(tag.repo, tag.ref.commit, tagDate);
     const ctx: AnalysisContext = {
       knowledge: await loadKnowledge({
         indexPaths: knowledgeIndexPaths(options.cacheDir),
@@ -94,7 +114,7 @@ export async function verify(options: VerifyOptions): Promise<Report> {
       }),
       history,
       tagCommit: { id: tag.ref.commit, date: tagDate },
-      ...releaseVersion(options.release, comparison.prefix),
+      ...releaseVersion(name, comparison.prefix),
       tagByPath: tag.byPath,
       releaseOnly: new Map(comparison.changes.flatMap((c) => (c.kind === 'only-in-release' && c.release ? [[c.path, c.release] as const] : []))),
       tagByOid: tag.byOid,
@@ -102,7 +122,13 @@ export async function verify(options: VerifyOptions): Promise<Report> {
       tagContent: (entry) => tag.content(entry),
       releaseContent: async (entry) => entry.content ?? (entry.blobId && tag.oids.has(entry.blobId) ? tag.blob(entry.blobId) : undefined),
     };
-    const findings = await analyze(comparison.changes, ctx, { maxLines: options.diffLines ?? 200, maxEdits: 2000 }).finally(() => history.close());
+    const fileFindings = await analyze(comparison.changes, ctx, { maxLines: options.diffLines ?? 200, maxEdits: 2000 }).finally(() => history.close());
+    const findings = [
+      ...(checksum ? checksumFinding(name, checksum, sha256) : []),
+      ...(signature ? signatureFinding(name, 'release', signature) : []),
+      ...tag.findings,
+      ...fileFindings,
+    ];
     const counts = countChanges(comparison.changes, comparison.identical);
     const unrelated = counts.identical + counts.modified === 0 && tag.side.entries.some((e) => e.type !== 'submodule');
     const judged = verdictOf(findings, failOn);
@@ -122,6 +148,9 @@ export async function verify(options: VerifyOptions): Promise<Report> {
         prefix: comparison.prefix,
         entries: entries.length,
         ...(comment ? { comment } : {}),
+        ...(source.url ? { url: source.url, fromCache: source.fromCache } : {}),
+        ...(checksum ? { checksum } : {}),
+        ...(signature ? { signature } : {}),
       },
       tag: {
         repo: options.repo,
@@ -130,6 +159,7 @@ export async function verify(options: VerifyOptions): Promise<Report> {
         annotated: tag.ref.annotated,
         objectFormat: tag.repo.objectFormat,
         ...(tag.ref.inferredFrom ? { inferredFrom: tag.ref.inferredFrom } : {}),
+        ...tag.remoteInfo,
       },
       counts,
       severities: severityCounts(findings),
@@ -139,9 +169,16 @@ export async function verify(options: VerifyOptions): Promise<Report> {
         ...tag.notes,
         ...comparison.notes,
         ...commentNote(comment, tag.ref.commit),
+        ...historyNotes,
+        ...signatureSearch,
+        ...signatureNotes('release', signature),
+        ...signatureNotes('tag', tag.remoteInfo.signature),
       ],
     };
+  } catch (err) {
+    throw namedByUrl(err, source);
   } finally {
     await tag.close();
+    await source.settle();
   }
 }

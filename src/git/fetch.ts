@@ -72,16 +72,17 @@ export async function hasCommit(repo: RepoHandle, commit: string): Promise<boole
   return exitCode === 0;
 }
 
-async function cacheRepo(url: string, objectFormat: ObjectFormat, cacheDir: string): Promise<RepoHandle> {
+/** The bare cache repository for `url` (`<prefix>-<hash>.git`), made empty on first use. */
+export async function cacheRepo(url: string, objectFormat: ObjectFormat, cacheDir: string, prefix = 'url'): Promise<RepoHandle> {
   const root = reposDir(cacheDir);
   const digest = createHash('sha256').update(url).digest('hex').slice(0, 32);
-  const dir = join(root, `url-${digest}.git`);
+  const dir = join(root, `${prefix}-${digest}.git`);
   const handle = (gitDir: string, format: ObjectFormat): RepoHandle => ({ source: url, gitDir, objectFormat: format, kind: 'remote' });
   const existing = await probe(url, dir);
   if (existing) return handle(existing.gitDir, existing.objectFormat);
   await rm(dir, { recursive: true, force: true });
   await mkdir(root, { recursive: true });
-  const tmp = join(root, `.tmp-url-${digest.slice(0, 16)}-${randomUUID()}`);
+  const tmp = join(root, `.tmp-${prefix}-${digest.slice(0, 16)}-${randomUUID()}`);
   try {
     await git(undefined, ['init', '--quiet', '--bare', '--template=', `--object-format=${objectFormat}`, tmp]);
     await rename(tmp, dir).catch((err: NodeJS.ErrnoException) => {

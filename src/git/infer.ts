@@ -114,6 +114,11 @@ function versionVariants(version: string): string[] {
  * case-insensitive ones; several tags that peel to one commit count as one.
  */
 export async function inferTag(repo: RepoHandle, releaseName: string): Promise<ResolvedRef> {
+  return chooseTag(await listTags(repo), releaseName, repo.source);
+}
+
+/** inferTag over a given tag list (local for-each-ref, or a remote's ls-remote). */
+export function chooseTag(tags: TagRef[], releaseName: string, source: string): ResolvedRef {
   const parsed = parseReleaseName(releaseName);
   if (!parsed) {
     throw new CuckooError('input', `cannot tell the version from the release name ${basename(releaseName)}`, {
@@ -121,7 +126,6 @@ export async function inferTag(repo: RepoHandle, releaseName: string): Promise<R
     });
   }
   const candidates = [...new Set([...tagCandidates(parsed.name, parsed.version), ...stemTails(parsed.stem)])];
-  const tags = await listTags(repo);
   const byName = new Map(tags.map((t) => [t.name, t]));
   let matches = candidates.map((c) => byName.get(c)).filter((t): t is TagRef => t !== undefined);
   if (matches.length === 0) {
@@ -132,15 +136,15 @@ export async function inferTag(repo: RepoHandle, releaseName: string): Promise<R
   }
   if (matches.length === 0) {
     const near = nearestTags(tags.map((t) => t.name), parsed.version);
-    throw new CuckooError('input', `no tag for ${parsed.name} ${parsed.version} in ${repo.source}: tried ${candidates.join(', ')}`, {
+    throw new CuckooError('input', `no tag for ${parsed.name} ${parsed.version} in ${source}: tried ${candidates.join(', ')}`, {
       hint: near.length > 0 ? `nearest tags: ${near.join(', ')}; pass --tag or --commit` : 'the repository has no tags; pass --tag or --commit',
     });
   }
   const commits = new Set(matches.map((t) => t.commit ?? t.object));
   if (commits.size > 1) {
-    throw new CuckooError('input', `several tags match ${parsed.name} ${parsed.version} in ${repo.source}: ${matches.map((t) => t.name).join(', ')}`, {
+    throw new CuckooError('input', `several tags match ${parsed.name} ${parsed.version} in ${source}: ${matches.map((t) => t.name).join(', ')}`, {
       hint: 'they point to different commits; pass --tag with the one the release was made from',
     });
   }
-  return { ...fromTag(repo, matches[0]!), inferredFrom: candidates };
+  return { ...fromTag({ source }, matches[0]!), inferredFrom: candidates };
 }

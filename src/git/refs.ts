@@ -87,7 +87,7 @@ async function resolveTag(repo: RepoHandle, tag: string): Promise<ResolvedRef> {
 }
 
 /** A ResolvedRef from a listed tag; tags of trees or blobs are 'input' errors. */
-export function fromTag(repo: RepoHandle, tag: TagRef): ResolvedRef {
+export function fromTag(repo: Pick<RepoHandle, 'source'>, tag: TagRef): ResolvedRef {
   if (!tag.commit) {
     throw new CuckooError('input', `tag ${tag.name} in ${repo.source} does not point to a commit`, { hint: 'pass --commit with the release commit' });
   }

@@ -15,7 +15,7 @@ import { CuckooError } from '../errors.js';
 import type { RepoHandle } from './types.js';
 
 /** Where a command runs: a repository, a bare git directory, or nowhere (`git init`, `git --version`). */
-export type GitTarget = Pick<RepoHandle, 'gitDir'> & { source?: string };
+export type GitTarget = Pick<RepoHandle, 'gitDir'> & { source?: string; promisor?: boolean };
 
 /**
  * Which transports a command may use. Everything defaults to 'none': with
@@ -36,6 +36,8 @@ export interface GitOptions {
   okExitCodes?: readonly number[];
   /** Working directory; defaults to the system temporary directory: with --git-dir explicit nothing is discovered from it. */
   cwd?: string;
+  /** Kill git after this many milliseconds (network commands). */
+  timeoutMs?: number;
 }
 
 export interface GitResult {
@@ -129,10 +131,24 @@ export function gitArgs(target: GitTarget | undefined, args: readonly string[], 
   const out: string[] = [];
   if (target) out.push(`--git-dir=${target.gitDir}`);
   out.push('--no-pager', '--no-replace-objects');
-  const settings = [...safetyConfig, ...transportConfig[opts.transport ?? 'none'], ...Object.entries(opts.config ?? {})];
+  const settings = [...safetyConfig, ...transportConfig[transportFor(target, opts)], ...Object.entries(opts.config ?? {})];
   for (const [key, value] of settings) out.push('-c', `${key}=${value}`);
   out.push(...args);
   return out;
+}
+
+/**
+ * A partial clone of cuckoo's own may fetch missing blobs from its promisor
+ * remote (the URL the user gave): that is how it reads the few blobs it needs.
+ */
+function transportFor(target: GitTarget | undefined, opts: GitOptions): Transport {
+  return target?.promisor ? 'remote' : (opts.transport ?? 'none');
+}
+
+function envFor(target: GitTarget | undefined, opts: GitOptions): Record<string, string> {
+  const env = gitEnv(opts.env);
+  if (target?.promisor) delete env.GIT_NO_LAZY_FETCH;
+  return env;
 }
 
 /** Runs git and returns its output; throws GitCommandError naming the command and the repository. */
@@ -140,7 +156,8 @@ export async function git(target: GitTarget | undefined, args: readonly string[]
   let result;
   try {
     result = await execa('git', gitArgs(target, args, opts), {
-      env: gitEnv(opts.env),
+      env: envFor(target, opts),
+      ...(opts.timeoutMs !== undefined ? { timeout: opts.timeoutMs } : {}),
       extendEnv: false,
       cwd: opts.cwd ?? tmpdir(),
       ...(opts.input === undefined ? { stdin: 'ignore' as const } : { input: opts.input }),
@@ -151,6 +168,11 @@ export async function git(target: GitTarget | undefined, args: readonly string[]
     });
   } catch (err) {
     throw spawnFailure(err);
+  }
+  if (result.timedOut) {
+    throw new CuckooError('network', `git ${args[0] ?? ''} did not finish within ${Math.round((opts.timeoutMs ?? 0) / 1000)}s${target ? ` in ${target.source ?? target.gitDir}` : ''}`, {
+      hint: 'the remote is slow or unreachable; try again, or pass a local clone with --repo',
+    });
   }
   if (result.failed && result.exitCode === undefined) throw spawnFailure(result);
   const exitCode = result.exitCode ?? -1;
@@ -171,7 +193,7 @@ export async function gitText(target: GitTarget | undefined, args: readonly stri
 /** A long-running or streaming git process: stdin and stdout are pipes, stderr is kept for the error. */
 export function spawnGit(target: GitTarget | undefined, args: readonly string[], opts: Omit<GitOptions, 'input'> = {}) {
   return execa('git', gitArgs(target, args, opts), {
-    env: gitEnv(opts.env),
+    env: envFor(target, opts),
     extendEnv: false,
     cwd: opts.cwd ?? tmpdir(),
     stdin: 'pipe',

@@ -65,15 +65,21 @@ export interface OpenSubmoduleOptions {
   cacheDir: string;
   /** PATH or URL given with `--submodule NAME=…`; wins over the URL in .gitmodules. */
   override?: string;
+  /** The superproject's remote URL, when it was fetched from one: relative submodule URLs resolve against it. */
+  superRemote?: string;
 }
 
 /** The submodule's repository, holding its pinned commit. */
 export async function openSubmodule(sub: Submodule, opts: OpenSubmoduleOptions): Promise<RepoHandle> {
   const what = `submodule ${sub.name} (${sub.path})`;
   const hint = `pass --submodule ${sub.name}=PATH|URL with a repository that has commit ${sub.commit}`;
-  const spec = opts.override ?? sub.url;
+  let spec = opts.override ?? sub.url;
   if (spec === undefined || spec === '') throw new CuckooError('input', `${what} has no URL in .gitmodules`, { hint });
-  // A relative URL is relative to the superproject's remote, which cuckoo does not know.
+  // A relative URL is relative to the superproject's remote (gitmodules(5)):
+  // `../lib.git` next to `https://host/org/app` is `https://host/org/lib.git`.
+  if (opts.override === undefined && /^\.\.?\//.test(spec) && opts.superRemote && /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(opts.superRemote)) {
+    spec = new URL(spec, `${opts.superRemote.replace(/\/+$/, '')}/`).toString();
+  }
   if (opts.override === undefined && /^\.\.?\//.test(spec)) {
     throw new CuckooError('input', `${what} has the relative URL ${spec}`, { hint });
   }

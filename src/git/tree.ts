@@ -15,7 +15,8 @@ import type { RepoHandle, TagEntry, TagEntryType } from './types.js';
  */
 export async function readTree(repo: RepoHandle, commit: string): Promise<TagEntry[]> {
   try {
-    return await lsTree(repo, commit, true);
+    // In cuckoo's own partial clone, -l would fetch every blob just for its size.
+    return await lsTree(repo, commit, !repo.promisor);
   } catch (err) {
     if (err instanceof GitCommandError && /promisor|lazy fetching/.test(err.stderr)) return lsTree(repo, commit, false);
     throw err;

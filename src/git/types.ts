@@ -12,6 +12,11 @@ export interface RepoHandle {
    * cache) or 'remote' (fetched from a URL into cuckoo's cache).
    */
   kind: 'local' | 'bundle' | 'remote';
+  /**
+   * A blobless partial clone in cuckoo's cache whose `origin` is the remote the
+   * user named: git may fetch missing blobs from it (and only from it).
+   */
+  promisor?: boolean;
 }
 
 /** The ref the tag side was resolved from. */

@@ -84,7 +84,7 @@ function gunzip(source: string): Duplex {
 }
 
 /** Compressed bytes the probe feeds a decoder: more than a 900 kB bzip2 block can compress to. */
-const probeInput = 1024 * 1024 + 64 * 1024;
+export const probeInput = 1024 * 1024 + 64 * 1024;
 
 /**
  * The first `want` decompressed bytes, from decoding the start of the file,

@@ -42,6 +42,18 @@ export interface ReadOptions {
   limits: import('../limits.js').Limits;
   /** Use the pure-JS decoders even when system tools exist (tests, benchmarks). */
   preferJs?: boolean;
+  /** The file is still being downloaded: read it as it grows (see download.ts). */
+  growing?: GrowingSource;
+}
+
+/** A file that is still being written, and how to wait for and follow it. */
+export interface GrowingSource {
+  /** Resolves once `bytes` are in the file or it is complete; rejects when the download failed. */
+  waitFor(bytes: number): Promise<void>;
+  /** Settles when the file is complete. */
+  done: Promise<unknown>;
+  /** The bytes from the start, as they arrive. */
+  stream(): import('node:stream').Readable;
 }
 
 export interface OpenedRelease {

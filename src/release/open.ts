@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import type { Duplex, Readable } from 'node:stream';
 import { CuckooError } from '../errors.js';
-import { decompressedHead, pickDecoder, type Codec, type Decoder } from './decompress.js';
+import { decompressedHead, pickDecoder, probeInput, type Codec, type Decoder } from './decompress.js';
 import { describeData, detectBytes, detectFormat, looksLikeTar, supportedFormatsHint } from './detect.js';
 import type { Compression, OpenedRelease, ReadOptions, ReleaseEntry } from './entry.js';
 import { HashingPassThrough, sha256File } from './hash.js';
@@ -18,12 +18,17 @@ const extensions: Record<Codec, string> = { gzip: 'gz', xz: 'xz', bzip2: 'bz2', 
  * are read lazily, in one streaming pass, by `entries()`.
  */
 export async function openRelease(path: string, options: ReadOptions): Promise<OpenedRelease> {
+  // A download in progress: the format probe below reads up to probeInput bytes.
+  await options.growing?.waitFor(probeInput + 1);
   const { size, head } = await readHead(path);
   const detected = detectFormat(head);
   switch (detected.kind) {
     case 'unknown':
       throw notAnArchive(path, detected.description);
     case 'zip':
+      // Zip needs random access (its central directory is at the end), so a
+      // download is read only once it is complete.
+      await options.growing?.done;
       return openZip(path, options);
     case 'tar':
       return tarRelease(path, options, 'none', undefined);
@@ -63,7 +68,8 @@ function tarRelease(path: string, options: ReadOptions, compression: Compression
     let settle!: (digest: string | undefined) => void;
     streamed = new Promise((resolve) => (settle = resolve));
     const openStages = () => {
-      const stages: Array<Readable | Duplex> = [createReadStream(path, { highWaterMark: 1024 * 1024 }), tap];
+      const input = options.growing ? options.growing.stream() : createReadStream(path, { highWaterMark: 1024 * 1024 });
+      const stages: Array<Readable | Duplex> = [input, tap];
       if (decoder !== undefined) stages.push(decoder.create(path));
       return stages;
     };

@@ -8,7 +8,9 @@ export type ChangeKind =
   | 'mode-changed'
   | 'type-changed'
   | 'duplicate-entry'
-  | 'unsafe-entry';
+  | 'unsafe-entry'
+  // The release file or the tag as a whole failed a check (checksum, signature, a moved tag).
+  | 'integrity';
 
 /** What a finding is judged to be. Each has a title and help text in `categoryInfo`. */
 export type Category =
@@ -39,7 +41,10 @@ export type Category =
   | 'mode-change'
   | 'type-change'
   | 'dereferenced-link'
-  | 'unexplained';
+  | 'unexplained'
+  | 'checksum-mismatch'
+  | 'bad-signature'
+  | 'moved-tag';
 
 /** One side of a difference, as evidence. */
 export interface SideEvidence {
@@ -104,6 +109,18 @@ export interface CategoryInfo {
  * here, so reports in every format can always explain what they show.
  */
 export const categoryInfo: Record<Category, CategoryInfo> = {
+  'checksum-mismatch': {
+    title: 'Checksum mismatch',
+    help: 'The release file does not have the sha256 that --sha256 or the --checksums file says it must have. It is not the file the project published, or it was damaged on the way.',
+  },
+  'bad-signature': {
+    title: 'Signature does not verify',
+    help: 'The detached signature of the release does not match its bytes, or it was made by a key that is not in --keyring. Either way the release is not vouched for by the keys you trust.',
+  },
+  'moved-tag': {
+    title: 'Tag moved',
+    help: 'The remote tag now points to another object than when cuckoo first saw it. Published tags should never move; a moved release tag is how a compromised repository can pass a new release off as an old one.',
+  },
   'unsafe-path': {
     title: 'Unsafe archive path',
     help: 'An absolute path or one with `..` components. Extracting it could write outside the target folder, so it is never resolved and never compared.',

@@ -1,4 +1,15 @@
 import type { Finding } from './finding.js';
+
+/** A signature check, of the release file or of the tag. */
+export interface SignatureInfo {
+  source: string;
+  status: 'good' | 'bad' | 'unknown-key' | 'unverified' | 'error' | 'unsigned';
+  fingerprint?: string;
+  signer?: string;
+  inKeyring: boolean;
+  keyring?: string;
+  detail?: string;
+}
 import { atLeast, severities, type Severity } from './severity.js';
 
 export const reportSchema = 'cuckoo.report/v1';
@@ -35,6 +46,13 @@ export interface Report {
     entries: number;
     /** Archive comment (git archive stores the commit id there). */
     comment?: string;
+    /** The URL it was downloaded from. */
+    url?: string;
+    /** True when a complete earlier download with the same sha256 was reused. */
+    fromCache?: boolean;
+    /** The sha256 the user expects (--sha256, --checksums) and whether the file has it. */
+    checksum?: { source: string; expected: string; matches: boolean };
+    signature?: SignatureInfo;
   };
   tag: {
     repo: string;
@@ -44,6 +62,11 @@ export interface Report {
     objectFormat: string;
     /** When the tag was inferred, the spellings that were tried. */
     inferredFrom?: string[];
+    /** The remote URL the tag was fetched from. */
+    remote?: string;
+    signature?: SignatureInfo;
+    /** For a remote tag: the object it pointed to when cuckoo first saw it, and when. */
+    firstSeen?: { object: string; date: string };
   };
   counts: Counts;
   /** How many findings of each severity. */

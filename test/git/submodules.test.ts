@@ -112,6 +112,8 @@ test('openSubmodule: what cannot be found says what to pass', async () => {
   const noUrl = await rejects(openSubmodule(byName.get('no-entry')!, { cacheDir }), 'input', /no-entry \(no-entry\) has no URL/);
   assert.match(noUrl.hint!, /--submodule no-entry=/);
   await rejects(openSubmodule(byName.get('rel')!, { cacheDir }), 'input', /relative URL \.\.\/rel\.git/);
+  // Against a remote superproject, a relative URL is resolved as git does.
+  await rejects(openSubmodule(byName.get('rel')!, { cacheDir, superRemote: 'file:///nonexistent/app' }), 'network', /fetching file:\/\/\/nonexistent\/rel\.git/);
   await rejects(openSubmodule(byName.get('tip')!, { cacheDir, override: '/nonexistent/repo' }), 'input', /not a git repository/);
   await rejects(openSubmodule(byName.get('tip')!, { cacheDir, override: 'file:///nonexistent/repo' }), 'network', /fetching file:\/\/\/nonexistent\/repo/);
   const marker = join(await tempDir(), 'pwned');

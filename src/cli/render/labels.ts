@@ -10,6 +10,7 @@ export const changeText: Record<Finding['change'], string> = {
   'type-changed': 'type changed',
   'duplicate-entry': 'duplicate entry',
   'unsafe-entry': 'unsafe entry',
+  integrity: 'integrity check',
 };
 
 /** Highest first: the order reports list findings in. */

@@ -25,8 +25,36 @@ function header(report: Report, c: Colors): string[] {
   return [
     `${c.bold('release')}  ${r.source}`,
     `         ${r.format} via ${r.decoder}, ${r.entries} ${r.entries === 1 ? 'entry' : 'entries'}${prefix}, sha256 ${r.sha256.slice(0, 16)}…`,
+    ...checkLines(report),
     `${c.bold('tag')}      ${t.ref} → ${t.commit.slice(0, 12)}${t.annotated ? ' (annotated)' : ''} in ${t.repo}${how}`,
+    ...(t.signature ? [`         tag signature: ${signatureText(t.signature)}`] : []),
   ];
+}
+
+/** Checksum and signature lines under the release, only when they were asked for. */
+function checkLines(report: Report): string[] {
+  const r = report.release;
+  const out: string[] = [];
+  if (r.url) out.push(`         ${r.fromCache ? 'reused from the cache' : 'downloaded'} from ${r.url}`);
+  if (r.checksum) out.push(`         sha256 ${r.checksum.matches ? 'matches' : 'DOES NOT MATCH'} ${r.checksum.source}`);
+  if (r.signature) out.push(`         signature ${r.signature.source}: ${signatureText(r.signature)}`);
+  return out;
+}
+
+function signatureText(s: NonNullable<Report['release']['signature']>): string {
+  const key = s.fingerprint ? ` by ${s.fingerprint}${s.signer ? ` (${s.signer})` : ''}` : '';
+  switch (s.status) {
+    case 'good':
+      return `good${key}, a key of the keyring`;
+    case 'bad':
+      return `BAD${key}: it does not match the data`;
+    case 'unknown-key':
+      return `made${key}, which is NOT in the keyring`;
+    case 'unverified':
+      return `not verified (no --keyring given)${key ? `; made${key}` : ''}`;
+    default:
+      return `could not be checked${s.detail ? `: ${s.detail}` : ''}`;
+  }
 }
 
 function verdictLine(report: Report, c: Colors): string {

@@ -1,0 +1,89 @@
+/**
+ * Where the release comes from: a local path, or a URL downloaded (or reused)
+ * through cuckoo's cache; and the checks on the file as a whole that the user
+ * asked for (--sha256, --checksums, --signature with --keyring).
+ */
+import { basename } from 'node:path';
+import { CuckooError } from '../errors.js';
+import { parseSha256, checksumFromFile } from '../release/checksums.js';
+import type { Progress } from '../release/download.js';
+import type { GrowingSource } from '../release/entry.js';
+import { checkUrl, httpDefaults, isUrl, type HttpOptions } from '../release/http-get.js';
+import { fetchRemoteRelease } from '../release/remote-release.js';
+import { checkSignature, findSignature, type SignatureCheck } from '../release/signature.js';
+
+export interface ReleaseSourceOptions {
+  cacheDir: string;
+  /** Network settings for downloads (https only unless allowHttp). */
+  http?: HttpOptions;
+  /** --sha256 HEX */
+  sha256?: string;
+  /** --checksums FILE|URL */
+  checksums?: string;
+  /** --signature FILE|URL|auto */
+  signature?: string;
+  /** --keyring FILE: armoured public keys the signatures must come from. */
+  keyring?: string;
+  /** Download progress, for a progress bar. */
+  onProgress?: (p: Progress) => void;
+}
+
+export interface ReleaseSource {
+  path: string;
+  url?: string;
+  fromCache: boolean;
+  growing?: GrowingSource;
+  settle(): Promise<void>;
+}
+
+/** The file name of a path or URL (without query), for tag inference and checksum files. */
+export function releaseName(release: string): string {
+  if (!isUrl(release)) return basename(release);
+  try {
+    return decodeURIComponent(basename(new URL(release).pathname));
+  } catch {
+    return basename(release);
+  }
+}
+
+export async function openReleaseSource(release: string, options: ReleaseSourceOptions & { release?: string }): Promise<ReleaseSource> {
+  const expected = options.sha256 !== undefined ? parseSha256(options.sha256) : undefined;
+  if (!isUrl(release)) return { path: release, fromCache: false, settle: async () => {} };
+  const http = { ...httpDefaults, ...options.http };
+  // Before the cache: a URL the user may not use is refused even when a copy is cached.
+  checkUrl(release, http.allowHttp);
+  const remote = await fetchRemoteRelease(release, {
+    ...http,
+    cacheDir: options.cacheDir,
+    ...(expected ? { expectedSha256: expected } : {}),
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+  });
+  return {
+    path: remote.path,
+    url: release,
+    fromCache: remote.fromCache,
+    ...(remote.growing ? { growing: remote.growing } : {}),
+    settle: () => remote.settle(),
+  };
+}
+
+/** Errors about a downloaded release name its URL, not the cache file it is read from. */
+export function namedByUrl(err: unknown, source: ReleaseSource): unknown {
+  if (!source.url || !(err instanceof CuckooError) || !err.message.includes(source.path)) return err;
+  return new CuckooError(err.code, err.message.split(source.path).join(source.url), { ...(err.hint !== undefined ? { hint: err.hint } : {}), cause: err });
+}
+
+/** The sha256 the user expects, and where it came from; undefined when none was given. */
+export async function expectedChecksum(options: ReleaseSourceOptions, name: string): Promise<{ source: string; expected: string } | undefined> {
+  if (options.sha256 !== undefined) return { source: '--sha256', expected: parseSha256(options.sha256) };
+  if (options.checksums !== undefined) return { source: options.checksums, expected: await checksumFromFile(options.checksums, name, { ...httpDefaults, ...options.http }) };
+  return undefined;
+}
+
+/** The release signature check (none without --signature), or a note when `auto` finds no signature. */
+export async function checkReleaseSignature(path: string, options: ReleaseSourceOptions & { release: string }): Promise<{ check?: SignatureCheck; notes: string[] }> {
+  if (options.signature === undefined) return { notes: [] };
+  const found = await findSignature(options.signature, options.release, { ...httpDefaults, ...options.http });
+  if (!found) return { notes: ['no signature was found next to the release (tried .asc, .sig and .sign): nothing was verified'] };
+  return { check: await checkSignature(path, found, options.keyring, options.cacheDir), notes: [] };
+}

@@ -1,0 +1,102 @@
+/**
+ * A release given by URL: downloaded into `<cache>/downloads`, or reused from
+ * there. An entry is keyed by the URL and records the sha256 it had when it
+ * was complete; it is reused only when the file still has that sha256 (and the
+ * one --sha256 asks for), so a damaged or half-written file is never trusted.
+ * Downloads go to a temporary name and become an entry by rename only once
+ * they are complete; a failed one is removed.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Download, type Progress } from './download.js';
+import type { HttpOptions } from './http-get.js';
+import type { GrowingSource } from './entry.js';
+
+export interface RemoteReleaseOptions extends HttpOptions {
+  cacheDir: string;
+  maxBytes: number;
+  /** --sha256: a cached copy must have it. */
+  expectedSha256?: string;
+  onProgress?: (p: Progress) => void;
+}
+
+export interface RemoteRelease {
+  url: string;
+  /** Where to read the file (a temporary name while it downloads). */
+  path: string;
+  fromCache: boolean;
+  /** Set while downloading. */
+  growing?: GrowingSource;
+  /** The sha256 of the complete file; rejects when the download failed. */
+  sha256(): Promise<string>;
+  /** Keeps a complete download in the cache, or removes an incomplete one. */
+  settle(): Promise<void>;
+}
+
+interface Meta {
+  url: string;
+  sha256: string;
+  size: number;
+}
+
+export function downloadsDir(cacheDir: string): string {
+  return join(cacheDir, 'downloads');
+}
+
+export async function fetchRemoteRelease(url: string, options: RemoteReleaseOptions): Promise<RemoteRelease> {
+  const dir = downloadsDir(options.cacheDir);
+  const key = createHash('sha256').update(url).digest('hex').slice(0, 32);
+  const data = join(dir, `${key}.data`);
+  const metaPath = join(dir, `${key}.json`);
+  const cached = await reusable(data, metaPath, url, options.expectedSha256);
+  if (cached) {
+    return { url, path: data, fromCache: true, sha256: async () => cached.sha256, settle: async () => {} };
+  }
+  await rm(metaPath, { force: true });
+  await rm(data, { force: true });
+  await mkdir(dir, { recursive: true });
+  const tmp = join(dir, `.tmp-${key.slice(0, 16)}-${randomUUID()}`);
+  const download = new Download(url, tmp, options);
+  return {
+    url,
+    path: tmp,
+    fromCache: false,
+    growing: { waitFor: (n) => download.waitFor(n), done: download.done, stream: () => download.stream() },
+    sha256: async () => (await download.done).sha256,
+    async settle() {
+      // Called when the check is over: a download still running is not needed any more.
+      if (!download.finished) download.abort();
+      const finished = await download.done.catch(() => undefined);
+      if (!finished) {
+        await rm(tmp, { force: true });
+        return;
+      }
+      // Data first, then the record that makes it an entry.
+      await rename(tmp, data);
+      const meta: Meta = { url, sha256: finished.sha256, size: finished.size };
+      await writeFile(`${metaPath}.tmp`, JSON.stringify(meta));
+      await rename(`${metaPath}.tmp`, metaPath);
+    },
+  };
+}
+
+async function reusable(data: string, metaPath: string, url: string, expected: string | undefined): Promise<Meta | undefined> {
+  let meta: Meta;
+  try {
+    meta = JSON.parse(await readFile(metaPath, 'utf8')) as Meta;
+  } catch {
+    return undefined;
+  }
+  if (meta.url !== url || typeof meta.sha256 !== 'string') return undefined;
+  if (expected !== undefined && meta.sha256 !== expected.toLowerCase()) return undefined;
+  const actual = await sha256Of(data).catch(() => undefined);
+  return actual === meta.sha256 ? meta : undefined;
+}
+
+async function sha256Of(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}

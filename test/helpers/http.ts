@@ -1,0 +1,111 @@
+/**
+ * A local HTTP server on 127.0.0.1 for download tests: static bodies,
+ * redirects, status codes, slow and truncated responses, and git's own
+ * http-backend as CGI for git-over-HTTP. It counts requests per path and
+ * stops itself after 60 s so a failing test cannot leave it behind.
+ */
+import { spawn } from 'node:child_process';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export type Route =
+  | { body: Buffer | string; status?: number; headers?: Record<string, string> }
+  | { redirect: string; status?: number }
+  | { status: number }
+  | { truncate: Buffer; after: number }
+  | { slow: Buffer; delayMs: number }
+  | { gitRoot: string };
+
+export interface TestServer {
+  url: string;
+  hits: Map<string, number>;
+  routes: Map<string, Route>;
+  close(): Promise<void>;
+}
+
+export async function startServer(routes: Record<string, Route>): Promise<TestServer> {
+  const table = new Map(Object.entries(routes));
+  const hits = new Map<string, number>();
+  const server = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0]!;
+    hits.set(path, (hits.get(path) ?? 0) + 1);
+    const git = [...table.entries()].find(([prefix, r]) => 'gitRoot' in r && path.startsWith(prefix));
+    const route = git ? git[1] : table.get(path);
+    if (!route) return void res.writeHead(404).end('not found');
+    if ('gitRoot' in route) return gitBackend(route.gitRoot, git![0], req, res);
+    if ('redirect' in route) return void res.writeHead(route.status ?? 302, { location: route.redirect }).end();
+    if ('truncate' in route) {
+      res.writeHead(200, { 'content-length': String(route.truncate.length) });
+      res.write(route.truncate.subarray(0, route.after));
+      setTimeout(() => res.destroy(), 20);
+      return;
+    }
+    if ('slow' in route) {
+      res.writeHead(200, { 'content-length': String(route.slow.length) });
+      res.write(route.slow.subarray(0, 10));
+      const timer = setTimeout(() => res.end(route.slow.subarray(10)), route.delayMs);
+      res.on('close', () => clearTimeout(timer));
+      return;
+    }
+    if ('body' in route) {
+      const body = Buffer.from(route.body);
+      return void res.writeHead(route.status ?? 200, { 'content-length': String(body.length), ...route.headers }).end(body);
+    }
+    res.writeHead(route.status).end(`status ${route.status}`);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const stop = setTimeout(() => server.close(), 60_000);
+  stop.unref();
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    hits,
+    routes: table,
+    close: () =>
+      new Promise((resolve) => {
+        clearTimeout(stop);
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** git http-backend (git-http-backend(1)) as CGI, serving the repositories under `root` at `prefix`. */
+function gitBackend(root: string, prefix: string, req: IncomingMessage, res: ServerResponse): void {
+  const [path, query = ''] = (req.url ?? '').split('?');
+  const child = spawn('git', ['http-backend'], {
+    env: {
+      PATH: process.env.PATH,
+      GIT_PROJECT_ROOT: root,
+      GIT_HTTP_EXPORT_ALL: '1',
+      PATH_INFO: path!.slice(prefix.length - 1),
+      REQUEST_METHOD: req.method ?? 'GET',
+      QUERY_STRING: query,
+      CONTENT_TYPE: req.headers['content-type'] ?? '',
+      GIT_PROTOCOL: String(req.headers['git-protocol'] ?? ''),
+      REMOTE_ADDR: '127.0.0.1',
+    },
+  });
+  req.pipe(child.stdin);
+  let head = Buffer.alloc(0);
+  let sent = false;
+  child.stdout.on('data', (chunk: Buffer) => {
+    if (sent) return void res.write(chunk);
+    head = Buffer.concat([head, chunk]);
+    const end = head.indexOf('\r\n\r\n');
+    if (end < 0) return;
+    const headers: Record<string, string> = {};
+    let status = 200;
+    for (const line of head.subarray(0, end).toString('latin1').split('\r\n')) {
+      const colon = line.indexOf(':');
+      const key = line.slice(0, colon).toLowerCase();
+      const value = line.slice(colon + 1).trim();
+      if (key === 'status') status = Number(value.split(' ')[0]);
+      else headers[key] = value;
+    }
+    res.writeHead(status, headers);
+    sent = true;
+    res.write(head.subarray(end + 4));
+  });
+  child.on('close', () => res.end());
+}
