@@ -29,6 +29,25 @@ export function parseStatus(text: string): SignatureStatus {
   const valid = get('VALIDSIG');
   const good = get('GOODSIG');
   if (valid && good) return { status: 'good', fingerprint: valid[10] ?? valid[1]!, signer: good.slice(2).join(' ') };
+  // A valid signature whose key has expired since (EXPKEYSIG): normal for an
+  // older release, whose signature was made while the key was valid. gpg
+  // writes EXPKEYSIG instead of GOODSIG then, with VALIDSIG as usual.
+  const expiredKey = get('EXPKEYSIG');
+  if (valid && expiredKey) {
+    return { status: 'good', fingerprint: valid[10] ?? valid[1]!, signer: expiredKey.slice(2).join(' '), detail: 'the key has expired since' };
+  }
+  // The signature's own expiry passed, or the key was revoked: it matches the
+  // data, but the signer no longer vouches for it; a person must look.
+  const expiredSig = get('EXPSIG');
+  const revoked = get('REVKEYSIG');
+  if (valid && (expiredSig || revoked)) {
+    return {
+      status: 'error',
+      fingerprint: valid[10] ?? valid[1]!,
+      signer: (expiredSig ?? revoked)!.slice(2).join(' '),
+      detail: revoked ? 'the signing key has been revoked' : 'the signature has expired',
+    };
+  }
   const err = get('ERRSIG');
   if (err) {
     // Field 8 (gpg 2.2.7+) is the issuer's fingerprint; the key id otherwise.

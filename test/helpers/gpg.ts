@@ -13,6 +13,8 @@ export interface TestKey {
   fingerprint: string;
   /** The armoured public key file. */
   keyring: string;
+  /** gpg's clock for this key (`--faked-system-time`), for keys made and used in the past. */
+  clock?: string;
 }
 
 const homes: string[] = [];
@@ -25,22 +27,28 @@ async function gpg(home: string, args: string[], input?: string | Buffer): Promi
   return String(result.stdout);
 }
 
-export async function makeKey(name = 'Test Signer'): Promise<TestKey> {
+/**
+ * A signing key; with `expired`, one made in 2020 that expired after a year,
+ * whose signatures are made in 2020 too: a good signature by a key that has
+ * expired since, as an older release's signature is.
+ */
+export async function makeKey(name = 'Test Signer', options: { expired?: boolean } = {}): Promise<TestKey> {
   const home = await tempDir('cuckoo-gpg-');
   homes.push(home);
-  await gpg(home, ['--quick-gen-key', `${name} <signer@example.org>`, 'ed25519', 'sign', 'never']);
+  const clock = options.expired ? ['--faked-system-time', '20200101T000000!'] : [];
+  await gpg(home, [...clock, '--quick-gen-key', `${name} <signer@example.org>`, 'ed25519', 'sign', options.expired ? '1y' : 'never']);
   const listing = await gpg(home, ['--with-colons', '--list-keys']);
   const fingerprint = listing.split('\n').find((l) => l.startsWith('fpr:'))!.split(':')[9]!;
   const keyring = join(home, 'signing-key.asc');
   await writeFile(keyring, await gpg(home, ['--armor', '--export', fingerprint]));
-  return { home, fingerprint, keyring };
+  return { home, fingerprint, keyring, ...(options.expired ? { clock: '20200601T000000!' } : {}) };
 }
 
 /** An armoured detached signature of `data`. */
 export async function detachSign(key: TestKey, data: Buffer): Promise<Buffer> {
   const file = join(key.home, `data-${Date.now()}-${Math.random()}`);
   await writeFile(file, data);
-  await gpg(key.home, ['--armor', '--detach-sign', '--output', `${file}.asc`, file]);
+  await gpg(key.home, [...(key.clock ? ['--faked-system-time', key.clock] : []), '--armor', '--detach-sign', '--output', `${file}.asc`, file]);
   const { readFile } = await import('node:fs/promises');
   return readFile(`${file}.asc`);
 }

@@ -17,13 +17,14 @@ let release: Buffer;
 let server: TestServer;
 let signer: TestKey;
 let stranger: TestKey;
+let retired: TestKey;
 const http = { allowHttp: true, retries: 0 };
 const run = (o: Partial<VerifyOptions>) => verify({ cacheDir, repo: repo.dir, tag: 'v1.2', release: `${server.url}/proj-1.2.tar.gz`, http, ...o });
 const integrity = (r: { findings: Array<{ change: string; category: string; severity: string }> }) =>
   r.findings.filter((f) => f.change === 'integrity').map((f) => `${f.category} ${f.severity}`);
 
 test.before(async () => {
-  [signer, stranger] = await Promise.all([makeKey('Release Signer'), makeKey('Someone Else')]);
+  [signer, stranger, retired] = await Promise.all([makeKey('Release Signer'), makeKey('Someone Else'), makeKey('Old Signer', { expired: true })]);
   repo = await makeRepo({ files, tags: ['v1.2'] });
   release = await compress(buildTar([{ path: 'proj-1.2/', type: 'directory' }, ...Object.entries(files).map(([p, c]) => ({ path: `proj-1.2/${p}`, content: c }))]), 'gzip');
   server = await startServer({
@@ -31,6 +32,7 @@ test.before(async () => {
     '/proj-1.2.tar.gz.sig': { body: await detachSign(signer, release) },
     '/forged.asc': { body: await detachSign(signer, Buffer.from('other bytes')) },
     '/stranger.asc': { body: await detachSign(stranger, release) },
+    '/retired.asc': { body: await detachSign(retired, release) },
   });
 });
 
@@ -47,6 +49,15 @@ test('--signature auto finds .sig next to the URL; a good signature by a keyring
   assert.is(report.release.signature?.fingerprint, signer.fingerprint);
   assert.is(report.release.signature?.inKeyring, true);
   assert.is(report.release.signature?.source, `${server.url}/proj-1.2.tar.gz.sig`);
+  assert.equal(integrity(report), []);
+  assert.is(report.verdict, 'pass');
+});
+
+test('a good signature by a key that has expired since is good, and says so', async () => {
+  const report = await run({ signature: `${server.url}/retired.asc`, keyring: retired.keyring });
+  assert.is(report.release.signature?.status, 'good');
+  assert.is(report.release.signature?.fingerprint, retired.fingerprint);
+  assert.is(report.release.signature?.detail, 'the key has expired since');
   assert.equal(integrity(report), []);
   assert.is(report.verdict, 'pass');
 });

@@ -45,7 +45,7 @@ function signatureText(s: NonNullable<Report['release']['signature']>): string {
   const key = s.fingerprint ? ` by ${s.fingerprint}${s.signer ? ` (${s.signer})` : ''}` : '';
   switch (s.status) {
     case 'good':
-      return `good${key}, a key of the keyring`;
+      return `good${key}, a key of the keyring${s.detail ? ` (${s.detail})` : ''}`;
     case 'bad':
       return `BAD${key}: it does not match the data`;
     case 'unknown-key':
