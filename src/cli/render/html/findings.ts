@@ -34,7 +34,7 @@ function signals(f: Finding): Html | '' {
 function body(f: Finding): Html {
   const e = f.evidence;
   const d = e.diff
-    ? html`<div class="diffhead">diff tag → release: <span class="plus">+${e.added ?? 0}</span> <span class="minus">−${e.removed ?? 0}</span>${e.diffTruncated ? ' (cut; the JSON report has the limits)' : ''}</div>${diffView(e.diff)}`
+    ? html`<div class="diffhead">diff ${f.change === 'only-in-release' ? 'genuine file' : 'tag'} → release: <span class="plus">+${e.added ?? 0}</span> <span class="minus">−${e.removed ?? 0}</span>${e.diffTruncated ? ' (cut; the JSON report has the limits)' : ''}</div>${diffView(e.diff)}`
     : e.binary
       ? html`<p class="note">binary content; no text diff</p>`
       : e.diffNote
