@@ -31,6 +31,7 @@ export type Category =
   | 'configured-file'
   | 'generated-docs'
   | 'python-sdist'
+  | 'from-history'
   | 'generated-manpage'
   | 'rendered-manpage'
   | 'texinfo-output'
@@ -57,10 +58,12 @@ export interface SideEvidence {
 }
 
 export interface ContentMatch {
-  /** Where identical content was found. */
-  source: 'tag' | 'submodule';
+  /** Where identical content was found: the tag's tree, a compared submodule, or the tag's history. */
+  source: 'tag' | 'submodule' | 'history';
   path: string;
   blobId: string;
+  /** For a history match, the commit that has this content at `path`. */
+  commit?: string;
 }
 
 export interface Evidence {
@@ -196,6 +199,10 @@ export const categoryInfo: Record<Category, CategoryInfo> = {
   'python-sdist': {
     title: 'Metadata a Python sdist build writes',
     help: 'PKG-INFO with the core metadata of the release version, setuptools\' *.egg-info files in their shapes, or setup.cfg with only an [egg_info] section appended, in a tag that is a Python project (pyproject.toml, setup.py or setup.cfg).',
+  },
+  'from-history': {
+    title: 'Content from the tag\'s history',
+    help: 'The release file is byte for byte a blob of the tag\'s own history: a file removed before the tag, or an older version of a tracked file. That names its origin, but an older version of a tracked file can undo a later fix, so it stays high.',
   },
   'dereferenced-link': {
     title: 'Symlink stored as the file it points to',

@@ -6,6 +6,7 @@ import { configuredTemplate } from './configured-template.js';
 import { copiedFromTag } from './copied-from-tag.js';
 import { duplicateEntry } from './duplicate-entry.js';
 import { exportIgnored } from './export-ignored.js';
+import { fromHistory } from './from-history.js';
 import { generatedDocs } from './generated-docs.js';
 import { generatedManpage } from './generated-manpage.js';
 import { gettextCatalog } from './gettext-catalog.js';
@@ -64,6 +65,8 @@ export const rules: readonly Rule[] = [
   renderedManpage,
   // Diffs every modified text file it sees, so it comes last among the explainers.
   versionStamp,
+  // Only what no shape explains: content found in history names its origin, not its legitimacy.
+  fromHistory,
   notShipped,
   modeChange,
   unexplained,
