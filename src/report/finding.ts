@@ -58,12 +58,21 @@ export interface SideEvidence {
 }
 
 export interface ContentMatch {
-  /** Where identical content was found: the tag's tree, a compared submodule, or the tag's history. */
-  source: 'tag' | 'submodule' | 'history';
+  /**
+   * Where identical content was found: the tag's tree, a compared submodule,
+   * the tag's history, or the known-good library of build tool files.
+   */
+  source: 'tag' | 'submodule' | 'history' | 'library';
+  /** The path in the tag, submodule or commit; for the library, the path inside its origin package. */
   path: string;
   blobId: string;
   /** For a history match, the commit that has this content at `path`. */
   commit?: string;
+  /** For a library match, the package and version the known file comes from. */
+  package?: string;
+  version?: string;
+  /** For a library match: equal apart from the tool version the file states. */
+  versionNeutral?: boolean;
 }
 
 export interface Evidence {

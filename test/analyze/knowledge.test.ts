@@ -66,6 +66,7 @@ test('known-good explains an exact copy and not a one-byte look-alike', async ()
     assert.is(exact?.category, 'known-good');
     assert.is(exact?.severity, 'low');
     assert.equal(exact?.reasons, ['identical to install-sh of automake 1.16.5 (Debian)']);
+    assert.equal(exact?.evidence?.matches?.map((m) => `${m.source} ${m.package} ${m.version}`), ['library automake 1:1.16.5-1.3']);
     const modified = await knownGood.judge(
       { kind: 'modified', path: 'build-aux/install-sh', release: releaseFile('build-aux/install-sh', installSh), contentDiffers: true },
       ctx,

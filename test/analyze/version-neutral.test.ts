@@ -56,6 +56,7 @@ test('ltmain.sh and ltversion.m4 from a libtool git checkout (2.4.7-dirty) are t
   assert.is(j?.category, 'known-good');
   assert.is(j?.severity, 'low');
   assert.match(j!.reasons[0]!, 'the code of ltmain.sh of libtool 2.4.7, with `2.4.7-dirty` where it states `2.4.7`');
+  assert.equal(j!.evidence?.matches?.map((m) => [m.source, m.package, m.version, m.versionNeutral]), [['library', 'libtool', '2.4.7', true]]);
   j = await judge('m4/ltversion.m4', ltversion('2.4.7-dirty'));
   assert.is(j?.category, 'known-good');
   assert.match(j!.reasons[0]!, 'ltversion.m4 serial 4245 of libtool 2.4.7 (Debian)');

@@ -1,4 +1,6 @@
 import type { Change } from '../../compare/change.js';
+import type { ContentMatch } from '../../report/finding.js';
+import type { KnownFile } from '../knowledge/types.js';
 import { isTrackedName } from '../knowledge/names.js';
 import { byPreference, describeKnown, describeName, describeOrigin } from '../knowledge/origin.js';
 import { findVersionVariant } from '../knowledge/version-neutral.js';
@@ -35,7 +37,7 @@ export const knownGood: Rule = {
     if (first.name !== name && change.kind === 'modified') return undefined;
     if (first.name !== name) reasons.push(`known under another name (${first.name})`);
     if (change.kind === 'modified') reasons.push('the tag has another version; the release carries the genuine tool file');
-    return { category: 'known-good', severity: 'low', reasons };
+    return { category: 'known-good', severity: 'low', reasons, evidence: { matches: alike.slice(0, shown).map(libraryMatch) } };
   },
 };
 
@@ -62,9 +64,15 @@ async function versionVariant(change: Change, name: string, ctx: AnalysisContext
   return {
     category: 'known-good',
     severity: 'low',
+    evidence: { matches: [{ ...libraryMatch(found.file), versionNeutral: true }] },
     reasons: [
       `the code of ${describeKnown(found.file)}, with ${stated.map((v) => `\`${v}\``).join(', ')} where it states \`${found.version}\``,
       'the tool stamps its own version into this file: a build from its git checkout (`-dirty`) or a distribution\'s package states another',
     ],
   };
+}
+
+/** A known file as structured evidence: where it comes from, by package and version. */
+function libraryMatch(file: KnownFile): ContentMatch {
+  return { source: 'library', path: file.path, blobId: file.blobId, package: file.origin.package, version: file.origin.version };
 }

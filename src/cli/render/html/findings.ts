@@ -1,4 +1,4 @@
-import { categoryInfo, type Finding, type SideEvidence } from '../../../report/finding.js';
+import { categoryInfo, type ContentMatch, type Finding, type SideEvidence } from '../../../report/finding.js';
 import { atLeast } from '../../../report/severity.js';
 import { changeText } from '../labels.js';
 import { diffView } from './diff.js';
@@ -14,7 +14,7 @@ function side(label: string, s: SideEvidence | undefined): Html | '' {
 function evidence(f: Finding): Html {
   const e = f.evidence;
   const matches = e.matches?.length
-    ? html`<tr><th>same content as</th><td>${e.matches.map((m) => html`<div>${m.source} <code>${m.path}</code> (blob <code>${m.blobId.slice(0, 12)}</code>)</div>`)}</td></tr>`
+    ? html`<tr><th>same content as</th><td>${e.matches.map((m) => html`<div>${matchSource(m)} <code>${m.path}</code> (blob <code>${m.blobId.slice(0, 12)}</code>)</div>`)}</td></tr>`
     : '';
   const submodule = e.submodule ? html`<tr><th>submodule</th><td>${e.submodule.name} at <code>${e.submodule.path}</code>, commit <code>${e.submodule.commit}</code></td></tr>` : '';
   const archive = e.archivePath && e.archivePath !== f.path ? html`<tr><th>stored as</th><td><code>${e.archivePath}</code></td></tr>` : '';
@@ -52,4 +52,11 @@ function body(f: Finding): Html {
 export function findingHtml(f: Finding): Html {
   const open = atLeast(f.severity, 'high');
   return html`<details class="finding sev-${f.severity}" id="${f.id}" data-severity="${f.severity}" data-category="${f.category}"${open ? html` open` : ''}><summary><span class="badge sev-${f.severity}">${f.severity}</span> <span class="path">${f.path}</span> <span class="meta">${changeText[f.change]} · ${categoryInfo[f.category].title}</span>${open ? '' : html`<span class="why">${f.reasons[0] ?? ''}</span>`}</summary><div class="body">${body(f)}</div></details>`;
+}
+
+/** `library automake 1.16.5`, `history at 1a2b3c4d5e6f`, `tag`. */
+function matchSource(m: ContentMatch): string {
+  if (m.source === 'library') return `library ${m.package ?? ''} ${m.version ?? ''}${m.versionNeutral ? ' (apart from its version string)' : ''}`.replace(/ +/g, ' ');
+  if (m.source === 'history' && m.commit) return `history at ${m.commit.slice(0, 12)}`;
+  return m.source;
 }
