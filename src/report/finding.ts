@@ -31,6 +31,7 @@ export type Category =
   | 'configured-file'
   | 'generated-docs'
   | 'python-sdist'
+  | 'npm-package'
   | 'from-history'
   | 'generated-manpage'
   | 'rendered-manpage'
@@ -212,6 +213,10 @@ export const categoryInfo: Record<Category, CategoryInfo> = {
   'from-history': {
     title: 'Content from the tag\'s history',
     help: 'The release file is byte for byte a blob of the tag\'s own history: a file removed before the tag, or an older version of a tracked file. That names its origin, but an older version of a tracked file can undo a later fix, so it stays high.',
+  },
+  'npm-package': {
+    title: 'package.json as published',
+    help: 'package.json rewritten the way pnpm, yarn and release tools publish it: workspace: and catalog: ranges resolved, publishConfig overrides applied, the version set to the release\'s, development-only fields dropped. A new or changed script is never explained.',
   },
   'dereferenced-link': {
     title: 'Symlink stored as the file it points to',

@@ -16,6 +16,7 @@ import { m4Serial } from './m4-serial.js';
 import { modeChange } from './mode-change.js';
 import { notShipped } from './not-shipped.js';
 import { poRefresh } from './po-refresh.js';
+import { npmManifest } from './npm-manifest.js';
 import { pythonSdist } from './python-sdist.js';
 import { renderedManpage } from './rendered-manpage.js';
 import { specialFile } from './special-file.js';
@@ -62,6 +63,7 @@ export const rules: readonly Rule[] = [
   generatedManpage,
   generatedDocs,
   pythonSdist,
+  npmManifest,
   renderedManpage,
   // Diffs every modified text file it sees, so it comes last among the explainers.
   versionStamp,
