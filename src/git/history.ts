@@ -179,6 +179,11 @@ async function changedBinaries(repo: RepoHandle, commit: string): Promise<{ prev
 
 async function findBlob(repo: RepoHandle, commit: string, blobId: string, maxCommits: number): Promise<{ path: string; commit: string } | undefined> {
   if (!/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(blobId)) return undefined;
+  // cuckoo's blobless clone of a remote has no blobs of history to find, and
+  // asking would cost a lazy fetch, or (with lazy fetching off) a walk of
+  // every promisor pack, per file: seconds each on a large history. This
+  // provenance needs a local clone (a documented gap).
+  if (repo.promisor) return undefined;
   const exists = await git(repo, ['cat-file', '-e', `${blobId}^{blob}`], { okExitCodes: [1, 128] });
   if (exists.exitCode !== 0) return undefined;
   // Every blob of every tree first appears in some commit's diff (the root
