@@ -3,6 +3,7 @@ import { hideBin } from 'yargs/helpers';
 import { CuckooError, exitCodeFor } from '../errors.js';
 import { version } from '../version.js';
 import type { Io } from './io.js';
+import { batchBuilder } from './batch-command.js';
 import { knowledgeBuilder } from './knowledge-command.js';
 import { exitCodesText, runVerify, verifyBuilder } from './verify-command.js';
 
@@ -38,6 +39,11 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
           exitCode = await runVerify(args, io);
         },
       )
+      .command('batch', 'check many releases from a manifest; merge shard summaries', (y) =>
+        batchBuilder(y, io, (code) => {
+          exitCode = code;
+        }),
+      )
       .command('knowledge', 'manage your own library of known-good build-tool files', (y) =>
         knowledgeBuilder(y, io, (code) => {
           exitCode = code;
@@ -53,7 +59,7 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
       .wrap(Math.min(100, process.stdout.columns ?? 100))
       .fail((message, err) => {
         if (err) throw err;
-        const command = ['verify', 'knowledge'].find((c) => argv[0] === c);
+        const command = ['verify', 'batch', 'knowledge'].find((c) => argv[0] === c);
         throw new CuckooError('usage', message, { hint: `see cuckoo ${command ? `${command} ` : ''}--help` });
       })
       .parseAsync();

@@ -1,0 +1,175 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import type { Argv } from 'yargs';
+import { batch } from '../commands/batch.js';
+import { mergeSummaries } from '../commands/batch-merge.js';
+import { parseManifest, readManifest, type Manifest } from '../commands/batch-manifest.js';
+import { fromDebian, renderManifestYaml } from '../commands/from-debian.js';
+import { parseShard } from '../commands/shard.js';
+import { defaultCacheDir } from '../cache.js';
+import { CuckooError } from '../errors.js';
+import type { BatchSummary } from '../report/batch-summary.js';
+import { isSeverity, severities } from '../report/severity.js';
+import { colors, wantColor } from './colors.js';
+import type { Io } from './io.js';
+import { parseCount, parseSize } from './parse.js';
+import { renderBatchJson, renderBatchMarkdown, renderBatchTable } from './render/batch-summary.js';
+import { renderJson } from './render/json.js';
+import { renderSarif } from './render/sarif.js';
+import { writeReportFile } from './write-file.js';
+
+export const batchExitCodesText = `Exit codes:
+  0  every entry passed (nothing at or above --fail-on)
+  1  some entry is suspicious (findings at or above --fail-on); wins over 3
+  2  bad usage or a bad manifest (nothing was checked)
+  3  some entry could not be checked (network, git, tool or input error of that
+     entry, or a shard missing from a merge) and none is suspicious`;
+
+const batchEpilog = `Examples:
+  cuckoo batch releases.yaml --out reports --jobs 4
+      check every entry; reports/<name>.json and .sarif, reports/summary.json and summary.md
+  cuckoo batch releases.yaml --out reports --shard 2/8
+      the entries of shard 2 of 8 (by a hash of the name: stable as the manifest grows)
+  cuckoo batch merge shard-*/summary.json --out reports
+      one summary from the shards' summaries (same manifest only)
+  cuckoo batch --from-debian ~/debian/xz-utils ~/debian/curl --write-manifest releases.yaml
+      entries from unpacked Debian source packages (debian/watch, debian/upstream/*)
+
+A manifest (YAML or JSON) is a list of entries, or {entries: [...]}:
+  - name: xz-5.6.1                     # optional; letters, digits, . _ + -
+    release: https://example.org/xz-5.6.1.tar.gz   # path or URL
+    repo: https://github.com/tukaani-project/xz     # clone, bundle or URL
+    tag: v5.6.1                        # or commit: <id>; default: inferred
+    sha256: <hex>                      # or checksums: SHA256SUMS (optional)
+    signature: auto                    # optional, with keyring: signing-key.asc
+Relative paths are read from the manifest's folder. Entries that share a
+repository or a URL run one after the other (the cache takes no locks).
+
+${batchExitCodesText}`;
+
+export function batchRunBuilder(y: Argv) {
+  return y
+    .positional('manifest', { type: 'string', describe: 'the manifest: YAML or JSON list of entries' })
+    .option('out', { type: 'string', describe: 'folder for the reports and the summary (created if missing)' })
+    .option('jobs', { alias: 'j', type: 'number', default: 2, describe: 'entries checked at the same time' })
+    .option('shard', { type: 'string', describe: 'I/N: check only shard I of N' })
+    .option('fail-on', { type: 'string', default: 'high', describe: `lowest severity that fails an entry: ${severities.join(', ')}` })
+    .option('from-debian', { type: 'string', array: true, describe: 'build entries from unpacked Debian source packages (folders holding debian/)' })
+    .option('write-manifest', { type: 'string', describe: 'with --from-debian: write the manifest to FILE instead of checking' })
+    .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'no progress lines, the summary\'s last line only' })
+    .option('cache-dir', { type: 'string', describe: 'cuckoo\'s cache folder, shared by all entries (default: $XDG_CACHE_HOME/cuckoo)' })
+    .option('allow-http', { type: 'boolean', default: false, describe: 'allow plain http:// downloads (unauthenticated)' })
+    .option('max-download', { type: 'string', default: '4G', describe: 'most bytes a download may have' })
+    .option('timeout', { type: 'number', default: 30, describe: 'seconds without progress before a download is abandoned' })
+    .option('retries', { type: 'number', default: 3, describe: 'retries after a transient failure (never after 404)' })
+    .option('host-knowledge', { type: 'boolean', default: true, describe: 'use the build tools installed here for diffs against genuine files' })
+    .epilog(batchEpilog);
+}
+
+type BatchArgs = Awaited<ReturnType<ReturnType<typeof batchRunBuilder>['parseAsync']>>;
+
+/** The output folder, made before any work so a bad --out fails at once (exit 2). */
+function outDir(out: string | undefined, cwd: string): string {
+  if (out === undefined) throw new CuckooError('usage', 'batch: --out DIR is required', { hint: 'the reports and summary.json go there' });
+  const dir = resolve(cwd, out);
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (err) {
+    throw new CuckooError('usage', `--out: cannot create ${out} (${(err as NodeJS.ErrnoException).code ?? String(err)})`, { hint: 'check the path and its permissions' });
+  }
+  return dir;
+}
+
+/** summary.json and summary.md into the folder, the table to stdout; returns the exit code. */
+function writeSummary(summary: BatchSummary, dir: string, io: Io, quiet: boolean): number {
+  writeReportFile(join(dir, 'summary.json'), renderBatchJson(summary), '--out');
+  writeReportFile(join(dir, 'summary.md'), renderBatchMarkdown(summary), '--out');
+  const table = renderBatchTable(summary, colors(wantColor(io.stdout, io.env)));
+  io.stdout.write(quiet ? `${table.trimEnd().split('\n').pop()}\n` : table);
+  return summary.exitCode;
+}
+
+async function manifestOf(args: BatchArgs, io: Io): Promise<Manifest | undefined> {
+  const dirs = (args['from-debian'] ?? []).map(String);
+  if (args.manifest !== undefined && dirs.length > 0) throw new CuckooError('usage', 'batch: give a manifest or --from-debian, not both', { hint: 'see cuckoo batch --help' });
+  if (args.manifest === undefined && dirs.length === 0) throw new CuckooError('usage', 'batch: no manifest given', { hint: 'cuckoo batch MANIFEST --out DIR, or --from-debian DIR…' });
+  if (args['write-manifest'] !== undefined && dirs.length === 0) throw new CuckooError('usage', '--write-manifest needs --from-debian', { hint: 'see cuckoo batch --help' });
+  if (args.manifest !== undefined) return readManifest(args.manifest);
+  const built = await fromDebian(dirs);
+  for (const m of built.incomplete) io.stderr.write(`cuckoo: ${m.dir}: cannot make an entry: missing ${m.missing.join('; ')}\n`);
+  const text = renderManifestYaml(built);
+  if (args['write-manifest'] !== undefined) {
+    writeReportFile(args['write-manifest'], renderManifestYaml(built, dirname(resolve(args['write-manifest']))), '--write-manifest');
+    io.stdout.write(`wrote ${built.entries.length} entries to ${args['write-manifest']}${built.incomplete.length ? `; ${built.incomplete.length} packages incomplete (listed above)` : ''}\n`);
+    return undefined;
+  }
+  if (built.entries.length === 0) throw new CuckooError('usage', '--from-debian: no package gave a complete entry', { hint: 'the missing parts are listed above' });
+  return parseManifest(text, '--from-debian', process.cwd());
+}
+
+export async function runBatch(args: BatchArgs, io: Io): Promise<number> {
+  const failOn = String(args['fail-on']);
+  if (!isSeverity(failOn)) throw new CuckooError('usage', `--fail-on: unknown severity ${JSON.stringify(failOn)}`, { hint: `use one of ${severities.join(', ')}` });
+  const jobs = parseCount('--jobs', args.jobs);
+  if (jobs < 1) throw new CuckooError('usage', '--jobs: must be at least 1');
+  const shard = args.shard !== undefined ? parseShard(args.shard) : undefined;
+  const manifest = await manifestOf(args, io);
+  if (!manifest) return 0;
+  const dir = outDir(args.out, process.cwd());
+  const { summary } = await batch({
+    manifest,
+    jobs,
+    cacheDir: args['cache-dir'] ?? defaultCacheDir(io.env),
+    failOn,
+    ...(shard ? { shard } : {}),
+    common: {
+      hostKnowledge: args['host-knowledge'],
+      http: {
+        allowHttp: args['allow-http'],
+        maxBytes: parseSize('--max-download', args['max-download']),
+        idleTimeoutMs: parseCount('--timeout', args.timeout) * 1000,
+        retries: parseCount('--retries', args.retries),
+      },
+    },
+    onReport: (entry, report) => {
+      const files = { json: `${entry.name}.json`, sarif: `${entry.name}.sarif` };
+      writeReportFile(join(dir, files.json), renderJson(report), '--out');
+      writeReportFile(join(dir, files.sarif), renderSarif(report, { exitCode: report.verdict === 'fail' ? 1 : 0, verbose: false }), '--out');
+      return files;
+    },
+    onDone: (row, done, total) => {
+      if (!args.quiet) io.stderr.write(`[${done}/${total}] ${row.name}: ${row.status}${row.error ? ` (${row.error.message})` : ''}\n`);
+    },
+  });
+  return writeSummary(summary, dir, io, args.quiet);
+}
+
+export function batchMergeBuilder(y: Argv) {
+  return y
+    .positional('summary', { type: 'string', array: true, demandOption: true, default: undefined, describe: 'summary.json files of one manifest\'s shards' })
+    .option('out', { type: 'string', describe: 'folder for the merged summary.json and summary.md', demandOption: true })
+    .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'the summary\'s last line only' })
+    .epilog(`Summaries of another manifest (its sha256), of another shard count or
+covering a shard twice are refused. Missing shards are listed and count as
+entries not checked.
+
+${batchExitCodesText}`);
+}
+
+type MergeArgs = Awaited<ReturnType<ReturnType<typeof batchMergeBuilder>['parseAsync']>>;
+
+export async function runBatchMerge(args: MergeArgs, io: Io): Promise<number> {
+  const summary = await mergeSummaries((args.summary ?? []).map(String));
+  return writeSummary(summary, outDir(args.out, process.cwd()), io, args.quiet);
+}
+
+/** `cuckoo batch MANIFEST` and `cuckoo batch merge SUMMARY…`. */
+export function batchBuilder(y: Argv, io: Io, done: (code: number) => void) {
+  return y
+    .command('merge <summary..>', 'merge the summaries of a manifest\'s shards', (sub) => batchMergeBuilder(sub), async (args) => {
+      done(await runBatchMerge(args, io));
+    })
+    .command('$0 [manifest]', 'check every entry of a manifest', (sub) => batchRunBuilder(sub), async (args) => {
+      done(await runBatch(args, io));
+    });
+}

@@ -1,0 +1,151 @@
+/**
+ * `cuckoo batch`: check every entry of a manifest (or of one shard of it) with
+ * verify(), a few at a time, sharing one cache. An entry that fails becomes a
+ * could-not-check row; it never stops the others. Options in, BatchResult out:
+ * reports go to the caller through onEntry as each entry finishes.
+ */
+import { resolve } from 'node:path';
+import { CuckooError } from '../errors.js';
+import { isUrl } from '../release/http-get.js';
+import { batchExitCode, batchSummarySchema, totalsOf, type BatchEntrySummary, type BatchSummary } from '../report/batch-summary.js';
+import type { Report } from '../report/report.js';
+import type { Severity } from '../report/severity.js';
+import { version } from '../version.js';
+import type { BatchEntry, Manifest } from './batch-manifest.js';
+import { inShard, type Shard } from './shard.js';
+import { verify, type VerifyOptions } from './verify.js';
+
+export interface BatchOptions {
+  manifest: Manifest;
+  shard?: Shard;
+  /** Entries checked at the same time (at least 1). */
+  jobs: number;
+  cacheDir: string;
+  failOn?: Severity;
+  /** Settings every entry shares: limits, network, host knowledge. */
+  common?: Omit<Partial<VerifyOptions>, 'release' | 'repo' | 'tag' | 'commit' | 'sha256' | 'checksums' | 'signature' | 'keyring' | 'cacheDir' | 'failOn'>;
+  /** Called as each checked entry finishes; returns where its reports were written. */
+  onReport?: (entry: BatchEntry, report: Report) => Promise<{ json: string; sarif: string }> | { json: string; sarif: string };
+  /** Called as each entry finishes, checked or not (progress). */
+  onDone?: (row: BatchEntrySummary, done: number, total: number) => void;
+  /** The check itself; tests replace it. */
+  verify?: (options: VerifyOptions) => Promise<Report>;
+}
+
+export interface BatchResult {
+  summary: BatchSummary;
+}
+
+/**
+ * What an entry writes in the shared cache: its repository (unbundled or
+ * fetched there) and downloaded files. The cache takes no locks, so entries
+ * that share one of these run one after the other, never at the same time.
+ */
+function cacheKeys(entry: BatchEntry): string[] {
+  const keys = [`repo:${isUrl(entry.repo) || entry.repo.includes('://') ? entry.repo : resolve(entry.repo)}`];
+  for (const value of [entry.release, entry.checksums, entry.signature, entry.keyring]) {
+    if (value !== undefined && isUrl(value)) keys.push(`url:${value}`);
+  }
+  return keys;
+}
+
+/** Entries joined by any shared cache key, each group in manifest order. */
+export function lanes(entries: readonly BatchEntry[]): BatchEntry[][] {
+  const parent = entries.map((_, i) => i);
+  const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i]!)));
+  const owner = new Map<string, number>();
+  entries.forEach((entry, i) => {
+    for (const key of cacheKeys(entry)) {
+      const j = owner.get(key);
+      if (j === undefined) owner.set(key, i);
+      else parent[find(i)] = find(j);
+    }
+  });
+  const groups = new Map<number, BatchEntry[]>();
+  entries.forEach((entry, i) => {
+    const root = find(i);
+    groups.set(root, [...(groups.get(root) ?? []), entry]);
+  });
+  return [...groups.values()];
+}
+
+function errorRow(base: BatchEntrySummary, err: unknown): BatchEntrySummary {
+  if (err instanceof CuckooError) {
+    return { ...base, status: 'could-not-check', error: { code: err.code, message: err.message, ...(err.hint ? { hint: err.hint } : {}) } };
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  return { ...base, status: 'could-not-check', error: { code: 'tool', message: `internal error: ${message}`, hint: 'set CUCKOO_DEBUG=1 and run this entry with cuckoo verify' } };
+}
+
+async function checkEntry(entry: BatchEntry, options: BatchOptions): Promise<BatchEntrySummary> {
+  const base: BatchEntrySummary = { name: entry.name, index: entry.index, release: entry.written.release, repo: entry.written.repo, status: 'could-not-check' };
+  try {
+    if (entry.policy !== undefined) {
+      // Policy files come with `verify --policy`; until then an entry that asks
+      // for one is not checked rather than checked without its policy.
+      throw new CuckooError('usage', `policy ${entry.policy}: policy files are not supported by this version of cuckoo`, { hint: 'remove "policy" from the entry or upgrade cuckoo' });
+    }
+    const report = await (options.verify ?? verify)({
+      ...options.common,
+      release: entry.release,
+      repo: entry.repo,
+      cacheDir: options.cacheDir,
+      ...(options.failOn ? { failOn: options.failOn } : {}),
+      ...(entry.tag !== undefined ? { tag: entry.tag } : {}),
+      ...(entry.commit !== undefined ? { commit: entry.commit } : {}),
+      ...(entry.sha256 !== undefined ? { sha256: entry.sha256 } : {}),
+      ...(entry.checksums !== undefined ? { checksums: entry.checksums } : {}),
+      ...(entry.signature !== undefined ? { signature: entry.signature } : {}),
+      ...(entry.keyring !== undefined ? { keyring: entry.keyring } : {}),
+    });
+    const reports = options.onReport ? await options.onReport(entry, report) : undefined;
+    return {
+      ...base,
+      status: report.verdict,
+      ref: report.tag.ref,
+      commit: report.tag.commit,
+      sha256: report.release.sha256,
+      findings: report.findings.length,
+      severities: report.severities,
+      ...(reports ? { reports } : {}),
+    };
+  } catch (err) {
+    return errorRow(base, err);
+  }
+}
+
+/** Check the manifest's entries (those of `shard`), `jobs` at a time. */
+export async function batch(options: BatchOptions): Promise<BatchResult> {
+  const jobs = Math.max(1, Math.floor(options.jobs));
+  const selected = inShard(options.manifest.entries, options.shard);
+  const rows = new Map<number, BatchEntrySummary>();
+  const queue = lanes(selected);
+  let done = 0;
+  // A small pool: each worker takes the next lane and runs its entries in order.
+  const worker = async () => {
+    for (let lane = queue.shift(); lane; lane = queue.shift()) {
+      for (const entry of lane) {
+        const row = await checkEntry(entry, options);
+        rows.set(entry.index, row);
+        options.onDone?.(row, ++done, selected.length);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(jobs, queue.length) }, worker));
+  const entries = [...rows.values()].sort((a, b) => a.index - b.index);
+  const totals = totalsOf(entries);
+  const shards = options.shard ? { count: options.shard.count, included: [options.shard.index] } : { count: 1, included: [1] };
+  return {
+    summary: {
+      schema: batchSummarySchema,
+      tool: { name: 'cuckoo', version },
+      manifest: { file: options.manifest.file, sha256: options.manifest.sha256, entries: options.manifest.entries.length },
+      shards,
+      failOn: options.failOn ?? 'high',
+      totals,
+      exitCode: batchExitCode(totals, true),
+      entries,
+      notes: options.shard ? [`shard ${options.shard.index}/${options.shard.count}: ${selected.length} of ${options.manifest.entries.length} entries`] : [],
+    },
+  };
+}

@@ -1,0 +1,76 @@
+/**
+ * The summary of a batch run (schema cuckoo.batch-summary/v1, described by
+ * schema/cuckoo.batch-summary.v1.json). One row per entry; an entry either was
+ * checked (its verdict) or could not be checked (why). Shard summaries of one
+ * manifest merge into one summary of the same shape.
+ */
+import type { ErrorCode } from '../errors.js';
+import type { Verdict } from './report.js';
+import type { Severity } from './severity.js';
+
+export const batchSummarySchema = 'cuckoo.batch-summary/v1';
+
+/** `fail` = suspicious; `could-not-check` = no verdict (network, git, tool or input error). */
+export type EntryStatus = Verdict | 'could-not-check';
+
+export interface BatchEntrySummary {
+  name: string;
+  /** Position in the manifest, 0-based. */
+  index: number;
+  /** As the manifest wrote them. */
+  release: string;
+  repo: string;
+  status: EntryStatus;
+  /** Checked entries: the tag or commit compared and the release's sha256. */
+  ref?: string;
+  commit?: string;
+  sha256?: string;
+  findings?: number;
+  severities?: Record<Severity, number>;
+  /** Report files, relative to the output folder. */
+  reports?: { json: string; sarif: string };
+  /** Entries that could not be checked: what failed and what to check. */
+  error?: { code: ErrorCode; message: string; hint?: string };
+}
+
+export interface BatchTotals {
+  entries: number;
+  pass: number;
+  review: number;
+  fail: number;
+  couldNotCheck: number;
+}
+
+export interface BatchSummary {
+  schema: typeof batchSummarySchema;
+  tool: { name: 'cuckoo'; version: string };
+  manifest: { file: string; sha256: string; entries: number };
+  /** Which shards this summary covers (an unsharded run is shard 1 of 1). */
+  shards: { count: number; included: number[] };
+  failOn: Severity;
+  totals: BatchTotals;
+  /** 0 all pass, 1 some entry suspicious, 3 some entry (or shard) not checked and none suspicious. */
+  exitCode: 0 | 1 | 3;
+  entries: BatchEntrySummary[];
+  notes: string[];
+}
+
+export function totalsOf(entries: readonly BatchEntrySummary[]): BatchTotals {
+  const t: BatchTotals = { entries: entries.length, pass: 0, review: 0, fail: 0, couldNotCheck: 0 };
+  for (const e of entries) {
+    if (e.status === 'could-not-check') t.couldNotCheck++;
+    else t[e.status]++;
+  }
+  return t;
+}
+
+/**
+ * A suspicious release wins over one that could not be checked: it needs a
+ * human now, and the summary still lists every entry that was not checked.
+ * Missing shards count as entries not checked.
+ */
+export function batchExitCode(totals: BatchTotals, complete: boolean): 0 | 1 | 3 {
+  if (totals.fail > 0) return 1;
+  if (totals.couldNotCheck > 0 || !complete) return 3;
+  return 0;
+}

@@ -1,0 +1,159 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { batch, lanes } from '../../src/commands/batch.js';
+import { mergeSummaries } from '../../src/commands/batch-merge.js';
+import { parseManifest, type Manifest } from '../../src/commands/batch-manifest.js';
+import { inShard, parseShard, shardOf } from '../../src/commands/shard.js';
+import { CuckooError } from '../../src/errors.js';
+import type { BatchSummary } from '../../src/report/batch-summary.js';
+import { buildTar, compress } from '../helpers/archives.js';
+import { root } from '../helpers/cli.js';
+import { makeRepo, removeTempDirs } from '../helpers/repo.js';
+
+const schema = JSON.parse(readFileSync(join(root, 'schema/cuckoo.batch-summary.v1.json'), 'utf8')) as object;
+const validate = new Ajv2020({ allErrors: true, strict: false }).compile(schema);
+const work = mkdtempSync(join(tmpdir(), 'cuckoo-batch-'));
+const cacheDir = join(work, 'cache');
+
+function assertValidSummary(s: BatchSummary): void {
+  assert.ok(validate(JSON.parse(JSON.stringify(s))), JSON.stringify(validate.errors, null, 2));
+}
+
+function manifestError(text: string, file = 'm.yaml'): string {
+  try {
+    parseManifest(text, file, work);
+  } catch (err) {
+    assert.instance(err, CuckooError);
+    assert.is((err as CuckooError).code, 'usage');
+    return (err as CuckooError).message;
+  }
+  throw new Error('expected a manifest error');
+}
+
+/** Four entries: the clean and tampered samples, one built here, one whose repository is missing. */
+async function fourEntries(): Promise<string> {
+  const repo = await makeRepo({ files: { README: 'hi\n', 'src/a.c': 'int a;\n' }, tags: ['v2.0'] });
+  const tar = await compress(buildTar([{ path: 'proj-2.0/', type: 'directory' }, { path: 'proj-2.0/README', content: 'hi\n' }, { path: 'proj-2.0/src/a.c', content: 'int a;\n' }]), 'gzip');
+  writeFileSync(join(work, 'proj-2.0.tar.gz'), tar);
+  return [
+    `- name: hello\n  release: ${join(root, 'samples/hello-1.0.tar.gz')}\n  repo: ${join(root, 'samples/hello.bundle')}`,
+    `- name: hello-tampered\n  release: ${join(root, 'samples/tampered/hello-1.0.tar.gz')}\n  repo: ${join(root, 'samples/hello.bundle')}\n  tag: v1.0`,
+    `- release: proj-2.0.tar.gz\n  repo: ${repo.dir}`,
+    `- name: broken\n  release: proj-2.0.tar.gz\n  repo: no-such-repo`,
+  ].join('\n');
+}
+
+test.after(async () => {
+  await removeTempDirs();
+  rmSync(work, { recursive: true, force: true });
+});
+
+test('manifest: YAML and JSON give the same entries; relative paths are read from the manifest folder; a missing name comes from the release', () => {
+  const yaml = parseManifest('- release: a/foo-1.0.tar.gz\n  repo: ../foo.bundle\n  tag: v1.0\n- name: x\n  release: https://e.org/x.zip\n  repo: https://e.org/x.git\n  signature: auto\n', 'm.yaml', '/base/dir');
+  const json = parseManifest(JSON.stringify({ entries: [{ release: 'a/foo-1.0.tar.gz', repo: '../foo.bundle', tag: 'v1.0' }, { name: 'x', release: 'https://e.org/x.zip', repo: 'https://e.org/x.git', signature: 'auto' }] }), 'm.json', '/base/dir');
+  for (const m of [yaml, json]) {
+    assert.equal(m.entries.map((e) => [e.name, e.release, e.repo, e.tag, e.signature]), [
+      ['foo-1.0', '/base/dir/a/foo-1.0.tar.gz', '/base/foo.bundle', 'v1.0', undefined],
+      ['x', 'https://e.org/x.zip', 'https://e.org/x.git', undefined, 'auto'],
+    ]);
+  }
+  assert.is(yaml.entries[0]!.written.repo, '../foo.bundle');
+  assert.match(yaml.sha256, /^[0-9a-f]{64}$/);
+});
+
+test('manifest errors name the file, the entry and the key, in one line', () => {
+  const cases: Array<[string, RegExp]> = [
+    ['- release: a.tar.gz\n  repo: r\n  sha265: abc\n', /^m\.yaml: entry 1: unknown key "sha265"$/],
+    ['- name: a\n  release: a.tar.gz\n', /^m\.yaml: entry 1 \(a\): missing "repo"$/],
+    ['- name: a\n  release: a.tar.gz\n  repo: r\n- name: a\n  release: b.tar.gz\n  repo: r\n', /^m\.yaml: entry 2 \(a\): the name "a" is already used by entry 1$/],
+    ['- name: ../evil\n  release: a.tar.gz\n  repo: r\n', /^m\.yaml: entry 1 \(\.\.\/evil\): "name" "\.\.\/evil" is not a safe file name$/],
+    ['- release: a.tar.gz\n  repo: r\n  tag: v1\n  commit: abc\n', /give "tag" or "commit", not both/],
+    ['- release: a.tar.gz\n  repo: 3\n', /entry 1: "repo" must be a non-empty string/],
+    ['release: a.tar.gz\n', /^m\.yaml: expected a list of entries/],
+    ['- [unclosed\n', /^m\.yaml: not valid YAML/],
+  ];
+  for (const [text, expected] of cases) {
+    const message = manifestError(text);
+    assert.match(message, expected);
+    assert.not.match(message, /\n/);
+  }
+  assert.match(manifestError('{"entries": [', 'm.json'), /^m\.json: not valid JSON/);
+});
+
+test('shards: 1..N partition the manifest exactly once, and adding an entry moves no other', () => {
+  const entries = Array.from({ length: 60 }, (_, i) => ({ name: `pkg-${i}` }));
+  for (let count = 1; count <= 6; count++) {
+    const seen = Array.from({ length: count }, (_, i) => inShard(entries, { index: i + 1, count })).flat().map((e) => e.name);
+    assert.equal([...seen].sort(), entries.map((e) => e.name).sort(), `${count} shards`);
+  }
+  const before = entries.map((e) => shardOf(e.name, 4));
+  const after = [...entries, { name: 'new-one' }].map((e) => shardOf(e.name, 4));
+  assert.equal(after.slice(0, -1), before);
+  assert.equal(parseShard('2/4'), { index: 2, count: 4 });
+  for (const bad of ['0/4', '5/4', '1/0', 'x', '1-2']) assert.throws(() => parseShard(bad), /--shard: expected I\/N/);
+});
+
+test('entries that share a repository or a URL share a lane (the cache has no lock)', () => {
+  const m = parseManifest('- {name: a, release: a.tgz, repo: r1}\n- {name: b, release: https://e.org/b.tgz, repo: r2}\n- {name: c, release: https://e.org/b.tgz, repo: r3}\n- {name: d, release: d.tgz, repo: r1}\n- {name: e, release: e.tgz, repo: r4}\n', 'm.yaml', work);
+  assert.equal(lanes(m.entries).map((l) => l.map((e) => e.name)), [['a', 'd'], ['b', 'c'], ['e']]);
+});
+
+let manifest: Manifest;
+let full: BatchSummary;
+
+test('batch: each entry checked, one broken on purpose does not stop the others; a suspicious entry wins the exit code', async () => {
+  manifest = parseManifest(await fourEntries(), 'releases.yaml', work);
+  const written: string[] = [];
+  full = (await batch({ manifest, jobs: 2, cacheDir, onReport: (e) => (written.push(e.name), { json: `${e.name}.json`, sarif: `${e.name}.sarif` }) })).summary;
+  assert.equal(full.entries.map((e) => [e.name, e.status]), [['hello', 'pass'], ['hello-tampered', 'fail'], ['proj-2.0', 'pass'], ['broken', 'could-not-check']]);
+  assert.equal(written.sort(), ['hello', 'hello-tampered', 'proj-2.0']);
+  const broken = full.entries[3]!;
+  assert.match(broken.error!.message, /no-such-repo/);
+  assert.is(broken.reports, undefined);
+  assert.equal(full.totals, { entries: 4, pass: 2, review: 0, fail: 1, couldNotCheck: 1 });
+  assert.is(full.exitCode, 1);
+  assert.equal(full.entries[0]!.reports, { json: 'hello.json', sarif: 'hello.sarif' });
+  assertValidSummary(full);
+});
+
+test('batch: without a suspicious entry, one that could not be checked gives exit 3; all passing gives 0', async () => {
+  const some = { ...manifest, entries: manifest.entries.filter((e) => e.name !== 'hello-tampered') };
+  assert.is((await batch({ manifest: some, jobs: 3, cacheDir })).summary.exitCode, 3);
+  const good = { ...manifest, entries: manifest.entries.filter((e) => e.name === 'hello' || e.name === 'proj-2.0') };
+  assert.is((await batch({ manifest: good, jobs: 1, cacheDir })).summary.exitCode, 0);
+});
+
+test('an entry that asks for a policy file is not checked without it', async () => {
+  const m = parseManifest(`- name: p\n  release: ${join(root, 'samples/hello-1.0.tar.gz')}\n  repo: ${join(root, 'samples/hello.bundle')}\n  policy: policy.yaml\n`, 'm.yaml', work);
+  const row = (await batch({ manifest: m, jobs: 1, cacheDir })).summary.entries[0]!;
+  assert.is(row.status, 'could-not-check');
+  assert.match(row.error!.message, /policy files are not supported/);
+});
+
+test('shards run apart and merge into the unsharded summary; other manifests, a shard twice and missing shards are caught', async () => {
+  const files: string[] = [];
+  for (const index of [1, 2, 3]) {
+    const { summary } = await batch({ manifest, jobs: 2, cacheDir, shard: { index, count: 3 } });
+    assertValidSummary(summary);
+    const file = join(work, `shard-${index}.json`);
+    writeFileSync(file, JSON.stringify(summary));
+    files.push(file);
+  }
+  const merged = await mergeSummaries(files);
+  assertValidSummary(merged);
+  assert.equal(merged.entries, full.entries.map((e) => ({ ...e, reports: undefined })).map(({ reports: _r, ...e }) => e));
+  assert.equal(merged.shards, { count: 3, included: [1, 2, 3] });
+  assert.is(merged.exitCode, 1);
+  const partial = await mergeSummaries(files.slice(0, 2));
+  assert.match(partial.notes.join('\n'), /shards 3\/3 are missing/);
+  await mergeSummaries([files[0]!, files[0]!]).then(() => assert.unreachable(), (err: Error) => assert.match(err.message, /shard 1\/3 is also in/));
+  const other = join(work, 'other.json');
+  writeFileSync(other, JSON.stringify({ ...JSON.parse(readFileSync(files[1]!, 'utf8')), manifest: { ...manifest, sha256: 'f'.repeat(64) } }));
+  await mergeSummaries([files[0]!, other]).then(() => assert.unreachable(), (err: Error) => assert.match(err.message, /summarises another manifest/));
+});
+
+test.run();
