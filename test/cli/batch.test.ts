@@ -40,22 +40,27 @@ test('batch writes a JSON and a SARIF report per checked entry and the summary; 
   assert.match(readFileSync(join(out, 'summary.md'), 'utf8'), /### Could not be checked\n\n- \*\*broken\*\*/);
 });
 
-test('shards through the CLI, then batch merge: one summary, exit code aggregated', async () => {
+test('shards 1/3, 2/3 and 3/3 through the CLI check every entry exactly once; batch merge makes one summary, exit code aggregated', async () => {
   const summaries: string[] = [];
-  for (const i of [1, 2]) {
+  const checked: string[] = [];
+  for (const i of [1, 2, 3]) {
     const out = join(work, `shard-${i}`);
-    const r = await runCuckoo(['batch', manifest, '--out', out, '--shard', `${i}/2`, '--quiet']);
+    const r = await runCuckoo(['batch', manifest, '--out', out, '--shard', `${i}/3`, '--quiet']);
     assert.ok([0, 1, 3].includes(r.code!), r.stderr);
+    const s = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as { entries: Array<{ name: string }>; shards: unknown };
+    assert.equal(s.shards, { count: 3, included: [i] });
+    checked.push(...s.entries.map((e) => e.name));
     summaries.push(join(out, 'summary.json'));
   }
+  assert.equal(checked.sort(), ['broken', 'hello', 'tampered']);
   const merged = join(work, 'merged');
   const r = await runCuckoo(['batch', 'merge', ...summaries, '--out', merged]);
   assert.is(r.code, 3, r.stderr);
   const s = JSON.parse(readFileSync(join(merged, 'summary.json'), 'utf8')) as { entries: Array<{ name: string }>; shards: unknown };
   assert.equal(s.entries.map((e) => e.name), ['hello', 'tampered', 'broken']);
-  assert.equal(s.shards, { count: 2, included: [1, 2] });
+  assert.equal(s.shards, { count: 3, included: [1, 2, 3] });
   const missing = await runCuckoo(['batch', 'merge', summaries[0]!, '--out', join(work, 'partial')]);
-  assert.match(missing.stdout, /shards 2\/2 are missing/);
+  assert.match(missing.stdout, /shards 2\/3, 3\/3 are missing/);
 });
 
 test('a JSON manifest ({entries: [...]}, paths relative to its folder) runs like the YAML one', async () => {
