@@ -20,10 +20,11 @@ import { writeReportFile } from './write-file.js';
 
 export const batchExitCodesText = `Exit codes:
   0  every entry passed (nothing at or above --fail-on)
-  1  some entry is suspicious (findings at or above --fail-on); wins over 3
+  1  some entry is suspicious (findings at or above --fail-on), all were checked
   2  bad usage or a bad manifest (nothing was checked)
   3  some entry could not be checked (network, git, tool or input error of that
-     entry, or a shard missing from a merge) and none is suspicious`;
+     entry, or a shard missing from a merge); wins over 1, because those
+     releases were not checked at all (summary.json still lists the suspicious)`;
 
 const batchEpilog = `Examples:
   cuckoo batch releases.yaml --out reports --jobs 4
@@ -36,7 +37,7 @@ const batchEpilog = `Examples:
       entries from unpacked Debian source packages (debian/watch, debian/upstream/*)
 
 A manifest (YAML or JSON) is a list of entries, or {entries: [...]}:
-  - name: xz-5.6.1                     # optional; letters, digits, . _ + -
+  - name: xz-5.6.1                     # optional; letters, digits, . _ -
     release: https://example.org/xz-5.6.1.tar.gz   # path or URL
     repo: https://github.com/tukaani-project/xz     # clone, bundle or URL
     tag: v5.6.1                        # or commit: <id>; default: inferred

@@ -44,17 +44,17 @@ type StringKey = (typeof stringKeys)[number];
 const pathKeys: readonly StringKey[] = ['release', 'repo', 'checksums', 'signature', 'keyring', 'policy'];
 
 /**
- * The rule for names: a letter or digit, then letters, digits, `.`, `_`, `+`
- * or `-`, at most 100 in all. Such a name is a file name on every system and
+ * The rule for names: a letter or digit, then letters, digits, `.`, `_` or
+ * `-`, at most 100 in all. Such a name is a file name on every system and
  * cannot climb out of --out. A name given otherwise is an error (renaming it
  * silently would break whoever looks for its report); a missing name is made
  * from the release file name by that rule.
  */
-export const namePattern = /^[A-Za-z0-9][A-Za-z0-9._+-]{0,99}$/;
+export const namePattern = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 
 export function nameFromRelease(release: string): string {
   const base = releaseName(release).replace(/\.(tar\.(gz|xz|bz2|zst|lz|lzma)|tgz|tbz2?|txz|tar|zip)$/i, '');
-  const slug = base.replace(/[^A-Za-z0-9._+-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '').slice(0, 100);
+  const slug = base.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '').slice(0, 100);
   return slug || 'release';
 }
 
@@ -98,7 +98,7 @@ export function parseManifest(text: string, file: string, base: string): Manifes
     if (get('sha256') !== undefined && get('checksums') !== undefined) fail(file, where, 'give "sha256" or "checksums", not both');
     const name = get('name') ?? nameFromRelease(get('release')!);
     if (!namePattern.test(name)) {
-      fail(file, where, `"name" ${JSON.stringify(name)} is not a safe file name`, 'use letters, digits, ".", "_", "+" and "-", starting with a letter or digit, at most 100');
+      fail(file, where, `"name" ${JSON.stringify(name)} is not a safe file name`, 'use letters, digits, ".", "_" and "-", starting with a letter or digit, at most 100');
     }
     const first = seen.get(name);
     if (first !== undefined) fail(file, where, `the name "${name}" is already used by entry ${first + 1}`, 'each entry needs its own name: its reports are <name>.json and <name>.sarif');

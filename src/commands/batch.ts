@@ -1,7 +1,7 @@
 /**
  * `cuckoo batch`: check every entry of a manifest (or of one shard of it) with
  * verify(), a few at a time, sharing one cache. An entry that fails becomes a
- * could-not-check row; it never stops the others. Options in, BatchResult out:
+ * row with status `error`; it never stops the others. Options in, BatchResult out:
  * reports go to the caller through onEntry as each entry finishes.
  */
 import { resolve } from 'node:path';
@@ -71,14 +71,14 @@ export function lanes(entries: readonly BatchEntry[]): BatchEntry[][] {
 
 function errorRow(base: BatchEntrySummary, err: unknown): BatchEntrySummary {
   if (err instanceof CuckooError) {
-    return { ...base, status: 'could-not-check', error: { code: err.code, message: err.message, ...(err.hint ? { hint: err.hint } : {}) } };
+    return { ...base, status: 'error', error: { code: err.code, message: err.message, ...(err.hint ? { hint: err.hint } : {}) } };
   }
   const message = err instanceof Error ? err.message : String(err);
-  return { ...base, status: 'could-not-check', error: { code: 'tool', message: `internal error: ${message}`, hint: 'set CUCKOO_DEBUG=1 and run this entry with cuckoo verify' } };
+  return { ...base, status: 'error', error: { code: 'tool', message: `internal error: ${message}`, hint: 'set CUCKOO_DEBUG=1 and run this entry with cuckoo verify' } };
 }
 
 async function checkEntry(entry: BatchEntry, options: BatchOptions): Promise<BatchEntrySummary> {
-  const base: BatchEntrySummary = { name: entry.name, index: entry.index, release: entry.written.release, repo: entry.written.repo, status: 'could-not-check' };
+  const base: BatchEntrySummary = { name: entry.name, index: entry.index, release: entry.written.release, repo: entry.written.repo, status: 'error' };
   try {
     if (entry.policy !== undefined) {
       // Policy files come with `verify --policy`; until then an entry that asks

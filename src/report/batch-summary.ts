@@ -10,8 +10,8 @@ import type { Severity } from './severity.js';
 
 export const batchSummarySchema = 'cuckoo.batch-summary/v1';
 
-/** `fail` = suspicious; `could-not-check` = no verdict (network, git, tool or input error). */
-export type EntryStatus = Verdict | 'could-not-check';
+/** `fail` = suspicious; `error` = could not be checked, no verdict (network, git, tool or input error). */
+export type EntryStatus = Verdict | 'error';
 
 export interface BatchEntrySummary {
   name: string;
@@ -38,7 +38,7 @@ export interface BatchTotals {
   pass: number;
   review: number;
   fail: number;
-  couldNotCheck: number;
+  error: number;
 }
 
 export interface BatchSummary {
@@ -49,28 +49,29 @@ export interface BatchSummary {
   shards: { count: number; included: number[] };
   failOn: Severity;
   totals: BatchTotals;
-  /** 0 all pass, 1 some entry suspicious, 3 some entry (or shard) not checked and none suspicious. */
+  /** 0 all pass, 1 some entry suspicious and every entry checked, 3 some entry (or shard) not checked. */
   exitCode: 0 | 1 | 3;
   entries: BatchEntrySummary[];
   notes: string[];
 }
 
 export function totalsOf(entries: readonly BatchEntrySummary[]): BatchTotals {
-  const t: BatchTotals = { entries: entries.length, pass: 0, review: 0, fail: 0, couldNotCheck: 0 };
+  const t: BatchTotals = { entries: entries.length, pass: 0, review: 0, fail: 0, error: 0 };
   for (const e of entries) {
-    if (e.status === 'could-not-check') t.couldNotCheck++;
+    if (e.status === 'error') t.error++;
     else t[e.status]++;
   }
   return t;
 }
 
 /**
- * A suspicious release wins over one that could not be checked: it needs a
- * human now, and the summary still lists every entry that was not checked.
- * Missing shards count as entries not checked.
+ * An entry that could not be checked wins over a suspicious one: exit 1 would
+ * read as "everything else was checked", but those releases were not checked
+ * at all (their rows still say which ones failed). Missing shards count as
+ * entries not checked.
  */
 export function batchExitCode(totals: BatchTotals, complete: boolean): 0 | 1 | 3 {
+  if (totals.error > 0 || !complete) return 3;
   if (totals.fail > 0) return 1;
-  if (totals.couldNotCheck > 0 || !complete) return 3;
   return 0;
 }

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { root, runCuckoo } from '../helpers/cli.js';
@@ -18,46 +18,75 @@ writeFileSync(
 
 test.after(() => rmSync(work, { recursive: true, force: true }));
 
-test('batch writes a JSON and a SARIF report per checked entry and the summary; the table tells suspicious from not checked', async () => {
+test('batch writes a JSON and a SARIF report per checked entry and the summary; an entry not checked gives exit 3; the table tells suspicious from not checked', async () => {
   const out = join(work, 'out');
   const r = await runCuckoo(['batch', manifest, '--out', out, '--jobs', '2']);
-  assert.is(r.code, 1, r.stderr);
+  assert.is(r.code, 3, r.stderr);
+  assert.not.match(r.stderr + r.stdout, /\n\s+at /);
   assert.equal(readdirSync(out).sort(), ['hello.json', 'hello.sarif', 'summary.json', 'summary.md', 'tampered.json', 'tampered.sarif']);
   assert.match(r.stdout, /hello\s+pass/);
   assert.match(r.stdout, /tampered\s+FAIL \(suspicious\)/);
   assert.match(r.stdout, /broken\s+NOT CHECKED/);
   assert.match(r.stdout, /Could not be checked:\n {2}broken: .*missing\.bundle/);
-  assert.match(r.stdout, /3 entries: 1 pass, 0 review, 1 suspicious, 1 could not be checked \(exit 1\)/);
+  assert.match(r.stdout, /3 entries: 1 pass, 0 review, 1 suspicious, 1 could not be checked \(exit 3\)/);
   assert.match(r.stderr, /\[3\/3\]/);
-  const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as { schema: string; exitCode: number };
+  const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as { schema: string; exitCode: number; manifest: { sha256: string }; entries: Array<{ name: string; status: string; error?: { message: string } }> };
   assert.is(summary.schema, 'cuckoo.batch-summary/v1');
+  assert.is(summary.exitCode, 3);
+  assert.match(summary.manifest.sha256, /^[0-9a-f]{64}$/);
+  assert.equal(summary.entries.map((e) => [e.name, e.status]), [['hello', 'pass'], ['tampered', 'fail'], ['broken', 'error']]);
+  assert.match(summary.entries[2]!.error!.message, /missing\.bundle/);
   assert.is((JSON.parse(readFileSync(join(out, 'tampered.sarif'), 'utf8')) as { version: string }).version, '2.1.0');
   assert.match(readFileSync(join(out, 'summary.md'), 'utf8'), /### Could not be checked\n\n- \*\*broken\*\*/);
 });
 
-test('shards through the CLI, then batch merge: one summary, exit code aggregated', async () => {
+test('shards 1/3, 2/3 and 3/3 through the CLI check every entry exactly once; batch merge makes one summary, exit code aggregated', async () => {
   const summaries: string[] = [];
-  for (const i of [1, 2]) {
+  const checked: string[] = [];
+  for (const i of [1, 2, 3]) {
     const out = join(work, `shard-${i}`);
-    const r = await runCuckoo(['batch', manifest, '--out', out, '--shard', `${i}/2`, '--quiet']);
+    const r = await runCuckoo(['batch', manifest, '--out', out, '--shard', `${i}/3`, '--quiet']);
     assert.ok([0, 1, 3].includes(r.code!), r.stderr);
+    const s = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as { entries: Array<{ name: string }>; shards: unknown };
+    assert.equal(s.shards, { count: 3, included: [i] });
+    checked.push(...s.entries.map((e) => e.name));
     summaries.push(join(out, 'summary.json'));
   }
+  assert.equal(checked.sort(), ['broken', 'hello', 'tampered']);
   const merged = join(work, 'merged');
   const r = await runCuckoo(['batch', 'merge', ...summaries, '--out', merged]);
-  assert.is(r.code, 1, r.stderr);
+  assert.is(r.code, 3, r.stderr);
   const s = JSON.parse(readFileSync(join(merged, 'summary.json'), 'utf8')) as { entries: Array<{ name: string }>; shards: unknown };
   assert.equal(s.entries.map((e) => e.name), ['hello', 'tampered', 'broken']);
-  assert.equal(s.shards, { count: 2, included: [1, 2] });
+  assert.equal(s.shards, { count: 3, included: [1, 2, 3] });
   const missing = await runCuckoo(['batch', 'merge', summaries[0]!, '--out', join(work, 'partial')]);
-  assert.match(missing.stdout, /shards 2\/2 are missing/);
+  assert.match(missing.stdout, /shards 2\/3, 3\/3 are missing/);
+});
+
+test('a JSON manifest ({entries: [...]}, paths relative to its folder) runs like the YAML one', async () => {
+  const dir = join(work, 'json');
+  mkdirSync(dir);
+  const file = join(dir, 'releases.json');
+  writeFileSync(file, JSON.stringify({ entries: [{ name: 'hello', release: relative(dir, join(root, 'samples/hello-1.0.tar.gz')), repo: join(root, 'samples/hello.bundle'), tag: 'v1.0' }] }));
+  // Run from another folder: the release path is read from the manifest's folder, --out from the cwd.
+  const r = await runCuckoo(['batch', 'json/releases.json', '--out', 'json/out', '--jobs', '1'], { cwd: work });
+  assert.is(r.code, 0, r.stderr);
+  assert.equal(readdirSync(join(dir, 'out')).sort(), ['hello.json', 'hello.sarif', 'summary.json', 'summary.md']);
+  assert.match(readFileSync(join(dir, 'out', 'summary.md'), 'utf8'), /\| hello \| ✅ pass \| v1\.0 \|/);
 });
 
 test('a bad manifest or bad flags: one line, exit 2, nothing checked', async () => {
   const bad = join(work, 'bad.json');
   writeFileSync(bad, JSON.stringify([{ name: 'a', release: 'a.tar.gz', repo: 'r', tga: 'v1' }]));
+  const manifestFile = (file: string, text: string) => (writeFileSync(join(work, file), text), join(work, file));
+  const dup = manifestFile('dup.yaml', '- {name: a, release: a.tar.gz, repo: r}\n- {name: a, release: b.tar.gz, repo: r}\n');
+  const missing = manifestFile('missing.json', JSON.stringify({ entries: [{ name: 'ok', release: 'a.tar.gz', repo: 'r' }, { name: 'norepo', release: 'b.tar.gz' }] }));
+  const unsafe = manifestFile('unsafe.yaml', '- {name: "../x", release: a.tar.gz, repo: r}\n');
   const cases: Array<[string[], RegExp]> = [
     [['batch', bad, '--out', join(work, 'never')], /bad\.json: entry 1 \(a\): unknown key "tga"/],
+    [['batch', dup, '--out', join(work, 'never')], /dup\.yaml: entry 2 \(a\): the name "a" is already used by entry 1/],
+    [['batch', missing, '--out', join(work, 'never')], /missing\.json: entry 2 \(norepo\): missing "repo"/],
+    [['batch', unsafe, '--out', join(work, 'never')], /unsafe\.yaml: entry 1 \(\.\.\/x\): "name" "\.\.\/x" is not a safe file name/],
     [['batch', manifest, '--out', join(work, 'never'), '--shard', '3/2'], /--shard: expected I\/N/],
     [['batch', manifest], /--out DIR is required/],
     [['batch', join(work, 'none.yaml'), '--out', join(work, 'never')], /cannot read the manifest/],
@@ -89,7 +118,7 @@ test('--from-debian --write-manifest writes the entries and names the packages i
 test('batch --help shows examples, the manifest format and the exit codes', async () => {
   const r = await runCuckoo(['batch', '--help']);
   assert.is(r.code, 0);
-  for (const text of ['--shard 2/8', 'batch merge', '--from-debian', 'wins over 3', 'release: https://']) assert.ok(r.stdout.includes(text), text);
+  for (const text of ['--shard 2/8', 'batch merge', '--from-debian', 'wins over 1', 'were not checked at all', 'release: https://']) assert.ok(r.stdout.includes(text), text);
 });
 
 test.run();

@@ -105,24 +105,24 @@ test('entries that share a repository or a URL share a lane (the cache has no lo
 let manifest: Manifest;
 let full: BatchSummary;
 
-test('batch: each entry checked, one broken on purpose does not stop the others; a suspicious entry wins the exit code', async () => {
+test('batch: each entry checked, one broken on purpose does not stop the others; an entry not checked wins the exit code (3 over 1)', async () => {
   manifest = parseManifest(await fourEntries(), 'releases.yaml', work);
   const written: string[] = [];
   full = (await batch({ manifest, jobs: 2, cacheDir, onReport: (e) => (written.push(e.name), { json: `${e.name}.json`, sarif: `${e.name}.sarif` }) })).summary;
-  assert.equal(full.entries.map((e) => [e.name, e.status]), [['hello', 'pass'], ['hello-tampered', 'fail'], ['proj-2.0', 'pass'], ['broken', 'could-not-check']]);
+  assert.equal(full.entries.map((e) => [e.name, e.status]), [['hello', 'pass'], ['hello-tampered', 'fail'], ['proj-2.0', 'pass'], ['broken', 'error']]);
   assert.equal(written.sort(), ['hello', 'hello-tampered', 'proj-2.0']);
   const broken = full.entries[3]!;
   assert.match(broken.error!.message, /no-such-repo/);
   assert.is(broken.reports, undefined);
-  assert.equal(full.totals, { entries: 4, pass: 2, review: 0, fail: 1, couldNotCheck: 1 });
-  assert.is(full.exitCode, 1);
+  assert.equal(full.totals, { entries: 4, pass: 2, review: 0, fail: 1, error: 1 });
+  assert.is(full.exitCode, 3);
   assert.equal(full.entries[0]!.reports, { json: 'hello.json', sarif: 'hello.sarif' });
   assertValidSummary(full);
 });
 
-test('batch: without a suspicious entry, one that could not be checked gives exit 3; all passing gives 0', async () => {
-  const some = { ...manifest, entries: manifest.entries.filter((e) => e.name !== 'hello-tampered') };
-  assert.is((await batch({ manifest: some, jobs: 3, cacheDir })).summary.exitCode, 3);
+test('batch: a suspicious entry with every entry checked gives exit 1; all passing gives 0', async () => {
+  const some = { ...manifest, entries: manifest.entries.filter((e) => e.name !== 'broken') };
+  assert.is((await batch({ manifest: some, jobs: 3, cacheDir })).summary.exitCode, 1);
   const good = { ...manifest, entries: manifest.entries.filter((e) => e.name === 'hello' || e.name === 'proj-2.0') };
   assert.is((await batch({ manifest: good, jobs: 1, cacheDir })).summary.exitCode, 0);
 });
@@ -130,7 +130,7 @@ test('batch: without a suspicious entry, one that could not be checked gives exi
 test('an entry that asks for a policy file is not checked without it', async () => {
   const m = parseManifest(`- name: p\n  release: ${join(root, 'samples/hello-1.0.tar.gz')}\n  repo: ${join(root, 'samples/hello.bundle')}\n  policy: policy.yaml\n`, 'm.yaml', work);
   const row = (await batch({ manifest: m, jobs: 1, cacheDir })).summary.entries[0]!;
-  assert.is(row.status, 'could-not-check');
+  assert.is(row.status, 'error');
   assert.match(row.error!.message, /policy files are not supported/);
 });
 
@@ -147,7 +147,7 @@ test('shards run apart and merge into the unsharded summary; other manifests, a 
   assertValidSummary(merged);
   assert.equal(merged.entries, full.entries.map((e) => ({ ...e, reports: undefined })).map(({ reports: _r, ...e }) => e));
   assert.equal(merged.shards, { count: 3, included: [1, 2, 3] });
-  assert.is(merged.exitCode, 1);
+  assert.is(merged.exitCode, 3);
   const partial = await mergeSummaries(files.slice(0, 2));
   assert.match(partial.notes.join('\n'), /shards 3\/3 are missing/);
   await mergeSummaries([files[0]!, files[0]!]).then(() => assert.unreachable(), (err: Error) => assert.match(err.message, /shard 1\/3 is also in/));

@@ -11,13 +11,13 @@ const statusText: Record<EntryStatus, string> = {
   pass: 'pass',
   review: 'review',
   fail: 'FAIL (suspicious)',
-  'could-not-check': 'NOT CHECKED',
+  error: 'NOT CHECKED',
 };
 
 /** What the exit code means, in words. */
 function outcome(s: BatchSummary): string {
   const t = s.totals;
-  const parts = [`${t.pass} pass`, `${t.review} review`, `${t.fail} suspicious`, `${t.couldNotCheck} could not be checked`];
+  const parts = [`${t.pass} pass`, `${t.review} review`, `${t.fail} suspicious`, `${t.error} could not be checked`];
   return `${t.entries} entries: ${parts.join(', ')} (exit ${s.exitCode})`;
 }
 
@@ -30,7 +30,7 @@ function detail(e: BatchEntrySummary): string {
 
 function paint(c: Colors, status: EntryStatus, text: string): string {
   if (status === 'fail') return c.bold(c.red(text));
-  if (status === 'could-not-check') return c.magenta(text);
+  if (status === 'error') return c.magenta(text);
   if (status === 'review') return c.yellow(text);
   return c.green(text);
 }
@@ -57,7 +57,7 @@ const mdStatus: Record<EntryStatus, string> = {
   pass: '✅ pass',
   review: '🟡 review',
   fail: '❌ **fail** (suspicious)',
-  'could-not-check': '⚠️ **could not check**',
+  error: '⚠️ **could not check**',
 };
 
 export function renderBatchMarkdown(s: BatchSummary): string {
