@@ -2,11 +2,13 @@
 // make bench: how close `cuckoo verify` comes to reading the release once, and how far ahead it is
 // of the pipeline people run by hand.
 //
-//   node scripts/bench.mjs [--quick] [--files N] [--mb M] [--seed S] [--runs R] [--keep]
+//   node scripts/bench.mjs [--quick] [--files N] [--mb M] [--seed S] [--runs R] [--keep] [--dir D] [--scaling]
 //
 // Default: 20,000 files, ~500 MB unpacked. --quick: 2,000 files, ~50 MB. --seed changes the
 // generated content (same seed, same bytes). --runs R repeats each timing and keeps the fastest.
-// --keep leaves the temp folder (repository, archives, reports) in place and prints its path.
+// --keep leaves the temp folder (repository, archives, reports) in place and prints its path; --dir D
+// measures again the inputs a --keep run left in D instead of generating new ones. --scaling adds
+// the time-per-file series (bench-scaling.mjs).
 //
 // In a temp folder it writes a git repository with `git fast-import` (C-like text files of varied
 // sizes and some binary files over a few hundred folders; tag v1.0), then a release made the way real
@@ -24,12 +26,16 @@
 //   c/floor  cuckoo wall / floor wall: the promise is close to 1.
 //   naive/c  naive wall / cuckoo wall: the promise is well above 1.
 //   diffoscope on the same pair (release vs `git archive` of the tag), only when installed.
+// Then, with the repository served over HTTP on 127.0.0.1 (bench-fetch.mjs): bytes cuckoo's partial
+// fetch receives against a full `git clone --bare`, and the wall time of a second run on the cache.
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { cpus, release as kernel, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { measureFetch } from './bench-fetch.mjs';
+import { measureScaling } from './bench-scaling.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const argv = process.argv.slice(2);
@@ -265,7 +271,8 @@ function machine() {
 }
 
 // ---------- main ----------
-const tmp = mkdtempSync(join(tmpdir(), 'cuckoo-bench-'));
+const reuse = argv.includes('--dir') ? resolve(argv[argv.indexOf('--dir') + 1]) : undefined;
+const tmp = reuse ?? mkdtempSync(join(tmpdir(), 'cuckoo-bench-'));
 let failed = false;
 try {
   console.log(machine());
@@ -274,10 +281,16 @@ try {
   const step = (what) => { console.log(`${what}: ${((Date.now() - t) / 1000).toFixed(1)} s`); t = Date.now(); };
   const plan = planTree();
   const repo = join(tmp, 'repo');
-  const bytes = await writeRepo(repo, plan.files);
-  step(`repository: ${plan.files.length} files, ${mb(bytes)}, ${plan.dirList.length} folders, tag v1.0`);
-  const expected = await buildRelease(tmp, repo, plan);
-  step(`release: +${ADDED} release-only, ${MODIFIED} modified, -${DROPPED} dropped; .tar.xz .tar.gz .zip`);
+  let expected;
+  if (reuse) {
+    expected = JSON.parse(readFileSync(join(tmp, 'expected.json'), 'utf8'));
+  } else {
+    const bytes = await writeRepo(repo, plan.files);
+    step(`repository: ${plan.files.length} files, ${mb(bytes)}, ${plan.dirList.length} folders, tag v1.0`);
+    expected = await buildRelease(tmp, repo, plan);
+    writeFileSync(join(tmp, 'expected.json'), JSON.stringify(expected));
+    step(`release: +${ADDED} release-only, ${MODIFIED} modified, -${DROPPED} dropped; .tar.xz .tar.gz .zip`);
+  }
   const rows = [];
   const load0 = loadavg()[0].toFixed(2);
   for (const ext of ['tar.xz', 'tar.gz', 'zip']) {
@@ -287,11 +300,24 @@ try {
   }
   step(`measured (load average before ${load0}, after ${loadavg()[0].toFixed(2)})`);
   console.log(`\n${table(rows)}\n\ndecoders: ${rows.map((x) => `${x.kind} ${x.decoder}`).join(', ')}`);
+  const gz = rows.find((x) => x.kind === 'gz');
+  const f = await measureFetch({ tmp, repo, archive: gz.archive, cuckoo: join(root, 'bin/cuckoo.js') });
+  console.log(`\nremote over HTTP (${PREFIX}.tar.gz): partial fetch ${mb(f.partial)} vs git clone --bare ${mb(f.full)} ` +
+    `(${((100 * f.partial) / f.full).toFixed(1)}%); first run ${sec(f.cold)}, again on the cache ${sec(f.warm)} ` +
+    `(${mb(f.rerun)} fetched; local repository ${sec(gz.cuckoo.wall)}, so the cached remote adds ${sec(f.warm - gz.cuckoo.wall)})`);
+  if (flag('--scaling')) {
+    const s = await measureScaling({ tmp, cuckoo: join(root, 'bin/cuckoo.js') });
+    console.log(`\ntiny files (tar.gz): ${s.map((x) => `${x.files} files ${sec(x.wall)} = ${x.perFile.toFixed(0)} µs/file`).join('; ')}`);
+    if (s.length > 1) {
+      const [a, b] = [s[0], s[s.length - 1]];
+      console.log(`marginal cost ${(((b.wall - a.wall) / (b.files - a.files)) * 1e6).toFixed(0)} µs/file from ${a.files} to ${b.files} files`);
+    }
+  }
 } catch (e) {
   failed = true;
   console.error(e.stack ?? e);
 } finally {
-  if (flag('--keep')) console.log(`kept ${tmp}`);
+  if (flag('--keep') || reuse) console.log(`kept ${tmp}`);
   else rmSync(tmp, { recursive: true, force: true });
 }
 process.exit(failed ? 1 : 0);

@@ -133,6 +133,12 @@ export function compareTrees(
   for (const [path, copies] of byPath) {
     const release = copies[copies.length - 1]!;
     const t = tagByPath.get(path);
+    const ambiguous = copies.find((c) => c.ambiguity !== undefined);
+    if (ambiguous) {
+      // What this path holds depends on the extractor: nothing to compare it with.
+      changes.push({ kind: 'unsafe-entry', path, release: ambiguous, problem: ambiguous.ambiguity!, ...(t ? { tag: t } : {}) });
+      continue;
+    }
     if (copies.length > 1) {
       changes.push({ kind: 'duplicate-entry', path, release, copies, ...(t ? { tag: t } : {}) });
       continue;

@@ -28,6 +28,12 @@ export interface ReleaseEntry {
   content?: Buffer;
   /** True when content was wanted but the file was larger than the memory limit. */
   contentTooLarge?: boolean;
+  /**
+   * Why extractors may disagree about this entry (a zip member whose local
+   * header, data descriptor or byte range contradicts the central directory).
+   * Such an entry is reported as critical and not compared.
+   */
+  ambiguity?: string;
   /** 0-based position in the archive; later copies of a path win on extraction. */
   index: number;
 }

@@ -25,7 +25,7 @@ export interface BlobDigest {
   sha256: string;
   /** Bytes actually hashed; differs from the declared size when the archive lies. */
   length: number;
-  /** The bytes, when they were kept (declared size within the memory limit). */
+  /** The bytes, when they were kept (declared size within the memory limit); joined on first use. */
   content?: Buffer;
 }
 
@@ -34,13 +34,15 @@ export interface BlobDigest {
  * pass. The blob header needs the size up front, which both tar and zip
  * declare before the data; callers compare `length` with it afterwards.
  *
- * With `keepUpTo` set and a declared size within it, the bytes are also copied
- * into one buffer allocated once (no per-chunk arrays, no concat).
+ * With `keepUpTo` set and a declared size within it, the chunks are held by
+ * reference, not copied: most files turn out to be in the tag and are never
+ * wanted, so copying every one cost a buffer per file for nothing. Only a
+ * kept file is joined into a buffer of its own (see finishFile).
  */
 export class BlobHasher {
   private readonly blob: Hash;
   private readonly plain = createHash('sha256');
-  private readonly kept: Buffer | undefined;
+  private parts: Buffer[] | undefined;
   private length = 0;
 
   constructor(
@@ -49,16 +51,17 @@ export class BlobHasher {
     keepUpTo?: number,
   ) {
     this.blob = createHash(format).update(blobHeader(declaredSize));
-    this.kept = keepUpTo !== undefined && declaredSize <= keepUpTo ? Buffer.allocUnsafe(declaredSize) : undefined;
+    if (keepUpTo !== undefined && declaredSize <= keepUpTo) this.parts = [];
   }
 
-  update(chunk: Uint8Array): void {
+  /** Chunks must not be overwritten later by their producer (stream chunks are not). */
+  update(chunk: Buffer): void {
     this.blob.update(chunk);
     this.plain.update(chunk);
-    if (this.kept !== undefined && this.length < this.kept.length) {
-      this.kept.set(chunk.subarray(0, this.kept.length - this.length), this.length);
-    }
     this.length += chunk.length;
+    if (this.parts === undefined) return;
+    if (this.length > this.declaredSize) this.parts = undefined;
+    else this.parts.push(chunk);
   }
 
   /** Bytes hashed so far. */
@@ -72,9 +75,34 @@ export class BlobHasher {
       sha256: this.plain.digest('hex'),
       length: this.length,
     };
-    if (this.kept !== undefined && this.length === this.kept.length) out.content = this.kept;
+    const parts = this.parts;
+    if (parts !== undefined && this.length === this.declaredSize) {
+      // A copy: views of a reader's larger buffers would pin them for as long as the content is kept.
+      Object.defineProperty(out, 'content', { enumerable: true, configurable: true, get: () => lazyJoin(out, parts) });
+    }
     return out;
   }
+}
+
+function lazyJoin(out: BlobDigest, parts: Buffer[]): Buffer {
+  const content = Buffer.concat(parts);
+  Object.defineProperty(out, 'content', { value: content, enumerable: true, writable: true });
+  return content;
+}
+
+/**
+ * The digest of bytes already whole in memory (a member inflated in one
+ * call): kept as they are, without BlobHasher's copy, unless they are a small
+ * view of a much larger allocation that keeping would pin.
+ */
+export function digestBuffer(buf: Buffer, format: ObjectFormat, keepUpTo?: number): BlobDigest {
+  const out: BlobDigest = {
+    blobId: createHash(format).update(blobHeader(buf.length)).update(buf).digest('hex'),
+    sha256: createHash('sha256').update(buf).digest('hex'),
+    length: buf.length,
+  };
+  if (keepUpTo !== undefined && buf.length <= keepUpTo) out.content = buf.buffer.byteLength > 2 * buf.length + 4096 ? Buffer.from(buf) : buf;
+  return out;
 }
 
 /**

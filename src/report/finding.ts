@@ -15,6 +15,7 @@ export type ChangeKind =
 /** What a finding is judged to be. Each has a title and help text in `categoryInfo`. */
 export type Category =
   | 'unsafe-path'
+  | 'extractor-dependent'
   | 'duplicate-path'
   | 'special-file'
   | 'broken-link'
@@ -137,6 +138,10 @@ export const categoryInfo: Record<Category, CategoryInfo> = {
   'unsafe-path': {
     title: 'Unsafe archive path',
     help: 'An absolute path or one with `..` components. Extracting it could write outside the target folder, so it is never resolved and never compared.',
+  },
+  'extractor-dependent': {
+    title: 'Extractor-dependent archive entry',
+    help: "A zip member whose local header, data descriptor or byte range contradicts the central directory, or that overlaps another member or hides bytes between members. Tools that read the central directory and tools that stream the file unpack different files, so what was reviewed need not be what gets built.",
   },
   'duplicate-path': {
     title: 'Path stored more than once',

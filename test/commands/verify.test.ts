@@ -6,6 +6,7 @@ import * as assert from 'uvu/assert';
 import { verify, type VerifyOptions } from '../../src/commands/verify.js';
 import type { Report } from '../../src/report/report.js';
 import { buildTar, buildZip, compress, writeTemp, type TarItem } from '../helpers/archives.js';
+import { rawZip } from '../helpers/zip-raw.js';
 import { makeRepo, removeTempDirs, type FileSpec } from '../helpers/repo.js';
 
 const cacheDir = mkdtempSync(join(tmpdir(), 'cuckoo-verify-cache-'));
@@ -147,6 +148,25 @@ test('archive tricks: duplicates, unsafe paths, devices and hard links', async (
   const dup = r.findings.find((f) => f.path === 'README')!;
   assert.is(dup.evidence.copies?.length, 2);
   assert.ok(dup.reasons.some((x) => x.includes('the kept copy differs from the tag')));
+});
+
+test('a zip whose local header names another file than its central directory is critical and not compared', async () => {
+  const repo = await makeRepo({ files, tags: ['v1.2'] });
+  const zip = rawZip([
+    { name: 'proj-1.2/README', data: 'hello\n' },
+    // Tools that stream the zip unpack this as src/main.sh; the central directory says src/main.c.
+    { name: 'proj-1.2/src/main.c', localName: 'proj-1.2/src/main.sh', data: 'int main(void) { return 0; }\n' },
+    { name: 'proj-1.2/configure.ac', data: 'AC_INIT([proj],[1.2])\n' },
+  ]);
+  const r = await run({ release: await writeTemp('tricks/proj-1.2.zip', zip), repo: repo.dir });
+  assert.is(r.verdict, 'fail');
+  const f = r.findings.find((x) => x.path === 'src/main.c' || x.path.endsWith('src/main.c'))!;
+  assert.is(f.change, 'unsafe-entry');
+  assert.is(f.category, 'extractor-dependent');
+  assert.is(f.severity, 'critical');
+  assert.match(f.reasons[0]!, 'its local header names it "proj-1.2/src/main.sh"');
+  // The path is reported once: as the trick, not also as missing from the release.
+  assert.is(r.findings.filter((x) => x.path.endsWith('src/main.c')).length, 1);
 });
 
 test('the tag as git archive writes it: export-ignore, export-subst, ident, eol=crlf', async () => {

@@ -82,6 +82,8 @@ function gitBackend(root: string, prefix: string, req: IncomingMessage, res: Ser
       REQUEST_METHOD: req.method ?? 'GET',
       QUERY_STRING: query,
       CONTENT_TYPE: req.headers['content-type'] ?? '',
+      // git gzips large request bodies (many wants); http-backend inflates them when told.
+      HTTP_CONTENT_ENCODING: String(req.headers['content-encoding'] ?? ''),
       GIT_PROTOCOL: String(req.headers['git-protocol'] ?? ''),
       REMOTE_ADDR: '127.0.0.1',
     },

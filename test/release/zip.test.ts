@@ -41,7 +41,7 @@ test('unix zip: types, modes, sizes, blob ids, symlink targets', async () => {
   assert.is(release.archive, 'zip');
   assert.is(release.formatName, 'zip');
   assert.is(release.compression, 'none');
-  assert.is(release.decoder, 'unzipper');
+  assert.is(release.decoder, 'zlib');
   assert.is(release.comment, undefined);
   assert.equal(
     entries.map((e) => [e.index, e.path, e.type, e.mode, e.size, e.blobId, e.linkTarget]),
@@ -58,10 +58,10 @@ test('unix zip: types, modes, sizes, blob ids, symlink targets', async () => {
   assert.is(await release.sha256(), createHash('sha256').update(bytes).digest('hex'));
 });
 
-test('the zip comment is exposed, including comments longer than unzipper looks for', async () => {
+test('the zip comment is exposed, including comments longer than some readers look for', async () => {
   const commit = 'e83c5163316f89bfbde7d9ab23ca2e25604af290';
   assert.is((await readRelease(await zipFile(sample, commit))).release.comment, commit);
-  const long = 'a release comment that is much longer than eighty bytes, which is where unzipper stops looking by default';
+  const long = 'a release comment that is much longer than eighty bytes, which is where some readers stop looking';
   const { release, entries } = await readRelease(await zipFile(sample, long));
   assert.is(release.comment, long);
   assert.is(entries.length, sample.length);

@@ -1,5 +1,6 @@
 import type { AnalysisContext, Judgement, Rule } from '../rule.js';
 import { splitPath } from '../places.js';
+import { tagPathsNamed } from '../tag-index.js';
 
 /**
  * Man pages that `make dist` renders from a source in the tag: asciidoctor
@@ -38,7 +39,7 @@ function po4aSource(path: string, name: string, ctx: AnalysisContext): string[] 
   const config = join(base, 'po4a.conf');
   const po = join(base, `${m[2]}.po`);
   if (!inTag(ctx, config) || !inTag(ctx, po)) return undefined;
-  for (const p of ctx.tagByPath.keys()) if (p.endsWith(`/${name}`) && inTag(ctx, p) && !p.startsWith(`${join(base, 'man')}/`)) return [p, po, config];
+  for (const p of tagPathsNamed(ctx, name)) if (p.includes('/') && inTag(ctx, p) && !p.startsWith(`${join(base, 'man')}/`)) return [p, po, config];
   return undefined;
 }
 

@@ -39,7 +39,11 @@ function pages(ctx: AnalysisContext): Map<string, string[]> {
     const name = path.slice(path.lastIndexOf('/') + 1).toLowerCase();
     const m = /^(.+)\.[1-9][a-z]*$/.exec(name);
     if (entry.type !== 'file' || !m) continue;
-    for (const key of new Set([name, m[1]!, name.replace(/[._-]/g, '')])) index.set(key, [...(index.get(key) ?? []), path]);
+    for (const key of new Set([name, m[1]!, name.replace(/[._-]/g, '')])) {
+      const list = index.get(key);
+      if (list) list.push(path);
+      else index.set(key, [path]);
+    }
   }
   indexes.set(ctx, index);
   return index;

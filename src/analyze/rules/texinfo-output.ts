@@ -1,5 +1,6 @@
 import { isBinary, splitPath } from '../places.js';
 import type { AnalysisContext, Judgement, Rule } from '../rule.js';
+import { tagPathsIn } from '../tag-index.js';
 
 /**
  * What automake's texinfo support writes at `make dist`: the manual rendered
@@ -15,8 +16,7 @@ const infoHeader = /^This is (\S+), produced by [Mm]akeinfo version ([\d.]+) fro
 const versionLine = /^@set (?:UPDATED|UPDATED-MONTH|EDITION|VERSION) [\w .,:+-]+$/;
 
 function texinfoSources(dir: string, ctx: AnalysisContext): string[] {
-  const prefix = dir ? `${dir}/` : '';
-  return [...ctx.tagByPath.keys()].filter((p) => p.startsWith(prefix) && !p.slice(prefix.length).includes('/') && texinfoExtensions.some((e) => p.endsWith(e)));
+  return tagPathsIn(ctx, dir).filter((p) => texinfoExtensions.some((e) => p.endsWith(e)));
 }
 
 export const texinfoOutput: Rule = {

@@ -1,11 +1,19 @@
 import type { Rule } from '../rule.js';
 
-/** Absolute paths, `..` and hard links to nothing: never resolved, always loud. */
+/** Absolute paths, `..`, hard links to nothing and extractor-dependent zip members: never resolved, always loud. */
 export const unsafeEntry: Rule = {
   name: 'unsafe-entry',
   changes: ['unsafe-entry'],
   judge(change) {
     const problem = change.problem ?? 'unsafe entry';
+    if (change.release?.ambiguity !== undefined) {
+      return {
+        category: 'extractor-dependent',
+        severity: 'critical',
+        reasons: [problem, 'extractors that read the central directory and those that stream the file see different content here', 'the entry was not compared with the tag'],
+        evidence: { archivePath: change.release.path },
+      };
+    }
     if (problem.startsWith('hard link')) {
       return { category: 'broken-link', severity: 'high', reasons: [problem, 'extractors fail here or link to a file outside the release'] };
     }
