@@ -53,6 +53,10 @@ export async function openZip(path: string, options: ReadOptions): Promise<Opene
     comment = directory.comment;
     // unzipper parses whatever bytes the end record points at.
     if (files.some((f) => f.signature !== CENTRAL_HEADER)) throw new Error('the central directory is not where the end record says');
+    // A 0xffffffff size or offset with no zip64 record to resolve it leaves
+    // unzipper's field undefined, and reading such a member never ends.
+    const unresolved = files.find((f) => ![f.compressedSize, f.uncompressedSize, f.offsetToLocalFileHeader].every((n) => Number.isSafeInteger(n) && n >= 0));
+    if (unresolved) throw new Error(`entry ${unresolved.path} has a zip64 size or offset but no zip64 record`);
   } catch (err) {
     if (err instanceof CuckooError) throw err;
     const message = err instanceof Error ? err.message : String(err);
