@@ -16,10 +16,10 @@ test.after(async () => {
   rmSync(cacheDir, { recursive: true, force: true });
 });
 
-/** Replaces the one `#` of a header name with a raw byte, and fixes that header's checksum. */
+/** Replaces the first `#` of a header name or link name with a raw byte, and fixes that header's checksum. */
 function rawByteName(tar: Buffer, byte: number): Buffer {
   const at = tar.indexOf('#', 0, 'latin1');
-  assert.ok(at >= 0 && at % 512 < 100, 'the # is in a header name');
+  assert.ok(at >= 0 && (at % 512 < 100 || (at % 512 >= 157 && at % 512 < 257)), 'the # is in a header name or link name');
   tar[at] = byte;
   const header = at - (at % 512);
   tar.fill(0x20, header + 148, header + 156);
@@ -52,6 +52,17 @@ test('a file with a Latin-1 name in both the tag and the tarball is identical', 
   const r = await verify({ release, repo: repo.dir, tag: 'v1.0', cacheDir, hostKnowledge: false });
   assert.equal(r.counts, { identical: 2, onlyInRelease: 0, onlyInTag: 0, modified: 0, exportIgnored: 0, irregular: 0 });
   assert.is(r.verdict, 'pass');
+});
+
+test('a symlink whose target is Latin-1 has the same blob as the symlink in the tag', async () => {
+  const repo = await makeRepo({ files: { [latin1Name]: 'coffee\n', link: { symlink: latin1Name } }, tags: ['v1.0'] });
+  const tar = buildTar([
+    { path: 'proj-1.0/caf#.txt', content: 'coffee\n' },
+    { path: 'proj-1.0/link', type: 'symlink', target: 'caf#.txt' },
+  ]);
+  const release = await writeTemp('names/link/proj-1.0.tar', rawByteName(rawByteName(tar, 0xe9), 0xe9));
+  const r = await verify({ release, repo: repo.dir, tag: 'v1.0', cacheDir, hostKnowledge: false });
+  assert.equal(r.counts, { identical: 2, onlyInRelease: 0, onlyInTag: 0, modified: 0, exportIgnored: 0, irregular: 0 });
 });
 
 test('a pax path is UTF-8 by spec and matches the UTF-8 git path', async () => {
