@@ -6,6 +6,7 @@ import { Budget, tooManyBytes } from './budget.js';
 import type { EntryType, ObjectFormat, ReadOptions, ReleaseEntry } from './entry.js';
 import { entryPath } from './entry-path.js';
 import { BlobHasher, finishFile, gitBlobId, keepLimit, sha256Hex, type BlobDigest } from './hash.js';
+import { tarLinkBytes, tarLinkName, tarName, tarNameEncoding } from './tar-names.js';
 import { TarWalk } from './tar-walk.js';
 
 export interface TarInput {
@@ -42,7 +43,7 @@ export async function* readTar(input: TarInput, onDone: (summary: TarSummary) =>
   const { source, options } = input;
   const stages = input.openStages();
   // Old v7 tars have no magic; detection already vouched for the first header.
-  const extract = tarStream.extract({ allowUnknownFormat: true } as Parameters<typeof tarStream.extract>[0]);
+  const extract = tarStream.extract({ allowUnknownFormat: true, filenameEncoding: tarNameEncoding } as Parameters<typeof tarStream.extract>[0]);
   // Subscribes to extract's errors before any byte flows.
   const iterator = extract[Symbol.asyncIterator]();
   const walk = new TarWalk({
@@ -83,10 +84,10 @@ export async function* readTar(input: TarInput, onDone: (summary: TarSummary) =>
       if (step.done) break;
       const stream = step.value;
       const header = stream.header;
-      current = header.name;
+      current = tarName(header);
       budget.addEntry(header.size ?? 0);
       const type = entryType(header.type);
-      const entry: ReleaseEntry = { path: entryPath(header.name, type), type, mode: (header.mode ?? 0) & 0o7777, size: 0, index: index++ };
+      const entry: ReleaseEntry = { path: entryPath(current, type), type, mode: (header.mode ?? 0) & 0o7777, size: 0, index: index++ };
       const digest = await reading(readData(stream, header, entry, options.objectFormat, keepUpTo));
       if (digest !== undefined) finishFile(entry, digest, options);
       last = current;
@@ -157,9 +158,8 @@ async function readData(
       return hasher.digest();
     }
     case 'symlink': {
-      const target = header.linkname ?? '';
-      const bytes = Buffer.from(target, 'utf8');
-      entry.linkTarget = target;
+      const bytes = tarLinkBytes(header);
+      entry.linkTarget = tarLinkName(header);
       entry.size = bytes.length;
       entry.blobId = gitBlobId(bytes, format);
       entry.sha256 = sha256Hex(bytes);
@@ -167,7 +167,7 @@ async function readData(
     }
     case 'hardlink':
       // The target names another member, so it gets the same `./` treatment as member paths.
-      entry.linkTarget = entryPath(header.linkname ?? '', 'file');
+      entry.linkTarget = entryPath(tarLinkName(header), 'file');
       break;
     case 'directory':
       // tar-stream never ends a directory's stream when its header declares a

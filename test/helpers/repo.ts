@@ -18,7 +18,7 @@
  * - Trees are built with plumbing (hash-object, update-index --index-info,
  *   write-tree, commit-tree), so any path works, including names with a newline
  *   or bytes that are not UTF-8 (write those with the U+DC80..U+DCFF escape of
- *   src/git/paths.ts), and a gitlink needs no submodule checkout. Work trees are
+ *   src/git/paths.ts; symlink targets too), and a gitlink needs no submodule checkout. Work trees are
  *   then populated with `git reset --hard` (unless `checkout: false`).
  * - Config: init.defaultBranch=main, commit.gpgSign=false, tag.gpgSign=false,
  *   core.autocrlf=false, core.eol=lf, a fixed user; no system or global config.
@@ -225,7 +225,7 @@ async function indexInfo(repo: TestRepo, files: Record<string, FileSpec | null>,
   for (const [path, spec] of Object.entries(files)) {
     if (spec === null) rows.push({ mode: '0', path, oid: zero });
     else if (typeof spec === 'string' || Buffer.isBuffer(spec)) rows.push({ mode: '100644', path, slot: await slot(spec) });
-    else if ('symlink' in spec) rows.push({ mode: '120000', path, slot: await slot(spec.symlink) });
+    else if ('symlink' in spec) rows.push({ mode: '120000', path, slot: await slot(encodeGitPath(spec.symlink)) });
     else if ('gitlink' in spec) rows.push({ mode: '160000', path, oid: spec.gitlink });
     else rows.push({ mode: (spec.mode & 0o111) !== 0 ? '100755' : '100644', path, slot: await slot(spec.content) });
   }

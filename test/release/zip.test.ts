@@ -153,6 +153,18 @@ test('an end record pointing at the wrong place is an input error', async () => 
   assert.match(err.message, /corrupt zip archive: the central directory/);
 });
 
+test('a zip64 marker (0xffffffff) with no zip64 record is an input error, not a hang', async () => {
+  // Found by fuzzing: a central header's local-header offset overwritten with 0xff bytes.
+  const bytes = Buffer.from(await buildZip(sample));
+  const central = bytes.indexOf(Buffer.from('504b0102', 'hex'));
+  bytes.writeUInt32LE(0xffffffff, central + 42);
+  const err = await zipError(bytes);
+  assert.is(err.code, 'input');
+  assert.match(err.message, /corrupt zip archive: entry .+ needs a zip64 extra field and has none$/);
+  const size = await zipError(patchZipEntry(await buildZip(sample), 'pkg-1.0/README', { uncompressedSize: 0xffffffff }));
+  assert.match(size.message, /entry pkg-1\.0\/README needs a zip64 extra field and has none$/);
+});
+
 test('stopping early closes the file', async () => {
   const path = await zipFile(sample);
   const { openRelease } = await import('../../src/release/open.js');

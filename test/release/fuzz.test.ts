@@ -1,0 +1,28 @@
+// A short fixed-seed fuzz round: mutated samples (bit flips, truncation, byte
+// runs, tar header edits) must end in a report or a CuckooError, never in any
+// other error or a hang. Long runs: `make fuzz` or scripts/fuzz.mjs.
+import { fileURLToPath } from 'node:url';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { fuzz, loadSamples, mutate, prng } from '../helpers/fuzz.js';
+
+const samplesDir = fileURLToPath(new URL('../../../samples/', import.meta.url));
+
+test('the same seed gives the same mutants', async () => {
+  const samples = await loadSamples(samplesDir);
+  const round = (seed: number) => {
+    const rand = prng(seed);
+    return Array.from({ length: 20 }, (_, i) => mutate(samples[i % samples.length]!, rand));
+  };
+  const [a, b] = [round(42), round(42)];
+  assert.equal(a.map((m) => m.mutation), b.map((m) => m.mutation));
+  assert.ok(a.every((m, i) => m.bytes.equals(b[i]!.bytes)));
+  assert.not.equal(round(43).map((m) => m.mutation), a.map((m) => m.mutation));
+});
+
+test('150 mutants of the samples: a report or a CuckooError each, no crash or hang', async () => {
+  const failure = await fuzz({ seed: 20260401, iterations: 150, samplesDir, timeoutMs: 15_000 });
+  assert.is(failure, undefined, failure && `seed ${failure.seed} iteration ${failure.iteration}: ${failure.sample}, ${failure.mutation}: ${failure.problem}`);
+});
+
+test.run();
