@@ -17,7 +17,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { devNull, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { HistoryLookup, IgnoreEvidence } from '../analyze/history.js';
-import { readBlobs } from './blobs.js';
+import { BlobReader, readBlobs } from './blobs.js';
 import { decodeGitPath, encodeGitPath } from './paths.js';
 import { git, gitText, spawnGit } from './run.js';
 import { readTree } from './tree.js';
@@ -25,10 +25,11 @@ import type { RepoHandle } from './types.js';
 
 export interface HistoryOptions {
   /**
-   * Most commits blobInHistory reads (newest first). Its cost is one
-   * `cat-file -e` when the blob is not in the object store at all (the usual
-   * case for a planted file), else one streamed `git log --raw` pass that
-   * stops at the first match or after this many commits.
+   * Most commits blobInHistory reads (newest first). Its cost is one request
+   * to a shared `cat-file --batch` process when the blob is not in the object
+   * store at all (the usual case for a planted file), else one streamed
+   * `git log --raw` pass that stops at the first match or after this many
+   * commits.
    */
   maxCommits?: number;
 }
@@ -53,6 +54,9 @@ export function createHistory(repo: RepoHandle, commit: string, tagDate?: number
   // Many paths fall under one rule (`*.in`, `/configure`); its origin is looked up once.
   const origins = new Map<string, Promise<Partial<IgnoreEvidence>>>();
   let previous: Promise<{ previousTag: string; paths: string[] } | undefined> | undefined;
+  // One process answers every "is this blob in the object store?" of the run.
+  let objects: BlobReader | undefined;
+  const stored = (blobId: string) => (objects ??= new BlobReader(repo)).read(blobId).then(() => true, () => false);
 
   return {
     ignoredBy(path) {
@@ -76,9 +80,10 @@ export function createHistory(repo: RepoHandle, commit: string, tagDate?: number
       return (previous ??= changedBinaries(repo, commit));
     },
     blobInHistory(blobId) {
-      return findBlob(repo, commit, blobId, options.maxCommits ?? 50_000);
+      return findBlob(repo, commit, blobId, options.maxCommits ?? 50_000, stored);
     },
     async close() {
+      await objects?.close();
       const s = await scratch?.catch(() => undefined);
       if (s) await rm(s.root, { recursive: true, force: true });
     },
@@ -177,15 +182,20 @@ async function changedBinaries(repo: RepoHandle, commit: string): Promise<{ prev
   return { previousTag, paths };
 }
 
-async function findBlob(repo: RepoHandle, commit: string, blobId: string, maxCommits: number): Promise<{ path: string; commit: string } | undefined> {
+async function findBlob(
+  repo: RepoHandle,
+  commit: string,
+  blobId: string,
+  maxCommits: number,
+  stored: (blobId: string) => Promise<boolean>,
+): Promise<{ path: string; commit: string } | undefined> {
   if (!/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(blobId)) return undefined;
   // cuckoo's blobless clone of a remote has no blobs of history to find, and
   // asking would cost a lazy fetch, or (with lazy fetching off) a walk of
   // every promisor pack, per file: seconds each on a large history. This
   // provenance needs a local clone (a documented gap).
   if (repo.promisor) return undefined;
-  const exists = await git(repo, ['cat-file', '-e', `${blobId}^{blob}`], { okExitCodes: [1, 128] });
-  if (exists.exitCode !== 0) return undefined;
+  if (!(await stored(blobId))) return undefined;
   // Every blob of every tree first appears in some commit's diff (the root
   // commit's against the empty tree, a merge's against its first parent).
   const child = spawnGit(repo, [
