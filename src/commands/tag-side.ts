@@ -102,7 +102,7 @@ export async function openTagSide(options: TagSideOptions & { releaseName: strin
   }
   const tree = await readTree(repo, ref.commit);
   // The few small files the tag side itself reads, in one request.
-  await prefetchBlobs(repo, ref.commit, tree.filter((e) => /(^|\/)\.git(attributes|modules|ignore)$/.test(e.path)).map((e) => e.oid));
+  await prefetchBlobs(repo, tree.filter((e) => /(^|\/)\.git(attributes|modules|ignore)$/.test(e.path)).map((e) => e.oid));
   const readers: BlobReader[] = [];
   const reader = new BlobReader(repo);
   readers.push(reader);

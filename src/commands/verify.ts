@@ -104,7 +104,7 @@ export async function verify(options: VerifyOptions): Promise<Report> {
     const comparison = compareTrees(entries, tag.side, options.strip === undefined ? {} : { strip: options.strip });
 
     // The tag's own blobs that the analysis will read, fetched in one request from a remote.
-    await prefetchBlobs(tag.repo, tag.ref.commit, comparison.changes.flatMap((c) => (c.tag && c.tag.type !== 'submodule' ? [c.tag.oid] : [])));
+    await prefetchBlobs(tag.repo, comparison.changes.flatMap((c) => (c.tag && c.tag.type !== 'submodule' ? [c.tag.oid] : [])));
     const historyNotes: string[] = [];
     const history = tag.repo.promisor ? deepening(createHistory(tag.repo, tag.ref.commit, tagDate), tag.repo, historyNotes) : createHistory(tag.repo, tag.ref.commit, tagDate);
     const ctx: AnalysisContext = {

@@ -114,19 +114,19 @@ async function present(repo: RepoHandle, oid: string): Promise<boolean> {
  * `fetch.negotiationAlgorithm=noop`, no tags), so a release with hundreds of
  * differing files costs one round trip rather than hundreds.
  */
-export async function prefetchBlobs(repo: RepoHandle, commit: string, oids: Iterable<string>): Promise<void> {
+export async function prefetchBlobs(repo: RepoHandle, oids: Iterable<string>): Promise<void> {
   if (!repo.promisor) return;
   const asked = new Set(oids);
   if (asked.size === 0) return;
-  // Which of the tag's blobs are missing, without fetching them: cat-file would
-  // try a lazy fetch (git < 2.45 has no GIT_NO_LAZY_FETCH), `rev-list --missing=print`
-  // never does. Starting from the tree walks the tag's objects only, not history.
-  const { stdout } = await git({ gitDir: repo.gitDir }, ['rev-list', '--objects', '--no-object-names', '--missing=print', `${commit}^{tree}`]);
-  const wanted = stdout
-    .toString('utf8')
-    .split('\n')
-    .filter((l) => l.startsWith('?') && asked.has(l.slice(1)))
-    .map((l) => l.slice(1));
+  // Which of the asked blobs are missing, without fetching them: cat-file would
+  // try a lazy fetch (git < 2.45 has no GIT_NO_LAZY_FETCH), rev-list with
+  // --missing never does. Given the blobs themselves, --ignore-missing drops
+  // the absent ones and it prints the others: no walk of the tag's tree.
+  const { stdout } = await git({ gitDir: repo.gitDir }, ['rev-list', '--objects', '--no-object-names', '--ignore-missing', '--missing=print', '--stdin'], {
+    input: [...asked].map((o) => `${o}\n`).join(''),
+  });
+  const have = new Set(stdout.toString('utf8').split('\n'));
+  const wanted = [...asked].filter((o) => !have.has(o));
   if (wanted.length === 0) return;
   await remoteGit(repo.source, repo, ['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--filter=blob:none', '--stdin', 'origin'], {
     input: wanted.map((o) => `${o}\n`).join(''),
