@@ -24,9 +24,11 @@ export const isActive = (e: PoEntry) => !e.obsolete && !e.fuzzy && e.msgid !== '
 const escapes: Record<string, string> = { n: '\n', t: '\t', r: '\r', '"': '"', '\\': '\\', a: '\u0007', b: '\b', f: '\f', v: '\v' };
 
 function unquote(s: string): string | undefined {
-  const m = /^"((?:[^"\\]|\\.)*)"\s*$/.exec(s);
+  // The unrolled form of ((?:[^"\\]|\\.)*): one step per run of plain characters.
+  const m = /^"([^"\\]*(?:\\.[^"\\]*)*)"\s*$/.exec(s);
   if (!m) return undefined;
-  return m[1]!.replace(/\\(.)/g, (_, c: string) => escapes[c] ?? `\\${c}`);
+  const body = m[1]!;
+  return body.includes('\\') ? body.replace(/\\(.)/g, (_, c: string) => escapes[c] ?? `\\${c}`) : body;
 }
 
 type Field = 'msgctxt' | 'msgid' | 'msgid_plural' | 'msgstr';
