@@ -24,7 +24,7 @@ export async function driftSince(
   current: CurrentRelease,
   read: { limits: Limits; preferJs: boolean; diff: DiffOptions },
 ): Promise<Drift> {
-  const previous = await openPreviousRelease(options, read);
+  const previous = await openPreviousRelease(options, { ...read, objectFormat: current.repo.objectFormat });
   try {
     const notes = [...previous.notes];
     if (previous.commit === current.commit) notes.push(`the previous tag ${previous.previousTag.ref} and ${current.tagRef} are the same commit`);

@@ -7,6 +7,8 @@ import { releaseOnlyEntries, type ReleaseOnlySet } from '../analyze/drift.js';
 import { compareTrees } from '../compare/compare.js';
 import { CuckooError, withContext } from '../errors.js';
 import type { Limits } from '../limits.js';
+import type { ObjectFormat } from '../release/entry.js';
+import { openRelease } from '../release/open.js';
 import type { Drift } from '../report/drift.js';
 import { namedByUrl, openReleaseSource, readReleaseEntries, releaseName, type ReleaseSourceOptions } from './release-source.js';
 import { openTagSide, type TagSideOptions } from './tag-side.js';
@@ -36,7 +38,7 @@ function aboutPreviousTag(err: unknown): unknown {
 
 export async function openPreviousRelease(
   options: PreviousOptions & Pick<TagSideOptions, 'repo' | 'submodules' | 'submoduleSources'> & Pick<ReleaseSourceOptions, 'cacheDir' | 'http'>,
-  read: { limits: Limits; preferJs: boolean },
+  read: { limits: Limits; preferJs: boolean; objectFormat: ObjectFormat },
 ): Promise<PreviousRelease> {
   // No --sha256, --signature or progress bar here: those are about the main release.
   const source = await openReleaseSource(options.previous, { cacheDir: options.cacheDir, ...(options.http ? { http: options.http } : {}) }).catch((err: unknown) => {
@@ -45,6 +47,11 @@ export async function openPreviousRelease(
   const name = releaseName(options.previous);
   let tag;
   try {
+    // The file is opened (not read) before its tag is looked up, so a missing
+    // or unreadable previous release is reported as such, not as a missing tag.
+    await openRelease(source.path, { ...read, ...(source.growing ? { growing: source.growing } : {}) }).catch((err: unknown) => {
+      throw withContext('--previous', namedByUrl(err, source));
+    });
     tag = await openTagSide({
       repo: options.repo,
       cacheDir: options.cacheDir,
@@ -55,13 +62,14 @@ export async function openPreviousRelease(
     });
   } catch (err) {
     await source.settle();
-    throw aboutPreviousTag(err);
+    throw err instanceof CuckooError && err.message.startsWith('--previous:') ? err : aboutPreviousTag(err);
   }
   try {
     const { release, entries } = await readReleaseEntries(options.previous, source, {
       objectFormat: tag.repo.objectFormat,
       tagOids: tag.oids,
-      ...read,
+      limits: read.limits,
+      preferJs: read.preferJs,
     });
     const comparison = compareTrees(entries, tag.side);
     const opened = tag;

@@ -18,7 +18,7 @@ export const severitiesDown: readonly Severity[] = ['critical', 'high', 'medium'
 
 export const verdictText = { pass: 'PASS', review: 'REVIEW', fail: 'FAIL' } as const;
 
-/** Findings grouped by severity, highest first, keeping report order within each. */
-export function bySeverity(findings: readonly Finding[]): Array<[Severity, Finding[]]> {
-  return severitiesDown.map((s) => [s, findings.filter((f) => f.severity === s)] as [Severity, Finding[]]).filter(([, g]) => g.length > 0);
+/** Findings (or drift items) grouped by severity, highest first, keeping report order within each. */
+export function bySeverity<T extends { severity: Severity }>(findings: readonly T[]): Array<[Severity, T[]]> {
+  return severitiesDown.map((s) => [s, findings.filter((f) => f.severity === s)] as [Severity, T[]]).filter(([, g]) => g.length > 0);
 }
