@@ -1,7 +1,7 @@
 import { driftInfo, driftKinds, type Drift, type DriftItem } from '../../report/drift.js';
 import { atLeast } from '../../report/severity.js';
 import { paintSeverity, type Colors } from '../colors.js';
-import { bySeverity } from './labels.js';
+import { bySeverity, driftHeading, driftSummary } from './labels.js';
 import { diffLines } from './text-diff.js';
 import { wrapWords } from './wrap.js';
 
@@ -14,20 +14,6 @@ export interface DriftTextOptions {
 
 /** Most paths listed per kind of explained drift without --verbose. */
 const shortList = 12;
-
-/** `Since proj-1.0.tar (tag v1.0)`: the heading of the drift section, in every format. */
-export function driftHeading(drift: Drift): string {
-  const name = drift.previous.source.split('/').pop() ?? drift.previous.source;
-  return `Since ${name} (tag ${drift.previousTag.ref})`;
-}
-
-/** What a generator or binary item says in one line. */
-export function driftSummary(item: DriftItem): string {
-  const g = item.evidence.generator;
-  if (g) return `${g.tool} ${g.previous} → ${g.current} (${item.path})`;
-  if (item.evidence.git) return `${item.path} (${item.evidence.git.status})`;
-  return item.path;
-}
 
 function detailed(item: DriftItem, o: DriftTextOptions): string[] {
   const c = o.colors;
