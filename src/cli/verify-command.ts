@@ -91,7 +91,6 @@ export function verifyBuilder(y: Argv) {
     .option('max-file-memory', { type: 'string', default: '8M', describe: 'most bytes of one file held in memory for diffs' })
     .option('js-decoders', { type: 'boolean', default: false, hidden: true })
     .conflicts('tag', 'commit')
-    .implies('previous-tag', 'previous')
     .conflicts('verbose', 'quiet')
     .group(['repo', 'tag', 'commit', 'submodules', 'submodule'], 'The tag side:')
     .group(['previous', 'previous-tag'], 'Drift since the previous release:')
@@ -106,6 +105,9 @@ type VerifyArgs = Awaited<ReturnType<ReturnType<typeof verifyBuilder>['parseAsyn
 export function verifyOptions(args: VerifyArgs, env: NodeJS.ProcessEnv): VerifyOptions {
   const failOn = String(args['fail-on']);
   if (!isSeverity(failOn)) throw new CuckooError('usage', `--fail-on: unknown severity ${JSON.stringify(failOn)}`, { hint: `use one of ${severities.join(', ')}` });
+  if (args['previous-tag'] !== undefined && args.previous === undefined) {
+    throw new CuckooError('usage', '--previous-tag: no --previous release to go with it', { hint: 'pass --previous PATH|URL too' });
+  }
   return {
     release: String(args.release),
     repo: args.repo,
