@@ -13,7 +13,7 @@ import { categoryInfo, type ChangeKind, type Finding } from '../report/finding.j
 import { atLeast, severityRank, type Severity } from '../report/severity.js';
 import { boundedDiff, releaseSide, type DiffOptions } from './evidence.js';
 import { generatorVersions, m4SerialOf } from './generators.js';
-import { buildRole } from './places.js';
+import { buildRole, roleText } from './places.js';
 
 /** The files of a release that are not in its tag, or differ from it, and how to read their bytes. */
 export interface ReleaseOnlySet {
@@ -46,20 +46,23 @@ const higher = (a: Severity, b: Severity): Severity => (severityRank(a) >= sever
 /**
  * How much a new or changed release-only file counts. Explained files (by
  * this release's own rules) are information. A file no rule explains (its
- * finding high or above) counts medium, and at least high where the build
- * runs it: a new file of that kind is how the xz backdoor first shipped. A
- * newly release-only such file in a release cycle that also changed binary
- * files in git is both halves of that pattern at once, and critical.
+ * finding unexplained, or high or above) counts medium, and at least high where the build
+ * runs or compiles it: a new file of that kind is how the xz backdoor first
+ * shipped. A newly release-only such file in a release cycle that also
+ * changed binary files in git is both halves of that pattern at once, and
+ * critical.
  */
 function judged(kind: 'newly-release-only' | 'release-only-changed', path: string, finding: Finding | undefined, input: DriftInput): { severity: Severity; reasons: string[] } {
-  const what = kind === 'newly-release-only' ? `not in git, and not in ${input.labels.previous} either` : `outside git in both releases; its bytes changed since ${input.labels.previous}`;
-  if (!finding || !atLeast(finding.severity, 'high')) {
+  const outside = finding?.change === 'only-in-release' ? 'not in git' : 'other bytes than the tag';
+  const what = kind === 'newly-release-only' ? `${outside}, unlike in ${input.labels.previous}` : `outside git in both releases; its bytes changed since ${input.labels.previous}`;
+  if (!finding || (finding.category !== 'unexplained' && !atLeast(finding.severity, 'high'))) {
     const why = finding ? `explained in this release: ${categoryInfo[finding.category].title.toLowerCase()} (${finding.severity})` : 'no finding of this release';
     return { severity: 'info', reasons: [what, why] };
   }
   const unexplained = `no rule explains it (${categoryInfo[finding.category].title.toLowerCase()}, ${finding.severity})`;
-  if (buildRole(path) !== 'build-script') return { severity: 'medium', reasons: [what, unexplained] };
-  const reasons = [what, unexplained, 'the build runs this file (configure, make, m4, scripts)'];
+  const role = buildRole(path);
+  if (!role) return { severity: 'medium', reasons: [what, unexplained] };
+  const reasons = [what, unexplained, roleText[role]];
   if (kind === 'newly-release-only' && input.binaries.length > 0) {
     const names = input.binaries.slice(0, 3).map((b) => b.path).join(', ');
     reasons.push(`binary files changed in git in the same release cycle (${names}${input.binaries.length > 3 ? ', …' : ''}): the two halves of the xz backdoor (CVE-2024-3094) at once`);

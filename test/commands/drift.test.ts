@@ -45,6 +45,17 @@ test('drift shows the new release-only macro, the changed binary in git and the 
   assert.is(r.verdict, 'fail');
 });
 
+test('a modified source newly outside git counts as build code; an unexplained text file is worth a look', async () => {
+  const sample = await makeDriftSample('source', { 'src/main.c': 'int main(void) { return 1; }\n', 'doc/extra.txt': 'hello\n' });
+  const release = sample.release;
+  const r = await run({ release, repo: sample.repo.dir, previous: sample.previous });
+  assertValidReport(r);
+  const newly = r.drift!.items.filter((i) => i.kind === 'newly-release-only');
+  assert.equal(newly.map((i) => `${i.path} ${i.severity}`), ['doc/extra.txt medium', 'm4/extra.m4 critical', 'src/main.c critical']);
+  assert.equal(newly[2]!.reasons.slice(0, 1), ['other bytes than the tag, unlike in proj-1.0.tar']);
+  assert.match(newly[2]!.reasons.join('\n'), /a source file the build compiles/);
+});
+
 test('the release against itself has no drift; the previous tag may be given', async () => {
   const sample = await makeDriftSample('self');
   const r = await run({ release: sample.release, repo: sample.repo.dir, previous: sample.release, previousTag: 'v1.1' });

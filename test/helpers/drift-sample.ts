@@ -25,7 +25,8 @@ function tarOf(version: string, files: Record<string, string | Buffer>): Buffer 
   return buildTar([{ path: prefix, type: 'directory' }, ...Object.entries(files).map(([path, content]) => ({ path: `${prefix}${path}`, content }))]);
 }
 
-export async function makeDriftSample(folder = 'drift'): Promise<DriftSample> {
+/** `changes` adds files to release 1.1 or replaces some. */
+export async function makeDriftSample(folder = 'drift', changes: Record<string, string | Buffer> = {}): Promise<DriftSample> {
   const tracked = (version: string, n: number) => ({
     'configure.ac': `AC_INIT([proj],[${version}])\nAM_INIT_AUTOMAKE\nAC_OUTPUT\n`,
     'Makefile.am': 'SUBDIRS = .\n',
@@ -40,7 +41,7 @@ export async function makeDriftSample(folder = 'drift'): Promise<DriftSample> {
   const previous = await writeTemp(`${folder}/proj-1.0.tar`, tarOf('1.0', { ...tracked('1.0', 1), configure: configure('2.71', '1.0'), 'Makefile.in': makefileIn }));
   const release = await writeTemp(
     `${folder}/proj-1.1.tar`,
-    tarOf('1.1', { ...tracked('1.1', 2), configure: configure('2.72', '1.1'), 'Makefile.in': makefileIn, 'm4/extra.m4': macro }),
+    tarOf('1.1', { ...tracked('1.1', 2), configure: configure('2.72', '1.1'), 'Makefile.in': makefileIn, 'm4/extra.m4': macro, ...changes }),
   );
   return { repo, previous, release };
 }
