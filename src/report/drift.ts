@@ -1,4 +1,4 @@
-import type { SideEvidence } from './finding.js';
+import type { Evidence, SideEvidence } from './finding.js';
 import type { Severity } from './severity.js';
 
 /**
@@ -20,17 +20,11 @@ export type DriftKind =
   /** A binary file of git added or modified between the two tags. */
   | 'binary-changed-in-git';
 
-export interface DriftEvidence {
+/** The diff fields are a finding's, but go from the previous release to this one. */
+export interface DriftEvidence extends Pick<Evidence, 'diff' | 'diffTruncated' | 'added' | 'removed' | 'binary' | 'diffNote'> {
   /** The file in the previous release and in this one. */
   previous?: SideEvidence;
   release?: SideEvidence;
-  /** Bounded unified diff, previous release → this release, for text files. */
-  diff?: string;
-  diffTruncated?: boolean;
-  added?: number;
-  removed?: number;
-  binary?: boolean;
-  diffNote?: string;
   /** For generator-changed: the tool and both versions. */
   generator?: { tool: string; previous: string; current: string };
   /** For binary-changed-in-git: how git changed it, and the blob ids. */
