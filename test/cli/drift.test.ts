@@ -29,7 +29,7 @@ test('the text report ends with a short "Since" section that fits the terminal',
   for (const line of r.stdout.split('\n')) assert.ok(line.length <= 100, line);
 });
 
-test('json, sarif and markdown carry the drift; json matches the schema', async () => {
+test('json, sarif, markdown and html carry the drift; json matches the schema', async () => {
   const json = await verify('--previous', sample.previous, '--previous-tag', 'v1.0', '--format', 'json');
   const report = JSON.parse(json.stdout) as Report;
   assertValidReport(report);
@@ -46,6 +46,13 @@ test('json, sarif and markdown carry the drift; json matches the schema', async 
   assert.match(md, /### Since proj-1\.0\.tar \(tag v1\.0\)/);
   assert.match(md, /#### 🟥 m4\/extra\.m4/);
   assert.match(md, /\| autoconf 2\.71 → 2\.72 \(configure\) \| Generator version changed \| info \|/);
+
+  const page = (await verify('--previous', sample.previous, '--format', 'html')).stdout;
+  const section = page.slice(page.indexOf('<section id="drift">'));
+  assert.match(section, /<h2>Since proj-1\.0\.tar \(tag v1\.0\)<\/h2>/);
+  assert.match(section, /<details class="finding sev-critical" id="CD[0-9a-f]{12}" open><summary><span class="badge sev-critical">critical<\/span> <span class="path">m4\/extra\.m4<\/span>/);
+  // The filters of the findings section leave the drift items alone.
+  assert.match(page, /querySelectorAll\('#findings \.finding'\)/);
 });
 
 /** One line on stderr naming the flag, exit 2. */
