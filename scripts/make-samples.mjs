@@ -5,11 +5,14 @@
 //   hello-1.0.tar.gz           the release exactly as `make distcheck` makes it,
 //                              repacked deterministically
 //   hello-1.0.zip              `git archive --format=zip` of v1.0 (GitHub-style)
+//   hello-0.9.tar.gz           the previous release, from v0.9 (for --previous)
 //   tampered/hello-1.0.tar.gz  the release with src/hello.c changed and m4/nls.m4
 //                              swapped for a look-alike that imitates, harmlessly,
 //                              the xz-utils 5.6.0 backdoor trigger (CVE-2024-3094)
 //   SHA256SUMS                 sha256 of each of the above
-// Usage: node scripts/make-samples.mjs   (needs git, autoconf, automake, gettext)
+// Usage: node scripts/make-samples.mjs [--only FILE]   (needs git, autoconf, automake, gettext)
+//   --only FILE  write just that sample (e.g. hello-0.9.tar.gz) and its SHA256SUMS line,
+//                leaving the other samples' bytes alone
 // Exit codes: 0 done; 2 a needed tool is missing; 3 a tool failed.
 // Everything is built in a temp dir with a clean environment, fixed identities
 // and dates, so two runs on one machine give byte-identical files.
@@ -271,18 +274,19 @@ function writeTarGz(entries, mtime) {
 
 // --- the release, clean and tampered -------------------------------------------
 
-function makeDist(env, repo, work) {
-  const tree = path.join(work, 'build');
-  run(env, work, 'git', [...GIT_CONFIG, 'clone', '-q', '--branch', 'v1.0', repo, tree]);
+function makeDist(env, repo, work, version) {
+  const tree = path.join(work, `build-${version}`);
+  run(env, work, 'git', [...GIT_CONFIG, 'clone', '-q', '--branch', `v${version}`, repo, tree]);
   run(env, tree, 'autoreconf', ['-fi']);
   run(env, tree, './configure', ['-q']);
   run(env, tree, 'make', ['-s', 'distcheck']);
-  const entries = readTar(zlib.gunzipSync(fs.readFileSync(path.join(tree, 'hello-1.0.tar.gz'))));
+  const entries = readTar(zlib.gunzipSync(fs.readFileSync(path.join(tree, `hello-${version}.tar.gz`))));
   for (const name of entries.keys()) {
-    if (!name.startsWith('hello-1.0/') || name.includes('autom4te.cache')) {
+    if (!name.startsWith(`hello-${version}/`) || name.includes('autom4te.cache')) {
       throw new Error(`dist tarball: unexpected entry ${name}`);
     }
   }
+  if (version !== '1.0') return entries;
   const pot = entries.get('hello-1.0/po/hello.pot')?.data?.toString() ?? '';
   if (!pot.includes('POT-Creation-Date: 2024-02-26 11:20+0100')) {
     console.error('make-samples: warning: make dist regenerated po/hello.pot, so the release carries '
@@ -325,6 +329,8 @@ function tamper(entries) {
 // --- main ------------------------------------------------------------------
 
 function main() {
+  const at = process.argv.indexOf('--only');
+  const only = at === -1 ? undefined : process.argv[at + 1];
   for (const tool of TOOLS) {
     if (!tool.split('|').some(onPath)) throw new SampleError(2, `${tool.replace('|', ' or ')} not found on PATH; install the toolchain with: ${INSTALL_HINT}`);
   }
@@ -338,18 +344,23 @@ function main() {
     run(env, repo, 'git', [...GIT_CONFIG, 'bundle', 'create', '-q', path.join(out, 'hello.bundle'), '--all']);
     run(env, repo, 'git', [...GIT_CONFIG, 'archive', '--format=zip', '--prefix=hello-1.0/',
       '-o', path.join(out, 'hello-1.0.zip'), 'v1.0']);
-    const release = makeDist(env, repo, work);
+    const release = makeDist(env, repo, work, '1.0');
     fs.writeFileSync(path.join(out, 'hello-1.0.tar.gz'), writeTarGz(release, mtime));
     fs.writeFileSync(path.join(out, 'tampered', 'hello-1.0.tar.gz'), writeTarGz(tamper(release), mtime));
+    fs.writeFileSync(path.join(out, 'hello-0.9.tar.gz'), writeTarGz(makeDist(env, repo, work, '0.9'), mtime));
 
-    const names = ['hello.bundle', 'hello-1.0.tar.gz', 'hello-1.0.zip', 'tampered/hello-1.0.tar.gz'];
+    const names = ['hello.bundle', 'hello-1.0.tar.gz', 'hello-1.0.zip', 'tampered/hello-1.0.tar.gz', 'hello-0.9.tar.gz'];
+    if (only !== undefined && !names.includes(only)) throw new SampleError(2, `--only: ${only} is not a sample (${names.join(', ')})`);
     const sums = names.map((rel) => {
       const data = fs.readFileSync(path.join(out, rel));
       return { rel, size: data.length, sha: createHash('sha256').update(data).digest('hex') };
     });
-    fs.writeFileSync(path.join(out, 'SHA256SUMS'), sums.map((s) => `${s.sha}  ${s.rel}\n`).join(''));
+    // With --only, the other lines keep the sums of the samples already there.
+    const kept = only === undefined ? new Map() : new Map(fs.readFileSync(path.join(SAMPLES, 'SHA256SUMS'), 'utf8').trim().split('\n').map((l) => [l.slice(66), l.slice(0, 64)]));
+    const lines = sums.filter((s) => only === undefined || s.rel === only || kept.has(s.rel)).map((s) => `${s.rel === only || only === undefined ? s.sha : kept.get(s.rel)}  ${s.rel}\n`);
+    fs.writeFileSync(path.join(out, 'SHA256SUMS'), lines.join(''));
     fs.mkdirSync(path.join(SAMPLES, 'tampered'), { recursive: true });
-    for (const rel of [...names, 'SHA256SUMS']) fs.copyFileSync(path.join(out, rel), path.join(SAMPLES, rel));
+    for (const rel of [...names.filter((n) => only === undefined || n === only), 'SHA256SUMS']) fs.copyFileSync(path.join(out, rel), path.join(SAMPLES, rel));
     const versions = ['autoconf', 'automake', 'autopoint']
       .map((t) => run(env, work, t, ['--version']).split('\n')[0]).join(', ');
     console.log(`samples/ written with ${versions}:`);

@@ -30,6 +30,10 @@ const verifyEpilog = `Examples:
       several reports from one run: each NAME=FILE to its file, the bare NAME to stdout
   cuckoo verify https://example.org/xz-5.6.1.tar.gz --repo https://github.com/tukaani-project/xz
       download the release (cached) and fetch just the tag's commit and trees
+  cuckoo verify xz-5.6.0.tar.gz --repo ~/src/xz --previous xz-5.4.6.tar.gz
+      also what changed since the previous release outside git: new release-only files,
+      changed ones, generator versions, binary files changed in git between the tags
+      (the previous tag, v5.4.6 here, is inferred like the main one; or --previous-tag)
   cuckoo verify https://example.org/foo-1.0.tar.xz --repo https://example.org/foo.git
       --signature auto --keyring debian/upstream/signing-key.asc --checksums SHA256SUMS
       the file must have the listed sha256 and a good signature by a key of the keyring
@@ -62,6 +66,8 @@ export function verifyBuilder(y: Argv) {
       defaultDescription: 'text',
       describe: `NAME or NAME=FILE, repeatable: ${formatNames.join(', ')}`,
     })
+    .option('previous', { type: 'string', describe: 'the previous release (path or URL): report what changed since it outside git' })
+    .option('previous-tag', { type: 'string', describe: 'the tag of the previous release (default: inferred from its name)' })
     .option('fail-on', { type: 'string', default: 'high', describe: `lowest severity that fails: ${severities.join(', ')}` })
     .option('verbose', { alias: 'v', type: 'boolean', describe: 'list explained (low, info) findings too' })
     .option('quiet', { alias: 'q', type: 'boolean', describe: 'print the verdict line only' })
@@ -87,6 +93,7 @@ export function verifyBuilder(y: Argv) {
     .conflicts('tag', 'commit')
     .conflicts('verbose', 'quiet')
     .group(['repo', 'tag', 'commit', 'submodules', 'submodule'], 'The tag side:')
+    .group(['previous', 'previous-tag'], 'Drift since the previous release:')
     .group(['strip', 'max-entries', 'max-total-size', 'max-file-memory'], 'The release:')
     .group(['sha256', 'checksums', 'signature', 'keyring', 'allow-http', 'max-download', 'timeout', 'retries', 'cache-dir'], 'Downloads, checksums and signatures:')
     .group(['format', 'fail-on', 'verbose', 'quiet', 'diff-lines'], 'The report:')
@@ -98,12 +105,17 @@ type VerifyArgs = Awaited<ReturnType<ReturnType<typeof verifyBuilder>['parseAsyn
 export function verifyOptions(args: VerifyArgs, env: NodeJS.ProcessEnv): VerifyOptions {
   const failOn = String(args['fail-on']);
   if (!isSeverity(failOn)) throw new CuckooError('usage', `--fail-on: unknown severity ${JSON.stringify(failOn)}`, { hint: `use one of ${severities.join(', ')}` });
+  if (args['previous-tag'] !== undefined && args.previous === undefined) {
+    throw new CuckooError('usage', '--previous-tag: no --previous release to go with it', { hint: 'pass --previous PATH|URL too' });
+  }
   return {
     release: String(args.release),
     repo: args.repo,
     ...(args.tag !== undefined ? { tag: args.tag } : {}),
     ...(args.commit !== undefined ? { commit: args.commit } : {}),
     ...(args.strip !== undefined ? { strip: parseCount('--strip', args.strip) } : {}),
+    ...(args.previous !== undefined ? { previous: args.previous } : {}),
+    ...(args['previous-tag'] !== undefined ? { previousTag: args['previous-tag'] } : {}),
     submodules: args.submodules,
     submoduleSources: parseSubmoduleSources(args.submodule),
     cacheDir: args['cache-dir'] ?? defaultCacheDir(env),

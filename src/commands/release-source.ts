@@ -4,7 +4,10 @@
  * asked for (--sha256, --checksums, --signature with --keyring).
  */
 import { basename } from 'node:path';
-import { CuckooError } from '../errors.js';
+import { CuckooError, withContext } from '../errors.js';
+import type { Limits } from '../limits.js';
+import { openRelease } from '../release/open.js';
+import type { ObjectFormat, OpenedRelease, ReleaseEntry } from '../release/entry.js';
 import { parseSha256, checksumFromFile } from '../release/checksums.js';
 import type { Progress } from '../release/download.js';
 import type { GrowingSource } from '../release/entry.js';
@@ -86,4 +89,29 @@ export async function checkReleaseSignature(path: string, options: ReleaseSource
   const found = await findSignature(options.signature, options.release, { ...httpDefaults, ...options.http });
   if (!found) return { notes: ['no signature was found next to the release (tried .asc, .sig and .sign): nothing was verified'] };
   return { check: await checkSignature(path, found, options.keyring, options.cacheDir), notes: [] };
+}
+
+/**
+ * Every entry of the release, in one streaming pass. Only the bytes of files
+ * the tag cannot give back (their blob is not among `tagOids`) are kept.
+ */
+export async function readReleaseEntries(
+  label: string,
+  source: ReleaseSource,
+  options: { objectFormat: ObjectFormat; tagOids: ReadonlySet<string>; limits: Limits; preferJs: boolean },
+): Promise<{ release: OpenedRelease; entries: ReleaseEntry[] }> {
+  const release = await openRelease(source.path, {
+    ...(source.growing ? { growing: source.growing } : {}),
+    objectFormat: options.objectFormat,
+    limits: options.limits,
+    preferJs: options.preferJs,
+    keepContent: (entry) => entry.blobId === undefined || !options.tagOids.has(entry.blobId),
+  });
+  const entries: ReleaseEntry[] = [];
+  try {
+    for await (const entry of release.entries()) entries.push(entry);
+  } catch (err) {
+    throw withContext(`reading ${label}`, err);
+  }
+  return { release, entries };
 }

@@ -5,7 +5,6 @@ import { compareTrees } from '../compare/compare.js';
 import type { Change } from '../compare/change.js';
 import { loadKnowledge } from '../analyze/knowledge/library.js';
 import { knowledgeIndexPaths } from '../analyze/knowledge/user-library.js';
-import { withContext } from '../errors.js';
 import { createHistory } from '../git/history.js';
 import { prefetchBlobs } from '../git/remote.js';
 import { deepening } from '../git/remote-history.js';
@@ -13,16 +12,17 @@ import { parseReleaseName } from '../git/infer.js';
 import { commitDate } from '../git/refs.js';
 import type { Limits } from '../limits.js';
 import { defaultLimits } from '../limits.js';
-import type { ReleaseEntry } from '../release/entry.js';
-import { openRelease } from '../release/open.js';
 import { reportSchema, severityCounts, verdictOf, type Counts, type Report } from '../report/report.js';
 import type { Severity } from '../report/severity.js';
 import { version } from '../version.js';
 import { openTagSide, type TagSideOptions } from './tag-side.js';
+import { driftSince } from './drift.js';
+import type { PreviousOptions } from './previous-release.js';
+import { releaseOnlyEntries } from '../analyze/drift.js';
 import { checksumFinding, signatureFinding, signatureNotes } from './integrity.js';
-import { checkReleaseSignature, expectedChecksum, namedByUrl, openReleaseSource, releaseName, type ReleaseSourceOptions } from './release-source.js';
+import { checkReleaseSignature, expectedChecksum, namedByUrl, openReleaseSource, readReleaseEntries, releaseName, type ReleaseSourceOptions } from './release-source.js';
 
-export interface VerifyOptions extends TagSideOptions, ReleaseSourceOptions {
+export interface VerifyOptions extends TagSideOptions, ReleaseSourceOptions, Partial<PreviousOptions> {
   /** Path or URL of the release archive. */
   release: string;
   /** Leading folders to strip; detected when absent. */
@@ -82,20 +82,12 @@ export async function verify(options: VerifyOptions): Promise<Report> {
     throw err;
   }
   try {
-    const release = await openRelease(source.path, {
-      ...(source.growing ? { growing: source.growing } : {}),
+    const { release, entries } = await readReleaseEntries(options.release, source, {
       objectFormat: tag.repo.objectFormat,
+      tagOids: tag.oids,
       limits,
       preferJs: options.preferJs ?? false,
-      // Keep the bytes of files git cannot give back: those whose blob the tag lacks.
-      keepContent: (entry) => entry.blobId === undefined || !tag.oids.has(entry.blobId),
     });
-    const entries: ReleaseEntry[] = [];
-    try {
-      for await (const entry of release.entries()) entries.push(entry);
-    } catch (err) {
-      throw withContext(`reading ${options.release}`, err);
-    }
     const sha256 = await release.sha256();
     const expected = await expectedChecksum(options, name);
     const checksum = expected ? { ...expected, matches: expected.expected === sha256 } : undefined;
@@ -122,16 +114,25 @@ export async function verify(options: VerifyOptions): Promise<Report> {
       tagContent: (entry) => tag.content(entry),
       releaseContent: async (entry) => entry.content ?? (entry.blobId && tag.oids.has(entry.blobId) ? tag.blob(entry.blobId) : undefined),
     };
-    const fileFindings = await analyze(comparison.changes, ctx, { maxLines: options.diffLines ?? 200, maxEdits: 2000 }).finally(() => history.close());
+    const diff = { maxLines: options.diffLines ?? 200, maxEdits: 2000 };
+    const fileFindings = await analyze(comparison.changes, ctx, diff).finally(() => history.close());
     const findings = [
       ...(checksum ? checksumFinding(name, checksum, sha256) : []),
       ...(signature ? signatureFinding(name, 'release', signature) : []),
       ...tag.findings,
       ...fileFindings,
     ];
+    const drift = options.previous
+      ? await driftSince(
+          { ...options, previous: options.previous },
+          { set: { entries: releaseOnlyEntries(comparison.changes), content: ctx.releaseContent }, findings: fileFindings, repo: tag.repo, commit: tag.ref.commit, tagRef: tag.ref.ref },
+          { limits, preferJs: options.preferJs ?? false, diff },
+        )
+      : undefined;
     const counts = countChanges(comparison.changes, comparison.identical);
     const unrelated = counts.identical + counts.modified === 0 && tag.side.entries.some((e) => e.type !== 'submodule');
-    const judged = verdictOf(findings, failOn);
+    // Drift items count too: a new unexplained build file fails the release like a finding.
+    const judged = verdictOf([...findings, ...(drift?.items ?? [])], failOn);
     const comment = release.comment;
     return {
       schema: reportSchema,
@@ -164,6 +165,7 @@ export async function verify(options: VerifyOptions): Promise<Report> {
       counts,
       severities: severityCounts(findings),
       findings,
+      ...(drift ? { drift } : {}),
       notes: [
         ...(unrelated ? ['the release and the tag have no path in common: check --strip and that this is the right tag'] : []),
         ...tag.notes,

@@ -163,23 +163,55 @@ async function ruleOrigin(repo: RepoHandle, commit: string, m: { file: string; r
 
 /**
  * The tag before this one on its own history (`git describe --tags --abbrev=0
- * <commit>^`), and the binary files added or changed since (numstat `-\t-`,
- * git's own binary test). Plumbing diff-tree runs no external diff or textconv.
+ * <commit>^`), and the binary files added or changed since.
  */
 async function changedBinaries(repo: RepoHandle, commit: string): Promise<{ previousTag: string; paths: string[] } | undefined> {
   const described = await git(repo, ['describe', '--tags', '--abbrev=0', `${commit}^`], { okExitCodes: [128] });
   if (described.exitCode !== 0) return undefined;
   const previousTag = described.stdout.toString('utf8').trim();
   const previousCommit = await gitText(repo, ['rev-parse', '--verify', '--end-of-options', `refs/tags/${previousTag}^{commit}`]);
-  const { stdout } = await git(repo, ['diff-tree', '-r', '-z', '--numstat', '--no-renames', '--diff-filter=d', previousCommit, commit]);
-  const paths: string[] = [];
+  return { previousTag, paths: (await binaryChanges(repo, previousCommit, commit)).map((c) => c.path) };
+}
+
+/** A binary file of `to` that `from` lacks (added) or holds with other bytes (modified). */
+export interface BinaryChange {
+  path: string;
+  status: 'added' | 'modified';
+  /** Blob ids before (absent when added) and after. */
+  before?: string;
+  after: string;
+}
+
+/**
+ * Binary files added or changed between two commits, by git's own binary test
+ * (numstat `-\t-`). Plumbing diff-tree runs no external diff or textconv.
+ * `--raw` and `--numstat` together print every raw record, then every numstat
+ * record, in the same path order.
+ */
+export async function binaryChanges(repo: RepoHandle, from: string, to: string): Promise<BinaryChange[]> {
+  const { stdout } = await git(repo, ['diff-tree', '-r', '-z', '--raw', '--numstat', '--no-renames', '--diff-filter=d', from, to]);
+  const raw: Array<Omit<BinaryChange, 'path'>> = [];
+  const out: BinaryChange[] = [];
   let start = 0;
+  let pendingRaw: Omit<BinaryChange, 'path'> | undefined;
+  let numstat = 0;
   for (let end = stdout.indexOf(0, start); end >= 0; end = stdout.indexOf(0, start)) {
     const record = stdout.subarray(start, end);
     start = end + 1;
-    if (record.subarray(0, 4).toString('latin1') === '-\t-\t') paths.push(decodeGitPath(record.subarray(4)));
+    if (pendingRaw) {
+      // The path after a raw record; numstat repeats it.
+      raw.push(pendingRaw);
+      pendingRaw = undefined;
+    } else if (record[0] === 0x3a) {
+      // `:<mode> <mode> <old> <new> <status>`
+      const [, , before, after, status] = record.toString('latin1').split(' ');
+      pendingRaw = { status: status === 'A' ? 'added' : 'modified', after: after!, ...(status === 'A' ? {} : { before: before! }) };
+    } else {
+      const change = raw[numstat++];
+      if (change && record.subarray(0, 4).toString('latin1') === '-\t-\t') out.push({ path: decodeGitPath(record.subarray(4)), ...change });
+    }
   }
-  return { previousTag, paths };
+  return out;
 }
 
 async function findBlob(

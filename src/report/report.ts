@@ -1,3 +1,4 @@
+import type { Drift } from './drift.js';
 import type { Finding } from './finding.js';
 
 /** A signature check, of the release file or of the tag. */
@@ -72,12 +73,14 @@ export interface Report {
   /** How many findings of each severity. */
   severities: Record<Severity, number>;
   findings: Finding[];
+  /** With --previous: what changed since the previous release in the files git does not explain. */
+  drift?: Drift;
   /** Things the reader should know about how the comparison ran (fallbacks, skipped parts). */
   notes: string[];
 }
 
 /** fail: something at or above failOn; review: something at medium or above; pass otherwise. */
-export function verdictOf(findings: Finding[], failOn: Severity): Verdict {
+export function verdictOf(findings: ReadonlyArray<{ severity: Severity }>, failOn: Severity): Verdict {
   if (findings.some((f) => atLeast(f.severity, failOn))) return 'fail';
   if (findings.some((f) => atLeast(f.severity, 'medium'))) return 'review';
   return 'pass';

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { fileURLToPath } from 'node:url';
-import { createHistory } from '../../src/git/history.js';
+import { binaryChanges, createHistory } from '../../src/git/history.js';
 import { openRepo } from '../../src/git/repo.js';
 import type { RepoHandle } from '../../src/git/types.js';
 import { makeRepo, removeTempDirs, tempDir } from '../helpers/repo.js';
@@ -89,6 +89,20 @@ test('changedBinariesSincePreviousTag lists binary files added or changed since 
   assert.equal(await history.changedBinariesSincePreviousTag(), { previousTag: 'v1.0', paths: ['tests/files/bad-2.bin'] });
   // The first tag has no previous one.
   assert.is(await createHistory(handle(repo.gitDir), repo.commits[0]!).changedBinariesSincePreviousTag(), undefined);
+});
+
+test('binaryChanges tells added from modified binary files, with their blob ids, and skips text and deleted files', async () => {
+  const png = (n: number) => Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, n]);
+  const repo = await makeRepo({
+    files: { 'a.png': png(1), 'gone.png': png(2), 'notes.txt': 'one\n' },
+    commits: [{ files: { 'a.png': png(3), 'b.png': png(4), 'gone.png': null, 'notes.txt': 'two\n' } }],
+  });
+  const [from, to] = repo.commits as [string, string];
+  assert.equal(await binaryChanges(handle(repo.gitDir), from, to), [
+    { path: 'a.png', status: 'modified', before: await repo.hashObject(png(1)), after: await repo.hashObject(png(3)) },
+    { path: 'b.png', status: 'added', after: await repo.hashObject(png(4)) },
+  ]);
+  assert.equal(await binaryChanges(handle(repo.gitDir), to, to), []);
 });
 
 test('blobInHistory finds blobs of earlier commits, with their path and commit', async () => {

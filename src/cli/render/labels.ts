@@ -1,3 +1,4 @@
+import type { Drift, DriftItem } from '../../report/drift.js';
 import type { Finding } from '../../report/finding.js';
 import type { Severity } from '../../report/severity.js';
 
@@ -18,7 +19,21 @@ export const severitiesDown: readonly Severity[] = ['critical', 'high', 'medium'
 
 export const verdictText = { pass: 'PASS', review: 'REVIEW', fail: 'FAIL' } as const;
 
-/** Findings grouped by severity, highest first, keeping report order within each. */
-export function bySeverity(findings: readonly Finding[]): Array<[Severity, Finding[]]> {
-  return severitiesDown.map((s) => [s, findings.filter((f) => f.severity === s)] as [Severity, Finding[]]).filter(([, g]) => g.length > 0);
+/** Findings (or drift items) grouped by severity, highest first, keeping report order within each. */
+export function bySeverity<T extends { severity: Severity }>(findings: readonly T[]): Array<[Severity, T[]]> {
+  return severitiesDown.map((s) => [s, findings.filter((f) => f.severity === s)] as [Severity, T[]]).filter(([, g]) => g.length > 0);
+}
+
+/** `Since proj-1.0.tar (tag v1.0)`: the heading of the drift section, in every format. */
+export function driftHeading(drift: Drift): string {
+  const name = drift.previous.source.split('/').pop() ?? drift.previous.source;
+  return `Since ${name} (tag ${drift.previousTag.ref})`;
+}
+
+/** What a generator or binary item says in one line. */
+export function driftSummary(item: DriftItem): string {
+  const g = item.evidence.generator;
+  if (g) return `${g.tool} ${g.previous} → ${g.current} (${item.path})`;
+  if (item.evidence.git) return `${item.path} (${item.evidence.git.status})`;
+  return item.path;
 }

@@ -1,7 +1,8 @@
 import { categoryInfo, type Finding } from '../../report/finding.js';
 import type { Report } from '../../report/report.js';
 import { atLeast, type Severity } from '../../report/severity.js';
-import { bySeverity, changeText, verdictText } from './labels.js';
+import { driftInfo, driftKinds, type Drift } from '../../report/drift.js';
+import { bySeverity, changeText, driftHeading, driftSummary, verdictText } from './labels.js';
 
 export interface MarkdownOptions {
   /** List explained (low, info) findings too, folded. */
@@ -91,6 +92,25 @@ function tableRow(f: Finding): string {
 
 const tableHead = '| Path | Change | What it is | Why |\n| --- | --- | --- | --- |';
 
+/** The drift section: a heading with counts, each item that matters with its diff, the rest as table rows. */
+function driftParts(drift: Drift, maxLines: number): { head: string; detailed: string[]; rows: string[] } {
+  const severities = bySeverity(drift.items).map(([s, g]) => `${icon[s]} ${g.length} ${s}`);
+  const counts = driftKinds.filter((k) => drift.counts[k] > 0).map((k) => `${drift.counts[k]} ${driftInfo[k].title.toLowerCase()}`);
+  const head = `### ${escapeMarkdown(driftHeading(drift))}\n\n${severities.join(' · ') || 'nothing outside git changed since the previous release'}${counts.length ? ` · ${counts.join(' · ')}` : ''}`;
+  const detailed = drift.items
+    .filter((i) => atLeast(i.severity, 'high'))
+    .map((i) => {
+      const reasons = i.reasons.map((r) => `- ${escapeMarkdown(r)}`).join('\n');
+      const e = i.evidence;
+      const diff = e.diff ? `\n<details><summary>diff from the previous release: +${e.added ?? 0} −${e.removed ?? 0}</summary>\n\n${fenced(e.diff.split('\n').slice(0, maxLines).join('\n'), 'diff')}\n\n</details>` : '';
+      return `#### ${icon[i.severity]} ${escapeMarkdown(i.path)}\n\n**${i.severity}** · ${driftInfo[i.kind].title}\n\n${reasons}\n${diff}`;
+    });
+  const rows = drift.items
+    .filter((i) => !atLeast(i.severity, 'high'))
+    .map((i) => `| ${escapeMarkdown(driftSummary(i))} | ${driftInfo[i.kind].title} | ${i.severity} | ${i.reasons.map(escapeMarkdown).join('; ')} |`);
+  return { head, detailed, rows };
+}
+
 /**
  * Markdown for CI job summaries and merge-request comments. Detail is added
  * highest severity first until the budget is spent; whatever does not fit is
@@ -145,6 +165,15 @@ export function renderMarkdown(report: Report, options: MarkdownOptions): string
   if (omitted.size > 0) {
     const list = [...omitted].map(([s, n]) => `${n} ${s}`).join(', ');
     parts.push(`… ${[...omitted.values()].reduce((a, b) => a + b, 0)} more not shown here (${list}) to stay within ${budget} characters; the HTML or JSON report lists every finding.`);
+  }
+  if (report.drift) {
+    const drift = driftParts(report.drift, maxLines);
+    const rows: string[] = [];
+    for (const row of drift.rows) if (used + rows.join('\n').length + row.length + reserve < budget) rows.push(row);
+    const left = drift.detailed.length + drift.rows.length;
+    const wanted = [drift.head, ...drift.detailed, ...(rows.length ? [`| Path | Drift | Severity | Why |\n| --- | --- | --- | --- |\n${rows.join('\n')}`] : [])];
+    if (wanted.filter((part) => add(part)).length < wanted.length || rows.length < drift.rows.length) parts.push(`… drift cut to stay within ${budget} characters (${left} items); the JSON report lists every item.`);
+    if (report.drift.notes.length > 0) parts.push(report.drift.notes.map((n) => `> ${escapeMarkdown(n)}`).join('\n>\n'));
   }
   if (report.notes.length > 0) parts.push(report.notes.map((n) => `> ${escapeMarkdown(n)}`).join('\n>\n'));
   return `${parts.join('\n\n')}\n`;

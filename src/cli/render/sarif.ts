@@ -1,5 +1,6 @@
 import type { Location, Log, ReportingDescriptor, Result } from 'sarif';
 import { categoryInfo, type Category, type Finding } from '../../report/finding.js';
+import { driftInfo, driftKinds, type Drift, type DriftItem } from '../../report/drift.js';
 import type { Report } from '../../report/report.js';
 import { atLeast, type Severity } from '../../report/severity.js';
 
@@ -30,9 +31,12 @@ const rank: Record<Severity, number> = { critical: 95, high: 80, medium: 50, low
 const categories = Object.keys(categoryInfo) as Category[];
 
 function rule(category: Category): ReportingDescriptor {
-  const info = categoryInfo[category];
+  return descriptor(category, categoryInfo[category]);
+}
+
+function descriptor(id: string, info: { title: string; help: string }): ReportingDescriptor {
   return {
-    id: category,
+    id,
     name: info.title.replace(/[^A-Za-z0-9]+(.)?/g, (_, c: string | undefined) => (c ?? '').toUpperCase()).replace(/^./, (c) => c.toUpperCase()),
     shortDescription: { text: info.title },
     fullDescription: { text: info.help.replace(/`/g, '') },
@@ -82,6 +86,26 @@ function result(f: Finding): Result {
   };
 }
 
+/** Drift items as results of their own rules (`drift/newly-release-only`, …), after the findings' rules. */
+function driftResult(item: DriftItem): Result {
+  const explained = !atLeast(item.severity, 'medium');
+  const base = item.kind === 'binary-changed-in-git' ? 'TAGROOT' : item.kind === 'no-longer-release-only' ? 'PREVIOUSROOT' : 'RELEASEROOT';
+  return {
+    ruleId: `drift/${item.kind}`,
+    ruleIndex: categories.length + driftKinds.indexOf(item.kind),
+    ...(explained ? { kind: 'pass' as const, level: 'none' as const } : { kind: 'fail' as const, level: levelOf[item.severity] }),
+    message: { text: `${driftInfo[item.kind].title}: ${item.path}. ${item.reasons.join('; ')}` },
+    locations: [{ physicalLocation: { artifactLocation: { uri: pathUri(item.path), uriBaseId: base } } }],
+    partialFingerprints: { 'cuckooDrift/v1': item.id },
+    rank: rank[item.severity],
+    properties: { severity: item.severity, drift: item.kind, 'security-severity': securitySeverity[item.severity] },
+  };
+}
+
+function driftResults(drift: Drift, verbose: boolean): Result[] {
+  return drift.items.filter((i) => verbose || atLeast(i.severity, 'medium')).map(driftResult);
+}
+
 /**
  * SARIF 2.1.0 for code-scanning dashboards. Dashboards such as GitHub code
  * scanning open an alert for every result whatever its level, and an autotools
@@ -102,15 +126,16 @@ export function renderSarif(report: Report, options: SarifOptions): string {
             name: 'cuckoo',
             version: report.tool.version,
             semanticVersion: report.tool.version,
-            rules: categories.map(rule),
+            rules: [...categories.map(rule), ...(report.drift ? driftKinds.map((k) => descriptor(`drift/${k}`, driftInfo[k])) : [])],
           },
         },
         invocations: [{ executionSuccessful: true, exitCode: options.exitCode }],
         originalUriBaseIds: {
           RELEASEROOT: { description: { text: `The root of the release ${report.release.source}${prefix}, sha256 ${report.release.sha256}` } },
           TAGROOT: { description: { text: `The tree of ${report.tag.ref} (commit ${report.tag.commit}) in ${report.tag.repo}` } },
+          ...(report.drift ? { PREVIOUSROOT: { description: { text: `The root of the previous release ${report.drift.previous.source}, sha256 ${report.drift.previous.sha256}` } } } : {}),
         },
-        results: shown.map(result),
+        results: [...shown.map(result), ...(report.drift ? driftResults(report.drift, options.verbose) : [])],
         columnKind: 'unicodeCodePoints',
         properties: {
           reportSchema: report.schema,

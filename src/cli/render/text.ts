@@ -3,7 +3,9 @@ import type { Report } from '../../report/report.js';
 import { atLeast, severities, type Severity } from '../../report/severity.js';
 import { paintSeverity, type Colors } from '../colors.js';
 import { changeText } from './labels.js';
-import { wrapLine } from './wrap.js';
+import { driftText } from './drift-text.js';
+import { diffLines } from './text-diff.js';
+import { fit, wrapLine, wrapWords } from './wrap.js';
 
 export interface TextOptions {
   colors: Colors;
@@ -75,39 +77,14 @@ function countsLine(report: Report): string {
   return `      ${parts.join(' · ')}`;
 }
 
-function diffLines(f: Finding, c: Colors, max: number, width: number): string[] {
-  const e = f.evidence;
-  const out: string[] = [];
-  if (e.diff) {
-    const lines = e.diff.split('\n');
-    for (const whole of lines.slice(0, max)) {
-      const line = fit(whole, width - 6);
-      const painted = line.startsWith('+') ? c.green(line) : line.startsWith('-') ? c.red(line) : line.startsWith('@@') ? c.cyan(line) : line;
-      out.push(`      ${painted}`);
-    }
-    const hidden = lines.length - Math.min(lines.length, max);
-    if (hidden > 0 || e.diffTruncated) out.push(c.dim(`      … diff cut (${e.added ?? 0} lines added, ${e.removed ?? 0} removed in all; --format json has more)`));
-  } else if (e.binary && e.release && e.tag) {
-    out.push(`      binary: tag ${e.tag.size} bytes ${e.tag.blobId?.slice(0, 12)} → release ${e.release.size} bytes ${e.release.blobId?.slice(0, 12)}`);
-  } else if (e.diffNote) {
-    out.push(c.dim(`      ${e.diffNote}`));
-  }
-  return out;
-}
-
 /** Critical and high findings: reasons and the lines that matter. */
 function detailed(f: Finding, c: Colors, options: TextOptions): string[] {
   const title = categoryInfo[f.category].title;
   const lines = [`  ${paintSeverity(c, f.severity, '✗')} ${c.bold(f.path)}  ${c.dim(`${changeText[f.change]} · ${title}`)}`];
   for (const reason of f.reasons) lines.push(...wrapWords('      · ', reason.split(' '), options.width));
   lines.push(...signalLines(f, c, options.width));
-  lines.push(...diffLines(f, c, options.diffLines, options.width));
+  lines.push(...diffLines(f.evidence, c, options.diffLines, options.width));
   return lines;
-}
-
-/** Cut a line to the terminal width, so code never wraps into the next line's place. */
-function fit(line: string, width: number): string {
-  return line.length > width ? `${line.slice(0, Math.max(10, width - 1))}…` : line;
 }
 
 /** The lines of build code that raised signals, each once, numbered as in the file. */
@@ -122,22 +99,6 @@ function signalLines(f: Finding, c: Colors, width: number): string[] {
 
 function oneLine(f: Finding, c: Colors): string {
   return `  ${f.path}  ${c.dim(`${changeText[f.change]} · ${f.reasons.join('; ')}`)}`;
-}
-
-/** Wrap words after a fixed-width label, continuing under the first word. */
-function wrapWords(label: string, words: string[], width: number): string[] {
-  const lines: string[] = [];
-  let line = label;
-  for (const word of words) {
-    if (line.length > label.length && line.length + 1 + word.length > width) {
-      lines.push(line);
-      line = ' '.repeat(label.length) + word;
-    } else {
-      line += line.length > label.length ? ` ${word}` : word;
-    }
-  }
-  lines.push(line);
-  return lines;
 }
 
 /**
@@ -203,6 +164,7 @@ export function renderText(report: Report, options: TextOptions): string {
       out.push('', c.dim(`LOW, INFO (${explained.length}): ${explainedSummary(explained)} (--verbose lists them)`));
     }
   }
+  if (report.drift) out.push(...driftText(report.drift, options));
   if (report.notes.length > 0) out.push('', ...report.notes.map((n) => c.dim(`note: ${n}`)));
   // Whatever is still wider than the terminal wraps instead of running off the edge.
   return `${out.flatMap((line) => wrapLine(line, options.width)).join('\n')}\n`;

@@ -33,3 +33,24 @@ export function wrapLine(line: string, width: number): string[] {
   lines.push(current);
   return lines;
 }
+
+/** Cut a line to the terminal width, so code never wraps into the next line's place. */
+export function fit(line: string, width: number): string {
+  return line.length > width ? `${line.slice(0, Math.max(10, width - 1))}…` : line;
+}
+
+/** Wrap words after a fixed-width label, continuing under the first word. */
+export function wrapWords(label: string, words: string[], width: number): string[] {
+  const lines: string[] = [];
+  let line = label;
+  for (const word of words) {
+    if (line.length > label.length && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = ' '.repeat(label.length) + word;
+    } else {
+      line += line.length > label.length ? ` ${word}` : word;
+    }
+  }
+  lines.push(line);
+  return lines;
+}

@@ -6,6 +6,7 @@ import { bySeverity, severitiesDown, verdictText } from '../labels.js';
 import { legend, summaryChart } from './chart.js';
 import { css } from './css.js';
 import { Html, html } from './escape.js';
+import { driftSection } from './drift.js';
 import { findingHtml } from './findings.js';
 import { script } from './script.js';
 import { releaseOnlyTree } from './tree.js';
@@ -91,6 +92,7 @@ ${filters(report)}
 ${viewSwitch}
 ${worstFirst.length ? worstFirst.map(findingHtml) : html`<p class="note">No differences: every file matches the tag.</p>`}
 </section>
+${report.drift ? driftSection(report.drift) : ''}
 <section id="tree"><h2>Files only in the release (${report.counts.onlyInRelease})</h2>
 ${releaseOnlyTree(report.findings)}
 </section>

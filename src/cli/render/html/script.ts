@@ -7,7 +7,7 @@ export const script = `
 document.documentElement.classList.add('js');
 (function () {
   var boxes = Array.prototype.slice.call(document.querySelectorAll('.filters input[type=checkbox]'));
-  var rows = Array.prototype.slice.call(document.querySelectorAll('.finding'));
+  var rows = Array.prototype.slice.call(document.querySelectorAll('#findings .finding'));
   var count = document.getElementById('shown');
   function apply() {
     var on = { severity: {}, category: {} };
