@@ -15,14 +15,15 @@ import type { Limits } from '../limits.js';
 import { defaultLimits } from '../limits.js';
 import type { ReleaseEntry } from '../release/entry.js';
 import { openRelease } from '../release/open.js';
-import { reportSchema, severityCounts, verdictOf, type Counts, type Report } from '../report/report.js';
+import { counting, reportSchema, severityCounts, verdictOf, type Counts, type Report } from '../report/report.js';
+import { loadWaivers, waive, type WaiverFiles } from '../policy/waive.js';
 import type { Severity } from '../report/severity.js';
 import { version } from '../version.js';
 import { openTagSide, type TagSideOptions } from './tag-side.js';
 import { checksumFinding, signatureFinding, signatureNotes } from './integrity.js';
 import { checkReleaseSignature, expectedChecksum, namedByUrl, openReleaseSource, releaseName, type ReleaseSourceOptions } from './release-source.js';
 
-export interface VerifyOptions extends TagSideOptions, ReleaseSourceOptions {
+export interface VerifyOptions extends TagSideOptions, ReleaseSourceOptions, WaiverFiles {
   /** Path or URL of the release archive. */
   release: string;
   /** Leading folders to strip; detected when absent. */
@@ -72,6 +73,7 @@ export async function verify(options: VerifyOptions): Promise<Report> {
   const limits = options.limits ?? defaultLimits;
   const failOn = options.failOn ?? 'high';
   const name = releaseName(options.release);
+  const waivers = await loadWaivers(options);
   // The download starts first, so it runs while the tag side is fetched.
   const source = await openReleaseSource(options.release, options);
   let tag;
@@ -123,15 +125,18 @@ export async function verify(options: VerifyOptions): Promise<Report> {
       releaseContent: async (entry) => entry.content ?? (entry.blobId && tag.oids.has(entry.blobId) ? tag.blob(entry.blobId) : undefined),
     };
     const fileFindings = await analyze(comparison.changes, ctx, { maxLines: options.diffLines ?? 200, maxEdits: 2000 }).finally(() => history.close());
-    const findings = [
-      ...(checksum ? checksumFinding(name, checksum, sha256) : []),
-      ...(signature ? signatureFinding(name, 'release', signature) : []),
-      ...tag.findings,
-      ...fileFindings,
-    ];
+    const { findings, ...waived } = waive(
+      [
+        ...(checksum ? checksumFinding(name, checksum, sha256) : []),
+        ...(signature ? signatureFinding(name, 'release', signature) : []),
+        ...tag.findings,
+        ...fileFindings,
+      ],
+      waivers,
+    );
     const counts = countChanges(comparison.changes, comparison.identical);
     const unrelated = counts.identical + counts.modified === 0 && tag.side.entries.some((e) => e.type !== 'submodule');
-    const judged = verdictOf(findings, failOn);
+    const judged = verdictOf(counting(findings), failOn);
     const comment = release.comment;
     return {
       schema: reportSchema,
@@ -162,8 +167,11 @@ export async function verify(options: VerifyOptions): Promise<Report> {
         ...tag.remoteInfo,
       },
       counts,
-      severities: severityCounts(findings),
+      // Allowed and known findings stay in the report but count toward nothing.
+      severities: severityCounts(counting(findings)),
       findings,
+      ...(waived.policy ? { policy: waived.policy } : {}),
+      ...(waived.baseline ? { baseline: waived.baseline } : {}),
       notes: [
         ...(unrelated ? ['the release and the tag have no path in common: check --strip and that this is the right tag'] : []),
         ...tag.notes,
@@ -173,6 +181,7 @@ export async function verify(options: VerifyOptions): Promise<Report> {
         ...signatureSearch,
         ...signatureNotes('release', signature),
         ...signatureNotes('tag', tag.remoteInfo.signature),
+        ...waived.notes,
       ],
     };
   } catch (err) {

@@ -22,3 +22,10 @@ export const verdictText = { pass: 'PASS', review: 'REVIEW', fail: 'FAIL' } as c
 export function bySeverity(findings: readonly Finding[]): Array<[Severity, Finding[]]> {
   return severitiesDown.map((s) => [s, findings.filter((f) => f.severity === s)] as [Severity, Finding[]]).filter(([, g]) => g.length > 0);
 }
+
+/** How many findings of each category, in first-seen order: `26 known-good · 2 not-shipped`. */
+export function categorySummary(findings: readonly Finding[]): string {
+  const byCategory = new Map<string, number>();
+  for (const f of findings) byCategory.set(f.category, (byCategory.get(f.category) ?? 0) + 1);
+  return [...byCategory].map(([c, n]) => `${n} ${c}`).join(' · ');
+}
