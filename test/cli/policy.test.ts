@@ -62,6 +62,10 @@ test('a glob rule cannot silence a critical finding; a stale rule is reported in
   assert.match(md.stdout, /<details><summary>Allowed by policy .*glob\.json \(\d+\)<\/summary>/);
   assert.match(md.stdout, /> policy .*glob\.json: rule 2 matched no finding and can go/);
 
+  const page = (await runCuckoo([...tampered, '--policy', policy, '--format', 'html'])).stdout;
+  assert.match(page, /<span class="badge accepted">allowed<\/span> <span class="path">m4\/gettext\.m4/);
+  assert.match(page, /allowed by policy rule 1: our macros and sources/);
+
   const sarif = JSON.parse((await runCuckoo([...tampered, '--policy', policy, '--format', 'sarif', '--verbose'])).stdout) as { runs: Array<{ results: Array<{ suppressions?: Array<{ justification: string }> }> }> };
   assert.ok(sarif.runs[0]!.results.some((r) => r.suppressions?.[0]?.justification === 'policy rule 1: our macros and sources'));
 });
