@@ -137,6 +137,7 @@ test('an entry\'s policy and baseline, read from the manifest folder, reach veri
   const tampered = `  release: ${join(root, 'samples/tampered/hello-1.0.tar.gz')}\n  repo: ${join(root, 'samples/hello.bundle')}\n`;
   const m = parseManifest(`- name: with-policy\n${tampered}  policy: hello.policy.json\n- name: no-policy\n${tampered}  policy: missing.json\n`, 'm.yaml', work);
   assert.is(m.entries[0]!.policy, join(work, 'hello.policy.json'));
+  assert.is(parseManifest('- release: a-1.0.tar\n  repo: a.git\n  baseline: old/a-0.9.json\n', 'm.yaml', work).entries[0]!.baseline, join(work, 'old/a-0.9.json'));
   const [allowed, missing] = (await batch({ manifest: m, jobs: 1, cacheDir })).summary.entries;
   assert.is(allowed!.status, 'pass');
   assert.is(allowed!.severities!.critical, 0);
