@@ -43,6 +43,8 @@ A manifest (YAML or JSON) is a list of entries, or {entries: [...]}:
     tag: v5.6.1                        # or commit: <id>; default: inferred
     sha256: <hex>                      # or checksums: SHA256SUMS (optional)
     signature: auto                    # optional, with keyring: signing-key.asc
+    policy: xz.policy.json             # optional, as verify --policy
+    baseline: xz-5.6.0.json            # optional, as verify --baseline
 Relative paths are read from the manifest's folder. Entries that share a
 repository or a URL run one after the other (the cache takes no locks).
 

@@ -37,6 +37,13 @@ const verifyEpilog = `Examples:
   cuckoo verify https://example.org/foo-1.0.tar.xz --repo https://example.org/foo.git
       --signature auto --keyring debian/upstream/signing-key.asc --checksums SHA256SUMS
       the file must have the listed sha256 and a good signature by a key of the keyring
+  cuckoo verify foo-2.1.tar.gz --repo ../foo --policy foo.policy.json --baseline foo-2.0.json
+      findings the policy allows (each rule with its reason) or the accepted report of
+      2.0 already had (same path, category and content) stay listed but do not fail;
+      a policy file: {"allow": [{"paths": ["doc/*.1"], "category": "unexplained",
+      "reason": "man pages built by our release script"}]}; a critical finding is
+      allowed only by a rule naming its "sha256". cuckoo never reads a policy from
+      the release or the tag: whoever changed them could have written it
 
 Reports (--format, repeatable; at most one without a file, which goes to stdout):
   text      for the terminal: colour on a terminal only (NO_COLOR, FORCE_COLOR)
@@ -89,6 +96,8 @@ export function verifyBuilder(y: Argv) {
     .option('max-entries', { type: 'number', default: defaultLimits.maxEntries, describe: 'most entries a release may hold' })
     .option('max-total-size', { type: 'string', default: '16G', describe: 'most bytes a release may unpack to' })
     .option('max-file-memory', { type: 'string', default: '8M', describe: 'most bytes of one file held in memory for diffs' })
+    .option('policy', { type: 'string', describe: 'a JSON policy file whose rules allow findings you accepted, each with a reason' })
+    .option('baseline', { type: 'string', describe: 'an accepted earlier JSON report: findings it already has do not count' })
     .option('js-decoders', { type: 'boolean', default: false, hidden: true })
     .conflicts('tag', 'commit')
     .conflicts('verbose', 'quiet')
@@ -97,6 +106,7 @@ export function verifyBuilder(y: Argv) {
     .group(['strip', 'max-entries', 'max-total-size', 'max-file-memory'], 'The release:')
     .group(['sha256', 'checksums', 'signature', 'keyring', 'allow-http', 'max-download', 'timeout', 'retries', 'cache-dir'], 'Downloads, checksums and signatures:')
     .group(['format', 'fail-on', 'verbose', 'quiet', 'diff-lines'], 'The report:')
+    .group(['policy', 'baseline'], 'Accepted findings:')
     .epilog(verifyEpilog);
 }
 
@@ -132,6 +142,8 @@ export function verifyOptions(args: VerifyArgs, env: NodeJS.ProcessEnv): VerifyO
     ...(args.checksums !== undefined ? { checksums: args.checksums } : {}),
     ...(args.signature !== undefined ? { signature: args.signature } : {}),
     ...(args.keyring !== undefined ? { keyring: args.keyring } : {}),
+    ...(args.policy !== undefined ? { policy: args.policy } : {}),
+    ...(args.baseline !== undefined ? { baseline: args.baseline } : {}),
     http: {
       allowHttp: args['allow-http'],
       maxBytes: parseSize('--max-download', args['max-download']),

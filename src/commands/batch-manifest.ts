@@ -25,7 +25,10 @@ export interface BatchEntry {
   checksums?: string;
   signature?: string;
   keyring?: string;
+  /** A policy file (JSON) for this entry; see policy/policy.ts. */
   policy?: string;
+  /** An accepted earlier JSON report of this project; see policy/baseline.ts. */
+  baseline?: string;
   /** release and repo as the manifest wrote them (before paths were resolved), for summaries. */
   written: { release: string; repo: string };
 }
@@ -38,10 +41,10 @@ export interface Manifest {
   entries: BatchEntry[];
 }
 
-const stringKeys = ['name', 'release', 'repo', 'tag', 'commit', 'sha256', 'checksums', 'signature', 'keyring', 'policy'] as const;
+const stringKeys = ['name', 'release', 'repo', 'tag', 'commit', 'sha256', 'checksums', 'signature', 'keyring', 'policy', 'baseline'] as const;
 type StringKey = (typeof stringKeys)[number];
 /** Keys whose relative paths are read from the manifest's folder. */
-const pathKeys: readonly StringKey[] = ['release', 'repo', 'checksums', 'signature', 'keyring', 'policy'];
+const pathKeys: readonly StringKey[] = ['release', 'repo', 'checksums', 'signature', 'keyring', 'policy', 'baseline'];
 
 /**
  * The rule for names: a letter or digit, then letters, digits, `.`, `_` or

@@ -23,7 +23,7 @@ export interface BatchOptions {
   cacheDir: string;
   failOn?: Severity;
   /** Settings every entry shares: limits, network, host knowledge. */
-  common?: Omit<Partial<VerifyOptions>, 'release' | 'repo' | 'tag' | 'commit' | 'sha256' | 'checksums' | 'signature' | 'keyring' | 'cacheDir' | 'failOn'>;
+  common?: Omit<Partial<VerifyOptions>, 'release' | 'repo' | 'tag' | 'commit' | 'sha256' | 'checksums' | 'signature' | 'keyring' | 'policy' | 'baseline' | 'cacheDir' | 'failOn'>;
   /** Called as each checked entry finishes; returns where its reports were written. */
   onReport?: (entry: BatchEntry, report: Report) => Promise<{ json: string; sarif: string }> | { json: string; sarif: string };
   /** Called as each entry finishes, checked or not (progress). */
@@ -80,11 +80,6 @@ function errorRow(base: BatchEntrySummary, err: unknown): BatchEntrySummary {
 async function checkEntry(entry: BatchEntry, options: BatchOptions): Promise<BatchEntrySummary> {
   const base: BatchEntrySummary = { name: entry.name, index: entry.index, release: entry.written.release, repo: entry.written.repo, status: 'error' };
   try {
-    if (entry.policy !== undefined) {
-      // Policy files come with `verify --policy`; until then an entry that asks
-      // for one is not checked rather than checked without its policy.
-      throw new CuckooError('usage', `policy ${entry.policy}: policy files are not supported by this version of cuckoo`, { hint: 'remove "policy" from the entry or upgrade cuckoo' });
-    }
     const report = await (options.verify ?? verify)({
       ...options.common,
       release: entry.release,
@@ -97,6 +92,8 @@ async function checkEntry(entry: BatchEntry, options: BatchOptions): Promise<Bat
       ...(entry.checksums !== undefined ? { checksums: entry.checksums } : {}),
       ...(entry.signature !== undefined ? { signature: entry.signature } : {}),
       ...(entry.keyring !== undefined ? { keyring: entry.keyring } : {}),
+      ...(entry.policy !== undefined ? { policy: entry.policy } : {}),
+      ...(entry.baseline !== undefined ? { baseline: entry.baseline } : {}),
     });
     const reports = options.onReport ? await options.onReport(entry, report) : undefined;
     return {

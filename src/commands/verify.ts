@@ -12,7 +12,8 @@ import { parseReleaseName } from '../git/infer.js';
 import { commitDate } from '../git/refs.js';
 import type { Limits } from '../limits.js';
 import { defaultLimits } from '../limits.js';
-import { reportSchema, severityCounts, verdictOf, type Counts, type Report } from '../report/report.js';
+import { counting, reportSchema, severityCounts, verdictOf, type Counts, type Report } from '../report/report.js';
+import { loadWaivers, waive, type WaiverFiles } from '../policy/waive.js';
 import type { Severity } from '../report/severity.js';
 import { version } from '../version.js';
 import { openTagSide, type TagSideOptions } from './tag-side.js';
@@ -22,7 +23,7 @@ import { releaseOnlyEntries } from '../analyze/drift.js';
 import { checksumFinding, signatureFinding, signatureNotes } from './integrity.js';
 import { checkReleaseSignature, expectedChecksum, namedByUrl, openReleaseSource, readReleaseEntries, releaseName, type ReleaseSourceOptions } from './release-source.js';
 
-export interface VerifyOptions extends TagSideOptions, ReleaseSourceOptions, Partial<PreviousOptions> {
+export interface VerifyOptions extends TagSideOptions, ReleaseSourceOptions, WaiverFiles, Partial<PreviousOptions> {
   /** Path or URL of the release archive. */
   release: string;
   /** Leading folders to strip; detected when absent. */
@@ -72,6 +73,7 @@ export async function verify(options: VerifyOptions): Promise<Report> {
   const limits = options.limits ?? defaultLimits;
   const failOn = options.failOn ?? 'high';
   const name = releaseName(options.release);
+  const waivers = await loadWaivers(options);
   // The download starts first, so it runs while the tag side is fetched.
   const source = await openReleaseSource(options.release, options);
   let tag;
@@ -116,12 +118,15 @@ export async function verify(options: VerifyOptions): Promise<Report> {
     };
     const diff = { maxLines: options.diffLines ?? 200, maxEdits: 2000 };
     const fileFindings = await analyze(comparison.changes, ctx, diff).finally(() => history.close());
-    const findings = [
-      ...(checksum ? checksumFinding(name, checksum, sha256) : []),
-      ...(signature ? signatureFinding(name, 'release', signature) : []),
-      ...tag.findings,
-      ...fileFindings,
-    ];
+    const { findings, ...waived } = waive(
+      [
+        ...(checksum ? checksumFinding(name, checksum, sha256) : []),
+        ...(signature ? signatureFinding(name, 'release', signature) : []),
+        ...tag.findings,
+        ...fileFindings,
+      ],
+      waivers,
+    );
     const drift = options.previous
       ? await driftSince(
           { ...options, previous: options.previous },
@@ -132,7 +137,7 @@ export async function verify(options: VerifyOptions): Promise<Report> {
     const counts = countChanges(comparison.changes, comparison.identical);
     const unrelated = counts.identical + counts.modified === 0 && tag.side.entries.some((e) => e.type !== 'submodule');
     // Drift items count too: a new unexplained build file fails the release like a finding.
-    const judged = verdictOf([...findings, ...(drift?.items ?? [])], failOn);
+    const judged = verdictOf([...counting(findings), ...(drift?.items ?? [])], failOn);
     const comment = release.comment;
     return {
       schema: reportSchema,
@@ -163,9 +168,12 @@ export async function verify(options: VerifyOptions): Promise<Report> {
         ...tag.remoteInfo,
       },
       counts,
-      severities: severityCounts(findings),
+      // Allowed and known findings stay in the report but count toward nothing.
+      severities: severityCounts(counting(findings)),
       findings,
       ...(drift ? { drift } : {}),
+      ...(waived.policy ? { policy: waived.policy } : {}),
+      ...(waived.baseline ? { baseline: waived.baseline } : {}),
       notes: [
         ...(unrelated ? ['the release and the tag have no path in common: check --strip and that this is the right tag'] : []),
         ...tag.notes,
@@ -175,6 +183,7 @@ export async function verify(options: VerifyOptions): Promise<Report> {
         ...signatureSearch,
         ...signatureNotes('release', signature),
         ...signatureNotes('tag', tag.remoteInfo.signature),
+        ...waived.notes,
       ],
     };
   } catch (err) {

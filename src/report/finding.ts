@@ -111,6 +111,17 @@ export interface Finding {
   severity: Severity;
   reasons: string[];
   evidence: Evidence;
+  /** Allowed by a rule of the --policy file: kept in the report, not counted toward the verdict. */
+  allowed?: Allowance;
+  /** Already in the --baseline report (same path, category and release content): not counted. */
+  known?: true;
+}
+
+/** The policy rule that allows a finding. */
+export interface Allowance {
+  /** The rule's position in the policy's `allow` list, from 1. */
+  rule: number;
+  reason: string;
 }
 
 export interface CategoryInfo {

@@ -1,5 +1,6 @@
 import type { Drift } from './drift.js';
 import type { Finding } from './finding.js';
+import type { BaselineResult, PolicyResult } from './waivers.js';
 
 /** A signature check, of the release file or of the tag. */
 export interface SignatureInfo {
@@ -75,8 +76,17 @@ export interface Report {
   findings: Finding[];
   /** With --previous: what changed since the previous release in the files git does not explain. */
   drift?: Drift;
+  /** What the --policy file allowed, refused and left unused. */
+  policy?: PolicyResult;
+  /** How many findings the --baseline report already had. */
+  baseline?: BaselineResult;
   /** Things the reader should know about how the comparison ran (fallbacks, skipped parts). */
   notes: string[];
+}
+
+/** The findings that count toward the verdict: neither allowed by the policy nor known from the baseline. */
+export function counting(findings: Finding[]): Finding[] {
+  return findings.filter((f) => !f.allowed && !f.known);
 }
 
 /** fail: something at or above failOn; review: something at medium or above; pass otherwise. */

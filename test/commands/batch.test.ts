@@ -127,11 +127,22 @@ test('batch: a suspicious entry with every entry checked gives exit 1; all passi
   assert.is((await batch({ manifest: good, jobs: 1, cacheDir })).summary.exitCode, 0);
 });
 
-test('an entry that asks for a policy file is not checked without it', async () => {
-  const m = parseManifest(`- name: p\n  release: ${join(root, 'samples/hello-1.0.tar.gz')}\n  repo: ${join(root, 'samples/hello.bundle')}\n  policy: policy.yaml\n`, 'm.yaml', work);
-  const row = (await batch({ manifest: m, jobs: 1, cacheDir })).summary.entries[0]!;
-  assert.is(row.status, 'error');
-  assert.match(row.error!.message, /policy files are not supported/);
+test('an entry\'s policy and baseline, read from the manifest folder, reach verify; a missing policy file is the entry\'s error', async () => {
+  // The release-side sha256 of the tampered sample's two critical files (samples/SHA256SUMS pins the sample).
+  const allow = [
+    { paths: ['m4/nls.m4'], sha256: 'b1cc5dd1cd95563a3af2cb0fe1083bf9a962a6d55034da4e01a64866d5706e84', reason: 'reviewed' },
+    { paths: ['src/hello.c'], sha256: 'a8f2775dd98fa89af779889888b37940cf82e8a01c581e533ad0e57d3b51d617', reason: 'reviewed' },
+  ];
+  writeFileSync(join(work, 'hello.policy.json'), JSON.stringify({ allow }));
+  const tampered = `  release: ${join(root, 'samples/tampered/hello-1.0.tar.gz')}\n  repo: ${join(root, 'samples/hello.bundle')}\n`;
+  const m = parseManifest(`- name: with-policy\n${tampered}  policy: hello.policy.json\n- name: no-policy\n${tampered}  policy: missing.json\n`, 'm.yaml', work);
+  assert.is(m.entries[0]!.policy, join(work, 'hello.policy.json'));
+  assert.is(parseManifest('- release: a-1.0.tar\n  repo: a.git\n  baseline: old/a-0.9.json\n', 'm.yaml', work).entries[0]!.baseline, join(work, 'old/a-0.9.json'));
+  const [allowed, missing] = (await batch({ manifest: m, jobs: 1, cacheDir })).summary.entries;
+  assert.is(allowed!.status, 'pass');
+  assert.is(allowed!.severities!.critical, 0);
+  assert.is(missing!.status, 'error');
+  assert.match(missing!.error!.message, /^policy .*missing\.json: cannot read it \(ENOENT\)/);
 });
 
 test('shards run apart and merge into the unsharded summary; other manifests, a shard twice and missing shards are caught', async () => {

@@ -37,3 +37,10 @@ export function driftSummary(item: DriftItem): string {
   if (item.evidence.git) return `${item.path} (${item.evidence.git.status})`;
   return item.path;
 }
+
+/** How many findings of each category, in first-seen order: `26 known-good · 2 not-shipped`. */
+export function categorySummary(findings: readonly Finding[]): string {
+  const byCategory = new Map<string, number>();
+  for (const f of findings) byCategory.set(f.category, (byCategory.get(f.category) ?? 0) + 1);
+  return [...byCategory].map(([c, n]) => `${n} ${c}`).join(' · ');
+}

@@ -1,8 +1,8 @@
 import { categoryInfo, type Finding } from '../../report/finding.js';
-import type { Report } from '../../report/report.js';
+import { counting, type Report } from '../../report/report.js';
 import { atLeast, type Severity } from '../../report/severity.js';
 import { driftInfo, driftKinds, type Drift } from '../../report/drift.js';
-import { bySeverity, changeText, driftHeading, driftSummary, verdictText } from './labels.js';
+import { bySeverity, categorySummary, changeText, driftHeading, driftSummary, verdictText } from './labels.js';
 
 export interface MarkdownOptions {
   /** List explained (low, info) findings too, folded. */
@@ -48,7 +48,7 @@ function summary(report: Report): string {
   const t = report.tag;
   const k = report.counts;
   const name = r.source.split('/').pop() ?? r.source;
-  const severities = bySeverity(report.findings).map(([s, g]) => `${icon[s]} ${g.length} ${s}`);
+  const severities = bySeverity(counting(report.findings)).map(([s, g]) => `${icon[s]} ${g.length} ${s}`);
   return [
     `## ${verdictIcon[report.verdict]} cuckoo: ${verdictText[report.verdict]} · ${escapeMarkdown(name)} against ${escapeMarkdown(t.ref)}`,
     '',
@@ -132,7 +132,8 @@ export function renderMarkdown(report: Report, options: MarkdownOptions): string
   };
   const skip = (s: Severity, n = 1) => omitted.set(s, (omitted.get(s) ?? 0) + n);
 
-  for (const [severity, group] of bySeverity(report.findings)) {
+  const findings = counting(report.findings);
+  for (const [severity, group] of bySeverity(findings)) {
     if (atLeast(severity, 'high')) {
       add(`### ${icon[severity]} ${severity[0]!.toUpperCase()}${severity.slice(1)} (${group.length})`);
       // A finding whose diff does not fit is still listed with its reasons.
@@ -156,12 +157,18 @@ export function renderMarkdown(report: Report, options: MarkdownOptions): string
       add(explained ? `<details><summary>${title}: explained</summary>\n\n${table}\n\n</details>` : `### ${title}\n\n${table}`);
     }
   }
-  const explained = report.findings.filter((f) => !atLeast(f.severity, 'medium'));
-  if (!options.verbose && explained.length > 0) {
-    const byCategory = new Map<string, number>();
-    for (const f of explained) byCategory.set(f.category, (byCategory.get(f.category) ?? 0) + 1);
-    parts.push(`**Explained (${explained.length}):** ${[...byCategory].map(([c, n]) => `${n} ${c}`).join(' · ')}`);
+  const explained = findings.filter((f) => !atLeast(f.severity, 'medium'));
+  if (!options.verbose && explained.length > 0) parts.push(`**Explained (${explained.length}):** ${categorySummary(explained)}`);
+  const allowed = report.findings.filter((f) => f.allowed);
+  if (report.policy && allowed.length > 0) {
+    const rows = allowed.map((f) => `| ${escapeMarkdown(f.path)} | ${icon[f.severity]} ${f.severity} | ${f.allowed!.rule} | ${escapeMarkdown(f.allowed!.reason)} |`);
+    const table = `| Path | Severity | Rule | Reason |\n| --- | --- | --- | --- |\n${rows.join('\n')}`;
+    if (!add(`<details><summary>Allowed by policy ${escapeMarkdown(report.policy.file)} (${allowed.length})</summary>\n\n${table}\n\n</details>`)) {
+      parts.push(`**Allowed by policy (${allowed.length}):** ${categorySummary(allowed)}`);
+    }
   }
+  const known = report.findings.filter((f) => f.known);
+  if (report.baseline && known.length > 0) parts.push(`**Known from baseline ${escapeMarkdown(report.baseline.file)} (${known.length}):** ${categorySummary(known)}`);
   if (omitted.size > 0) {
     const list = [...omitted].map(([s, n]) => `${n} ${s}`).join(', ');
     parts.push(`… ${[...omitted.values()].reduce((a, b) => a + b, 0)} more not shown here (${list}) to stay within ${budget} characters; the HTML or JSON report lists every finding.`);

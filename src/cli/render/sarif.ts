@@ -77,6 +77,9 @@ function result(f: Finding): Result {
     // the next release keeps its identity, so dashboards track it instead of opening a new alert.
     partialFingerprints: { 'cuckooFinding/v1': f.id },
     rank: rank[f.severity],
+    // Accepted findings stay visible to dashboards, marked as suppressed outside the code (§3.35).
+    ...(f.allowed ? { suppressions: [{ kind: 'external' as const, status: 'accepted' as const, justification: `policy rule ${f.allowed.rule}: ${f.allowed.reason}` }] } : {}),
+    ...(f.known ? { suppressions: [{ kind: 'external' as const, status: 'accepted' as const, justification: 'known from the baseline report' }] } : {}),
     properties: {
       severity: f.severity,
       change: f.change,

@@ -1,8 +1,8 @@
 import { categoryInfo, type Finding } from '../../report/finding.js';
-import type { Report } from '../../report/report.js';
+import { counting, type Report } from '../../report/report.js';
 import { atLeast, severities, type Severity } from '../../report/severity.js';
 import { paintSeverity, type Colors } from '../colors.js';
-import { changeText } from './labels.js';
+import { categorySummary, changeText } from './labels.js';
 import { driftText } from './drift-text.js';
 import { diffLines } from './text-diff.js';
 import { fit, wrapLine, wrapWords } from './wrap.js';
@@ -129,17 +129,38 @@ function grouped(findings: Finding[], c: Colors, width: number): string[] {
   return out;
 }
 
-function explainedSummary(findings: Finding[]): string {
-  const byCategory = new Map<string, number>();
-  for (const f of findings) byCategory.set(f.category, (byCategory.get(f.category) ?? 0) + 1);
-  return [...byCategory].map(([category, n]) => `${n} ${category}`).join(' · ');
+/** Most paths listed per policy rule without --verbose. */
+const allowedShown = 10;
+
+/** Findings the policy allows, by rule; findings the baseline knows, summed up. */
+function waivedLines(report: Report, c: Colors, options: TextOptions): string[] {
+  const out: string[] = [];
+  const allowed = report.findings.filter((f) => f.allowed);
+  if (report.policy && allowed.length > 0) {
+    out.push('', c.bold(`ALLOWED BY POLICY (${allowed.length})`) + c.dim(` ${report.policy.file}`));
+    for (const rule of new Set(allowed.map((f) => f.allowed!.rule))) {
+      const group = allowed.filter((f) => f.allowed!.rule === rule);
+      const shown = options.verbose ? group : group.slice(0, allowedShown);
+      const paths = shown.map((f) => (atLeast(f.severity, 'high') ? `${f.path} (${f.severity})` : f.path));
+      if (shown.length < group.length) paths.push(c.dim(`… ${group.length - shown.length} more (--verbose lists them)`));
+      out.push(...wrapWords(`  rule ${rule}: `, [`"${group[0]!.allowed!.reason}":`, ...paths], options.width));
+    }
+  }
+  const known = report.findings.filter((f) => f.known);
+  if (report.baseline && known.length > 0) {
+    const title = `KNOWN FROM BASELINE (${known.length})`;
+    if (options.verbose) out.push('', c.bold(title) + c.dim(` ${report.baseline.file}`), ...known.map((f) => oneLine(f, c)));
+    else out.push('', c.dim(`${title}: ${categorySummary(known)} (--verbose lists them)`));
+  }
+  return out;
 }
 
 export function renderText(report: Report, options: TextOptions): string {
   const c = options.colors;
   if (options.quiet) return `${wrapLine(verdictLine(report, c), options.width).join('\n')}\n`;
   const out = [...header(report, c), '', verdictLine(report, c), countsLine(report)];
-  const bySeverity = (s: Severity) => report.findings.filter((f) => f.severity === s);
+  const findings = counting(report.findings);
+  const bySeverity = (s: Severity) => findings.filter((f) => f.severity === s);
   for (const s of ['critical', 'high'] as const) {
     const group = bySeverity(s);
     if (group.length === 0) continue;
@@ -151,7 +172,7 @@ export function renderText(report: Report, options: TextOptions): string {
     out.push('', paintSeverity(c, 'medium', `MEDIUM (${medium.length})`));
     out.push(...(options.verbose ? medium.map((f) => oneLine(f, c)) : grouped(medium, c, options.width)));
   }
-  const explained = report.findings.filter((f) => !atLeast(f.severity, 'medium'));
+  const explained = findings.filter((f) => !atLeast(f.severity, 'medium'));
   if (explained.length > 0) {
     if (options.verbose) {
       for (const s of ['low', 'info'] as const) {
@@ -161,9 +182,10 @@ export function renderText(report: Report, options: TextOptions): string {
         out.push(...group.map((f) => oneLine(f, c)));
       }
     } else {
-      out.push('', c.dim(`LOW, INFO (${explained.length}): ${explainedSummary(explained)} (--verbose lists them)`));
+      out.push('', c.dim(`LOW, INFO (${explained.length}): ${categorySummary(explained)} (--verbose lists them)`));
     }
   }
+  out.push(...waivedLines(report, c, options));
   if (report.drift) out.push(...driftText(report.drift, options));
   if (report.notes.length > 0) out.push('', ...report.notes.map((n) => c.dim(`note: ${n}`)));
   // Whatever is still wider than the terminal wraps instead of running off the edge.

@@ -27,6 +27,7 @@ code,.code,.path,pre{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,mono
 .badge{display:inline-block;min-width:58px;text-align:center;color:#fff;border-radius:10px;padding:0 8px;font-size:11.5px;font-weight:700;text-transform:uppercase}
 ${badgeColours}
 .badge.sev-medium{color:#1d2125}
+.badge.accepted{background:#6c757d}
 .filters{position:sticky;top:0;background:var(--bg);padding:8px 0;border-bottom:1px solid var(--line);z-index:1;display:flex;flex-wrap:wrap;gap:6px 14px;align-items:center}
 .filters fieldset{border:0;margin:0;padding:0;display:flex;flex-wrap:wrap;gap:4px;align-items:center}
 .filters legend{float:left;color:var(--muted);margin-right:6px;font-size:12px}

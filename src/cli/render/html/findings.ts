@@ -50,8 +50,11 @@ function body(f: Finding): Html {
  * attributes carry severity and category for the filters.
  */
 export function findingHtml(f: Finding): Html {
-  const open = atLeast(f.severity, 'high');
-  return html`<details class="finding sev-${f.severity}" id="${f.id}" data-severity="${f.severity}" data-category="${f.category}"${open ? html` open` : ''}><summary><span class="badge sev-${f.severity}">${f.severity}</span> <span class="path">${f.path}</span> <span class="meta">${changeText[f.change]} · ${categoryInfo[f.category].title}</span>${open ? '' : html`<span class="why">${f.reasons[0] ?? ''}</span>`}</summary><div class="body">${body(f)}</div></details>`;
+  // Accepted findings (policy, baseline) start closed and say why they no longer count.
+  const accepted = f.allowed ? `allowed by policy rule ${f.allowed.rule}: ${f.allowed.reason}` : f.known ? 'known from the baseline report: does not count' : undefined;
+  const open = atLeast(f.severity, 'high') && !accepted;
+  const mark = accepted ? html` <span class="badge accepted">${f.allowed ? 'allowed' : 'known'}</span>` : '';
+  return html`<details class="finding sev-${f.severity}" id="${f.id}" data-severity="${f.severity}" data-category="${f.category}"${open ? html` open` : ''}><summary><span class="badge sev-${f.severity}">${f.severity}</span>${mark} <span class="path">${f.path}</span> <span class="meta">${changeText[f.change]} · ${categoryInfo[f.category].title}</span>${open ? '' : html`<span class="why">${accepted ?? f.reasons[0] ?? ''}</span>`}</summary><div class="body">${accepted ? html`<p class="note">${accepted}</p>` : ''}${body(f)}</div></details>`;
 }
 
 /** `library automake 1.16.5`, `history at 1a2b3c4d5e6f`, `tag`. */
