@@ -141,7 +141,7 @@ export const categoryInfo: Record<Category, CategoryInfo> = {
   },
   'extractor-dependent': {
     title: 'Extractor-dependent archive entry',
-    help: "A zip member whose local header, data descriptor or byte range contradicts the central directory, or that overlaps another member or hides bytes between members. Tools that read the central directory and tools that stream the file unpack different files, so what was reviewed need not be what gets built.",
+    help: "An entry that different tools unpack differently: a zip member whose local header, data descriptor or byte range contradicts the central directory, or that overlaps another member or hides bytes between members; a tar entry whose pax or GNU records give another name, target or size than its header; a name with a NUL byte; or a path that is the same file as another on case-insensitive or normalising file systems (macOS, Windows). What was reviewed need not be what gets built.",
   },
   'duplicate-path': {
     title: 'Path stored more than once',

@@ -1,0 +1,87 @@
+// Archive tricks end to end: each gives a finding that names it.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { verify } from '../../src/commands/verify.js';
+import { compareTrees } from '../../src/compare/compare.js';
+import type { ReleaseEntry } from '../../src/release/entry.js';
+import type { Report } from '../../src/report/report.js';
+import { buildTar, writeTemp, type TarItem } from '../helpers/archives.js';
+import { makeRepo, removeTempDirs, type FileSpec } from '../helpers/repo.js';
+
+const cacheDir = mkdtempSync(join(tmpdir(), 'cuckoo-tricks-cache-'));
+const summary = (r: Report) => r.findings.map((f) => `${f.path} ${f.category} ${f.severity}`);
+
+test.after(async () => {
+  await removeTempDirs();
+  rmSync(cacheDir, { recursive: true, force: true });
+});
+
+let counter = 0;
+async function check(files: Record<string, FileSpec>, release: TarItem[]): Promise<Report> {
+  const repo = await makeRepo({ files, tags: ['v1.0'] });
+  const path = await writeTemp(`tricks-${counter++}/proj-1.0.tar`, buildTar(release));
+  return verify({ release: path, repo: repo.dir, tag: 'v1.0', cacheDir, hostKnowledge: false });
+}
+
+test('a name that differs by case from a tag file: critical when the content differs, medium when it is the same', async () => {
+  const r = await check({ README: 'hello\n' }, [
+    { path: 'proj-1.0/README', content: 'hello\n' },
+    { path: 'proj-1.0/readme', content: 'evil\n' },
+  ]);
+  assert.equal(summary(r), ['readme extractor-dependent critical']);
+  assert.match(r.findings[0]!.reasons[0]!, /same file as "README"/);
+  const same = await check({ README: 'hello\n' }, [
+    { path: 'proj-1.0/README', content: 'hello\n' },
+    { path: 'proj-1.0/Readme', content: 'hello\n' },
+  ]);
+  assert.equal(summary(same), ['Readme extractor-dependent medium']);
+});
+
+test('NFC and NFD spellings of the same name collide; the tag having both makes it a note', async () => {
+  const nfc = 'caf\u00e9.txt';
+  const nfd = 'cafe\u0301.txt';
+  const r = await check({ [nfc]: 'a\n' }, [
+    { path: `proj-1.0/${nfc}`, content: 'a\n' },
+    { path: `proj-1.0/${nfd}`, content: 'b\n' },
+  ]);
+  assert.equal(summary(r), [`${nfd} extractor-dependent critical`]);
+  const own = await check({ A: 'a\n', a: 'b\n' }, [
+    { path: 'proj-1.0/A', content: 'a\n' },
+    { path: 'proj-1.0/a', content: 'b\n' },
+  ]);
+  assert.equal(summary(own), []);
+  assert.ok(own.notes.some((n) => /"A", "a" are one file on case-insensitive/.test(n)), own.notes.join('\n'));
+});
+
+test('collisions are found in one pass over many paths', () => {
+  const entries: ReleaseEntry[] = [];
+  for (let i = 0; i < 50_000; i++) entries.push({ path: `p/f${i}`, type: 'file', mode: 0o644, size: 1, blobId: 'a', index: i });
+  entries.push({ path: 'p/F7', type: 'file', mode: 0o644, size: 1, blobId: 'b', index: entries.length });
+  const started = performance.now();
+  const result = compareTrees(entries, { entries: [], attributes: new Map(), archiveOids: new Map(), uncompared: [] });
+  console.log(`    compare with collision check, 50,001 paths: ${(performance.now() - started).toFixed(0)} ms`);
+  assert.equal(result.changes.filter((c) => c.collidesWith).map((c) => c.path), ['F7']);
+});
+
+test('a pax path that disagrees with the header name is a critical extractor-dependent finding naming both', async () => {
+  const r = await check({ README: 'hello\n', configure: '#!/bin/sh\n' }, [
+    { path: 'proj-1.0/configure', content: '#!/bin/sh\n' },
+    { path: 'proj-1.0/configure', content: 'hello\n', pax: { path: 'proj-1.0/README' } },
+  ]);
+  assert.equal(summary(r), ['README extractor-dependent critical']);
+  assert.match(r.findings[0]!.reasons[0]!, /"proj-1\.0\/README".*"proj-1\.0\/configure"/);
+});
+
+test('a name with a NUL byte is extractor-dependent', async () => {
+  const r = await check({ README: 'hello\n' }, [
+    { path: 'proj-1.0/README', content: 'hello\n' },
+    { path: 'proj-1.0/x', content: 'y', pax: { path: 'proj-1.0/README\0.sh' } },
+  ]);
+  assert.equal(summary(r), ['README\0.sh extractor-dependent critical']);
+  assert.match(r.findings[0]!.reasons[0]!, /NUL byte.*"proj-1\.0\/README"/);
+});
+
+test.run();
