@@ -29,6 +29,12 @@ export function signatureFinding(path: string, what: string, s: SignatureInfo): 
   return [];
 }
 
+/** Bytes after a tar's end-of-archive blocks that are not zero: tar stops before them. */
+export function trailingDataFinding(name: string, bytes: number | undefined): Finding[] {
+  if (!bytes) return [];
+  return [finding(name, 'hidden-data', 'medium', [`${bytes} bytes follow the tar end-of-archive block, and they are not all zero padding`, 'no extractor unpacks them, so nobody reviews them'])];
+}
+
 export function signatureNotes(what: string, s: SignatureInfo | undefined): string[] {
   if (!s) return [];
   if (s.status === 'unverified') {

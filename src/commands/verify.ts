@@ -19,7 +19,7 @@ import { reportSchema, severityCounts, verdictOf, type Counts, type Report } fro
 import type { Severity } from '../report/severity.js';
 import { version } from '../version.js';
 import { openTagSide, type TagSideOptions } from './tag-side.js';
-import { checksumFinding, signatureFinding, signatureNotes } from './integrity.js';
+import { checksumFinding, signatureFinding, signatureNotes, trailingDataFinding } from './integrity.js';
 import { checkReleaseSignature, expectedChecksum, namedByUrl, openReleaseSource, releaseName, type ReleaseSourceOptions } from './release-source.js';
 
 export interface VerifyOptions extends TagSideOptions, ReleaseSourceOptions {
@@ -126,6 +126,7 @@ export async function verify(options: VerifyOptions): Promise<Report> {
     const findings = [
       ...(checksum ? checksumFinding(name, checksum, sha256) : []),
       ...(signature ? signatureFinding(name, 'release', signature) : []),
+      ...trailingDataFinding(name, release.trailingGarbage),
       ...tag.findings,
       ...fileFindings,
     ];

@@ -16,6 +16,7 @@ export type ChangeKind =
 export type Category =
   | 'unsafe-path'
   | 'extractor-dependent'
+  | 'hidden-data'
   | 'duplicate-path'
   | 'special-file'
   | 'broken-link'
@@ -142,6 +143,10 @@ export const categoryInfo: Record<Category, CategoryInfo> = {
   'extractor-dependent': {
     title: 'Extractor-dependent archive entry',
     help: "An entry that different tools unpack differently: a zip member whose local header, data descriptor or byte range contradicts the central directory, or that overlaps another member or hides bytes between members; a tar entry whose pax or GNU records give another name, target or size than its header; a name with a NUL byte; or a path that is the same file as another on case-insensitive or normalising file systems (macOS, Windows). What was reviewed need not be what gets built.",
+  },
+  'hidden-data': {
+    title: 'Data no extractor shows',
+    help: 'Bytes after the end-of-archive blocks of a tar that are not zero padding. Every extractor stops before them, so nobody who unpacks the release sees or reviews them; release tools do not write them.',
   },
   'duplicate-path': {
     title: 'Path stored more than once',

@@ -152,6 +152,29 @@ test('concatenated gzip members, bzip2 streams and zstd frames are read as one',
   assertEntries((await readRelease(await writeTemp('multi.tar.xz', xz))).entries);
 });
 
+test('data after the compressed stream: system tools and JS decoders agree on what they accept', async () => {
+  // Zero padding after gzip members and xz streams is allowed by their formats
+  // (gzip ignores it, xz calls it stream padding); anything else is refused,
+  // even where the tool only warns (bzip2's "trailing garbage ignored").
+  const accepts: Record<Codec, boolean> = { gzip: true, xz: true, bzip2: false, zstd: false };
+  for (const codec of codecs) {
+    const compressed = await compress(tar, codec);
+    for (const [what, tail] of [['zeros', Buffer.alloc(1024)], ['garbage', Buffer.from('GARBAGE!')]] as const) {
+      for (const preferJs of [false, true]) {
+        const path = await writeTemp(`tail-${what}-${codec}-${preferJs}.tar.${extension[codec]}`, Buffer.concat([compressed, tail]));
+        if (what === 'zeros' && accepts[codec]) {
+          assertEntries((await readRelease(path, { preferJs })).entries);
+          continue;
+        }
+        const err = await expectError(path, preferJs);
+        assert.is(err.code, 'input', `${codec} ${what} ${preferJs}`);
+        assert.ok(err.message.startsWith(`${path}: corrupt or truncated ${codec} data: `), err.message);
+        assert.is(err.message.split(path).length, 2);
+      }
+    }
+  }
+});
+
 test('compressed data that is not a tar is refused at open, saying what it is', async () => {
   const pdf = Buffer.from('%PDF-1.7\n' + 'x'.repeat(2000));
   for (const codec of codecs) {

@@ -84,4 +84,15 @@ test('a name with a NUL byte is extractor-dependent', async () => {
   assert.match(r.findings[0]!.reasons[0]!, /NUL byte.*"proj-1\.0\/README"/);
 });
 
+test('bytes after the tar end-of-archive blocks are named in a finding; zero padding is not', async () => {
+  const release = (trailing: Buffer) => buildTar([{ path: 'proj-1.0/README', content: 'hello\n' }], { trailing });
+  const repo = await makeRepo({ files: { README: 'hello\n' }, tags: ['v1.0'] });
+  const run = async (bytes: Buffer) =>
+    verify({ release: await writeTemp(`tricks-${counter++}/proj-1.0.tar`, bytes), repo: repo.dir, tag: 'v1.0', cacheDir, hostKnowledge: false });
+  assert.equal(summary(await run(release(Buffer.alloc(4096)))), []);
+  const hidden = await run(release(Buffer.from('#!/bin/sh\nrm -rf ~\n')));
+  assert.equal(summary(hidden), ['proj-1.0.tar hidden-data medium']);
+  assert.match(hidden.findings[0]!.reasons[0]!, /^531 bytes follow the tar end-of-archive block, and they are not all zero/);
+});
+
 test.run();
