@@ -139,17 +139,15 @@ test('system tool messages are passed on', async () => {
   assert.is(err.message, `${path}: corrupt or truncated xz data: xz: (stdin): Unexpected end of input`);
 });
 
-test('concatenated gzip members, bzip2 streams and zstd frames are read as one', async () => {
+test('concatenated gzip members, xz and bzip2 streams and zstd frames are read as one, by both decoders', async () => {
   const half = Math.floor(tar.length / 2);
-  for (const codec of ['gzip', 'bzip2', 'zstd'] as const) {
+  for (const codec of codecs) {
     const bytes = Buffer.concat([await compress(tar.subarray(0, half), codec), await compress(tar.subarray(half), codec)]);
     for (const preferJs of [false, true]) {
       const path = await writeTemp(`multi-${codec}-${preferJs}.tar.${extension[codec]}`, bytes);
       assertEntries((await readRelease(path, { preferJs })).entries);
     }
   }
-  const xz = Buffer.concat([await compress(tar.subarray(0, half), 'xz'), await compress(tar.subarray(half), 'xz')]);
-  assertEntries((await readRelease(await writeTemp('multi.tar.xz', xz))).entries);
 });
 
 test('data after the compressed stream: system tools and JS decoders agree on what they accept', async () => {
