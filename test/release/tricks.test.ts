@@ -8,7 +8,7 @@ import { verify } from '../../src/commands/verify.js';
 import { compareTrees } from '../../src/compare/compare.js';
 import type { ReleaseEntry } from '../../src/release/entry.js';
 import type { Report } from '../../src/report/report.js';
-import { buildTar, writeTemp, type TarItem } from '../helpers/archives.js';
+import { buildTar, buildZip, patchZipEntry, writeTemp, type TarItem } from '../helpers/archives.js';
 import { makeRepo, removeTempDirs, type FileSpec } from '../helpers/repo.js';
 
 const cacheDir = mkdtempSync(join(tmpdir(), 'cuckoo-tricks-cache-'));
@@ -82,6 +82,18 @@ test('a name with a NUL byte is extractor-dependent', async () => {
   ]);
   assert.equal(summary(r), ['README\0.sh extractor-dependent critical']);
   assert.match(r.findings[0]!.reasons[0]!, /NUL byte.*"proj-1\.0\/README"/);
+});
+
+test('zip: a member name with a NUL byte and one that collides by case are found too', async () => {
+  const repo = await makeRepo({ files: { README: 'hello\n' }, tags: ['v1.0'] });
+  const zip = await buildZip([
+    { path: 'proj-1.0/README', content: 'hello\n' },
+    { path: 'proj-1.0/readme', content: 'evil\n' },
+    { path: 'proj-1.0/READMEx.sh', content: 'x' },
+  ]);
+  const path = await writeTemp(`tricks-${counter++}/proj-1.0.zip`, patchZipEntry(zip, 'proj-1.0/READMEx.sh', { path: 'proj-1.0/README\0.sh' }));
+  const r = await verify({ release: path, repo: repo.dir, tag: 'v1.0', cacheDir, hostKnowledge: false });
+  assert.equal(summary(r), ['README\0.sh extractor-dependent critical', 'readme extractor-dependent critical']);
 });
 
 test('bytes after the tar end-of-archive blocks are named in a finding; zero padding is not', async () => {
