@@ -126,7 +126,7 @@ export async function verify(options: VerifyOptions): Promise<Report> {
     const findings = [
       ...(checksum ? checksumFinding(name, checksum, sha256) : []),
       ...(signature ? signatureFinding(name, 'release', signature) : []),
-      ...trailingDataFinding(name, release.trailingGarbage),
+      ...trailingDataFinding(name, release),
       ...tag.findings,
       ...fileFindings,
     ];

@@ -3,6 +3,8 @@ import type { CuckooError } from '../errors.js';
 import { tarHeaderInfo, type PaxRecords, type TarHeaderInfo } from './tar-header.js';
 
 const BLOCK = 512;
+/** Trailing bytes searched for hidden entries: where a writer would put them. */
+const TRAILING_HEAD = 64 * 1024;
 /** tar-stream refuses longer pax and GNU long-name records; past that we stop walking and let it fail. */
 const MAX_LONG_HEADER = 4 * 1024 * 1024;
 
@@ -42,6 +44,8 @@ export class TarWalk extends Transform {
   /** Bytes after the end-of-archive block, and whether any of them is not zero. */
   trailingBytes = 0;
   trailingNonZero = false;
+  /** The start of those bytes, to look for entries hidden there (`hiddenEntry`). */
+  private readonly trailingHead: Buffer[] = [];
   /** True once the end-of-archive block was seen. */
   sawEnd = false;
   /** One item per entry header walked and not yet taken by the reader, in order. */
@@ -228,7 +232,27 @@ export class TarWalk extends Transform {
     return false;
   }
 
+  /**
+   * The name in the first valid entry header after the end-of-archive block,
+   * within the first 64 KiB: `tar --ignore-zeros` and readers that skip zero
+   * blocks (tar-stream, by default) unpack such entries; GNU tar, bsdtar and
+   * cuckoo stop before them.
+   */
+  hiddenEntry(): string | undefined {
+    const head = Buffer.concat(this.trailingHead);
+    for (let at = 0; at + BLOCK <= head.length; at += BLOCK) {
+      const block = head.subarray(at, at + BLOCK);
+      if (!isZero(block) && decodeNumber(block, 148, 8) === checksum(block)) {
+        const nul = block.subarray(0, 100).indexOf(0);
+        return block.toString('latin1', 0, nul === -1 ? 100 : nul);
+      }
+    }
+    return undefined;
+  }
+
   private countTrailing(bytes: Buffer): void {
+    const kept = this.trailingBytes;
+    if (kept < TRAILING_HEAD) this.trailingHead.push(Buffer.from(bytes.subarray(0, TRAILING_HEAD - kept)));
     this.trailingBytes += bytes.length;
     if (!this.trailingNonZero && !isZero(bytes)) this.trailingNonZero = true;
     this.addOverhead(bytes.length);

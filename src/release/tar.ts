@@ -30,6 +30,8 @@ export interface TarSummary {
   comment?: string;
   /** Bytes after the end-of-archive block that are not all zero padding (0 when none). */
   trailingGarbage: number;
+  /** The name of an entry header found in those bytes, if any. */
+  hiddenEntry?: string;
 }
 
 const damagedHint = 'the archive is damaged or incomplete; fetch it again and compare its checksum with the published one';
@@ -98,7 +100,8 @@ export async function* readTar(input: TarInput, onDone: (summary: TarSummary) =>
       yield entry;
     }
     await reading(fed.then(() => (feedError === undefined ? undefined : Promise.reject(feedError))));
-    onDone({ comment: walk.comment, trailingGarbage: walk.trailingNonZero ? walk.trailingBytes : 0 });
+    const hiddenEntry = walk.trailingNonZero ? walk.hiddenEntry() : undefined;
+    onDone({ comment: walk.comment, trailingGarbage: walk.trailingNonZero ? walk.trailingBytes : 0, ...(hiddenEntry !== undefined ? { hiddenEntry } : {}) });
   } finally {
     abort.abort();
     extract.destroy();

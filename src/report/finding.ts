@@ -142,7 +142,7 @@ export const categoryInfo: Record<Category, CategoryInfo> = {
   },
   'extractor-dependent': {
     title: 'Extractor-dependent archive entry',
-    help: "An entry that different tools unpack differently: a zip member whose local header, data descriptor or byte range contradicts the central directory, or that overlaps another member or hides bytes between members; a tar entry whose pax or GNU records give another name, target or size than its header; a name with a NUL byte; or a path that is the same file as another on case-insensitive or normalising file systems (macOS, Windows). What was reviewed need not be what gets built.",
+    help: "An entry that different tools unpack differently: a zip member whose local header, data descriptor or byte range contradicts the central directory, or that overlaps another member or hides bytes between members; a tar entry whose pax or GNU records give another name, target or size than its header; a name with a NUL byte; a path that is the same file as another on case-insensitive or normalising file systems (macOS, Windows); or entries after a tar's end-of-archive block, which only readers that skip zero blocks unpack. What was reviewed need not be what gets built.",
   },
   'hidden-data': {
     title: 'Data no extractor shows',

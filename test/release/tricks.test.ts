@@ -96,7 +96,7 @@ test('zip: a member name with a NUL byte and one that collides by case are found
   assert.equal(summary(r), ['README\0.sh extractor-dependent critical', 'readme extractor-dependent critical']);
 });
 
-test('bytes after the tar end-of-archive blocks are named in a finding; zero padding is not', async () => {
+test('bytes after the tar end-of-archive blocks are named in a finding, critical when they hold an entry; zero padding is not', async () => {
   const release = (trailing: Buffer) => buildTar([{ path: 'proj-1.0/README', content: 'hello\n' }], { trailing });
   const repo = await makeRepo({ files: { README: 'hello\n' }, tags: ['v1.0'] });
   const run = async (bytes: Buffer) =>
@@ -105,6 +105,9 @@ test('bytes after the tar end-of-archive blocks are named in a finding; zero pad
   const hidden = await run(release(Buffer.from('#!/bin/sh\nrm -rf ~\n')));
   assert.equal(summary(hidden), ['proj-1.0.tar hidden-data medium']);
   assert.match(hidden.findings[0]!.reasons[0]!, /^531 bytes follow the tar end-of-archive block, and they are not all zero/);
+  const entry = await run(release(buildTar([{ path: 'proj-1.0/evil.sh', content: '#!/bin/sh\n' }])));
+  assert.equal(summary(entry), ['proj-1.0.tar extractor-dependent critical']);
+  assert.match(entry.findings[0]!.reasons[1]!, /they hold an entry, "proj-1\.0\/evil\.sh": `tar --ignore-zeros`/);
 });
 
 test.run();
