@@ -154,10 +154,9 @@ export function compareTrees(
       changes.push({ kind: 'unsafe-entry', path, release: ambiguous, problem: ambiguous.ambiguity!, ...(t ? { tag: t } : {}) });
       continue;
     }
-    const collidesWith = collisions.byPath.get(path);
-    if (collidesWith) {
-      const names = collidesWith.map((c) => JSON.stringify(c.path)).join(', ');
-      changes.push({ kind: 'unsafe-entry', path, release, collidesWith, problem: `same file as ${names} on case-insensitive or normalising file systems (macOS, Windows)` });
+    const collision = collisions.byPath.get(path);
+    if (collision) {
+      changes.push({ kind: 'unsafe-entry', path, release, ...collision });
       continue;
     }
     if (copies.length > 1) {

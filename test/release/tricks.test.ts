@@ -56,6 +56,34 @@ test('NFC and NFD spellings of the same name collide; the tag having both makes 
   assert.ok(own.notes.some((n) => /"A", "a" are one file on case-insensitive/.test(n)), own.notes.join('\n'));
 });
 
+test('a path below a symlink of the archive is unsafe; below a file, extractor-dependent; case counts', async () => {
+  const r = await check({ README: 'hello\n' }, [
+    { path: 'proj-1.0/README', content: 'hello\n' },
+    { path: 'proj-1.0/lib', type: 'symlink', target: '/etc' },
+    { path: 'proj-1.0/lib/cron.d/x', content: '* * * * * root sh\n' },
+    { path: 'proj-1.0/Lib/y', content: 'y' },
+    { path: 'proj-1.0/a', content: 'a' },
+    { path: 'proj-1.0/a/b', content: 'a' },
+  ]);
+  assert.equal(summary(r), [
+    'Lib/y unsafe-path critical',
+    'a unexplained medium',
+    'a/b extractor-dependent critical',
+    'lib unexplained medium',
+    'lib/cron.d/x unsafe-path critical',
+  ]);
+  const below = r.findings.find((f) => f.path === 'lib/cron.d/x')!;
+  assert.match(below.reasons[0]!, /below "lib", a symlink to "\/etc": extractors that follow it write this entry where the link points/);
+  assert.match(r.findings.find((f) => f.path === 'a/b')!.reasons[0]!, /below "a", which is a file of the archive/);
+  // The tag may have a file and, spelled otherwise, a folder: its own doing.
+  const own = await check({ Docs: 'd\n', 'docs/x': 'x\n' }, [
+    { path: 'proj-1.0/Docs', content: 'd\n' },
+    { path: 'proj-1.0/docs/x', content: 'x\n' },
+  ]);
+  assert.equal(summary(own), []);
+  assert.ok(own.notes.some((n) => n.includes('"docs/x" is below "Docs"')), own.notes.join('\n'));
+});
+
 test('collisions are found in one pass over many paths', () => {
   const entries: ReleaseEntry[] = [];
   for (let i = 0; i < 50_000; i++) entries.push({ path: `p/f${i}`, type: 'file', mode: 0o644, size: 1, blobId: 'a', index: i });
