@@ -31,9 +31,15 @@ export class CuckooError extends Error {
   }
 }
 
-/** Re-throw with context (`reading m4/foo.m4: …`), keeping the code of a CuckooError. */
+/**
+ * Re-throw with context (`reading m4/foo.m4: …`), keeping the code of a
+ * CuckooError. A message that already starts with what the context names
+ * (`m4/foo.m4: …`) is kept as it is, so errors name their file once.
+ */
 export function withContext(context: string, err: unknown): CuckooError {
   if (err instanceof CuckooError) {
+    const subject = context.slice(context.indexOf(' ') + 1);
+    if (err.message.startsWith(`${subject}: `)) return err;
     return new CuckooError(err.code, `${context}: ${err.message}`, { hint: err.hint, cause: err });
   }
   const message = err instanceof Error ? err.message : String(err);

@@ -3,6 +3,7 @@ import { hideBin } from 'yargs/helpers';
 import { CuckooError, exitCodeFor } from '../errors.js';
 import { version } from '../version.js';
 import type { Io } from './io.js';
+import { visible } from './render/visible.js';
 import { batchBuilder } from './batch-command.js';
 import { knowledgeBuilder } from './knowledge-command.js';
 import { exitCodesText, runVerify, verifyBuilder } from './verify-command.js';
@@ -15,12 +16,12 @@ each to stdout or to a file (--format html=report.html). See cuckoo verify --hel
 /** One line per error: what failed, then what to check. Stack traces only with CUCKOO_DEBUG=1. */
 function reportError(err: unknown, io: Io): number {
   if (err instanceof CuckooError) {
-    io.stderr.write(`cuckoo: ${err.message}${err.hint ? ` (${err.hint})` : ''}\n`);
+    io.stderr.write(`cuckoo: ${visible(err.message)}${err.hint ? ` (${visible(err.hint)})` : ''}\n`);
     if (io.env.CUCKOO_DEBUG) io.stderr.write(`${err.stack}\n`);
     return exitCodeFor[err.code];
   }
   const message = err instanceof Error ? err.message : String(err);
-  io.stderr.write(`cuckoo: internal error: ${message} (set CUCKOO_DEBUG=1 for details and report it)\n`);
+  io.stderr.write(`cuckoo: internal error: ${visible(message)} (set CUCKOO_DEBUG=1 for details and report it)\n`);
   if (io.env.CUCKOO_DEBUG && err instanceof Error) io.stderr.write(`${err.stack}\n`);
   return 3;
 }

@@ -29,6 +29,27 @@ export function signatureFinding(path: string, what: string, s: SignatureInfo): 
   return [];
 }
 
+/**
+ * Bytes after a tar's end-of-archive blocks that are not zero: tar stops
+ * before them. When they hold an entry, readers that skip zero blocks unpack
+ * it, so the archive is extractor-dependent.
+ */
+export function trailingDataFinding(name: string, release: { trailingGarbage?: number; hiddenEntry?: string }): Finding[] {
+  const bytes = release.trailingGarbage;
+  if (!bytes) return [];
+  const what = `${bytes} bytes follow the tar end-of-archive block, and they are not all zero padding`;
+  if (release.hiddenEntry !== undefined) {
+    return [
+      finding(name, 'extractor-dependent', 'critical', [
+        what,
+        `they hold an entry, ${JSON.stringify(release.hiddenEntry)}: \`tar --ignore-zeros\` and readers that skip zero blocks unpack it, tar and bsdtar do not`,
+        'it was not compared with the tag',
+      ]),
+    ];
+  }
+  return [finding(name, 'hidden-data', 'medium', [what, 'no extractor unpacks them, so nobody reviews them'])];
+}
+
 export function signatureNotes(what: string, s: SignatureInfo | undefined): string[] {
   if (!s) return [];
   if (s.status === 'unverified') {

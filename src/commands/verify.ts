@@ -20,7 +20,7 @@ import { openTagSide, type TagSideOptions } from './tag-side.js';
 import { driftSince } from './drift.js';
 import type { PreviousOptions } from './previous-release.js';
 import { releaseOnlyEntries } from '../analyze/drift.js';
-import { checksumFinding, signatureFinding, signatureNotes } from './integrity.js';
+import { checksumFinding, signatureFinding, signatureNotes, trailingDataFinding } from './integrity.js';
 import { checkReleaseSignature, expectedChecksum, namedByUrl, openReleaseSource, readReleaseEntries, releaseName, type ReleaseSourceOptions } from './release-source.js';
 
 export interface VerifyOptions extends TagSideOptions, ReleaseSourceOptions, WaiverFiles, Partial<PreviousOptions> {
@@ -122,6 +122,7 @@ export async function verify(options: VerifyOptions): Promise<Report> {
       [
         ...(checksum ? checksumFinding(name, checksum, sha256) : []),
         ...(signature ? signatureFinding(name, 'release', signature) : []),
+        ...trailingDataFinding(name, release),
         ...tag.findings,
         ...fileFindings,
       ],

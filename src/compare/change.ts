@@ -22,6 +22,8 @@ export interface Change {
   modeDiffers?: boolean;
   /** For unsafe entries and broken links: what is wrong. */
   problem?: string;
+  /** Other release paths that are the same file on case-insensitive or normalising file systems. */
+  collidesWith?: Array<{ path: string; entry: ReleaseEntry }>;
 }
 
 /** The tag side as `git archive` would write it. */

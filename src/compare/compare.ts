@@ -2,6 +2,7 @@ import { CuckooError } from '../errors.js';
 import type { Submodule, TagEntry } from '../git/types.js';
 import type { ReleaseEntry } from '../release/entry.js';
 import type { Change, Comparison, TagSide } from './change.js';
+import { findCollisions } from './collisions.js';
 import { detectStrip, normalisePath } from './paths.js';
 
 interface Placed {
@@ -29,7 +30,8 @@ function placeEntries(
   changes: Change[],
 ): { placed: Placed[]; prefix: string; strip: number } {
   const safe: Array<{ segments: string[]; entry: ReleaseEntry }> = [];
-  for (const entry of entries) {
+  for (const stored of entries) {
+    const entry = withNulAmbiguity(stored);
     const { segments, unsafe } = normalisePath(entry.path);
     // `tar -C dir -cf x.tar .` stores the root itself as `./`: nothing to compare.
     if (segments.length === 0 && entry.type === 'directory' && !entry.path.startsWith('/')) continue;
@@ -64,6 +66,17 @@ function placeEntries(
     });
   }
   return { placed, prefix, strip: n };
+}
+
+/**
+ * A NUL byte cannot be in a path on disk: extractors written in C end the
+ * name there, others keep or reject it (tar pax records and zip names can
+ * hold one).
+ */
+function withNulAmbiguity(entry: ReleaseEntry): ReleaseEntry {
+  const nul = entry.path.indexOf('\0');
+  if (nul === -1 || entry.ambiguity !== undefined) return entry;
+  return { ...entry, ambiguity: `the name has a NUL byte: extractors written in C cut it there, to ${JSON.stringify(entry.path.slice(0, nul))}` };
 }
 
 /** Give hard links the content of the earlier entry they point to. */
@@ -129,6 +142,8 @@ export function compareTrees(
   const tagByPath = new Map(tag.entries.map((e) => [e.path, e]));
   const uncompared = new Map(tag.uncompared.map((s) => [s.path, s]));
   let identical = 0;
+  const collisions = findCollisions(new Map([...byPath].map(([path, copies]) => [path, copies[copies.length - 1]!])), new Set(tagByPath.keys()));
+  notes.push(...collisions.notes);
 
   for (const [path, copies] of byPath) {
     const release = copies[copies.length - 1]!;
@@ -137,6 +152,11 @@ export function compareTrees(
     if (ambiguous) {
       // What this path holds depends on the extractor: nothing to compare it with.
       changes.push({ kind: 'unsafe-entry', path, release: ambiguous, problem: ambiguous.ambiguity!, ...(t ? { tag: t } : {}) });
+      continue;
+    }
+    const collision = collisions.byPath.get(path);
+    if (collision) {
+      changes.push({ kind: 'unsafe-entry', path, release, ...collision });
       continue;
     }
     if (copies.length > 1) {

@@ -86,4 +86,9 @@ export interface OpenedRelease {
    * tar ignores them, and so do the entries. Set once entries() has been consumed.
    */
   trailingGarbage?: number;
+  /**
+   * tar only: the name of an entry header in those bytes. Readers that skip
+   * zero blocks (`tar --ignore-zeros`, tar-stream) unpack it; tar does not.
+   */
+  hiddenEntry?: string;
 }

@@ -95,9 +95,9 @@ export class Bzip2JsStream extends Transform {
  * Input chunks go into a web ReadableStream one at a time, as the decoder
  * asks for them; output is pulled by a loop that respects our consumer.
  *
- * Limits of this decoder: it stops at the end of the first xz stream (data
- * after it, such as a second concatenated stream, is read and ignored), and
- * it serialises all instances behind one lock, which is released only when a
+ * It reads concatenated streams and stream padding, as `xz -dc` does, and
+ * refuses other data after the last stream (test/release/compressed.test.ts).
+ * It serialises all instances behind one lock, which is released only when a
  * stream ends, fails or is cancelled; so on destroy we fail its input and keep
  * draining its output until it lets go.
  */

@@ -79,6 +79,7 @@ function tarRelease(path: string, options: ReadOptions, compression: Compression
       yield* readTar({ source: path, openStages, options, checkFirstBlock }, (summary) => {
         if (summary.comment !== undefined) release.comment = summary.comment;
         release.trailingGarbage = summary.trailingGarbage;
+        if (summary.hiddenEntry !== undefined) release.hiddenEntry = summary.hiddenEntry;
         settle(tap.digest());
       });
     } finally {

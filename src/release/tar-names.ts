@@ -3,11 +3,13 @@
  * latin1, which maps each byte to one character and so loses nothing; they
  * are then decoded like git paths (decodeGitPath), so a name that is not valid
  * UTF-8 compares equal to the same bytes in the tag's tree. Pax `path` and
- * `linkpath` records are UTF-8 by POSIX and tar-stream has already decoded
- * them; they win over the header when present, as they do for tar itself.
+ * `linkpath` records are UTF-8 by POSIX (or any bytes with
+ * `hdrcharset=BINARY`), so their bytes are decoded the same way; they win over
+ * the header when present and not empty, as they do for tar-stream and tar.
  */
 import type { Header } from 'tar-stream';
 import { decodeGitPath } from '../git/paths.js';
+import type { TarHeaderInfo } from './tar-header.js';
 
 /** tar-stream's option, passed to extract(). */
 export const tarNameEncoding = 'latin1';
@@ -15,19 +17,22 @@ export const tarNameEncoding = 'latin1';
 /** tar-stream sets `pax` on headers that had a pax record; its types omit it. */
 type PaxHeader = Header & { pax?: Record<string, string> | null };
 
-export function tarName(header: Header): string {
+/** The entry's name; `raw` (from the walker) has the pax bytes tar-stream decoded lossily. */
+export function tarName(header: Header, raw?: TarHeaderInfo): string {
+  if (raw?.paxPath) return decodeGitPath(raw.paxPath);
   const pax = (header as PaxHeader).pax;
-  if (typeof pax?.path === 'string') return pax.path;
+  if (pax?.path) return pax.path;
   return decodeGitPath(Buffer.from(header.name, tarNameEncoding));
 }
 
 /** A link's target as the bytes a git symlink blob would hold. */
-export function tarLinkBytes(header: Header): Buffer {
+export function tarLinkBytes(header: Header, raw?: TarHeaderInfo): Buffer {
+  if (raw?.paxLinkpath) return raw.paxLinkpath;
   const pax = (header as PaxHeader).pax;
-  if (typeof pax?.linkpath === 'string') return Buffer.from(pax.linkpath, 'utf8');
+  if (pax?.linkpath) return Buffer.from(pax.linkpath, 'utf8');
   return Buffer.from(header.linkname ?? '', tarNameEncoding);
 }
 
-export function tarLinkName(header: Header): string {
-  return decodeGitPath(tarLinkBytes(header));
+export function tarLinkName(header: Header, raw?: TarHeaderInfo): string {
+  return decodeGitPath(tarLinkBytes(header, raw));
 }

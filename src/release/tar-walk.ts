@@ -1,7 +1,10 @@
 import { Transform, type TransformCallback } from 'node:stream';
 import type { CuckooError } from '../errors.js';
+import { tarHeaderInfo, type PaxRecords, type TarHeaderInfo } from './tar-header.js';
 
 const BLOCK = 512;
+/** Trailing bytes searched for hidden entries: where a writer would put them. */
+const TRAILING_HEAD = 64 * 1024;
 /** tar-stream refuses longer pax and GNU long-name records; past that we stop walking and let it fail. */
 const MAX_LONG_HEADER = 4 * 1024 * 1024;
 
@@ -30,8 +33,10 @@ type State = 'header' | 'skip' | 'long' | 'end' | 'pass';
  * Its layout rules mirror tar-stream's (pax `size` only from a local extended
  * header merged over the global one; no data after directory headers, as GNU
  * tar also skips none) so both agree on where every header is. It also picks
- * the `comment` from pax global headers: `git archive` writes the commit id
- * there.
+ * the `comment` from pax global headers (`git archive` writes the commit id
+ * there), and queues what each entry's headers say (`headers`), which
+ * tar-stream does not keep: the raw pax bytes and the header fields that pax
+ * and GNU records override.
  */
 export class TarWalk extends Transform {
   /** `comment` of the last pax global header. */
@@ -39,8 +44,12 @@ export class TarWalk extends Transform {
   /** Bytes after the end-of-archive block, and whether any of them is not zero. */
   trailingBytes = 0;
   trailingNonZero = false;
+  /** The start of those bytes, to look for entries hidden there (`hiddenEntry`). */
+  private readonly trailingHead: Buffer[] = [];
   /** True once the end-of-archive block was seen. */
   sawEnd = false;
+  /** One item per entry header walked and not yet taken by the reader, in order. */
+  readonly headers: TarHeaderInfo[] = [];
 
   private state: State = 'header';
   private remaining = 0;
@@ -48,8 +57,10 @@ export class TarWalk extends Transform {
   private headerFill = 0;
   private long: Buffer[] = [];
   private longType = 0;
-  private localPax: Record<string, string> | undefined;
-  private globalPax: Record<string, string> | undefined;
+  private localPax: PaxRecords | undefined;
+  private globalPax: PaxRecords | undefined;
+  private gnuLongPath: Buffer | undefined;
+  private gnuLongLink: Buffer | undefined;
   private firstChecked = false;
   private overhead = 0;
 
@@ -170,15 +181,18 @@ export class TarWalk extends Transform {
       case 0x4b: // 'K' GNU long link
       case 0x4e: // 'N' old GNU long name
         if (size > MAX_LONG_HEADER) return this.giveUp();
-        this.addOverhead(BLOCK + padded(size));
-        this.expect('skip', padded(size));
+        this.addOverhead(BLOCK);
+        this.longType = typeflag;
+        this.expect('long', size);
+        if (size === 0) this.endLongHeader();
         return false;
     }
+    const pax = this.localPax === undefined ? undefined : { ...this.globalPax, ...this.localPax };
+    this.headers.push(tarHeaderInfo({ block, size, pax, gnuLongPath: this.gnuLongPath, gnuLongLink: this.gnuLongLink }));
+    this.localPax = this.gnuLongPath = this.gnuLongLink = undefined;
     let dataSize = size;
-    if (this.localPax !== undefined) {
-      const merged = { ...this.globalPax, ...this.localPax };
-      this.localPax = undefined;
-      if (merged.size) dataSize = parseInt(merged.size, 10);
+    if (pax?.size?.length) {
+      dataSize = parseInt(pax.size.toString('utf8'), 10);
       if (!(dataSize >= 0)) return this.giveUp();
     }
     const plain = typeflag === 0 || typeflag === 0x30;
@@ -191,12 +205,18 @@ export class TarWalk extends Transform {
     const data = Buffer.concat(this.long);
     this.long = [];
     this.addOverhead(padded(data.length));
-    const records = decodePax(data);
-    if (this.longType === 0x67) {
-      this.globalPax = records;
-      if (records.comment !== undefined) this.comment = records.comment;
+    if (this.longType === 0x4b) {
+      this.gnuLongLink = untilNul(data);
+    } else if (this.longType === 0x4c || this.longType === 0x4e) {
+      this.gnuLongPath = untilNul(data);
     } else {
-      this.localPax = records;
+      const records = decodePax(data);
+      if (this.longType === 0x67) {
+        this.globalPax = records;
+        if (records.comment !== undefined) this.comment = records.comment.toString('utf8');
+      } else {
+        this.localPax = records;
+      }
     }
     this.expect('skip', padded(data.length) - data.length);
   }
@@ -212,7 +232,27 @@ export class TarWalk extends Transform {
     return false;
   }
 
+  /**
+   * The name in the first valid entry header after the end-of-archive block,
+   * within the first 64 KiB: `tar --ignore-zeros` and readers that skip zero
+   * blocks (tar-stream, by default) unpack such entries; GNU tar, bsdtar and
+   * cuckoo stop before them.
+   */
+  hiddenEntry(): string | undefined {
+    const head = Buffer.concat(this.trailingHead);
+    for (let at = 0; at + BLOCK <= head.length; at += BLOCK) {
+      const block = head.subarray(at, at + BLOCK);
+      if (!isZero(block) && decodeNumber(block, 148, 8) === checksum(block)) {
+        const nul = block.subarray(0, 100).indexOf(0);
+        return block.toString('latin1', 0, nul === -1 ? 100 : nul);
+      }
+    }
+    return undefined;
+  }
+
   private countTrailing(bytes: Buffer): void {
+    const kept = this.trailingBytes;
+    if (kept < TRAILING_HEAD) this.trailingHead.push(Buffer.from(bytes.subarray(0, TRAILING_HEAD - kept)));
     this.trailingBytes += bytes.length;
     if (!this.trailingNonZero && !isZero(bytes)) this.trailingNonZero = true;
     this.addOverhead(bytes.length);
@@ -265,18 +305,28 @@ function decodeNumber(block: Buffer, offset: number, length: number): number {
   return parseInt(field.toString('latin1', start, end), 8);
 }
 
-/** Pax records (`"<len> <key>=<value>\n"`), parsed the way tar-stream does. */
-function decodePax(buf: Buffer): Record<string, string> {
-  const result: Record<string, string> = {};
+/** A GNU long name: tar-stream (like GNU tar) reads it up to the first NUL. */
+function untilNul(data: Buffer): Buffer {
+  const nul = data.indexOf(0);
+  return nul === -1 ? data : data.subarray(0, nul);
+}
+
+/**
+ * Pax records (`"<len> <key>=<value>\n"`), split the way tar-stream does, but
+ * values kept as bytes: tar-stream decodes them as UTF-8, which loses the
+ * bytes of a `hdrcharset=BINARY` path.
+ */
+function decodePax(buf: Buffer): PaxRecords {
+  const result: PaxRecords = Object.create(null) as PaxRecords;
   while (buf.length > 0) {
     let i = 0;
     while (i < buf.length && buf[i] !== 0x20) i++;
     const len = parseInt(buf.toString('utf8', 0, i), 10);
     if (!len) return result;
-    const record = buf.toString('utf8', i + 1, len - 1);
-    const eq = record.indexOf('=');
+    const record = buf.subarray(i + 1, Math.max(i + 1, len - 1));
+    const eq = record.indexOf(0x3d);
     if (eq === -1) return result;
-    result[record.slice(0, eq)] = record.slice(eq + 1);
+    result[record.toString('utf8', 0, eq)] = Buffer.from(record.subarray(eq + 1));
     buf = buf.subarray(len);
   }
   return result;

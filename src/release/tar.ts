@@ -7,6 +7,7 @@ import type { EntryType, ObjectFormat, ReadOptions, ReleaseEntry } from './entry
 import { entryPath } from './entry-path.js';
 import { BlobHasher, finishFile, gitBlobId, keepLimit, sha256Hex, type BlobDigest } from './hash.js';
 import { tarLinkBytes, tarLinkName, tarName, tarNameEncoding } from './tar-names.js';
+import type { TarHeaderInfo } from './tar-header.js';
 import { TarWalk } from './tar-walk.js';
 
 export interface TarInput {
@@ -29,6 +30,8 @@ export interface TarSummary {
   comment?: string;
   /** Bytes after the end-of-archive block that are not all zero padding (0 when none). */
   trailingGarbage: number;
+  /** The name of an entry header found in those bytes, if any. */
+  hiddenEntry?: string;
 }
 
 const damagedHint = 'the archive is damaged or incomplete; fetch it again and compare its checksum with the published one';
@@ -84,18 +87,21 @@ export async function* readTar(input: TarInput, onDone: (summary: TarSummary) =>
       if (step.done) break;
       const stream = step.value;
       const header = stream.header;
-      current = tarName(header);
+      const raw = pairedHeader(walk, header);
+      current = tarName(header, raw);
       budget.addEntry(header.size ?? 0);
       const type = entryType(header.type);
       const entry: ReleaseEntry = { path: entryPath(current, type), type, mode: (header.mode ?? 0) & 0o7777, size: 0, index: index++ };
-      const digest = await reading(readData(stream, header, entry, options.objectFormat, keepUpTo));
+      if (raw?.ambiguity !== undefined) entry.ambiguity = raw.ambiguity;
+      const digest = await reading(readData(stream, header, entry, options.objectFormat, keepUpTo, raw));
       if (digest !== undefined) finishFile(entry, digest, options);
       last = current;
       current = undefined;
       yield entry;
     }
     await reading(fed.then(() => (feedError === undefined ? undefined : Promise.reject(feedError))));
-    onDone({ comment: walk.comment, trailingGarbage: walk.trailingNonZero ? walk.trailingBytes : 0 });
+    const hiddenEntry = walk.trailingNonZero ? walk.hiddenEntry() : undefined;
+    onDone({ comment: walk.comment, trailingGarbage: walk.trailingNonZero ? walk.trailingBytes : 0, ...(hiddenEntry !== undefined ? { hiddenEntry } : {}) });
   } finally {
     abort.abort();
     extract.destroy();
@@ -104,6 +110,18 @@ export async function* readTar(input: TarInput, onDone: (summary: TarSummary) =>
     // closing; a decoder closes only once its process has exited.
     await Promise.all(stages.map(closed));
   }
+}
+
+/**
+ * The walker's record of the entry tar-stream just parsed. Both read the same
+ * headers in order; should they ever disagree on a name, the records are
+ * dropped rather than pinned on the wrong entry.
+ */
+function pairedHeader(walk: TarWalk, header: Header): TarHeaderInfo | undefined {
+  const raw = walk.headers.shift();
+  if (raw === undefined || raw.streamName === header.name) return raw;
+  walk.headers.length = 0;
+  return undefined;
 }
 
 /** One entry as tar-stream yields it: a readable of its data, with the parsed header. */
@@ -149,6 +167,7 @@ async function readData(
   entry: ReleaseEntry,
   format: ObjectFormat,
   keepUpTo: number | undefined,
+  raw: TarHeaderInfo | undefined,
 ): Promise<BlobDigest | undefined> {
   switch (entry.type) {
     case 'file': {
@@ -158,8 +177,8 @@ async function readData(
       return hasher.digest();
     }
     case 'symlink': {
-      const bytes = tarLinkBytes(header);
-      entry.linkTarget = tarLinkName(header);
+      const bytes = tarLinkBytes(header, raw);
+      entry.linkTarget = tarLinkName(header, raw);
       entry.size = bytes.length;
       entry.blobId = gitBlobId(bytes, format);
       entry.sha256 = sha256Hex(bytes);
@@ -167,7 +186,7 @@ async function readData(
     }
     case 'hardlink':
       // The target names another member, so it gets the same `./` treatment as member paths.
-      entry.linkTarget = entryPath(tarLinkName(header), 'file');
+      entry.linkTarget = entryPath(tarLinkName(header, raw), 'file');
       break;
     case 'directory':
       // tar-stream never ends a directory's stream when its header declares a

@@ -91,8 +91,13 @@ export class ToolStream extends Duplex {
   private onExit(result: Result): void {
     this.releaseWrite();
     if (this.destroyed) return;
-    if (!result.failed) {
+    if (!result.failed && !trailingGarbage(result)) {
       this.push(null);
+      return;
+    }
+    if (!result.failed) {
+      // bzip2 only warns; the other tools and the JS decoders refuse such data.
+      this.destroy(corruptData(this.source, this.codec, 'data after the end of the compressed stream'));
       return;
     }
     this.destroy(this.failure(result));
@@ -117,4 +122,9 @@ export class ToolStream extends Duplex {
     }
     return corruptData(this.source, this.codec, firstLine || `${this.tool} exited with code ${result.exitCode}`, result);
   }
+}
+
+/** `bzip2: (stdin): trailing garbage after EOF ignored`, said on success. */
+function trailingGarbage(result: Result): boolean {
+  return typeof result.stderr === 'string' && /trailing garbage/i.test(result.stderr);
 }

@@ -16,6 +16,7 @@ export type ChangeKind =
 export type Category =
   | 'unsafe-path'
   | 'extractor-dependent'
+  | 'hidden-data'
   | 'duplicate-path'
   | 'special-file'
   | 'broken-link'
@@ -152,7 +153,11 @@ export const categoryInfo: Record<Category, CategoryInfo> = {
   },
   'extractor-dependent': {
     title: 'Extractor-dependent archive entry',
-    help: "A zip member whose local header, data descriptor or byte range contradicts the central directory, or that overlaps another member or hides bytes between members. Tools that read the central directory and tools that stream the file unpack different files, so what was reviewed need not be what gets built.",
+    help: "An entry that different tools unpack differently: a zip member whose local header, data descriptor or byte range contradicts the central directory, or that overlaps another member or hides bytes between members; a tar entry whose pax or GNU records give another name, target or size than its header; a name with a NUL byte; a path that is the same file as another on case-insensitive or normalising file systems (macOS, Windows); or entries after a tar's end-of-archive block, which only readers that skip zero blocks unpack. What was reviewed need not be what gets built.",
+  },
+  'hidden-data': {
+    title: 'Data no extractor shows',
+    help: 'Bytes after the end-of-archive blocks of a tar that are not zero padding. Every extractor stops before them, so nobody who unpacks the release sees or reviews them; release tools do not write them.',
   },
   'duplicate-path': {
     title: 'Path stored more than once',

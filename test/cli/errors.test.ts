@@ -24,6 +24,9 @@ test('a truncated release is a one-line error, exit 2', async () => {
   const cut = join(scratch, 'hello-1.0.tar.gz');
   writeFileSync(cut, whole.subarray(0, Math.floor(whole.length / 2)));
   await oneLineError(['verify', cut, '--repo', 'samples/hello.bundle'], 2, /hello-1\.0\.tar\.gz.*(truncated|corrupt)/);
+  // The file is named once, not as `reading X: X: …`.
+  const r = await runCuckoo(['verify', cut, '--repo', 'samples/hello.bundle']);
+  assert.is(r.stderr.split(cut).length, 2, r.stderr);
 });
 
 test('usage errors name the flag, exit 2', async () => {

@@ -2,9 +2,12 @@
  * A small seeded fuzzer for the release readers, shared by `scripts/fuzz.mjs`
  * (long runs) and `test/release/fuzz.test.ts` (a short fixed-seed round).
  *
- * Each iteration takes one of the samples (the .tar.gz, the .zip, or the
- * decompressed tar of the first), applies one mutation chosen by a seeded
- * PRNG, and runs the library's verify() on it against the sample bundle.
+ * Each iteration takes one of the samples (the .tar.gz, the .zip, the
+ * decompressed tar of the first, and that tar compressed with xz, bzip2 and
+ * zstd where those tools are installed), applies one mutation chosen by a
+ * seeded PRNG, and runs the library's verify() on it against the sample
+ * bundle; compressed samples go, by the same PRNG, to the system tool or to
+ * the pure-JS decoder.
  * A CuckooError is the expected outcome for a broken archive; any other
  * error, or a run past the timeout, is a crash worth reporting. The seed and
  * iteration number reproduce the mutant exactly.
@@ -13,8 +16,10 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import { execa } from 'execa';
 import { verify } from '../../src/commands/verify.js';
 import { CuckooError } from '../../src/errors.js';
+import { findOnPath } from '../../src/release/decompress.js';
 
 /** mulberry32: tiny, fast and good enough to pick mutations reproducibly. */
 export function prng(seed: number): () => number {
@@ -33,10 +38,21 @@ export interface Sample {
   bytes: Buffer;
   /** Tar headers are only meaningful in the uncompressed tar. */
   isTar: boolean;
+  /** Compressed with a codec that has a system and a pure-JS decoder. */
+  hasJsDecoder?: boolean;
 }
+
+/** Tools that compress the sample tar, each skipped when it is not installed. */
+const compressors = [
+  { tool: 'xz', args: ['-c', '-T1'], extension: 'xz' },
+  { tool: 'bzip2', args: ['-c'], extension: 'bz2' },
+  { tool: 'zstd', args: ['-c', '-q'], extension: 'zst' },
+] as const;
 
 export interface Mutant {
   sample: string;
+  /** Read with the pure-JS decoders instead of the system tools. */
+  js?: boolean;
   /** One line, e.g. `bitflip at 1234` or `tar size of header 3 = 99999`. */
   mutation: string;
   bytes: Buffer;
@@ -45,11 +61,18 @@ export interface Mutant {
 export async function loadSamples(samplesDir: string): Promise<Sample[]> {
   const gz = await readFile(join(samplesDir, 'hello-1.0.tar.gz'));
   const zip = await readFile(join(samplesDir, 'hello-1.0.zip'));
-  return [
+  const tar = gunzipSync(gz);
+  const samples: Sample[] = [
     { name: 'hello-1.0.tar.gz', bytes: gz, isTar: false },
     { name: 'hello-1.0.zip', bytes: zip, isTar: false },
-    { name: 'hello-1.0.tar', bytes: gunzipSync(gz), isTar: true },
+    { name: 'hello-1.0.tar', bytes: tar, isTar: true },
   ];
+  for (const c of compressors) {
+    if ((await findOnPath(c.tool)) === undefined) continue;
+    const { stdout } = await execa(c.tool, c.args, { input: tar, encoding: 'buffer' });
+    samples.push({ name: `hello-1.0.tar.${c.extension}`, bytes: Buffer.from(stdout), isTar: false, hasJsDecoder: true });
+  }
+  return samples;
 }
 
 /** Offsets of the 512-byte headers of a tar, following declared sizes. */
@@ -83,7 +106,7 @@ function fixChecksum(buf: Buffer, at: number): void {
 
 export function mutate(sample: Sample, rand: () => number): Mutant {
   const buf = Buffer.from(sample.bytes);
-  const kinds = sample.isTar ? ['bitflip', 'truncate', 'run', 'tar'] : ['bitflip', 'truncate', 'run'];
+  const kinds = sample.isTar ? ['bitflip', 'truncate', 'run', 'append', 'tar'] : ['bitflip', 'truncate', 'run', 'append'];
   const kind = pick(rand, kinds);
   const offset = Math.floor(rand() * buf.length);
   let mutation: string;
@@ -95,6 +118,13 @@ export function mutate(sample: Sample, rand: () => number): Mutant {
   } else if (kind === 'truncate') {
     bytes = buf.subarray(0, offset);
     mutation = `truncate to ${offset}`;
+  } else if (kind === 'append') {
+    // Data after the end: a copy of the start (a second stream or member), zeros, or noise.
+    const what = pick(rand, ['copy', 'zeros', 'noise'] as const);
+    const length = 1 + Math.floor(rand() * 4096);
+    const tail = what === 'copy' ? buf.subarray(0, length) : what === 'zeros' ? Buffer.alloc(length) : Buffer.from(Array.from({ length }, () => Math.floor(rand() * 256)));
+    bytes = Buffer.concat([buf, tail]);
+    mutation = `append ${length} bytes of ${what}`;
   } else if (kind === 'run') {
     const length = 1 + Math.floor(rand() * 64);
     const value = pick(rand, [0x00, 0xff, -1]);
@@ -161,6 +191,7 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzFailure | undefine
     for (let iteration = 0; iteration < options.iterations; iteration++) {
       const sample = pick(rand, samples);
       const mutant = mutate(sample, rand);
+      if (sample.hasJsDecoder && rand() < 0.5) mutant.js = true;
       const file = join(dir, `${iteration}-${mutant.sample}`);
       await writeFile(file, mutant.bytes);
       let timer: NodeJS.Timeout | undefined;
@@ -174,6 +205,7 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzFailure | undefine
         cacheDir,
         hostKnowledge: false,
         limits: smallLimits,
+        preferJs: mutant.js ?? false,
       }).then(
         (report) => `verdict ${report.verdict}`,
         (err: unknown) => err,
@@ -187,7 +219,8 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzFailure | undefine
       }
       if (problem !== undefined) {
         failed = true;
-        return { seed: options.seed, iteration, sample: mutant.sample, mutation: mutant.mutation, problem: problem.split('\n')[0]!, file };
+        const mutation = `${mutant.mutation}${mutant.js ? ' (JS decoders)' : ''}`;
+        return { seed: options.seed, iteration, sample: mutant.sample, mutation, problem: problem.split('\n')[0]!, file };
       }
       const said = typeof outcome === 'string' ? outcome : (outcome as CuckooError).code + ': ' + (outcome as CuckooError).message.split('\n')[0];
       options.onIteration?.(iteration, mutant, said);

@@ -139,17 +139,38 @@ test('system tool messages are passed on', async () => {
   assert.is(err.message, `${path}: corrupt or truncated xz data: xz: (stdin): Unexpected end of input`);
 });
 
-test('concatenated gzip members, bzip2 streams and zstd frames are read as one', async () => {
+test('concatenated gzip members, xz and bzip2 streams and zstd frames are read as one, by both decoders', async () => {
   const half = Math.floor(tar.length / 2);
-  for (const codec of ['gzip', 'bzip2', 'zstd'] as const) {
+  for (const codec of codecs) {
     const bytes = Buffer.concat([await compress(tar.subarray(0, half), codec), await compress(tar.subarray(half), codec)]);
     for (const preferJs of [false, true]) {
       const path = await writeTemp(`multi-${codec}-${preferJs}.tar.${extension[codec]}`, bytes);
       assertEntries((await readRelease(path, { preferJs })).entries);
     }
   }
-  const xz = Buffer.concat([await compress(tar.subarray(0, half), 'xz'), await compress(tar.subarray(half), 'xz')]);
-  assertEntries((await readRelease(await writeTemp('multi.tar.xz', xz))).entries);
+});
+
+test('data after the compressed stream: system tools and JS decoders agree on what they accept', async () => {
+  // Zero padding after gzip members and xz streams is allowed by their formats
+  // (gzip ignores it, xz calls it stream padding); anything else is refused,
+  // even where the tool only warns (bzip2's "trailing garbage ignored").
+  const accepts: Record<Codec, boolean> = { gzip: true, xz: true, bzip2: false, zstd: false };
+  for (const codec of codecs) {
+    const compressed = await compress(tar, codec);
+    for (const [what, tail] of [['zeros', Buffer.alloc(1024)], ['garbage', Buffer.from('GARBAGE!')]] as const) {
+      for (const preferJs of [false, true]) {
+        const path = await writeTemp(`tail-${what}-${codec}-${preferJs}.tar.${extension[codec]}`, Buffer.concat([compressed, tail]));
+        if (what === 'zeros' && accepts[codec]) {
+          assertEntries((await readRelease(path, { preferJs })).entries);
+          continue;
+        }
+        const err = await expectError(path, preferJs);
+        assert.is(err.code, 'input', `${codec} ${what} ${preferJs}`);
+        assert.ok(err.message.startsWith(`${path}: corrupt or truncated ${codec} data: `), err.message);
+        assert.is(err.message.split(path).length, 2);
+      }
+    }
+  }
 });
 
 test('compressed data that is not a tar is refused at open, saying what it is', async () => {

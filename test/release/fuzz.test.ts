@@ -1,9 +1,11 @@
 // A short fixed-seed fuzz round: mutated samples (bit flips, truncation, byte
-// runs, tar header edits) must end in a report or a CuckooError, never in any
-// other error or a hang. Long runs: `make fuzz` or scripts/fuzz.mjs.
+// runs, appended data, tar header edits; gzip, xz, bzip2 and zstd forms read
+// by the system tools and the pure-JS decoders) must end in a report or a
+// CuckooError, never in any other error or a hang. Long runs: `make fuzz` or scripts/fuzz.mjs.
 import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { findOnPath } from '../../src/release/decompress.js';
 import { fuzz, loadSamples, mutate, prng } from '../helpers/fuzz.js';
 
 const samplesDir = fileURLToPath(new URL('../../../samples/', import.meta.url));
@@ -18,6 +20,13 @@ test('the same seed gives the same mutants', async () => {
   assert.equal(a.map((m) => m.mutation), b.map((m) => m.mutation));
   assert.ok(a.every((m, i) => m.bytes.equals(b[i]!.bytes)));
   assert.not.equal(round(43).map((m) => m.mutation), a.map((m) => m.mutation));
+});
+
+test('the compressed forms are built for every installed tool', async () => {
+  const names = (await loadSamples(samplesDir)).map((s) => s.name);
+  for (const [tool, name] of [['xz', 'hello-1.0.tar.xz'], ['bzip2', 'hello-1.0.tar.bz2'], ['zstd', 'hello-1.0.tar.zst']] as const) {
+    assert.is(names.includes(name), (await findOnPath(tool)) !== undefined, name);
+  }
 });
 
 test('150 mutants of the samples: a report or a CuckooError each, no crash or hang', async () => {

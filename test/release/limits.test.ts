@@ -1,4 +1,9 @@
 import { createHash } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { once } from 'node:events';
+import { gzipSync } from 'node:zlib';
+import { compareTrees } from '../../src/compare/compare.js';
+import { runCuckoo } from '../helpers/cli.js';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { CuckooError } from '../../src/errors.js';
@@ -66,6 +71,57 @@ test('zeros after the end of the tar count too (a bomb with no entries)', async 
   const { err } = await readUntilError(path, { maxTotalBytes: 1024 * 1024 });
   assert.is(err.code, 'limit');
   assert.is(err.message, `${path}: unpacks to more than 1048576 bytes`);
+});
+
+test('a gzip bomb of 10 GiB of zeros (concatenated members) stops at --max-total-size: one line, exit 2', async () => {
+  // Built as a stream of 10,240 copies of one gzip member of 1 MiB zeros: about 10 MB on disk.
+  const member = gzipSync(Buffer.alloc(1024 * 1024), { level: 9 });
+  const path = await writeTemp('bomb/hello-1.0.tar.gz', Buffer.alloc(0));
+  const out = createWriteStream(path);
+  out.write(gzipSync(buildTar([{ path: 'hello-1.0/README', content: 'hello\n' }], { endBlocks: 0 })));
+  for (let i = 0; i < 10_240; i++) if (!out.write(member)) await once(out, 'drain');
+  out.end();
+  await once(out, 'close');
+  const started = performance.now();
+  const r = await runCuckoo(['verify', path, '--repo', 'samples/hello.bundle', '--tag', 'v1.0', '--max-total-size', '256M']);
+  console.log(`    10 GiB gzip bomb refused in ${(performance.now() - started).toFixed(0)} ms`);
+  assert.is(r.code, 2, r.stderr);
+  assert.is(r.stderr.trimEnd().split('\n').length, 1, r.stderr);
+  assert.match(r.stderr, /unpacks to more than \d+ bytes.*--max-total-size/);
+});
+
+test('a .tar.gz inside the release is one file, not unpacked', async () => {
+  const inner = gzipSync(buildTar([{ path: 'inner/evil.sh', content: '#!/bin/sh\n' }]));
+  const path = await writeTemp('nested.tar', buildTar([{ path: 'pkg/vendor.tar.gz', content: inner }, { path: 'pkg/README', content: 'r' }]));
+  const { entries } = await readRelease(path);
+  assert.equal(entries.map((e) => [e.path, e.blobId]), [['pkg/vendor.tar.gz', blob(inner)], ['pkg/README', blob('r')]]);
+});
+
+test('2000 nested folders and 100,000 tiny files are read and compared within the limits', async () => {
+  const deep: TarItem[] = [];
+  let dir = 'pkg';
+  for (let i = 0; i < 2000; i++) {
+    dir += `/d${i % 10}`;
+    deep.push({ path: dir, type: 'directory', longName: 'pax' });
+  }
+  deep.push({ path: `${dir}/leaf`, content: 'leaf', longName: 'pax' });
+  let started = performance.now();
+  const deepRead = await readRelease(await writeTemp('deep.tar.gz', gzipSync(buildTar(deep))));
+  assert.is(deepRead.entries.length, 2001);
+  assert.is(deepRead.entries[2000]!.path.length, 'pkg'.length + 2000 * 3 + '/leaf'.length);
+  compareTrees(deepRead.entries, { entries: [], attributes: new Map(), archiveOids: new Map(), uncompared: [] });
+  console.log(`    2000 levels deep (path of ${deepRead.entries[2000]!.path.length} bytes): ${(performance.now() - started).toFixed(0)} ms`);
+
+  const many: TarItem[] = Array.from({ length: 100_000 }, (_, i) => ({ path: `pkg/${i % 100}/f${i}` }));
+  const path = await writeTemp('many.tar.gz', gzipSync(buildTar(many), { level: 1 }));
+  started = performance.now();
+  const { entries } = await readRelease(path);
+  const comparison = compareTrees(entries, { entries: [], attributes: new Map(), archiveOids: new Map(), uncompared: [] });
+  console.log(`    100,000 entries read and compared: ${(performance.now() - started).toFixed(0)} ms`);
+  assert.is(entries.length, 100_000);
+  assert.is(comparison.changes.length, 100_000);
+  const { err } = await readUntilError(path, { maxEntries: 99_999 });
+  assert.is(err.hint, 'raise it with --max-entries');
 });
 
 test('zip: entries and total size limits', async () => {

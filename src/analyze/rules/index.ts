@@ -14,6 +14,7 @@ import { knownGood } from './known-good.js';
 import { lfsObject } from './lfs-object.js';
 import { m4Serial } from './m4-serial.js';
 import { modeChange } from './mode-change.js';
+import { nameCollision } from './name-collision.js';
 import { notShipped } from './not-shipped.js';
 import { poRefresh } from './po-refresh.js';
 import { npmManifest } from './npm-manifest.js';
@@ -42,6 +43,7 @@ import { versionStamp } from './version-stamp.js';
  * 5. What is left: files not shipped, mode changes, the unexplained.
  */
 export const rules: readonly Rule[] = [
+  nameCollision,
   unsafeEntry,
   duplicateEntry,
   specialFile,

@@ -1,6 +1,6 @@
 import type { Rule } from '../rule.js';
 
-/** Absolute paths, `..`, hard links to nothing and extractor-dependent zip members: never resolved, always loud. */
+/** Absolute paths, `..`, hard links to nothing and extractor-dependent entries: never resolved, always loud. */
 export const unsafeEntry: Rule = {
   name: 'unsafe-entry',
   changes: ['unsafe-entry'],
@@ -10,7 +10,7 @@ export const unsafeEntry: Rule = {
       return {
         category: 'extractor-dependent',
         severity: 'critical',
-        reasons: [problem, 'extractors that read the central directory and those that stream the file see different content here', 'the entry was not compared with the tag'],
+        reasons: [problem, 'different extractors unpack different content here, so what was reviewed need not be what gets built', 'the entry was not compared with the tag'],
         evidence: { archivePath: change.release.path },
       };
     }

@@ -6,6 +6,7 @@ import { renderJson } from './json.js';
 import { renderMarkdown } from './markdown.js';
 import { renderSarif } from './sarif.js';
 import { renderText } from './text.js';
+import { visibleReport } from './visible.js';
 
 /** What the CLI knows when it renders; each renderer takes the parts it needs. */
 export interface RenderContext {
@@ -20,11 +21,14 @@ export interface RenderContext {
   exitCode: number;
 }
 
-/** One renderer per format, pure: the same report gives the same bytes. */
+/**
+ * One renderer per format, pure: the same report gives the same bytes. Text
+ * and markdown print strings as they are, so they get them made visible.
+ */
 export const renderers: Record<FormatName, (report: Report, ctx: RenderContext) => string> = {
-  text: (report, ctx) => renderText(report, ctx),
+  text: (report, ctx) => renderText(visibleReport(report), ctx),
   json: (report) => renderJson(report),
   sarif: (report, ctx) => renderSarif(report, { exitCode: ctx.exitCode, verbose: ctx.verbose }),
-  markdown: (report, ctx) => renderMarkdown(report, { verbose: ctx.verbose, diffLines: ctx.diffLines }),
+  markdown: (report, ctx) => renderMarkdown(visibleReport(report), { verbose: ctx.verbose, diffLines: ctx.diffLines }),
   html: (report) => renderHtml(report),
 };

@@ -1,0 +1,42 @@
+// Hostile names must not reach the terminal as control sequences: reports and
+// error lines show them escaped.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { visible } from '../../src/cli/render/visible.js';
+import { buildTar, writeTemp } from '../helpers/archives.js';
+import { runCuckoo } from '../helpers/cli.js';
+import { makeRepo, removeTempDirs } from '../helpers/repo.js';
+
+const raw = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u202e]/;
+const evil = 'proj-1.0/\x1b]0;pwned\x07\x1b[2J\rOK: all clear\u202etxt.sh';
+
+test.after(removeTempDirs);
+
+test('visible() escapes controls and bidi overrides; diffs keep newlines and tabs', () => {
+  assert.is(visible('a\x1b[31mb\nc\u202e'), 'a\\x1b[31mb\\x0ac\\u202e');
+  assert.is(visible('-a\n+\tb\r', true), '-a\n+\tb\\x0d');
+});
+
+test('a name with escape sequences is shown escaped in text and markdown reports', async () => {
+  const repo = await makeRepo({ files: { README: 'hello\n' }, tags: ['v1.0'] });
+  const path = await writeTemp('escapes/proj-1.0.tar', buildTar([{ path: 'proj-1.0/README', content: 'hello\n' }, { path: evil, content: '\x1b[2Jx\n' }]));
+  for (const format of ['text', 'markdown']) {
+    const r = await runCuckoo(['verify', path, '--repo', repo.dir, '--tag', 'v1.0', '--format', format, '--verbose', '--no-host-knowledge']);
+    assert.is(r.code, 1, r.stderr);
+    assert.not.match(r.stdout, raw, format);
+    // Markdown also escapes the backslash and brackets.
+    assert.match(r.stdout, /\\+x1b\\*\]0;pwned\\+x07/, format);
+  }
+});
+
+test('an error naming a hostile entry is one line with the name escaped', async () => {
+  const tar = buildTar([{ path: evil, content: 'x'.repeat(2000) }]);
+  const path = await writeTemp('escapes/cut-1.0.tar', tar.subarray(0, 1024));
+  const r = await runCuckoo(['verify', path, '--repo', 'samples/hello.bundle', '--tag', 'v1.0']);
+  assert.is(r.code, 2);
+  assert.is(r.stderr.trimEnd().split('\n').length, 1, r.stderr);
+  assert.not.match(r.stderr, raw);
+  assert.match(r.stderr, /truncated tar archive \(entry proj-1\.0\/\\x1b/);
+});
+
+test.run();
