@@ -5,7 +5,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { access, mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { reposDir } from '../cache.js';
+import { cacheWriteError, reposDir, withCacheLock } from '../cache.js';
 import { CuckooError } from '../errors.js';
 import type { ObjectFormat } from '../release/entry.js';
 import { probe } from './repo.js';
@@ -38,6 +38,22 @@ export async function fetchCommit(url: string, commit: string, opts: { cacheDir:
   const objectFormat: ObjectFormat = commit.length === 64 ? 'sha256' : 'sha1';
   const repo = await cacheRepo(url, objectFormat, opts.cacheDir);
   if (await hasCommit(repo, commit)) return { repo, found: true };
+  return lockedRepo(repo, async () => {
+    // Another run may have fetched it while this one waited for the lock.
+    if (!(await hasCommit(repo, commit))) await fetchInto(repo, url, commit);
+    return { repo, found: await hasCommit(repo, commit) };
+  });
+}
+
+/**
+ * Runs `use` holding the lock of the cache repository `repo`: two git fetches
+ * into one repository fail on each other's ref and shallow locks.
+ */
+export function lockedRepo<T>(repo: RepoHandle, use: () => Promise<T>): Promise<T> {
+  return withCacheLock(join(repo.gitDir, 'cuckoo.lock'), use);
+}
+
+async function fetchInto(repo: RepoHandle, url: string, commit: string): Promise<void> {
   const pin = `+${commit}:refs/cuckoo/pins/${commit}`;
   try {
     await git(repo, ['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--depth=1', url, pin], { transport: 'remote', config: cacheConfig });
@@ -64,7 +80,6 @@ export async function fetchCommit(url: string, commit: string, opts: { cacheDir:
       });
     }
   }
-  return { repo, found: await hasCommit(repo, commit) };
 }
 
 export async function hasCommit(repo: RepoHandle, commit: string): Promise<boolean> {
@@ -81,7 +96,9 @@ export async function cacheRepo(url: string, objectFormat: ObjectFormat, cacheDi
   const existing = await probe(url, dir);
   if (existing) return handle(existing.gitDir, existing.objectFormat);
   await rm(dir, { recursive: true, force: true });
-  await mkdir(root, { recursive: true });
+  await mkdir(root, { recursive: true }).catch((err: unknown) => {
+    throw cacheWriteError(root, err);
+  });
   const tmp = join(root, `.tmp-${prefix}-${digest.slice(0, 16)}-${randomUUID()}`);
   try {
     await git(undefined, ['init', '--quiet', '--bare', '--template=', `--object-format=${objectFormat}`, tmp]);

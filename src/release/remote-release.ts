@@ -4,12 +4,16 @@
  * was complete; it is reused only when the file still has that sha256 (and the
  * one --sha256 asks for), so a damaged or half-written file is never trusted.
  * Downloads go to a temporary name and become an entry by rename only once
- * they are complete; a failed one is removed.
+ * they are complete; a failed one is removed. Several cuckoo runs may share
+ * the cache: the entry's lock is held while a run checks it (and pins the
+ * bytes it checked with a hard link of its own) and while a run replaces it,
+ * never during the download itself.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { copyFile, link, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { cacheWriteError, withCacheLock } from '../cache.js';
 import { Download, type Progress } from './download.js';
 import type { HttpOptions } from './http-get.js';
 import type { GrowingSource } from './entry.js';
@@ -50,14 +54,25 @@ export async function fetchRemoteRelease(url: string, options: RemoteReleaseOpti
   const key = createHash('sha256').update(url).digest('hex').slice(0, 32);
   const data = join(dir, `${key}.data`);
   const metaPath = join(dir, `${key}.json`);
-  const cached = await reusable(data, metaPath, url, options.expectedSha256);
+  const locked = <T>(use: () => Promise<T>) => withCacheLock(join(dir, `${key}.lock`), use);
+  const temporary = () => join(dir, `.tmp-${key.slice(0, 16)}-${randomUUID()}`);
+  await mkdir(dir, { recursive: true }).catch((err: unknown) => {
+    throw cacheWriteError(dir, err);
+  });
+  // This run reads its own name for the entry: another run may replace the entry meanwhile.
+  const pinned = temporary();
+  const cached = await locked(async () => {
+    const meta = await reusable(data, metaPath, url, options.expectedSha256);
+    if (meta) await link(data, pinned).catch(() => copyFile(data, pinned));
+    return meta;
+  }).catch(async (err: unknown) => {
+    await rm(pinned, { force: true });
+    throw cacheWriteError(dir, err);
+  });
   if (cached) {
-    return { url, path: data, fromCache: true, sha256: async () => cached.sha256, settle: async () => {} };
+    return { url, path: pinned, fromCache: true, sha256: async () => cached.sha256, settle: () => rm(pinned, { force: true }) };
   }
-  await rm(metaPath, { force: true });
-  await rm(data, { force: true });
-  await mkdir(dir, { recursive: true });
-  const tmp = join(dir, `.tmp-${key.slice(0, 16)}-${randomUUID()}`);
+  const tmp = temporary();
   const download = new Download(url, tmp, options);
   return {
     url,
@@ -73,11 +88,19 @@ export async function fetchRemoteRelease(url: string, options: RemoteReleaseOpti
         await rm(tmp, { force: true });
         return;
       }
-      // Data first, then the record that makes it an entry.
-      await rename(tmp, data);
-      const meta: Meta = { url, sha256: finished.sha256, size: finished.size };
-      await writeFile(`${metaPath}.tmp`, JSON.stringify(meta));
-      await rename(`${metaPath}.tmp`, metaPath);
+      const metaTmp = temporary();
+      await locked(async () => {
+        // The old record goes first, then the data, then the record that makes it an entry:
+        // at no moment does a record describe other bytes.
+        await rm(metaPath, { force: true });
+        await rename(tmp, data);
+        const meta: Meta = { url, sha256: finished.sha256, size: finished.size };
+        await writeFile(metaTmp, JSON.stringify(meta));
+        await rename(metaTmp, metaPath);
+      }).catch(async (err: unknown) => {
+        await Promise.all([rm(tmp, { force: true }), rm(metaTmp, { force: true })]);
+        throw cacheWriteError(dir, err);
+      });
     },
   };
 }
