@@ -43,8 +43,9 @@ A manifest (YAML or JSON) is a list of entries, or {entries: [...]}:
     tag: v5.6.1                        # or commit: <id>; default: inferred
     sha256: <hex>                      # or checksums: SHA256SUMS (optional)
     signature: auto                    # optional, with keyring: signing-key.asc
-Relative paths are read from the manifest's folder. Entries that share a
-repository or a URL run one after the other (the cache takes no locks).
+Relative paths are read from the manifest's folder. Entries share one cache
+folder; its entries are locked, so entries that share a repository or a URL
+may run at the same time.
 
 ${batchExitCodesText}`;
 
