@@ -5,7 +5,7 @@ import { compareTrees } from '../compare/compare.js';
 import type { Change } from '../compare/change.js';
 import { loadKnowledge } from '../analyze/knowledge/library.js';
 import { knowledgeIndexPaths } from '../analyze/knowledge/user-library.js';
-import { withContext } from '../errors.js';
+import { CuckooError, withContext } from '../errors.js';
 import { createHistory } from '../git/history.js';
 import { prefetchBlobs } from '../git/remote.js';
 import { deepening } from '../git/remote-history.js';
@@ -81,6 +81,7 @@ export async function verify(options: VerifyOptions): Promise<Report> {
     await source.settle();
     throw err;
   }
+  let unreadable = false;
   try {
     const release = await openRelease(source.path, {
       ...(source.growing ? { growing: source.growing } : {}),
@@ -176,9 +177,11 @@ export async function verify(options: VerifyOptions): Promise<Report> {
       ],
     };
   } catch (err) {
+    // A download that is not a readable release is not kept: the next run asks the server again.
+    unreadable = err instanceof CuckooError && (err.code === 'input' || err.code === 'limit');
     throw namedByUrl(err, source);
   } finally {
     await tag.close();
-    await source.settle();
+    await source.settle(!unreadable);
   }
 }

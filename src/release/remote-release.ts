@@ -35,8 +35,11 @@ export interface RemoteRelease {
   growing?: GrowingSource;
   /** The sha256 of the complete file; rejects when the download failed. */
   sha256(): Promise<string>;
-  /** Keeps a complete download in the cache, or removes an incomplete one. */
-  settle(): Promise<void>;
+  /**
+   * Keeps a complete download in the cache, or removes an incomplete one, or
+   * one the check could not read (`keep` false: the next run asks again).
+   */
+  settle(keep?: boolean): Promise<void>;
 }
 
 interface Meta {
@@ -80,11 +83,11 @@ export async function fetchRemoteRelease(url: string, options: RemoteReleaseOpti
     fromCache: false,
     growing: { waitFor: (n) => download.waitFor(n), done: download.done, stream: () => download.stream() },
     sha256: async () => (await download.done).sha256,
-    async settle() {
+    async settle(keep = true) {
       // Called when the check is over: a download still running is not needed any more.
       if (!download.finished) download.abort();
       const finished = await download.done.catch(() => undefined);
-      if (!finished) {
+      if (!finished || !keep) {
         await rm(tmp, { force: true });
         return;
       }
