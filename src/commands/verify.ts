@@ -76,7 +76,7 @@ export async function verify(options: VerifyOptions): Promise<Report> {
   const source = await openReleaseSource(options.release, options);
   let tag;
   try {
-    tag = await openTagSide({ ...options, releaseName: name });
+    tag = await openTagSide({ ...options, limits, releaseName: name });
   } catch (err) {
     await source.settle();
     throw err;
