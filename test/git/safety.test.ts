@@ -182,4 +182,31 @@ test('a partial clone never fetches a missing object on its own', async () => {
   await reader.close();
 });
 
+test('config the repository includes (include.path, includeIf) and promisor remotes over ext:: or ssh run nothing', async () => {
+  const markers = await tempDir('cuckoo-markers-');
+  const evil = await evilScripts(markers);
+  const included = join(await tempDir(), 'evil.cfg');
+  await writeFile(included, hostileConfig(evil));
+  const origin = await makeRepo({ files: { big: 'lazy\n', '.gitattributes': '* filter=evil diff=evil\n' }, tags: ['v1.0'] });
+  await origin.git(['config', 'uploadpack.allowFilter', 'true']);
+  const { execa } = await import('execa');
+  const { appendFile } = await import('node:fs/promises');
+  for (const url of [`ext::sh -c touch% ${join(markers, 'ext')}`, 'ssh://cuckoo.invalid/repo.git']) {
+    const clone = join(await tempDir(), 'partial.git');
+    const env = { GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' };
+    await execa('git', ['clone', '--quiet', '--bare', '--filter=blob:none', `file://${origin.dir}`, clone], { env });
+    // The missing blobs would come from this remote, through ext:: or the included core.sshCommand.
+    await execa('git', ['--git-dir', clone, 'config', 'remote.origin.url', url], { env });
+    await appendFile(join(clone, 'config'), `[include]\n\tpath = ${included}\n[includeIf "gitdir:/"]\n\tpath = ${included}\n`);
+    const handle = await openRepo(clone, { cacheDir: await tempDir() });
+    const ref = await resolveRef(handle, { tag: 'v1.0' });
+    const tree = await readTree(handle, ref.commit);
+    assert.equal(tree.map((e) => e.path), ['.gitattributes', 'big']);
+    const reader = new BlobReader(handle);
+    await rejects(reader.read(await origin.hashObject('lazy\n')), 'input', /is missing/);
+    await reader.close();
+  }
+  assert.equal(await readdir(markers), [], 'no marker file was created');
+});
+
 test.run();
