@@ -39,7 +39,13 @@ test.after(async () => {
 
 test('two runs sharing one cache at the same time: same report, one complete entry each, nothing left over', async () => {
   const cacheHome = await tempDir('cuckoo-shared-cache-');
-  const args = ['verify', `${server.url}/proj-1.2.tar.gz`, '--allow-http', '--repo', `file://${repo.gitDir}`, '--format', 'json'];
+  // Over http, with packs that take a while: both runs are inside a fetch into the same repository at once.
+  const root = await tempDir();
+  await runGit(root, ['clone', '--quiet', '--bare', repo.gitDir, join(root, 'proj.git')]);
+  await runGit(join(root, 'proj.git'), ['config', 'uploadpack.allowFilter', 'true']);
+  await runGit(join(root, 'proj.git'), ['config', 'uploadpack.allowAnySHA1InWant', 'true']);
+  server.routes.set('/git/', { gitRoot: root, slowFetchMs: 300 });
+  const args = ['verify', `${server.url}/proj-1.2.tar.gz`, '--allow-http', '--repo', `${server.url}/git/proj.git`, '--format', 'json'];
   const runs = await Promise.all([runCuckoo(args, { cacheHome }), runCuckoo(args, { cacheHome })]);
   const reports = runs.map((r) => {
     assert.is(r.code, 1, r.stderr);
@@ -68,6 +74,24 @@ test('two runs sharing one cache at the same time: same report, one complete ent
   const again = await runCuckoo(args, { cacheHome });
   assert.is(again.code, 1, again.stderr);
   assert.equal(essence(JSON.parse(again.stdout) as (typeof reports)[number]), essence(reports[0]!));
+});
+
+test('a run waits for the lock another run holds on a download', async () => {
+  const cacheHome = await tempDir('cuckoo-held-cache-');
+  const url = `${server.url}/proj-1.2.tar.gz`;
+  const downloads = join(cacheHome, 'cuckoo', 'downloads');
+  mkdirSync(downloads, { recursive: true });
+  const key = createHash('sha256').update(url).digest('hex').slice(0, 32);
+  let finished = false;
+  let run: ReturnType<typeof runCuckoo> | undefined;
+  await withCacheLock(join(downloads, `${key}.lock`), async () => {
+    run = runCuckoo(['verify', url, '--allow-http', '--repo', repo.dir, '--tag', 'v1.2'], { cacheHome });
+    void run.then(() => (finished = true));
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    assert.not.ok(finished, 'the run went on while the lock was held');
+  });
+  const r = await run!;
+  assert.is(r.code, 1, r.stderr);
 });
 
 test('the lock makes a second holder wait, and takes over the lock of a run that died', async () => {

@@ -15,8 +15,11 @@ export type Route =
   | { truncate: Buffer; after: number }
   | { slow: Buffer; delayMs: number }
   | { body: Buffer; contentLength: number }
-  /** git http-backend; with cutFetch the connection drops in the middle of every pack it sends. */
-  | { gitRoot: string; cutFetch?: boolean };
+  /**
+   * git http-backend; with cutFetch the connection drops in the middle of
+   * every pack it sends, with slowFetchMs every pack starts that much later.
+   */
+  | { gitRoot: string; cutFetch?: boolean; slowFetchMs?: number };
 
 export interface TestServer {
   url: string;
@@ -79,7 +82,7 @@ export async function startServer(routes: Record<string, Route>): Promise<TestSe
 }
 
 /** git http-backend (git-http-backend(1)) as CGI, serving the repositories under `root` at `prefix`. */
-function gitBackend({ gitRoot: root, cutFetch = false }: { gitRoot: string; cutFetch?: boolean }, prefix: string, req: IncomingMessage, res: ServerResponse): void {
+function gitBackend({ gitRoot: root, cutFetch = false, slowFetchMs = 0 }: { gitRoot: string; cutFetch?: boolean; slowFetchMs?: number }, prefix: string, req: IncomingMessage, res: ServerResponse): void {
   const [path, query = ''] = (req.url ?? '').split('?');
   const child = spawn('git', ['http-backend'], {
     env: {
@@ -102,8 +105,9 @@ function gitBackend({ gitRoot: root, cutFetch = false }: { gitRoot: string; cutF
   req.on('data', (chunk: Buffer) => request.push(chunk));
   req.on('end', () => {
     const body = Buffer.concat(request);
-    cut = cutFetch && body.includes('command=fetch');
-    child.stdin.end(body);
+    const fetch = body.includes('command=fetch');
+    cut = cutFetch && fetch;
+    setTimeout(() => child.stdin.end(body), fetch ? slowFetchMs : 0);
   });
   let head = Buffer.alloc(0);
   let sent = false;
