@@ -46,11 +46,12 @@ export async function fetchCommit(url: string, commit: string, opts: { cacheDir:
 }
 
 /**
- * Runs `use` holding the lock of the cache repository `repo`: two git fetches
- * into one repository fail on each other's ref and shallow locks.
+ * Runs `use` holding the lock of the cache repository `repo` (`<repo>.lock`,
+ * beside it, the one that guards its creation): two git fetches into one
+ * repository fail on each other's ref and shallow locks.
  */
 export function lockedRepo<T>(repo: RepoHandle, use: () => Promise<T>): Promise<T> {
-  return withCacheLock(join(repo.gitDir, 'cuckoo.lock'), use);
+  return withCacheLock(`${repo.gitDir}.lock`, use);
 }
 
 async function fetchInto(repo: RepoHandle, url: string, commit: string): Promise<void> {
@@ -95,20 +96,26 @@ export async function cacheRepo(url: string, objectFormat: ObjectFormat, cacheDi
   const handle = (gitDir: string, format: ObjectFormat): RepoHandle => ({ source: url, gitDir, objectFormat: format, kind: 'remote' });
   const existing = await probe(url, dir);
   if (existing) return handle(existing.gitDir, existing.objectFormat);
-  await rm(dir, { recursive: true, force: true });
   await mkdir(root, { recursive: true }).catch((err: unknown) => {
     throw cacheWriteError(root, err);
   });
-  const tmp = join(root, `.tmp-${prefix}-${digest.slice(0, 16)}-${randomUUID()}`);
-  try {
-    await git(undefined, ['init', '--quiet', '--bare', '--template=', `--object-format=${objectFormat}`, tmp]);
-    await rename(tmp, dir).catch((err: NodeJS.ErrnoException) => {
-      if (err.code !== 'EEXIST' && err.code !== 'ENOTEMPTY') throw err;
-    });
-  } finally {
-    await rm(tmp, { recursive: true, force: true });
-  }
-  const made = await probe(url, dir);
+  // Under the lock: another run may be making the same repository, and what
+  // does not open is removed only once that one is done.
+  const made = await withCacheLock(`${dir}.lock`, async () => {
+    const other = await probe(url, dir);
+    if (other) return other;
+    await rm(dir, { recursive: true, force: true });
+    const tmp = join(root, `.tmp-${prefix}-${digest.slice(0, 16)}-${randomUUID()}`);
+    try {
+      await git(undefined, ['init', '--quiet', '--bare', '--template=', `--object-format=${objectFormat}`, tmp]);
+      await rename(tmp, dir).catch((err: unknown) => {
+        throw cacheWriteError(root, err);
+      });
+    } finally {
+      await rm(tmp, { recursive: true, force: true });
+    }
+    return probe(url, dir);
+  });
   if (!made) throw new CuckooError('git', `cannot create ${dir}`, { hint: 'check that the cache folder is writable' });
   return handle(made.gitDir, made.objectFormat);
 }

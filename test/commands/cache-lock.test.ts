@@ -5,7 +5,7 @@
  * one's.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, utimesSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -63,9 +63,8 @@ test('two runs sharing one cache at the same time: same report, one complete ent
   assert.is(createHash('sha256').update(readFileSync(join(cache, 'downloads', downloads[0]!))).digest('hex'), meta.sha256);
 
   const repos = readdirSync(join(cache, 'repos'));
-  assert.is(repos.length, 1, `one cache repository: ${repos.join(', ')}`);
+  assert.is(repos.length, 1, `one cache repository, no temporary one or lock left: ${repos.join(', ')}`);
   const gitDir = join(cache, 'repos', repos[0]!);
-  assert.not.ok(readdirSync(gitDir).includes('cuckoo.lock'), 'the lock is released');
   await runGit(gitDir, ['fsck', '--connectivity-only', '--no-dangling']);
   const seen = JSON.parse(readFileSync(join(gitDir, 'cuckoo-seen-tags.json'), 'utf8')) as Record<string, { object: string }>;
   assert.equal(Object.keys(seen), ['v1.2']);
@@ -74,6 +73,16 @@ test('two runs sharing one cache at the same time: same report, one complete ent
   const again = await runCuckoo(args, { cacheHome });
   assert.is(again.code, 1, again.stderr);
   assert.equal(essence(JSON.parse(again.stdout) as (typeof reports)[number]), essence(reports[0]!));
+});
+
+test('four runs unbundling the same bundle at the same time: all pass, one repository in the cache', async () => {
+  const cacheHome = await tempDir('cuckoo-bundle-cache-');
+  const local = join(await tempDir(), 'proj-1.2.tar.gz');
+  writeFileSync(local, release);
+  const args = ['verify', local, '--repo', await repo.bundle(), '--format', 'json'];
+  const runs = await Promise.all(Array.from({ length: 4 }, () => runCuckoo(args, { cacheHome })));
+  for (const r of runs) assert.is(r.code, 1, r.stderr);
+  assert.equal(readdirSync(join(cacheHome, 'cuckoo', 'repos')).map((f) => f.replace(/[0-9a-f]{64}/, 'SHA')), ['bundle-SHA.git']);
 });
 
 test('a run waits for the lock another run holds on a download', async () => {
