@@ -209,4 +209,26 @@ test('config the repository includes (include.path, includeIf) and promisor remo
   assert.equal(await readdir(markers), [], 'no marker file was created');
 });
 
+test('symlinks and gitlinks in the tag are data: a link is its target string, never followed; a symlinked .gitmodules is ignored', async () => {
+  const outside = join(await tempDir(), 'secret');
+  await writeFile(outside, 'secret\n');
+  const modules = join(await tempDir(), 'gitmodules');
+  await writeFile(modules, gitmodules([{ name: 'evil', path: 'lib', url: 'ext::sh -c touch% /tmp/cuckoo-never' }]));
+  const lib = await makeRepo({ files: { 'lib.c': 'lib\n' } });
+  const repo = await makeRepo({ files: { seed: 'x\n' }, checkout: false });
+  // Written with git mktree: `git add` itself refuses a symlinked .gitmodules.
+  const link = (target: string) => repo.git(['hash-object', '-w', '--stdin'], { input: target });
+  const entries = [`120000 blob ${await link(modules)}\t.gitmodules`, `160000 commit ${lib.commits[0]!}\tlib`, `120000 blob ${await link(outside)}\tsecret`];
+  const commit = await repo.git(['commit-tree', '-m', 'links', await repo.git(['mktree'], { input: `${entries.join('\n')}\n` })]);
+  const handle = await openRepo(repo.dir, { cacheDir: await tempDir() });
+  const tree = await readTree(handle, commit);
+  assert.equal(tree.map((e) => [e.path, e.type]), [['.gitmodules', 'symlink'], ['lib', 'submodule'], ['secret', 'symlink']]);
+  assert.is(tree.find((e) => e.path === 'lib')!.oid, lib.commits[0]);
+  const reader = new BlobReader(handle);
+  assert.is((await reader.read(tree.find((e) => e.path === 'secret')!.oid)).toString(), outside, 'the target, not the file it names');
+  await reader.close();
+  const subs = await readSubmodules(handle, commit, tree);
+  assert.equal(subs.map((s) => [s.path, s.url ?? null]), [['lib', null]], 'the gitlink is known, the symlinked .gitmodules is not read');
+});
+
 test.run();
