@@ -38,7 +38,7 @@ const lockWaitMs = 15 * 60_000;
 /**
  * Runs `use` holding the lock `path` (a folder made atomically; one per cache
  * entry: a download, a repository). Another run holding it is waited for; a
- * lock whose holder died is taken over after 10 s. The folder holding `path`
+ * lock whose holder died is taken over after 30 s. The folder holding `path`
  * must exist.
  */
 export async function withCacheLock<T>(path: string, use: () => Promise<T>): Promise<T> {
@@ -48,7 +48,8 @@ export async function withCacheLock<T>(path: string, use: () => Promise<T>): Pro
     .lock(path, {
       realpath: false,
       lockfilePath: path,
-      stale: 10_000,
+      // Refreshed every 15 s; generous, so a holder whose event loop is busy a while keeps it.
+      stale: 30_000,
       retries: { retries: Math.ceil(lockWaitMs / 1000), minTimeout: 50, maxTimeout: 1000, factor: 1.5 },
       // The default throws from a timer; the run ends with a clear error instead.
       onCompromised: (err) => (compromised = err),
