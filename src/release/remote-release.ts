@@ -11,7 +11,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { copyFile, link, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { copyFile, link, lstat, mkdir, readdir, readFile, rename, rm, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { cacheWriteError, withCacheLock } from '../cache.js';
 import { Download, type Progress } from './download.js';
@@ -58,15 +58,22 @@ export async function fetchRemoteRelease(url: string, options: RemoteReleaseOpti
   const data = join(dir, `${key}.data`);
   const metaPath = join(dir, `${key}.json`);
   const locked = <T>(use: () => Promise<T>) => withCacheLock(join(dir, `${key}.lock`), use);
-  const temporary = () => join(dir, `.tmp-${key.slice(0, 16)}-${randomUUID()}`);
+  const prefix = `.tmp-${key.slice(0, 16)}-`;
+  const temporary = () => join(dir, `${prefix}${randomUUID()}`);
   await mkdir(dir, { recursive: true }).catch((err: unknown) => {
     throw cacheWriteError(dir, err);
   });
   // This run reads its own name for the entry: another run may replace the entry meanwhile.
   const pinned = temporary();
   const cached = await locked(async () => {
+    await removeLeftovers(dir, prefix);
     const meta = await reusable(data, metaPath, url, options.expectedSha256);
-    if (meta) await link(data, pinned).catch(() => copyFile(data, pinned));
+    if (meta) {
+      await link(data, pinned).catch(() => copyFile(data, pinned));
+      // Fresh, so no other run takes it for a leftover (see removeLeftovers).
+      const now = new Date();
+      await utimes(pinned, now, now);
+    }
     return meta;
   }).catch(async (err: unknown) => {
     await rm(pinned, { force: true });
@@ -106,6 +113,24 @@ export async function fetchRemoteRelease(url: string, options: RemoteReleaseOpti
       });
     },
   };
+}
+
+/** A temporary file untouched this long belongs to a run that was killed: no download stays idle, no check runs, for a day. */
+const leftoverAgeMs = 24 * 3600_000;
+
+/**
+ * Removes the temporaries of runs that were killed (`prefix*`, this entry's
+ * only), by their mtime: a download in progress is written to, and a pinned
+ * copy is touched when made.
+ */
+async function removeLeftovers(dir: string, prefix: string): Promise<void> {
+  const names = (await readdir(dir)).filter((n) => n.startsWith(prefix));
+  await Promise.all(
+    names.map(async (name) => {
+      const info = await lstat(join(dir, name)).catch(() => undefined);
+      if (info && Date.now() - info.mtimeMs > leftoverAgeMs) await rm(join(dir, name), { force: true });
+    }),
+  );
 }
 
 async function reusable(data: string, metaPath: string, url: string, expected: string | undefined): Promise<Meta | undefined> {
