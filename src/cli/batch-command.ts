@@ -45,8 +45,9 @@ A manifest (YAML or JSON) is a list of entries, or {entries: [...]}:
     signature: auto                    # optional, with keyring: signing-key.asc
     policy: xz.policy.json             # optional, as verify --policy
     baseline: xz-5.6.0.json            # optional, as verify --baseline
-Relative paths are read from the manifest's folder. Entries that share a
-repository or a URL run one after the other (the cache takes no locks).
+Relative paths are read from the manifest's folder. Entries share one cache
+folder; its entries are locked, so entries that share a repository or a URL
+may run at the same time.
 
 ${batchExitCodesText}`;
 

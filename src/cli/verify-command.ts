@@ -93,7 +93,7 @@ export function verifyBuilder(y: Argv) {
     .option('timeout', { type: 'number', default: 30, describe: 'seconds without progress before a download is abandoned' })
     .option('retries', { type: 'number', default: 3, describe: 'retries after a transient failure (never after 404)' })
     .option('cache-dir', { type: 'string', describe: 'cuckoo\'s cache folder (default: $XDG_CACHE_HOME/cuckoo)' })
-    .option('max-entries', { type: 'number', default: defaultLimits.maxEntries, describe: 'most entries a release may hold' })
+    .option('max-entries', { type: 'number', default: defaultLimits.maxEntries, describe: "most entries a release (or the tag's tree) may hold" })
     .option('max-total-size', { type: 'string', default: '16G', describe: 'most bytes a release may unpack to' })
     .option('max-file-memory', { type: 'string', default: '8M', describe: 'most bytes of one file held in memory for diffs' })
     .option('policy', { type: 'string', describe: 'a JSON policy file whose rules allow findings you accepted, each with a reason' })

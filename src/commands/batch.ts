@@ -1,12 +1,10 @@
 /**
  * `cuckoo batch`: check every entry of a manifest (or of one shard of it) with
- * verify(), a few at a time, sharing one cache. An entry that fails becomes a
+ * verify(), a few at a time, sharing one cache (whose entries are locked). An entry that fails becomes a
  * row with status `error`; it never stops the others. Options in, BatchResult out:
  * reports go to the caller through onEntry as each entry finishes.
  */
-import { resolve } from 'node:path';
 import { CuckooError } from '../errors.js';
-import { isUrl } from '../release/http-get.js';
 import { batchExitCode, batchSummarySchema, totalsOf, type BatchEntrySummary, type BatchSummary } from '../report/batch-summary.js';
 import type { Report } from '../report/report.js';
 import type { Severity } from '../report/severity.js';
@@ -34,39 +32,6 @@ export interface BatchOptions {
 
 export interface BatchResult {
   summary: BatchSummary;
-}
-
-/**
- * What an entry writes in the shared cache: its repository (unbundled or
- * fetched there) and downloaded files. The cache takes no locks, so entries
- * that share one of these run one after the other, never at the same time.
- */
-function cacheKeys(entry: BatchEntry): string[] {
-  const keys = [`repo:${isUrl(entry.repo) || entry.repo.includes('://') ? entry.repo : resolve(entry.repo)}`];
-  for (const value of [entry.release, entry.checksums, entry.signature, entry.keyring]) {
-    if (value !== undefined && isUrl(value)) keys.push(`url:${value}`);
-  }
-  return keys;
-}
-
-/** Entries joined by any shared cache key, each group in manifest order. */
-export function lanes(entries: readonly BatchEntry[]): BatchEntry[][] {
-  const parent = entries.map((_, i) => i);
-  const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i]!)));
-  const owner = new Map<string, number>();
-  entries.forEach((entry, i) => {
-    for (const key of cacheKeys(entry)) {
-      const j = owner.get(key);
-      if (j === undefined) owner.set(key, i);
-      else parent[find(i)] = find(j);
-    }
-  });
-  const groups = new Map<number, BatchEntry[]>();
-  entries.forEach((entry, i) => {
-    const root = find(i);
-    groups.set(root, [...(groups.get(root) ?? []), entry]);
-  });
-  return [...groups.values()];
 }
 
 function errorRow(base: BatchEntrySummary, err: unknown): BatchEntrySummary {
@@ -116,16 +81,15 @@ export async function batch(options: BatchOptions): Promise<BatchResult> {
   const jobs = Math.max(1, Math.floor(options.jobs));
   const selected = inShard(options.manifest.entries, options.shard);
   const rows = new Map<number, BatchEntrySummary>();
-  const queue = lanes(selected);
+  const queue = [...selected];
   let done = 0;
-  // A small pool: each worker takes the next lane and runs its entries in order.
+  // A small pool: each worker takes the next entry. Entries sharing a
+  // repository or a URL may run together: the cache locks its entries.
   const worker = async () => {
-    for (let lane = queue.shift(); lane; lane = queue.shift()) {
-      for (const entry of lane) {
-        const row = await checkEntry(entry, options);
-        rows.set(entry.index, row);
-        options.onDone?.(row, ++done, selected.length);
-      }
+    for (let entry = queue.shift(); entry; entry = queue.shift()) {
+      const row = await checkEntry(entry, options);
+      rows.set(entry.index, row);
+      options.onDone?.(row, ++done, selected.length);
     }
   };
   await Promise.all(Array.from({ length: Math.min(jobs, queue.length) }, worker));

@@ -46,22 +46,25 @@ export async function openPreviousRelease(
   });
   const name = releaseName(options.previous);
   let tag;
+  let unreadable = false;
   try {
     // The file is opened (not read) before its tag is looked up, so a missing
     // or unreadable previous release is reported as such, not as a missing tag.
     await openRelease(source.path, { ...read, ...(source.growing ? { growing: source.growing } : {}) }).catch((err: unknown) => {
+      unreadable = err instanceof CuckooError && (err.code === 'input' || err.code === 'limit');
       throw withContext('--previous', namedByUrl(err, source));
     });
     tag = await openTagSide({
       repo: options.repo,
       cacheDir: options.cacheDir,
       releaseName: name,
+      limits: read.limits,
       ...(options.previousTag !== undefined ? { tag: options.previousTag } : {}),
       ...(options.submodules !== undefined ? { submodules: options.submodules } : {}),
       ...(options.submoduleSources ? { submoduleSources: options.submoduleSources } : {}),
     });
   } catch (err) {
-    await source.settle();
+    await source.settle(!unreadable);
     throw err instanceof CuckooError && err.message.startsWith('--previous:') ? err : aboutPreviousTag(err);
   }
   try {
@@ -102,7 +105,8 @@ export async function openPreviousRelease(
     };
   } catch (err) {
     await tag.close();
-    await source.settle();
+    // A download that is not a readable release is not kept, as for the main release.
+    await source.settle(!(err instanceof CuckooError && (err.code === 'input' || err.code === 'limit')));
     throw withContext('--previous', namedByUrl(err, source));
   }
 }

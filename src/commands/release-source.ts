@@ -36,7 +36,8 @@ export interface ReleaseSource {
   url?: string;
   fromCache: boolean;
   growing?: GrowingSource;
-  settle(): Promise<void>;
+  /** Ends the use of the file; `keep` false drops a download the check could not read. */
+  settle(keep?: boolean): Promise<void>;
 }
 
 /** The file name of a path or URL (without query), for tag inference and checksum files. */
@@ -66,7 +67,7 @@ export async function openReleaseSource(release: string, options: ReleaseSourceO
     url: release,
     fromCache: remote.fromCache,
     ...(remote.growing ? { growing: remote.growing } : {}),
-    settle: () => remote.settle(),
+    settle: (keep) => remote.settle(keep),
   };
 }
 

@@ -7,6 +7,7 @@ import { resolveRef } from '../git/refs.js';
 import { openRepo } from '../git/repo.js';
 import { openSubmodule, readSubmodules } from '../git/submodules.js';
 import { readTree } from '../git/tree.js';
+import type { Limits } from '../limits.js';
 import type { ArchiveAttributes, RepoHandle, ResolvedRef, Submodule, TagEntry } from '../git/types.js';
 import { gitBlobId } from '../release/hash.js';
 import { isRemoteSpec } from '../git/fetch.js';
@@ -30,6 +31,8 @@ export interface TagSideOptions {
   cacheDir: string;
   /** --keyring: armoured public keys that signed tags are checked against. */
   keyring?: string;
+  /** --max-entries bounds the tag's tree too: the repository is as hostile as the release. */
+  limits?: Limits;
 }
 
 /** The tag as `git archive` would write it, with what the analysis needs to look up. */
@@ -100,7 +103,7 @@ export async function openTagSide(options: TagSideOptions & { releaseName: strin
     remoteInfo.signature = await verifyTag(repo, ref.refName, options.keyring, options.cacheDir);
     findings.push(...signatureFinding(ref.refName, 'tag', remoteInfo.signature));
   }
-  const tree = await readTree(repo, ref.commit);
+  const tree = await readTree(repo, ref.commit, options.limits);
   // The few small files the tag side itself reads, in one request.
   await prefetchBlobs(repo, tree.filter((e) => /(^|\/)\.git(attributes|modules|ignore)$/.test(e.path)).map((e) => e.oid));
   const readers: BlobReader[] = [];

@@ -5,6 +5,7 @@ import { compareTrees } from '../compare/compare.js';
 import type { Change } from '../compare/change.js';
 import { loadKnowledge } from '../analyze/knowledge/library.js';
 import { knowledgeIndexPaths } from '../analyze/knowledge/user-library.js';
+import { CuckooError } from '../errors.js';
 import { createHistory } from '../git/history.js';
 import { prefetchBlobs } from '../git/remote.js';
 import { deepening } from '../git/remote-history.js';
@@ -78,11 +79,12 @@ export async function verify(options: VerifyOptions): Promise<Report> {
   const source = await openReleaseSource(options.release, options);
   let tag;
   try {
-    tag = await openTagSide({ ...options, releaseName: name });
+    tag = await openTagSide({ ...options, limits, releaseName: name });
   } catch (err) {
     await source.settle();
     throw err;
   }
+  let unreadable = false;
   try {
     const { release, entries } = await readReleaseEntries(options.release, source, {
       objectFormat: tag.repo.objectFormat,
@@ -188,9 +190,11 @@ export async function verify(options: VerifyOptions): Promise<Report> {
       ],
     };
   } catch (err) {
+    // A download that is not a readable release is not kept: the next run asks the server again.
+    unreadable = err instanceof CuckooError && (err.code === 'input' || err.code === 'limit');
     throw namedByUrl(err, source);
   } finally {
     await tag.close();
-    await source.settle();
+    await source.settle(!unreadable);
   }
 }

@@ -5,7 +5,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { access, mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { reposDir } from '../cache.js';
+import { cacheWriteError, reposDir, withCacheLock } from '../cache.js';
 import { CuckooError } from '../errors.js';
 import type { ObjectFormat } from '../release/entry.js';
 import { probe } from './repo.js';
@@ -38,6 +38,23 @@ export async function fetchCommit(url: string, commit: string, opts: { cacheDir:
   const objectFormat: ObjectFormat = commit.length === 64 ? 'sha256' : 'sha1';
   const repo = await cacheRepo(url, objectFormat, opts.cacheDir);
   if (await hasCommit(repo, commit)) return { repo, found: true };
+  return lockedRepo(repo, async () => {
+    // Another run may have fetched it while this one waited for the lock.
+    if (!(await hasCommit(repo, commit))) await fetchInto(repo, url, commit);
+    return { repo, found: await hasCommit(repo, commit) };
+  });
+}
+
+/**
+ * Runs `use` holding the lock of the cache repository `repo` (`<repo>.lock`,
+ * beside it, the one that guards its creation): two git fetches into one
+ * repository fail on each other's ref and shallow locks.
+ */
+export function lockedRepo<T>(repo: RepoHandle, use: () => Promise<T>): Promise<T> {
+  return withCacheLock(`${repo.gitDir}.lock`, use);
+}
+
+async function fetchInto(repo: RepoHandle, url: string, commit: string): Promise<void> {
   const pin = `+${commit}:refs/cuckoo/pins/${commit}`;
   try {
     await git(repo, ['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--depth=1', url, pin], { transport: 'remote', config: cacheConfig });
@@ -64,7 +81,6 @@ export async function fetchCommit(url: string, commit: string, opts: { cacheDir:
       });
     }
   }
-  return { repo, found: await hasCommit(repo, commit) };
 }
 
 export async function hasCommit(repo: RepoHandle, commit: string): Promise<boolean> {
@@ -80,18 +96,26 @@ export async function cacheRepo(url: string, objectFormat: ObjectFormat, cacheDi
   const handle = (gitDir: string, format: ObjectFormat): RepoHandle => ({ source: url, gitDir, objectFormat: format, kind: 'remote' });
   const existing = await probe(url, dir);
   if (existing) return handle(existing.gitDir, existing.objectFormat);
-  await rm(dir, { recursive: true, force: true });
-  await mkdir(root, { recursive: true });
-  const tmp = join(root, `.tmp-${prefix}-${digest.slice(0, 16)}-${randomUUID()}`);
-  try {
-    await git(undefined, ['init', '--quiet', '--bare', '--template=', `--object-format=${objectFormat}`, tmp]);
-    await rename(tmp, dir).catch((err: NodeJS.ErrnoException) => {
-      if (err.code !== 'EEXIST' && err.code !== 'ENOTEMPTY') throw err;
-    });
-  } finally {
-    await rm(tmp, { recursive: true, force: true });
-  }
-  const made = await probe(url, dir);
+  await mkdir(root, { recursive: true }).catch((err: unknown) => {
+    throw cacheWriteError(root, err);
+  });
+  // Under the lock: another run may be making the same repository, and what
+  // does not open is removed only once that one is done.
+  const made = await withCacheLock(`${dir}.lock`, async () => {
+    const other = await probe(url, dir);
+    if (other) return other;
+    await rm(dir, { recursive: true, force: true });
+    const tmp = join(root, `.tmp-${prefix}-${digest.slice(0, 16)}-${randomUUID()}`);
+    try {
+      await git(undefined, ['init', '--quiet', '--bare', '--template=', `--object-format=${objectFormat}`, tmp]);
+      await rename(tmp, dir).catch((err: unknown) => {
+        throw cacheWriteError(root, err);
+      });
+    } finally {
+      await rm(tmp, { recursive: true, force: true });
+    }
+    return probe(url, dir);
+  });
   if (!made) throw new CuckooError('git', `cannot create ${dir}`, { hint: 'check that the cache folder is writable' });
   return handle(made.gitDir, made.objectFormat);
 }

@@ -7,10 +7,12 @@
  * demand for the rest. The tag each name pointed to when first seen is kept,
  * so a tag that moves between runs is noticed.
  */
-import { readFile, writeFile, rename } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { cacheWriteError } from '../cache.js';
 import { CuckooError } from '../errors.js';
-import { cacheRepo } from './fetch.js';
+import { cacheRepo, lockedRepo } from './fetch.js';
 import { chooseTag } from './infer.js';
 import { nearestTags } from './nearest.js';
 import { fromTag } from './refs.js';
@@ -77,30 +79,39 @@ export async function openRemoteTag(url: string, opts: { cacheDir: string; tag?:
   }
   const format = ref.commit.length === 64 ? 'sha256' : 'sha1';
   const repo: RepoHandle = { ...(await cacheRepo(url, format, opts.cacheDir, 'remote')), promisor: true };
-  await git({ gitDir: repo.gitDir }, ['config', 'remote.origin.url', url]);
   const refspec = wanted ? `+${wanted.refName}:${wanted.refName}` : `+${ref.commit}:refs/cuckoo/pins/${ref.commit}`;
-  if (!(await present(repo, wanted?.object ?? ref.commit))) {
-    await remoteGit(url, repo, ['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--filter=blob:none', '--depth=1', 'origin', refspec]);
-  }
+  const firstSeen = await lockedRepo(repo, async () => {
+    await git({ gitDir: repo.gitDir }, ['config', 'remote.origin.url', url]);
+    if (!(await present(repo, wanted?.object ?? ref.commit))) {
+      await remoteGit(url, repo, ['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--filter=blob:none', '--depth=1', 'origin', refspec]);
+    }
+    return wanted ? rememberTag(repo, wanted) : undefined;
+  });
   if (opts.commit !== undefined && wanted && opts.commit !== ref.commit && !ref.commit.startsWith(opts.commit)) {
     throw new CuckooError('input', `tag ${wanted.name} is commit ${ref.commit}, not ${opts.commit}`, { hint: 'pass only one of --tag and --commit, or make them agree' });
   }
-  if (!wanted) return { repo, ref };
-  return { repo, ref, object: wanted.object, firstSeen: await rememberTag(repo, wanted) };
+  if (!wanted || !firstSeen) return { repo, ref };
+  return { repo, ref, object: wanted.object, firstSeen };
 }
 
 /** Where a cache repository records the tags it has seen. */
 export const seenTagsFile = 'cuckoo-seen-tags.json';
 
-/** The object the tag pointed to when first seen in this cache; records it on first sight. */
+/** The object the tag pointed to when first seen in this cache; records it on first sight. Runs under the repository's lock. */
 async function rememberTag(repo: RepoHandle, tag: TagRef): Promise<{ object: string; date: string }> {
   const file = join(repo.gitDir, seenTagsFile);
   const seen = JSON.parse(await readFile(file, 'utf8').catch(() => '{}')) as Record<string, { object: string; date: string }>;
   const before = seen[tag.name];
   if (before) return before;
   seen[tag.name] = { object: tag.object, date: new Date().toISOString() };
-  await writeFile(`${file}.tmp`, JSON.stringify(seen, null, 1));
-  await rename(`${file}.tmp`, file);
+  const tmp = `${file}.${randomUUID()}.tmp`;
+  try {
+    await writeFile(tmp, JSON.stringify(seen, null, 1));
+    await rename(tmp, file);
+  } catch (err) {
+    await rm(tmp, { force: true });
+    throw cacheWriteError(repo.gitDir, err);
+  }
   return seen[tag.name]!;
 }
 
@@ -128,10 +139,12 @@ export async function prefetchBlobs(repo: RepoHandle, oids: Iterable<string>): P
   const have = new Set(stdout.toString('utf8').split('\n'));
   const wanted = [...asked].filter((o) => !have.has(o));
   if (wanted.length === 0) return;
-  await remoteGit(repo.source, repo, ['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--filter=blob:none', '--stdin', 'origin'], {
-    input: wanted.map((o) => `${o}\n`).join(''),
-    config: { 'fetch.negotiationAlgorithm': 'noop' },
-  });
+  await lockedRepo(repo, () =>
+    remoteGit(repo.source, repo, ['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--filter=blob:none', '--stdin', 'origin'], {
+      input: wanted.map((o) => `${o}\n`).join(''),
+      config: { 'fetch.negotiationAlgorithm': 'noop' },
+    }),
+  );
 }
 
 /**
@@ -141,10 +154,12 @@ export async function prefetchBlobs(repo: RepoHandle, oids: Iterable<string>): P
  */
 export async function deepen(repo: RepoHandle): Promise<boolean> {
   try {
-    const shallow = await gitText({ gitDir: repo.gitDir }, ['rev-parse', '--is-shallow-repository']);
-    await remoteGit(repo.source, repo, [
-      'fetch', '--quiet', '--no-write-fetch-head', '--filter=blob:none', ...(shallow === 'true' ? ['--unshallow'] : []), 'origin', '+refs/tags/*:refs/tags/*',
-    ]);
+    await lockedRepo(repo, async () => {
+      const shallow = await gitText({ gitDir: repo.gitDir }, ['rev-parse', '--is-shallow-repository']);
+      await remoteGit(repo.source, repo, [
+        'fetch', '--quiet', '--no-write-fetch-head', '--filter=blob:none', ...(shallow === 'true' ? ['--unshallow'] : []), 'origin', '+refs/tags/*:refs/tags/*',
+      ]);
+    });
     return true;
   } catch (err) {
     if (err instanceof CuckooError) return false;

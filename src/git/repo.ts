@@ -7,7 +7,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { reposDir } from '../cache.js';
+import { cacheWriteError, reposDir, withCacheLock } from '../cache.js';
 import { CuckooError } from '../errors.js';
 import type { ObjectFormat } from '../release/entry.js';
 import { git, gitText, GitCommandError } from './run.js';
@@ -128,9 +128,22 @@ async function openBundle(spec: string, path: string, header: BundleHeader, cach
   // can be trusted; one that no longer opens (removed by hand, say) is rebuilt.
   const cached = await probe(spec, dest).catch(() => undefined);
   if (cached) return handle(cached.gitDir, cached.objectFormat);
-  await rm(dest, { recursive: true, force: true });
+  await mkdir(root, { recursive: true }).catch((err: unknown) => {
+    throw cacheWriteError(root, err);
+  });
+  // Under the lock, so a run never removes the entry another has just made.
+  await withCacheLock(`${dest}.lock`, async () => {
+    if (await probe(spec, dest).catch(() => undefined)) return;
+    await rm(dest, { recursive: true, force: true });
+    await unbundle(spec, path, header, root, dest, digest);
+  });
+  const made = await probe(spec, dest);
+  if (!made) throw new CuckooError('git', `${spec}: the unbundled repository at ${dest} does not open`, { hint: `remove ${dest} and retry` });
+  return handle(made.gitDir, made.objectFormat);
+}
 
-  await mkdir(root, { recursive: true });
+/** Fetches the bundle into a new repository and renames it to `dest` once complete. */
+async function unbundle(spec: string, path: string, header: BundleHeader, root: string, dest: string, digest: string): Promise<void> {
   const tmp = join(root, `.tmp-bundle-${digest.slice(0, 16)}-${randomUUID()}`);
   try {
     await git(undefined, ['init', '--quiet', '--bare', '--template=', `--object-format=${header.objectFormat}`, tmp]);
@@ -139,11 +152,7 @@ async function openBundle(spec: string, path: string, header: BundleHeader, cach
     // A bundle made from HEAD alone carries no refs/*; keep its commit reachable.
     if (header.refs.includes('HEAD')) refspecs.push('+HEAD:refs/cuckoo/bundle-HEAD');
     await git(target, ['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', path, ...refspecs], { transport: 'local' });
-    await rename(tmp, dest).catch(async (err: NodeJS.ErrnoException) => {
-      // Another cuckoo finished the same bundle first: use theirs.
-      if (err.code !== 'EEXIST' && err.code !== 'ENOTEMPTY') throw err;
-      await rm(tmp, { recursive: true, force: true });
-    });
+    await rename(tmp, dest);
   } catch (err) {
     await rm(tmp, { recursive: true, force: true });
     if (err instanceof GitCommandError) {
@@ -152,11 +161,8 @@ async function openBundle(spec: string, path: string, header: BundleHeader, cach
         cause: err,
       });
     }
-    throw err;
+    throw cacheWriteError(root, err);
   }
-  const made = await probe(spec, dest);
-  if (!made) throw new CuckooError('git', `${spec}: the unbundled repository at ${dest} does not open`, { hint: `remove ${dest} and retry` });
-  return handle(made.gitDir, made.objectFormat);
 }
 
 async function sha256File(path: string): Promise<string> {

@@ -11,6 +11,7 @@
  */
 import { execa } from 'execa';
 import { devNull, tmpdir } from 'node:os';
+import { cacheWriteError, isDiskFull } from '../cache.js';
 import { CuckooError } from '../errors.js';
 import type { RepoHandle } from './types.js';
 
@@ -179,6 +180,8 @@ export async function git(target: GitTarget | undefined, args: readonly string[]
   const stdout = toBuffer(result.stdout);
   const stderr = toBuffer(result.stderr).toString('utf8');
   if (exitCode !== 0 && !(opts.okExitCodes ?? []).includes(exitCode)) {
+    // Only cuckoo's own repositories are written to: a full disk is the cache's, whatever the command.
+    if (isDiskFull(stderr)) throw cacheWriteError(target?.gitDir ?? opts.cwd ?? tmpdir(), stderr);
     throw commandFailed(target, args, exitCode, stderr);
   }
   return { stdout, stderr, exitCode };

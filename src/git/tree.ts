@@ -4,6 +4,8 @@
  * UTF-8 as text, other bytes as U+DC80..U+DCFF, so they round-trip exactly.
  */
 import { CuckooError } from '../errors.js';
+import type { Limits } from '../limits.js';
+import { tooManyEntries } from '../release/budget.js';
 import { decodeGitPath } from './paths.js';
 import { commandFailed, GitCommandError, spawnGit, toBuffer } from './run.js';
 import type { RepoHandle, TagEntry, TagEntryType } from './types.js';
@@ -13,17 +15,17 @@ import type { RepoHandle, TagEntry, TagEntryType } from './types.js';
  * blobless partial clone (`--filter=blob:none`) git cannot tell blob sizes
  * without the blobs: the tree is then read without them and `size` is -1.
  */
-export async function readTree(repo: RepoHandle, commit: string): Promise<TagEntry[]> {
+export async function readTree(repo: RepoHandle, commit: string, limits?: Limits): Promise<TagEntry[]> {
   try {
     // In cuckoo's own partial clone, -l would fetch every blob just for its size.
-    return await lsTree(repo, commit, !repo.promisor);
+    return await lsTree(repo, commit, !repo.promisor, limits);
   } catch (err) {
-    if (err instanceof GitCommandError && /promisor|lazy fetching/.test(err.stderr)) return lsTree(repo, commit, false);
+    if (err instanceof GitCommandError && /promisor|lazy fetching/.test(err.stderr)) return lsTree(repo, commit, false, limits);
     throw err;
   }
 }
 
-async function lsTree(repo: RepoHandle, commit: string, sizes: boolean): Promise<TagEntry[]> {
+async function lsTree(repo: RepoHandle, commit: string, sizes: boolean, limits: Limits | undefined): Promise<TagEntry[]> {
   // -z: paths are raw bytes ended by NUL, never quoted (git-ls-tree(1) OUTPUT FORMAT).
   const args = ['ls-tree', '-r', '-z', '--full-tree', ...(sizes ? ['-l'] : []), '--end-of-options', commit];
   const child = spawnGit(repo, args);
@@ -35,6 +37,7 @@ async function lsTree(repo: RepoHandle, commit: string, sizes: boolean): Promise
       const buf: Buffer = rest ? Buffer.concat([rest, chunk as Buffer]) : (chunk as Buffer);
       let start = 0;
       for (let end = buf.indexOf(0, start); end >= 0; end = buf.indexOf(0, start)) {
+        if (limits && entries.length >= limits.maxEntries) throw tooManyEntries(`the tree of ${commit} in ${repo.source}`, limits);
         entries.push(parseRecord(buf.subarray(start, end), sizes));
         start = end + 1;
       }

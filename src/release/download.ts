@@ -10,7 +10,9 @@ import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { open, rm } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { Readable } from 'node:stream';
+import { cacheWriteError } from '../cache.js';
 import { CuckooError } from '../errors.js';
 import { httpGet, type HttpOptions } from './http-get.js';
 
@@ -89,7 +91,7 @@ export class Download extends EventEmitter {
           if (this.total !== undefined && this.received !== this.total) fail(this.truncated());
           else out.end();
         });
-        out.on('error', (err) => fail(new CuckooError('input', `writing ${this.path}: ${err.message}`, { hint: 'check that the cache folder is writable', cause: err })));
+        out.on('error', (err) => fail(cacheWriteError(dirname(this.path), err)));
         out.on('finish', resolve);
         // Progress counts bytes once they are flushed, so stream() can read them.
         const tick = () => {

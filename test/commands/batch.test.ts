@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import { batch, lanes } from '../../src/commands/batch.js';
+import { batch } from '../../src/commands/batch.js';
 import { mergeSummaries } from '../../src/commands/batch-merge.js';
 import { parseManifest, type Manifest } from '../../src/commands/batch-manifest.js';
 import { inShard, parseShard, shardOf } from '../../src/commands/shard.js';
@@ -97,9 +97,18 @@ test('shards: 1..N partition the manifest exactly once, and adding an entry move
   for (const bad of ['0/4', '5/4', '1/0', 'x', '1-2']) assert.throws(() => parseShard(bad), /--shard: expected I\/N/);
 });
 
-test('entries that share a repository or a URL share a lane (the cache has no lock)', () => {
-  const m = parseManifest('- {name: a, release: a.tgz, repo: r1}\n- {name: b, release: https://e.org/b.tgz, repo: r2}\n- {name: c, release: https://e.org/b.tgz, repo: r3}\n- {name: d, release: d.tgz, repo: r1}\n- {name: e, release: e.tgz, repo: r4}\n', 'm.yaml', work);
-  assert.equal(lanes(m.entries).map((l) => l.map((e) => e.name)), [['a', 'd'], ['b', 'c'], ['e']]);
+test('entries that share a repository or a URL run at the same time: the cache locks its entries', async () => {
+  const m = parseManifest('- {name: a, release: https://e.org/a.tgz, repo: r1}\n- {name: b, release: https://e.org/a.tgz, repo: r1}\n', 'm.yaml', work);
+  let running = 0;
+  let most = 0;
+  const stub = async () => {
+    most = Math.max(most, ++running);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    running--;
+    throw new Error('not checked');
+  };
+  await batch({ manifest: m, jobs: 2, cacheDir, verify: stub });
+  assert.is(most, 2);
 });
 
 let manifest: Manifest;

@@ -182,4 +182,53 @@ test('a partial clone never fetches a missing object on its own', async () => {
   await reader.close();
 });
 
+test('config the repository includes (include.path, includeIf) and promisor remotes over ext:: or ssh run nothing', async () => {
+  const markers = await tempDir('cuckoo-markers-');
+  const evil = await evilScripts(markers);
+  const included = join(await tempDir(), 'evil.cfg');
+  await writeFile(included, hostileConfig(evil));
+  const origin = await makeRepo({ files: { big: 'lazy\n', '.gitattributes': '* filter=evil diff=evil\n' }, tags: ['v1.0'] });
+  await origin.git(['config', 'uploadpack.allowFilter', 'true']);
+  const { execa } = await import('execa');
+  const { appendFile } = await import('node:fs/promises');
+  for (const url of [`ext::sh -c touch% ${join(markers, 'ext')}`, 'ssh://cuckoo.invalid/repo.git']) {
+    const clone = join(await tempDir(), 'partial.git');
+    const env = { GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' };
+    await execa('git', ['clone', '--quiet', '--bare', '--filter=blob:none', `file://${origin.dir}`, clone], { env });
+    // The missing blobs would come from this remote, through ext:: or the included core.sshCommand.
+    await execa('git', ['--git-dir', clone, 'config', 'remote.origin.url', url], { env });
+    await appendFile(join(clone, 'config'), `[include]\n\tpath = ${included}\n[includeIf "gitdir:/"]\n\tpath = ${included}\n`);
+    const handle = await openRepo(clone, { cacheDir: await tempDir() });
+    const ref = await resolveRef(handle, { tag: 'v1.0' });
+    const tree = await readTree(handle, ref.commit);
+    assert.equal(tree.map((e) => e.path), ['.gitattributes', 'big']);
+    const reader = new BlobReader(handle);
+    await rejects(reader.read(await origin.hashObject('lazy\n')), 'input', /is missing/);
+    await reader.close();
+  }
+  assert.equal(await readdir(markers), [], 'no marker file was created');
+});
+
+test('symlinks and gitlinks in the tag are data: a link is its target string, never followed; a symlinked .gitmodules is ignored', async () => {
+  const outside = join(await tempDir(), 'secret');
+  await writeFile(outside, 'secret\n');
+  const modules = join(await tempDir(), 'gitmodules');
+  await writeFile(modules, gitmodules([{ name: 'evil', path: 'lib', url: 'ext::sh -c touch% /tmp/cuckoo-never' }]));
+  const lib = await makeRepo({ files: { 'lib.c': 'lib\n' } });
+  const repo = await makeRepo({ files: { seed: 'x\n' }, checkout: false });
+  // Written with git mktree: `git add` itself refuses a symlinked .gitmodules.
+  const link = (target: string) => repo.git(['hash-object', '-w', '--stdin'], { input: target });
+  const entries = [`120000 blob ${await link(modules)}\t.gitmodules`, `160000 commit ${lib.commits[0]!}\tlib`, `120000 blob ${await link(outside)}\tsecret`];
+  const commit = await repo.git(['commit-tree', '-m', 'links', await repo.git(['mktree'], { input: `${entries.join('\n')}\n` })]);
+  const handle = await openRepo(repo.dir, { cacheDir: await tempDir() });
+  const tree = await readTree(handle, commit);
+  assert.equal(tree.map((e) => [e.path, e.type]), [['.gitmodules', 'symlink'], ['lib', 'submodule'], ['secret', 'symlink']]);
+  assert.is(tree.find((e) => e.path === 'lib')!.oid, lib.commits[0]);
+  const reader = new BlobReader(handle);
+  assert.is((await reader.read(tree.find((e) => e.path === 'secret')!.oid)).toString(), outside, 'the target, not the file it names');
+  await reader.close();
+  const subs = await readSubmodules(handle, commit, tree);
+  assert.equal(subs.map((s) => [s.path, s.url ?? null]), [['lib', null]], 'the gitlink is known, the symlinked .gitmodules is not read');
+});
+
 test.run();

@@ -3,6 +3,7 @@ import * as assert from 'uvu/assert';
 import { decodeGitPath, encodeGitPath } from '../../src/git/paths.js';
 import { openRepo } from '../../src/git/repo.js';
 import { readTree } from '../../src/git/tree.js';
+import { defaultLimits } from '../../src/limits.js';
 import { makeRepo, rejects, removeTempDirs, tempDir } from '../helpers/repo.js';
 
 test.after(removeTempDirs);
@@ -102,6 +103,22 @@ test('readTree: 90,000 entries stream quickly', async () => {
   assert.ok(tree.every((e) => e.type === 'file' && e.size === (/[13579]\.c$/.test(e.path) ? 4 : 5)));
   assert.ok(elapsed < 3000, `took ${elapsed} ms`);
   if (process.env.CUCKOO_TIMING) process.stderr.write(`readTree 90k: ${elapsed} ms\n`);
+});
+
+
+test('readTree: 200,000 entries of a hostile tree stay within --max-entries', async () => {
+  const repo = await makeRepo({ files: { seed: 'x\n' }, checkout: false });
+  const blob = await repo.hashObject('x\n');
+  // One flat tree written directly (git mktree), as a hostile repository could hold it.
+  const lines = Array.from({ length: 200_000 }, (_, i) => `100644 blob ${blob}\tf${i}\n`).join('');
+  const tree = await repo.git(['mktree'], { input: lines });
+  const commit = await repo.git(['commit-tree', '-m', 'wide', tree]);
+  const handle = await openRepo(repo.dir, { cacheDir: await tempDir() });
+  const started = Date.now();
+  const entries = await readTree(handle, commit, { ...defaultLimits, maxEntries: 250_000 });
+  assert.is(entries.length, 200_000);
+  assert.ok(Date.now() - started < 10_000, `took ${Date.now() - started} ms`);
+  await rejects(readTree(handle, commit, { ...defaultLimits, maxEntries: 1000 }), 'limit', new RegExp(`^the tree of ${commit} in .*: more than 1000 entries`));
 });
 
 test.run();

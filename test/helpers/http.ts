@@ -14,7 +14,12 @@ export type Route =
   | { status: number }
   | { truncate: Buffer; after: number }
   | { slow: Buffer; delayMs: number }
-  | { gitRoot: string };
+  | { body: Buffer; contentLength: number }
+  /**
+   * git http-backend; with cutFetch the connection drops in the middle of
+   * every pack it sends, with slowFetchMs every pack starts that much later.
+   */
+  | { gitRoot: string; cutFetch?: boolean; slowFetchMs?: number };
 
 export interface TestServer {
   url: string;
@@ -32,7 +37,7 @@ export async function startServer(routes: Record<string, Route>): Promise<TestSe
     const git = [...table.entries()].find(([prefix, r]) => 'gitRoot' in r && path.startsWith(prefix));
     const route = git ? git[1] : table.get(path);
     if (!route) return void res.writeHead(404).end('not found');
-    if ('gitRoot' in route) return gitBackend(route.gitRoot, git![0], req, res);
+    if ('gitRoot' in route) return gitBackend(route, git![0], req, res);
     if ('redirect' in route) return void res.writeHead(route.status ?? 302, { location: route.redirect }).end();
     if ('truncate' in route) {
       res.writeHead(200, { 'content-length': String(route.truncate.length) });
@@ -45,6 +50,12 @@ export async function startServer(routes: Record<string, Route>): Promise<TestSe
       res.write(route.slow.subarray(0, 10));
       const timer = setTimeout(() => res.end(route.slow.subarray(10)), route.delayMs);
       res.on('close', () => clearTimeout(timer));
+      return;
+    }
+    if ('contentLength' in route) {
+      // A Content-Length that is not the body's: the client must not take what follows as the file.
+      res.writeHead(200, { 'content-length': String(route.contentLength) });
+      res.end(route.body);
       return;
     }
     if ('body' in route) {
@@ -71,7 +82,7 @@ export async function startServer(routes: Record<string, Route>): Promise<TestSe
 }
 
 /** git http-backend (git-http-backend(1)) as CGI, serving the repositories under `root` at `prefix`. */
-function gitBackend(root: string, prefix: string, req: IncomingMessage, res: ServerResponse): void {
+function gitBackend({ gitRoot: root, cutFetch = false, slowFetchMs = 0 }: { gitRoot: string; cutFetch?: boolean; slowFetchMs?: number }, prefix: string, req: IncomingMessage, res: ServerResponse): void {
   const [path, query = ''] = (req.url ?? '').split('?');
   const child = spawn('git', ['http-backend'], {
     env: {
@@ -88,11 +99,29 @@ function gitBackend(root: string, prefix: string, req: IncomingMessage, res: Ser
       REMOTE_ADDR: '127.0.0.1',
     },
   });
-  req.pipe(child.stdin);
+  // Protocol v2 asks for a pack with `command=fetch` (gitprotocol-v2(5)).
+  let cut = false;
+  // A backend killed (cutFetch) or gone before its input is written is not the test's failure.
+  child.stdin.on('error', () => undefined);
+  const request: Buffer[] = [];
+  req.on('data', (chunk: Buffer) => request.push(chunk));
+  req.on('end', () => {
+    const body = Buffer.concat(request);
+    const fetch = body.includes('command=fetch');
+    cut = cutFetch && fetch;
+    setTimeout(() => child.stdin.end(body), fetch ? slowFetchMs : 0);
+  });
   let head = Buffer.alloc(0);
   let sent = false;
+  const forward = (chunk: Buffer) => {
+    if (!cut) return void res.write(chunk);
+    // The server goes away in the middle of the pack.
+    res.write(chunk.subarray(0, Math.ceil(chunk.length / 2)));
+    res.destroy();
+    child.kill();
+  };
   child.stdout.on('data', (chunk: Buffer) => {
-    if (sent) return void res.write(chunk);
+    if (sent) return forward(chunk);
     head = Buffer.concat([head, chunk]);
     const end = head.indexOf('\r\n\r\n');
     if (end < 0) return;
@@ -107,7 +136,7 @@ function gitBackend(root: string, prefix: string, req: IncomingMessage, res: Ser
     }
     res.writeHead(status, headers);
     sent = true;
-    res.write(head.subarray(end + 4));
+    forward(head.subarray(end + 4));
   });
   child.on('close', () => res.end());
 }
