@@ -55,6 +55,11 @@ const higher = (a: Severity, b: Severity): Severity => (severityRank(a) >= sever
 function judged(kind: 'newly-release-only' | 'release-only-changed', path: string, finding: Finding | undefined, input: DriftInput): { severity: Severity; reasons: string[] } {
   const outside = finding?.change === 'only-in-release' ? 'not in git' : 'other bytes than the tag';
   const what = kind === 'newly-release-only' ? `${outside}, unlike in ${input.labels.previous}` : `outside git in both releases; its bytes changed since ${input.labels.previous}`;
+  // A finding the policy allows or the baseline knows was reviewed already: its drift is information too.
+  if (finding?.allowed || finding?.known) {
+    const why = finding.allowed ? `allowed by policy rule ${finding.allowed.rule}: ${finding.allowed.reason}` : 'known from the baseline report';
+    return { severity: 'info', reasons: [what, why] };
+  }
   if (!finding || (finding.category !== 'unexplained' && !atLeast(finding.severity, 'high'))) {
     const why = finding ? `explained in this release: ${categoryInfo[finding.category].title.toLowerCase()} (${finding.severity})` : 'no finding of this release';
     return { severity: 'info', reasons: [what, why] };

@@ -133,7 +133,7 @@ export async function verify(options: VerifyOptions): Promise<Report> {
     const drift = options.previous
       ? await driftSince(
           { ...options, previous: options.previous },
-          { set: { entries: releaseOnlyEntries(comparison.changes), content: ctx.releaseContent }, findings: fileFindings, repo: tag.repo, commit: tag.ref.commit, tagRef: tag.ref.ref },
+          { set: { entries: releaseOnlyEntries(comparison.changes), content: ctx.releaseContent }, findings, repo: tag.repo, commit: tag.ref.commit, tagRef: tag.ref.ref },
           { limits, preferJs: options.preferJs ?? false, diff },
         )
       : undefined;

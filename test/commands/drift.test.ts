@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
@@ -54,6 +54,31 @@ test('a modified source newly outside git counts as build code; an unexplained t
   assert.equal(newly.map((i) => `${i.path} ${i.severity}`), ['doc/extra.txt medium', 'm4/extra.m4 critical', 'src/main.c critical']);
   assert.equal(newly[2]!.reasons.slice(0, 1), ['other bytes than the tag, unlike in proj-1.0.tar']);
   assert.match(newly[2]!.reasons.join('\n'), /a source file the build compiles/);
+});
+
+test('a finding the policy allows or the baseline knows is information in the drift too', async () => {
+  const sample = await makeDriftSample('waived', { 'doc/extra.txt': 'hello\n' });
+  const base = { release: sample.release, repo: sample.repo.dir, previous: sample.previous };
+  const before = await run(base);
+  const item = (r: typeof before) => r.drift!.items.find((i) => i.path === 'doc/extra.txt')!;
+  assert.is(item(before).severity, 'medium');
+
+  const policy = join(cacheDir, 'policy.json');
+  writeFileSync(policy, JSON.stringify({ allow: [{ paths: ['doc/*.txt'], reason: 'release notes written at release time' }] }));
+  const allowed = await run({ ...base, policy });
+  assertValidReport(allowed);
+  assert.is(item(allowed).severity, 'info');
+  assert.match(item(allowed).reasons.join('\n'), /allowed by policy rule 1: release notes written at release time/);
+
+  const baseline = join(cacheDir, 'baseline.json');
+  writeFileSync(baseline, JSON.stringify(before));
+  const known = await run({ ...base, baseline });
+  assertValidReport(known);
+  assert.is(item(known).severity, 'info');
+  assert.match(item(known).reasons.join('\n'), /known from the baseline report/);
+  // The macro's critical finding is in the baseline with the same bytes, so its drift is information as well.
+  assert.is(known.drift!.items.find((i) => i.path === 'm4/extra.m4')!.severity, 'info');
+  assert.is(known.verdict, 'pass');
 });
 
 test('the release against itself has no drift; the previous tag may be given', async () => {
