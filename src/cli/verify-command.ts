@@ -1,4 +1,5 @@
 import type { Argv } from 'yargs';
+import { findPolicy } from '../policy/found.js';
 import { verify, type VerifyOptions } from '../commands/verify.js';
 import { CuckooError } from '../errors.js';
 import { defaultCacheDir } from '../cache.js';
@@ -42,8 +43,9 @@ const verifyEpilog = `Examples:
       2.0 already had (same path, category and content) stay listed but do not fail;
       a policy file: {"allow": [{"paths": ["doc/*.1"], "category": "unexplained",
       "reason": "man pages built by our release script"}]}; a critical finding is
-      allowed only by a rule naming its "sha256". cuckoo never reads a policy from
-      the release or the tag: whoever changed them could have written it
+      allowed only by a rule naming its "sha256". Without --policy, cuckoo.json in the
+      current folder is the policy (--no-policy: none); never one the release or the
+      tag carries, nor one inside the repository: whoever changed them could have written it
 
 Reports (--format, repeatable; at most one without a file, which goes to stdout):
   text      for the terminal: colour on a terminal only (NO_COLOR, FORCE_COLOR)
@@ -96,7 +98,10 @@ export function verifyBuilder(y: Argv) {
     .option('max-entries', { type: 'number', default: defaultLimits.maxEntries, describe: "most entries a release (or the tag's tree) may hold" })
     .option('max-total-size', { type: 'string', default: '16G', describe: 'most bytes a release may unpack to' })
     .option('max-file-memory', { type: 'string', default: '8M', describe: 'most bytes of one file held in memory for diffs' })
-    .option('policy', { type: 'string', describe: 'a JSON policy file whose rules allow findings you accepted, each with a reason' })
+    .option('policy', {
+      type: 'string',
+      describe: 'a JSON policy file whose rules allow findings you accepted, each with a reason (default: cuckoo.json in the current folder, if any; --no-policy: none)',
+    })
     .option('baseline', { type: 'string', describe: 'an accepted earlier JSON report: findings it already has do not count' })
     .option('js-decoders', { type: 'boolean', default: false, hidden: true })
     .conflicts('tag', 'commit')
@@ -112,7 +117,15 @@ export function verifyBuilder(y: Argv) {
 
 type VerifyArgs = Awaited<ReturnType<ReturnType<typeof verifyBuilder>['parseAsync']>>;
 
-export function verifyOptions(args: VerifyArgs, env: NodeJS.ProcessEnv): VerifyOptions {
+/** --policy FILE, else the cuckoo.json found in the current folder; --no-policy (false) for none. */
+function policyOption(given: string | boolean | undefined, found: string | undefined): { policy?: string; policyFound?: true } {
+  if (given === false) return {};
+  if (typeof given === 'string') return { policy: given };
+  return found !== undefined ? { policy: found, policyFound: true } : {};
+}
+
+/** `found`: the cuckoo.json of the current folder, if any (see findPolicy). */
+export function verifyOptions(args: VerifyArgs, env: NodeJS.ProcessEnv, found?: string): VerifyOptions {
   const failOn = String(args['fail-on']);
   if (!isSeverity(failOn)) throw new CuckooError('usage', `--fail-on: unknown severity ${JSON.stringify(failOn)}`, { hint: `use one of ${severities.join(', ')}` });
   if (args['previous-tag'] !== undefined && args.previous === undefined) {
@@ -142,7 +155,7 @@ export function verifyOptions(args: VerifyArgs, env: NodeJS.ProcessEnv): VerifyO
     ...(args.checksums !== undefined ? { checksums: args.checksums } : {}),
     ...(args.signature !== undefined ? { signature: args.signature } : {}),
     ...(args.keyring !== undefined ? { keyring: args.keyring } : {}),
-    ...(args.policy !== undefined ? { policy: args.policy } : {}),
+    ...policyOption(args.policy, found),
     ...(args.baseline !== undefined ? { baseline: args.baseline } : {}),
     http: {
       allowHttp: args['allow-http'],
@@ -157,7 +170,7 @@ export function verifyOptions(args: VerifyArgs, env: NodeJS.ProcessEnv): VerifyO
 export async function runVerify(args: VerifyArgs, io: Io): Promise<number> {
   // Formats and folders are checked before the comparison, which can take minutes.
   const targets = parseOutputs(([] as unknown[]).concat(args.format ?? []).map(String));
-  const options = verifyOptions(args, io.env);
+  const options = verifyOptions(args, io.env, args.policy === undefined ? await findPolicy() : undefined);
   const bar = io.stderr.isTTY && !args.quiet ? progressBar(io.stderr) : undefined;
   const report = await verify({ ...options, ...(bar ? { onProgress: (p) => bar.update(p) } : {}) }).finally(() => bar?.done());
   const exitCode = report.verdict === 'fail' ? 1 : 0;

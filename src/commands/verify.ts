@@ -15,6 +15,7 @@ import type { Limits } from '../limits.js';
 import { defaultLimits } from '../limits.js';
 import { counting, reportSchema, severityCounts, verdictOf, type Counts, type Report } from '../report/report.js';
 import { loadWaivers, waive, type WaiverFiles } from '../policy/waive.js';
+import { policyFileName, refuseForeignPolicy } from '../policy/found.js';
 import type { Severity } from '../report/severity.js';
 import { version } from '../version.js';
 import { openTagSide, type TagSideOptions } from './tag-side.js';
@@ -25,6 +26,8 @@ import { checksumFinding, signatureFinding, signatureNotes, trailingDataFinding 
 import { checkReleaseSignature, expectedChecksum, namedByUrl, openReleaseSource, readReleaseEntries, releaseName, type ReleaseSourceOptions } from './release-source.js';
 
 export interface VerifyOptions extends TagSideOptions, ReleaseSourceOptions, WaiverFiles, Partial<PreviousOptions> {
+  /** `policy` is the cuckoo.json found in the current folder, not a file the user named. */
+  policyFound?: boolean;
   /** Path or URL of the release archive. */
   release: string;
   /** Leading folders to strip; detected when absent. */
@@ -92,6 +95,9 @@ export async function verify(options: VerifyOptions): Promise<Report> {
       limits,
       preferJs: options.preferJs ?? false,
     });
+    if (options.policyFound && options.policy !== undefined) {
+      await refuseForeignPolicy(options.policy, { repo: options.repo, entries, tagOids: tag.oids, objectFormat: tag.repo.objectFormat });
+    }
     const sha256 = await release.sha256();
     const expected = await expectedChecksum(options, name);
     const checksum = expected ? { ...expected, matches: expected.expected === sha256 } : undefined;
@@ -187,6 +193,7 @@ export async function verify(options: VerifyOptions): Promise<Report> {
         ...signatureNotes('release', signature),
         ...signatureNotes('tag', tag.remoteInfo.signature),
         ...waived.notes,
+        ...(options.policyFound ? [`policy: ${policyFileName} from the current folder (--policy FILE names another, --no-policy uses none)`] : []),
       ],
     };
   } catch (err) {

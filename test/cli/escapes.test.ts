@@ -3,6 +3,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { visible } from '../../src/cli/render/visible.js';
+import { renderBatchMarkdown, renderBatchTable } from '../../src/cli/render/batch-summary.js';
+import { colors } from '../../src/cli/colors.js';
+import { batchSummarySchema, type BatchSummary } from '../../src/report/batch-summary.js';
 import { buildTar, writeTemp } from '../helpers/archives.js';
 import { runCuckoo } from '../helpers/cli.js';
 import { makeRepo, removeTempDirs } from '../helpers/repo.js';
@@ -37,6 +40,27 @@ test('an error naming a hostile entry is one line with the name escaped', async 
   assert.is(r.stderr.trimEnd().split('\n').length, 1, r.stderr);
   assert.not.match(r.stderr, raw);
   assert.match(r.stderr, /truncated tar archive \(entry proj-1\.0\/\\x1b/);
+});
+
+test('the batch table and Markdown summary escape tag names and error messages from the inputs', () => {
+  const summary: BatchSummary = {
+    schema: batchSummarySchema,
+    tool: { name: 'cuckoo', version: '0' },
+    manifest: { file: 'm.yaml', sha256: '0'.repeat(64), entries: 2 },
+    shards: { count: 1, included: [1] },
+    failOn: 'high',
+    totals: { entries: 2, pass: 1, review: 0, fail: 0, error: 1 },
+    exitCode: 3,
+    entries: [
+      { name: 'a', index: 0, release: 'a.tar', repo: 'a', status: 'pass', ref: 'v1\x1b]0;x\x07', findings: 0 },
+      { name: 'b', index: 1, release: 'b.tar', repo: 'b', status: 'error', error: { code: 'input', message: `bad entry ${evil}`, hint: '\x1b[2J' } },
+    ],
+    notes: [],
+  };
+  for (const out of [renderBatchTable(summary, colors(false)), renderBatchMarkdown(summary)]) {
+    assert.not.match(out, raw);
+    assert.match(out, /x1b/);
+  }
 });
 
 test.run();

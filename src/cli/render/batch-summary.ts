@@ -6,6 +6,7 @@
 import type { BatchEntrySummary, BatchSummary, EntryStatus } from '../../report/batch-summary.js';
 import type { Colors } from '../colors.js';
 import { escapeMarkdown } from './markdown.js';
+import { visibleCopy } from './visible.js';
 
 const statusText: Record<EntryStatus, string> = {
   pass: 'pass',
@@ -35,7 +36,9 @@ function paint(c: Colors, status: EntryStatus, text: string): string {
   return c.green(text);
 }
 
-export function renderBatchTable(s: BatchSummary, c: Colors): string {
+/** Tag names and error messages come from the repositories and releases: nothing in them may drive the terminal. */
+export function renderBatchTable(summary: BatchSummary, c: Colors): string {
+  const s = visibleCopy(summary);
   const rows = s.entries.map((e) => [e.name, statusText[e.status], detail(e)] as const);
   const w0 = Math.max(5, ...rows.map((r) => r[0].length));
   const w1 = Math.max(6, ...rows.map((r) => r[1].length));
@@ -60,7 +63,8 @@ const mdStatus: Record<EntryStatus, string> = {
   error: '⚠️ **could not check**',
 };
 
-export function renderBatchMarkdown(s: BatchSummary): string {
+export function renderBatchMarkdown(summary: BatchSummary): string {
+  const s = visibleCopy(summary);
   const lines = ['## cuckoo batch', '', outcome(s), ''];
   if (s.shards.count > 1) lines.push(`Shards ${s.shards.included.join(', ')} of ${s.shards.count}.`, '');
   lines.push('| entry | status | tag | findings | report |', '|---|---|---|---|---|');

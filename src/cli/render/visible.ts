@@ -21,7 +21,12 @@ export function visible(text: string, multiline = false): string {
   return text.replace(multiline ? hiddenInDiff : hidden, escape);
 }
 
+/** A copy of a JSON document with every string made visible (a `diff` keeps its newlines and tabs). */
+export function visibleCopy<T>(doc: T): T {
+  return JSON.parse(JSON.stringify(doc), (key, value: unknown) => (typeof value === 'string' ? visible(value, key === 'diff') : value)) as T;
+}
+
 /** A copy of the report with every string made visible, for the renderers that print text as it is. */
 export function visibleReport(report: Report): Report {
-  return JSON.parse(JSON.stringify(report), (key, value: unknown) => (typeof value === 'string' ? visible(value, key === 'diff') : value)) as Report;
+  return visibleCopy(report);
 }
