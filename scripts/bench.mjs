@@ -2,13 +2,14 @@
 // make bench: how close `cuckoo verify` comes to reading the release once, and how far ahead it is
 // of the pipeline people run by hand.
 //
-//   node scripts/bench.mjs [--quick] [--files N] [--mb M] [--seed S] [--runs R] [--keep] [--dir D] [--scaling]
+//   node scripts/bench.mjs [--quick] [--files N] [--mb M] [--seed S] [--runs R] [--keep] [--dir D] [--scaling] [--no-diffoscope]
 //
 // Default: 20,000 files, ~500 MB unpacked. --quick: 2,000 files, ~50 MB. --seed changes the
 // generated content (same seed, same bytes). --runs R repeats each timing and keeps the fastest.
 // --keep leaves the temp folder (repository, archives, reports) in place and prints its path; --dir D
 // measures again the inputs a --keep run left in D instead of generating new ones. --scaling adds
-// the time-per-file series (bench-scaling.mjs).
+// the time-per-file series (bench-scaling.mjs). --no-diffoscope skips diffoscope (minutes, and
+// gigabytes of memory, on large inputs).
 //
 // In a temp folder it writes a git repository with `git fast-import` (C-like text files of varied
 // sizes and some binary files over a few hundred folders; tag v1.0), then a release made the way real
@@ -242,8 +243,8 @@ function measure(tmp, repo, archive, expected) {
     rmSync(d, { recursive: true, force: true });
     return { wall };
   });
-  let diffoscope = 'not installed';
-  if (has('diffoscope')) {
+  let diffoscope = flag('--no-diffoscope') ? 'skipped' : 'not installed';
+  if (!flag('--no-diffoscope') && has('diffoscope')) {
     const tagTar = join(tmp, 'tag.tar');
     const wall = timed(`git -C ${q(repo)} archive --prefix=${PREFIX}/ -o ${q(tagTar)} v1.0 && diffoscope --text /dev/null ${f} ${q(tagTar)}`, [0, 1]);
     diffoscope = `${wall.toFixed(1)} s`;

@@ -2,8 +2,9 @@
  * `cuckoo batch --from-debian DIR…`: manifest entries from unpacked Debian
  * source packages. The release URL comes from debian/watch and the upstream
  * version of debian/changelog, the repository from debian/upstream/metadata
- * (`Repository:`), the keyring from debian/upstream/signing-key.asc. A package
- * that does not give all of it is listed with what is missing.
+ * (`Repository:`), the keyring from debian/upstream/signing-key.asc and the
+ * policy from debian/cuckoo.json (the packagers' file, not upstream's). A
+ * package that does not give all of it is listed with what is missing.
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -19,6 +20,8 @@ export interface DebianEntry {
   signature?: 'auto';
   /** Absolute path of debian/upstream/signing-key.asc. */
   keyring?: string;
+  /** Absolute path of debian/cuckoo.json, the packagers' policy for this project. */
+  policy?: string;
 }
 
 export interface FromDebianResult {
@@ -118,12 +121,14 @@ async function fromPackage(dir: string): Promise<DebianEntry | { missing: string
   if (missing.length > 0 || !release || !repo || !changelog) return { missing };
   const keyring = join(debian, 'upstream', 'signing-key.asc');
   const hasKey = existsSync(keyring);
+  const policy = join(debian, 'cuckoo.json');
   return {
     name: nameFromRelease(release).startsWith(changelog.source) ? nameFromRelease(release) : `${changelog.source}-${nameFromRelease(release)}`,
     release,
     repo,
     ...(signature || hasKey ? { signature: 'auto' as const } : {}),
     ...(hasKey ? { keyring: resolve(keyring) } : {}),
+    ...(existsSync(policy) ? { policy: resolve(policy) } : {}),
   };
 }
 
@@ -138,9 +143,10 @@ export async function fromDebian(dirs: readonly string[]): Promise<FromDebianRes
   return result;
 }
 
-/** The entries as a YAML manifest; keyrings relative to `manifestDir`; incomplete packages as comments. */
+/** The entries as a YAML manifest; keyrings and policies relative to `manifestDir`; incomplete packages as comments. */
 export function renderManifestYaml(result: FromDebianResult, manifestDir: string = process.cwd()): string {
   const head = result.incomplete.map((m) => `# ${basename(resolve(m.dir))}: not listed, missing ${m.missing.join('; ')}\n`).join('');
-  const entries = result.entries.map((e) => ({ ...e, ...(e.keyring ? { keyring: relative(manifestDir, e.keyring) || '.' } : {}) }));
+  const near = (file: string) => relative(manifestDir, file) || '.';
+  const entries = result.entries.map((e) => ({ ...e, ...(e.keyring ? { keyring: near(e.keyring) } : {}), ...(e.policy ? { policy: near(e.policy) } : {}) }));
   return `# made by cuckoo batch --from-debian\n${head}${entries.length ? stringify(entries, { lineWidth: 0 }) : '[]\n'}`;
 }

@@ -171,12 +171,6 @@ export class TarWalk extends Transform {
     switch (typeflag) {
       case 0x78: // 'x' pax extended header
       case 0x67: // 'g' pax global header
-        if (size > MAX_LONG_HEADER) return this.giveUp();
-        this.addOverhead(BLOCK);
-        this.longType = typeflag;
-        this.expect('long', size);
-        if (size === 0) this.endLongHeader();
-        return false;
       case 0x4c: // 'L' GNU long name
       case 0x4b: // 'K' GNU long link
       case 0x4e: // 'N' old GNU long name

@@ -151,7 +151,7 @@ test('verify --help documents --policy and --baseline with an example', async ()
   assert.match(r.stdout, /--policy +a JSON policy file/);
   assert.match(r.stdout, /--baseline +an accepted earlier JSON report/);
   assert.match(r.stdout, /cuckoo verify foo-2\.1\.tar\.gz --repo \.\.\/foo --policy foo\.policy\.json --baseline foo-2\.0\.json/);
-  assert.match(r.stdout, /never reads a policy from\s+the release or the tag/);
+  assert.match(r.stdout, /cuckoo\.json in the\s+current folder is the policy \(--no-policy: none\); never one the release or the\s+tag carries, nor one inside the repository/);
 });
 
 test.run();

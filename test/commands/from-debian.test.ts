@@ -37,12 +37,13 @@ test('watch lines: continuations, opts with s///, @PACKAGE@ @ANY_VERSION@ and th
   assert.is(applyMangle('s/\\+dfsg\\d*//g', '1.5.4+dfsg2'), '1.5.4');
 });
 
-test('--from-debian: complete packages become entries (keyring, signature auto), the others are listed with what is missing', async () => {
+test('--from-debian: complete packages become entries (keyring, signature auto, debian/cuckoo.json as policy), the others are listed with what is missing', async () => {
   const full = pkg('libfoo-1.46', {
     changelog: 'libfoo (1:1.46+dfsg-2) unstable; urgency=medium\n',
     watch: 'version=4\nopts="dversionmangle=s/\\+dfsg//,pgpsigurlmangle=s/$/.sig/" \\\n  https://example.org/ftp/@PACKAGE@/@PACKAGE@@ANY_VERSION@@ARCHIVE_EXT@\n',
     'upstream/metadata': 'Name: libfoo\nRepository: https://git.example.org/libfoo.git\n',
     'upstream/signing-key.asc': '-----BEGIN PGP PUBLIC KEY BLOCK-----\n',
+    'cuckoo.json': '{"allow": []}\n',
   });
   writeFileSync(join(work, 'libfoo_1.46+dfsg.orig.tar.bz2'), '');
   const github = pkg('jq-1.6', {
@@ -56,7 +57,7 @@ test('--from-debian: complete packages become entries (keyring, signature auto),
   const empty = pkg('nothing', { 'source/format': '3.0 (quilt)\n' });
   const result = await fromDebian([full, github, lacking, empty]);
   assert.equal(result.entries, [
-    { name: 'libfoo-1.46', release: 'https://example.org/ftp/libfoo/libfoo-1.46.tar.bz2', repo: 'https://git.example.org/libfoo.git', signature: 'auto', keyring: join(full, 'debian/upstream/signing-key.asc') },
+    { name: 'libfoo-1.46', release: 'https://example.org/ftp/libfoo/libfoo-1.46.tar.bz2', repo: 'https://git.example.org/libfoo.git', signature: 'auto', keyring: join(full, 'debian/upstream/signing-key.asc'), policy: join(full, 'debian/cuckoo.json') },
     { name: 'jq-1.6', release: 'https://github.com/stedolan/jq/archive/refs/tags/jq-1.6.tar.gz', repo: 'https://github.com/stedolan/jq' },
   ]);
   assert.equal(result.incomplete.map((i) => i.dir), [lacking, empty]);
@@ -66,8 +67,9 @@ test('--from-debian: complete packages become entries (keyring, signature auto),
   const yaml = renderManifestYaml(result, work);
   assert.match(yaml, /# bar-2\.0: not listed, missing/);
   assert.match(yaml, /keyring: libfoo-1\.46\/debian\/upstream\/signing-key\.asc/);
+  assert.match(yaml, /policy: libfoo-1\.46\/debian\/cuckoo\.json/);
   const m = parseManifest(yaml, 'debian.yaml', work);
-  assert.equal(m.entries.map((e) => [e.name, e.keyring]), [['libfoo-1.46', join(full, 'debian/upstream/signing-key.asc')], ['jq-1.6', undefined]]);
+  assert.equal(m.entries.map((e) => [e.name, e.keyring, e.policy]), [['libfoo-1.46', join(full, 'debian/upstream/signing-key.asc'), join(full, 'debian/cuckoo.json')], ['jq-1.6', undefined, undefined]]);
 });
 
 test.run();
