@@ -94,6 +94,10 @@ export async function verify(options: VerifyOptions): Promise<Report> {
       tagOids: tag.oids,
       limits,
       preferJs: options.preferJs ?? false,
+    }).catch((err: unknown) => {
+      // A download that is not a readable release is not kept: the next run asks the server again.
+      unreadable = err instanceof CuckooError && (err.code === 'input' || err.code === 'limit');
+      throw err;
     });
     if (options.policyFound && options.policy !== undefined) {
       await refuseForeignPolicy(options.policy, { repo: options.repo, entries, tagOids: tag.oids, objectFormat: tag.repo.objectFormat });
@@ -197,8 +201,6 @@ export async function verify(options: VerifyOptions): Promise<Report> {
       ],
     };
   } catch (err) {
-    // A download that is not a readable release is not kept: the next run asks the server again.
-    unreadable = err instanceof CuckooError && (err.code === 'input' || err.code === 'limit');
     throw namedByUrl(err, source);
   } finally {
     await tag.close();
