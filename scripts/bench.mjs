@@ -40,6 +40,19 @@ import { measureScaling } from './bench-scaling.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const argv = process.argv.slice(2);
+const KNOWN = { '--quick': 0, '--files': 1, '--mb': 1, '--seed': 1, '--runs': 1, '--keep': 0, '--dir': 1, '--scaling': 0, '--no-diffoscope': 0 };
+if (argv.includes('--help') || argv.includes('-h')) {
+  // The usage is the header comment above, up to the imports.
+  const head = readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').slice(1);
+  console.log(head.slice(0, head.findIndex((l) => !l.startsWith('//'))).map((l) => l.replace(/^\/\/ ?/, '')).join('\n'));
+  process.exit(0);
+}
+for (let i = 0; i < argv.length; i++) {
+  const n = KNOWN[argv[i]];
+  const bad = n === undefined ? `unknown option ${argv[i]}` : n && (i + 1 >= argv.length || (argv[i] !== '--dir' && !Number.isFinite(Number(argv[i + 1])))) ? `${argv[i]} needs a ${argv[i] === '--dir' ? 'folder' : 'number'}` : '';
+  if (bad) { console.error(`bench: ${bad} (see node scripts/bench.mjs --help)`); process.exit(2); }
+  i += n;
+}
 const flag = (name) => argv.includes(name);
 const opt = (name, def) => (argv.includes(name) ? Number(argv[argv.indexOf(name) + 1]) : def);
 const quick = flag('--quick');

@@ -15,9 +15,20 @@
 import type { ReleaseEntry } from '../release/entry.js';
 import type { Change } from './change.js';
 
-/** The name such file systems store a path under: NFC, then lower case. */
+/**
+ * The name such file systems compare a path under: NFC, then each character
+ * upper-cased (where that gives one character, as NTFS's table and simple
+ * case folding do) and lower-cased, so `ſ` meets `s` and `ς` meets `σ`
+ * while `ß` stays apart from `ss`.
+ */
 export function foldedPath(path: string): string {
-  return path.normalize('NFC').toLowerCase();
+  if (/^[\x00-\x7f]*$/.test(path)) return path.toLowerCase();
+  let folded = '';
+  for (const ch of path.normalize('NFC')) {
+    const upper = ch.toUpperCase();
+    folded += ([...upper].length === 1 ? upper : ch).toLowerCase();
+  }
+  return folded;
 }
 
 interface Placed {

@@ -85,13 +85,37 @@ export async function openRemoteTag(url: string, opts: { cacheDir: string; tag?:
     if (!(await present(repo, wanted?.object ?? ref.commit))) {
       await remoteGit(url, repo, ['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--filter=blob:none', '--depth=1', 'origin', refspec]);
     }
-    return wanted ? rememberTag(repo, wanted) : undefined;
+    if (!wanted) return undefined;
+    await pinTag(repo, url, wanted);
+    return rememberTag(repo, wanted);
   });
   if (opts.commit !== undefined && wanted && opts.commit !== ref.commit && !ref.commit.startsWith(opts.commit)) {
     throw new CuckooError('input', `tag ${wanted.name} is commit ${ref.commit}, not ${opts.commit}`, { hint: 'pass only one of --tag and --commit, or make them agree' });
   }
   if (!wanted || !firstSeen) return { repo, ref };
   return { repo, ref, object: wanted.object, firstSeen };
+}
+
+/**
+ * Points the cache's tag ref at the object `ls-remote` listed (a fetch writes
+ * whatever the server sends for the ref, and an earlier run's ref may be
+ * older) and checks, on the objects themselves, that it leads to the commit
+ * the server advertised as the tag's: the tree read, the signature verified
+ * and the moved-tag record then all concern that one object. A server whose
+ * advertisement and objects disagree is refused.
+ */
+async function pinTag(repo: RepoHandle, url: string, tag: TagRef): Promise<void> {
+  if (!(await present(repo, tag.object))) {
+    throw new CuckooError('input', `tag ${tag.name} changed on ${url} while it was being fetched`, { hint: 'run again; if it keeps changing, ask the project which tag is the release' });
+  }
+  const peeled = await git({ gitDir: repo.gitDir }, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${tag.object}^{commit}`], { okExitCodes: [1, 128] });
+  const commit = peeled.stdout.toString('utf8').trim();
+  if (peeled.exitCode !== 0 || commit !== tag.commit) {
+    throw new CuckooError('input', `${url} advertises tag ${tag.name} as commit ${tag.commit}, but the tag object it sent leads to ${commit || 'no commit'}`, {
+      hint: 'the server is inconsistent or hostile; check the tag against another copy of the repository',
+    });
+  }
+  await git({ gitDir: repo.gitDir }, ['update-ref', '--no-deref', tag.refName, tag.object]);
 }
 
 /** Where a cache repository records the tags it has seen. */

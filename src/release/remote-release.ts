@@ -80,7 +80,31 @@ export async function fetchRemoteRelease(url: string, options: RemoteReleaseOpti
     throw cacheWriteError(dir, err);
   });
   if (cached) {
-    return { url, path: pinned, fromCache: true, sha256: async () => cached.sha256, settle: () => rm(pinned, { force: true }) };
+    return {
+      url,
+      path: pinned,
+      fromCache: true,
+      sha256: async () => cached.sha256,
+      async settle(keep = true) {
+        await rm(pinned, { force: true });
+        if (keep) return;
+        // Not a readable release after all (kept by a run that never read it):
+        // dropped, unless another run has replaced the entry meanwhile.
+        await locked(async () => {
+          let now: unknown;
+          try {
+            now = (JSON.parse(await readFile(metaPath, 'utf8')) as Partial<Meta>).sha256;
+          } catch {
+            return;
+          }
+          if (now !== cached.sha256) return;
+          await rm(metaPath, { force: true });
+          await rm(data, { force: true });
+        }).catch((err: unknown) => {
+          throw cacheWriteError(dir, err);
+        });
+      },
+    };
   }
   const tmp = temporary();
   const download = new Download(url, tmp, options);

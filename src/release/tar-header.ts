@@ -50,8 +50,10 @@ export function tarHeaderInfo(h: RawHeader): TarHeaderInfo {
     ...disagreement('name', paxPath, h.gnuLongPath, ustarName),
     ...disagreement('link target', paxLinkpath, h.gnuLongLink, ustarLink),
     ...sizeDisagreement(h.pax?.size, h.size),
+    ...dataAfterSlash(h, ustarName),
   ];
-  const streamName = paxPath ? paxPath.toString('utf8') : (h.gnuLongPath ?? ustarName).toString('latin1');
+  // tar-stream ignores an empty GNU long name, as it does an empty pax path.
+  const streamName = paxPath ? paxPath.toString('utf8') : (nonEmpty(h.gnuLongPath) ?? ustarName).toString('latin1');
   return {
     streamName,
     ...(paxPath ? { paxPath } : {}),
@@ -80,6 +82,10 @@ function nonEmpty(value: Buffer | undefined): Buffer | undefined {
 
 function disagreement(what: string, pax: Buffer | undefined, gnu: Buffer | undefined, header: Buffer): string[] {
   const problems: string[] = [];
+  if (gnu !== undefined && gnu.length === 0) {
+    if (!pax && header.length > 0) problems.push(`the GNU long ${what} is empty but the header says ${show(header)}: GNU tar substitutes "." for it, others unpack the header's`);
+    gnu = undefined;
+  }
   if (pax && gnu && !sameName(pax, gnu)) {
     problems.push(`the pax ${what} is ${show(pax)} but the GNU long ${what} is ${show(gnu)}: extractors that ignore pax records unpack the second`);
   }
@@ -109,6 +115,22 @@ function sizeDisagreement(paxSize: Buffer | undefined, headerSize: number): stri
   const size = parseInt(paxSize.toString('utf8'), 10);
   if (size === headerSize || size > MAX_OCTAL_SIZE) return [];
   return [`the pax size is ${paxSize.toString('utf8')} but the header says ${headerSize}: extractors that ignore pax records read other data, and other entries after it`];
+}
+
+/**
+ * A plain file header whose name ends in `/`: old tars wrote directories that
+ * way. With data behind it, GNU tar and tar-stream skip the data, Python's
+ * tarfile (for typeflag NUL) makes it a directory and reads the data as the
+ * next header.
+ */
+function dataAfterSlash(h: RawHeader, ustarName: Buffer): string[] {
+  const typeflag = h.block[156];
+  if (typeflag !== 0 && typeflag !== 0x30) return [];
+  if (ustarName.length === 0 || ustarName[ustarName.length - 1] !== 0x2f) return [];
+  const paxSize = h.pax?.size?.length ? parseInt(h.pax.size.toString('utf8'), 10) : undefined;
+  const size = paxSize ?? h.size;
+  if (!(size > 0)) return [];
+  return [`a file header whose name ends in "/" (the old way to store a directory) carries ${size} bytes of data: some extractors make it a directory and read that data as further entries, others skip it`];
 }
 
 function show(bytes: Buffer): string {

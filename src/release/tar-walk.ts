@@ -3,9 +3,7 @@ import type { CuckooError } from '../errors.js';
 import { tarHeaderInfo, type PaxRecords, type TarHeaderInfo } from './tar-header.js';
 
 const BLOCK = 512;
-/** Trailing bytes searched for hidden entries: where a writer would put them. */
-const TRAILING_HEAD = 64 * 1024;
-/** tar-stream refuses longer pax and GNU long-name records; past that we stop walking and let it fail. */
+/** tar-stream refuses longer pax and GNU long-name records, and so do we. */
 const MAX_LONG_HEADER = 4 * 1024 * 1024;
 
 export interface TarWalkOptions {
@@ -20,7 +18,7 @@ export interface TarWalkOptions {
   overLimit(): CuckooError;
 }
 
-type State = 'header' | 'skip' | 'long' | 'end' | 'pass';
+type State = 'header' | 'skip' | 'long' | 'end';
 
 /**
  * Walks the block layout of a tar stream just ahead of tar-stream and cuts the
@@ -32,7 +30,10 @@ type State = 'header' | 'skip' | 'long' | 'end' | 'pass';
  * reading it, so decoders finish and their errors surface), and counts it.
  * Its layout rules mirror tar-stream's (pax `size` only from a local extended
  * header merged over the global one; no data after directory headers, as GNU
- * tar also skips none) so both agree on where every header is. It also picks
+ * tar also skips none; data after a file header whose name ends in `/`) so
+ * both agree on where every header is, and a header it cannot lay out (a size
+ * that is not a number, a long-name record over 4 MiB) fails the read: tar
+ * and tar-stream would each go their own way from there. It also picks
  * the `comment` from pax global headers (`git archive` writes the commit id
  * there), and queues what each entry's headers say (`headers`), which
  * tar-stream does not keep: the raw pax bytes and the header fields that pax
@@ -44,8 +45,11 @@ export class TarWalk extends Transform {
   /** Bytes after the end-of-archive block, and whether any of them is not zero. */
   trailingBytes = 0;
   trailingNonZero = false;
-  /** The start of those bytes, to look for entries hidden there (`hiddenEntry`). */
-  private readonly trailingHead: Buffer[] = [];
+  /** The name in the first entry header found in those bytes (see `countTrailing`). */
+  hiddenEntry: string | undefined;
+  /** A trailing block split across chunks. */
+  private readonly trailingBlock = Buffer.alloc(BLOCK);
+  private trailingFill = 0;
   /** True once the end-of-archive block was seen. */
   sawEnd = false;
   /** One item per entry header walked and not yet taken by the reader, in order. */
@@ -93,9 +97,6 @@ export class TarWalk extends Transform {
     let from = 0;
     while (i < chunk.length) {
       switch (this.state) {
-        case 'pass':
-          i = chunk.length;
-          break;
         case 'end':
           this.countTrailing(chunk.subarray(i));
           i = from = chunk.length;
@@ -167,14 +168,14 @@ export class TarWalk extends Transform {
     }
     const typeflag = block[156];
     const size = decodeNumber(block, 124, 12);
-    if (!(size >= 0)) return this.giveUp();
+    if (!(size >= 0)) throw new Error('Invalid header');
     switch (typeflag) {
       case 0x78: // 'x' pax extended header
       case 0x67: // 'g' pax global header
       case 0x4c: // 'L' GNU long name
       case 0x4b: // 'K' GNU long link
       case 0x4e: // 'N' old GNU long name
-        if (size > MAX_LONG_HEADER) return this.giveUp();
+        if (size > MAX_LONG_HEADER) throw new Error('Header exceeds max size');
         this.addOverhead(BLOCK);
         this.longType = typeflag;
         this.expect('long', size);
@@ -187,11 +188,12 @@ export class TarWalk extends Transform {
     let dataSize = size;
     if (pax?.size?.length) {
       dataSize = parseInt(pax.size.toString('utf8'), 10);
-      if (!(dataSize >= 0)) return this.giveUp();
+      if (!(dataSize >= 0)) throw new Error('Invalid header');
     }
-    const plain = typeflag === 0 || typeflag === 0x30;
-    const directory = typeflag === 0x35 || (plain && nameEndsWithSlash(block));
-    this.expect('skip', directory ? 0 : padded(dataSize));
+    // tar-stream decides the type before it turns a file whose name ends in
+    // `/` into a directory, so it reads that entry's data (tarHeaderInfo
+    // flags such data: extractors differ on it).
+    this.expect('skip', typeflag === 0x35 ? 0 : padded(dataSize));
     return false;
   }
 
@@ -220,36 +222,49 @@ export class TarWalk extends Transform {
     this.remaining = bytes;
   }
 
-  /** Headers we cannot lay out: forward everything and let tar-stream report it. */
-  private giveUp(): false {
-    this.state = 'pass';
-    return false;
-  }
-
   /**
-   * The name in the first valid entry header after the end-of-archive block,
-   * within the first 64 KiB: `tar --ignore-zeros` and readers that skip zero
-   * blocks (tar-stream, by default) unpack such entries; GNU tar, bsdtar and
+   * Counts the bytes after the end-of-archive block (all of them count
+   * towards the overhead limit) and looks at every block among them for an
+   * entry header: `tar --ignore-zeros` skips zero blocks and garbage alike
+   * and unpacks any header it finds (its checksum summed over unsigned or
+   * signed bytes), as do readers that skip zero blocks; GNU tar, bsdtar and
    * cuckoo stop before them.
    */
-  hiddenEntry(): string | undefined {
-    const head = Buffer.concat(this.trailingHead);
-    for (let at = 0; at + BLOCK <= head.length; at += BLOCK) {
-      const block = head.subarray(at, at + BLOCK);
-      if (!isZero(block) && decodeNumber(block, 148, 8) === checksum(block)) {
-        const nul = block.subarray(0, 100).indexOf(0);
-        return block.toString('latin1', 0, nul === -1 ? 100 : nul);
-      }
+  private countTrailing(bytes: Buffer): void {
+    const start = this.trailingBytes;
+    this.trailingBytes += bytes.length;
+    this.addOverhead(bytes.length);
+    if (this.hiddenEntry !== undefined) return;
+    if (!this.trailingNonZero) {
+      if (isZero(bytes)) return;
+      // Zero bytes so far: the block this chunk starts in began with zeros.
+      this.trailingNonZero = true;
+      this.trailingFill = start % BLOCK;
+      this.trailingBlock.fill(0, 0, this.trailingFill);
     }
-    return undefined;
+    let i = 0;
+    if (this.trailingFill > 0) {
+      const take = Math.min(BLOCK - this.trailingFill, bytes.length);
+      bytes.copy(this.trailingBlock, this.trailingFill, 0, take);
+      this.trailingFill += take;
+      i = take;
+      if (this.trailingFill < BLOCK) return;
+      this.trailingFill = 0;
+      this.lookForHeader(this.trailingBlock);
+    }
+    for (; i + BLOCK <= bytes.length; i += BLOCK) this.lookForHeader(bytes.subarray(i, i + BLOCK));
+    if (i < bytes.length) {
+      bytes.copy(this.trailingBlock, 0, i);
+      this.trailingFill = bytes.length - i;
+    }
   }
 
-  private countTrailing(bytes: Buffer): void {
-    const kept = this.trailingBytes;
-    if (kept < TRAILING_HEAD) this.trailingHead.push(Buffer.from(bytes.subarray(0, TRAILING_HEAD - kept)));
-    this.trailingBytes += bytes.length;
-    if (!this.trailingNonZero && !isZero(bytes)) this.trailingNonZero = true;
-    this.addOverhead(bytes.length);
+  private lookForHeader(block: Buffer): void {
+    if (this.hiddenEntry !== undefined || isZero(block)) return;
+    const stored = decodeNumber(block, 148, 8);
+    if (stored !== checksum(block) && stored !== checksum(block, true)) return;
+    const nul = block.subarray(0, 100).indexOf(0);
+    this.hiddenEntry = block.toString('latin1', 0, nul === -1 ? 100 : nul);
   }
 
   private addOverhead(bytes: number): void {
@@ -267,17 +282,13 @@ function isZero(bytes: Uint8Array): boolean {
   return true;
 }
 
-function checksum(block: Uint8Array): number {
+/** The header checksum, the checksum field counted as spaces; `signed`: bytes read as signed chars, as old tars summed them. */
+function checksum(block: Uint8Array, signed = false): number {
   let sum = 8 * 32;
-  for (let i = 0; i < 148; i++) sum += block[i];
-  for (let i = 156; i < BLOCK; i++) sum += block[i];
+  const add = (b: number) => (sum += signed && b > 127 ? b - 256 : b);
+  for (let i = 0; i < 148; i++) add(block[i]);
+  for (let i = 156; i < BLOCK; i++) add(block[i]);
   return sum;
-}
-
-function nameEndsWithSlash(block: Uint8Array): boolean {
-  const nul = block.subarray(0, 100).indexOf(0);
-  const end = nul === -1 ? 100 : nul;
-  return end > 0 && block[end - 1] === 0x2f;
 }
 
 /** A numeric header field as tar-stream reads it: octal text, or base-256 when the high bit is set. */

@@ -87,10 +87,12 @@ export async function* readTar(input: TarInput, onDone: (summary: TarSummary) =>
       if (step.done) break;
       const stream = step.value;
       const header = stream.header;
-      const raw = pairedHeader(walk, header);
+      current = tarName(header);
+      const raw = pairedHeader(walk, header, source, current);
       current = tarName(header, raw);
       budget.addEntry(header.size ?? 0);
-      const type = entryType(header.type);
+      // A file whose name ends in `/` is an old-style directory, as tar reads it.
+      const type = header.type === 'file' && current.endsWith('/') ? 'directory' : entryType(header.type);
       const entry: ReleaseEntry = { path: entryPath(current, type), type, mode: (header.mode ?? 0) & 0o7777, size: 0, index: index++ };
       if (raw?.ambiguity !== undefined) entry.ambiguity = raw.ambiguity;
       const digest = await reading(readData(stream, header, entry, options.objectFormat, keepUpTo, raw));
@@ -100,7 +102,7 @@ export async function* readTar(input: TarInput, onDone: (summary: TarSummary) =>
       yield entry;
     }
     await reading(fed.then(() => (feedError === undefined ? undefined : Promise.reject(feedError))));
-    const hiddenEntry = walk.trailingNonZero ? walk.hiddenEntry() : undefined;
+    const hiddenEntry = walk.hiddenEntry;
     onDone({ comment: walk.comment, trailingGarbage: walk.trailingNonZero ? walk.trailingBytes : 0, ...(hiddenEntry !== undefined ? { hiddenEntry } : {}) });
   } finally {
     abort.abort();
@@ -113,15 +115,17 @@ export async function* readTar(input: TarInput, onDone: (summary: TarSummary) =>
 }
 
 /**
- * The walker's record of the entry tar-stream just parsed. Both read the same
- * headers in order; should they ever disagree on a name, the records are
- * dropped rather than pinned on the wrong entry.
+ * The walker's record of the entry tar-stream just parsed. Both lay out the
+ * same headers in order; should they ever disagree, the archive has headers
+ * that extractors read differently, and nothing after that point can be
+ * trusted to be what tar unpacks: the read fails.
  */
-function pairedHeader(walk: TarWalk, header: Header): TarHeaderInfo | undefined {
+function pairedHeader(walk: TarWalk, header: Header, source: string, name: string): TarHeaderInfo {
   const raw = walk.headers.shift();
-  if (raw === undefined || raw.streamName === header.name) return raw;
-  walk.headers.length = 0;
-  return undefined;
+  if (raw !== undefined && raw.streamName === header.name) return raw;
+  throw new CuckooError('input', `${source}: corrupt tar archive: headers that tar readers lay out differently (entry ${JSON.stringify(name)})`, {
+    hint: `${damagedHint}; an archive built this way unpacks differently with different tools`,
+  });
 }
 
 /** One entry as tar-stream yields it: a readable of its data, with the parsed header. */
@@ -190,8 +194,10 @@ async function readData(
       break;
     case 'directory':
       // tar-stream never ends a directory's stream when its header declares a
-      // size (it reads no data after directories), so it must not be read.
-      return undefined;
+      // size (it reads no data after directories), so it must not be read;
+      // an old-style one (a file header) has its data read past.
+      if (header.type === 'directory') return undefined;
+      break;
   }
   // Data after links, devices and fifos is skipped by tar; read past it.
   for await (const _ of stream) void _;

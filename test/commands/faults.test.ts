@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { verify, type VerifyOptions } from '../../src/commands/verify.js';
+import { fetchRemoteRelease } from '../../src/release/remote-release.js';
 import { buildTar, compress } from '../helpers/archives.js';
 import { startServer, type TestServer } from '../helpers/http.js';
 import { makeRepo, rejects, removeTempDirs, runGit, tempDir, type TestRepo } from '../helpers/repo.js';
@@ -29,6 +30,7 @@ test.before(async () => {
   server = await startServer({
     '/proj-1.0.tar.gz': { body: release },
     '/garbage/proj-1.0.tar.gz': { body: randomBytes(5000) },
+    '/garbage2/proj-1.0.tar.gz': { body: randomBytes(5000) },
     '/short/proj-1.0.tar.gz': { body: release, contentLength: Math.floor(release.length / 2) },
     '/long/proj-1.0.tar.gz': { body: release, contentLength: release.length + 100 },
   });
@@ -45,6 +47,20 @@ test('garbage instead of an archive: "not a release archive" naming the URL, and
   assert.equal(downloads().filter((f) => !f.endsWith('.lock')), [], 'nothing is cached');
   await rejects(run({ release: url }), 'input', /not a release archive/);
   assert.is(server.hits.get('/garbage/proj-1.0.tar.gz'), 2, 'the next run asks the server again');
+});
+
+test('garbage kept by a run that failed before reading it is dropped by the next run that reads it', async () => {
+  const url = `${server.url}/garbage2/proj-1.0.tar.gz`;
+  // A run whose tag side failed after the download finished keeps the download unread.
+  const first = await fetchRemoteRelease(url, { cacheDir, maxBytes: 1e9, ...http });
+  await first.sha256();
+  await first.settle();
+  assert.is(downloads().filter((f) => f.endsWith('.data')).length, 1, 'kept unread');
+  await rejects(run({ release: url }), 'input', /not a release archive/);
+  assert.is(server.hits.get('/garbage2/proj-1.0.tar.gz'), 1, 'read from the cache');
+  assert.equal(downloads().filter((f) => f.endsWith('.data')), [], 'and dropped once it proved unreadable');
+  await rejects(run({ release: url }), 'input', /not a release archive/);
+  assert.is(server.hits.get('/garbage2/proj-1.0.tar.gz'), 2, 'the next run asks the server again');
 });
 
 test('a Content-Length longer than the body: the download stalls, times out, nothing kept', async () => {

@@ -1,9 +1,10 @@
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { CuckooError } from '../../src/errors.js';
 import { createHistory } from '../../src/git/history.js';
 import { lsRemoteTags, openRemoteTag, prefetchBlobs } from '../../src/git/remote.js';
 import { deepening } from '../../src/git/remote-history.js';
@@ -78,6 +79,55 @@ test('when the history cannot be fetched the evidence is left out with a note', 
   await history.close();
   assert.is(notes.length, 1);
   assert.match(notes[0]!, /history evidence is incomplete/);
+});
+
+test('a server that advertises a tag as another commit than its tag object names is refused, even when that commit is cached', async () => {
+  const forged = await makeRepo({
+    commits: [
+      { files: { 'a.c': 'good\n' }, tags: ['v1.1'] },
+      { files: { 'a.c': 'planted\n' }, tags: [{ name: 'v1.2', annotated: true }] },
+    ],
+  });
+  await forged.git(['pack-refs', '--all']);
+  const packed = join(forged.gitDir, 'packed-refs');
+  const lines = readFileSync(packed, 'utf8').split('\n');
+  const at = lines.findIndex((l) => l.endsWith(' refs/tags/v1.2'));
+  assert.ok(lines[at + 1]?.startsWith('^'), 'packed-refs holds the peeled line');
+  lines[at + 1] = `^${forged.commits[0]}`;
+  writeFileSync(packed, lines.join('\n'));
+  const url = `file://${forged.gitDir}`;
+  const tags = await lsRemoteTags(url);
+  assert.is(tags.find((t) => t.name === 'v1.2')!.commit, forged.commits[0], 'the forged advertisement is what ls-remote sees');
+  const cache = mkdtempSync(join(tmpdir(), 'cuckoo-forged-'));
+  try {
+    await openRemoteTag(url, { cacheDir: cache, releaseName: 'proj-1.1.tar.gz', tag: 'v1.1' });
+    await openRemoteTag(url, { cacheDir: cache, releaseName: 'proj-1.2.tar.gz', tag: 'v1.2' });
+    assert.unreachable('the forged tag should be refused');
+  } catch (err) {
+    assert.instance(err, CuckooError);
+    assert.match((err as Error).message, new RegExp(`advertises tag v1\\.2 as commit ${forged.commits[0]}, but the tag object it sent leads to ${forged.commits[1]}`));
+  } finally {
+    rmSync(cache, { recursive: true, force: true });
+  }
+});
+
+test('the cached tag ref is set to the object the server lists, not left where an earlier run put it', async () => {
+  const moving = await makeRepo({ commits: [{ files: { 'a.c': 'one\n' }, tags: ['v3.0'] }, { files: { 'a.c': 'two\n' } }] });
+  const url = `file://${moving.gitDir}`;
+  const cache = mkdtempSync(join(tmpdir(), 'cuckoo-moving-'));
+  try {
+    const first = await openRemoteTag(url, { cacheDir: cache, releaseName: 'proj-3.0.tar.gz', tag: 'v3.0' });
+    // The same commit reached under another tag later: it is present, so no fetch runs.
+    await moving.git(['tag', '-f', 'v3.0', moving.commits[1]!]);
+    await openRemoteTag(url, { cacheDir: cache, releaseName: 'proj-3.0.tar.gz', commit: moving.commits[1]! });
+    const again = await openRemoteTag(url, { cacheDir: cache, releaseName: 'proj-3.0.tar.gz', tag: 'v3.0' });
+    assert.is(again.ref.commit, moving.commits[1]);
+    const local = await git({ gitDir: first.repo.gitDir }, ['rev-parse', 'refs/tags/v3.0']);
+    assert.is(local.stdout.toString().trim(), moving.commits[1]);
+    assert.is(again.firstSeen!.object, moving.commits[0], 'the move is still noticed');
+  } finally {
+    rmSync(cache, { recursive: true, force: true });
+  }
 });
 
 test.run();

@@ -2,6 +2,8 @@
 // ignore pax (or GNU) records would unpack another name, target or size.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { CuckooError } from '../../src/errors.js';
+import { tarHeaderInfo } from '../../src/release/tar-header.js';
 import { buildTar, paxData, readRelease, tarHeader, writeTemp, type TarItem } from '../helpers/archives.js';
 
 let counter = 0;
@@ -52,9 +54,11 @@ test('pax linkpath against the header link target, and pax size against the head
   assert.is(sized!.size, 4);
   assert.is(after!.path, 'pkg/b');
   assert.match(sized!.ambiguity ?? '', /pax size is 4 but the header says 600/);
-  // A size too large for the header is what pax size is for.
-  const [big] = await read([{ path: 'pkg/c', content: 'c', pax: { size: '1' }, size: 1 }]);
-  assert.is(big!.ambiguity, undefined);
+  // A size too large for the header's 11 octal digits is what pax size is for: GNU tar writes 0 there.
+  const block = tarHeader({ name: 'pkg/big.iso', size: 0 });
+  const info = (size: string) => tarHeaderInfo({ block, size: 0, pax: { size: Buffer.from(size) }, gnuLongPath: undefined, gnuLongLink: undefined });
+  assert.is(info('8589934592').ambiguity, undefined);
+  assert.match(info('8589934591').ambiguity ?? '', /pax size is 8589934591 but the header says 0/);
 });
 
 test('hdrcharset=BINARY: the pax path bytes are kept, like a Latin-1 header name', async () => {
@@ -82,6 +86,43 @@ function tarHeaderLatin1(name: string): Buffer {
 test('a pax path with a NUL byte keeps it (the comparison flags it)', async () => {
   const [e] = await read([{ path: 'pkg/a', content: 'x', pax: { path: 'pkg/a\0b' } }]);
   assert.is(e!.path, 'pkg/a\0b');
+});
+
+test('a file header named like a directory with data behind it is extractor-dependent, and the entries after it are read as tar reads them', async () => {
+  const data = Buffer.from(tarHeader({ name: 'pkg/planted', size: 3 }));
+  const entries = await read([{ raw: Buffer.concat([tarHeader({ name: 'pkg/sub/', typeflag: '0', size: 512 }), data]) }, { path: 'pkg/README', content: 'x' }]);
+  assert.equal(entries.map((e) => `${e.type} ${e.path}`), ['directory pkg/sub', 'file pkg/README']);
+  assert.match(entries[0]!.ambiguity ?? '', /name ends in "\/" .* carries 512 bytes of data/);
+  assert.is(entries[1]!.ambiguity, undefined);
+  // Without data it is just an old-style directory.
+  const [dir] = await read([{ raw: tarHeader({ name: 'pkg/sub/', typeflag: '0', size: 0 }) }]);
+  assert.is(dir!.ambiguity, undefined);
+  assert.is(`${dir!.type} ${dir!.path}`, 'directory pkg/sub');
+});
+
+test('an empty GNU long name: GNU tar unpacks ".", tar-stream the header name; the entries after it are still checked', async () => {
+  const empty = Buffer.concat([tarHeader({ name: '././@LongLink', typeflag: 'L', size: 1 }), Buffer.alloc(512)]);
+  const entries = await read([{ raw: empty }, { path: 'pkg/x', content: 'x' }, { path: 'pkg/evil', content: 'y', pax: { path: 'pkg/README' } }]);
+  assert.equal(entries.map((e) => e.path), ['pkg/x', 'pkg/README']);
+  assert.match(entries[0]!.ambiguity ?? '', /GNU long name is empty but the header says "pkg\/x"/);
+  assert.match(entries[1]!.ambiguity ?? '', /pax name is "pkg\/README" but the header says "pkg\/evil"/);
+});
+
+test('an extended header whose size field is not a number fails the read instead of being skipped', async () => {
+  const pax = tarHeader({ name: 'PaxHeaders/x', typeflag: 'x', size: 0 });
+  pax.write('9', 124, 'latin1');
+  pax.fill(0x20, 148, 156);
+  let sum = 0;
+  for (const b of pax) sum += b;
+  pax.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 'latin1');
+  const path = await writeTemp(`headers-${counter++}.tar`, buildTar([{ path: 'pkg/a', content: 'a' }, { raw: pax }, { path: 'pkg/b', content: 'b' }]));
+  try {
+    await readRelease(path);
+    assert.unreachable('the read should fail');
+  } catch (err) {
+    assert.instance(err, CuckooError);
+    assert.match((err as Error).message, /corrupt tar archive: invalid size field/);
+  }
 });
 
 test.run();

@@ -4,7 +4,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { CuckooError } from '../../src/errors.js';
 import { TarWalk } from '../../src/release/tar-walk.js';
-import { buildTar } from '../helpers/archives.js';
+import { buildTar, tarHeader } from '../helpers/archives.js';
 
 const commit = '0123456789abcdef0123456789abcdef01234567';
 const entries = buildTar(
@@ -55,6 +55,33 @@ test('the first block is checked once, even when it arrives byte by byte', async
   } catch (err) {
     assert.is((err as Error).message, 'not a tar');
   }
+});
+
+test('an entry header hidden anywhere after the end is found, whatever the chunking and the checksum style', async () => {
+  const header = tarHeader({ name: 'p/evil.sh', size: 0 });
+  // The same header with a name byte over 127 and its checksum summed as signed chars.
+  const signed = Buffer.from(header);
+  signed[9] = 0xe9;
+  signed.fill(0x20, 148, 156);
+  let sum = 0;
+  for (const b of signed) sum += b > 127 ? b - 256 : b;
+  signed.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 'latin1');
+  for (const [name, block] of [['p/evil.sh', header], ['p/evil.sh\xe9', signed]] as const) {
+    const noise = Buffer.alloc(1024, 0x41);
+    const data = Buffer.concat([entries, Buffer.alloc(70 * 1024), noise, block, Buffer.alloc(1024)]);
+    for (const size of [1, 333, 512, 4096, data.length]) {
+      const chunks: Buffer[] = [];
+      for (let i = 0; i < data.length; i += size) chunks.push(data.subarray(i, i + size));
+      const walker = new TarWalk({ checkFirstBlock: () => undefined, maxOverheadBytes: 1e9, overLimit: () => new CuckooError('limit', 'over') });
+      await pipeline(Readable.from(chunks), walker, async (source: AsyncIterable<Buffer>) => {
+        for await (const _ of source) void _;
+      });
+      assert.is(walker.hiddenEntry, name, `chunks of ${size}`);
+    }
+  }
+  // Garbage with no block that checks out as a header is no entry.
+  const { walker } = await walk(100);
+  assert.is(walker.hiddenEntry, undefined);
 });
 
 test('too much data outside entries is a limit error', async () => {

@@ -38,6 +38,20 @@ test('a name that differs by case from a tag file: critical when the content dif
     { path: 'proj-1.0/Readme', content: 'hello\n' },
   ]);
   assert.equal(summary(same), ['Readme extractor-dependent medium']);
+  // Letters whose lower cases differ but whose upper cases meet: long s, final sigma.
+  const folded = await check({ 'install.sh': 'ok\n', 'σ.txt': 'a\n' }, [
+    { path: 'proj-1.0/install.sh', content: 'ok\n' },
+    { path: 'proj-1.0/in\u017ftall.sh', content: 'evil\n' },
+    { path: 'proj-1.0/σ.txt', content: 'a\n' },
+    { path: 'proj-1.0/ς.txt', content: 'b\n' },
+  ]);
+  assert.equal(summary(folded), ['in\u017ftall.sh extractor-dependent critical', 'ς.txt extractor-dependent critical']);
+  // ß is not ss on those file systems.
+  const sharp = await check({ 'stra\u00dfe.txt': 'a\n' }, [
+    { path: 'proj-1.0/stra\u00dfe.txt', content: 'a\n' },
+    { path: 'proj-1.0/strasse.txt', content: 'b\n' },
+  ]);
+  assert.ok(!summary(sharp).some((s) => s.includes('extractor-dependent')), summary(sharp).join('\n'));
 });
 
 test('NFC and NFD spellings of the same name collide; the tag having both makes it a note', async () => {
@@ -136,6 +150,10 @@ test('bytes after the tar end-of-archive blocks are named in a finding, critical
   const entry = await run(release(buildTar([{ path: 'proj-1.0/evil.sh', content: '#!/bin/sh\n' }])));
   assert.equal(summary(entry), ['proj-1.0.tar extractor-dependent critical']);
   assert.match(entry.findings[0]!.reasons[1]!, /they hold an entry, "proj-1\.0\/evil\.sh": `tar --ignore-zeros`/);
+  // GNU tar --ignore-zeros skips any amount of zeros and garbage to reach a header.
+  const far = await run(release(Buffer.concat([Buffer.alloc(64 * 1024), Buffer.alloc(512, 0x41), buildTar([{ path: 'proj-1.0/far.sh', content: '#!/bin/sh\n' }])])));
+  assert.equal(summary(far), ['proj-1.0.tar extractor-dependent critical']);
+  assert.match(far.findings[0]!.reasons[1]!, /"proj-1\.0\/far\.sh"/);
 });
 
 test.run();
