@@ -46,7 +46,8 @@ const higher = (a: Severity, b: Severity): Severity => (severityRank(a) >= sever
 /**
  * How much a new or changed release-only file counts. Explained files (by
  * this release's own rules) are information. A file no rule explains (its
- * finding unexplained, or high or above) counts medium, and at least high where the build
+ * finding unexplained, or high or above; medium or above for a new one)
+ * counts medium, and at least high where the build
  * runs or compiles it: a new file of that kind is how the xz backdoor first
  * shipped. A newly release-only such file in a release cycle that also
  * changed binary files in git is both halves of that pattern at once, and
@@ -55,12 +56,27 @@ const higher = (a: Severity, b: Severity): Severity => (severityRank(a) >= sever
 function judged(kind: 'newly-release-only' | 'release-only-changed', path: string, finding: Finding | undefined, input: DriftInput): { severity: Severity; reasons: string[] } {
   const outside = finding?.change === 'only-in-release' ? 'not in git' : 'other bytes than the tag';
   const what = kind === 'newly-release-only' ? `${outside}, unlike in ${input.labels.previous}` : `outside git in both releases; its bytes changed since ${input.labels.previous}`;
-  // A finding the policy allows or the baseline knows was reviewed already: its drift is information too.
-  if (finding?.allowed || finding?.known) {
-    const why = finding.allowed ? `allowed by policy rule ${finding.allowed.rule}: ${finding.allowed.reason}` : 'known from the baseline report';
-    return { severity: 'info', reasons: [what, why] };
+  const unwaived = judgedAlone(kind, path, finding, input, what);
+  // A finding the baseline knows (by its content) or the policy allows was
+  // reviewed already: its drift is information too. A critical drift item
+  // follows the policy's own rule for critical findings: only a rule that
+  // names the file's sha256 silences it.
+  if (finding?.known) return { severity: 'info', reasons: [what, 'known from the baseline report'] };
+  if (finding?.allowed) {
+    const by = `policy rule ${finding.allowed.rule}`;
+    if (unwaived.severity === 'critical' && finding.allowed.sha256 === undefined) {
+      return { severity: 'critical', reasons: [...unwaived.reasons, `${by} allows the finding but names no sha256: it may not silence a critical drift item`] };
+    }
+    return { severity: 'info', reasons: [what, `allowed by ${by}: ${finding.allowed.reason}`] };
   }
-  if (!finding || (finding.category !== 'unexplained' && !atLeast(finding.severity, 'high'))) {
+  return unwaived;
+}
+
+function judgedAlone(kind: 'newly-release-only' | 'release-only-changed', path: string, finding: Finding | undefined, input: DriftInput, what: string): { severity: Severity; reasons: string[] } {
+  // A new file outside git that a rule explains only in part (medium: from the
+  // tag's history, an unknown version of a tool file) is not explained away.
+  const explained = (f: Finding) => f.category !== 'unexplained' && !atLeast(f.severity, kind === 'newly-release-only' ? 'medium' : 'high');
+  if (!finding || explained(finding)) {
     const why = finding ? `explained in this release: ${categoryInfo[finding.category].title.toLowerCase()} (${finding.severity})` : 'no finding of this release';
     return { severity: 'info', reasons: [what, why] };
   }

@@ -16,6 +16,7 @@ import { parseCount, parseSize } from './parse.js';
 import { renderBatchJson, renderBatchMarkdown, renderBatchTable } from './render/batch-summary.js';
 import { renderJson } from './render/json.js';
 import { renderSarif } from './render/sarif.js';
+import { visible } from './render/visible.js';
 import { writeReportFile } from './write-file.js';
 
 export const batchExitCodesText = `Exit codes:
@@ -55,7 +56,7 @@ export function batchRunBuilder(y: Argv) {
   return y
     .positional('manifest', { type: 'string', describe: 'the manifest: YAML or JSON list of entries' })
     .option('out', { type: 'string', describe: 'folder for the reports and the summary (created if missing)' })
-    .option('jobs', { alias: 'j', type: 'number', default: 2, describe: 'entries checked at the same time' })
+    .option('jobs', { alias: 'j', type: 'string', default: 2, describe: 'entries checked at the same time' })
     .option('shard', { type: 'string', describe: 'I/N: check only shard I of N' })
     .option('fail-on', { type: 'string', default: 'high', describe: `lowest severity that fails an entry: ${severities.join(', ')}` })
     .option('from-debian', { type: 'string', array: true, describe: 'build entries from unpacked Debian source packages (folders holding debian/)' })
@@ -64,8 +65,8 @@ export function batchRunBuilder(y: Argv) {
     .option('cache-dir', { type: 'string', describe: 'cuckoo\'s cache folder, shared by all entries (default: $XDG_CACHE_HOME/cuckoo)' })
     .option('allow-http', { type: 'boolean', default: false, describe: 'allow plain http:// downloads (unauthenticated)' })
     .option('max-download', { type: 'string', default: '4G', describe: 'most bytes a download may have' })
-    .option('timeout', { type: 'number', default: 30, describe: 'seconds without progress before a download is abandoned' })
-    .option('retries', { type: 'number', default: 3, describe: 'retries after a transient failure (never after 404)' })
+    .option('timeout', { type: 'string', default: 30, describe: 'seconds without progress before a download is abandoned' })
+    .option('retries', { type: 'string', default: 3, describe: 'retries after a transient failure (never after 404)' })
     .option('host-knowledge', { type: 'boolean', default: true, describe: 'use the build tools installed here for diffs against genuine files' })
     .epilog(batchEpilog);
 }
@@ -100,14 +101,14 @@ async function manifestOf(args: BatchArgs, io: Io): Promise<Manifest | undefined
   if (args['write-manifest'] !== undefined && dirs.length === 0) throw new CuckooError('usage', '--write-manifest needs --from-debian', { hint: 'see cuckoo batch --help' });
   if (args.manifest !== undefined) return readManifest(args.manifest);
   const built = await fromDebian(dirs);
-  for (const m of built.incomplete) io.stderr.write(`cuckoo: ${m.dir}: cannot make an entry: missing ${m.missing.join('; ')}\n`);
+  for (const m of built.incomplete) io.stderr.write(`cuckoo: ${visible(m.dir)}: cannot make an entry: missing ${visible(m.missing.join('; '))}\n`);
+  if (built.entries.length === 0) throw new CuckooError('usage', '--from-debian: no package gave a complete entry', { hint: 'the missing parts are listed above' });
   const text = renderManifestYaml(built);
   if (args['write-manifest'] !== undefined) {
     writeReportFile(args['write-manifest'], renderManifestYaml(built, dirname(resolve(args['write-manifest']))), '--write-manifest');
     io.stdout.write(`wrote ${built.entries.length} entries to ${args['write-manifest']}${built.incomplete.length ? `; ${built.incomplete.length} packages incomplete (listed above)` : ''}\n`);
     return undefined;
   }
-  if (built.entries.length === 0) throw new CuckooError('usage', '--from-debian: no package gave a complete entry', { hint: 'the missing parts are listed above' });
   return parseManifest(text, '--from-debian', process.cwd());
 }
 
@@ -131,7 +132,7 @@ export async function runBatch(args: BatchArgs, io: Io): Promise<number> {
       http: {
         allowHttp: args['allow-http'],
         maxBytes: parseSize('--max-download', args['max-download']),
-        idleTimeoutMs: parseCount('--timeout', args.timeout) * 1000,
+        idleTimeoutMs: parseCount('--timeout', args.timeout, 1) * 1000,
         retries: parseCount('--retries', args.retries),
       },
     },
@@ -142,7 +143,7 @@ export async function runBatch(args: BatchArgs, io: Io): Promise<number> {
       return files;
     },
     onDone: (row, done, total) => {
-      if (!args.quiet) io.stderr.write(`[${done}/${total}] ${row.name}: ${row.status}${row.error ? ` (${row.error.message})` : ''}\n`);
+      if (!args.quiet) io.stderr.write(`[${done}/${total}] ${visible(row.name)}: ${row.status}${row.error ? ` (${visible(row.error.message)})` : ''}\n`);
     },
   });
   return writeSummary(summary, dir, io, args.quiet);

@@ -26,6 +26,20 @@ function reportError(err: unknown, io: Io): number {
   return 3;
 }
 
+/** Options that may be given more than once (and positionals that take several values). */
+const repeatable = new Set(['format', 'submodule', 'from-debian', 'fromDebian', 'source', 'summary', '_', '$0']);
+
+/**
+ * yargs turns any repeated option into an array; for the others that is a
+ * mistake to name, not a value to pass on (or to take the first or last of).
+ */
+function refuseRepeats(args: Record<string, unknown>): void {
+  for (const [key, value] of Object.entries(args)) {
+    if (!Array.isArray(value) || repeatable.has(key) || /[A-Z]/.test(key)) continue;
+    throw new CuckooError('usage', `--${key} given ${value.length} times`, { hint: 'give it once' });
+  }
+}
+
 export async function runCli(argv: string[], io: Io): Promise<number> {
   let exitCode = 0;
   try {
@@ -50,6 +64,7 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
           exitCode = code;
         }),
       )
+      .middleware(refuseRepeats, true)
       .demandCommand(1, 'name a command: cuckoo verify RELEASE --repo REPO')
       .strict()
       .recommendCommands()

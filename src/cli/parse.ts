@@ -10,9 +10,12 @@ export function parseSize(flag: string, value: string | number): number {
   return Math.floor(Number(m[1]) * units[m[2]!.toLowerCase()]!);
 }
 
-export function parseCount(flag: string, value: unknown): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new CuckooError('usage', `${flag}: not a whole number: ${JSON.stringify(value)}`);
+/** A whole number of at least `min`, as typed (options declared as strings so a bad one can be quoted). */
+export function parseCount(flag: string, value: unknown, min = 0): number {
+  const text = String(value).trim();
+  const n = /^\d+$/.test(text) ? Number(text) : NaN;
+  if (!Number.isSafeInteger(n)) throw new CuckooError('usage', `${flag}: not a whole number: ${JSON.stringify(String(value))}`);
+  if (n < min) throw new CuckooError('usage', `${flag}: must be at least ${min}, got ${n}`);
   return n;
 }
 

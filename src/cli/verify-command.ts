@@ -65,7 +65,7 @@ export function verifyBuilder(y: Argv) {
     .option('repo', { type: 'string', describe: 'the upstream repository: a clone, a bundle, or a URL (https, ssh, git, file)', demandOption: true })
     .option('tag', { type: 'string', describe: 'the tag the release claims to come from (default: inferred from its name)' })
     .option('commit', { type: 'string', describe: 'compare against this commit instead of a tag' })
-    .option('strip', { type: 'number', describe: 'leading folders to strip (default: the one top-level folder)' })
+    .option('strip', { type: 'string', describe: 'leading folders to strip (default: the one top-level folder)' })
     .option('submodules', { type: 'boolean', default: false, describe: 'compare submodule content against the pinned commits' })
     .option('submodule', { type: 'string', array: true, default: [] as string[], describe: 'where to find a submodule: NAME=PATH or NAME=URL (repeatable)' })
     // Not `array: true`: that would swallow a release path written after `--format json`.
@@ -80,7 +80,7 @@ export function verifyBuilder(y: Argv) {
     .option('fail-on', { type: 'string', default: 'high', describe: `lowest severity that fails: ${severities.join(', ')}` })
     .option('verbose', { alias: 'v', type: 'boolean', describe: 'list explained (low, info) findings too' })
     .option('quiet', { alias: 'q', type: 'boolean', describe: 'print the verdict line only' })
-    .option('diff-lines', { type: 'number', default: 40, describe: 'most diff lines shown per finding in the text report' })
+    .option('diff-lines', { type: 'string', default: 40, describe: 'most diff lines shown per finding in the text report' })
     .option('host-knowledge', {
       type: 'boolean',
       default: true,
@@ -92,10 +92,10 @@ export function verifyBuilder(y: Argv) {
     .option('keyring', { type: 'string', describe: 'trusted signers: armoured keys, e.g. debian/upstream/signing-key.asc' })
     .option('allow-http', { type: 'boolean', default: false, describe: 'allow plain http:// downloads (unauthenticated)' })
     .option('max-download', { type: 'string', default: '4G', describe: 'most bytes a download may have' })
-    .option('timeout', { type: 'number', default: 30, describe: 'seconds without progress before a download is abandoned' })
-    .option('retries', { type: 'number', default: 3, describe: 'retries after a transient failure (never after 404)' })
+    .option('timeout', { type: 'string', default: 30, describe: 'seconds without progress before a download is abandoned' })
+    .option('retries', { type: 'string', default: 3, describe: 'retries after a transient failure (never after 404)' })
     .option('cache-dir', { type: 'string', describe: 'cuckoo\'s cache folder (default: $XDG_CACHE_HOME/cuckoo)' })
-    .option('max-entries', { type: 'number', default: defaultLimits.maxEntries, describe: "most entries a release (or the tag's tree) may hold" })
+    .option('max-entries', { type: 'string', default: defaultLimits.maxEntries, describe: "most entries a release (or the tag's tree) may hold" })
     .option('max-total-size', { type: 'string', default: '16G', describe: 'most bytes a release may unpack to' })
     .option('max-file-memory', { type: 'string', default: '8M', describe: 'most bytes of one file held in memory for diffs' })
     .option('policy', {
@@ -160,7 +160,7 @@ export function verifyOptions(args: VerifyArgs, env: NodeJS.ProcessEnv, found?: 
     http: {
       allowHttp: args['allow-http'],
       maxBytes: parseSize('--max-download', args['max-download']),
-      idleTimeoutMs: parseCount('--timeout', args.timeout) * 1000,
+      idleTimeoutMs: parseCount('--timeout', args.timeout, 1) * 1000,
       retries: parseCount('--retries', args.retries),
     },
   };

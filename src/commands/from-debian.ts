@@ -7,7 +7,7 @@
  * package that does not give all of it is listed with what is missing.
  */
 import { existsSync, readdirSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { parse as parseYaml, stringify } from 'yaml';
 import { nameFromRelease } from './batch-manifest.js';
@@ -136,6 +136,11 @@ async function fromPackage(dir: string): Promise<DebianEntry | { missing: string
 export async function fromDebian(dirs: readonly string[]): Promise<FromDebianResult> {
   const result: FromDebianResult = { entries: [], incomplete: [] };
   for (const dir of dirs) {
+    const kind = await stat(dir).then((st) => (st.isDirectory() ? 'folder' : 'not a folder'), () => 'no such folder');
+    if (kind !== 'folder') {
+      result.incomplete.push({ dir, missing: [`the folder itself (${kind})`] });
+      continue;
+    }
     const got = await fromPackage(dir);
     if ('missing' in got) result.incomplete.push({ dir, missing: got.missing });
     else result.entries.push(got);

@@ -36,7 +36,7 @@ export function applyPolicy(findings: Finding[], policy: Policy): { findings: Fi
       if (!selects(rule, f)) continue;
       const allow = (): Finding => {
         used.add(rule.rule);
-        return { ...f, allowed: { rule: rule.rule, reason: rule.reason } };
+        return { ...f, allowed: { rule: rule.rule, reason: rule.reason, ...(rule.sha256 !== undefined ? { sha256: rule.sha256 } : {}) } };
       };
       if (f.severity !== 'critical') {
         // Below critical a sha256 is one more selector: the rule takes that content only.

@@ -21,12 +21,16 @@ type KeyedFinding = Pick<Finding, 'path' | 'category' | 'evidence'>;
 
 /**
  * Path, category and content: the release file's sha256 (its blob id in
- * reports without one, its type for entries without content), or the tag's
+ * reports without one, its type for entries without content) and link
+ * target, and the same for every copy of a duplicated path; or the tag's
  * blob id for a file the release lacks.
  */
 function contentKey(f: KeyedFinding): string {
+  const side = (s: { type?: unknown; sha256?: unknown; blobId?: unknown; linkTarget?: unknown }) =>
+    `${String(s.sha256 ?? s.blobId ?? s.type)}${s.linkTarget !== undefined ? ` -> ${String(s.linkTarget)}` : ''}`;
   const r = f.evidence.release;
-  const content = r ? `release ${r.sha256 ?? r.blobId ?? r.type}` : `tag ${f.evidence.tag?.blobId ?? ''}`;
+  const copies = Array.isArray(f.evidence.copies) ? f.evidence.copies.map((c) => ` copy ${side(c ?? {})}`).join('') : '';
+  const content = r ? `release ${side(r)}${copies}` : `tag ${f.evidence.tag?.blobId ?? ''}`;
   return `${f.path}\0${f.category}\0${content}`;
 }
 

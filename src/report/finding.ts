@@ -123,6 +123,8 @@ export interface Allowance {
   /** The rule's position in the policy's `allow` list, from 1. */
   rule: number;
   reason: string;
+  /** The sha256 the rule names, when it names one: it allows that content only. */
+  sha256?: string;
 }
 
 export interface CategoryInfo {

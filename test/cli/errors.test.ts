@@ -34,6 +34,14 @@ test('usage errors name the flag, exit 2', async () => {
   await oneLineError(['verify', 'samples/hello-1.0.tar.gz', '--repo', 'samples/hello.bundle', '--fail-on', 'severe'], 2, /--fail-on: unknown severity "severe"/);
   await oneLineError(['verify', 'samples/hello-1.0.tar.gz', '--repo', 'samples/hello.bundle', '--max-total-size', 'lots'], 2, /--max-total-size: not a size/);
   await oneLineError(['verify', 'samples/hello-1.0.tar.gz', '--repo', 'samples/hello.bundle', '--submodule', 'gnulib'], 2, /--submodule: expected NAME=PATH/);
+  await oneLineError(['verify', 'samples/hello-1.0.tar.gz', '--repo', 'samples/hello.bundle', '--strip', 'abc'], 2, /--strip: not a whole number: "abc"/);
+  await oneLineError(['verify', 'samples/hello-1.0.tar.gz', '--repo', 'samples/hello.bundle', '--timeout', '0'], 2, /--timeout: must be at least 1/);
+  await oneLineError(['batch', 'm.yaml', '--out', 'o', '--jobs', 'x'], 2, /--jobs: not a whole number: "x"/);
+  // A repeated single-value option is named, not passed on as a list.
+  await oneLineError(['verify', 'samples/hello-1.0.tar.gz', '--repo', 'samples/hello.bundle', '--tag', 'v1.0', '--tag', 'v0.9'], 2, /--tag given 2 times/);
+  await oneLineError(['verify', 'samples/hello-1.0.tar.gz', '--repo', 'a', '--repo', 'b'], 2, /--repo given 2 times/);
+  await oneLineError(['verify', 'samples/hello-1.0.tar.gz', '--repo', 'samples/hello.bundle', '--policy', 'p.json', '--policy', 'p.json'], 2, /--policy given 2 times/);
+  await oneLineError(['batch', 'm.yaml', '--out', 'a', '--out', 'b'], 2, /--out given 2 times/);
   await oneLineError(['frobnicate'], 2, /Unknown argument|command/i);
   await oneLineError([], 2, /name a command/);
 });

@@ -84,8 +84,8 @@ test('rules naming the exact sha256 of each critical release file allow them: ex
   assert.equal(
     allowed.map((f) => [f.path, f.allowed]),
     [
-      ['m4/nls.m4', { rule: 1, reason: 'reviewed m4/nls.m4' }],
-      ['src/hello.c', { rule: 2, reason: 'reviewed src/hello.c' }],
+      ['m4/nls.m4', { rule: 1, reason: 'reviewed m4/nls.m4', sha256: allowed[0]!.evidence.release!.sha256 }],
+      ['src/hello.c', { rule: 2, reason: 'reviewed src/hello.c', sha256: allowed[1]!.evidence.release!.sha256 }],
     ],
   );
   assert.equal(report.policy, { file: policy, rules: 2, allowed: 2, stale: [], refused: [] });

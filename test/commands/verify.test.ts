@@ -141,7 +141,7 @@ test('archive tricks: duplicates, unsafe paths, devices and hard links', async (
     'unsafe-entry /tmp/abs unsafe-path critical',
     'only-in-release COPY copied-from-tag low',
     'unsafe-entry DANGLING broken-link high',
-    'duplicate-entry README duplicate-path high',
+    'duplicate-entry README duplicate-path critical',
     'only-in-release dev/null special-file high',
     'only-in-release pipe special-file high',
   ]);

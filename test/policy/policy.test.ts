@@ -110,7 +110,7 @@ test('apply: a rule selecting a critical finding is refused without its exact sh
   assert.match(wrong.result.refused[0]!.why, /not this release file's/);
 
   const pinned = applyPolicy(report.findings, parsePolicy(JSON.stringify(rule({ paths: ['m4/nls.m4'], sha256: sha.toUpperCase() })), 'p.json'));
-  assert.equal(pinned.findings.find((f) => f.path === 'm4/nls.m4')!.allowed, { rule: 1, reason: 'why' });
+  assert.equal(pinned.findings.find((f) => f.path === 'm4/nls.m4')!.allowed, { rule: 1, reason: 'why', sha256: sha.toLowerCase() });
   assert.equal(pinned.result.refused, []);
   assert.equal(pinned.result.stale, []);
   assert.equal(pinned.findings.find((f) => f.path === 'm4/nls.m4')!.reasons, nls!.reasons);

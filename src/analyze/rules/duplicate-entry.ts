@@ -17,9 +17,11 @@ export const duplicateEntry: Rule = {
     if (ids.size === 1) {
       return { category: 'duplicate-path', severity: 'low', reasons: [where, 'all copies are identical', vsTag] };
     }
+    // Extractor-dependent: another tool (or `tar --keep-old-files`) keeps
+    // another copy, so a clean first copy can stand in front of a planted one.
     return {
       category: 'duplicate-path',
-      severity: 'high',
+      severity: 'critical',
       reasons: [where, 'the copies differ, so what is unpacked depends on the extractor and its options', vsTag],
     };
   },
