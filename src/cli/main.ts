@@ -29,14 +29,23 @@ function reportError(err: unknown, io: Io): number {
 /** Options that may be given more than once (and positionals that take several values). */
 const repeatable = new Set(['format', 'submodule', 'from-debian', 'fromDebian', 'source', 'summary', '_', '$0']);
 
+const positionals = new Set(['release', 'manifest', 'source', 'summary']);
+
 /**
  * yargs turns any repeated option into an array; for the others that is a
  * mistake to name, not a value to pass on (or to take the first or last of).
  */
-function refuseRepeats(args: Record<string, unknown>): void {
+function checkValues(args: Record<string, unknown>, y: { getOptions(): { string: string[] } }): void {
+  const strings = new Set(y.getOptions().string);
   for (const [key, value] of Object.entries(args)) {
-    if (!Array.isArray(value) || repeatable.has(key) || /[A-Z]/.test(key)) continue;
-    throw new CuckooError('usage', `--${key} given ${value.length} times`, { hint: 'give it once' });
+    if (/[A-Z]/.test(key) || key === '_' || key === '$0') continue;
+    if (Array.isArray(value) && !repeatable.has(key)) throw new CuckooError('usage', `--${key} given ${value.length} times`, { hint: 'give it once' });
+    // An empty value is most often an unset variable in a script (--previous "$PREV").
+    if (value === '' && strings.has(key)) {
+      const name = positionals.has(key) ? key.toUpperCase() : `--${key}`;
+      throw new CuckooError('usage', `${name}: empty value`, { hint: positionals.has(key) ? 'name a file or URL' : 'give it a value, or leave the option out' });
+    }
+    if (value === false && strings.has(key) && key !== 'policy') throw new CuckooError('usage', `--no-${key} is not an option`, { hint: `leave --${key} out` });
   }
 }
 
@@ -64,7 +73,7 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
           exitCode = code;
         }),
       )
-      .middleware(refuseRepeats, true)
+      .middleware(checkValues as unknown as Parameters<ReturnType<typeof yargs>['middleware']>[0], true)
       .demandCommand(1, 'name a command: cuckoo verify RELEASE --repo REPO')
       .strict()
       .recommendCommands()

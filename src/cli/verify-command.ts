@@ -14,8 +14,8 @@ import { writeReportFile } from './write-file.js';
 import { progressBar } from './progress.js';
 
 export const exitCodesText = `Exit codes:
-  0  nothing at or above --fail-on
-  1  findings at or above --fail-on (the release is suspicious)
+  0  nothing at or above --fail-on: PASS, or REVIEW (something at medium or above)
+  1  findings at or above --fail-on: FAIL (the release is suspicious)
   2  bad usage or unreadable input (release, repository, tag)
   3  git, tool or network failure (could not check)`;
 

@@ -42,6 +42,10 @@ test('usage errors name the flag, exit 2', async () => {
   await oneLineError(['verify', 'samples/hello-1.0.tar.gz', '--repo', 'a', '--repo', 'b'], 2, /--repo given 2 times/);
   await oneLineError(['verify', 'samples/hello-1.0.tar.gz', '--repo', 'samples/hello.bundle', '--policy', 'p.json', '--policy', 'p.json'], 2, /--policy given 2 times/);
   await oneLineError(['batch', 'm.yaml', '--out', 'a', '--out', 'b'], 2, /--out given 2 times/);
+  // An empty value (an unset variable in a script) is named, not taken as "no value".
+  await oneLineError(['verify', 'samples/hello-1.0.tar.gz', '--repo', 'samples/hello.bundle', '--previous', ''], 2, /--previous: empty value/);
+  await oneLineError(['verify', '', '--repo', 'samples/hello.bundle'], 2, /RELEASE: empty value/);
+  await oneLineError(['verify', 'samples/hello-1.0.tar.gz', '--repo', 'samples/hello.bundle', '--no-baseline'], 2, /--no-baseline is not an option/);
   await oneLineError(['frobnicate'], 2, /Unknown argument|command/i);
   await oneLineError([], 2, /name a command/);
 });

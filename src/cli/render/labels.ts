@@ -25,6 +25,15 @@ export function bySeverity<T extends { severity: Severity }>(findings: readonly 
 }
 
 /** `Since proj-1.0.tar (tag v1.0)`: the heading of the drift section, in every format. */
+/**
+ * The drift items that count toward the verdict (medium and above), by
+ * severity, for the verdict line: `drift: 1 critical · 2 high`; empty when none.
+ */
+export function driftCounts(drift: Drift | undefined, paint: (s: Severity, text: string) => string = (_, t) => t): string {
+  const counted = bySeverity((drift?.items ?? []).filter((i) => i.severity === 'critical' || i.severity === 'high' || i.severity === 'medium'));
+  return counted.length === 0 ? '' : `drift: ${counted.map(([s, items]) => paint(s, `${items.length} ${s}`)).join(' · ')}`;
+}
+
 export function driftHeading(drift: Drift): string {
   const name = drift.previous.source.split('/').pop() ?? drift.previous.source;
   return `Since ${name} (tag ${drift.previousTag.ref})`;

@@ -2,7 +2,7 @@ import { categoryInfo, type Finding } from '../../report/finding.js';
 import { counting, type Report } from '../../report/report.js';
 import { atLeast, severities, type Severity } from '../../report/severity.js';
 import { paintSeverity, type Colors } from '../colors.js';
-import { categorySummary, changeText } from './labels.js';
+import { categorySummary, changeText, driftCounts } from './labels.js';
 import { driftText } from './drift-text.js';
 import { diffLines } from './text-diff.js';
 import { fit, wrapLine, wrapWords } from './wrap.js';
@@ -66,7 +66,8 @@ function verdictLine(report: Report, c: Colors): string {
     .reverse()
     .map((s) => paintSeverity(c, s, `${report.severities[s]} ${s}`))
     .join(' · ');
-  return `${painted}  ${counts}   ${c.dim(`(fails at ${report.failOn} and above)`)}`;
+  const drift = driftCounts(report.drift, (s, text) => paintSeverity(c, s, text));
+  return `${painted}  ${counts}${drift ? `  + ${drift}` : ''}   ${c.dim(`(fails at ${report.failOn} and above)`)}`;
 }
 
 function countsLine(report: Report): string {
