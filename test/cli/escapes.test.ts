@@ -20,6 +20,25 @@ test('visible() escapes controls and bidi overrides; diffs keep newlines and tab
   assert.is(visible('-a\n+\tb\r', true), '-a\n+\tb\\x0d');
 });
 
+test('SARIF messages escape brackets and controls; the text list quotes spaced names and keeps $ patterns literal', async () => {
+  assert.is(visible('tab\tname.c'), 'tab\\x09name.c');
+  const repo = await makeRepo({ files: { README: 'hello\n' }, tags: ['v1.0'] });
+  const names = ['[link](evil.example).c', "doc$'/notes.txt", 'a b/has space.txt', 'x\x1b[2J.txt'];
+  const path = await writeTemp(
+    'escapes/list-1.0.tar',
+    buildTar([{ path: 'proj-1.0/README', content: 'hello\n' }, ...names.map((n) => ({ path: `proj-1.0/${n}`, content: 'plain text\n' }))]),
+  );
+  const sarif = await runCuckoo(['verify', path, '--repo', repo.dir, '--tag', 'v1.0', '--format', 'sarif', '--no-host-knowledge']);
+  const messages = (JSON.parse(sarif.stdout) as { runs: Array<{ results: Array<{ message: { text: string } }> }> }).runs[0]!.results.map((r) => r.message.text);
+  const link = messages.find((m) => m.includes('evil.example'))!;
+  assert.ok(link.includes('\\[link\\](evil.example).c'), link);
+  assert.ok(messages.every((m) => !raw.test(m)));
+  const text = await runCuckoo(['verify', path, '--repo', repo.dir, '--tag', 'v1.0', '--no-host-knowledge']);
+  assert.match(text.stdout, /doc\$'\/ +notes\.txt/);
+  assert.match(text.stdout, /"a b\/" +"has space\.txt"/);
+  assert.not.match(text.stdout, raw);
+});
+
 test('a name with escape sequences is shown escaped in text and markdown reports', async () => {
   const repo = await makeRepo({ files: { README: 'hello\n' }, tags: ['v1.0'] });
   const path = await writeTemp('escapes/proj-1.0.tar', buildTar([{ path: 'proj-1.0/README', content: 'hello\n' }, { path: evil, content: '\x1b[2Jx\n' }]));

@@ -3,6 +3,7 @@ import { categoryInfo, type Category, type Finding } from '../../report/finding.
 import { driftInfo, driftKinds, type Drift, type DriftItem } from '../../report/drift.js';
 import type { Report } from '../../report/report.js';
 import { atLeast, type Severity } from '../../report/severity.js';
+import { visible } from './visible.js';
 
 export interface SarifOptions {
   /** The exit code the verdict gives; recorded in the invocation (no times: output stays deterministic). */
@@ -58,9 +59,18 @@ function location(f: Finding): Location {
     physicalLocation: {
       artifactLocation: { uri: pathUri(f.path), uriBaseId: base },
       // The first signal line is where a reader should start; line numbers stay out of the fingerprint.
-      ...(signal && signal.line > 0 ? { region: { startLine: signal.line, snippet: { text: signal.text } } } : {}),
+      ...(signal && signal.line > 0 ? { region: { startLine: signal.line, snippet: { text: visible(signal.text) } } } : {}),
     },
   };
+}
+
+/**
+ * A plain-text SARIF message from names and reasons the release and the
+ * repository wrote: control characters shown as escapes, and `[`/`]` escaped
+ * (§3.11.6), so a file named `[x](https://…)` is no link in a viewer.
+ */
+function plainText(text: string): string {
+  return visible(text).replace(/[[\]]/g, '\\$&');
 }
 
 function result(f: Finding): Result {
@@ -71,7 +81,7 @@ function result(f: Finding): Result {
     ruleIndex: categories.indexOf(f.category),
     // Explained findings are results that passed the check (§3.27.9); their level must then be none.
     ...(explained ? { kind: 'pass' as const, level: 'none' as const } : { kind: 'fail' as const, level: levelOf[f.severity] }),
-    message: { text: `${info.title}: ${f.path}. ${f.reasons.join('; ')}` },
+    message: { text: plainText(`${info.title}: ${f.path}. ${f.reasons.join('; ')}`) },
     locations: [location(f)],
     // The finding id hashes change, path and category only: the same finding in
     // the next release keeps its identity, so dashboards track it instead of opening a new alert.
@@ -97,7 +107,7 @@ function driftResult(item: DriftItem): Result {
     ruleId: `drift/${item.kind}`,
     ruleIndex: categories.length + driftKinds.indexOf(item.kind),
     ...(explained ? { kind: 'pass' as const, level: 'none' as const } : { kind: 'fail' as const, level: levelOf[item.severity] }),
-    message: { text: `${driftInfo[item.kind].title}: ${item.path}. ${item.reasons.join('; ')}` },
+    message: { text: plainText(`${driftInfo[item.kind].title}: ${item.path}. ${item.reasons.join('; ')}`) },
     locations: [{ physicalLocation: { artifactLocation: { uri: pathUri(item.path), uriBaseId: base } } }],
     partialFingerprints: { 'cuckooDrift/v1': item.id },
     rank: rank[item.severity],

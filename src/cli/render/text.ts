@@ -120,14 +120,21 @@ function grouped(findings: Finding[], c: Colors, width: number): string[] {
     for (const f of group) {
       const slash = f.path.lastIndexOf('/');
       const folder = slash === -1 ? '' : f.path.slice(0, slash + 1);
-      folders.set(folder, [...(folders.get(folder) ?? []), f.path.slice(slash + 1)]);
+      folders.set(quoteSpaced(folder), [...(folders.get(quoteSpaced(folder)) ?? []), quoteSpaced(f.path.slice(slash + 1))]);
     }
     const labelWidth = Math.min(28, Math.max(...[...folders.keys()].map((k) => (k || './').length))) + 2;
     for (const [folder, names] of folders) {
-      out.push(...wrapWords(`    ${(folder || './').padEnd(labelWidth)}`, names, width).map((l) => l.replace(folder || './', c.dim(folder || './'))));
+      const label = folder || './';
+      // A function, so `$'` and the like in a name are not replacement patterns.
+      out.push(...wrapWords(`    ${label.padEnd(labelWidth)}`, names, width).map((l) => l.replace(label, () => c.dim(label))));
     }
   }
   return out;
+}
+
+/** A name in a space-separated list: quoted when it holds a space, so each name reads as one. */
+function quoteSpaced(name: string): string {
+  return /\s/.test(name) ? JSON.stringify(name) : name;
 }
 
 /** Most paths listed per policy rule without --verbose. */

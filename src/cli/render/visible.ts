@@ -8,7 +8,7 @@ import type { Report } from '../../report/report.js';
  * (CVE-2021-42574) are shown as escapes instead. Diffs keep their newlines
  * and tabs.
  */
-const hidden = /[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+const hidden = /[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 const hiddenInDiff = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
 function escape(c: string): string {
