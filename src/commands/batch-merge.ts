@@ -51,9 +51,15 @@ export async function mergeSummaries(files: readonly string[]): Promise<BatchSum
     }
   });
   const entries = summaries.flatMap((s) => s.entries).sort((a, b) => a.index - b.index);
-  const totals = totalsOf(entries);
   const shards = { count: first.shards.count, included: [...included.keys()].sort((a, b) => a - b) };
   const missing = Array.from({ length: shards.count }, (_, i) => i + 1).filter((i) => !included.has(i));
+  // The manifest's entries that no summary covers belong to the missing
+  // shards: they were not checked, and count as such.
+  const uncovered = missing.length > 0 ? Math.max(0, first.manifest.entries - entries.length) : 0;
+  const checked = totalsOf(entries);
+  const totals = missing.length > 0
+    ? { ...checked, entries: checked.entries + uncovered, error: checked.error + uncovered, missing: uncovered }
+    : checked;
   return {
     schema: batchSummarySchema,
     tool: { name: 'cuckoo', version },
@@ -63,6 +69,6 @@ export async function mergeSummaries(files: readonly string[]): Promise<BatchSum
     totals,
     exitCode: batchExitCode(totals, missing.length === 0),
     entries,
-    notes: missing.length > 0 ? [`shards ${missing.map((i) => `${i}/${shards.count}`).join(', ')} are missing: their entries were not checked`] : [],
+    notes: missing.length > 0 ? [`shards ${missing.map((i) => `${i}/${shards.count}`).join(', ')} are missing: their ${uncovered} ${uncovered === 1 ? 'entry was' : 'entries were'} not checked`] : [],
   };
 }

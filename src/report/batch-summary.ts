@@ -34,11 +34,15 @@ export interface BatchEntrySummary {
 }
 
 export interface BatchTotals {
+  /** Entries covered: those of the shards included, plus those of missing shards (merged summaries). */
   entries: number;
   pass: number;
   review: number;
   fail: number;
+  /** Entries not checked: their own error, or (merged summaries) their shard is missing. */
   error: number;
+  /** Merged summaries only: entries of missing shards, counted in `entries` and `error` too. */
+  missing?: number;
 }
 
 export interface BatchSummary {

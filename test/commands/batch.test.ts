@@ -8,6 +8,8 @@ import { batch } from '../../src/commands/batch.js';
 import { mergeSummaries } from '../../src/commands/batch-merge.js';
 import { parseManifest, type Manifest } from '../../src/commands/batch-manifest.js';
 import { inShard, parseShard, shardOf } from '../../src/commands/shard.js';
+import { colors } from '../../src/cli/colors.js';
+import { renderBatchTable } from '../../src/cli/render/batch-summary.js';
 import { CuckooError } from '../../src/errors.js';
 import type { BatchSummary } from '../../src/report/batch-summary.js';
 import { buildTar, compress } from '../helpers/archives.js';
@@ -170,10 +172,35 @@ test('shards run apart and merge into the unsharded summary; other manifests, a 
   assert.is(merged.exitCode, 3);
   const partial = await mergeSummaries(files.slice(0, 2));
   assert.match(partial.notes.join('\n'), /shards 3\/3 are missing/);
+  const inThird = inShard(manifest.entries, { index: 3, count: 3 }).length;
+  assert.is(partial.totals.entries, 4);
+  assert.is(partial.totals.missing, inThird);
+  assert.is(partial.totals.error, full.entries.filter((e) => e.status === 'error' && shardOf(e.name, 3) !== 3).length + inThird);
+  assertValidSummary(partial);
   await mergeSummaries([files[0]!, files[0]!]).then(() => assert.unreachable(), (err: Error) => assert.match(err.message, /shard 1\/3 is also in/));
   const other = join(work, 'other.json');
   writeFileSync(other, JSON.stringify({ ...JSON.parse(readFileSync(files[1]!, 'utf8')), manifest: { ...manifest, sha256: 'f'.repeat(64) } }));
   await mergeSummaries([files[0]!, other]).then(() => assert.unreachable(), (err: Error) => assert.match(err.message, /summarises another manifest/));
+});
+
+test('merging some shards only: the entries of the missing shards count as not checked, in the totals and the exit code', async () => {
+  // Three entries, two shards; the names are picked so that shard 1 holds one entry and shard 2 two.
+  const names = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'];
+  const one = names.filter((n) => shardOf(n, 2) === 1).slice(0, 1);
+  const two = names.filter((n) => shardOf(n, 2) === 2).slice(0, 2);
+  assert.is(one.length + two.length, 3);
+  const m = parseManifest([...one, ...two].map((n) => `- {name: ${n}, release: https://e.org/${n}.tgz, repo: r}`).join('\n'), 'm.yaml', work);
+  const suspicious = async () => ({ verdict: 'fail', tag: { ref: 'v1', commit: 'c'.repeat(40) }, release: { sha256: 'a'.repeat(64) }, findings: [], severities: { info: 0, low: 0, medium: 0, high: 1, critical: 0 } }) as never;
+  const { summary } = await batch({ manifest: m, jobs: 1, cacheDir, shard: { index: 1, count: 2 }, verify: suspicious });
+  assert.equal(summary.totals, { entries: 1, pass: 0, review: 0, fail: 1, error: 0 });
+  const file = join(work, 'only-shard-1.json');
+  writeFileSync(file, JSON.stringify(summary));
+  const merged = await mergeSummaries([file]);
+  assertValidSummary(merged);
+  assert.equal(merged.totals, { entries: 3, pass: 0, review: 0, fail: 1, error: 2, missing: 2 });
+  assert.is(merged.exitCode, 3);
+  assert.match(merged.notes.join('\n'), /shards 2\/2 are missing: their 2 entries were not checked/);
+  assert.match(renderBatchTable(merged, colors(false)), /3 entries: 0 pass, 0 review, 1 suspicious, 2 could not be checked \(exit 3\)/);
 });
 
 test.run();
