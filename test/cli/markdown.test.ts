@@ -1,6 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { escapeMarkdown, renderMarkdown } from '../../src/cli/render/markdown.js';
+import type { Drift } from '../../src/report/drift.js';
 import { hostileReport, hugeReport, sampleReport } from '../helpers/reports.js';
 
 test('verdict and counts as a table, critical findings with every reason, diffs folded', async () => {
@@ -49,6 +50,52 @@ test('stays within the budget, dropping lower-severity detail first with a "… 
   assert.ok(small.length <= 5000, `${small.length} characters`);
   assert.match(small, /#### 🟥 m4/);
   assert.match(small, /… \d+ more not shown here \(\d+ medium\)/);
+});
+
+test('notes, drift notes and drift items count against the budget too; the notes left out are counted', async () => {
+  const long = 'x'.repeat(90);
+  // 1,000 stale policy rules, worded as waive() words them, and 800 pairs of colliding names.
+  const stale = Array.from({ length: 1000 }, (_, i) => `policy cuckoo.json: rule allow[${i}] matched no finding and can go ("reviewed in 2023, ${long}")`);
+  const collisions = Array.from({ length: 800 }, (_, i) => `src/File${i}.c and src/file${i}.c are one file on case-insensitive file systems (macOS, Windows): ${long}`);
+  const report = await sampleReport('tampered');
+  report.notes.push(...stale);
+  const md = renderMarkdown(report, { verbose: false });
+  assert.ok(md.length < 60_000, `${md.length} characters`);
+  assert.match(md, /#### 🟥 m4/, 'critical findings stay');
+  assert.match(md, /> policy cuckoo\.json: rule allow\\\[0\\\] matched no finding/, 'the first notes are shown, escaped');
+  const shown = md.match(/^> policy cuckoo\.json: rule allow/gm)!.length;
+  assert.ok(shown > 100 && shown < 1000, `${shown} notes shown`);
+  assert.match(md, new RegExp(`\\n… ${1000 - shown} more notes not shown here to stay within 60000 characters; the JSON report lists every note\\.\\n$`));
+  assert.ok(md.indexOf('**Explained (36):**') > 0, 'the closing lines stay');
+
+  // Everything at once: thousands of findings, drift items and drift notes, notes, one enormous note.
+  const all = await hugeReport(2000);
+  all.notes.push('y'.repeat(200_000), ...collisions, ...stale);
+  const items = Array.from({ length: 3000 }, (_, i) => ({
+    id: `D${i}`,
+    kind: 'release-only-changed' as const,
+    path: `gen/drift/file-${i}.c`,
+    severity: (i % 100 === 0 ? 'high' : 'low') as 'high' | 'low',
+    reasons: [`changed since the previous release, ${long}`],
+    evidence: { diff: '@@ -1 +1 @@\n-a\n+b', added: 1, removed: 1 },
+  }));
+  const drift: Drift = {
+    previous: { source: 'hello-0.9.tar.gz', sha256: '0'.repeat(64), format: 'tar.gz', prefix: 'hello-0.9/', entries: 40 },
+    previousTag: { ref: 'v0.9', commit: '1'.repeat(40), annotated: false },
+    counts: { 'newly-release-only': 0, 'release-only-changed': items.length, 'no-longer-release-only': 0, 'generator-changed': 0, 'binary-changed-in-git': 0 },
+    items,
+    notes: collisions,
+  };
+  all.drift = drift;
+  for (const budget of [60_000, 20_000, 8_000]) {
+    const out = renderMarkdown(all, { verbose: true, ...(budget === 60_000 ? {} : { budget }) });
+    assert.ok(out.length <= budget, `${out.length} characters for a budget of ${budget}`);
+    assert.match(out, /#### 🟥 m4/);
+    assert.match(out, /… \d+ more not shown here \(/);
+    assert.match(out, /… drift cut to stay within/);
+    assert.match(out, /… \d+ more notes not shown here/);
+    assert.not.match(out, /y{1001}/, 'one note is cut, not the room of all');
+  }
 });
 
 test.run();

@@ -112,40 +112,78 @@ function driftParts(drift: Drift, maxLines: number): { head: string; detailed: s
   return { head, detailed, rows };
 }
 
+/** Room kept for one "… N more" line. */
+const moreRoom = 250;
+/** A note longer than this (a path in it, say) is cut: one note must not take the room of all. */
+const noteChars = 1000;
+
+function noteLine(note: string): string {
+  return `> ${escapeMarkdown(note.length > noteChars ? `${note.slice(0, noteChars)}…` : note)}`;
+}
+
 /**
- * Markdown for CI job summaries and merge-request comments. Detail is added
- * highest severity first until the budget is spent; whatever does not fit is
- * counted in a "… N more" line, so lower-severity detail is always what goes.
+ * Markdown for CI job summaries and merge-request comments. Every part counts
+ * against the budget. Detail is added highest severity first until the budget
+ * is spent; whatever does not fit is counted in a "… N more" line, so
+ * lower-severity detail is always what goes. The closing lines (what was
+ * explained, allowed, known or left out) have their room kept from the start,
+ * and the notes a share of it (a tenth), so findings cannot crowd them out
+ * entirely; notes that do not fit are counted too.
  */
 export function renderMarkdown(report: Report, options: MarkdownOptions): string {
   const budget = options.budget ?? defaultMarkdownBudget;
   const maxLines = options.diffLines ?? 40;
   const parts: string[] = [summary(report)];
-  let used = parts[0]!.length;
+  // The parts are joined by a blank line (2 characters each) and end with a newline.
+  let used = parts[0]!.length + 1;
   const omitted = new Map<Severity, number>();
-  // Room kept for the closing lines, so they always fit.
-  const reserve = 600;
+
+  const findings = counting(report.findings);
+  const explained = findings.filter((f) => !atLeast(f.severity, 'medium'));
+  const explainedLine = !options.verbose && explained.length > 0 ? `**Explained (${explained.length}):** ${categorySummary(explained)}` : undefined;
+  const allowed = report.findings.filter((f) => f.allowed);
+  const allowedLine = report.policy && allowed.length > 0 ? `**Allowed by policy (${allowed.length}):** ${categorySummary(allowed)}` : undefined;
+  const known = report.findings.filter((f) => f.known);
+  const knownLine = report.baseline && known.length > 0 ? `**Known from baseline ${escapeMarkdown(report.baseline.file)} (${known.length}):** ${categorySummary(known)}` : undefined;
+  const driftNotes = (report.drift?.notes ?? []).map(noteLine);
+  const notes = report.notes.map(noteLine);
+  const noteSize = [...driftNotes, ...notes].reduce((n, l) => n + l.length + 3, 0) + 4;
+  const room = (line: string | undefined) => (line === undefined ? 0 : line.length + 2);
+
+  // Room kept for the closing parts: the lines above, the "… N more" lines of
+  // findings, drift and notes, and the notes' share.
+  const share = { explained: room(explainedLine), allowed: room(allowedLine), known: room(knownLine), notes: Math.min(noteSize, Math.floor(budget / 10)) + moreRoom };
+  let reserve = share.explained + share.allowed + share.known + 2 * moreRoom + share.notes;
+  const fits = (size: number) => used + size + 2 + reserve <= budget;
   const add = (text: string): boolean => {
-    if (used + text.length + 2 + reserve > budget) return false;
+    if (!fits(text.length)) return false;
     parts.push(text);
     used += text.length + 2;
     return true;
   };
+  /** Frees kept room, then places `text` in it (when given). */
+  const place = (kept: number, text?: string) => {
+    reserve -= kept;
+    if (text !== undefined) add(text);
+  };
   const skip = (s: Severity, n = 1) => omitted.set(s, (omitted.get(s) ?? 0) + n);
 
-  const findings = counting(report.findings);
   for (const [severity, group] of bySeverity(findings)) {
     if (atLeast(severity, 'high')) {
-      add(`### ${icon[severity]} ${severity[0]!.toUpperCase()}${severity.slice(1)} (${group.length})`);
+      const heading = `### ${icon[severity]} ${severity[0]!.toUpperCase()}${severity.slice(1)} (${group.length})`;
+      if (!add(heading)) {
+        skip(severity, group.length);
+        continue;
+      }
       // A finding whose diff does not fit is still listed with its reasons.
       for (const f of group) if (!add(detailed(f, maxLines, true)) && !add(detailed(f, maxLines, false))) skip(severity);
     } else if (severity === 'medium' || options.verbose) {
-      const explained = severity !== 'medium';
+      const collapsed = severity !== 'medium';
       const rows: string[] = [];
       let size = 0;
       for (const f of group) {
         const row = tableRow(f);
-        if (used + size + row.length + 200 + reserve > budget) {
+        if (!fits(size + row.length + 200)) {
           skip(severity, group.length - rows.length);
           break;
         }
@@ -155,34 +193,59 @@ export function renderMarkdown(report: Report, options: MarkdownOptions): string
       if (rows.length === 0) continue;
       const title = `${icon[severity]} ${severity[0]!.toUpperCase()}${severity.slice(1)} (${group.length})`;
       const table = `${tableHead}\n${rows.join('\n')}`;
-      add(explained ? `<details><summary>${title}: explained</summary>\n\n${table}\n\n</details>` : `### ${title}\n\n${table}`);
+      if (!add(collapsed ? `<details><summary>${title}: explained</summary>\n\n${table}\n\n</details>` : `### ${title}\n\n${table}`)) skip(severity, rows.length);
     }
   }
-  const explained = findings.filter((f) => !atLeast(f.severity, 'medium'));
-  if (!options.verbose && explained.length > 0) parts.push(`**Explained (${explained.length}):** ${categorySummary(explained)}`);
-  const allowed = report.findings.filter((f) => f.allowed);
-  if (report.policy && allowed.length > 0) {
+  place(share.explained, explainedLine);
+  if (allowedLine !== undefined) {
     const rows = allowed.map((f) => `| ${escapeMarkdown(f.path)} | ${icon[f.severity]} ${f.severity} | ${f.allowed!.rule} | ${escapeMarkdown(f.allowed!.reason)} |`);
     const table = `| Path | Severity | Rule | Reason |\n| --- | --- | --- | --- |\n${rows.join('\n')}`;
-    if (!add(`<details><summary>Allowed by policy ${escapeMarkdown(report.policy.file)} (${allowed.length})</summary>\n\n${table}\n\n</details>`)) {
-      parts.push(`**Allowed by policy (${allowed.length}):** ${categorySummary(allowed)}`);
-    }
+    place(share.allowed);
+    if (!add(`<details><summary>Allowed by policy ${escapeMarkdown(report.policy!.file)} (${allowed.length})</summary>\n\n${table}\n\n</details>`)) add(allowedLine);
   }
-  const known = report.findings.filter((f) => f.known);
-  if (report.baseline && known.length > 0) parts.push(`**Known from baseline ${escapeMarkdown(report.baseline.file)} (${known.length}):** ${categorySummary(known)}`);
+  place(share.known, knownLine);
   if (omitted.size > 0) {
     const list = [...omitted].map(([s, n]) => `${n} ${s}`).join(', ');
-    parts.push(`… ${[...omitted.values()].reduce((a, b) => a + b, 0)} more not shown here (${list}) to stay within ${budget} characters; the HTML or JSON report lists every finding.`);
+    place(moreRoom, `… ${[...omitted.values()].reduce((a, b) => a + b, 0)} more not shown here (${list}) to stay within ${budget} characters; the HTML or JSON report lists every finding.`);
+  } else {
+    place(moreRoom);
   }
   if (report.drift) {
     const drift = driftParts(report.drift, maxLines);
+    let cut = !add(drift.head);
+    for (const part of drift.detailed) if (!add(part)) cut = true;
     const rows: string[] = [];
-    for (const row of drift.rows) if (used + rows.join('\n').length + row.length + reserve < budget) rows.push(row);
-    const left = drift.detailed.length + drift.rows.length;
-    const wanted = [drift.head, ...drift.detailed, ...(rows.length ? [`| Path | Drift | Severity | Why |\n| --- | --- | --- | --- |\n${rows.join('\n')}`] : [])];
-    if (wanted.filter((part) => add(part)).length < wanted.length || rows.length < drift.rows.length) parts.push(`… drift cut to stay within ${budget} characters (${left} items); the JSON report lists every item.`);
-    if (report.drift.notes.length > 0) parts.push(report.drift.notes.map((n) => `> ${escapeMarkdown(n)}`).join('\n>\n'));
+    let size = 0;
+    for (const row of drift.rows) {
+      if (!fits(size + row.length + 100)) break;
+      rows.push(row);
+      size += row.length + 1;
+    }
+    if (rows.length > 0 && !add(`| Path | Drift | Severity | Why |\n| --- | --- | --- | --- |\n${rows.join('\n')}`)) cut = true;
+    if (rows.length < drift.rows.length) cut = true;
+    place(moreRoom, cut ? `… drift cut to stay within ${budget} characters (${drift.detailed.length + drift.rows.length} items); the JSON report lists every item.` : undefined);
+  } else {
+    place(moreRoom);
   }
-  if (report.notes.length > 0) parts.push(report.notes.map((n) => `> ${escapeMarkdown(n)}`).join('\n>\n'));
+  // The notes, as many as fit in what is left, in order; the rest counted.
+  place(share.notes);
+  let left = budget - used - moreRoom;
+  let shown = 0;
+  const blocks: string[] = [];
+  for (const block of [driftNotes, notes]) {
+    const taken: string[] = [];
+    for (const line of block) {
+      const cost = line.length + 3 + (taken.length === 0 ? 2 : 0);
+      if (cost > left) break;
+      taken.push(line);
+      left -= cost;
+    }
+    shown += taken.length;
+    if (taken.length > 0) blocks.push(taken.join('\n>\n'));
+    if (taken.length < block.length) break;
+  }
+  for (const b of blocks) add(b);
+  const hidden = driftNotes.length + notes.length - shown;
+  if (hidden > 0) add(`… ${hidden} more ${hidden === 1 ? 'note' : 'notes'} not shown here to stay within ${budget} characters; the JSON report lists every note.`);
   return `${parts.join('\n\n')}\n`;
 }
