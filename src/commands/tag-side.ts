@@ -103,7 +103,8 @@ export async function openTagSide(options: TagSideOptions & { releaseName: strin
     remoteInfo.signature = await verifyTag(repo, ref.refName, options.keyring, options.cacheDir);
     findings.push(...signatureFinding(ref.refName, 'tag', remoteInfo.signature));
   }
-  const tree = await readTree(repo, ref.commit, options.limits);
+  // Sizes come later, for the entries that differ (fillSizes).
+  const tree = await readTree(repo, ref.commit, options.limits, { sizes: false });
   // The few small files the tag side itself reads, in one request.
   await prefetchBlobs(repo, tree.filter((e) => /(^|\/)\.git(attributes|modules|ignore)$/.test(e.path)).map((e) => e.oid));
   const readers: BlobReader[] = [];

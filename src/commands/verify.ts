@@ -8,6 +8,7 @@ import { knowledgeIndexPaths } from '../analyze/knowledge/user-library.js';
 import { CuckooError } from '../errors.js';
 import { createHistory } from '../git/history.js';
 import { prefetchBlobs } from '../git/remote.js';
+import { fillSizes } from '../git/tree.js';
 import { deepening } from '../git/remote-history.js';
 import { parseReleaseName } from '../git/infer.js';
 import { commitDate } from '../git/refs.js';
@@ -111,6 +112,7 @@ export async function verify(options: VerifyOptions): Promise<Report> {
 
     // The tag's own blobs that the analysis will read, fetched in one request from a remote.
     await prefetchBlobs(tag.repo, comparison.changes.flatMap((c) => (c.tag && c.tag.type !== 'submodule' ? [c.tag.oid] : [])));
+    await fillSizes(tag.repo, comparison.changes.flatMap((c) => (c.tag ? [c.tag] : [])));
     const historyNotes: string[] = [];
     const history = tag.repo.promisor ? deepening(createHistory(tag.repo, tag.ref.commit, tagDate), tag.repo, historyNotes) : createHistory(tag.repo, tag.ref.commit, tagDate);
     const ctx: AnalysisContext = {

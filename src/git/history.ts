@@ -104,7 +104,7 @@ function safeSegment(s: string): boolean {
 }
 
 async function makeScratch(repo: RepoHandle, commit: string): Promise<Scratch | undefined> {
-  const files = (await readTree(repo, commit)).filter((e) => e.type === 'file' && (e.path === '.gitignore' || e.path.endsWith('/.gitignore')));
+  const files = (await readTree(repo, commit, undefined, { sizes: false })).filter((e) => e.type === 'file' && (e.path === '.gitignore' || e.path.endsWith('/.gitignore')));
   const usable = files.filter((e) => e.path.split('/').every(safeSegment));
   if (usable.length === 0) return undefined;
   const root = await mkdtemp(join(tmpdir(), 'cuckoo-ignore-'));

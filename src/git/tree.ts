@@ -7,22 +7,39 @@ import { CuckooError } from '../errors.js';
 import type { Limits } from '../limits.js';
 import { tooManyEntries } from '../release/budget.js';
 import { decodeGitPath } from './paths.js';
-import { commandFailed, GitCommandError, spawnGit, toBuffer } from './run.js';
+import { commandFailed, git, GitCommandError, spawnGit, toBuffer } from './run.js';
 import type { RepoHandle, TagEntry, TagEntryType } from './types.js';
 
 /**
  * Every file, symlink and gitlink of the commit's tree, in git's order. In a
  * blobless partial clone (`--filter=blob:none`) git cannot tell blob sizes
- * without the blobs: the tree is then read without them and `size` is -1.
+ * without the blobs: the tree is then read without them and `size` is -1, as
+ * it is with `sizes: false`: a size costs a look at every blob's header, which
+ * maps the whole pack into git's memory (400 MB for a kernel-sized tree);
+ * fillSizes then gives the few entries that need one theirs.
  */
-export async function readTree(repo: RepoHandle, commit: string, limits?: Limits): Promise<TagEntry[]> {
+export async function readTree(repo: RepoHandle, commit: string, limits?: Limits, opts: { sizes?: boolean } = {}): Promise<TagEntry[]> {
   try {
     // In cuckoo's own partial clone, -l would fetch every blob just for its size.
-    return await lsTree(repo, commit, !repo.promisor, limits);
+    return await lsTree(repo, commit, (opts.sizes ?? true) && !repo.promisor, limits);
   } catch (err) {
     if (err instanceof GitCommandError && /promisor|lazy fetching/.test(err.stderr)) return lsTree(repo, commit, false, limits);
     throw err;
   }
+}
+
+/** Sets the size of `entries` whose size is unknown (-1) from the object store, in one `cat-file --batch-check`; not in a partial clone, where a missing blob would be fetched. */
+export async function fillSizes(repo: RepoHandle, entries: readonly TagEntry[]): Promise<void> {
+  const unknown = entries.filter((e) => e.size < 0 && (e.type === 'file' || e.type === 'symlink'));
+  if (repo.promisor || unknown.length === 0) return;
+  const oids = [...new Set(unknown.map((e) => e.oid))];
+  const { stdout } = await git(repo, ['cat-file', '--batch-check=%(objectname) %(objectsize)'], { input: oids.map((o) => `${o}\n`).join('') });
+  const sizes = new Map<string, number>();
+  for (const line of stdout.toString('utf8').split('\n')) {
+    const [oid, size] = line.split(' ');
+    if (oid && size && /^\d+$/.test(size)) sizes.set(oid, Number(size));
+  }
+  for (const e of unknown) e.size = sizes.get(e.oid) ?? -1;
 }
 
 async function lsTree(repo: RepoHandle, commit: string, sizes: boolean, limits: Limits | undefined): Promise<TagEntry[]> {

@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { decodeGitPath, encodeGitPath } from '../../src/git/paths.js';
 import { openRepo } from '../../src/git/repo.js';
-import { readTree } from '../../src/git/tree.js';
+import { fillSizes, readTree } from '../../src/git/tree.js';
 import { defaultLimits } from '../../src/limits.js';
 import { makeRepo, rejects, removeTempDirs, tempDir } from '../helpers/repo.js';
 
@@ -41,6 +41,17 @@ test('readTree: odd names, symlinks, executables, gitlinks', async () => {
   const raw = await repo.gitBuffer(['ls-tree', '-z', '--name-only', 'HEAD']);
   assert.ok(raw.includes(Buffer.from('caf\xe9.txt\0', 'latin1')));
   assert.equal(encodeGitPath(latin1Name), Buffer.from('caf\xe9.txt', 'latin1'));
+});
+
+test('readTree without sizes, then fillSizes for the entries that need one', async () => {
+  const repo = await makeRepo({ files: { 'a.txt': 'hello\n', 'b.bin': Buffer.alloc(3000, 1), link: { symlink: 'a.txt' } }, checkout: false });
+  const handle = await openRepo(repo.dir, { cacheDir: await tempDir() });
+  const tree = await readTree(handle, repo.commits[0]!, undefined, { sizes: false });
+  assert.equal(tree.map((e) => e.size), [-1, -1, -1]);
+  await fillSizes(handle, tree.slice(0, 2));
+  assert.equal(tree.map((e) => `${e.path} ${e.size}`), ['a.txt 6', 'b.bin 3000', 'link -1']);
+  await fillSizes(handle, tree);
+  assert.is(tree[2]!.size, 5);
 });
 
 test('decodeGitPath / encodeGitPath round-trip any bytes, and valid UTF-8 stays text', () => {
