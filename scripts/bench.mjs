@@ -19,9 +19,10 @@
 //
 // Figures, per archive (all after one warm-up read, so the archive is in the page cache):
 //   cuckoo   wall time of `cuckoo verify ARCHIVE --repo REPO --tag v1.0 --format json` with a fresh
-//            --cache-dir; RSS is the peak resident set of the cuckoo process, not of its xz/git
-//            children (GNU time %M; without /usr/bin/time, the process's own resourceUsage().maxRSS,
-//            written at exit by a preloaded one-liner). The report's counts are checked against what was made.
+//            --cache-dir; RSS is the largest peak resident set among the cuckoo process and the
+//            xz/git processes it ran (GNU time %M, which takes the maximum over the children it
+//            waited for; without /usr/bin/time, the process's own resourceUsage().maxRSS, written at
+//            exit by a preloaded one-liner). The report's counts are checked against what was made.
 //   floor    `xz -dc | sha1sum` (gzip -dc, unzip -p for the zip): decompress and hash once.
 //   naive    `tar -xf` the release + `git archive v1.0 | tar -x` + `diff -r` (unzip -q for the zip).
 //   c/floor  cuckoo wall / floor wall: the promise is close to 1.
