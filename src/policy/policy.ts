@@ -16,7 +16,7 @@ import { categoryInfo, type Category, type ChangeKind } from '../report/finding.
 import { parseJson, readText, type Fail } from './json-file.js';
 
 /** Findings about the release file or the tag as a whole: a policy cannot allow them. */
-type IntegrityCategory = 'checksum-mismatch' | 'bad-signature' | 'moved-tag';
+type IntegrityCategory = 'checksum-mismatch' | 'bad-signature' | 'moved-tag' | 'hidden-data';
 type AllowableChange = Exclude<ChangeKind, 'integrity'>;
 type AllowableCategory = Exclude<Category, IntegrityCategory>;
 
@@ -30,7 +30,7 @@ const allowableChanges: Record<AllowableChange, true> = {
   'duplicate-entry': true,
   'unsafe-entry': true,
 };
-const integrityCategories: Record<IntegrityCategory, true> = { 'checksum-mismatch': true, 'bad-signature': true, 'moved-tag': true };
+const integrityCategories: Record<IntegrityCategory, true> = { 'checksum-mismatch': true, 'bad-signature': true, 'moved-tag': true, 'hidden-data': true };
 
 export interface AllowRule {
   /** Position in `allow`, from 1, as errors and reports name it. */
@@ -51,7 +51,7 @@ export interface Policy {
   rules: AllowRule[];
 }
 
-const integrityText = 'checksum, signature and moved-tag findings cannot be allowed: they are about the release file or the tag, not a path';
+const integrityText = 'checksum, signature, moved-tag and hidden-data findings cannot be allowed: they are about the release file, the archive or the tag, not a path';
 const ruleKeys = ['paths', 'change', 'category', 'sha256', 'reason'] as const;
 const policyHint = 'see "Policies and baselines" in the README for the policy format';
 
