@@ -45,6 +45,8 @@ A manifest (YAML or JSON) is a list of entries, or {entries: [...]}:
     sha256: <hex>                      # or checksums: SHA256SUMS (optional)
     signature: auto                    # optional, with keyring: signing-key.asc
     policy: xz.policy.json             # optional, as verify --policy
+    policyFound: from-debian           # written by --from-debian for debian/cuckoo.json:
+                                       # refused when the release or tag has the same bytes
     baseline: xz-5.6.0.json            # optional, as verify --baseline
 Relative paths are read from the manifest's folder. Entries share one cache
 folder; its entries are locked, so entries that share a repository or a URL

@@ -27,6 +27,12 @@ export interface BatchEntry {
   keyring?: string;
   /** A policy file (JSON) for this entry; see policy/policy.ts. */
   policy?: string;
+  /**
+   * `from-debian`: `policy` is the debian/cuckoo.json that --from-debian
+   * found, not a file someone named, so it gets the checks of a found
+   * policy (refused when the release or the tag carries the same bytes).
+   */
+  policyFound?: string;
   /** An accepted earlier JSON report of this project; see policy/baseline.ts. */
   baseline?: string;
   /** release and repo as the manifest wrote them (before paths were resolved), for summaries. */
@@ -41,7 +47,7 @@ export interface Manifest {
   entries: BatchEntry[];
 }
 
-const stringKeys = ['name', 'release', 'repo', 'tag', 'commit', 'sha256', 'checksums', 'signature', 'keyring', 'policy', 'baseline'] as const;
+const stringKeys = ['name', 'release', 'repo', 'tag', 'commit', 'sha256', 'checksums', 'signature', 'keyring', 'policy', 'policyFound', 'baseline'] as const;
 type StringKey = (typeof stringKeys)[number];
 /** Keys whose relative paths are read from the manifest's folder. */
 const pathKeys: readonly StringKey[] = ['release', 'repo', 'checksums', 'signature', 'keyring', 'policy', 'baseline'];
@@ -99,6 +105,9 @@ export function parseManifest(text: string, file: string, base: string): Manifes
     for (const key of ['release', 'repo'] as const) if (get(key) === undefined) fail(file, where, `missing "${key}"`);
     if (get('tag') !== undefined && get('commit') !== undefined) fail(file, where, 'give "tag" or "commit", not both');
     if (get('sha256') !== undefined && get('checksums') !== undefined) fail(file, where, 'give "sha256" or "checksums", not both');
+    const found = get('policyFound');
+    if (found !== undefined && found !== 'from-debian') fail(file, where, `"policyFound" must be "from-debian", got ${JSON.stringify(found)}`, 'cuckoo batch --from-debian writes it for a debian/cuckoo.json it found; a policy named by hand needs none');
+    if (found !== undefined && get('policy') === undefined) fail(file, where, '"policyFound" without "policy"');
     const name = get('name') ?? nameFromRelease(get('release')!);
     if (!namePattern.test(name)) {
       fail(file, where, `"name" ${JSON.stringify(name)} is not a safe file name`, 'use letters, digits, ".", "_" and "-", starting with a letter or digit, at most 100');

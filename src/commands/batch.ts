@@ -58,6 +58,8 @@ async function checkEntry(entry: BatchEntry, options: BatchOptions): Promise<Bat
       ...(entry.signature !== undefined ? { signature: entry.signature } : {}),
       ...(entry.keyring !== undefined ? { keyring: entry.keyring } : {}),
       ...(entry.policy !== undefined ? { policy: entry.policy } : {}),
+      // A policy --from-debian found (not one a manifest names) gets the checks of a found cuckoo.json.
+      ...(entry.policy !== undefined && entry.policyFound === 'from-debian' ? { policyFound: 'from-debian' as const } : {}),
       ...(entry.baseline !== undefined ? { baseline: entry.baseline } : {}),
     });
     const reports = options.onReport ? await options.onReport(entry, report) : undefined;

@@ -3,8 +3,10 @@
  * source packages. The release URL comes from debian/watch and the upstream
  * version of debian/changelog, the repository from debian/upstream/metadata
  * (`Repository:`), the keyring from debian/upstream/signing-key.asc and the
- * policy from debian/cuckoo.json (the packagers' file, not upstream's). A
- * package that does not give all of it is listed with what is missing.
+ * policy from debian/cuckoo.json (the packagers' file, not upstream's: it is
+ * refused, as a found cuckoo.json is, when the release or the tag carries the
+ * same bytes). A package that does not give all of it is listed with what is
+ * missing.
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
@@ -22,6 +24,12 @@ export interface DebianEntry {
   keyring?: string;
   /** Absolute path of debian/cuckoo.json, the packagers' policy for this project. */
   policy?: string;
+  /**
+   * Set with `policy`: it was found, not named, so verify refuses it when the
+   * release or the tag carries the same bytes (an upstream that ships debian/
+   * must not supply its own waivers).
+   */
+  policyFound?: 'from-debian';
 }
 
 export interface FromDebianResult {
@@ -128,7 +136,7 @@ async function fromPackage(dir: string): Promise<DebianEntry | { missing: string
     repo,
     ...(signature || hasKey ? { signature: 'auto' as const } : {}),
     ...(hasKey ? { keyring: resolve(keyring) } : {}),
-    ...(existsSync(policy) ? { policy: resolve(policy) } : {}),
+    ...(existsSync(policy) ? { policy: resolve(policy), policyFound: 'from-debian' as const } : {}),
   };
 }
 

@@ -16,7 +16,7 @@ import type { Limits } from '../limits.js';
 import { defaultLimits } from '../limits.js';
 import { counting, reportSchema, severityCounts, verdictOf, type Counts, type Report } from '../report/report.js';
 import { loadWaivers, waive, type WaiverFiles } from '../policy/waive.js';
-import { policyFileName, refuseForeignPolicy } from '../policy/found.js';
+import { foundPolicyName, policyFileName, refuseForeignPolicy, type PolicyFound } from '../policy/found.js';
 import type { Severity } from '../report/severity.js';
 import { version } from '../version.js';
 import { openTagSide, type TagSideOptions } from './tag-side.js';
@@ -27,8 +27,12 @@ import { checksumFinding, signatureFinding, signatureNotes, trailingDataFinding 
 import { checkReleaseSignature, expectedChecksum, namedByUrl, openReleaseSource, readReleaseEntries, releaseName, type ReleaseSourceOptions } from './release-source.js';
 
 export interface VerifyOptions extends TagSideOptions, ReleaseSourceOptions, WaiverFiles, Partial<PreviousOptions> {
-  /** `policy` is the cuckoo.json found in the current folder, not a file the user named. */
-  policyFound?: boolean;
+  /**
+   * `policy` was found, not named by the user: `true`, the cuckoo.json of the
+   * current folder; `from-debian`, a package's debian/cuckoo.json. Either is
+   * refused when the release or the tag carries it (see policy/found.ts).
+   */
+  policyFound?: PolicyFound;
   /** Path or URL of the release archive. */
   release: string;
   /** Leading folders to strip; detected when absent. */
@@ -101,7 +105,7 @@ export async function verify(options: VerifyOptions): Promise<Report> {
       throw err;
     });
     if (options.policyFound && options.policy !== undefined) {
-      await refuseForeignPolicy(options.policy, { repo: options.repo, entries, tagOids: tag.oids, objectFormat: tag.repo.objectFormat });
+      await refuseForeignPolicy(options.policy, { repo: options.repo, entries, tagOids: tag.oids, objectFormat: tag.repo.objectFormat }, options.policyFound);
     }
     const sha256 = await release.sha256();
     const expected = await expectedChecksum(options, name);
@@ -199,7 +203,8 @@ export async function verify(options: VerifyOptions): Promise<Report> {
         ...signatureNotes('release', signature),
         ...signatureNotes('tag', tag.remoteInfo.signature),
         ...waived.notes,
-        ...(options.policyFound ? [`policy: ${policyFileName} from the current folder (--policy FILE names another, --no-policy uses none)`] : []),
+        ...(options.policyFound === true ? [`policy: ${policyFileName} from the current folder (--policy FILE names another, --no-policy uses none)`] : []),
+        ...(options.policyFound === 'from-debian' && options.policy !== undefined ? [`policy: ${foundPolicyName(options.policy, 'from-debian')}`] : []),
       ],
     };
   } catch (err) {

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
@@ -6,6 +6,11 @@ import * as assert from 'uvu/assert';
 import { parseManifest } from '../../src/commands/batch-manifest.js';
 import { applyMangle, fromDebian, renderManifestYaml } from '../../src/commands/from-debian.js';
 import { concreteUrl, parseWatch } from '../../src/commands/debian-watch.js';
+import type { BatchSummary } from '../../src/report/batch-summary.js';
+import { buildTar, compress } from '../helpers/archives.js';
+import { runCuckoo } from '../helpers/cli.js';
+import { startServer } from '../helpers/http.js';
+import { makeRepo, removeTempDirs } from '../helpers/repo.js';
 
 const work = mkdtempSync(join(tmpdir(), 'cuckoo-debian-'));
 
@@ -19,7 +24,10 @@ function pkg(name: string, files: Record<string, string>): string {
   return dir;
 }
 
-test.after(() => rmSync(work, { recursive: true, force: true }));
+test.after(async () => {
+  await removeTempDirs();
+  rmSync(work, { recursive: true, force: true });
+});
 
 test('watch lines: continuations, opts with s///, @PACKAGE@ @ANY_VERSION@ and the .orig extension give one URL', () => {
   const [line] = parseWatch('version=4\n# a comment\nopts=dversionmangle=s/\\+dfsg//,\\\n  pgpsigurlmangle=s/$/.sig/ \\\n  https://example.org/ftp/@PACKAGE@/@PACKAGE@@ANY_VERSION@@ARCHIVE_EXT@ debian\n', 'libfoo');
@@ -57,7 +65,7 @@ test('--from-debian: complete packages become entries (keyring, signature auto, 
   const empty = pkg('nothing', { 'source/format': '3.0 (quilt)\n' });
   const result = await fromDebian([full, github, lacking, empty]);
   assert.equal(result.entries, [
-    { name: 'libfoo-1.46', release: 'https://example.org/ftp/libfoo/libfoo-1.46.tar.bz2', repo: 'https://git.example.org/libfoo.git', signature: 'auto', keyring: join(full, 'debian/upstream/signing-key.asc'), policy: join(full, 'debian/cuckoo.json') },
+    { name: 'libfoo-1.46', release: 'https://example.org/ftp/libfoo/libfoo-1.46.tar.bz2', repo: 'https://git.example.org/libfoo.git', signature: 'auto', keyring: join(full, 'debian/upstream/signing-key.asc'), policy: join(full, 'debian/cuckoo.json'), policyFound: 'from-debian' },
     { name: 'jq-1.6', release: 'https://github.com/stedolan/jq/archive/refs/tags/jq-1.6.tar.gz', repo: 'https://github.com/stedolan/jq' },
   ]);
   assert.equal(result.incomplete.map((i) => i.dir), [lacking, empty]);
@@ -67,9 +75,76 @@ test('--from-debian: complete packages become entries (keyring, signature auto, 
   const yaml = renderManifestYaml(result, work);
   assert.match(yaml, /# bar-2\.0: not listed, missing/);
   assert.match(yaml, /keyring: libfoo-1\.46\/debian\/upstream\/signing-key\.asc/);
-  assert.match(yaml, /policy: libfoo-1\.46\/debian\/cuckoo\.json/);
+  assert.match(yaml, /policy: libfoo-1\.46\/debian\/cuckoo\.json\n\s*policyFound: from-debian\n/);
   const m = parseManifest(yaml, 'debian.yaml', work);
-  assert.equal(m.entries.map((e) => [e.name, e.keyring, e.policy]), [['libfoo-1.46', join(full, 'debian/upstream/signing-key.asc'), join(full, 'debian/cuckoo.json')], ['jq-1.6', undefined, undefined]]);
+  assert.equal(m.entries.map((e) => [e.name, e.keyring, e.policy, e.policyFound]), [['libfoo-1.46', join(full, 'debian/upstream/signing-key.asc'), join(full, 'debian/cuckoo.json'), 'from-debian'], ['jq-1.6', undefined, undefined, undefined]]);
+});
+
+test('a debian/cuckoo.json that the release also ships (same bytes) is refused for that entry; the packagers\' own one, or one a manifest names, is used', async () => {
+  const policy = '{"allow": [{"paths": ["configure"], "reason": "upstream says it is fine"}]}\n';
+  const repo = await makeRepo({ files: { README: 'hi\n', 'src/a.c': 'int a;\n' }, tags: ['v1.0'] });
+  // The release carries a debian/ folder with the very policy the package would use, and a file the tag lacks.
+  const release = await compress(buildTar([
+    { path: 'foo-1.0/', type: 'directory' },
+    { path: 'foo-1.0/README', content: 'hi\n' },
+    { path: 'foo-1.0/src/a.c', content: 'int a;\n' },
+    { path: 'foo-1.0/configure', content: '#!/bin/sh\necho planted\n' },
+    { path: 'foo-1.0/debian/cuckoo.json', content: policy },
+  ]), 'gzip');
+  const server = await startServer({ '/dl/foo-1.0.tar.gz': { body: release } });
+  try {
+    const debianFiles = (name: string, cuckooJson: string) => pkg(name, {
+      changelog: 'foo (1.0-1) unstable; urgency=medium\n',
+      watch: `version=4\n${server.url}/dl/ foo-([\\d\\.]+).tar.gz\n`,
+      'upstream/metadata': `Repository: ${repo.dir}\n`,
+      'cuckoo.json': cuckooJson,
+    });
+    const shipped = debianFiles('shipped/foo-1.0', policy);
+    const own = debianFiles('own/foo-1.0', policy.replace('upstream says', 'the packagers checked'));
+    const out = join(work, 'out');
+    const r = await runCuckoo(['batch', '--from-debian', shipped, '--out', out, '--allow-http', '--no-host-knowledge', '--jobs', '1']);
+    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as BatchSummary;
+    assert.is(r.code, 3, r.stdout + r.stderr);
+    const [entry] = summary.entries;
+    assert.is(entry!.status, 'error');
+    assert.is(entry!.error!.code, 'usage');
+    assert.match(entry!.error!.message, /debian\/cuckoo\.json \(the package's debian\/cuckoo\.json, found by --from-debian\) has the same bytes as foo-1\.0\/debian\/cuckoo\.json in the release$/);
+    assert.match(entry!.error!.hint!, /a release must not choose its own policy/);
+    assert.match(r.stdout, /Could not be checked:\n {2}foo-1\.0: .*found by --from-debian\) has the same bytes/);
+
+    // The packagers' own policy (other bytes) is used: the planted configure is allowed by it.
+    const ownOut = join(work, 'own-out');
+    await runCuckoo(['batch', '--from-debian', own, '--out', ownOut, '--allow-http', '--no-host-knowledge']);
+    const ownEntry = (JSON.parse(readFileSync(join(ownOut, 'summary.json'), 'utf8')) as BatchSummary).entries[0]!;
+    assert.not.equal(ownEntry.status, 'error', JSON.stringify(ownEntry.error));
+    const ownReport = JSON.parse(readFileSync(join(ownOut, 'foo-1.0.json'), 'utf8')) as { notes: string[]; findings: Array<{ path: string; allowed?: unknown }> };
+    assert.ok(ownReport.findings.find((f) => f.path === 'configure')?.allowed, 'the packagers\' policy applied');
+    assert.match(ownReport.notes.join('\n'), /policy: .*found by --from-debian/);
+
+    // A manifest written by hand that names the shipped file as policy: trusted, as before.
+    const manifest = join(work, 'by-hand.yaml');
+    writeFileSync(manifest, `- name: foo-1.0\n  release: ${server.url}/dl/foo-1.0.tar.gz\n  repo: ${repo.dir}\n  policy: ${join(shipped, 'debian/cuckoo.json')}\n`);
+    const handOut = join(work, 'hand-out');
+    await runCuckoo(['batch', manifest, '--out', handOut, '--allow-http', '--no-host-knowledge']);
+    const handEntry = (JSON.parse(readFileSync(join(handOut, 'summary.json'), 'utf8')) as BatchSummary).entries[0]!;
+    assert.not.equal(handEntry.status, 'error', JSON.stringify(handEntry.error));
+  } finally {
+    await server.close();
+  }
+});
+
+test('a manifest\'s policyFound must be "from-debian" and come with a policy', () => {
+  const bad = (extra: string) => {
+    try {
+      parseManifest(`- release: a-1.0.tar\n  repo: a.git\n${extra}`, 'm.yaml', work);
+    } catch (err) {
+      return (err as Error).message;
+    }
+    return 'parsed';
+  };
+  assert.match(bad('  policy: p.json\n  policyFound: yes-please\n'), /"policyFound" must be "from-debian"/);
+  assert.match(bad('  policyFound: from-debian\n'), /"policyFound" without "policy"/);
+  assert.is(bad('  policy: p.json\n  policyFound: from-debian\n'), 'parsed');
 });
 
 test.run();
