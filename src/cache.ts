@@ -1,8 +1,8 @@
 /**
  * cuckoo's cache folder: downloads under `<cache>/downloads`, unbundled and
  * fetched repositories under `<cache>/repos`, each with the lock that lets
- * several cuckoo runs share it (`*.lock`). It is the only place cuckoo
- * writes to.
+ * several cuckoo runs share it (`*.lock`), and scratch folders, removed after
+ * use, under `<cache>/tmp`. It is the only place cuckoo writes to.
  *
  * Entries appear by rename only once complete, so a reader never sees half of
  * one; the locks serialise the writers of one entry (and a reader's check of
@@ -11,6 +11,7 @@
  * died), and released on exit. Staleness by age works where a pid would not:
  * a cache shared by containers or CI machines.
  */
+import { mkdir, mkdtemp } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join } from 'node:path';
 import lockfile from 'proper-lockfile';
@@ -25,6 +26,22 @@ export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
   if (xdg && isAbsolute(xdg)) return join(xdg, 'cuckoo');
   const home = env.HOME && isAbsolute(env.HOME) ? env.HOME : homedir();
   return join(home, '.cache', 'cuckoo');
+}
+
+/**
+ * A new, empty scratch folder `<cache>/tmp/<prefix>XXXXXX` (a gpg home, a
+ * scratch repository for the tag's .gitignore or .gitattributes files): kept
+ * in the cache, as everything cuckoo writes is. Whoever makes one removes it,
+ * also on failure.
+ */
+export async function makeScratchDir(cacheDir: string, prefix: string): Promise<string> {
+  const parent = join(cacheDir, 'tmp');
+  try {
+    await mkdir(parent, { recursive: true });
+    return await mkdtemp(join(parent, prefix));
+  } catch (err) {
+    throw cacheWriteError(parent, err);
+  }
 }
 
 /** Where cached repositories go. */

@@ -5,8 +5,8 @@
  * theirs is changed. The home is removed afterwards.
  */
 import { execa } from 'execa';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
+import { makeScratchDir } from './cache.js';
 import { CuckooError } from './errors.js';
 
 export interface SignatureStatus {
@@ -62,9 +62,7 @@ export function parseStatus(text: string): SignatureStatus {
 
 /** Runs `use` with a temporary gpg home holding the keys of `keyring` (none when undefined). */
 export async function withKeyring<T>(cacheDir: string, keyring: string | undefined, use: (home: string) => Promise<T>): Promise<T> {
-  const parent = join(cacheDir, 'tmp');
-  await mkdir(parent, { recursive: true });
-  const home = await mkdtemp(join(parent, 'gpg-'));
+  const home = await makeScratchDir(cacheDir, 'gpg-');
   try {
     if (keyring !== undefined) {
       const imported = await gpg(home, ['--import', keyring]);

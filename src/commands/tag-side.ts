@@ -115,7 +115,7 @@ export async function openTagSide(options: TagSideOptions & { releaseName: strin
   const notes: string[] = [];
   try {
     const attributes = tree.some((e) => e.path === '.gitattributes' || e.path.endsWith('/.gitattributes'))
-      ? await readArchiveAttributes(repo, ref.commit, tree)
+      ? await readArchiveAttributes(repo, ref.commit, tree, options.cacheDir)
       : new Map();
     // Export-ignored files stay: the comparison reports them as left out by git archive.
     const entries: TagEntry[] = [...tree];

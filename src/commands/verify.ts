@@ -118,7 +118,7 @@ export async function verify(options: VerifyOptions): Promise<Report> {
     await prefetchBlobs(tag.repo, comparison.changes.flatMap((c) => (c.tag && c.tag.type !== 'submodule' ? [c.tag.oid] : [])));
     await fillSizes(tag.repo, comparison.changes.flatMap((c) => (c.tag ? [c.tag] : [])));
     const historyNotes: string[] = [];
-    const history = tag.repo.promisor ? deepening(createHistory(tag.repo, tag.ref.commit, tagDate), tag.repo, historyNotes) : createHistory(tag.repo, tag.ref.commit, tagDate);
+    const history = tag.repo.promisor ? deepening(createHistory(tag.repo, tag.ref.commit, options.cacheDir, tagDate), tag.repo, historyNotes) : createHistory(tag.repo, tag.ref.commit, options.cacheDir, tagDate);
     const ctx: AnalysisContext = {
       knowledge: await loadKnowledge({
         indexPaths: knowledgeIndexPaths(options.cacheDir),

@@ -10,15 +10,16 @@
  * entirely (its info/attributes and config included), git runs in a scratch
  * bare repository that borrows the objects through `objects/info/alternates`,
  * with a scratch index filled by `git read-tree` (git 2.39 has no
- * `check-attr --source`). Nothing is written to the user's repository.
+ * `check-attr --source`). Nothing is written to the user's repository; the
+ * scratch repository lives under `<cache>/tmp` and is removed after use.
  *
  * For line endings the archiver is assumed to run git with its defaults on a
  * POSIX system (core.autocrlf=false, core.eol=native=lf): then only `eol=crlf`
  * (with `text` or `text=auto`) changes bytes; see gitattributes(5) "eol".
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { makeScratchDir } from '../cache.js';
 import { CuckooError } from '../errors.js';
 import { encodeGitPath } from './paths.js';
 import { git, gitText } from './run.js';
@@ -31,8 +32,8 @@ type Name = (typeof names)[number];
 /** check-attr's answer: 'set', 'unset', 'unspecified' or a value. */
 type Values = Partial<Record<Name, string>>;
 
-/** Paths (files, symlinks, gitlinks) whose archive attributes are not all default. */
-export async function readArchiveAttributes(repo: RepoHandle, commit: string, tree: readonly TagEntry[]): Promise<Map<string, ArchiveAttributes>> {
+/** Paths (files, symlinks, gitlinks) whose archive attributes are not all default; the scratch repository goes under `<cacheDir>/tmp`. */
+export async function readArchiveAttributes(repo: RepoHandle, commit: string, tree: readonly TagEntry[], cacheDir: string): Promise<Map<string, ArchiveAttributes>> {
   const result = new Map<string, ArchiveAttributes>();
   if (!tree.some((e) => e.path === '.gitattributes' || e.path.endsWith('/.gitattributes'))) return result;
 
@@ -44,7 +45,7 @@ export async function readArchiveAttributes(repo: RepoHandle, commit: string, tr
     for (let i = e.path.indexOf('/'); i >= 0; i = e.path.indexOf('/', i + 1)) dirs.add(e.path.slice(0, i + 1));
   }
   const queries = [...dirs, ...tree.map((e) => (e.type === 'submodule' ? `${e.path}/` : e.path))];
-  const values = await checkAttributes(repo, commit, queries);
+  const values = await checkAttributes(repo, commit, queries, cacheDir);
 
   const ignoredDirs = new Set([...dirs].filter((d) => values.get(d)?.['export-ignore'] === 'set'));
   for (const e of tree) {
@@ -108,8 +109,8 @@ export function crlfAction(v: Values): CrlfAction {
 }
 
 /** check-attr over `paths` in a scratch repository; see the file comment for why. */
-async function checkAttributes(repo: RepoHandle, commit: string, paths: readonly string[]): Promise<Map<string, Values>> {
-  const scratch = await mkdtemp(join(tmpdir(), 'cuckoo-attr-'));
+async function checkAttributes(repo: RepoHandle, commit: string, paths: readonly string[], cacheDir: string): Promise<Map<string, Values>> {
+  const scratch = await makeScratchDir(cacheDir, 'attr-');
   try {
     const gitDir = join(scratch, 'repo.git');
     const objects = await gitText(repo, ['rev-parse', '--path-format=absolute', '--git-path', 'objects']);

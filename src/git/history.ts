@@ -13,10 +13,11 @@
  * rules take part. `--no-index` asks about the path even though nothing is
  * tracked. Symlinked .gitignore files are skipped, as git (2.32+) skips them.
  */
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { devNull, tmpdir } from 'node:os';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { devNull } from 'node:os';
 import { join } from 'node:path';
 import type { HistoryLookup, IgnoreEvidence } from '../analyze/history.js';
+import { makeScratchDir } from '../cache.js';
 import { BlobReader, readBlobs } from './blobs.js';
 import { decodeGitPath, encodeGitPath } from './paths.js';
 import { git, gitText, spawnGit } from './run.js';
@@ -44,9 +45,10 @@ const day = 86400;
 /**
  * History lookups for the tag at `commit`. `tagDate` (Unix seconds: the tagger
  * date of an annotated tag) measures how long before the release an ignore
- * rule appeared; the commit's committer date otherwise.
+ * rule appeared; the commit's committer date otherwise. The scratch repository
+ * for ignore rules goes under `<cacheDir>/tmp`; close() removes it.
  */
-export function createHistory(repo: RepoHandle, commit: string, tagDate?: number, options: HistoryOptions = {}): History {
+export function createHistory(repo: RepoHandle, commit: string, cacheDir: string, tagDate?: number, options: HistoryOptions = {}): History {
   let scratch: Promise<Scratch | undefined> | undefined;
   let date: Promise<number> | undefined;
   const tagTime = () => (date ??= tagDate !== undefined ? Promise.resolve(tagDate) : gitText(repo, ['log', '-1', '--format=%ct', commit]).then(Number));
@@ -57,13 +59,16 @@ export function createHistory(repo: RepoHandle, commit: string, tagDate?: number
   // One process answers every "is this blob in the object store?" of the run.
   let objects: BlobReader | undefined;
   const stored = (blobId: string) => (objects ??= new BlobReader(repo)).read(blobId).then(() => true, () => false);
+  // After close(), no scratch repository is used again or made anew (nothing would remove it).
+  let closed = false;
 
   return {
     ignoredBy(path) {
       let answer = ignored.get(path);
       if (!answer) {
         answer = (async () => {
-          const s = await (scratch ??= makeScratch(repo, commit));
+          if (closed) return undefined;
+          const s = await (scratch ??= makeScratch(repo, commit, cacheDir));
           if (!s || !s.dirs.some((d) => d === '' || path.startsWith(`${d}/`))) return undefined;
           const match = await checkIgnore(s, path);
           if (!match) return undefined;
@@ -83,6 +88,7 @@ export function createHistory(repo: RepoHandle, commit: string, tagDate?: number
       return findBlob(repo, commit, blobId, options.maxCommits ?? 50_000, stored);
     },
     async close() {
+      closed = true;
       await objects?.close();
       const s = await scratch?.catch(() => undefined);
       if (s) await rm(s.root, { recursive: true, force: true });
@@ -103,11 +109,11 @@ function safeSegment(s: string): boolean {
   return s !== '' && s !== '.' && s !== '..' && s.toLowerCase() !== '.git' && !s.includes('\0');
 }
 
-async function makeScratch(repo: RepoHandle, commit: string): Promise<Scratch | undefined> {
+async function makeScratch(repo: RepoHandle, commit: string, cacheDir: string): Promise<Scratch | undefined> {
   const files = (await readTree(repo, commit, undefined, { sizes: false })).filter((e) => e.type === 'file' && (e.path === '.gitignore' || e.path.endsWith('/.gitignore')));
   const usable = files.filter((e) => e.path.split('/').every(safeSegment));
   if (usable.length === 0) return undefined;
-  const root = await mkdtemp(join(tmpdir(), 'cuckoo-ignore-'));
+  const root = await makeScratchDir(cacheDir, 'ignore-');
   try {
     const workTree = join(root, 'tree');
     await git(undefined, ['init', '--quiet', '--template=', `--object-format=${repo.objectFormat}`, workTree]);

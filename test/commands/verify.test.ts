@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, watch } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
@@ -7,6 +7,7 @@ import { verify, type VerifyOptions } from '../../src/commands/verify.js';
 import type { Report } from '../../src/report/report.js';
 import { buildTar, buildZip, compress, writeTemp, type TarItem } from '../helpers/archives.js';
 import { rawZip } from '../helpers/zip-raw.js';
+import { root } from '../helpers/cli.js';
 import { makeRepo, removeTempDirs, type FileSpec } from '../helpers/repo.js';
 
 const cacheDir = mkdtempSync(join(tmpdir(), 'cuckoo-verify-cache-'));
@@ -97,6 +98,38 @@ test('each kind of difference is one finding with the right change', async () =>
   assert.match(main.evidence.diff!, '-int main(void) { return 0; }\n+int main(void) { return 1; }');
   const link = r.findings.find((f) => f.path === 'docs/link')!;
   assert.is(link.evidence.release?.linkTarget, '../NEWS');
+});
+
+test('scratch repositories (the tag\'s .gitignore and .gitattributes) go under the cache folder, never TMPDIR, and are removed', async () => {
+  const repo = await makeRepo({ files: { ...files, '.gitattributes': 'dev-only.txt export-ignore\n', 'dev-only.txt': 'not shipped\n' }, tags: ['v1.2'] });
+  const release = await writeTemp('scratch/proj-1.2.tar', buildTar(releaseOf([{ path: 'proj-1.2/.gitattributes', content: 'dev-only.txt export-ignore\n' }])));
+  const cache = mkdtempSync(join(tmpdir(), 'cuckoo-scratch-cache-'));
+  const tmp = mkdtempSync(join(tmpdir(), 'cuckoo-scratch-tmpdir-'));
+  // Whatever appears in TMPDIR during the runs, even for a moment.
+  const seen: string[] = [];
+  const watcher = watch(tmp, (_event, name) => name && seen.push(String(name)));
+  const before = process.env.TMPDIR;
+  process.env.TMPDIR = tmp;
+  try {
+    assert.is(tmpdir(), tmp);
+    // The attributes' scratch repository: export-ignore read from the tag.
+    const r = await verify({ release, repo: repo.dir, tag: 'v1.2', cacheDir: cache });
+    assert.equal(summary(r), ['only-in-tag dev-only.txt export-ignored info']);
+    // The ignore rules' scratch repository: the tampered sample's m4/nls.m4 is hidden by m4/.gitignore.
+    const sample = await verify({ release: join(root, 'samples/tampered/hello-1.0.tar.gz'), repo: join(root, 'samples/hello.bundle'), cacheDir: cache, hostKnowledge: false });
+    assert.ok(sample.findings.some((f) => f.path === 'm4/nls.m4' && f.reasons.some((x) => x.startsWith('hidden by m4/.gitignore rule'))), 'the ignore rule was looked up');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.equal(seen, [], 'nothing written in TMPDIR');
+    assert.equal(readdirSync(tmp), []);
+    assert.ok(existsSync(join(cache, 'tmp')), 'the scratch folders were made in the cache');
+    assert.equal(readdirSync(join(cache, 'tmp')), [], 'and removed after the run');
+  } finally {
+    if (before === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = before;
+    watcher.close();
+    rmSync(tmp, { recursive: true, force: true });
+    rmSync(cache, { recursive: true, force: true });
+  }
 });
 
 test('flat archives, --strip and --commit', async () => {

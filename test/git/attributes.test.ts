@@ -11,6 +11,8 @@ import type { ArchiveAttributes } from '../../src/git/types.js';
 import { makeRepo, removeTempDirs, tempDir } from '../helpers/repo.js';
 
 test.after(removeTempDirs);
+/** The cache folder the scratch repositories for attributes go under. */
+const scratchCache = await tempDir('cuckoo-attr-cache-');
 
 interface TarEntry {
   type: string;
@@ -104,7 +106,7 @@ async function fixture() {
   const handle = await openRepo(repo.dir, { cacheDir: await tempDir() });
   const commit = repo.commits[0]!;
   const tree = await readTree(handle, commit);
-  const attrs = await readArchiveAttributes(handle, commit, tree);
+  const attrs = await readArchiveAttributes(handle, commit, tree, scratchCache);
   const archive = await readTar(await repo.archive('v1.0'));
   await writeFile(`${repo.gitDir}/info/attributes`, 'keep.txt export-ignore\n');
   return { repo, handle, commit, tree, attrs, archive };
@@ -119,7 +121,7 @@ test('export-ignore matches exactly what git archive leaves out (files, director
   assert.equal(ignored, omitted);
   assert.equal(omitted, ['dev-only.txt', 'ext/ignored', 'link-ignored', 'sub/a.txt', 'tests/a.txt', 'tests/sub/b.txt']);
   // $GIT_DIR/info/attributes (written after the archive above) is not consulted.
-  const again = await readArchiveAttributes(handle, commit, tree);
+  const again = await readArchiveAttributes(handle, commit, tree, scratchCache);
   assert.is(again.get('keep.txt'), undefined);
 });
 
@@ -172,15 +174,28 @@ test('a tree without .gitattributes needs no git call', async () => {
   const repo = await makeRepo({ files: { a: 'a\n' } });
   const handle = await openRepo(repo.dir, { cacheDir: await tempDir() });
   const broken = { ...handle, gitDir: '/nonexistent' };
-  const attrs = await readArchiveAttributes(broken, repo.commits[0]!, [{ path: 'a', type: 'file', mode: 0o100644, oid: '0'.repeat(40), size: 2 }]);
+  const attrs = await readArchiveAttributes(broken, repo.commits[0]!, [{ path: 'a', type: 'file', mode: 0o100644, oid: '0'.repeat(40), size: 2 }], scratchCache);
   assert.is(attrs.size, 0);
+});
+
+test('the scratch repository goes under the cache folder and is removed, also when git fails', async () => {
+  const { readdir } = await import('node:fs/promises');
+  const repo = await makeRepo({ files: { '.gitattributes': 'skip export-ignore\n', skip: 's\n' } });
+  const handle = await openRepo(repo.dir, { cacheDir: await tempDir() });
+  const tree = await readTree(handle, repo.commits[0]!);
+  const cache = await tempDir('cuckoo-attr-scratch-');
+  assert.ok((await readArchiveAttributes(handle, repo.commits[0]!, tree, cache)).get('skip')?.exportIgnore);
+  assert.equal(await readdir(`${cache}/tmp`), []);
+  // A commit the repository does not have: read-tree fails inside the scratch repository.
+  await readArchiveAttributes(handle, 'f'.repeat(40), tree, cache).then(() => assert.unreachable('git should fail'), (err: Error) => assert.not.instance(err, assert.Assertion));
+  assert.equal(await readdir(`${cache}/tmp`), []);
 });
 
 test('sha256 repository: attributes and conversions', async () => {
   const repo = await makeRepo({ objectFormat: 'sha256', files: { '.gitattributes': 'x.c ident\nskip export-ignore\n', 'x.c': '$Id$\n', skip: 's\n' } });
   const handle = await openRepo(repo.dir, { cacheDir: await tempDir() });
   const tree = await readTree(handle, repo.commits[0]!);
-  const attrs = await readArchiveAttributes(handle, repo.commits[0]!, tree);
+  const attrs = await readArchiveAttributes(handle, repo.commits[0]!, tree, scratchCache);
   assert.ok(attrs.get('skip')?.exportIgnore);
   const x = tree.find((e) => e.path === 'x.c')!;
   const got = await convertForArchive(Buffer.from('$Id$\n'), attrs.get('x.c')!, { repo: handle, commit: repo.commits[0]!, oid: x.oid });

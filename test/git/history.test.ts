@@ -1,5 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { binaryChanges, createHistory } from '../../src/git/history.js';
 import { openRepo } from '../../src/git/repo.js';
@@ -7,6 +9,8 @@ import type { RepoHandle } from '../../src/git/types.js';
 import { makeRepo, removeTempDirs, tempDir } from '../helpers/repo.js';
 
 test.after(removeTempDirs);
+/** The cache folder the scratch repositories for ignore rules go under. */
+const scratchCache = await tempDir('cuckoo-history-cache-');
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const handle = (gitDir: string): RepoHandle => ({ source: gitDir, gitDir, objectFormat: 'sha1', kind: 'local' });
@@ -39,7 +43,7 @@ async function fixture() {
 test('ignoredBy names the rule, the file, the commit that added it and how long before the tag', async () => {
   const repo = await fixture();
   assert.is(repo.commits.length, 12);
-  const history = createHistory(handle(repo.gitDir), repo.commits[11]!);
+  const history = createHistory(handle(repo.gitDir), repo.commits[11]!, scratchCache);
   try {
     const m4 = await history.ignoredBy('m4/build-to-host.m4');
     assert.equal(m4, {
@@ -68,7 +72,7 @@ test('ignoredBy names the rule, the file, the commit that added it and how long 
 test('ignoredBy measures days from the tag date when given', async () => {
   const repo = await fixture();
   const tagDate = 1_700_000_000 + 13 * 86400 + 3600;
-  const history = createHistory(handle(repo.gitDir), repo.commits[11]!, tagDate);
+  const history = createHistory(handle(repo.gitDir), repo.commits[11]!, scratchCache, tagDate);
   assert.is((await history.ignoredBy('m4/build-to-host.m4'))?.daysBeforeTag, 11);
   // A path that starts with a colon is a path, not pathspec magic (which check-ignore would refuse).
   assert.is((await history.ignoredBy(':(top)x.o'))?.rule, '*.o');
@@ -78,17 +82,17 @@ test('ignoredBy measures days from the tag date when given', async () => {
 
 test('a repository without .gitignore files hides nothing', async () => {
   const repo = await makeRepo({ files: { README: 'x\n' } });
-  const history = createHistory(handle(repo.gitDir), repo.commits[0]!);
+  const history = createHistory(handle(repo.gitDir), repo.commits[0]!, scratchCache);
   assert.is(await history.ignoredBy('m4/x.m4'), undefined);
   await history.close();
 });
 
 test('changedBinariesSincePreviousTag lists binary files added or changed since the previous tag', async () => {
   const repo = await fixture();
-  const history = createHistory(handle(repo.gitDir), repo.commits[11]!);
+  const history = createHistory(handle(repo.gitDir), repo.commits[11]!, scratchCache);
   assert.equal(await history.changedBinariesSincePreviousTag(), { previousTag: 'v1.0', paths: ['tests/files/bad-2.bin'] });
   // The first tag has no previous one.
-  assert.is(await createHistory(handle(repo.gitDir), repo.commits[0]!).changedBinariesSincePreviousTag(), undefined);
+  assert.is(await createHistory(handle(repo.gitDir), repo.commits[0]!, scratchCache).changedBinariesSincePreviousTag(), undefined);
 });
 
 test('binaryChanges tells added from modified binary files, with their blob ids, and skips text and deleted files', async () => {
@@ -107,7 +111,7 @@ test('binaryChanges tells added from modified binary files, with their blob ids,
 
 test('blobInHistory finds blobs of earlier commits, with their path and commit', async () => {
   const repo = await fixture();
-  const history = createHistory(handle(repo.gitDir), repo.commits[11]!);
+  const history = createHistory(handle(repo.gitDir), repo.commits[11]!, scratchCache);
   const first = await repo.hashObject('first\n');
   assert.equal(await history.blobInHistory(first), { path: 'README', commit: repo.commits[0]! });
   assert.equal(await history.blobInHistory(await repo.hashObject(bin('two'))), { path: 'tests/files/bad-2.bin', commit: repo.commits[1]! });
@@ -115,7 +119,7 @@ test('blobInHistory finds blobs of earlier commits, with their path and commit',
   assert.is(await history.blobInHistory(await repo.hashObject('never committed\n')), undefined);
   assert.is(await history.blobInHistory('not-an-id'), undefined);
   // Reachable only from later commits: not in the history up to v1.0.
-  const atFirst = createHistory(handle(repo.gitDir), repo.commits[0]!);
+  const atFirst = createHistory(handle(repo.gitDir), repo.commits[0]!, scratchCache);
   assert.is(await atFirst.blobInHistory(await repo.hashObject('int main(void) { return 0; }\n')), undefined);
 });
 
@@ -123,15 +127,22 @@ test("the sample repository: nls.m4 is hidden by m4/.gitignore, added days befor
   const repo = await openRepo(`${root}samples/hello.bundle`, { cacheDir: await tempDir() });
   const { gitText } = await import('../../src/git/run.js');
   const commit = await gitText(repo, ['rev-parse', 'refs/tags/v1.0^{commit}']);
-  const history = createHistory(repo, commit);
+  const cache = await tempDir('cuckoo-history-scratch-');
+  const history = createHistory(repo, commit, cache);
   try {
     const hidden = await history.ignoredBy('m4/nls.m4');
     assert.is(hidden?.file, 'm4/.gitignore');
     assert.ok(hidden?.commit && hidden.daysBeforeTag !== undefined && hidden.daysBeforeTag > 0 && hidden.daysBeforeTag < 30, JSON.stringify(hidden));
     assert.equal((await history.changedBinariesSincePreviousTag())?.paths, ['tests/files/good-1.bin']);
+    // The scratch repository holding the tag's .gitignore files is in the cache folder while in use.
+    assert.equal((await readdir(join(cache, 'tmp'))).map((n) => n.replace(/[^-]+$/, '')), ['ignore-']);
   } finally {
     await history.close();
   }
+  assert.equal(await readdir(join(cache, 'tmp')), [], 'close() removes it');
+  // Asked after close(), nothing new is made (nothing would remove it).
+  assert.is(await history.ignoredBy('m4/other.m4'), undefined);
+  assert.equal(await readdir(join(cache, 'tmp')), []);
 });
 
 test.run();

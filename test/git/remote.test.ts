@@ -59,7 +59,7 @@ test('the fetch is shallow and blobless; blobs come in one batch on request', as
 test('history questions deepen the clone (still blobless) and find the ignore rule and the previous tag', async () => {
   const remote = await openRemoteTag(`file://${upstream.gitDir}`, { cacheDir, releaseName: 'proj-1.2.tar.gz', tag: 'v1.2' });
   const notes: string[] = [];
-  const history = deepening(createHistory(remote.repo, remote.ref.commit), remote.repo, notes);
+  const history = deepening(createHistory(remote.repo, remote.ref.commit, cacheDir), remote.repo, notes);
   const ignored = await history.ignoredBy('m4/build-to-host.m4');
   assert.is(ignored?.file, 'm4/.gitignore');
   assert.is(ignored?.commit, upstream.commits[1]);
@@ -74,7 +74,7 @@ test('when the history cannot be fetched the evidence is left out with a note', 
   const remote = await openRemoteTag(`file://${gone.gitDir}`, { cacheDir, releaseName: 'proj-2.0.tar.gz' });
   await rm(gone.dir, { recursive: true, force: true });
   const notes: string[] = [];
-  const history = deepening(createHistory(remote.repo, remote.ref.commit), remote.repo, notes);
+  const history = deepening(createHistory(remote.repo, remote.ref.commit, cacheDir), remote.repo, notes);
   assert.is(await history.ignoredBy('m4/x.m4'), undefined);
   await history.close();
   assert.is(notes.length, 1);

@@ -130,7 +130,7 @@ test('no hook, fsmonitor, filter, textconv, gpg, pager or helper of a hostile re
       assert.is((await inferTag(handle, 'x-1.0.tar.gz')).commit, commit);
       assert.is((await resolveRef(handle, { commit: commit.slice(0, 8) })).commit, commit);
       const tree = await readTree(handle, commit);
-      const attrs = await readArchiveAttributes(handle, commit, tree);
+      const attrs = await readArchiveAttributes(handle, commit, tree, cacheDir);
       assert.is(attrs.get('v.txt')?.filter, 'evil', 'the filter attribute is seen, not run');
       const reader = new BlobReader(handle);
       for (const e of tree) {
