@@ -141,7 +141,9 @@ export async function runBatch(args: BatchArgs, io: Io): Promise<number> {
     onReport: (entry, report) => {
       const files = { json: `${entry.name}.json`, sarif: `${entry.name}.sarif` };
       writeReportFile(join(dir, files.json), renderJson(report), '--out');
-      writeReportFile(join(dir, files.sarif), renderSarif(report, { exitCode: report.verdict === 'fail' ? 1 : 0, verbose: false }), '--out');
+      // One code-scanning category per entry, so one upload of the whole folder is accepted.
+      const sarif = renderSarif(report, { exitCode: report.verdict === 'fail' ? 1 : 0, verbose: false, automationId: `cuckoo/${entry.name}/` });
+      writeReportFile(join(dir, files.sarif), sarif, '--out');
       return files;
     },
     onDone: (row, done, total) => {

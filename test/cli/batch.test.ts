@@ -36,7 +36,12 @@ test('batch writes a JSON and a SARIF report per checked entry and the summary; 
   assert.match(summary.manifest.sha256, /^[0-9a-f]{64}$/);
   assert.equal(summary.entries.map((e) => [e.name, e.status]), [['hello', 'pass'], ['tampered', 'fail'], ['broken', 'error']]);
   assert.match(summary.entries[2]!.error!.message, /missing\.bundle/);
-  assert.is((JSON.parse(readFileSync(join(out, 'tampered.sarif'), 'utf8')) as { version: string }).version, '2.1.0');
+  // One code-scanning category per entry: GitHub refuses an upload whose runs share tool and category.
+  for (const name of ['hello', 'tampered']) {
+    const log = JSON.parse(readFileSync(join(out, `${name}.sarif`), 'utf8')) as { version: string; runs: Array<{ automationDetails?: { id: string } }> };
+    assert.is(log.version, '2.1.0');
+    assert.equal(log.runs[0]!.automationDetails, { id: `cuckoo/${name}/` });
+  }
   assert.match(readFileSync(join(out, 'summary.md'), 'utf8'), /### Could not be checked\n\n- \*\*broken\*\*/);
 });
 

@@ -44,6 +44,13 @@ for (const [name, get] of [
   }
 }
 
+test('a run can carry its automationDetails id (what batch gives each entry), and stays valid SARIF 2.1.0', async () => {
+  const log = JSON.parse(renderSarif(await sampleReport('tampered'), { exitCode: 1, verbose: false, automationId: 'cuckoo/hello-1.0/' })) as Log;
+  assert.equal(log.runs[0]!.automationDetails, { id: 'cuckoo/hello-1.0/' });
+  assert.ok(validate(log), JSON.stringify(validate.errors, null, 2));
+  assert.is(sarif(await sampleReport('tampered')).runs[0]!.automationDetails, undefined, 'verify leaves it to the uploader');
+});
+
 test('one rule per category, with help text from the category table', async () => {
   const rules = sarif(await sampleReport('tampered')).runs[0]!.tool.driver.rules!;
   assert.equal(rules.map((r) => r.id), Object.keys(categoryInfo));

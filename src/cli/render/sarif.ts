@@ -10,6 +10,13 @@ export interface SarifOptions {
   exitCode: number;
   /** Also list explained (low, info) findings, as `kind: pass` results. */
   verbose: boolean;
+  /**
+   * The run's `automationDetails.id` (SARIF 2.1.0 §3.17.4, `category/` or
+   * `category/instance`). GitHub code scanning keys an analysis on the tool
+   * and this id, and refuses an upload whose runs share both: `cuckoo batch`
+   * gives each entry's run `cuckoo/<name>/`.
+   */
+  automationId?: string;
 }
 
 // SARIF 2.1.0 §3.27.10: error = a serious problem, warning = a problem, note = a minor one.
@@ -142,6 +149,7 @@ export function renderSarif(report: Report, options: SarifOptions): string {
             rules: [...categories.map(rule), ...(report.drift ? driftKinds.map((k) => descriptor(`drift/${k}`, driftInfo[k])) : [])],
           },
         },
+        ...(options.automationId !== undefined ? { automationDetails: { id: options.automationId } } : {}),
         invocations: [{ executionSuccessful: true, exitCode: options.exitCode }],
         originalUriBaseIds: {
           RELEASEROOT: { description: { text: `The root of the release ${report.release.source}${prefix}, sha256 ${report.release.sha256}` } },
