@@ -114,12 +114,12 @@ test('LFS pointer in the tag explains the object in the release only when sha256
   assert.is(f.category, 'unexplained');
 });
 
-test('duplicates: identical copies low, differing copies high and the kept copy named', async () => {
+test('duplicates: identical copies low, differing copies critical (extractor-dependent) and the kept copy named', async () => {
   const a = { ...relFile('x', 'one', 'o1'), index: 3 };
   const b = { ...relFile('x', 'two', 'o2'), index: 7 };
   const ctx = context([]);
   let f = await judge({ kind: 'duplicate-entry', path: 'x', release: b, copies: [a, b] }, ctx);
-  assert.is(f.severity, 'high');
+  assert.is(f.severity, 'critical');
   assert.match(f.reasons[0]!, 'entry 8');
   f = await judge({ kind: 'duplicate-entry', path: 'x', release: b, copies: [{ ...b, index: 1 }, b] }, ctx);
   assert.is(f.severity, 'low');
