@@ -31,6 +31,8 @@ export interface RawHeader {
   block: Buffer;
   /** The header's size field, decoded. */
   size: number;
+  /** The bytes of data that follow: the pax size when there is one, else `size`. */
+  dataSize: number;
   /** Local pax records merged over the global ones, as tar-stream applies them. */
   pax: PaxRecords | undefined;
   gnuLongPath: Buffer | undefined;
@@ -50,10 +52,11 @@ export function tarHeaderInfo(h: RawHeader): TarHeaderInfo {
     ...disagreement('name', paxPath, h.gnuLongPath, ustarName),
     ...disagreement('link target', paxLinkpath, h.gnuLongLink, ustarLink),
     ...sizeDisagreement(h.pax?.size, h.size),
-    ...dataAfterSlash(h, ustarName),
   ];
   // tar-stream ignores an empty GNU long name, as it does an empty pax path.
-  const streamName = paxPath ? paxPath.toString('utf8') : (nonEmpty(h.gnuLongPath) ?? ustarName).toString('latin1');
+  const name = paxPath ?? nonEmpty(h.gnuLongPath) ?? ustarName;
+  problems.push(...dataAfterSlash(h, [ustarName, name]));
+  const streamName = paxPath ? paxPath.toString('utf8') : name.toString('latin1');
   return {
     streamName,
     ...(paxPath ? { paxPath } : {}),
@@ -123,14 +126,11 @@ function sizeDisagreement(paxSize: Buffer | undefined, headerSize: number): stri
  * tarfile (for typeflag NUL) makes it a directory and reads the data as the
  * next header.
  */
-function dataAfterSlash(h: RawHeader, ustarName: Buffer): string[] {
+function dataAfterSlash(h: RawHeader, names: Buffer[]): string[] {
   const typeflag = h.block[156];
-  if (typeflag !== 0 && typeflag !== 0x30) return [];
-  if (ustarName.length === 0 || ustarName[ustarName.length - 1] !== 0x2f) return [];
-  const paxSize = h.pax?.size?.length ? parseInt(h.pax.size.toString('utf8'), 10) : undefined;
-  const size = paxSize ?? h.size;
-  if (!(size > 0)) return [];
-  return [`a file header whose name ends in "/" (the old way to store a directory) carries ${size} bytes of data: some extractors make it a directory and read that data as further entries, others skip it`];
+  if ((typeflag !== 0 && typeflag !== 0x30) || !(h.dataSize > 0)) return [];
+  if (!names.some((n) => n.length > 0 && n[n.length - 1] === 0x2f)) return [];
+  return [`a file header whose name ends in "/" (the old way to store a directory) carries ${h.dataSize} bytes of data: some extractors make it a directory and read that data as further entries, others skip it`];
 }
 
 function show(bytes: Buffer): string {

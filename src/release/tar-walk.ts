@@ -183,13 +183,10 @@ export class TarWalk extends Transform {
         return false;
     }
     const pax = this.localPax === undefined ? undefined : { ...this.globalPax, ...this.localPax };
-    this.headers.push(tarHeaderInfo({ block, size, pax, gnuLongPath: this.gnuLongPath, gnuLongLink: this.gnuLongLink }));
+    const dataSize = pax?.size?.length ? parseInt(pax.size.toString('utf8'), 10) : size;
+    if (!(dataSize >= 0)) throw new Error('Invalid header');
+    this.headers.push(tarHeaderInfo({ block, size, dataSize, pax, gnuLongPath: this.gnuLongPath, gnuLongLink: this.gnuLongLink }));
     this.localPax = this.gnuLongPath = this.gnuLongLink = undefined;
-    let dataSize = size;
-    if (pax?.size?.length) {
-      dataSize = parseInt(pax.size.toString('utf8'), 10);
-      if (!(dataSize >= 0)) throw new Error('Invalid header');
-    }
     // tar-stream decides the type before it turns a file whose name ends in
     // `/` into a directory, so it reads that entry's data (tarHeaderInfo
     // flags such data: extractors differ on it).

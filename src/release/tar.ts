@@ -87,14 +87,13 @@ export async function* readTar(input: TarInput, onDone: (summary: TarSummary) =>
       if (step.done) break;
       const stream = step.value;
       const header = stream.header;
-      current = tarName(header);
-      const raw = pairedHeader(walk, header, source, current);
+      const raw = pairedHeader(walk, header, source);
       current = tarName(header, raw);
       budget.addEntry(header.size ?? 0);
       // A file whose name ends in `/` is an old-style directory, as tar reads it.
       const type = header.type === 'file' && current.endsWith('/') ? 'directory' : entryType(header.type);
       const entry: ReleaseEntry = { path: entryPath(current, type), type, mode: (header.mode ?? 0) & 0o7777, size: 0, index: index++ };
-      if (raw?.ambiguity !== undefined) entry.ambiguity = raw.ambiguity;
+      if (raw.ambiguity !== undefined) entry.ambiguity = raw.ambiguity;
       const digest = await reading(readData(stream, header, entry, options.objectFormat, keepUpTo, raw));
       if (digest !== undefined) finishFile(entry, digest, options);
       last = current;
@@ -120,10 +119,10 @@ export async function* readTar(input: TarInput, onDone: (summary: TarSummary) =>
  * that extractors read differently, and nothing after that point can be
  * trusted to be what tar unpacks: the read fails.
  */
-function pairedHeader(walk: TarWalk, header: Header, source: string, name: string): TarHeaderInfo {
+function pairedHeader(walk: TarWalk, header: Header, source: string): TarHeaderInfo {
   const raw = walk.headers.shift();
   if (raw !== undefined && raw.streamName === header.name) return raw;
-  throw new CuckooError('input', `${source}: corrupt tar archive: headers that tar readers lay out differently (entry ${JSON.stringify(name)})`, {
+  throw new CuckooError('input', `${source}: corrupt tar archive: headers that tar readers lay out differently (entry ${JSON.stringify(tarName(header))})`, {
     hint: `${damagedHint}; an archive built this way unpacks differently with different tools`,
   });
 }

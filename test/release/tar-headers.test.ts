@@ -56,7 +56,7 @@ test('pax linkpath against the header link target, and pax size against the head
   assert.match(sized!.ambiguity ?? '', /pax size is 4 but the header says 600/);
   // A size too large for the header's 11 octal digits is what pax size is for: GNU tar writes 0 there.
   const block = tarHeader({ name: 'pkg/big.iso', size: 0 });
-  const info = (size: string) => tarHeaderInfo({ block, size: 0, pax: { size: Buffer.from(size) }, gnuLongPath: undefined, gnuLongLink: undefined });
+  const info = (size: string) => tarHeaderInfo({ block, size: 0, dataSize: Number(size), pax: { size: Buffer.from(size) }, gnuLongPath: undefined, gnuLongLink: undefined });
   assert.is(info('8589934592').ambiguity, undefined);
   assert.match(info('8589934591').ambiguity ?? '', /pax size is 8589934591 but the header says 0/);
 });
