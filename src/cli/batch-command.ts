@@ -117,8 +117,7 @@ async function manifestOf(args: BatchArgs, io: Io): Promise<Manifest | undefined
 export async function runBatch(args: BatchArgs, io: Io): Promise<number> {
   const failOn = String(args['fail-on']);
   if (!isSeverity(failOn)) throw new CuckooError('usage', `--fail-on: unknown severity ${JSON.stringify(failOn)}`, { hint: `use one of ${severities.join(', ')}` });
-  const jobs = parseCount('--jobs', args.jobs);
-  if (jobs < 1) throw new CuckooError('usage', '--jobs: must be at least 1');
+  const jobs = parseCount('--jobs', args.jobs, 1);
   const shard = args.shard !== undefined ? parseShard(args.shard) : undefined;
   const manifest = await manifestOf(args, io);
   if (!manifest) return 0;

@@ -1,6 +1,6 @@
 import type { Drift, DriftItem } from '../../report/drift.js';
 import type { Finding } from '../../report/finding.js';
-import type { Severity } from '../../report/severity.js';
+import { atLeast, type Severity } from '../../report/severity.js';
 
 /** How each change reads in a sentence, shared by the text, Markdown and HTML reports. */
 export const changeText: Record<Finding['change'], string> = {
@@ -24,16 +24,16 @@ export function bySeverity<T extends { severity: Severity }>(findings: readonly 
   return severitiesDown.map((s) => [s, findings.filter((f) => f.severity === s)] as [Severity, T[]]).filter(([, g]) => g.length > 0);
 }
 
-/** `Since proj-1.0.tar (tag v1.0)`: the heading of the drift section, in every format. */
 /**
  * The drift items that count toward the verdict (medium and above), by
- * severity, for the verdict line: `drift: 1 critical · 2 high`; empty when none.
+ * severity, for the verdict line: `1 critical · 2 high`; empty when none.
  */
 export function driftCounts(drift: Drift | undefined, paint: (s: Severity, text: string) => string = (_, t) => t): string {
-  const counted = bySeverity((drift?.items ?? []).filter((i) => i.severity === 'critical' || i.severity === 'high' || i.severity === 'medium'));
-  return counted.length === 0 ? '' : `drift: ${counted.map(([s, items]) => paint(s, `${items.length} ${s}`)).join(' · ')}`;
+  const counted = bySeverity((drift?.items ?? []).filter((i) => atLeast(i.severity, 'medium')));
+  return counted.map(([s, items]) => paint(s, `${items.length} ${s}`)).join(' · ');
 }
 
+/** `Since proj-1.0.tar (tag v1.0)`: the heading of the drift section, in every format. */
 export function driftHeading(drift: Drift): string {
   const name = drift.previous.source.split('/').pop() ?? drift.previous.source;
   return `Since ${name} (tag ${drift.previousTag.ref})`;

@@ -49,6 +49,7 @@ function summary(report: Report): string {
   const k = report.counts;
   const name = r.source.split('/').pop() ?? r.source;
   const severities = bySeverity(counting(report.findings)).map(([s, g]) => `${icon[s]} ${g.length} ${s}`);
+  const drift = driftCounts(report.drift, (s, text) => `${icon[s]} ${text}`);
   return [
     `## ${verdictIcon[report.verdict]} cuckoo: ${verdictText[report.verdict]} · ${escapeMarkdown(name)} against ${escapeMarkdown(t.ref)}`,
     '',
@@ -56,7 +57,7 @@ function summary(report: Report): string {
     '| --- | --- |',
     `| **Verdict** | **${verdictText[report.verdict]}** (fails at ${report.failOn} and above) |`,
     `| **Findings** | ${severities.join(' · ') || 'none'} |`,
-    ...(driftCounts(report.drift) ? [`| **Drift** | ${driftCounts(report.drift, (s, text) => `${icon[s]} ${text}`).replace(/^drift: /, '')} (counted toward the verdict) |`] : []),
+    ...(drift ? [`| **Drift** | ${drift} (counted toward the verdict) |`] : []),
     `| **Files** | ${k.identical} identical · ${k.onlyInRelease} only in release · ${k.onlyInTag} only in tag · ${k.modified} modified${k.exportIgnored ? ` · ${k.exportIgnored} export-ignored` : ''}${k.irregular ? ` · ${k.irregular} irregular` : ''} |`,
     `| **Release** | ${escapeMarkdown(r.source)} (${escapeMarkdown(r.format)}, ${r.entries} entries), sha256 ${r.sha256} |`,
     `| **Tag** | ${escapeMarkdown(t.ref)} → ${t.commit} in ${escapeMarkdown(t.repo)} |`,

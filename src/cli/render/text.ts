@@ -67,7 +67,7 @@ function verdictLine(report: Report, c: Colors): string {
     .map((s) => paintSeverity(c, s, `${report.severities[s]} ${s}`))
     .join(' · ');
   const drift = driftCounts(report.drift, (s, text) => paintSeverity(c, s, text));
-  return `${painted}  ${counts}${drift ? `  + ${drift}` : ''}   ${c.dim(`(fails at ${report.failOn} and above)`)}`;
+  return `${painted}  ${counts}${drift ? `  + drift: ${drift}` : ''}   ${c.dim(`(fails at ${report.failOn} and above)`)}`;
 }
 
 function countsLine(report: Report): string {
