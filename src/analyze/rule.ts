@@ -1,4 +1,5 @@
 import type { Change } from '../compare/change.js';
+import type { OidLookup } from '../git/oid-index.js';
 import type { Submodule, TagEntry } from '../git/types.js';
 import type { ReleaseEntry } from '../release/entry.js';
 import type { Category, ChangeKind, Evidence } from '../report/finding.js';
@@ -10,7 +11,7 @@ export interface AnalysisContext extends ReleaseInfo {
   /** Tag entries (and compared submodule entries) by path. */
   tagByPath: Map<string, TagEntry>;
   /** Tag entries by blob id, for provenance by content. */
-  tagByOid: Map<string, TagEntry[]>;
+  tagByOid: OidLookup;
   /** Compared submodules, to name where a matched path comes from. */
   submodules: Submodule[];
   /** Bytes `git archive` would write for a tag entry (after export-subst, eol, ident). */

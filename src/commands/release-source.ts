@@ -6,6 +6,7 @@
 import { basename } from 'node:path';
 import { CuckooError, withContext } from '../errors.js';
 import type { Limits } from '../limits.js';
+import type { TagOids } from '../git/oid-index.js';
 import { openRelease } from '../release/open.js';
 import type { ObjectFormat, OpenedRelease, ReleaseEntry } from '../release/entry.js';
 import { parseSha256, checksumFromFile } from '../release/checksums.js';
@@ -99,7 +100,7 @@ export async function checkReleaseSignature(path: string, options: ReleaseSource
 export async function readReleaseEntries(
   label: string,
   source: ReleaseSource,
-  options: { objectFormat: ObjectFormat; tagOids: ReadonlySet<string>; limits: Limits; preferJs: boolean },
+  options: { objectFormat: ObjectFormat; tagOids: TagOids; limits: Limits; preferJs: boolean },
 ): Promise<{ release: OpenedRelease; entries: ReleaseEntry[] }> {
   const release = await openRelease(source.path, {
     ...(source.growing ? { growing: source.growing } : {}),
@@ -110,7 +111,11 @@ export async function readReleaseEntries(
   });
   const entries: ReleaseEntry[] = [];
   try {
-    for await (const entry of release.entries()) entries.push(entry);
+    for await (const entry of release.entries()) {
+      // A file the tag has too holds the tag's string of its blob id, not a copy of its own.
+      if (entry.blobId !== undefined) entry.blobId = options.tagOids.intern(entry.blobId);
+      entries.push(entry);
+    }
   } catch (err) {
     throw withContext(`reading ${label}`, err);
   }

@@ -7,6 +7,7 @@ import { resolveRef } from '../git/refs.js';
 import { openRepo } from '../git/repo.js';
 import { openSubmodule, readSubmodules } from '../git/submodules.js';
 import { readTree } from '../git/tree.js';
+import { OidIndex, tagOids, type TagOids } from '../git/oid-index.js';
 import type { Limits } from '../limits.js';
 import type { ArchiveAttributes, RepoHandle, ResolvedRef, Submodule, TagEntry } from '../git/types.js';
 import { gitBlobId } from '../release/hash.js';
@@ -41,9 +42,9 @@ export interface OpenTagSide {
   ref: ResolvedRef;
   side: TagSide;
   byPath: Map<string, TagEntry>;
-  byOid: Map<string, TagEntry[]>;
+  byOid: OidIndex;
   /** Every blob id of the tag (stored and after archive conversion). */
-  oids: Set<string>;
+  oids: TagOids;
   /** Submodules whose trees are part of the comparison. */
   compared: Submodule[];
   notes: string[];
@@ -160,23 +161,18 @@ export async function openTagSide(options: TagSideOptions & { releaseName: strin
     }
 
     const byPath = new Map<string, TagEntry>();
-    const byOid = new Map<string, TagEntry[]>();
-    const oids = new Set<string>();
+    const byOid = new OidIndex();
     for (const e of entries) {
       byPath.set(e.path, e);
-      if (e.type === 'submodule') continue;
-      oids.add(e.oid);
-      const list = byOid.get(e.oid);
-      if (list) list.push(e);
-      else byOid.set(e.oid, [e]);
+      if (e.type !== 'submodule') byOid.add(e);
     }
-    for (const oid of archiveOids.values()) oids.add(oid);
+    const oids = tagOids(byOid, archiveOids.values());
 
     const readBlob = (entry: TagEntry) => (readerOf.get(entry) ?? reader).read(entry.oid);
     return {
       repo,
       ref,
-      side: { entries, attributes, archiveOids, uncompared },
+      side: { entries, attributes, archiveOids, uncompared, byPath },
       byPath,
       byOid,
       oids,

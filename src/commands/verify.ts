@@ -94,7 +94,7 @@ export async function verify(options: VerifyOptions): Promise<Report> {
   }
   let unreadable = false;
   try {
-    const { release, entries } = await readReleaseEntries(options.release, source, {
+    const read = await readReleaseEntries(options.release, source, {
       objectFormat: tag.repo.objectFormat,
       tagOids: tag.oids,
       limits,
@@ -104,15 +104,20 @@ export async function verify(options: VerifyOptions): Promise<Report> {
       unreadable = err instanceof CuckooError && (err.code === 'input' || err.code === 'limit');
       throw err;
     });
+    const { release } = read;
     if (options.policyFound && options.policy !== undefined) {
-      await refuseForeignPolicy(options.policy, { repo: options.repo, entries, tagOids: tag.oids, objectFormat: tag.repo.objectFormat }, options.policyFound);
+      await refuseForeignPolicy(options.policy, { repo: options.repo, entries: read.entries, tagOids: tag.oids, objectFormat: tag.repo.objectFormat }, options.policyFound);
     }
     const sha256 = await release.sha256();
     const expected = await expectedChecksum(options, name);
     const checksum = expected ? { ...expected, matches: expected.expected === sha256 } : undefined;
     const { check: signature, notes: signatureSearch } = await checkReleaseSignature(source.path, options);
     const tagDate = await commitDate(tag.repo, tag.ref.commit);
-    const comparison = compareTrees(entries, tag.side, options.strip === undefined ? {} : { strip: options.strip });
+    const comparison = compareTrees(read.entries, tag.side, options.strip === undefined ? {} : { strip: options.strip });
+    const entryCount = read.entries.length;
+    // The changes hold every entry the analysis needs: the rest (files identical
+    // to the tag's, 90,000 in a kernel-sized release) can go before it starts.
+    read.entries = [];
 
     // The tag's own blobs that the analysis will read, fetched in one request from a remote.
     await prefetchBlobs(tag.repo, comparison.changes.flatMap((c) => (c.tag && c.tag.type !== 'submodule' ? [c.tag.oid] : [])));
@@ -171,7 +176,7 @@ export async function verify(options: VerifyOptions): Promise<Report> {
         format: release.formatName,
         decoder: release.decoder,
         prefix: comparison.prefix,
-        entries: entries.length,
+        entries: entryCount,
         ...(comment ? { comment } : {}),
         ...(source.url ? { url: source.url, fromCache: source.fromCache } : {}),
         ...(checksum ? { checksum } : {}),

@@ -36,6 +36,8 @@ export interface TagSide {
   archiveOids: Map<string, string>;
   /** Submodules whose content is not compared. */
   uncompared: Submodule[];
+  /** `entries` by path, when the caller has them so already. */
+  byPath?: ReadonlyMap<string, TagEntry>;
 }
 
 export interface Comparison {

@@ -51,18 +51,24 @@ export interface Collisions {
  * compared as usual and the others reported; with none in the tag, the first
  * in the archive is compared. A collision the tag has whole is only a note.
  */
-export function findCollisions(paths: Map<string, ReleaseEntry>, tagPaths: ReadonlySet<string>): Collisions {
+export function findCollisions(paths: ReadonlyMap<string, ReleaseEntry>, tagPaths: { has(path: string): boolean }): Collisions {
   const result: Collisions = { byPath: new Map(), notes: [] };
+  // The first path of each folded name; the rare names shared by several paths also get a group.
+  const firstByName = new Map<string, string>();
   const groups = new Map<string, Placed[]>();
   for (const [path, entry] of paths) {
     if (entry.type === 'directory') continue;
     const key = foldedPath(path);
+    const first = firstByName.get(key);
+    if (first === undefined) {
+      firstByName.set(key, path);
+      continue;
+    }
     const group = groups.get(key);
     if (group) group.push({ path, entry });
-    else groups.set(key, [{ path, entry }]);
+    else groups.set(key, [{ path: first, entry: paths.get(first)! }, { path, entry }]);
   }
   for (const group of groups.values()) {
-    if (group.length < 2) continue;
     if (group.every((p) => tagPaths.has(p.path))) {
       result.notes.push(`${names(group)} are one file on case-insensitive or normalising file systems (macOS, Windows); the tag has them all too`);
       continue;
@@ -75,7 +81,10 @@ export function findCollisions(paths: Map<string, ReleaseEntry>, tagPaths: Reado
       result.byPath.set(p.path, { problem: `same file as ${names(others)} on case-insensitive or normalising file systems (macOS, Windows)`, collidesWith: others });
     }
   }
-  const blockers = new Blockers(groups);
+  const blockers = new Blockers((folded) => {
+    const path = firstByName.get(folded);
+    return path === undefined ? undefined : { path, entry: paths.get(path)! };
+  });
   for (const path of paths.keys()) {
     const blocker = blockers.above(foldedPath(path));
     if (blocker === undefined || result.byPath.has(path)) continue;
@@ -105,7 +114,8 @@ export function findCollisions(paths: Map<string, ReleaseEntry>, tagPaths: Reado
 class Blockers {
   private readonly memo = new Map<string, Placed | null>();
 
-  constructor(private readonly files: Map<string, Placed[]>) {}
+  /** `fileAt` gives the first non-folder entry whose path folds to a name. */
+  constructor(private readonly fileAt: (folded: string) => Placed | undefined) {}
 
   above(folded: string): Placed | undefined {
     const slash = folded.lastIndexOf('/');
@@ -128,7 +138,7 @@ class Blockers {
       cursor = slash <= 0 ? undefined : cursor.slice(0, slash);
     }
     for (let i = pending.length - 1; i >= 0; i--) {
-      const own = this.files.get(pending[i]!)?.[0];
+      const own = this.fileAt(pending[i]!);
       if (own !== undefined) found = own;
       this.memo.set(pending[i]!, found);
     }

@@ -3,12 +3,7 @@ import type { Submodule, TagEntry } from '../git/types.js';
 import type { ReleaseEntry } from '../release/entry.js';
 import type { Change, Comparison, TagSide } from './change.js';
 import { findCollisions } from './collisions.js';
-import { detectStrip, normalisePath } from './paths.js';
-
-interface Placed {
-  path: string;
-  entry: ReleaseEntry;
-}
+import { detectStrip, normalisePath, stripSegments, topSegment } from './paths.js';
 
 const executable = (mode: number) => (mode & 0o100) !== 0;
 
@@ -18,46 +13,74 @@ function sameKind(release: ReleaseEntry, tag: TagEntry): boolean {
   return false;
 }
 
+/** Release entries by their path relative to the release root. */
+interface Placement {
+  /** The copy an extractor keeps (the last), by path, in the order paths first appear. */
+  byPath: Map<string, ReleaseEntry>;
+  /** Every copy, in archive order, of the paths stored more than once. */
+  copies: Map<string, ReleaseEntry[]>;
+  prefix: string;
+  strip: number;
+}
+
 /**
  * Place release entries at their paths relative to the release root: unsafe ones
  * become changes of their own, the prefix is stripped, hard links take the
- * content of their target.
+ * content of the earlier file they point to. One record per path and no copy
+ * of the entry list: a kernel-sized release has 90,000 of them.
  */
-function placeEntries(
-  entries: ReleaseEntry[],
-  tag: TagSide,
-  strip: number | undefined,
-  changes: Change[],
-): { placed: Placed[]; prefix: string; strip: number } {
-  const safe: Array<{ segments: string[]; entry: ReleaseEntry }> = [];
+function placeEntries(entries: ReleaseEntry[], tagByPath: ReadonlyMap<string, TagEntry>, strip: number | undefined, changes: Change[]): Placement {
+  const safePaths: string[] = [];
+  const safeEntries: ReleaseEntry[] = [];
+  const filePaths: string[] = [];
   for (const stored of entries) {
     const entry = withNulAmbiguity(stored);
-    const { segments, unsafe } = normalisePath(entry.path);
+    const { path, unsafe } = normalisePath(entry.path);
     // `tar -C dir -cf x.tar .` stores the root itself as `./`: nothing to compare.
-    if (segments.length === 0 && entry.type === 'directory' && !entry.path.startsWith('/')) continue;
+    if (path === '' && entry.type === 'directory' && !entry.path.startsWith('/')) continue;
     if (unsafe) {
       changes.push({ kind: 'unsafe-entry', path: entry.path, release: entry, problem: unsafe });
-    } else {
-      safe.push({ segments, entry });
+      continue;
     }
+    safePaths.push(path);
+    safeEntries.push(entry);
+    if (entry.type !== 'directory') filePaths.push(path);
   }
-  const tagPaths = new Set(tag.entries.map((e) => e.path));
-  const tagTop = new Set(tag.entries.map((e) => e.path.split('/', 1)[0]!));
-  const n = detectStrip(
-    safe.filter((s) => s.entry.type !== 'directory').map((s) => s.segments),
-    tagTop,
-    tagPaths,
-    strip,
-  );
-  const prefix = n > 0 && safe.length > 0 ? safe[0]!.segments.slice(0, n).join('/') : '';
-  const placed: Placed[] = [];
+  const tagTop = new Set<string>();
+  for (const path of tagByPath.keys()) tagTop.add(topSegment(path));
+  const n = detectStrip(filePaths, tagTop, tagByPath, strip);
+  const first = safePaths[0];
+  const prefix = n > 0 && first !== undefined ? leadingSegments(first, n) : '';
+  const byPath = new Map<string, ReleaseEntry>();
+  const copies = new Map<string, ReleaseEntry[]>();
   const dropped: string[] = [];
-  for (const { segments, entry } of safe) {
-    if (segments.length <= n) {
+  for (let i = 0; i < safePaths.length; i++) {
+    let entry = safeEntries[i]!;
+    const path = stripSegments(safePaths[i]!, n);
+    if (path === undefined) {
       if (entry.type !== 'directory') dropped.push(entry.path);
       continue;
     }
-    placed.push({ path: segments.slice(n).join('/'), entry });
+    if (entry.type === 'hardlink') {
+      const resolved = hardLinkTarget(entry, n, byPath);
+      if (resolved === undefined) {
+        changes.push({
+          kind: 'unsafe-entry',
+          path,
+          release: entry,
+          problem: `hard link to ${JSON.stringify(entry.linkTarget ?? '')}, which is not an earlier file of the archive`,
+        });
+        continue;
+      }
+      entry = resolved;
+    }
+    const earlier = byPath.get(path);
+    if (earlier !== undefined) {
+      const list = copies.get(path);
+      if (list) list.push(entry);
+      else copies.set(path, [earlier, entry]);
+    }
+    byPath.set(path, entry);
   }
   if (dropped.length > 0) {
     // Only an explicit --strip can do this; silently losing files would hide them.
@@ -65,7 +88,13 @@ function placeEntries(
       hint: 'use a smaller --strip, or leave it out to detect the top-level folder',
     });
   }
-  return { placed, prefix, strip: n };
+  return { byPath, copies, prefix, strip: n };
+}
+
+/** The first `n` segments of a normalised path (all of them when it has no more). */
+function leadingSegments(path: string, n: number): string {
+  const rest = stripSegments(path, n);
+  return rest === undefined ? path : path.slice(0, path.length - rest.length - 1);
 }
 
 /**
@@ -79,32 +108,19 @@ function withNulAmbiguity(entry: ReleaseEntry): ReleaseEntry {
   return { ...entry, ambiguity: `the name has a NUL byte: extractors written in C cut it there, to ${JSON.stringify(entry.path.slice(0, nul))}` };
 }
 
-/** Give hard links the content of the earlier entry they point to. */
-function resolveHardLinks(placed: Placed[], strip: number, changes: Change[]): Placed[] {
-  const seen = new Map<string, ReleaseEntry>();
-  const out: Placed[] = [];
-  for (const p of placed) {
-    if (p.entry.type === 'hardlink') {
-      const { segments, unsafe } = normalisePath(p.entry.linkTarget ?? '');
-      const target = unsafe ? undefined : seen.get(segments.slice(strip).join('/'));
-      if (!target || target.type !== 'file') {
-        changes.push({
-          kind: 'unsafe-entry',
-          path: p.path,
-          release: p.entry,
-          problem: `hard link to ${JSON.stringify(p.entry.linkTarget ?? '')}, which is not an earlier file of the archive`,
-        });
-        continue;
-      }
-      const resolved: ReleaseEntry = { ...target, path: p.entry.path, mode: p.entry.mode, index: p.entry.index };
-      seen.set(p.path, resolved);
-      out.push({ path: p.path, entry: resolved });
-      continue;
-    }
-    seen.set(p.path, p.entry);
-    out.push(p);
-  }
-  return out;
+/** A hard link with the content of the earlier file it points to, or undefined when there is none. */
+function hardLinkTarget(link: ReleaseEntry, strip: number, placed: ReadonlyMap<string, ReleaseEntry>): ReleaseEntry | undefined {
+  const { path, unsafe } = normalisePath(link.linkTarget ?? '');
+  const targetPath = unsafe ? undefined : stripSegments(path, strip);
+  const target = targetPath === undefined ? undefined : placed.get(targetPath);
+  if (!target || target.type !== 'file') return undefined;
+  return { ...target, path: link.path, mode: link.mode, index: link.index };
+}
+
+function entriesByPath(entries: readonly TagEntry[]): Map<string, TagEntry> {
+  const byPath = new Map<string, TagEntry>();
+  for (const t of entries) byPath.set(t.path, t);
+  return byPath;
 }
 
 function submoduleOf(path: string, submodules: Map<string, Submodule>): Submodule | undefined {
@@ -130,25 +146,17 @@ export function compareTrees(
 ): Comparison {
   const changes: Change[] = [];
   const notes: string[] = [];
-  const placement = placeEntries(entries, tag, options.strip, changes);
-  const placed = resolveHardLinks(placement.placed, placement.strip, changes);
-
-  const byPath = new Map<string, ReleaseEntry[]>();
-  for (const p of placed) {
-    const list = byPath.get(p.path);
-    if (list) list.push(p.entry);
-    else byPath.set(p.path, [p.entry]);
-  }
-  const tagByPath = new Map(tag.entries.map((e) => [e.path, e]));
+  const tagByPath = tag.byPath ?? entriesByPath(tag.entries);
+  const { byPath, copies, prefix, strip } = placeEntries(entries, tagByPath, options.strip, changes);
   const uncompared = new Map(tag.uncompared.map((s) => [s.path, s]));
   let identical = 0;
-  const collisions = findCollisions(new Map([...byPath].map(([path, copies]) => [path, copies[copies.length - 1]!])), new Set(tagByPath.keys()));
+  const collisions = findCollisions(byPath, tagByPath);
   notes.push(...collisions.notes);
 
-  for (const [path, copies] of byPath) {
-    const release = copies[copies.length - 1]!;
+  for (const [path, release] of byPath) {
     const t = tagByPath.get(path);
-    const ambiguous = copies.find((c) => c.ambiguity !== undefined);
+    const all = copies.get(path);
+    const ambiguous = all ? all.find((c) => c.ambiguity !== undefined) : release.ambiguity !== undefined ? release : undefined;
     if (ambiguous) {
       // What this path holds depends on the extractor: nothing to compare it with.
       changes.push({ kind: 'unsafe-entry', path, release: ambiguous, problem: ambiguous.ambiguity!, ...(t ? { tag: t } : {}) });
@@ -159,8 +167,8 @@ export function compareTrees(
       changes.push({ kind: 'unsafe-entry', path, release, ...collision });
       continue;
     }
-    if (copies.length > 1) {
-      changes.push({ kind: 'duplicate-entry', path, release, copies, ...(t ? { tag: t } : {}) });
+    if (all) {
+      changes.push({ kind: 'duplicate-entry', path, release, copies: all, ...(t ? { tag: t } : {}) });
       continue;
     }
     if (!t || t.type === 'submodule') {
@@ -169,18 +177,19 @@ export function compareTrees(
       changes.push({ kind: 'only-in-release', path, release, ...(submodule ? { submodule } : {}) });
       continue;
     }
-    const attributes = tag.attributes.get(path);
     const expectedOid = tag.archiveOids.get(path) ?? t.oid;
-    const base = { path, release, tag: t, expectedOid, ...(attributes ? { attributes } : {}) };
-    if (!sameKind(release, t)) {
-      changes.push({ ...base, kind: 'type-changed' });
-      continue;
-    }
+    const kindDiffers = !sameKind(release, t);
     const contentDiffers = release.blobId !== expectedOid;
     const modeDiffers = t.type === 'file' && executable(release.mode) !== (t.mode === 0o100755);
-    if (contentDiffers) changes.push({ ...base, kind: 'modified', contentDiffers, modeDiffers });
-    else if (modeDiffers) changes.push({ ...base, kind: 'mode-changed', contentDiffers, modeDiffers });
-    else identical++;
+    if (!kindDiffers && !contentDiffers && !modeDiffers) {
+      identical++;
+      continue;
+    }
+    const attributes = tag.attributes.get(path);
+    const base = { path, release, tag: t, expectedOid, ...(attributes ? { attributes } : {}) };
+    if (kindDiffers) changes.push({ ...base, kind: 'type-changed' });
+    else if (contentDiffers) changes.push({ ...base, kind: 'modified', contentDiffers, modeDiffers });
+    else changes.push({ ...base, kind: 'mode-changed', contentDiffers, modeDiffers });
   }
 
   for (const t of tag.entries) {
@@ -190,5 +199,5 @@ export function compareTrees(
   }
 
   changes.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return { changes, identical, prefix: placement.prefix, strip: placement.strip, notes };
+  return { changes, identical, prefix, strip, notes };
 }

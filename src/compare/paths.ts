@@ -5,45 +5,70 @@
  */
 
 export interface NormalisedPath {
-  /** Segments after dropping empty and `.` segments. */
-  segments: string[];
+  /** The segments left after dropping empty and `.` ones, joined by `/` ('' when none are left). */
+  path: string;
   /** Why the path is unsafe, if it is. */
   unsafe?: string;
 }
 
+/**
+ * Already normal but for a folder's trailing slash: no empty, `.` or `..`
+ * segment and no leading `/` or `\`. Most archive paths are, and need no split.
+ */
+const plain = /^(?![/\\]|[A-Za-z]:[\\/])(?!\.\.?(?:\/|$))(?!.*\/\/)(?!.*\/\.\.?(?:\/|$))./s;
+
 export function normalisePath(raw: string): NormalisedPath {
+  if (plain.test(raw)) return { path: raw.endsWith('/') ? raw.slice(0, -1) : raw };
   const segments = raw.split('/').filter((s) => s !== '' && s !== '.');
-  if (raw.startsWith('/')) return { segments, unsafe: 'absolute path' };
-  if (/^[A-Za-z]:[\\/]/.test(raw) || raw.startsWith('\\')) return { segments, unsafe: 'absolute Windows path' };
-  if (segments.includes('..')) return { segments, unsafe: 'path with `..` components' };
-  if (segments.length === 0) return { segments, unsafe: 'empty path' };
-  return { segments };
+  const path = segments.join('/');
+  if (raw.startsWith('/')) return { path, unsafe: 'absolute path' };
+  if (/^[A-Za-z]:[\\/]/.test(raw) || raw.startsWith('\\')) return { path, unsafe: 'absolute Windows path' };
+  if (segments.includes('..')) return { path, unsafe: 'path with `..` components' };
+  if (segments.length === 0) return { path, unsafe: 'empty path' };
+  return { path };
+}
+
+/** `path` (normalised) without its first `n` segments, or undefined when it has no more than `n`. */
+export function stripSegments(path: string, n: number): string | undefined {
+  let start = 0;
+  for (let i = 0; i < n; i++) {
+    const slash = path.indexOf('/', start);
+    if (slash === -1) return undefined;
+    start = slash + 1;
+  }
+  return start === 0 ? path : path.slice(start);
+}
+
+/** The first segment of a normalised path. */
+export function topSegment(path: string): string {
+  const slash = path.indexOf('/');
+  return slash === -1 ? path : path.slice(0, slash);
 }
 
 /**
- * How many leading folders to strip, given the paths of the release's files
- * (folders left out). With `requested`, that many. Otherwise one
+ * How many leading folders to strip, given the normalised paths of the
+ * release's files (folders left out). With `requested`, that many. Otherwise one
  * when every entry sits under the same top-level folder (`xz-5.6.1/`), unless the
  * tag itself has that folder at its top and keeping it matches more paths.
  */
 export function detectStrip(
-  releasePaths: string[][],
-  tagTopLevel: Set<string>,
-  tagPaths: Set<string>,
+  releasePaths: string[],
+  tagTopLevel: ReadonlySet<string>,
+  tagPaths: { has(path: string): boolean },
   requested?: number,
 ): number {
   if (requested !== undefined) return requested;
   if (releasePaths.length === 0) return 0;
-  const first = releasePaths[0]![0];
+  const first = topSegment(releasePaths[0]!);
   // Only a folder is stripped: every path (of files, not folders) must lie below it.
-  const common = releasePaths.every((s) => s[0] === first && s.length > 1);
-  if (!common || first === undefined) return 0;
+  const common = releasePaths.every((p) => p.length > first.length && p.startsWith(first) && p[first.length] === '/');
+  if (!common) return 0;
   if (!tagTopLevel.has(first)) return 1;
   let kept = 0;
   let stripped = 0;
-  for (const s of releasePaths) {
-    if (tagPaths.has(s.join('/'))) kept++;
-    if (tagPaths.has(s.slice(1).join('/'))) stripped++;
+  for (const p of releasePaths) {
+    if (tagPaths.has(p)) kept++;
+    if (tagPaths.has(p.slice(first.length + 1))) stripped++;
   }
   return stripped > kept ? 1 : 0;
 }

@@ -85,7 +85,19 @@ async function lsTree(repo: RepoHandle, commit: string, sizes: boolean, limits: 
 function parseRecord(record: Buffer, sizes: boolean): TagEntry {
   const tab = record.indexOf(9);
   if (tab < 0) throw malformed(record);
-  const [modeText = '', typeText, oid = '', sizeText = ''] = record.subarray(0, tab).toString('latin1').split(/ +/);
+  // Fields cut from the bytes, not from one string of the line: a slice of
+  // that would keep the line alive in every entry (90,000 in a kernel-sized tree).
+  const field = (from: number) => {
+    const space = record.indexOf(32, from);
+    return space === -1 || space > tab ? tab : space;
+  };
+  const modeEnd = field(0);
+  const typeEnd = field(modeEnd + 1);
+  const oidEnd = field(typeEnd + 1);
+  const modeText = record.toString('latin1', 0, modeEnd);
+  const typeText = record.toString('latin1', modeEnd + 1, typeEnd);
+  const oid = record.toString('latin1', typeEnd + 1, oidEnd);
+  const sizeText = record.toString('latin1', oidEnd, tab).trim();
   const path = decodeGitPath(record.subarray(tab + 1));
   const mode = parseInt(modeText, 8);
   let type: TagEntryType;

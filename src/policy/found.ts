@@ -48,7 +48,7 @@ async function inside(file: string, folder: string): Promise<boolean> {
 /** Throws when the found policy is part of the release, the tag or the local repository under check. */
 export async function refuseForeignPolicy(
   file: string,
-  under: { repo: string; entries: readonly ReleaseEntry[]; tagOids: ReadonlySet<string>; objectFormat: ObjectFormat },
+  under: { repo: string; entries: readonly ReleaseEntry[]; tagOids: { has(oid: string): boolean }; objectFormat: ObjectFormat },
   found: PolicyFound = true,
 ): Promise<void> {
   const fail = (where: string) => {

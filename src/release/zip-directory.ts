@@ -3,6 +3,7 @@
  * the central directory: what extractors that seek trust. APPNOTE 6.3.10,
  * sections 4.3.12-4.3.16 and 4.5.3.
  */
+import { isUtf8 } from 'node:buffer';
 import type { BlockReader } from './block-reader.js';
 
 export const END_RECORD = 0x06054b50;
@@ -17,7 +18,12 @@ export interface ZipMember {
   /** Position in the central directory. */
   index: number;
   name: string;
-  nameBytes: Buffer;
+  /**
+   * The name's bytes, kept only when they are not valid UTF-8 (and so not
+   * given back by encoding `name`): a view per member would pin the whole
+   * central directory, 10 MB for a kernel-sized release.
+   */
+  nameBytes?: Buffer;
   versionMadeBy: number;
   flags: number;
   method: number;
@@ -104,7 +110,6 @@ function parseDirectory(buf: Buffer, count: number): ZipMember[] {
       index: members.length,
       // Names are read as UTF-8 whatever flag bit 11 says, as unzipper (our earlier reader) did.
       name: nameBytes.toString('utf8'),
-      nameBytes,
       versionMadeBy: buf.readUInt16LE(p + 4),
       flags: buf.readUInt16LE(p + 8),
       method: buf.readUInt16LE(p + 10),
@@ -115,12 +120,18 @@ function parseDirectory(buf: Buffer, count: number): ZipMember[] {
       localOffset: buf.readUInt32LE(p + 42),
       zip64: false,
     };
+    if (!isUtf8(nameBytes)) member.nameBytes = Buffer.from(nameBytes);
     applyZip64(member, buf.subarray(p + 46 + nameLength, p + 46 + nameLength + extraLength), buf.readUInt16LE(p + 34));
     members.push(member);
     p = next;
   }
   if (members.length !== count) throw new ZipFormatError(`the end record counts ${count} entries but the central directory holds ${members.length}`);
   return members;
+}
+
+/** Whether `bytes` are exactly the member's name as the central directory stores it. */
+export function sameName(bytes: Buffer, member: ZipMember): boolean {
+  return member.nameBytes !== undefined ? bytes.equals(member.nameBytes) : isUtf8(bytes) && bytes.toString('utf8') === member.name;
 }
 
 /** APPNOTE 4.5.3: the zip64 extra field holds, in order, only the fields whose 32-bit value is all ones. */

@@ -11,7 +11,7 @@ import type { BlockReader } from './block-reader.js';
 import { crc32 } from './crc32.js';
 import type { ObjectFormat } from './entry.js';
 import { BlobHasher, digestBuffer, type BlobDigest } from './hash.js';
-import { findExtra, readU64, ZipFormatError, type ZipMember } from './zip-directory.js';
+import { findExtra, readU64, sameName, ZipFormatError, type ZipMember } from './zip-directory.js';
 
 const LOCAL_HEADER = 0x04034b50;
 const DESCRIPTOR = 0x08074b50;
@@ -89,7 +89,7 @@ async function readLocalHeader(reader: BlockReader, m: ZipMember, problems: stri
   const name = await reader.bytes(m.localOffset + 30, nameLength);
   const extra = await reader.bytes(m.localOffset + 30 + nameLength, extraLength);
   // Streaming extractors (and `unzip` when the directory is damaged) believe the local header.
-  if (!name.equals(m.nameBytes)) problems.push(`its local header names it ${JSON.stringify(name.toString('utf8'))}`);
+  if (!sameName(name, m)) problems.push(`its local header names it ${JSON.stringify(name.toString('utf8'))}`);
   const method = head.readUInt16LE(8);
   if (method !== m.method) problems.push(`its local header says compression method ${method}, the central directory ${m.method}`);
   let compressed = head.readUInt32LE(18);
@@ -147,8 +147,10 @@ async function copyStored(reader: BlockReader, m: ZipMember, start: number, form
 function inflateWhole(input: Buffer, m: ZipMember, format: ObjectFormat, keepUpTo: number | undefined): Decoded {
   let result: { buffer: Buffer; engine: zlib.InflateRaw };
   try {
-    // maxOutputLength stops a bomb one byte past the declared size.
-    result = zlib.inflateRawSync(input, { info: true, maxOutputLength: m.uncompressedSize + 1 }) as unknown as typeof result;
+    // maxOutputLength stops a bomb one byte past the declared size; a chunk of
+    // that size is one output buffer per member, not 16 KiB pieces joined.
+    const limit = m.uncompressedSize + 1;
+    result = zlib.inflateRawSync(input, { info: true, maxOutputLength: limit, chunkSize: Math.max(limit, zlib.constants.Z_MIN_CHUNK) }) as unknown as typeof result;
   } catch (err) {
     if ((err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') {
       throw new ZipFormatError(`entry ${m.name} holds more than ${m.uncompressedSize} bytes but its directory record says ${m.uncompressedSize}`);

@@ -33,7 +33,8 @@ export async function openZip(path: string, options: ReadOptions): Promise<Opene
   } finally {
     await handle.close();
   }
-  let started = false;
+  // Handed to the one read of the entries, which lets each member go once it is read.
+  let unread: ZipDirectory | undefined = directory;
   let digest: Promise<string> | undefined;
   const release: OpenedRelease = {
     source: path,
@@ -42,9 +43,11 @@ export async function openZip(path: string, options: ReadOptions): Promise<Opene
     formatName: 'zip',
     decoder: 'zlib',
     entries() {
-      if (started) throw new Error('entries() can be iterated only once');
-      started = true;
-      return readZip(path, directory, options, (sha256) => (digest = Promise.resolve(sha256)));
+      if (unread === undefined) throw new Error('entries() can be iterated only once');
+      const members = unread.members;
+      const start = unread.start;
+      unread = undefined;
+      return readZip(path, members, start, options, (sha256) => (digest = Promise.resolve(sha256)));
     },
     // Set by a complete read of the entries; a separate read otherwise.
     sha256: () => (digest ??= sha256File(path)),
@@ -61,21 +64,25 @@ async function openHandle(path: string): Promise<FileHandle> {
   }
 }
 
-async function* readZip(path: string, directory: ZipDirectory, options: ReadOptions, done: (sha256: string) => void): AsyncGenerator<ReleaseEntry> {
+/** Reads `members` (sorted in place, and emptied as they are read) and the bytes around them up to the central directory at `directoryStart`. */
+async function* readZip(path: string, members: Array<ZipMember | undefined>, directoryStart: number, options: ReadOptions, done: (sha256: string) => void): AsyncGenerator<ReleaseEntry> {
   const budget = new Budget(path, options.limits);
   const keepUpTo = keepLimit(options);
   const handle = await openHandle(path);
   const archiveHash = createHash('sha256');
   const reader = new BlockReader(handle, (await handle.stat()).size, archiveHash);
   // File order; members listed out of it are still yielded in directory order (the order extractors apply them).
-  const order = [...directory.members].sort((a, b) => a.localOffset - b.localOffset || a.index - b.index);
-  const inOrder = order.every((m, i) => m.index === i);
+  const order = members.sort((a, b) => a!.localOffset - b!.localOffset || a!.index - b!.index);
+  const inOrder = order.every((m, i) => m!.index === i);
   const held: ReleaseEntry[] = [];
   // The furthest byte any member read so far reaches, and that member.
   let reach = 0;
   let reachedBy: ZipMember | undefined;
   try {
-    for (const [i, m] of order.entries()) {
+    for (let i = 0; i < order.length; i++) {
+      const m = order[i]!;
+      // A kernel-sized release has 90,000 members: each goes once read.
+      order[i] = undefined;
       const { type, mode } = memberKind(m);
       budget.addEntry(type === 'directory' ? 0 : m.uncompressedSize);
       const entry: ReleaseEntry = { path: entryPath(m.name, type), type, mode, size: 0, index: m.index };
@@ -88,9 +95,9 @@ async function* readZip(path: string, directory: ZipDirectory, options: ReadOpti
       const read = await reading(path, readMember(path, reader, m, options.objectFormat, type === 'symlink' ? MAX_LINK_TARGET : type === 'file' ? keepUpTo : undefined));
       problems.push(...read.problems);
       const next = order[i + 1];
-      const limit = next?.localOffset ?? directory.start;
+      const limit = next?.localOffset ?? directoryStart;
       if (read.end > limit) problems.push(next ? `its bytes run into member ${JSON.stringify(next.name)}` : 'its bytes run into the central directory');
-      else if (next === undefined && read.end < directory.start) await reading(path, describeGap(reader, read.end, directory.start, problems, 'after it'));
+      else if (next === undefined && read.end < directoryStart) await reading(path, describeGap(reader, read.end, directoryStart, problems, 'after it'));
       if (read.end > reach) [reach, reachedBy] = [read.end, m];
       if (type === 'file') {
         entry.size = m.uncompressedSize;
@@ -105,8 +112,8 @@ async function* readZip(path: string, directory: ZipDirectory, options: ReadOpti
       if (inOrder) yield entry;
       else held.push(entry);
     }
-    if (order.length === 0 && directory.start > 0) {
-      throw asZipError(path, new ZipFormatError(`${directory.start} bytes before the central directory belong to no member`));
+    if (order.length === 0 && directoryStart > 0) {
+      throw asZipError(path, new ZipFormatError(`${directoryStart} bytes before the central directory belong to no member`));
     }
     held.sort((a, b) => a.index - b.index);
     yield* held;
