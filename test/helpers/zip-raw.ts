@@ -11,8 +11,10 @@ export interface RawMember {
   name: string;
   data: string | Buffer;
   deflate?: boolean;
+  /** The name's bytes in both headers, when they are not `name` in UTF-8 (invalid UTF-8, say). */
+  nameBytes?: Buffer;
   /** The name in the local header, when it should differ from the directory's. */
-  localName?: string;
+  localName?: string | Buffer;
   /** Sizes and CRC after the data (flag bit 3) instead of in the local header; fields overridable. */
   descriptor?: boolean | { crc32?: number; size?: number };
   /** Overrides the uncompressed size in the local header. */
@@ -40,7 +42,7 @@ export function rawZip(members: RawMember[], options: { comment?: string } = {})
     const crc = tableCrc32(data);
     const method = m.deflate ? 8 : 0;
     const flags = 0x800 | (m.descriptor ? 0x8 : 0);
-    const localName = Buffer.from(m.localName ?? m.name);
+    const localName = m.localName !== undefined ? Buffer.from(m.localName) : (m.nameBytes ?? Buffer.from(m.name));
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
     local.writeUInt16LE(20, 4);
@@ -66,7 +68,7 @@ export function rawZip(members: RawMember[], options: { comment?: string } = {})
       push(d);
     }
     if (m.listed === false) continue;
-    const name = Buffer.from(m.name);
+    const name = m.nameBytes ?? Buffer.from(m.name);
     const c = Buffer.alloc(46);
     c.writeUInt32LE(0x02014b50, 0);
     c.writeUInt16LE(0x031e, 4);

@@ -45,6 +45,18 @@ test('a local header naming another file than the central directory marks the me
   assert.match(found['p/b.c']!, /^zip member p\/b\.c: its local header names it "p\/b\.sh"$/);
 });
 
+test('names that are not UTF-8 are compared byte for byte, though they read alike', async () => {
+  // Both invalid bytes read as U+FFFD: only the bytes tell the two names apart.
+  const found = await problems([
+    { name: 'p/same', nameBytes: Buffer.from('p/\xff.c', 'latin1'), data: text },
+    { name: 'p/differ', nameBytes: Buffer.from('p/\xfe.h', 'latin1'), localName: Buffer.from('p/\xfd.h', 'latin1'), data: text },
+    { name: 'p/valid', nameBytes: Buffer.from('p/\ufffd.s'), localName: Buffer.from('p/\xff.s', 'latin1'), data: text },
+  ]);
+  assert.is(found['p/\ufffd.c'], undefined);
+  assert.match(found['p/\ufffd.h']!, /its local header names it "p\/\ufffd\.h"/);
+  assert.match(found['p/\ufffd.s']!, /its local header names it "p\/\ufffd\.s"/);
+});
+
 test('local header sizes or a data descriptor that contradict the central directory mark the member', async () => {
   const found = await problems([
     { name: 'p/a.c', data: text, localSize: 3 },
