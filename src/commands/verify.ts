@@ -93,6 +93,13 @@ export async function verify(options: VerifyOptions): Promise<Report> {
     throw err;
   }
   let unreadable = false;
+  // Loaded while the release streams: its parse is garbage collected then,
+  // not on top of the comparison's peak at the end.
+  const knowledge = loadKnowledge({
+    indexPaths: knowledgeIndexPaths(options.cacheDir),
+    ...(options.hostKnowledge === false ? { hostDirs: [] } : {}),
+  });
+  knowledge.catch(() => {}); // awaited below; a failed read must not end the run first
   try {
     const read = await readReleaseEntries(options.release, source, {
       objectFormat: tag.repo.objectFormat,
@@ -125,10 +132,7 @@ export async function verify(options: VerifyOptions): Promise<Report> {
     const historyNotes: string[] = [];
     const history = tag.repo.promisor ? deepening(createHistory(tag.repo, tag.ref.commit, options.cacheDir, tagDate), tag.repo, historyNotes) : createHistory(tag.repo, tag.ref.commit, options.cacheDir, tagDate);
     const ctx: AnalysisContext = {
-      knowledge: await loadKnowledge({
-        indexPaths: knowledgeIndexPaths(options.cacheDir),
-        ...(options.hostKnowledge === false ? { hostDirs: [] } : {}),
-      }),
+      knowledge: await knowledge,
       history,
       tagCommit: { id: tag.ref.commit, date: tagDate },
       ...releaseVersion(name, comparison.prefix),

@@ -1,3 +1,4 @@
+import * as crypto from 'node:crypto';
 import { createHash, type Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { Transform, type TransformCallback } from 'node:stream';
@@ -20,6 +21,29 @@ function blobHeader(size: number): string {
   return `blob ${size}\0`;
 }
 
+/**
+ * crypto.hash (Node 20.12 and later): a digest in one call, with no Hash
+ * object left for the garbage collector. Each Hash holds a native digest
+ * context until it is finalised; two per file, for 90,000 files, kept some
+ * 30 MB of memory waiting at the peak. Undefined on older Node 20.
+ */
+const oneShot = (crypto as { hash?: (algorithm: string, data: Uint8Array, encoding: 'hex') => string }).hash;
+
+/** Files up to this size are hashed whole, from a reader's scratch buffer (see HashScratch). */
+export const WHOLE_HASH_LIMIT = 1024 * 1024;
+
+/**
+ * One archive reader's buffer for hashing small files whole: a file's bytes
+ * are copied in behind their blob header and each digest is one call. A
+ * reader reads one file at a time, and the buffer serves the next file only
+ * after the last one's digest (and content, when kept) has been taken.
+ */
+export class HashScratch {
+  readonly buf = Buffer.allocUnsafeSlow(WHOLE_HASH_LIMIT + 64);
+  /** The hasher whose bytes the buffer holds. */
+  owner: BlobHasher | undefined;
+}
+
 export interface BlobDigest {
   blobId: string;
   sha256: string;
@@ -38,30 +62,62 @@ export interface BlobDigest {
  * reference, not copied: most files turn out to be in the tag and are never
  * wanted, so copying every one cost a buffer per file for nothing. Only a
  * kept file is joined into a buffer of its own (see finishFile).
+ *
+ * With a `scratch` buffer, files up to WHOLE_HASH_LIMIT are copied into it
+ * and digested whole instead (on Node 20.12 and later), and a kept one is
+ * copied out of it.
  */
 export class BlobHasher {
-  private readonly blob: Hash;
-  private readonly plain = createHash('sha256');
+  private blob: Hash | undefined;
+  private plain: Hash | undefined;
   private parts: Buffer[] | undefined;
   private length = 0;
+  /** Set while the bytes go to the scratch buffer, behind a blob header of `headerLength` bytes. */
+  private scratch: HashScratch | undefined;
+  private headerLength = 0;
 
   constructor(
     readonly declaredSize: number,
-    format: ObjectFormat,
-    keepUpTo?: number,
+    private readonly format: ObjectFormat,
+    private readonly keepUpTo?: number,
+    scratch?: HashScratch,
   ) {
+    if (scratch !== undefined && oneShot !== undefined && declaredSize <= WHOLE_HASH_LIMIT) {
+      this.scratch = scratch;
+      scratch.owner = this;
+      this.headerLength = scratch.buf.write(blobHeader(declaredSize), 0, 'latin1');
+      return;
+    }
     this.blob = createHash(format).update(blobHeader(declaredSize));
+    this.plain = createHash('sha256');
     if (keepUpTo !== undefined && declaredSize <= keepUpTo) this.parts = [];
   }
 
   /** Chunks must not be overwritten later by their producer (stream chunks are not). */
   update(chunk: Buffer): void {
-    this.blob.update(chunk);
-    this.plain.update(chunk);
+    if (this.scratch !== undefined) {
+      if (this.length + chunk.length <= this.declaredSize) {
+        chunk.copy(this.scratch.buf, this.headerLength + this.length);
+        this.length += chunk.length;
+        return;
+      }
+      this.streamFromHere();
+    }
+    this.blob!.update(chunk);
+    this.plain!.update(chunk);
     this.length += chunk.length;
     if (this.parts === undefined) return;
     if (this.length > this.declaredSize) this.parts = undefined;
     else this.parts.push(chunk);
+  }
+
+  /** More bytes than declared: hash as they stream from here (the content is not kept, see update). */
+  private streamFromHere(): void {
+    const { buf } = this.scratch!;
+    this.blob = createHash(this.format).update(buf.subarray(0, this.headerLength + this.length));
+    this.plain = createHash('sha256').update(buf.subarray(this.headerLength, this.headerLength + this.length));
+    this.scratch!.owner = undefined;
+    this.scratch = undefined;
   }
 
   /** Bytes hashed so far. */
@@ -70,15 +126,38 @@ export class BlobHasher {
   }
 
   digest(): BlobDigest {
+    const scratch = this.scratch;
+    if (scratch !== undefined) return this.digestWhole(scratch);
     const out: BlobDigest = {
-      blobId: this.blob.digest('hex'),
-      sha256: this.plain.digest('hex'),
+      blobId: this.blob!.digest('hex'),
+      sha256: this.plain!.digest('hex'),
       length: this.length,
     };
     const parts = this.parts;
     if (parts !== undefined && this.length === this.declaredSize) {
       // A copy: views of a reader's larger buffers would pin them for as long as the content is kept.
       Object.defineProperty(out, 'content', { enumerable: true, configurable: true, get: () => lazyJoin(out, parts) });
+    }
+    return out;
+  }
+
+  private digestWhole(scratch: HashScratch): BlobDigest {
+    const end = this.headerLength + this.length;
+    const data = scratch.buf.subarray(this.headerLength, end);
+    const out: BlobDigest = {
+      blobId: oneShot!(this.format, scratch.buf.subarray(0, end), 'hex'),
+      sha256: oneShot!('sha256', data, 'hex'),
+      length: this.length,
+    };
+    if (this.keepUpTo !== undefined && this.declaredSize <= this.keepUpTo && this.length === this.declaredSize) {
+      // Copied only when asked for (finishFile, before the reader starts its next file).
+      const copy = () => {
+        if (scratch.owner !== this) throw new Error('internal error: a file\'s content was read after the next file was hashed');
+        const content = Buffer.from(data);
+        Object.defineProperty(out, 'content', { value: content, enumerable: true, writable: true });
+        return content;
+      };
+      Object.defineProperty(out, 'content', { enumerable: true, configurable: true, get: copy });
     }
     return out;
   }
@@ -95,12 +174,20 @@ function lazyJoin(out: BlobDigest, parts: Buffer[]): Buffer {
  * call): kept as they are, without BlobHasher's copy, unless they are a small
  * view of a much larger allocation that keeping would pin.
  */
-export function digestBuffer(buf: Buffer, format: ObjectFormat, keepUpTo?: number): BlobDigest {
-  const out: BlobDigest = {
-    blobId: createHash(format).update(blobHeader(buf.length)).update(buf).digest('hex'),
-    sha256: createHash('sha256').update(buf).digest('hex'),
-    length: buf.length,
-  };
+export function digestBuffer(buf: Buffer, format: ObjectFormat, keepUpTo?: number, scratch?: HashScratch): BlobDigest {
+  let blobId: string;
+  let sha256: string;
+  if (scratch !== undefined && oneShot !== undefined && buf.length <= WHOLE_HASH_LIMIT) {
+    const headerLength = scratch.buf.write(blobHeader(buf.length), 0, 'latin1');
+    buf.copy(scratch.buf, headerLength);
+    scratch.owner = undefined;
+    blobId = oneShot(format, scratch.buf.subarray(0, headerLength + buf.length), 'hex');
+    sha256 = oneShot('sha256', buf, 'hex');
+  } else {
+    blobId = createHash(format).update(blobHeader(buf.length)).update(buf).digest('hex');
+    sha256 = createHash('sha256').update(buf).digest('hex');
+  }
+  const out: BlobDigest = { blobId, sha256, length: buf.length };
   if (keepUpTo !== undefined && buf.length <= keepUpTo) out.content = buf.buffer.byteLength > 2 * buf.length + 4096 ? Buffer.from(buf) : buf;
   return out;
 }

@@ -10,7 +10,14 @@ import { CuckooError } from '../errors.js';
 import type { BlockReader } from './block-reader.js';
 import { crc32 } from './crc32.js';
 import type { ObjectFormat } from './entry.js';
-import { BlobHasher, digestBuffer, type BlobDigest } from './hash.js';
+import { BlobHasher, digestBuffer, type BlobDigest, type HashScratch } from './hash.js';
+
+/** How a member's bytes are hashed: the object format, how many bytes to keep, the reader's scratch buffer. */
+export interface MemberHashing {
+  format: ObjectFormat;
+  keepUpTo: number | undefined;
+  scratch?: HashScratch;
+}
 import { findExtra, readU64, sameName, ZipFormatError, type ZipMember } from './zip-directory.js';
 
 const LOCAL_HEADER = 0x04034b50;
@@ -43,8 +50,7 @@ export async function readMember(
   source: string,
   reader: BlockReader,
   m: ZipMember,
-  format: ObjectFormat,
-  keepUpTo: number | undefined,
+  hashing: MemberHashing,
 ): Promise<MemberRead> {
   if (m.flags & 0x1) {
     throw new CuckooError('input', `${source}: entry ${m.name} is encrypted`, { hint: 'source releases are never encrypted; check that this is the right file' });
@@ -60,10 +66,10 @@ export async function readMember(
   if (dataEnd > reader.size) throw new ZipFormatError(`entry ${m.name} runs past the end of the file`);
   const { digest, consumed, crc } =
     m.method === 0
-      ? await copyStored(reader, m, local.dataStart, format, keepUpTo)
+      ? await copyStored(reader, m, local.dataStart, hashing)
       : m.uncompressedSize <= SYNC_LIMIT && m.compressedSize <= SYNC_LIMIT
-        ? inflateWhole(await reader.bytes(local.dataStart, m.compressedSize), m, format, keepUpTo)
-        : await inflateStream(reader, m, local.dataStart, format, keepUpTo);
+        ? inflateWhole(await reader.bytes(local.dataStart, m.compressedSize), m, hashing)
+        : await inflateStream(reader, m, local.dataStart, hashing);
   if (digest.length !== m.uncompressedSize) {
     const got = digest.length > m.uncompressedSize ? `more than ${m.uncompressedSize}` : String(digest.length);
     throw new ZipFormatError(`entry ${m.name} holds ${got} bytes but its directory record says ${m.uncompressedSize}`);
@@ -133,8 +139,8 @@ interface Decoded {
   crc: number;
 }
 
-async function copyStored(reader: BlockReader, m: ZipMember, start: number, format: ObjectFormat, keepUpTo: number | undefined): Promise<Decoded> {
-  const hasher = new BlobHasher(m.uncompressedSize, format, keepUpTo);
+async function copyStored(reader: BlockReader, m: ZipMember, start: number, hashing: MemberHashing): Promise<Decoded> {
+  const hasher = new BlobHasher(m.uncompressedSize, hashing.format, hashing.keepUpTo, hashing.scratch);
   let crc = 0;
   // Stop at the declared size plus one byte: enough to tell "more than".
   for await (const chunk of reader.range(start, start + Math.min(m.compressedSize, m.uncompressedSize + 1))) {
@@ -144,7 +150,7 @@ async function copyStored(reader: BlockReader, m: ZipMember, start: number, form
   return { digest: hasher.digest(), consumed: m.compressedSize, crc };
 }
 
-function inflateWhole(input: Buffer, m: ZipMember, format: ObjectFormat, keepUpTo: number | undefined): Decoded {
+function inflateWhole(input: Buffer, m: ZipMember, hashing: MemberHashing): Decoded {
   let result: { buffer: Buffer; engine: zlib.InflateRaw };
   try {
     // maxOutputLength stops a bomb one byte past the declared size; a chunk of
@@ -158,11 +164,11 @@ function inflateWhole(input: Buffer, m: ZipMember, format: ObjectFormat, keepUpT
     throw new ZipFormatError(`entry ${m.name}: ${(err as Error).message}`);
   }
   const out = result.buffer;
-  return { digest: digestBuffer(out, format, keepUpTo), consumed: result.engine.bytesWritten, crc: crc32(out) };
+  return { digest: digestBuffer(out, hashing.format, hashing.keepUpTo, hashing.scratch), consumed: result.engine.bytesWritten, crc: crc32(out) };
 }
 
-async function inflateStream(reader: BlockReader, m: ZipMember, start: number, format: ObjectFormat, keepUpTo: number | undefined): Promise<Decoded> {
-  const hasher = new BlobHasher(m.uncompressedSize, format, keepUpTo);
+async function inflateStream(reader: BlockReader, m: ZipMember, start: number, hashing: MemberHashing): Promise<Decoded> {
+  const hasher = new BlobHasher(m.uncompressedSize, hashing.format, hashing.keepUpTo, hashing.scratch);
   let crc = 0;
   const inflate = zlib.createInflateRaw({ chunkSize: 256 * 1024 });
   // zlib inflates on the thread pool while this thread hashes the previous output.

@@ -5,7 +5,7 @@ import { BlockReader } from './block-reader.js';
 import { Budget } from './budget.js';
 import type { EntryType, OpenedRelease, ReadOptions, ReleaseEntry } from './entry.js';
 import { entryPath } from './entry-path.js';
-import { finishFile, keepLimit, sha256File } from './hash.js';
+import { finishFile, HashScratch, keepLimit, sha256File } from './hash.js';
 import { readDirectory, ZipFormatError, type ZipDirectory, type ZipMember } from './zip-directory.js';
 import { readMember } from './zip-member.js';
 
@@ -68,6 +68,7 @@ async function openHandle(path: string): Promise<FileHandle> {
 async function* readZip(path: string, members: Array<ZipMember | undefined>, directoryStart: number, options: ReadOptions, done: (sha256: string) => void): AsyncGenerator<ReleaseEntry> {
   const budget = new Budget(path, options.limits);
   const keepUpTo = keepLimit(options);
+  const scratch = new HashScratch();
   const handle = await openHandle(path);
   const archiveHash = createHash('sha256');
   const reader = new BlockReader(handle, (await handle.stat()).size, archiveHash);
@@ -92,7 +93,7 @@ async function* readZip(path: string, members: Array<ZipMember | undefined>, dir
       const problems: string[] = [];
       if (m.localOffset > reach) await reading(path, describeGap(reader, reach, m.localOffset, problems, 'before it'));
       else if (m.localOffset < reach) problems.push(`it starts inside member ${JSON.stringify(reachedBy!.name)}, so their bytes overlap`);
-      const read = await reading(path, readMember(path, reader, m, options.objectFormat, type === 'symlink' ? MAX_LINK_TARGET : type === 'file' ? keepUpTo : undefined));
+      const read = await reading(path, readMember(path, reader, m, { format: options.objectFormat, keepUpTo: type === 'symlink' ? MAX_LINK_TARGET : type === 'file' ? keepUpTo : undefined, scratch }));
       problems.push(...read.problems);
       const next = order[i + 1];
       const limit = next?.localOffset ?? directoryStart;

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { execa } from 'execa';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { BlobHasher, gitBlobId, sha256Hex } from '../../src/release/hash.js';
+import { BlobHasher, digestBuffer, gitBlobId, HashScratch, sha256Hex, WHOLE_HASH_LIMIT } from '../../src/release/hash.js';
 import { tempDir } from '../helpers/archives.js';
 
 const samples: Buffer[] = [
@@ -75,6 +75,48 @@ test('BlobHasher reports a length that differs from the declared size', () => {
   const digest = hasher.digest();
   assert.is(digest.length, 3);
   assert.is(digest.content, undefined, 'a short file is not handed out as complete');
+});
+
+test('with a scratch buffer, files are hashed whole: same ids, same kept bytes, up to the limit and past it', () => {
+  const scratch = new HashScratch();
+  const sizes = [...samples, Buffer.alloc(WHOLE_HASH_LIMIT, 0x62), Buffer.alloc(WHOLE_HASH_LIMIT + 1, 0x63)];
+  for (const buf of sizes) {
+    for (const format of ['sha1', 'sha256'] as const) {
+      const hasher = new BlobHasher(buf.length, format, buf.length, scratch);
+      for (let i = 0; i < buf.length; i += 65536) hasher.update(buf.subarray(i, i + 65536));
+      const digest = hasher.digest();
+      assert.is(digest.blobId, gitBlobId(buf, format), `${buf.length} bytes`);
+      assert.is(digest.sha256, sha256Hex(buf));
+      assert.ok(digest.content?.equals(buf), 'kept');
+      const whole = digestBuffer(buf, format, undefined, scratch);
+      assert.equal([whole.blobId, whole.sha256], [digest.blobId, digest.sha256]);
+    }
+  }
+});
+
+test('with a scratch buffer, more bytes than declared are hashed as they stream, and a short file is not kept', () => {
+  const scratch = new HashScratch();
+  const buf = Buffer.from('0123456789');
+  const over = new BlobHasher(6, 'sha1', 100, scratch);
+  over.update(buf.subarray(0, 4));
+  over.update(buf.subarray(4));
+  const streamed = new BlobHasher(6, 'sha1', 100);
+  streamed.update(buf);
+  const [a, b] = [over.digest(), streamed.digest()];
+  assert.equal([a.blobId, a.sha256, a.length, a.content], [b.blobId, b.sha256, 10, undefined]);
+
+  const short = new BlobHasher(5, 'sha1', 100, scratch);
+  short.update(Buffer.from('abc'));
+  assert.is(short.digest().content, undefined);
+});
+
+test('a kept file read from the scratch buffer after the next file began is an error, not other bytes', () => {
+  const scratch = new HashScratch();
+  const first = new BlobHasher(3, 'sha1', 100, scratch);
+  first.update(Buffer.from('one'));
+  const digest = first.digest();
+  new BlobHasher(3, 'sha1', 100, scratch).update(Buffer.from('two'));
+  assert.throws(() => digest.content, /after the next file/);
 });
 
 test.run();
