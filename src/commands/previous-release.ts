@@ -4,7 +4,9 @@
  * compared like the main release, reduced to its release-only set.
  */
 import { releaseOnlyEntries, type ReleaseOnlySet } from '../analyze/drift.js';
+import { releaseEntriesOf } from '../compare/change.js';
 import { compareTrees } from '../compare/compare.js';
+import { fillSha256 } from '../release/hash.js';
 import { CuckooError, withContext } from '../errors.js';
 import type { Limits } from '../limits.js';
 import type { ObjectFormat } from '../release/entry.js';
@@ -75,6 +77,7 @@ export async function openPreviousRelease(
       preferJs: read.preferJs,
     });
     const comparison = compareTrees(entries, tag.side);
+    await fillSha256(releaseEntriesOf(comparison.changes), (oid) => tag.blob(oid));
     const opened = tag;
     const url = source.url;
     return {

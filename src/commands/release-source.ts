@@ -95,7 +95,9 @@ export async function checkReleaseSignature(path: string, options: ReleaseSource
 
 /**
  * Every entry of the release, in one streaming pass. Only the bytes of files
- * the tag cannot give back (their blob is not among `tagOids`) are kept.
+ * the tag cannot give back (their blob is not among `tagOids`) are kept, and
+ * only their sha256 is sure to be set: call fillSha256 for the entries that
+ * turn out to matter.
  */
 export async function readReleaseEntries(
   label: string,
@@ -108,6 +110,8 @@ export async function readReleaseEntries(
     limits: options.limits,
     preferJs: options.preferJs,
     keepContent: (entry) => entry.blobId === undefined || !options.tagOids.has(entry.blobId),
+    // Files the tag has (nearly all) need no second digest: see fillSha256.
+    skipSha256: (blobId) => options.tagOids.stored(blobId),
   });
   const entries: ReleaseEntry[] = [];
   try {

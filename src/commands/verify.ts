@@ -2,7 +2,8 @@ import { basename } from 'node:path';
 import { analyze } from '../analyze/analyze.js';
 import type { AnalysisContext } from '../analyze/rule.js';
 import { compareTrees } from '../compare/compare.js';
-import type { Change } from '../compare/change.js';
+import { releaseEntriesOf, type Change } from '../compare/change.js';
+import { fillSha256 } from '../release/hash.js';
 import { loadKnowledge } from '../analyze/knowledge/library.js';
 import { knowledgeIndexPaths } from '../analyze/knowledge/user-library.js';
 import { CuckooError } from '../errors.js';
@@ -126,8 +127,15 @@ export async function verify(options: VerifyOptions): Promise<Report> {
     // to the tag's, 90,000 in a kernel-sized release) can go before it starts.
     read.entries = [];
 
-    // The tag's own blobs that the analysis will read, fetched in one request from a remote.
-    await prefetchBlobs(tag.repo, comparison.changes.flatMap((c) => (c.tag && c.tag.type !== 'submodule' ? [c.tag.oid] : [])));
+    // The tag's own blobs that the analysis will read, fetched in one request
+    // from a remote, with those of release files the tag has elsewhere (their
+    // sha256 was left out of the read).
+    const unhashed = [...releaseEntriesOf(comparison.changes)].filter((e) => e.sha256 === undefined && e.blobId !== undefined && e.type === 'file');
+    await prefetchBlobs(tag.repo, [
+      ...comparison.changes.flatMap((c) => (c.tag && c.tag.type !== 'submodule' ? [c.tag.oid] : [])),
+      ...unhashed.map((e) => e.blobId!),
+    ]);
+    await fillSha256(unhashed, (oid) => tag.blob(oid));
     await fillSizes(tag.repo, comparison.changes.flatMap((c) => (c.tag ? [c.tag] : [])));
     const historyNotes: string[] = [];
     const history = tag.repo.promisor ? deepening(createHistory(tag.repo, tag.ref.commit, options.cacheDir, tagDate), tag.repo, historyNotes) : createHistory(tag.repo, tag.ref.commit, options.cacheDir, tagDate);

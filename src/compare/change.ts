@@ -26,6 +26,15 @@ export interface Change {
   collidesWith?: Array<{ path: string; entry: ReleaseEntry }>;
 }
 
+/** Every release entry the changes name: the kept copy, all copies of a duplicated path, the paths it collides with. */
+export function* releaseEntriesOf(changes: Iterable<Change>): Generator<ReleaseEntry> {
+  for (const c of changes) {
+    if (c.release) yield c.release;
+    if (c.copies) yield* c.copies;
+    if (c.collidesWith) for (const other of c.collidesWith) yield other.entry;
+  }
+}
+
 /** The tag side as `git archive` would write it. */
 export interface TagSide {
   /** Files, symlinks and gitlinks of the tag, plus the trees of compared submodules (prefixed). */

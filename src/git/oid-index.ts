@@ -49,6 +49,8 @@ export class OidIndex implements OidLookup {
 /** Blob ids the tag can give back: its entries' and those `git archive` converts them to. */
 export interface TagOids {
   has(oid: string): boolean;
+  /** Whether git stores a blob of that id (not one only git archive's conversion writes). */
+  stored(oid: string): boolean;
   /** See OidIndex.intern. */
   intern(oid: string): string;
 }
@@ -57,6 +59,7 @@ export function tagOids(entries: OidIndex, converted: Iterable<string>): TagOids
   const more = new Set(converted);
   return {
     has: (oid) => entries.has(oid) || more.has(oid),
+    stored: (oid) => entries.has(oid),
     intern: (oid) => entries.intern(oid),
   };
 }

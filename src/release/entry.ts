@@ -45,6 +45,8 @@ export interface ReadOptions {
   objectFormat: ObjectFormat;
   /** Called once a file's hashes are known; return true to keep its bytes in `content`. */
   keepContent?: (entry: ReleaseEntry) => boolean;
+  /** Blob ids whose sha256 may be left out (see Hashing in hash.ts): bytes git can give back. */
+  skipSha256?: (blobId: string) => boolean;
   limits: import('../limits.js').Limits;
   /** Use the pure-JS decoders even when system tools exist (tests, benchmarks). */
   preferJs?: boolean;

@@ -46,11 +46,27 @@ export class HashScratch {
 
 export interface BlobDigest {
   blobId: string;
-  sha256: string;
+  /** Left out when the settings' skipSha256 accepted the blob id (see Hashing). */
+  sha256?: string;
   /** Bytes actually hashed; differs from the declared size when the archive lies. */
   length: number;
   /** The bytes, when they were kept (declared size within the memory limit); joined on first use. */
   content?: Buffer;
+}
+
+/** How an archive reader hashes its files. */
+export interface Hashing {
+  format: ObjectFormat;
+  /** Keep the bytes of files up to this size (see BlobHasher); none when undefined. */
+  keepUpTo?: number;
+  /** The reader's buffer for hashing files whole (see HashScratch). */
+  scratch?: HashScratch;
+  /**
+   * True for a blob id whose sha256 may be left out of a file hashed whole:
+   * the tag has those bytes, so git gives them back for the few such files
+   * a report names (see fillSha256), and the rest need no second digest.
+   */
+  skipSha256?: (blobId: string) => boolean;
 }
 
 /**
@@ -78,17 +94,16 @@ export class BlobHasher {
 
   constructor(
     readonly declaredSize: number,
-    private readonly format: ObjectFormat,
-    private readonly keepUpTo?: number,
-    scratch?: HashScratch,
+    private readonly hashing: Hashing,
   ) {
+    const { scratch, keepUpTo } = hashing;
     if (scratch !== undefined && oneShot !== undefined && declaredSize <= WHOLE_HASH_LIMIT) {
       this.scratch = scratch;
       scratch.owner = this;
       this.headerLength = scratch.buf.write(blobHeader(declaredSize), 0, 'latin1');
       return;
     }
-    this.blob = createHash(format).update(blobHeader(declaredSize));
+    this.blob = createHash(hashing.format).update(blobHeader(declaredSize));
     this.plain = createHash('sha256');
     if (keepUpTo !== undefined && declaredSize <= keepUpTo) this.parts = [];
   }
@@ -111,18 +126,18 @@ export class BlobHasher {
     else this.parts.push(chunk);
   }
 
-  /** More bytes than declared: hash as they stream from here (the content is not kept, see update). */
-  private streamFromHere(): void {
-    const { buf } = this.scratch!;
-    this.blob = createHash(this.format).update(buf.subarray(0, this.headerLength + this.length));
-    this.plain = createHash('sha256').update(buf.subarray(this.headerLength, this.headerLength + this.length));
-    this.scratch!.owner = undefined;
-    this.scratch = undefined;
-  }
-
   /** Bytes hashed so far. */
   get bytes(): number {
     return this.length;
+  }
+
+  /** More bytes than declared: hash as they stream from here (the content is not kept, see update). */
+  private streamFromHere(): void {
+    const { buf } = this.scratch!;
+    this.blob = createHash(this.hashing.format).update(buf.subarray(0, this.headerLength + this.length));
+    this.plain = createHash('sha256').update(buf.subarray(this.headerLength, this.headerLength + this.length));
+    this.scratch!.owner = undefined;
+    this.scratch = undefined;
   }
 
   digest(): BlobDigest {
@@ -144,15 +159,12 @@ export class BlobHasher {
   private digestWhole(scratch: HashScratch): BlobDigest {
     const end = this.headerLength + this.length;
     const data = scratch.buf.subarray(this.headerLength, end);
-    const out: BlobDigest = {
-      blobId: oneShot!(this.format, scratch.buf.subarray(0, end), 'hex'),
-      sha256: oneShot!('sha256', data, 'hex'),
-      length: this.length,
-    };
-    if (this.keepUpTo !== undefined && this.declaredSize <= this.keepUpTo && this.length === this.declaredSize) {
+    const out = wholeDigest(scratch.buf.subarray(0, end), data, this.hashing);
+    const { keepUpTo } = this.hashing;
+    if (keepUpTo !== undefined && this.declaredSize <= keepUpTo && this.length === this.declaredSize) {
       // Copied only when asked for (finishFile, before the reader starts its next file).
       const copy = () => {
-        if (scratch.owner !== this) throw new Error('internal error: a file\'s content was read after the next file was hashed');
+        if (scratch.owner !== this) throw new Error("internal error: a file's content was read after the next file was hashed");
         const content = Buffer.from(data);
         Object.defineProperty(out, 'content', { value: content, enumerable: true, writable: true });
         return content;
@@ -161,6 +173,14 @@ export class BlobHasher {
     }
     return out;
   }
+}
+
+/** The digests of `data`, whole, with `withHeader` the same bytes behind their blob header. */
+function wholeDigest(withHeader: Buffer, data: Buffer, hashing: Hashing): BlobDigest {
+  const blobId = oneShot!(hashing.format, withHeader, 'hex');
+  const out: BlobDigest = { blobId, length: data.length };
+  if (hashing.skipSha256 === undefined || !hashing.skipSha256(blobId)) out.sha256 = oneShot!('sha256', data, 'hex');
+  return out;
 }
 
 function lazyJoin(out: BlobDigest, parts: Buffer[]): Buffer {
@@ -174,20 +194,22 @@ function lazyJoin(out: BlobDigest, parts: Buffer[]): Buffer {
  * call): kept as they are, without BlobHasher's copy, unless they are a small
  * view of a much larger allocation that keeping would pin.
  */
-export function digestBuffer(buf: Buffer, format: ObjectFormat, keepUpTo?: number, scratch?: HashScratch): BlobDigest {
-  let blobId: string;
-  let sha256: string;
+export function digestBuffer(buf: Buffer, hashing: Hashing): BlobDigest {
+  const { scratch, keepUpTo } = hashing;
+  let out: BlobDigest;
   if (scratch !== undefined && oneShot !== undefined && buf.length <= WHOLE_HASH_LIMIT) {
+    // The blob header and the bytes must be one buffer for a one-call digest.
     const headerLength = scratch.buf.write(blobHeader(buf.length), 0, 'latin1');
     buf.copy(scratch.buf, headerLength);
     scratch.owner = undefined;
-    blobId = oneShot(format, scratch.buf.subarray(0, headerLength + buf.length), 'hex');
-    sha256 = oneShot('sha256', buf, 'hex');
+    out = wholeDigest(scratch.buf.subarray(0, headerLength + buf.length), buf, hashing);
   } else {
-    blobId = createHash(format).update(blobHeader(buf.length)).update(buf).digest('hex');
-    sha256 = createHash('sha256').update(buf).digest('hex');
+    out = {
+      blobId: createHash(hashing.format).update(blobHeader(buf.length)).update(buf).digest('hex'),
+      sha256: createHash('sha256').update(buf).digest('hex'),
+      length: buf.length,
+    };
   }
-  const out: BlobDigest = { blobId, sha256, length: buf.length };
   if (keepUpTo !== undefined && buf.length <= keepUpTo) out.content = buf.buffer.byteLength > 2 * buf.length + 4096 ? Buffer.from(buf) : buf;
   return out;
 }
@@ -199,15 +221,30 @@ export function digestBuffer(buf: Buffer, format: ObjectFormat, keepUpTo?: numbe
  */
 export function finishFile(entry: ReleaseEntry, digest: BlobDigest, options: ReadOptions): void {
   entry.blobId = digest.blobId;
-  entry.sha256 = digest.sha256;
+  if (digest.sha256 !== undefined) entry.sha256 = digest.sha256;
   if (options.keepContent === undefined || !options.keepContent(entry)) return;
   if (digest.content !== undefined) entry.content = digest.content;
   else entry.contentTooLarge = true;
 }
 
-/** How many bytes of each file to keep while hashing: none (undefined) unless the caller may want them. */
-export function keepLimit(options: ReadOptions): number | undefined {
-  return options.keepContent === undefined ? undefined : options.limits.maxFileMemory;
+/** How a reader hashes files for `options`: keeping bytes only when the caller may want them, and its own scratch buffer. */
+export function readerHashing(options: ReadOptions): Hashing {
+  return {
+    format: options.objectFormat,
+    ...(options.keepContent !== undefined ? { keepUpTo: options.limits.maxFileMemory } : {}),
+    scratch: new HashScratch(),
+    ...(options.skipSha256 !== undefined ? { skipSha256: options.skipSha256 } : {}),
+  };
+}
+
+/**
+ * Gives release entries the sha256 their read left out (see Hashing), from
+ * the bytes git has for their blob id.
+ */
+export async function fillSha256(entries: Iterable<ReleaseEntry>, blob: (oid: string) => Promise<Buffer>): Promise<void> {
+  for (const entry of entries) {
+    if (entry.sha256 === undefined && entry.blobId !== undefined && entry.type === 'file') entry.sha256 = sha256Hex(await blob(entry.blobId));
+  }
 }
 
 /** Passes bytes through unchanged while hashing them: the archive's own sha256, in the same read. */

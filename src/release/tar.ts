@@ -3,9 +3,9 @@ import { pipeline } from 'node:stream/promises';
 import tarStream, { type Extract, type Header } from 'tar-stream';
 import { CuckooError } from '../errors.js';
 import { Budget, tooManyBytes } from './budget.js';
-import type { EntryType, ObjectFormat, ReadOptions, ReleaseEntry } from './entry.js';
+import type { EntryType, ReadOptions, ReleaseEntry } from './entry.js';
 import { entryPath } from './entry-path.js';
-import { BlobHasher, finishFile, gitBlobId, HashScratch, keepLimit, sha256Hex, type BlobDigest } from './hash.js';
+import { BlobHasher, finishFile, gitBlobId, readerHashing, sha256Hex, type BlobDigest, type Hashing } from './hash.js';
 import { tarLinkBytes, tarLinkName, tarName, tarNameEncoding } from './tar-names.js';
 import type { TarHeaderInfo } from './tar-header.js';
 import { TarWalk } from './tar-walk.js';
@@ -69,8 +69,7 @@ export async function* readTar(input: TarInput, onDone: (summary: TarSummary) =>
   ]);
 
   const budget = new Budget(source, options.limits);
-  const keepUpTo = keepLimit(options);
-  const scratch = new HashScratch();
+  const hashing = readerHashing(options);
   let index = 0;
   let current: string | undefined;
   let last: string | undefined;
@@ -95,7 +94,7 @@ export async function* readTar(input: TarInput, onDone: (summary: TarSummary) =>
       const type = header.type === 'file' && current.endsWith('/') ? 'directory' : entryType(header.type);
       const entry: ReleaseEntry = { path: entryPath(current, type), type, mode: (header.mode ?? 0) & 0o7777, size: 0, index: index++ };
       if (raw.ambiguity !== undefined) entry.ambiguity = raw.ambiguity;
-      const digest = await reading(readData(stream, header, entry, { format: options.objectFormat, keepUpTo, scratch }, raw));
+      const digest = await reading(readData(stream, header, entry, hashing, raw));
       if (digest !== undefined) finishFile(entry, digest, options);
       last = current;
       current = undefined;
@@ -169,13 +168,13 @@ async function readData(
   stream: TarEntry,
   header: Header,
   entry: ReleaseEntry,
-  hashing: { format: ObjectFormat; keepUpTo: number | undefined; scratch: HashScratch },
+  hashing: Hashing,
   raw: TarHeaderInfo | undefined,
 ): Promise<BlobDigest | undefined> {
   const { format } = hashing;
   switch (entry.type) {
     case 'file': {
-      const hasher = new BlobHasher(header.size ?? 0, format, hashing.keepUpTo, hashing.scratch);
+      const hasher = new BlobHasher(header.size ?? 0, hashing);
       for await (const chunk of stream) hasher.update(chunk as Buffer);
       entry.size = header.size ?? 0;
       return hasher.digest();

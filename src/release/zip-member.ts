@@ -9,15 +9,7 @@ import * as zlib from 'node:zlib';
 import { CuckooError } from '../errors.js';
 import type { BlockReader } from './block-reader.js';
 import { crc32 } from './crc32.js';
-import type { ObjectFormat } from './entry.js';
-import { BlobHasher, digestBuffer, type BlobDigest, type HashScratch } from './hash.js';
-
-/** How a member's bytes are hashed: the object format, how many bytes to keep, the reader's scratch buffer. */
-export interface MemberHashing {
-  format: ObjectFormat;
-  keepUpTo: number | undefined;
-  scratch?: HashScratch;
-}
+import { BlobHasher, digestBuffer, type BlobDigest, type Hashing } from './hash.js';
 import { findExtra, readU64, sameName, ZipFormatError, type ZipMember } from './zip-directory.js';
 
 const LOCAL_HEADER = 0x04034b50;
@@ -50,7 +42,7 @@ export async function readMember(
   source: string,
   reader: BlockReader,
   m: ZipMember,
-  hashing: MemberHashing,
+  hashing: Hashing,
 ): Promise<MemberRead> {
   if (m.flags & 0x1) {
     throw new CuckooError('input', `${source}: entry ${m.name} is encrypted`, { hint: 'source releases are never encrypted; check that this is the right file' });
@@ -139,8 +131,8 @@ interface Decoded {
   crc: number;
 }
 
-async function copyStored(reader: BlockReader, m: ZipMember, start: number, hashing: MemberHashing): Promise<Decoded> {
-  const hasher = new BlobHasher(m.uncompressedSize, hashing.format, hashing.keepUpTo, hashing.scratch);
+async function copyStored(reader: BlockReader, m: ZipMember, start: number, hashing: Hashing): Promise<Decoded> {
+  const hasher = new BlobHasher(m.uncompressedSize, hashing);
   let crc = 0;
   // Stop at the declared size plus one byte: enough to tell "more than".
   for await (const chunk of reader.range(start, start + Math.min(m.compressedSize, m.uncompressedSize + 1))) {
@@ -150,7 +142,7 @@ async function copyStored(reader: BlockReader, m: ZipMember, start: number, hash
   return { digest: hasher.digest(), consumed: m.compressedSize, crc };
 }
 
-function inflateWhole(input: Buffer, m: ZipMember, hashing: MemberHashing): Decoded {
+function inflateWhole(input: Buffer, m: ZipMember, hashing: Hashing): Decoded {
   let result: { buffer: Buffer; engine: zlib.InflateRaw };
   try {
     // maxOutputLength stops a bomb one byte past the declared size; a chunk of
@@ -164,11 +156,11 @@ function inflateWhole(input: Buffer, m: ZipMember, hashing: MemberHashing): Deco
     throw new ZipFormatError(`entry ${m.name}: ${(err as Error).message}`);
   }
   const out = result.buffer;
-  return { digest: digestBuffer(out, hashing.format, hashing.keepUpTo, hashing.scratch), consumed: result.engine.bytesWritten, crc: crc32(out) };
+  return { digest: digestBuffer(out, hashing), consumed: result.engine.bytesWritten, crc: crc32(out) };
 }
 
-async function inflateStream(reader: BlockReader, m: ZipMember, start: number, hashing: MemberHashing): Promise<Decoded> {
-  const hasher = new BlobHasher(m.uncompressedSize, hashing.format, hashing.keepUpTo, hashing.scratch);
+async function inflateStream(reader: BlockReader, m: ZipMember, start: number, hashing: Hashing): Promise<Decoded> {
+  const hasher = new BlobHasher(m.uncompressedSize, hashing);
   let crc = 0;
   const inflate = zlib.createInflateRaw({ chunkSize: 256 * 1024 });
   // zlib inflates on the thread pool while this thread hashes the previous output.

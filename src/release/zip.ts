@@ -5,7 +5,7 @@ import { BlockReader } from './block-reader.js';
 import { Budget } from './budget.js';
 import type { EntryType, OpenedRelease, ReadOptions, ReleaseEntry } from './entry.js';
 import { entryPath } from './entry-path.js';
-import { finishFile, HashScratch, keepLimit, sha256File } from './hash.js';
+import { finishFile, readerHashing, sha256File, sha256Hex } from './hash.js';
 import { readDirectory, ZipFormatError, type ZipDirectory, type ZipMember } from './zip-directory.js';
 import { readMember } from './zip-member.js';
 
@@ -67,8 +67,10 @@ async function openHandle(path: string): Promise<FileHandle> {
 /** Reads `members` (sorted in place, and emptied as they are read) and the bytes around them up to the central directory at `directoryStart`. */
 async function* readZip(path: string, members: Array<ZipMember | undefined>, directoryStart: number, options: ReadOptions, done: (sha256: string) => void): AsyncGenerator<ReleaseEntry> {
   const budget = new Budget(path, options.limits);
-  const keepUpTo = keepLimit(options);
-  const scratch = new HashScratch();
+  const hashing = readerHashing(options);
+  // A symlink's target is read from its bytes, so they are kept whatever the caller keeps.
+  const linkHashing = { ...hashing, keepUpTo: MAX_LINK_TARGET };
+  const dataHashing = { ...hashing, keepUpTo: undefined };
   const handle = await openHandle(path);
   const archiveHash = createHash('sha256');
   const reader = new BlockReader(handle, (await handle.stat()).size, archiveHash);
@@ -93,7 +95,7 @@ async function* readZip(path: string, members: Array<ZipMember | undefined>, dir
       const problems: string[] = [];
       if (m.localOffset > reach) await reading(path, describeGap(reader, reach, m.localOffset, problems, 'before it'));
       else if (m.localOffset < reach) problems.push(`it starts inside member ${JSON.stringify(reachedBy!.name)}, so their bytes overlap`);
-      const read = await reading(path, readMember(path, reader, m, { format: options.objectFormat, keepUpTo: type === 'symlink' ? MAX_LINK_TARGET : type === 'file' ? keepUpTo : undefined, scratch }));
+      const read = await reading(path, readMember(path, reader, m, type === 'symlink' ? linkHashing : type === 'file' ? hashing : dataHashing));
       problems.push(...read.problems);
       const next = order[i + 1];
       const limit = next?.localOffset ?? directoryStart;
@@ -107,7 +109,7 @@ async function* readZip(path: string, members: Array<ZipMember | undefined>, dir
         entry.linkTarget = read.digest.content!.toString('utf8');
         entry.size = read.digest.length;
         entry.blobId = read.digest.blobId;
-        entry.sha256 = read.digest.sha256;
+        entry.sha256 = read.digest.sha256 ?? sha256Hex(read.digest.content!);
       }
       if (problems.length > 0) entry.ambiguity = `zip member ${m.name}: ${problems.join('; ')}`;
       if (inOrder) yield entry;

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, rmSync, watch } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -180,6 +181,10 @@ test('archive tricks: duplicates, unsafe paths, devices and hard links', async (
   ]);
   const dup = r.findings.find((f) => f.path === 'README')!;
   assert.is(dup.evidence.copies?.length, 2);
+  // Both files' bytes are in the tag, so the read left out their sha256: the report still has it.
+  const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+  assert.equal(dup.evidence.copies?.map((c) => c.sha256), [sha256('hello\n'), sha256('replaced\n')]);
+  assert.is(r.findings.find((f) => f.path === 'COPY')!.evidence.release?.sha256, sha256('int main(void) { return 0; }\n'));
   assert.ok(dup.reasons.some((x) => x.includes('the kept copy differs from the tag')));
 });
 
