@@ -3,7 +3,7 @@ import type { Submodule, TagEntry } from '../git/types.js';
 import type { ReleaseEntry } from '../release/entry.js';
 import type { Change, Comparison, TagSide } from './change.js';
 import { findCollisions } from './collisions.js';
-import { detectStrip, normalisePath, stripSegments, topSegment } from './paths.js';
+import { normalisePath, StripDetector, stripSegments, topSegment } from './paths.js';
 
 const executable = (mode: number) => (mode & 0o100) !== 0;
 
@@ -26,37 +26,36 @@ interface Placement {
 /**
  * Place release entries at their paths relative to the release root: unsafe ones
  * become changes of their own, the prefix is stripped, hard links take the
- * content of the earlier file they point to. One record per path and no copy
- * of the entry list: a kernel-sized release has 90,000 of them.
+ * content of the earlier file they point to. Two passes over the entries (the
+ * first decides the strip), one record per path and no copy of the entry
+ * list: a kernel-sized release has 90,000 of them.
  */
 function placeEntries(entries: ReleaseEntry[], tagByPath: ReadonlyMap<string, TagEntry>, strip: number | undefined, changes: Change[]): Placement {
-  const safePaths: string[] = [];
-  const safeEntries: ReleaseEntry[] = [];
-  const filePaths: string[] = [];
+  const tagTop = new Set<string>();
+  for (const path of tagByPath.keys()) tagTop.add(topSegment(path));
+  const detector = new StripDetector(tagTop, tagByPath);
+  let first: string | undefined;
   for (const stored of entries) {
     const entry = withNulAmbiguity(stored);
     const { path, unsafe } = normalisePath(entry.path);
-    // `tar -C dir -cf x.tar .` stores the root itself as `./`: nothing to compare.
-    if (path === '' && entry.type === 'directory' && !entry.path.startsWith('/')) continue;
+    if (isRoot(entry, path)) continue;
     if (unsafe) {
       changes.push({ kind: 'unsafe-entry', path: entry.path, release: entry, problem: unsafe });
       continue;
     }
-    safePaths.push(path);
-    safeEntries.push(entry);
-    if (entry.type !== 'directory') filePaths.push(path);
+    first ??= path;
+    if (entry.type !== 'directory') detector.add(path);
   }
-  const tagTop = new Set<string>();
-  for (const path of tagByPath.keys()) tagTop.add(topSegment(path));
-  const n = detectStrip(filePaths, tagTop, tagByPath, strip);
-  const first = safePaths[0];
+  const n = detector.strip(strip);
   const prefix = n > 0 && first !== undefined ? leadingSegments(first, n) : '';
   const byPath = new Map<string, ReleaseEntry>();
   const copies = new Map<string, ReleaseEntry[]>();
   const dropped: string[] = [];
-  for (let i = 0; i < safePaths.length; i++) {
-    let entry = safeEntries[i]!;
-    const path = stripSegments(safePaths[i]!, n);
+  for (const stored of entries) {
+    let entry = withNulAmbiguity(stored);
+    const normal = normalisePath(entry.path);
+    if (isRoot(entry, normal.path) || normal.unsafe) continue;
+    const path = stripSegments(normal.path, n);
     if (path === undefined) {
       if (entry.type !== 'directory') dropped.push(entry.path);
       continue;
@@ -89,6 +88,11 @@ function placeEntries(entries: ReleaseEntry[], tagByPath: ReadonlyMap<string, Ta
     });
   }
   return { byPath, copies, prefix, strip: n };
+}
+
+/** `tar -C dir -cf x.tar .` stores the root itself as `./`: nothing to compare. */
+function isRoot(entry: ReleaseEntry, normalised: string): boolean {
+  return normalised === '' && entry.type === 'directory' && !entry.path.startsWith('/');
 }
 
 /** The first `n` segments of a normalised path (all of them when it has no more). */

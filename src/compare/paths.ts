@@ -46,29 +46,52 @@ export function topSegment(path: string): string {
 }
 
 /**
- * How many leading folders to strip, given the normalised paths of the
- * release's files (folders left out). With `requested`, that many. Otherwise one
- * when every entry sits under the same top-level folder (`xz-5.6.1/`), unless the
- * tag itself has that folder at its top and keeping it matches more paths.
+ * How many leading folders to strip, from the normalised paths of the
+ * release's files (folders left out), seen one at a time. With a requested
+ * count, that many. Otherwise one when every file sits under the same
+ * top-level folder (`xz-5.6.1/`), unless the tag itself has that folder at its
+ * top and keeping it matches more paths.
  */
+export class StripDetector {
+  private first: string | undefined;
+  private common = true;
+  private kept = 0;
+  private stripped = 0;
+
+  constructor(
+    private readonly tagTopLevel: ReadonlySet<string>,
+    private readonly tagPaths: { has(path: string): boolean },
+  ) {}
+
+  add(path: string): void {
+    if (!this.common) return;
+    const first = (this.first ??= topSegment(path));
+    // Only a folder is stripped: every path (of files, not folders) must lie below it.
+    if (!(path.length > first.length && path.startsWith(first) && path[first.length] === '/')) {
+      this.common = false;
+      return;
+    }
+    if (!this.tagTopLevel.has(first)) return;
+    if (this.tagPaths.has(path)) this.kept++;
+    if (this.tagPaths.has(path.slice(first.length + 1))) this.stripped++;
+  }
+
+  strip(requested?: number): number {
+    if (requested !== undefined) return requested;
+    if (this.first === undefined || !this.common) return 0;
+    if (!this.tagTopLevel.has(this.first)) return 1;
+    return this.stripped > this.kept ? 1 : 0;
+  }
+}
+
+/** StripDetector over a list. */
 export function detectStrip(
   releasePaths: string[],
   tagTopLevel: ReadonlySet<string>,
   tagPaths: { has(path: string): boolean },
   requested?: number,
 ): number {
-  if (requested !== undefined) return requested;
-  if (releasePaths.length === 0) return 0;
-  const first = topSegment(releasePaths[0]!);
-  // Only a folder is stripped: every path (of files, not folders) must lie below it.
-  const common = releasePaths.every((p) => p.length > first.length && p.startsWith(first) && p[first.length] === '/');
-  if (!common) return 0;
-  if (!tagTopLevel.has(first)) return 1;
-  let kept = 0;
-  let stripped = 0;
-  for (const p of releasePaths) {
-    if (tagPaths.has(p)) kept++;
-    if (tagPaths.has(p.slice(first.length + 1))) stripped++;
-  }
-  return stripped > kept ? 1 : 0;
+  const detector = new StripDetector(tagTopLevel, tagPaths);
+  for (const path of releasePaths) detector.add(path);
+  return detector.strip(requested);
 }

@@ -92,7 +92,9 @@ export async function* readTar(input: TarInput, onDone: (summary: TarSummary) =>
       budget.addEntry(header.size ?? 0);
       // A file whose name ends in `/` is an old-style directory, as tar reads it.
       const type = header.type === 'file' && current.endsWith('/') ? 'directory' : entryType(header.type);
-      const entry: ReleaseEntry = { path: entryPath(current, type), type, mode: (header.mode ?? 0) & 0o7777, size: 0, index: index++ };
+      // blobId is declared up front (set once the data is hashed): a property
+      // added later costs every one of 90,000 entries a second allocation.
+      const entry: ReleaseEntry = { path: entryPath(current, type), type, mode: (header.mode ?? 0) & 0o7777, size: 0, blobId: undefined, index: index++ };
       if (raw.ambiguity !== undefined) entry.ambiguity = raw.ambiguity;
       const digest = await reading(readData(stream, header, entry, hashing, raw));
       if (digest !== undefined) finishFile(entry, digest, options);

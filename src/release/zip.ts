@@ -88,7 +88,8 @@ async function* readZip(path: string, members: Array<ZipMember | undefined>, dir
       order[i] = undefined;
       const { type, mode } = memberKind(m);
       budget.addEntry(type === 'directory' ? 0 : m.uncompressedSize);
-      const entry: ReleaseEntry = { path: entryPath(m.name, type), type, mode, size: 0, index: m.index };
+      // blobId is declared up front, as in tar.ts.
+      const entry: ReleaseEntry = { path: entryPath(m.name, type), type, mode, size: 0, blobId: undefined, index: m.index };
       if (type === 'symlink' && m.uncompressedSize > MAX_LINK_TARGET) {
         throw asZipError(path, new ZipFormatError(`symlink ${m.name} has a ${m.uncompressedSize}-byte target`));
       }
