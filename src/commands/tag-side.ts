@@ -77,6 +77,20 @@ async function isRemote(spec: string): Promise<boolean> {
   return !(await stat(spec).then(() => true, () => false));
 }
 
+/**
+ * Blob reads and closing the readers, made apart from the path and blob-id
+ * maps: a caller holding only these (verify, while --previous is read) lets
+ * the maps go.
+ */
+function blobAccess(reader: BlobReader, subReaders: ReadonlyMap<string, BlobReader>, readers: BlobReader[]): Pick<OpenTagSide, 'blob' | 'close'> {
+  return {
+    blob: (oid) => (subReaders.get(oid) ?? reader).read(oid),
+    async close() {
+      await Promise.all(readers.map((r) => r.close()));
+    },
+  };
+}
+
 export async function openTagSide(options: TagSideOptions & { releaseName: string }): Promise<OpenTagSide> {
   const findings: Finding[] = [];
   const remoteInfo: OpenTagSide['remoteInfo'] = {};
@@ -120,10 +134,10 @@ export async function openTagSide(options: TagSideOptions & { releaseName: strin
       : new Map();
     // Export-ignored files stay: the comparison reports them as left out by git archive.
     const entries: TagEntry[] = [...tree];
-    const treeByPath = new Map(tree.map((e) => [e.path, e]));
     const archiveOids = new Map<string, string>();
-    for (const [path, attrs] of attributes) {
-      if (!changesContent(attrs)) continue;
+    const converting = [...attributes].filter(([, attrs]) => changesContent(attrs));
+    const treeByPath = converting.length > 0 ? new Map(tree.map((e) => [e.path, e])) : new Map<string, TagEntry>();
+    for (const [path, attrs] of converting) {
       const entry = treeByPath.get(path);
       if (!entry || entry.type !== 'file') continue;
       const converted = await convertForArchive(await reader.read(entry.oid), attrs, { repo, commit: ref.commit, oid: entry.oid });
@@ -167,6 +181,14 @@ export async function openTagSide(options: TagSideOptions & { releaseName: strin
       if (e.type !== 'submodule') byOid.add(e);
     }
     const oids = tagOids(byOid, archiveOids.values());
+    // The blobs of compared submodules live in their own repositories.
+    const subReaders = new Map<string, BlobReader>();
+    if (compared.length > 0) {
+      for (const e of entries) {
+        const own = readerOf.get(e);
+        if (own !== undefined && !subReaders.has(e.oid) && byOid.get(e.oid)?.[0] === e) subReaders.set(e.oid, own);
+      }
+    }
 
     const readBlob = (entry: TagEntry) => (readerOf.get(entry) ?? reader).read(entry.oid);
     return {
@@ -186,13 +208,7 @@ export async function openTagSide(options: TagSideOptions & { releaseName: strin
         if (!attrs || !archiveOids.has(entry.path)) return raw;
         return convertForArchive(raw, attrs, { repo, commit: ref.commit, oid: entry.oid });
       },
-      async blob(oid) {
-        const entry = byOid.get(oid)?.[0];
-        return entry ? readBlob(entry) : reader.read(oid);
-      },
-      async close() {
-        await Promise.all(readers.map((r) => r.close()));
-      },
+      ...blobAccess(reader, subReaders, readers),
     };
   } catch (err) {
     await Promise.all(readers.map((r) => r.close()));
