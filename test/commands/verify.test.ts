@@ -295,6 +295,8 @@ test('submodules: reported as such, or compared at the pinned commit with --subm
   assert.equal(summary(r), ['modified gnulib/m4/lib.m4 unexplained critical', 'only-in-release m4/lib.m4 copied-from-tag low']);
   const copied = r.findings.find((f) => f.path === 'm4/lib.m4')!;
   assert.equal(copied.evidence.matches?.map((m) => `${m.source}:${m.path}`), ['submodule:gnulib/m4/lib.m4']);
+  // Its bytes are the submodule's, so its sha256 was read from the submodule's repository.
+  assert.is(copied.evidence.release?.sha256, createHash('sha256').update('dnl lib macro\n').digest('hex'));
 });
 
 test('sha256 repositories and bundles', async () => {
