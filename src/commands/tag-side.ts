@@ -77,20 +77,6 @@ async function isRemote(spec: string): Promise<boolean> {
   return !(await stat(spec).then(() => true, () => false));
 }
 
-/**
- * Blob reads and closing the readers, made apart from the path and blob-id
- * maps: a caller holding only these (verify, while --previous is read) lets
- * the maps go.
- */
-function blobAccess(reader: BlobReader, subReaders: ReadonlyMap<string, BlobReader>, readers: BlobReader[]): Pick<OpenTagSide, 'blob' | 'close'> {
-  return {
-    blob: (oid) => (subReaders.get(oid) ?? reader).read(oid),
-    async close() {
-      await Promise.all(readers.map((r) => r.close()));
-    },
-  };
-}
-
 export async function openTagSide(options: TagSideOptions & { releaseName: string }): Promise<OpenTagSide> {
   const findings: Finding[] = [];
   const remoteInfo: OpenTagSide['remoteInfo'] = {};
@@ -136,6 +122,7 @@ export async function openTagSide(options: TagSideOptions & { releaseName: strin
     const entries: TagEntry[] = [...tree];
     const archiveOids = new Map<string, string>();
     const converting = [...attributes].filter(([, attrs]) => changesContent(attrs));
+    // A map of the whole tree, only when some file needs it.
     const treeByPath = converting.length > 0 ? new Map(tree.map((e) => [e.path, e])) : new Map<string, TagEntry>();
     for (const [path, attrs] of converting) {
       const entry = treeByPath.get(path);
@@ -181,14 +168,6 @@ export async function openTagSide(options: TagSideOptions & { releaseName: strin
       if (e.type !== 'submodule') byOid.add(e);
     }
     const oids = tagOids(byOid, archiveOids.values());
-    // The blobs of compared submodules live in their own repositories.
-    const subReaders = new Map<string, BlobReader>();
-    if (compared.length > 0) {
-      for (const e of entries) {
-        const own = readerOf.get(e);
-        if (own !== undefined && !subReaders.has(e.oid) && byOid.get(e.oid)?.[0] === e) subReaders.set(e.oid, own);
-      }
-    }
 
     const readBlob = (entry: TagEntry) => (readerOf.get(entry) ?? reader).read(entry.oid);
     return {
@@ -208,7 +187,13 @@ export async function openTagSide(options: TagSideOptions & { releaseName: strin
         if (!attrs || !archiveOids.has(entry.path)) return raw;
         return convertForArchive(raw, attrs, { repo, commit: ref.commit, oid: entry.oid });
       },
-      ...blobAccess(reader, subReaders, readers),
+      async blob(oid) {
+        const entry = byOid.get(oid)?.[0];
+        return entry ? readBlob(entry) : reader.read(oid);
+      },
+      async close() {
+        await Promise.all(readers.map((r) => r.close()));
+      },
     };
   } catch (err) {
     await Promise.all(readers.map((r) => r.close()));

@@ -2,10 +2,7 @@ import { basename } from 'node:path';
 import { analyze } from '../analyze/analyze.js';
 import type { AnalysisContext } from '../analyze/rule.js';
 import { compareTrees } from '../compare/compare.js';
-import { releaseEntriesOf, type Change, type Comparison } from '../compare/change.js';
-import type { DiffOptions } from '../analyze/evidence.js';
-import type { Finding } from '../report/finding.js';
-import type { ReleaseEntry } from '../release/entry.js';
+import { releaseEntriesOf, type Change } from '../compare/change.js';
 import { fillSha256 } from '../release/hash.js';
 import { loadKnowledge } from '../analyze/knowledge/library.js';
 import { knowledgeIndexPaths } from '../analyze/knowledge/user-library.js';
@@ -23,7 +20,7 @@ import { loadWaivers, waive, type WaiverFiles } from '../policy/waive.js';
 import { foundPolicyName, policyFileName, refuseForeignPolicy, type PolicyFound } from '../policy/found.js';
 import type { Severity } from '../report/severity.js';
 import { version } from '../version.js';
-import { openTagSide, type OpenTagSide, type TagSideOptions } from './tag-side.js';
+import { openTagSide, type TagSideOptions } from './tag-side.js';
 import { driftSince } from './drift.js';
 import type { PreviousOptions } from './previous-release.js';
 import { releaseOnlyEntries } from '../analyze/drift.js';
@@ -81,26 +78,6 @@ function commentNote(comment: string | undefined, commit: string): string[] {
     : [`the archive records commit ${comment.slice(0, 12)} (as git archive does), but the tag points to ${commit.slice(0, 12)}`];
 }
 
-/**
- * Runs the rules on every change. The tag side is held only for this call:
- * its maps can go before a --previous release is read.
- */
-async function analyzeChanges(
-  comparison: Comparison,
-  tag: OpenTagSide,
-  context: Omit<AnalysisContext, 'tagByPath' | 'tagByOid' | 'submodules' | 'tagContent' | 'releaseContent'>,
-  diff: DiffOptions,
-): Promise<Finding[]> {
-  return analyze(comparison.changes, {
-    ...context,
-    tagByPath: tag.byPath,
-    tagByOid: tag.byOid,
-    submodules: tag.compared,
-    tagContent: (entry) => tag.content(entry),
-    releaseContent: async (entry) => entry.content ?? (entry.blobId && tag.oids.has(entry.blobId) ? tag.blob(entry.blobId) : undefined),
-  }, diff);
-}
-
 /** Check a release archive against the tag it claims to come from. Options in, Report out. */
 export async function verify(options: VerifyOptions): Promise<Report> {
   const limits = options.limits ?? defaultLimits;
@@ -109,18 +86,13 @@ export async function verify(options: VerifyOptions): Promise<Report> {
   const waivers = await loadWaivers(options);
   // The download starts first, so it runs while the tag side is fetched.
   const source = await openReleaseSource(options.release, options);
-  let tag: OpenTagSide | undefined;
+  let tag;
   try {
     tag = await openTagSide({ ...options, limits, releaseName: name });
   } catch (err) {
     await source.settle();
     throw err;
   }
-  // What the rest of the run needs of the tag side: `tag` itself, with its
-  // path and blob-id maps (90,000 entries in a kernel-sized tree), goes once
-  // the analysis is done, before a --previous release is read.
-  const { repo: tagRepo, ref: tagRef, remoteInfo, notes: tagNotes, findings: tagFindings, close: closeTag, blob: tagBlob } = tag;
-  const tagHasFiles = tag.side.entries.some((e) => e.type !== 'submodule');
   let unreadable = false;
   // Loaded while the release streams: its parse is garbage collected then,
   // not on top of the comparison's peak at the end.
@@ -131,7 +103,7 @@ export async function verify(options: VerifyOptions): Promise<Report> {
   knowledge.catch(() => {}); // awaited below; a failed read must not end the run first
   try {
     const read = await readReleaseEntries(options.release, source, {
-      objectFormat: tagRepo.objectFormat,
+      objectFormat: tag.repo.objectFormat,
       tagOids: tag.oids,
       limits,
       preferJs: options.preferJs ?? false,
@@ -142,13 +114,13 @@ export async function verify(options: VerifyOptions): Promise<Report> {
     });
     const { release } = read;
     if (options.policyFound && options.policy !== undefined) {
-      await refuseForeignPolicy(options.policy, { repo: options.repo, entries: read.entries, tagOids: tag.oids, objectFormat: tagRepo.objectFormat }, options.policyFound);
+      await refuseForeignPolicy(options.policy, { repo: options.repo, entries: read.entries, tagOids: tag.oids, objectFormat: tag.repo.objectFormat }, options.policyFound);
     }
     const sha256 = await release.sha256();
     const expected = await expectedChecksum(options, name);
     const checksum = expected ? { ...expected, matches: expected.expected === sha256 } : undefined;
     const { check: signature, notes: signatureSearch } = await checkReleaseSignature(source.path, options);
-    const tagDate = await commitDate(tagRepo, tagRef.commit);
+    const tagDate = await commitDate(tag.repo, tag.ref.commit);
     const comparison = compareTrees(read.entries, tag.side, options.strip === undefined ? {} : { strip: options.strip });
     const entryCount = read.entries.length;
     // The changes hold every entry the analysis needs: the rest (files identical
@@ -159,52 +131,47 @@ export async function verify(options: VerifyOptions): Promise<Report> {
     // from a remote, with those of release files the tag has elsewhere (their
     // sha256 was left out of the read).
     const unhashed = [...releaseEntriesOf(comparison.changes)].filter((e) => e.sha256 === undefined && e.blobId !== undefined && e.type === 'file');
-    await prefetchBlobs(tagRepo, [
+    await prefetchBlobs(tag.repo, [
       ...comparison.changes.flatMap((c) => (c.tag && c.tag.type !== 'submodule' ? [c.tag.oid] : [])),
       ...unhashed.map((e) => e.blobId!),
     ]);
-    await fillSha256(unhashed, tagBlob);
-    await fillSizes(tagRepo, comparison.changes.flatMap((c) => (c.tag ? [c.tag] : [])));
+    await fillSha256(unhashed, (oid) => tag.blob(oid));
+    await fillSizes(tag.repo, comparison.changes.flatMap((c) => (c.tag ? [c.tag] : [])));
     const historyNotes: string[] = [];
-    const history = tagRepo.promisor ? deepening(createHistory(tagRepo, tagRef.commit, options.cacheDir, tagDate), tagRepo, historyNotes) : createHistory(tagRepo, tagRef.commit, options.cacheDir, tagDate);
+    const history = tag.repo.promisor ? deepening(createHistory(tag.repo, tag.ref.commit, options.cacheDir, tagDate), tag.repo, historyNotes) : createHistory(tag.repo, tag.ref.commit, options.cacheDir, tagDate);
+    const ctx: AnalysisContext = {
+      knowledge: await knowledge,
+      history,
+      tagCommit: { id: tag.ref.commit, date: tagDate },
+      ...releaseVersion(name, comparison.prefix),
+      tagByPath: tag.byPath,
+      releaseOnly: new Map(comparison.changes.flatMap((c) => (c.kind === 'only-in-release' && c.release ? [[c.path, c.release] as const] : []))),
+      tagByOid: tag.byOid,
+      submodules: tag.compared,
+      tagContent: (entry) => tag.content(entry),
+      releaseContent: async (entry) => entry.content ?? (entry.blobId && tag.oids.has(entry.blobId) ? tag.blob(entry.blobId) : undefined),
+    };
     const diff = { maxLines: options.diffLines ?? 200, maxEdits: 2000 };
-    const fileFindings = await analyzeChanges(
-      comparison,
-      tag,
-      {
-        knowledge: await knowledge,
-        history,
-        tagCommit: { id: tagRef.commit, date: tagDate },
-        ...releaseVersion(name, comparison.prefix),
-        releaseOnly: new Map(comparison.changes.flatMap((c) => (c.kind === 'only-in-release' && c.release ? [[c.path, c.release] as const] : []))),
-      },
-      diff,
-    ).finally(() => history.close());
-    // For --previous: the bytes of this release's release-only files, kept or from git.
-    const releaseOnly = releaseOnlyEntries(comparison.changes);
-    const inTag = new Set<string>();
-    for (const e of releaseOnly.values()) if (e.content === undefined && e.blobId !== undefined && tag.oids.has(e.blobId)) inTag.add(e.blobId);
-    const releaseContent = async (entry: ReleaseEntry) => entry.content ?? (entry.blobId && inTag.has(entry.blobId) ? tagBlob(entry.blobId) : undefined);
+    const fileFindings = await analyze(comparison.changes, ctx, diff).finally(() => history.close());
     const { findings, ...waived } = waive(
       [
         ...(checksum ? checksumFinding(name, checksum, sha256) : []),
         ...(signature ? signatureFinding(name, 'release', signature) : []),
         ...trailingDataFinding(name, release),
-        ...tagFindings,
+        ...tag.findings,
         ...fileFindings,
       ],
       waivers,
     );
-    tag = undefined;
     const drift = options.previous
       ? await driftSince(
           { ...options, previous: options.previous },
-          { set: { entries: releaseOnly, content: releaseContent }, findings, repo: tagRepo, commit: tagRef.commit, tagRef: tagRef.ref },
+          { set: { entries: releaseOnlyEntries(comparison.changes), content: ctx.releaseContent }, findings, repo: tag.repo, commit: tag.ref.commit, tagRef: tag.ref.ref },
           { limits, preferJs: options.preferJs ?? false, diff },
         )
       : undefined;
     const counts = countChanges(comparison.changes, comparison.identical);
-    const unrelated = counts.identical + counts.modified === 0 && tagHasFiles;
+    const unrelated = counts.identical + counts.modified === 0 && tag.side.entries.some((e) => e.type !== 'submodule');
     // Drift items count too: a new unexplained build file fails the release like a finding.
     const judged = verdictOf([...counting(findings), ...(drift?.items ?? [])], failOn);
     const comment = release.comment;
@@ -229,12 +196,12 @@ export async function verify(options: VerifyOptions): Promise<Report> {
       },
       tag: {
         repo: options.repo,
-        ref: tagRef.ref,
-        commit: tagRef.commit,
-        annotated: tagRef.annotated,
-        objectFormat: tagRepo.objectFormat,
-        ...(tagRef.inferredFrom ? { inferredFrom: tagRef.inferredFrom } : {}),
-        ...remoteInfo,
+        ref: tag.ref.ref,
+        commit: tag.ref.commit,
+        annotated: tag.ref.annotated,
+        objectFormat: tag.repo.objectFormat,
+        ...(tag.ref.inferredFrom ? { inferredFrom: tag.ref.inferredFrom } : {}),
+        ...tag.remoteInfo,
       },
       counts,
       // Allowed and known findings stay in the report but count toward nothing.
@@ -245,13 +212,13 @@ export async function verify(options: VerifyOptions): Promise<Report> {
       ...(waived.baseline ? { baseline: waived.baseline } : {}),
       notes: [
         ...(unrelated ? ['the release and the tag have no path in common: check --strip and that this is the right tag'] : []),
-        ...tagNotes,
+        ...tag.notes,
         ...comparison.notes,
-        ...commentNote(comment, tagRef.commit),
+        ...commentNote(comment, tag.ref.commit),
         ...historyNotes,
         ...signatureSearch,
         ...signatureNotes('release', signature),
-        ...signatureNotes('tag', remoteInfo.signature),
+        ...signatureNotes('tag', tag.remoteInfo.signature),
         ...waived.notes,
         ...(options.policyFound === true ? [`policy: ${policyFileName} from the current folder (--policy FILE names another, --no-policy uses none)`] : []),
         ...(options.policyFound === 'from-debian' && options.policy !== undefined ? [`policy: ${foundPolicyName(options.policy, 'from-debian')}`] : []),
@@ -260,7 +227,7 @@ export async function verify(options: VerifyOptions): Promise<Report> {
   } catch (err) {
     throw namedByUrl(err, source);
   } finally {
-    await closeTag();
+    await tag.close();
     await source.settle(!unreadable);
   }
 }
