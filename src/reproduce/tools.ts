@@ -1,0 +1,147 @@
+/**
+ * The tool finder: the exact version of a generator that a file's header names,
+ * from PATH, under the versioned names distributions install side by side
+ * (Debian's `autoconf2.69`, `automake-1.15`), or from cuckoo's own tool cache
+ * (`<cache>/tools/<tool>-<version>`, filled by `cuckoo tools install`).
+ *
+ * A version is read from the program's own `--version` line, never assumed
+ * from its name. Asking a system program for its version runs nothing from
+ * the release.
+ */
+import { execa } from 'execa';
+import { access, readdir } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { join } from 'node:path';
+
+/** A unit that is installed (and fetched) as one: autoconf brings autoheader and autom4te. */
+export type ToolName = 'autoconf' | 'automake';
+
+/** The programs of each tool that reproduction runs. */
+export const toolPrograms: Record<ToolName, readonly string[]> = {
+  autoconf: ['autoconf', 'autoheader', 'autom4te'],
+  automake: ['automake', 'aclocal'],
+};
+
+export interface FoundTool {
+  tool: ToolName;
+  version: string;
+  /** Program name → absolute path. */
+  programs: Record<string, string>;
+  /** Where it was found: on PATH, under a versioned name, or in cuckoo's cache. */
+  source: 'path' | 'versioned' | 'cache';
+  /** A folder the sandbox must be able to read (the cache's install). */
+  root?: string;
+}
+
+export interface MissingTool {
+  tool: ToolName;
+  version: string;
+  /** What was looked at, and the versions found there. */
+  tried: string[];
+  hint: string;
+}
+
+export function toolsDir(cacheDir: string): string {
+  return join(cacheDir, 'tools');
+}
+
+/** `tool-version` under the cache's tools folder. */
+export function cachedToolDir(cacheDir: string, tool: ToolName, version: string): string {
+  return join(toolsDir(cacheDir), `${tool}-${version}`);
+}
+
+async function executable(path: string): Promise<boolean> {
+  try {
+    await access(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The directories of PATH, as the sandbox sees them (it runs with a fixed PATH). */
+const systemPath = ['/usr/local/bin', '/usr/bin', '/bin'];
+
+async function onPath(name: string, dirs: readonly string[] = systemPath): Promise<string | undefined> {
+  for (const dir of dirs) {
+    const candidate = join(dir, name);
+    if (await executable(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+const versionCache = new Map<string, Promise<string | undefined>>();
+
+/** `autoconf (GNU Autoconf) 2.71` → 2.71; undefined when the program does not answer. */
+export function programVersion(path: string): Promise<string | undefined> {
+  let known = versionCache.get(path);
+  if (!known) {
+    known = execa(path, ['--version'], { reject: false, stdin: 'ignore', timeout: 20_000, encoding: 'utf8', env: { LC_ALL: 'C', PATH: systemPath.join(':') }, extendEnv: false })
+      .then((r) => /\)\s+(\d+(?:\.\d+)+[a-z]?)\s*$/m.exec(String(r.stdout).split('\n')[0] ?? '')?.[1])
+      .catch(() => undefined);
+    versionCache.set(path, known);
+  }
+  return known;
+}
+
+/** Names a distribution may install a version under: autoconf2.69, autoconf-2.69, automake-1.16, aclocal-1.16. */
+function versionedNames(program: string, version: string): string[] {
+  const majorMinor = version.split('.').slice(0, 2).join('.');
+  return [...new Set([`${program}${version}`, `${program}-${version}`, `${program}${majorMinor}`, `${program}-${majorMinor}`])];
+}
+
+/** Every program of `tool` at exactly `version`, or what was tried. */
+export async function findTool(tool: ToolName, version: string, cacheDir: string): Promise<FoundTool | MissingTool> {
+  const tried: string[] = [];
+  const programs = toolPrograms[tool];
+
+  const attempt = async (source: FoundTool['source'], resolve: (program: string) => Promise<string | undefined>, root?: string): Promise<FoundTool | undefined> => {
+    const found: Record<string, string> = {};
+    for (const program of programs) {
+      const path = await resolve(program);
+      if (!path) return undefined;
+      const v = await programVersion(path);
+      if (program === programs[0]) tried.push(`${path} (${v ?? 'no version'})`);
+      if (v !== version) return undefined;
+      found[program] = path;
+    }
+    return { tool, version, programs: found, source, ...(root ? { root } : {}) };
+  };
+
+  const cached = cachedToolDir(cacheDir, tool, version);
+  const fromCache = await attempt('cache', async (p) => ((await executable(join(cached, 'bin', p))) ? join(cached, 'bin', p) : undefined), cached);
+  if (fromCache) return fromCache;
+  const fromPath = await attempt('path', (p) => onPath(p));
+  if (fromPath) return fromPath;
+  // Each spelling in turn, for every program at once: autoconf2.69 goes with autoheader2.69.
+  for (let i = 0; i < versionedNames('x', version).length; i++) {
+    const fromVersioned = await attempt('versioned', async (p) => onPath(versionedNames(p, version)[i]!));
+    if (fromVersioned) return fromVersioned;
+  }
+  return {
+    tool,
+    version,
+    tried,
+    hint: `install ${tool} ${version} (cuckoo tools install ${tool}@${version}, or pass --fetch-tools)`,
+  };
+}
+
+/** The versions of each tool in cuckoo's cache, for `cuckoo tools list`. */
+export async function cachedTools(cacheDir: string): Promise<Array<{ tool: ToolName; version: string; dir: string }>> {
+  let names: string[];
+  try {
+    names = await readdir(toolsDir(cacheDir));
+  } catch {
+    return [];
+  }
+  const out: Array<{ tool: ToolName; version: string; dir: string }> = [];
+  for (const name of names.sort()) {
+    const m = /^(autoconf|automake)-(\d+(?:\.\d+)+[a-z]?)$/.exec(name);
+    if (m) out.push({ tool: m[1] as ToolName, version: m[2]!, dir: join(toolsDir(cacheDir), name) });
+  }
+  return out;
+}
+
+export function isFound(t: FoundTool | MissingTool): t is FoundTool {
+  return 'programs' in t;
+}
