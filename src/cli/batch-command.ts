@@ -7,6 +7,7 @@ import { parseManifest, readManifest, type Manifest } from '../commands/batch-ma
 import { fromDebian, renderManifestYaml } from '../commands/from-debian.js';
 import { parseShard } from '../commands/shard.js';
 import { defaultCacheDir } from '../cache.js';
+import { parseReproduceOptions, reproduceBuilder } from './reproduce-options.js';
 import { CuckooError } from '../errors.js';
 import type { BatchSummary } from '../report/batch-summary.js';
 import { isSeverity, severities } from '../report/severity.js';
@@ -55,7 +56,7 @@ may run at the same time.
 ${batchExitCodesText}`;
 
 export function batchRunBuilder(y: Argv) {
-  return y
+  return reproduceBuilder(y)
     .positional('manifest', { type: 'string', describe: 'the manifest: YAML or JSON list of entries' })
     .option('out', { type: 'string', describe: 'folder for the reports and the summary (created if missing)' })
     .option('jobs', { alias: 'j', type: 'string', default: 2, describe: 'entries checked at the same time' })
@@ -130,6 +131,7 @@ export async function runBatch(args: BatchArgs, io: Io): Promise<number> {
     ...(shard ? { shard } : {}),
     common: {
       hostKnowledge: args['host-knowledge'],
+      ...parseReproduceOptions(args),
       http: {
         allowHttp: args['allow-http'],
         maxBytes: parseSize('--max-download', args['max-download']),

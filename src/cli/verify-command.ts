@@ -12,6 +12,7 @@ import { parseCount, parseSize, parseSubmoduleSources } from './parse.js';
 import { renderers, type RenderContext } from './render/index.js';
 import { writeReportFile } from './write-file.js';
 import { progressBar } from './progress.js';
+import { parseReproduceOptions, reproduceBuilder, reproduceFlags } from './reproduce-options.js';
 
 export const exitCodesText = `Exit codes:
   0  nothing at or above --fail-on: PASS, or REVIEW (something at medium or above)
@@ -55,12 +56,19 @@ Reports (--format, repeatable; at most one without a file, which goes to stdout)
   html      one self-contained page: summary chart, filters, diffs, release-only tree
 
 Nothing is extracted or checked out: the release is read in one pass and the
-tag from git's object store. Nothing from either is run.
+tag from git's object store. Nothing from either runs outside the sandbox:
+generated files (configure, aclocal.m4, config.h.in, Makefile.in) are re-made
+by the generator and version their header names (autoconf 2.71, automake
+1.16.5: on PATH, under versioned names such as autoconf2.69, or installed with
+cuckoo tools install) from the release's own inputs, inside bubblewrap with no
+network and a read-only system, and compared byte for byte. A file its
+generator does not write is reported with the lines it added; one that could
+not be tried says why and is judged by its shape.
 
 ${exitCodesText}`;
 
 export function verifyBuilder(y: Argv) {
-  return y
+  return reproduceBuilder(y)
     .positional('release', { type: 'string', describe: 'the release (tar, tar.gz, tar.xz, tar.bz2, tar.zst or zip): a path or an https:// URL', demandOption: true })
     .option('repo', { type: 'string', describe: 'the upstream repository: a clone, a bundle, or a URL (https, ssh, git, file)', demandOption: true })
     .option('tag', { type: 'string', describe: 'the tag the release claims to come from (default: inferred from its name)' })
@@ -112,6 +120,7 @@ export function verifyBuilder(y: Argv) {
     .group(['sha256', 'checksums', 'signature', 'keyring', 'allow-http', 'max-download', 'timeout', 'retries', 'cache-dir'], 'Downloads, checksums and signatures:')
     .group(['format', 'fail-on', 'verbose', 'quiet', 'diff-lines'], 'The report:')
     .group(['policy', 'baseline'], 'Accepted findings:')
+    .group([...reproduceFlags], 'Generated files, re-made in a sandbox:')
     .epilog(verifyEpilog);
 }
 
@@ -151,6 +160,7 @@ export function verifyOptions(args: VerifyArgs, env: NodeJS.ProcessEnv, found?: 
     diffLines: Math.max(parseCount('--diff-lines', args['diff-lines']), 200),
     preferJs: args['js-decoders'],
     hostKnowledge: args['host-knowledge'],
+    ...parseReproduceOptions(args),
     ...(args.sha256 !== undefined ? { sha256: args.sha256 } : {}),
     ...(args.checksums !== undefined ? { checksums: args.checksums } : {}),
     ...(args.signature !== undefined ? { signature: args.signature } : {}),

@@ -25,9 +25,10 @@ import { driftSince } from './drift.js';
 import type { PreviousOptions } from './previous-release.js';
 import { releaseOnlyEntries } from '../analyze/drift.js';
 import { checksumFinding, signatureFinding, signatureNotes, trailingDataFinding } from './integrity.js';
+import { releaseFiles, releaseReproducer, type ReproduceOptions } from './reproduction.js';
 import { checkReleaseSignature, expectedChecksum, namedByUrl, openReleaseSource, readReleaseEntries, releaseName, type ReleaseSourceOptions } from './release-source.js';
 
-export interface VerifyOptions extends TagSideOptions, ReleaseSourceOptions, WaiverFiles, Partial<PreviousOptions> {
+export interface VerifyOptions extends TagSideOptions, ReleaseSourceOptions, WaiverFiles, Partial<PreviousOptions>, ReproduceOptions {
   /**
    * `policy` was found, not named by the user: `true`, the cuckoo.json of the
    * current folder; `from-debian`, a package's debian/cuckoo.json. Either is
@@ -139,11 +140,13 @@ export async function verify(options: VerifyOptions): Promise<Report> {
     await fillSizes(tag.repo, comparison.changes.flatMap((c) => (c.tag ? [c.tag] : [])));
     const historyNotes: string[] = [];
     const history = tag.repo.promisor ? deepening(createHistory(tag.repo, tag.ref.commit, options.cacheDir, tagDate), tag.repo, historyNotes) : createHistory(tag.repo, tag.ref.commit, options.cacheDir, tagDate);
+    const known = await knowledge;
+    const claimed = releaseVersion(name, comparison.prefix);
     const ctx: AnalysisContext = {
-      knowledge: await knowledge,
+      knowledge: known,
       history,
       tagCommit: { id: tag.ref.commit, date: tagDate },
-      ...releaseVersion(name, comparison.prefix),
+      ...claimed,
       tagByPath: tag.byPath,
       releaseOnly: new Map(comparison.changes.flatMap((c) => (c.kind === 'only-in-release' && c.release ? [[c.path, c.release] as const] : []))),
       tagByOid: tag.byOid,
@@ -151,8 +154,11 @@ export async function verify(options: VerifyOptions): Promise<Report> {
       tagContent: (entry) => tag.content(entry),
       releaseContent: async (entry) => entry.content ?? (entry.blobId && tag.oids.has(entry.blobId) ? tag.blob(entry.blobId) : undefined),
     };
+    const reproducer = releaseReproducer({ ...options, ...claimed }, releaseFiles(comparison.changes, tag, ctx.releaseContent), tag, known);
+    if (reproducer) ctx.reproduce = reproducer;
     const diff = { maxLines: options.diffLines ?? 200, maxEdits: 2000 };
     const fileFindings = await analyze(comparison.changes, ctx, diff).finally(() => history.close());
+    const reproduction = reproducer?.summary();
     const { findings, ...waived } = waive(
       [
         ...(checksum ? checksumFinding(name, checksum, sha256) : []),
@@ -208,6 +214,7 @@ export async function verify(options: VerifyOptions): Promise<Report> {
       severities: severityCounts(counting(findings)),
       findings,
       ...(drift ? { drift } : {}),
+      ...(reproduction ? { reproduction } : {}),
       ...(waived.policy ? { policy: waived.policy } : {}),
       ...(waived.baseline ? { baseline: waived.baseline } : {}),
       notes: [
@@ -216,6 +223,7 @@ export async function verify(options: VerifyOptions): Promise<Report> {
         ...comparison.notes,
         ...commentNote(comment, tag.ref.commit),
         ...historyNotes,
+        ...(reproduction?.notes ?? []),
         ...signatureSearch,
         ...signatureNotes('release', signature),
         ...signatureNotes('tag', tag.remoteInfo.signature),

@@ -76,6 +76,8 @@ export interface Report {
   findings: Finding[];
   /** With --previous: what changed since the previous release in the files git does not explain. */
   drift?: Drift;
+  /** Generated files re-made by their generators in the sandbox: how many were proven, and with which tools. */
+  reproduction?: import('../reproduce/outcome.js').ReproductionSummary;
   /** What the --policy file allowed, refused and left unused. */
   policy?: PolicyResult;
   /** How many findings the --baseline report already had. */

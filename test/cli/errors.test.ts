@@ -92,7 +92,7 @@ test('nothing is written outside the cache folder', async () => {
   assert.is(r.code, 0);
   const after = readdirSync(join(root, 'samples')).map((n) => `${n}:${statSync(join(root, 'samples', n)).mtimeMs}`);
   assert.equal(after, before);
-  assert.equal(readdirSync(join(cacheHome, 'cuckoo')), ['repos', 'tmp']);
+  assert.equal(readdirSync(join(cacheHome, 'cuckoo')), ['repos', 'reproduce', 'tmp']);
   assert.equal(readdirSync(join(cacheHome, 'cuckoo', 'tmp')), [], 'scratch folders are removed after use');
   rmSync(cacheHome, { recursive: true, force: true });
 });

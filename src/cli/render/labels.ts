@@ -53,3 +53,25 @@ export function categorySummary(findings: readonly Finding[]): string {
   for (const f of findings) byCategory.set(f.category, (byCategory.get(f.category) ?? 0) + 1);
   return [...byCategory].map(([c, n]) => `${n} ${c}`).join(' · ');
 }
+
+/**
+ * What reproduction proved, in one line for every format: `generated files:
+ * 4 reproduced byte for byte · 1 not what its generator writes · 2 not tried
+ * (bwrap, 3.2 s)`; empty when nothing was tried.
+ */
+export function reproductionLine(report: { reproduction?: import('../../reproduce/outcome.js').ReproductionSummary }): string {
+  const r = report.reproduction;
+  if (!r) return '';
+  const k = r.counts;
+  const parts = [
+    k.reproduced ? `${k.reproduced} reproduced byte for byte` : '',
+    k.normalised ? `${k.normalised} reproduced after normalising` : '',
+    k.different ? `${k.different} NOT what ${k.different === 1 ? 'its generator writes' : 'their generators write'}` : '',
+    k.notTried ? `${k.notTried} not tried, judged by shape only` : '',
+  ].filter(Boolean);
+  if (parts.length === 0) return '';
+  const where = r.sandbox === 'bwrap' ? 'in bwrap' : r.sandbox === 'none' ? 'UNSANDBOXED (--sandbox none)' : r.sandbox === 'unavailable' ? 'no sandbox' : '';
+  const tools = r.tools.map((t) => `${t.tool} ${t.version}`).join(', ');
+  const missing = r.missing.length ? `; missing: ${r.missing.map((m) => `${m.tool} ${m.version}`).join(', ')} (cuckoo tools install ${r.missing[0]!.tool}@${r.missing[0]!.version})` : '';
+  return `generated files: ${parts.join(' · ')} (${[where, tools, `${r.seconds} s`].filter(Boolean).join(', ')}${missing})`;
+}

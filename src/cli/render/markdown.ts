@@ -2,7 +2,7 @@ import { categoryInfo, type Finding } from '../../report/finding.js';
 import { counting, type Report } from '../../report/report.js';
 import { atLeast, type Severity } from '../../report/severity.js';
 import { driftInfo, driftKinds, type Drift } from '../../report/drift.js';
-import { bySeverity, categorySummary, changeText, driftCounts, driftHeading, driftSummary, verdictText } from './labels.js';
+import { bySeverity, categorySummary, changeText, driftCounts, driftHeading, driftSummary, verdictText, reproductionLine } from './labels.js';
 
 export interface MarkdownOptions {
   /** List explained (low, info) findings too, folded. */
@@ -58,6 +58,7 @@ function summary(report: Report): string {
     `| **Verdict** | **${verdictText[report.verdict]}** (fails at ${report.failOn} and above) |`,
     `| **Findings** | ${severities.join(' · ') || 'none'} |`,
     ...(drift ? [`| **Drift** | ${drift} (counted toward the verdict) |`] : []),
+    ...(reproductionLine(report) ? [`| **Reproduced** | ${escapeMarkdown(reproductionLine(report).replace(/^generated files: /, ''))} |`] : []),
     `| **Files** | ${k.identical} identical · ${k.onlyInRelease} only in release · ${k.onlyInTag} only in tag · ${k.modified} modified${k.exportIgnored ? ` · ${k.exportIgnored} export-ignored` : ''}${k.irregular ? ` · ${k.irregular} irregular` : ''} |`,
     `| **Release** | ${escapeMarkdown(r.source)} (${escapeMarkdown(r.format)}, ${r.entries} entries), sha256 ${r.sha256} |`,
     `| **Tag** | ${escapeMarkdown(t.ref)} → ${t.commit} in ${escapeMarkdown(t.repo)} |`,

@@ -167,6 +167,7 @@ export function renderSarif(report: Report, options: SarifOptions): string {
           counts: report.counts,
           severities: report.severities,
           explainedOmitted: report.findings.length - shown.length,
+          ...(report.reproduction ? { reproduction: report.reproduction } : {}),
         },
       },
     ],

@@ -2,7 +2,7 @@ import { categoryInfo, type Finding } from '../../report/finding.js';
 import { counting, type Report } from '../../report/report.js';
 import { atLeast, severities, type Severity } from '../../report/severity.js';
 import { paintSeverity, type Colors } from '../colors.js';
-import { categorySummary, changeText, driftCounts } from './labels.js';
+import { categorySummary, changeText, driftCounts, reproductionLine } from './labels.js';
 import { driftText } from './drift-text.js';
 import { diffLines } from './text-diff.js';
 import { fit, wrapLine, wrapWords } from './wrap.js';
@@ -166,7 +166,8 @@ function waivedLines(report: Report, c: Colors, options: TextOptions): string[] 
 export function renderText(report: Report, options: TextOptions): string {
   const c = options.colors;
   if (options.quiet) return `${wrapLine(verdictLine(report, c), options.width).join('\n')}\n`;
-  const out = [...header(report, c), '', verdictLine(report, c), countsLine(report)];
+  const proven = reproductionLine(report);
+  const out = [...header(report, c), '', verdictLine(report, c), countsLine(report), ...(proven ? [`      ${proven}`] : [])];
   const findings = counting(report.findings);
   const bySeverity = (s: Severity) => findings.filter((f) => f.severity === s);
   for (const s of ['critical', 'high'] as const) {

@@ -1,0 +1,34 @@
+/**
+ * The reproduction flags, shared by verify and batch: whether generated files
+ * are re-made by their generators, in which sandbox, and within what bounds.
+ */
+import type { Argv } from 'yargs';
+import type { ReproduceOptions } from '../commands/reproduction.js';
+import { CuckooError } from '../errors.js';
+import { defaultSandboxLimits } from '../reproduce/sandbox.js';
+import { parseCount, parseSize } from './parse.js';
+
+export const reproduceFlags = ['reproduce', 'sandbox', 'reproduce-timeout', 'reproduce-memory'] as const;
+
+export function reproduceBuilder<T>(y: Argv<T>) {
+  return y
+    .option('reproduce', {
+      type: 'boolean',
+      default: true,
+      describe: 're-run the generator of each generated file (configure, aclocal.m4, config.h.in, Makefile.in) in the sandbox and compare bytes (--no-reproduce: judge them by their shape only)',
+    })
+    .option('sandbox', { type: 'string', default: 'bwrap', describe: 'where generators run: bwrap (no network, read-only system), or none (unconfined: only for releases you trust)' })
+    .option('reproduce-timeout', { type: 'string', default: defaultSandboxLimits.timeoutSeconds, describe: 'seconds each generator may run' })
+    .option('reproduce-memory', { type: 'string', default: '2G', describe: 'address space each generator process may use' });
+}
+
+export function parseReproduceOptions(args: { reproduce?: boolean; sandbox?: string; 'reproduce-timeout'?: string | number; 'reproduce-memory'?: string | number }): ReproduceOptions {
+  const sandbox = String(args.sandbox ?? 'bwrap');
+  if (sandbox !== 'bwrap' && sandbox !== 'none') throw new CuckooError('usage', `--sandbox: unknown sandbox ${JSON.stringify(sandbox)}`, { hint: 'use bwrap, or none to run generators unconfined' });
+  return {
+    reproduce: args.reproduce !== false,
+    sandbox,
+    reproduceTimeout: parseCount('--reproduce-timeout', args['reproduce-timeout'] ?? defaultSandboxLimits.timeoutSeconds, 1),
+    reproduceMemory: parseSize('--reproduce-memory', args['reproduce-memory'] ?? '2G'),
+  };
+}

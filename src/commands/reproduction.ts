@@ -1,0 +1,84 @@
+/**
+ * The reproducer of one verify run: the release's regular files as the
+ * comparison left them (those identical to the tag read back from git, the
+ * others from the stream), the sandbox found when first needed, and the
+ * known-good index for the macros aclocal copies.
+ */
+import { createHash } from 'node:crypto';
+import type { Change } from '../compare/change.js';
+import type { OpenTagSide } from './tag-side.js';
+import type { KnowledgeLookup } from '../analyze/knowledge/types.js';
+import { prefetchBlobs } from '../git/remote.js';
+import type { ReleaseEntry } from '../release/entry.js';
+import { createReproducer, type ReproduceFile, type Reproducer } from '../reproduce/reproducer.js';
+import { defaultSandboxLimits, findSandbox, type SandboxKind } from '../reproduce/sandbox.js';
+import type { FoundTool, MissingTool, ToolName } from '../reproduce/tools.js';
+
+export interface ReproduceOptions {
+  /** Re-run generators (default true; --no-reproduce). */
+  reproduce?: boolean;
+  /** bwrap (default), or none: unconfined, only when the user asks. */
+  sandbox?: SandboxKind;
+  /** Seconds each generator may run (--reproduce-timeout). */
+  reproduceTimeout?: number;
+  /** Bytes of address space each generator process may use (--reproduce-memory). */
+  reproduceMemory?: number;
+  /** The bwrap program (default: bwrap on PATH). */
+  bwrap?: string;
+  /** --fetch-tools: install a missing generator version into the tool cache. */
+  provision?: (tool: ToolName, version: string) => Promise<FoundTool | MissingTool>;
+}
+
+export function releaseFiles(changes: readonly Change[], tag: OpenTagSide, releaseContent: (e: ReleaseEntry) => Promise<Buffer | undefined>): Map<string, ReproduceFile & { oid?: string }> {
+  const files = new Map<string, ReproduceFile & { oid?: string }>();
+  const changed = new Set<string>();
+  for (const c of changes) {
+    changed.add(c.path);
+    const e = c.release;
+    if (!e || (e.type !== 'file' && e.type !== 'symlink') || c.kind === 'unsafe-entry' || c.kind === 'duplicate-entry') continue;
+    files.set(c.path, {
+      path: c.path,
+      inTag: false,
+      executable: (e.mode & 0o111) !== 0,
+      // A symlink is laid out as a placeholder: its bytes are a target, not content.
+      content: async () => (e.type === 'file' ? releaseContent(e) : undefined),
+    });
+  }
+  for (const [path, entry] of tag.byPath) {
+    if (changed.has(path) || (entry.type !== 'file' && entry.type !== 'symlink')) continue;
+    files.set(path, {
+      path,
+      inTag: true,
+      executable: (entry.mode & 0o111) !== 0,
+      ...(entry.type === 'file' ? { oid: entry.oid } : {}),
+      content: async () => (entry.type === 'file' ? tag.content(entry) : undefined),
+    });
+  }
+  return files;
+}
+
+export function releaseReproducer(options: ReproduceOptions & { cacheDir: string; releaseVersion?: string }, files: Map<string, ReproduceFile & { oid?: string }>, tag: OpenTagSide, knowledge: KnowledgeLookup | undefined): Reproducer | undefined {
+  if (options.reproduce === false) return undefined;
+  const limits = {
+    timeoutSeconds: options.reproduceTimeout ?? defaultSandboxLimits.timeoutSeconds,
+    memoryBytes: options.reproduceMemory ?? defaultSandboxLimits.memoryBytes,
+  };
+  return createReproducer({
+    files,
+    cacheDir: options.cacheDir,
+    sandbox: () => findSandbox(options.sandbox ?? 'bwrap', limits, options.bwrap),
+    ...(options.releaseVersion ? { releaseVersion: options.releaseVersion } : {}),
+    ...(options.provision ? { provision: options.provision } : {}),
+    // A partial clone fetches the inputs' blobs in one request.
+    prefetch: (paths) => prefetchBlobs(tag.repo, paths.flatMap((p) => (files.get(p)?.oid ? [files.get(p)!.oid!] : []))),
+    ...(knowledge
+      ? {
+          knownGood: (codeHash: string, name: string) => {
+            const known = knowledge.byName(name).find((f) => f.codeHash === codeHash);
+            return known ? `${known.origin.package} ${known.origin.version}'s ${name}` : undefined;
+          },
+          knownFile: (bytes: Buffer) => knowledge.byHash(createHash('sha256').update(bytes).digest('hex')).length > 0,
+        }
+      : {}),
+  });
+}

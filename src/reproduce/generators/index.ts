@@ -1,0 +1,12 @@
+import { aclocal } from './aclocal.js';
+import { autoconf } from './autoconf.js';
+import { autoheader } from './autoheader.js';
+import { automake } from './automake.js';
+import type { GeneratorStep } from './step.js';
+
+/**
+ * In the order autoreconf runs them. Each reads the release's own inputs
+ * (aclocal.m4 included), never another step's output, so each file is
+ * reproduced from what the release ships.
+ */
+export const generatorSteps: readonly GeneratorStep[] = [aclocal, autoconf, autoheader, automake];

@@ -1,0 +1,35 @@
+import type { ToolName } from '../tools.js';
+
+/** A project folder with its configure.ac, and what reproduction found there. */
+export interface RootPlan {
+  /** The folder, relative to the release's top ('' for the top). */
+  root: string;
+  /** Absolute path of that folder in the scratch tree. */
+  cwd: string;
+  /** Absolute path of a folder for outputs a step writes beside the tree. */
+  out: string;
+  /** `-I DIR` pairs of ACLOCAL_AMFLAGS, as the top Makefile.am (or Makefile.in) gives them. */
+  aclocalFlags: string[];
+  /** `--foreign`, `--gnu` or `--cygnus`: the strictness the release's Makefile.in files record. */
+  strictness?: string;
+}
+
+/** One generator: which files it writes, and how it is run on the release's inputs. */
+export interface GeneratorStep {
+  generator: 'aclocal' | 'autoconf' | 'autoheader' | 'automake';
+  tool: ToolName;
+  program: string;
+  /** The header the generator writes, in a file's first 2 KiB; group 1 is its version when it states one. */
+  header: RegExp;
+  /** Whether `name` (a file name of the root's subtree) may be this generator's output. */
+  writes(path: string, plan: RootPlan): boolean;
+  /** Written where it lies in the tree: the release's copy is left out of the layout. */
+  inPlace: boolean;
+  /** The command line, given the program's absolute path. */
+  argv(program: string, plan: RootPlan): string[];
+  /** Where the regenerated copy of `path` (relative to the release's top) is once the step ran. */
+  output(path: string, plan: RootPlan, tree: string): string;
+}
+
+export const within = (path: string, root: string) => (root ? path.startsWith(`${root}/`) : true);
+export const relative = (path: string, root: string) => (root ? path.slice(root.length + 1) : path);

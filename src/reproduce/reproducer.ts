@@ -1,0 +1,445 @@
+/**
+ * Reproduction: re-run the generator a file's header names, at the version it
+ * names, on the release's own inputs, in the sandbox, and compare bytes.
+ *
+ * Rules ask for one path; the first ask lays the release out once (see
+ * inputs.ts) and runs every generator step of every project folder (a folder
+ * with configure.ac) in autoreconf's order. Results are kept in the cache by
+ * the hash of every input, the tool versions and the commands, so a second run
+ * of the same release, or a batch of releases built with the same inputs,
+ * runs nothing.
+ */
+import { execa } from 'execa';
+import { lstat, mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { makeScratchDir } from '../cache.js';
+import { splitPath } from '../analyze/places.js';
+import { generatorSteps } from './generators/index.js';
+import type { GeneratorStep, RootPlan } from './generators/step.js';
+import { includedFragments, isGeneratorInput, layOut, namedInputs, type ReleaseFile } from './inputs.js';
+import type { NotTried, Outcome, ReproductionSummary } from './outcome.js';
+import { residualOf } from './residual.js';
+import { readCachedRun, runKey, writeCachedRun, type CachedRun } from './result-cache.js';
+import type { NoSandbox, Sandbox } from './sandbox.js';
+import { stabilize } from './stabilizers.js';
+import { findTool, isFound, type FoundTool, type MissingTool, type ToolName } from './tools.js';
+
+export interface ReproduceFile extends ReleaseFile {
+  /** Byte-identical to the tag's file at the same path. */
+  inTag: boolean;
+}
+
+export interface ReproducerOptions {
+  /** Every regular file of the release by path (top folder stripped). */
+  files: ReadonlyMap<string, ReproduceFile>;
+  cacheDir: string;
+  /** The sandbox, or how to find it (looked for only when a generated file is asked about). */
+  sandbox: Sandbox | NoSandbox | (() => Promise<Sandbox | NoSandbox>);
+  releaseVersion?: string;
+  /** Fetch what the layout needs in one request (blobs of a partial clone). */
+  prefetch?: (paths: string[]) => Promise<void>;
+  /** --fetch-tools: install a missing version into the tool cache. */
+  provision?: (tool: ToolName, version: string) => Promise<FoundTool | MissingTool>;
+  /** Most bytes of a file compared line by line. */
+  maxCompareBytes?: number;
+  /** Known-good build tool files: a genuine other version of a macro aclocal copied (see stabilizers.ts). */
+  knownGood?: (codeHash: string, name: string) => string | undefined;
+  /** Bytes that are a known-good build tool file (config.guess, gettext's macros): not worth naming as an untrusted input. */
+  knownFile?: (bytes: Buffer) => boolean;
+}
+
+export interface Reproducer {
+  /** The outcome for a generated file of the release; undefined when no generator here claims it. */
+  outcome(path: string): Promise<Outcome | undefined>;
+  summary(): ReproductionSummary | undefined;
+}
+
+interface Target {
+  path: string;
+  step: GeneratorStep;
+  version?: string;
+}
+
+interface Project {
+  plan: RootPlan;
+  targets: Target[];
+  tools: Partial<Record<ToolName, FoundTool | MissingTool>>;
+  /** Versions each tool is needed at (the first target's; a second version is not tried). */
+  versions: Partial<Record<ToolName, string>>;
+}
+
+interface Ran {
+  /** Per project folder and generator: how the step went. */
+  steps: Map<string, { exitCode: number; seconds: number; stderr: string; command: string; timedOut: boolean }>;
+  outputs: Map<string, Buffer>;
+  cached: boolean;
+  untrusted: Map<string, string[]>;
+}
+
+const headOf = async (file: ReleaseFile) => (await file.content())?.subarray(0, 2048).toString('latin1');
+
+/** The configure.ac (or configure.in) of a folder, if the release has one. */
+function configureAcOf(dir: string, files: ReadonlyMap<string, ReleaseFile>): string | undefined {
+  for (const name of ['configure.ac', 'configure.in']) {
+    const path = dir ? `${dir}/${name}` : name;
+    if (files.has(path)) return path;
+  }
+  return undefined;
+}
+
+/** The nearest folder at or above `dir` with a configure.ac. */
+function rootOf(dir: string, files: ReadonlyMap<string, ReleaseFile>): string | undefined {
+  let d = dir;
+  for (;;) {
+    if (configureAcOf(d, files)) return d;
+    if (!d) return undefined;
+    d = d.includes('/') ? d.slice(0, d.lastIndexOf('/')) : '';
+  }
+}
+
+const stepKey = (root: string, generator: string) => `${root}\0${generator}`;
+
+function aclocalFlags(text: string | undefined): string[] {
+  const line = /^ACLOCAL_AMFLAGS\s*=\s*(.*)$/m.exec(text ?? '')?.[1] ?? '';
+  const words = line.trim().split(/\s+/).filter(Boolean);
+  const flags: string[] = [];
+  for (let i = 0; i < words.length; i++) {
+    // Only the macro folders: --install would copy files in, and $(...) is make's.
+    if (words[i] === '-I' && words[i + 1] && /^[A-Za-z0-9_.\-/]+$/.test(words[i + 1]!) && !words[i + 1]!.split('/').includes('..')) flags.push('-I', words[++i]!);
+  }
+  return flags;
+}
+
+export function createReproducer(options: ReproducerOptions): Reproducer {
+  const { files } = options;
+  let projects: Promise<Map<string, Project>> | undefined;
+  let ran: Promise<Ran | NotTried> | undefined;
+  const outcomes: Outcome[] = [];
+  const notes: string[] = [];
+  let seconds = 0;
+  let planned: Map<string, Project> | undefined;
+  let sandboxFound: Sandbox | NoSandbox | undefined;
+
+  async function plan(): Promise<Map<string, Project>> {
+    const found = new Map<string, Project>();
+    for (const [path, file] of files) {
+      const { dir } = splitPath(path);
+      const steps = generatorSteps.filter((s) => s.writes(path, { root: rootOf(dir, files) ?? '' } as RootPlan));
+      if (steps.length === 0) continue;
+      const root = rootOf(dir, files);
+      if (root === undefined) continue;
+      const head = await headOf(file);
+      if (!head) continue;
+      for (const step of steps) {
+        if (!step.writes(path, { root } as RootPlan)) continue;
+        const header = step.header.exec(head);
+        if (!header) continue;
+        let project = found.get(root);
+        if (!project) {
+          const amText = (await files.get(root ? `${root}/Makefile.am` : 'Makefile.am')?.content())?.toString('utf8');
+          const inText = (await files.get(root ? `${root}/Makefile.in` : 'Makefile.in')?.content())?.subarray(0, 1 << 20).toString('utf8');
+          const strictness = /\$\(AUTOMAKE\) (--(?:foreign|gnu|gnits|cygnus))\b/.exec(inText ?? '')?.[1];
+          project = {
+            plan: { root, cwd: '', out: '', aclocalFlags: aclocalFlags(amText ?? inText), ...(strictness ? { strictness } : {}) },
+            targets: [],
+            tools: {},
+            versions: {},
+          };
+          found.set(root, project);
+        }
+        const version = header[1];
+        project.targets.push({ path, step, ...(version ? { version } : {}) });
+        if (version && !project.versions[step.tool] && step.generator !== 'autoheader') project.versions[step.tool] = version;
+        break;
+      }
+    }
+    for (const project of found.values()) {
+      for (const tool of ['autoconf', 'automake'] as const) {
+        const version = project.versions[tool];
+        if (!version) continue;
+        let t = await findTool(tool, version, options.cacheDir);
+        if (!isFound(t) && options.provision) t = await options.provision(tool, version);
+        project.tools[tool] = t;
+      }
+    }
+    planned = found;
+    return found;
+  }
+
+  /** Lay out, run every step of every project (or take it from the cache), collect the outputs. */
+  async function runAll(sandbox: Sandbox, found: Map<string, Project>): Promise<Ran> {
+    const withBytes = new Set<string>();
+    for (const path of files.keys()) if (isGeneratorInput(path)) withBytes.add(path);
+    for (const root of found.keys()) {
+      const ac = configureAcOf(root, files)!;
+      const text = (await files.get(ac)?.content())?.toString('latin1') ?? '';
+      for (const p of await namedInputs(text, root, files)) withBytes.add(p);
+      for (const p of await includedFragments(root, files)) withBytes.add(p);
+    }
+    const omit = new Set<string>();
+    for (const project of found.values()) for (const t of project.targets) if (t.step.inPlace) omit.add(t.path);
+    await options.prefetch?.([...withBytes]);
+
+    // The key: every input's bytes, which paths exist, the tools and the commands.
+    const inputs = new Map<string, Buffer>();
+    for (const path of withBytes) {
+      if (omit.has(path)) continue;
+      const bytes = await files.get(path)!.content();
+      if (bytes) inputs.set(path, bytes);
+    }
+    const commands = [...found.values()].map((p) => ({
+      root: p.plan.root,
+      flags: p.plan.aclocalFlags,
+      strictness: p.plan.strictness ?? '',
+      tools: Object.values(p.tools).map((t) => (t && isFound(t) ? `${t.tool}@${t.version}:${Object.values(t.programs).join(',')}` : '')),
+      targets: p.targets.map((t) => `${t.step.generator}:${t.path}`),
+    }));
+    const key = runKey({ sandbox: sandbox.kind, commands, paths: [...files].filter(([p]) => !omit.has(p)).map(([p, f]) => (f.executable ? `${p}\0x` : p)), inputs });
+    const untrusted = new Map<string, string[]>();
+    for (const root of found.keys()) {
+      untrusted.set(root, [...inputs.keys()].filter((p) => (root ? p.startsWith(`${root}/`) : true) && !(files.get(p) as ReproduceFile).inTag).sort());
+    }
+    const cached = await readCachedRun(options.cacheDir, key);
+    if (cached) return { ...fromCache(cached), cached: true, untrusted };
+
+    const scratch = await makeScratchDir(options.cacheDir, 'reproduce-');
+    try {
+      const tree = join(scratch, 'tree');
+      await mkdir(tree);
+      const laid = await layOut(tree, new Map([...files].map(([p, f]) => [p, inputs.has(p) ? { ...f, path: p, content: async () => inputs.get(p) } : f])), new Set(inputs.keys()), omit);
+      if (laid.skipped.length > 0) notes.push(`reproduction left out ${laid.skipped.length} release path(s) it cannot lay out safely (first: ${JSON.stringify(laid.skipped[0])})`);
+      const steps: Ran['steps'] = new Map();
+      const outputs = new Map<string, Buffer>();
+      let index = 0;
+      for (const project of found.values()) {
+        const plan: RootPlan = { ...project.plan, cwd: join(tree, ...(project.plan.root ? project.plan.root.split('/') : [])), out: join(scratch, 'out', String(index++)) };
+        await mkdir(plan.out, { recursive: true });
+        for (const step of generatorSteps) {
+          const targets = project.targets.filter((t) => t.step === step);
+          if (targets.length === 0) continue;
+          const tool = project.tools[step.tool];
+          if (!tool || !isFound(tool)) continue;
+          const env = toolEnv(project);
+          const argv = step.argv(tool.programs[step.program]!, plan);
+          const result = await sandbox.run({ argv, cwd: plan.cwd, writable: scratch, env });
+          const command = [step.program, ...argv.slice(1)].map((a) => a.replace(plan.out, '<out>')).join(' ');
+          steps.set(stepKey(project.plan.root, step.generator), { exitCode: result.exitCode, seconds: result.seconds, stderr: result.stderr.slice(-4000), command, timedOut: result.timedOut });
+          for (const target of targets) {
+            const bytes = await readOutput(step.output(target.path, plan, tree));
+            if (bytes) outputs.set(target.path, bytes);
+          }
+        }
+      }
+      const run: CachedRun = { steps: Object.fromEntries(steps), outputs: Object.fromEntries([...outputs].map(([p, b]) => [p, b.toString('base64')])) };
+      await writeCachedRun(options.cacheDir, key, run).catch((err: unknown) => notes.push(`reproduction results not cached: ${err instanceof Error ? err.message : String(err)}`));
+      return { steps, outputs, cached: false, untrusted };
+    } finally {
+      await rm(scratch, { recursive: true, force: true }).catch(() => {});
+    }
+  }
+
+  function toolEnv(project: Project): Record<string, string> {
+    // A step that runs another tool (automake runs autoconf --trace, aclocal runs autom4te) runs the same versions.
+    const env: Record<string, string> = {};
+    const bins: string[] = [];
+    const ac = project.tools.autoconf;
+    if (ac && isFound(ac)) {
+      env.AUTOCONF = ac.programs.autoconf!;
+      env.AUTOHEADER = ac.programs.autoheader!;
+      env.AUTOM4TE = ac.programs.autom4te!;
+      if (ac.root) bins.push(join(ac.root, 'bin'));
+    }
+    const am = project.tools.automake;
+    if (am && isFound(am)) {
+      env.AUTOMAKE = am.programs.automake!;
+      env.ACLOCAL = am.programs.aclocal!;
+      if (am.root) bins.push(join(am.root, 'bin'));
+    }
+    if (bins.length > 0) env.PATH = [...bins, '/usr/local/bin', '/usr/bin', '/bin'].join(':');
+    return env;
+  }
+
+  function ensureRun(): Promise<Ran | NotTried> {
+    ran ??= (async () => {
+      const sandbox = (sandboxFound = typeof options.sandbox === 'function' ? await options.sandbox() : options.sandbox);
+      const found = await (projects ??= plan());
+      const t0 = performance.now();
+      try {
+        if (sandbox.kind === 'unavailable') {
+          notes.push(`generated files were not reproduced: ${sandbox.reason} (${sandbox.fix})`);
+          return { status: 'not-tried', generator: '', tool: 'autoconf', why: `no sandbox: ${sandbox.reason}`, hint: sandbox.fix } satisfies NotTried;
+        }
+        if (sandbox.kind === 'none') notes.push('generators ran without a sandbox (--sandbox none), as asked');
+        return await runAll(sandbox, found);
+      } finally {
+        seconds += (performance.now() - t0) / 1000;
+      }
+    })();
+    return ran;
+  }
+
+  async function outcome(path: string): Promise<Outcome | undefined> {
+    const found = await (projects ??= plan());
+    const { dir } = splitPath(path);
+    const root = rootOf(dir, files);
+    const project = root === undefined ? undefined : found.get(root);
+    const target = project?.targets.find((t) => t.path === path);
+    if (!project || !target) return undefined;
+    const result = await judge(project, target);
+    outcomes.push(result);
+    return result;
+  }
+
+  /**
+   * The inputs laid out with bytes that neither the tag, the known-good index
+   * nor reproduction vouches for: a file reproduced from them is only as good
+   * as they are, and each has its own finding.
+   */
+  async function untrustedInputs(project: Project, run: Ran): Promise<string[]> {
+    const out: string[] = [];
+    for (const path of run.untrusted.get(project.plan.root) ?? []) {
+      const bytes = await files.get(path)?.content();
+      if (!bytes) continue;
+      if (options.knownFile?.(bytes)) continue;
+      if (project.targets.some((t) => t.path === path) && run.outputs.get(path)?.equals(bytes)) continue;
+      out.push(path);
+    }
+    return out;
+  }
+
+  async function judge(project: Project, target: Target): Promise<Outcome> {
+    const { step } = target;
+    const version = target.version ?? project.versions[step.tool];
+    const base = { generator: step.generator, tool: step.tool, ...(version ? { version } : {}) };
+    if (!version) return { status: 'not-tried', ...base, why: `the file names no ${step.tool} version, and no other generated file of ${project.plan.root || 'the top folder'} does` };
+    const tool = project.tools[step.tool];
+    if (!tool) return { status: 'not-tried', ...base, why: `${step.tool} was not looked for` };
+    if (!isFound(tool)) {
+      return { status: 'not-tried', ...base, why: `${step.tool} ${version} is not installed here${tool.tried.length ? ` (found: ${tool.tried.join(', ')})` : ''}`, hint: tool.hint };
+    }
+    if (tool.version !== version) return { status: 'not-tried', ...base, why: `written by ${step.tool} ${version}, while the other generated files of its folder name ${tool.version}` };
+    const run = await ensureRun();
+    if ('status' in run) return { ...run, ...base };
+    const done = run.steps.get(stepKey(project.plan.root, step.generator));
+    if (!done) return { status: 'not-tried', ...base, why: `${step.generator} was not run` };
+    const common = {
+      generator: step.generator,
+      tool: step.tool,
+      version,
+      command: `(cd ${project.plan.root || '.'} && ${done.command})`,
+      seconds: Math.round(done.seconds * 100) / 100,
+      cached: run.cached,
+      untrustedInputs: (await untrustedInputs(project, run)).filter((p) => p !== target.path),
+    };
+    if (done.timedOut) return { status: 'not-tried', ...base, why: `${step.generator} ran out of time (${sandboxFound && sandboxFound.kind !== 'unavailable' ? sandboxFound.limits.timeoutSeconds : '?'} s; raise --reproduce-timeout)` };
+    if (done.exitCode !== 0) return { status: 'not-tried', ...base, why: failure(step.generator, done.exitCode, done.stderr) };
+    const regenerated = run.outputs.get(target.path);
+    if (!regenerated) return { status: 'not-tried', ...base, why: `${step.generator} succeeded but did not write ${target.path}${step.generator === 'automake' ? ' (not among configure.ac\'s AC_CONFIG_FILES?)' : step.generator === 'autoheader' ? ' (not the template of configure.ac\'s first AC_CONFIG_HEADERS?)' : ''}` };
+    const release = await files.get(target.path)!.content();
+    if (!release) return { status: 'not-tried', ...base, why: 'the release file\'s bytes were not kept (larger than --max-file-memory)' };
+    if (release.equals(regenerated)) return { status: 'reproduced', ...common, normalisations: [] };
+    const limit = options.maxCompareBytes ?? 16 * 1024 ** 2;
+    if (release.length > limit || regenerated.length > limit) return { status: 'not-tried', ...base, why: `too large to compare line by line (over ${limit} bytes)` };
+    const stable = stabilize(release.toString('utf8'), regenerated.toString('utf8'), {
+      generator: step.generator,
+      toolVersion: version,
+      ...(options.releaseVersion ? { releaseVersion: options.releaseVersion } : {}),
+      ...(step.generator === 'aclocal' && options.knownGood ? { installedMacros: await installedMacros(tool), knownGood: options.knownGood } : {}),
+    });
+    const normalisations = stable.applied;
+    if (stable.release === stable.regenerated) return { status: 'reproduced', ...common, normalisations };
+    return {
+      status: 'different',
+      ...common,
+      normalisations,
+      residual: residualOf(stable.release, stable.regenerated, step.generator, target.path),
+      regenerated: stable.regenerated,
+      release: stable.release,
+    };
+  }
+
+  return {
+    outcome,
+    summary() {
+      if (!ran && outcomes.length === 0) return undefined;
+      const sandbox = sandboxFound?.kind ?? 'not-used';
+      const tools = new Map<string, ReproductionSummary['tools'][number]>();
+      const missing = new Map<string, ReproductionSummary['missing'][number]>();
+      for (const project of planned?.values() ?? []) {
+        for (const t of Object.values(project.tools)) {
+          if (t && isFound(t)) tools.set(`${t.tool}@${t.version}`, { tool: t.tool, version: t.version, path: Object.values(t.programs)[0]!, source: t.source });
+        }
+      }
+      for (const o of outcomes) {
+        if (o.status === 'not-tried' && o.hint && o.version) missing.set(`${o.tool}@${o.version}`, { tool: o.tool, version: o.version, hint: o.hint });
+      }
+      return {
+        sandbox,
+        tools: [...tools.values()],
+        missing: [...missing.values()],
+        counts: {
+          reproduced: outcomes.filter((o) => o.status === 'reproduced' && o.normalisations.length === 0).length,
+          normalised: outcomes.filter((o) => o.status === 'reproduced' && o.normalisations.length > 0).length,
+          different: outcomes.filter((o) => o.status === 'different').length,
+          notTried: outcomes.filter((o) => o.status === 'not-tried').length,
+        },
+        seconds: Math.round(seconds * 100) / 100,
+        notes: [...new Set(notes)],
+      };
+    },
+  };
+}
+
+/** The last line of a failed step's output that says what went wrong, with a pointer when it read a placeholder. */
+function failure(generator: string, exitCode: number, stderr: string): string {
+  const lines = stderr.split('\n').map((l) => l.trim()).filter(Boolean);
+  const denied = lines.find((l) => /Permission denied/.test(l));
+  if (denied) return `${generator} read a file cuckoo gives it only as a placeholder (exit ${exitCode}): ${denied.slice(0, 200)}`;
+  const last = lines.filter((l) => !/^autoreconf|^\s*$/.test(l)).slice(-2).join(' | ');
+  return `${generator} failed (exit ${exitCode})${last ? `: ${last.slice(0, 300)}` : ''}`;
+}
+
+const macroFolders = new Map<string, Promise<Map<string, string>>>();
+
+/** The .m4 files aclocal copies from: its system folder and its own (`aclocal --print-ac-dir`, and that name with -VERSION). */
+function installedMacros(tool: FoundTool): Promise<Map<string, string>> {
+  const aclocal = tool.programs.aclocal!;
+  let known = macroFolders.get(aclocal);
+  if (!known) {
+    known = (async () => {
+      const out = new Map<string, string>();
+      const r = await execa(aclocal, ['--print-ac-dir'], { reject: false, stdin: 'ignore', timeout: 20_000, encoding: 'utf8' }).catch(() => undefined);
+      const system = String(r?.stdout ?? '').trim();
+      if (!system.startsWith('/')) return out;
+      const own = `${system}-${tool.version.split('.').slice(0, 2).join('.')}`;
+      for (const dir of [system, own]) {
+        for (const name of await readdir(dir).catch(() => [] as string[])) {
+          if (!name.endsWith('.m4') || out.has(name)) continue;
+          const text = await readFile(join(dir, name), 'utf8').catch(() => undefined);
+          if (text !== undefined) out.set(name, text);
+        }
+      }
+      return out;
+    })();
+    macroFolders.set(aclocal, known);
+  }
+  return known;
+}
+
+/** A regular file the step wrote (never a link it made), or undefined. */
+async function readOutput(path: string): Promise<Buffer | undefined> {
+  try {
+    const s = await lstat(path);
+    if (!s.isFile() || s.size > 64 * 1024 ** 2) return undefined;
+    return await readFile(path);
+  } catch {
+    return undefined;
+  }
+}
+
+function fromCache(run: CachedRun): Omit<Ran, 'cached' | 'untrusted'> {
+  return {
+    steps: new Map(Object.entries(run.steps)),
+    outputs: new Map(Object.entries(run.outputs).map(([p, b]) => [p, Buffer.from(b, 'base64')])),
+  };
+}

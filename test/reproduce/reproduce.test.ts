@@ -1,0 +1,181 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { verify, type VerifyOptions } from '../../src/commands/verify.js';
+import type { Finding } from '../../src/report/finding.js';
+import type { Report } from '../../src/report/report.js';
+import { findSandbox } from '../../src/reproduce/sandbox.js';
+import { findTool, isFound } from '../../src/reproduce/tools.js';
+import { buildTar, compress, readRelease, writeTemp, type TarEntrySpec } from '../helpers/archives.js';
+import { root } from '../helpers/cli.js';
+import { assertValidReport } from '../helpers/schema.js';
+
+/**
+ * Generated files of the sample release (made by autoconf 2.71 and automake
+ * 1.16.5, the versions .ci/run installs), re-made in the sandbox: the clean
+ * ones are proven, and changes planted in them without any decode-or-execute
+ * signal are each high or critical on their own path, with the diff.
+ */
+
+const cacheDir = mkdtempSync(join(tmpdir(), 'cuckoo-reproduce-'));
+const bundle = join(root, 'samples/hello.bundle');
+const run = (o: Omit<VerifyOptions, 'cacheDir' | 'repo'>) => verify({ cacheDir, repo: bundle, hostKnowledge: false, ...o });
+
+let ready = false;
+
+test.before(async () => {
+  const sandbox = await findSandbox('bwrap');
+  const autoconf = await findTool('autoconf', '2.71', cacheDir);
+  const automake = await findTool('automake', '1.16.5', cacheDir);
+  const missing = [sandbox.kind === 'unavailable' ? sandbox.reason : '', isFound(autoconf) ? '' : 'autoconf 2.71', isFound(automake) ? '' : 'automake 1.16.5'].filter(Boolean);
+  if (missing.length === 0) ready = true;
+  else if (process.env.CI) throw new Error(`reproduction tests need ${missing.join(', ')} (.ci/run installs them)`);
+  else console.log(`skipping reproduction tests: missing ${missing.join(', ')}`);
+});
+
+test.after(() => rmSync(cacheDir, { recursive: true, force: true }));
+
+const byPath = (report: Report, path: string): Finding => {
+  const f = report.findings.find((x) => x.path === path);
+  assert.ok(f, `${path} has a finding`);
+  return f;
+};
+
+async function sampleFiles(): Promise<Map<string, TarEntrySpec>> {
+  const { entries } = await readRelease(join(root, 'samples/hello-1.0.tar.gz'), { keepContent: () => true });
+  const files = new Map<string, TarEntrySpec>();
+  for (const e of entries) {
+    if (e.type === 'directory') files.set(e.path, { path: e.path, type: 'directory' });
+    else if (e.type === 'file') files.set(e.path, { path: e.path, content: e.content!, mode: e.mode });
+  }
+  return files;
+}
+
+function edit(files: Map<string, TarEntrySpec>, path: string, change: (text: string) => string): void {
+  const entry = files.get(`hello-1.0/${path}`)!;
+  const after = change(String(entry.content));
+  assert.is.not(after, String(entry.content), `${path} was changed`);
+  entry.content = after;
+}
+
+test('the clean release: every generated file is reproduced byte for byte (info), and the report says so', async () => {
+  if (!ready) return;
+  const report = await run({ release: join(root, 'samples/hello-1.0.tar.gz') });
+  for (const [path, generator] of [
+    ['configure', 'autoconf'],
+    ['aclocal.m4', 'aclocal'],
+    ['config.h.in', 'autoheader'],
+    ['Makefile.in', 'automake'],
+  ] as const) {
+    const f = byPath(report, path);
+    assert.is(f.severity, 'info', `${path}: ${f.reasons.join('; ')}`);
+    assert.is(f.category, 'autotools-output');
+    assert.is(f.evidence.reproduced?.generator, generator);
+    assert.equal(f.evidence.reproduced?.normalisations, []);
+    assert.match(f.reasons[0]!, /^reproduced byte for byte by /);
+  }
+  assert.equal(byPath(report, 'configure').evidence.reproduced?.untrustedInputs, [], 'gettext macros are known-good; aclocal.m4 is itself reproduced');
+  assert.equal(report.reproduction?.counts, { reproduced: 4, normalised: 0, different: 0, notTried: 0 });
+  assert.is(report.reproduction?.sandbox, 'bwrap');
+  assert.equal(report.reproduction?.tools.map((t) => `${t.tool} ${t.version}`), ['autoconf 2.71', 'automake 1.16.5']);
+  assert.is(report.verdict, 'pass');
+  assertValidReport(report);
+  // Scratch folders go; results stay, keyed by the inputs.
+  assert.equal(readdirSync(join(cacheDir, 'tmp')), []);
+  assert.is(readdirSync(join(cacheDir, 'reproduce')).length, 1);
+});
+
+test('a second run takes the results from the cache', async () => {
+  if (!ready) return;
+  const report = await run({ release: join(root, 'samples/hello-1.0.tar.gz') });
+  assert.is(byPath(report, 'configure').evidence.reproduced?.cached, true);
+});
+
+test('changes planted in generated files without any signal are each high or critical, with the residual diff', async () => {
+  if (!ready) return;
+  const files = await sampleFiles();
+  // A check's result quietly forced.
+  edit(files, 'configure', (t) => t.replace('ac_config_headers="$ac_config_headers config.h"', 'ac_cv_func_malloc_0_nonnull=yes\nac_config_headers="$ac_config_headers config.h"'));
+  // A compiler define.
+  edit(files, 'Makefile.in', (t) => t.replace('DEFS = @DEFS@', 'DEFS = @DEFS@ -DHELLO_TRACE=1'));
+  // An #undef made a #define.
+  edit(files, 'config.h.in', (t) => t.replace('#undef ENABLE_NLS', '#define ENABLE_NLS 1'));
+  // A line inside a macro body of aclocal.m4.
+  edit(files, 'aclocal.m4', (t) => t.replace('AC_DEFUN([AM_SET_LEADING_DOT],\n[rm -rf .tst 2>/dev/null\n', '$&CFLAGS="$CFLAGS -fno-stack-protector"\n'));
+  const release = await writeTemp('reproduce-planted/hello-1.0.tar.gz', await compress(buildTar([...files.values()]), 'gzip'));
+  const report = await run({ release });
+
+  const expected: Record<string, { severity: string; line: RegExp }> = {
+    configure: { severity: 'critical', line: /^\+ac_cv_func_malloc_0_nonnull=yes$/m },
+    'Makefile.in': { severity: 'critical', line: /^\+DEFS = @DEFS@ -DHELLO_TRACE=1$/m },
+    'config.h.in': { severity: 'high', line: /^\+#define ENABLE_NLS 1$/m },
+    'aclocal.m4': { severity: 'critical', line: /^\+CFLAGS="\$CFLAGS -fno-stack-protector"$/m },
+  };
+  for (const [path, want] of Object.entries(expected)) {
+    const f = byPath(report, path);
+    assert.is(f.category, 'not-reproduced', `${path}: ${f.reasons.join('; ')}`);
+    assert.is(f.severity, want.severity, `${path}: ${f.reasons.join('; ')}`);
+    assert.match(f.evidence.diff ?? '', want.line);
+    assert.is(f.evidence.notReproduced?.outcome, 'different');
+    assert.is(f.evidence.notReproduced?.added, 1);
+  }
+  // Nothing else rises above low.
+  assert.equal(
+    report.findings.filter((f) => f.severity !== 'low' && f.severity !== 'info').map((f) => f.path).sort(),
+    Object.keys(expected).sort(),
+  );
+  assert.equal(report.reproduction?.counts, { reproduced: 0, normalised: 0, different: 4, notTried: 0 });
+  assert.is(report.verdict, 'fail');
+  assertValidReport(report);
+});
+
+test('a release whose configure misses what its own m4 files now write is high: an input changed after it was made', async () => {
+  if (!ready) return;
+  // The tampered sample ships the clean configure beside a planted m4/nls.m4.
+  const report = await run({ release: join(root, 'samples/tampered/hello-1.0.tar.gz') });
+  const f = byPath(report, 'configure');
+  assert.is(f.category, 'not-reproduced');
+  assert.is(f.severity, 'high');
+  assert.match(f.evidence.diff ?? '', /^-.*@@HLO-TAIL@@/m);
+  assert.match(f.reasons.join('\n'), /m4\/nls\.m4/, 'the untrusted input is named');
+  assert.is(byPath(report, 'm4/nls.m4').severity, 'critical', 'the planted input keeps its own finding');
+});
+
+test('a generator version that is not here: not tried, judged by shape, with how to get it', async () => {
+  if (!ready) return;
+  const files = await sampleFiles();
+  edit(files, 'configure', (t) => t.replace('Generated by GNU Autoconf 2.71', 'Generated by GNU Autoconf 2.13'));
+  const release = await writeTemp('reproduce-version/hello-1.0.tar.gz', await compress(buildTar([...files.values()]), 'gzip'));
+  const report = await run({ release });
+  const f = byPath(report, 'configure');
+  assert.is(f.severity, 'low');
+  assert.is(f.evidence.notReproduced?.outcome, 'not-tried');
+  assert.match(f.evidence.notReproduced?.why ?? '', /autoconf 2\.13 is not installed/);
+  assert.match(f.evidence.notReproduced?.hint ?? '', /cuckoo tools install autoconf@2\.13/);
+  assert.equal(report.reproduction?.missing.map((m) => `${m.tool}@${m.version}`), ['autoconf@2.13']);
+  assertValidReport(report);
+});
+
+test('without a sandbox nothing runs: one note with the reason and the fix, and shape checks decide', async () => {
+  const report = await verify({ cacheDir, repo: bundle, hostKnowledge: false, release: join(root, 'samples/hello-1.0.tar.gz'), bwrap: '/nonexistent/bwrap' });
+  const f = byPath(report, 'configure');
+  assert.is(f.severity, 'low');
+  assert.is(f.evidence.notReproduced?.outcome, 'not-tried');
+  assert.match(f.evidence.notReproduced?.why ?? '', /no sandbox: bubblewrap \(bwrap\) is not installed/);
+  assert.is(report.notes.filter((n) => /not reproduced: bubblewrap/.test(n)).length, 1);
+  assert.is(report.reproduction?.sandbox, 'unavailable');
+  assert.is(report.verdict, 'pass');
+});
+
+test('--no-reproduce: no reproduction section, the shape check as before', async () => {
+  const report = await run({ release: join(root, 'samples/hello-1.0.tar.gz'), reproduce: false });
+  assert.is(report.reproduction, undefined);
+  const f = byPath(report, 'configure');
+  assert.is(f.severity, 'low');
+  assert.is(f.evidence.reproduced, undefined);
+  assert.is(f.evidence.notReproduced, undefined);
+});
+
+test.run();
