@@ -56,8 +56,9 @@ export function categorySummary(findings: readonly Finding[]): string {
 
 /**
  * What reproduction proved, in one line for every format: `generated files:
- * 4 reproduced byte for byte · 1 not what its generator writes · 2 not tried
- * (bwrap, 3.2 s)`; empty when nothing was tried.
+ * 4 reproduced byte for byte · 1 NOT what its generator writes (in bwrap,
+ * autoconf 2.71, automake 1.16.5)`; empty when nothing was tried. Times are
+ * in the JSON report, not here: reports of one release stay alike.
  */
 export function reproductionLine(report: { reproduction?: import('../../reproduce/outcome.js').ReproductionSummary }): string {
   const r = report.reproduction;
@@ -73,5 +74,5 @@ export function reproductionLine(report: { reproduction?: import('../../reproduc
   const where = r.sandbox === 'bwrap' ? 'in bwrap' : r.sandbox === 'none' ? 'UNSANDBOXED (--sandbox none)' : r.sandbox === 'unavailable' ? 'no sandbox' : '';
   const tools = r.tools.map((t) => `${t.tool} ${t.version}`).join(', ');
   const missing = r.missing.length ? `; missing: ${r.missing.map((m) => `${m.tool} ${m.version}`).join(', ')} (cuckoo tools install ${r.missing[0]!.tool}@${r.missing[0]!.version})` : '';
-  return `generated files: ${parts.join(' · ')} (${[where, tools, `${r.seconds} s`].filter(Boolean).join(', ')}${missing})`;
+  return `generated files: ${parts.join(' · ')} (${[where, tools].filter(Boolean).join(', ')}${missing})`;
 }
