@@ -60,9 +60,9 @@ async function executable(path: string): Promise<boolean> {
 }
 
 /** The directories of PATH, as the sandbox sees them (it runs with a fixed PATH). */
-const systemPath = ['/usr/local/bin', '/usr/bin', '/bin'];
+export const systemPath = ['/usr/local/bin', '/usr/bin', '/bin'];
 
-async function onPath(name: string, dirs: readonly string[] = systemPath): Promise<string | undefined> {
+export async function onPath(name: string, dirs: readonly string[] = systemPath): Promise<string | undefined> {
   for (const dir of dirs) {
     const candidate = join(dir, name);
     if (await executable(candidate)) return candidate;
