@@ -32,7 +32,7 @@ export async function fetchGnuTarball(release: GnuRelease, dir: string, mirror: 
   if (sha256 !== release.sha256) {
     await rm(path, { force: true });
     throw new CuckooError('network', `${url}: sha256 ${sha256} is not the pinned ${release.sha256} of ${release.file}; the download was deleted`, {
-      hint: `the mirror served other bytes than GNU's release: try another --gnu-mirror (the pinned sha256 are in ${gnuReleasesFile})`,
+      hint: `the mirror served other bytes than GNU's release; try another --gnu-mirror. The pinned sha256 are in ${gnuReleasesFile}`,
     });
   }
   return { path, url };

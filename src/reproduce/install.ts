@@ -57,7 +57,7 @@ export function pinnedRelease(tool: ToolName, version: string): GnuRelease {
   const release = findGnuRelease(tool, version);
   if (release) return release;
   throw new CuckooError('usage', `${tool}@${version}: not a release cuckoo has a pinned sha256 for (pinned ${tool} versions: ${pinnedVersions(tool).join(', ') || 'none'})`, {
-    hint: `pick a pinned version; or install ${tool} ${version} from your distribution (the finder also looks on PATH and at versioned names such as ${tool}${version}); or add it to ${gnuReleasesFile} with a sha256 you checked`,
+    hint: `pick a pinned version; or install ${tool} ${version} from your distribution, which cuckoo finds on PATH or as ${tool}${version}; or add it to ${gnuReleasesFile} with a sha256 you checked`,
   });
 }
 
