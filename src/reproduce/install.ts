@@ -208,7 +208,7 @@ function buildError(plan: BuildPlan, step: InstallStep, result: SandboxResult): 
   return new BuildError(
     `building ${plan.tool} ${plan.version}: ${step} ${what}${sandboxed}`,
     step,
-    lastLines(`${result.stdout}\n${result.stderr}`, 15),
+    lastLines([result.stdout.trimEnd(), result.stderr.trimEnd()].filter(Boolean).join('\n'), 15),
     step === 'configure' ? 'configure needs sh, perl, m4 and make on the system (Debian: apt-get install perl m4 make)' : 'its last lines are above; the scratch folder was removed',
   );
 }
