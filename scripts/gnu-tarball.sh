@@ -34,15 +34,18 @@ if ! have_sources; then
     echo "$0: apt has no source package $package (add a deb-src line to the apt sources and run apt-get update, as root)" >&2
     exit 1
   fi
-  # The same mirror and suites as the binary packages (deb822 or one-line format).
-  if ls /etc/apt/sources.list.d/*.sources >/dev/null 2>&1 && grep -qs '^Types:.*deb' /etc/apt/sources.list.d/*.sources; then
-    src=/etc/apt/sources.list.d/cuckoo-deb-src.sources
-    awk 'BEGIN{RS=""; ORS="\n\n"} /(^|\n)Types:[^\n]*deb($|[ \n])/ && !/deb-src/ {sub(/Types:[^\n]*/, "Types: deb-src"); print}' /etc/apt/sources.list.d/*.sources > "$src"
-  else
-    src=/etc/apt/sources.list.d/cuckoo-deb-src.list
-    grep -hs '^deb ' /etc/apt/sources.list /etc/apt/sources.list.d/*.list | sed 's/^deb /deb-src /' > "$src"
+  if ! grep -qs -e '^deb-src ' -e '^Types:.*deb-src' /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources; then
+    # The same mirror and suites as the binary packages (deb822 or one-line format).
+    if grep -qs '^Types:.*deb' /etc/apt/sources.list.d/*.sources; then
+      src=/etc/apt/sources.list.d/cuckoo-deb-src.sources
+      awk 'BEGIN{RS=""; ORS="\n\n"} /(^|\n)Types:[^\n]*deb($|[ \n])/ {sub(/Types:[^\n]*/, "Types: deb-src"); print}' /etc/apt/sources.list.d/*.sources > "$src"
+    else
+      src=/etc/apt/sources.list.d/cuckoo-deb-src.list
+      grep -hs '^deb ' /etc/apt/sources.list /etc/apt/sources.list.d/*.list | sed 's/^deb /deb-src /' > "$src"
+    fi
+    echo "added $src"
   fi
-  echo "added $src"
+  # Sources configured but never fetched (a fresh container) need the update too.
   apt-get update -qq
   have_sources || { echo "$0: no source package $package in the apt sources, even with deb-src" >&2; exit 1; }
 fi
