@@ -72,6 +72,12 @@ export function renderInstalled(result: InstalledTool): string {
   return `${result.tool} ${result.version} installed in ${visible(result.dir)} (sha256 ${result.sha256} checked, ${how})\n`;
 }
 
+/** The end of a failed step's output, marked off from cuckoo's own lines; it comes from the build, so nothing in it reaches the terminal as a control sequence. */
+export function renderBuildOutput(err: BuildError): string {
+  if (!err.output) return '';
+  return `${err.output.split('\n').map((line) => `  | ${visible(line)}`).join('\n')}\n`;
+}
+
 export async function runToolsList(args: ListArgs, io: Io): Promise<number> {
   const result = await toolsList({ cacheDir: args['cache-dir'] ?? defaultCacheDir(io.env) });
   io.stdout.write(renderToolsList(result));
@@ -88,7 +94,7 @@ export async function runToolsInstall(args: InstallArgs, io: Io): Promise<number
     onStep: (step) => io.stderr.write(`${args.spec}: ${step}\n`),
   }).catch((err: unknown) => {
     // The end of the failed step's output says why; the error line follows it.
-    if (err instanceof BuildError) io.stderr.write(`${err.output.split('\n').map((l) => `  | ${visible(l, true)}`).join('\n')}\n`);
+    if (err instanceof BuildError) io.stderr.write(renderBuildOutput(err));
     throw err;
   });
   io.stdout.write(renderInstalled(result));

@@ -1,6 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { renderBuildOutput } from '../../src/cli/tools-command.js';
 import { parseToolSpec, toolsList } from '../../src/commands/tools.js';
+import { BuildError } from '../../src/reproduce/install.js';
 import { runCuckoo } from '../helpers/cli.js';
 import { startServer } from '../helpers/http.js';
 import { removeTempDirs, tempDir } from '../helpers/repo.js';
@@ -52,6 +54,12 @@ test('tools list names both tools, the pinned versions and the cache, with an em
   assert.match(r.stdout, `cache: ${cacheDir}\n`);
   const result = await toolsList({ cacheDir });
   assert.ok(result.copies.every((c) => c.source !== 'cache'));
+});
+
+test("a failed step's last lines are shown marked off, with control characters escaped", () => {
+  const err = new BuildError('building autoconf 2.69: make failed (exit 2)', 'make', 'cd lib && make\nmake: *** Error 1 \x1b]0;owned\x07', 'its last lines are above');
+  assert.is(renderBuildOutput(err), '  | cd lib && make\n  | make: *** Error 1 \\x1b]0;owned\\x07\n');
+  assert.is(renderBuildOutput(new BuildError('m', 'configure', '', 'h')), '');
 });
 
 test('--help teaches with examples', async () => {
