@@ -20,7 +20,7 @@ import type { HttpOptions } from '../release/http-get.js';
 import { findGnuRelease, gnuReleasesFile, pinnedVersions, type GnuRelease } from './gnu-releases.js';
 import { defaultGnuMirror, fetchGnuTarball } from './gnu-tarball.js';
 import type { Sandbox, SandboxKind, SandboxResult } from './sandbox.js';
-import { cachedToolDir, cachedTools, findTool, isFound, onPath, programVersion, toolPrograms, toolsDir, type FoundTool, type ToolName } from './tools.js';
+import { cachedToolDir, cachedTools, findTool, forgetProgramVersions, isFound, onPath, programVersion, toolPrograms, toolsDir, type FoundTool, type ToolName } from './tools.js';
 
 export type InstallStep = 'download' | 'unpack' | 'configure' | 'make' | 'install';
 
@@ -101,6 +101,8 @@ export async function installTool(options: InstallToolOptions): Promise<Installe
       await rename(staged, dir).catch((err: unknown) => {
         throw cacheWriteError(toolsDir(cacheDir), err);
       });
+      // A folder replaced at that name may have answered --version before, in this process.
+      forgetProgramVersions(dir);
       const found = await inCache();
       if (!found) {
         await rm(dir, { recursive: true, force: true });

@@ -84,6 +84,11 @@ export function programVersion(path: string): Promise<string | undefined> {
   return known;
 }
 
+/** Forgets the versions read from programs under `dir`: a cache entry there was just replaced. */
+export function forgetProgramVersions(dir: string): void {
+  for (const path of versionCache.keys()) if (path.startsWith(`${dir}/`)) versionCache.delete(path);
+}
+
 /** Names a distribution may install a version under: autoconf2.69, autoconf-2.69, automake-1.16, aclocal-1.16. */
 function versionedNames(program: string, version: string): string[] {
   const majorMinor = version.split('.').slice(0, 2).join('.');

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { readdir } from 'node:fs/promises';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { test } from 'uvu';
@@ -116,6 +116,44 @@ realTest('a failed build step is named with the end of its output, and nothing i
     assert.equal(runs[0]!.argv, ['/bin/sh', './configure', `--prefix=${cachedToolDir(cacheDir, 'autoconf', '2.69')}`]);
     assert.ok(runs[0]!.cwd.startsWith(runs[0]!.writable) && runs[0]!.writable.startsWith(join(cacheDir, 'tmp')));
     await assertClean(cacheDir);
+  } finally {
+    await server.close();
+  }
+});
+
+/** A fake program answering --version as `tool (GNU Tool) version` does. */
+async function fakeProgram(bin: string, name: string, version: string) {
+  await mkdir(bin, { recursive: true });
+  await writeFile(join(bin, name), `#!/bin/sh\necho '${name} (GNU Autoconf) ${version}'\n`, { mode: 0o755 });
+}
+
+realTest('a folder at the entry that is not a working install is replaced, whole, by the new build', async () => {
+  assert.ok(tarball, 'no GNU tarball: run scripts/gnu-tarball.sh autoconf 2.69 test/.cache/gnu');
+  const cacheDir = await tempDir('cuckoo-tools-cache-');
+  const dir = cachedToolDir(cacheDir, 'autoconf', '2.69');
+  // Left by hand, answering with another version; the finder has read it once already.
+  for (const p of ['autoconf', 'autoheader', 'autom4te']) await fakeProgram(join(dir, 'bin'), p, '2.68');
+  await writeFile(join(dir, 'stale'), '');
+  const before = await findTool('autoconf', '2.69', cacheDir);
+  assert.ok(!isFound(before) || before.source !== 'cache');
+  const server = await startServer({ [route]: { body: tarball } });
+  // The build "installs" three programs answering 2.69 under DESTDIR.
+  const staging: Sandbox = {
+    kind: 'none',
+    limits: defaultSandboxLimits,
+    async run(run) {
+      const destdir = run.argv.find((a) => a.startsWith('DESTDIR='))?.slice('DESTDIR='.length);
+      if (destdir) for (const p of ['autoconf', 'autoheader', 'autom4te']) await fakeProgram(join(destdir, dir, 'bin'), p, '2.69');
+      return { exitCode: 0, stdout: '', stderr: '', timedOut: false, seconds: 0 };
+    },
+  };
+  try {
+    const installed = await installTool({ tool: 'autoconf', version: '2.69', cacheDir, mirror: server.url, http: { allowHttp: true }, sandbox: staging });
+    assert.is(installed.reused, false);
+    assert.is(installed.found.source, 'cache');
+    assert.is(installed.found.programs.autoconf, join(dir, 'bin', 'autoconf'));
+    assert.equal((await readdir(dir)).sort(), ['bin']);
+    assert.equal(await readdir(join(cacheDir, 'tmp')), []);
   } finally {
     await server.close();
   }
