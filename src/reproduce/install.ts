@@ -93,7 +93,7 @@ export async function installTool(options: InstallToolOptions): Promise<Installe
       await build({ ...options, cacheDir, release, source, scratch, prefix: dir });
       const staged = join(scratch, 'dest', dir);
       await access(join(staged, 'bin', toolPrograms[tool][0]!)).catch(() => {
-        throw new CuckooError('tool', `building ${tool} ${version}: make install put no bin/${toolPrograms[tool][0]} under ${staged}`, { hint: 'see the build output above; report it with the platform you run on' });
+        throw new CuckooError('tool', `building ${tool} ${version}: make install put no bin/${toolPrograms[tool][0]} under ${staged}`, { hint: 'make install ended without error yet installed nothing there; report it with the platform you run on' });
       });
       // What stands at the entry's name and is not a working install (a folder
       // left by hand, a failed copy) is replaced: the lock is held.
