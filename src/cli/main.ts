@@ -6,6 +6,7 @@ import type { Io } from './io.js';
 import { visible } from './render/visible.js';
 import { batchBuilder } from './batch-command.js';
 import { knowledgeBuilder } from './knowledge-command.js';
+import { toolsBuilder } from './tools-command.js';
 import { exitCodesText, runVerify, verifyBuilder } from './verify-command.js';
 
 const epilog = `${exitCodesText}
@@ -73,6 +74,11 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
           exitCode = code;
         }),
       )
+      .command('tools', 'list the autoconf and automake versions cuckoo can run; install an exact one', (y) =>
+        toolsBuilder(y, io, (code) => {
+          exitCode = code;
+        }),
+      )
       .middleware(checkValues as unknown as Parameters<ReturnType<typeof yargs>['middleware']>[0], true)
       .demandCommand(1, 'name a command: cuckoo verify RELEASE --repo REPO')
       .strict()
@@ -84,7 +90,7 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
       .wrap(Math.min(100, process.stdout.columns ?? 100))
       .fail((message, err) => {
         if (err) throw err;
-        const command = ['verify', 'batch', 'knowledge'].find((c) => argv[0] === c);
+        const command = ['verify', 'batch', 'knowledge', 'tools'].find((c) => argv[0] === c);
         throw new CuckooError('usage', message, { hint: `see cuckoo ${command ? `${command} ` : ''}--help` });
       })
       .parseAsync();

@@ -60,9 +60,9 @@ async function executable(path: string): Promise<boolean> {
 }
 
 /** The directories of PATH, as the sandbox sees them (it runs with a fixed PATH). */
-const systemPath = ['/usr/local/bin', '/usr/bin', '/bin'];
+export const systemPath = ['/usr/local/bin', '/usr/bin', '/bin'];
 
-async function onPath(name: string, dirs: readonly string[] = systemPath): Promise<string | undefined> {
+export async function onPath(name: string, dirs: readonly string[] = systemPath): Promise<string | undefined> {
   for (const dir of dirs) {
     const candidate = join(dir, name);
     if (await executable(candidate)) return candidate;
@@ -82,6 +82,11 @@ export function programVersion(path: string): Promise<string | undefined> {
     versionCache.set(path, known);
   }
   return known;
+}
+
+/** Forgets the versions read from programs under `dir`: a cache entry there was just replaced. */
+export function forgetProgramVersions(dir: string): void {
+  for (const path of versionCache.keys()) if (path.startsWith(`${dir}/`)) versionCache.delete(path);
 }
 
 /** Names a distribution may install a version under: autoconf2.69, autoconf-2.69, automake-1.16, aclocal-1.16. */

@@ -1,0 +1,67 @@
+/**
+ * The GNU release tarballs `cuckoo tools install` accepts: each pinned by the
+ * sha256 of a file that was downloaded and hashed, so a mirror (or whoever sits
+ * between cuckoo and it) cannot hand over other code under a release's name.
+ * The tools built from them run on release input, in the sandbox but with the
+ * user's trust; an unpinned version is refused rather than trusted on first use.
+ *
+ * Each sha256 was checked on Debian bookworm's source package, whose `.orig`
+ * tarball is GNU's release tarball unchanged (Debian keeps upstream's bytes;
+ * apt checks them against the signed archive index, and automake's also
+ * against Jim Meyering's signature, debian/upstream/signing-key.asc):
+ *
+ *   apt-get source --download-only autoconf2.69 autoconf automake-1.16
+ *   sha256sum *.orig.tar.*
+ *
+ * scripts/gnu-tarball.sh does the same for one tool. To add a version, hash a
+ * tarball from a source you trust (and its GNU signature, `.sig` next to it on
+ * ftp.gnu.org), add it here with where it was checked, and send the change.
+ */
+import type { ToolName } from './tools.js';
+
+export interface GnuRelease {
+  tool: ToolName;
+  version: string;
+  /** The file's name on GNU's mirrors, under `<mirror>/<tool>/`. */
+  file: string;
+  sha256: string;
+  /** Where the sha256 was checked. */
+  checkedOn: string;
+}
+
+export const gnuReleases: readonly GnuRelease[] = [
+  {
+    tool: 'autoconf',
+    version: '2.69',
+    file: 'autoconf-2.69.tar.xz',
+    sha256: '64ebcec9f8ac5b2487125a86a7760d2591ac9e1d3dbd59489633f9de62a57684',
+    checkedOn: 'Debian bookworm autoconf2.69_2.69.orig.tar.xz (source 2.69-3.1)',
+  },
+  {
+    tool: 'autoconf',
+    version: '2.71',
+    // Debian's .orig of 2.71 is GNU's .tar.gz, so that is the one pinned.
+    file: 'autoconf-2.71.tar.gz',
+    sha256: '431075ad0bf529ef13cb41e9042c542381103e80015686222b8a9d4abef42a1c',
+    checkedOn: 'Debian bookworm autoconf_2.71.orig.tar.gz (source 2.71-3)',
+  },
+  {
+    tool: 'automake',
+    version: '1.16.5',
+    file: 'automake-1.16.5.tar.xz',
+    sha256: 'f01d58cd6d9d77fbdca9eb4bbd5ead1988228fdb73d6f7a201f5f8d6b118b469',
+    checkedOn: 'Debian bookworm automake-1.16_1.16.5.orig.tar.xz (source 1:1.16.5-1.3), signature by Jim Meyering checked',
+  },
+];
+
+/** Where the table lives, for messages that tell users how to add a version. */
+export const gnuReleasesFile = 'src/reproduce/gnu-releases.ts';
+
+export function findGnuRelease(tool: ToolName, version: string): GnuRelease | undefined {
+  return gnuReleases.find((r) => r.tool === tool && r.version === version);
+}
+
+/** The pinned versions of `tool`, oldest first as listed. */
+export function pinnedVersions(tool: ToolName): string[] {
+  return gnuReleases.filter((r) => r.tool === tool).map((r) => r.version);
+}
