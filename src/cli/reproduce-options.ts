@@ -8,7 +8,7 @@ import { CuckooError } from '../errors.js';
 import { defaultSandboxLimits } from '../reproduce/sandbox.js';
 import { parseCount, parseSize } from './parse.js';
 
-export const reproduceFlags = ['reproduce', 'sandbox', 'reproduce-timeout', 'reproduce-memory'] as const;
+export const reproduceFlags = ['reproduce', 'sandbox', 'reproduce-timeout', 'reproduce-memory', 'fetch-tools', 'gnu-mirror'] as const;
 
 export function reproduceBuilder<T>(y: Argv<T>) {
   return y
@@ -19,10 +19,23 @@ export function reproduceBuilder<T>(y: Argv<T>) {
     })
     .option('sandbox', { type: 'string', default: 'bwrap', describe: 'where generators run: bwrap (no network, read-only system), or none (unconfined: only for releases you trust)' })
     .option('reproduce-timeout', { type: 'string', default: defaultSandboxLimits.timeoutSeconds, describe: 'seconds each generator may run' })
-    .option('reproduce-memory', { type: 'string', default: '2G', describe: 'address space each generator process may use' });
+    .option('reproduce-memory', { type: 'string', default: '2G', describe: 'address space each generator process may use' })
+    .option('fetch-tools', {
+      type: 'boolean',
+      default: false,
+      describe: "install a generator version the release names that is not here: GNU's release tarball, checked against its pinned sha256, built in the sandbox (as cuckoo tools install)",
+    })
+    .option('gnu-mirror', { type: 'string', describe: 'GNU mirror for --fetch-tools (default https://ftp.gnu.org/gnu)' });
 }
 
-export function parseReproduceOptions(args: { reproduce?: boolean; sandbox?: string; 'reproduce-timeout'?: string | number; 'reproduce-memory'?: string | number }): ReproduceOptions {
+export function parseReproduceOptions(args: {
+  reproduce?: boolean;
+  sandbox?: string;
+  'reproduce-timeout'?: string | number;
+  'reproduce-memory'?: string | number;
+  'fetch-tools'?: boolean;
+  'gnu-mirror'?: string;
+}): ReproduceOptions {
   const sandbox = String(args.sandbox ?? 'bwrap');
   if (sandbox !== 'bwrap' && sandbox !== 'none') throw new CuckooError('usage', `--sandbox: unknown sandbox ${JSON.stringify(sandbox)}`, { hint: 'use bwrap, or none to run generators unconfined' });
   return {
@@ -30,5 +43,7 @@ export function parseReproduceOptions(args: { reproduce?: boolean; sandbox?: str
     sandbox,
     reproduceTimeout: parseCount('--reproduce-timeout', args['reproduce-timeout'] ?? defaultSandboxLimits.timeoutSeconds, 1),
     reproduceMemory: parseSize('--reproduce-memory', args['reproduce-memory'] ?? '2G'),
+    fetchTools: args['fetch-tools'] === true,
+    ...(args['gnu-mirror'] !== undefined ? { gnuMirror: args['gnu-mirror'] } : {}),
   };
 }

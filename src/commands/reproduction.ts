@@ -13,6 +13,10 @@ import type { ReleaseEntry } from '../release/entry.js';
 import { createReproducer, type ReproduceFile, type Reproducer } from '../reproduce/reproducer.js';
 import { defaultSandboxLimits, findSandbox, type SandboxKind } from '../reproduce/sandbox.js';
 import type { FoundTool, MissingTool, ToolName } from '../reproduce/tools.js';
+import { installTool } from '../reproduce/install.js';
+import { buildLimits } from './tools.js';
+import { CuckooError } from '../errors.js';
+import type { HttpOptions } from '../release/http-get.js';
 
 export interface ReproduceOptions {
   /** Re-run generators (default true; --no-reproduce). */
@@ -25,8 +29,29 @@ export interface ReproduceOptions {
   reproduceMemory?: number;
   /** The bwrap program (default: bwrap on PATH). */
   bwrap?: string;
-  /** --fetch-tools: install a missing generator version into the tool cache. */
-  provision?: (tool: ToolName, version: string) => Promise<FoundTool | MissingTool>;
+  /** --fetch-tools: install a missing generator version into the tool cache (GNU's pinned release, built in the sandbox). */
+  fetchTools?: boolean;
+  /** --gnu-mirror for --fetch-tools. */
+  gnuMirror?: string;
+}
+
+/**
+ * --fetch-tools: a version the release names that is not here is installed
+ * from GNU's pinned tarball, built in the sandbox; a version that cannot be
+ * (not pinned, no network, a failed build) stays missing, with the reason.
+ */
+function provisioner(options: ReproduceOptions & { cacheDir: string; http?: HttpOptions }): (tool: ToolName, version: string) => Promise<FoundTool | MissingTool> {
+  return async (tool, version) => {
+    const sandbox = await findSandbox(options.sandbox ?? 'bwrap', buildLimits, options.bwrap);
+    const missing = (why: string): MissingTool => ({ tool, version, tried: [], hint: `--fetch-tools could not install it: ${why}` });
+    if (sandbox.kind === 'unavailable') return missing(sandbox.reason);
+    try {
+      const installed = await installTool({ tool, version, cacheDir: options.cacheDir, sandbox, ...(options.gnuMirror ? { mirror: options.gnuMirror } : {}), ...(options.http ? { http: options.http } : {}) });
+      return installed.found;
+    } catch (err) {
+      return missing(err instanceof Error ? `${err.message}${err instanceof CuckooError && err.hint ? ` (${err.hint})` : ''}` : String(err));
+    }
+  };
 }
 
 export function releaseFiles(changes: readonly Change[], tag: OpenTagSide, releaseContent: (e: ReleaseEntry) => Promise<Buffer | undefined>): Map<string, ReproduceFile & { oid?: string }> {
@@ -57,7 +82,7 @@ export function releaseFiles(changes: readonly Change[], tag: OpenTagSide, relea
   return files;
 }
 
-export function releaseReproducer(options: ReproduceOptions & { cacheDir: string; releaseVersion?: string }, files: Map<string, ReproduceFile & { oid?: string }>, tag: OpenTagSide, knowledge: KnowledgeLookup | undefined): Reproducer | undefined {
+export function releaseReproducer(options: ReproduceOptions & { cacheDir: string; releaseVersion?: string; http?: HttpOptions }, files: Map<string, ReproduceFile & { oid?: string }>, tag: OpenTagSide, knowledge: KnowledgeLookup | undefined): Reproducer | undefined {
   if (options.reproduce === false) return undefined;
   const limits = {
     timeoutSeconds: options.reproduceTimeout ?? defaultSandboxLimits.timeoutSeconds,
@@ -68,7 +93,7 @@ export function releaseReproducer(options: ReproduceOptions & { cacheDir: string
     cacheDir: options.cacheDir,
     sandbox: () => findSandbox(options.sandbox ?? 'bwrap', limits, options.bwrap),
     ...(options.releaseVersion ? { releaseVersion: options.releaseVersion } : {}),
-    ...(options.provision ? { provision: options.provision } : {}),
+    ...(options.fetchTools ? { provision: provisioner(options) } : {}),
     // A partial clone fetches the inputs' blobs in one request.
     prefetch: (paths) => prefetchBlobs(tag.repo, paths.flatMap((p) => (files.get(p)?.oid ? [files.get(p)!.oid!] : []))),
     ...(knowledge

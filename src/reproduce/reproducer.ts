@@ -176,8 +176,15 @@ export function createReproducer(options: ReproducerOptions): Reproducer {
       for (const p of await namedInputs(text, root, files)) withBytes.add(p);
       for (const p of await includedFragments(root, files)) withBytes.add(p);
     }
+    // Outputs written in place are left out, but only where their step will run:
+    // automake needs the config.h.in that an autoheader it cannot run would have written.
     const omit = new Set<string>();
-    for (const project of found.values()) for (const t of project.targets) if (t.step.inPlace) omit.add(t.path);
+    for (const project of found.values()) {
+      for (const t of project.targets) {
+        const tool = project.tools[t.step.tool];
+        if (t.step.inPlace && tool && isFound(tool)) omit.add(t.path);
+      }
+    }
     await options.prefetch?.([...withBytes]);
 
     // The key: every input's bytes, which paths exist, the tools and the commands.
@@ -221,7 +228,9 @@ export function createReproducer(options: ReproducerOptions): Reproducer {
           if (!tool || !isFound(tool)) continue;
           const env = toolEnv(project);
           const argv = step.argv(tool.programs[step.program]!, plan);
-          const result = await sandbox.run({ argv, cwd: plan.cwd, writable: scratch, env });
+          // A tool from cuckoo's cache is read where it lies (a cache under /tmp would be hidden by the sandbox's own /tmp).
+          const readable = Object.values(project.tools).flatMap((t) => (t && isFound(t) && t.root ? [t.root] : []));
+          const result = await sandbox.run({ argv, cwd: plan.cwd, writable: scratch, env, readable });
           const command = [step.program, ...argv.slice(1)].map((a) => a.replace(plan.out, '<out>')).join(' ');
           steps.set(stepKey(project.plan.root, step.generator), { exitCode: result.exitCode, seconds: result.seconds, stderr: result.stderr.slice(-4000), command, timedOut: result.timedOut });
           for (const target of targets) {
