@@ -28,6 +28,8 @@
 //   c/floor  cuckoo wall / floor wall: the promise is close to 1.
 //   naive/c  naive wall / cuckoo wall: the promise is well above 1.
 //   diffoscope on the same pair (release vs `git archive` of the tag), only when installed.
+// Then what reproduction adds (bench-reproduce.mjs): --no-reproduce, a cold and a warm cache, on the
+// bundled sample and on the .tar.gz made here.
 // Then, with the repository served over HTTP on 127.0.0.1 (bench-fetch.mjs): bytes cuckoo's partial
 // fetch receives against a full `git clone --bare`, and the wall time of a second run on the cache.
 import { spawn, spawnSync } from 'node:child_process';
@@ -38,6 +40,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { measureFetch } from './bench-fetch.mjs';
 import { measureScaling } from './bench-scaling.mjs';
+import { measureReproduction, reproductionTable } from './bench-reproduce.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const argv = process.argv.slice(2);
@@ -320,6 +323,10 @@ try {
   console.log(`\nremote over HTTP (${PREFIX}.tar.gz): partial fetch ${mb(f.partial)} vs git clone --bare ${mb(f.full)} ` +
     `(${((100 * f.partial) / f.full).toFixed(1)}%); first run ${sec(f.cold)}, again on the cache ${sec(f.warm)} ` +
     `(${mb(f.rerun)} fetched; local repository ${sec(gz.cuckoo.wall)}, ${f.warm > gz.cuckoo.wall ? `so the cached remote adds ${sec(f.warm - gz.cuckoo.wall)}` : 'so the cached remote adds nothing measurable'})`);
+  // What reproduction adds, on the sample (its generators run in bubblewrap) and on this tree.
+  const rep = [measureReproduction({ release: join(root, 'samples/hello-1.0.tar.gz'), repo: join(root, 'samples/hello.bundle'), tag: 'v1.0', runs: RUNS }),
+    measureReproduction({ release: gz.archive, repo, tag: 'v1.0', runs: 1 })];
+  console.log(`\nreproduction (scripts/bench-reproduce.mjs; "added" is over --no-reproduce):\n\n${reproductionTable(rep)}`);
   if (flag('--scaling')) {
     const s = await measureScaling({ tmp, cuckoo: join(root, 'bin/cuckoo.js') });
     console.log(`\ntiny files (tar.gz): ${s.map((x) => `${x.files} files ${sec(x.wall)} = ${x.perFile.toFixed(0)} µs/file`).join('; ')}`);

@@ -82,8 +82,26 @@ export function releaseFiles(changes: readonly Change[], tag: OpenTagSide, relea
   return files;
 }
 
-export function releaseReproducer(options: ReproduceOptions & { cacheDir: string; releaseVersion?: string; http?: HttpOptions }, files: Map<string, ReproduceFile & { oid?: string }>, tag: OpenTagSide, knowledge: KnowledgeLookup | undefined): Reproducer | undefined {
+/**
+ * The run's reproducer, or undefined with --no-reproduce. The release's file
+ * map is built on the first question: a release with no generated file (or a
+ * kernel-sized one whose rules never ask) pays nothing for it.
+ */
+export function releaseReproducer(
+  options: ReproduceOptions & { cacheDir: string; releaseVersion?: string; http?: HttpOptions },
+  files: () => Map<string, ReproduceFile & { oid?: string }>,
+  tag: OpenTagSide,
+  knowledge: KnowledgeLookup | undefined,
+): Reproducer | undefined {
   if (options.reproduce === false) return undefined;
+  let inner: Reproducer | undefined;
+  return {
+    outcome: (path) => (inner ??= reproducerOf(options, files(), tag, knowledge)).outcome(path),
+    summary: () => inner?.summary(),
+  };
+}
+
+function reproducerOf(options: ReproduceOptions & { cacheDir: string; releaseVersion?: string; http?: HttpOptions }, files: Map<string, ReproduceFile & { oid?: string }>, tag: OpenTagSide, knowledge: KnowledgeLookup | undefined): Reproducer {
   const limits = {
     timeoutSeconds: options.reproduceTimeout ?? defaultSandboxLimits.timeoutSeconds,
     memoryBytes: options.reproduceMemory ?? defaultSandboxLimits.memoryBytes,
@@ -92,6 +110,7 @@ export function releaseReproducer(options: ReproduceOptions & { cacheDir: string
     files,
     cacheDir: options.cacheDir,
     sandbox: () => findSandbox(options.sandbox ?? 'bwrap', limits, options.bwrap),
+    sandboxKind: options.sandbox ?? 'bwrap',
     ...(options.releaseVersion ? { releaseVersion: options.releaseVersion } : {}),
     ...(options.fetchTools ? { provision: provisioner(options) } : {}),
     // A partial clone fetches the inputs' blobs in one request.

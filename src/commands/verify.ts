@@ -154,7 +154,7 @@ export async function verify(options: VerifyOptions): Promise<Report> {
       tagContent: (entry) => tag.content(entry),
       releaseContent: async (entry) => entry.content ?? (entry.blobId && tag.oids.has(entry.blobId) ? tag.blob(entry.blobId) : undefined),
     };
-    const reproducer = releaseReproducer({ ...options, ...claimed }, releaseFiles(comparison.changes, tag, ctx.releaseContent), tag, known);
+    const reproducer = releaseReproducer({ ...options, ...claimed }, () => releaseFiles(comparison.changes, tag, ctx.releaseContent), tag, known);
     if (reproducer) ctx.reproduce = reproducer;
     const diff = { maxLines: options.diffLines ?? 200, maxEdits: 2000 };
     const fileFindings = await analyze(comparison.changes, ctx, diff).finally(() => history.close());

@@ -33,8 +33,10 @@ export interface ReproducerOptions {
   /** Every regular file of the release by path (top folder stripped). */
   files: ReadonlyMap<string, ReproduceFile>;
   cacheDir: string;
-  /** The sandbox, or how to find it (looked for only when a generated file is asked about). */
+  /** The sandbox, or how to find it (looked for only when a generator must run). */
   sandbox: Sandbox | NoSandbox | (() => Promise<Sandbox | NoSandbox>);
+  /** The sandbox asked for, part of the results' cache key (default bwrap). */
+  sandboxKind?: 'bwrap' | 'none';
   releaseVersion?: string;
   /** Fetch what the layout needs in one request (blobs of a partial clone). */
   prefetch?: (paths: string[]) => Promise<void>;
@@ -119,6 +121,7 @@ export function createReproducer(options: ReproducerOptions): Reproducer {
   let seconds = 0;
   let planned: Map<string, Project> | undefined;
   let sandboxFound: Sandbox | NoSandbox | undefined;
+  let usedKind: ReproductionSummary['sandbox'] | undefined;
 
   async function plan(): Promise<Map<string, Project>> {
     const found = new Map<string, Project>();
@@ -167,7 +170,15 @@ export function createReproducer(options: ReproducerOptions): Reproducer {
   }
 
   /** Lay out, run every step of every project (or take it from the cache), collect the outputs. */
-  async function runAll(sandbox: Sandbox, found: Map<string, Project>): Promise<Ran> {
+  interface Prepared {
+    inputs: Map<string, Buffer>;
+    omit: Set<string>;
+    key: string;
+    untrusted: Map<string, string[]>;
+  }
+
+  /** What a run reads, and the key of its result: every input's bytes, which paths exist, the tools and commands. */
+  async function prepare(found: Map<string, Project>): Promise<Prepared> {
     const withBytes = new Set<string>();
     for (const path of files.keys()) if (isGeneratorInput(path)) withBytes.add(path);
     for (const root of found.keys()) {
@@ -201,14 +212,16 @@ export function createReproducer(options: ReproducerOptions): Reproducer {
       tools: Object.values(p.tools).map((t) => (t && isFound(t) ? `${t.tool}@${t.version}:${Object.values(t.programs).join(',')}` : '')),
       targets: p.targets.map((t) => `${t.step.generator}:${t.path}`),
     }));
-    const key = runKey({ sandbox: sandbox.kind, commands, paths: [...files].filter(([p]) => !omit.has(p)).map(([p, f]) => (f.executable ? `${p}\0x` : p)), inputs });
+    const key = runKey({ sandbox: options.sandboxKind ?? 'bwrap', commands, paths: [...files].filter(([p]) => !omit.has(p)).map(([p, f]) => (f.executable ? `${p}\0x` : p)), inputs });
     const untrusted = new Map<string, string[]>();
     for (const root of found.keys()) {
       untrusted.set(root, [...inputs.keys()].filter((p) => (root ? p.startsWith(`${root}/`) : true) && !(files.get(p) as ReproduceFile).inTag).sort());
     }
-    const cached = await readCachedRun(options.cacheDir, key);
-    if (cached) return { ...fromCache(cached), cached: true, untrusted };
+    return { inputs, omit, key, untrusted };
+  }
 
+  /** Lay out, run every step of every project, collect the outputs, keep them in the cache. */
+  async function runAll(sandbox: Sandbox, found: Map<string, Project>, { inputs, omit, key, untrusted }: Prepared): Promise<Ran> {
     const scratch = await makeScratchDir(options.cacheDir, 'reproduce-');
     try {
       const tree = join(scratch, 'tree');
@@ -270,16 +283,24 @@ export function createReproducer(options: ReproducerOptions): Reproducer {
 
   function ensureRun(): Promise<Ran | NotTried> {
     ran ??= (async () => {
-      const sandbox = (sandboxFound = typeof options.sandbox === 'function' ? await options.sandbox() : options.sandbox);
       const found = await (projects ??= plan());
       const t0 = performance.now();
       try {
+        const prepared = await prepare(found);
+        // A result kept from an earlier run needs no sandbox: nothing runs.
+        const cached = await readCachedRun(options.cacheDir, prepared.key);
+        if (cached) {
+          usedKind = options.sandboxKind ?? 'bwrap';
+          return { ...fromCache(cached), cached: true, untrusted: prepared.untrusted };
+        }
+        const sandbox = (sandboxFound = typeof options.sandbox === 'function' ? await options.sandbox() : options.sandbox);
+        usedKind = sandbox.kind;
         if (sandbox.kind === 'unavailable') {
           notes.push(`generated files were not reproduced: ${sandbox.reason} (${sandbox.fix})`);
           return { status: 'not-tried', generator: '', tool: 'autoconf', why: `no sandbox: ${sandbox.reason}`, hint: sandbox.fix } satisfies NotTried;
         }
         if (sandbox.kind === 'none') notes.push('generators ran without a sandbox (--sandbox none), as asked');
-        return await runAll(sandbox, found);
+        return await runAll(sandbox, found, prepared);
       } finally {
         seconds += (performance.now() - t0) / 1000;
       }
@@ -340,7 +361,7 @@ export function createReproducer(options: ReproducerOptions): Reproducer {
       cached: run.cached,
       untrustedInputs: (await untrustedInputs(project, run)).filter((p) => p !== target.path),
     };
-    if (done.timedOut) return { status: 'not-tried', ...base, why: `${step.generator} ran out of time (${sandboxFound && sandboxFound.kind !== 'unavailable' ? sandboxFound.limits.timeoutSeconds : '?'} s; raise --reproduce-timeout)` };
+    if (done.timedOut) return { status: 'not-tried', ...base, why: `${step.generator} ran out of time (${sandboxFound && sandboxFound.kind !== 'unavailable' ? `${sandboxFound.limits.timeoutSeconds} s` : 'its time limit'}; raise --reproduce-timeout)` };
     if (done.exitCode !== 0) return { status: 'not-tried', ...base, why: failure(step.generator, done.exitCode, done.stderr) };
     const regenerated = run.outputs.get(target.path);
     if (!regenerated) return { status: 'not-tried', ...base, why: `${step.generator} succeeded but did not write ${target.path}${step.generator === 'automake' ? ' (not among configure.ac\'s AC_CONFIG_FILES?)' : step.generator === 'autoheader' ? ' (not the template of configure.ac\'s first AC_CONFIG_HEADERS?)' : ''}` };
@@ -371,7 +392,7 @@ export function createReproducer(options: ReproducerOptions): Reproducer {
     outcome,
     summary() {
       if (!ran && outcomes.length === 0) return undefined;
-      const sandbox = sandboxFound?.kind ?? 'not-used';
+      const sandbox = usedKind ?? 'not-used';
       const tools = new Map<string, ReproductionSummary['tools'][number]>();
       const missing = new Map<string, ReproductionSummary['missing'][number]>();
       for (const project of planned?.values() ?? []) {

@@ -9,7 +9,7 @@
  * the release.
  */
 import { execa } from 'execa';
-import { access, readdir } from 'node:fs/promises';
+import { access, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { constants } from 'node:fs';
 import { join } from 'node:path';
 
@@ -72,13 +72,65 @@ export async function onPath(name: string, dirs: readonly string[] = systemPath)
 
 const versionCache = new Map<string, Promise<string | undefined>>();
 
+/**
+ * Versions read before, in `<cache>/reproduce/versions.json`, by program path
+ * and the identity of the file there (size, mtime, inode): each --version is
+ * a perl start-up (50–100 ms, five programs a run), and a program that is
+ * replaced or upgraded no longer matches.
+ */
+let persisted: { file: string; table: Promise<Record<string, string>> } | undefined;
+
+async function identity(path: string): Promise<string | undefined> {
+  try {
+    const s = await stat(path);
+    return `${path}\0${s.size}\0${s.mtimeMs}\0${s.ino}`;
+  } catch {
+    return undefined;
+  }
+}
+
+function table(cacheDir: string): Promise<Record<string, string>> {
+  const file = join(cacheDir, 'reproduce', 'versions.json');
+  if (persisted?.file !== file) {
+    persisted = {
+      file,
+      table: readFile(file, 'utf8')
+        .then((t) => JSON.parse(t) as Record<string, string>)
+        .then((t) => (t && typeof t === 'object' ? t : {}))
+        .catch(() => ({})),
+    };
+  }
+  return persisted.table;
+}
+
+async function remember(cacheDir: string, key: string, version: string): Promise<void> {
+  const known = await table(cacheDir);
+  known[key] = version;
+  const file = join(cacheDir, 'reproduce', 'versions.json');
+  const temp = `${file}.${process.pid}.tmp`;
+  try {
+    await mkdir(join(cacheDir, 'reproduce'), { recursive: true });
+    await writeFile(temp, JSON.stringify(known));
+    await rename(temp, file);
+  } catch {
+    // Only a speed-up: the next run asks the program again.
+    await rm(temp, { force: true }).catch(() => {});
+  }
+}
+
 /** `autoconf (GNU Autoconf) 2.71` → 2.71; undefined when the program does not answer. */
-export function programVersion(path: string): Promise<string | undefined> {
+export function programVersion(path: string, cacheDir?: string): Promise<string | undefined> {
   let known = versionCache.get(path);
   if (!known) {
-    known = execa(path, ['--version'], { reject: false, stdin: 'ignore', timeout: 20_000, encoding: 'utf8', env: { LC_ALL: 'C', PATH: systemPath.join(':') }, extendEnv: false })
-      .then((r) => /\)\s+(\d+(?:\.\d+)+[a-z]?)\s*$/m.exec(String(r.stdout).split('\n')[0] ?? '')?.[1])
-      .catch(() => undefined);
+    known = (async () => {
+      const key = cacheDir ? await identity(path) : undefined;
+      const before = key && cacheDir ? (await table(cacheDir))[key] : undefined;
+      if (before) return before;
+      const r = await execa(path, ['--version'], { reject: false, stdin: 'ignore', timeout: 20_000, encoding: 'utf8', env: { LC_ALL: 'C', PATH: systemPath.join(':') }, extendEnv: false }).catch(() => undefined);
+      const version = /\)\s+(\d+(?:\.\d+)+[a-z]?)\s*$/m.exec(String(r?.stdout ?? '').split('\n')[0] ?? '')?.[1];
+      if (version && key && cacheDir) await remember(cacheDir, key, version);
+      return version;
+    })();
     versionCache.set(path, known);
   }
   return known;
@@ -105,7 +157,7 @@ export async function findTool(tool: ToolName, version: string, cacheDir: string
     for (const program of programs) {
       const path = await resolve(program);
       if (!path) return undefined;
-      const v = await programVersion(path);
+      const v = await programVersion(path, cacheDir);
       if (program === programs[0]) tried.push(`${path} (${v ?? 'no version'})`);
       if (v !== version) return undefined;
       found[program] = path;

@@ -84,13 +84,16 @@ test('the clean release: every generated file is reproduced byte for byte (info)
   assertValidReport(report);
   // Scratch folders go; results stay, keyed by the inputs.
   assert.equal(readdirSync(join(cacheDir, 'tmp')), []);
-  assert.is(readdirSync(join(cacheDir, 'reproduce')).length, 1);
+  assert.is(readdirSync(join(cacheDir, 'reproduce')).filter((n) => n.endsWith('.json.gz')).length, 1);
 });
 
-test('a second run takes the results from the cache', async () => {
+test('a second run takes the results from the cache, and then needs no sandbox', async () => {
   if (!ready) return;
   const report = await run({ release: join(root, 'samples/hello-1.0.tar.gz') });
   assert.is(byPath(report, 'configure').evidence.reproduced?.cached, true);
+  const noBwrap = await run({ release: join(root, 'samples/hello-1.0.tar.gz'), bwrap: '/nonexistent/bwrap' });
+  assert.is(byPath(noBwrap, 'configure').severity, 'info');
+  assert.is(noBwrap.reproduction?.sandbox, 'bwrap', 'the results were made in bwrap');
 });
 
 test('changes planted in generated files without any signal are each high or critical, with the residual diff', async () => {
@@ -159,7 +162,10 @@ test('a generator version that is not here: not tried, judged by shape, with how
 });
 
 test('without a sandbox nothing runs: one note with the reason and the fix, and shape checks decide', async () => {
-  const report = await verify({ cacheDir, repo: bundle, hostKnowledge: false, release: join(root, 'samples/hello-1.0.tar.gz'), bwrap: '/nonexistent/bwrap' });
+  // A fresh cache: results kept from a sandboxed run would be used, and need no sandbox.
+  const fresh = mkdtempSync(join(tmpdir(), 'cuckoo-reproduce-nobwrap-'));
+  const report = await verify({ cacheDir: fresh, repo: bundle, hostKnowledge: false, release: join(root, 'samples/hello-1.0.tar.gz'), bwrap: '/nonexistent/bwrap' });
+  rmSync(fresh, { recursive: true, force: true });
   const f = byPath(report, 'configure');
   assert.is(f.severity, 'low');
   assert.is(f.evidence.notReproduced?.outcome, 'not-tried');
