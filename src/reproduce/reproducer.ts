@@ -14,12 +14,13 @@ import { lstat, mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { makeScratchDir } from '../cache.js';
 import { splitPath } from '../analyze/places.js';
+import { bisonCommand, yaccFlags } from './generators/bison.js';
 import { generatorSteps } from './generators/index.js';
 import type { GeneratorStep, RootPlan } from './generators/step.js';
 import { includedFragments, isGeneratorInput, layOut, namedInputs, type ReleaseFile } from './inputs.js';
 import type { NotTried, Outcome, ReproductionSummary } from './outcome.js';
 import { residualOf } from './residual.js';
-import { readCachedRun, runKey, writeCachedRun, type CachedRun } from './result-cache.js';
+import { readCachedRun, runKey, writeCachedRun, type CachedRun, type StepRecord } from './result-cache.js';
 import type { NoSandbox, Sandbox } from './sandbox.js';
 import { stabilize } from './stabilizers.js';
 import { findTool, isFound, type FoundTool, type MissingTool, type ToolName } from './tools.js';
@@ -72,7 +73,7 @@ interface Project {
 
 interface Ran {
   /** Per project folder and generator: how the step went. */
-  steps: Map<string, { exitCode: number; seconds: number; stderr: string; command: string; timedOut: boolean }>;
+  steps: Map<string, StepRecord>;
   outputs: Map<string, Buffer>;
   cached: boolean;
   untrusted: Map<string, string[]>;
@@ -99,7 +100,7 @@ function rootOf(dir: string, files: ReadonlyMap<string, ReleaseFile>): string | 
   }
 }
 
-const stepKey = (root: string, generator: string) => `${root}\0${generator}`;
+const stepKey = (root: string, generator: string, path?: string) => `${root}\0${generator}${path === undefined ? '' : `\0${path}`}`;
 
 function aclocalFlags(text: string | undefined): string[] {
   const line = /^ACLOCAL_AMFLAGS\s*=\s*(.*)$/m.exec(text ?? '')?.[1] ?? '';
@@ -127,14 +128,15 @@ export function createReproducer(options: ReproducerOptions): Reproducer {
     const found = new Map<string, Project>();
     for (const [path, file] of files) {
       const { dir } = splitPath(path);
-      const steps = generatorSteps.filter((s) => s.writes(path, { root: rootOf(dir, files) ?? '' } as RootPlan));
+      const has = (p: string) => files.has(p);
+      const steps = generatorSteps.filter((s) => s.writes(path, { root: rootOf(dir, files) ?? '' } as RootPlan, has));
       if (steps.length === 0) continue;
       const root = rootOf(dir, files);
       if (root === undefined) continue;
       const head = await headOf(file);
       if (!head) continue;
       for (const step of steps) {
-        if (!step.writes(path, { root } as RootPlan)) continue;
+        if (!step.writes(path, { root } as RootPlan, has)) continue;
         const header = step.header.exec(head);
         if (!header) continue;
         let project = found.get(root);
@@ -157,7 +159,7 @@ export function createReproducer(options: ReproducerOptions): Reproducer {
       }
     }
     for (const project of found.values()) {
-      for (const tool of ['autoconf', 'automake'] as const) {
+      for (const tool of ['autoconf', 'automake', 'bison'] as const) {
         const version = project.versions[tool];
         if (!version) continue;
         let t = await findTool(tool, version, options.cacheDir);
@@ -193,7 +195,11 @@ export function createReproducer(options: ReproducerOptions): Reproducer {
     for (const project of found.values()) {
       for (const t of project.targets) {
         const tool = project.tools[t.step.tool];
-        if (t.step.inPlace && tool && isFound(tool)) omit.add(t.path);
+        if (t.step.inPlace && tool && isFound(tool)) {
+          omit.add(t.path);
+          // ylwrap writes the parser's header too (-d), through sed: an unreadable placeholder there would stop it.
+          if (t.step.perFile) for (const ext of ['.h', '.hh']) omit.add(t.path.replace(/\.(c|cc|cpp)$/, ext));
+        }
       }
     }
     await options.prefetch?.([...withBytes]);
@@ -240,6 +246,10 @@ export function createReproducer(options: ReproducerOptions): Reproducer {
           const tool = project.tools[step.tool];
           if (!tool || !isFound(tool)) continue;
           const env = toolEnv(project);
+          if (step.perFile) {
+            await runPerFile(sandbox, project, plan, step, targets, tool, { scratch, tree, env, steps, outputs });
+            continue;
+          }
           const argv = step.argv(tool.programs[step.program]!, plan);
           // A tool from cuckoo's cache is read where it lies (a cache under /tmp would be hidden by the sandbox's own /tmp).
           const readable = Object.values(project.tools).flatMap((t) => (t && isFound(t) && t.root ? [t.root] : []));
@@ -257,6 +267,42 @@ export function createReproducer(options: ReproducerOptions): Reproducer {
       return { steps, outputs, cached: false, untrusted };
     } finally {
       await rm(scratch, { recursive: true, force: true }).catch(() => {});
+    }
+  }
+
+  /** A generator run once per file (bison): its command is formed from the file, and may not be. */
+  async function runPerFile(
+    sandbox: Sandbox,
+    project: Project,
+    plan: RootPlan,
+    step: GeneratorStep,
+    targets: Target[],
+    tool: FoundTool,
+    at: { scratch: string; tree: string; env: Record<string, string>; steps: Ran['steps']; outputs: Map<string, Buffer> },
+  ): Promise<void> {
+    const has = (p: string) => files.has(p);
+    const within = (p: string) => (project.plan.root ? p.startsWith(`${project.plan.root}/`) : true);
+    const ylwrap = [...files.keys()].filter((p) => within(p) && splitPath(p).name === 'ylwrap').sort((a, b) => a.length - b.length)[0];
+    const texts: string[] = [];
+    for (const p of [...files.keys()].filter((p) => within(p) && (splitPath(p).name === 'Makefile.am' || /\.(am|mk|inc)$/.test(p)))) {
+      const t = (await files.get(p)?.content())?.subarray(0, 1 << 20).toString('latin1');
+      if (t) texts.push(t);
+    }
+    const flags = yaccFlags(texts);
+    for (const target of targets) {
+      const key = stepKey(project.plan.root, step.generator, target.path);
+      const head = (await files.get(target.path)?.content())?.subarray(0, 64 * 1024).toString('latin1') ?? '';
+      const command = bisonCommand(target.path, head, plan, tool.programs[step.program]!, ylwrap, flags, has);
+      if ('why' in command) {
+        at.steps.set(key, { exitCode: -1, seconds: 0, stderr: '', command: '', timedOut: false, skipped: command.why });
+        continue;
+      }
+      const cwd = join(at.tree, ...(command.cwd ? command.cwd.split('/') : []));
+      const result = await sandbox.run({ argv: command.argv, cwd, writable: at.scratch, env: at.env });
+      const shown = ['sh', ...command.argv.slice(1)].map((a) => (a === tool.programs[step.program] ? step.program : a)).join(' ');
+      at.steps.set(key, { exitCode: result.exitCode, seconds: result.seconds, stderr: result.stderr.slice(-4000), command: `(cd ${command.cwd || '.'} && ${shown})`, timedOut: result.timedOut });
+      const bytes = await readOutput(step.output(target.path, plan, at.tree));
+      if (bytes) at.outputs.set(target.path, bytes);
     }
   }
 
@@ -350,13 +396,14 @@ export function createReproducer(options: ReproducerOptions): Reproducer {
     if (tool.version !== version) return { status: 'not-tried', ...base, why: `written by ${step.tool} ${version}, while the other generated files of its folder name ${tool.version}` };
     const run = await ensureRun();
     if ('status' in run) return { ...run, ...base };
-    const done = run.steps.get(stepKey(project.plan.root, step.generator));
+    const done = run.steps.get(step.perFile ? stepKey(project.plan.root, step.generator, target.path) : stepKey(project.plan.root, step.generator));
     if (!done) return { status: 'not-tried', ...base, why: `${step.generator} was not run` };
+    if (done.skipped) return { status: 'not-tried', ...base, why: done.skipped };
     const common = {
       generator: step.generator,
       tool: step.tool,
       version,
-      command: `(cd ${project.plan.root || '.'} && ${done.command})`,
+      command: step.perFile ? done.command : `(cd ${project.plan.root || '.'} && ${done.command})`,
       seconds: Math.round(done.seconds * 100) / 100,
       cached: run.cached,
       untrustedInputs: (await untrustedInputs(project, run)).filter((p) => p !== target.path),

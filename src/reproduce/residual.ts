@@ -6,7 +6,8 @@
  * least. It is critical when it adds something that runs, assigns a result or
  * changes a flag: any shell or m4 line that is not a comment in configure and
  * aclocal.m4, and in a Makefile.in a recipe line or an assignment (a compiler
- * define, a flag, a library).
+ * define, a flag, a library), and any line of a parser that is not a comment
+ * (it is compiled into the program).
  */
 import { diffLines } from 'diff';
 import type { Severity } from '../report/severity.js';
@@ -26,6 +27,12 @@ const comment = (line: string) => /^\s*(#|dnl\b)/.test(line) || line.trim() === 
 /** A line that does something when configure or aclocal.m4 is run or expanded. */
 function shellCommand(line: string): boolean {
   return !comment(line);
+}
+
+/** A line of C that is compiled: anything but blank lines and comments (a directive included). */
+function cRole(line: string): 'runs' | 'comment' {
+  const t = line.trim();
+  return t === '' || t.startsWith('//') || t.startsWith('/*') || t.startsWith('*') ? 'comment' : 'runs';
 }
 
 /** Variables whose value changes what is compiled, linked or run. */
@@ -74,7 +81,8 @@ export function residualOf(release: string, regenerated: string, generator: stri
     if (part.added) {
       added.push(...lines);
       lines.forEach((line, i) => {
-        const role = generator === 'automake' ? makeRole(releaseLines, at + i) : generator === 'autoheader' ? 'lists' : shellCommand(line) ? 'runs' : 'comment';
+        const role =
+          generator === 'automake' ? makeRole(releaseLines, at + i) : generator === 'autoheader' ? 'lists' : generator === 'bison' ? cRole(line) : shellCommand(line) ? 'runs' : 'comment';
         if (role === 'runs' || role === 'sets') acting.push(line);
       });
     }

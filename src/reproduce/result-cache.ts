@@ -13,8 +13,18 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 /** Bump when what a run records, or how it runs, changes. */
 const scheme = 'cuckoo.reproduce/1';
 
+export interface StepRecord {
+  exitCode: number;
+  seconds: number;
+  stderr: string;
+  command: string;
+  timedOut: boolean;
+  /** Why the step was not run for this file (no command could be formed). */
+  skipped?: string;
+}
+
 export interface CachedRun {
-  steps: Record<string, { exitCode: number; seconds: number; stderr: string; command: string; timedOut: boolean }>;
+  steps: Record<string, StepRecord>;
   /** Regenerated files by release path, base64. */
   outputs: Record<string, string>;
 }

@@ -14,12 +14,13 @@ import { constants } from 'node:fs';
 import { join } from 'node:path';
 
 /** A unit that is installed (and fetched) as one: autoconf brings autoheader and autom4te. */
-export type ToolName = 'autoconf' | 'automake';
+export type ToolName = 'autoconf' | 'automake' | 'bison';
 
 /** The programs of each tool that reproduction runs. */
 export const toolPrograms: Record<ToolName, readonly string[]> = {
   autoconf: ['autoconf', 'autoheader', 'autom4te'],
   automake: ['automake', 'aclocal'],
+  bison: ['bison'],
 };
 
 export interface FoundTool {
@@ -179,7 +180,10 @@ export async function findTool(tool: ToolName, version: string, cacheDir: string
     tool,
     version,
     tried,
-    hint: `install ${tool} ${version} (cuckoo tools install ${tool}@${version}, or pass --fetch-tools)`,
+    hint:
+      tool === 'bison'
+        ? `install bison ${version} (your distribution's bison package, or GNU's release built with --prefix=${cachedToolDir(cacheDir, tool, version)})`
+        : `install ${tool} ${version} (cuckoo tools install ${tool}@${version}, or pass --fetch-tools)`,
   };
 }
 
@@ -193,7 +197,7 @@ export async function cachedTools(cacheDir: string): Promise<Array<{ tool: ToolN
   }
   const out: Array<{ tool: ToolName; version: string; dir: string }> = [];
   for (const name of names.sort()) {
-    const m = /^(autoconf|automake)-(\d+(?:\.\d+)+[a-z]?)$/.exec(name);
+    const m = /^(autoconf|automake|bison)-(\d+(?:\.\d+)+[a-z]?)$/.exec(name);
     if (m) out.push({ tool: m[1] as ToolName, version: m[2]!, dir: join(toolsDir(cacheDir), name) });
   }
   return out;

@@ -18,6 +18,7 @@ import { nameCollision } from './name-collision.js';
 import { notShipped } from './not-shipped.js';
 import { poRefresh } from './po-refresh.js';
 import { npmManifest } from './npm-manifest.js';
+import { parserOutput } from './parser-output.js';
 import { pythonSdist } from './python-sdist.js';
 import { renderedManpage } from './rendered-manpage.js';
 import { specialFile } from './special-file.js';
@@ -56,6 +57,7 @@ export const rules: readonly Rule[] = [
   m4Serial,
   buildSignals,
   autotoolsOutput,
+  parserOutput,
   gettextCatalog,
   poRefresh,
   changelog,

@@ -2,6 +2,7 @@ import { aclocal } from './aclocal.js';
 import { autoconf } from './autoconf.js';
 import { autoheader } from './autoheader.js';
 import { automake } from './automake.js';
+import { bison } from './bison.js';
 import type { GeneratorStep } from './step.js';
 
 /**
@@ -9,4 +10,4 @@ import type { GeneratorStep } from './step.js';
  * (aclocal.m4 included), never another step's output, so each file is
  * reproduced from what the release ships.
  */
-export const generatorSteps: readonly GeneratorStep[] = [aclocal, autoconf, autoheader, automake];
+export const generatorSteps: readonly GeneratorStep[] = [aclocal, autoconf, autoheader, automake, bison];

@@ -16,15 +16,17 @@ export interface RootPlan {
 
 /** One generator: which files it writes, and how it is run on the release's inputs. */
 export interface GeneratorStep {
-  generator: 'aclocal' | 'autoconf' | 'autoheader' | 'automake';
+  generator: 'aclocal' | 'autoconf' | 'autoheader' | 'automake' | 'bison';
   tool: ToolName;
   program: string;
   /** The header the generator writes, in a file's first 2 KiB; group 1 is its version when it states one. */
   header: RegExp;
-  /** Whether `name` (a file name of the root's subtree) may be this generator's output. */
-  writes(path: string, plan: RootPlan): boolean;
+  /** Whether `path` may be this generator's output (`has`: whether the release has a path). */
+  writes(path: string, plan: RootPlan, has?: (path: string) => boolean): boolean;
   /** Written where it lies in the tree: the release's copy is left out of the layout. */
   inPlace: boolean;
+  /** Run once per file (bison, one grammar each), not once per project folder. */
+  perFile?: boolean;
   /** The command line, given the program's absolute path. */
   argv(program: string, plan: RootPlan): string[];
   /** Where the regenerated copy of `path` (relative to the release's top) is once the step ran. */
