@@ -108,7 +108,8 @@ async function remember(cacheDir: string, key: string, version: string): Promise
   const known = await table(cacheDir);
   known[key] = version;
   const file = join(cacheDir, 'reproduce', 'versions.json');
-  const temp = `${file}.${process.pid}.tmp`;
+  // Batch jobs of one process write at once: each its own temporary name, then one rename.
+  const temp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
   try {
     await mkdir(join(cacheDir, 'reproduce'), { recursive: true });
     await writeFile(temp, JSON.stringify(known));
