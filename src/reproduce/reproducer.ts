@@ -371,7 +371,14 @@ export function createReproducer(options: ReproducerOptions): Reproducer {
    * nor reproduction vouches for: a file reproduced from them is only as good
    * as they are, and each has its own finding.
    */
-  async function untrustedInputs(project: Project, run: Ran): Promise<string[]> {
+  const untrustedByProject = new Map<Project, Promise<string[]>>();
+  function untrustedInputs(project: Project, run: Ran): Promise<string[]> {
+    let known = untrustedByProject.get(project);
+    if (!known) untrustedByProject.set(project, (known = untrustedOf(project, run)));
+    return known;
+  }
+
+  async function untrustedOf(project: Project, run: Ran): Promise<string[]> {
     const out: string[] = [];
     for (const path of run.untrusted.get(project.plan.root) ?? []) {
       const bytes = await files.get(path)?.content();
