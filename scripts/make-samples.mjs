@@ -9,6 +9,8 @@
 //   tampered/hello-1.0.tar.gz  the release with src/hello.c changed and m4/nls.m4
 //                              swapped for a look-alike that imitates, harmlessly,
 //                              the xz-utils 5.6.0 backdoor trigger (CVE-2024-3094)
+//   planted/hello-1.0.tar.gz   the release with one line planted in its configure: a
+//                              compiler define, no signal of any kind
 //   SHA256SUMS                 sha256 of each of the above
 // Usage: node scripts/make-samples.mjs [--only FILE]   (needs git, autoconf, automake, gettext)
 //   --only FILE  write just that sample (e.g. hello-0.9.tar.gz) and its SHA256SUMS line,
@@ -326,6 +328,20 @@ function tamper(entries) {
   return out;
 }
 
+// One line in configure, where its warning checks start: a define the program
+// never asked for. Nothing in it decodes, fetches or runs anything; only
+// re-running autoconf shows that autoconf did not write it.
+function plant(entries) {
+  const out = new Map(entries);
+  const name = 'hello-1.0/configure';
+  const entry = entries.get(name);
+  if (!entry?.data) throw new Error('planting: release has no configure');
+  out.set(name, { ...entry, data: Buffer.from(edit(entry.data.toString('utf8'),
+    '  HELLO_WARN_CFLAGS=\n  hello_save_CFLAGS=$CFLAGS\n',
+    '  HELLO_WARN_CFLAGS=\n  hello_save_CFLAGS=$CFLAGS\n  CPPFLAGS="$CPPFLAGS -DHELLO_TRUST_ENV=1"\n')) });
+  return out;
+}
+
 // --- main ------------------------------------------------------------------
 
 function main() {
@@ -341,15 +357,17 @@ function main() {
     const mtime = buildRepo(env, repo, readProject());
     const out = path.join(work, 'out');
     fs.mkdirSync(path.join(out, 'tampered'), { recursive: true });
+    fs.mkdirSync(path.join(out, 'planted'), { recursive: true });
     run(env, repo, 'git', [...GIT_CONFIG, 'bundle', 'create', '-q', path.join(out, 'hello.bundle'), '--all']);
     run(env, repo, 'git', [...GIT_CONFIG, 'archive', '--format=zip', '--prefix=hello-1.0/',
       '-o', path.join(out, 'hello-1.0.zip'), 'v1.0']);
     const release = makeDist(env, repo, work, '1.0');
     fs.writeFileSync(path.join(out, 'hello-1.0.tar.gz'), writeTarGz(release, mtime));
     fs.writeFileSync(path.join(out, 'tampered', 'hello-1.0.tar.gz'), writeTarGz(tamper(release), mtime));
+    fs.writeFileSync(path.join(out, 'planted', 'hello-1.0.tar.gz'), writeTarGz(plant(release), mtime));
     fs.writeFileSync(path.join(out, 'hello-0.9.tar.gz'), writeTarGz(makeDist(env, repo, work, '0.9'), mtime));
 
-    const names = ['hello.bundle', 'hello-1.0.tar.gz', 'hello-1.0.zip', 'tampered/hello-1.0.tar.gz', 'hello-0.9.tar.gz'];
+    const names = ['hello.bundle', 'hello-1.0.tar.gz', 'hello-1.0.zip', 'tampered/hello-1.0.tar.gz', 'hello-0.9.tar.gz', 'planted/hello-1.0.tar.gz'];
     if (only !== undefined && !names.includes(only)) throw new SampleError(2, `--only: ${only} is not a sample (${names.join(', ')})`);
     const sums = names.map((rel) => {
       const data = fs.readFileSync(path.join(out, rel));
@@ -360,6 +378,7 @@ function main() {
     const lines = sums.filter((s) => only === undefined || s.rel === only || kept.has(s.rel)).map((s) => `${s.rel === only || only === undefined ? s.sha : kept.get(s.rel)}  ${s.rel}\n`);
     fs.writeFileSync(path.join(out, 'SHA256SUMS'), lines.join(''));
     fs.mkdirSync(path.join(SAMPLES, 'tampered'), { recursive: true });
+    fs.mkdirSync(path.join(SAMPLES, 'planted'), { recursive: true });
     for (const rel of [...names.filter((n) => only === undefined || n === only), 'SHA256SUMS']) fs.copyFileSync(path.join(out, rel), path.join(SAMPLES, rel));
     const versions = ['autoconf', 'automake', 'autopoint']
       .map((t) => run(env, work, t, ['--version']).split('\n')[0]).join(', ');

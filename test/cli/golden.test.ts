@@ -18,6 +18,7 @@ const cases: Array<{ name: string; args: string[] }> = [
   { name: 'zip.json', args: ['verify', 'samples/hello-1.0.zip', '--repo', 'samples/hello.bundle', '--tag', 'v1.0', '--format', 'json'] },
   { name: 'drift.txt', args: ['verify', 'samples/tampered/hello-1.0.tar.gz', '--repo', 'samples/hello.bundle', '--previous', 'samples/hello-0.9.tar.gz'] },
   { name: 'drift.md', args: ['verify', 'samples/hello-1.0.tar.gz', '--repo', 'samples/hello.bundle', '--previous', 'samples/hello-0.9.tar.gz', '--format', 'markdown'] },
+  { name: 'planted.txt', args: ['verify', 'samples/planted/hello-1.0.tar.gz', '--repo', 'samples/hello.bundle'] },
   { name: 'quiet.txt', args: ['verify', 'samples/tampered/hello-1.0.tar.gz', '--repo', 'samples/hello.bundle', '--quiet'] },
   { name: 'error-missing-release.txt', args: ['verify', 'samples/no-such-1.0.tar.gz', '--repo', 'samples/hello.bundle', '--tag', 'v1.0'] },
   { name: 'error-not-an-archive.txt', args: ['verify', 'samples/README.md', '--repo', 'samples/hello.bundle', '--tag', 'v1.0'] },
