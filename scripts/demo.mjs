@@ -10,6 +10,8 @@ const cache = mkdtempSync(join(tmpdir(), 'cuckoo-demo-'));
 const runs = [
   ['the clean release, as make dist made it', ['verify', 'samples/hello-1.0.tar.gz', '--repo', 'samples/hello.bundle']],
   ['a tampered release of the same tag', ['verify', 'samples/tampered/hello-1.0.tar.gz', '--repo', 'samples/hello.bundle']],
+  ['one line planted in the generated configure: only re-running autoconf shows it',
+    ['verify', 'samples/planted/hello-1.0.tar.gz', '--repo', 'samples/hello.bundle']],
   ['the tampered release against the previous release, 0.9: what changed outside git since then',
     ['verify', 'samples/tampered/hello-1.0.tar.gz', '--repo', 'samples/hello.bundle', '--previous', 'samples/hello-0.9.tar.gz']],
   ['a GitHub-style source zip, tag given', ['verify', 'samples/hello-1.0.zip', '--repo', 'samples/hello.bundle', '--tag', 'v1.0']],
