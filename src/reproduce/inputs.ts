@@ -44,7 +44,7 @@ const inputNames = new Set([
   'version',
 ]);
 
-const inputExtensions = /\.(m4|am|ac|mk|texi|texinfo|txi|y|yy)$/;
+const inputExtensions = /\.(m4|am|ac|mk|texi|texinfo|txi|y|yy|l|ll)$/;
 
 /** Folders whose scripts configure.ac runs at autoconf time (git-version-gen, version.sh). */
 const auxFolders = new Set(['build-aux', 'config', 'admin', 'autotools', 'build']);

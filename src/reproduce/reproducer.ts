@@ -14,7 +14,7 @@ import { lstat, mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { makeScratchDir } from '../cache.js';
 import { splitPath } from '../analyze/places.js';
-import { bisonCommand, yaccFlags } from './generators/bison.js';
+import { parserCommand, toolFlags, type ParserTool } from './generators/parsers.js';
 import { generatorSteps } from './generators/index.js';
 import type { GeneratorStep, RootPlan } from './generators/step.js';
 import { includedFragments, isGeneratorInput, layOut, namedInputs, type ReleaseFile } from './inputs.js';
@@ -152,14 +152,14 @@ export function createReproducer(options: ReproducerOptions): Reproducer {
           };
           found.set(root, project);
         }
-        const version = header[1];
+        const version = step.versionOf ? step.versionOf(header) : header[1];
         project.targets.push({ path, step, ...(version ? { version } : {}) });
         if (version && !project.versions[step.tool] && step.generator !== 'autoheader') project.versions[step.tool] = version;
         break;
       }
     }
     for (const project of found.values()) {
-      for (const tool of ['autoconf', 'automake', 'bison'] as const) {
+      for (const tool of ['autoconf', 'automake', 'bison', 'flex'] as const) {
         const version = project.versions[tool];
         if (!version) continue;
         let t = await findTool(tool, version, options.cacheDir);
@@ -270,7 +270,7 @@ export function createReproducer(options: ReproducerOptions): Reproducer {
     }
   }
 
-  /** A generator run once per file (bison): its command is formed from the file, and may not be. */
+  /** A generator run once per file (bison, flex): its command is formed from the file, and may not be. */
   async function runPerFile(
     sandbox: Sandbox,
     project: Project,
@@ -288,11 +288,13 @@ export function createReproducer(options: ReproducerOptions): Reproducer {
       const t = (await files.get(p)?.content())?.subarray(0, 1 << 20).toString('latin1');
       if (t) texts.push(t);
     }
-    const flags = yaccFlags(texts);
+    const parser = step.generator as ParserTool;
+    const flags = toolFlags(parser === 'bison' ? 'AM_YFLAGS' : 'AM_LFLAGS', texts);
     for (const target of targets) {
       const key = stepKey(project.plan.root, step.generator, target.path);
-      const head = (await files.get(target.path)?.content())?.subarray(0, 64 * 1024).toString('latin1') ?? '';
-      const command = bisonCommand(target.path, head, plan, tool.programs[step.program]!, ylwrap, flags, has);
+      // flex names its scanner source some hundred lines in.
+      const head = (await files.get(target.path)?.content())?.subarray(0, 256 * 1024).toString('latin1') ?? '';
+      const command = parserCommand(parser, target.path, head, plan, tool.programs[step.program]!, ylwrap, flags, has);
       if ('why' in command) {
         at.steps.set(key, { exitCode: -1, seconds: 0, stderr: '', command: '', timedOut: false, skipped: command.why });
         continue;

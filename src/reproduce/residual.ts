@@ -82,7 +82,7 @@ export function residualOf(release: string, regenerated: string, generator: stri
       added.push(...lines);
       lines.forEach((line, i) => {
         const role =
-          generator === 'automake' ? makeRole(releaseLines, at + i) : generator === 'autoheader' ? 'lists' : generator === 'bison' ? cRole(line) : shellCommand(line) ? 'runs' : 'comment';
+          generator === 'automake' ? makeRole(releaseLines, at + i) : generator === 'autoheader' ? 'lists' : generator === 'bison' || generator === 'flex' ? cRole(line) : shellCommand(line) ? 'runs' : 'comment';
         if (role === 'runs' || role === 'sets') acting.push(line);
       });
     }

@@ -14,13 +14,14 @@ import { constants } from 'node:fs';
 import { join } from 'node:path';
 
 /** A unit that is installed (and fetched) as one: autoconf brings autoheader and autom4te. */
-export type ToolName = 'autoconf' | 'automake' | 'bison';
+export type ToolName = 'autoconf' | 'automake' | 'bison' | 'flex';
 
 /** The programs of each tool that reproduction runs. */
 export const toolPrograms: Record<ToolName, readonly string[]> = {
   autoconf: ['autoconf', 'autoheader', 'autom4te'],
   automake: ['automake', 'aclocal'],
   bison: ['bison'],
+  flex: ['flex'],
 };
 
 export interface FoundTool {
@@ -129,7 +130,8 @@ export function programVersion(path: string, cacheDir?: string): Promise<string 
       const before = key && cacheDir ? (await table(cacheDir))[key] : undefined;
       if (before) return before;
       const r = await execa(path, ['--version'], { reject: false, stdin: 'ignore', timeout: 20_000, encoding: 'utf8', env: { LC_ALL: 'C', PATH: systemPath.join(':') }, extendEnv: false }).catch(() => undefined);
-      const version = /\)\s+(\d+(?:\.\d+)+[a-z]?)\s*$/m.exec(String(r?.stdout ?? '').split('\n')[0] ?? '')?.[1];
+      // `autoconf (GNU Autoconf) 2.71`, `bison (GNU Bison) 3.8.2`, `flex 2.6.4`.
+      const version = /^\S+(?: \([^)]*\))?\s+(\d+(?:\.\d+)+[a-z]?)\s*$/.exec(String(r?.stdout ?? '').split('\n')[0] ?? '')?.[1];
       if (version && key && cacheDir) await remember(cacheDir, key, version);
       return version;
     })();
@@ -182,8 +184,8 @@ export async function findTool(tool: ToolName, version: string, cacheDir: string
     version,
     tried,
     hint:
-      tool === 'bison'
-        ? `install bison ${version} (your distribution's bison package, or GNU's release built with --prefix=${cachedToolDir(cacheDir, tool, version)})`
+      tool === 'bison' || tool === 'flex'
+        ? `install ${tool} ${version} (your distribution's ${tool} package, or its release built with --prefix=${cachedToolDir(cacheDir, tool, version)})`
         : `install ${tool} ${version} (cuckoo tools install ${tool}@${version}, or pass --fetch-tools)`,
   };
 }
@@ -198,7 +200,7 @@ export async function cachedTools(cacheDir: string): Promise<Array<{ tool: ToolN
   }
   const out: Array<{ tool: ToolName; version: string; dir: string }> = [];
   for (const name of names.sort()) {
-    const m = /^(autoconf|automake|bison)-(\d+(?:\.\d+)+[a-z]?)$/.exec(name);
+    const m = /^(autoconf|automake|bison|flex)-(\d+(?:\.\d+)+[a-z]?)$/.exec(name);
     if (m) out.push({ tool: m[1] as ToolName, version: m[2]!, dir: join(toolsDir(cacheDir), name) });
   }
   return out;

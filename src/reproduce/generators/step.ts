@@ -16,11 +16,13 @@ export interface RootPlan {
 
 /** One generator: which files it writes, and how it is run on the release's inputs. */
 export interface GeneratorStep {
-  generator: 'aclocal' | 'autoconf' | 'autoheader' | 'automake' | 'bison';
+  generator: 'aclocal' | 'autoconf' | 'autoheader' | 'automake' | 'bison' | 'flex';
   tool: ToolName;
   program: string;
   /** The header the generator writes, in a file's first 2 KiB; group 1 is its version when it states one. */
   header: RegExp;
+  /** The version from the header's match, when group 1 alone is not it (flex's three defines). */
+  versionOf?: (match: RegExpExecArray) => string;
   /** Whether `path` may be this generator's output (`has`: whether the release has a path). */
   writes(path: string, plan: RootPlan, has?: (path: string) => boolean): boolean;
   /** Written where it lies in the tree: the release's copy is left out of the layout. */

@@ -4,16 +4,17 @@ import { execa } from 'execa';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { verify } from '../../src/commands/verify.js';
-import { bisonCommand, yaccFlags } from '../../src/reproduce/generators/bison.js';
+import { parserCommand, toolFlags } from '../../src/reproduce/generators/parsers.js';
 import { findSandbox } from '../../src/reproduce/sandbox.js';
 import { findTool, isFound } from '../../src/reproduce/tools.js';
 import { buildTar, compress, writeTemp } from '../helpers/archives.js';
 import { makeRepo, removeTempDirs, tempDir } from '../helpers/repo.js';
 
 /**
- * A parser bison wrote for automake's .y.c rule, re-made in the sandbox with
- * the release's own ylwrap: the genuine one is proven, one with a line
- * planted in it is critical, with the line.
+ * A parser bison wrote for automake's .y.c rule, and a scanner flex wrote for
+ * its .l.c rule, re-made in the sandbox with the release's own ylwrap: the
+ * genuine ones are proven, one with a line planted in it is critical, with
+ * the line.
  */
 
 const grammar = `%{
@@ -27,17 +28,27 @@ expr: NUM | expr '+' NUM ;
 %%
 `;
 const configureAc = 'AC_INIT([calc], [1.0])\nAM_INIT_AUTOMAKE([foreign])\nAC_PROG_CC\nAC_PROG_YACC\nAC_CONFIG_FILES([Makefile])\nAC_OUTPUT\n';
-const makefileAm = 'bin_PROGRAMS = calc\ncalc_SOURCES = src/calc.y\nAM_YFLAGS = -d\n';
+const scanner = `%option noyywrap
+%{
+#include <stdio.h>
+%}
+%%
+[0-9]+  { printf("NUM\\n"); }
+.|\\n    { }
+%%
+`;
+const makefileAm = 'bin_PROGRAMS = calc\ncalc_SOURCES = src/calc.y src/scan.l\nAM_YFLAGS = -d\n';
 
 let ylwrap: Buffer | undefined;
-let parser: { c: Buffer; h: Buffer } | undefined;
+let parser: { c: Buffer; h: Buffer; scan: Buffer } | undefined;
 
 test.before(async () => {
   const sandbox = await findSandbox('bwrap');
   const found = await findTool('bison', '3.8.2', await tempDir('cuckoo-bison-tools-'));
+  const flexFound = await findTool('flex', '2.6.4', await tempDir('cuckoo-flex-tools-'));
   ylwrap = await readFile('/usr/share/automake-1.16/ylwrap').catch(() => undefined);
-  if (sandbox.kind === 'unavailable' || !isFound(found) || !ylwrap) {
-    const why = `bison 3.8.2, automake's ylwrap and bwrap (${sandbox.kind === 'unavailable' ? sandbox.reason : 'ok'})`;
+  if (sandbox.kind === 'unavailable' || !isFound(found) || !isFound(flexFound) || !ylwrap) {
+    const why = `bison 3.8.2, flex 2.6.4, automake's ylwrap and bwrap (${sandbox.kind === 'unavailable' ? sandbox.reason : 'ok'})`;
     if (process.env.CI) throw new Error(`the bison tests need ${why}; .ci/run installs them`);
     console.log(`skipping bison tests: they need ${why}`);
     return;
@@ -52,12 +63,14 @@ test.before(async () => {
     cwd: work,
     env: { LC_ALL: 'C' },
   });
-  parser = { c: await readFile(join(work, 'src/calc.c')), h: await readFile(join(work, 'src/calc.h')) };
+  await writeFile(join(work, 'src/scan.l'), scanner);
+  await execa('/bin/sh', ['build-aux/ylwrap', 'src/scan.l', 'lex.yy.c', 'src/scan.c', '--', flexFound.programs.flex!], { cwd: work, env: { LC_ALL: 'C' } });
+  parser = { c: await readFile(join(work, 'src/calc.c')), h: await readFile(join(work, 'src/calc.h')), scan: await readFile(join(work, 'src/scan.c')) };
 });
 
 test.after(() => removeTempDirs());
 
-async function release(c: Buffer | string): Promise<string> {
+async function release(c: Buffer | string, scan: Buffer | string = parser!.scan): Promise<string> {
   const p = (path: string) => `calc-1.0/${path}`;
   const tar = buildTar([
     { path: p('configure.ac'), content: configureAc },
@@ -65,12 +78,14 @@ async function release(c: Buffer | string): Promise<string> {
     { path: p('src/calc.y'), content: grammar },
     { path: p('src/calc.c'), content: c },
     { path: p('src/calc.h'), content: parser!.h },
+    { path: p('src/scan.l'), content: scanner },
+    { path: p('src/scan.c'), content: scan },
     { path: p('build-aux/ylwrap'), content: ylwrap!, mode: 0o755 },
   ]);
   return writeTemp(`bison-${Math.random().toString(36).slice(2)}/calc-1.0.tar.gz`, await compress(tar, 'gzip'));
 }
 
-const repo = () => makeRepo({ files: { 'configure.ac': configureAc, 'Makefile.am': makefileAm, 'src/calc.y': grammar }, tags: ['v1.0'] });
+const repo = () => makeRepo({ files: { 'configure.ac': configureAc, 'Makefile.am': makefileAm, 'src/calc.y': grammar, 'src/scan.l': scanner }, tags: ['v1.0'] });
 
 test('a parser bison made from the tag\'s grammar is re-made byte for byte', async () => {
   if (!parser) return;
@@ -82,6 +97,23 @@ test('a parser bison made from the tag\'s grammar is re-made byte for byte', asy
   assert.is(f.evidence.reproduced?.generator, 'bison');
   assert.is(f.evidence.reproduced?.version, '3.8.2');
   assert.match(f.evidence.reproduced?.command ?? '', /^\(cd \. && sh build-aux\/ylwrap src\/calc\.y y\.tab\.c src\/calc\.c .* -- bison -y -d\)$/);
+  const scan = report.findings.find((x) => x.path === 'src/scan.c')!;
+  assert.is(scan.category, 'parser-output', scan.reasons.join('; '));
+  assert.is(scan.severity, 'info');
+  assert.is(scan.evidence.reproduced?.generator, 'flex');
+  assert.is(scan.evidence.reproduced?.version, '2.6.4');
+  assert.match(scan.evidence.reproduced?.command ?? '', /^\(cd \. && sh build-aux\/ylwrap src\/scan\.l lex\.yy\.c src\/scan\.c -- flex\)$/);
+});
+
+test('a line planted in the scanner is critical too', async () => {
+  if (!parser) return;
+  const planted = parser.scan.toString('utf8').replace('#include <stdio.h>', '#include <stdio.h>\n#include "../tests/files/hook.h"');
+  const r = await repo();
+  const report = await verify({ release: await release(parser.c, planted), repo: r.dir, tag: 'v1.0', cacheDir: await tempDir('cuckoo-bison-cache-'), hostKnowledge: false });
+  const f = report.findings.find((x) => x.path === 'src/scan.c')!;
+  assert.is(f.category, 'not-reproduced');
+  assert.is(f.severity, 'critical');
+  assert.match(f.evidence.diff ?? '', /^\+#include "\.\.\/tests\/files\/hook\.h"$/m);
 });
 
 test('a line planted in the parser is critical, with the line', async () => {
@@ -106,15 +138,15 @@ test('without reproduction the parser is judged by its shape and stays worth a l
 
 test('the command is read from the parser: where bison ran, and nothing from outside the tree', () => {
   const has = (p: string) => ['sys-utils/date.y', 'lib/p.y'].includes(p);
-  const nonRecursive = bisonCommand('sys-utils/date.c', '#line 1 "sys-utils/date.y"\n', { root: '' }, '/usr/bin/bison', 'config/ylwrap', [], has);
+  const nonRecursive = parserCommand('bison', 'sys-utils/date.c', '#line 1 "sys-utils/date.y"\n', { root: '' }, '/usr/bin/bison', 'config/ylwrap', [], has);
   assert.equal(nonRecursive, { cwd: '', argv: ['/bin/sh', 'config/ylwrap', 'sys-utils/date.y', 'y.tab.c', 'sys-utils/date.c', 'y.tab.h', 'sys-utils/date.h', 'y.output', 'sys-utils/date.output', '--', '/usr/bin/bison', '-y'] });
-  const recursive = bisonCommand('lib/p.c', '#line 2 "p.y"\n', { root: '' }, '/usr/bin/bison', 'build-aux/ylwrap', ['-d'], has);
+  const recursive = parserCommand('bison', 'lib/p.c', '#line 2 "p.y"\n', { root: '' }, '/usr/bin/bison', 'build-aux/ylwrap', ['-d'], has);
   assert.equal(recursive, { cwd: 'lib', argv: ['/bin/sh', '../build-aux/ylwrap', 'p.y', 'y.tab.c', 'p.c', 'y.tab.h', 'p.h', 'y.output', 'p.output', '--', '/usr/bin/bison', '-y', '-d'] });
-  assert.match((bisonCommand('lib/p.c', '#line 2 "../../src/lib/p.y"\n', { root: '' }, 'b', 'y', [], has) as { why: string }).why, /VPATH/);
-  assert.match((bisonCommand('lib/p.c', '#line 2 "p.y"\n', { root: '' }, 'b', undefined, [], has) as { why: string }).why, /no ylwrap/);
-  assert.equal(yaccFlags(['AM_YFLAGS = -d -Wno-yacc\n']), ['-d', '-Wno-yacc']);
-  assert.match((yaccFlags(['AM_YFLAGS = -d $(EXTRA)\n']) as { why: string }).why, /does not pass on/);
-  assert.match((yaccFlags(['AM_YFLAGS = -d\n', 'AM_YFLAGS = -v\n']) as { why: string }).why, /2 ways/);
+  assert.match((parserCommand('bison', 'lib/p.c', '#line 2 "../../src/lib/p.y"\n', { root: '' }, 'b', 'y', [], has) as { why: string }).why, /VPATH/);
+  assert.match((parserCommand('bison', 'lib/p.c', '#line 2 "p.y"\n', { root: '' }, 'b', undefined, [], has) as { why: string }).why, /no ylwrap/);
+  assert.equal(toolFlags('AM_YFLAGS', ['AM_YFLAGS = -d -Wno-yacc\n']), ['-d', '-Wno-yacc']);
+  assert.match((toolFlags('AM_YFLAGS', ['AM_YFLAGS = -d $(EXTRA)\n']) as { why: string }).why, /does not pass on/);
+  assert.match((toolFlags('AM_YFLAGS', ['AM_YFLAGS = -d\n', 'AM_YFLAGS = -v\n']) as { why: string }).why, /2 ways/);
 });
 
 test.run();
