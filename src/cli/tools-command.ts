@@ -1,6 +1,6 @@
 import type { Argv } from 'yargs';
 import { defaultCacheDir } from '../cache.js';
-import { toolsInstall, toolsList, toolNames, type ToolsListResult } from '../commands/tools.js';
+import { listedTools, toolsInstall, toolsList, toolNames, type ToolsListResult } from '../commands/tools.js';
 import { BuildError, type InstalledTool } from '../reproduce/install.js';
 import { defaultGnuMirror } from '../reproduce/gnu-tarball.js';
 import type { Io } from './io.js';
@@ -54,7 +54,7 @@ type ListArgs = Awaited<ReturnType<ReturnType<typeof toolsListBuilder>['parseAsy
 
 export function renderToolsList(result: ToolsListResult): string {
   const lines: string[] = [];
-  for (const tool of toolNames) {
+  for (const tool of listedTools) {
     lines.push(tool);
     const copies = result.copies.filter((c) => c.tool === tool);
     const width = Math.max(7, ...copies.map((c) => (c.version ?? '?').length));

@@ -15,6 +15,9 @@ import { cachedTools, onPath, programVersion, systemPath, toolPrograms, type Too
 
 export const toolNames: readonly ToolName[] = ['autoconf', 'automake'];
 
+/** What `tools list` shows: the installable tools, and the parser generators reproduction finds on the system. */
+export const listedTools: readonly ToolName[] = [...toolNames, 'bison', 'flex'];
+
 export interface ToolCopy {
   tool: ToolName;
   /** What the program answers to --version; undefined when it does not answer. */
@@ -51,7 +54,7 @@ async function versionedCopies(tool: ToolName): Promise<ToolCopy[]> {
 export async function toolsList(options: { cacheDir: string }): Promise<ToolsListResult> {
   const copies: ToolCopy[] = [];
   const cached = await cachedTools(options.cacheDir);
-  for (const tool of toolNames) {
+  for (const tool of listedTools) {
     const program = toolPrograms[tool][0]!;
     const onSystem = await onPath(program);
     if (onSystem) copies.push({ tool, version: await programVersion(onSystem), source: 'path', path: onSystem });
