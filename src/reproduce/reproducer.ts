@@ -10,8 +10,8 @@
  * runs nothing.
  */
 import { execa } from 'execa';
-import { lstat, mkdir, readdir, readFile, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { lstat, mkdir, readdir, readFile, realpath, rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { makeScratchDir } from '../cache.js';
 import { splitPath } from '../analyze/places.js';
 import { parserCommand, toolFlags, type ParserTool } from './generators/parsers.js';
@@ -229,6 +229,7 @@ export function createReproducer(options: ReproducerOptions): Reproducer {
   /** Lay out, run every step of every project, collect the outputs, keep them in the cache. */
   async function runAll(sandbox: Sandbox, found: Map<string, Project>, { inputs, omit, key, untrusted }: Prepared): Promise<Ran> {
     const scratch = await makeScratchDir(options.cacheDir, 'reproduce-');
+    const realScratch = await realpath(scratch);
     try {
       const tree = join(scratch, 'tree');
       await mkdir(tree);
@@ -247,7 +248,7 @@ export function createReproducer(options: ReproducerOptions): Reproducer {
           if (!tool || !isFound(tool)) continue;
           const env = toolEnv(project);
           if (step.perFile) {
-            await runPerFile(sandbox, project, plan, step, targets, tool, { scratch, tree, env, steps, outputs });
+            await runPerFile(sandbox, project, plan, step, targets, tool, { scratch, realScratch, tree, env, steps, outputs });
             continue;
           }
           const argv = step.argv(tool.programs[step.program]!, plan);
@@ -257,7 +258,7 @@ export function createReproducer(options: ReproducerOptions): Reproducer {
           const command = [step.program, ...argv.slice(1)].map((a) => a.replace(plan.out, '<out>')).join(' ');
           steps.set(stepKey(project.plan.root, step.generator), { exitCode: result.exitCode, seconds: result.seconds, stderr: result.stderr.slice(-4000), command, timedOut: result.timedOut });
           for (const target of targets) {
-            const bytes = await readOutput(step.output(target.path, plan, tree));
+            const bytes = await readOutput(step.output(target.path, plan, tree), realScratch);
             if (bytes) outputs.set(target.path, bytes);
           }
         }
@@ -278,7 +279,7 @@ export function createReproducer(options: ReproducerOptions): Reproducer {
     step: GeneratorStep,
     targets: Target[],
     tool: FoundTool,
-    at: { scratch: string; tree: string; env: Record<string, string>; steps: Ran['steps']; outputs: Map<string, Buffer> },
+    at: { scratch: string; realScratch: string; tree: string; env: Record<string, string>; steps: Ran['steps']; outputs: Map<string, Buffer> },
   ): Promise<void> {
     const has = (p: string) => files.has(p);
     const within = (p: string) => (project.plan.root ? p.startsWith(`${project.plan.root}/`) : true);
@@ -303,7 +304,7 @@ export function createReproducer(options: ReproducerOptions): Reproducer {
       const result = await sandbox.run({ argv: command.argv, cwd, writable: at.scratch, env: at.env });
       const shown = ['sh', ...command.argv.slice(1)].map((a) => (a === tool.programs[step.program] ? step.program : a)).join(' ');
       at.steps.set(key, { exitCode: result.exitCode, seconds: result.seconds, stderr: result.stderr.slice(-4000), command: `(cd ${command.cwd || '.'} && ${shown})`, timedOut: result.timedOut });
-      const bytes = await readOutput(step.output(target.path, plan, at.tree));
+      const bytes = await readOutput(step.output(target.path, plan, at.tree), at.realScratch);
       if (bytes) at.outputs.set(target.path, bytes);
     }
   }
@@ -512,9 +513,15 @@ function installedMacros(tool: FoundTool): Promise<Map<string, string>> {
   return known;
 }
 
-/** A regular file the step wrote (never a link it made), or undefined. */
-async function readOutput(path: string): Promise<Buffer | undefined> {
+/**
+ * A regular file the step wrote, or undefined: never a link it made, and
+ * never through a folder it swapped for a link (the generator controls the
+ * scratch folder; `within` is that folder's real path).
+ */
+async function readOutput(path: string, within: string): Promise<Buffer | undefined> {
   try {
+    const folder = await realpath(dirname(path));
+    if (folder !== within && !folder.startsWith(`${within}/`)) return undefined;
     const s = await lstat(path);
     if (!s.isFile() || s.size > 64 * 1024 ** 2) return undefined;
     return await readFile(path);
