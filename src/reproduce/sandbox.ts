@@ -85,10 +85,14 @@ function bwrapArgs(run: SandboxRun): string[] {
   return args;
 }
 
-/** `ulimit -v` (KiB) in front of the command; the shell then becomes it (exec). */
+/**
+ * `ulimit -v` (KiB) and `ulimit -f` (512-byte blocks: no file past 512 MiB,
+ * so a runaway generator fails instead of filling the disk) in front of the
+ * command; the shell then becomes it (exec).
+ */
 function limited(argv: string[], limits: SandboxLimits): string[] {
   const kib = Math.max(1, Math.floor(limits.memoryBytes / 1024));
-  return ['/bin/sh', '-c', `ulimit -v ${kib} 2>/dev/null; exec "$@"`, 'sh', ...argv];
+  return ['/bin/sh', '-c', `ulimit -v ${kib} 2>/dev/null; ulimit -f 1048576 2>/dev/null; exec "$@"`, 'sh', ...argv];
 }
 
 async function execute(command: string, args: string[], env: Record<string, string>, cwd: string | undefined, limits: SandboxLimits): Promise<SandboxResult> {

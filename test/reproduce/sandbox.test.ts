@@ -72,6 +72,12 @@ test('is killed with everything it started when its time is up', async () => {
   assert.not.ok(late, 'the background child was killed too');
 });
 
+test('memory and file size are bounded', async () => {
+  if (!sandbox) return;
+  const r = await sh('ulimit -v; ulimit -f');
+  assert.equal(r.stdout.trim().split('\n'), [String(1024 ** 2), '1048576']);
+});
+
 test('a bwrap that is missing is named, with the fix', async () => {
   const found = await findSandbox('bwrap', undefined, '/nonexistent/bwrap');
   assert.is(found.kind, 'unavailable');
