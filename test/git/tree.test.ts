@@ -125,10 +125,10 @@ test('readTree: 200,000 entries of a hostile tree stay within --max-entries', as
   const tree = await repo.git(['mktree'], { input: lines });
   const commit = await repo.git(['commit-tree', '-m', 'wide', tree]);
   const handle = await openRepo(repo.dir, { cacheDir: await tempDir() });
-  const started = Date.now();
+  // How long a tree this size takes is make bench's to measure (its 90,000-file case), not a
+  // test's: a wall-clock bound fails on a busy machine.
   const entries = await readTree(handle, commit, { ...defaultLimits, maxEntries: 250_000 });
   assert.is(entries.length, 200_000);
-  assert.ok(Date.now() - started < 10_000, `took ${Date.now() - started} ms`);
   await rejects(readTree(handle, commit, { ...defaultLimits, maxEntries: 1000 }), 'limit', new RegExp(`^the tree of ${commit} in .*: more than 1000 entries`));
 });
 
