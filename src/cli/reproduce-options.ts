@@ -38,6 +38,12 @@ export function parseReproduceOptions(args: {
 }): ReproduceOptions {
   const sandbox = String(args.sandbox ?? 'bwrap');
   if (sandbox !== 'bwrap' && sandbox !== 'none') throw new CuckooError('usage', `--sandbox: unknown sandbox ${JSON.stringify(sandbox)}`, { hint: 'use bwrap, or none to run generators unconfined' });
+  if (args['gnu-mirror'] !== undefined && args['fetch-tools'] !== true) {
+    throw new CuckooError('usage', '--gnu-mirror: only used with --fetch-tools', { hint: 'add --fetch-tools, or leave --gnu-mirror out' });
+  }
+  if (args['fetch-tools'] === true && args.reproduce === false) {
+    throw new CuckooError('usage', '--fetch-tools: nothing to fetch for with --no-reproduce', { hint: 'leave one of them out' });
+  }
   return {
     reproduce: args.reproduce !== false,
     sandbox,
