@@ -15,7 +15,7 @@ export function reproduceBuilder<T>(y: Argv<T>) {
     .option('reproduce', {
       type: 'boolean',
       default: true,
-      describe: 're-run the generator of each generated file (configure, aclocal.m4, config.h.in, Makefile.in) in the sandbox and compare bytes (--no-reproduce: judge them by their shape only)',
+      describe: 're-run the generator of each generated file (configure, aclocal.m4, config.h.in, Makefile.in, bison parsers, flex scanners) in the sandbox and compare bytes (--no-reproduce: judge them by their shape only)',
     })
     .option('sandbox', { type: 'string', default: 'bwrap', describe: 'where generators run: bwrap (no network, read-only system), or none (unconfined: only for releases you trust)' })
     .option('reproduce-timeout', { type: 'string', default: defaultSandboxLimits.timeoutSeconds, describe: 'seconds each generator may run' })
