@@ -59,11 +59,12 @@ Nothing is extracted or checked out: the release is read in one pass and the
 tag from git's object store. Nothing from either runs outside the sandbox:
 generated files (configure, aclocal.m4, config.h.in, Makefile.in, bison and
 flex output) are re-made by the generator and version their header names
-(autoconf 2.71, automake 1.16.5: on PATH, under versioned names such as autoconf2.69, or installed with
-cuckoo tools install) from the release's own inputs, inside bubblewrap with no
-network and a read-only system, and compared byte for byte. A file its
-generator does not write is reported with the lines it added; one that could
-not be tried says why and is judged by its shape.
+(autoconf 2.71, automake 1.16.5: on PATH, under versioned names such as
+autoconf2.69, or installed with cuckoo tools install) from the release's own
+inputs, inside bubblewrap with no network and a read-only system, and
+compared byte for byte. A file its generator does not write is reported with
+the lines it added; one that could not be tried says why and is judged by
+its shape.
 
 ${exitCodesText}`;
 
