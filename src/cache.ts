@@ -56,9 +56,9 @@ const lockWaitMs = 15 * 60_000;
  * Runs `use` holding the lock `path` (a folder made atomically; one per cache
  * entry: a download, a repository). Another run holding it is waited for; a
  * lock whose holder died is taken over after 30 s. The folder holding `path`
- * must exist.
+ * must exist. `waitMs`: how long to wait for a live holder (tests wait for none).
  */
-export async function withCacheLock<T>(path: string, use: () => Promise<T>): Promise<T> {
+export async function withCacheLock<T>(path: string, use: () => Promise<T>, waitMs = lockWaitMs): Promise<T> {
   const dir = dirname(path);
   let compromised: Error | undefined;
   const release = await lockfile
@@ -67,13 +67,14 @@ export async function withCacheLock<T>(path: string, use: () => Promise<T>): Pro
       lockfilePath: path,
       // Refreshed every 15 s; generous, so a holder whose event loop is busy a while keeps it.
       stale: 30_000,
-      retries: { retries: Math.ceil(lockWaitMs / 1000), minTimeout: 50, maxTimeout: 1000, factor: 1.5 },
+      retries: { retries: Math.ceil(waitMs / 1000), minTimeout: 50, maxTimeout: 1000, factor: 1.5 },
       // The default throws from a timer; the run ends with a clear error instead.
       onCompromised: (err) => (compromised = err),
     })
     .catch((err: NodeJS.ErrnoException) => {
       if (err.code === 'ELOCKED') {
-        throw new CuckooError('tool', `the cache entry ${path} stayed locked by another cuckoo run for ${lockWaitMs / 60_000} minutes`, {
+        const waited = waitMs >= 60_000 ? `${waitMs / 60_000} minutes` : `${Math.ceil(waitMs / 1000)} s`;
+        throw new CuckooError('tool', `the cache entry ${path} stayed locked by another cuckoo run for ${waited}`, {
           hint: 'wait for the other run to finish, or pass another --cache-dir',
           cause: err,
         });

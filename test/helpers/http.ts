@@ -24,6 +24,8 @@ export type Route =
 export interface TestServer {
   url: string;
   hits: Map<string, number>;
+  /** Responses of a slow route the client closed before they were complete, per path. */
+  abandoned: Map<string, number>;
   routes: Map<string, Route>;
   close(): Promise<void>;
 }
@@ -31,6 +33,7 @@ export interface TestServer {
 export async function startServer(routes: Record<string, Route>): Promise<TestServer> {
   const table = new Map(Object.entries(routes));
   const hits = new Map<string, number>();
+  const abandoned = new Map<string, number>();
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0]!;
     hits.set(path, (hits.get(path) ?? 0) + 1);
@@ -49,7 +52,10 @@ export async function startServer(routes: Record<string, Route>): Promise<TestSe
       res.writeHead(200, { 'content-length': String(route.slow.length) });
       res.write(route.slow.subarray(0, 10));
       const timer = setTimeout(() => res.end(route.slow.subarray(10)), route.delayMs);
-      res.on('close', () => clearTimeout(timer));
+      res.on('close', () => {
+        clearTimeout(timer);
+        if (!res.writableFinished) abandoned.set(path, (abandoned.get(path) ?? 0) + 1);
+      });
       return;
     }
     if ('contentLength' in route) {
@@ -71,6 +77,7 @@ export async function startServer(routes: Record<string, Route>): Promise<TestSe
   return {
     url: `http://127.0.0.1:${port}`,
     hits,
+    abandoned,
     routes: table,
     close: () =>
       new Promise((resolve) => {
