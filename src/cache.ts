@@ -11,7 +11,8 @@
  * died), and released on exit. Staleness by age works where a pid would not:
  * a cache shared by containers or CI machines.
  */
-import { mkdir, mkdtemp } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join } from 'node:path';
 import lockfile from 'proper-lockfile';
@@ -41,6 +42,23 @@ export async function makeScratchDir(cacheDir: string, prefix: string): Promise<
     return await mkdtemp(join(parent, prefix));
   } catch (err) {
     throw cacheWriteError(parent, err);
+  }
+}
+
+/**
+ * Writes a small cache file whole or not at all: to a temporary name of its
+ * own (several writers may race, batch jobs of one process too), then one
+ * rename. Its folder is made when missing.
+ */
+export async function writeCacheFile(file: string, data: string | Uint8Array): Promise<void> {
+  const temp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
+  try {
+    await mkdir(dirname(file), { recursive: true });
+    await writeFile(temp, data);
+    await rename(temp, file);
+  } catch (err) {
+    await rm(temp, { force: true }).catch(() => {});
+    throw cacheWriteError(dirname(file), err);
   }
 }
 

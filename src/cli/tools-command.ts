@@ -106,7 +106,7 @@ export function toolsBuilder(y: Argv, io: Io, done: (code: number) => void) {
   return y
     .command(
       'list',
-      'show the versions of autoconf and automake cuckoo can run',
+      'show the versions of autoconf, automake, bison and flex cuckoo can run',
       (sub) => toolsListBuilder(sub),
       async (args) => {
         done(await runToolsList(args, io));

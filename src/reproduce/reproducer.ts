@@ -9,21 +9,22 @@
  * of the same release, or a batch of releases built with the same inputs,
  * runs nothing.
  */
-import { execa } from 'execa';
-import { lstat, mkdir, readdir, readFile, realpath, rm } from 'node:fs/promises';
+import { lstat, mkdir, readFile, realpath, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { makeScratchDir } from '../cache.js';
 import { splitPath } from '../analyze/places.js';
 import { parserCommand, toolFlags, type ParserTool } from './generators/parsers.js';
 import { generatorSteps } from './generators/index.js';
 import type { GeneratorStep, RootPlan } from './generators/step.js';
+import { installedMacros } from './installed-macros.js';
+import { configureAcOf, findProjects, rootOf, toolEnv, type Project, type Target } from './projects.js';
 import { includedFragments, isGeneratorInput, layOut, namedInputs, type ReleaseFile } from './inputs.js';
 import type { NotTried, Outcome, ReproductionSummary } from './outcome.js';
 import { residualOf } from './residual.js';
 import { readCachedRun, runKey, writeCachedRun, type CachedRun, type StepRecord } from './result-cache.js';
 import type { NoSandbox, Sandbox } from './sandbox.js';
 import { stabilize } from './stabilizers.js';
-import { findTool, isFound, type FoundTool, type MissingTool, type ToolName } from './tools.js';
+import { isFound, type FoundTool, type MissingTool, type ToolName } from './tools.js';
 
 export interface ReproduceFile extends ReleaseFile {
   /** Byte-identical to the tag's file at the same path. */
@@ -57,20 +58,6 @@ export interface Reproducer {
   summary(): ReproductionSummary | undefined;
 }
 
-interface Target {
-  path: string;
-  step: GeneratorStep;
-  version?: string;
-}
-
-interface Project {
-  plan: RootPlan;
-  targets: Target[];
-  tools: Partial<Record<ToolName, FoundTool | MissingTool>>;
-  /** Versions each tool is needed at (the first target's; a second version is not tried). */
-  versions: Partial<Record<ToolName, string>>;
-}
-
 interface Ran {
   /** Per project folder and generator: how the step went. */
   steps: Map<string, StepRecord>;
@@ -79,43 +66,12 @@ interface Ran {
   untrusted: Map<string, string[]>;
 }
 
-const headOf = async (file: ReleaseFile) => (await file.content())?.subarray(0, 2048).toString('latin1');
-
-/** The configure.ac (or configure.in) of a folder, if the release has one. */
-function configureAcOf(dir: string, files: ReadonlyMap<string, ReleaseFile>): string | undefined {
-  for (const name of ['configure.ac', 'configure.in']) {
-    const path = dir ? `${dir}/${name}` : name;
-    if (files.has(path)) return path;
-  }
-  return undefined;
-}
-
-/** The nearest folder at or above `dir` with a configure.ac. */
-function rootOf(dir: string, files: ReadonlyMap<string, ReleaseFile>): string | undefined {
-  let d = dir;
-  for (;;) {
-    if (configureAcOf(d, files)) return d;
-    if (!d) return undefined;
-    d = d.includes('/') ? d.slice(0, d.lastIndexOf('/')) : '';
-  }
-}
-
 const stepKey = (root: string, generator: string, path?: string) => `${root}\0${generator}${path === undefined ? '' : `\0${path}`}`;
-
-function aclocalFlags(text: string | undefined): string[] {
-  const line = /^ACLOCAL_AMFLAGS\s*=\s*(.*)$/m.exec(text ?? '')?.[1] ?? '';
-  const words = line.trim().split(/\s+/).filter(Boolean);
-  const flags: string[] = [];
-  for (let i = 0; i < words.length; i++) {
-    // Only the macro folders: --install would copy files in, and $(...) is make's.
-    if (words[i] === '-I' && words[i + 1] && /^[A-Za-z0-9_.\-/]+$/.test(words[i + 1]!) && !words[i + 1]!.split('/').includes('..')) flags.push('-I', words[++i]!);
-  }
-  return flags;
-}
 
 export function createReproducer(options: ReproducerOptions): Reproducer {
   const { files } = options;
   let projects: Promise<Map<string, Project>> | undefined;
+  const plan = () => findProjects(files, options.cacheDir, options.provision).then((found) => (planned = found));
   let ran: Promise<Ran | NotTried> | undefined;
   const outcomes: Outcome[] = [];
   const notes: string[] = [];
@@ -123,53 +79,6 @@ export function createReproducer(options: ReproducerOptions): Reproducer {
   let planned: Map<string, Project> | undefined;
   let sandboxFound: Sandbox | NoSandbox | undefined;
   let usedKind: ReproductionSummary['sandbox'] | undefined;
-
-  async function plan(): Promise<Map<string, Project>> {
-    const found = new Map<string, Project>();
-    for (const [path, file] of files) {
-      const { dir } = splitPath(path);
-      const has = (p: string) => files.has(p);
-      const steps = generatorSteps.filter((s) => s.writes(path, { root: rootOf(dir, files) ?? '' } as RootPlan, has));
-      if (steps.length === 0) continue;
-      const root = rootOf(dir, files);
-      if (root === undefined) continue;
-      const head = await headOf(file);
-      if (!head) continue;
-      for (const step of steps) {
-        if (!step.writes(path, { root } as RootPlan, has)) continue;
-        const header = step.header.exec(head);
-        if (!header) continue;
-        let project = found.get(root);
-        if (!project) {
-          const amText = (await files.get(root ? `${root}/Makefile.am` : 'Makefile.am')?.content())?.toString('utf8');
-          const inText = (await files.get(root ? `${root}/Makefile.in` : 'Makefile.in')?.content())?.subarray(0, 1 << 20).toString('utf8');
-          const strictness = /\$\(AUTOMAKE\) (--(?:foreign|gnu|gnits|cygnus))\b/.exec(inText ?? '')?.[1];
-          project = {
-            plan: { root, cwd: '', out: '', aclocalFlags: aclocalFlags(amText ?? inText), ...(strictness ? { strictness } : {}) },
-            targets: [],
-            tools: {},
-            versions: {},
-          };
-          found.set(root, project);
-        }
-        const version = step.versionOf ? step.versionOf(header) : header[1];
-        project.targets.push({ path, step, ...(version ? { version } : {}) });
-        if (version && !project.versions[step.tool] && step.generator !== 'autoheader') project.versions[step.tool] = version;
-        break;
-      }
-    }
-    for (const project of found.values()) {
-      for (const tool of ['autoconf', 'automake', 'bison', 'flex'] as const) {
-        const version = project.versions[tool];
-        if (!version) continue;
-        let t = await findTool(tool, version, options.cacheDir);
-        if (!isFound(t) && options.provision) t = await options.provision(tool, version);
-        project.tools[tool] = t;
-      }
-    }
-    planned = found;
-    return found;
-  }
 
   /** Lay out, run every step of every project (or take it from the cache), collect the outputs. */
   interface Prepared {
@@ -247,13 +156,13 @@ export function createReproducer(options: ReproducerOptions): Reproducer {
           const tool = project.tools[step.tool];
           if (!tool || !isFound(tool)) continue;
           const env = toolEnv(project);
+          // A tool from cuckoo's cache is read where it lies (a cache under /tmp would be hidden by the sandbox's own /tmp).
+          const readable = Object.values(project.tools).flatMap((t) => (t && isFound(t) && t.root ? [t.root] : []));
           if (step.perFile) {
-            await runPerFile(sandbox, project, plan, step, targets, tool, { scratch, realScratch, tree, env, steps, outputs });
+            await runPerFile(sandbox, project, plan, step, targets, tool, { scratch, realScratch, tree, env, readable, steps, outputs });
             continue;
           }
           const argv = step.argv(tool.programs[step.program]!, plan);
-          // A tool from cuckoo's cache is read where it lies (a cache under /tmp would be hidden by the sandbox's own /tmp).
-          const readable = Object.values(project.tools).flatMap((t) => (t && isFound(t) && t.root ? [t.root] : []));
           const result = await sandbox.run({ argv, cwd: plan.cwd, writable: scratch, env, readable });
           const command = [step.program, ...argv.slice(1)].map((a) => a.replace(plan.out, '<out>')).join(' ');
           steps.set(stepKey(project.plan.root, step.generator), { exitCode: result.exitCode, seconds: result.seconds, stderr: result.stderr.slice(-4000), command, timedOut: result.timedOut });
@@ -279,13 +188,13 @@ export function createReproducer(options: ReproducerOptions): Reproducer {
     step: GeneratorStep,
     targets: Target[],
     tool: FoundTool,
-    at: { scratch: string; realScratch: string; tree: string; env: Record<string, string>; steps: Ran['steps']; outputs: Map<string, Buffer> },
+    at: { scratch: string; realScratch: string; tree: string; env: Record<string, string>; readable: string[]; steps: Ran['steps']; outputs: Map<string, Buffer> },
   ): Promise<void> {
     const has = (p: string) => files.has(p);
     const within = (p: string) => (project.plan.root ? p.startsWith(`${project.plan.root}/`) : true);
     const ylwrap = [...files.keys()].filter((p) => within(p) && splitPath(p).name === 'ylwrap').sort((a, b) => a.length - b.length)[0];
     const texts: string[] = [];
-    for (const p of [...files.keys()].filter((p) => within(p) && (splitPath(p).name === 'Makefile.am' || /\.(am|mk|inc)$/.test(p)))) {
+    for (const p of [...files.keys()].filter((p) => within(p) && /\.(am|mk|inc)$/.test(p))) {
       const t = (await files.get(p)?.content())?.subarray(0, 1 << 20).toString('latin1');
       if (t) texts.push(t);
     }
@@ -301,33 +210,12 @@ export function createReproducer(options: ReproducerOptions): Reproducer {
         continue;
       }
       const cwd = join(at.tree, ...(command.cwd ? command.cwd.split('/') : []));
-      const result = await sandbox.run({ argv: command.argv, cwd, writable: at.scratch, env: at.env });
+      const result = await sandbox.run({ argv: command.argv, cwd, writable: at.scratch, env: at.env, readable: at.readable });
       const shown = ['sh', ...command.argv.slice(1)].map((a) => (a === tool.programs[step.program] ? step.program : a)).join(' ');
       at.steps.set(key, { exitCode: result.exitCode, seconds: result.seconds, stderr: result.stderr.slice(-4000), command: `(cd ${command.cwd || '.'} && ${shown})`, timedOut: result.timedOut });
       const bytes = await readOutput(step.output(target.path, plan, at.tree), at.realScratch);
       if (bytes) at.outputs.set(target.path, bytes);
     }
-  }
-
-  function toolEnv(project: Project): Record<string, string> {
-    // A step that runs another tool (automake runs autoconf --trace, aclocal runs autom4te) runs the same versions.
-    const env: Record<string, string> = {};
-    const bins: string[] = [];
-    const ac = project.tools.autoconf;
-    if (ac && isFound(ac)) {
-      env.AUTOCONF = ac.programs.autoconf!;
-      env.AUTOHEADER = ac.programs.autoheader!;
-      env.AUTOM4TE = ac.programs.autom4te!;
-      if (ac.root) bins.push(join(ac.root, 'bin'));
-    }
-    const am = project.tools.automake;
-    if (am && isFound(am)) {
-      env.AUTOMAKE = am.programs.automake!;
-      env.ACLOCAL = am.programs.aclocal!;
-      if (am.root) bins.push(join(am.root, 'bin'));
-    }
-    if (bins.length > 0) env.PATH = [...bins, '/usr/local/bin', '/usr/bin', '/bin'].join(':');
-    return env;
   }
 
   function ensureRun(): Promise<Ran | NotTried> {
@@ -484,33 +372,6 @@ function failure(generator: string, exitCode: number, stderr: string): string {
   if (denied) return `${generator} read a file cuckoo gives it only as a placeholder (exit ${exitCode}): ${denied.slice(0, 200)}`;
   const last = lines.filter((l) => !/^autoreconf|^\s*$/.test(l)).slice(-2).join(' | ');
   return `${generator} failed (exit ${exitCode})${last ? `: ${last.slice(0, 300)}` : ''}`;
-}
-
-const macroFolders = new Map<string, Promise<Map<string, string>>>();
-
-/** The .m4 files aclocal copies from: its system folder and its own (`aclocal --print-ac-dir`, and that name with -VERSION). */
-function installedMacros(tool: FoundTool): Promise<Map<string, string>> {
-  const aclocal = tool.programs.aclocal!;
-  let known = macroFolders.get(aclocal);
-  if (!known) {
-    known = (async () => {
-      const out = new Map<string, string>();
-      const r = await execa(aclocal, ['--print-ac-dir'], { reject: false, stdin: 'ignore', timeout: 20_000, encoding: 'utf8' }).catch(() => undefined);
-      const system = String(r?.stdout ?? '').trim();
-      if (!system.startsWith('/')) return out;
-      const own = `${system}-${tool.version.split('.').slice(0, 2).join('.')}`;
-      for (const dir of [system, own]) {
-        for (const name of await readdir(dir).catch(() => [] as string[])) {
-          if (!name.endsWith('.m4') || out.has(name)) continue;
-          const text = await readFile(join(dir, name), 'utf8').catch(() => undefined);
-          if (text !== undefined) out.set(name, text);
-        }
-      }
-      return out;
-    })();
-    macroFolders.set(aclocal, known);
-  }
-  return known;
 }
 
 /**

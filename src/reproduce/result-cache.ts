@@ -5,9 +5,10 @@
  * A run on the same inputs (the same release again, or a batch) runs nothing.
  * Entries appear by rename, complete or not at all.
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeCacheFile } from '../cache.js';
 import { gunzipSync, gzipSync } from 'node:zlib';
 
 /** Bump when what a run records, or how it runs, changes. */
@@ -52,14 +53,5 @@ export async function readCachedRun(cacheDir: string, key: string): Promise<Cach
 }
 
 export async function writeCachedRun(cacheDir: string, key: string, run: CachedRun): Promise<void> {
-  const final = fileOf(cacheDir, key);
-  await mkdir(join(cacheDir, 'reproduce'), { recursive: true });
-  const temp = `${final}.${randomBytes(6).toString('hex')}.tmp`;
-  try {
-    await writeFile(temp, gzipSync(JSON.stringify(run)));
-    await rename(temp, final);
-  } catch (err) {
-    await rm(temp, { force: true });
-    throw err;
-  }
+  await writeCacheFile(fileOf(cacheDir, key), gzipSync(JSON.stringify(run)));
 }

@@ -9,9 +9,10 @@
  * the release.
  */
 import { execa } from 'execa';
-import { access, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { access, readdir, readFile, stat } from 'node:fs/promises';
 import { constants } from 'node:fs';
 import { join } from 'node:path';
+import { writeCacheFile } from '../cache.js';
 
 /** A unit that is installed (and fetched) as one: autoconf brings autoheader and autom4te. */
 export type ToolName = 'autoconf' | 'automake' | 'bison' | 'flex';
@@ -108,17 +109,8 @@ function table(cacheDir: string): Promise<Record<string, string>> {
 async function remember(cacheDir: string, key: string, version: string): Promise<void> {
   const known = await table(cacheDir);
   known[key] = version;
-  const file = join(cacheDir, 'reproduce', 'versions.json');
-  // Batch jobs of one process write at once: each its own temporary name, then one rename.
-  const temp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-  try {
-    await mkdir(join(cacheDir, 'reproduce'), { recursive: true });
-    await writeFile(temp, JSON.stringify(known));
-    await rename(temp, file);
-  } catch {
-    // Only a speed-up: the next run asks the program again.
-    await rm(temp, { force: true }).catch(() => {});
-  }
+  // Only a speed-up: if it cannot be written, the next run asks the program again.
+  await writeCacheFile(join(cacheDir, 'reproduce', 'versions.json'), JSON.stringify(known)).catch(() => {});
 }
 
 /** `autoconf (GNU Autoconf) 2.71` → 2.71; undefined when the program does not answer. */

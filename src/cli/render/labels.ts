@@ -73,6 +73,6 @@ export function reproductionLine(report: { reproduction?: import('../../reproduc
   if (parts.length === 0) return '';
   const where = r.sandbox === 'bwrap' ? 'in bwrap' : r.sandbox === 'none' ? 'UNSANDBOXED (--sandbox none)' : r.sandbox === 'unavailable' ? 'no sandbox' : '';
   const tools = r.tools.map((t) => `${t.tool} ${t.version}`).join(', ');
-  const missing = r.missing.length ? `; missing: ${r.missing.map((m) => `${m.tool} ${m.version}`).join(', ')} (cuckoo tools install ${r.missing[0]!.tool}@${r.missing[0]!.version})` : '';
+  const missing = r.missing.length ? `; missing: ${r.missing.map((m) => `${m.tool} ${m.version}`).join(', ')}: ${r.missing[0]!.hint}` : '';
   return `generated files: ${parts.join(' · ')} (${[where, tools].filter(Boolean).join(', ')}${missing})`;
 }

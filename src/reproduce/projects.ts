@@ -1,0 +1,132 @@
+/**
+ * Where reproduction has work: the project folders of a release, the files
+ * generated in each, and the tools at the versions those files name.
+ */
+import { join } from 'node:path';
+import { splitPath } from '../analyze/places.js';
+import { generatorSteps } from './generators/index.js';
+import type { GeneratorStep, RootPlan } from './generators/step.js';
+import type { ReleaseFile } from './inputs.js';
+import { findTool, isFound, type FoundTool, type MissingTool, type ToolName } from './tools.js';
+
+export interface Target {
+  path: string;
+  step: GeneratorStep;
+  version?: string;
+}
+
+export interface Project {
+  plan: RootPlan;
+  targets: Target[];
+  tools: Partial<Record<ToolName, FoundTool | MissingTool>>;
+  /** Versions each tool is needed at (the first target's; a second version is not tried). */
+  versions: Partial<Record<ToolName, string>>;
+}
+
+const headOf = async (file: ReleaseFile) => (await file.content())?.subarray(0, 2048).toString('latin1');
+
+/** The configure.ac (or configure.in) of a folder, if the release has one. */
+export function configureAcOf(dir: string, files: ReadonlyMap<string, ReleaseFile>): string | undefined {
+  for (const name of ['configure.ac', 'configure.in']) {
+    const path = dir ? `${dir}/${name}` : name;
+    if (files.has(path)) return path;
+  }
+  return undefined;
+}
+
+/** The nearest folder at or above `dir` with a configure.ac. */
+export function rootOf(dir: string, files: ReadonlyMap<string, ReleaseFile>): string | undefined {
+  let d = dir;
+  for (;;) {
+    if (configureAcOf(d, files)) return d;
+    if (!d) return undefined;
+    d = d.includes('/') ? d.slice(0, d.lastIndexOf('/')) : '';
+  }
+}
+
+function aclocalFlags(text: string | undefined): string[] {
+  const line = /^ACLOCAL_AMFLAGS\s*=\s*(.*)$/m.exec(text ?? '')?.[1] ?? '';
+  const words = line.trim().split(/\s+/).filter(Boolean);
+  const flags: string[] = [];
+  for (let i = 0; i < words.length; i++) {
+    // Only the macro folders: --install would copy files in, and $(...) is make's.
+    if (words[i] === '-I' && words[i + 1] && /^[A-Za-z0-9_.\-/]+$/.test(words[i + 1]!) && !words[i + 1]!.split('/').includes('..')) flags.push('-I', words[++i]!);
+  }
+  return flags;
+}
+
+/**
+ * The project folders of a release (each folder with a configure.ac) and the
+ * generated files in each: the files a generator step claims by name and
+ * whose head carries that generator's header, with the version it names; then
+ * each tool at that version, found here or provisioned.
+ */
+export async function findProjects(
+  files: ReadonlyMap<string, ReleaseFile>,
+  cacheDir: string,
+  provision?: (tool: ToolName, version: string) => Promise<FoundTool | MissingTool>,
+): Promise<Map<string, Project>> {
+  const found = new Map<string, Project>();
+  const has = (p: string) => files.has(p);
+  for (const [path, file] of files) {
+    const root = rootOf(splitPath(path).dir, files);
+    if (root === undefined) continue;
+    const steps = generatorSteps.filter((s) => s.writes(path, { root } as RootPlan, has));
+    if (steps.length === 0) continue;
+    const head = await headOf(file);
+    if (!head) continue;
+    for (const step of steps) {
+      const header = step.header.exec(head);
+      if (!header) continue;
+      let project = found.get(root);
+      if (!project) {
+        const amText = (await files.get(root ? `${root}/Makefile.am` : 'Makefile.am')?.content())?.toString('utf8');
+        const inText = (await files.get(root ? `${root}/Makefile.in` : 'Makefile.in')?.content())?.subarray(0, 1 << 20).toString('utf8');
+        const strictness = /\$\(AUTOMAKE\) (--(?:foreign|gnu|gnits|cygnus))\b/.exec(inText ?? '')?.[1];
+        project = {
+          plan: { root, cwd: '', out: '', aclocalFlags: aclocalFlags(amText ?? inText), ...(strictness ? { strictness } : {}) },
+          targets: [],
+          tools: {},
+          versions: {},
+        };
+        found.set(root, project);
+      }
+      const version = step.versionOf ? step.versionOf(header) : header[1];
+      project.targets.push({ path, step, ...(version ? { version } : {}) });
+      if (version && !project.versions[step.tool] && step.generator !== 'autoheader') project.versions[step.tool] = version;
+      break;
+    }
+  }
+  for (const project of found.values()) {
+    for (const tool of ['autoconf', 'automake', 'bison', 'flex'] as const) {
+      const version = project.versions[tool];
+      if (!version) continue;
+      let t = await findTool(tool, version, cacheDir);
+      if (!isFound(t) && provision) t = await provision(tool, version);
+      project.tools[tool] = t;
+    }
+  }
+  return found;
+}
+
+
+/** The environment of a project's steps: a step that runs another tool (automake runs autoconf --trace, aclocal runs autom4te) runs the same versions. */
+export function toolEnv(project: Project): Record<string, string> {
+  const env: Record<string, string> = {};
+  const bins: string[] = [];
+  const ac = project.tools.autoconf;
+  if (ac && isFound(ac)) {
+    env.AUTOCONF = ac.programs.autoconf!;
+    env.AUTOHEADER = ac.programs.autoheader!;
+    env.AUTOM4TE = ac.programs.autom4te!;
+    if (ac.root) bins.push(join(ac.root, 'bin'));
+  }
+  const am = project.tools.automake;
+  if (am && isFound(am)) {
+    env.AUTOMAKE = am.programs.automake!;
+    env.ACLOCAL = am.programs.aclocal!;
+    if (am.root) bins.push(join(am.root, 'bin'));
+  }
+  if (bins.length > 0) env.PATH = [...bins, '/usr/local/bin', '/usr/bin', '/bin'].join(':');
+  return env;
+}
