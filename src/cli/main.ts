@@ -8,6 +8,7 @@ import { batchBuilder } from './batch-command.js';
 import { knowledgeBuilder } from './knowledge-command.js';
 import { toolsBuilder } from './tools-command.js';
 import { exitCodesText, runVerify, verifyBuilder } from './verify-command.js';
+import { rebuildCommandBuilder, runRebuild } from './rebuild-command.js';
 
 const epilog = `${exitCodesText}
 
@@ -64,6 +65,14 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
           exitCode = await runVerify(args, io);
         },
       )
+      .command(
+        'rebuild <release>',
+        "rebuild a release from its tag with the project's own steps, in a sandbox, and compare",
+        (y) => rebuildCommandBuilder(y),
+        async (args) => {
+          exitCode = await runRebuild(args, io);
+        },
+      )
       .command('batch', 'check many releases from a manifest; merge shard summaries', (y) =>
         batchBuilder(y, io, (code) => {
           exitCode = code;
@@ -90,7 +99,7 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
       .wrap(Math.min(100, process.stdout.columns ?? 100))
       .fail((message, err) => {
         if (err) throw err;
-        const command = ['verify', 'batch', 'knowledge', 'tools'].find((c) => argv[0] === c);
+        const command = ['verify', 'rebuild', 'batch', 'knowledge', 'tools'].find((c) => argv[0] === c);
         throw new CuckooError('usage', message, { hint: `see cuckoo ${command ? `${command} ` : ''}--help` });
       })
       .parseAsync();

@@ -13,6 +13,7 @@ import { renderers, type RenderContext } from './render/index.js';
 import { writeReportFile } from './write-file.js';
 import { progressBar } from './progress.js';
 import { parseReproduceOptions, reproduceBuilder, reproduceFlags } from './reproduce-options.js';
+import { parseRebuildOptions, rebuildBuilder, rebuildFlags } from './rebuild-options.js';
 
 export const exitCodesText = `Exit codes:
   0  nothing at or above --fail-on: PASS, or REVIEW (something at medium or above)
@@ -66,10 +67,21 @@ compared byte for byte. A file its generator does not write is reported with
 the lines it added; one that could not be tried says why and is judged by
 its shape.
 
+With --rebuild, the release is also made again from the tag: the tag as git
+archive writes it, the project's own steps run on it in the sandbox
+(autogen.sh, gnulib's bootstrap, buildconf or autoreconf -fi; then
+./configure and make distdir; meson dist for meson; or the policy file's
+{"rebuild": {"steps": [...], "tree": "DIR"}}), with SOURCE_DATE_EPOCH from the
+tag's commit, LC_ALL=C and umask 022. A release file the rebuild writes byte
+for byte is explained by that alone; one no step writes is weighed as code
+nobody can account for (critical where the build runs). The tool versions
+must be those the release names (--rebuild-nearest allows others, and marks
+every file they write). See also cuckoo rebuild.
+
 ${exitCodesText}`;
 
 export function verifyBuilder(y: Argv) {
-  return reproduceBuilder(y)
+  return rebuildBuilder(reproduceBuilder(y))
     .positional('release', { type: 'string', describe: 'the release (tar, tar.gz, tar.xz, tar.bz2, tar.zst or zip): a path or an https:// URL', demandOption: true })
     .option('repo', { type: 'string', describe: 'the upstream repository: a clone, a bundle, or a URL (https, ssh, git, file)', demandOption: true })
     .option('tag', { type: 'string', describe: 'the tag the release claims to come from (default: inferred from its name)' })
@@ -122,6 +134,7 @@ export function verifyBuilder(y: Argv) {
     .group(['format', 'fail-on', 'verbose', 'quiet', 'diff-lines'], 'The report:')
     .group(['policy', 'baseline'], 'Accepted findings:')
     .group([...reproduceFlags], 'Generated files, re-made in a sandbox:')
+    .group([...rebuildFlags], 'The release, rebuilt from the tag in a sandbox:')
     .epilog(verifyEpilog);
 }
 
@@ -135,7 +148,7 @@ function policyOption(given: string | boolean | undefined, found: string | undef
 }
 
 /** `found`: the cuckoo.json of the current folder, if any (see findPolicy). */
-export function verifyOptions(args: VerifyArgs, env: NodeJS.ProcessEnv, found?: string): VerifyOptions {
+export function verifyOptions(args: VerifyArgs, env: NodeJS.ProcessEnv, found?: string, alwaysRebuild = false): VerifyOptions {
   const failOn = String(args['fail-on']);
   if (!isSeverity(failOn)) throw new CuckooError('usage', `--fail-on: unknown severity ${JSON.stringify(failOn)}`, { hint: `use one of ${severities.join(', ')}` });
   if (args['previous-tag'] !== undefined && args.previous === undefined) {
@@ -162,6 +175,7 @@ export function verifyOptions(args: VerifyArgs, env: NodeJS.ProcessEnv, found?: 
     preferJs: args['js-decoders'],
     hostKnowledge: args['host-knowledge'],
     ...parseReproduceOptions(args),
+    ...parseRebuildOptions(args, alwaysRebuild),
     ...(args.sha256 !== undefined ? { sha256: args.sha256 } : {}),
     ...(args.checksums !== undefined ? { checksums: args.checksums } : {}),
     ...(args.signature !== undefined ? { signature: args.signature } : {}),

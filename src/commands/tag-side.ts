@@ -47,6 +47,8 @@ export interface OpenTagSide {
   oids: TagOids;
   /** Submodules whose trees are part of the comparison. */
   compared: Submodule[];
+  /** The repository of each compared submodule, by its path. */
+  submoduleRepos: Map<string, RepoHandle>;
   notes: string[];
   /** Findings about the tag as a whole (a moved tag, a bad tag signature). */
   findings: Finding[];
@@ -134,6 +136,7 @@ export async function openTagSide(options: TagSideOptions & { releaseName: strin
 
     const submodules = tree.some((e) => e.type === 'submodule') ? await readSubmodules(repo, ref.commit, tree) : [];
     const compared: Submodule[] = [];
+    const submoduleRepos = new Map<string, RepoHandle>();
     const uncompared: Submodule[] = [];
     for (const sub of submodules) {
       if (!options.submodules) {
@@ -156,6 +159,7 @@ export async function openTagSide(options: TagSideOptions & { releaseName: strin
         entries.push(prefixed);
       }
       compared.push(sub);
+      submoduleRepos.set(sub.path, subRepo);
     }
     if (uncompared.length > 0 && !options.submodules) {
       notes.push(`${uncompared.length} submodule(s) not compared (${uncompared.map((s) => s.path).join(', ')}); pass --submodules to compare them`);
@@ -178,6 +182,7 @@ export async function openTagSide(options: TagSideOptions & { releaseName: strin
       byOid,
       oids,
       compared,
+      submoduleRepos,
       notes,
       findings,
       remoteInfo,

@@ -26,9 +26,12 @@ import type { PreviousOptions } from './previous-release.js';
 import { releaseOnlyEntries } from '../analyze/drift.js';
 import { checksumFinding, signatureFinding, signatureNotes, trailingDataFinding } from './integrity.js';
 import { releaseFiles, releaseReproducer, type ReproduceOptions } from './reproduction.js';
+import { copyRebuiltTree, rebuiltEvidence, startRebuild, type RebuildOptions } from './rebuild-side.js';
+import { withRebuild } from '../analyze/rebuilt.js';
+import type { Rebuild } from '../reproduce/rebuild/rebuild.js';
 import { checkReleaseSignature, expectedChecksum, namedByUrl, openReleaseSource, readReleaseEntries, releaseName, type ReleaseSourceOptions } from './release-source.js';
 
-export interface VerifyOptions extends TagSideOptions, ReleaseSourceOptions, WaiverFiles, Partial<PreviousOptions>, ReproduceOptions {
+export interface VerifyOptions extends TagSideOptions, ReleaseSourceOptions, WaiverFiles, Partial<PreviousOptions>, ReproduceOptions, RebuildOptions {
   /**
    * `policy` was found, not named by the user: `true`, the cuckoo.json of the
    * current folder; `from-debian`, a package's debian/cuckoo.json. Either is
@@ -95,6 +98,7 @@ export async function verify(options: VerifyOptions): Promise<Report> {
     throw err;
   }
   let unreadable = false;
+  let rebuild: Promise<Rebuild> | undefined;
   // Loaded while the release streams: its parse is garbage collected then,
   // not on top of the comparison's peak at the end.
   const knowledge = loadKnowledge({
@@ -154,11 +158,23 @@ export async function verify(options: VerifyOptions): Promise<Report> {
       tagContent: (entry) => tag.content(entry),
       releaseContent: async (entry) => entry.content ?? (entry.blobId && tag.oids.has(entry.blobId) ? tag.blob(entry.blobId) : undefined),
     };
+    // The rebuild runs in the sandbox while the rules run here.
+    if (options.rebuild) {
+      rebuild = startRebuild({ ...options, ...claimed, ...(waivers.policy?.rebuild ? { policyRecipe: waivers.policy.rebuild } : {}) }, tag, comparison.changes, ctx.releaseContent, tagDate);
+      rebuild.catch(() => {}); // awaited below; a failure must not end the run first
+    }
     const reproducer = releaseReproducer({ ...options, ...claimed }, () => releaseFiles(comparison.changes, tag, ctx.releaseContent), tag, known);
     if (reproducer) ctx.reproduce = reproducer;
     const diff = { maxLines: options.diffLines ?? 200, maxEdits: 2000 };
-    const fileFindings = await analyze(comparison.changes, ctx, diff).finally(() => history.close());
+    let fileFindings = await analyze(comparison.changes, ctx, diff).finally(() => history.close());
     const reproduction = reproducer?.summary();
+    const rebuilt = rebuild ? await rebuild : undefined;
+    if (rebuilt) {
+      const byPath = await rebuiltEvidence(rebuilt, comparison.changes, ctx.releaseContent, tag.repo.objectFormat);
+      const recipe = rebuilt.summary.recipe?.steps.map((s) => s.name).join(', ') ?? '';
+      fileFindings = fileFindings.map((f) => (byPath.has(f.path) ? withRebuild(f, byPath.get(f.path)!, recipe) : f));
+      if (options.rebuildOut && rebuilt.tree) await copyRebuiltTree(rebuilt.tree, options.rebuildOut);
+    }
     const { findings, ...waived } = waive(
       [
         ...(checksum ? checksumFinding(name, checksum, sha256) : []),
@@ -215,6 +231,7 @@ export async function verify(options: VerifyOptions): Promise<Report> {
       findings,
       ...(drift ? { drift } : {}),
       ...(reproduction ? { reproduction } : {}),
+      ...(rebuilt ? { rebuild: rebuilt.summary } : {}),
       ...(waived.policy ? { policy: waived.policy } : {}),
       ...(waived.baseline ? { baseline: waived.baseline } : {}),
       notes: [
@@ -224,6 +241,8 @@ export async function verify(options: VerifyOptions): Promise<Report> {
         ...commentNote(comment, tag.ref.commit),
         ...historyNotes,
         ...(reproduction?.notes ?? []),
+        ...(rebuilt?.summary.notes ?? []),
+        ...(options.rebuildOut && rebuilt?.tree ? [`the rebuilt tree is in ${options.rebuildOut}`] : []),
         ...signatureSearch,
         ...signatureNotes('release', signature),
         ...signatureNotes('tag', tag.remoteInfo.signature),
@@ -235,6 +254,7 @@ export async function verify(options: VerifyOptions): Promise<Report> {
   } catch (err) {
     throw namedByUrl(err, source);
   } finally {
+    await rebuild?.then((r) => r.close(), () => {});
     await tag.close();
     await source.settle(!unreadable);
   }

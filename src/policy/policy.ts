@@ -49,6 +49,14 @@ export interface Policy {
   /** The file as given, for messages and the report. */
   file: string;
   rules: AllowRule[];
+  /** `rebuild.steps`: the commands that make a release from the tag, run in the sandbox with --rebuild. */
+  rebuild?: PolicyRebuild;
+}
+
+export interface PolicyRebuild {
+  steps: string[];
+  /** The folder, relative to the tag's top, that holds the rebuilt release after the steps ('' or absent: the top itself). */
+  tree?: string;
 }
 
 const integrityText = 'checksum, signature, moved-tag and hidden-data findings cannot be allowed: they are about the release file, the archive or the tag, not a path';
@@ -117,14 +125,30 @@ function parseRule(file: string, raw: unknown, rule: number): AllowRule {
   return parsed;
 }
 
+/** `rebuild: {steps: [...]}`: shell commands, run in order in the exported tag's top folder, in the sandbox. */
+function parseRebuild(file: string, raw: unknown): PolicyRebuild {
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) fail(file, '"rebuild" must be an object with a "steps" list');
+  const obj = raw as Record<string, unknown>;
+  for (const key of Object.keys(obj)) if (key !== 'steps' && key !== 'tree') fail(file, `rebuild: unknown key "${key}"`, 'rebuild has the keys "steps" and "tree"');
+  if (obj.tree !== undefined && (typeof obj.tree !== 'string' || obj.tree.startsWith('/') || obj.tree.split('/').includes('..'))) {
+    fail(file, 'rebuild: "tree" must be a folder relative to the tag\'s top', 'the folder the steps leave the release in, such as "hello-1.0"');
+  }
+  if (!Array.isArray(obj.steps) || obj.steps.length === 0 || !obj.steps.every(nonEmptyString)) {
+    fail(file, 'rebuild: "steps" must be a non-empty list of shell commands', 'for example {"rebuild": {"steps": ["./autogen.sh", "./configure", "make distdir"]}}');
+  }
+  return { steps: obj.steps as string[], ...(typeof obj.tree === 'string' && obj.tree.replace(/\/+$/, '') ? { tree: obj.tree.replace(/\/+$/, '') } : {}) };
+}
+
 /** Parse and check a policy's text; `file` names it in errors. */
 export function parsePolicy(text: string, file: string): Policy {
   const doc = parseJson(text, failIn(file));
   if (!doc || typeof doc !== 'object' || Array.isArray(doc)) fail(file, 'expected an object with an "allow" list');
   const obj = doc as Record<string, unknown>;
-  for (const key of Object.keys(obj)) if (key !== 'allow') fail(file, `unknown key "${key}"`, 'a policy has one key, "allow"');
-  if (!Array.isArray(obj.allow)) fail(file, '"allow" must be a list of rules');
-  return { file, rules: obj.allow.map((raw, i) => parseRule(file, raw, i + 1)) };
+  for (const key of Object.keys(obj)) if (key !== 'allow' && key !== 'rebuild') fail(file, `unknown key "${key}"`, 'a policy has the keys "allow" and "rebuild"');
+  if (obj.allow !== undefined && !Array.isArray(obj.allow)) fail(file, '"allow" must be a list of rules');
+  if (obj.allow === undefined && obj.rebuild === undefined) fail(file, 'expected an "allow" list or a "rebuild" recipe');
+  const rules = Array.isArray(obj.allow) ? obj.allow.map((raw, i) => parseRule(file, raw, i + 1)) : [];
+  return { file, rules, ...(obj.rebuild !== undefined ? { rebuild: parseRebuild(file, obj.rebuild) } : {}) };
 }
 
 /** Read a policy file. */

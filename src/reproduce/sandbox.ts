@@ -38,6 +38,8 @@ export interface SandboxRun {
   /** Folders the command may read besides the system (cuckoo's tool cache). */
   readable?: string[];
   env?: Record<string, string>;
+  /** Seconds this command may run, when not the sandbox's own limit (a rebuild's steps share one budget). */
+  timeoutSeconds?: number;
   /** Network access (only for building tools cuckoo fetched itself: never). Off. */
 }
 
@@ -120,6 +122,10 @@ async function execute(command: string, args: string[], env: Record<string, stri
   };
 }
 
+function limitsOf(run: SandboxRun, limits: SandboxLimits): SandboxLimits {
+  return run.timeoutSeconds === undefined ? limits : { ...limits, timeoutSeconds: run.timeoutSeconds };
+}
+
 function bwrapSandbox(limits: SandboxLimits, bwrap: string): Sandbox {
   return {
     kind: 'bwrap',
@@ -127,7 +133,7 @@ function bwrapSandbox(limits: SandboxLimits, bwrap: string): Sandbox {
     run(run) {
       const env = baseEnv(run.env);
       const setenv = Object.entries(env).flatMap(([k, v]) => ['--setenv', k, v]);
-      return execute(bwrap, [...bwrapArgs(run), ...setenv, '--', ...limited(run.argv, limits)], baseEnv(), undefined, limits);
+      return execute(bwrap, [...bwrapArgs(run), ...setenv, '--', ...limited(run.argv, limits)], baseEnv(), undefined, limitsOf(run, limits));
     },
   };
 }
@@ -138,7 +144,7 @@ function unconfined(limits: SandboxLimits): Sandbox {
     limits,
     async run(run) {
       const [command, ...args] = limited(run.argv, limits);
-      const result = await execute(command!, args, baseEnv(run.env), run.cwd, limits);
+      const result = await execute(command!, args, baseEnv(run.env), run.cwd, limitsOf(run, limits));
       return result;
     },
   };

@@ -76,3 +76,24 @@ export function reproductionLine(report: { reproduction?: import('../../reproduc
   const missing = r.missing.length ? `; missing: ${r.missing.map((m) => `${m.tool} ${m.version}`).join(', ')}: ${r.missing[0]!.hint}` : '';
   return `generated files: ${parts.join(' · ')} (${[where, tools].filter(Boolean).join(', ')}${missing})`;
 }
+
+/**
+ * What the rebuild from the tag showed, in one line for every format:
+ * `rebuilt from the tag: 46 of 48 release-only files identical · 1 different
+ * · 1 written by no step (autogen.sh, configure, make distdir)`, or where it
+ * stopped. Empty without --rebuild.
+ */
+export function rebuildLine(report: { rebuild?: import('../../reproduce/rebuild/rebuild.js').RebuildSummary }): string {
+  const r = report.rebuild;
+  if (!r) return '';
+  if (r.status === 'not-run') return `rebuild not run: ${r.why ?? ''}${r.hint ? ` (${r.hint})` : ''}`;
+  const k = r.counts;
+  const share = r.releaseOnly.files > 0 ? `${r.releaseOnly.identical} of ${r.releaseOnly.files} release-only files identical` : 'no release-only files';
+  const parts = [share, k.different ? `${k.different} different` : '', k.absent ? `${k.absent} written by no step` : ''].filter(Boolean);
+  const steps = r.recipe?.steps.map((s) => s.name).join(', ') ?? '';
+  const where = r.sandbox === 'none' ? ', UNSANDBOXED (--sandbox none)' : '';
+  const nearest = r.tools.filter((t) => t.nearest).map((t) => `${t.tool} ${t.version} for ${t.named}`);
+  const stand = nearest.length ? `; stand-ins: ${nearest.join(', ')}` : '';
+  const failed = r.status === 'failed' ? `; REBUILD FAILED: ${r.why ?? r.failedStep}` : '';
+  return `rebuilt from the tag: ${parts.join(' · ')} (${steps}${where}${stand})${failed}`;
+}

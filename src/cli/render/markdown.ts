@@ -2,7 +2,7 @@ import { categoryInfo, type Finding } from '../../report/finding.js';
 import { counting, type Report } from '../../report/report.js';
 import { atLeast, type Severity } from '../../report/severity.js';
 import { driftInfo, driftKinds, type Drift } from '../../report/drift.js';
-import { bySeverity, categorySummary, changeText, driftCounts, driftHeading, driftSummary, verdictText, reproductionLine } from './labels.js';
+import { bySeverity, categorySummary, changeText, driftCounts, driftHeading, driftSummary, verdictText, rebuildLine, reproductionLine } from './labels.js';
 
 export interface MarkdownOptions {
   /** List explained (low, info) findings too, folded. */
@@ -59,19 +59,25 @@ function summary(report: Report): string {
     `| **Findings** | ${severities.join(' · ') || 'none'} |`,
     ...(drift ? [`| **Drift** | ${drift} (counted toward the verdict) |`] : []),
     ...(reproductionLine(report) ? [`| **Reproduced** | ${escapeMarkdown(reproductionLine(report).replace(/^generated files: /, ''))} |`] : []),
+    ...(rebuildLine(report) ? [`| **Rebuilt** | ${escapeMarkdown(rebuildLine(report).replace(/^rebuilt from the tag: /, ''))} |`] : []),
     `| **Files** | ${k.identical} identical · ${k.onlyInRelease} only in release · ${k.onlyInTag} only in tag · ${k.modified} modified${k.exportIgnored ? ` · ${k.exportIgnored} export-ignored` : ''}${k.irregular ? ` · ${k.irregular} irregular` : ''} |`,
     `| **Release** | ${escapeMarkdown(r.source)} (${escapeMarkdown(r.format)}, ${r.entries} entries), sha256 ${r.sha256} |`,
     `| **Tag** | ${escapeMarkdown(t.ref)} → ${t.commit} in ${escapeMarkdown(t.repo)} |`,
   ].join('\n');
 }
 
-function evidenceBlock(f: Finding, maxLines: number): string {
-  const e = f.evidence;
+function diffBlock(e: Pick<Finding['evidence'], 'diff' | 'diffNote' | 'diffTruncated' | 'added' | 'removed'>, maxLines: number, title: string): string {
   if (!e.diff) return e.diffNote ? `\n_${escapeMarkdown(e.diffNote)}_` : '';
   const lines = e.diff.split('\n');
   const shown = lines.slice(0, maxLines).map((l) => (l.length > 240 ? `${l.slice(0, 240)}…` : l));
   const cut = lines.length > maxLines || e.diffTruncated ? `\n\n_diff cut after ${shown.length} lines; the HTML or JSON report has more_` : '';
-  return `\n<details><summary>diff: +${e.added ?? 0} −${e.removed ?? 0}</summary>\n\n${fenced(shown.join('\n'), 'diff')}${cut}\n\n</details>`;
+  return `\n<details><summary>${title}: +${e.added ?? 0} −${e.removed ?? 0}</summary>\n\n${fenced(shown.join('\n'), 'diff')}${cut}\n\n</details>`;
+}
+
+function evidenceBlock(f: Finding, maxLines: number): string {
+  const rebuilt = f.evidence.rebuilt;
+  const second = rebuilt?.diff && rebuilt.diff !== f.evidence.diff ? diffBlock(rebuilt, maxLines, 'diff from the rebuilt file') : '';
+  return `${diffBlock(f.evidence, maxLines, 'diff')}${second}`;
 }
 
 /** The lines of build code that raised signals, each once, as in the file. */

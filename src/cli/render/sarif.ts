@@ -168,6 +168,7 @@ export function renderSarif(report: Report, options: SarifOptions): string {
           severities: report.severities,
           explainedOmitted: report.findings.length - shown.length,
           ...(report.reproduction ? { reproduction: report.reproduction } : {}),
+          ...(report.rebuild ? { rebuild: report.rebuild } : {}),
         },
       },
     ],

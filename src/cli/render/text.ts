@@ -2,7 +2,7 @@ import { categoryInfo, type Finding } from '../../report/finding.js';
 import { counting, type Report } from '../../report/report.js';
 import { atLeast, severities, type Severity } from '../../report/severity.js';
 import { paintSeverity, type Colors } from '../colors.js';
-import { categorySummary, changeText, driftCounts, reproductionLine } from './labels.js';
+import { categorySummary, changeText, driftCounts, rebuildLine, reproductionLine } from './labels.js';
 import { driftText } from './drift-text.js';
 import { diffLines } from './text-diff.js';
 import { fit, wrapLine, wrapWords } from './wrap.js';
@@ -85,6 +85,10 @@ function detailed(f: Finding, c: Colors, options: TextOptions): string[] {
   for (const reason of f.reasons) lines.push(...wrapWords('      · ', reason.split(' '), options.width));
   lines.push(...signalLines(f, c, options.width));
   lines.push(...diffLines(f.evidence, c, options.diffLines, options.width));
+  const rebuilt = f.evidence.rebuilt;
+  if (rebuilt?.diff && rebuilt.diff !== f.evidence.diff) {
+    lines.push(c.dim('      rebuilt from the tag → release:'), ...diffLines(rebuilt, c, options.diffLines, options.width, 'rebuilt'));
+  }
   return lines;
 }
 
@@ -167,7 +171,8 @@ export function renderText(report: Report, options: TextOptions): string {
   const c = options.colors;
   if (options.quiet) return `${wrapLine(verdictLine(report, c), options.width).join('\n')}\n`;
   const proven = reproductionLine(report);
-  const out = [...header(report, c), '', verdictLine(report, c), countsLine(report), ...(proven ? [`      ${proven}`] : [])];
+  const rebuilt = rebuildLine(report);
+  const out = [...header(report, c), '', verdictLine(report, c), countsLine(report), ...(proven ? [`      ${proven}`] : []), ...(rebuilt ? [`      ${rebuilt}`] : [])];
   const findings = counting(report.findings);
   const bySeverity = (s: Severity) => findings.filter((f) => f.severity === s);
   for (const s of ['critical', 'high'] as const) {

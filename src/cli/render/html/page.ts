@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { categoryInfo, type Category } from '../../../report/finding.js';
 import type { Report } from '../../../report/report.js';
 import { atLeast } from '../../../report/severity.js';
-import { bySeverity, severitiesDown, verdictText, reproductionLine } from '../labels.js';
+import { bySeverity, severitiesDown, verdictText, rebuildLine, reproductionLine } from '../labels.js';
 import { legend, summaryChart } from './chart.js';
 import { css } from './css.js';
 import { Html, html } from './escape.js';
@@ -24,6 +24,7 @@ function facts(report: Report): Html {
 <tr><th>tag</th><td><code>${t.ref}</code> → <code>${t.commit}</code>${t.annotated ? ' (annotated)' : ''} in <code>${t.repo}</code>${t.inferredFrom ? ', inferred from the release name' : ''}</td></tr>
 ${r.comment ? html`<tr><th>archive comment</th><td><code>${r.comment}</code></td></tr>` : ''}
 ${reproductionLine(report) ? html`<tr><th>reproduced</th><td>${reproductionLine(report).replace(/^generated files: /, '')}</td></tr>` : ''}
+${rebuildLine(report) ? html`<tr><th>rebuilt</th><td>${rebuildLine(report).replace(/^rebuilt from the tag: /, '')}</td></tr>` : ''}
 <tr><th>tool</th><td>cuckoo ${report.tool.version} · report ${report.schema}</td></tr>
 </table>`;
 }

@@ -1,0 +1,154 @@
+/**
+ * --rebuild in a verify run: the tag exported from the repository (and its
+ * compared submodules at their pinned commits), the project's release steps
+ * run on it in the sandbox, and each release file that differs from the tag
+ * looked up in what they wrote.
+ */
+import { cp, lstat, mkdir, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Change } from '../compare/change.js';
+import { boundedDiff } from '../analyze/evidence.js';
+import { CuckooError } from '../errors.js';
+import { prefetchBlobs } from '../git/remote.js';
+import { git } from '../git/run.js';
+import type { ReleaseEntry } from '../release/entry.js';
+import { gitBlobId } from '../release/hash.js';
+import type { RebuiltEvidence } from '../report/finding.js';
+import { defaultSandboxLimits, findSandbox, type SandboxKind } from '../reproduce/sandbox.js';
+import { rebuildRelease, type Rebuild } from '../reproduce/rebuild/rebuild.js';
+import { namedVersions, toolWrites, type RebuildTool } from '../reproduce/rebuild/toolchain.js';
+import type { OpenTagSide } from './tag-side.js';
+
+export interface RebuildOptions {
+  /** --rebuild: run the project's release steps on the tag and compare with what they write. */
+  rebuild?: boolean;
+  /** Seconds for the whole rebuild (--rebuild-timeout). */
+  rebuildTimeout?: number;
+  /** Run with the nearest tool version here when the one the release names is not (--rebuild-nearest). */
+  rebuildNearest?: boolean;
+  /** Keep the rebuild's scratch folder (--keep). */
+  keep?: boolean;
+  /** Copy the rebuilt tree to this new folder (cuckoo rebuild --out). */
+  rebuildOut?: string;
+}
+
+export const defaultRebuildTimeout = 1800;
+
+/** Lines of a rebuilt → release diff kept. */
+const diffBounds = { maxLines: 200, maxEdits: 20_000 };
+
+/** Writes the tag, and each compared submodule at its pinned commit, as tar files git archive makes. */
+function exporter(tag: OpenTagSide): (dir: string) => Promise<Array<{ tar: string; prefix: string }>> {
+  return async (dir) => {
+    const inSubmodule = (path: string) => [...tag.submoduleRepos.keys()].some((p) => path.startsWith(`${p}/`));
+    await prefetchBlobs(tag.repo, tag.side.entries.flatMap((e) => (e.type === 'submodule' || inSubmodule(e.path) ? [] : [e.oid])));
+    const archives = [{ tar: join(dir, 'tag.tar'), prefix: '' }];
+    await git(tag.repo, ['archive', '--format=tar', '-o', archives[0]!.tar, tag.ref.commit]);
+    let i = 0;
+    for (const sub of tag.compared) {
+      const repo = tag.submoduleRepos.get(sub.path);
+      if (!repo) continue;
+      const tar = join(dir, `submodule-${++i}.tar`);
+      await git(repo, ['archive', '--format=tar', '-o', tar, sub.commit]);
+      archives.push({ tar, prefix: sub.path });
+    }
+    return archives;
+  };
+}
+
+/** Starts the rebuild; it runs in the sandbox while the analysis runs here. */
+export async function startRebuild(
+  options: RebuildOptions & { cacheDir: string; sandbox?: SandboxKind; bwrap?: string; reproduceMemory?: number; releaseVersion?: string; policyRecipe?: { steps: string[]; tree?: string } },
+  tag: OpenTagSide,
+  changes: readonly Change[],
+  releaseContent: (e: ReleaseEntry) => Promise<Buffer | undefined>,
+  tagDate: number,
+): Promise<Rebuild> {
+  const byPath = new Map(changes.flatMap((c) => (c.release ? [[c.path, c.release] as const] : [])));
+  const read = async (path: string) => {
+    const r = byPath.get(path);
+    if (r) return r.type === 'file' ? releaseContent(r) : undefined;
+    const t = tag.byPath.get(path);
+    return t?.type === 'file' ? tag.content(t) : undefined;
+  };
+  const paths = new Set([...byPath.keys(), ...tag.byPath.keys()]);
+  const handMade = tag.byPath.get('Makefile.in');
+  const distprep = !tag.byPath.has('Makefile.am') && handMade?.type === 'file' ? /^distprep\s*:/m.test((await tag.content(handMade)).toString('latin1')) : false;
+  const limits = { timeoutSeconds: defaultSandboxLimits.timeoutSeconds, memoryBytes: options.reproduceMemory ?? defaultSandboxLimits.memoryBytes };
+  return rebuildRelease({
+      cacheDir: options.cacheDir,
+      sandbox: () => findSandbox(options.sandbox ?? 'bwrap', limits, options.bwrap),
+      timeoutSeconds: options.rebuildTimeout ?? defaultRebuildTimeout,
+      nearest: options.rebuildNearest === true,
+      keep: options.keep === true,
+      ...(options.policyRecipe ? { policy: options.policyRecipe } : {}),
+      exportTag: exporter(tag),
+      tagFiles: {
+        has: (p) => tag.byPath.has(p) && !tag.side.attributes.get(p)?.exportIgnore,
+        executable: (p) => ((tag.byPath.get(p)?.mode ?? 0) & 0o111) !== 0,
+        distprep,
+      },
+      named: await namedVersions(paths, read),
+      sourceDateEpoch: tagDate,
+      ...(options.releaseVersion ? { releaseVersion: options.releaseVersion } : {}),
+    });
+}
+
+/** What the rebuild wrote at each path of the release that differs from the tag; the summary's counts are filled in. */
+export async function rebuiltEvidence(
+  rebuild: Rebuild,
+  changes: readonly Change[],
+  releaseContent: (e: ReleaseEntry) => Promise<Buffer | undefined>,
+  objectFormat: 'sha1' | 'sha256',
+): Promise<Map<string, RebuiltEvidence>> {
+  const out = new Map<string, RebuiltEvidence>();
+  const s = rebuild.summary;
+  if (s.status === 'not-run') return out;
+  const stand = s.tools.filter((t) => t.nearest);
+  for (const c of changes) {
+    const r = c.release;
+    if (!r || (r.type !== 'file' && r.type !== 'symlink') || c.kind === 'only-in-tag' || c.kind === 'unsafe-entry' || c.kind === 'duplicate-entry') continue;
+    const nearest = stand.filter((t) => toolWrites(t.tool as RebuildTool, c.path)).map((t) => `${t.tool} ${t.version} for ${t.named}`);
+    const extra: Partial<RebuiltEvidence> = {
+      ...(nearest.length ? { nearest } : {}),
+      ...(rebuild.complete ? {} : { incomplete: s.failedStep ?? 'export' }),
+    };
+    const got = await rebuild.file(c.path);
+    let evidence: RebuiltEvidence;
+    if (!got) evidence = { outcome: 'absent', ...extra };
+    else if (r.type === 'symlink') {
+      evidence = got.type === 'symlink' && got.target === r.linkTarget ? { outcome: 'identical', ...extra } : { outcome: 'different', diffNote: got.type === 'symlink' ? `the rebuild's link points to ${got.target}` : `the rebuild wrote a ${got.type}, not a link`, ...extra };
+    } else if (got.type !== 'file') {
+      evidence = { outcome: 'different', diffNote: `the rebuild wrote a ${got.type === 'symlink' ? `link to ${got.target}` : 'special file'} here`, ...extra };
+    } else if (gitBlobId(got.bytes, objectFormat) === r.blobId && got.executable === ((r.mode & 0o111) !== 0)) {
+      evidence = { outcome: 'identical', ...extra };
+    } else {
+      const bytes = await releaseContent(r);
+      const diff = bytes ? boundedDiff(got.bytes, bytes, `rebuilt/${c.path}`, `b/${c.path}`, diffBounds) : { diffNote: 'release content not kept; compared by hash only' };
+      const modeOnly = bytes !== undefined && gitBlobId(got.bytes, objectFormat) === r.blobId;
+      evidence = { outcome: 'different', ...(modeOnly ? { diffNote: `same bytes; the rebuild's copy is ${got.executable ? '' : 'not '}executable` } : diff), ...extra };
+    }
+    out.set(c.path, evidence);
+    s.counts[evidence.outcome]++;
+    if (c.kind === 'only-in-release') {
+      s.releaseOnly.files++;
+      if (evidence.outcome === 'identical') s.releaseOnly.identical++;
+    }
+  }
+  return out;
+}
+
+/** cuckoo rebuild --out: the rebuilt tree copied to a new folder, links as links, special files left out. */
+export async function copyRebuiltTree(tree: string, out: string): Promise<void> {
+  const existing = await readdir(out).catch((err: NodeJS.ErrnoException) => (err.code === 'ENOENT' ? undefined : Promise.reject(err)));
+  if (existing && existing.length > 0) throw new CuckooError('usage', `--out ${out}: the folder is not empty`, { hint: 'name a new or empty folder' });
+  try {
+    await mkdir(out, { recursive: true });
+    await cp(tree, out, { recursive: true, verbatimSymlinks: true, filter: async (src) => {
+      const s = await lstat(src);
+      return s.isFile() || s.isDirectory() || s.isSymbolicLink();
+    } });
+  } catch (err) {
+    throw new CuckooError('input', `--out ${out}: cannot copy the rebuilt tree: ${err instanceof Error ? err.message : String(err)}`, { hint: 'check that the folder is writable and has space' });
+  }
+}

@@ -1,0 +1,299 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { createServer } from 'node:net';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { verify, type VerifyOptions } from '../../src/commands/verify.js';
+import type { Finding } from '../../src/report/finding.js';
+import type { Report } from '../../src/report/report.js';
+import { findSandbox } from '../../src/reproduce/sandbox.js';
+import { findTool, isFound } from '../../src/reproduce/tools.js';
+import { buildTar, compress, readRelease, writeTemp, type TarEntrySpec } from '../helpers/archives.js';
+import { root, runCuckoo } from '../helpers/cli.js';
+import { makeRepo, removeTempDirs, tempDir, type TestRepo } from '../helpers/repo.js';
+import { assertValidReport } from '../helpers/schema.js';
+import { buildToHost3 } from '../analyze/knowledge-fixture.js';
+
+/**
+ * The release rebuilt from its tag in the sandbox: the sample release (made
+ * by its autogen.sh, configure and make distcheck with autoconf 2.71,
+ * automake 1.16.5 and gettext 0.21, the versions .ci/run installs) and a
+ * small shell-only project made here the same way.
+ */
+
+const cacheDir = mkdtempSync(join(tmpdir(), 'cuckoo-rebuild-'));
+const bundle = join(root, 'samples/hello.bundle');
+const run = (o: Omit<VerifyOptions, 'cacheDir'>) => verify({ cacheDir, hostKnowledge: false, reproduce: false, rebuild: true, ...o });
+
+let ready = false;
+
+test.before(async () => {
+  const sandbox = await findSandbox('bwrap');
+  const autoconf = await findTool('autoconf', '2.71', cacheDir);
+  const automake = await findTool('automake', '1.16.5', cacheDir);
+  const missing = [sandbox.kind === 'unavailable' ? sandbox.reason : '', isFound(autoconf) ? '' : 'autoconf 2.71', isFound(automake) ? '' : 'automake 1.16.5'].filter(Boolean);
+  if (missing.length === 0) ready = true;
+  else if (process.env.CI) throw new Error(`rebuild tests need ${missing.join(', ')} (.ci/run installs them)`);
+  else console.log(`skipping rebuild tests: missing ${missing.join(', ')}`);
+});
+
+test.after(async () => {
+  rmSync(cacheDir, { recursive: true, force: true });
+  await removeTempDirs();
+});
+
+const byPath = (report: Report, path: string): Finding => {
+  const f = report.findings.find((x) => x.path === path);
+  assert.ok(f, `${path} has a finding`);
+  return f;
+};
+
+const releaseOnly = (report: Report) => report.findings.filter((f) => f.change === 'only-in-release');
+
+async function sampleFiles(): Promise<TarEntrySpec[]> {
+  const { entries } = await readRelease(join(root, 'samples/hello-1.0.tar.gz'), { keepContent: () => true });
+  return entries.flatMap((e): TarEntrySpec[] => (e.type === 'directory' ? [{ path: e.path, type: 'directory' }] : e.type === 'file' ? [{ path: e.path, content: e.content!, mode: e.mode }] : []));
+}
+
+async function cloneOf(bundlePath: string): Promise<string> {
+  const dir = join(await tempDir('cuckoo-clone-'), 'clone');
+  await execa('git', ['clone', '-q', bundlePath, dir]);
+  return dir;
+}
+
+async function release(name: string, files: TarEntrySpec[]): Promise<string> {
+  return writeTemp(name, await compress(buildTar(files), 'gzip'));
+}
+
+let shared: Promise<{ repo: TestRepo; files: TarEntrySpec[] }> | undefined;
+/** The tiny project for tests that leave its repository alone: made once. */
+const tiny = () => (shared ??= tinyProject());
+
+/** A shell-only automake project (no compiler needed), its tag v1.0, and its release as its own steps make it. */
+async function tinyProject(extra: Record<string, string> = {}): Promise<{ repo: TestRepo; files: TarEntrySpec[] }> {
+  const repo = await makeRepo({
+    files: {
+      'configure.ac': 'AC_INIT([tiny], [1.0])\nAC_CONFIG_AUX_DIR([build-aux])\nAM_INIT_AUTOMAKE([foreign])\nAC_CONFIG_FILES([Makefile])\nAC_OUTPUT\n',
+      'Makefile.am': 'bin_SCRIPTS = tiny\nEXTRA_DIST = tiny autogen.sh\n',
+      tiny: { content: '#!/bin/sh\necho tiny\n', mode: 0o755 },
+      'autogen.sh': { content: '#!/bin/sh\nset -e\nautoreconf -fi\n', mode: 0o755 },
+      '.gitattributes': 'notes.txt export-ignore\n',
+      'notes.txt': 'not released\n',
+      ...extra,
+    },
+    tags: ['v1.0'],
+  });
+  const work = await tempDir('cuckoo-tiny-');
+  const tar = await repo.archive('v1.0');
+  await execa('tar', ['-x', '-C', work], { input: tar });
+  // Our own fixture, made as its maintainer would: outside any sandbox.
+  await execa('sh', ['-c', 'autoreconf -fi && ./configure && make distdir'], { cwd: work, env: { LC_ALL: 'C' } });
+  const dist = join(work, 'tiny-1.0');
+  const { stdout } = await execa('find', ['.', '-type', 'f'], { cwd: dist });
+  const files = stdout
+    .split('\n')
+    .filter(Boolean)
+    .map((p) => p.slice(2))
+    .sort()
+    .map((p): TarEntrySpec => ({ path: `tiny-1.0/${p}`, content: readFileSync(join(dist, p)), mode: statSync(join(dist, p)).mode & 0o111 ? 0o755 : 0o644 }));
+  return { repo, files: [{ path: 'tiny-1.0/', type: 'directory' }, ...files] };
+}
+
+test('a release made by its own autogen.sh, configure and make dist is rebuilt from the tag: every release-only file identical', async () => {
+  if (!ready) return;
+  const report = await run({ release: join(root, 'samples/hello-1.0.tar.gz'), repo: bundle });
+  assertValidReport(report);
+  const r = report.rebuild!;
+  assert.is(r.status, 'rebuilt', r.why);
+  assert.is(r.sandbox, 'bwrap');
+  assert.equal(
+    r.steps.map((s) => s.name),
+    ['export', 'autogen.sh', 'configure', 'make distdir'],
+  );
+  assert.is(r.recipe!.source, 'found');
+  assert.ok(r.releaseOnly.files >= 30, `${r.releaseOnly.files} release-only files`);
+  assert.ok(r.releaseOnly.identical / r.releaseOnly.files >= 0.9, `${r.releaseOnly.identical} of ${r.releaseOnly.files} identical`);
+  for (const f of releaseOnly(report)) {
+    assert.is(f.evidence.rebuilt?.outcome, 'identical', f.path);
+    assert.is(f.severity, 'info', f.path);
+  }
+  // SOURCE_DATE_EPOCH is the tag commit's time.
+  assert.is(String(r.sourceDateEpoch), (await execa('git', ['log', '-1', '--format=%ct', 'v1.0'], { cwd: await cloneOf(bundle) })).stdout);
+  assert.ok(r.tools.some((t) => t.tool === 'autoconf' && t.version === '2.71' && !t.nearest));
+  // The scratch folder is gone.
+  assert.equal(
+    readdirSync(join(cacheDir, 'tmp')).filter((n) => n.startsWith('rebuild-')),
+    [],
+  );
+});
+
+test('a copy of a known m4 macro planted in the release is written by no release step: absent and critical', async () => {
+  if (!ready) return;
+  const files = await sampleFiles();
+  files.push({ path: 'hello-1.0/m4/build-to-host.m4', content: Buffer.from(buildToHost3), mode: 0o644 });
+  const report = await run({ release: await release('hello-1.0.tar.gz', files), repo: bundle, tag: 'v1.0' });
+  const planted = byPath(report, 'm4/build-to-host.m4');
+  assert.is(planted.evidence.rebuilt?.outcome, 'absent');
+  assert.is(planted.severity, 'critical');
+  assert.match(planted.reasons[0]!, /no release step writes this file/);
+  assert.is(report.verdict, 'fail');
+  assert.is(report.rebuild!.counts.absent, 1);
+  // Everything else is still what the tag makes.
+  for (const f of releaseOnly(report)) if (f.path !== 'm4/build-to-host.m4') assert.is(f.evidence.rebuilt?.outcome, 'identical', f.path);
+});
+
+test('a line added to configure differs from the rebuilt configure, with the diff rebuilt → release', async () => {
+  if (!ready) return;
+  const { repo, files } = await tiny();
+  const clean = await run({ release: await release('tiny-1.0.tar.gz', files), repo: repo.dir });
+  assert.is(clean.rebuild!.status, 'rebuilt', clean.rebuild!.why);
+  assert.is(clean.rebuild!.releaseOnly.identical, clean.rebuild!.releaseOnly.files);
+  assert.ok(clean.rebuild!.releaseOnly.files >= 5);
+
+  const changed = files.map((f) => (f.path === 'tiny-1.0/configure' ? { ...f, content: Buffer.from(`${String(f.content)}\necho planted >/tmp/x\n`) } : f));
+  const report = await run({ release: await release('tiny-1.0.tar.gz', changed), repo: repo.dir });
+  const configure = byPath(report, 'configure');
+  assert.is(configure.evidence.rebuilt?.outcome, 'different');
+  assert.match(configure.evidence.rebuilt!.diff!, /\+echo planted >\/tmp\/x/);
+  assert.match(configure.reasons.join('\n'), /release steps \(autogen\.sh, configure, make distdir\) write other bytes here/);
+  assert.is(report.rebuild!.counts.different, 1);
+});
+
+test('a failing step ends the rebuild with its name and output; absence then proves nothing, and cuckoo rebuild exits 3', async () => {
+  if (!ready) return;
+  const { repo, files } = await tinyProject();
+  await repo.git(['rm', '-q', 'autogen.sh']);
+  writeFileSync(join(repo.dir, 'autogen.sh'), '#!/bin/sh\necho "autogen.sh: needs frobnicate 2.0" >&2\nexit 1\n', { mode: 0o755 });
+  await repo.git(['add', 'autogen.sh']);
+  await repo.git(['commit', '-qm', 'broken']);
+  await repo.git(['tag', '-f', 'v1.0']);
+  const path = await release('tiny-1.0.tar.gz', files.filter((f) => !f.path.endsWith('/autogen.sh')));
+  const report = await run({ release: path, repo: repo.dir });
+  const r = report.rebuild!;
+  assert.is(r.status, 'failed');
+  assert.is(r.failedStep, 'autogen.sh');
+  assert.match(r.why!, /autogen\.sh failed \(exit 1\): autogen\.sh: needs frobnicate 2\.0/);
+  const configure = byPath(report, 'configure');
+  assert.is(configure.evidence.rebuilt?.outcome, 'absent');
+  assert.is(configure.evidence.rebuilt?.incomplete, 'autogen.sh');
+  assert.not.equal(configure.severity, 'critical');
+
+  const cli = await runCuckoo(['rebuild', path, '--repo', repo.dir, '--no-reproduce']);
+  assert.is(cli.code, 3, cli.stderr);
+  assert.match(cli.stdout, /✗ autogen\.sh/);
+  assert.match(cli.stdout, /needs frobnicate 2\.0/);
+  assert.match(cli.stdout, /REBUILD FAILED: autogen\.sh failed/);
+});
+
+test('a tool version the release names that is not here stops the rebuild; --rebuild-nearest runs and marks the files it writes', async () => {
+  if (!ready) return;
+  const { repo, files } = await tiny();
+  const old = files.map((f) => (f.path === 'tiny-1.0/configure' ? { ...f, content: Buffer.from(String(f.content).replace(/Generated by GNU Autoconf 2\.71/, 'Generated by GNU Autoconf 2.13')) } : f));
+  const path = await release('tiny-1.0.tar.gz', old);
+  const report = await run({ release: path, repo: repo.dir });
+  assert.is(report.rebuild!.status, 'not-run');
+  assert.match(report.rebuild!.why!, /autoconf 2\.13 \(configure; here: 2\.71\)/);
+  assert.match(report.rebuild!.hint!, /--rebuild-nearest/);
+  assert.is(byPath(report, 'configure').evidence.rebuilt, undefined);
+
+  const nearest = await run({ release: path, repo: repo.dir, rebuildNearest: true });
+  assert.is(nearest.rebuild!.status, 'rebuilt');
+  assert.ok(nearest.rebuild!.tools.some((t) => t.tool === 'autoconf' && t.nearest && t.named === '2.13'));
+  const configure = byPath(nearest, 'configure');
+  assert.is(configure.evidence.rebuilt?.outcome, 'different');
+  assert.equal(configure.evidence.rebuilt?.nearest, ['autoconf 2.71 for 2.13']);
+  assert.match(configure.reasons.join('\n'), /--rebuild-nearest/);
+  // Makefile.in is automake's, which ran at its own version.
+  assert.is(byPath(nearest, 'Makefile.in').evidence.rebuilt?.nearest, undefined);
+});
+
+test("a policy's recipe runs in the sandbox: the tag as git archive writes it, SOURCE_DATE_EPOCH from the tag, no network", async () => {
+  if (!ready) return;
+  const { repo } = await tiny();
+  const epoch = Number(await repo.git(['show', '-s', '--format=%ct', 'v1.0']));
+  // A server on the host's loopback: the sandbox has a loopback of its own.
+  const server = createServer((s) => s.end('hello\n'));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
+  try {
+    const policy = join(await tempDir('cuckoo-policy-'), 'policy.json');
+    const steps = [
+      'mkdir -p out',
+      'printf "%s\\n" "$SOURCE_DATE_EPOCH" > out/epoch.txt',
+      'if test -e notes.txt; then echo present; else echo ignored; fi > out/export-ignore.txt',
+      `if (exec 3<>/dev/tcp/127.0.0.1/${port}) 2>/dev/null; then echo reached; else echo unreachable; fi > out/network.txt`,
+      'umask > out/umask.txt; echo "$LC_ALL $TZ" > out/locale.txt',
+    ];
+    writeFileSync(policy, JSON.stringify({ rebuild: { steps, tree: 'out' } }));
+    const path = await release('tiny-1.0.tar.gz', [
+      { path: 'tiny-1.0/', type: 'directory' },
+      { path: 'tiny-1.0/epoch.txt', content: `${epoch}\n` },
+      { path: 'tiny-1.0/export-ignore.txt', content: 'ignored\n' },
+      { path: 'tiny-1.0/network.txt', content: 'unreachable\n' },
+      { path: 'tiny-1.0/umask.txt', content: '0022\n' },
+      { path: 'tiny-1.0/locale.txt', content: 'C UTC\n' },
+    ]);
+    const report = await run({ release: path, repo: repo.dir, policy });
+    assert.is(report.rebuild!.recipe!.source, 'policy');
+    assert.is(report.rebuild!.status, 'rebuilt', report.rebuild!.why);
+    for (const name of ['epoch.txt', 'export-ignore.txt', 'network.txt', 'umask.txt', 'locale.txt']) {
+      const f = byPath(report, name);
+      assert.is(f.evidence.rebuilt?.outcome, 'identical', `${name}: ${f.evidence.rebuilt?.diff ?? ''}`);
+      assert.is(f.category, 'rebuilt');
+      assert.is(f.severity, 'info');
+    }
+  } finally {
+    server.close();
+  }
+});
+
+test('submodules are exported at their pinned commits with --submodules', async () => {
+  if (!ready) return;
+  const lib = await makeRepo({ files: { 'lib.txt': 'pinned\n' } });
+  const { repo } = await tinyProject({ '.gitmodules': `[submodule "lib"]\n\tpath = lib\n\turl = ${lib.dir}\n` });
+  await repo.git(['-c', 'protocol.file.allow=always', 'submodule', 'add', '-q', lib.dir, 'lib']);
+  await repo.git(['commit', '-qm', 'lib']);
+  await repo.git(['tag', '-f', 'v1.0']);
+  const policy = join(await tempDir('cuckoo-policy-'), 'policy.json');
+  writeFileSync(policy, JSON.stringify({ rebuild: { steps: ['mkdir -p out && cp lib/lib.txt out/copied.txt'], tree: 'out' } }));
+  const path = await release('tiny-1.0.tar.gz', [
+    { path: 'tiny-1.0/', type: 'directory' },
+    { path: 'tiny-1.0/copied.txt', content: 'pinned\n' },
+  ]);
+  const report = await run({ release: path, repo: repo.dir, policy, submodules: true, submoduleSources: { lib: lib.dir } });
+  assert.is(report.rebuild!.status, 'rebuilt', report.rebuild!.why);
+  assert.is(byPath(report, 'copied.txt').evidence.rebuilt?.outcome, 'identical');
+});
+
+test('cuckoo rebuild --out copies the rebuilt tree; a non-empty --out is refused before any work; --keep keeps the scratch folder', async () => {
+  if (!ready) return;
+  const { repo, files } = await tiny();
+  const path = await release('tiny-1.0.tar.gz', files);
+  const outParent = await tempDir('cuckoo-out-');
+  const out = join(outParent, 'rebuilt');
+  const cli = await runCuckoo(['rebuild', path, '--repo', repo.dir, '--no-reproduce', '--out', out]);
+  assert.is(cli.code, 0, cli.stderr + cli.stdout);
+  assert.match(cli.stdout, /rebuilt from the tag: \d+ of \d+ release-only files identical/);
+  assert.ok(existsSync(join(out, 'configure')));
+  assert.ok(existsSync(join(out, 'Makefile.in')));
+
+  const busy = await runCuckoo(['rebuild', path, '--repo', repo.dir, '--out', out]);
+  assert.is(busy.code, 2);
+  assert.match(busy.stderr, /--out .*rebuilt: the folder is not empty/);
+
+  const kept = await run({ release: path, repo: repo.dir, keep: true });
+  assert.ok(kept.rebuild!.kept && existsSync(join(kept.rebuild!.kept, 'src', '.cuckoo-distdir', 'configure')));
+  rmSync(kept.rebuild!.kept!, { recursive: true, force: true });
+});
+
+test('--keep and --rebuild-nearest need --rebuild', async () => {
+  for (const flag of ['--keep', '--rebuild-nearest']) {
+    const r = await runCuckoo(['verify', 'samples/hello-1.0.tar.gz', '--repo', 'samples/hello.bundle', flag]);
+    assert.is(r.code, 2);
+    assert.match(r.stderr, new RegExp(`${flag}: only used with --rebuild`));
+  }
+});
+
+test.run();
