@@ -8,6 +8,7 @@ import { fromDebian, renderManifestYaml } from '../commands/from-debian.js';
 import { parseShard } from '../commands/shard.js';
 import { defaultCacheDir } from '../cache.js';
 import { parseReproduceOptions, reproduceBuilder } from './reproduce-options.js';
+import { parseRebuildOptions, rebuildBuilder } from './rebuild-options.js';
 import { CuckooError } from '../errors.js';
 import type { BatchSummary } from '../report/batch-summary.js';
 import { isSeverity, severities } from '../report/severity.js';
@@ -56,7 +57,7 @@ may run at the same time.
 ${batchExitCodesText}`;
 
 export function batchRunBuilder(y: Argv) {
-  return reproduceBuilder(y)
+  return rebuildBuilder(reproduceBuilder(y))
     .positional('manifest', { type: 'string', describe: 'the manifest: YAML or JSON list of entries' })
     .option('out', { type: 'string', describe: 'folder for the reports and the summary (created if missing)' })
     .option('jobs', { alias: 'j', type: 'string', default: 2, describe: 'entries checked at the same time' })
@@ -132,6 +133,7 @@ export async function runBatch(args: BatchArgs, io: Io): Promise<number> {
     common: {
       hostKnowledge: args['host-knowledge'],
       ...parseReproduceOptions(args),
+      ...parseRebuildOptions(args),
       http: {
         allowHttp: args['allow-http'],
         maxBytes: parseSize('--max-download', args['max-download']),

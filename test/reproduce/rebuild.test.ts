@@ -288,6 +288,42 @@ test('cuckoo rebuild --out copies the rebuilt tree; a non-empty --out is refused
   rmSync(kept.rebuild!.kept!, { recursive: true, force: true });
 });
 
+test("a meson project is rebuilt by meson dist, its dist scripts included", async () => {
+  if (!ready) return;
+  const meson = await execa('meson', ['--version'], { reject: false }).catch(() => undefined);
+  if (meson?.exitCode !== 0) {
+    if (process.env.CI) throw new Error('the meson rebuild test needs meson and ninja (.ci/run installs them)');
+    console.log('skipping the meson rebuild test: meson is not installed');
+    return;
+  }
+  const repo = await makeRepo({
+    files: {
+      'meson.build': "project('mz', version: '1.0')\nmeson.add_dist_script('dist.sh')\n",
+      'dist.sh': { content: '#!/bin/sh\necho "made at $SOURCE_DATE_EPOCH" > "$MESON_DIST_ROOT/GENERATED"\n', mode: 0o755 },
+      README: 'mz\n',
+    },
+    tags: ['v1.0'],
+  });
+  const epoch = await repo.git(['show', '-s', '--format=%ct', 'v1.0']);
+  const path = await release('mz-1.0.tar.gz', [
+    { path: 'mz-1.0/', type: 'directory' },
+    { path: 'mz-1.0/meson.build', content: "project('mz', version: '1.0')\nmeson.add_dist_script('dist.sh')\n" },
+    { path: 'mz-1.0/dist.sh', content: '#!/bin/sh\necho "made at $SOURCE_DATE_EPOCH" > "$MESON_DIST_ROOT/GENERATED"\n', mode: 0o755 },
+    { path: 'mz-1.0/README', content: 'mz\n' },
+    { path: 'mz-1.0/GENERATED', content: `made at ${epoch}\n` },
+    { path: 'mz-1.0/EXTRA', content: 'nobody made me\n' },
+  ]);
+  const report = await run({ release: path, repo: repo.dir });
+  assert.is(report.rebuild!.status, 'rebuilt', report.rebuild!.why);
+  assert.equal(
+    report.rebuild!.steps.map((s) => s.name),
+    ['export', 'git init', 'meson setup', 'meson dist', 'unpack'],
+  );
+  assert.is(byPath(report, 'GENERATED').evidence.rebuilt?.outcome, 'identical');
+  assert.is(byPath(report, 'EXTRA').evidence.rebuilt?.outcome, 'absent');
+  assert.is(byPath(report, 'EXTRA').severity, 'medium');
+});
+
 test('--keep and --rebuild-nearest need --rebuild', async () => {
   for (const flag of ['--keep', '--rebuild-nearest']) {
     const r = await runCuckoo(['verify', 'samples/hello-1.0.tar.gz', '--repo', 'samples/hello.bundle', flag]);

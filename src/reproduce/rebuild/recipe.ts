@@ -65,12 +65,20 @@ function prepare(files: TagFiles): RecipeStep[] {
   return [];
 }
 
+/** A policy step's name for the report: its program, with the target or subcommand of make, meson, sh and perl. */
+function stepName(command: string): string {
+  const words = command.trim().split(/\s+/);
+  const first = words[0] ?? command;
+  const second = words.slice(1).find((w) => !w.startsWith('-'));
+  return ['make', 'meson', 'sh', 'bash', 'perl', 'python3'].includes(first) && second ? `${first} ${second}` : first;
+}
+
 /** The recipe for a tag's files; undefined when no shape is recognised. */
 export function findRecipe(files: TagFiles, policy?: { steps: string[]; tree?: string }): Recipe | undefined {
   if (policy && policy.steps.length > 0) {
     return {
       source: 'policy',
-      steps: policy.steps.map((command, i) => ({ name: `step ${i + 1}`, command, why: 'named by the policy file (rebuild.steps)' })),
+      steps: policy.steps.map((command) => ({ name: stepName(command), command, why: 'named by the policy file (rebuild.steps)' })),
       tree: policy.tree ?? '',
     };
   }
