@@ -2,7 +2,11 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { findRecipe, type TagFiles } from '../../src/reproduce/rebuild/recipe.js';
 import { compareVersions, namedVersions, toolWrites } from '../../src/reproduce/rebuild/toolchain.js';
-import { telling } from '../../src/reproduce/rebuild/rebuild.js';
+import { rebuildRelease, telling } from '../../src/reproduce/rebuild/rebuild.js';
+import { findSandbox } from '../../src/reproduce/sandbox.js';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parsePolicy } from '../../src/policy/policy.js';
 
 const files = (paths: Record<string, boolean>, distprep = false): TagFiles => ({
@@ -87,6 +91,50 @@ test('policy files: a rebuild recipe alone is a policy; bad recipes are refused 
   ] as const) {
     assert.throws(() => parsePolicy(JSON.stringify(bad), 'p.json'), (err: Error) => message.test(err.message));
   }
+});
+
+test('a tag that cannot be exported fails the rebuild at its export step, and nothing is left behind', async () => {
+  const cacheDir = mkdtempSync(join(tmpdir(), 'cuckoo-export-'));
+  try {
+    const rebuild = await rebuildRelease({
+      cacheDir,
+      sandbox: () => findSandbox('none'),
+      timeoutSeconds: 60,
+      nearest: false,
+      keep: false,
+      exportTag: async () => {
+        throw new Error('fatal: missing blob 1234abcd');
+      },
+      tagFiles: files({ 'configure.ac': false }),
+      named: [],
+      sourceDateEpoch: 1700000000,
+    });
+    assert.is(rebuild.summary.status, 'failed');
+    assert.is(rebuild.summary.failedStep, 'export');
+    assert.match(rebuild.summary.why!, /the tag could not be exported: fatal: missing blob 1234abcd/);
+    assert.is(rebuild.complete, false);
+    assert.is(await rebuild.file('configure'), undefined);
+    assert.equal(existsSync(join(cacheDir, 'tmp')) ? readdirSync(join(cacheDir, 'tmp')) : [], []);
+  } finally {
+    rmSync(cacheDir, { recursive: true, force: true });
+  }
+});
+
+test('a release with no recognised recipe is not rebuilt, and says how to name one', async () => {
+  const rebuild = await rebuildRelease({
+    cacheDir: tmpdir(),
+    sandbox: () => findSandbox('none'),
+    timeoutSeconds: 60,
+    nearest: false,
+    keep: false,
+    exportTag: async () => [],
+    tagFiles: files({ 'CMakeLists.txt': false }),
+    named: [],
+    sourceDateEpoch: 1700000000,
+  });
+  assert.is(rebuild.summary.status, 'not-run');
+  assert.is(rebuild.summary.sandbox, 'not-used');
+  assert.match(rebuild.summary.hint!, /"rebuild": \{"steps"/);
 });
 
 test.run();

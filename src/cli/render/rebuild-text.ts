@@ -27,7 +27,7 @@ export function renderRebuildText(raw: Report, options: RebuildTextOptions): str
   const out = [`cuckoo rebuild: ${report.release.source} from ${report.tag.ref} (${report.tag.commit.slice(0, 12)})`];
   if (!r) return `${out.join('\n')}\n`;
   if (r.recipe) out.push(`recipe (${r.recipe.source === 'policy' ? 'the policy file' : 'found in the tag'}): ${r.recipe.steps.map((s) => s.command).join(' && ')}`);
-  out.push(`SOURCE_DATE_EPOCH=${r.sourceDateEpoch} LC_ALL=C TZ=UTC umask 022, in ${r.sandbox === 'none' ? 'NO SANDBOX (--sandbox none)' : r.sandbox}`);
+  if (r.steps.length > 0) out.push(`SOURCE_DATE_EPOCH=${r.sourceDateEpoch} LC_ALL=C TZ=UTC umask 022, in ${r.sandbox === 'none' ? 'NO SANDBOX (--sandbox none)' : r.sandbox}`);
   for (const [i, s] of r.steps.entries()) {
     const ok = s.exitCode === 0 && !s.timedOut;
     const output = raw.rebuild!.steps[i]!.output;

@@ -32,7 +32,8 @@ export interface RebuildSummary {
   status: 'rebuilt' | 'failed' | 'not-run';
   why?: string;
   hint?: string;
-  sandbox: 'bwrap' | 'none' | 'unavailable';
+  /** `not-used`: the rebuild stopped before a sandbox was needed (no recipe, a tool version missing). */
+  sandbox: 'bwrap' | 'none' | 'unavailable' | 'not-used';
   recipe?: { source: Recipe['source']; steps: Array<{ name: string; command: string; why: string }> };
   steps: StepRun[];
   /** The step that stopped the rebuild. */
@@ -98,7 +99,7 @@ function notRun(why: string, hint: string | undefined, base: Partial<RebuildSumm
       status: 'not-run',
       why,
       ...(hint ? { hint } : {}),
-      sandbox: 'unavailable',
+      sandbox: 'not-used',
       steps: [],
       tools: [],
       unmatched: [],
@@ -222,7 +223,7 @@ export async function rebuildRelease(options: RebuildOptions): Promise<Rebuild> 
     return notRun(`the release names tool versions that are not here: ${list}`, `${chain.unmatched[0]!.hint}`, { recipe: recipeInfo, unmatched: chain.unmatched, tools: chain.used }, epoch);
   }
   const sandbox = await options.sandbox();
-  if (sandbox.kind === 'unavailable') return notRun(sandbox.reason, sandbox.fix, { recipe: recipeInfo, tools: chain.used, unmatched: chain.unmatched }, epoch);
+  if (sandbox.kind === 'unavailable') return notRun(sandbox.reason, sandbox.fix, { sandbox: 'unavailable', recipe: recipeInfo, tools: chain.used, unmatched: chain.unmatched }, epoch);
 
   const ws = await makeScratchDir(options.cacheDir, 'rebuild-');
   const summary: RebuildSummary = {
@@ -245,7 +246,17 @@ export async function rebuildRelease(options: RebuildOptions): Promise<Rebuild> 
   };
   try {
     const links = await linkPrograms(chain, join(ws, 'bin'));
-    const archives = await options.exportTag(ws);
+    let archives: Array<{ tar: string; prefix: string }>;
+    try {
+      archives = await options.exportTag(ws);
+    } catch (err) {
+      // The tag could not be written (a blob missing from a partial clone): the rest of the report stands.
+      await close();
+      const failed = notRun(`the tag could not be exported: ${err instanceof Error ? err.message : String(err)}`, 'check that the repository has every blob of the tag (a full clone)', { sandbox: sandbox.kind, recipe: recipeInfo, tools: chain.used, unmatched: chain.unmatched }, epoch);
+      failed.summary.status = 'failed';
+      failed.summary.failedStep = 'export';
+      return failed;
+    }
     const gitVersion = options.tagFiles.has('build-aux/git-version-gen') && !options.tagFiles.has('.tarball-version');
     const safeVersion = options.releaseVersion && /^[A-Za-z0-9._+~-]+$/.test(options.releaseVersion) ? options.releaseVersion : undefined;
     if (gitVersion && safeVersion) summary.notes.push(`build-aux/git-version-gen asks git for the version, and the export has no .git: .tarball-version says ${safeVersion}, the version the release claims`);
