@@ -28,7 +28,7 @@ function reportError(err: unknown, io: Io): number {
 }
 
 /** Options that may be given more than once (and positionals that take several values). */
-const repeatable = new Set(['format', 'submodule', 'from-debian', 'source', 'summary']);
+const repeatable = new Set(['format', 'submodule', 'from-debian', 'from-rpm-spec', 'from-srcinfo', 'source', 'summary']);
 
 const positionals = new Set(['release', 'manifest', 'source', 'summary']);
 

@@ -63,21 +63,26 @@ test('--from-debian: complete packages become entries (keyring, signature auto, 
     watch: 'version=4\nhttps://example.org/bar/v([\\d.]+)/bar-@ANY_VERSION@\\.tar\\.xz\n',
   });
   const empty = pkg('nothing', { 'source/format': '3.0 (quilt)\n' });
-  const result = await fromDebian([full, github, lacking, empty]);
+  const tags: Record<string, string[]> = { 'https://git.example.org/libfoo.git': ['v1.45', 'v1.46'], 'https://github.com/stedolan/jq': ['jq-1.5', 'jq-1.6'] };
+  const listTags = async (repo: string) => (tags[repo] ?? []).map((name, i) => ({ name, refName: `refs/tags/${name}`, object: String(i).repeat(40), commit: String(i).repeat(40), annotated: false }));
+  const result = await fromDebian([full, github, lacking, empty], { listTags, uscan: false });
+  // The .orig tarball beside libfoo is the release; the watch URL is its record.
   assert.equal(result.entries, [
-    { name: 'libfoo-1.46', release: 'https://example.org/ftp/libfoo/libfoo-1.46.tar.bz2', repo: 'https://git.example.org/libfoo.git', signature: 'auto', keyring: join(full, 'debian/upstream/signing-key.asc'), policy: join(full, 'debian/cuckoo.json'), policyFound: 'from-debian' },
-    { name: 'jq-1.6', release: 'https://github.com/stedolan/jq/archive/refs/tags/jq-1.6.tar.gz', repo: 'https://github.com/stedolan/jq' },
+    { name: 'libfoo-1.46', release: join(work, 'libfoo_1.46+dfsg.orig.tar.bz2'), repo: 'https://git.example.org/libfoo.git', tag: 'v1.46', upstream: 'https://example.org/ftp/libfoo/libfoo-1.46.tar.bz2', signature: 'auto', keyring: join(full, 'debian/upstream/signing-key.asc'), policy: join(full, 'debian/cuckoo.json'), policyFound: 'from-debian' },
+    { name: 'jq-1.6', release: 'https://github.com/stedolan/jq/archive/refs/tags/jq-1.6.tar.gz', repo: 'https://github.com/stedolan/jq', tag: 'jq-1.6' },
   ]);
   assert.equal(result.incomplete.map((i) => i.dir), [lacking, empty]);
-  assert.match(result.incomplete[0]!.missing.join('; '), /concrete URL.*; the repository \(Repository: in debian\/upstream\/metadata\)/);
-  assert.match(result.incomplete[1]!.missing.join('; '), /debian\/changelog.*debian\/watch/);
+  assert.match(result.incomplete[0]!.missing.join('; '), /^the release: put bar_2\.0\.orig\.tar\.\* beside the package \(apt-get source --download-only bar, .*more than the version as a pattern.*; the repository: add "Repository: URL" to debian\/upstream\/metadata, or "bar: URL" to a --repo-map file$/);
+  assert.match(result.incomplete[1]!.missing.join('; '), /^debian\/changelog: a first entry/);
   // The written manifest reads back as the same entries, keyring relative to it.
   const yaml = renderManifestYaml(result, work);
   assert.match(yaml, /# bar-2\.0: not listed, missing/);
   assert.match(yaml, /keyring: libfoo-1\.46\/debian\/upstream\/signing-key\.asc/);
+  assert.match(yaml, /release: libfoo_1\.46\+dfsg\.orig\.tar\.bz2\n/);
+  assert.match(yaml, /upstream: https:\/\/example\.org\/ftp\/libfoo\/libfoo-1\.46\.tar\.bz2\n/);
   assert.match(yaml, /policy: libfoo-1\.46\/debian\/cuckoo\.json\n\s*policyFound: from-debian\n/);
   const m = parseManifest(yaml, 'debian.yaml', work);
-  assert.equal(m.entries.map((e) => [e.name, e.keyring, e.policy, e.policyFound]), [['libfoo-1.46', join(full, 'debian/upstream/signing-key.asc'), join(full, 'debian/cuckoo.json'), 'from-debian'], ['jq-1.6', undefined, undefined, undefined]]);
+  assert.equal(m.entries.map((e) => [e.name, e.release, e.tag, e.keyring, e.policy, e.policyFound]), [['libfoo-1.46', join(work, 'libfoo_1.46+dfsg.orig.tar.bz2'), 'v1.46', join(full, 'debian/upstream/signing-key.asc'), join(full, 'debian/cuckoo.json'), 'from-debian'], ['jq-1.6', 'https://github.com/stedolan/jq/archive/refs/tags/jq-1.6.tar.gz', 'jq-1.6', undefined, undefined, undefined]]);
 });
 
 test('a debian/cuckoo.json that the release also ships (same bytes) is refused for that entry; the packagers\' own one, or one a manifest names, is used', async () => {
@@ -102,7 +107,7 @@ test('a debian/cuckoo.json that the release also ships (same bytes) is refused f
     const shipped = debianFiles('shipped/foo-1.0', policy);
     const own = debianFiles('own/foo-1.0', policy.replace('upstream says', 'the packagers checked'));
     const out = join(work, 'out');
-    const r = await runCuckoo(['batch', '--from-debian', shipped, '--out', out, '--allow-http', '--no-host-knowledge', '--jobs', '1']);
+    const r = await runCuckoo(['batch', '--from-debian', shipped, '--no-uscan', '--out', out, '--allow-http', '--no-host-knowledge', '--jobs', '1']);
     const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as BatchSummary;
     assert.is(r.code, 3, r.stdout + r.stderr);
     const [entry] = summary.entries;
@@ -114,7 +119,7 @@ test('a debian/cuckoo.json that the release also ships (same bytes) is refused f
 
     // The packagers' own policy (other bytes) is used: the planted configure is allowed by it.
     const ownOut = join(work, 'own-out');
-    await runCuckoo(['batch', '--from-debian', own, '--out', ownOut, '--allow-http', '--no-host-knowledge']);
+    await runCuckoo(['batch', '--from-debian', own, '--no-uscan', '--out', ownOut, '--allow-http', '--no-host-knowledge']);
     const ownEntry = (JSON.parse(readFileSync(join(ownOut, 'summary.json'), 'utf8')) as BatchSummary).entries[0]!;
     assert.not.equal(ownEntry.status, 'error', JSON.stringify(ownEntry.error));
     const ownReport = JSON.parse(readFileSync(join(ownOut, 'foo-1.0.json'), 'utf8')) as { notes: string[]; findings: Array<{ path: string; allowed?: unknown }> };
