@@ -57,10 +57,36 @@ export function applyMangle(rules: string, value: string): string | undefined {
   return out;
 }
 
+/** uscan's `dversionmangle=auto` (uscan(1)): a repack suffix dropped. */
+const autoMangle = 's/[\\+~](debian|dfsg|ds|deb)(\\.)?(\\d+)?$//';
+
 /** The upstream version: the .orig's with dversionmangle applied (`1.2+dfsg` → `1.2`) when JS can apply it. */
 function upstreamVersion(pkg: DebianPackage): string {
   const rules = pkg.watch?.opts.dversionmangle;
-  return (rules && applyMangle(rules, pkg.origVersion)) || pkg.origVersion;
+  return (rules && applyMangle(rules === 'auto' ? autoMangle : rules, pkg.origVersion)) || pkg.origVersion;
+}
+
+/**
+ * For a git tags page or `mode=git`: whether a tag is `version` as uscan
+ * would see it: the file pattern (without its archive extension) matches the
+ * tag, and the version it captures, uversionmangled, is `version`
+ * (json-c's `json-c-0.16-20220414` is 0.16).
+ */
+function watchMatcher(line: WatchLine, before: string, group: [number, number], version: string): ((tag: string) => boolean) | undefined {
+  const head = before.replace(/^.*refs\/tags\//, '').replace(/^.*\/(?=[^/]*$)/, '').replace(/^\.\*/, '');
+  const tail = line.pattern.slice(group[1]).replace(/\\\.(?:\(\?:)?(?:tar|tgz|tbz|txz|zip)[\s\S]*$/, '');
+  let re: RegExp;
+  try {
+    re = new RegExp(`^${head}${line.pattern.slice(group[0], group[1])}${tail}$`);
+  } catch {
+    return undefined;
+  }
+  const mangle = line.opts.uversionmangle;
+  return (tag) => {
+    const m = re.exec(tag);
+    if (!m || m[1] === undefined) return false;
+    return (mangle ? applyMangle(mangle, m[1]) : m[1]) === version;
+  };
 }
 
 function githubRepo(url: string): string | undefined {
@@ -82,7 +108,7 @@ function watchUrl(line: WatchLine | undefined, version: string, origPath: string
  * (`refs/tags/v?(…)` gives `v1.2` and `1.2`), and the project name its file
  * pattern starts with (`xz-@ANY_VERSION@` gives `xz`).
  */
-function fromWatch(line: WatchLine | undefined, version: string): { spellings: string[]; name?: string } {
+function fromWatch(line: WatchLine | undefined, version: string): { spellings: string[]; name?: string; matches?: (tag: string) => boolean } {
   const group = line ? versionGroup(line.pattern) : undefined;
   if (!line || !group) return { spellings: [] };
   const before = line.pattern.slice(0, group[0]);
@@ -90,7 +116,8 @@ function fromWatch(line: WatchLine | undefined, version: string): { spellings: s
   const name = /^[A-Za-z][\w+]*(?:-[A-Za-z][\w+]*)*/.exec(file)?.[0];
   const git = line.opts.mode === 'git' || /\/(tags|releases)(\/|$)/.test(before);
   const spellings = git ? tailSpellings(before.replace(/^.*refs\/tags\//, '')).map((p) => `${p}${version}`) : [];
-  return { spellings, ...(name ? { name } : {}) };
+  const matches = git ? watchMatcher(line, before, group, version) : undefined;
+  return { spellings, ...(name ? { name } : {}), ...(matches ? { matches } : {}) };
 }
 
 async function fromPackage(dir: string, options: FromDebianOptions, listTags: TagLister, uscan: UscanRunner | undefined): Promise<RecipeEntry | { missing: string[] }> {
@@ -122,6 +149,7 @@ async function fromPackage(dir: string, options: FromDebianOptions, listTags: Ta
       preferred: [...(pkg.gbpTag ? [tagFromTemplate(pkg.gbpTag, version)] : []), ...watch.spellings],
       names: [...new Set([metadata?.name, watch.name, pkg.source].filter((n): n is string => !!n))],
       ...(mapped ? { mapped } : {}),
+      ...(watch.matches ? { matches: watch.matches } : {}),
       fix: `"upstream-vcs-tag = TAG%(version)s" to debian/gbp.conf, or "${pkg.source}: {repo: ${repo}, tag: TAG%(version)s}" to a --repo-map file`,
     }, listTags);
     if ('tag' in got) tag = got.tag;

@@ -13,6 +13,8 @@ export interface TagAsk {
   preferred: string[];
   names: string[];
   mapped?: RepoMapEntry;
+  /** Tags the recipe recognises as this version by a rule of its own (a watch file's pattern and uversionmangle). */
+  matches?: (tag: string) => boolean;
   /** What to add where when no tag fits, e.g. `"%global tag …" to the spec`. */
   fix: string;
 }
@@ -21,7 +23,9 @@ export interface TagAsk {
 export async function recipeTag(ask: TagAsk, listTags: TagLister): Promise<{ tag: string } | { missing: string }> {
   const preferred = [...(ask.mapped?.tag ? [tagFromTemplate(ask.mapped.tag, ask.version)] : []), ...ask.preferred];
   try {
-    const picked = pickTag(await listTags(ask.repo), { version: ask.version, preferred, names: ask.names }, ask.repo);
+    const tags = await listTags(ask.repo);
+    if (ask.matches) preferred.push(...tags.map((t) => t.name).filter(ask.matches));
+    const picked = pickTag(tags, { version: ask.version, preferred, names: ask.names }, ask.repo);
     return 'tag' in picked ? picked : { missing: `${picked.missing}: add ${ask.fix}` };
   } catch (err) {
     return { missing: `the tags of ${ask.repo}: ${err instanceof Error ? err.message : String(err)} (check the repository named for ${ask.names[0] ?? 'it'})` };

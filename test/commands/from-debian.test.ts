@@ -85,6 +85,29 @@ test('--from-debian: complete packages become entries (keyring, signature auto, 
   assert.equal(m.entries.map((e) => [e.name, e.release, e.tag, e.keyring, e.policy, e.policyFound]), [['libfoo-1.46', join(work, 'libfoo_1.46+dfsg.orig.tar.bz2'), 'v1.46', join(full, 'debian/upstream/signing-key.asc'), join(full, 'debian/cuckoo.json'), 'from-debian'], ['jq-1.6', 'https://github.com/stedolan/jq/archive/refs/tags/jq-1.6.tar.gz', 'jq-1.6', undefined, undefined, undefined]]);
 });
 
+test('the tag as uscan sees it: the watch pattern matches the tag and its uversionmangle gives the version (json-c-0.16-20220414 is 0.16); dversionmangle=auto', async () => {
+  const jsonc = pkg('json-c-0.16', {
+    changelog: 'json-c (0.16-2) unstable; urgency=medium\n',
+    watch: 'version=4\nopts=uversionmangle=s/(\\d+\\.\\d+(\\.\\d+)?)-\\d+/$1/,\\\ndversionmangle=s/\\+dfsg$//,repacksuffix=+dfsg \\\nhttps://github.com/json-c/json-c/tags .*/json-c-(\\d.*)\\.(?:tgz|tbz2|txz|tar\\.(?:gz|bz2|xz))\n',
+    'upstream/metadata': 'Repository: https://github.com/json-c/json-c.git\n',
+  });
+  writeFileSync(join(work, 'json-c_0.16.orig.tar.gz'), '');
+  const xml = pkg('libxml2-2.9.14+dfsg', {
+    changelog: 'libxml2 (2.9.14+dfsg-1.3~deb12u6) bookworm; urgency=high\n',
+    watch: 'version=4\nopts="repacksuffix=+dfsg,dversionmangle=auto" https://download.gnome.org/sources/libxml2/cache.json libxml2/([\\d.]+)/libxml2-([\\d.]+)\\.tar\\.xz\n',
+    'upstream/metadata': 'Repository: https://gitlab.gnome.org/GNOME/libxml2.git\n',
+  });
+  writeFileSync(join(work, 'libxml2_2.9.14+dfsg.orig.tar.xz'), '');
+  const tags: Record<string, string[]> = {
+    'https://github.com/json-c/json-c.git': ['json-c-0.15-20200726', 'json-c-0.16-20220414', 'json-c-0.16-nodoc'],
+    'https://gitlab.gnome.org/GNOME/libxml2.git': ['v2.9.13', 'v2.9.14'],
+  };
+  const listTags = async (repo: string) => (tags[repo] ?? []).map((name, i) => ({ name, refName: `refs/tags/${name}`, object: String(i).repeat(40), commit: String(i).repeat(40), annotated: false }));
+  const result = await fromDebian([jsonc, xml], { listTags, uscan: false });
+  assert.equal(result.incomplete, []);
+  assert.equal(result.entries.map((e) => [e.name, e.tag]), [['json-c-0.16', 'json-c-0.16-20220414'], ['libxml2-2.9.14', 'v2.9.14']]);
+});
+
 test('a debian/cuckoo.json that the release also ships (same bytes) is refused for that entry; the packagers\' own one, or one a manifest names, is used', async () => {
   const policy = '{"allow": [{"paths": ["configure"], "reason": "upstream says it is fine"}]}\n';
   const repo = await makeRepo({ files: { README: 'hi\n', 'src/a.c': 'int a;\n' }, tags: ['v1.0'] });
