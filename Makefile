@@ -1,6 +1,7 @@
 # make demo   install, build and run cuckoo on the bundled samples
 # make test   install, build and run the tests
 # make fuzz   feed 2000 mutated samples to verify() (SEED=n to repeat a run)
+# make man     regenerate man/cuckoo.1 from the command definitions
 # make samples  regenerate samples/ (needs autoconf, automake, gettext)
 # make knowledge GNULIB=~/src/gnulib AUTOMAKE=~/src/automake  rebuild knowledge/index.json from
 #                 Debian's packages and their histories (needs apt-get, dpkg-deb, the two clones)
@@ -8,7 +9,7 @@ SHELL := /bin/bash
 NODE_MODULES := node_modules/.package-lock.json
 SOURCES := $(shell find src test -name '*.ts' 2>/dev/null) tsconfig.json
 
-.PHONY: all install build test demo fuzz samples bench knowledge clean
+.PHONY: all install build test demo fuzz samples bench knowledge man clean
 
 all: build
 
@@ -32,6 +33,9 @@ demo: build
 
 fuzz: build
 	node scripts/fuzz.mjs --iterations 2000 $(if $(SEED),--seed $(SEED))
+
+man: build
+	node scripts/make-man.mjs
 
 samples: build
 	node scripts/make-samples.mjs

@@ -1,10 +1,9 @@
 import { mkdirSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { batch } from '../commands/batch.js';
 import { mergeSummaries } from '../commands/batch-merge.js';
-import { parseManifest, readManifest, type Manifest } from '../commands/batch-manifest.js';
-import { fromDebian, renderManifestYaml } from '../commands/from-debian.js';
+import { readManifest, type Manifest } from '../commands/batch-manifest.js';
 import { parseShard } from '../commands/shard.js';
 import { defaultCacheDir } from '../cache.js';
 import { parseReproduceOptions, reproduceBuilder } from './reproduce-options.js';
@@ -18,6 +17,7 @@ import { parseCount, parseSize } from './parse.js';
 import { renderBatchJson, renderBatchMarkdown, renderBatchTable } from './render/batch-summary.js';
 import { renderJson } from './render/json.js';
 import { renderSarif } from './render/sarif.js';
+import { hasRecipes, recipeManifest } from './recipes.js';
 import { visible } from './render/visible.js';
 import { writeReportFile } from './write-file.js';
 
@@ -36,8 +36,12 @@ const batchEpilog = `Examples:
       the entries of shard 2 of 8 (by a hash of the name: stable as the manifest grows)
   cuckoo batch merge shard-*/summary.json --out reports
       one summary from the shards' summaries (same manifest only)
-  cuckoo batch --from-debian ~/debian/xz-utils ~/debian/curl --write-manifest releases.yaml
-      entries from unpacked Debian source packages (debian/watch, debian/upstream/*)
+  cuckoo batch --from-debian ~/debian/xz-utils-5.4.1 ~/debian/curl-7.88.1 --write-manifest releases.yaml
+      entries from unpacked Debian source packages: the .orig tarball beside each is the
+      release (with its .asc), debian/upstream/metadata names the repository, the tag is
+      the upstream version among its tags; --repo-map FILE for packages that name none
+  cuckoo batch --from-rpm-spec foo.spec --from-srcinfo bar/.SRCINFO --out reports
+      entries from RPM spec files (Source0, URL, %{forgeurl}) and Arch .SRCINFO files
 
 A manifest (YAML or JSON) is a list of entries, or {entries: [...]}:
   - name: xz-5.6.1                     # optional; letters, digits, . _ -
@@ -50,6 +54,8 @@ A manifest (YAML or JSON) is a list of entries, or {entries: [...]}:
     policyFound: from-debian           # written by --from-debian for debian/cuckoo.json:
                                        # refused when the release or tag has the same bytes
     baseline: xz-5.6.0.json            # optional, as verify --baseline
+    upstream: https://example.org/xz-5.6.1.tar.gz  # a record of where upstream published
+                                       # it (--from-debian writes it); never downloaded
 Relative paths are read from the manifest's folder. Entries share one cache
 folder; its entries are locked, so entries that share a repository or a URL
 may run at the same time.
@@ -63,8 +69,13 @@ export function batchRunBuilder(y: Argv) {
     .option('jobs', { alias: 'j', type: 'string', default: 2, describe: 'entries checked at the same time' })
     .option('shard', { type: 'string', describe: 'I/N: check only shard I of N' })
     .option('fail-on', { type: 'string', default: 'high', describe: `lowest severity that fails an entry: ${severities.join(', ')}` })
-    .option('from-debian', { type: 'string', array: true, describe: 'build entries from unpacked Debian source packages (folders holding debian/)' })
-    .option('write-manifest', { type: 'string', describe: 'with --from-debian: write the manifest to FILE instead of checking' })
+    .option('from-debian', { type: 'string', array: true, describe: 'build entries from unpacked Debian source packages (folders holding debian/, the .orig tarball beside them)' })
+    .option('from-rpm-spec', { type: 'string', array: true, describe: 'build entries from RPM spec files (Source0, URL, %{forgeurl})' })
+    .option('from-srcinfo', { type: 'string', array: true, describe: 'build entries from Arch .SRCINFO files (source, validpgpkeys, sha256sums)' })
+    .option('repo-map', { type: 'string', describe: 'with --from-*: a YAML file of package: repository (or {repo, tag}) for recipes that name none' })
+    .option('write-manifest', { type: 'string', describe: 'with --from-*: write the manifest to FILE instead of checking' })
+    .option('uscan', { type: 'boolean', default: true, describe: 'with --from-debian: ask uscan (devscripts), when installed, for upstream\'s URL, kept as a record' })
+    .option('rpmspec', { type: 'boolean', default: true, describe: 'with --from-rpm-spec: expand specs with rpmspec -P, when installed (it runs the spec\'s %(…) and %{lua:…})' })
     .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'no progress lines, the summary\'s last line only' })
     .option('cache-dir', { type: 'string', describe: 'cuckoo\'s cache folder, shared by all entries (default: $XDG_CACHE_HOME/cuckoo)' })
     .option('allow-http', { type: 'boolean', default: false, describe: 'allow plain http:// downloads (unauthenticated)' })
@@ -99,21 +110,14 @@ function writeSummary(summary: BatchSummary, dir: string, io: Io, quiet: boolean
 }
 
 async function manifestOf(args: BatchArgs, io: Io): Promise<Manifest | undefined> {
-  const dirs = (args['from-debian'] ?? []).map(String);
-  if (args.manifest !== undefined && dirs.length > 0) throw new CuckooError('usage', 'batch: give a manifest or --from-debian, not both', { hint: 'see cuckoo batch --help' });
-  if (args.manifest === undefined && dirs.length === 0) throw new CuckooError('usage', 'batch: no manifest given', { hint: 'cuckoo batch MANIFEST --out DIR, or --from-debian DIR…' });
-  if (args['write-manifest'] !== undefined && dirs.length === 0) throw new CuckooError('usage', '--write-manifest needs --from-debian', { hint: 'see cuckoo batch --help' });
-  if (args.manifest !== undefined) return readManifest(args.manifest);
-  const built = await fromDebian(dirs);
-  for (const m of built.incomplete) io.stderr.write(`cuckoo: ${visible(m.dir)}: cannot make an entry: missing ${visible(m.missing.join('; '))}\n`);
-  if (built.entries.length === 0) throw new CuckooError('usage', '--from-debian: no package gave a complete entry', { hint: 'the missing parts are listed above' });
-  const text = renderManifestYaml(built);
-  if (args['write-manifest'] !== undefined) {
-    writeReportFile(args['write-manifest'], renderManifestYaml(built, dirname(resolve(args['write-manifest']))), '--write-manifest');
-    io.stdout.write(`wrote ${built.entries.length} entries to ${args['write-manifest']}${built.incomplete.length ? `; ${built.incomplete.length} packages incomplete (listed above)` : ''}\n`);
-    return undefined;
+  const recipes = hasRecipes(args);
+  if (args.manifest !== undefined && recipes) throw new CuckooError('usage', 'batch: give a manifest or --from-debian, --from-rpm-spec, --from-srcinfo, not both', { hint: 'see cuckoo batch --help' });
+  if (args.manifest === undefined && !recipes) throw new CuckooError('usage', 'batch: no manifest given', { hint: 'cuckoo batch MANIFEST --out DIR, or --from-debian DIR…' });
+  for (const flag of ['write-manifest', 'repo-map'] as const) {
+    if (args[flag] !== undefined && !recipes) throw new CuckooError('usage', `--${flag} needs --from-debian, --from-rpm-spec or --from-srcinfo`, { hint: 'see cuckoo batch --help' });
   }
-  return parseManifest(text, '--from-debian', process.cwd());
+  if (args.manifest !== undefined) return readManifest(args.manifest);
+  return recipeManifest(args, io, args['cache-dir'] ?? defaultCacheDir(io.env));
 }
 
 export async function runBatch(args: BatchArgs, io: Io): Promise<number> {

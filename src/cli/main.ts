@@ -4,11 +4,8 @@ import { CuckooError, exitCodeFor } from '../errors.js';
 import { version } from '../version.js';
 import type { Io } from './io.js';
 import { visible } from './render/visible.js';
-import { batchBuilder } from './batch-command.js';
-import { knowledgeBuilder } from './knowledge-command.js';
-import { toolsBuilder } from './tools-command.js';
-import { exitCodesText, runVerify, verifyBuilder } from './verify-command.js';
-import { rebuildCommandBuilder, runRebuild } from './rebuild-command.js';
+import { cliDescription, registerCommands } from './commands.js';
+import { exitCodesText } from './verify-command.js';
 
 const epilog = `${exitCodesText}
 
@@ -29,7 +26,7 @@ function reportError(err: unknown, io: Io): number {
 }
 
 /** Options that may be given more than once (and positionals that take several values). */
-const repeatable = new Set(['format', 'submodule', 'from-debian', 'source', 'summary']);
+const repeatable = new Set(['format', 'submodule', 'from-debian', 'from-rpm-spec', 'from-srcinfo', 'source', 'summary']);
 
 const positionals = new Set(['release', 'manifest', 'source', 'summary']);
 
@@ -54,40 +51,13 @@ function checkValues(args: Record<string, unknown>, y: { getOptions(): { string:
 export async function runCli(argv: string[], io: Io): Promise<number> {
   let exitCode = 0;
   try {
-    await yargs(argv)
-      .scriptName('cuckoo')
-      .usage('$0 <command> [options]\n\nCheck a release archive against the git tag it claims to come from, and explain every difference.')
-      .command(
-        'verify <release>',
-        'compare a release archive with its tag',
-        (y) => verifyBuilder(y),
-        async (args) => {
-          exitCode = await runVerify(args, io);
-        },
-      )
-      .command(
-        'rebuild <release>',
-        "rebuild a release from its tag with the project's own steps, in a sandbox, and compare",
-        (y) => rebuildCommandBuilder(y),
-        async (args) => {
-          exitCode = await runRebuild(args, io);
-        },
-      )
-      .command('batch', 'check many releases from a manifest; merge shard summaries', (y) =>
-        batchBuilder(y, io, (code) => {
-          exitCode = code;
-        }),
-      )
-      .command('knowledge', 'manage your own library of known-good build-tool files', (y) =>
-        knowledgeBuilder(y, io, (code) => {
-          exitCode = code;
-        }),
-      )
-      .command('tools', 'list the autoconf and automake versions cuckoo can run; install an exact one', (y) =>
-        toolsBuilder(y, io, (code) => {
-          exitCode = code;
-        }),
-      )
+    await registerCommands(
+      yargs(argv).scriptName('cuckoo').usage(`$0 <command> [options]\n\n${cliDescription}`),
+      io,
+      (code) => {
+        exitCode = code;
+      },
+    )
       .middleware(checkValues as unknown as Parameters<ReturnType<typeof yargs>['middleware']>[0], true)
       .demandCommand(1, 'name a command: cuckoo verify RELEASE --repo REPO')
       .strict()
@@ -99,7 +69,7 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
       .wrap(Math.min(100, process.stdout.columns ?? 100))
       .fail((message, err) => {
         if (err) throw err;
-        const command = ['verify', 'rebuild', 'batch', 'knowledge', 'tools'].find((c) => argv[0] === c);
+        const command = ['verify', 'rebuild', 'batch', 'knowledge', 'tools', 'completion'].find((c) => argv[0] === c);
         throw new CuckooError('usage', message, { hint: `see cuckoo ${command ? `${command} ` : ''}--help` });
       })
       .parseAsync();

@@ -35,6 +35,8 @@ export interface BatchEntry {
   policyFound?: string;
   /** An accepted earlier JSON report of this project; see policy/baseline.ts. */
   baseline?: string;
+  /** Where upstream publishes the release, written by --from-debian as a record; never downloaded. */
+  upstream?: string;
   /** release and repo as the manifest wrote them (before paths were resolved), for summaries. */
   written: { release: string; repo: string };
 }
@@ -47,7 +49,7 @@ export interface Manifest {
   entries: BatchEntry[];
 }
 
-const stringKeys = ['name', 'release', 'repo', 'tag', 'commit', 'sha256', 'checksums', 'signature', 'keyring', 'policy', 'policyFound', 'baseline'] as const;
+const stringKeys = ['name', 'release', 'repo', 'tag', 'commit', 'sha256', 'checksums', 'signature', 'keyring', 'policy', 'policyFound', 'baseline', 'upstream'] as const;
 type StringKey = (typeof stringKeys)[number];
 /** Keys whose relative paths are read from the manifest's folder. */
 const pathKeys: readonly StringKey[] = ['release', 'repo', 'checksums', 'signature', 'keyring', 'policy', 'baseline'];

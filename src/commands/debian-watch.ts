@@ -105,6 +105,13 @@ function literal(p: string): string | undefined {
   return out;
 }
 
+/** The version group of a pattern: uscan takes the last capturing group. */
+export function versionGroup(p: string): [number, number] | undefined {
+  let last: [number, number] | undefined;
+  for (let g = firstGroup(p); g; g = firstGroup(p, g[1])) last = g;
+  return last;
+}
+
 export type ConcreteUrl = { url: string } | { missing: string };
 
 /**

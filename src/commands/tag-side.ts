@@ -72,7 +72,7 @@ async function resolve(repo: RepoHandle, options: TagSideOptions & { releaseName
 }
 
 /** A remote address, unless a local file or folder of that name exists. */
-async function isRemote(spec: string): Promise<boolean> {
+export async function isRemote(spec: string): Promise<boolean> {
   if (!isRemoteSpec(spec)) return false;
   if (/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(spec)) return true;
   // scp-like `host:path`: a local name with a colon wins when it exists.

@@ -4,6 +4,7 @@ import { join, relative } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { root, runCuckoo } from '../helpers/cli.js';
+import { makeRepo, removeTempDirs } from '../helpers/repo.js';
 
 const work = mkdtempSync(join(tmpdir(), 'cuckoo-batch-cli-'));
 const manifest = join(work, 'releases.yaml');
@@ -110,14 +111,17 @@ test('--from-debian --write-manifest writes the entries and names the packages i
   mkdirSync(join(dir, 'debian', 'upstream'), { recursive: true });
   writeFileSync(join(dir, 'debian', 'changelog'), 'foo (1.0-1) unstable; urgency=medium\n');
   writeFileSync(join(dir, 'debian', 'watch'), 'version=4\nhttps://example.org/foo/ foo-(\\d\\S+)\\.tar\\.gz\n');
-  writeFileSync(join(dir, 'debian', 'upstream', 'metadata'), 'Repository: https://example.org/foo.git\n');
+  // The tag is looked up among the repository's tags: a local one here.
+  const repo = await makeRepo({ files: { README: 'foo\n' }, tags: ['v1.0'] });
+  writeFileSync(join(dir, 'debian', 'upstream', 'metadata'), `Repository: ${repo.dir}\n`);
   const lacking = join(work, 'deb', 'bar-1.0');
   mkdirSync(join(lacking, 'debian'), { recursive: true });
   const file = join(work, 'debian.yaml');
   const r = await runCuckoo(['batch', '--from-debian', dir, lacking, '--write-manifest', file]);
   assert.is(r.code, 0, r.stderr);
   assert.match(r.stderr, /bar-1\.0: cannot make an entry: missing debian\/changelog/);
-  assert.match(readFileSync(file, 'utf8'), /- name: foo-1\.0\n {2}release: https:\/\/example\.org\/foo\/foo-1\.0\.tar\.gz\n {2}repo: https:\/\/example\.org\/foo\.git/);
+  assert.match(readFileSync(file, 'utf8'), /- name: foo-1\.0\n {2}release: https:\/\/example\.org\/foo\/foo-1\.0\.tar\.gz\n {2}repo: .*\n {2}tag: v1\.0\n/);
+  await removeTempDirs();
 });
 
 test('batch --help shows examples, the manifest format and the exit codes', async () => {

@@ -63,21 +63,49 @@ test('--from-debian: complete packages become entries (keyring, signature auto, 
     watch: 'version=4\nhttps://example.org/bar/v([\\d.]+)/bar-@ANY_VERSION@\\.tar\\.xz\n',
   });
   const empty = pkg('nothing', { 'source/format': '3.0 (quilt)\n' });
-  const result = await fromDebian([full, github, lacking, empty]);
+  const tags: Record<string, string[]> = { 'https://git.example.org/libfoo.git': ['v1.45', 'v1.46'], 'https://github.com/stedolan/jq': ['jq-1.5', 'jq-1.6'] };
+  const listTags = async (repo: string) => (tags[repo] ?? []).map((name, i) => ({ name, refName: `refs/tags/${name}`, object: String(i).repeat(40), commit: String(i).repeat(40), annotated: false }));
+  const result = await fromDebian([full, github, lacking, empty], { listTags, uscan: false });
+  // The .orig tarball beside libfoo is the release; the watch URL is its record.
   assert.equal(result.entries, [
-    { name: 'libfoo-1.46', release: 'https://example.org/ftp/libfoo/libfoo-1.46.tar.bz2', repo: 'https://git.example.org/libfoo.git', signature: 'auto', keyring: join(full, 'debian/upstream/signing-key.asc'), policy: join(full, 'debian/cuckoo.json'), policyFound: 'from-debian' },
-    { name: 'jq-1.6', release: 'https://github.com/stedolan/jq/archive/refs/tags/jq-1.6.tar.gz', repo: 'https://github.com/stedolan/jq' },
+    { name: 'libfoo-1.46', release: join(work, 'libfoo_1.46+dfsg.orig.tar.bz2'), repo: 'https://git.example.org/libfoo.git', tag: 'v1.46', upstream: 'https://example.org/ftp/libfoo/libfoo-1.46.tar.bz2', signature: 'auto', keyring: join(full, 'debian/upstream/signing-key.asc'), policy: join(full, 'debian/cuckoo.json'), policyFound: 'from-debian' },
+    { name: 'jq-1.6', release: 'https://github.com/stedolan/jq/archive/refs/tags/jq-1.6.tar.gz', repo: 'https://github.com/stedolan/jq', tag: 'jq-1.6' },
   ]);
   assert.equal(result.incomplete.map((i) => i.dir), [lacking, empty]);
-  assert.match(result.incomplete[0]!.missing.join('; '), /concrete URL.*; the repository \(Repository: in debian\/upstream\/metadata\)/);
-  assert.match(result.incomplete[1]!.missing.join('; '), /debian\/changelog.*debian\/watch/);
+  assert.match(result.incomplete[0]!.missing.join('; '), /^the release: put bar_2\.0\.orig\.tar\.\* beside the package \(apt-get source --download-only bar, .*more than the version as a pattern.*; the repository: add "Repository: URL" to debian\/upstream\/metadata, or "bar: URL" to a --repo-map file$/);
+  assert.match(result.incomplete[1]!.missing.join('; '), /^debian\/changelog: a first entry/);
   // The written manifest reads back as the same entries, keyring relative to it.
   const yaml = renderManifestYaml(result, work);
   assert.match(yaml, /# bar-2\.0: not listed, missing/);
   assert.match(yaml, /keyring: libfoo-1\.46\/debian\/upstream\/signing-key\.asc/);
+  assert.match(yaml, /release: libfoo_1\.46\+dfsg\.orig\.tar\.bz2\n/);
+  assert.match(yaml, /upstream: https:\/\/example\.org\/ftp\/libfoo\/libfoo-1\.46\.tar\.bz2\n/);
   assert.match(yaml, /policy: libfoo-1\.46\/debian\/cuckoo\.json\n\s*policyFound: from-debian\n/);
   const m = parseManifest(yaml, 'debian.yaml', work);
-  assert.equal(m.entries.map((e) => [e.name, e.keyring, e.policy, e.policyFound]), [['libfoo-1.46', join(full, 'debian/upstream/signing-key.asc'), join(full, 'debian/cuckoo.json'), 'from-debian'], ['jq-1.6', undefined, undefined, undefined]]);
+  assert.equal(m.entries.map((e) => [e.name, e.release, e.tag, e.keyring, e.policy, e.policyFound]), [['libfoo-1.46', join(work, 'libfoo_1.46+dfsg.orig.tar.bz2'), 'v1.46', join(full, 'debian/upstream/signing-key.asc'), join(full, 'debian/cuckoo.json'), 'from-debian'], ['jq-1.6', 'https://github.com/stedolan/jq/archive/refs/tags/jq-1.6.tar.gz', 'jq-1.6', undefined, undefined, undefined]]);
+});
+
+test('the tag as uscan sees it: the watch pattern matches the tag and its uversionmangle gives the version (json-c-0.16-20220414 is 0.16); dversionmangle=auto', async () => {
+  const jsonc = pkg('json-c-0.16', {
+    changelog: 'json-c (0.16-2) unstable; urgency=medium\n',
+    watch: 'version=4\nopts=uversionmangle=s/(\\d+\\.\\d+(\\.\\d+)?)-\\d+/$1/,\\\ndversionmangle=s/\\+dfsg$//,repacksuffix=+dfsg \\\nhttps://github.com/json-c/json-c/tags .*/json-c-(\\d.*)\\.(?:tgz|tbz2|txz|tar\\.(?:gz|bz2|xz))\n',
+    'upstream/metadata': 'Repository: https://github.com/json-c/json-c.git\n',
+  });
+  writeFileSync(join(work, 'json-c_0.16.orig.tar.gz'), '');
+  const xml = pkg('libxml2-2.9.14+dfsg', {
+    changelog: 'libxml2 (2.9.14+dfsg-1.3~deb12u6) bookworm; urgency=high\n',
+    watch: 'version=4\nopts="repacksuffix=+dfsg,dversionmangle=auto" https://download.gnome.org/sources/libxml2/cache.json libxml2/([\\d.]+)/libxml2-([\\d.]+)\\.tar\\.xz\n',
+    'upstream/metadata': 'Repository: https://gitlab.gnome.org/GNOME/libxml2.git\n',
+  });
+  writeFileSync(join(work, 'libxml2_2.9.14+dfsg.orig.tar.xz'), '');
+  const tags: Record<string, string[]> = {
+    'https://github.com/json-c/json-c.git': ['json-c-0.15-20200726', 'json-c-0.16-20220414', 'json-c-0.16-nodoc'],
+    'https://gitlab.gnome.org/GNOME/libxml2.git': ['v2.9.13', 'v2.9.14'],
+  };
+  const listTags = async (repo: string) => (tags[repo] ?? []).map((name, i) => ({ name, refName: `refs/tags/${name}`, object: String(i).repeat(40), commit: String(i).repeat(40), annotated: false }));
+  const result = await fromDebian([jsonc, xml], { listTags, uscan: false });
+  assert.equal(result.incomplete, []);
+  assert.equal(result.entries.map((e) => [e.name, e.tag]), [['json-c-0.16', 'json-c-0.16-20220414'], ['libxml2-2.9.14', 'v2.9.14']]);
 });
 
 test('a debian/cuckoo.json that the release also ships (same bytes) is refused for that entry; the packagers\' own one, or one a manifest names, is used', async () => {
@@ -102,7 +130,7 @@ test('a debian/cuckoo.json that the release also ships (same bytes) is refused f
     const shipped = debianFiles('shipped/foo-1.0', policy);
     const own = debianFiles('own/foo-1.0', policy.replace('upstream says', 'the packagers checked'));
     const out = join(work, 'out');
-    const r = await runCuckoo(['batch', '--from-debian', shipped, '--out', out, '--allow-http', '--no-host-knowledge', '--jobs', '1']);
+    const r = await runCuckoo(['batch', '--from-debian', shipped, '--no-uscan', '--out', out, '--allow-http', '--no-host-knowledge', '--jobs', '1']);
     const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as BatchSummary;
     assert.is(r.code, 3, r.stdout + r.stderr);
     const [entry] = summary.entries;
@@ -114,7 +142,7 @@ test('a debian/cuckoo.json that the release also ships (same bytes) is refused f
 
     // The packagers' own policy (other bytes) is used: the planted configure is allowed by it.
     const ownOut = join(work, 'own-out');
-    await runCuckoo(['batch', '--from-debian', own, '--out', ownOut, '--allow-http', '--no-host-knowledge']);
+    await runCuckoo(['batch', '--from-debian', own, '--no-uscan', '--out', ownOut, '--allow-http', '--no-host-knowledge']);
     const ownEntry = (JSON.parse(readFileSync(join(ownOut, 'summary.json'), 'utf8')) as BatchSummary).entries[0]!;
     assert.not.equal(ownEntry.status, 'error', JSON.stringify(ownEntry.error));
     const ownReport = JSON.parse(readFileSync(join(ownOut, 'foo-1.0.json'), 'utf8')) as { notes: string[]; findings: Array<{ path: string; allowed?: unknown }> };
