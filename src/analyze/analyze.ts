@@ -4,6 +4,7 @@ import type { Finding } from '../report/finding.js';
 import { baseEvidence, diffEvidence, type DiffOptions } from './evidence.js';
 import type { AnalysisContext, Judgement, Rule } from './rule.js';
 import { rules as defaultRules } from './rules/index.js';
+import { withOddName } from './odd-name.js';
 
 /** Stable across runs: the same path, change and category get the same id. */
 export function findingId(change: Change, category: string): string {
@@ -41,7 +42,7 @@ export async function analyze(
   const rules = options.rules ?? defaultRules;
   const findings: Finding[] = [];
   for (const change of changes) {
-    const judgement = await judge(change, ctx, rules);
+    const judgement = withOddName(change.path, await judge(change, ctx, rules));
     const evidence = { ...baseEvidence(change), ...judgement.evidence };
     if (change.kind === 'modified' || (change.kind === 'duplicate-entry' && change.tag)) {
       try {

@@ -72,7 +72,7 @@ export async function runRebuild(args: RebuildArgs, io: Io): Promise<number> {
   const options = { ...verifyOptions(args, io.env, args.policy === undefined ? await findPolicy() : undefined, true), ...(out ? { rebuildOut: out } : {}) };
   const report = await verify(options);
   const rebuilt = report.rebuild?.status === 'rebuilt';
-  const exitCode = report.verdict === 'fail' ? 1 : rebuilt ? 0 : 3;
+  const exitCode = report.verdict === 'fail' ? 1 : rebuilt && !report.incomplete ? 0 : 3;
   const base: RenderContext = { colors: colors(false), verbose: args.verbose ?? false, quiet: args.quiet ?? false, diffLines: parseCount('--diff-lines', args['diff-lines']), width: 100, exitCode };
   const render = (format: (typeof targets)[number]['format'], ctx: RenderContext) => (format === 'text' ? renderRebuildText(report, ctx) : renderers[format](report, ctx));
   for (const t of targets) if (t.file !== undefined) writeReportFile(t.file, render(t.format, base), t.flag);

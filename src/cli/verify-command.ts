@@ -19,7 +19,8 @@ export const exitCodesText = `Exit codes:
   0  nothing at or above --fail-on: PASS, or REVIEW (something at medium or above)
   1  findings at or above --fail-on: FAIL (the release is suspicious)
   2  bad usage or unreadable input (release, repository, tag)
-  3  git, tool or network failure (could not check)`;
+  3  git, tool or network failure (could not check), or part of the release not
+     checked (a submodule that could not be fetched) and nothing else fails`;
 
 const verifyEpilog = `Examples:
   cuckoo verify xz-5.6.1.tar.gz --repo ~/src/xz
@@ -87,7 +88,11 @@ export function verifyBuilder(y: Argv) {
     .option('tag', { type: 'string', describe: 'the tag the release claims to come from (default: inferred from its name)' })
     .option('commit', { type: 'string', describe: 'compare against this commit instead of a tag' })
     .option('strip', { type: 'string', describe: 'leading folders to strip (default: the one top-level folder)' })
-    .option('submodules', { type: 'boolean', default: false, describe: 'compare submodule content against the pinned commits' })
+    .option('submodules', {
+      type: 'boolean',
+      default: true,
+      describe: 'compare submodule content with the pinned commits, fetched like the tag (--no-submodules: leave submodules out)',
+    })
     .option('submodule', { type: 'string', array: true, default: [] as string[], describe: 'where to find a submodule: NAME=PATH or NAME=URL (repeatable)' })
     // Not `array: true`: that would swallow a release path written after `--format json`.
     // Repeated flags still arrive as an array (yargs' duplicate-arguments-array).
@@ -124,12 +129,17 @@ export function verifyBuilder(y: Argv) {
       describe: 'a JSON policy file whose rules allow findings you accepted, each with a reason (default: cuckoo.json in the current folder, if any; --no-policy: none)',
     })
     .option('baseline', { type: 'string', describe: 'an accepted earlier JSON report: findings it already has do not count' })
+    .option('sha1-check', {
+      type: 'boolean',
+      default: true,
+      describe: 'in a SHA-1 repository, confirm each file identical by SHA-1 with sha256 of both sides (--no-sha1-check: SHA-1 alone, faster, blind to collision attacks)',
+    })
     .option('js-decoders', { type: 'boolean', default: false, hidden: true })
     .conflicts('tag', 'commit')
     .conflicts('verbose', 'quiet')
     .group(['repo', 'tag', 'commit', 'submodules', 'submodule'], 'The tag side:')
     .group(['previous', 'previous-tag'], 'Drift since the previous release:')
-    .group(['strip', 'max-entries', 'max-total-size', 'max-file-memory'], 'The release:')
+    .group(['strip', 'max-entries', 'max-total-size', 'max-file-memory', 'sha1-check'], 'The release:')
     .group(['sha256', 'checksums', 'signature', 'keyring', 'allow-http', 'max-download', 'timeout', 'retries', 'cache-dir'], 'Downloads, checksums and signatures:')
     .group(['format', 'fail-on', 'verbose', 'quiet', 'diff-lines'], 'The report:')
     .group(['policy', 'baseline'], 'Accepted findings:')
@@ -147,6 +157,12 @@ function policyOption(given: string | boolean | undefined, found: string | undef
   return found !== undefined ? { policy: found, policyFound: true } : {};
 }
 
+/** --submodule NAME=… names where to fetch one: it means nothing with --no-submodules. */
+function submodulesOption(submodules: boolean, sources: readonly string[]): boolean {
+  if (!submodules && sources.length > 0) throw new CuckooError('usage', '--submodule: given with --no-submodules', { hint: 'leave one of them out' });
+  return submodules;
+}
+
 /** `found`: the cuckoo.json of the current folder, if any (see findPolicy). */
 export function verifyOptions(args: VerifyArgs, env: NodeJS.ProcessEnv, found?: string, alwaysRebuild = false): VerifyOptions {
   const failOn = String(args['fail-on']);
@@ -162,7 +178,7 @@ export function verifyOptions(args: VerifyArgs, env: NodeJS.ProcessEnv, found?: 
     ...(args.strip !== undefined ? { strip: parseCount('--strip', args.strip) } : {}),
     ...(args.previous !== undefined ? { previous: args.previous } : {}),
     ...(args['previous-tag'] !== undefined ? { previousTag: args['previous-tag'] } : {}),
-    submodules: args.submodules,
+    submodules: submodulesOption(args.submodules, args.submodule),
     submoduleSources: parseSubmoduleSources(args.submodule),
     cacheDir: args['cache-dir'] ?? defaultCacheDir(env),
     failOn,
@@ -173,6 +189,7 @@ export function verifyOptions(args: VerifyArgs, env: NodeJS.ProcessEnv, found?: 
     },
     diffLines: Math.max(parseCount('--diff-lines', args['diff-lines']), 200),
     preferJs: args['js-decoders'],
+    sha1Check: args['sha1-check'],
     hostKnowledge: args['host-knowledge'],
     ...parseReproduceOptions(args),
     ...parseRebuildOptions(args, alwaysRebuild),
@@ -198,7 +215,7 @@ export async function runVerify(args: VerifyArgs, io: Io): Promise<number> {
   const options = verifyOptions(args, io.env, args.policy === undefined ? await findPolicy() : undefined);
   const bar = io.stderr.isTTY && !args.quiet ? progressBar(io.stderr) : undefined;
   const report = await verify({ ...options, ...(bar ? { onProgress: (p) => bar.update(p) } : {}) }).finally(() => bar?.done());
-  const exitCode = report.verdict === 'fail' ? 1 : 0;
+  const exitCode = report.verdict === 'fail' ? 1 : report.incomplete ? 3 : 0;
   const base: RenderContext = {
     colors: colors(false),
     verbose: args.verbose ?? false,

@@ -63,9 +63,12 @@ async function checkEntry(entry: BatchEntry, options: BatchOptions): Promise<Bat
       ...(entry.baseline !== undefined ? { baseline: entry.baseline } : {}),
     });
     const reports = options.onReport ? await options.onReport(entry, report) : undefined;
+    // Part of the release unchecked (a submodule out of reach) and nothing suspicious: "could not check".
+    const incomplete = report.incomplete && report.verdict !== 'fail' ? report.incomplete : undefined;
     return {
       ...base,
-      status: report.verdict,
+      status: incomplete ? 'error' : report.verdict,
+      ...(incomplete ? { error: { code: 'network' as const, message: incomplete.join('; '), hint: 'see the entry\'s report: the submodule finding says what was tried' } } : {}),
       ref: report.tag.ref,
       commit: report.tag.commit,
       sha256: report.release.sha256,

@@ -102,7 +102,7 @@ export async function checkReleaseSignature(path: string, options: ReleaseSource
 export async function readReleaseEntries(
   label: string,
   source: ReleaseSource,
-  options: { objectFormat: ObjectFormat; tagOids: TagOids; limits: Limits; preferJs: boolean },
+  options: { objectFormat: ObjectFormat; tagOids: TagOids; limits: Limits; preferJs: boolean; confirmSha1?: boolean },
 ): Promise<{ release: OpenedRelease; entries: ReleaseEntry[] }> {
   const release = await openRelease(source.path, {
     ...(source.growing ? { growing: source.growing } : {}),
@@ -110,8 +110,9 @@ export async function readReleaseEntries(
     limits: options.limits,
     preferJs: options.preferJs,
     keepContent: (entry) => entry.blobId === undefined || !options.tagOids.has(entry.blobId),
-    // Files the tag has (nearly all) need no second digest: see fillSha256.
-    skipSha256: (blobId) => options.tagOids.stored(blobId),
+    // Files the tag has (nearly all) need no second digest (see fillSha256),
+    // unless a SHA-1 match is to be confirmed (see sha1-confirm.ts).
+    skipSha256: (blobId) => !options.confirmSha1 && options.tagOids.stored(blobId),
   });
   const entries: ReleaseEntry[] = [];
   try {

@@ -1,5 +1,5 @@
 import type { TagSide } from '../compare/change.js';
-import { withContext } from '../errors.js';
+import { CuckooError, withContext } from '../errors.js';
 import { convertForArchive, readArchiveAttributes } from '../git/attributes.js';
 import { BlobReader } from '../git/blobs.js';
 import { inferTag } from '../git/infer.js';
@@ -25,7 +25,7 @@ export interface TagSideOptions {
   repo: string;
   tag?: string;
   commit?: string;
-  /** Compare submodules against their pinned commits. */
+  /** Compare submodules against their pinned commits (default true; false: --no-submodules). */
   submodules?: boolean;
   /** --submodule NAME=PATH|URL: where to find a submodule. */
   submoduleSources?: Record<string, string>;
@@ -49,6 +49,8 @@ export interface OpenTagSide {
   compared: Submodule[];
   /** The repository of each compared submodule, by its path. */
   submoduleRepos: Map<string, RepoHandle>;
+  /** Submodules that were to be compared but could not be fetched: where from, and why. */
+  unavailable: UnavailableSubmodule[];
   notes: string[];
   /** Findings about the tag as a whole (a moved tag, a bad tag signature). */
   findings: Finding[];
@@ -57,6 +59,14 @@ export interface OpenTagSide {
   content(entry: TagEntry): Promise<Buffer>;
   blob(oid: string): Promise<Buffer>;
   close(): Promise<void>;
+}
+
+export interface UnavailableSubmodule {
+  submodule: Submodule;
+  /** The address tried: --submodule's, else .gitmodules'. */
+  address: string;
+  why: string;
+  hint?: string;
 }
 
 /** Attributes under which `git archive` writes other bytes than the blob holds. */
@@ -138,19 +148,28 @@ export async function openTagSide(options: TagSideOptions & { releaseName: strin
     const compared: Submodule[] = [];
     const submoduleRepos = new Map<string, RepoHandle>();
     const uncompared: Submodule[] = [];
+    const unavailable: UnavailableSubmodule[] = [];
+    const compare = options.submodules !== false;
     for (const sub of submodules) {
-      if (!options.submodules) {
+      if (!compare) {
         uncompared.push(sub);
         continue;
       }
       const override = options.submoduleSources?.[sub.name] ?? options.submoduleSources?.[sub.path];
-      const subRepo = await openSubmodule(sub, {
-        cacheDir: options.cacheDir,
-        ...(override ? { override } : {}),
-        ...(remoteInfo.remote ? { superRemote: remoteInfo.remote } : {}),
-      }).catch((err: unknown) => {
-        throw withContext(`submodule ${sub.name}`, err);
-      });
+      let subRepo: RepoHandle;
+      try {
+        subRepo = await openSubmodule(sub, {
+          cacheDir: options.cacheDir,
+          ...(override ? { override } : {}),
+          ...(remoteInfo.remote ? { superRemote: remoteInfo.remote } : {}),
+        });
+      } catch (err) {
+        // One submodule out of reach (no network, a moved URL) is reported, not fatal: the rest is still checked.
+        if (!(err instanceof CuckooError) || err.code === 'usage' || err.code === 'limit') throw withContext(`submodule ${sub.name}`, err);
+        unavailable.push({ submodule: sub, address: override ?? sub.url ?? '', why: err.message, ...(err.hint ? { hint: err.hint } : {}) });
+        uncompared.push(sub);
+        continue;
+      }
       const subReader = new BlobReader(subRepo);
       readers.push(subReader);
       for (const e of await readTree(subRepo, sub.commit)) {
@@ -161,8 +180,8 @@ export async function openTagSide(options: TagSideOptions & { releaseName: strin
       compared.push(sub);
       submoduleRepos.set(sub.path, subRepo);
     }
-    if (uncompared.length > 0 && !options.submodules) {
-      notes.push(`${uncompared.length} submodule(s) not compared (${uncompared.map((s) => s.path).join(', ')}); pass --submodules to compare them`);
+    if (uncompared.length > 0 && !compare) {
+      notes.push(`${uncompared.length} submodule(s) not compared (${uncompared.map((s) => s.path).join(', ')}): --no-submodules`);
     }
 
     const byPath = new Map<string, TagEntry>();
@@ -183,6 +202,7 @@ export async function openTagSide(options: TagSideOptions & { releaseName: strin
       oids,
       compared,
       submoduleRepos,
+      unavailable,
       notes,
       findings,
       remoteInfo,

@@ -19,12 +19,17 @@ import { counting, reportSchema, severityCounts, verdictOf, type Counts, type Re
 import { loadWaivers, waive, type WaiverFiles } from '../policy/waive.js';
 import { foundPolicyName, policyFileName, refuseForeignPolicy, type PolicyFound } from '../policy/found.js';
 import type { Severity } from '../report/severity.js';
+import type { Finding } from '../report/finding.js';
 import { version } from '../version.js';
 import { openTagSide, type TagSideOptions } from './tag-side.js';
 import { driftSince } from './drift.js';
 import type { PreviousOptions } from './previous-release.js';
 import { releaseOnlyEntries } from '../analyze/drift.js';
 import { checksumFinding, signatureFinding, signatureNotes, trailingDataFinding } from './integrity.js';
+import { confirmSha1 } from './sha1-confirm.js';
+import { isUnrelated, overlapOf, unrelatedFinding } from './unrelated.js';
+import { foldUnavailable } from './unavailable-submodules.js';
+import { normalisePath, stripSegments } from '../compare/paths.js';
 import { releaseFiles, releaseReproducer, type ReproduceOptions } from './reproduction.js';
 import { copyRebuiltTree, rebuiltEvidence, startRebuild, type RebuildOptions } from './rebuild-side.js';
 import { withRebuild } from '../analyze/rebuilt.js';
@@ -46,6 +51,11 @@ export interface VerifyOptions extends TagSideOptions, ReleaseSourceOptions, Wai
   limits?: Limits;
   /** Most lines of diff kept per finding. */
   diffLines?: number;
+  /**
+   * In a SHA-1 repository, confirm every file identical by SHA-1 with sha256
+   * of both sides (default true; see sha1-confirm.ts). False trusts SHA-1.
+   */
+  sha1Check?: boolean;
   /** Use the pure-JS decoders even where system tools exist. */
   preferJs?: boolean;
   /**
@@ -82,6 +92,19 @@ function commentNote(comment: string | undefined, commit: string): string[] {
     : [`the archive records commit ${comment.slice(0, 12)} (as git archive does), but the tag points to ${commit.slice(0, 12)}`];
 }
 
+/** A collision replaces the finding its path had (a copy of another tag file, say): one finding per path. */
+function withCollisions(findings: Finding[], collisions: Finding[]): Finding[] {
+  if (collisions.length === 0) return findings;
+  const byPath = new Map(collisions.map((c) => [c.path, c]));
+  const merged = findings.map((f) => {
+    const c = byPath.get(f.path);
+    if (!c) return f;
+    byPath.delete(f.path);
+    return { ...c, reasons: [...c.reasons, ...f.reasons], evidence: { ...f.evidence, ...c.evidence } };
+  });
+  return [...merged, ...byPath.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
 /** Check a release archive against the tag it claims to come from. Options in, Report out. */
 export async function verify(options: VerifyOptions): Promise<Report> {
   const limits = options.limits ?? defaultLimits;
@@ -112,6 +135,7 @@ export async function verify(options: VerifyOptions): Promise<Report> {
       tagOids: tag.oids,
       limits,
       preferJs: options.preferJs ?? false,
+      confirmSha1: tag.repo.objectFormat === 'sha1' && options.sha1Check !== false,
     }).catch((err: unknown) => {
       // A download that is not a readable release is not kept: the next run asks the server again.
       unreadable = err instanceof CuckooError && (err.code === 'input' || err.code === 'limit');
@@ -128,6 +152,12 @@ export async function verify(options: VerifyOptions): Promise<Report> {
     const tagDate = await commitDate(tag.repo, tag.ref.commit);
     const comparison = compareTrees(read.entries, tag.side, options.strip === undefined ? {} : { strip: options.strip });
     const entryCount = read.entries.length;
+    const overlap = overlapOf(countChanges(comparison.changes, comparison.identical));
+    const unrelated = isUnrelated(overlap)
+      ? await unrelatedFinding(name, tag.ref.ref, overlap, tag.repo, () => new Set(read.entries.flatMap((e) => (e.type === 'directory' ? [] : [stripSegments(normalisePath(e.path).path, comparison.strip) ?? e.path]))))
+      : undefined;
+    // Identical by SHA-1 is confirmed by sha256 of both sides before the entries go.
+    const sha1 = tag.repo.objectFormat === 'sha1' && options.sha1Check !== false ? await confirmSha1(read.entries, tag, (p) => stripSegments(normalisePath(p).path, comparison.strip) ?? p) : undefined;
     // The changes hold every entry the analysis needs: the rest (files identical
     // to the tag's, 90,000 in a kernel-sized release) can go before it starts.
     read.entries = [];
@@ -175,13 +205,16 @@ export async function verify(options: VerifyOptions): Promise<Report> {
       fileFindings = fileFindings.map((f) => (byPath.has(f.path) ? withRebuild(f, byPath.get(f.path)!, recipe) : f));
       if (options.rebuildOut && rebuilt.tree) await copyRebuiltTree(rebuilt.tree, options.rebuildOut);
     }
+    const folded = foldUnavailable(fileFindings, tag.unavailable);
+    fileFindings = folded.findings;
     const { findings, ...waived } = waive(
       [
         ...(checksum ? checksumFinding(name, checksum, sha256) : []),
         ...(signature ? signatureFinding(name, 'release', signature) : []),
         ...trailingDataFinding(name, release),
+        ...(unrelated ? [unrelated] : []),
         ...tag.findings,
-        ...fileFindings,
+        ...withCollisions(fileFindings, sha1?.findings ?? []),
       ],
       waivers,
     );
@@ -193,16 +226,21 @@ export async function verify(options: VerifyOptions): Promise<Report> {
         )
       : undefined;
     const counts = countChanges(comparison.changes, comparison.identical);
-    const unrelated = counts.identical + counts.modified === 0 && tag.side.entries.some((e) => e.type !== 'submodule');
+    // A collision at a path that compared identical is a modified file after all.
+    const changed = new Set(comparison.changes.map((c) => c.path));
+    const collided = (sha1?.findings ?? []).filter((f) => !changed.has(f.path)).length;
+    counts.identical -= collided;
+    counts.modified += collided;
     // Drift items count too: a new unexplained build file fails the release like a finding.
-    const judged = verdictOf([...counting(findings), ...(drift?.items ?? [])], failOn);
+    // A submodule out of reach is "could not check" (exit 3), not "suspicious": it does not fail the verdict by itself.
+    const judgedOn = counting(findings).filter((f) => f.category !== 'submodule-unavailable');
+    const judged0 = verdictOf([...judgedOn, ...(drift?.items ?? [])], failOn);
+    const judged = judged0 === 'pass' && folded.incomplete.length > 0 ? 'review' : judged0;
     const comment = release.comment;
     return {
       schema: reportSchema,
       tool: { name: 'cuckoo', version },
-      // A release that shares no path with the tag is not that tag's release,
-      // even when every single difference looks harmless.
-      verdict: unrelated && judged === 'pass' ? 'review' : judged,
+      verdict: judged,
       failOn,
       release: {
         source: options.release,
@@ -230,16 +268,17 @@ export async function verify(options: VerifyOptions): Promise<Report> {
       severities: severityCounts(counting(findings)),
       findings,
       ...(drift ? { drift } : {}),
+      ...(folded.incomplete.length > 0 ? { incomplete: folded.incomplete } : {}),
       ...(reproduction ? { reproduction } : {}),
       ...(rebuilt ? { rebuild: rebuilt.summary } : {}),
       ...(waived.policy ? { policy: waived.policy } : {}),
       ...(waived.baseline ? { baseline: waived.baseline } : {}),
       notes: [
-        ...(unrelated ? ['the release and the tag have no path in common: check --strip and that this is the right tag'] : []),
         ...tag.notes,
         ...comparison.notes,
         ...commentNote(comment, tag.ref.commit),
         ...historyNotes,
+        ...(options.sha1Check === false && tag.repo.objectFormat === 'sha1' ? ['identical files compared by SHA-1 alone (--no-sha1-check): a SHA-1 collision would pass as identical'] : []),
         ...(reproduction?.notes ?? []),
         ...(rebuilt?.summary.notes ?? []),
         ...(options.rebuildOut && rebuilt?.tree ? [`the rebuilt tree is in ${options.rebuildOut}`] : []),

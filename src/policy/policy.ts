@@ -16,7 +16,7 @@ import { categoryInfo, type Category, type ChangeKind } from '../report/finding.
 import { parseJson, readText, type Fail } from './json-file.js';
 
 /** Findings about the release file or the tag as a whole: a policy cannot allow them. */
-type IntegrityCategory = 'checksum-mismatch' | 'bad-signature' | 'moved-tag' | 'hidden-data';
+type IntegrityCategory = 'checksum-mismatch' | 'bad-signature' | 'moved-tag' | 'hidden-data' | 'unrelated-release' | 'hash-collision' | 'submodule-unavailable';
 type AllowableChange = Exclude<ChangeKind, 'integrity'>;
 type AllowableCategory = Exclude<Category, IntegrityCategory>;
 
@@ -30,7 +30,15 @@ const allowableChanges: Record<AllowableChange, true> = {
   'duplicate-entry': true,
   'unsafe-entry': true,
 };
-const integrityCategories: Record<IntegrityCategory, true> = { 'checksum-mismatch': true, 'bad-signature': true, 'moved-tag': true, 'hidden-data': true };
+const integrityCategories: Record<IntegrityCategory, true> = {
+  'checksum-mismatch': true,
+  'bad-signature': true,
+  'moved-tag': true,
+  'hidden-data': true,
+  'unrelated-release': true,
+  'hash-collision': true,
+  'submodule-unavailable': true,
+};
 
 export interface AllowRule {
   /** Position in `allow`, from 1, as errors and reports name it. */
@@ -59,7 +67,7 @@ export interface PolicyRebuild {
   tree?: string;
 }
 
-const integrityText = 'checksum, signature, moved-tag and hidden-data findings cannot be allowed: they are about the release file, the archive or the tag, not a path';
+const integrityText = 'checksum, signature, moved-tag, hidden-data, unrelated-release, hash-collision and submodule-unavailable findings cannot be allowed: they are about the release file, the archive or the tag, or are proof of an attack';
 const ruleKeys = ['paths', 'change', 'category', 'sha256', 'reason'] as const;
 const policyHint = 'see "Policies and baselines" in the README for the policy format';
 

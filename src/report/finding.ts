@@ -49,6 +49,9 @@ export type Category =
   | 'type-change'
   | 'dereferenced-link'
   | 'unexplained'
+  | 'hash-collision'
+  | 'submodule-unavailable'
+  | 'unrelated-release'
   | 'checksum-mismatch'
   | 'bad-signature'
   | 'moved-tag';
@@ -102,6 +105,8 @@ export interface Evidence {
   archivePath?: string;
   /** Content signals of build code (suspicious-build-code), each with its line. */
   signals?: Array<{ signal: string; line: number; text: string }>;
+  /** Release files a submodule that could not be fetched left unchecked. */
+  notChecked?: string[];
   /** The submodule a path belongs to. */
   submodule?: { name: string; path: string; commit: string };
   /** Its generator, re-run on the release's own inputs in the sandbox, wrote these bytes (after the named normalisations). */
@@ -260,6 +265,18 @@ export const categoryInfo: Record<Category, CategoryInfo> = {
   rebuilt: {
     title: 'Rebuilt from the tag',
     help: "The project's own release steps (autogen.sh or bootstrap, configure, make distdir; or the policy's rebuild.steps), run by cuckoo on the tag in a sandbox with --rebuild, wrote this file byte for byte. That alone explains it: it is what the tag makes.",
+  },
+  'unrelated-release': {
+    title: 'Not this tag\'s release',
+    help: "Under a tenth of the release's files, or of the tag's, share a path with the other side: whatever each difference looks like, this release was not made from this tag. The reasons name the tags of a local repository that share the most paths with it; check --repo, --tag and --strip.",
+  },
+  'submodule-unavailable': {
+    title: 'Submodule could not be fetched',
+    help: 'A submodule the tag pins could not be fetched, so the release files inside it, and those no rule explains (which may be copies of it), were not checked; they are listed in the evidence. The run is incomplete (exit code 3 when nothing else fails). Pass --submodule NAME=PATH|URL with a repository that has the pinned commit.',
+  },
+  'hash-collision': {
+    title: 'SHA-1 collision with a tag blob',
+    help: "The release file has the SHA-1 blob id of a file in the tag but other bytes: sha256 of the two differs. Two contents with one SHA-1 come only from a collision attack (SHAttered, 2017; chosen-prefix, 2020), which git's own SHA-1DC refuses and a plain SHA-1 does not. cuckoo confirms every SHA-1 match in a SHA-1 repository with sha256 of both sides.",
   },
   'known-good': {
     title: 'Known file of the build tools',

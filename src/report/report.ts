@@ -78,6 +78,8 @@ export interface Report {
   drift?: Drift;
   /** Generated files re-made by their generators in the sandbox: how many were proven, and with which tools. */
   reproduction?: import('../reproduce/outcome.js').ReproductionSummary;
+  /** Why part of the release was not checked (a submodule that could not be fetched): exit code 3 when nothing fails. */
+  incomplete?: string[];
   /** With --rebuild: the project's release steps run on the tag in the sandbox, and what they wrote. */
   rebuild?: import('../reproduce/rebuild/rebuild.js').RebuildSummary;
   /** What the --policy file allowed, refused and left unused. */

@@ -6,9 +6,11 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { verify, type VerifyOptions } from '../../src/commands/verify.js';
 import type { Report } from '../../src/report/report.js';
-import { buildTar, buildZip, compress, writeTemp, type TarItem } from '../helpers/archives.js';
+import { buildTar, buildZip, compress, tarHeader, writeTemp, type TarItem } from '../helpers/archives.js';
 import { rawZip } from '../helpers/zip-raw.js';
-import { root } from '../helpers/cli.js';
+import { root, runCuckoo } from '../helpers/cli.js';
+import { renderers } from '../../src/cli/render/index.js';
+import { colors } from '../../src/cli/colors.js';
 import { makeRepo, removeTempDirs, type FileSpec } from '../helpers/repo.js';
 
 const cacheDir = mkdtempSync(join(tmpdir(), 'cuckoo-verify-cache-'));
@@ -147,13 +149,78 @@ test('flat archives, --strip and --commit', async () => {
   assert.is(r.tag.inferredFrom, undefined);
 });
 
-test('a release that shares no path with the tag never passes', async () => {
+test('a release that shares no path with the tag fails with one critical finding', async () => {
   const repo = await makeRepo({ files, tags: ['v1.2'] });
   const empty = await writeTemp('unrelated/proj-1.2.tar', buildTar([{ path: 'proj-1.2/', type: 'directory' }]));
   const r = await run({ release: empty, repo: repo.dir });
-  assert.ok(r.findings.every((f) => f.severity === 'low' || f.severity === 'info'));
-  assert.is(r.verdict, 'review');
-  assert.match(r.notes[0]!, 'no path in common');
+  assert.is(r.verdict, 'fail');
+  const f = r.findings.filter((x) => x.category === 'unrelated-release');
+  assert.is(f.length, 1);
+  assert.is(f[0]!.severity, 'critical');
+  assert.is(f[0]!.change, 'integrity');
+  assert.match(f[0]!.reasons[0]!, /0 of the release's 0 files and of the 5 files of v1\.2 share a path: this release does not come from this tag/);
+});
+
+test("a release of another project fails, naming the tags of the repository that share the most paths with it", async () => {
+  const own: Record<string, FileSpec> = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`lib/f${i}.c`, `int f${i};\n`]));
+  const repo = await makeRepo({
+    commits: [
+      { files: own, tags: ['old-1.0'] },
+      { files: { 'README': 'now\n', ...Object.fromEntries(Object.keys(own).map((k) => [k, null])) }, tags: ['v2.0'] },
+    ],
+  });
+  // The release is old-1.0's tree plus a file: checked against v2.0, it shares nothing but README's path.
+  const tar = buildTar([{ path: 'proj-2.0/', type: 'directory' }, { path: 'proj-2.0/README', content: 'then\n' }, ...Object.entries(own).map(([p, c]) => ({ path: `proj-2.0/${p}`, content: String(c) }))]);
+  const r = await run({ release: await writeTemp('other/proj-2.0.tar', tar), repo: repo.dir, tag: 'v2.0' });
+  assert.is(r.verdict, 'fail');
+  const f = r.findings.find((x) => x.category === 'unrelated-release')!;
+  assert.match(f.reasons[0]!, /1 of the release's 41 files and of the 1 files of v2\.0 share a path/);
+  assert.match(f.reasons[1]!, /tags sharing more paths with it: old-1\.0 \(40 of 41\)/);
+  // The text report of a release with thousands of such files lists the first and counts the rest.
+  const ctx = { colors: colors(false), verbose: false, quiet: false, diffLines: 10, width: 100, exitCode: 1 };
+  const many = { ...r, findings: Array.from({ length: 120 }, (_, i) => ({ ...f, id: `CK${i}`, path: `f${i}`, severity: 'high' as const })) };
+  const text = renderers.text(many, ctx);
+  assert.match(text, /… and 70 more high findings \(--format json or html lists every one\)/);
+  assert.not.match(text, /\bf50\b/);
+
+  // Nine tenths of each side in common is the same project.
+  const mostly = buildTar([{ path: 'proj-1.0/', type: 'directory' }, ...Object.entries(own).slice(0, 37).map(([p, c]) => ({ path: `proj-1.0/${p}`, content: String(c) }))]);
+  const ok = await run({ release: await writeTemp('mostly/proj-1.0.tar', mostly), repo: repo.dir, tag: 'old-1.0' });
+  assert.ok(ok.findings.every((x) => x.category !== 'unrelated-release'));
+});
+
+/** A tar member whose name is the given latin1 bytes (not UTF-8), with its content. */
+function latin1File(name: string, content: string): Buffer {
+  const header = tarHeader({ name: 'n', size: content.length });
+  header.fill(0, 0, 100);
+  header.write(name, 0, 'latin1');
+  header.fill(0x20, 148, 156);
+  let sum = 0;
+  for (const b of header) sum += b;
+  header.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 'latin1');
+  const data = Buffer.alloc(Math.ceil(content.length / 512) * 512);
+  data.write(content);
+  return Buffer.concat([header, data]);
+}
+
+test('a release path that is not valid UTF-8 is at least high, its bytes named', async () => {
+  const repo = await makeRepo({ files, tags: ['v1.2'] });
+  const tar = buildTar(releaseOf([{ raw: latin1File('proj-1.2/docs/caf\xe9.txt', 'hello\n') }]));
+  const r = await run({ release: await writeTemp('odd/proj-1.2.tar', tar), repo: repo.dir });
+  const f = r.findings.find((x) => x.path.startsWith('docs/caf'))!;
+  assert.ok(f, 'the odd name has a finding');
+  assert.ok(f.severity === 'high' || f.severity === 'critical', f.severity);
+  assert.match(f.reasons[0]!, /the name is not valid UTF-8 \(docs\/caf\\xe9\.txt\)/);
+  assert.is(r.verdict, 'fail');
+  // Every format that prints text shows the byte escaped, never a lone surrogate.
+  const ctx = { colors: colors(false), verbose: true, quiet: false, diffLines: 10, width: 100, exitCode: 1 };
+  for (const format of ['text', 'markdown', 'html'] as const) {
+    const out = renderers[format](r, ctx);
+    // Markdown escapes the backslash itself, so it renders as \xe9.
+    assert.ok(out.includes(format === 'markdown' ? 'docs/caf\\\\xe9.txt' : 'docs/caf\\xe9.txt'), format);
+    assert.not.ok(/[\udc80-\udcff]/u.test(out), format);
+  }
+  assert.ok(renderers.json(r, ctx).includes('docs/caf\\udce9.txt'));
 });
 
 test('archive tricks: duplicates, unsafe paths, devices and hard links', async () => {
@@ -266,7 +333,7 @@ test('a Git LFS pointer in the tag explains its object in the release', async ()
   assert.is(r.verdict, 'pass');
 });
 
-test('submodules: reported as such, or compared at the pinned commit with --submodules', async () => {
+test('submodules: compared at the pinned commit by default, reported as such with --no-submodules', async () => {
   const lib = await makeRepo({ files: { 'lib.c': 'int lib;\n', 'm4/lib.m4': 'dnl lib macro\n' }, tags: ['lib-1'] });
   const repo = await makeRepo({
     files: {
@@ -284,19 +351,67 @@ test('submodules: reported as such, or compared at the pinned commit with --subm
     { path: 'app-3.0/m4/lib.m4', content: 'dnl lib macro\n' },
   ]);
   const release = await writeTemp('subs/app-3.0.tar', tar);
-  let r = await run({ release, repo: repo.dir });
+  let r = await run({ release, repo: repo.dir, submodules: false });
   assert.equal(summary(r), [
     'only-in-release gnulib/lib.c submodule-content info',
     'only-in-release gnulib/m4/lib.m4 submodule-content info',
     'only-in-release m4/lib.m4 unexplained high',
   ]);
-  assert.ok(r.notes.some((n) => n.includes('--submodules')));
-  r = await run({ release, repo: repo.dir, submodules: true, submoduleSources: { gnulib: lib.dir } });
-  assert.equal(summary(r), ['modified gnulib/m4/lib.m4 unexplained critical', 'only-in-release m4/lib.m4 copied-from-tag low']);
+  assert.ok(r.notes.some((n) => n.includes('--no-submodules')));
+  // By default, from the URL in .gitmodules.
+  for (const options of [{}, { submoduleSources: { gnulib: lib.dir } }]) {
+    r = await run({ release, repo: repo.dir, ...options });
+    assert.equal(summary(r), ['modified gnulib/m4/lib.m4 unexplained critical', 'only-in-release m4/lib.m4 copied-from-tag low']);
+  }
   const copied = r.findings.find((f) => f.path === 'm4/lib.m4')!;
   assert.equal(copied.evidence.matches?.map((m) => `${m.source}:${m.path}`), ['submodule:gnulib/m4/lib.m4']);
   // Its bytes are the submodule's, so its sha256 was read from the submodule's repository.
   assert.is(copied.evidence.release?.sha256, createHash('sha256').update('dnl lib macro\n').digest('hex'));
+});
+
+test('a submodule that cannot be fetched is one high finding listing what it left unchecked; the run is incomplete, not suspicious', async () => {
+  const lib = await makeRepo({ files: { 'lib.c': 'int lib;\n' }, tags: ['lib-1'] });
+  const gone = join(tmpdir(), 'cuckoo-no-such-repo-', String(process.pid));
+  const repo = await makeRepo({
+    files: { '.gitmodules': `[submodule "gnulib"]\n\tpath = gnulib\n\turl = ${gone}\n`, gnulib: { gitlink: lib.commits[0]! }, 'main.c': 'int main;\n' },
+    tags: ['v3.0'],
+  });
+  const tar = buildTar([
+    { path: 'app-3.0/.gitmodules', content: `[submodule "gnulib"]\n\tpath = gnulib\n\turl = ${gone}\n` },
+    { path: 'app-3.0/main.c', content: 'int main;\n' },
+    { path: 'app-3.0/gnulib/lib.c', content: 'int lib;\n' },
+    { path: 'app-3.0/lib/copied.c', content: 'int copied;\n' },
+    { path: 'app-3.0/m4/evil.m4', content: 'AC_DEFUN([X], [sed "s/x/y/" tests/files/bad.xz | tr "\\t \\-_" " \\t_\\-" | xz -d | /bin/sh])\n' },
+  ]);
+  const release = await writeTemp('gone/app-3.0.tar', tar);
+  const r = await run({ release, repo: repo.dir });
+  const sub = r.findings.find((f) => f.category === 'submodule-unavailable')!;
+  assert.is(sub.path, 'gnulib');
+  assert.is(sub.severity, 'high');
+  assert.match(sub.reasons[0]!, new RegExp(`submodule gnulib \\(gnulib\\) pinned at ${lib.commits[0]!.slice(0, 12)} could not be fetched from ${gone.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+  assert.equal(sub.evidence.notChecked, ['gnulib/lib.c', 'lib/copied.c']);
+  // Nothing critical is folded away.
+  assert.ok(r.findings.some((f) => f.path === 'm4/evil.m4' && f.severity === 'critical'));
+  assert.equal(r.incomplete, ['submodule gnulib could not be fetched: the release was not fully checked']);
+  assert.is(r.verdict, 'fail');
+
+  // Without the planted macro nothing fails: the run is incomplete, exit 3.
+  const clean = await writeTemp(
+    'gone2/app-3.0.tar',
+    buildTar([
+      { path: 'app-3.0/main.c', content: 'int main;\n' },
+      { path: 'app-3.0/gnulib/lib.c', content: 'int lib;\n' },
+    ]),
+  );
+  const cli = await runCuckoo(['verify', clean, '--repo', repo.dir, '--no-reproduce']);
+  assert.is(cli.code, 3, cli.stderr + cli.stdout);
+  assert.match(cli.stdout, /could not be fetched/);
+  // Where to fetch it from, given alone, is enough.
+  const given = await runCuckoo(['verify', clean, '--repo', repo.dir, '--no-reproduce', '--submodule', `gnulib=${lib.dir}`]);
+  assert.is(given.code, 0, given.stderr + given.stdout);
+  const both = await runCuckoo(['verify', clean, '--repo', repo.dir, '--no-submodules', '--submodule', `gnulib=${lib.dir}`]);
+  assert.is(both.code, 2);
+  assert.match(both.stderr, /--submodule: given with --no-submodules/);
 });
 
 test('sha256 repositories and bundles', async () => {

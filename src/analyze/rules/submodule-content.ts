@@ -1,6 +1,6 @@
 import type { Rule } from '../rule.js';
 
-/** Release files inside a submodule the tag pins, when submodules are not compared. */
+/** Release files inside a submodule the tag pins, when submodules are not compared (--no-submodules). */
 export const submoduleContent: Rule = {
   name: 'submodule-content',
   changes: ['only-in-release'],
@@ -10,7 +10,7 @@ export const submoduleContent: Rule = {
     return {
       category: 'submodule-content',
       severity: 'info',
-      reasons: [`inside submodule ${sub.name} (${sub.path}) pinned at ${sub.commit.slice(0, 12)}`, 'not compared: pass --submodules to compare it'],
+      reasons: [`inside submodule ${sub.name} (${sub.path}) pinned at ${sub.commit.slice(0, 12)}`, 'not compared with its pinned commit (--no-submodules)'],
       evidence: { submodule: { name: sub.name, path: sub.path, commit: sub.commit } },
     };
   },

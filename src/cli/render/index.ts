@@ -22,13 +22,13 @@ export interface RenderContext {
 }
 
 /**
- * One renderer per format, pure: the same report gives the same bytes. Text
- * and markdown print strings as they are, so they get them made visible.
+ * One renderer per format, pure: the same report gives the same bytes. Text,
+ * markdown and html print strings as they are, so they get them made visible.
  */
 export const renderers: Record<FormatName, (report: Report, ctx: RenderContext) => string> = {
   text: (report, ctx) => renderText(visibleReport(report), ctx),
   json: (report) => renderJson(report),
   sarif: (report, ctx) => renderSarif(report, { exitCode: ctx.exitCode, verbose: ctx.verbose }),
   markdown: (report, ctx) => renderMarkdown(visibleReport(report), { verbose: ctx.verbose, diffLines: ctx.diffLines }),
-  html: (report) => renderHtml(report),
+  html: (report) => renderHtml(visibleReport(report)),
 };

@@ -115,7 +115,9 @@ function grouped(findings: Finding[], c: Colors, width: number): string[] {
   const groups = new Map<string, Finding[]>();
   for (const f of findings) {
     const key = `${changeText[f.change]}, ${categoryInfo[f.category].title.toLowerCase()}`;
-    groups.set(key, [...(groups.get(key) ?? []), f]);
+    const list = groups.get(key);
+    if (list) list.push(f);
+    else groups.set(key, [f]);
   }
   const out: string[] = [];
   for (const [key, group] of groups) {
@@ -124,7 +126,10 @@ function grouped(findings: Finding[], c: Colors, width: number): string[] {
     for (const f of group) {
       const slash = f.path.lastIndexOf('/');
       const folder = slash === -1 ? '' : f.path.slice(0, slash + 1);
-      folders.set(quoteSpaced(folder), [...(folders.get(quoteSpaced(folder)) ?? []), quoteSpaced(f.path.slice(slash + 1))]);
+      const key = quoteSpaced(folder);
+      const names = folders.get(key);
+      if (names) names.push(quoteSpaced(f.path.slice(slash + 1)));
+      else folders.set(key, [quoteSpaced(f.path.slice(slash + 1))]);
     }
     const labelWidth = Math.min(28, Math.max(...[...folders.keys()].map((k) => (k || './').length))) + 2;
     for (const [folder, names] of folders) {
@@ -167,6 +172,15 @@ function waivedLines(report: Report, c: Colors, options: TextOptions): string[] 
   return out;
 }
 
+/** Findings shown in full per severity: a release of 100,000 unexplained files must not print them all. */
+const detailedMost = 50;
+/** One-line findings shown per severity. */
+const linesMost = 500;
+
+function capped(lines: string[], c: Colors): string[] {
+  return lines.length <= linesMost ? lines : [...lines.slice(0, linesMost), c.dim(`  … and ${lines.length - linesMost} more (--format json or html lists every one)`)];
+}
+
 export function renderText(report: Report, options: TextOptions): string {
   const c = options.colors;
   if (options.quiet) return `${wrapLine(verdictLine(report, c), options.width).join('\n')}\n`;
@@ -179,12 +193,13 @@ export function renderText(report: Report, options: TextOptions): string {
     const group = bySeverity(s);
     if (group.length === 0) continue;
     out.push('', paintSeverity(c, s, `${s.toUpperCase()} (${group.length})`));
-    for (const f of group) out.push(...detailed(f, c, options));
+    for (const f of group.slice(0, detailedMost)) out.push(...detailed(f, c, options));
+    if (group.length > detailedMost) out.push(c.dim(`  … and ${group.length - detailedMost} more ${s} findings (--format json or html lists every one)`));
   }
   const medium = bySeverity('medium');
   if (medium.length > 0) {
     out.push('', paintSeverity(c, 'medium', `MEDIUM (${medium.length})`));
-    out.push(...(options.verbose ? medium.map((f) => oneLine(f, c)) : grouped(medium, c, options.width)));
+    out.push(...(options.verbose ? capped(medium.map((f) => oneLine(f, c)), c) : capped(grouped(medium, c, options.width), c)));
   }
   const explained = findings.filter((f) => !atLeast(f.severity, 'medium'));
   if (explained.length > 0) {
@@ -193,7 +208,7 @@ export function renderText(report: Report, options: TextOptions): string {
         const group = bySeverity(s);
         if (group.length === 0) continue;
         out.push('', paintSeverity(c, s, `${s.toUpperCase()} (${group.length})`));
-        out.push(...group.map((f) => oneLine(f, c)));
+        out.push(...capped(group.map((f) => oneLine(f, c)), c));
       }
     } else {
       out.push('', c.dim(`LOW, INFO (${explained.length}): ${categorySummary(explained)} (--verbose lists them)`));

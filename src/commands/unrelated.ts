@@ -1,0 +1,50 @@
+/**
+ * A release whose paths barely overlap the tag's is not that tag's release,
+ * however harmless each difference looks: under a tenth of either side in
+ * common fails the release with one critical finding, naming the tags of a
+ * local repository that share the most paths with it.
+ */
+import { findingId } from '../analyze/analyze.js';
+import type { Change } from '../compare/change.js';
+import { tagsByOverlap } from '../git/overlap.js';
+import type { RepoHandle } from '../git/types.js';
+import type { Finding } from '../report/finding.js';
+import type { Counts } from '../report/report.js';
+
+export interface Overlap {
+  common: number;
+  release: number;
+  tag: number;
+}
+
+export function overlapOf(counts: Counts): Overlap {
+  const common = counts.identical + counts.modified;
+  return { common, release: common + counts.onlyInRelease, tag: common + counts.onlyInTag };
+}
+
+/** Under a tenth of either side in common (a side with no file does not count). */
+export function isUnrelated(o: Overlap): boolean {
+  return (o.release > 0 && o.common * 10 < o.release) || (o.tag > 0 && o.common * 10 < o.tag);
+}
+
+export async function unrelatedFinding(name: string, ref: string, o: Overlap, repo: RepoHandle, releasePaths: () => ReadonlySet<string>): Promise<Finding> {
+  // Only a local repository has every tag's tree at hand; a remote one was fetched for one tag.
+  const nearest = repo.kind === 'remote' || repo.promisor ? [] : await tagsByOverlap(repo, releasePaths()).catch(() => []);
+  const better = nearest.filter((t) => t.common > o.common);
+  return {
+    id: findingId({ kind: 'integrity', path: name } as unknown as Change, 'unrelated-release'),
+    path: name,
+    change: 'integrity',
+    category: 'unrelated-release',
+    severity: 'critical',
+    reasons: [
+      `${o.common} of the release's ${o.release} files and of the ${o.tag} files of ${ref} share a path: this release does not come from this tag`,
+      better.length > 0
+        ? `tags sharing more paths with it: ${better.map((t) => `${t.tag} (${t.common} of ${o.release})`).join(', ')}`
+        : repo.kind === 'remote' || repo.promisor
+          ? 'check the tag, and --strip if the release has an extra top folder'
+          : 'no recent tag of the repository shares more paths with it: check --repo, --tag and --strip',
+    ],
+    evidence: {},
+  };
+}

@@ -1,0 +1,73 @@
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { confirmSha1 } from '../../src/commands/sha1-confirm.js';
+import { BlobReader } from '../../src/git/blobs.js';
+import { openRepo } from '../../src/git/repo.js';
+import type { ReleaseEntry } from '../../src/release/entry.js';
+import { buildTar, compress, readRelease, writeTemp } from '../helpers/archives.js';
+import { makeRepo, removeTempDirs } from '../helpers/repo.js';
+
+/**
+ * No public pair of git blobs collides under SHA-1 (the published collisions
+ * are of raw files; git's blob header breaks them), so a collision is stood
+ * for by a release entry that carries a tag blob's id with other bytes' sha256:
+ * exactly what a colliding file would give the streaming hasher.
+ */
+
+const cacheDir = mkdtempSync(join(tmpdir(), 'cuckoo-sha1-'));
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+
+test.after(async () => {
+  rmSync(cacheDir, { recursive: true, force: true });
+  await removeTempDirs();
+});
+
+const entry = (path: string, blobId: string, content: string, index: number): ReleaseEntry => ({ path, type: 'file', mode: 0o644, size: content.length, blobId, sha256: sha256(content), index });
+
+test('a SHA-1 match is confirmed by sha256 of both sides; bytes that differ under the same blob id are a critical finding', async () => {
+  const made = await makeRepo({ files: { 'src/a.c': 'int a;\n', 'b.txt': 'bee\n' }, tags: ['v1'] });
+  const repo = await openRepo(made.dir, { cacheDir });
+  const a = await made.hashObject('int a;\n');
+  const b = await made.hashObject('bee\n');
+  const reader = new BlobReader(repo);
+  try {
+    const tag = { repo, oids: { has: (o: string) => o === a || o === b, stored: (o: string) => o === a || o === b, intern: (o: string) => o }, blob: (oid: string) => reader.read(oid) };
+    const check = await confirmSha1(
+      [
+        entry('p-1/src/a.c', a, 'int a;\n', 0),
+        // Claims b.txt's blob id with other bytes: a collision.
+        entry('p-1/b.txt', b, 'evil\n', 1),
+        // The same blob twice, once honest.
+        entry('p-1/copy.txt', b, 'bee\n', 2),
+        // Not the tag's: nothing to confirm.
+        entry('p-1/new.txt', '0'.repeat(40), 'new\n', 3),
+      ],
+      tag,
+      (p) => p.slice('p-1/'.length),
+    );
+    assert.is(check.blobs, 2);
+    assert.is(check.files, 3);
+    assert.equal(
+      check.findings.map((f) => [f.path, f.category, f.severity, f.change]),
+      [['b.txt', 'hash-collision', 'critical', 'modified']],
+    );
+    assert.match(check.findings[0]!.reasons[0]!, new RegExp(`tag's blob ${b}, but its bytes are not: sha256 ${sha256('evil\n')} in the release, ${sha256('bee\n')} in the tag`));
+  } finally {
+    await reader.close();
+  }
+});
+
+test('with the check on, every file of the release gets its sha256 while it streams, the tag\'s files too', async () => {
+  const path = await writeTemp('p-1.tar.gz', await compress(buildTar([{ path: 'p-1/', type: 'directory' }, { path: 'p-1/a', content: 'a\n' }, { path: 'p-1/big', content: Buffer.alloc(3 << 20, 1) }]), 'gzip'));
+  const all = () => true;
+  const { entries: skipped } = await readRelease(path, { skipSha256: all });
+  assert.is(skipped.find((e) => e.path === 'p-1/a')!.sha256, undefined, 'the reader can skip a small file\'s sha256');
+  const { entries } = await readRelease(path, { skipSha256: () => false });
+  for (const e of entries.filter((x) => x.type === 'file')) assert.ok(e.sha256, e.path);
+});
+
+test.run();
