@@ -149,9 +149,13 @@ const fields = [
 /** What differs, each as `what: unzipper's value / cuckoo's value`. */
 function differences(u: ZipMember, o: ZipMember): string[] {
   const out: string[] = [];
-  if (!nameBytes(u).equals(nameBytes(o))) out.push(`name: ${JSON.stringify(u.name)} / ${JSON.stringify(o.name)}`);
+  if (!sameBytes(u, o)) out.push(`name: ${JSON.stringify(u.name)} / ${JSON.stringify(o.name)}`);
   for (const [what, key] of fields) if (u[key] !== o[key]) out.push(`${what}: ${u[key]} / ${o[key]}`);
   return out;
 }
 
-const nameBytes = (m: ZipMember): Buffer => m.nameBytes ?? Buffer.from(m.name);
+/** Valid UTF-8 names are equal as bytes when they are as strings; only the others keep their bytes. */
+function sameBytes(u: ZipMember, o: ZipMember): boolean {
+  if (u.nameBytes === undefined || o.nameBytes === undefined) return u.nameBytes === o.nameBytes && u.name === o.name;
+  return u.nameBytes.equals(o.nameBytes);
+}
