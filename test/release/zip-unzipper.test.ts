@@ -13,9 +13,9 @@ const text = 'int main(void) { return 0; }\n'.repeat(20);
 /**
  * `zip` given a second central directory: its 32-bit end record points at
  * `legacy` (holding `count` records), while a zip64 end record and locator
- * point at the original directory. Readers that always follow the zip64
- * locator (cuckoo's, Info-ZIP's) see one listing; readers that look for zip64
- * only when a 32-bit field is all ones (unzipper's, Go's) see the other.
+ * point at the original directory. Readers that follow the zip64 locator
+ * whenever it is there (cuckoo's own) see one listing; readers that look for
+ * zip64 only when a 32-bit field is all ones (unzipper's, Go's) the other.
  */
 function twoDirectories(zip: Buffer, legacy: (directory: Buffer) => Buffer, count: number): Buffer {
   const end = zip.length - 22;
@@ -63,7 +63,7 @@ test('an honest zip: unzipper and cuckoo list the same members, and nothing is m
 });
 
 test('a member only one reading of the central directory lists is read and marked', async () => {
-  // The legacy directory lists a.c alone: unzipper extracts one file, Info-ZIP two.
+  // The legacy directory lists a.c alone: unzipper would extract one file, cuckoo's own reading finds two.
   const entries = await read(twoDirectories(honest(), (d) => d.subarray(0, FIRST_RECORD), 1));
   assert.equal(entries.map((e) => [e.path, e.blobId]), [
     ['p/a.c', blob(text)],
@@ -79,7 +79,7 @@ test('a record the two readings see differently is marked with what differs', as
   const renamed = twoDirectories(
     honest(),
     (d) => {
-      // Same count, same member bytes; the legacy listing calls b.c x.sh-ish.
+      // Same count, same member bytes; the legacy listing calls b.c by another name.
       d.write('p/x.c', FIRST_RECORD + 46, 'latin1');
       return d;
     },
