@@ -45,6 +45,8 @@ export interface ZipDirectory {
   start: number;
   /** Where the end of central directory record starts. */
   end: number;
+  /** The file's bytes from `start` to its end: the directory, the zip64 records, the end record. */
+  tail: Buffer;
 }
 
 /** A structural fault: the caller turns it into a one-line input error. */
@@ -77,8 +79,10 @@ export async function readDirectory(reader: BlockReader): Promise<ZipDirectory> 
   }
   // Anything between the directory and the end record would be bytes some extractors skip and others read.
   if (start + length !== directoryEnd) throw new ZipFormatError('the central directory is not where the end record says');
-  const members = parseDirectory(await reader.bytes(start, length), count);
-  return { members, comment, start, end };
+  // The directory and all after it, read once: unzipper reads its records from the same bytes.
+  const tail = await reader.bytes(start, size - start);
+  const members = parseDirectory(tail.subarray(0, length), count);
+  return { members, comment, start, end, tail };
 }
 
 /** The end-of-central-directory record: the last one whose comment reaches the end of the file. */

@@ -30,11 +30,11 @@ const bluebird = createRequire(createRequire(import.meta.url).resolve('unzipper'
 
 /**
  * unzipper's records of the directory that `directory` (cuckoo's reading)
- * found. `tail` is the file from `tailStart` to its end, already read: the
- * directory, the zip64 records and the end record. Served from memory as one
- * chunk, unzipper's reader takes each record without a stream per pull.
+ * found, read from the same bytes (`directory.tail`). Served from memory as
+ * one chunk, unzipper's reader takes each record without a stream per pull.
  */
-export async function unzipperMembers(reader: BlockReader, directory: ZipDirectory, tail: Buffer, tailStart: number): Promise<ZipMember[]> {
+export async function unzipperMembers(reader: BlockReader, directory: ZipDirectory): Promise<ZipMember[]> {
+  const { tail, start: tailStart } = directory;
   const source: UnzipperSource = {
     size: async () => reader.size,
     stream: (offset, length) => {

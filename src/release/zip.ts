@@ -33,14 +33,15 @@ export async function openZip(path: string, options: ReadOptions): Promise<Opene
   try {
     const reader = new BlockReader(handle, (await handle.stat()).size);
     directory = await readDirectory(reader);
-    const tail = await reader.bytes(directory.start, reader.size - directory.start);
-    directory.members = crossCheck(await unzipperMembers(reader, directory, tail, directory.start), directory.members);
+    directory.members = crossCheck(await unzipperMembers(reader, directory), directory.members);
   } catch (err) {
     throw asZipError(path, err);
   } finally {
     await handle.close();
   }
   // Handed to the one read of the entries, which lets each member go once it is read.
+  // Nothing reads the directory's bytes again; a kernel-sized one is 10 MB.
+  directory.tail = Buffer.alloc(0);
   let unread: ZipDirectory | undefined = directory;
   let digest: Promise<string> | undefined;
   const release: OpenedRelease = {
