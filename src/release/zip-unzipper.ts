@@ -23,6 +23,9 @@ interface UnzipperSource {
 }
 type OpenCustom = (source: UnzipperSource, options: { tailSize: number }) => Promise<unzipper.CentralDirectory>;
 
+let readers = 0;
+let savedScheduler: ((callback: () => void) => void) | undefined;
+
 /** The promise library unzipper itself loads (the same module instance): only unzipper uses it. */
 const bluebird = createRequire(createRequire(import.meta.url).resolve('unzipper'))('bluebird') as {
   setScheduler(fn: (callback: () => void) => void): (callback: () => void) => void;
@@ -53,7 +56,8 @@ export async function unzipperMembers(reader: BlockReader, directory: ZipDirecto
   // schedules each step with setImmediate: one turn of the event loop per
   // step, half the time of a kernel-sized directory. The bytes are all in
   // memory, so microtasks do the same work without the turns.
-  const scheduler = bluebird.setScheduler(queueMicrotask);
+  // Zips read at once (`batch --jobs`) share it: the first sets it, the last puts bluebird's back.
+  if (readers++ === 0) savedScheduler = bluebird.setScheduler(queueMicrotask);
   try {
     // unzipper takes the first end-record signature in its tail, and by
     // default looks only 80 bytes back: starting it at the record cuckoo
@@ -64,7 +68,7 @@ export async function unzipperMembers(reader: BlockReader, directory: ZipDirecto
     // unzipper's PullStream says FILE_ENDED when a record runs past the end of the file.
     throw new ZipFormatError(`unzipper cannot read the central directory: ${message === 'FILE_ENDED' ? 'it runs past the end of the file' : message}`, { cause: err });
   } finally {
-    bluebird.setScheduler(scheduler);
+    if (--readers === 0) bluebird.setScheduler(savedScheduler!);
   }
   return read.files.map(toMember);
 }
