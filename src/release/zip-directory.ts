@@ -34,6 +34,8 @@ export interface ZipMember {
   localOffset: number;
   /** The sizes or offset come from a zip64 extra field. */
   zip64: boolean;
+  /** Where the two readings of the central directory differ about this record (zip-unzipper.ts). */
+  disputed?: string[];
 }
 
 export interface ZipDirectory {
@@ -41,6 +43,10 @@ export interface ZipDirectory {
   comment: string;
   /** Where the central directory starts: member data ends before it. */
   start: number;
+  /** Where the end of central directory record starts. */
+  end: number;
+  /** The file's bytes from `start` to its end: the directory, the zip64 records, the end record. */
+  tail: Buffer;
 }
 
 /** A structural fault: the caller turns it into a one-line input error. */
@@ -73,8 +79,10 @@ export async function readDirectory(reader: BlockReader): Promise<ZipDirectory> 
   }
   // Anything between the directory and the end record would be bytes some extractors skip and others read.
   if (start + length !== directoryEnd) throw new ZipFormatError('the central directory is not where the end record says');
-  const members = parseDirectory(await reader.bytes(start, length), count);
-  return { members, comment, start };
+  // The directory and all after it, read once: unzipper reads its records from the same bytes.
+  const tail = await reader.bytes(start, size - start);
+  const members = parseDirectory(tail.subarray(0, length), count);
+  return { members, comment, start, end, tail };
 }
 
 /** The end-of-central-directory record: the last one whose comment reaches the end of the file. */
@@ -108,7 +116,7 @@ function parseDirectory(buf: Buffer, count: number): ZipMember[] {
     const nameBytes = buf.subarray(p + 46, p + 46 + nameLength);
     const member: ZipMember = {
       index: members.length,
-      // Names are read as UTF-8 whatever flag bit 11 says, as unzipper (our earlier reader) did.
+      // Names are read as UTF-8 whatever flag bit 11 says, as unzipper does.
       name: nameBytes.toString('utf8'),
       versionMadeBy: buf.readUInt16LE(p + 4),
       flags: buf.readUInt16LE(p + 8),

@@ -8,6 +8,7 @@ import { entryPath } from './entry-path.js';
 import { finishFile, readerHashing, sha256File, sha256Hex } from './hash.js';
 import { readDirectory, ZipFormatError, type ZipDirectory, type ZipMember } from './zip-directory.js';
 import { readMember } from './zip-member.js';
+import { crossCheck, unzipperMembers } from './zip-unzipper.js';
 
 /** Longer symlink targets are not paths any file system takes. */
 const MAX_LINK_TARGET = 64 * 1024;
@@ -17,23 +18,30 @@ const LOCAL_SIGNATURE = Buffer.from('PK\x03\x04', 'latin1');
 const damagedHint = 'the archive is damaged or incomplete; fetch it again and compare its checksum with the published one';
 
 /**
- * Reads a zip as extractors that seek do (the central directory says which
- * members exist and where), but front to back in one pass over the file, and
- * checks that extractors that stream it (local headers in file order) would
- * see the same files: a member whose local header, data descriptor or byte
- * range disagrees is marked `ambiguity` and reported, not compared.
+ * Reads a zip as extractors that seek do: the central directory, as unzipper
+ * reads it, says which members exist and where (cuckoo's own reading of it is
+ * the check, see zip-unzipper.ts). The members are then read front to back in
+ * one pass over the file, checking that extractors that stream it (local
+ * headers in file order) would see the same files: a member whose local
+ * header, data descriptor or byte range disagrees, or that the two readings
+ * of the directory do not agree on, is marked `ambiguity` and reported, not
+ * compared.
  */
 export async function openZip(path: string, options: ReadOptions): Promise<OpenedRelease> {
   const handle = await openHandle(path);
   let directory: ZipDirectory;
   try {
-    directory = await readDirectory(new BlockReader(handle, (await handle.stat()).size));
+    const reader = new BlockReader(handle, (await handle.stat()).size);
+    directory = await readDirectory(reader);
+    directory.members = crossCheck(await unzipperMembers(reader, directory), directory.members);
   } catch (err) {
     throw asZipError(path, err);
   } finally {
     await handle.close();
   }
   // Handed to the one read of the entries, which lets each member go once it is read.
+  // Nothing reads the directory's bytes again; a kernel-sized one is 10 MB.
+  directory.tail = Buffer.alloc(0);
   let unread: ZipDirectory | undefined = directory;
   let digest: Promise<string> | undefined;
   const release: OpenedRelease = {
@@ -93,7 +101,7 @@ async function* readZip(path: string, members: Array<ZipMember | undefined>, dir
       if (type === 'symlink' && m.uncompressedSize > MAX_LINK_TARGET) {
         throw asZipError(path, new ZipFormatError(`symlink ${m.name} has a ${m.uncompressedSize}-byte target`));
       }
-      const problems: string[] = [];
+      const problems: string[] = m.disputed ?? [];
       if (m.localOffset > reach) await reading(path, describeGap(reader, reach, m.localOffset, problems, 'before it'));
       else if (m.localOffset < reach) problems.push(`it starts inside member ${JSON.stringify(reachedBy!.name)}, so their bytes overlap`);
       const read = await reading(path, readMember(path, reader, m, type === 'symlink' ? linkHashing : type === 'file' ? hashing : dataHashing));

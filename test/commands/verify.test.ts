@@ -7,7 +7,7 @@ import * as assert from 'uvu/assert';
 import { verify, type VerifyOptions } from '../../src/commands/verify.js';
 import type { Report } from '../../src/report/report.js';
 import { buildTar, buildZip, compress, tarHeader, writeTemp, type TarItem } from '../helpers/archives.js';
-import { rawZip } from '../helpers/zip-raw.js';
+import { rawZip, twoDirectories } from '../helpers/zip-raw.js';
 import { root, runCuckoo } from '../helpers/cli.js';
 import { renderers } from '../../src/cli/render/index.js';
 import { colors } from '../../src/cli/colors.js';
@@ -272,6 +272,24 @@ test('a zip whose local header names another file than its central directory is 
   assert.match(f.reasons[0]!, 'its local header names it "proj-1.2/src/main.sh"');
   // The path is reported once: as the trick, not also as missing from the release.
   assert.is(r.findings.filter((x) => x.path.endsWith('src/main.c')).length, 1);
+});
+
+test('a zip whose two end records list different members: the member only one listing has is critical', async () => {
+  const repo = await makeRepo({ files, tags: ['v1.2'] });
+  const members = [
+    { name: 'proj-1.2/README', data: 'hello\n' },
+    { name: 'proj-1.2/src/main.c', data: 'int main(void) { return 0; }\n' },
+    { name: 'proj-1.2/configure.ac', data: 'AC_INIT([proj],[1.2])\n' },
+  ];
+  const zip = rawZip(members);
+  // The 32-bit end record lists the first two members (unzipper's listing); the zip64 one all three (cuckoo's).
+  const firstTwo = 2 * 46 + Buffer.byteLength(members[0]!.name) + Buffer.byteLength(members[1]!.name);
+  const r = await run({ release: await writeTemp('two-dirs/proj-1.2.zip', twoDirectories(zip, (d) => d.subarray(0, firstTwo), 2)), repo: repo.dir });
+  assert.is(r.verdict, 'fail');
+  const f = r.findings.find((x) => x.path.endsWith('configure.ac'))!;
+  assert.equal([f.change, f.category, f.severity], ['unsafe-entry', 'extractor-dependent', 'critical']);
+  assert.match(f.reasons[0]!, "only cuckoo's own reading of the central directory lists it (3 entries; unzipper finds 2)");
+  assert.is(r.findings.filter((x) => x.path.endsWith('configure.ac')).length, 1);
 });
 
 test('the tag as git archive writes it: export-ignore, export-subst, ident, eol=crlf', async () => {

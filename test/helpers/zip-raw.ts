@@ -96,3 +96,39 @@ export function rawZip(members: RawMember[], options: { comment?: string } = {})
   end.writeUInt16LE(comment.length, 20);
   return Buffer.concat([...parts, directory, end, comment]);
 }
+
+/**
+ * `zip` given a second central directory: its 32-bit end record points at
+ * `legacy` (holding `count` records), while a zip64 end record and locator
+ * point at the original directory. Readers that follow the zip64 locator
+ * whenever it is there (cuckoo's own) see one listing; readers that look for
+ * zip64 only when a 32-bit field is all ones (unzipper's, Go's) the other.
+ */
+export function twoDirectories(zip: Buffer, legacy: (directory: Buffer) => Buffer, count: number): Buffer {
+  const end = zip.length - 22;
+  const start = zip.readUInt32LE(end + 16);
+  const members = zip.subarray(0, start);
+  const directory = zip.subarray(start, end);
+  const old = legacy(Buffer.from(directory));
+  const modern = start + old.length;
+  const record64 = Buffer.alloc(56);
+  record64.writeUInt32LE(0x06064b50, 0);
+  record64.writeBigUInt64LE(44n, 4);
+  record64.writeUInt16LE(45, 12);
+  record64.writeUInt16LE(45, 14);
+  const entries = BigInt(zip.readUInt16LE(end + 10));
+  record64.writeBigUInt64LE(entries, 24);
+  record64.writeBigUInt64LE(entries, 32);
+  record64.writeBigUInt64LE(BigInt(directory.length), 40);
+  record64.writeBigUInt64LE(BigInt(modern), 48);
+  const locator = Buffer.alloc(20);
+  locator.writeUInt32LE(0x07064b50, 0);
+  locator.writeBigUInt64LE(BigInt(modern + directory.length), 8);
+  locator.writeUInt32LE(1, 16);
+  const record = Buffer.from(zip.subarray(end));
+  record.writeUInt16LE(count, 8);
+  record.writeUInt16LE(count, 10);
+  record.writeUInt32LE(old.length, 12);
+  record.writeUInt32LE(start, 16);
+  return Buffer.concat([members, old, directory, record64, locator, record]);
+}

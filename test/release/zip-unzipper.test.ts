@@ -1,0 +1,73 @@
+import { createHash } from 'node:crypto';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { CuckooError } from '../../src/errors.js';
+import { readRelease, writeTemp } from '../helpers/archives.js';
+import { rawZip, twoDirectories } from '../helpers/zip-raw.js';
+
+const blob = (s: string) => createHash('sha1').update(`blob ${Buffer.byteLength(s)}\0`).update(s).digest('hex');
+let n = 0;
+const read = async (bytes: Buffer) => (await readRelease(await writeTemp(`two-dirs-${n++}.zip`, bytes))).entries;
+const text = 'int main(void) { return 0; }\n'.repeat(20);
+
+const honest = () =>
+  rawZip([
+    { name: 'p/a.c', data: text, deflate: true },
+    { name: 'p/b.c', data: 'b\n' },
+  ]);
+/** The length of the first central directory record of `honest()`: 46 bytes and its 5-byte name. */
+const FIRST_RECORD = 46 + 5;
+
+test('an honest zip: unzipper and cuckoo list the same members, and nothing is marked', async () => {
+  const entries = await read(honest());
+  assert.equal(entries.map((e) => [e.index, e.path, e.blobId, e.ambiguity]), [
+    [0, 'p/a.c', blob(text), undefined],
+    [1, 'p/b.c', blob('b\n'), undefined],
+  ]);
+});
+
+test('a member only one reading of the central directory lists is read and marked', async () => {
+  // The legacy directory lists a.c alone: unzipper would extract one file, cuckoo's own reading finds two.
+  const entries = await read(twoDirectories(honest(), (d) => d.subarray(0, FIRST_RECORD), 1));
+  assert.equal(entries.map((e) => [e.path, e.blobId]), [
+    ['p/a.c', blob(text)],
+    ['p/b.c', blob('b\n')],
+  ]);
+  assert.is(entries[0]!.ambiguity, undefined);
+  assert.match(entries[1]!.ambiguity!, /^zip member p\/b\.c: only cuckoo's own reading of the central directory lists it \(2 entries; unzipper finds 1\)/);
+  // The legacy directory sits between the members and the one cuckoo reads.
+  assert.match(entries[1]!.ambiguity!, /\d+ bytes after it belong to no member/);
+});
+
+test('a record the two readings see differently is marked with what differs', async () => {
+  const renamed = twoDirectories(
+    honest(),
+    (d) => {
+      // Same count, same member bytes; the legacy listing calls b.c by another name.
+      d.write('p/x.c', FIRST_RECORD + 46, 'latin1');
+      return d;
+    },
+    2,
+  );
+  const entries = await read(renamed);
+  // unzipper's listing is the one read: x.c, whose local header says b.c.
+  assert.equal(entries.map((e) => e.path), ['p/a.c', 'p/x.c']);
+  assert.is(entries[0]!.ambiguity, undefined);
+  assert.match(entries[1]!.ambiguity!, /unzipper and cuckoo read its central directory record differently \(name: "p\/x\.c" \/ "p\/b\.c"\)/);
+  assert.match(entries[1]!.ambiguity!, /its local header names it "p\/b\.c"/);
+});
+
+test('a legacy end record pointing at no central directory is a clean input error', async () => {
+  const bytes = twoDirectories(honest(), (d) => Buffer.alloc(d.length), 2);
+  let err: unknown;
+  try {
+    await read(bytes);
+  } catch (e) {
+    err = e;
+  }
+  assert.instance(err, CuckooError);
+  assert.is((err as CuckooError).code, 'input');
+  assert.match((err as CuckooError).message, /corrupt zip archive: unzipper reads entry 0 of the central directory where there is no central directory header$/);
+});
+
+test.run();
