@@ -100,8 +100,8 @@ export interface Evidence {
   copies?: Array<SideEvidence & { index: number }>;
   /** The archive path as stored, for unsafe and stripped entries. */
   archivePath?: string;
-  /** Content signals of build code (suspicious-build-code), each with its line. */
-  signals?: Array<{ signal: string; line: number; text: string }>;
+  /** Content signals of build code (suspicious-build-code), each with its line; `fromTag` when the line is a tag source's (not counted). */
+  signals?: Array<{ signal: string; line: number; text: string; fromTag?: { path: string; line: number } }>;
   /** The submodule a path belongs to. */
   submodule?: { name: string; path: string; commit: string };
   /** Its generator, re-run on the release's own inputs in the sandbox, wrote these bytes (after the named normalisations). */

@@ -4,6 +4,7 @@ import { buildRole, isBinary } from '../places.js';
 import { severityRank } from '../../report/severity.js';
 import type { AnalysisContext, Judgement, Rule } from '../rule.js';
 import { addedLines } from '../signals/added-lines.js';
+import { markFromTag } from '../signals/from-tag.js';
 import { assess, scanBuildFile, signalNamed, type SignalHit } from '../signals/scan.js';
 
 /** Lines listed in reasons; the evidence keeps every hit. */
@@ -50,11 +51,12 @@ export async function scanChange(change: Change, ctx: AnalysisContext): Promise<
   if (change.kind === 'modified' && change.tag?.type === 'file') {
     only = addedLines((await ctx.tagContent(change.tag)).toString('latin1'), text);
   }
-  const hits = scanBuildFile(change.path, text, only);
-  const verdict = assess(hits);
+  const hits = await markFromTag(change.path, text, scanBuildFile(change.path, text, only), ctx);
+  const counted = hits.filter((h) => !h.fromTag);
+  const verdict = assess(counted);
   if (!verdict) return undefined;
-  const reasons = [`build code that can hide and run data: ${verdict.why}`, ...hitReasons(hits, only !== undefined)];
-  const history = await historyReasons(change.path, change.kind, hits, text, ctx);
+  const reasons = [`build code that can hide and run data: ${verdict.why}`, ...hitReasons(counted, only !== undefined), ...fromTagReasons(hits)];
+  const history = await historyReasons(change.path, change.kind, counted, text, ctx);
   reasons.push(...history.reasons);
   // A modified file the build runs is critical even unexplained (see unexplained.ts); signals never lower that.
   // Nor is there doubt left when the code searches the very folder whose binaries changed since the
@@ -76,6 +78,42 @@ export async function withSignals(judgement: Judgement, change: Change, ctx: Ana
   }
   const ignored = change.kind === 'only-in-release' ? await ctx.history?.ignoredBy(change.path).catch(() => undefined) : undefined;
   return ignored ? { ...judgement, reasons: [...judgement.reasons, ignoreReason(ignored)] } : judgement;
+}
+
+/**
+ * The signals of a generated file that all come from its sources in the tag,
+ * for the rule that explains the file by its shape (autotools-output): they
+ * did not count, and the reasons say where each line came from.
+ */
+export async function signalsFromTag(change: Change, ctx: AnalysisContext): Promise<{ reasons: string[]; signals: SignalHit[] } | undefined> {
+  const release = change.release;
+  if (release?.type !== 'file' || !buildRole(change.path)) return undefined;
+  const content = await ctx.releaseContent(release);
+  if (!content || isBinary(content)) return undefined;
+  const text = content.toString('latin1');
+  const hits = scanBuildFile(change.path, text);
+  if (hits.length === 0) return undefined;
+  const marked = await markFromTag(change.path, text, hits, ctx);
+  const reasons = fromTagReasons(marked);
+  return reasons.length > 0 ? { reasons, signals: marked } : undefined;
+}
+
+/** "line 2152 (byte slicing …) is Makefile.am line 1040 in the tag", one per line, then how many were left uncounted. */
+function fromTagReasons(hits: readonly SignalHit[]): string[] {
+  const carried = new Map<number, { titles: string[]; from: NonNullable<SignalHit['fromTag']> }>();
+  for (const h of hits) {
+    if (!h.fromTag) continue;
+    const title = signalNamed(h.signal)?.title ?? h.signal;
+    const seen = carried.get(h.line);
+    if (seen) seen.titles.push(title);
+    else carried.set(h.line, { titles: [title], from: h.fromTag });
+  }
+  if (carried.size === 0) return [];
+  const lines = [...carried.entries()];
+  const out = [`signals on ${lines.length} line${lines.length === 1 ? '' : 's'} not counted: ${lines.length === 1 ? 'it is' : 'they are'} the tag's own code, carried from its sources`];
+  out.push(...lines.slice(0, maxReasonLines).map(([line, c]) => `line ${line} (${c.titles.join('; ')}) is ${c.from.path} line ${c.from.line} in the tag`));
+  if (lines.length > maxReasonLines) out.push(`and ${lines.length - maxReasonLines} more lines from the tag (see evidence)`);
+  return out;
 }
 
 /** One reason per line: "line 42: tr character-map decoding; pipes … into a shell". */
