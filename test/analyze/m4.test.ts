@@ -92,6 +92,13 @@ test('m4-serial: a same-serial look-alike is diffed against the nearest genuine 
     assert.is(j?.severity, 'high');
     assert.match(j!.reasons[1]!, `the nearest genuine nls.m4 serial 6 installed at ${join(other, 'nls.m4')}`);
     assert.is(j!.evidence!.added, 1);
+
+    // gettext's own copy not at hand: the variant is the only one compared, and a critical verdict says so.
+    const only = context(await loadKnowledge({ indexPaths: [fx.indexPath], hostDirs: [other] }));
+    const planted = nls6.replace('  USE_NLS=$enable_nls\n', '  USE_NLS=$enable_nls\n  rm -f conftest.x\n');
+    const k = await m4Serial.judge({ kind: 'only-in-release', path: 'm4/nls.m4', release: releaseFile('m4/nls.m4', planted) }, only);
+    assert.is(k?.severity, 'critical');
+    assert.match(k!.reasons[2]!, 'not compared with nls.m4 serial 6 of gettext 0.21 (Debian): no copy at hand');
   } finally {
     rmSync(other, { recursive: true, force: true });
     fx.cleanup();

@@ -35,15 +35,20 @@ async function withContent(candidates: KnownFile[], ctx: AnalysisContext): Promi
  * are at hand: a distribution's patched copy diffed against another
  * distribution's shows both patches, against the upstream file only its own.
  */
-async function nearest(candidates: KnownFile[], text: string, ctx: AnalysisContext): Promise<{ file: KnownFile; bytes?: Buffer }> {
+async function nearest(candidates: KnownFile[], text: string, ctx: AnalysisContext): Promise<{ file: KnownFile; bytes?: Buffer; unseen: KnownFile[] }> {
   let best: { file: KnownFile; bytes: Buffer; distance: number } | undefined;
+  const unseen: KnownFile[] = [];
   for (const file of candidates) {
     const bytes = await ctx.knowledge!.content(file);
-    if (!bytes) continue;
+    if (!bytes) {
+      if (!candidates.some((c) => c !== file && c.blobId === file.blobId)) unseen.push(file);
+      continue;
+    }
     const distance = lineDistance(bytes.toString('latin1'), text);
     if (!best || distance < best.distance) best = { file, bytes, distance };
   }
-  return best ?? { file: candidates[0]! };
+  const seen = new Set(best ? [best.file.blobId] : []);
+  return best ? { ...best, unseen: unseen.filter((f) => !seen.has(f.blobId)) } : { file: candidates[0]!, unseen };
 }
 
 async function diffAgainst(genuine: { file: KnownFile; bytes?: Buffer }, release: Buffer, path: string): Promise<Judgement['evidence']> {
@@ -96,7 +101,12 @@ async function judgeSerial(change: Change, ctx: AnalysisContext): Promise<Judgem
     const evidence = await diffAgainst(genuine, content, change.path);
     if (!genuine.bytes) return { category: 'm4-lookalike', severity: 'critical', reasons: [claim, 'no genuine copy at hand to tell what it adds'], evidence };
     const added = addedCode(change.path, genuine.bytes.toString('latin1'), text);
-    return { category: 'm4-lookalike', ...sameSerialVerdict(added), reasons: [claim, ...sameSerialReasons(added, genuine.file)], evidence: { ...evidence, ...(added.signals.length > 0 ? { signals: added.signals } : {}) } };
+    const verdict = sameSerialVerdict(added);
+    // What looks added may be what the copy at hand dropped (a distribution's patch): say which versions could not be compared.
+    const unseen = verdict.severity === 'critical' && genuine.unseen.length > 0
+      ? [`not compared with ${genuine.unseen.map(describeKnown).join(', ')}: no copy at hand; against it the added lines may be fewer`]
+      : [];
+    return { category: 'm4-lookalike', ...verdict, reasons: [claim, ...sameSerialReasons(added, genuine.file), ...unseen], evidence: { ...evidence, ...(added.signals.length > 0 ? { signals: added.signals } : {}) } };
   }
 
   const highest = Math.max(...known.map((f) => f.serial!));
