@@ -92,22 +92,7 @@ async function judgeSerial(change: Change, ctx: AnalysisContext): Promise<Judgem
       reasons: [`same macro code as ${describeKnown(sameCode)}; only comment lines differ (copyright years, notes)`],
     };
   }
-  if (same.length > 0) {
-    const genuine = await nearest(same, text, ctx);
-    // Tools ship the same serial with different bytes now and then; say so rather than hide it.
-    const variants = new Set(same.map((f) => f.blobId)).size;
-    const others = variants > 1 ? ` (nor any of the ${variants - 1} other known versions of that serial)` : '';
-    const claim = `claims to be ${name} serial ${serial} of ${describeOrigin(genuine.file)}, but its content differs${others}`;
-    const evidence = await diffAgainst(genuine, content, change.path);
-    if (!genuine.bytes) return { category: 'm4-lookalike', severity: 'critical', reasons: [claim, 'no genuine copy at hand to tell what it adds'], evidence };
-    const added = addedCode(change.path, genuine.bytes.toString('latin1'), text);
-    const verdict = sameSerialVerdict(added);
-    // What looks added may be what the copy at hand dropped (a distribution's patch): say which versions could not be compared.
-    const unseen = verdict.severity === 'critical' && genuine.unseen.length > 0
-      ? [`not compared with ${genuine.unseen.map(describeKnown).join(', ')}: no copy at hand; against it the added lines may be fewer`]
-      : [];
-    return { category: 'm4-lookalike', ...verdict, reasons: [claim, ...sameSerialReasons(added, genuine.file), ...unseen], evidence: { ...evidence, ...(added.signals.length > 0 ? { signals: added.signals } : {}) } };
-  }
+  if (same.length > 0) return judgeSameSerial(change.path, name, serial, same, content, ctx);
 
   const highest = Math.max(...known.map((f) => f.serial!));
   if (serial <= highest) return undefined;
@@ -126,6 +111,34 @@ async function judgeSerial(change: Change, ctx: AnalysisContext): Promise<Judgem
     severity: far ? 'critical' : 'high',
     reasons,
     evidence: await diffAgainst(genuine, content, change.path),
+  };
+}
+
+/**
+ * Same name and serial as known versions, other code: judged by what its
+ * diff against the nearest genuine version at hand adds.
+ */
+async function judgeSameSerial(path: string, name: string, serial: number, same: KnownFile[], content: Buffer, ctx: AnalysisContext): Promise<Judgement> {
+  const text = content.toString('latin1');
+  const genuine = await nearest(same, text, ctx);
+  // Tools ship the same serial with different bytes now and then; say so rather than hide it.
+  const variants = new Set(same.map((f) => f.blobId)).size;
+  const others = variants > 1 ? ` (nor any of the ${variants - 1} other known versions of that serial)` : '';
+  const claim = `claims to be ${name} serial ${serial} of ${describeOrigin(genuine.file)}, but its content differs${others}`;
+  const evidence = await diffAgainst(genuine, content, path);
+  if (!genuine.bytes) return { category: 'm4-lookalike', severity: 'critical', reasons: [claim, 'no genuine copy at hand to tell what it adds'], evidence };
+  const added = addedCode(path, genuine.bytes.toString('latin1'), text);
+  const verdict = sameSerialVerdict(added);
+  // What looks added may be what the copy at hand dropped (a distribution's patch): name the versions not compared.
+  const unseen =
+    verdict.severity === 'critical' && genuine.unseen.length > 0
+      ? [`not compared with ${genuine.unseen.map(describeKnown).join(', ')}: no copy at hand; against it the added lines may be fewer`]
+      : [];
+  return {
+    category: 'm4-lookalike',
+    ...verdict,
+    reasons: [claim, ...sameSerialReasons(added, genuine.file), ...unseen],
+    evidence: { ...evidence, ...(added.signals.length > 0 ? { signals: added.signals } : {}) },
   };
 }
 
