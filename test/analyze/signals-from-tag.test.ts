@@ -57,6 +57,19 @@ test('markFromTag: a hit on a line of the source gets its path and line; others 
   assert.ok(planted.length > 0 && planted.every((h) => h.fromTag === undefined));
 });
 
+test("markFromTag: a second copy of a Makefile.am line in Makefile.in is the release's; configure may repeat a macro's lines", async () => {
+  const line = '\tcat $(srcdir)/test/c14n/test.tmp; \\';
+  const twice = `${makefileIn}all-local:\n${line}\n`;
+  const marked = await markFromTag('Makefile.in', twice, scanBuildFile('Makefile.in', twice), context({ 'Makefile.am': makefileAm }));
+  const copies = marked.filter((h) => h.text.startsWith('cat $(srcdir)/test/c14n/test.tmp'));
+  assert.equal(copies.map((h) => h.fromTag?.line), [5, undefined]);
+
+  const macro = 'AC_DEFUN([X_CHECK], [\n  cat tests/x.bin | cut -b 1-4\n])\n';
+  const configure = '#! /bin/sh\n  cat tests/x.bin | cut -b 1-4\n:\n  cat tests/x.bin | cut -b 1-4\n';
+  const expanded = await markFromTag('configure', configure, scanBuildFile('configure', configure), context({ 'configure.ac': 'X_CHECK\nX_CHECK\n', 'm4/x.m4': macro }));
+  assert.ok(expanded.length > 0 && expanded.every((h) => h.fromTag?.path === 'm4/x.m4' && h.fromTag.line === 2));
+});
+
 test("a Makefile.in whose signals are all its Makefile.am's lines is explained by its shape, the lines kept in evidence", async () => {
   const ctx = context({ 'Makefile.am': makefileAm });
   const release = relFile('Makefile.in', makefileIn);

@@ -12,15 +12,25 @@ import type { SignalHit } from './signal.js';
  */
 
 /** Sources per generated name: same-folder files, and for configure-like outputs the tag's m4 macros below that folder. */
-const sourcesByName: Array<{ name: RegExp; files: string[]; macros: boolean }> = [
-  { name: /^(?:GNU)?[Mm]akefile\.in$/, files: ['Makefile.am', 'GNUmakefile.am'], macros: false },
-  { name: /^(?:configure|aclocal\.m4)$/, files: ['configure.ac', 'configure.in', 'acinclude.m4'], macros: true },
+/**
+ * `once`: automake copies each Makefile.am line into Makefile.in once, so a
+ * second copy of a tag line (moved into a target the build runs) is the
+ * release's own; configure repeats a macro's lines at each expansion.
+ */
+const sourcesByName: Array<{ name: RegExp; files: string[]; macros: boolean; once: boolean }> = [
+  { name: /^(?:GNU)?[Mm]akefile\.in$/, files: ['Makefile.am', 'GNUmakefile.am'], macros: false, once: true },
+  { name: /^(?:configure|aclocal\.m4)$/, files: ['configure.ac', 'configure.in', 'acinclude.m4'], macros: true, once: false },
 ];
+
+function specOf(path: string) {
+  const { name } = splitPath(path);
+  return sourcesByName.find((s) => s.name.test(name));
+}
 
 /** The tag's files a generated release file copies lines from, in the order a line is attributed to them. */
 export function tagSourcesOf(path: string, ctx: AnalysisContext): string[] {
-  const { dir, name } = splitPath(path);
-  const spec = sourcesByName.find((s) => s.name.test(name));
+  const { dir } = splitPath(path);
+  const spec = specOf(path);
   if (!spec) return [];
   const inDir = (n: string) => (dir ? `${dir}/${n}` : n);
   const out = spec.files.map(inDir).filter((p) => ctx.tagByPath.get(p)?.type === 'file');
@@ -42,7 +52,7 @@ export async function markFromTag(path: string, text: string, hits: readonly Sig
   if (sources.length === 0) return [...hits];
   const lines = text.split('\n');
   const wanted = new Set(hits.map((h) => lines[h.line - 1]!.trim()));
-  const found = new Map<string, { path: string; line: number }>();
+  const found = new Map<string, Array<{ path: string; line: number }>>();
   for (const source of sources) {
     const entry = ctx.tagByPath.get(source)!;
     let content: string;
@@ -53,12 +63,21 @@ export async function markFromTag(path: string, text: string, hits: readonly Sig
     }
     for (const [k, line] of content.split('\n').entries()) {
       const t = line.trim();
-      if (wanted.has(t) && !found.has(t)) found.set(t, { path: source, line: k + 1 });
+      if (wanted.has(t)) found.set(t, [...(found.get(t) ?? []), { path: source, line: k + 1 }]);
     }
-    if (found.size === wanted.size) break;
+  }
+  // Each release line takes the next unused source line with its text (or, for configure, the first).
+  const once = specOf(path)!.once;
+  const used = new Map<string, number>();
+  const byLine = new Map<number, { path: string; line: number } | undefined>();
+  for (const n of [...new Set(hits.map((h) => h.line))].sort((a, b) => a - b)) {
+    const t = lines[n - 1]!.trim();
+    const k = used.get(t) ?? 0;
+    byLine.set(n, found.get(t)?.[once ? k : 0]);
+    used.set(t, k + 1);
   }
   return hits.map((h) => {
-    const from = found.get(lines[h.line - 1]!.trim());
+    const from = byLine.get(h.line);
     return from ? { ...h, fromTag: from } : h;
   });
 }
