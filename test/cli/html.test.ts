@@ -62,4 +62,13 @@ test('the chart leaves room for the longest category name on the left', async ()
   for (const [, x, label] of labels) assert.ok(Number(x) - label!.length * 12 * 0.55 >= 0, `${label} starts left of the chart at x=${x}`);
 });
 
+test("a signal carried from the tag's sources is marked as not counted", async () => {
+  const report = await sampleReport('tampered');
+  const m4 = report.findings.find((f) => f.path === 'm4/nls.m4')!;
+  for (const s of m4.evidence.signals!) if (s.line === 35) s.fromTag = { path: 'Makefile.am', line: 3 };
+  const page = renderHtml(report);
+  assert.match(page, /<td class="ln">35<\/td><td>[\w-]+<br><small>not counted: Makefile\.am line 3 in the tag<\/small><\/td>/);
+  assert.not.match(page, /<td class="ln">32<\/td><td>[\w-]+<br>/);
+});
+
 test.run();

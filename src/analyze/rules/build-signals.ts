@@ -98,21 +98,31 @@ export async function signalsFromTag(change: Change, ctx: AnalysisContext): Prom
   return reasons.length > 0 ? { reasons, signals: marked } : undefined;
 }
 
-/** "line 2152 (byte slicing …) is Makefile.am line 1040 in the tag", one per line, then how many were left uncounted. */
+/**
+ * One reason per tag source, after a summary: "lines 2152, 2153 are
+ * Makefile.am's lines 269, 270 in the tag (byte slicing …)". The evidence
+ * keeps each hit with its source line.
+ */
 function fromTagReasons(hits: readonly SignalHit[]): string[] {
-  const carried = new Map<number, { titles: string[]; from: NonNullable<SignalHit['fromTag']> }>();
+  const bySource = new Map<string, { lines: Map<number, number>; titles: Set<string> }>();
   for (const h of hits) {
     if (!h.fromTag) continue;
-    const title = signalNamed(h.signal)?.title ?? h.signal;
-    const seen = carried.get(h.line);
-    if (seen) seen.titles.push(title);
-    else carried.set(h.line, { titles: [title], from: h.fromTag });
+    const group = bySource.get(h.fromTag.path) ?? { lines: new Map<number, number>(), titles: new Set<string>() };
+    group.lines.set(h.line, h.fromTag.line);
+    group.titles.add(signalNamed(h.signal)?.title ?? h.signal);
+    bySource.set(h.fromTag.path, group);
   }
-  if (carried.size === 0) return [];
-  const lines = [...carried.entries()];
-  const out = [`signals on ${lines.length} line${lines.length === 1 ? '' : 's'} not counted: ${lines.length === 1 ? 'it is' : 'they are'} the tag's own code, carried from its sources`];
-  out.push(...lines.slice(0, maxReasonLines).map(([line, c]) => `line ${line} (${c.titles.join('; ')}) is ${c.from.path} line ${c.from.line} in the tag`));
-  if (lines.length > maxReasonLines) out.push(`and ${lines.length - maxReasonLines} more lines from the tag (see evidence)`);
+  if (bySource.size === 0) return [];
+  const count = [...bySource.values()].reduce((n, g) => n + g.lines.size, 0);
+  const out = [`signals on ${count} line${count === 1 ? '' : 's'} not counted: the tag's own code, carried from its sources`];
+  for (const [source, g] of [...bySource].slice(0, maxReasonLines)) {
+    const pairs = [...g.lines].sort((a, b) => a[0] - b[0]);
+    const list = (ns: number[]) => (ns.length > maxReasonLines ? `${ns.slice(0, maxReasonLines).join(', ')} and ${ns.length - maxReasonLines} more` : ns.join(', '));
+    const one = pairs.length === 1;
+    out.push(
+      `line${one ? '' : 's'} ${list(pairs.map((p) => p[0]))} ${one ? 'is' : 'are'} ${source}'s line${one ? '' : 's'} ${list(pairs.map((p) => p[1]))} in the tag (${[...g.titles].join('; ')})`,
+    );
+  }
   return out;
 }
 
