@@ -103,8 +103,8 @@ export interface Evidence {
   copies?: Array<SideEvidence & { index: number }>;
   /** The archive path as stored, for unsafe and stripped entries. */
   archivePath?: string;
-  /** Content signals of build code (suspicious-build-code), each with its line. */
-  signals?: Array<{ signal: string; line: number; text: string }>;
+  /** Content signals of build code (suspicious-build-code), each with its line; `fromTag` when the line is a tag source's (not counted). */
+  signals?: Array<{ signal: string; line: number; text: string; fromTag?: { path: string; line: number } }>;
   /** Release files a submodule that could not be fetched left unchecked. */
   notChecked?: string[];
   /** The submodule a path belongs to. */

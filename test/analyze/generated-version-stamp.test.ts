@@ -60,4 +60,36 @@ test('look-alikes are not explained', async () => {
   assert.is(await versionStamp.judge(modified('include/curl/curlver.h', curlver('7.88.1', '2023-02-20')), context({ 'include/curl/curlver.h': curlver('7.88.1-DEV', '[unreleased]') })), undefined);
 });
 
+test('a version written where the tag has none is a stamp: a URL naming the tag, a versioned name (util-linux 2.38.1)', async () => {
+  const ul = { releaseVersion: '2.38.1' };
+  const changelog = (url: string) => `Changes are in the git log:\n\n${url}\n\nSee NEWS for a summary.\n`;
+  const base = 'https://git.kernel.org/pub/scm/utils/util-linux/util-linux.git/log';
+  const j = await versionStamp.judge(modified('ChangeLog', changelog(`${base}?h=v2.38.1`)), context({ ChangeLog: changelog(base) }, ul));
+  assert.is(j?.category, 'version-stamp');
+  assert.is(j?.severity, 'low');
+  assert.equal(j!.reasons, [
+    'the one changed line differs only by the release version 2.38.1',
+    'the release writes its version where the tag has none: `?h=v2.38.1` (a URL naming the tag, a versioned name)',
+  ]);
+  for (const [before, after] of [
+    ['Download util-linux.tar.xz', 'Download util-linux-v2.38.1.tar.xz'],
+    ['https://example.org/tree/docs', 'https://example.org/tree/v2.38.1/docs'],
+    ['see https://example.org/log?p=util-linux', 'see https://example.org/log?p=util-linux&tag=2.38.1'],
+  ] as const) {
+    const k = await versionStamp.judge(modified('README', `${after}\n`), context({ README: `${before}\n` }, ul));
+    assert.is(k?.category, 'version-stamp', after);
+  }
+});
+
+test('an inserted version is not a stamp when it is another version, brings other text, or lands in code', async () => {
+  const ul = { releaseVersion: '2.38.1' };
+  const judge = (path: string, before: string, after: string) => versionStamp.judge(modified(path, `${after}\n`), context({ [path]: `${before}\n` }, ul));
+  assert.is(await judge('ChangeLog', 'https://x.org/log', 'https://x.org/log?h=v2.38.2'), undefined);
+  assert.is(await judge('ChangeLog', 'https://x.org/log', 'https://x.org/log?h=v2.38.1-rc1'), undefined);
+  assert.is(await judge('ChangeLog', 'https://x.org/log', 'https://y.org/log?h=v2.38.1'), undefined);
+  // A build script's command line gaining the version could name another file or program.
+  assert.is(await judge('tools/mkdist.sh', 'tar xf util-linux.tar', 'tar xf util-linux-2.38.1.tar'), undefined);
+  assert.is((await judge('tools/mkdist.sh', '# see https://x.org/log', '# see https://x.org/log?h=v2.38.1'))?.category, 'version-stamp');
+});
+
 test.run();

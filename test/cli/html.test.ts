@@ -2,6 +2,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { renderHtml } from '../../src/cli/render/html/page.js';
 import { escapeHtml } from '../../src/cli/render/html/escape.js';
+import { summaryChart } from '../../src/cli/render/html/chart.js';
+import { categoryInfo } from '../../src/report/finding.js';
 import { hostileName, hostileReport, sampleReport } from '../helpers/reports.js';
 
 test('one self-contained file: no external resource, nothing fetched', async () => {
@@ -47,6 +49,26 @@ test('hostile names and reasons are shown as text, never as markup', async () =>
 test('the same report renders to the same bytes', async () => {
   const report = await sampleReport('clean');
   assert.is(renderHtml(report), renderHtml(structuredClone(report)));
+});
+
+test('the chart leaves room for the longest category name on the left', async () => {
+  const report = await sampleReport('tampered');
+  const long = categoryInfo['generated-docs'].title;
+  const extra = { ...report.findings[0]!, id: 'CKlonglabel0001', path: 'doc/api/index.html', category: 'generated-docs' as const, severity: 'low' as const };
+  const chart = summaryChart({ ...report, findings: [...report.findings, extra] });
+  const labels = [...chart.toString().matchAll(/<text x="(\d+)" y="\d+" text-anchor="end">([^<]+)<\/text>/g)];
+  assert.ok(labels.some((m) => m[2] === long), 'the long label is drawn');
+  // Right-aligned at x, a label starts at x minus its width: 0.55em a character is sans-serif's average at 12px.
+  for (const [, x, label] of labels) assert.ok(Number(x) - label!.length * 12 * 0.55 >= 0, `${label} starts left of the chart at x=${x}`);
+});
+
+test("a signal carried from the tag's sources is marked as not counted", async () => {
+  const report = await sampleReport('tampered');
+  const m4 = report.findings.find((f) => f.path === 'm4/nls.m4')!;
+  for (const s of m4.evidence.signals!) if (s.line === 35) s.fromTag = { path: 'Makefile.am', line: 3 };
+  const page = renderHtml(report);
+  assert.match(page, /<td class="ln">35<\/td><td>[\w-]+<br><small>not counted: Makefile\.am line 3 in the tag<\/small><\/td>/);
+  assert.not.match(page, /<td class="ln">32<\/td><td>[\w-]+<br>/);
 });
 
 test.run();

@@ -129,4 +129,12 @@ test('the same report renders to the same bytes', async () => {
   assert.is(renderSarif(report, { exitCode: 1, verbose: true }), renderSarif(structuredClone(report), { exitCode: 1, verbose: true }));
 });
 
+test("a result starts at the first signal line that counted, not one carried from the tag's sources", async () => {
+  const report = await sampleReport('tampered');
+  const m4 = report.findings.find((f) => f.path === 'm4/nls.m4')!;
+  for (const s of m4.evidence.signals!) if (s.line === 32) s.fromTag = { path: 'm4/x.m4', line: 1 };
+  const result = sarif(report, false).runs[0]!.results!.find((r) => r.ruleId === 'm4-lookalike')!;
+  assert.ok(result.locations![0]!.physicalLocation!.region!.startLine! > 32);
+});
+
 test.run();

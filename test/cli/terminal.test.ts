@@ -87,4 +87,13 @@ test('--quiet is the verdict line alone', async () => {
   assert.equal(out, ['FAIL  2 critical · 1 high · 0 medium · 28 low · 7 info   (fails at high and above)']);
 });
 
+test("signal lines carried from the tag's sources are shown with where they came from", async () => {
+  const report = await sampleReport('tampered');
+  const m4 = report.findings.find((f) => f.path === 'm4/nls.m4')!;
+  for (const s of m4.evidence.signals!) if (s.line === 35) s.fromTag = { path: 'Makefile.am', line: 3 };
+  const text = lines(report, plain(120)).join('\n');
+  assert.match(text, /35 │ LC_ALL=C sed.* ← Makefile\.am:3$/m);
+  assert.not.match(text, /32 │ .*←/);
+});
+
 test.run();

@@ -4,6 +4,7 @@ import { buildRole, isBinary } from '../places.js';
 import { severityRank } from '../../report/severity.js';
 import type { AnalysisContext, Judgement, Rule } from '../rule.js';
 import { addedLines } from '../signals/added-lines.js';
+import { markFromTag } from '../signals/from-tag.js';
 import { assess, scanBuildFile, signalNamed, type SignalHit } from '../signals/scan.js';
 
 /** Lines listed in reasons; the evidence keeps every hit. */
@@ -50,11 +51,12 @@ export async function scanChange(change: Change, ctx: AnalysisContext): Promise<
   if (change.kind === 'modified' && change.tag?.type === 'file') {
     only = addedLines((await ctx.tagContent(change.tag)).toString('latin1'), text);
   }
-  const hits = scanBuildFile(change.path, text, only);
-  const verdict = assess(hits);
+  const hits = await markFromTag(change.path, text, scanBuildFile(change.path, text, only), ctx);
+  const counted = hits.filter((h) => !h.fromTag);
+  const verdict = assess(counted);
   if (!verdict) return undefined;
-  const reasons = [`build code that can hide and run data: ${verdict.why}`, ...hitReasons(hits, only !== undefined)];
-  const history = await historyReasons(change.path, change.kind, hits, text, ctx);
+  const reasons = [`build code that can hide and run data: ${verdict.why}`, ...hitReasons(counted, only !== undefined), ...fromTagReasons(hits)];
+  const history = await historyReasons(change.path, change.kind, counted, text, ctx);
   reasons.push(...history.reasons);
   // A modified file the build runs is critical even unexplained (see unexplained.ts); signals never lower that.
   // Nor is there doubt left when the code searches the very folder whose binaries changed since the
@@ -76,6 +78,52 @@ export async function withSignals(judgement: Judgement, change: Change, ctx: Ana
   }
   const ignored = change.kind === 'only-in-release' ? await ctx.history?.ignoredBy(change.path).catch(() => undefined) : undefined;
   return ignored ? { ...judgement, reasons: [...judgement.reasons, ignoreReason(ignored)] } : judgement;
+}
+
+/**
+ * The signals of a generated file that all come from its sources in the tag,
+ * for the rule that explains the file by its shape (autotools-output): they
+ * did not count, and the reasons say where each line came from.
+ */
+export async function signalsFromTag(change: Change, ctx: AnalysisContext): Promise<{ reasons: string[]; signals: SignalHit[] } | undefined> {
+  const release = change.release;
+  if (release?.type !== 'file' || !buildRole(change.path)) return undefined;
+  const content = await ctx.releaseContent(release);
+  if (!content || isBinary(content)) return undefined;
+  const text = content.toString('latin1');
+  const hits = scanBuildFile(change.path, text);
+  if (hits.length === 0) return undefined;
+  const marked = await markFromTag(change.path, text, hits, ctx);
+  const reasons = fromTagReasons(marked);
+  return reasons.length > 0 ? { reasons, signals: marked } : undefined;
+}
+
+/**
+ * One reason per tag source, after a summary: "lines 2152, 2153 are
+ * Makefile.am's lines 269, 270 in the tag (byte slicing …)". The evidence
+ * keeps each hit with its source line.
+ */
+function fromTagReasons(hits: readonly SignalHit[]): string[] {
+  const bySource = new Map<string, { lines: Map<number, number>; titles: Set<string> }>();
+  for (const h of hits) {
+    if (!h.fromTag) continue;
+    const group = bySource.get(h.fromTag.path) ?? { lines: new Map<number, number>(), titles: new Set<string>() };
+    group.lines.set(h.line, h.fromTag.line);
+    group.titles.add(signalNamed(h.signal)?.title ?? h.signal);
+    bySource.set(h.fromTag.path, group);
+  }
+  if (bySource.size === 0) return [];
+  const count = [...bySource.values()].reduce((n, g) => n + g.lines.size, 0);
+  const out = [`signals on ${count} line${count === 1 ? '' : 's'} not counted: the tag's own code, carried from its sources`];
+  for (const [source, g] of [...bySource].slice(0, maxReasonLines)) {
+    const pairs = [...g.lines].sort((a, b) => a[0] - b[0]);
+    const list = (ns: number[]) => (ns.length > maxReasonLines ? `${ns.slice(0, maxReasonLines).join(', ')} and ${ns.length - maxReasonLines} more` : ns.join(', '));
+    const one = pairs.length === 1;
+    out.push(
+      `line${one ? '' : 's'} ${list(pairs.map((p) => p[0]))} ${one ? 'is' : 'are'} ${source}'s line${one ? '' : 's'} ${list(pairs.map((p) => p[1]))} in the tag (${[...g.titles].join('; ')})`,
+    );
+  }
+  return out;
 }
 
 /** One reason per line: "line 42: tr character-map decoding; pipes … into a shell". */

@@ -1,11 +1,14 @@
 import { genuineDiff } from '../knowledge/genuine-diff.js';
 import { byPreference, describeKnown, describeOrigin } from '../knowledge/origin.js';
 import type { KnownFile } from '../knowledge/types.js';
+import { addedCode, lineDistance } from '../added-code.js';
 import { m4CodeHash, parseSerial } from '../m4.js';
 import type { Change } from '../../compare/change.js';
 import type { AnalysisContext, Judgement, Rule } from '../rule.js';
 import { withSignals } from './build-signals.js';
 import type { ReleaseEntry } from '../../release/entry.js';
+import { signalNamed } from '../signals/scan.js';
+import type { AddedCode } from '../added-code.js';
 
 /**
  * An m4 file that bears the name of a known macro but not its content. aclocal
@@ -25,6 +28,27 @@ async function withContent(candidates: KnownFile[], ctx: AnalysisContext): Promi
     if (bytes) return { file, bytes };
   }
   return { file: candidates[0]! };
+}
+
+/**
+ * The genuine version closest to the release file, among those whose bytes
+ * are at hand: a distribution's patched copy diffed against another
+ * distribution's shows both patches, against the upstream file only its own.
+ */
+async function nearest(candidates: KnownFile[], text: string, ctx: AnalysisContext): Promise<{ file: KnownFile; bytes?: Buffer; unseen: KnownFile[] }> {
+  let best: { file: KnownFile; bytes: Buffer; distance: number } | undefined;
+  const unseen: KnownFile[] = [];
+  for (const file of candidates) {
+    const bytes = await ctx.knowledge!.content(file);
+    if (!bytes) {
+      if (!candidates.some((c) => c !== file && c.blobId === file.blobId)) unseen.push(file);
+      continue;
+    }
+    const distance = lineDistance(bytes.toString('latin1'), text);
+    if (!best || distance < best.distance) best = { file, bytes, distance };
+  }
+  const seen = new Set(best ? [best.file.blobId] : []);
+  return best ? { ...best, unseen: unseen.filter((f) => !seen.has(f.blobId)) } : { file: candidates[0]!, unseen };
 }
 
 async function diffAgainst(genuine: { file: KnownFile; bytes?: Buffer }, release: Buffer, path: string): Promise<Judgement['evidence']> {
@@ -68,21 +92,7 @@ async function judgeSerial(change: Change, ctx: AnalysisContext): Promise<Judgem
       reasons: [`same macro code as ${describeKnown(sameCode)}; only comment lines differ (copyright years, notes)`],
     };
   }
-  if (same.length > 0) {
-    const genuine = await withContent(same, ctx);
-    // Tools ship the same serial with different bytes now and then; say so rather than hide it.
-    const variants = new Set(same.map((f) => f.blobId)).size;
-    const others = variants > 1 ? ` (nor any of the ${variants - 1} other known versions of that serial)` : '';
-    return {
-      category: 'm4-lookalike',
-      severity: 'critical',
-      reasons: [
-        `claims to be ${name} serial ${serial} of ${describeOrigin(genuine.file)}, but its content differs${others}`,
-        genuine.bytes ? `diff against the genuine ${describeKnown(genuine.file)}` : `no genuine copy at hand for a diff`,
-      ],
-      evidence: await diffAgainst(genuine, content, change.path),
-    };
-  }
+  if (same.length > 0) return judgeSameSerial(change.path, name, serial, same, content, ctx);
 
   const highest = Math.max(...known.map((f) => f.serial!));
   if (serial <= highest) return undefined;
@@ -102,4 +112,62 @@ async function judgeSerial(change: Change, ctx: AnalysisContext): Promise<Judgem
     reasons,
     evidence: await diffAgainst(genuine, content, change.path),
   };
+}
+
+/**
+ * Same name and serial as known versions, other code: judged by what its
+ * diff against the nearest genuine version at hand adds.
+ */
+async function judgeSameSerial(path: string, name: string, serial: number, same: KnownFile[], content: Buffer, ctx: AnalysisContext): Promise<Judgement> {
+  const text = content.toString('latin1');
+  const genuine = await nearest(same, text, ctx);
+  // Tools ship the same serial with different bytes now and then; say so rather than hide it.
+  const variants = new Set(same.map((f) => f.blobId)).size;
+  const others = variants > 1 ? ` (nor any of the ${variants - 1} other known versions of that serial)` : '';
+  const claim = `claims to be ${name} serial ${serial} of ${describeOrigin(genuine.file)}, but its content differs${others}`;
+  const evidence = await diffAgainst(genuine, content, path);
+  if (!genuine.bytes) return { category: 'm4-lookalike', severity: 'critical', reasons: [claim, 'no genuine copy at hand to tell what it adds'], evidence };
+  const added = addedCode(path, genuine.bytes.toString('latin1'), text);
+  const verdict = sameSerialVerdict(added);
+  // What looks added may be what the copy at hand dropped (a distribution's patch): name the versions not compared.
+  const unseen =
+    verdict.severity === 'critical' && genuine.unseen.length > 0
+      ? [`not compared with ${genuine.unseen.map(describeKnown).join(', ')}: no copy at hand; against it the added lines may be fewer`]
+      : [];
+  return {
+    category: 'm4-lookalike',
+    ...verdict,
+    reasons: [claim, ...sameSerialReasons(added, genuine.file), ...unseen],
+    evidence: { ...evidence, ...(added.signals.length > 0 ? { signals: added.signals } : {}) },
+  };
+}
+
+/** Added lines named in reasons; the diff shows them all. */
+const shownLines = 5;
+
+/**
+ * A same-serial look-alike is critical when its differences from the nearest
+ * genuine version add a command, a signal or a code path: that is where a
+ * planted payload has to live. Data and comments alone (a distribution's
+ * search-path patch) are high: a human reads the diff, nothing new runs.
+ */
+function sameSerialVerdict(added: AddedCode): { severity: 'critical' | 'high' } {
+  return { severity: added.code.length > 0 || added.signals.length > 0 ? 'critical' : 'high' };
+}
+
+function sameSerialReasons(added: AddedCode, genuine: KnownFile): string[] {
+  const against = `the nearest genuine ${describeKnown(genuine)}`;
+  if (added.code.length === 0 && added.signals.length === 0) {
+    const kinds = [...new Set(added.lines.map((l) => (l.kind === 'structure' ? 'punctuation' : `${l.kind}s`)))];
+    const what = added.lines.length === 0 ? 'it only removes or reorders lines' : `its ${added.lines.length} added line${added.lines.length === 1 ? ' is' : 's are'} ${kinds.join(' and ')} only`;
+    return [
+      `diff against ${against}: ${what}; no command, no signal, no new code path`,
+      'high, not critical: a patched copy (a distribution\'s, or a local edit) whose diff a human must read; nothing the genuine macro does not already run',
+    ];
+  }
+  const bySignal = added.signals.map((h) => ({ line: h.line, why: signalNamed(h.signal)?.title ?? h.signal }));
+  const items = [...added.code.map((l) => ({ line: l.line, why: l.why ?? l.kind })), ...bySignal].sort((a, b) => a.line - b.line);
+  const shown = items.slice(0, shownLines).map((i) => `line ${i.line}: ${i.why}`);
+  const more = items.length > shownLines ? ` and ${items.length - shownLines} more` : '';
+  return [`diff against ${against}: it adds code the genuine macro does not run (${shown.join('; ')}${more})`];
 }

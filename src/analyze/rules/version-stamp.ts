@@ -64,12 +64,45 @@ function manHeader(before: string, after: string, releaseVersion: string): strin
   return old.map((f, i) => (inserted(f, i) ? `${f.slice(0, -1)} __VERSION__"` : f)).join(' ');
 }
 
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * Where a release writes its version into a line that had none: a URL query
+ * naming the tag (util-linux 2.38.1's ChangeLog: `…/util-linux.git/log` →
+ * `…/log?h=v2.38.1`), or a suffix on a name or path (`-v2.38.1`, `_2.38.1`,
+ * `/v2.38.1`, ` 2.38.1`). Only the release's own version, whole (not followed
+ * by more digits, letters or a `-rc1`), counts.
+ */
+function insertedStamp(releaseVersion: string): RegExp {
+  return new RegExp(`(?:[?&][\\w-]+=|[-_/ @])v?${escape(releaseVersion)}(?!\\w|\\.\\d|-\\w)`, 'g');
+}
+
+/**
+ * The version stamps `after` inserts into `before`, or undefined when taking
+ * every stamp of the release version out of both does not make them equal.
+ * In a file the build runs, only a comment line may gain one: in code a
+ * version could become part of a name or a command.
+ */
+function insertedOnly(before: string, after: string, releaseVersion: string, compiled: boolean): string[] | undefined {
+  if (compiled && !commentLine.test(after)) return undefined;
+  const pattern = insertedStamp(releaseVersion);
+  const inAfter: string[] = after.match(pattern) ?? [];
+  const inBefore: string[] = before.match(pattern) ?? [];
+  if (inAfter.length <= inBefore.length || after.replace(pattern, '') !== before.replace(pattern, '')) return undefined;
+  return inAfter.filter((s) => !inBefore.includes(s));
+}
+
+type StampKind = 'version' | 'date' | { inserted: string[] };
+
 /** Why a changed line pair is only a stamp, or undefined. */
-function stampOnly(before: string, after: string, releaseVersion: string, compiled: boolean): Array<'version' | 'date'> | undefined {
+function stampOnly(before: string, after: string, releaseVersion: string, compiled: boolean): StampKind[] | undefined {
   const a = split(manHeader(before, after, releaseVersion));
   const b = split(after);
-  if (a.text !== b.text || a.tokens.length !== b.tokens.length) return undefined;
-  const kinds: Array<'version' | 'date'> = [];
+  if (a.text !== b.text || a.tokens.length !== b.tokens.length) {
+    const inserted = insertedOnly(before, after, releaseVersion, compiled);
+    return inserted ? [{ inserted }] : undefined;
+  }
+  const kinds: StampKind[] = [];
   for (let i = 0; i < a.tokens.length; i++) {
     const old = a.tokens[i]!;
     const now = b.tokens[i]!;
@@ -105,6 +138,7 @@ export const versionStamp: Rule = {
     let stamped = 0;
     let blank = 0;
     const found = new Set<string>();
+    const inserted = new Set<string>();
     const flush = (): boolean => {
       // Blank lines carry nothing; curl's stamping adds one after `.TH`.
       blank += removed.filter((l) => l.trim() === '').length + added.filter((l) => l.trim() === '').length;
@@ -116,7 +150,10 @@ export const versionStamp: Rule = {
       for (let i = 0; i < olds.length; i++) {
         const kinds = stampOnly(olds[i]!, news[i]!, releaseVersion, compiled);
         if (!kinds || kinds.length === 0) return false;
-        for (const k of kinds) found.add(k);
+        for (const k of kinds) {
+          if (typeof k === 'string') found.add(k);
+          else for (const t of k.inserted) inserted.add(t.trim());
+        }
         stamped++;
       }
       return true;
@@ -132,6 +169,9 @@ export const versionStamp: Rule = {
       severity: 'low',
       reasons: [
         `${stamped === 1 ? 'the one changed line differs' : `${stamped} changed lines differ`} only by the release version ${releaseVersion}${found.has('date') ? ' and dates' : ''}${blank ? ` (and ${blank} blank line${blank === 1 ? '' : 's'})` : ''}`,
+        ...(inserted.size > 0
+          ? [`the release writes its version where the tag has none: ${[...inserted].map((t) => `\`${t}\``).join(', ')} (a URL naming the tag, a versioned name)`]
+          : []),
       ],
     };
   },

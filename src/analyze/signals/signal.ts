@@ -33,6 +33,8 @@ export interface SignalHit {
   line: number;
   /** The line, trimmed and cut to a readable length. */
   text: string;
+  /** The line is this line of a source in the tag (Makefile.am for Makefile.in): git's code, not counted. */
+  fromTag?: { path: string; line: number };
 }
 
 export const strengthWeight: Record<Strength, number> = { strong: 3, medium: 2, weak: 1 };

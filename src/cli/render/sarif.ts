@@ -61,7 +61,8 @@ export function pathUri(path: string): string {
 function location(f: Finding): Location {
   // A file only in the tag has no place in the release; it is located in the tag's tree.
   const base = f.change === 'only-in-tag' ? 'TAGROOT' : 'RELEASEROOT';
-  const signal = f.evidence.signals?.[0];
+  // Lines carried from the tag's own sources did not count; start at one that did.
+  const signal = f.evidence.signals?.find((s) => !s.fromTag) ?? f.evidence.signals?.[0];
   return {
     physicalLocation: {
       artifactLocation: { uri: pathUri(f.path), uriBaseId: base },

@@ -95,11 +95,19 @@ function detailed(f: Finding, c: Colors, options: TextOptions): string[] {
 /** The lines of build code that raised signals, each once, numbered as in the file. */
 function signalLines(f: Finding, c: Colors, width: number): string[] {
   const signals = f.evidence.signals ?? [];
-  const seen = new Map<number, string>();
-  for (const s of signals) if (!seen.has(s.line)) seen.set(s.line, s.text);
+  const seen = new Map<number, (typeof signals)[number]>();
+  for (const s of signals) if (!seen.has(s.line)) seen.set(s.line, s);
   if (seen.size === 0) return [];
   const numberWidth = String(Math.max(...seen.keys())).length;
-  return [...seen].map(([line, text]) => `      ${c.dim(`${String(line).padStart(numberWidth)} │`)} ${c.yellow(fit(text.trim(), width - numberWidth - 9))}`);
+  return [...seen].map(([line, s]) => {
+    const prefix = `      ${c.dim(`${String(line).padStart(numberWidth)} │`)} `;
+    // A line carried from the tag's own sources did not count: dimmed, with where it came from.
+    if (s.fromTag) {
+      const from = ` ← ${s.fromTag.path}:${s.fromTag.line}`;
+      return `${prefix}${c.dim(`${fit(s.text.trim(), Math.max(10, width - numberWidth - 9 - from.length))}${from}`)}`;
+    }
+    return `${prefix}${c.yellow(fit(s.text.trim(), width - numberWidth - 9))}`;
+  });
 }
 
 function oneLine(f: Finding, c: Colors): string {

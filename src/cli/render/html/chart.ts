@@ -33,13 +33,13 @@ function stackedBar(segments: Array<{ label: string; n: number; colour: string }
  */
 export function summaryChart(report: Report): Html {
   const width = 560;
-  const labelWidth = 250;
   const counts = new Map<Category, Record<Severity, number>>();
   for (const f of report.findings) {
     const row = counts.get(f.category) ?? (Object.fromEntries(severities.map((s) => [s, 0])) as Record<Severity, number>);
     row[f.severity]++;
     counts.set(f.category, row);
   }
+  const labelWidth = labelColumn([...counts.keys()].map((c) => categoryInfo[c].title));
   const worst = (r: Record<Severity, number>) => Math.max(...severities.filter((s) => r[s] > 0).map(severityRank));
   const rows = [...counts].sort((a, b) => worst(b[1]) - worst(a[1]) || sum(b[1]) - sum(a[1]));
   const max = Math.max(1, ...rows.map(([, r]) => sum(r)));
@@ -54,11 +54,27 @@ export function summaryChart(report: Report): Html {
     const y = 80 + i * 22;
     const w = (sum(r) / max) * width;
     const bar = stackedBar(down.map((s) => ({ label: `${s} · ${categoryInfo[category].title}`, n: r[s], colour: severityColour[s] })), w, y, 16);
-    return html`<text x="${labelWidth - 8}" y="${y + 12}" text-anchor="end">${categoryInfo[category].title}</text><g transform="translate(${labelWidth} 0)">${bar}<text x="${(w + 6).toFixed(1)}" y="${y + 12}">${sum(r)}</text></g>`;
+    return html`<text x="${labelWidth - labelGap}" y="${y + 12}" text-anchor="end">${categoryInfo[category].title}</text><g transform="translate(${labelWidth} 0)">${bar}<text x="${(w + 6).toFixed(1)}" y="${y + 12}">${sum(r)}</text></g>`;
   });
   const height = 90 + rows.length * 22;
   const total = report.counts.identical + report.findings.length;
   return html`<svg class="chart" role="img" viewBox="0 0 ${labelWidth + width + 40} ${height}" width="100%"><title>Paths by outcome and findings by category and severity</title><text x="0" y="14" class="caption">${total} paths: ${report.counts.identical} identical, ${report.findings.length} findings</text>${top}<text x="0" y="68" class="caption">findings by category</text>${barRows}</svg>`;
+}
+
+/**
+ * An upper bound on a label's width in the chart's 12px sans-serif: SVG text
+ * is not measured before it is drawn, and a right-aligned label longer than
+ * its column runs off the left edge ("API documentation generated from
+ * sources in the tag" needs about 320px). Sans-serif averages about 0.55em
+ * per character; 7px leaves room for wide letters.
+ */
+export const labelCharWidth = 7;
+const labelGap = 8;
+
+/** The label column: wide enough for the longest label, never narrower than the old fixed 250px. */
+export function labelColumn(labels: readonly string[]): number {
+  const longest = Math.max(0, ...labels.map((l) => l.length));
+  return Math.max(250, Math.ceil(longest * labelCharWidth) + labelGap + 4);
 }
 
 function sum(r: Record<Severity, number>): number {

@@ -27,7 +27,8 @@ function signals(f: Finding): Html | '' {
   const s = f.evidence.signals;
   if (!s?.length) return '';
   return html`<table class="signals"><thead><tr><th>line</th><th>signal</th><th>text</th></tr></thead><tbody>${s.map(
-    (x) => html`<tr><td class="ln">${x.line}</td><td>${x.signal}</td><td><code>${x.text}</code></td></tr>`,
+    (x) =>
+      html`<tr><td class="ln">${x.line}</td><td>${x.signal}${x.fromTag ? html`<br><small>not counted: ${x.fromTag.path} line ${x.fromTag.line} in the tag</small>` : ''}</td><td><code>${x.text}</code></td></tr>`,
   )}</tbody></table>`;
 }
 

@@ -1,0 +1,105 @@
+import { addedLines } from './signals/added-lines.js';
+import { scanBuildFile, type SignalHit } from './signals/scan.js';
+
+/**
+ * What the lines a look-alike adds to a genuine file do. A distribution's
+ * patch to libtool.m4 (Fedora's lib64 search path: one assignment changed,
+ * one added, a comment) adds data; the xz backdoor's build-to-host.m4 added
+ * commands that located, decoded and ran a payload (CVE-2024-3094). Only the
+ * first kind may be judged below critical, so anything this module cannot
+ * show to be inert counts as code: a line is inert only when it is a
+ * comment, a plain assignment of data, or shell/m4 punctuation.
+ */
+
+/** comment, assignment and structure are inert; the others add code. */
+export type AddedKind = 'comment' | 'assignment' | 'structure' | 'command' | 'branch' | 'definition';
+
+export interface AddedLine {
+  /** 1-based line number in the release file. */
+  line: number;
+  text: string;
+  kind: AddedKind;
+  /** For lines that add code: what they do, for reasons. */
+  why?: string;
+}
+
+export interface AddedCode {
+  lines: AddedLine[];
+  /** The lines that add a command, a branch or a macro definition. */
+  code: AddedLine[];
+  /** Signal hits on added lines only. */
+  signals: SignalHit[];
+}
+
+const inertKinds: ReadonlySet<AddedKind> = new Set(['comment', 'assignment', 'structure']);
+
+/** Keywords and punctuation that close or separate what other lines open; they run nothing. */
+const structureToken = /^(?:fi|esac|done|else|then|do|;;|[[\](){},;]+)$/;
+
+/** A case pattern line (`netbsd* | netbsdelf*-gnu)`): sends hosts down a branch, so a new one is a new code path. */
+const casePattern = /^\(?[^\s()`$;&|]+(?:\s*\|\s*[^\s()`$;&|]+)*\)(?:\s*;;)?$/;
+
+/** m4 and autoconf macro definitions: a new macro is new code aclocal may pick up. */
+const definition = /\b(?:AC_DEFUN(?:_ONCE)?|AU_DEFUN|AU_ALIAS|AC_DEFUN_ONCE|m4_define(?:_default)?|m4_defun(?:_once)?|m4_pushdef|define)\s*\(/;
+
+/** Command substitution or arithmetic: runs something even inside a value or a here-document. */
+const substitution = /\$\(|`/;
+
+/**
+ * Variables whose value is a program or a command list: setting one is
+ * choosing what runs. libtool keeps commands in `*_cmds` (archive_cmds,
+ * postinstall_cmds) and pipes in `*_pipe`; the rest pick programs or what a
+ * shell or loader reads.
+ */
+const commandVariable =
+  /^(?:PATH|SHELL|CONFIG_SHELL|BASH_ENV|ENV|IFS|CC|CXX|CPP|LD|NM|AR|RANLIB|STRIP|OBJDUMP|DLLTOOL|SED|GREP|EGREP|FGREP|AWK|M4|MAKE|ECHO|LD_PRELOAD|LD_AUDIT|LD_LIBRARY_PATH|\w*_(?:cmds?|CMDS?|command|COMMAND|pipe|PIPE|hook|HOOK|eval|EVAL))$/;
+
+/** `name=` or libtool's `_LT_TAGVAR(name, $1)=`, then a value of quoted or plain words. */
+const assignment = /^(?:export\s+)?(?:([A-Za-z_]\w*)|_LT_TAGVAR\((\w+),\s*\$1\))=((?:"(?:[^"\\]|\\.)*"|'[^']*'|[^\s;'"\\]+)*)(?:\s*;\s*|\s+|$)/;
+
+/** Classify one added line (trimmed, not empty). */
+export function classifyLine(text: string): Omit<AddedLine, 'line' | 'text'> {
+  if ((text.startsWith('#') && !text.startsWith('#!')) || /^dnl\b/.test(text)) {
+    // libtool.m4 writes its comments into the libtool script through an unquoted
+    // here-document, where `…` and $(…) run: a "comment" can hold a command.
+    return substitution.test(text) ? { kind: 'command', why: 'a comment with a command substitution, which runs inside an unquoted here-document' } : { kind: 'comment' };
+  }
+  if (definition.test(text)) return { kind: 'definition', why: 'defines a macro' };
+  if (text.split(/\s+/).every((t) => structureToken.test(t))) return { kind: 'structure' };
+  if (casePattern.test(text)) return { kind: 'branch', why: 'a new case pattern' };
+  let rest = text;
+  let assigned = false;
+  for (let m = assignment.exec(rest); m && m[0].length > 0; m = assignment.exec(rest)) {
+    const name = m[1] ?? m[2]!;
+    if (substitution.test(m[3]!)) return { kind: 'command', why: `sets ${name} from a command substitution` };
+    if (commandVariable.test(name)) return { kind: 'command', why: `sets ${name}, which names a program or holds commands` };
+    assigned = true;
+    rest = rest.slice(m[0].length);
+  }
+  // `VAR=x cmd` runs cmd; `VAR=x \` prefixes whatever the next line runs.
+  if (assigned && rest === '') return { kind: 'assignment' };
+  if (assigned && rest === '\\') return { kind: 'command', why: 'sets variables for the command on the next line' };
+  const word = /^[^\s;|&()]+/.exec(rest)?.[0] ?? rest.slice(0, 20);
+  return { kind: 'command', why: `runs \`${word}\`` };
+}
+
+/**
+ * The lines of `release` that `genuine` lacks (by trimmed text, as
+ * addedLines), each classified, and the signals found on them.
+ */
+export function addedCode(path: string, genuine: string, release: string): AddedCode {
+  const numbers = addedLines(genuine, release);
+  const all = release.split('\n');
+  const lines: AddedLine[] = [];
+  for (const n of [...numbers].sort((a, b) => a - b)) {
+    const text = all[n - 1]!.trim();
+    if (text === '') continue;
+    lines.push({ line: n, text, ...classifyLine(text) });
+  }
+  return { lines, code: lines.filter((l) => !inertKinds.has(l.kind)), signals: scanBuildFile(path, release, numbers) };
+}
+
+/** How many lines differ either way (by trimmed text): the distance to pick the nearest genuine version by. */
+export function lineDistance(genuine: string, release: string): number {
+  return addedLines(genuine, release).size + addedLines(release, genuine).size;
+}

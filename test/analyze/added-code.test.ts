@@ -1,0 +1,47 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { addedCode, classifyLine, lineDistance } from '../../src/analyze/added-code.js';
+
+const kind = (line: string) => classifyLine(line).kind;
+
+test('classifyLine: comments, data assignments and punctuation are inert', () => {
+  assert.is(kind('# Add ABI-specific directories to the system library path.'), 'comment');
+  assert.is(kind('dnl a note'), 'comment');
+  assert.is(kind('sys_lib_dlsearch_path_spec="/lib64 /usr/lib64 /lib /usr/lib"'), 'assignment');
+  assert.is(kind('sys_lib_dlsearch_path_spec="$sys_lib_dlsearch_path_spec $lt_ld_extra"'), 'assignment');
+  assert.is(kind("_LT_TAGVAR(hardcode_direct, $1)=no"), 'assignment');
+  assert.is(kind('a=1 b=\'two words\'; c='), 'assignment');
+  for (const p of ['fi', ';;', 'esac', '])', '[', 'else', '} ;;']) assert.is(kind(p), 'structure', p);
+});
+
+test('classifyLine: commands, branches, definitions and command substitutions add code', () => {
+  assert.equal(classifyLine('rm -rf "$srcdir"'), { kind: 'command', why: 'runs `rm`' });
+  assert.is(kind('if test -f /etc/ld.so.conf; then'), 'command');
+  assert.is(kind('AC_SUBST([USE_NLS])'), 'command');
+  assert.is(kind('FOO=bar make install'), 'command');
+  assert.equal(classifyLine('CFLAGS="-O2" \\'), { kind: 'command', why: 'sets variables for the command on the next line' });
+  assert.is(kind('netbsd* | netbsdelf*-gnu)'), 'branch');
+  assert.is(kind('AC_DEFUN([X], [:])'), 'definition');
+  assert.is(kind("m4_define([gl_x], [y])"), 'definition');
+  assert.match(classifyLine('x=`sed -n 1p tests/a`').why!, 'command substitution');
+  assert.match(classifyLine('x="$(cat tests/a)"').why!, 'command substitution');
+  // Variables that choose a program or hold commands are commands however plain their value.
+  assert.match(classifyLine("_LT_TAGVAR(archive_cmds, $1)='$CC -shared'").why!, 'sets archive_cmds, which names a program');
+  assert.is(kind('CONFIG_SHELL=/tmp/sh'), 'command');
+  assert.is(kind('LD_PRELOAD=libx.so'), 'command');
+  // libtool.m4 copies comments into the libtool script through an unquoted here-document, where `…` runs.
+  assert.is(kind('# Libtool was configured on host `(hostname || uname -n) 2>/dev/null | sed 1q`:'), 'command');
+});
+
+test('addedCode: only lines the genuine file lacks, classified, with their signals', () => {
+  const genuine = 'AC_DEFUN([A],\n[\n  x=1\n  echo hi\n])\n';
+  const release = 'AC_DEFUN([A],\n[\n  x=1\n  # note\n  y="two"\n  echo hi\n  gzip -dc t | sh\n])\n';
+  const found = addedCode('m4/a.m4', genuine, release);
+  assert.equal(found.lines.map((l) => [l.line, l.kind]), [[4, 'comment'], [5, 'assignment'], [7, 'command']]);
+  assert.equal(found.code.map((l) => l.line), [7]);
+  assert.ok(found.signals.every((h) => h.line === 7) && found.signals.some((h) => h.signal === 'decode-to-shell'));
+  assert.is(lineDistance(genuine, release), 3);
+  assert.is(lineDistance(genuine, genuine), 0);
+});
+
+test.run();
