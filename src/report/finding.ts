@@ -240,7 +240,7 @@ export const categoryInfo: Record<Category, CategoryInfo> = {
   },
   'submodule-content': {
     title: 'Submodule content',
-    help: 'The path lies inside a submodule the tag pins. Pass --submodules to compare it against the submodule at its pinned commit.',
+    help: 'The path lies inside a submodule the tag pins, and submodules were not compared (--no-submodules). Without that flag cuckoo compares it with the submodule at its pinned commit.',
   },
   'lfs-object': {
     title: 'Git LFS object',
