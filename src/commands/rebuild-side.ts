@@ -120,13 +120,15 @@ export async function rebuiltEvidence(
       evidence = got.type === 'symlink' && got.target === r.linkTarget ? { outcome: 'identical', ...extra } : { outcome: 'different', diffNote: got.type === 'symlink' ? `the rebuild's link points to ${got.target}` : `the rebuild wrote a ${got.type}, not a link`, ...extra };
     } else if (got.type !== 'file') {
       evidence = { outcome: 'different', diffNote: `the rebuild wrote a ${got.type === 'symlink' ? `link to ${got.target}` : 'special file'} here`, ...extra };
-    } else if (gitBlobId(got.bytes, objectFormat) === r.blobId && got.executable === ((r.mode & 0o111) !== 0)) {
-      evidence = { outcome: 'identical', ...extra };
     } else {
-      const bytes = await releaseContent(r);
-      const diff = bytes ? boundedDiff(got.bytes, bytes, `rebuilt/${c.path}`, `b/${c.path}`, diffBounds) : { diffNote: 'release content not kept; compared by hash only' };
-      const modeOnly = bytes !== undefined && gitBlobId(got.bytes, objectFormat) === r.blobId;
-      evidence = { outcome: 'different', ...(modeOnly ? { diffNote: `same bytes; the rebuild's copy is ${got.executable ? '' : 'not '}executable` } : diff), ...extra };
+      const sameBytes = gitBlobId(got.bytes, objectFormat) === r.blobId;
+      if (sameBytes && got.executable === ((r.mode & 0o111) !== 0)) evidence = { outcome: 'identical', ...extra };
+      else if (sameBytes) evidence = { outcome: 'different', diffNote: `same bytes; the rebuild's copy is ${got.executable ? '' : 'not '}executable`, ...extra };
+      else {
+        const bytes = await releaseContent(r);
+        const diff = bytes ? boundedDiff(got.bytes, bytes, `rebuilt/${c.path}`, `b/${c.path}`, diffBounds) : { diffNote: 'release content not kept; compared by hash only' };
+        evidence = { outcome: 'different', ...diff, ...extra };
+      }
     }
     out.set(c.path, evidence);
     s.counts[evidence.outcome]++;

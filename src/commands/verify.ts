@@ -152,7 +152,8 @@ export async function verify(options: VerifyOptions): Promise<Report> {
     const tagDate = await commitDate(tag.repo, tag.ref.commit);
     const comparison = compareTrees(read.entries, tag.side, options.strip === undefined ? {} : { strip: options.strip });
     const entryCount = read.entries.length;
-    const overlap = overlapOf(countChanges(comparison.changes, comparison.identical));
+    const counts = countChanges(comparison.changes, comparison.identical);
+    const overlap = overlapOf(counts);
     const unrelated = isUnrelated(overlap)
       ? await unrelatedFinding(name, tag.ref.ref, overlap, tag.repo, () => new Set(read.entries.flatMap((e) => (e.type === 'directory' ? [] : [stripSegments(normalisePath(e.path).path, comparison.strip) ?? e.path]))))
       : undefined;
@@ -225,7 +226,6 @@ export async function verify(options: VerifyOptions): Promise<Report> {
           { limits, preferJs: options.preferJs ?? false, diff },
         )
       : undefined;
-    const counts = countChanges(comparison.changes, comparison.identical);
     // A collision at a path that compared identical is a modified file after all.
     const changed = new Set(comparison.changes.map((c) => c.path));
     const collided = (sha1?.findings ?? []).filter((f) => !changed.has(f.path)).length;

@@ -117,16 +117,12 @@ export interface Evidence {
   rebuilt?: RebuiltEvidence;
 }
 
-export interface RebuiltEvidence {
+/** A bounded diff as evidence carries it: of a finding (tag → release) or of a rebuilt file (rebuilt → release). */
+export type DiffFields = Pick<Evidence, 'diff' | 'diffTruncated' | 'added' | 'removed' | 'binary' | 'diffNote'>;
+
+export interface RebuiltEvidence extends DiffFields {
   /** `identical`: the rebuild wrote these bytes; `different`: other bytes (`diff` is rebuilt → release); `absent`: no step wrote this path. */
   outcome: 'identical' | 'different' | 'absent';
-  /** Bounded unified diff, rebuilt → release, for a different text file. */
-  diff?: string;
-  diffTruncated?: boolean;
-  added?: number;
-  removed?: number;
-  binary?: boolean;
-  diffNote?: string;
   /** Tools that write this file and ran at a stand-in version (--rebuild-nearest): `libtool 2.4.7 for 2.4.6`. */
   nearest?: string[];
   /** The rebuild stopped at this step: an absent file proves little. */

@@ -8,12 +8,11 @@ import { execa } from 'execa';
 import { verify, type VerifyOptions } from '../../src/commands/verify.js';
 import type { Finding } from '../../src/report/finding.js';
 import type { Report } from '../../src/report/report.js';
-import { findSandbox } from '../../src/reproduce/sandbox.js';
-import { findTool, isFound } from '../../src/reproduce/tools.js';
 import { buildTar, compress, readRelease, writeTemp, type TarEntrySpec } from '../helpers/archives.js';
 import { root, runCuckoo } from '../helpers/cli.js';
 import { makeRepo, removeTempDirs, tempDir, type TestRepo } from '../helpers/repo.js';
 import { assertValidReport } from '../helpers/schema.js';
+import { generatorsReady } from '../helpers/sandbox-tools.js';
 import { buildToHost3 } from '../analyze/knowledge-fixture.js';
 
 /**
@@ -30,13 +29,7 @@ const run = (o: Omit<VerifyOptions, 'cacheDir'>) => verify({ cacheDir, hostKnowl
 let ready = false;
 
 test.before(async () => {
-  const sandbox = await findSandbox('bwrap');
-  const autoconf = await findTool('autoconf', '2.71', cacheDir);
-  const automake = await findTool('automake', '1.16.5', cacheDir);
-  const missing = [sandbox.kind === 'unavailable' ? sandbox.reason : '', isFound(autoconf) ? '' : 'autoconf 2.71', isFound(automake) ? '' : 'automake 1.16.5'].filter(Boolean);
-  if (missing.length === 0) ready = true;
-  else if (process.env.CI) throw new Error(`rebuild tests need ${missing.join(', ')} (.ci/run installs them)`);
-  else console.log(`skipping rebuild tests: missing ${missing.join(', ')}`);
+  ready = await generatorsReady(cacheDir, 'rebuild');
 });
 
 test.after(async () => {

@@ -6,14 +6,13 @@ import { join } from 'node:path';
 import { verify, type VerifyOptions } from '../../src/commands/verify.js';
 import type { Finding } from '../../src/report/finding.js';
 import type { Report } from '../../src/report/report.js';
-import { findSandbox } from '../../src/reproduce/sandbox.js';
-import { findTool, isFound } from '../../src/reproduce/tools.js';
 import { buildTar, compress, readRelease, writeTemp, type TarEntrySpec } from '../helpers/archives.js';
 import { makeRepo, removeTempDirs, tempDir } from '../helpers/repo.js';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { execa } from 'execa';
 import { root } from '../helpers/cli.js';
 import { assertValidReport } from '../helpers/schema.js';
+import { generatorsReady } from '../helpers/sandbox-tools.js';
 
 /**
  * Generated files of the sample release (made by autoconf 2.71 and automake
@@ -29,13 +28,7 @@ const run = (o: Omit<VerifyOptions, 'cacheDir' | 'repo'>) => verify({ cacheDir, 
 let ready = false;
 
 test.before(async () => {
-  const sandbox = await findSandbox('bwrap');
-  const autoconf = await findTool('autoconf', '2.71', cacheDir);
-  const automake = await findTool('automake', '1.16.5', cacheDir);
-  const missing = [sandbox.kind === 'unavailable' ? sandbox.reason : '', isFound(autoconf) ? '' : 'autoconf 2.71', isFound(automake) ? '' : 'automake 1.16.5'].filter(Boolean);
-  if (missing.length === 0) ready = true;
-  else if (process.env.CI) throw new Error(`reproduction tests need ${missing.join(', ')} (.ci/run installs them)`);
-  else console.log(`skipping reproduction tests: missing ${missing.join(', ')}`);
+  ready = await generatorsReady(cacheDir, 'reproduction');
 });
 
 test.after(async () => {

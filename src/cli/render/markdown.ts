@@ -1,4 +1,4 @@
-import { categoryInfo, type Finding } from '../../report/finding.js';
+import { categoryInfo, type DiffFields, type Finding } from '../../report/finding.js';
 import { counting, type Report } from '../../report/report.js';
 import { atLeast, type Severity } from '../../report/severity.js';
 import { driftInfo, driftKinds, type Drift } from '../../report/drift.js';
@@ -66,7 +66,7 @@ function summary(report: Report): string {
   ].join('\n');
 }
 
-function diffBlock(e: Pick<Finding['evidence'], 'diff' | 'diffNote' | 'diffTruncated' | 'added' | 'removed'>, maxLines: number, title: string): string {
+function diffBlock(e: DiffFields, maxLines: number, title: string): string {
   if (!e.diff) return e.diffNote ? `\n_${escapeMarkdown(e.diffNote)}_` : '';
   const lines = e.diff.split('\n');
   const shown = lines.slice(0, maxLines).map((l) => (l.length > 240 ? `${l.slice(0, 240)}…` : l));

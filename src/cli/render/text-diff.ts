@@ -1,9 +1,9 @@
-import type { Evidence } from '../../report/finding.js';
+import type { DiffFields, Evidence } from '../../report/finding.js';
 import type { Colors } from '../colors.js';
 import { fit } from './wrap.js';
 
 /** What a bounded diff shows: of a finding (tag → release) or of drift (previous release → release). */
-export type DiffShape = Pick<Evidence, 'diff' | 'diffTruncated' | 'added' | 'removed' | 'binary' | 'diffNote' | 'release' | 'tag'>;
+export type DiffShape = DiffFields & Pick<Evidence, 'release' | 'tag'>;
 
 /** A finding's diff for the terminal, each line cut to the width; or why there is none. */
 export function diffLines(e: DiffShape, c: Colors, max: number, width: number, before = 'tag'): string[] {
