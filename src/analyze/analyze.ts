@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Change } from '../compare/change.js';
 import type { Finding } from '../report/finding.js';
+import { atLeast } from '../report/severity.js';
 import { baseEvidence, diffEvidence, type DiffOptions } from './evidence.js';
 import type { AnalysisContext, Judgement, Rule } from './rule.js';
 import { rules as defaultRules } from './rules/index.js';
@@ -33,24 +34,12 @@ async function judge(change: Change, ctx: AnalysisContext, rules: readonly Rule[
   };
 }
 
-/** Turn each change into exactly one finding, in path order. */
-export async function analyze(
-  changes: Change[],
-  ctx: AnalysisContext,
-  options: DiffOptions & { rules?: readonly Rule[] },
-): Promise<Finding[]> {
+/** Turn each change into exactly one finding, in path order. Diffs come later (addDiffs), once severities are final. */
+export async function analyze(changes: Change[], ctx: AnalysisContext, options: { rules?: readonly Rule[] } = {}): Promise<Finding[]> {
   const rules = options.rules ?? defaultRules;
   const findings: Finding[] = [];
   for (const change of changes) {
     const judgement = withOddName(change.path, await judge(change, ctx, rules));
-    const evidence = { ...baseEvidence(change), ...judgement.evidence };
-    if (change.kind === 'modified' || (change.kind === 'duplicate-entry' && change.tag)) {
-      try {
-        Object.assign(evidence, await diffEvidence(change, ctx, options));
-      } catch (err) {
-        evidence.diffNote = `no diff: ${err instanceof Error ? err.message : String(err)}`;
-      }
-    }
     findings.push({
       id: findingId(change, judgement.category),
       path: change.path,
@@ -58,8 +47,32 @@ export async function analyze(
       category: judgement.category,
       severity: judgement.severity,
       reasons: judgement.reasons,
-      evidence,
+      evidence: { ...baseEvidence(change), ...judgement.evidence },
     });
   }
   return findings;
+}
+
+const diffable = (c: Change) => c.kind === 'modified' || (c.kind === 'duplicate-entry' && c.tag !== undefined);
+
+/**
+ * The tag → release diff of each modified file a reader will look at: the
+ * findings at medium and above (those a human must read), or every one when
+ * `all` (the full evidence, --verbose). A file a rule explained by its
+ * content (a refreshed catalog, a known-good macro) is not diffed by default:
+ * the diff is the costliest part of a run, and its reasons already say why.
+ */
+export async function addDiffs(findings: Finding[], changes: readonly Change[], ctx: AnalysisContext, options: DiffOptions & { all?: boolean }): Promise<void> {
+  const byPath = new Map<string, Change>();
+  for (const c of changes) if (diffable(c)) byPath.set(`${c.kind}\0${c.path}`, c);
+  for (const finding of findings) {
+    if (!options.all && !atLeast(finding.severity, 'medium')) continue;
+    const change = byPath.get(`${finding.change}\0${finding.path}`);
+    if (!change) continue;
+    try {
+      Object.assign(finding.evidence, await diffEvidence(change, ctx, options));
+    } catch (err) {
+      finding.evidence.diffNote = `no diff: ${err instanceof Error ? err.message : String(err)}`;
+    }
+  }
 }

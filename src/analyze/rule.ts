@@ -26,6 +26,17 @@ export interface AnalysisContext extends ReleaseInfo {
   history?: import('./history.js').HistoryLookup;
   /** Re-runs a generated file's generator on the release's inputs in the sandbox (absent with --no-reproduce). */
   reproduce?: import('../reproduce/reproducer.js').Reproducer;
+  /** Work two rules share (a catalog parsed once for both), by key, for one run: see sharedWork. */
+  shared?: Map<string, unknown>;
+}
+
+/** The result of `compute` under `key`, computed once per run when the context keeps shared work. */
+export function sharedWork<T>(ctx: AnalysisContext, key: string, compute: () => T): T {
+  if (!ctx.shared) return compute();
+  if (ctx.shared.has(key)) return ctx.shared.get(key) as T;
+  const value = compute();
+  ctx.shared.set(key, value);
+  return value;
 }
 
 /** A rule's verdict on one change. */

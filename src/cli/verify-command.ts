@@ -104,7 +104,7 @@ export function verifyBuilder(y: Argv) {
     .option('previous', { type: 'string', describe: 'the previous release (path or URL): report what changed since it outside git' })
     .option('previous-tag', { type: 'string', describe: 'the tag of the previous release (default: inferred from its name)' })
     .option('fail-on', { type: 'string', default: 'high', describe: `lowest severity that fails: ${severities.join(', ')}` })
-    .option('verbose', { alias: 'v', type: 'boolean', describe: 'list explained (low, info) findings too' })
+    .option('verbose', { alias: 'v', type: 'boolean', describe: 'list explained (low, info) findings too, with their diffs in the json, markdown and html reports' })
     .option('quiet', { alias: 'q', type: 'boolean', describe: 'print the verdict line only' })
     .option('diff-lines', { type: 'string', default: 40, describe: 'most diff lines shown per finding in the text report' })
     .option('host-knowledge', {
@@ -188,6 +188,7 @@ export function verifyOptions(args: VerifyArgs, env: NodeJS.ProcessEnv, found?: 
       maxFileMemory: parseSize('--max-file-memory', args['max-file-memory']),
     },
     diffLines: Math.max(parseCount('--diff-lines', args['diff-lines']), 200),
+    allDiffs: args.verbose === true,
     preferJs: args['js-decoders'],
     sha1Check: args['sha1-check'],
     hostKnowledge: args['host-knowledge'],

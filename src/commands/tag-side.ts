@@ -41,6 +41,8 @@ export interface OpenTagSide {
   repo: RepoHandle;
   ref: ResolvedRef;
   side: TagSide;
+  /** The tag's own tree (`ls-tree -r` of the commit), without submodule contents. */
+  tree: readonly TagEntry[];
   byPath: Map<string, TagEntry>;
   byOid: OidIndex;
   /** Every blob id of the tag (stored and after archive conversion). */
@@ -197,6 +199,7 @@ export async function openTagSide(options: TagSideOptions & { releaseName: strin
       repo,
       ref,
       side: { entries, attributes, archiveOids, uncompared, byPath },
+      tree,
       byPath,
       byOid,
       oids,

@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import { analyze } from '../analyze/analyze.js';
+import { addDiffs, analyze } from '../analyze/analyze.js';
 import type { AnalysisContext } from '../analyze/rule.js';
 import { compareTrees } from '../compare/compare.js';
 import { releaseEntriesOf, type Change } from '../compare/change.js';
@@ -51,6 +51,8 @@ export interface VerifyOptions extends TagSideOptions, ReleaseSourceOptions, Wai
   limits?: Limits;
   /** Most lines of diff kept per finding. */
   diffLines?: number;
+  /** Diff every modified file, explained ones too (default: the findings at medium and above). */
+  allDiffs?: boolean;
   /**
    * In a SHA-1 repository, confirm every file identical by SHA-1 with sha256
    * of both sides (default true; see sha1-confirm.ts). False trusts SHA-1.
@@ -149,7 +151,7 @@ export async function verify(options: VerifyOptions): Promise<Report> {
     const expected = await expectedChecksum(options, name);
     const checksum = expected ? { ...expected, matches: expected.expected === sha256 } : undefined;
     const { check: signature, notes: signatureSearch } = await checkReleaseSignature(source.path, options);
-    const tagDate = await commitDate(tag.repo, tag.ref.commit);
+    const tagDate = await commitDate(tag.repo, tag.ref.commit, (oid) => tag.blob(oid));
     const comparison = compareTrees(read.entries, tag.side, options.strip === undefined ? {} : { strip: options.strip });
     const entryCount = read.entries.length;
     const counts = countChanges(comparison.changes, comparison.identical);
@@ -174,7 +176,9 @@ export async function verify(options: VerifyOptions): Promise<Report> {
     await fillSha256(unhashed, (oid) => tag.blob(oid));
     await fillSizes(tag.repo, comparison.changes.flatMap((c) => (c.tag ? [c.tag] : [])));
     const historyNotes: string[] = [];
-    const history = tag.repo.promisor ? deepening(createHistory(tag.repo, tag.ref.commit, options.cacheDir, tagDate), tag.repo, historyNotes) : createHistory(tag.repo, tag.ref.commit, options.cacheDir, tagDate);
+    const history = tag.repo.promisor
+      ? deepening(createHistory(tag.repo, tag.ref.commit, options.cacheDir, tagDate), tag.repo, historyNotes)
+      : createHistory(tag.repo, tag.ref.commit, options.cacheDir, tagDate, { read: (oid) => tag.blob(oid), tree: tag.tree });
     const known = await knowledge;
     const claimed = releaseVersion(name, comparison.prefix);
     const ctx: AnalysisContext = {
@@ -188,6 +192,7 @@ export async function verify(options: VerifyOptions): Promise<Report> {
       submodules: tag.compared,
       tagContent: (entry) => tag.content(entry),
       releaseContent: async (entry) => entry.content ?? (entry.blobId && tag.oids.has(entry.blobId) ? tag.blob(entry.blobId) : undefined),
+      shared: new Map(),
     };
     // The rebuild runs in the sandbox while the rules run here.
     if (options.rebuild) {
@@ -197,7 +202,7 @@ export async function verify(options: VerifyOptions): Promise<Report> {
     const reproducer = releaseReproducer({ ...options, ...claimed }, () => releaseFiles(comparison.changes, tag, ctx.releaseContent), tag, known);
     if (reproducer) ctx.reproduce = reproducer;
     const diff = { maxLines: options.diffLines ?? 200, maxEdits: 2000 };
-    let fileFindings = await analyze(comparison.changes, ctx, diff).finally(() => history.close());
+    let fileFindings = await analyze(comparison.changes, ctx).finally(() => history.close());
     const reproduction = reproducer?.summary();
     const rebuilt = rebuild ? await rebuild : undefined;
     if (rebuilt) {
@@ -219,6 +224,7 @@ export async function verify(options: VerifyOptions): Promise<Report> {
       ],
       waivers,
     );
+    await addDiffs(findings, comparison.changes, ctx, { ...diff, all: options.allDiffs === true });
     const drift = options.previous
       ? await driftSince(
           { ...options, previous: options.previous },

@@ -113,7 +113,7 @@ async function checkAttributes(repo: RepoHandle, commit: string, paths: readonly
   const scratch = await makeScratchDir(cacheDir, 'attr-');
   try {
     const gitDir = join(scratch, 'repo.git');
-    const objects = await gitText(repo, ['rev-parse', '--path-format=absolute', '--git-path', 'objects']);
+    const objects = repo.objectsDir ?? (await gitText(repo, ['rev-parse', '--path-format=absolute', '--git-path', 'objects']));
     await git(undefined, ['init', '--quiet', '--bare', '--template=', `--object-format=${repo.objectFormat}`, gitDir]);
     await writeFile(join(gitDir, 'objects', 'info', 'alternates'), `${objects}\n`);
     const target = { gitDir, source: repo.source };

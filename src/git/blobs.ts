@@ -49,10 +49,24 @@ export class BlobReader {
     return new Promise<Buffer>((resolve, reject) => {
       this.queue.push({ oid, resolve, reject });
       if (this.child) {
-        this.child.stdin!.write(`${oid}\n`);
+        this.ask(this.child, oid);
         this.hold(true);
       } else this.spawn();
     });
+  }
+
+  /**
+   * Writes one request. Requests made in one tick go out in one write: the
+   * sha256 confirmation asks for thousands of blobs at once, and a system call
+   * each would cost more than git's answers.
+   */
+  private ask(child: Child, oid: string): void {
+    const stdin = child.stdin!;
+    if (stdin.writableCorked === 0) {
+      stdin.cork();
+      process.nextTick(() => stdin.uncork());
+    }
+    stdin.write(`${oid}\n`);
   }
 
   /** Answers reads already asked, then ends the process; it is killed if it lingers. */
@@ -95,7 +109,7 @@ export class BlobReader {
       (result) => this.onExit(child, toBuffer(result.stderr).toString('utf8'), result.exitCode),
       (err: unknown) => this.onExit(child, String(err), undefined),
     );
-    for (const p of this.queue) child.stdin!.write(`${p.oid}\n`);
+    for (const p of this.queue) this.ask(child, p.oid);
     this.hold(this.queue.length > 0);
     if (this.closed) child.stdin!.end();
   }

@@ -22,7 +22,7 @@ import { BlobReader, readBlobs } from './blobs.js';
 import { decodeGitPath, encodeGitPath } from './paths.js';
 import { git, gitText, spawnGit } from './run.js';
 import { readTree } from './tree.js';
-import type { RepoHandle } from './types.js';
+import type { RepoHandle, TagEntry } from './types.js';
 
 export interface HistoryOptions {
   /**
@@ -33,6 +33,13 @@ export interface HistoryOptions {
    * commits.
    */
   maxCommits?: number;
+  /**
+   * Reads an object through a `cat-file --batch` the caller already runs for
+   * this repository (and closes itself); without it, history starts its own.
+   */
+  read?: (oid: string) => Promise<Buffer>;
+  /** The commit's tree when the caller has already listed it (ls-tree -r), to find its .gitignore files. */
+  tree?: readonly TagEntry[];
 }
 
 export interface History extends HistoryLookup {
@@ -58,7 +65,8 @@ export function createHistory(repo: RepoHandle, commit: string, cacheDir: string
   let previous: Promise<{ previousTag: string; paths: string[] } | undefined> | undefined;
   // One process answers every "is this blob in the object store?" of the run.
   let objects: BlobReader | undefined;
-  const stored = (blobId: string) => (objects ??= new BlobReader(repo)).read(blobId).then(() => true, () => false);
+  const read = options.read ?? ((oid: string) => (objects ??= new BlobReader(repo)).read(oid));
+  const stored = (blobId: string) => read(blobId).then(() => true, () => false);
   // After close(), no scratch repository is used again or made anew (nothing would remove it).
   let closed = false;
 
@@ -68,7 +76,7 @@ export function createHistory(repo: RepoHandle, commit: string, cacheDir: string
       if (!answer) {
         answer = (async () => {
           if (closed) return undefined;
-          const s = await (scratch ??= makeScratch(repo, commit, cacheDir));
+          const s = await (scratch ??= makeScratch(repo, commit, cacheDir, options));
           if (!s || !s.dirs.some((d) => d === '' || path.startsWith(`${d}/`))) return undefined;
           const match = await checkIgnore(s, path);
           if (!match) return undefined;
@@ -109,15 +117,15 @@ function safeSegment(s: string): boolean {
   return s !== '' && s !== '.' && s !== '..' && s.toLowerCase() !== '.git' && !s.includes('\0');
 }
 
-async function makeScratch(repo: RepoHandle, commit: string, cacheDir: string): Promise<Scratch | undefined> {
-  const files = (await readTree(repo, commit, undefined, { sizes: false })).filter((e) => e.type === 'file' && (e.path === '.gitignore' || e.path.endsWith('/.gitignore')));
+async function makeScratch(repo: RepoHandle, commit: string, cacheDir: string, { tree, read }: HistoryOptions): Promise<Scratch | undefined> {
+  const files = (tree ?? (await readTree(repo, commit, undefined, { sizes: false }))).filter((e) => e.type === 'file' && (e.path === '.gitignore' || e.path.endsWith('/.gitignore')));
   const usable = files.filter((e) => e.path.split('/').every(safeSegment));
   if (usable.length === 0) return undefined;
   const root = await makeScratchDir(cacheDir, 'ignore-');
   try {
     const workTree = join(root, 'tree');
     await git(undefined, ['init', '--quiet', '--template=', `--object-format=${repo.objectFormat}`, workTree]);
-    const contents = await readBlobs(repo, usable.map((e) => e.oid));
+    const contents = await (read ? Promise.all(usable.map((e) => read(e.oid))) : readBlobs(repo, usable.map((e) => e.oid)));
     const rootBytes = Buffer.from(`${workTree}/`);
     for (const [k, e] of usable.entries()) {
       const file = Buffer.concat([rootBytes, encodeGitPath(e.path)]);

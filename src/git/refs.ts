@@ -110,7 +110,23 @@ export async function resolveCommit(repo: RepoHandle, commitish: string): Promis
   throw new CuckooError('input', `commit ${JSON.stringify(commitish)} is not a valid name`, { hint: 'pass a commit id' });
 }
 
-/** The committer date of a commit, in unix seconds. */
-export async function commitDate(repo: RepoHandle, commit: string): Promise<number> {
+/**
+ * The committer date of a commit, in unix seconds. With `read` (a running
+ * `cat-file --batch`), from the commit object's committer line, which is what
+ * `%ct` prints, without a process of its own.
+ */
+export async function commitDate(repo: RepoHandle, commit: string, read?: (oid: string) => Promise<Buffer>): Promise<number> {
+  if (read) {
+    const date = committerDate(await read(commit));
+    if (date !== undefined) return date;
+  }
   return Number(await gitText(repo, ['show', '-s', '--no-show-signature', '--format=%ct', '--end-of-options', commit]));
+}
+
+/** The time on a commit object's committer line (`committer NAME <EMAIL> SECONDS ZONE`), from its header. */
+export function committerDate(object: Buffer): number | undefined {
+  const end = object.indexOf('\n\n');
+  const header = object.subarray(0, end < 0 ? object.length : end).toString('utf8');
+  const m = /^committer .*> (\d+) [+-]\d{4}$/m.exec(header);
+  return m ? Number(m[1]) : undefined;
 }

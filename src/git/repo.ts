@@ -33,20 +33,23 @@ export async function openRepo(spec: string, opts: OpenOptions): Promise<RepoHan
   // No upward discovery: `--repo ~/Downloads/x` must not silently become a
   // repository that happens to contain it. `.git` may be a directory or a
   // gitfile (linked work trees); git resolves both behind --git-dir.
-  for (const candidate of [join(path, '.git'), path]) {
+  const dotGit = join(path, '.git');
+  // A bare repository has no .git: asking git about one would cost a process.
+  const candidates = (await stat(dotGit).then(() => true, () => false)) ? [dotGit, path] : [path];
+  for (const candidate of candidates) {
     const found = await probe(spec, candidate);
-    if (found) return { source: spec, gitDir: found.gitDir, objectFormat: found.objectFormat, kind: 'local' };
+    if (found) return { source: spec, gitDir: found.gitDir, objectFormat: found.objectFormat, kind: 'local', objectsDir: found.objectsDir };
   }
   throw notARepo(spec, notARepoHint);
 }
 
-/** The absolute git directory and object format, or undefined when `gitDir` is not a repository. */
-export async function probe(source: string, gitDir: string): Promise<{ gitDir: string; objectFormat: ObjectFormat } | undefined> {
+/** The absolute git directory, object format and object folder, or undefined when `gitDir` is not a repository. */
+export async function probe(source: string, gitDir: string): Promise<{ gitDir: string; objectFormat: ObjectFormat; objectsDir: string } | undefined> {
   try {
-    const out = await gitText({ gitDir, source }, ['rev-parse', '--absolute-git-dir', '--show-object-format']);
-    const [dir, format] = out.split('\n');
-    if (!dir || (format !== 'sha1' && format !== 'sha256')) return undefined;
-    return { gitDir: dir, objectFormat: format };
+    const out = await gitText({ gitDir, source }, ['rev-parse', '--absolute-git-dir', '--show-object-format', '--path-format=absolute', '--git-path', 'objects']);
+    const [dir, format, objectsDir] = out.split('\n');
+    if (!dir || !objectsDir || (format !== 'sha1' && format !== 'sha256')) return undefined;
+    return { gitDir: dir, objectFormat: format, objectsDir };
   } catch (err) {
     if (err instanceof GitCommandError) return undefined;
     throw err;

@@ -17,6 +17,8 @@ export interface RepoHandle {
    * user named: git may fetch missing blobs from it (and only from it).
    */
   promisor?: boolean;
+  /** Absolute path of its object folder, when already asked of git (`rev-parse --git-path objects`). */
+  objectsDir?: string;
 }
 
 /** The ref the tag side was resolved from. */

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { analyze, findingId } from '../../src/analyze/analyze.js';
+import { addDiffs, analyze, findingId } from '../../src/analyze/analyze.js';
 import type { AnalysisContext } from '../../src/analyze/rule.js';
 import type { Change } from '../../src/compare/change.js';
 import type { TagEntry } from '../../src/git/types.js';
@@ -31,7 +31,11 @@ function context(tag: TagEntry[], blobs: Record<string, string> = {}): AnalysisC
   };
 }
 
-const judge = async (change: Change, ctx: AnalysisContext) => (await analyze([change], ctx, { maxLines: 50, maxEdits: 100 }))[0]!;
+const judge = async (change: Change, ctx: AnalysisContext) => {
+  const findings = await analyze([change], ctx);
+  await addDiffs(findings, [change], ctx, { maxLines: 50, maxEdits: 100, all: true });
+  return findings[0]!;
+};
 
 test('autotools output is explained only with its header and its source in the tag', async () => {
   const ctx = context([tagFile('configure.ac', 'ac'), tagFile('src/Makefile.am', 'am')]);
@@ -77,6 +81,25 @@ test('a modified compiled source is critical, a modified doc high, with a diff',
   assert.is(r.severity, 'high');
   assert.is(verdictOf([r], 'high'), 'fail');
   assert.is(verdictOf([r], 'critical'), 'review');
+});
+
+test('diffs are computed for the findings a reader looks at: medium and above, every one with all', async () => {
+  const po = (stamp: string, extra = '') => `msgid ""\nmsgstr ""\n"POT-Creation-Date: ${stamp}\\n"\n\nmsgid "a"\nmsgstr "b"\n${extra}`;
+  const ctx = context([tagFile('po/fr.po', 'p1'), tagFile('src/a.c', 'c1')], { p1: po('2020'), c1: 'int x;\n' });
+  const changes: Change[] = [
+    { kind: 'modified', path: 'po/fr.po', release: relFile('po/fr.po', po('2021', '\nmsgid "c"\nmsgstr ""\n')), tag: tagFile('po/fr.po', 'p1'), contentDiffers: true },
+    { kind: 'modified', path: 'src/a.c', release: relFile('src/a.c', 'int y;\n'), tag: tagFile('src/a.c', 'c1'), contentDiffers: true },
+  ];
+  const findings = await analyze(changes, ctx);
+  assert.equal(findings.map((f) => [f.category, f.severity]), [['po-refresh', 'low'], ['unexplained', 'critical']]);
+  await addDiffs(findings, changes, ctx, { maxLines: 50, maxEdits: 100 });
+  // The refreshed catalog is explained by its messages: no diff is computed for it.
+  assert.is(findings[0]!.evidence.diff, undefined);
+  assert.match(findings[1]!.evidence.diff!, '+int y;');
+  const all = await analyze(changes, ctx);
+  await addDiffs(all, changes, ctx, { maxLines: 50, maxEdits: 100, all: true });
+  assert.match(all[0]!.evidence.diff!, '+"POT-Creation-Date: 2021');
+  assert.match(all[1]!.evidence.diff!, '+int y;');
 });
 
 test('files too different to diff say so instead of stalling', async () => {

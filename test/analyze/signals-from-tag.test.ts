@@ -74,7 +74,7 @@ test("a Makefile.in whose signals are all its Makefile.am's lines is explained b
   const ctx = context({ 'Makefile.am': makefileAm });
   const release = relFile('Makefile.in', makefileIn);
   assert.is(await buildSignals.judge({ kind: 'only-in-release', path: 'Makefile.in', release }, ctx), undefined);
-  const [f] = await analyze([{ kind: 'only-in-release', path: 'Makefile.in', release }], ctx, { rules: [buildSignals, autotoolsOutput, unexplained], maxLines: 50, maxEdits: 100 });
+  const [f] = await analyze([{ kind: 'only-in-release', path: 'Makefile.in', release }], ctx, { rules: [buildSignals, autotoolsOutput, unexplained] });
   assert.is(f!.category, 'autotools-output');
   assert.is(f!.severity, 'low');
   assert.ok(f!.reasons.includes("signals on 3 lines not counted: the tag's own code, carried from its sources"), f!.reasons.join('\n'));

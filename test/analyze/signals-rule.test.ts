@@ -55,7 +55,7 @@ const history: HistoryLookup = {
 test("the tampered sample's m4/nls.m4 is critical, with each signal's line and the history", async () => {
   const nls = (await releaseFiles('samples/tampered/hello-1.0.tar.gz')).find((e) => e.path === 'm4/nls.m4')!;
   const change: Change = { kind: 'only-in-release', path: nls.path, release: nls };
-  const [finding] = await analyze([change], context({}, history), { rules: [buildSignals, unexplained], maxLines: 50, maxEdits: 100 });
+  const [finding] = await analyze([change], context({}, history), { rules: [buildSignals, unexplained] });
   assert.is(finding!.category, 'suspicious-build-code');
   assert.is(finding!.severity, 'critical');
   const reasons = finding!.reasons.join('\n');

@@ -1,6 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { listTags, resolveRef } from '../../src/git/refs.js';
+import { BlobReader } from '../../src/git/blobs.js';
+import { commitDate, committerDate, listTags, resolveRef } from '../../src/git/refs.js';
 import { openRepo } from '../../src/git/repo.js';
 import { makeRepo, rejects, removeTempDirs, tempDir } from '../helpers/repo.js';
 
@@ -71,3 +72,21 @@ test('resolveRef: tag and commit must agree; neither is a usage error', async ()
 });
 
 test.run();
+
+test('commitDate: from the commit object through a running cat-file, as git log %ct says', async () => {
+  const { repo, handle } = await fixture();
+  const reader = new BlobReader(handle);
+  try {
+    for (const commit of repo.commits) {
+      const expected = Number(await repo.git(['log', '-1', '--format=%ct', commit]));
+      assert.is(await commitDate(handle, commit, (oid) => reader.read(oid)), expected);
+      assert.is(await commitDate(handle, commit), expected);
+    }
+  } finally {
+    await reader.close();
+  }
+  // A committer line with a name that holds "> " and a negative zone.
+  const object = Buffer.from('tree x\nauthor A <a@x> 1 +0000\ncommitter B > C <b@x> 1234567890 -0130\n\ncommitter X <x@x> 5 +0000\n');
+  assert.is(committerDate(object), 1234567890);
+  assert.is(committerDate(Buffer.from('tree x\n\nno header\n')), undefined);
+});

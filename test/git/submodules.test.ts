@@ -66,7 +66,7 @@ test('openSubmodule: a local path opens directly', async () => {
   const { lib, byName, tip } = await fixture();
   const cacheDir = await tempDir();
   const repo = await openSubmodule(byName.get('tip')!, { cacheDir });
-  assert.equal(repo, { source: lib.dir, gitDir: lib.gitDir, objectFormat: 'sha1', kind: 'local' });
+  assert.equal(repo, { source: lib.dir, gitDir: lib.gitDir, objectFormat: 'sha1', kind: 'local', objectsDir: `${lib.gitDir}/objects` });
   const overridden = await openSubmodule(byName.get('no-entry')!, { cacheDir, override: lib.dir });
   assert.is(overridden.gitDir, lib.gitDir);
   assert.is(await gitText(overridden, ['rev-parse', `${tip}^{commit}`]), tip);

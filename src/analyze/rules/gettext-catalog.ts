@@ -1,5 +1,6 @@
 import { moByteOrder, parseMo } from '../mo.js';
-import { isActive, parsePo, poKey } from '../po.js';
+import { parsePo } from '../po.js';
+import { tagCatalog } from '../tag-catalog.js';
 import type { AnalysisContext, Judgement, Rule } from '../rule.js';
 import { splitPath } from '../places.js';
 
@@ -29,8 +30,7 @@ async function compiledCatalog(dir: string, stem: string, bytes: Buffer, ctx: An
   const mo = parseMo(bytes);
   // msgfmt leaves no gaps beyond alignment; spare bytes could carry a payload.
   if (mo.unaccounted > maxUnaccounted) return undefined;
-  const active = new Map<string, string>();
-  for (const e of parsePo((await ctx.tagContent(po)).toString('utf8'))) if (isActive(e)) active.set(poKey(e), e.msgstr.join('\0'));
+  const { active } = await tagCatalog(po, ctx);
   let translations = 0;
   for (const [key, value] of mo.pairs) {
     if (key === '') continue; // the header: dates and names, no translation

@@ -1,5 +1,6 @@
 import { isActive, parsePo, poHeader, poKey, type PoEntry } from '../po.js';
 import type { Rule } from '../rule.js';
+import { tagCatalog } from '../tag-catalog.js';
 
 /**
  * `make dist` runs msgmerge over every `.po` against the fresh template: it
@@ -35,9 +36,10 @@ export const poRefresh: Rule = {
     if (release?.type !== 'file' || tag?.type !== 'file') return undefined;
     const template = change.path.endsWith('.pot');
     if (!template && !change.path.endsWith('.po')) return undefined;
-    const [beforeBytes, afterBytes] = await Promise.all([ctx.tagContent(tag), ctx.releaseContent(release)]);
+    const afterBytes = await ctx.releaseContent(release);
     if (!afterBytes) return undefined;
-    const before = parsePo(beforeBytes.toString('utf8'));
+    const catalog = await tagCatalog(tag, ctx);
+    const before = catalog.entries;
     const after = parsePo(afterBytes.toString('utf8'));
     const header = headerChanges(before, after);
     if (!header) return undefined;
@@ -47,7 +49,7 @@ export const poRefresh: Rule = {
       if (after.some((e) => e.msgid !== '' && e.msgstr.some((s) => s !== ''))) return undefined;
       reasons.push('gettext template regenerated from the sources: messages and references changed, no translations');
     } else {
-      const inEffect = new Map(before.filter(isActive).map((e) => [poKey(e), e.msgstr.join('\0')]));
+      const inEffect = catalog.active;
       let kept = 0;
       for (const e of after.filter(isActive)) {
         if (inEffect.get(poKey(e)) !== e.msgstr.join('\0')) return undefined;
