@@ -21,6 +21,7 @@ install: $(NODE_MODULES)
 
 dist/.built: $(NODE_MODULES) $(SOURCES)
 	npx tsc -p tsconfig.json
+	node scripts/bundle.mjs
 	@touch $@
 
 build: dist/.built

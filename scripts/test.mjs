@@ -2,8 +2,26 @@
 // Runs the uvu suites compiled to dist/test and closes with one plain line,
 // "tests: N passed, N failed", that any CI can read. Exit code is uvu's.
 // Usage: node scripts/test.mjs [filter]   (filter: a regex on test file paths)
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+
+// The CLI tests run bin/cuckoo.js, which loads the bundle (scripts/bundle.mjs):
+// after a bare `tsc`, it is made again so that they never test stale code.
+const root = fileURLToPath(new URL('..', import.meta.url));
+const newest = (dir) => Math.max(0, ...readdirSync(dir, { withFileTypes: true }).map((e) => (e.isDirectory() ? newest(join(dir, e.name)) : statSync(join(dir, e.name)).mtimeMs)));
+const bundled = (() => {
+  try {
+    return statSync(join(root, 'dist/cli/cuckoo.mjs')).mtimeMs;
+  } catch {
+    return 0;
+  }
+})();
+if (bundled < newest(join(root, 'dist/src'))) {
+  const made = spawnSync(process.execPath, [join(root, 'scripts/bundle.mjs')], { stdio: 'inherit' });
+  if (made.status !== 0) process.exit(1);
+}
 
 const uvuBin = fileURLToPath(new URL('../node_modules/uvu/bin.js', import.meta.url));
 // An optional filter narrows the run: `node scripts/test.mjs git` runs dist/test/**/git*…/*.test.js.

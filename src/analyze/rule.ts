@@ -30,12 +30,27 @@ export interface AnalysisContext extends ReleaseInfo {
   shared?: Map<string, unknown>;
 }
 
-/** The result of `compute` under `key`, computed once per run when the context keeps shared work. */
+/**
+ * Most results kept in `shared`. Rules judge changes in path order, so the
+ * rules that share a result ask for it close together (po/fr.gmo, then
+ * po/fr.po); keeping a few, not all, bounds the memory a run holds.
+ */
+const sharedMost = 8;
+
+/** The result of `compute` under `key`, computed once while recent, when the context keeps shared work. */
 export function sharedWork<T>(ctx: AnalysisContext, key: string, compute: () => T): T {
-  if (!ctx.shared) return compute();
-  if (ctx.shared.has(key)) return ctx.shared.get(key) as T;
+  const shared = ctx.shared;
+  if (!shared) return compute();
+  if (shared.has(key)) {
+    const value = shared.get(key) as T;
+    // Most recently used last: the oldest goes first.
+    shared.delete(key);
+    shared.set(key, value);
+    return value;
+  }
   const value = compute();
-  ctx.shared.set(key, value);
+  shared.set(key, value);
+  if (shared.size > sharedMost) shared.delete(shared.keys().next().value!);
   return value;
 }
 

@@ -8,7 +8,6 @@ import { entryPath } from './entry-path.js';
 import { finishFile, readerHashing, sha256File, sha256Hex } from './hash.js';
 import { readDirectory, ZipFormatError, type ZipDirectory, type ZipMember } from './zip-directory.js';
 import { readMember } from './zip-member.js';
-import { crossCheck, unzipperMembers } from './zip-unzipper.js';
 
 /** Longer symlink targets are not paths any file system takes. */
 const MAX_LINK_TARGET = 64 * 1024;
@@ -33,6 +32,8 @@ export async function openZip(path: string, options: ReadOptions): Promise<Opene
   try {
     const reader = new BlockReader(handle, (await handle.stat()).size);
     directory = await readDirectory(reader);
+    // unzipper (and the promise library it brings) is loaded only when a zip is read.
+    const { crossCheck, unzipperMembers } = await import('./zip-unzipper.js');
     directory.members = crossCheck(await unzipperMembers(reader, directory), directory.members);
   } catch (err) {
     throw asZipError(path, err);

@@ -1,9 +1,10 @@
 import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { packageRoot } from '../../package-root.js';
 import type { KnownFile } from './types.js';
 
 /** The index built by `make knowledge` (scripts/build-knowledge.mjs) and shipped with the package. */
-export const shippedIndexPath: string = fileURLToPath(new URL('../../../../knowledge/index.json', import.meta.url));
+export const shippedIndexPath: string = join(packageRoot, 'knowledge', 'index.json');
 
 function isKnownFile(value: unknown): value is KnownFile {
   const f = value as Partial<KnownFile> | null;
