@@ -128,6 +128,7 @@ export async function verify(options: VerifyOptions): Promise<Report> {
   // not on top of the comparison's peak at the end.
   const knowledge = loadKnowledge({
     indexPaths: knowledgeIndexPaths(options.cacheDir),
+    cacheDir: options.cacheDir,
     ...(options.hostKnowledge === false ? { hostDirs: [] } : {}),
   });
   knowledge.catch(() => {}); // awaited below; a failed read must not end the run first

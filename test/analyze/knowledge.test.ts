@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { join } from 'node:path';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { hashFile } from '../../src/analyze/knowledge/hash.js';
 import { loadKnowledge } from '../../src/analyze/knowledge/library.js';
 import { describeOrigin } from '../../src/analyze/knowledge/origin.js';
@@ -45,6 +45,44 @@ test('the loader reads JSON lines and reports an unreadable index with its path'
       assert.match((err as Error).message, 'reading knowledge index');
       assert.match((err as Error).message, 'nope.json');
     }
+  } finally {
+    fx.cleanup();
+  }
+});
+
+test('host files are hashed once: later runs take the cache while size, time and inode are unchanged', async () => {
+  const fx = makeFixture();
+  try {
+    const cacheDir = join(fx.dir, 'cache');
+    const load = async () => {
+      const lib = await loadKnowledge({ indexPaths: [], hostDirs: [fx.hostDir], cacheDir });
+      return lib.byName('nls.m4').map((f) => f.serial);
+    };
+    // Whole seconds: a time set again later is then the same to the nanosecond.
+    const nls = join(fx.hostDir, 'nls.m4');
+    const atime = new Date(1_700_000_000_000);
+    const mtime = new Date(1_700_000_000_000);
+    utimesSync(nls, atime, mtime);
+    assert.equal(await load(), [6]);
+    const cacheFile = join(cacheDir, 'knowledge', 'host-hashes.json');
+    assert.ok(existsSync(cacheFile));
+    assert.match(readFileSync(cacheFile, 'utf8'), '"serial":6');
+    // Same size, time and inode, other bytes: the cache answers (the file is not read again).
+    const text = readFileSync(nls, 'utf8');
+    const edited = text.replace('serial 6', 'serial 7');
+    assert.is(edited.length, text.length);
+    writeFileSync(nls, edited);
+    utimesSync(nls, atime, mtime);
+    assert.equal(await load(), [6]);
+    // A new modification time (an upgrade): hashed again.
+    utimesSync(nls, atime, new Date(mtime.getTime() + 5000));
+    assert.equal(await load(), [7]);
+    // No cache folder, no cache: hashed every time.
+    const lib = await loadKnowledge({ indexPaths: [], hostDirs: [fx.hostDir] });
+    assert.equal(lib.byName('nls.m4').map((f) => f.serial), [7]);
+    // An unreadable cache costs only the hashing.
+    writeFileSync(cacheFile, 'not json');
+    assert.equal(await load(), [7]);
   } finally {
     fx.cleanup();
   }

@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { m4CodeHash, parseSerial } from '../m4.js';
 import { hashFile } from './hash.js';
+import { HostCache, type HostFacts } from './host-cache.js';
 import { defaultHostDirs, listHostFiles, type HostFile } from './host.js';
 import { readIndex, shippedIndexPath } from './index-file.js';
 import type { KnowledgeLookup, KnownFile } from './types.js';
@@ -11,6 +11,8 @@ export interface LoadKnowledgeOptions {
   indexPaths?: string[];
   /** Folders of installed tool files to read; default `defaultHostDirs()`. `[]` reads none. */
   hostDirs?: string[];
+  /** cuckoo's cache folder, where the host files' hashes are kept between runs (host-cache.ts); none: hashed every run. */
+  cacheDir?: string;
 }
 
 /** Host copies are origin `host:<dir>`: their version is whatever is installed. */
@@ -23,9 +25,12 @@ class Library implements KnowledgeLookup {
   private readonly hostPaths = new Map<KnownFile, string>();
   private pending: HostFile[] | undefined;
 
-  constructor(indexed: KnownFile[], host: HostFile[]) {
+  private readonly cacheDir: string | undefined;
+
+  constructor(indexed: KnownFile[], host: HostFile[], cacheDir?: string) {
     for (const file of indexed) this.add(file);
     this.pending = host.length > 0 ? host : undefined;
+    this.cacheDir = cacheDir;
   }
 
   private add(file: KnownFile): void {
@@ -49,26 +54,15 @@ class Library implements KnowledgeLookup {
     const host = this.pending;
     if (!host) return;
     this.pending = undefined;
+    const cache = new HostCache(this.cacheDir);
     for (const h of host) {
-      let bytes: Buffer;
-      try {
-        bytes = readFileSync(h.path);
-      } catch {
-        continue; // removed or unreadable since it was listed
-      }
-      const m4 = h.name.endsWith('.m4') ? bytes.toString('latin1') : undefined;
-      const serial = m4 !== undefined ? parseSerial(m4) : undefined;
-      const file: KnownFile = {
-        name: h.name,
-        path: h.path,
-        ...(serial !== undefined ? { serial } : {}),
-        ...(m4 !== undefined ? { codeHash: m4CodeHash(m4) } : {}),
-        ...hashFile(bytes),
-        origin: { package: `${hostPackagePrefix}${h.dir}`, version: 'installed' },
-      };
+      const facts = cache.facts(h.path, (bytes) => hostFacts(h.name, bytes));
+      if (!facts) continue; // removed or unreadable since it was listed
+      const file: KnownFile = { name: h.name, path: h.path, ...facts, origin: { package: `${hostPackagePrefix}${h.dir}`, version: 'installed' } };
       this.hostPaths.set(file, h.path);
       this.add(file);
     }
+    cache.save();
   }
 
   byHash(id: string): KnownFile[] {
@@ -94,10 +88,21 @@ class Library implements KnowledgeLookup {
   }
 }
 
+/** What a host file is known by: its hashes, and an m4 macro's serial and code hash. */
+function hostFacts(name: string, bytes: Buffer): HostFacts {
+  const m4 = name.endsWith('.m4') ? bytes.toString('latin1') : undefined;
+  const serial = m4 !== undefined ? parseSerial(m4) : undefined;
+  return {
+    ...(serial !== undefined ? { serial } : {}),
+    ...(m4 !== undefined ? { codeHash: m4CodeHash(m4) } : {}),
+    ...hashFile(bytes),
+  };
+}
+
 /** The known-good library: indexed files plus the copies installed on this machine. */
 export async function loadKnowledge(options: LoadKnowledgeOptions = {}): Promise<KnowledgeLookup> {
   const indexPaths = options.indexPaths ?? [shippedIndexPath];
   const indexed = (await Promise.all(indexPaths.map((p) => readIndex(p)))).flat();
   const host = listHostFiles(options.hostDirs ?? defaultHostDirs());
-  return new Library(indexed, host);
+  return new Library(indexed, host, options.cacheDir);
 }
