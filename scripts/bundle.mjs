@@ -2,8 +2,10 @@
 // Bundles the command line (dist/src/cli/main.js, built by tsc) into
 // dist/cli/: one file to load instead of some 400 modules, which is most of
 // a short run's start-up. The library (dist/src) stays as tsc wrote it.
-// unzipper stays outside: it is loaded from node_modules, only for zips, with
-// the promise library it brings (see src/release/zip-unzipper.ts).
+// unzipper and yaml stay outside, loaded from node_modules when first used:
+// unzipper only for zips, with the promise library it brings (see
+// src/release/zip-unzipper.ts); yaml only for manifests and maps (src/yaml.ts);
+// the pure-JS decoders only where a system tool is missing (js-decoders.ts).
 import { rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { rollup } from 'rollup';
@@ -12,7 +14,7 @@ import commonjs from '@rollup/plugin-commonjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const out = `${root}dist/cli`;
-const external = new Set(['unzipper']);
+const external = new Set(['unzipper', 'yaml', 'fzstd', 'xz-decompress', 'unbzip2-stream']);
 
 const bundle = await rollup({
   input: `${root}dist/src/cli/main.js`,

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { yaml } from '../yaml.js';
 import { CuckooError } from '../errors.js';
 import { isUrl } from '../release/http-get.js';
 import { releaseName } from './release-source.js';
@@ -85,7 +85,7 @@ export function parseManifest(text: string, file: string, base: string): Manifes
   let doc: unknown;
   try {
     // JSON is YAML, but JSON.parse gives better messages for .json files.
-    doc = /\.json$/i.test(file) ? JSON.parse(text) : parseYaml(text);
+    doc = /\.json$/i.test(file) ? JSON.parse(text) : yaml().parse(text);
   } catch (err) {
     fail(file, '', `not valid ${/\.json$/i.test(file) ? 'JSON' : 'YAML'}: ${(err instanceof Error ? err.message : String(err)).split('\n')[0]}`);
   }

@@ -8,7 +8,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { yaml } from '../yaml.js';
 import { parseWatch, type WatchLine } from './debian-watch.js';
 
 export interface OrigTarball {
@@ -57,7 +57,7 @@ export function origVersionOf(debianVersion: string): string {
 function readMetadata(text: string | undefined): DebianPackage['metadata'] {
   if (text === undefined) return undefined;
   try {
-    const doc = parseYaml(text) as Record<string, unknown> | null;
+    const doc = yaml().parse(text) as Record<string, unknown> | null;
     if (!doc || typeof doc !== 'object') return {};
     return {
       ...(typeof doc.Repository === 'string' && doc.Repository.trim() ? { repository: doc.Repository.trim() } : {}),

@@ -5,7 +5,7 @@
  * each saying what to add where.
  */
 import { basename, relative, resolve } from 'node:path';
-import { stringify } from 'yaml';
+import { yaml } from '../yaml.js';
 
 export interface RecipeEntry {
   name: string;
@@ -53,5 +53,5 @@ export function renderManifestYaml(result: RecipeResult, manifestDir: string = p
     ...(e.keyring ? { keyring: near(e.keyring) } : {}),
     ...(e.policy ? { policy: near(e.policy) } : {}),
   }));
-  return `# made by cuckoo batch ${madeBy}\n${head}${entries.length ? stringify(entries, { lineWidth: 0 }) : '[]\n'}`;
+  return `# made by cuckoo batch ${madeBy}\n${head}${entries.length ? yaml().stringify(entries, { lineWidth: 0 }) : '[]\n'}`;
 }

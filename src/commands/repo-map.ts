@@ -11,7 +11,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { yaml } from '../yaml.js';
 import { CuckooError } from '../errors.js';
 
 export interface RepoMapEntry {
@@ -34,7 +34,7 @@ function fromMap(base: string, repo: string): string {
 export function parseRepoMap(text: string, file: string, base: string): RepoMap {
   let doc: unknown;
   try {
-    doc = parseYaml(text);
+    doc = yaml().parse(text);
   } catch (err) {
     bad(file, `not valid YAML: ${(err instanceof Error ? err.message : String(err)).split('\n')[0]}`);
   }

@@ -1,14 +1,17 @@
 import { createRequire } from 'node:module';
 import { Duplex, Transform, type TransformCallback } from 'node:stream';
 import { ReadableStream, type ReadableStreamDefaultController } from 'node:stream/web';
-import { Decompress } from 'fzstd';
-import xzDecompress from 'xz-decompress';
+import type * as Fzstd from 'fzstd';
+import type XzDecompress from 'xz-decompress';
 import { corruptData } from './corrupt.js';
 
 // Pure-JS decoders for machines without the system tools (and for tests).
 // Each is a duplex whose failures are CuckooErrors naming the archive.
 
 const requireCjs = createRequire(import.meta.url);
+// Loaded when a decoder is made, not at start-up: most machines have the system tools.
+const fzstd = () => requireCjs('fzstd') as typeof Fzstd;
+const xzDecompress = () => requireCjs('xz-decompress') as typeof XzDecompress;
 
 function message(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
@@ -20,7 +23,7 @@ function asBuffer(data: Uint8Array): Buffer {
 
 /** zstd via fzstd's streaming decoder (reads multiple and skippable frames). */
 export class ZstdJsStream extends Transform {
-  private readonly decoder = new Decompress((data) => {
+  private readonly decoder = new (fzstd().Decompress)((data) => {
     if (data.length > 0) this.push(asBuffer(data));
   });
 
@@ -131,7 +134,7 @@ export class XzJsStream extends Duplex {
       { highWaterMark: 0 },
     );
     this.controller = controller;
-    const output = new xzDecompress.XzReadableStream(input as unknown as globalThis.ReadableStream<Uint8Array>);
+    const output = new (xzDecompress().XzReadableStream)(input as unknown as globalThis.ReadableStream<Uint8Array>);
     void this.pump(output.getReader());
     return controller;
   }

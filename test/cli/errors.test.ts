@@ -92,7 +92,9 @@ test('nothing is written outside the cache folder', async () => {
   assert.is(r.code, 0);
   const after = readdirSync(join(root, 'samples')).map((n) => `${n}:${statSync(join(root, 'samples', n)).mtimeMs}`);
   assert.equal(after, before);
-  assert.equal(readdirSync(join(cacheHome, 'cuckoo')), ['repos', 'reproduce', 'tmp']);
+  assert.equal(readdirSync(join(cacheHome, 'cuckoo')), ['knowledge', 'repos', 'reproduce', 'tmp']);
+  // The machine's tool files, hashed once (host-cache.ts).
+  assert.equal(readdirSync(join(cacheHome, 'cuckoo', 'knowledge')), ['host-hashes.json']);
   assert.equal(readdirSync(join(cacheHome, 'cuckoo', 'tmp')), [], 'scratch folders are removed after use');
   rmSync(cacheHome, { recursive: true, force: true });
 });
