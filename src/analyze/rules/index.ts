@@ -2,6 +2,7 @@ import type { Rule } from '../rule.js';
 import { autotoolsOutput } from './autotools-output.js';
 import { buildSignals } from './build-signals.js';
 import { changelog } from './changelog.js';
+import { changelogHistory } from './changelog-history.js';
 import { configuredTemplate } from './configured-template.js';
 import { copiedFromTag } from './copied-from-tag.js';
 import { duplicateEntry } from './duplicate-entry.js';
@@ -60,6 +61,8 @@ export const rules: readonly Rule[] = [
   parserOutput,
   gettextCatalog,
   poRefresh,
+  // Matches a ChangeLog with the history; the layout rule after it judges one without history.
+  changelogHistory,
   changelog,
   versionFile,
   configuredTemplate,

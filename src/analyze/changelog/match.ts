@@ -1,0 +1,91 @@
+import type { LoggedCommit } from '../history.js';
+import { renderCommit, sameLine, type ChangeLogEntry, type RenderedCommit } from './gitlog-format.js';
+
+/**
+ * ChangeLog entries matched with commits of the tag's history. An entry is a
+ * header with one or more commit messages under it; each message must be,
+ * line for line, the message of a commit by that author whose committer date
+ * is that day (give or take one: the script prints the maintainer's local
+ * date). Matching goes by date and author, not by position, so the order
+ * `git log` happened to walk in does not matter; each commit explains one
+ * message only.
+ */
+
+export interface UnmatchedMessage {
+  entry: ChangeLogEntry;
+  /** The message's lines as the ChangeLog has them, and the line of the first. */
+  lines: string[];
+  line: number;
+}
+
+export interface ChangeLogMatch {
+  matched: Array<{ entry: ChangeLogEntry; commit: LoggedCommit }>;
+  unmatched: UnmatchedMessage[];
+}
+
+interface Candidate {
+  commit: LoggedCommit;
+  rendered: RenderedCommit;
+  /** Position in the log, newest first. */
+  order: number;
+}
+
+const dayOf = (seconds: number) => new Date(seconds * 1000).toISOString().slice(0, 10);
+const shiftDay = (date: string, days: number) => new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+
+function startsWith(body: string[], at: number, lines: string[]): boolean {
+  if (at + lines.length > body.length) return false;
+  for (let k = 0; k < lines.length; k++) if (!sameLine(body[at + k]!, lines[k]!, k === 0)) return false;
+  // A message ends at the end of the entry or at a blank line.
+  return at + lines.length === body.length || body[at + lines.length] === '';
+}
+
+export function matchChangeLog(entries: readonly ChangeLogEntry[], commits: readonly LoggedCommit[]): ChangeLogMatch {
+  const byDay = new Map<string, Candidate[]>();
+  for (const [order, commit] of commits.entries()) {
+    const day = dayOf(commit.time);
+    let list = byDay.get(day);
+    if (!list) byDay.set(day, (list = []));
+    list.push({ commit, rendered: renderCommit(commit.message), order });
+  }
+  const used = new Set<Candidate>();
+  const result: ChangeLogMatch = { matched: [], unmatched: [] };
+  for (const entry of entries) {
+    const candidates = [-1, 0, 1]
+      .flatMap((d) => byDay.get(shiftDay(entry.date, d)) ?? [])
+      .filter((c) => c.commit.authors.includes(entry.author) && c.rendered.tiny === entry.tiny && c.rendered.coauthors.join('\n') === entry.coauthors.join('\n'))
+      .sort((a, b) => a.order - b.order);
+    const body = entry.body;
+    let at = 0;
+    while (at < body.length) {
+      if (body[at] === '') {
+        at++;
+        continue;
+      }
+      let best: Candidate | undefined;
+      for (const c of candidates) {
+        if (used.has(c) || c.rendered.lines.length === 0) continue;
+        if ((!best || c.rendered.lines.length > best.rendered.lines.length) && startsWith(body, at, c.rendered.lines)) best = c;
+      }
+      if (best) {
+        used.add(best);
+        result.matched.push({ entry, commit: best.commit });
+        at += best.rendered.lines.length;
+        continue;
+      }
+      let end = at;
+      while (end < body.length && body[end] !== '') end++;
+      result.unmatched.push({ entry, lines: body.slice(at, end), line: entry.bodyLines[at]! });
+      at = end;
+    }
+    // A header with no message under it: the script prints none for an empty commit message.
+    if (body.length === 0) {
+      const empty = candidates.find((c) => !used.has(c) && c.rendered.lines.length === 0);
+      if (empty) {
+        used.add(empty);
+        result.matched.push({ entry, commit: empty.commit });
+      } else result.unmatched.push({ entry, lines: [], line: entry.line });
+    }
+  }
+  return result;
+}
