@@ -307,7 +307,7 @@ export const categoryInfo: Record<Category, CategoryInfo> = {
   },
   'translation-catalog': {
     title: 'Translation downloaded at release',
-    help: "A .po catalog that the project's bootstrap downloads from the Translation Project (translationproject.org) rather than keeping in git: its domain and language are the tag's, it parses as a catalog of this package, and it has no code-like content. With --fetch-translations it is compared with the Translation Project's published file; otherwise the reasons say it was judged by its shape only. Compiled catalogs (.gmo) of such a .po are explained the same way.",
+    help: "A .po catalog that the project's bootstrap downloads from the Translation Project (translationproject.org) rather than keeping in git: its domain and language are the tag's, it parses as a catalog of this package, and it has no code-like content. With --fetch-translations it is compared with the Translation Project's published file; otherwise the reasons say it was judged by its shape only. A compiled catalog (.gmo) of such a .po is explained when every translation it carries is in effect in it, and so is the glue bootstrap writes beside them: po/LINGUAS listing the downloaded languages, and po/Makevars from gettext's template with plain assignments only.",
   },
   'translation-mismatch': {
     title: 'Translation differs from the published one',

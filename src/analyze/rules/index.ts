@@ -24,6 +24,7 @@ import { pythonSdist } from './python-sdist.js';
 import { renderedManpage } from './rendered-manpage.js';
 import { specialFile } from './special-file.js';
 import { submoduleContent } from './submodule-content.js';
+import { translationCatalog } from './translation-catalog.js';
 import { texinfoOutput } from './texinfo-output.js';
 import { typeChange } from './type-change.js';
 import { unexplained } from './unexplained.js';
@@ -60,6 +61,7 @@ export const rules: readonly Rule[] = [
   autotoolsOutput,
   parserOutput,
   gettextCatalog,
+  translationCatalog,
   poRefresh,
   // Matches a ChangeLog with the history; the layout rule after it judges one without history.
   changelogHistory,
