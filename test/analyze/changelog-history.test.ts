@@ -150,6 +150,27 @@ test("an older ChangeLog the tag keeps may end the release's", async () => {
   assert.is((await changelogHistory.judge(added('ChangeLog', `${genuine}\n${old}`), ctxWith()))?.category, 'changelog-mismatch');
 });
 
+test("the tag's amend file is applied, plain substitutions only, and common options are recognised", async () => {
+  const tidy = made.ids[2]!;
+  const first = made.ids[0]!;
+  const fix = `# Fixes for gitlog-to-changelog --amend.\n\n${tidy}\n# say more\ns/tidy\$/tidy up/;\n\n${first}\n# Alice wrote it with Carol.\ns,Alice .*>,Carol Ann <carol\\@example.org>,\n`;
+  const amendedLog = genuine
+    .replace('\tmaint: tidy\n', '\tmaint: tidy up\n')
+    // The script prints the author as the substitution leaves it: one space here.
+    .replace('2024-01-10  Alice Liddell  <alice@example.org>', '2024-01-10  Carol Ann <carol@example.org>');
+  let j = await changelogHistory.judge(added('ChangeLog', amendedLog), ctxWith({ 'build-aux/git-log-fix': fix }));
+  assert.is(j?.category, 'generated-changelog');
+  assert.match(j!.reasons.join('\n'), 'build-aux/git-log-fix in the tag amends the log of 2 commits');
+  // Code that is not a plain substitution is not run: its entry stays unmatched, and the reasons say why.
+  j = await changelogHistory.judge(added('ChangeLog', amendedLog), ctxWith({ 'build-aux/git-log-fix': `${tidy}\n$_ = uc $_;\n\n${first}\ns,Alice .*>,Carol Ann <carol\\@example.org>,\n` }));
+  assert.is(j?.category, 'changelog-mismatch');
+  assert.match(j!.reasons.join('\n'), 'amends 1 more commit with code other than plain substitutions');
+
+  // --format='%s%n%n%b%n': a blank line after each subject.
+  const spaced = genuine.replace('\tdoc: explain the options\n', '\tdoc: explain the options\n\n').replace('\tbuild: add the Makefile\n', '\tbuild: add the Makefile\n\n');
+  assert.is((await changelogHistory.judge(added('ChangeLog', spaced), ctxWith()))?.category, 'generated-changelog');
+});
+
 test('without the history, or in another layout, the rule leaves the file to the layout rule', async () => {
   const noHistory = context({}, { tagCommit: { id: made.tagged, date: 0 } });
   assert.is(await changelogHistory.judge(added('ChangeLog', genuine), noHistory), undefined);

@@ -82,9 +82,21 @@ export function parseChangeLog(text: string): ParsedChangeLog {
 }
 
 export interface RenderedCommit {
-  lines: string[];
+  /**
+   * The message's lines as the default options print them, then as common
+   * options would: --strip-cherry-pick, and --format='%s%n%n%b%n' (a blank
+   * line after the subject, as many projects' Makefiles pass).
+   */
+  variants: string[][];
   coauthors: string[];
   tiny: boolean;
+}
+
+function cleaned(lines: string[]): string[] {
+  const out = [...lines];
+  while (out.length > 0 && /^\s*$/.test(out[0]!)) out.shift();
+  while (out.length > 0 && /^\s*$/.test(out.at(-1)!)) out.pop();
+  return out.map((l) => (/^\s*$/.test(l) ? '' : l));
 }
 
 /** A commit message (`%s%n%b`) as gitlog-to-changelog prints it, without the tabs. */
@@ -94,9 +106,13 @@ export function renderCommit(message: string): RenderedCommit {
   const tiny = lines.some((l) => /^(?:Copyright-paperwork-exempt|Tiny-change):\s+[Yy]es$/.test(l));
   const coauthors = lines.filter((l) => /^Co-authored-by:/.test(l)).map((l) => l.replace(/^Co-authored-by:\s*/, '    ').replace(/\s*</, '  <'));
   lines = lines.filter((l) => !/^(?:Signed-off-by: .*>$|Co-authored-by: |Copyright-paperwork-exempt: |Tiny-change: )/.test(l));
-  while (lines.length > 0 && /^\s*$/.test(lines[0]!)) lines.shift();
-  while (lines.length > 0 && /^\s*$/.test(lines.at(-1)!)) lines.pop();
-  return { lines: lines.map((l) => (/^\s*$/.test(l) ? '' : l)), coauthors, tiny };
+  const variants = [cleaned(lines)];
+  const text = lines.join('\n');
+  const picked = text.replace(/^\s*Conflicts:\n[\s\S]*/m, '').replace(/^\s*\(cherry picked from commit [\da-f]+\)\n?/m, '');
+  if (picked !== text) variants.push(cleaned(picked.split('\n')));
+  const [subject, ...body] = variants[0]!;
+  if (subject !== undefined && body.length > 0 && body[0] !== '') variants.push([subject, '', ...body]);
+  return { variants, coauthors, tiny };
 }
 
 /**

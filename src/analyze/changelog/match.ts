@@ -62,15 +62,17 @@ export function matchChangeLog(entries: readonly ChangeLogEntry[], commits: read
         at++;
         continue;
       }
-      let best: Candidate | undefined;
+      let best: { candidate: Candidate; length: number } | undefined;
       for (const c of candidates) {
-        if (used.has(c) || c.rendered.lines.length === 0) continue;
-        if ((!best || c.rendered.lines.length > best.rendered.lines.length) && startsWith(body, at, c.rendered.lines)) best = c;
+        if (used.has(c)) continue;
+        for (const lines of c.rendered.variants) {
+          if (lines.length > 0 && (!best || lines.length > best.length) && startsWith(body, at, lines)) best = { candidate: c, length: lines.length };
+        }
       }
       if (best) {
-        used.add(best);
-        result.matched.push({ entry, commit: best.commit });
-        at += best.rendered.lines.length;
+        used.add(best.candidate);
+        result.matched.push({ entry, commit: best.candidate.commit });
+        at += best.length;
         continue;
       }
       let end = at;
@@ -80,7 +82,7 @@ export function matchChangeLog(entries: readonly ChangeLogEntry[], commits: read
     }
     // A header with no message under it: the script prints none for an empty commit message.
     if (body.length === 0) {
-      const empty = candidates.find((c) => !used.has(c) && c.rendered.lines.length === 0);
+      const empty = candidates.find((c) => !used.has(c) && c.rendered.variants[0]!.length === 0);
       if (empty) {
         used.add(empty);
         result.matched.push({ entry, commit: empty.commit });

@@ -1,3 +1,4 @@
+import { amendCommit, parseAmendFile } from '../changelog/amend.js';
 import { matchChangeLog, type ChangeLogMatch } from '../changelog/match.js';
 import { parseChangeLog, type ParsedChangeLog } from '../changelog/gitlog-format.js';
 import type { LoggedCommit } from '../history.js';
@@ -54,6 +55,32 @@ function recipeText(parsed: ParsedChangeLog): { footer: string[]; foreign: Parse
   return { footer: [], foreign: parsed.prose };
 }
 
+/**
+ * The tag's amend file (gitlog-to-changelog --amend, conventionally
+ * build-aux/git-log-fix), applied to the commits it names.
+ */
+async function amended(commits: LoggedCommit[], ctx: AnalysisContext): Promise<{ commits: LoggedCommit[]; reasons: string[] }> {
+  const entry = [...ctx.tagByPath.values()].find((e) => e.type === 'file' && /(?:^|\/)git-log-fix$/.test(e.path) && e.size <= 1024 ** 2);
+  if (!entry) return { commits, reasons: [] };
+  const edits = parseAmendFile((await ctx.tagContent(entry)).toString('utf8'));
+  let applied = 0;
+  let unread = 0;
+  const out = commits.map((c) => {
+    if (!edits.has(c.id)) return c;
+    const list = edits.get(c.id);
+    if (!list) {
+      unread++;
+      return c;
+    }
+    applied++;
+    return amendCommit(c, list);
+  });
+  const reasons: string[] = [];
+  if (applied > 0) reasons.push(`${entry.path} in the tag amends the log of ${plural(applied, 'commit')}: its substitutions were applied before matching`);
+  if (unread > 0) reasons.push(`${entry.path} in the tag amends ${plural(unread, 'more commit')} with code other than plain substitutions, not applied: their entries may show as unmatched`);
+  return { commits: out, reasons };
+}
+
 function range(match: ChangeLogMatch, tag: { id: string } | undefined): string {
   const commits = match.matched.map((m) => m.commit);
   if (commits.length === 0) return '';
@@ -72,10 +99,10 @@ function unmatchedDiff(match: ChangeLogMatch, foreign: ParsedChangeLog['prose'])
   return hunks.join('\n');
 }
 
-function judgement(parsed: ParsedChangeLog, match: ChangeLogMatch, commits: LoggedCommit[], capped: boolean, tail: { path: string } | undefined, ctx: AnalysisContext): Judgement {
+function judgement(parsed: ParsedChangeLog, match: ChangeLogMatch, commits: LoggedCommit[], capped: boolean, tail: { path: string } | undefined, amendReasons: string[], ctx: AnalysisContext): Judgement {
   const { footer, foreign } = recipeText(parsed);
   const messages = match.matched.length + match.unmatched.length;
-  const extras: string[] = [];
+  const extras: string[] = [...amendReasons];
   if (tail) extras.push(`then the content of ${tail.path} in the tag, as the release recipe appends it`);
   if (footer.length > 0) extras.push(`with ${plural(footer.length, 'line')} of text at the edges the release recipe added: ${footer.slice(0, 3).map((l) => JSON.stringify(l)).join(', ')}`);
   if (match.unmatched.length === 0 && foreign.length === 0) {
@@ -117,9 +144,10 @@ export const changelogHistory: Rule = {
     if (Number.isNaN(since)) return undefined;
     const paragraphs = parsed.entries.reduce((n, e) => n + 1 + e.body.filter((l) => l === '').length, 0);
     const maxCount = Math.min(maxLog, 4 * paragraphs + 1000);
-    const commits = await ctx.history.commitLog({ since, maxCount });
-    if (!commits) return undefined;
+    const logged = await ctx.history.commitLog({ since, maxCount });
+    if (!logged) return undefined;
+    const { commits, reasons } = await amended(logged, ctx);
     const match = matchChangeLog(parsed.entries, commits);
-    return judgement(parsed, match, commits, commits.length >= maxCount, tail, ctx);
+    return judgement(parsed, match, commits, commits.length >= maxCount, tail, reasons, ctx);
   },
 };
