@@ -82,11 +82,7 @@ export function parseChangeLog(text: string): ParsedChangeLog {
 }
 
 export interface RenderedCommit {
-  /**
-   * The message's lines as the default options print them, then as common
-   * options would: --strip-cherry-pick, and --format='%s%n%n%b%n' (a blank
-   * line after the subject, as many projects' Makefiles pass).
-   */
+  /** The message's lines as printed, and with --strip-cherry-pick when that changes them. */
   variants: string[][];
   coauthors: string[];
   tiny: boolean;
@@ -110,8 +106,6 @@ export function renderCommit(message: string): RenderedCommit {
   const text = lines.join('\n');
   const picked = text.replace(/^\s*Conflicts:\n[\s\S]*/m, '').replace(/^\s*\(cherry picked from commit [\da-f]+\)\n?/m, '');
   if (picked !== text) variants.push(cleaned(picked.split('\n')));
-  const [subject, ...body] = variants[0]!;
-  if (subject !== undefined && body.length > 0 && body[0] !== '') variants.push([subject, '', ...body]);
   return { variants, coauthors, tiny };
 }
 

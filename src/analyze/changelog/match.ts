@@ -1,4 +1,5 @@
 import type { LoggedCommit } from '../history.js';
+import { amendCommit, type Edit } from './amend.js';
 import { renderCommit, sameLine, type ChangeLogEntry, type RenderedCommit } from './gitlog-format.js';
 
 /**
@@ -40,13 +41,30 @@ function startsWith(body: string[], at: number, lines: string[]): boolean {
   return at + lines.length === body.length || body[at + lines.length] === '';
 }
 
-export function matchChangeLog(entries: readonly ChangeLogEntry[], commits: readonly LoggedCommit[]): ChangeLogMatch {
+/**
+ * The commit as the script sees it with the default format (`%s%n%b%n`) and
+ * with `%s%n%n%b%n` (a blank line after the subject, which many Makefiles
+ * pass), each after the tag's amend file's edits, which apply to that text.
+ */
+function candidate(commit: LoggedCommit, order: number, edits: readonly Edit[] | undefined): Candidate {
+  const cut = commit.message.indexOf('\n');
+  const subject = cut < 0 ? commit.message : commit.message.slice(0, cut);
+  const body = cut < 0 ? '' : commit.message.slice(cut + 1);
+  const forms = body.trim() === '' ? [commit.message] : [commit.message, `${subject}\n\n${body}`];
+  const amended = forms.map((message) => (edits ? amendCommit({ ...commit, message }, edits) : { ...commit, message }));
+  const rendered = amended.map((c) => renderCommit(c.message));
+  return { commit: amended[0]!, rendered: { ...rendered[0]!, variants: rendered.flatMap((r) => r.variants) }, order };
+}
+
+/** `edits`: the amend file's edits by commit id. */
+export function matchChangeLog(entries: readonly ChangeLogEntry[], commits: readonly LoggedCommit[], edits: ReadonlyMap<string, readonly Edit[] | undefined> = new Map()): ChangeLogMatch {
   const byDay = new Map<string, Candidate[]>();
   for (const [order, commit] of commits.entries()) {
-    const day = dayOf(commit.time);
+    const c = candidate(commit, order, edits.get(commit.id));
+    const day = dayOf(c.commit.time);
     let list = byDay.get(day);
     if (!list) byDay.set(day, (list = []));
-    list.push({ commit, rendered: renderCommit(commit.message), order });
+    list.push(c);
   }
   const used = new Set<Candidate>();
   const result: ChangeLogMatch = { matched: [], unmatched: [] };

@@ -1,4 +1,4 @@
-import { amendCommit, parseAmendFile } from '../changelog/amend.js';
+import { parseAmendFile, type Edit } from '../changelog/amend.js';
 import { matchChangeLog, type ChangeLogMatch } from '../changelog/match.js';
 import { parseChangeLog, type ParsedChangeLog } from '../changelog/gitlog-format.js';
 import type { LoggedCommit } from '../history.js';
@@ -57,28 +57,18 @@ function recipeText(parsed: ParsedChangeLog): { footer: string[]; foreign: Parse
 
 /**
  * The tag's amend file (gitlog-to-changelog --amend, conventionally
- * build-aux/git-log-fix), applied to the commits it names.
+ * build-aux/git-log-fix): the edits of the commits it names that are read.
  */
-async function amended(commits: LoggedCommit[], ctx: AnalysisContext): Promise<{ commits: LoggedCommit[]; reasons: string[] }> {
+async function amendments(commits: LoggedCommit[], ctx: AnalysisContext): Promise<{ edits: Map<string, Edit[] | undefined>; reasons: string[] }> {
   const entry = [...ctx.tagByPath.values()].find((e) => e.type === 'file' && /(?:^|\/)git-log-fix$/.test(e.path) && e.size <= 1024 ** 2);
-  if (!entry) return { commits, reasons: [] };
+  if (!entry) return { edits: new Map(), reasons: [] };
   const edits = parseAmendFile((await ctx.tagContent(entry)).toString('utf8'));
-  let applied = 0;
-  let unread = 0;
-  const out = commits.map((c) => {
-    if (!edits.has(c.id)) return c;
-    const list = edits.get(c.id);
-    if (!list) {
-      unread++;
-      return c;
-    }
-    applied++;
-    return amendCommit(c, list);
-  });
+  const named = commits.filter((c) => edits.has(c.id));
+  const unread = named.filter((c) => !edits.get(c.id)).length;
   const reasons: string[] = [];
-  if (applied > 0) reasons.push(`${entry.path} in the tag amends the log of ${plural(applied, 'commit')}: its substitutions were applied before matching`);
+  if (named.length > unread) reasons.push(`${entry.path} in the tag amends the log of ${plural(named.length - unread, 'commit')}: its substitutions were applied before matching`);
   if (unread > 0) reasons.push(`${entry.path} in the tag amends ${plural(unread, 'more commit')} with code other than plain substitutions, not applied: their entries may show as unmatched`);
-  return { commits: out, reasons };
+  return { edits, reasons };
 }
 
 function range(match: ChangeLogMatch, tag: { id: string } | undefined): string {
@@ -144,10 +134,10 @@ export const changelogHistory: Rule = {
     if (Number.isNaN(since)) return undefined;
     const paragraphs = parsed.entries.reduce((n, e) => n + 1 + e.body.filter((l) => l === '').length, 0);
     const maxCount = Math.min(maxLog, 4 * paragraphs + 1000);
-    const logged = await ctx.history.commitLog({ since, maxCount });
-    if (!logged) return undefined;
-    const { commits, reasons } = await amended(logged, ctx);
-    const match = matchChangeLog(parsed.entries, commits);
+    const commits = await ctx.history.commitLog({ since, maxCount });
+    if (!commits) return undefined;
+    const { edits, reasons } = await amendments(commits, ctx);
+    const match = matchChangeLog(parsed.entries, commits, edits);
     return judgement(parsed, match, commits, commits.length >= maxCount, tail, reasons, ctx);
   },
 };
