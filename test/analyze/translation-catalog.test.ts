@@ -172,7 +172,10 @@ test('a header naming another package is believed only when the published catalo
   // An unreachable server: judged by the shape, with the reason.
   const down = await judge('po/fr.po', ctxWith({ 'po/fr.po': fr }, tag, { translations: translationSource('http://127.0.0.1:9', { allowHttp: true, retries: 0 }, cache) }));
   assert.is(down?.category, 'translation-catalog');
-  assert.match(down!.reasons.join('\n'), "not compared with the Translation Project's copy: ");
+  assert.match(down!.reasons.join('\n'), "judged by its shape only, not compared with the Translation Project's copy: ");
+  const unsure = await judge('po/fr.po', ctxWith({ 'po/fr.po': old }, tag, { translations: translationSource('http://127.0.0.1:9', { allowHttp: true, retries: 0 }, cache) }));
+  assert.is(unsure?.category, 'unexplained');
+  assert.match(unsure!.reasons[1]!, 'and the published catalog could not be had');
 });
 
 test.run();

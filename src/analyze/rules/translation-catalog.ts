@@ -1,5 +1,5 @@
 import { moByteOrder, parseMo } from '../mo.js';
-import { isActive, poKey } from '../po.js';
+import { isActive, parsePo, poKey, type PoEntry } from '../po.js';
 import { splitPath } from '../places.js';
 import type { AnalysisContext, Judgement, Rule } from '../rule.js';
 import { compareCatalogs, differenceDiff, languageCode, readCatalog, type Catalog } from '../translations/catalog.js';
@@ -52,14 +52,14 @@ async function listing(dir: string, lang: string, ctx: AnalysisContext): Promise
   return 'bootstrap downloads every language the Translation Project has';
 }
 
-async function compared(path: string, lang: string, domain: string, catalog: Catalog, ctx: AnalysisContext, shape: string[]): Promise<Judgement> {
+/** The comparison's judgement, or why there was none. */
+async function compared(lang: string, domain: string, catalog: Catalog, ctx: AnalysisContext, shape: string[]): Promise<Judgement | { notCompared: string }> {
   const source = ctx.translations!;
   let published: Awaited<ReturnType<typeof source.published>>;
   try {
     published = await source.published(domain, lang, catalog.version);
   } catch (err) {
-    const why = err instanceof Error ? err.message : String(err);
-    return { category: 'translation-catalog', severity: 'low', reasons: [...shape, `not compared with the Translation Project's copy: ${why}`] };
+    return { notCompared: err instanceof Error ? err.message : String(err) };
   }
   if (!published) {
     return {
@@ -68,9 +68,13 @@ async function compared(path: string, lang: string, domain: string, catalog: Cat
       reasons: [`${source.base} publishes no catalog of ${domain} in ${lang}${catalog.version ? ` (neither for ${catalog.version} nor a latest one)` : ''}, yet the release has one`, ...shape],
     };
   }
-  let theirs: Catalog | string = readCatalog(path, published.text, domain, lang);
-  if (typeof theirs === 'string') theirs = { entries: [], projectId: '', translated: 0 };
-  const difference = compareCatalogs(catalog.entries, theirs.entries);
+  let theirs: PoEntry[];
+  try {
+    theirs = parsePo(published.text);
+  } catch (err) {
+    return { notCompared: `${published.url} does not parse (${err instanceof Error ? err.message : String(err)})` };
+  }
+  const difference = compareCatalogs(catalog.entries, theirs);
   const which = published.latest ? `the latest catalog ${published.url} (the one of ${catalog.version ?? 'its version'} is not published; the latest may be newer than the release)` : published.url;
   if (difference.changed.length === 0) {
     return {
@@ -100,17 +104,21 @@ async function judgePo(path: string, dir: string, lang: string, setup: Translati
   const unexplained = (why: string): PoVerdict => ({ judgement: { category: 'unexplained', severity: 'medium', reasons: ['not in the tag, and no rule explains it', `${where}, but ${why}`] } });
   if (typeof catalog === 'string') return unexplained(catalog);
   // A header naming another package is only believed when the published catalog has these translations.
-  if (catalog.otherPackage && !ctx.translations) return unexplained(`its header names ${JSON.stringify(catalog.projectId)}, not ${domain} (--fetch-translations compares it with the published one)`);
+  const other = catalog.otherPackage ? `its header names ${JSON.stringify(catalog.projectId)}, not ${domain}` : undefined;
+  if (other && !ctx.translations) return unexplained(`${other} (--fetch-translations compares it with the published one)`);
   const shape = [
     `translation of ${domain} into ${lang} (${catalog.projectId}${catalog.lastTranslator ? `, last translator ${catalog.lastTranslator}` : ''}): ${where}`,
-    `parses as a catalog of this domain with ${plural(catalog.translated, 'translation')} in effect; no build code or encoded data in it; ${listed}`,
+    `parses as a catalog with ${plural(catalog.translated, 'translation')} in effect${other ? ` (${other})` : ''}; no build code or encoded data in it; ${listed}`,
   ];
+  let why = "fetching them is off (--fetch-translations compares it)";
   if (ctx.translations) {
-    const judgement = await compared(path, lang, domain, catalog, ctx, shape);
-    return { judgement, ...(judgement.category === 'translation-catalog' ? { catalog } : {}) };
+    const judgement = await compared(lang, domain, catalog, ctx, shape);
+    if (!('notCompared' in judgement)) return { judgement, ...(judgement.category === 'translation-catalog' ? { catalog } : {}) };
+    if (other) return unexplained(`${other}, and the published catalog could not be had: ${judgement.notCompared}`);
+    why = judgement.notCompared;
   }
   return {
-    judgement: { category: 'translation-catalog', severity: 'low', reasons: [...shape, "judged by its shape only: not compared with the Translation Project's copy (--fetch-translations compares it)"] },
+    judgement: { category: 'translation-catalog', severity: 'low', reasons: [...shape, `judged by its shape only, not compared with the Translation Project's copy: ${why}`] },
     catalog,
   };
 }
