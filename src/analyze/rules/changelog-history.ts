@@ -36,7 +36,11 @@ const plural = (n: number, word: string, words = `${word}s`) => `${n} ${n === 1 
 async function tagTail(text: string, ctx: AnalysisContext): Promise<{ path: string; start: number } | undefined> {
   const trimmed = text.trimEnd();
   let best: { path: string; start: number } | undefined;
-  const candidates = [...ctx.tagByPath.values()].filter((e) => e.type === 'file' && /changelog/i.test(e.path.slice(e.path.lastIndexOf('/') + 1)) && e.size <= 64 * 1024 ** 2);
+  // Top-level files first: a tree may hold a ChangeLog in every folder (gcc has hundreds).
+  const depth = (path: string) => path.split('/').length;
+  const candidates = [...ctx.tagByPath.values()]
+    .filter((e) => e.type === 'file' && /changelog/i.test(e.path.slice(e.path.lastIndexOf('/') + 1)) && e.size <= 64 * 1024 ** 2)
+    .sort((a, b) => depth(a.path) - depth(b.path) || (a.path < b.path ? -1 : 1));
   for (const entry of candidates.slice(0, 32)) {
     const old = (await ctx.tagContent(entry)).toString('utf8').trimEnd();
     if (old.trim() === '' || !trimmed.endsWith(old)) continue;
