@@ -10,6 +10,17 @@ export interface IgnoreEvidence {
   subject?: string;
 }
 
+/** A commit as a ChangeLog written from the log would show it. */
+export interface LoggedCommit {
+  id: string;
+  /** Committer date, Unix seconds (gitlog-to-changelog dates entries by it). */
+  time: number;
+  /** `Name  <email>` as recorded, and as the mailmap gives it when that differs. */
+  authors: string[];
+  /** `%s%n%b`: the subject line, then the body. */
+  message: string;
+}
+
 export interface HistoryLookup {
   /** The .gitignore rule at the tag that hides this path, and where it came from. */
   ignoredBy(path: string): Promise<IgnoreEvidence | undefined>;
@@ -17,4 +28,6 @@ export interface HistoryLookup {
   changedBinariesSincePreviousTag(): Promise<{ previousTag: string; paths: string[] } | undefined>;
   /** Whether any commit in the history up to the tag had a blob with this id (and at which path). */
   blobInHistory(blobId: string): Promise<{ path: string; commit: string } | undefined>;
+  /** Commit messages up to the tag, newest first: committed at or after `since` (Unix seconds), at most `maxCount`. */
+  commitLog?(options: { since?: number; maxCount: number }): Promise<LoggedCommit[] | undefined>;
 }

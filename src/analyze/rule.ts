@@ -24,6 +24,8 @@ export interface AnalysisContext extends ReleaseInfo {
   releaseOnly?: ReadonlyMap<string, ReleaseEntry>;
   /** The repository's history around the tag, for evidence (ignore rules, earlier versions). */
   history?: import('./history.js').HistoryLookup;
+  /** Published translation catalogs to compare downloaded ones with (absent unless fetching them is allowed). */
+  translations?: import('./translations/source.js').TranslationSource;
   /** Re-runs a generated file's generator on the release's inputs in the sandbox (absent with --no-reproduce). */
   reproduce?: import('../reproduce/reproducer.js').Reproducer;
   /** Work two rules share (a catalog parsed once for both), by key, for one run: see sharedWork. */

@@ -12,6 +12,7 @@ import { parseCount, parseSize, parseSubmoduleSources } from './parse.js';
 import { renderers, type RenderContext } from './render/index.js';
 import { writeReportFile } from './write-file.js';
 import { progressBar } from './progress.js';
+import { defaultTranslationsUrl } from '../commands/translations.js';
 import { parseReproduceOptions, reproduceBuilder, reproduceFlags } from './reproduce-options.js';
 import { parseRebuildOptions, rebuildBuilder, rebuildFlags } from './rebuild-options.js';
 
@@ -120,6 +121,12 @@ export function verifyBuilder(y: Argv) {
     .option('max-download', { type: 'string', default: '4G', describe: 'most bytes a download may have' })
     .option('timeout', { type: 'string', default: 30, describe: 'seconds without progress before a download is abandoned' })
     .option('retries', { type: 'string', default: 3, describe: 'retries after a transient failure (never after 404)' })
+    .option('fetch-translations', {
+      type: 'boolean',
+      default: false,
+      describe: "compare .po catalogs the bootstrap downloads with the Translation Project's published ones (else judged by their shape)",
+    })
+    .option('translations-url', { type: 'string', describe: `where --fetch-translations finds the Translation Project (default ${defaultTranslationsUrl})` })
     .option('cache-dir', { type: 'string', describe: 'cuckoo\'s cache folder (default: $XDG_CACHE_HOME/cuckoo)' })
     .option('max-entries', { type: 'string', default: defaultLimits.maxEntries, describe: "most entries a release (or the tag's tree) may hold" })
     .option('max-total-size', { type: 'string', default: '16G', describe: 'most bytes a release may unpack to' })
@@ -140,7 +147,7 @@ export function verifyBuilder(y: Argv) {
     .group(['repo', 'tag', 'commit', 'submodules', 'submodule'], 'The tag side:')
     .group(['previous', 'previous-tag'], 'Drift since the previous release:')
     .group(['strip', 'max-entries', 'max-total-size', 'max-file-memory', 'sha1-check'], 'The release:')
-    .group(['sha256', 'checksums', 'signature', 'keyring', 'allow-http', 'max-download', 'timeout', 'retries', 'cache-dir'], 'Downloads, checksums and signatures:')
+    .group(['sha256', 'checksums', 'signature', 'keyring', 'allow-http', 'max-download', 'timeout', 'retries', 'fetch-translations', 'translations-url', 'cache-dir'], 'Downloads, checksums and signatures:')
     .group(['format', 'fail-on', 'verbose', 'quiet', 'diff-lines'], 'The report:')
     .group(['policy', 'baseline'], 'Accepted findings:')
     .group([...reproduceFlags], 'Generated files, re-made in a sandbox:')
@@ -161,6 +168,12 @@ function policyOption(given: string | boolean | undefined, found: string | undef
 function submodulesOption(submodules: boolean, sources: readonly string[]): boolean {
   if (!submodules && sources.length > 0) throw new CuckooError('usage', '--submodule: given with --no-submodules', { hint: 'leave one of them out' });
   return submodules;
+}
+
+/** --translations-url means nothing without --fetch-translations. */
+function translationsOption(fetch: boolean, url: string | undefined): { translationsUrl?: string } {
+  if (url !== undefined && !fetch) throw new CuckooError('usage', '--translations-url: only used with --fetch-translations', { hint: 'add --fetch-translations, or leave --translations-url out' });
+  return fetch ? { translationsUrl: url ?? defaultTranslationsUrl } : {};
 }
 
 /** `found`: the cuckoo.json of the current folder, if any (see findPolicy). */
@@ -200,6 +213,7 @@ export function verifyOptions(args: VerifyArgs, env: NodeJS.ProcessEnv, found?: 
     ...(args.keyring !== undefined ? { keyring: args.keyring } : {}),
     ...policyOption(args.policy, found),
     ...(args.baseline !== undefined ? { baseline: args.baseline } : {}),
+    ...translationsOption(args['fetch-translations'], args['translations-url']),
     http: {
       allowHttp: args['allow-http'],
       maxBytes: parseSize('--max-download', args['max-download']),

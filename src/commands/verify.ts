@@ -7,6 +7,8 @@ import { fillSha256 } from '../release/hash.js';
 import { loadKnowledge } from '../analyze/knowledge/library.js';
 import { knowledgeIndexPaths } from '../analyze/knowledge/user-library.js';
 import { CuckooError } from '../errors.js';
+import { translationSource } from './translations.js';
+import { httpDefaults } from '../release/http-get.js';
 import { createHistory } from '../git/history.js';
 import { prefetchBlobs } from '../git/remote.js';
 import { fillSizes } from '../git/tree.js';
@@ -43,6 +45,8 @@ export interface VerifyOptions extends TagSideOptions, ReleaseSourceOptions, Wai
    * refused when the release or the tag carries it (see policy/found.ts).
    */
   policyFound?: PolicyFound;
+  /** --fetch-translations: where the Translation Project is (its catalogs are compared when set). */
+  translationsUrl?: string;
   /** Path or URL of the release archive. */
   release: string;
   /** Leading folders to strip; detected when absent. */
@@ -194,6 +198,7 @@ export async function verify(options: VerifyOptions): Promise<Report> {
       tagContent: (entry) => tag.content(entry),
       releaseContent: async (entry) => entry.content ?? (entry.blobId && tag.oids.has(entry.blobId) ? tag.blob(entry.blobId) : undefined),
       shared: new Map(),
+      ...(options.translationsUrl ? { translations: translationSource(options.translationsUrl, { ...httpDefaults, ...options.http }, options.cacheDir) } : {}),
     };
     // The rebuild runs in the sandbox while the rules run here.
     if (options.rebuild) {

@@ -19,6 +19,7 @@ import { join } from 'node:path';
 import type { HistoryLookup, IgnoreEvidence } from '../analyze/history.js';
 import { makeScratchDir } from '../cache.js';
 import { BlobReader, readBlobs } from './blobs.js';
+import { readCommitLog } from './commit-log.js';
 import { decodeGitPath, encodeGitPath } from './paths.js';
 import { git, gitText, spawnGit } from './run.js';
 import { readTree } from './tree.js';
@@ -91,6 +92,9 @@ export function createHistory(repo: RepoHandle, commit: string, cacheDir: string
     },
     changedBinariesSincePreviousTag() {
       return (previous ??= changedBinaries(repo, commit));
+    },
+    commitLog(options) {
+      return readCommitLog(repo, commit, options);
     },
     blobInHistory(blobId) {
       return findBlob(repo, commit, blobId, options.maxCommits ?? 50_000, stored);

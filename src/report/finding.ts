@@ -32,6 +32,9 @@ export type Category =
   | 'po-refresh'
   | 'version-stamp'
   | 'generated-changelog'
+  | 'changelog-mismatch'
+  | 'translation-catalog'
+  | 'translation-mismatch'
   | 'version-file'
   | 'configured-file'
   | 'generated-docs'
@@ -297,6 +300,18 @@ export const categoryInfo: Record<Category, CategoryInfo> = {
   'generated-changelog': {
     title: 'ChangeLog generated from git history',
     help: 'A ChangeLog in the shape gitlog-to-changelog (or a similar script) writes from the commit log: dated author entries followed by commit messages, none dated after the tagged commit.',
+  },
+  'changelog-mismatch': {
+    title: 'ChangeLog text no commit wrote',
+    help: "A ChangeLog in the layout gitlog-to-changelog writes from the commit log, with messages that match no commit the tag reaches (same author, same day, same text), or text the script does not write. The reasons and the diff show them: a log is not where code runs, but text in it that the history does not have was written by hand after the tag.",
+  },
+  'translation-catalog': {
+    title: 'Translation downloaded at release',
+    help: "A .po catalog that the project's bootstrap downloads from the Translation Project (translationproject.org) rather than keeping in git: its domain and language are the tag's, it parses as a catalog of this package, and it has no code-like content. With --fetch-translations it is compared with the Translation Project's published file; otherwise the reasons say it was judged by its shape only. A compiled catalog (.gmo) of such a .po is explained when every translation it carries is in effect in it, and so is the glue bootstrap writes beside them: po/LINGUAS listing the downloaded languages, and po/Makevars from gettext's template with plain assignments only.",
+  },
+  'translation-mismatch': {
+    title: 'Translation differs from the published one',
+    help: "A .po catalog that the bootstrap downloads from the Translation Project, but whose translations differ from the file the Translation Project publishes for this domain and version. The diff lists the messages whose translation is not the published one.",
   },
   'version-file': {
     title: 'Version file written at release',

@@ -2,6 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { gettextCatalog } from '../../src/analyze/rules/gettext-catalog.js';
 import { added, context } from './generated-context.js';
+import { mo } from '../helpers/mo.js';
 
 const po = `# French translation
 msgid ""
@@ -24,36 +25,6 @@ msgstr[1] "%d fichiers"
 msgid "Goodbye"
 msgstr "Salut"
 `;
-
-/** A minimal MO catalog, as msgfmt writes it (strings sorted, NUL-terminated). */
-function mo(pairs: Array<[string, string]>, bigEndian = false): Buffer {
-  const sorted = [...pairs].sort(([a], [b]) => (a < b ? -1 : 1));
-  const n = sorted.length;
-  const header = 28;
-  const tables = header + 16 * n;
-  const strings: Buffer[] = [];
-  const ids: Array<[number, number]> = [];
-  const strs: Array<[number, number]> = [];
-  let at = tables;
-  for (const list of [0, 1]) {
-    for (const pair of sorted) {
-      const b = Buffer.from(pair[list]!);
-      (list === 0 ? ids : strs).push([b.length, at]);
-      strings.push(b, Buffer.alloc(1));
-      at += b.length + 1;
-    }
-  }
-  const out = Buffer.alloc(tables);
-  const w = (v: number, o: number) => (bigEndian ? out.writeUInt32BE(v, o) : out.writeUInt32LE(v, o));
-  w(0x950412de, 0);
-  w(0, 4);
-  w(n, 8);
-  w(header, 12);
-  w(header + 8 * n, 16);
-  ids.forEach(([l, o], i) => (w(l, header + 8 * i), w(o, header + 8 * i + 4)));
-  strs.forEach(([l, o], i) => (w(l, header + 8 * n + 8 * i), w(o, header + 8 * n + 8 * i + 4)));
-  return Buffer.concat([out, ...strings]);
-}
 
 const translations: Array<[string, string]> = [
   ['', 'Project-Id-Version: hello 1.0\nContent-Type: text/plain; charset=UTF-8\n'],

@@ -81,6 +81,23 @@ test('a version written where the tag has none is a stamp: a URL naming the tag,
   }
 });
 
+test('a URL that named a branch names the release instead', async () => {
+  const ul = { releaseVersion: '2.38.1' };
+  const judge = (path: string, before: string, after: string) => versionStamp.judge(modified(path, `${after}\n`), context({ [path]: `${before}\n` }, ul));
+  const j = await judge('README.md', 'License: https://github.com/util-linux/util-linux/blob/master/COPYING', 'License: https://github.com/util-linux/util-linux/blob/v2.38.1/COPYING');
+  assert.is(j?.category, 'version-stamp');
+  assert.match(j!.reasons[1]!, '`master → v2.38.1`');
+  assert.is((await judge('ChangeLog', 'https://x.org/cgit/log?h=main', 'https://x.org/cgit/log?h=v2.38.1'))?.category, 'version-stamp');
+  assert.is((await judge('doc/index.html', '<a href="https://x.org/raw/HEAD/NEWS">', '<a href="https://x.org/raw/2.38.1/NEWS">'))?.category, 'version-stamp');
+  // Another version, a branch that stays next to the pinned one, a word that is not a branch, no URL, code: not stamps.
+  assert.is(await judge('README', 'https://x.org/blob/master/COPYING', 'https://x.org/blob/v2.38.0/COPYING'), undefined);
+  assert.is(await judge('README', 'https://x.org/blob/master/a https://x.org/blob/master/b', 'https://x.org/blob/v2.38.1/a https://x.org/blob/master/c'), undefined);
+  assert.is(await judge('README', 'https://x.org/blob/stable/COPYING', 'https://x.org/blob/v2.38.1/COPYING'), undefined);
+  assert.is(await judge('README', 'checkout master', 'checkout v2.38.1'), undefined);
+  assert.is(await judge('tools/fetch.sh', 'curl -O https://x.org/raw/master/x.sh', 'curl -O https://x.org/raw/v2.38.1/x.sh'), undefined);
+  assert.is((await judge('tools/fetch.sh', '# from https://x.org/raw/master/x.sh', '# from https://x.org/raw/v2.38.1/x.sh'))?.category, 'version-stamp');
+});
+
 test('an inserted version is not a stamp when it is another version, brings other text, or lands in code', async () => {
   const ul = { releaseVersion: '2.38.1' };
   const judge = (path: string, before: string, after: string) => versionStamp.judge(modified(path, `${after}\n`), context({ [path]: `${before}\n` }, ul));

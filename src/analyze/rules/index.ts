@@ -2,6 +2,7 @@ import type { Rule } from '../rule.js';
 import { autotoolsOutput } from './autotools-output.js';
 import { buildSignals } from './build-signals.js';
 import { changelog } from './changelog.js';
+import { changelogHistory } from './changelog-history.js';
 import { configuredTemplate } from './configured-template.js';
 import { copiedFromTag } from './copied-from-tag.js';
 import { duplicateEntry } from './duplicate-entry.js';
@@ -23,6 +24,7 @@ import { pythonSdist } from './python-sdist.js';
 import { renderedManpage } from './rendered-manpage.js';
 import { specialFile } from './special-file.js';
 import { submoduleContent } from './submodule-content.js';
+import { translationCatalog } from './translation-catalog.js';
 import { texinfoOutput } from './texinfo-output.js';
 import { typeChange } from './type-change.js';
 import { unexplained } from './unexplained.js';
@@ -59,7 +61,10 @@ export const rules: readonly Rule[] = [
   autotoolsOutput,
   parserOutput,
   gettextCatalog,
+  translationCatalog,
   poRefresh,
+  // Matches a ChangeLog with the history; the layout rule after it judges one without history.
+  changelogHistory,
   changelog,
   versionFile,
   configuredTemplate,

@@ -1,6 +1,7 @@
 import { diffLines } from 'diff';
 import { buildRole, isBinary } from '../places.js';
 import type { Rule } from '../rule.js';
+import { branchPinned } from '../version-refs.js';
 
 /**
  * Release scripts stamp the version and date into files: curl's maketgz
@@ -88,7 +89,7 @@ function insertedOnly(before: string, after: string, releaseVersion: string, com
   const pattern = insertedStamp(releaseVersion);
   const inAfter: string[] = after.match(pattern) ?? [];
   const inBefore: string[] = before.match(pattern) ?? [];
-  if (inAfter.length <= inBefore.length || after.replace(pattern, '') !== before.replace(pattern, '')) return undefined;
+  if (inAfter.length <= inBefore.length || after.replace(pattern, '') !== before.replace(pattern, '')) return branchPinned(before, after, releaseVersion);
   return inAfter.filter((s) => !inBefore.includes(s));
 }
 

@@ -1,0 +1,120 @@
+/**
+ * The ChangeLog layout of gnulib's gitlog-to-changelog, read back, and a
+ * commit rendered the way the script renders it (build-aux/gitlog-to-changelog,
+ * 2022 and earlier versions alike):
+ *
+ *   2022-04-15  Pádraig Brady  <P@draigBrady.com>      date (committer's, local time), %an  <%ae>
+ *   <tab>    Co Author  <co@example.org>                 Co-authored-by: trailers
+ *
+ *   <tab>subject                                         %s%n%b, each line tab-indented,
+ *   <tab>body …                                          trailing blanks cut, blank lines empty
+ *
+ * Adjacent single-paragraph commits with the same header are clustered under
+ * one header, separated by a blank line. Signed-off-by, Co-authored-by,
+ * Copyright-paperwork-exempt and Tiny-change lines are left out; the last two
+ * add `  (tiny change)` to the header.
+ */
+
+export interface ChangeLogEntry {
+  /** 1-based line of the header. */
+  line: number;
+  /** `YYYY-MM-DD`. */
+  date: string;
+  /** `Name  <email>`. */
+  author: string;
+  tiny: boolean;
+  /** Co-author lines without their tab: `    Name  <email>`. */
+  coauthors: string[];
+  /** Message lines with their one leading tab removed; '' for a blank line. */
+  body: string[];
+  /** The 1-based line of each body line. */
+  bodyLines: number[];
+}
+
+export interface ParsedChangeLog {
+  entries: ChangeLogEntry[];
+  /** Text at column 0 that is not an entry header: a footer or preamble the release recipe added. */
+  prose: Array<{ line: number; text: string; afterEntries: number }>;
+}
+
+const header = /^(\d{4}-\d{2}-\d{2})  (\S.*?>)(  \(tiny change\))?$/;
+const coauthor = /^    \S.*  <[^<>]*>$/;
+
+export function parseChangeLog(text: string): ParsedChangeLog {
+  const entries: ChangeLogEntry[] = [];
+  const prose: ParsedChangeLog['prose'] = [];
+  const lines = text.split('\n');
+  if (lines.at(-1) === '') lines.pop();
+  let current: ChangeLogEntry | undefined;
+  for (const [i, raw] of lines.entries()) {
+    const line = raw.replace(/\r$/, '');
+    const m = header.exec(line);
+    if (m) {
+      current = { line: i + 1, date: m[1]!, author: m[2]!, tiny: m[3] !== undefined, coauthors: [], body: [], bodyLines: [] };
+      entries.push(current);
+      continue;
+    }
+    if (line.trim() !== '' && !/^\s/.test(line)) {
+      prose.push({ line: i + 1, text: line, afterEntries: entries.length });
+      current = undefined;
+      continue;
+    }
+    if (!current) continue;
+    const inner = line.startsWith('\t') ? line.slice(1) : line.trim() === '' ? '' : line;
+    if (current.body.length === 0 && coauthor.test(inner)) {
+      current.coauthors.push(inner);
+      continue;
+    }
+    current.body.push(inner.trim() === '' ? '' : inner);
+    current.bodyLines.push(i + 1);
+  }
+  for (const e of entries) {
+    while (e.body.at(-1) === '') {
+      e.body.pop();
+      e.bodyLines.pop();
+    }
+    while (e.body[0] === '') {
+      e.body.shift();
+      e.bodyLines.shift();
+    }
+  }
+  return { entries, prose };
+}
+
+export interface RenderedCommit {
+  /** The message's lines as printed, and with --strip-cherry-pick when that changes them. */
+  variants: string[][];
+  coauthors: string[];
+  tiny: boolean;
+}
+
+function cleaned(lines: string[]): string[] {
+  const out = [...lines];
+  while (out.length > 0 && /^\s*$/.test(out[0]!)) out.shift();
+  while (out.length > 0 && /^\s*$/.test(out.at(-1)!)) out.pop();
+  return out.map((l) => (/^\s*$/.test(l) ? '' : l));
+}
+
+/** A commit message (`%s%n%b`) as gitlog-to-changelog prints it, without the tabs. */
+export function renderCommit(message: string): RenderedCommit {
+  // The script splits on /[ \t]*\n/: trailing blanks go.
+  let lines = message.split('\n').map((l) => l.replace(/[ \t]+$/, ''));
+  const tiny = lines.some((l) => /^(?:Copyright-paperwork-exempt|Tiny-change):\s+[Yy]es$/.test(l));
+  const coauthors = lines.filter((l) => /^Co-authored-by:/.test(l)).map((l) => l.replace(/^Co-authored-by:\s*/, '    ').replace(/\s*</, '  <'));
+  lines = lines.filter((l) => !/^(?:Signed-off-by: .*>$|Co-authored-by: |Copyright-paperwork-exempt: |Tiny-change: )/.test(l));
+  const variants = [cleaned(lines)];
+  const text = lines.join('\n');
+  const picked = text.replace(/^\s*Conflicts:\n[\s\S]*/m, '').replace(/^\s*\(cherry picked from commit [\da-f]+\)\n?/m, '');
+  if (picked !== text) variants.push(cleaned(picked.split('\n')));
+  return { variants, coauthors, tiny };
+}
+
+/**
+ * One ChangeLog line against the commit's: as printed, with --strip-tab (one
+ * more leading tab removed) or, for the subject, with --append-dot.
+ */
+export function sameLine(entry: string, commit: string, first: boolean): boolean {
+  if (entry === commit) return true;
+  if (commit.startsWith('\t') && entry === commit.slice(1)) return true;
+  return first && commit.length < 72 && !/[\p{P}\s]$/u.test(commit) && entry === `${commit}.`;
+}

@@ -1,0 +1,147 @@
+import { parseAmendFile, type Edit } from '../changelog/amend.js';
+import { matchChangeLog, type ChangeLogMatch } from '../changelog/match.js';
+import { parseChangeLog, type ParsedChangeLog } from '../changelog/gitlog-format.js';
+import type { LoggedCommit } from '../history.js';
+import { isBinary } from '../places.js';
+import type { AnalysisContext, Judgement, Rule } from '../rule.js';
+
+/**
+ * A ChangeLog that gnulib's gitlog-to-changelog wrote from the commit log at
+ * `make dist` (coreutils, grep, tar and many GNU projects), checked against
+ * the tag's own history: every message in it must be the message of a commit
+ * the tag reaches, by that author on that day. Its layout alone (what the
+ * `changelog` rule goes by when there is no history) cannot tell a genuine log
+ * from one with an entry written in. The history is read only for such a
+ * file, in one `git log` call bounded by the oldest entry's date.
+ *
+ * Release recipes add to the log: a short footer (`See the source repo for
+ * older entries`), or an older ChangeLog the tag keeps (ChangeLog-2008,
+ * ChangeLog.old, or the tag's own ChangeLog that the release extends).
+ */
+
+const names = new Set(['ChangeLog', 'ChangeLog.txt']);
+/** Most commits read, whatever the entries ask for. */
+const maxLog = 200_000;
+/** Most lines of footer or preamble text, each at most this long, taken as the recipe's. */
+const maxProse = 12;
+const maxProseLength = 200;
+/** Most unmatched messages named in the reasons. */
+const shown = 8;
+
+const short = (id: string) => id.slice(0, 12);
+const day = (seconds: number) => new Date(seconds * 1000).toISOString().slice(0, 10);
+const plural = (n: number, word: string, words = `${word}s`) => `${n} ${n === 1 ? word : words}`;
+
+/** The longest file of the tag with a ChangeLog-like name whose text ends the release's. */
+async function tagTail(text: string, ctx: AnalysisContext): Promise<{ path: string; start: number } | undefined> {
+  const trimmed = text.trimEnd();
+  let best: { path: string; start: number } | undefined;
+  // Top-level files first: a tree may hold a ChangeLog in every folder (gcc has hundreds).
+  const depth = (path: string) => path.split('/').length;
+  const candidates = [...ctx.tagByPath.values()]
+    .filter((e) => e.type === 'file' && /changelog/i.test(e.path.slice(e.path.lastIndexOf('/') + 1)) && e.size <= 64 * 1024 ** 2)
+    .sort((a, b) => depth(a.path) - depth(b.path) || (a.path < b.path ? -1 : 1));
+  for (const entry of candidates.slice(0, 32)) {
+    const old = (await ctx.tagContent(entry)).toString('utf8').trimEnd();
+    if (old.trim() === '' || !trimmed.endsWith(old)) continue;
+    const start = trimmed.length - old.length;
+    if (start > 0 && trimmed[start - 1] !== '\n') continue;
+    if (!best || start < best.start) best = { path: entry.path, start };
+  }
+  return best;
+}
+
+/** Column-0 text at the start or end, short and plain: the recipe's footer. Anything else is not from the log. */
+function recipeText(parsed: ParsedChangeLog): { footer: string[]; foreign: ParsedChangeLog['prose'] } {
+  const atEdge = parsed.prose.every((p) => p.afterEntries === 0 || p.afterEntries === parsed.entries.length);
+  const plain = parsed.prose.every((p) => p.text.length <= maxProseLength && !/[`$|&{}\\]/.test(p.text));
+  if (atEdge && plain && parsed.prose.length <= maxProse) return { footer: parsed.prose.map((p) => p.text), foreign: [] };
+  return { footer: [], foreign: parsed.prose };
+}
+
+/**
+ * The tag's amend file (gitlog-to-changelog --amend, conventionally
+ * build-aux/git-log-fix): the edits of the commits it names that are read.
+ */
+async function amendments(commits: LoggedCommit[], ctx: AnalysisContext): Promise<{ edits: Map<string, Edit[] | undefined>; reasons: string[] }> {
+  const entry = [...ctx.tagByPath.values()].find((e) => e.type === 'file' && /(?:^|\/)git-log-fix$/.test(e.path) && e.size <= 1024 ** 2);
+  if (!entry) return { edits: new Map(), reasons: [] };
+  const edits = parseAmendFile((await ctx.tagContent(entry)).toString('utf8'));
+  const named = commits.filter((c) => edits.has(c.id));
+  const unread = named.filter((c) => !edits.get(c.id)).length;
+  const reasons: string[] = [];
+  if (named.length > unread) reasons.push(`${entry.path} in the tag amends the log of ${plural(named.length - unread, 'commit')}: its substitutions were applied before matching`);
+  if (unread > 0) reasons.push(`${entry.path} in the tag amends ${plural(unread, 'more commit')} with code other than plain substitutions, not applied: their entries may show as unmatched`);
+  return { edits, reasons };
+}
+
+function range(match: ChangeLogMatch, tag: { id: string } | undefined): string {
+  const commits = match.matched.map((m) => m.commit);
+  if (commits.length === 0) return '';
+  const newest = commits.reduce((a, b) => (b.time > a.time ? b : a));
+  const oldest = commits.reduce((a, b) => (b.time < a.time ? b : a));
+  const head = newest.id === tag?.id ? `${short(newest.id)}, the tagged commit` : short(newest.id);
+  return `, from ${short(oldest.id)} (${day(oldest.time)}) to ${head} (${day(newest.time)})`;
+}
+
+function unmatchedDiff(match: ChangeLogMatch, foreign: ParsedChangeLog['prose']): string {
+  const hunks: string[] = [];
+  for (const u of match.unmatched.slice(0, shown)) {
+    hunks.push(`@@ +${u.line},${u.lines.length} @@ ${u.entry.date}  ${u.entry.author}`, ...u.lines.map((l) => `+${l === '' ? '' : `\t${l}`}`));
+  }
+  for (const p of foreign.slice(0, shown)) hunks.push(`@@ +${p.line},1 @@`, `+${p.text}`);
+  return hunks.join('\n');
+}
+
+function judgement(parsed: ParsedChangeLog, match: ChangeLogMatch, commits: LoggedCommit[], capped: boolean, tail: { path: string } | undefined, amendReasons: string[], ctx: AnalysisContext): Judgement {
+  const { footer, foreign } = recipeText(parsed);
+  const messages = match.matched.length + match.unmatched.length;
+  const extras: string[] = [...amendReasons];
+  if (tail) extras.push(`then the content of ${tail.path} in the tag, as the release recipe appends it`);
+  if (footer.length > 0) extras.push(`with ${plural(footer.length, 'line')} of text at the edges the release recipe added: ${footer.slice(0, 3).map((l) => JSON.stringify(l)).join(', ')}`);
+  if (match.unmatched.length === 0 && foreign.length === 0) {
+    return {
+      category: 'generated-changelog',
+      severity: 'low',
+      reasons: [
+        `written by gitlog-to-changelog from the tag's history: all ${plural(messages, 'commit message')} under its ${plural(parsed.entries.length, 'entry', 'entries')} match commits the tag reaches (author, date and text)${range(match, ctx.tagCommit)}`,
+        ...extras,
+      ],
+    };
+  }
+  const reasons = [
+    `${match.unmatched.length} of ${plural(messages, 'commit message')} in gitlog-to-changelog's layout match no commit the tag reaches (by author, date and text): text no commit wrote`,
+    ...match.unmatched.slice(0, shown).map((u) => `line ${u.line}: ${u.entry.date}  ${u.entry.author}: ${JSON.stringify(u.lines[0] ?? '(no message)')}`),
+  ];
+  if (match.unmatched.length > shown) reasons.push(`and ${match.unmatched.length - shown} more`);
+  if (foreign.length > 0) reasons.push(`${plural(foreign.length, 'line')} of text at column 0 that the script does not write, e.g. line ${foreign[0]!.line}: ${JSON.stringify(foreign[0]!.text.slice(0, 80))}`);
+  if (match.matched.length > 0) reasons.push(`${match.matched.length} match commits${range(match, ctx.tagCommit)}`);
+  if (capped) reasons.push(`only the newest ${commits.length} commits of the log were read: older entries may be genuine`);
+  reasons.push(...extras);
+  return { category: 'changelog-mismatch', severity: 'medium', reasons, evidence: { diff: unmatchedDiff(match, foreign), added: match.unmatched.reduce((n, u) => n + u.lines.length, 0) + foreign.length } };
+}
+
+export const changelogHistory: Rule = {
+  name: 'changelog-history',
+  changes: ['only-in-release', 'modified'],
+  async judge(change, ctx) {
+    const release = change.release;
+    if (release?.type !== 'file' || !names.has(change.path) || !ctx.history?.commitLog || !ctx.tagCommit) return undefined;
+    const content = await ctx.releaseContent(release);
+    if (!content || isBinary(content)) return undefined;
+    const text = content.toString('utf8');
+    const tail = await tagTail(text, ctx);
+    const parsed = parseChangeLog(tail ? text.slice(0, tail.start) : text);
+    if (parsed.entries.length === 0) return undefined;
+    const oldest = parsed.entries.reduce((a, e) => (e.date < a ? e.date : a), parsed.entries[0]!.date);
+    const since = Date.parse(`${oldest}T00:00:00Z`) / 1000 - 2 * 86_400;
+    if (Number.isNaN(since)) return undefined;
+    const paragraphs = parsed.entries.reduce((n, e) => n + 1 + e.body.filter((l) => l === '').length, 0);
+    const maxCount = Math.min(maxLog, 4 * paragraphs + 1000);
+    const commits = await ctx.history.commitLog({ since, maxCount });
+    if (!commits) return undefined;
+    const { edits, reasons } = await amendments(commits, ctx);
+    const match = matchChangeLog(parsed.entries, commits, edits);
+    return judgement(parsed, match, commits, commits.length >= maxCount, tail, reasons, ctx);
+  },
+};

