@@ -173,39 +173,91 @@ async function findRelease(p) {
   throw new Error(`no ${p.orig}: apt-get source found no ${p.source} of that upstream version (deb-src lines in the apt sources?); put the file in ${dir} or a --release-dir`);
 }
 
-/** A clone that has `tag` (a tag or commit) and every blob of its tree; null if `repo` lacks some. */
-function usable(repo, tag) {
-  if (!existsSync(repo)) return null;
-  const c = sh(`git -C ${q(repo)} rev-parse --verify -q ${q(`${tag}^{commit}`)}`);
-  if (c.status !== 0) return null;
-  const missing = sh(`git -C ${q(repo)} ls-tree -r ${q(tag)} | awk '$2 == "blob" { print $3 }' | git -C ${q(repo)} cat-file --batch-check | grep -c ' missing$'`);
-  if (Number(missing.stdout.trim()) > 0) { log(`${repo}: ${missing.stdout.trim()} blobs of ${tag} missing; not used`); return null; }
-  return repo;
+/** Paths of `rev`'s tree whose blobs `repo` lacks (a mirror may leave out large blobs). */
+function missingBlobs(repo, rev) {
+  const blobs = must(`git -C ${q(repo)} ls-tree -r -z ${q(rev)}`).stdout.split('\0').filter(Boolean).map((l) => {
+    const [meta, path] = l.split('\t');
+    const [, type, id] = meta.split(' ');
+    return { type, id, path };
+  }).filter((x) => x.type === 'blob');
+  const check = spawnSync('git', ['-C', repo, 'cat-file', '--batch-check'], { input: `${blobs.map((x) => x.id).join('\n')}\n`, encoding: 'utf8', maxBuffer: 256 * 1024 ** 2 });
+  const gone = new Set(check.stdout.split('\n').filter((l) => l.endsWith(' missing')).map((l) => l.split(' ')[0]));
+  return blobs.filter((x) => gone.has(x.id)).map((x) => x.path);
 }
-const cloneCache = new Map();
-/** A local clone of `url` with `tag`: a --repo-dir clone, or one under DATA/repos (cloned if need be). */
-function findRepo(key, url, tag) {
-  const id = `${url} ${tag}`;
-  if (cloneCache.has(id)) return cloneCache.get(id);
+const hasRev = (repo, rev) => existsSync(repo) && sh(`git -C ${q(repo)} rev-parse --verify -q ${q(`${rev}^{commit}`)}`).status === 0;
+const found = new Map();
+/** Blobs missing from the clone used for `repo rev`, when only an incomplete one was at hand. */
+const incomplete = new Map();
+/**
+ * A local clone of `url` with `rev`: a --repo-dir clone that has every blob of it, else one under
+ * DATA/repos (cloned if need be), else, when cloning fails, a --repo-dir clone that lacks some blobs.
+ */
+function findRepo(key, url, rev) {
+  const id = `${url} ${rev}`;
+  if (found.has(id)) return found.get(id);
   const parts = url.replace(/\.git$/, '').split('/');
   const [owner, name] = parts.slice(-2);
   const names = [...new Set([key, `${key}.git`, name, `${name}.git`, `${owner}+${name}/repo`, `${owner}+${name}`, `${owner}/${name}`, `${owner}/${name}.git`])];
+  let partial;
+  const take = (repo, missing) => {
+    found.set(id, repo);
+    if (missing.length) {
+      incomplete.set(`${repo} ${rev}`, missing);
+      log(`${repo} lacks ${missing.length} blob(s) of ${rev} (${missing.slice(0, 3).join(', ')}${missing.length > 3 ? ', …' : ''}) and no complete clone could be had: ` +
+        'cuckoo reads the clone as it is; the naive pipeline, diffoscope\'s tag archive and realtrees leave those files out');
+    }
+    return repo;
+  };
   for (const dir of opts['--repo-dir']) {
-    for (const n of names) {
-      const r = usable(resolve(dir, n), tag);
-      if (r) { cloneCache.set(id, r); return r; }
+    // Mirrors named after another host's owner (coreutils+coreutils for savannah's coreutils) count too.
+    const any = existsSync(dir) ? readdirSync(dir).filter((e) => e.endsWith(`+${name}`) || e.endsWith(`+${key}`)).flatMap((e) => [`${e}/repo`, e]) : [];
+    for (const n of [...names, ...any]) {
+      const repo = resolve(dir, n);
+      if (!hasRev(repo, rev)) continue;
+      const missing = missingBlobs(repo, rev);
+      if (!missing.length) return take(repo, missing);
+      partial ??= { repo, missing };
     }
   }
   const mine = join(DATA, 'repos', `${key}.git`);
   if (!existsSync(mine)) {
     log(`git clone --bare ${url} ${mine}`);
     mkdirSync(dirname(mine), { recursive: true });
-    const r = sh(`git clone --bare -q ${q(url)} ${q(`${mine}.part`)} && mv ${q(`${mine}.part`)} ${q(mine)}`, { quiet: false });
-    if (r.status !== 0) { rmSync(`${mine}.part`, { recursive: true, force: true }); throw new Error(`git clone ${url}: ${r.stderr.trim().split('\n').pop()}`); }
+    const r = sh(`git clone --bare -q ${q(url)} ${q(`${mine}.part`)} && mv ${q(`${mine}.part`)} ${q(mine)}`);
+    if (r.status !== 0) {
+      rmSync(`${mine}.part`, { recursive: true, force: true });
+      if (partial) return take(partial.repo, partial.missing);
+      throw new Error(`git clone ${url}: ${r.stderr.trim().split('\n').pop()}`);
+    }
   }
-  if (!usable(mine, tag)) throw new Error(`${mine} has no ${tag} (or lacks some of its blobs)`);
-  cloneCache.set(id, mine);
-  return mine;
+  if (!hasRev(mine, rev)) throw new Error(`${mine} has no ${rev}`);
+  return take(mine, missingBlobs(mine, rev));
+}
+
+/** An empty folder: git's index commands want a work tree, even in a bare repository. */
+const empty = () => { const d = join(DATA, 'empty'); mkdirSync(d, { recursive: true }); return d; };
+/** The tree id of an archivable(): refs are the clone's own, so the id is what a borrowing repository can read. */
+const treeOf = (src) => git(src.dir, `rev-parse ${q(`${src.rev}^{tree}`)}`);
+
+/**
+ * Where `git archive` can read `rev` of `repo`: the clone itself, or, when it lacks some blobs, a
+ * tree without those files written in DATA/scratch.git (which borrows the clone's objects).
+ */
+function archivable(repo, rev) {
+  const missing = incomplete.get(`${repo} ${rev}`);
+  if (!missing) return { dir: repo, rev };
+  const scratch = join(DATA, 'scratch.git');
+  if (!existsSync(scratch)) must(`git init -q --bare ${q(scratch)}`);
+  const alt = join(scratch, 'objects/info/alternates');
+  const objects = resolve(repo, git(repo, 'rev-parse --git-path objects'));
+  const have = existsSync(alt) ? readFileSync(alt, 'utf8').split('\n').filter(Boolean) : [];
+  if (!have.includes(objects)) writeFileSync(alt, `${[...have, objects].join('\n')}\n`);
+  const index = join(DATA, 'scratch.index');
+  const env = `GIT_INDEX_FILE=${q(index)} GIT_WORK_TREE=${q(empty())}`;
+  must(`${env} git -C ${q(scratch)} read-tree ${git(repo, `rev-parse ${q(`${rev}^{tree}`)}`)} && ${env} git -C ${q(scratch)} update-index --force-remove -- ${missing.map(q).join(' ')}`);
+  const tree = must(`${env} git -C ${q(scratch)} write-tree`).stdout.trim();
+  rmSync(index, { force: true });
+  return { dir: scratch, rev: tree };
 }
 
 /** The commit each submodule of `tag` is pinned at, and a clone that has it. */
@@ -231,9 +283,11 @@ function tagArchive(work, c) {
   const out = join(work, `tag-${c.key}.tar.${tool === 'gzip' ? 'gz' : tool}`);
   if (existsSync(out)) return out;
   const tar = join(work, 'tag.tar');
-  must(`git -C ${q(c.repo)} archive --format=tar --prefix=${q(`${c.prefix}/`)} ${q(c.tag)} > ${q(tar)}`);
+  const main = archivable(c.repo, c.tag);
+  must(`git -C ${q(main.dir)} archive --format=tar --prefix=${q(`${c.prefix}/`)} ${q(main.rev)} > ${q(tar)}`);
   for (const s of c.submodules) {
-    must(`git -C ${q(s.repo)} archive --format=tar --prefix=${q(`${c.prefix}/${s.path}/`)} ${q(s.pin)} > ${q(`${tar}.sub`)} && tar -Af ${q(tar)} ${q(`${tar}.sub`)}`);
+    const sub = archivable(s.repo, s.pin);
+    must(`git -C ${q(sub.dir)} archive --format=tar --prefix=${q(`${c.prefix}/${s.path}/`)} ${q(sub.rev)} > ${q(`${tar}.sub`)} && tar -Af ${q(tar)} ${q(`${tar}.sub`)}`);
     rmSync(`${tar}.sub`);
   }
   must(`${tool} -6 ${tool === 'xz' ? '-T0 ' : ''}-c ${q(tar)} > ${q(`${out}.part`)} && mv ${q(`${out}.part`)} ${q(out)}`);
@@ -260,19 +314,20 @@ async function realtrees(pairs) {
   ];
   for (const part of parts) {
     part.repo = findRepo(part.pair.key, part.pair.spec.repo, part.tag);
-    part.submodules = submodulesOf(part.pair.spec, part.repo, part.tag);
+    part.submodules = submodulesOf(part.pair.spec, part.repo, part.tag).map((s) => ({ ...s, src: archivable(s.repo, s.pin) }));
+    part.src = archivable(part.repo, part.tag);
   }
-  const objects = [...new Set(parts.flatMap((x) => [x.repo, ...x.submodules.map((s) => s.repo)]))]
+  const objects = [...new Set(parts.flatMap((x) => [x.repo, x.src.dir, ...x.submodules.flatMap((s) => [s.repo, s.src.dir])]))]
     .map((r) => resolve(r, git(r, 'rev-parse --git-path objects')));
   writeFileSync(join(repo, 'objects/info/alternates'), `${objects.join('\n')}\n`);
   // The tag: each tree at its folder, its submodules' trees in place of their gitlinks, other gitlinks dropped.
-  const env = `GIT_INDEX_FILE=${q(join(dir, 'index'))} GIT_AUTHOR_NAME=bench GIT_AUTHOR_EMAIL=bench@example.com GIT_COMMITTER_NAME=bench GIT_COMMITTER_EMAIL=bench@example.com GIT_AUTHOR_DATE='1700000000 +0000' GIT_COMMITTER_DATE='1700000000 +0000'`;
+  const env = `GIT_INDEX_FILE=${q(join(dir, 'index'))} GIT_WORK_TREE=${q(empty())} GIT_AUTHOR_NAME=bench GIT_AUTHOR_EMAIL=bench@example.com GIT_COMMITTER_NAME=bench GIT_COMMITTER_EMAIL=bench@example.com GIT_AUTHOR_DATE='1700000000 +0000' GIT_COMMITTER_DATE='1700000000 +0000'`;
   for (const part of parts) {
-    must(`${env} git -C ${q(repo)} read-tree --prefix=${q(`${part.path}/`)} ${q(`${part.tag}^{tree}`)}`);
+    must(`${env} git -C ${q(repo)} read-tree --prefix=${q(`${part.path}/`)} ${treeOf(part.src)}`);
   }
   const gitlinks = must(`${env} git -C ${q(repo)} ls-files -s`).stdout.split('\n').filter((l) => l.startsWith('160000 ')).map((l) => l.split('\t')[1]);
   if (gitlinks.length) must(`${env} git -C ${q(repo)} update-index --force-remove -- ${gitlinks.map(q).join(' ')}`);
-  for (const part of parts) for (const s of part.submodules) must(`${env} git -C ${q(repo)} read-tree --prefix=${q(`${part.path}/${s.path}/`)} ${q(`${s.pin}^{tree}`)}`);
+  for (const part of parts) for (const s of part.submodules) must(`${env} git -C ${q(repo)} read-tree --prefix=${q(`${part.path}/${s.path}/`)} ${treeOf(s.src)}`);
   const tree = must(`${env} git -C ${q(repo)} write-tree`).stdout.trim();
   const commit = must(`${env} git -C ${q(repo)} commit-tree -m 'realtrees 1.0' ${tree}`).stdout.trim();
   git(repo, `tag v1.0 ${commit}`);
@@ -283,12 +338,12 @@ async function realtrees(pairs) {
     const at = join(top, part.path);
     mkdirSync(at, { recursive: true });
     if (part.release) must(`tar -xf ${q(part.release)} -C ${q(at)} --strip-components=1`);
-    else must(`git -C ${q(part.repo)} archive ${q(part.tag)} | tar -x -C ${q(at)}`);
+    else must(`git -C ${q(part.src.dir)} archive ${q(part.src.rev)} | tar -x -C ${q(at)}`);
     for (const s of part.submodules) {
       const sub = join(at, s.path);
       if (existsSync(sub) && readdirSync(sub).length) continue;
       mkdirSync(sub, { recursive: true });
-      must(`git -C ${q(s.repo)} archive ${q(s.pin)} | tar -x -C ${q(sub)}`);
+      must(`git -C ${q(s.src.dir)} archive ${q(s.src.rev)} | tar -x -C ${q(sub)}`);
     }
   }
   const tar = join(dir, `${REALTREES.prefix}.tar`);
@@ -355,8 +410,10 @@ function measure(c) {
       rmSync(d, { recursive: true, force: true });
       mkdirSync(join(d, 'r'), { recursive: true });
       mkdirSync(join(d, 't'));
-      const subs = c.submodules.map((s) => ` && mkdir -p ${q(join(d, 't', s.path))} && git -C ${q(s.repo)} archive ${q(s.pin)} | tar -x -C ${q(join(d, 't', s.path))}`).join('');
-      const r = must(`tar -xf ${f} -C ${q(join(d, 'r'))} && git -C ${q(c.repo)} archive ${q(c.tag)} | tar -x -C ${q(join(d, 't'))}${subs} && { diff -rq ${q(join(d, 'r', c.prefix))} ${q(join(d, 't'))} > /dev/null; [ $? -le 1 ]; }`);
+      const subs = c.submodules.map((s) => ({ ...s, ...archivable(s.repo, s.pin) }))
+        .map((s) => ` && mkdir -p ${q(join(d, 't', s.path))} && git -C ${q(s.dir)} archive ${q(s.rev)} | tar -x -C ${q(join(d, 't', s.path))}`).join('');
+      const main = archivable(c.repo, c.tag);
+      const r = must(`tar -xf ${f} -C ${q(join(d, 'r'))} && git -C ${q(main.dir)} archive ${q(main.rev)} | tar -x -C ${q(join(d, 't'))}${subs} && { diff -rq ${q(join(d, 'r', c.prefix))} ${q(join(d, 't'))} > /dev/null; [ $? -le 1 ]; }`);
       rmSync(d, { recursive: true, force: true });
       return r.wall;
     }));
@@ -404,7 +461,7 @@ const sec = (s) => (typeof s === 'number' ? `${s.toFixed(2)} s` : s);
 function table(rows) {
   const head = ['release', 'entries', 'floor', 'naive', 'cuckoo', 'cuckoo / floor', 'warm default', 'diffoscope', 'diffoscope / cuckoo', 'peak RSS', 'targets'];
   const body = rows.map((x) => {
-    if (x.error) return [x.label, '', '', '', '', '', '', '', '', '', `not measured: ${x.error}`];
+    if (x.error) return [x.label, '', '', '', '', '', '', '', '', '', 'not measured (below)'];
     const t = targets(x);
     const d = x.diffoscopeOver ?? x.diffoscope;
     return [x.label, x.report.release.entries.toLocaleString('en'), sec(x.floor), sec(x.naive), sec(x.cuckoo),
@@ -483,6 +540,7 @@ for (const c of cases) {
 }
 rows.sort((a, b) => ALL.indexOf(a.key.replace(/-tar\.(xz|gz)$/, '')) - ALL.indexOf(b.key.replace(/-tar\.(xz|gz)$/, '')));
 console.log(`\n${table(rows)}\n`);
+for (const x of rows.filter((y) => y.error)) console.log(`${x.label}: not measured: ${x.error}`);
 console.log(`cuckoo --version: ${sec(version)} (target 0.15 s: ${version <= 0.15 ? 'met' : 'MISSED'})`);
 for (const x of rows.filter((y) => !y.error)) {
   console.log(`${x.label}: ${targets(x).map((t) => `${t.what} ${t.ok === null ? 'n/a' : t.ok ? 'met' : 'MISSED'} (${t.text})`).join('; ')}`);
