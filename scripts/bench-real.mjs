@@ -513,7 +513,7 @@ if (ONLY.includes(REALTREES.key)) {
       const made = await realtrees(pairs);
       for (const release of made.releases) {
         const ext = release.endsWith('.xz') ? 'tar.xz' : 'tar.gz';
-        cases.push({ key: `${REALTREES.key}-${ext}`, label: `realtrees ${Math.round(made.files / 1000)}k files, ${(made.bytes / 1e6).toFixed(0)} MB (${ext})`,
+        cases.push({ key: `${REALTREES.key}-${ext}`, label: `realtrees, ${made.files.toLocaleString('en')} files, ${(made.bytes / 1e6).toFixed(0)} MB (${ext})`,
           release, repo: made.repo, tag: made.tag, prefix: REALTREES.prefix, submodules: [] });
       }
     } catch (e) {
