@@ -425,7 +425,11 @@ function measure(c) {
     const other = tagArchive(work, c);
     const walls = [];
     for (let i = 0; i < RUNS; i++) {
-      const r = sh(`diffoscope --text /dev/null ${f} ${q(other)}`, { timeout: DIFFOSCOPE_TIMEOUT });
+      // Its own temp folder: a diffoscope stopped at the timeout leaves gigabytes of unpacked members behind.
+      const scratch = join(work, 'diffoscope-tmp');
+      mkdirSync(scratch, { recursive: true });
+      const r = sh(`TMPDIR=${q(scratch)} exec diffoscope --text /dev/null ${f} ${q(other)}`, { timeout: DIFFOSCOPE_TIMEOUT });
+      rmSync(scratch, { recursive: true, force: true });
       if (r.timedOut) { row.diffoscopeOver = DIFFOSCOPE_TIMEOUT; break; }
       if (r.status !== 0 && r.status !== 1) { row.diffoscope = `failed (exit ${r.status}: ${r.stderr.trim().split('\n').pop()})`; break; }
       walls.push(r.wall);
