@@ -2,6 +2,8 @@
 # make test   install, build and run the tests
 # make fuzz   feed 2000 mutated samples to verify() (SEED=n to repeat a run)
 # make man     regenerate man/cuckoo.1 from the command definitions
+# make bench-real  cuckoo, the floor, the naive pipeline and diffoscope on real Debian releases and
+#                  their upstream tags, fetched to ~/.cache (ARGS='--runs 1 --only xz-utils', see --help)
 # make samples  regenerate samples/ (needs autoconf, automake, gettext)
 # make knowledge GNULIB=~/src/gnulib AUTOMAKE=~/src/automake  rebuild knowledge/index.json from
 #                 Debian's packages and their histories (needs apt-get, dpkg-deb, the two clones)
@@ -9,7 +11,7 @@ SHELL := /bin/bash
 NODE_MODULES := node_modules/.package-lock.json
 SOURCES := $(shell find src test -name '*.ts' 2>/dev/null) tsconfig.json
 
-.PHONY: all install build test demo fuzz samples bench knowledge man clean
+.PHONY: all install build test demo fuzz samples bench bench-real knowledge man clean
 
 all: build
 
@@ -43,6 +45,9 @@ samples: build
 
 bench: build
 	node scripts/bench.mjs
+
+bench-real: build
+	node scripts/bench-real.mjs $(ARGS)
 
 knowledge: build
 	@test -n "$(GNULIB)" -a -n "$(AUTOMAKE)" || { echo 'make knowledge: set GNULIB and AUTOMAKE to clones of gnulib and automake (their aux script histories are indexed)' >&2; exit 2; }

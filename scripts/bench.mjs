@@ -3,19 +3,27 @@
 // of the pipeline people run by hand.
 //
 //   node scripts/bench.mjs [--quick] [--files N] [--mb M] [--seed S] [--runs R] [--keep] [--dir D] [--scaling] [--no-diffoscope]
+//                          [--tree-files N] [--no-tree]
 //
 // Default: 20,000 files, ~500 MB unpacked. --quick: 2,000 files, ~50 MB. --seed changes the
 // generated content (same seed, same bytes). --runs R repeats each timing and keeps the fastest.
 // --keep leaves the temp folder (repository, archives, reports) in place and prints its path; --dir D
 // measures again the inputs a --keep run left in D instead of generating new ones. --scaling adds
 // the time-per-file series (bench-scaling.mjs). --no-diffoscope skips diffoscope (minutes, and
-// gigabytes of memory, on large inputs).
+// gigabytes of memory, on large inputs). --tree-files N sizes the real-tree-shaped case (default
+// 8,000 files, --quick 2,000); --no-tree leaves it out.
 //
 // In a temp folder it writes a git repository with `git fast-import` (C-like text files of varied
 // sizes and some binary files over a few hundred folders; tag v1.0), then a release made the way real
 // releases differ from their tag: `git archive --prefix=bench-1.0/ v1.0`, plus 200 release-only
 // files (configure, aclocal.m4, Makefile.in, m4/, build-aux/ look-alikes), 50 files modified and
 // 5 dropped, packed as bench-1.0.tar.xz (xz -T1 -6), bench-1.0.tar.gz (gzip -6) and bench-1.0.zip.
+//
+// Beside it, a release shaped like a real autotools project (bench-tree.mjs): many small files
+// (median about 2.5 kB, ~45 MB for 8,000), and what `make dist` adds and changes: configure,
+// aclocal.m4, a Makefile.in per Makefile.am, build-aux/, m4/, .gmo catalogs, help2man pages, a
+// makeinfo manual, a ChangeLog, refreshed .po files, a line edited mid-file in some sources;
+// tree-1.0.tar.xz and .tar.gz, measured like the others (its own table).
 //
 // Figures, per archive (all after one warm-up read, so the archive is in the page cache):
 //   cuckoo   wall time of `cuckoo verify ARCHIVE --repo REPO --tag v1.0 --format json --no-reproduce`
@@ -41,10 +49,11 @@ import { fileURLToPath } from 'node:url';
 import { measureFetch } from './bench-fetch.mjs';
 import { measureScaling } from './bench-scaling.mjs';
 import { measureReproduction, reproductionTable } from './bench-reproduce.mjs';
+import { makeTree } from './bench-tree.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const argv = process.argv.slice(2);
-const KNOWN = { '--quick': 0, '--files': 1, '--mb': 1, '--seed': 1, '--runs': 1, '--keep': 0, '--dir': 1, '--scaling': 0, '--no-diffoscope': 0 };
+const KNOWN = { '--quick': 0, '--files': 1, '--mb': 1, '--seed': 1, '--runs': 1, '--keep': 0, '--dir': 1, '--scaling': 0, '--no-diffoscope': 0, '--tree-files': 1, '--no-tree': 0 };
 if (argv.includes('--help') || argv.includes('-h')) {
   // The usage is the header comment above, up to the imports.
   const head = readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').slice(1);
@@ -64,6 +73,7 @@ const FILES = opt('--files', quick ? 2000 : 20000);
 const MB = opt('--mb', quick ? 50 : 500);
 const SEED = opt('--seed', 1);
 const RUNS = opt('--runs', 1);
+const TREE_FILES = opt('--tree-files', quick ? 2000 : 8000);
 const [ADDED, MODIFIED, DROPPED] = [200, Math.min(50, Math.floor(FILES / 10)), 5];
 const PREFIX = 'bench-1.0';
 
@@ -232,15 +242,16 @@ function best(fn) {
   return out;
 }
 
-function measure(tmp, repo, archive, expected) {
+function measure(tmp, repo, archive, expected, prefix = PREFIX) {
   const kind = archive.endsWith('.zip') ? 'zip' : archive.endsWith('.xz') ? 'xz' : 'gz';
+  const name = `${prefix}-${kind}`;
   const f = q(archive);
   timed(`cat ${f} > /dev/null`);
   const floorCmd = { xz: `xz -dc ${f} | sha1sum`, gz: `gzip -dc ${f} | sha1sum`, zip: `unzip -p ${f} | sha1sum` }[kind];
   const floor = best(() => ({ wall: timed(floorCmd) }));
-  const out = join(tmp, `report-${kind}.json`);
+  const out = join(tmp, `report-${name}.json`);
   const cuckoo = best((i) => {
-    const cache = join(tmp, `cache-${kind}-${i}`);
+    const cache = join(tmp, `cache-${name}-${i}`);
     const tf = join(tmp, 'time.txt');
     // Reading and explaining only: the tree's generated files are look-alikes made up here, and what
     // re-running their generators adds is measured apart (the reproduction table).
@@ -258,14 +269,14 @@ function measure(tmp, repo, archive, expected) {
     mkdirSync(join(d, 'r'), { recursive: true });
     mkdirSync(join(d, 't'));
     const unpack = kind === 'zip' ? `unzip -q ${f} -d ${q(join(d, 'r'))}` : `tar -xf ${f} -C ${q(join(d, 'r'))}`;
-    const wall = timed(`${unpack} && git -C ${q(repo)} archive v1.0 | tar -x -C ${q(join(d, 't'))} && { diff -r ${q(join(d, 'r', PREFIX))} ${q(join(d, 't'))} > /dev/null; [ $? -le 1 ]; }`);
+    const wall = timed(`${unpack} && git -C ${q(repo)} archive v1.0 | tar -x -C ${q(join(d, 't'))} && { diff -r ${q(join(d, 'r', prefix))} ${q(join(d, 't'))} > /dev/null; [ $? -le 1 ]; }`);
     rmSync(d, { recursive: true, force: true });
     return { wall };
   });
   let diffoscope = flag('--no-diffoscope') ? 'skipped' : 'not installed';
   if (!flag('--no-diffoscope') && has('diffoscope')) {
     const tagTar = join(tmp, 'tag.tar');
-    const wall = timed(`git -C ${q(repo)} archive --prefix=${PREFIX}/ -o ${q(tagTar)} v1.0 && diffoscope --text /dev/null ${f} ${q(tagTar)}`, [0, 1]);
+    const wall = timed(`git -C ${q(repo)} archive --prefix=${prefix}/ -o ${q(tagTar)} v1.0 && diffoscope --text /dev/null ${f} ${q(tagTar)}`, [0, 1]);
     diffoscope = `${wall.toFixed(1)} s`;
   }
   return { kind, archive, size: statSync(archive).size, entries: report.release.entries, decoder: report.release.decoder, floor, cuckoo, naive, diffoscope, wrong };
@@ -320,6 +331,21 @@ try {
   }
   step(`measured (load average before ${load0}, after ${loadavg()[0].toFixed(2)})`);
   console.log(`\n${table(rows)}\n\ndecoders: ${rows.map((x) => `${x.kind} ${x.decoder}`).join(', ')}`);
+  if (!flag('--no-tree') && TREE_FILES > 0) {
+    const dir = join(tmp, 'tree');
+    const tree = reuse && existsSync(join(dir, 'expected.json'))
+      ? { repo: join(dir, 'repo'), prefix: 'tree-1.0', archives: ['xz', 'gz'].map((x) => join(dir, `tree-1.0.tar.${x}`)), expected: JSON.parse(readFileSync(join(dir, 'expected.json'), 'utf8')) }
+      : await makeTree({ dir, files: TREE_FILES, seed: SEED });
+    if (!reuse) step(`real-tree-shaped release: ${tree.files} files; +${tree.expected.onlyInRelease} release-only, ${tree.expected.modified} modified, -${tree.expected.onlyInTag} dropped; .tar.xz .tar.gz`);
+    const load1 = loadavg()[0].toFixed(2);
+    const treeRows = tree.archives.map((a) => measure(tmp, tree.repo, a, tree.expected, tree.prefix));
+    for (const row of treeRows) if (row.wrong.length) { failed = true; console.error(`${row.archive}: report counts differ: ${row.wrong.join(', ')}`); }
+    step(`measured the real-tree-shaped release (load average before ${load1}, after ${loadavg()[0].toFixed(2)})`);
+    console.log(`
+real-tree-shaped:
+
+${table(treeRows)}`);
+  }
   const gz = rows.find((x) => x.kind === 'gz');
   const f = await measureFetch({ tmp, repo, archive: gz.archive, cuckoo: join(root, 'bin/cuckoo.js') });
   console.log(`\nremote over HTTP (${PREFIX}.tar.gz): partial fetch ${mb(f.partial)} vs git clone --bare ${mb(f.full)} ` +
