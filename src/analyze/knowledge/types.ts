@@ -27,6 +27,7 @@ export interface KnownFile {
   blobId: string;
   /** Git blob id in the sha256 object format. */
   blobId256?: string;
+  /** sha256 of the bytes; for versions of the m4 history, its first 128 bits (history-file.ts). */
   sha256: string;
   size: number;
   origin: { package: string; version: string };

@@ -1,7 +1,8 @@
 import { genuineDiff } from '../knowledge/genuine-diff.js';
 import { byPreference, describeKnown, describeOrigin } from '../knowledge/origin.js';
 import type { KnownFile } from '../knowledge/types.js';
-import { addedCode, lineDistance } from '../added-code.js';
+import { addedCode } from '../added-code.js';
+import { nearestGenuine } from '../knowledge/nearest.js';
 import { m4CodeHash, parseSerial } from '../m4.js';
 import type { Change } from '../../compare/change.js';
 import type { AnalysisContext, Judgement, Rule } from '../rule.js';
@@ -20,27 +21,6 @@ import type { AddedCode } from '../added-code.js';
 
 /** "Far above": more than double the highest known serial and more than 5 above it (3 → 30). */
 const isFarAbove = (serial: number, highest: number) => serial > highest * 2 && serial > highest + 5;
-
-/**
- * The genuine version closest to the release file, among those whose bytes
- * are at hand: a distribution's patched copy diffed against another
- * distribution's shows both patches, against the upstream file only its own.
- */
-async function nearest(candidates: KnownFile[], text: string, ctx: AnalysisContext): Promise<{ file: KnownFile; bytes?: Buffer; unseen: KnownFile[] }> {
-  let best: { file: KnownFile; bytes: Buffer; distance: number } | undefined;
-  const unseen: KnownFile[] = [];
-  for (const file of candidates) {
-    const bytes = await ctx.knowledge!.content(file);
-    if (!bytes) {
-      if (!candidates.some((c) => c !== file && c.blobId === file.blobId)) unseen.push(file);
-      continue;
-    }
-    const distance = lineDistance(bytes.toString('latin1'), text);
-    if (!best || distance < best.distance) best = { file, bytes, distance };
-  }
-  const seen = new Set(best ? [best.file.blobId] : []);
-  return best ? { ...best, unseen: unseen.filter((f) => !seen.has(f.blobId)) } : { file: candidates[0]!, unseen };
-}
 
 async function diffAgainst(genuine: { file: KnownFile; bytes?: Buffer }, release: Buffer, path: string): Promise<Judgement['evidence']> {
   if (!genuine.bytes) return { diffNote: `no genuine copy of ${describeKnown(genuine.file)} at hand for a diff` };
@@ -90,7 +70,7 @@ async function judgeSerial(change: Change, ctx: AnalysisContext): Promise<Judgem
   const top = known.filter((f) => f.serial === highest);
   // The diff is against the nearest version of any serial: the xz look-alike
   // was gnulib's serial 3 with lines planted, whatever the newest serial is.
-  const genuine = await nearest(known, text, ctx);
+  const genuine = await nearestGenuine(known, text, ctx.knowledge!);
   const far = isFarAbove(serial, highest);
   const reasons = [`serial ${serial} is higher than any known ${name} (highest ${highest}, ${describeOrigin(top[0]!)})`];
   reasons.push(
@@ -113,7 +93,7 @@ async function judgeSerial(change: Change, ctx: AnalysisContext): Promise<Judgem
  */
 async function judgeSameSerial(path: string, name: string, serial: number, same: KnownFile[], content: Buffer, ctx: AnalysisContext): Promise<Judgement> {
   const text = content.toString('latin1');
-  const genuine = await nearest(same, text, ctx);
+  const genuine = await nearestGenuine(same, text, ctx.knowledge!);
   // Tools ship the same serial with different bytes now and then; say so rather than hide it.
   const variants = new Set(same.map((f) => f.blobId)).size;
   const others = variants > 1 ? ` (nor any of the ${variants - 1} other known versions of that serial)` : '';
