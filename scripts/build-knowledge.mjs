@@ -16,11 +16,14 @@
 //   --history PKG=REPO  also every version of the aux scripts in REPO's build-aux/ or lib/
 //                  over its whole history (gnulib: the config.guess, config.sub, texinfo.tex
 //                  … of each snapshot a project may have copied; automake: missing,
-//                  test-driver, INSTALL … of each release), as PKG <tag> or PKG <commit date>.
+//                  test-driver, INSTALL … of each release), as PKG <tag> or PKG <commit date>;
+//                  and every version of its m4/*.m4 macros, into the m4 history file
+//                  (knowledge/m4-history.bin, read only when a release's m4 file is looked up).
 //                  Repeatable.
-// Needs apt-get (with a configured mirror and deb-src), dpkg-deb, tar and xz. CI does not
-// run it: the index is committed. The index holds names, serials and hashes,
-// never the files themselves.
+// Besides the index it writes knowledge/texts.bin: the text of every file the index and the
+// m4 history know, compressed, so a look-alike is diffed against its nearest genuine version on
+// any machine. Needs apt-get (with a configured mirror and deb-src), dpkg-deb, tar and xz. CI
+// does not run it: the index, the history and the texts are committed.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
@@ -33,6 +36,8 @@ import { listHistoryFiles, readHistoryFiles } from '../dist/src/git/history-file
 import { openRepo } from '../dist/src/git/repo.js';
 import { m4CodeHash, parseSerial } from '../dist/src/analyze/m4.js';
 import { versionHashOf } from '../dist/src/analyze/knowledge/version-neutral.js';
+import { encodeHistory } from '../dist/src/analyze/knowledge/history-file.js';
+import { encodeTexts } from '../dist/src/analyze/knowledge/texts-file.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const args = process.argv.slice(2);
@@ -41,6 +46,8 @@ const option = (name) => {
   return i === -1 ? undefined : args[i + 1];
 };
 const out = resolve(option('--out') ?? join(root, 'knowledge/index.json'));
+const historyOut = join(dirname(out), 'm4-history.bin');
+const textsOut = join(dirname(out), 'texts.bin');
 
 // Binary packages whose files end up in release tarballs. texinfo.tex also
 // ships in automake and gnulib; texinfo's own copy is the one TeX uses.
@@ -73,6 +80,13 @@ function run(cmd, argv, opts = {}) {
   }
 }
 
+/** Every text described, by name and blob id, in the order first seen (a history's oldest first). */
+const texts = new Map();
+function keepText(name, blobId, bytes) {
+  const key = `${name}\0${blobId}`;
+  if (!texts.has(key)) texts.set(key, { name, blobId, bytes });
+}
+
 function describe(bytes, name, path, origin) {
   const header = (algo) => createHash(algo).update(`blob ${bytes.length}\0`).update(bytes).digest('hex');
   const file = { name, path };
@@ -88,6 +102,7 @@ function describe(bytes, name, path, origin) {
   file.sha256 = createHash('sha256').update(bytes).digest('hex');
   file.size = bytes.length;
   file.origin = origin;
+  keepText(name, file.blobId, bytes);
   return file;
 }
 
@@ -140,9 +155,10 @@ const historyOptions = args.flatMap((a, i) => (a === '--history' ? [args[i + 1]]
 /**
  * Every version of the aux scripts under build-aux/ in a repository's history
  * (gnulib keeps config.guess, config.sub, texinfo.tex, install-sh … there),
- * each as `PKG YYYYMMDD` of the commit that first had it.
+ * each as `PKG YYYYMMDD` of the commit that first had it; and every version of
+ * its m4/*.m4 macros, into `versions` for the m4 history file.
  */
-async function indexHistory(spec, files) {
+async function indexHistory(spec, files, versions) {
   const eq = spec.indexOf('=');
   if (eq < 1) throw new Error(`--history ${spec}: expected PKG=REPO`);
   const pkg = spec.slice(0, eq);
@@ -154,9 +170,31 @@ async function indexHistory(spec, files) {
       .map((line) => line.split(' ')),
   );
   // gnulib keeps its aux scripts in build-aux/ (config/ long ago), automake in lib/.
-  const listed = (await listHistoryFiles(repo, (name) => auxNames.has(name))).filter((f) => ['build-aux', 'config', 'lib'].some((dir) => f.path === `${dir}/${f.name}`));
+  const isAux = (f) => auxNames.has(f.name) && ['build-aux', 'config', 'lib'].some((dir) => f.path === `${dir}/${f.name}`);
+  const isMacro = (f) => f.name.endsWith('.m4') && f.path === `m4/${f.name}`;
+  const listed = (await listHistoryFiles(repo, (name) => auxNames.has(name) || name.endsWith('.m4'))).filter((f) => isAux(f) || isMacro(f));
   await readHistoryFiles(repo, listed, (f, bytes) => {
-    files.push(describe(bytes, f.name, `${pkg}.git:${f.path}@${f.commit.slice(0, 12)}`, { package: pkg, version: f.tag?.replace(/^v(?=\d)/, '') ?? dates.get(f.commit) ?? f.commit.slice(0, 12) }));
+    const version = f.tag?.replace(/^v(?=\d)/, '') ?? dates.get(f.commit) ?? f.commit.slice(0, 12);
+    if (isAux(f)) {
+      files.push(describe(bytes, f.name, `${pkg}.git:${f.path}@${f.commit.slice(0, 12)}`, { package: pkg, version }));
+      return;
+    }
+    const text = bytes.toString('latin1');
+    const serial = parseSerial(text);
+    const blobId = createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex');
+    versions.push({
+      name: f.name,
+      dir: 'm4',
+      ...(serial !== undefined ? { serial } : {}),
+      codeHash: m4CodeHash(text),
+      blobId,
+      sha256: createHash('sha256').update(bytes).digest('hex'),
+      size: bytes.length,
+      commit: f.commit,
+      version,
+      package: pkg,
+    });
+    keepText(f.name, blobId, bytes);
   }, { maxBytes: 4 * 1024 * 1024 });
 }
 
@@ -248,10 +286,12 @@ try {
     rmSync(tree, { recursive: true, force: true });
     summary.push(`${tarball}: ${files.length - before} files`);
   }
+  const versions = [];
   for (const spec of historyOptions) {
     const before = files.length;
-    await indexHistory(spec, files);
-    summary.push(`${spec}: ${files.length - before} versions`);
+    const macrosBefore = versions.length;
+    await indexHistory(spec, files, versions);
+    summary.push(`${spec}: ${files.length - before} aux script versions, ${versions.length - macrosBefore} m4 macro versions`);
   }
   const key = (f) => [f.name, f.origin.package, f.origin.version, f.path].join('\0');
   files.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
@@ -266,9 +306,16 @@ try {
   // One file per line: small diffs when the index is rebuilt.
   const body = files.map((f) => JSON.stringify(f)).join(',\n');
   writeFileSync(out, `{"format":"cuckoo.knowledge/v1","files":[\n${body}\n]}\n`);
+  const history = encodeHistory(versions);
+  writeFileSync(historyOut, history);
+  const textBytes = encodeTexts(texts.values());
+  writeFileSync(textsOut, textBytes);
   for (const line of summary) console.log(line);
   const names = new Set(files.map((f) => f.name)).size;
+  const mb = (n) => `${(n / 1024 / 1024).toFixed(1)} MB`;
   console.log(`${files.length} files (${names} names) written to ${relative(process.cwd(), out) || out}`);
+  console.log(`${versions.length} m4 macro versions (${mb(history.length)}) written to ${relative(process.cwd(), historyOut) || historyOut}`);
+  console.log(`${texts.size} texts (${mb([...texts.values()].reduce((n, t) => n + t.bytes.length, 0))}, ${mb(textBytes.length)} compressed) written to ${relative(process.cwd(), textsOut) || textsOut}`);
 } finally {
   rmSync(work, { recursive: true, force: true });
 }

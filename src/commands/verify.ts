@@ -160,7 +160,8 @@ export async function verify(options: VerifyOptions): Promise<Report> {
     const comparison = compareTrees(read.entries, tag.side, options.strip === undefined ? {} : { strip: options.strip });
     const entryCount = read.entries.length;
     const counts = countChanges(comparison.changes, comparison.identical);
-    const overlap = overlapOf(counts);
+    const inSubmodule = (path: string) => tag.compared.some((sub) => path.startsWith(`${sub.path}/`));
+    const overlap = overlapOf(counts, comparison.changes.filter((c) => c.kind === 'only-in-tag' && inSubmodule(c.path)).length);
     const unrelated = isUnrelated(overlap)
       ? await unrelatedFinding(name, tag.ref.ref, overlap, tag.repo, () => new Set(read.entries.flatMap((e) => (e.type === 'directory' ? [] : [stripSegments(normalisePath(e.path).path, comparison.strip) ?? e.path]))))
       : undefined;

@@ -19,6 +19,16 @@ test('an unknown version of a tool file is medium and says which tools ship that
   assert.ok(j!.reasons.includes('not any of the 1 known version of install-sh (from automake): a version the library lacks, or a look-alike'), j!.reasons.join('\n'));
 });
 
+test('an unknown version of a tool file is diffed against its nearest genuine version when its text is at hand', async () => {
+  const genuine = known('install-sh', installSh, { package: 'automake', version: '1:1.16.5-1.3' });
+  const withText: KnowledgeLookup = { ...lib, byName: (name) => (name === 'install-sh' ? [genuine] : []), content: async (f) => (f === genuine ? Buffer.from(installSh) : undefined) };
+  const patched = installSh.replace('echo install\n', 'echo install\nchmod 4755 "$dst"\n');
+  const j = await unexplained.judge({ kind: 'only-in-release', path: 'build-aux/install-sh', release: { ...releaseFile('build-aux/install-sh', patched), mode: 0o755 } }, context(withText));
+  assert.is(j?.severity, 'medium');
+  assert.ok(j!.reasons.includes('diff against the nearest genuine install-sh of automake 1.16.5 (Debian)'), j!.reasons.join('\n'));
+  assert.match(j!.evidence!.diff!, '+chmod 4755 "$dst"');
+});
+
 test('a release-only script no tool ships, where the build runs it, is high', async () => {
   for (const [path, content, mode] of [
     ['build-aux/relocate', '#!/bin/sh\ncp "$1" "$2"\n', 0o644],

@@ -387,6 +387,31 @@ test('submodules: compared at the pinned commit by default, reported as such wit
   assert.is(copied.evidence.release?.sha256, createHash('sha256').update('dnl lib macro\n').digest('hex'));
 });
 
+test('a release that ships a few copies of a large submodule is its tag\'s release: the unshipped submodule files do not count', async () => {
+  // gnulib's shape: thousands of files, of which the project copies the few it uses to lib/ and m4/.
+  const big: Record<string, FileSpec> = Object.fromEntries(Array.from({ length: 60 }, (_, i) => [`lib/g${i}.c`, `int g${i};\n`]));
+  const lib = await makeRepo({ files: big, tags: ['lib-1'] });
+  const repo = await makeRepo({
+    files: {
+      '.gitmodules': `[submodule "gnulib"]\n\tpath = gnulib\n\turl = ${lib.dir}\n`,
+      gnulib: { gitlink: lib.commits[0]! },
+      'main.c': 'int main;\n',
+      'README': 'app\n',
+    },
+    tags: ['v3.1'],
+  });
+  const tar = buildTar([
+    { path: 'app-3.1/.gitmodules', content: `[submodule "gnulib"]\n\tpath = gnulib\n\turl = ${lib.dir}\n` },
+    { path: 'app-3.1/main.c', content: 'int main;\n' },
+    { path: 'app-3.1/README', content: 'app\n' },
+    { path: 'app-3.1/lib/g1.c', content: 'int g1;\n' },
+    { path: 'app-3.1/lib/g2.c', content: 'int g2;\n' },
+  ]);
+  const r = await run({ release: await writeTemp('subcopies/app-3.1.tar', tar), repo: repo.dir });
+  assert.ok(r.findings.every((f) => f.category !== 'unrelated-release'), r.findings.map((f) => f.category).join(' '));
+  assert.is(r.findings.find((f) => f.path === 'lib/g1.c')?.category, 'copied-from-tag');
+});
+
 test('a submodule that cannot be fetched is one high finding listing what it left unchecked; the run is incomplete, not suspicious', async () => {
   const lib = await makeRepo({ files: { 'lib.c': 'int lib;\n' }, tags: ['lib-1'] });
   const gone = join(tmpdir(), 'cuckoo-no-such-repo-', String(process.pid));

@@ -1,9 +1,11 @@
-import { readFile } from 'node:fs/promises';
+import { access, readFile } from 'node:fs/promises';
 import { m4CodeHash, parseSerial } from '../m4.js';
 import { hashFile } from './hash.js';
 import { HostCache, type HostFacts } from './host-cache.js';
 import { defaultHostDirs, listHostFiles, type HostFile } from './host.js';
+import { readHistory, shippedHistoryPath, type HistoryIndex } from './history-file.js';
 import { readIndex, shippedIndexPath } from './index-file.js';
+import { shippedTextsPath, TextStore } from './texts-file.js';
 import type { KnowledgeLookup, KnownFile } from './types.js';
 
 export interface LoadKnowledgeOptions {
@@ -13,6 +15,10 @@ export interface LoadKnowledgeOptions {
   hostDirs?: string[];
   /** cuckoo's cache folder, where the host files' hashes are kept between runs (host-cache.ts); none: hashed every run. */
   cacheDir?: string;
+  /** m4 history files (history-file.ts); default the shipped one when the shipped index is read. */
+  historyPaths?: string[];
+  /** Genuine texts (texts-file.ts) for diffs; default the shipped ones when the shipped index is read. */
+  textsPaths?: string[];
 }
 
 /** Host copies are origin `host:<dir>`: their version is whatever is installed. */
@@ -24,13 +30,30 @@ class Library implements KnowledgeLookup {
   /** Where the genuine bytes of a host file are. */
   private readonly hostPaths = new Map<KnownFile, string>();
   private pending: HostFile[] | undefined;
+  /** The m4 history, read on the first m4 lookup: a release without m4 files never pays for it. */
+  private historyPaths: string[];
+  private history: HistoryIndex[] = [];
+  private readonly texts: TextStore[];
 
   private readonly cacheDir: string | undefined;
 
-  constructor(indexed: KnownFile[], host: HostFile[], cacheDir?: string) {
+  constructor(indexed: KnownFile[], host: HostFile[], historyPaths: string[], textsPaths: string[], cacheDir?: string) {
     for (const file of indexed) this.add(file);
     this.pending = host.length > 0 ? host : undefined;
+    this.historyPaths = historyPaths;
+    this.texts = textsPaths.map((p) => new TextStore(p));
     this.cacheDir = cacheDir;
+  }
+
+  /** The history holds m4 macros only: other names never load it. */
+  private historyFor(name: string | undefined): HistoryIndex[] {
+    if (name !== undefined && !name.endsWith('.m4')) return [];
+    if (this.historyPaths.length > 0) {
+      const paths = this.historyPaths;
+      this.historyPaths = [];
+      this.history = paths.map(readHistory);
+    }
+    return this.history;
   }
 
   private add(file: KnownFile): void {
@@ -65,26 +88,39 @@ class Library implements KnowledgeLookup {
     cache.save();
   }
 
-  byHash(id: string): KnownFile[] {
+  byHash(id: string, name?: string): KnownFile[] {
     this.ensureHost();
-    return this.hashes.get(id.toLowerCase()) ?? [];
+    const indexed = this.hashes.get(id.toLowerCase()) ?? [];
+    const history = this.historyFor(name).flatMap((h) => h.byHash(id));
+    return history.length > 0 ? [...indexed, ...history] : indexed;
   }
 
   byName(name: string): KnownFile[] {
     this.ensureHost();
-    return this.names.get(name) ?? [];
+    const indexed = this.names.get(name) ?? [];
+    const history = this.historyFor(name).flatMap((h) => h.byName(name));
+    return history.length > 0 ? [...indexed, ...history] : indexed;
   }
 
-  /** A host file's bytes, or those of a host file with the same content as an indexed one. */
+  /**
+   * A known file's genuine bytes: a host copy with its content, else the
+   * shipped texts (every file of the shipped index and history).
+   */
   async content(file: KnownFile): Promise<Buffer | undefined> {
     this.ensureHost();
-    const path = this.hostPaths.get(file) ?? this.byHash(file.blobId).map((f) => this.hostPaths.get(f)).find((p) => p !== undefined);
-    if (!path) return undefined;
-    try {
-      return await readFile(path);
-    } catch {
-      return undefined;
+    const path = this.hostPaths.get(file) ?? (this.hashes.get(file.blobId) ?? []).map((f) => this.hostPaths.get(f)).find((p) => p !== undefined);
+    if (path) {
+      try {
+        return await readFile(path);
+      } catch {
+        // removed since it was listed: the shipped texts may still have it
+      }
     }
+    for (const store of this.texts) {
+      const bytes = store.text(file.name, file.blobId);
+      if (bytes) return bytes;
+    }
+    return undefined;
   }
 }
 
@@ -99,10 +135,21 @@ function hostFacts(name: string, bytes: Buffer): HostFacts {
   };
 }
 
-/** The known-good library: indexed files plus the copies installed on this machine. */
+/** The known-good library: indexed files, the m4 history, and the copies installed on this machine. */
 export async function loadKnowledge(options: LoadKnowledgeOptions = {}): Promise<KnowledgeLookup> {
   const indexPaths = options.indexPaths ?? [shippedIndexPath];
+  const shipped = indexPaths.includes(shippedIndexPath);
+  const historyPaths = options.historyPaths ?? (shipped ? [shippedHistoryPath] : []);
+  const textsPaths = options.textsPaths ?? (shipped ? [shippedTextsPath] : []);
+  // Read later, when asked; a missing file is said now, as a missing index is.
+  await Promise.all(
+    [...historyPaths, ...textsPaths].map((p) =>
+      access(p).catch((err: unknown) => {
+        throw new Error(`reading knowledge ${p}: ${err instanceof Error ? err.message : String(err)}`);
+      }),
+    ),
+  );
   const indexed = (await Promise.all(indexPaths.map((p) => readIndex(p)))).flat();
   const host = listHostFiles(options.hostDirs ?? defaultHostDirs());
-  return new Library(indexed, host, options.cacheDir);
+  return new Library(indexed, host, historyPaths, textsPaths, options.cacheDir);
 }

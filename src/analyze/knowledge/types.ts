@@ -1,7 +1,7 @@
 /**
  * Known-good files: what autoconf, automake, libtool, gettext, gnulib,
  * autoconf-archive and friends copy into releases. The index holds names,
- * serials and hashes, never the files themselves.
+ * serials and hashes; their texts, for diffs, ship beside it (texts-file.ts).
  */
 export interface KnownFile {
   /** File name as tools install it (`build-to-host.m4`, `install-sh`). */
@@ -27,16 +27,21 @@ export interface KnownFile {
   blobId: string;
   /** Git blob id in the sha256 object format. */
   blobId256?: string;
+  /** sha256 of the bytes; for versions of the m4 history, its first 128 bits (history-file.ts). */
   sha256: string;
   size: number;
   origin: { package: string; version: string };
 }
 
 export interface KnowledgeLookup {
-  /** Known files with exactly these bytes (by git blob id in either format, or sha256). */
-  byHash(id: string): KnownFile[];
+  /**
+   * Known files with exactly these bytes (by git blob id in either format, or
+   * sha256). `name`, when the caller knows the file's name, spares the m4
+   * history a load for names it cannot hold.
+   */
+  byHash(id: string, name?: string): KnownFile[];
   /** Every known version of a file name. */
   byName(name: string): KnownFile[];
-  /** The bytes of a known file when a genuine copy is at hand (host folders), for diffs. */
+  /** The bytes of a known file when a genuine copy is at hand (host folders, shipped texts), for diffs. */
   content(file: KnownFile): Promise<Buffer | undefined>;
 }

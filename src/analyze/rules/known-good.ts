@@ -22,8 +22,8 @@ export const knownGood: Rule = {
     const release = change.release;
     if (!ctx.knowledge || release?.type !== 'file') return undefined;
     const ids = [release.blobId, release.sha256].filter((id): id is string => Boolean(id));
-    const matches = [...new Set(ids.flatMap((id) => ctx.knowledge!.byHash(id)))];
     const name = change.path.slice(change.path.lastIndexOf('/') + 1);
+    const matches = [...new Set(ids.flatMap((id) => ctx.knowledge!.byHash(id, name)))];
     if (matches.length === 0) return versionVariant(change, name, ctx);
     // Same name first, so the reason reads "identical to install-sh of …".
     const ordered = [...matches].sort((a, b) => Number(a.name !== name) - Number(b.name !== name) || byPreference(a, b));

@@ -1,7 +1,8 @@
 import { genuineDiff } from '../knowledge/genuine-diff.js';
 import { byPreference, describeKnown, describeOrigin } from '../knowledge/origin.js';
 import type { KnownFile } from '../knowledge/types.js';
-import { addedCode, lineDistance } from '../added-code.js';
+import { addedCode } from '../added-code.js';
+import { nearestGenuine } from '../knowledge/nearest.js';
 import { m4CodeHash, parseSerial } from '../m4.js';
 import type { Change } from '../../compare/change.js';
 import type { AnalysisContext, Judgement, Rule } from '../rule.js';
@@ -20,36 +21,6 @@ import type { AddedCode } from '../added-code.js';
 
 /** "Far above": more than double the highest known serial and more than 5 above it (3 → 30). */
 const isFarAbove = (serial: number, highest: number) => serial > highest * 2 && serial > highest + 5;
-
-/** Prefer a version whose genuine bytes are at hand, so the reader gets a diff. */
-async function withContent(candidates: KnownFile[], ctx: AnalysisContext): Promise<{ file: KnownFile; bytes?: Buffer }> {
-  for (const file of candidates) {
-    const bytes = await ctx.knowledge!.content(file);
-    if (bytes) return { file, bytes };
-  }
-  return { file: candidates[0]! };
-}
-
-/**
- * The genuine version closest to the release file, among those whose bytes
- * are at hand: a distribution's patched copy diffed against another
- * distribution's shows both patches, against the upstream file only its own.
- */
-async function nearest(candidates: KnownFile[], text: string, ctx: AnalysisContext): Promise<{ file: KnownFile; bytes?: Buffer; unseen: KnownFile[] }> {
-  let best: { file: KnownFile; bytes: Buffer; distance: number } | undefined;
-  const unseen: KnownFile[] = [];
-  for (const file of candidates) {
-    const bytes = await ctx.knowledge!.content(file);
-    if (!bytes) {
-      if (!candidates.some((c) => c !== file && c.blobId === file.blobId)) unseen.push(file);
-      continue;
-    }
-    const distance = lineDistance(bytes.toString('latin1'), text);
-    if (!best || distance < best.distance) best = { file, bytes, distance };
-  }
-  const seen = new Set(best ? [best.file.blobId] : []);
-  return best ? { ...best, unseen: unseen.filter((f) => !seen.has(f.blobId)) } : { file: candidates[0]!, unseen };
-}
 
 async function diffAgainst(genuine: { file: KnownFile; bytes?: Buffer }, release: Buffer, path: string): Promise<Judgement['evidence']> {
   if (!genuine.bytes) return { diffNote: `no genuine copy of ${describeKnown(genuine.file)} at hand for a diff` };
@@ -71,9 +42,9 @@ async function judgeSerial(change: Change, ctx: AnalysisContext): Promise<Judgem
   const release: ReleaseEntry | undefined = change.release;
   const knowledge = ctx.knowledge;
   if (!knowledge || release?.type !== 'file' || !change.path.endsWith('.m4')) return undefined;
-  // An exact copy is genuine, whatever rule order the list uses.
-  if ([release.blobId, release.sha256].some((id) => id && knowledge.byHash(id).length > 0)) return undefined;
   const name = change.path.slice(change.path.lastIndexOf('/') + 1);
+  // An exact copy is genuine, whatever rule order the list uses.
+  if ([release.blobId, release.sha256].some((id) => id && knowledge.byHash(id, name).length > 0)) return undefined;
   const known = knowledge.byName(name).filter((f) => f.serial !== undefined).sort(byPreference);
   if (known.length === 0) return undefined;
   const content = await ctx.releaseContent(release);
@@ -97,7 +68,9 @@ async function judgeSerial(change: Change, ctx: AnalysisContext): Promise<Judgem
   const highest = Math.max(...known.map((f) => f.serial!));
   if (serial <= highest) return undefined;
   const top = known.filter((f) => f.serial === highest);
-  const genuine = await withContent(top, ctx);
+  // The diff is against the nearest version of any serial: the xz look-alike
+  // was gnulib's serial 3 with lines planted, whatever the newest serial is.
+  const genuine = await nearestGenuine(known, text, ctx.knowledge!);
   const far = isFarAbove(serial, highest);
   const reasons = [`serial ${serial} is higher than any known ${name} (highest ${highest}, ${describeOrigin(top[0]!)})`];
   reasons.push(
@@ -105,7 +78,7 @@ async function judgeSerial(change: Change, ctx: AnalysisContext): Promise<Judgem
       ? `a jump from ${highest} to ${serial}: aclocal and autoreconf -fi keep this copy over any genuine one, as the xz backdoor's build-to-host.m4 did`
       : 'aclocal and autoreconf -fi keep this copy over the installed one; it may come from a newer release of the tool, or be a look-alike',
   );
-  if (genuine.bytes) reasons.push(`diff against the newest known ${describeKnown(genuine.file)}`);
+  if (genuine.bytes) reasons.push(`diff against the nearest genuine ${describeKnown(genuine.file)}`);
   return {
     category: 'm4-lookalike',
     severity: far ? 'critical' : 'high',
@@ -120,7 +93,7 @@ async function judgeSerial(change: Change, ctx: AnalysisContext): Promise<Judgem
  */
 async function judgeSameSerial(path: string, name: string, serial: number, same: KnownFile[], content: Buffer, ctx: AnalysisContext): Promise<Judgement> {
   const text = content.toString('latin1');
-  const genuine = await nearest(same, text, ctx);
+  const genuine = await nearestGenuine(same, text, ctx.knowledge!);
   // Tools ship the same serial with different bytes now and then; say so rather than hide it.
   const variants = new Set(same.map((f) => f.blobId)).size;
   const others = variants > 1 ? ` (nor any of the ${variants - 1} other known versions of that serial)` : '';

@@ -1,5 +1,8 @@
+import { genuineDiff } from '../knowledge/genuine-diff.js';
+import { nearestGenuine } from '../knowledge/nearest.js';
+import { byPreference, describeKnown, describeOrigin } from '../knowledge/origin.js';
 import { buildRole, isBinary, roleText, splitPath } from '../places.js';
-import type { AnalysisContext, Rule } from '../rule.js';
+import type { AnalysisContext, Judgement, Rule } from '../rule.js';
 import type { ReleaseEntry } from '../../release/entry.js';
 
 /** Extensions of code that configure, make or a build script sources or runs. */
@@ -26,6 +29,25 @@ function knownName(name: string, ctx: AnalysisContext): string | undefined {
   return `not any of the ${versions} known version${versions === 1 ? '' : 's'} of ${name}${packages.length > 0 ? ` (from ${packages.slice(0, 3).join(', ')})` : ''}: a version the library lacks, or a look-alike`;
 }
 
+/** Versions compared for the nearest: those closest in size (hundreds of texinfo.tex versions would cost seconds). */
+const compared = 24;
+
+/**
+ * A tool file no known version matches (an ltmain.sh of a libtool the library
+ * lacks, a patched config.sub), diffed against its nearest genuine version:
+ * the reader sees the patch instead of a name.
+ */
+async function diffWithNearest(path: string, content: Buffer, ctx: AnalysisContext): Promise<{ reason: string; evidence: Judgement['evidence'] } | undefined> {
+  const known = (ctx.knowledge?.byName(splitPath(path).name) ?? []).sort(byPreference);
+  if (known.length === 0) return undefined;
+  const genuine = await nearestGenuine(known, content.toString('latin1'), ctx.knowledge!, { closestInSize: compared });
+  if (!genuine.bytes) return undefined;
+  return {
+    reason: `diff against the nearest genuine ${describeKnown(genuine.file)}`,
+    evidence: genuineDiff(genuine.bytes, content, `a/${genuine.file.name} (${describeOrigin(genuine.file)})`, path),
+  };
+}
+
 /** The last rule: whatever no rule explained. Where the build runs, the stakes are highest. */
 export const unexplained: Rule = {
   name: 'unexplained',
@@ -47,10 +69,12 @@ export const unexplained: Rule = {
     if (content && isBinary(content)) reasons.push('binary content');
     const tool = release?.type === 'file' ? knownName(splitPath(change.path).name, ctx) : undefined;
     if (tool) reasons.push(tool);
+    const nearest = tool && content && !isBinary(content) ? await diffWithNearest(change.path, content, ctx) : undefined;
+    if (nearest) reasons.push(nearest.reason);
     // An unknown version of a tool's file (ltmain.sh of a libtool the library
     // lacks) is common and worth a look; a script nobody ships is not.
     const unknownScript = role === 'build-script' && release?.type === 'file' && !tool && !(content && isBinary(content)) && isScript(change.path, release, content);
     if (unknownScript) reasons.push('a script no tool ships: code the build may run that git does not have');
-    return { category: 'unexplained', severity: unknownScript ? 'high' : 'medium', reasons };
+    return { category: 'unexplained', severity: unknownScript ? 'high' : 'medium', reasons, ...(nearest ? { evidence: nearest.evidence } : {}) };
   },
 };

@@ -1,0 +1,128 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { hashFile } from '../../src/analyze/knowledge/hash.js';
+import { encodeHistory, readHistory, type HistoryVersion } from '../../src/analyze/knowledge/history-file.js';
+import { loadKnowledge } from '../../src/analyze/knowledge/library.js';
+import { encodeTexts, TextStore } from '../../src/analyze/knowledge/texts-file.js';
+import { m4CodeHash, parseSerial } from '../../src/analyze/m4.js';
+import { m4Serial } from '../../src/analyze/rules/m4-serial.js';
+import { knownGood } from '../../src/analyze/rules/known-good.js';
+import { buildToHost3, context, makeFixture, releaseFile } from './knowledge-fixture.js';
+
+const version = (name: string, text: string, commit: string, date: string): HistoryVersion => {
+  const h = hashFile(Buffer.from(text));
+  const serial = parseSerial(text);
+  return { name, dir: 'm4', ...(serial !== undefined ? { serial } : {}), codeHash: m4CodeHash(text), blobId: h.blobId, sha256: h.sha256, size: h.size, commit, version: date, package: 'gnulib' };
+};
+
+// gnulib's xalloc.m4 as a project of 2022 copied it, and as gnulib has it later.
+const xalloc1 = '# xalloc.m4 serial 18\ndnl Copyright (C) 2002-2022 Free Software Foundation, Inc.\nAC_DEFUN([gl_XALLOC], [:])\n';
+const xalloc2 = '# xalloc.m4 serial 18\ndnl Copyright (C) 2002-2023 Free Software Foundation, Inc.\nAC_DEFUN([gl_XALLOC], [:])\n';
+const xalloc3 = '# xalloc.m4 serial 19\ndnl Copyright (C) 2002-2024 Free Software Foundation, Inc.\nAC_DEFUN([gl_XALLOC], [gl_PREREQ_XALLOC])\n';
+
+test('the m4 history reads back by name and by hash, with commit and date', () => {
+  const fx = makeFixture();
+  try {
+    const versions = [
+      version('xalloc.m4', xalloc1, 'a'.repeat(40), '20220401'),
+      version('xalloc.m4', xalloc2, 'b'.repeat(40), '20230101'),
+      version('xalloc.m4', xalloc3, 'c'.repeat(40), '20240301'),
+      version('00gnulib.m4', '# 00gnulib.m4 serial 8\n', 'a'.repeat(40), '20220401'),
+    ];
+    const path = join(fx.dir, 'history.bin');
+    writeFileSync(path, encodeHistory(versions));
+    const history = readHistory(path);
+    assert.is(history.size, 4);
+    const xalloc = history.byName('xalloc.m4');
+    assert.equal(xalloc.map((f) => [f.serial, f.origin.version]), [[18, '20220401'], [18, '20230101'], [19, '20240301']]);
+    assert.is(xalloc[0]!.path, `gnulib.git:m4/xalloc.m4@${'a'.repeat(12)}`);
+    assert.is(xalloc[0]!.codeHash, xalloc[1]!.codeHash);
+    assert.equal(history.byName('nope.m4'), []);
+    const h = hashFile(Buffer.from(xalloc2));
+    // By git blob id, and by sha256 on the 128-bit prefix kept; the same row is the same object.
+    assert.ok(history.byHash(h.blobId)[0] === xalloc[1]);
+    assert.ok(history.byHash(h.sha256)[0] === xalloc[1]);
+    assert.equal(history.byHash(h.blobId256!), []);
+    assert.equal(history.byHash('0'.repeat(40)), []);
+    assert.equal(history.byHash('not a hash'), []);
+    writeFileSync(path, 'garbage');
+    assert.throws(() => readHistory(path), /reading knowledge history .*history\.bin/);
+  } finally {
+    fx.cleanup();
+  }
+});
+
+test('genuine texts read back by name and blob id, across chunks, checked by their full id', () => {
+  const texts = [xalloc1, xalloc2, xalloc3].map((t) => ({ name: 'xalloc.m4', blobId: hashFile(Buffer.from(t)).blobId, bytes: Buffer.from(t) }));
+  // A text too large for one chunk starts another.
+  const big = Buffer.alloc(5 * 1024 * 1024, 'x\n');
+  texts.push({ name: 'texinfo.tex', blobId: hashFile(big).blobId, bytes: big }, { name: 'texinfo.tex', blobId: hashFile(Buffer.from('y\n')).blobId, bytes: Buffer.from('y\n') });
+  const fx = makeFixture();
+  try {
+    const path = join(fx.dir, 'texts.bin');
+    writeFileSync(path, encodeTexts([...texts, texts[0]!], { quality: 1 }));
+    const store = new TextStore(path);
+    for (const t of texts) assert.ok(store.text(t.name, t.blobId)?.equals(t.bytes), t.name);
+    // Same blob, another name: stored under the name it was given.
+    assert.is(store.text('other.m4', texts[0]!.blobId), undefined);
+    // The same 8-digit prefix with another id is not a match.
+    assert.is(store.text('xalloc.m4', texts[0]!.blobId.slice(0, 8) + '0'.repeat(32)), undefined);
+    assert.throws(() => new TextStore(join(fx.dir, 'none.bin')).text('x', 'y'), /reading knowledge texts/);
+  } finally {
+    fx.cleanup();
+  }
+});
+
+test('the library reads the m4 history only for m4 names, and diffs against shipped texts without host copies', async () => {
+  const fx = makeFixture();
+  try {
+    const historyPath = join(fx.dir, 'history.bin');
+    writeFileSync(historyPath, encodeHistory([version('xalloc.m4', xalloc1, 'a'.repeat(40), '20220401'), version('xalloc.m4', xalloc3, 'c'.repeat(40), '20240301')]));
+    const textsPath = join(fx.dir, 'texts.bin');
+    writeFileSync(textsPath, encodeTexts([buildToHost3, xalloc1, xalloc3].map((t) => ({ name: /^# (\S+)/.exec(t)![1]!, blobId: hashFile(Buffer.from(t)).blobId, bytes: Buffer.from(t) })), { quality: 1 }));
+
+    // A damaged history is never read while no m4 name is asked.
+    const damaged = join(fx.dir, 'damaged.bin');
+    writeFileSync(damaged, 'garbage');
+    const lazy = await loadKnowledge({ indexPaths: [fx.indexPath], hostDirs: [], historyPaths: [damaged] });
+    assert.is(lazy.byName('install-sh').length, 1);
+    assert.is(lazy.byHash(hashFile(Buffer.from('x')).blobId, 'install-sh').length, 0);
+    assert.throws(() => lazy.byName('xalloc.m4'), /reading knowledge history/);
+    try {
+      await loadKnowledge({ indexPaths: [fx.indexPath], hostDirs: [], historyPaths: [join(fx.dir, 'missing.bin')] });
+      assert.unreachable('should have thrown');
+    } catch (err) {
+      assert.match((err as Error).message, 'missing.bin');
+    }
+
+    const lib = await loadKnowledge({ indexPaths: [fx.indexPath], hostDirs: [], historyPaths: [historyPath], textsPaths: [textsPath] });
+    const ctx = context(lib);
+    // An older gnulib's macro, same serial as nothing in index.json: explained by the history.
+    const copied = { kind: 'only-in-release' as const, path: 'm4/xalloc.m4', release: releaseFile('m4/xalloc.m4', xalloc1) };
+    const j = await knownGood.judge(copied, ctx);
+    assert.is(j?.severity, 'low');
+    assert.match(j!.reasons[0]!, 'identical to xalloc.m4 serial 18 of gnulib 20220401');
+    assert.is(j!.evidence!.matches![0]!.path, `gnulib.git:m4/xalloc.m4@${'a'.repeat(12)}`);
+    assert.is(await m4Serial.judge(copied, ctx), undefined);
+    // Its copyright years updated by the project: the same code, low.
+    const years = xalloc1.replace('2002-2022', '2002-2025');
+    const same = await m4Serial.judge({ kind: 'only-in-release', path: 'm4/xalloc.m4', release: releaseFile('m4/xalloc.m4', years) }, ctx);
+    assert.is(same?.severity, 'low');
+    assert.match(same!.reasons[0]!, 'same macro code as xalloc.m4 serial 18 of gnulib 20220401');
+
+    // The xz shape with no host copy: the diff comes from the shipped texts.
+    const bth30 = buildToHost3.replace('serial 3', 'serial 30').replace('\n])', '\n  gl_am_configmake=`grep -aErls "#{4}[[:alnum:]]{5}#{4}$" $srcdir/ 2>/dev/null`\n])');
+    const x = await m4Serial.judge({ kind: 'only-in-release', path: 'm4/build-to-host.m4', release: releaseFile('m4/build-to-host.m4', bth30) }, ctx);
+    assert.is(x?.severity, 'critical');
+    assert.is(x!.evidence!.diffNote, undefined);
+    assert.match(x!.evidence!.diff!, '-# build-to-host.m4 serial 3\n+# build-to-host.m4 serial 30');
+    assert.match(x!.evidence!.diff!, '+  gl_am_configmake=`grep -aErls');
+    assert.ok(x!.reasons.includes('diff against the nearest genuine build-to-host.m4 serial 3 of gnulib 20230209+stable (Debian)'), x!.reasons.join('\n'));
+  } finally {
+    fx.cleanup();
+  }
+});
+
+test.run();
