@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { root, runCuckoo } from '../helpers/cli.js';
+import { root, runCuckoo, runCuckooHere } from '../helpers/cli.js';
 import { startServer, type TestServer } from '../helpers/http.js';
 
 const release = readFileSync(join(root, 'samples/hello-1.0.tar.gz'));
@@ -24,7 +24,7 @@ test.after(() => server.close());
 
 /** One line on stderr naming what failed, no stack trace, the documented exit code. */
 async function oneLineError(args: string[], code: number, pattern: RegExp) {
-  const r = await runCuckoo(args);
+  const r = await runCuckooHere(args);
   assert.is(r.code, code, `exit code for ${args.join(' ')}: ${r.stderr}`);
   assert.is(r.stdout, '');
   const lines = r.stderr.trimEnd().split('\n');
@@ -34,7 +34,7 @@ async function oneLineError(args: string[], code: number, pattern: RegExp) {
 }
 
 test('a release URL verifies; no progress output when stderr is not a terminal', async () => {
-  const r = await runCuckoo(['verify', `${server.url}/hello-1.0.tar.gz`, '--allow-http', '--repo', bundle, '--sha256', sha256]);
+  const r = await runCuckooHere(['verify', `${server.url}/hello-1.0.tar.gz`, '--allow-http', '--repo', bundle, '--sha256', sha256]);
   assert.is(r.code, 0, r.stderr);
   assert.is(r.stderr, '');
   assert.match(r.stdout, /downloaded from http:\/\/127\.0\.0\.1/);
@@ -42,7 +42,7 @@ test('a release URL verifies; no progress output when stderr is not a terminal',
 });
 
 test('a checksum mismatch fails the report (exit 1), it is not a crash', async () => {
-  const r = await runCuckoo(['verify', `${server.url}/hello-1.0.tar.gz`, '--allow-http', '--repo', bundle, '--checksums', `${server.url}/SHA256SUMS`]);
+  const r = await runCuckooHere(['verify', `${server.url}/hello-1.0.tar.gz`, '--allow-http', '--repo', bundle, '--checksums', `${server.url}/SHA256SUMS`]);
   assert.is(r.code, 1, r.stderr);
   assert.match(r.stdout, /DOES NOT MATCH/);
   assert.match(r.stdout, /hello-1\.0\.tar\.gz\s+integrity check · Checksum mismatch/);
