@@ -1,7 +1,8 @@
 // A short fixed-seed fuzz round: mutated samples (bit flips, truncation, byte
 // runs, appended data, tar header edits; gzip, xz, bzip2 and zstd forms read
 // by the system tools and the pure-JS decoders) must end in a report or a
-// CuckooError, never in any other error or a hang. Long runs: `make fuzz` or scripts/fuzz.mjs.
+// CuckooError, never in any other error or a hang (a run that stops using CPU
+// with verify() still pending). Long runs: `make fuzz` or scripts/fuzz.mjs.
 import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -29,8 +30,8 @@ test('the compressed forms are built for every installed tool', async () => {
   }
 });
 
-test('150 mutants of the samples: a report or a CuckooError each, no crash or hang', async () => {
-  const failure = await fuzz({ seed: 20260401, iterations: 150, samplesDir, timeoutMs: 15_000 });
+test('80 mutants of the samples: a report or a CuckooError each, no crash or hang', async () => {
+  const failure = await fuzz({ seed: 20260401, iterations: 80, samplesDir });
   assert.is(failure, undefined, failure && `seed ${failure.seed} iteration ${failure.iteration}: ${failure.sample}, ${failure.mutation}: ${failure.problem}`);
 });
 
