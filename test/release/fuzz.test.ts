@@ -7,7 +7,9 @@ import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { findOnPath } from '../../src/release/decompress.js';
+import { execa } from 'execa';
 import { fuzz, loadSamples, mutate, prng } from '../helpers/fuzz.js';
+import { stallWatch } from '../helpers/stall.js';
 
 const samplesDir = fileURLToPath(new URL('../../../samples/', import.meta.url));
 
@@ -33,6 +35,23 @@ test('the compressed forms are built for every installed tool', async () => {
 test('80 mutants of the samples: a report or a CuckooError each, no crash or hang', async () => {
   const failure = await fuzz({ seed: 20260401, iterations: 80, samplesDir });
   assert.is(failure, undefined, failure && `seed ${failure.seed} iteration ${failure.iteration}: ${failure.sample}, ${failure.mutation}: ${failure.problem}`);
+});
+
+test('a hang is a pending run that stops using CPU; a run whose child process works is not one', async () => {
+  const idle = stallWatch(1);
+  try {
+    assert.is(await Promise.race([new Promise(() => {}), idle.stalled]), 'stalled');
+  } finally {
+    idle.stop();
+  }
+  const busy = stallWatch(2);
+  try {
+    // A fixed amount of work in a child: the watch sees its CPU, however slowly it goes.
+    const work = execa('sh', ['-c', 'i=0; while [ $i -lt 400000 ]; do i=$((i+1)); done; echo done']).then((r) => r.stdout);
+    assert.is(await Promise.race([work, busy.stalled]), 'done');
+  } finally {
+    busy.stop();
+  }
 });
 
 test.run();
