@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { root, runCuckoo } from '../helpers/cli.js';
+import { root, runCuckoo, runCuckooHere } from '../helpers/cli.js';
 import { makeRepo, removeTempDirs } from '../helpers/repo.js';
 
 const work = mkdtempSync(join(tmpdir(), 'cuckoo-batch-cli-'));
@@ -21,7 +21,7 @@ test.after(() => rmSync(work, { recursive: true, force: true }));
 
 test('batch writes a JSON and a SARIF report per checked entry and the summary; an entry not checked gives exit 3; the table tells suspicious from not checked', async () => {
   const out = join(work, 'out');
-  const r = await runCuckoo(['batch', manifest, '--out', out, '--jobs', '2']);
+  const r = await runCuckooHere(['batch', manifest, '--out', out, '--jobs', '2']);
   assert.is(r.code, 3, r.stderr);
   assert.not.match(r.stderr + r.stdout, /\n\s+at /);
   assert.equal(readdirSync(out).sort(), ['hello.json', 'hello.sarif', 'summary.json', 'summary.md', 'tampered.json', 'tampered.sarif']);
@@ -51,7 +51,7 @@ test('shards 1/3, 2/3 and 3/3 through the CLI check every entry exactly once; ba
   const checked: string[] = [];
   for (const i of [1, 2, 3]) {
     const out = join(work, `shard-${i}`);
-    const r = await runCuckoo(['batch', manifest, '--out', out, '--shard', `${i}/3`, '--quiet']);
+    const r = await runCuckooHere(['batch', manifest, '--out', out, '--shard', `${i}/3`, '--quiet']);
     assert.ok([0, 1, 3].includes(r.code!), r.stderr);
     const s = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as { entries: Array<{ name: string }>; shards: unknown };
     assert.equal(s.shards, { count: 3, included: [i] });
@@ -60,12 +60,12 @@ test('shards 1/3, 2/3 and 3/3 through the CLI check every entry exactly once; ba
   }
   assert.equal(checked.sort(), ['broken', 'hello', 'tampered']);
   const merged = join(work, 'merged');
-  const r = await runCuckoo(['batch', 'merge', ...summaries, '--out', merged]);
+  const r = await runCuckooHere(['batch', 'merge', ...summaries, '--out', merged]);
   assert.is(r.code, 3, r.stderr);
   const s = JSON.parse(readFileSync(join(merged, 'summary.json'), 'utf8')) as { entries: Array<{ name: string }>; shards: unknown };
   assert.equal(s.entries.map((e) => e.name), ['hello', 'tampered', 'broken']);
   assert.equal(s.shards, { count: 3, included: [1, 2, 3] });
-  const missing = await runCuckoo(['batch', 'merge', summaries[0]!, '--out', join(work, 'partial')]);
+  const missing = await runCuckooHere(['batch', 'merge', summaries[0]!, '--out', join(work, 'partial')]);
   assert.match(missing.stdout, /shards 2\/3, 3\/3 are missing/);
 });
 
@@ -98,7 +98,7 @@ test('a bad manifest or bad flags: one line, exit 2, nothing checked', async () 
     [['batch', join(work, 'none.yaml'), '--out', join(work, 'never')], /cannot read the manifest/],
   ];
   for (const [args, expected] of cases) {
-    const r = await runCuckoo(args);
+    const r = await runCuckooHere(args);
     assert.is(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
     assert.match(r.stderr, expected);
     assert.is(r.stderr.trim().split('\n').length, 1, r.stderr);
@@ -117,7 +117,7 @@ test('--from-debian --write-manifest writes the entries and names the packages i
   const lacking = join(work, 'deb', 'bar-1.0');
   mkdirSync(join(lacking, 'debian'), { recursive: true });
   const file = join(work, 'debian.yaml');
-  const r = await runCuckoo(['batch', '--from-debian', dir, lacking, '--write-manifest', file]);
+  const r = await runCuckooHere(['batch', '--from-debian', dir, lacking, '--write-manifest', file]);
   assert.is(r.code, 0, r.stderr);
   assert.match(r.stderr, /bar-1\.0: cannot make an entry: missing debian\/changelog/);
   assert.match(readFileSync(file, 'utf8'), /- name: foo-1\.0\n {2}release: https:\/\/example\.org\/foo\/foo-1\.0\.tar\.gz\n {2}repo: .*\n {2}tag: v1\.0\n/);

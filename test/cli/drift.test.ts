@@ -2,13 +2,13 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Log } from 'sarif';
 import type { Report } from '../../src/report/report.js';
-import { runCuckoo } from '../helpers/cli.js';
+import { runCuckoo, runCuckooHere } from '../helpers/cli.js';
 import { makeDriftSample, type DriftSample } from '../helpers/drift-sample.js';
 import { removeTempDirs } from '../helpers/repo.js';
 import { assertValidReport } from '../helpers/schema.js';
 
 let sample: DriftSample;
-const verify = (...extra: string[]) => runCuckoo(['verify', sample.release, '--repo', sample.repo.dir, '--no-host-knowledge', ...extra]);
+const verify = (...extra: string[]) => runCuckooHere(['verify', sample.release, '--repo', sample.repo.dir, '--no-host-knowledge', ...extra]);
 
 test.before(async () => {
   sample = await makeDriftSample('cli-drift');

@@ -3,13 +3,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { root, runCuckoo } from '../helpers/cli.js';
+import { root, runCuckoo, runCuckooHere } from '../helpers/cli.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'cuckoo-cli-errors-'));
 
-/** Bad input: one line on stderr naming what failed, no stack trace, the documented exit code. */
+/**
+ * Bad input: one line on stderr naming what failed, no stack trace, the
+ * documented exit code. The CLI runs in this process (the exit code is runCli's);
+ * the colour, --help and cache tests below run bin/cuckoo.js.
+ */
 async function oneLineError(args: string[], code: number, pattern: RegExp) {
-  const r = await runCuckoo(args);
+  const r = await runCuckooHere(args);
   assert.is(r.code, code, `exit code for ${args.join(' ')}: ${r.stderr}`);
   assert.is(r.stdout, '');
   const lines = r.stderr.trimEnd().split('\n');
@@ -24,9 +28,10 @@ test('a truncated release is a one-line error, exit 2', async () => {
   const cut = join(scratch, 'hello-1.0.tar.gz');
   writeFileSync(cut, whole.subarray(0, Math.floor(whole.length / 2)));
   await oneLineError(['verify', cut, '--repo', 'samples/hello.bundle'], 2, /hello-1\.0\.tar\.gz.*(truncated|corrupt)/);
-  // The file is named once, not as `reading X: X: …`.
+  // The file is named once, not as `reading X: X: …`; bin/cuckoo.js exits with runCli's code.
   const r = await runCuckoo(['verify', cut, '--repo', 'samples/hello.bundle']);
   assert.is(r.stderr.split(cut).length, 2, r.stderr);
+  assert.is(r.code, 2);
 });
 
 test('usage errors name the flag, exit 2', async () => {
@@ -57,11 +62,11 @@ test('an unknown commit and a limit each give one line, exit 2', async () => {
 
 test('--fail-on moves the line between pass and fail', async () => {
   const base = ['verify', 'samples/tampered/hello-1.0.tar.gz', '--repo', 'samples/hello.bundle', '--quiet'];
-  assert.is((await runCuckoo([...base, '--fail-on', 'critical'])).code, 1);
+  assert.is((await runCuckooHere([...base, '--fail-on', 'critical'])).code, 1);
   const clean = ['verify', 'samples/hello-1.0.tar.gz', '--repo', 'samples/hello.bundle', '--quiet'];
-  assert.is((await runCuckoo(clean)).code, 0);
-  assert.is((await runCuckoo([...clean, '--fail-on', 'medium'])).code, 0);
-  assert.is((await runCuckoo([...clean, '--fail-on', 'low'])).code, 1);
+  assert.is((await runCuckooHere(clean)).code, 0);
+  assert.is((await runCuckooHere([...clean, '--fail-on', 'medium'])).code, 0);
+  assert.is((await runCuckooHere([...clean, '--fail-on', 'low'])).code, 1);
 });
 
 test('--help teaches: examples and exit codes', async () => {

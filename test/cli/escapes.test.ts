@@ -7,7 +7,7 @@ import { renderBatchMarkdown, renderBatchTable } from '../../src/cli/render/batc
 import { colors } from '../../src/cli/colors.js';
 import { batchSummarySchema, type BatchSummary } from '../../src/report/batch-summary.js';
 import { buildTar, writeTemp } from '../helpers/archives.js';
-import { runCuckoo } from '../helpers/cli.js';
+import { runCuckooHere } from '../helpers/cli.js';
 import { makeRepo, removeTempDirs } from '../helpers/repo.js';
 
 const raw = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u202e]/;
@@ -28,12 +28,12 @@ test('SARIF messages escape brackets and controls; the text list quotes spaced n
     'escapes/list-1.0.tar',
     buildTar([{ path: 'proj-1.0/README', content: 'hello\n' }, ...names.map((n) => ({ path: `proj-1.0/${n}`, content: 'plain text\n' }))]),
   );
-  const sarif = await runCuckoo(['verify', path, '--repo', repo.dir, '--tag', 'v1.0', '--format', 'sarif', '--no-host-knowledge']);
+  const sarif = await runCuckooHere(['verify', path, '--repo', repo.dir, '--tag', 'v1.0', '--format', 'sarif', '--no-host-knowledge']);
   const messages = (JSON.parse(sarif.stdout) as { runs: Array<{ results: Array<{ message: { text: string } }> }> }).runs[0]!.results.map((r) => r.message.text);
   const link = messages.find((m) => m.includes('evil.example'))!;
   assert.ok(link.includes('\\[link\\](evil.example).c'), link);
   assert.ok(messages.every((m) => !raw.test(m)));
-  const text = await runCuckoo(['verify', path, '--repo', repo.dir, '--tag', 'v1.0', '--no-host-knowledge']);
+  const text = await runCuckooHere(['verify', path, '--repo', repo.dir, '--tag', 'v1.0', '--no-host-knowledge']);
   assert.match(text.stdout, /doc\$'\/ +notes\.txt/);
   assert.match(text.stdout, /"a b\/" +"has space\.txt"/);
   assert.not.match(text.stdout, raw);
@@ -43,7 +43,7 @@ test('a name with escape sequences is shown escaped in text and markdown reports
   const repo = await makeRepo({ files: { README: 'hello\n' }, tags: ['v1.0'] });
   const path = await writeTemp('escapes/proj-1.0.tar', buildTar([{ path: 'proj-1.0/README', content: 'hello\n' }, { path: evil, content: '\x1b[2Jx\n' }]));
   for (const format of ['text', 'markdown']) {
-    const r = await runCuckoo(['verify', path, '--repo', repo.dir, '--tag', 'v1.0', '--format', format, '--verbose', '--no-host-knowledge']);
+    const r = await runCuckooHere(['verify', path, '--repo', repo.dir, '--tag', 'v1.0', '--format', format, '--verbose', '--no-host-knowledge']);
     assert.is(r.code, 1, r.stderr);
     assert.not.match(r.stdout, raw, format);
     // Markdown also escapes the backslash and brackets.
@@ -54,7 +54,7 @@ test('a name with escape sequences is shown escaped in text and markdown reports
 test('an error naming a hostile entry is one line with the name escaped', async () => {
   const tar = buildTar([{ path: evil, content: 'x'.repeat(2000) }]);
   const path = await writeTemp('escapes/cut-1.0.tar', tar.subarray(0, 1024));
-  const r = await runCuckoo(['verify', path, '--repo', 'samples/hello.bundle', '--tag', 'v1.0']);
+  const r = await runCuckooHere(['verify', path, '--repo', 'samples/hello.bundle', '--tag', 'v1.0']);
   assert.is(r.code, 2);
   assert.is(r.stderr.trimEnd().split('\n').length, 1, r.stderr);
   assert.not.match(r.stderr, raw);

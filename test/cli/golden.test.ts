@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { root, runCuckoo } from '../helpers/cli.js';
+import { root, runCuckooHere } from '../helpers/cli.js';
 
 /**
  * Golden reports for the bundled samples: each file holds the command, its exit
@@ -45,7 +45,7 @@ function format(args: string[], r: { code: number | null; stdout: string; stderr
 
 for (const c of cases) {
   test(`golden ${c.name}`, async () => {
-    const actual = format(c.args, await runCuckoo(c.args));
+    const actual = format(c.args, await runCuckooHere(c.args));
     const file = join(dir, c.name);
     if (process.env.UPDATE_GOLDEN === '1' || !existsSync(file)) {
       mkdirSync(dir, { recursive: true });

@@ -36,9 +36,11 @@ test('a run killed mid-download leaves nothing trusted; the next run downloads a
     env: { PATH: process.env.PATH, HOME: process.env.HOME, XDG_CACHE_HOME: cacheHome },
     stdio: 'ignore',
   });
-  const exited = new Promise((resolve) => child.on('close', resolve));
+  let running = true;
+  const exited = new Promise((resolve) => child.on('close', resolve)).finally(() => (running = false));
   const partial = () => (existsSync(downloads) ? readdirSync(downloads).filter((f) => f.startsWith('.tmp-')) : []);
-  for (let i = 0; i < 200 && partial().length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 25));
+  // Until the download has started, however long the run takes to get there (or until it ends without one).
+  while (running && partial().length === 0) await new Promise((resolve) => setTimeout(resolve, 25));
   assert.is(partial().length, 1, 'the download had started');
   child.kill('SIGKILL');
   await exited;

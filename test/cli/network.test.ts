@@ -1,14 +1,17 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { createServer as createTcpServer, type AddressInfo, type Server } from 'node:net';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { root, runCuckoo } from '../helpers/cli.js';
+import { root, runCuckoo, runCuckooHere } from '../helpers/cli.js';
 import { startServer, type TestServer } from '../helpers/http.js';
 
 const release = readFileSync(join(root, 'samples/hello-1.0.tar.gz'));
 const sha256 = createHash('sha256').update(release).digest('hex');
 let server: TestServer;
+/** Answers whatever it is sent with a line of plain text and closes its side: a port that does not speak TLS. */
+let plainText: Server;
 const bundle = 'samples/hello.bundle';
 
 test.before(async () => {
@@ -18,13 +21,22 @@ test.before(async () => {
     '/down/hello-1.0.tar.gz': { status: 500 },
     '/page/hello-1.0.tar.gz': { body: '<!DOCTYPE html><html>moved</html>' },
   });
+  // Unlike an HTTP server's error reply, the graceful close never races the client's reading with a reset.
+  plainText = createTcpServer((socket) => {
+    socket.on('error', () => undefined);
+    socket.once('data', () => socket.end('HTTP/1.1 400 Bad Request\r\n\r\n'));
+  });
+  await new Promise<void>((resolve) => plainText.listen(0, '127.0.0.1', resolve));
 });
 
-test.after(() => server.close());
+test.after(async () => {
+  await server.close();
+  await new Promise((resolve) => plainText.close(resolve));
+});
 
 /** One line on stderr naming what failed, no stack trace, the documented exit code. */
 async function oneLineError(args: string[], code: number, pattern: RegExp) {
-  const r = await runCuckoo(args);
+  const r = await runCuckooHere(args);
   assert.is(r.code, code, `exit code for ${args.join(' ')}: ${r.stderr}`);
   assert.is(r.stdout, '');
   const lines = r.stderr.trimEnd().split('\n');
@@ -34,7 +46,7 @@ async function oneLineError(args: string[], code: number, pattern: RegExp) {
 }
 
 test('a release URL verifies; no progress output when stderr is not a terminal', async () => {
-  const r = await runCuckoo(['verify', `${server.url}/hello-1.0.tar.gz`, '--allow-http', '--repo', bundle, '--sha256', sha256]);
+  const r = await runCuckooHere(['verify', `${server.url}/hello-1.0.tar.gz`, '--allow-http', '--repo', bundle, '--sha256', sha256]);
   assert.is(r.code, 0, r.stderr);
   assert.is(r.stderr, '');
   assert.match(r.stdout, /downloaded from http:\/\/127\.0\.0\.1/);
@@ -42,7 +54,7 @@ test('a release URL verifies; no progress output when stderr is not a terminal',
 });
 
 test('a checksum mismatch fails the report (exit 1), it is not a crash', async () => {
-  const r = await runCuckoo(['verify', `${server.url}/hello-1.0.tar.gz`, '--allow-http', '--repo', bundle, '--checksums', `${server.url}/SHA256SUMS`]);
+  const r = await runCuckooHere(['verify', `${server.url}/hello-1.0.tar.gz`, '--allow-http', '--repo', bundle, '--checksums', `${server.url}/SHA256SUMS`]);
   assert.is(r.code, 1, r.stderr);
   assert.match(r.stdout, /DOES NOT MATCH/);
   assert.match(r.stdout, /hello-1\.0\.tar\.gz\s+integrity check · Checksum mismatch/);
@@ -59,7 +71,7 @@ test('bad arguments exit 2 with one line', async () => {
 test('network failures exit 3 with one line saying what to check', async () => {
   await oneLineError(['verify', `${server.url}/missing/hello-1.0.tar.gz`, '--allow-http', '--repo', bundle], 3, /HTTP 404 \(not found\).*check the URL/);
   await oneLineError(['verify', `${server.url}/down/hello-1.0.tar.gz`, '--allow-http', '--retries', '0', '--repo', bundle], 3, /HTTP 500/);
-  await oneLineError(['verify', `${server.url.replace('http:', 'https:')}/hello-1.0.tar.gz`, '--repo', bundle], 3, /TLS failure/);
+  await oneLineError(['verify', `https://127.0.0.1:${(plainText.address() as AddressInfo).port}/hello-1.0.tar.gz`, '--repo', bundle], 3, /TLS failure: the server did not answer with TLS/);
   await oneLineError(['verify', `${server.url}/hello-1.0.tar.gz`, '--allow-http', '--repo', 'http://127.0.0.1:1/hello.git'], 3, /git ls-remote http:\/\/127\.0\.0\.1:1\/hello\.git: .*check the URL/);
   await oneLineError(['verify', 'https://host.invalid/hello-1.0.tar.gz', '--retries', '0', '--repo', bundle], 3, /host\.invalid/);
 });

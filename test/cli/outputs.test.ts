@@ -5,7 +5,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parseOutputs } from '../../src/cli/outputs.js';
 import { CuckooError } from '../../src/errors.js';
-import { runCuckoo } from '../helpers/cli.js';
+import { runCuckoo, runCuckooHere } from '../helpers/cli.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'cuckoo-outputs-'));
 const tampered = ['verify', 'samples/tampered/hello-1.0.tar.gz', '--repo', 'samples/hello.bundle', '--no-host-knowledge'];
@@ -58,14 +58,14 @@ test('one run writes every format to its file and one to stdout; the exit code s
 
 test('only files requested: stdout stays empty', async () => {
   const file = join(scratch, 'only.sarif');
-  const r = await runCuckoo([...tampered, '--format', `sarif=${file}`]);
+  const r = await runCuckooHere([...tampered, '--format', `sarif=${file}`]);
   assert.is(r.code, 1, r.stderr);
   assert.is(r.stdout, '');
   assert.ok(existsSync(file));
 });
 
 test('--format before the release path takes one value, not the path', async () => {
-  const r = await runCuckoo(['verify', '--format', 'json', 'samples/hello-1.0.tar.gz', '--repo', 'samples/hello.bundle', '--no-host-knowledge']);
+  const r = await runCuckooHere(['verify', '--format', 'json', 'samples/hello-1.0.tar.gz', '--repo', 'samples/hello.bundle', '--no-host-knowledge']);
   assert.is(r.code, 0, r.stderr);
   assert.is(JSON.parse(r.stdout).verdict, 'pass');
 });
@@ -76,7 +76,7 @@ test('bad --format values fail before the comparison, one line, exit 2', async (
     [['--format', 'pdf'], /unknown format "pdf"/],
     [['--format', `html=${join(scratch, 'missing', 'r.html')}`], /folder .*missing does not exist/],
   ] as const) {
-    const r = await runCuckoo([...tampered, ...args]);
+    const r = await runCuckooHere([...tampered, ...args]);
     assert.is(r.code, 2, r.stderr);
     assert.is(r.stdout, '');
     assert.is(r.stderr.trimEnd().split('\n').length, 1, r.stderr);
@@ -87,7 +87,7 @@ test('bad --format values fail before the comparison, one line, exit 2', async (
 test('a report file that cannot be written is one line, exit 2', async () => {
   const dir = mkdtempSync(join(scratch, 'dir-'));
   // The target is a folder: the rename fails after the comparison.
-  const r = await runCuckoo([...tampered, '--format', `json=${dir}`]);
+  const r = await runCuckooHere([...tampered, '--format', `json=${dir}`]);
   assert.is(r.code, 2, r.stderr);
   assert.match(r.stderr, /^cuckoo: --format json=.*: cannot write .* \(E[A-Z]+\)/);
   assert.is(r.stderr.trimEnd().split('\n').length, 1);

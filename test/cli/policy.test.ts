@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Report } from '../../src/report/report.js';
-import { runCuckoo } from '../helpers/cli.js';
+import { runCuckoo, runCuckooHere } from '../helpers/cli.js';
 import { sampleReport } from '../helpers/reports.js';
 import { assertValidReport } from '../helpers/schema.js';
 
@@ -20,7 +20,7 @@ function writeJson(name: string, doc: unknown): string {
 }
 
 async function jsonReport(args: string[]): Promise<{ code: number | null; report: Report }> {
-  const r = await runCuckoo([...args, '--format', 'json']);
+  const r = await runCuckooHere([...args, '--format', 'json']);
   assert.is(r.stderr, '');
   const report = JSON.parse(r.stdout) as Report;
   assertValidReport(report);
@@ -34,7 +34,7 @@ test('a glob rule cannot silence a critical finding; a stale rule is reported in
       { paths: ['doc/*.texi'], category: 'texinfo-output', reason: 'a manual we dropped in 0.9' },
     ],
   });
-  const text = await runCuckoo([...tampered, '--policy', policy]);
+  const text = await runCuckooHere([...tampered, '--policy', policy]);
   assert.is(text.code, 1, text.stderr);
   assert.match(text.stdout, /^FAIL {2}2 critical/m);
   assert.match(text.stdout, /policy rule 1 may not allow this critical finding: it names no sha256; only "sha256":/);
@@ -57,16 +57,16 @@ test('a glob rule cannot silence a critical finding; a stale rule is reported in
   assert.ok(report.findings.filter((f) => f.severity === 'critical').every((f) => f.allowed === undefined));
   assert.is(report.policy!.allowed, report.findings.filter((f) => f.allowed).length);
 
-  const md = await runCuckoo([...tampered, '--policy', policy, '--format', 'markdown']);
+  const md = await runCuckooHere([...tampered, '--policy', policy, '--format', 'markdown']);
   assert.match(md.stdout, /policy rule 1 may not allow this critical finding/);
   assert.match(md.stdout, /<details><summary>Allowed by policy .*glob\.json \(\d+\)<\/summary>/);
   assert.match(md.stdout, /> policy .*glob\.json: rule 2 matched no finding and can go/);
 
-  const page = (await runCuckoo([...tampered, '--policy', policy, '--format', 'html'])).stdout;
+  const page = (await runCuckooHere([...tampered, '--policy', policy, '--format', 'html'])).stdout;
   assert.match(page, /<span class="badge accepted">allowed<\/span> <span class="path">m4\/gettext\.m4/);
   assert.match(page, /allowed by policy rule 1: our macros and sources/);
 
-  const sarif = JSON.parse((await runCuckoo([...tampered, '--policy', policy, '--format', 'sarif', '--verbose'])).stdout) as { runs: Array<{ results: Array<{ suppressions?: Array<{ justification: string }> }> }> };
+  const sarif = JSON.parse((await runCuckooHere([...tampered, '--policy', policy, '--format', 'sarif', '--verbose'])).stdout) as { runs: Array<{ results: Array<{ suppressions?: Array<{ justification: string }> }> }> };
   assert.ok(sarif.runs[0]!.results.some((r) => r.suppressions?.[0]?.justification === 'policy rule 1: our macros and sources'));
 });
 
@@ -91,7 +91,7 @@ test('rules naming the exact sha256 of each critical release file allow them: ex
     ],
   );
   assert.equal(report.policy, { file: policy, rules: 3, allowed: 3, stale: [], refused: [] });
-  const text = await runCuckoo([...tampered, '--policy', policy]);
+  const text = await runCuckooHere([...tampered, '--policy', policy]);
   assert.is(text.code, 0);
   assert.match(text.stdout, /^PASS {2}0 critical/m);
   assert.match(text.stdout, /rule 1: "reviewed m4\/nls\.m4": m4\/nls\.m4 \(critical\)/);
@@ -116,7 +116,7 @@ test('a baseline hides the findings it has; a file whose content changed since c
     ['src/hello.c'],
   );
   assert.is(changed.report.severities.critical, 1);
-  const text = await runCuckoo([...tampered, '--baseline', join(scratch, 'older.json')]);
+  const text = await runCuckooHere([...tampered, '--baseline', join(scratch, 'older.json')]);
   assert.match(text.stdout, /^FAIL {2}1 critical/m);
   assert.match(text.stdout.replace(/\n\s+/g, ' '), /KNOWN FROM BASELINE \(\d+\): .*1 m4-lookalike/);
 });
@@ -124,7 +124,7 @@ test('a baseline hides the findings it has; a file whose content changed since c
 /** One line on stderr naming the file, exit 2. */
 async function badInput(flag: '--policy' | '--baseline', name: string, content: string | undefined, pattern: RegExp) {
   const file = content === undefined ? join(scratch, name) : writeJson(name, content);
-  const r = await runCuckoo([...tampered, flag, file]);
+  const r = await runCuckooHere([...tampered, flag, file]);
   assert.is(r.code, 2, `${name}: ${r.stderr}`);
   assert.is(r.stdout, '');
   const lines = r.stderr.trimEnd().split('\n');

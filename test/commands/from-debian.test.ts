@@ -8,7 +8,7 @@ import { applyMangle, fromDebian, renderManifestYaml } from '../../src/commands/
 import { concreteUrl, parseWatch } from '../../src/commands/debian-watch.js';
 import type { BatchSummary } from '../../src/report/batch-summary.js';
 import { buildTar, compress } from '../helpers/archives.js';
-import { runCuckoo } from '../helpers/cli.js';
+import { runCuckooHere } from '../helpers/cli.js';
 import { startServer } from '../helpers/http.js';
 import { makeRepo, removeTempDirs } from '../helpers/repo.js';
 
@@ -130,7 +130,7 @@ test('a debian/cuckoo.json that the release also ships (same bytes) is refused f
     const shipped = debianFiles('shipped/foo-1.0', policy);
     const own = debianFiles('own/foo-1.0', policy.replace('upstream says', 'the packagers checked'));
     const out = join(work, 'out');
-    const r = await runCuckoo(['batch', '--from-debian', shipped, '--no-uscan', '--out', out, '--allow-http', '--no-host-knowledge', '--jobs', '1']);
+    const r = await runCuckooHere(['batch', '--from-debian', shipped, '--no-uscan', '--out', out, '--allow-http', '--no-host-knowledge', '--jobs', '1']);
     const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as BatchSummary;
     assert.is(r.code, 3, r.stdout + r.stderr);
     const [entry] = summary.entries;
@@ -142,7 +142,7 @@ test('a debian/cuckoo.json that the release also ships (same bytes) is refused f
 
     // The packagers' own policy (other bytes) is used: the planted configure is allowed by it.
     const ownOut = join(work, 'own-out');
-    await runCuckoo(['batch', '--from-debian', own, '--no-uscan', '--out', ownOut, '--allow-http', '--no-host-knowledge']);
+    await runCuckooHere(['batch', '--from-debian', own, '--no-uscan', '--out', ownOut, '--allow-http', '--no-host-knowledge']);
     const ownEntry = (JSON.parse(readFileSync(join(ownOut, 'summary.json'), 'utf8')) as BatchSummary).entries[0]!;
     assert.not.equal(ownEntry.status, 'error', JSON.stringify(ownEntry.error));
     const ownReport = JSON.parse(readFileSync(join(ownOut, 'foo-1.0.json'), 'utf8')) as { notes: string[]; findings: Array<{ path: string; allowed?: unknown }> };
@@ -153,7 +153,7 @@ test('a debian/cuckoo.json that the release also ships (same bytes) is refused f
     const manifest = join(work, 'by-hand.yaml');
     writeFileSync(manifest, `- name: foo-1.0\n  release: ${server.url}/dl/foo-1.0.tar.gz\n  repo: ${repo.dir}\n  policy: ${join(shipped, 'debian/cuckoo.json')}\n`);
     const handOut = join(work, 'hand-out');
-    await runCuckoo(['batch', manifest, '--out', handOut, '--allow-http', '--no-host-knowledge']);
+    await runCuckooHere(['batch', manifest, '--out', handOut, '--allow-http', '--no-host-knowledge']);
     const handEntry = (JSON.parse(readFileSync(join(handOut, 'summary.json'), 'utf8')) as BatchSummary).entries[0]!;
     assert.not.equal(handEntry.status, 'error', JSON.stringify(handEntry.error));
   } finally {

@@ -8,7 +8,7 @@ import { verify, type VerifyOptions } from '../../src/commands/verify.js';
 import type { Report } from '../../src/report/report.js';
 import { buildTar, buildZip, compress, tarHeader, writeTemp, type TarItem } from '../helpers/archives.js';
 import { rawZip, twoDirectories } from '../helpers/zip-raw.js';
-import { root, runCuckoo } from '../helpers/cli.js';
+import { root, runCuckooHere } from '../helpers/cli.js';
 import { renderers } from '../../src/cli/render/index.js';
 import { colors } from '../../src/cli/colors.js';
 import { makeRepo, removeTempDirs, type FileSpec } from '../helpers/repo.js';
@@ -446,13 +446,13 @@ test('a submodule that cannot be fetched is one high finding listing what it lef
       { path: 'app-3.0/gnulib/lib.c', content: 'int lib;\n' },
     ]),
   );
-  const cli = await runCuckoo(['verify', clean, '--repo', repo.dir, '--no-reproduce']);
+  const cli = await runCuckooHere(['verify', clean, '--repo', repo.dir, '--no-reproduce']);
   assert.is(cli.code, 3, cli.stderr + cli.stdout);
   assert.match(cli.stdout, /could not be fetched/);
   // Where to fetch it from, given alone, is enough.
-  const given = await runCuckoo(['verify', clean, '--repo', repo.dir, '--no-reproduce', '--submodule', `gnulib=${lib.dir}`]);
+  const given = await runCuckooHere(['verify', clean, '--repo', repo.dir, '--no-reproduce', '--submodule', `gnulib=${lib.dir}`]);
   assert.is(given.code, 0, given.stderr + given.stdout);
-  const both = await runCuckoo(['verify', clean, '--repo', repo.dir, '--no-submodules', '--submodule', `gnulib=${lib.dir}`]);
+  const both = await runCuckooHere(['verify', clean, '--repo', repo.dir, '--no-submodules', '--submodule', `gnulib=${lib.dir}`]);
   assert.is(both.code, 2);
   assert.match(both.stderr, /--submodule: given with --no-submodules/);
 });

@@ -251,8 +251,27 @@ export function buildTar(items: TarItem[], options: BuildTarOptions = {}): Buffe
 
 export type Codec = 'gzip' | 'xz' | 'bzip2' | 'zstd';
 
-/** `buf` compressed: gzip with zlib, the others with the system tools. */
+const compressed = new WeakMap<Buffer, Map<Codec, Promise<Buffer>>>();
+
+/**
+ * `buf` compressed: gzip with zlib, the others with the system tools at their
+ * default levels. The same buffer is
+ * compressed once per codec (xz and bzip2 take seconds on the big inputs the
+ * tests reuse); each caller gets its own copy.
+ */
 export async function compress(buf: Buffer, codec: Codec): Promise<Buffer> {
+  let byCodec = compressed.get(buf);
+  if (!byCodec) compressed.set(buf, (byCodec = new Map()));
+  let done = byCodec.get(codec);
+  if (!done) {
+    done = compressOnce(buf, codec);
+    byCodec.set(codec, done);
+    done.catch(() => byCodec.delete(codec));
+  }
+  return Buffer.from(await done);
+}
+
+async function compressOnce(buf: Buffer, codec: Codec): Promise<Buffer> {
   if (codec === 'gzip') return gzipSync(buf);
   const args: Record<Exclude<Codec, 'gzip'>, [string, string[]]> = {
     xz: ['xz', ['-c', '-T1']],

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -45,16 +45,60 @@ export function runCuckoo(args: string[], options: { env?: NodeJS.ProcessEnv; cw
   });
 }
 
-const sharedReproduction = join(tmpdir(), `cuckoo-test-reproduce-${process.pid}`);
-process.on('exit', () => rmSync(sharedReproduction, { recursive: true, force: true }));
+/**
+ * The same command run by `runCli` in this process, with what `runCuckoo` gives
+ * a child: the project root as the working folder (the test runner's), a
+ * private cache, no colour unless asked, and the same small environment.
+ * For tests of what a command prints and returns; what needs a process of its
+ * own (signals, the exit code bin/cuckoo.js sets, another working folder,
+ * colour picked from the environment at start) stays with runCuckoo.
+ */
+export async function runCuckooHere(args: string[], options: { env?: NodeJS.ProcessEnv; cacheHome?: string } = {}): Promise<CliResult> {
+  if (process.cwd() !== root.replace(/\/$/, '')) throw new Error(`runCuckooHere runs from the project root, not ${process.cwd()}`);
+  // yargs ends the process after --help and --version: those run in a child (runCuckoo).
+  if (args.some((a) => a === '--help' || a === '-h' || a === '--version')) throw new Error('runCuckooHere: --help and --version end the process; use runCuckoo');
+  const { runCli } = await import('../../src/cli/main.js');
+  const ownCache = options.cacheHome === undefined;
+  const cacheHome = options.cacheHome ?? mkdtempSync(join(tmpdir(), 'cuckoo-test-cache-'));
+  if (ownCache) seedReproduction(cacheHome);
+  let stdout = '';
+  let stderr = '';
+  try {
+    const code = await runCli(args, {
+      stdout: { write: (s: string) => (stdout += s), isTTY: false },
+      stderr: { write: (s: string) => (stderr += s), isTTY: false },
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', XDG_CACHE_HOME: cacheHome, ...options.env },
+    });
+    return { code, stdout, stderr };
+  } finally {
+    if (ownCache) {
+      keepReproduction(cacheHome);
+      rmSync(cacheHome, { recursive: true, force: true });
+    }
+  }
+}
+
+// The folder scripts/test.mjs makes for its workers, else one for this process.
+const sharedReproduction = process.env.CUCKOO_TEST_SHARED ? join(process.env.CUCKOO_TEST_SHARED, 'reproduce') : join(tmpdir(), `cuckoo-test-reproduce-${process.pid}`);
+if (!process.env.CUCKOO_TEST_SHARED) process.on('exit', () => rmSync(sharedReproduction, { recursive: true, force: true }));
 
 function seedReproduction(cacheHome: string): void {
   if (!existsSync(sharedReproduction)) return;
-  mkdirSync(join(cacheHome, 'cuckoo'), { recursive: true });
-  cpSync(sharedReproduction, join(cacheHome, 'cuckoo', 'reproduce'), { recursive: true });
+  const into = join(cacheHome, 'cuckoo', 'reproduce');
+  mkdirSync(into, { recursive: true });
+  for (const name of readdirSync(sharedReproduction)) if (name.endsWith('.json.gz')) copyFileSync(join(sharedReproduction, name), join(into, name));
 }
 
+/** Each new result file goes in by rename: a worker seeding its cache never copies half of one. */
 function keepReproduction(cacheHome: string): void {
   const made = join(cacheHome, 'cuckoo', 'reproduce');
-  if (existsSync(made)) cpSync(made, sharedReproduction, { recursive: true, force: false, errorOnExist: false });
+  if (!existsSync(made)) return;
+  mkdirSync(sharedReproduction, { recursive: true });
+  for (const name of readdirSync(made)) {
+    const to = join(sharedReproduction, name);
+    if (!name.endsWith('.json.gz') || existsSync(to)) continue;
+    const temp = `${to}.${process.pid}.tmp`;
+    copyFileSync(join(made, name), temp);
+    renameSync(temp, to);
+  }
 }

@@ -9,8 +9,10 @@
  * bundle; compressed samples go, by the same PRNG, to the system tool or to
  * the pure-JS decoder.
  * A CuckooError is the expected outcome for a broken archive; any other
- * error, or a run past the timeout, is a crash worth reporting. The seed and
- * iteration number reproduce the mutant exactly.
+ * error, or a run that hangs, is a crash worth reporting. A hang is a run
+ * that stops working: neither this process nor any process under it uses
+ * CPU for `stallSeconds` (long runs may also bound each run's time with
+ * `timeoutMs`). The seed and iteration number reproduce the mutant exactly.
  */
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -20,6 +22,7 @@ import { execa } from 'execa';
 import { verify } from '../../src/commands/verify.js';
 import { CuckooError } from '../../src/errors.js';
 import { findOnPath } from '../../src/release/decompress.js';
+import { stallWatch } from './stall.js';
 
 /** mulberry32: tiny, fast and good enough to pick mutations reproducibly. */
 export function prng(seed: number): () => number {
@@ -160,8 +163,10 @@ export interface FuzzOptions {
   seed: number;
   iterations: number;
   samplesDir: string;
-  /** Milliseconds one verify() may take. */
+  /** Milliseconds one verify() may take (none when absent). */
   timeoutMs?: number;
+  /** Seconds without any CPU used by this process or its descendants that make a pending verify() a hang (default 30). */
+  stallSeconds?: number;
   /** Called after each iteration, for progress. */
   onIteration?: (iteration: number, mutant: Mutant, outcome: string) => void;
 }
@@ -185,7 +190,8 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzFailure | undefine
   const rand = prng(options.seed);
   const dir = await mkdtemp(join(tmpdir(), 'cuckoo-fuzz-'));
   const cacheDir = join(dir, 'cache');
-  const timeoutMs = options.timeoutMs ?? 10_000;
+  const timeoutMs = options.timeoutMs;
+  const stallSeconds = options.stallSeconds ?? 30;
   let failed = false;
   try {
     for (let iteration = 0; iteration < options.iterations; iteration++) {
@@ -196,8 +202,9 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzFailure | undefine
       await writeFile(file, mutant.bytes);
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<'timeout'>((resolve) => {
-        timer = setTimeout(() => resolve('timeout'), timeoutMs);
+        if (timeoutMs !== undefined) timer = setTimeout(() => resolve('timeout'), timeoutMs);
       });
+      const watch = stallWatch(stallSeconds);
       const run = verify({
         release: file,
         repo: join(options.samplesDir, 'hello.bundle'),
@@ -210,10 +217,12 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzFailure | undefine
         (report) => `verdict ${report.verdict}`,
         (err: unknown) => err,
       );
-      const outcome = await Promise.race([run, timeout]);
+      const outcome = await Promise.race([run, timeout, watch.stalled]);
       clearTimeout(timer);
+      watch.stop();
       let problem: string | undefined;
       if (outcome === 'timeout') problem = `timeout after ${timeoutMs} ms`;
+      else if (outcome === 'stalled') problem = `hang: no CPU used for ${stallSeconds} s while verify() was pending`;
       else if (typeof outcome !== 'string' && !(outcome instanceof CuckooError)) {
         problem = outcome instanceof Error ? `${outcome.name}: ${outcome.message}` : `thrown ${String(outcome)}`;
       }

@@ -1,8 +1,9 @@
 /**
  * A local HTTP server on 127.0.0.1 for download tests: static bodies,
  * redirects, status codes, slow and truncated responses, and git's own
- * http-backend as CGI for git-over-HTTP. It counts requests per path and
- * stops itself after 60 s so a failing test cannot leave it behind.
+ * http-backend as CGI for git-over-HTTP. It counts requests per path, and
+ * never keeps the test process alive by itself (it is unref'd), so a failing
+ * test cannot leave it behind; it serves for as long as a test takes.
  */
 import { spawn } from 'node:child_process';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -26,6 +27,8 @@ export interface TestServer {
   hits: Map<string, number>;
   /** Responses of a slow route the client closed before they were complete, per path. */
   abandoned: Map<string, number>;
+  /** Resolves once a response of the slow route at `path` has closed, abandoned or complete. */
+  slowClosed(path: string): Promise<void>;
   routes: Map<string, Route>;
   close(): Promise<void>;
 }
@@ -34,6 +37,8 @@ export async function startServer(routes: Record<string, Route>): Promise<TestSe
   const table = new Map(Object.entries(routes));
   const hits = new Map<string, number>();
   const abandoned = new Map<string, number>();
+  const closed = new Map<string, number>();
+  const waiting = new Map<string, Array<() => void>>();
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0]!;
     hits.set(path, (hits.get(path) ?? 0) + 1);
@@ -55,6 +60,9 @@ export async function startServer(routes: Record<string, Route>): Promise<TestSe
       res.on('close', () => {
         clearTimeout(timer);
         if (!res.writableFinished) abandoned.set(path, (abandoned.get(path) ?? 0) + 1);
+        closed.set(path, (closed.get(path) ?? 0) + 1);
+        for (const resolve of waiting.get(path) ?? []) resolve();
+        waiting.delete(path);
       });
       return;
     }
@@ -71,17 +79,17 @@ export async function startServer(routes: Record<string, Route>): Promise<TestSe
     res.writeHead(route.status).end(`status ${route.status}`);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const stop = setTimeout(() => server.close(), 60_000);
-  stop.unref();
+  // A server a failing test forgot to close does not keep the test process running.
+  server.unref();
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
     hits,
     abandoned,
+    slowClosed: (path) => (closed.get(path) ? Promise.resolve() : new Promise<void>((resolve) => waiting.set(path, [...(waiting.get(path) ?? []), resolve]))),
     routes: table,
     close: () =>
       new Promise((resolve) => {
-        clearTimeout(stop);
         server.closeAllConnections();
         server.close(() => resolve());
       }),

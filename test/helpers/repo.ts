@@ -24,7 +24,7 @@
  *   core.autocrlf=false, core.eol=lf, a fixed user; no system or global config.
  */
 import { execa } from 'execa';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { devNull, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeGitPath } from '../../src/git/paths.js';
@@ -139,16 +139,11 @@ export async function makeRepo(opts: RepoOptions = {}): Promise<TestRepo> {
   const dir = join(root, opts.bare ? 'repo.git' : 'repo');
   await runGit(root, ['init', '--quiet', '-b', 'main', `--object-format=${objectFormat}`, ...(opts.bare ? ['--bare'] : []), dir]);
   const gitDir = opts.bare ? dir : join(dir, '.git');
-  const config = {
-    'init.defaultBranch': 'main',
-    'commit.gpgSign': 'false',
-    'tag.gpgSign': 'false',
-    'core.autocrlf': 'false',
-    'core.eol': 'lf',
-    'user.name': 'Cuckoo Test',
-    'user.email': 'test@cuckoo.invalid',
-  };
-  for (const [k, v] of Object.entries(config)) await runGit(dir, ['config', k, v]);
+  // The repository's own settings, appended to its config file in one write (a `git config` each costs a process).
+  await appendFile(
+    join(gitDir, 'config'),
+    '[init]\n\tdefaultBranch = main\n[commit]\n\tgpgSign = false\n[tag]\n\tgpgSign = false\n[core]\n\tautocrlf = false\n\teol = lf\n[user]\n\tname = Cuckoo Test\n\temail = test@cuckoo.invalid\n',
+  );
 
   const git = async (args: readonly string[], o?: GitRunOptions) => (await runGit(dir, args, o)).toString('utf8').replace(/\n$/, '');
   const repo: TestRepo = {

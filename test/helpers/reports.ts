@@ -1,7 +1,7 @@
 import type { Finding } from '../../src/report/finding.js';
 import type { Report } from '../../src/report/report.js';
 import { severityCounts } from '../../src/report/report.js';
-import { runCuckoo } from './cli.js';
+import { runCuckooHere } from './cli.js';
 
 const cache = new Map<string, Promise<Report>>();
 
@@ -10,7 +10,7 @@ export function sampleReport(which: 'clean' | 'tampered'): Promise<Report> {
   let r = cache.get(which);
   if (!r) {
     const release = which === 'clean' ? 'samples/hello-1.0.tar.gz' : 'samples/tampered/hello-1.0.tar.gz';
-    r = runCuckoo(['verify', release, '--repo', 'samples/hello.bundle', '--no-host-knowledge', '--format', 'json']).then((res) => {
+    r = runCuckooHere(['verify', release, '--repo', 'samples/hello.bundle', '--no-host-knowledge', '--format', 'json']).then((res) => {
       if (res.code !== 0 && res.code !== 1) throw new Error(`cuckoo exited ${res.code}: ${res.stderr}`);
       return JSON.parse(res.stdout) as Report;
     });

@@ -1,12 +1,15 @@
 // A short fixed-seed fuzz round: mutated samples (bit flips, truncation, byte
 // runs, appended data, tar header edits; gzip, xz, bzip2 and zstd forms read
 // by the system tools and the pure-JS decoders) must end in a report or a
-// CuckooError, never in any other error or a hang. Long runs: `make fuzz` or scripts/fuzz.mjs.
+// CuckooError, never in any other error or a hang (a run that stops using CPU
+// with verify() still pending). Long runs: `make fuzz` or scripts/fuzz.mjs.
 import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { findOnPath } from '../../src/release/decompress.js';
+import { execa } from 'execa';
 import { fuzz, loadSamples, mutate, prng } from '../helpers/fuzz.js';
+import { stallWatch } from '../helpers/stall.js';
 
 const samplesDir = fileURLToPath(new URL('../../../samples/', import.meta.url));
 
@@ -29,9 +32,26 @@ test('the compressed forms are built for every installed tool', async () => {
   }
 });
 
-test('150 mutants of the samples: a report or a CuckooError each, no crash or hang', async () => {
-  const failure = await fuzz({ seed: 20260401, iterations: 150, samplesDir, timeoutMs: 15_000 });
+test('80 mutants of the samples: a report or a CuckooError each, no crash or hang', async () => {
+  const failure = await fuzz({ seed: 20260401, iterations: 80, samplesDir });
   assert.is(failure, undefined, failure && `seed ${failure.seed} iteration ${failure.iteration}: ${failure.sample}, ${failure.mutation}: ${failure.problem}`);
+});
+
+test('a hang is a pending run that stops using CPU; a run whose child process works is not one', async () => {
+  const idle = stallWatch(1);
+  try {
+    assert.is(await Promise.race([new Promise(() => {}), idle.stalled]), 'stalled');
+  } finally {
+    idle.stop();
+  }
+  const busy = stallWatch(2);
+  try {
+    // A fixed amount of work in a child: the watch sees its CPU, however slowly it goes.
+    const work = execa('sh', ['-c', 'i=0; while [ $i -lt 400000 ]; do i=$((i+1)); done; echo done']).then((r) => r.stdout);
+    assert.is(await Promise.race([work, busy.stalled]), 'done');
+  } finally {
+    busy.stop();
+  }
 });
 
 test.run();

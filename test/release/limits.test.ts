@@ -3,7 +3,7 @@ import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { gzipSync } from 'node:zlib';
 import { compareTrees } from '../../src/compare/compare.js';
-import { runCuckoo } from '../helpers/cli.js';
+import { runCuckooHere } from '../helpers/cli.js';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { CuckooError } from '../../src/errors.js';
@@ -86,7 +86,7 @@ test('a gzip bomb of 10 GiB of zeros (concatenated members) stops at --max-total
   out.end();
   await once(out, 'close');
   const started = performance.now();
-  const r = await runCuckoo(['verify', path, '--repo', 'samples/hello.bundle', '--tag', 'v1.0', '--max-total-size', '256M']);
+  const r = await runCuckooHere(['verify', path, '--repo', 'samples/hello.bundle', '--tag', 'v1.0', '--max-total-size', '256M']);
   console.log(`    10 GiB gzip bomb refused in ${(performance.now() - started).toFixed(0)} ms`);
   assert.is(r.code, 2, r.stderr);
   assert.is(r.stderr.trimEnd().split('\n').length, 1, r.stderr);

@@ -4,13 +4,13 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import { root, runCuckoo } from '../helpers/cli.js';
+import { root, runCuckooHere } from '../helpers/cli.js';
 
 const schema = JSON.parse(readFileSync(join(root, 'schema/cuckoo.report.v1.json'), 'utf8')) as object;
 const validate = new Ajv2020({ allErrors: true, strict: false }).compile(schema);
 
 async function report(args: string[]) {
-  const r = await runCuckoo([...args, '--format', 'json']);
+  const r = await runCuckooHere([...args, '--format', 'json']);
   assert.ok(r.code === 0 || r.code === 1, `exit ${r.code}: ${r.stderr}`);
   return JSON.parse(r.stdout) as { findings: Array<{ path: string }>; counts: Record<string, number> };
 }

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { runCuckoo } from '../helpers/cli.js';
+import { runCuckoo, runCuckooHere } from '../helpers/cli.js';
 
 const sample = ['verify', 'samples/hello-1.0.tar.gz', '--repo', 'samples/hello.bundle', '--no-host-knowledge'];
 
@@ -12,7 +12,7 @@ test('reproduction flags that cannot work together are refused before any work, 
     [['--reproduce-timeout', '0'], /^cuckoo: --reproduce-timeout: /],
     [['--reproduce-memory', 'lots'], /^cuckoo: --reproduce-memory: not a size/],
   ] as const) {
-    const r = await runCuckoo([...sample, ...args]);
+    const r = await runCuckooHere([...sample, ...args]);
     assert.is(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
     assert.match(r.stderr, message);
   }

@@ -9,7 +9,7 @@ import { verify, type VerifyOptions } from '../../src/commands/verify.js';
 import type { Finding } from '../../src/report/finding.js';
 import type { Report } from '../../src/report/report.js';
 import { buildTar, compress, readRelease, writeTemp, type TarEntrySpec } from '../helpers/archives.js';
-import { root, runCuckoo } from '../helpers/cli.js';
+import { root, runCuckoo, type CliResult } from '../helpers/cli.js';
 import { makeRepo, removeTempDirs, tempDir, type TestRepo } from '../helpers/repo.js';
 import { assertValidReport } from '../helpers/schema.js';
 import { generatorsReady } from '../helpers/sandbox-tools.js';
@@ -64,9 +64,9 @@ let shared: Promise<{ repo: TestRepo; files: TarEntrySpec[] }> | undefined;
 /** The tiny project for tests that leave its repository alone: made once. */
 const tiny = () => (shared ??= tinyProject());
 
-/** A shell-only automake project (no compiler needed), its tag v1.0, and its release as its own steps make it. */
-async function tinyProject(extra: Record<string, string> = {}): Promise<{ repo: TestRepo; files: TarEntrySpec[] }> {
-  const repo = await makeRepo({
+/** A shell-only automake project (no compiler needed) with its tag v1.0. */
+function tinyRepo(extra: Record<string, string> = {}): Promise<TestRepo> {
+  return makeRepo({
     files: {
       'configure.ac': 'AC_INIT([tiny], [1.0])\nAC_CONFIG_AUX_DIR([build-aux])\nAM_INIT_AUTOMAKE([foreign])\nAC_CONFIG_FILES([Makefile])\nAC_OUTPUT\n',
       'Makefile.am': 'bin_SCRIPTS = tiny\nEXTRA_DIST = tiny autogen.sh\n',
@@ -78,6 +78,11 @@ async function tinyProject(extra: Record<string, string> = {}): Promise<{ repo: 
     },
     tags: ['v1.0'],
   });
+}
+
+/** The tiny project and its release as its own steps make it. */
+async function tinyProject(): Promise<{ repo: TestRepo; files: TarEntrySpec[] }> {
+  const repo = await tinyRepo();
   const work = await tempDir('cuckoo-tiny-');
   const tar = await repo.archive('v1.0');
   await execa('tar', ['-x', '-C', work], { input: tar });
@@ -93,6 +98,24 @@ async function tinyProject(extra: Record<string, string> = {}): Promise<{ repo: 
     .map((p): TarEntrySpec => ({ path: `tiny-1.0/${p}`, content: readFileSync(join(dist, p)), mode: statSync(join(dist, p)).mode & 0o111 ? 0o755 : 0o644 }));
   return { repo, files: [{ path: 'tiny-1.0/', type: 'directory' }, ...files] };
 }
+
+let cleanCli: Promise<{ path: string; out: string; cli: CliResult; report: Report }> | undefined;
+/**
+ * `cuckoo rebuild` of the tiny project's clean release, run once for the tests
+ * that read it: --out copies the rebuilt tree, --keep keeps the scratch folder
+ * (in this file's cache), and the JSON report goes to a file beside the text.
+ */
+const cleanTinyRebuild = () =>
+  (cleanCli ??= (async () => {
+    const { repo, files } = await tiny();
+    const path = await release('tiny-1.0.tar.gz', files);
+    const outParent = await tempDir('cuckoo-out-');
+    const out = join(outParent, 'rebuilt');
+    const json = join(outParent, 'report.json');
+    const cli = await runCuckoo(['rebuild', path, '--repo', repo.dir, '--no-reproduce', '--out', out, '--keep', '--cache-dir', cacheDir, '--format', 'text', '--format', `json=${json}`]);
+    const report = existsSync(json) ? (JSON.parse(readFileSync(json, 'utf8')) as Report) : ({} as Report);
+    return { path, out, cli, report };
+  })());
 
 test('a release made by its own autogen.sh, configure and make dist is rebuilt from the tag: every release-only file identical', async () => {
   if (!ready) return;
@@ -140,7 +163,8 @@ test('a copy of a known m4 macro planted in the release is written by no release
 test('a line added to configure differs from the rebuilt configure, with the diff rebuilt → release', async () => {
   if (!ready) return;
   const { repo, files } = await tiny();
-  const clean = await run({ release: await release('tiny-1.0.tar.gz', files), repo: repo.dir });
+  const { report: clean, cli } = await cleanTinyRebuild();
+  assert.is(cli.code, 0, cli.stderr + cli.stdout);
   assert.is(clean.rebuild!.status, 'rebuilt', clean.rebuild!.why);
   assert.is(clean.rebuild!.releaseOnly.identical, clean.rebuild!.releaseOnly.files);
   assert.ok(clean.rebuild!.releaseOnly.files >= 5);
@@ -156,7 +180,9 @@ test('a line added to configure differs from the rebuilt configure, with the dif
 
 test('a failing step ends the rebuild with its name and output; absence then proves nothing, and cuckoo rebuild exits 3', async () => {
   if (!ready) return;
-  const { repo, files } = await tinyProject();
+  // A repository of its own (the tag moves), and the clean release's files.
+  const repo = await tinyRepo();
+  const { files } = await tiny();
   await repo.git(['rm', '-q', 'autogen.sh']);
   writeFileSync(join(repo.dir, 'autogen.sh'), '#!/bin/sh\necho "autogen.sh: needs frobnicate 2.0" >&2\nexit 1\n', { mode: 0o755 });
   await repo.git(['add', 'autogen.sh']);
@@ -245,7 +271,7 @@ test("a policy's recipe runs in the sandbox: the tag as git archive writes it, S
 test('submodules are exported at their pinned commits with --submodules', async () => {
   if (!ready) return;
   const lib = await makeRepo({ files: { 'lib.txt': 'pinned\n' } });
-  const { repo } = await tinyProject({ '.gitmodules': `[submodule "lib"]\n\tpath = lib\n\turl = ${lib.dir}\n` });
+  const repo = await tinyRepo({ '.gitmodules': `[submodule "lib"]\n\tpath = lib\n\turl = ${lib.dir}\n` });
   await repo.git(['-c', 'protocol.file.allow=always', 'submodule', 'add', '-q', lib.dir, 'lib']);
   await repo.git(['commit', '-qm', 'lib']);
   await repo.git(['tag', '-f', 'v1.0']);
@@ -262,11 +288,8 @@ test('submodules are exported at their pinned commits with --submodules', async 
 
 test('cuckoo rebuild --out copies the rebuilt tree; a non-empty --out is refused before any work; --keep keeps the scratch folder', async () => {
   if (!ready) return;
-  const { repo, files } = await tiny();
-  const path = await release('tiny-1.0.tar.gz', files);
-  const outParent = await tempDir('cuckoo-out-');
-  const out = join(outParent, 'rebuilt');
-  const cli = await runCuckoo(['rebuild', path, '--repo', repo.dir, '--no-reproduce', '--out', out]);
+  const { repo } = await tiny();
+  const { path, out, cli, report } = await cleanTinyRebuild();
   assert.is(cli.code, 0, cli.stderr + cli.stdout);
   assert.match(cli.stdout, /rebuilt from the tag: \d+ of \d+ release-only files identical/);
   assert.ok(existsSync(join(out, 'configure')));
@@ -276,9 +299,9 @@ test('cuckoo rebuild --out copies the rebuilt tree; a non-empty --out is refused
   assert.is(busy.code, 2);
   assert.match(busy.stderr, /--out .*rebuilt: the folder is not empty/);
 
-  const kept = await run({ release: path, repo: repo.dir, keep: true });
-  assert.ok(kept.rebuild!.kept && existsSync(join(kept.rebuild!.kept, 'src', '.cuckoo-distdir', 'configure')));
-  rmSync(kept.rebuild!.kept!, { recursive: true, force: true });
+  const kept = report.rebuild!.kept;
+  assert.ok(kept && kept.startsWith(join(cacheDir, 'tmp')) && existsSync(join(kept, 'src', '.cuckoo-distdir', 'configure')), kept);
+  rmSync(kept!, { recursive: true, force: true });
 });
 
 test("a meson project is rebuilt by meson dist, its dist scripts included", async () => {
