@@ -16,7 +16,8 @@ import { dirname, join } from 'node:path';
 export const TREE_PREFIX = 'tree-1.0';
 const LANGS = 'ca cs da de el eo es eu fi fr ga gl hr hu id it ja ko nb nl pl pt pt_BR ro ru sk sl sr sv tr uk vi zh_CN zh_TW'.split(' ');
 
-function rng(seed) {
+/** mulberry32: a small seeded generator, so every run builds the same tree. */
+export function rng(seed) {
   let a = seed >>> 0;
   const next = () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -49,7 +49,7 @@ import { fileURLToPath } from 'node:url';
 import { measureFetch } from './bench-fetch.mjs';
 import { measureScaling } from './bench-scaling.mjs';
 import { measureReproduction, reproductionTable } from './bench-reproduce.mjs';
-import { makeTree } from './bench-tree.mjs';
+import { makeTree, rng } from './bench-tree.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const argv = process.argv.slice(2);
@@ -78,17 +78,7 @@ const [ADDED, MODIFIED, DROPPED] = [200, Math.min(50, Math.floor(FILES / 10)), 5
 const PREFIX = 'bench-1.0';
 
 // ---------- deterministic content ----------
-function mulberry32(seed) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return { next, int: (n) => Math.floor(next() * n), pick: (xs) => xs[Math.floor(next() * xs.length)] };
-}
-const r = mulberry32(SEED);
+const r = rng(SEED);
 const SYL = 'ba be bi bo bu ca ce ci co da de di do fa fe fi ga ge go ha he hi ka ke ki ko la le li lo lu ma me mi mo na ne ni no pa pe pi po ra re ri ro sa se si so ta te ti to va ve vi xa xe ze zo'.split(' ');
 const WORDS = Array.from({ length: 1000 }, () => Array.from({ length: 1 + r.int(3) }, () => r.pick(SYL)).join(''));
 // Skewed word choice and a per-file set of identifiers, so text compresses about as well as real source.

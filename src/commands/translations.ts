@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import type { TranslationSource } from '../analyze/translations/source.js';
 import { writeCacheFile } from '../cache.js';
 import { CuckooError } from '../errors.js';
-import { httpGet, type HttpOptions } from '../release/http-get.js';
+import type { HttpOptions } from '../release/http-get.js';
+import { fetchSmall } from '../release/small-file.js';
 
 export const defaultTranslationsUrl = 'https://translationproject.org';
 
@@ -20,30 +21,13 @@ const maxCatalog = 32 * 1024 ** 2;
 const latestLifetimeMs = 86_400_000;
 
 async function download(url: string, http: HttpOptions): Promise<Buffer | undefined> {
-  let res;
   try {
-    res = await httpGet(url, { ...http, maxBytes: maxCatalog });
+    return await fetchSmall(url, http, { limit: maxCatalog, what: 'a translation catalog', hint: 'check --translations-url' });
   } catch (err) {
     // A catalog that is not published is an answer, not a failure.
     if (err instanceof CuckooError && /: HTTP 40[34]\b/.test(err.message)) return undefined;
     throw err;
   }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  try {
-    for await (const chunk of res.body) {
-      size += (chunk as Buffer).length;
-      if (size > maxCatalog) throw new CuckooError('limit', `${url}: more than ${maxCatalog} bytes for a translation catalog`, { hint: 'check --translations-url' });
-      chunks.push(chunk as Buffer);
-    }
-  } catch (err) {
-    if (err instanceof CuckooError) throw err;
-    throw new CuckooError('network', `${url}: download cut off`, { hint: 'the connection dropped; try again', cause: err });
-  } finally {
-    res.body.destroy();
-  }
-  if (res.total !== undefined && size !== res.total) throw new CuckooError('network', `${url}: download cut off after ${size} of ${res.total} bytes`, { hint: 'the connection dropped; try again' });
-  return Buffer.concat(chunks);
 }
 
 export function translationSource(base: string, http: HttpOptions, cacheDir: string): TranslationSource {

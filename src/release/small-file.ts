@@ -4,14 +4,24 @@ import { httpGet, type HttpOptions } from './http-get.js';
 
 const smallLimit = 1024 * 1024;
 
-export async function fetchSmall(url: string, http: HttpOptions): Promise<Buffer> {
-  const res = await httpGet(url, { ...http, maxBytes: smallLimit });
+export interface SmallFileOptions {
+  /** Most bytes (default 1 MiB). */
+  limit?: number;
+  /** What the file is, for the error past the limit. */
+  what?: string;
+  /** What to check when it is too large. */
+  hint?: string;
+}
+
+export async function fetchSmall(url: string, http: HttpOptions, options: SmallFileOptions = {}): Promise<Buffer> {
+  const limit = options.limit ?? smallLimit;
+  const res = await httpGet(url, { ...http, maxBytes: limit });
   const chunks: Buffer[] = [];
   let size = 0;
   try {
     for await (const chunk of res.body) {
       size += (chunk as Buffer).length;
-      if (size > smallLimit) throw new CuckooError('limit', `${url}: more than ${smallLimit} bytes for a checksums or signature file`, { hint: 'check the URL' });
+      if (size > limit) throw new CuckooError('limit', `${url}: more than ${limit} bytes for ${options.what ?? 'a checksums or signature file'}`, { hint: options.hint ?? 'check the URL' });
       chunks.push(chunk as Buffer);
     }
   } catch (err) {
