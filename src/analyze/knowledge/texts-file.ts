@@ -133,6 +133,20 @@ export class TextStore {
     return undefined;
   }
 
+  /** Every text the store holds for a file name, oldest first. */
+  textsNamed(name: string): Buffer[] {
+    const out: Buffer[] = [];
+    for (const chunk of this.load().get(name) ?? []) {
+      const raw = this.chunk(chunk);
+      let offset = 0;
+      for (const size of chunk.sizes) {
+        out.push(Buffer.from(raw.subarray(offset, offset + size)));
+        offset += size;
+      }
+    }
+    return out;
+  }
+
   private load(): Map<string, Chunk[]> {
     if (this.chunksByName) return this.chunksByName;
     try {

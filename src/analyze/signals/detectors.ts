@@ -37,6 +37,7 @@ export const signals: readonly Signal[] = [
     title: 'greps the source tree for a binary pattern (grep -a with -r/-l)',
     stage: 'locate',
     strength: 'strong',
+    needs: /grep[^\S\n]+-/,
     test: grepsBinaryTree,
   },
   {
@@ -45,6 +46,7 @@ export const signals: readonly Signal[] = [
     stage: 'locate',
     strength: 'medium',
     // Redirect targets are written, not read (`cat >./tests/configurehelp.pm`, curl's configure).
+    needs: /tests?\/|\.(?:bin|xz|lzma|lz|zst|bz2)/,
     test: (l) => fixtureRead.test(l.replace(/>+\s*\S+/g, ' ')) && !/\$\(distdir\)|\$\{?distdir\}?|\.tar\./.test(l),
   },
   {
@@ -52,6 +54,7 @@ export const signals: readonly Signal[] = [
     title: 'tr character-map decoding (one set is a reordering of the other)',
     stage: 'decode',
     strength: 'strong',
+    needs: /\btr[^\S\n]+["']/,
     test: hasCharacterMap,
   },
   {
@@ -60,6 +63,7 @@ export const signals: readonly Signal[] = [
     stage: 'decode',
     strength: 'medium',
     // gettext's lib-prefix.m4 reads one byte of /bin/sh's ELF header into hexdump: reading, not decoding.
+    needs: /\b(?:head|tail|cut)[^\S\n]|\bdd\b/,
     test: (l) =>
       /\b(?:head|tail)\s+(?:-\w+\s+)*-c\s*[+\d$]|\bdd\b[^|;]*\b(?:skip|count|bs|ibs)=|\bcut\s+(?:-\w+\s+)*-b\s*\d/.test(l) && !/\|\s*(?:hexdump|od)\b/.test(l),
   },
@@ -68,6 +72,7 @@ export const signals: readonly Signal[] = [
     title: 'decompresses or base64-decodes data coming from a pipe',
     stage: 'decode',
     strength: 'medium',
+    needs: /\|[^\S\n]*(?:unxz|xz|unlzma|lz|gunzip|zcat|bunzip2|bz|unzstd|zstd|gzip|brotli|base64|openssl)/,
     test: (l) => pipedDecompress.test(l),
   },
   {
@@ -76,6 +81,7 @@ export const signals: readonly Signal[] = [
     stage: 'decode',
     strength: 'medium',
     // xz's build-to-host.m4 ran `$gl_[$1]_prefix -d`, the decompressor named by the payload's extension.
+    needs: /\|[^\S\n]*\$/,
     test: (l) => /(?<!\|)\|(?!\|)\s*\$\{?[\w[\]$]+\}?\s+-d\b/.test(l),
   },
   {
@@ -83,6 +89,7 @@ export const signals: readonly Signal[] = [
     title: 'pipes decoded or decompressed data into a shell or eval',
     stage: 'execute',
     strength: 'strong',
+    needs: /(?:xz|lz|zip|zcat|bz|zst|brotli|base64|openssl)[^\n]*\|/,
     test: (l) => decodeThenShell.test(l),
   },
   {
@@ -92,6 +99,7 @@ export const signals: readonly Signal[] = [
     strength: 'medium',
     // `… | eval $map | …` and `eval $cmd | $SHELL`; configure's own evals assign variables and are never piped.
     // Makefile.in's `| eval GZIP= gzip …` only sets a variable for one command.
+    needs: /\beval/,
     test: (l) => /(?<!\|)\|(?!\|)\s*eval\b(?!\s+\w+=|\s+"?\$\{?PAGER)|\beval\s+["']?\$\{?\w+\}?["']?\s*\|(?!\|)/.test(l),
   },
   {
@@ -99,6 +107,7 @@ export const signals: readonly Signal[] = [
     title: 'pipes text into a shell',
     stage: 'execute',
     strength: 'medium',
+    needs: /\|[^\S\n]*(?:\/|(?:ba|da|k|z)?sh|\$)/,
     test: (l) => shellOnly.test(l),
   },
   {
@@ -106,6 +115,7 @@ export const signals: readonly Signal[] = [
     title: 'evaluates the output of a command (eval "$(…)" or eval `…`)',
     stage: 'execute',
     strength: 'weak',
+    needs: /\beval/,
     test: (l) => /\beval\s+["']?(?:\$\(|`)/.test(l),
   },
   {
@@ -113,6 +123,7 @@ export const signals: readonly Signal[] = [
     title: 'writes into a source file (sed -i or a redirect into src/, lib/ or a .c/.h file)',
     stage: 'other',
     strength: 'medium',
+    needs: /\bsed[^\S\n][^\n]*-i|(?:src|lib)\/[\w./-]*\.[chS]/,
     test: (l) =>
       /\bsed\s+(?:-\w+\s+)*-i\S*\s.*\.(?:c|h|cc|cpp|cxx|hpp|S)\b/.test(l) ||
       /(?<![0-9&<])>>?\s*["']?(?:\$\{?(?:srcdir|top_srcdir|abs_srcdir|abs_top_srcdir)\}?\/)?(?:src|lib)\/[\w./-]*\.(?:c|h|cc|cpp|S)\b/.test(l),
@@ -123,6 +134,7 @@ export const signals: readonly Signal[] = [
     stage: 'other',
     strength: 'medium',
     inSources: true,
+    needs: /LD_(?:PRELOAD|AUDIT)|_dl_audit|\bla_(?:symbind|objopen|version|preinit)|ifunc/,
     test: (l) => /\bLD_(?:PRELOAD|AUDIT)\b|\b_dl_audit\w*|\bla_(?:symbind(?:32|64)?|objopen|version|preinit)\b|__attribute__\s*\(\(\s*(?:__)?ifunc(?:__)?\b/.test(l),
   },
   {
@@ -130,6 +142,7 @@ export const signals: readonly Signal[] = [
     title: 'fetches from the network during the build',
     stage: 'other',
     strength: 'medium',
+    needs: /(?:curl|wget)[^\S\n]|\bgit[^\S\n]+(?:clone|fetch|pull)|\/dev\/(?:tcp|udp)\/|\b(?:nc|ncat|netcat)[^\S\n]/,
     test: (l) =>
       // As a command (start of a statement), not the word: configure says "curl" in every help text.
       /(?:^|[;&|(`]\s*|\$\(\s*)(?:curl|wget)\s+(?:-\S*\s+)*["']?(?:(?:https?|ftp):\/\/|\$\{?\w+)/.test(l) ||

@@ -24,25 +24,55 @@ function isComment(trimmed: string): boolean {
   return (trimmed.startsWith('#') && !trimmed.startsWith('#!')) || /^dnl\b/.test(trimmed) || trimmed.startsWith('//') || trimmed.startsWith('/*') || trimmed.startsWith('*');
 }
 
+/** The needs of a set of signals as one pattern: a line that matches none of them cannot fire. */
+const needsOf = new Map<readonly Signal[], RegExp>();
+function anyNeed(active: readonly Signal[]): RegExp {
+  let re = needsOf.get(active);
+  if (!re) {
+    re = new RegExp(active.map((s) => `(?:${s.needs.source})`).join('|'), 'g');
+    needsOf.set(active, re);
+  }
+  return re;
+}
+
+const forScripts = signals;
+const forSources = signals.filter((s) => s.inSources);
+
 /**
  * Every signal hit in a build file, in line order. `only`, when given, limits
- * the scan to those 1-based line numbers (the lines a release added).
+ * the scan to those 1-based line numbers (the lines a release added). One
+ * pass of the signals' needs over the whole text finds the lines worth
+ * testing; the tests run on those alone.
  */
 export function scanBuildFile(path: string, text: string, only?: ReadonlySet<number>): SignalHit[] {
-  const role = buildRole(path);
-  const active = signals.filter((s) => role !== 'compiled-source' || s.inSources);
+  const active = buildRole(path) === 'compiled-source' ? forSources : forScripts;
+  const needs = anyNeed(active);
   const hits: SignalHit[] = [];
-  const lines = text.split('\n');
-  for (const [k, raw] of lines.entries()) {
-    if (only && !only.has(k + 1)) continue;
-    const trimmed = raw.trim();
-    if (trimmed === '' || isComment(trimmed)) continue;
-    const line = trimmed.length > maxLineLength ? trimmed.slice(0, maxLineLength) : trimmed;
-    for (const signal of active) {
-      if (signal.test(line)) hits.push({ signal: signal.name, line: k + 1, text: line.length > maxTextLength ? `${line.slice(0, maxTextLength)}…` : line });
+  let line = 0;
+  let start = 0;
+  needs.lastIndex = 0;
+  for (let m = needs.exec(text); m; m = needs.exec(text)) {
+    // Move to the line the match is on.
+    for (let nl = text.indexOf('\n', start); nl !== -1 && nl < m.index; nl = text.indexOf('\n', start)) {
+      start = nl + 1;
+      line++;
     }
+    const nl = text.indexOf('\n', m.index);
+    const end = nl === -1 ? text.length : nl;
+    if (!only || only.has(line + 1)) scanLine(text.slice(start, end), line + 1, active, hits);
+    if (nl === -1) break;
+    needs.lastIndex = end + 1;
   }
   return hits;
+}
+
+function scanLine(raw: string, number: number, active: readonly Signal[], hits: SignalHit[]): void {
+  const trimmed = raw.trim();
+  if (trimmed === '' || isComment(trimmed)) return;
+  const line = trimmed.length > maxLineLength ? trimmed.slice(0, maxLineLength) : trimmed;
+  for (const signal of active) {
+    if (signal.test(line)) hits.push({ signal: signal.name, line: number, text: line.length > maxTextLength ? `${line.slice(0, maxTextLength)}…` : line });
+  }
 }
 
 export type Assessment = { severity: 'critical' | 'high'; why: string } | undefined;
