@@ -99,7 +99,25 @@ export function addedCode(path: string, genuine: string, release: string): Added
   return { lines, code: lines.filter((l) => !inertKinds.has(l.kind)), signals: scanBuildFile(path, release, numbers) };
 }
 
-/** How many lines differ either way (by trimmed text): the distance to pick the nearest genuine version by. */
+/**
+ * How many lines differ either way (by trimmed text), from one release text
+ * to each genuine version in turn: the distance to pick the nearest genuine
+ * version by. The release side is split once for every version compared.
+ */
+export function lineDistanceFrom(release: string): (genuine: string) => number {
+  const releaseLines = release.split('\n').map((l) => l.trim());
+  const releaseSet = new Set(releaseLines);
+  return (genuine) => {
+    const genuineLines = genuine.split('\n').map((l) => l.trim());
+    const genuineSet = new Set(genuineLines);
+    let distance = 0;
+    for (const l of releaseLines) if (!genuineSet.has(l)) distance++;
+    for (const l of genuineLines) if (!releaseSet.has(l)) distance++;
+    return distance;
+  };
+}
+
+/** lineDistanceFrom for one pair. */
 export function lineDistance(genuine: string, release: string): number {
-  return addedLines(genuine, release).size + addedLines(release, genuine).size;
+  return lineDistanceFrom(release)(genuine);
 }

@@ -1,4 +1,4 @@
-import { lineDistance } from '../added-code.js';
+import { lineDistanceFrom } from '../added-code.js';
 import type { KnowledgeLookup, KnownFile } from './types.js';
 
 export interface Nearest {
@@ -29,6 +29,7 @@ export async function nearestGenuine(candidates: readonly KnownFile[], text: str
   let best: { file: KnownFile; bytes: Buffer; distance: number } | undefined;
   const unseen: KnownFile[] = [];
   const tried = new Set<string>();
+  const distanceTo = lineDistanceFrom(text);
   for (const file of pool) {
     if (tried.has(file.blobId)) continue;
     tried.add(file.blobId);
@@ -37,7 +38,7 @@ export async function nearestGenuine(candidates: readonly KnownFile[], text: str
       unseen.push(file);
       continue;
     }
-    const distance = lineDistance(bytes.toString('latin1'), text);
+    const distance = distanceTo(bytes.toString('latin1'));
     if (!best || distance < best.distance) best = { file, bytes, distance };
   }
   return best ? { file: best.file, bytes: best.bytes, unseen } : { file: candidates[0]!, unseen };
