@@ -24,8 +24,11 @@ export interface MoCatalog {
   unaccounted: number;
 }
 
-/** Parse a catalog; throws when a table points outside the file. */
-export function parseMo(bytes: Buffer): MoCatalog {
+/**
+ * Parse a catalog; throws when a table points outside the file. Strings are
+ * decoded as `encoding`: compare them with a `.po` decoded the same way.
+ */
+export function parseMo(bytes: Buffer, encoding: 'utf8' | 'latin1' = 'utf8'): MoCatalog {
   const order = moByteOrder(bytes);
   if (!order) throw new Error('not an MO catalog');
   const used = new Uint8Array(bytes.length);
@@ -50,7 +53,7 @@ export function parseMo(bytes: Buffer): MoCatalog {
     const length = u32(table + 8 * i);
     const offset = u32(table + 8 * i + 4);
     claim(offset, length + 1); // with its NUL
-    return bytes.subarray(offset, offset + length).toString('utf8');
+    return bytes.toString(encoding, offset, offset + length);
   };
   const pairs = new Map<string, string>();
   for (let i = 0; i < count; i++) pairs.set(str(originals, i), str(translations, i));
@@ -71,7 +74,7 @@ export function parseMo(bytes: Buffer): MoCatalog {
         const ref = u32(at + 8);
         at += 8;
         claim(piece, size);
-        out += bytes.subarray(piece, piece + size).toString('utf8');
+        out += bytes.toString(encoding, piece, piece + size);
         piece += size;
         if (ref === SEGMENTS_END) return out.replace(/\0$/, '');
         if (ref >= segments.length) throw new Error(`MO segment ${ref} does not exist`);

@@ -13,14 +13,17 @@ export const relFile = (path: string, content: string | Buffer): ReleaseEntry =>
   return { path, type: 'file', mode: 0o644, size: bytes.length, blobId: `b:${path}`, sha256: 'f'.repeat(64), content: bytes, index: 0 };
 };
 
-/** `tag` maps each tag path to its text. */
-export function context(tag: Record<string, string>, info: ReleaseInfo = {}): AnalysisContext & ReleaseInfo {
+/** `tag` maps each tag path to its text (or its bytes). */
+export function context(tag: Record<string, string | Buffer>, info: ReleaseInfo = {}): AnalysisContext & ReleaseInfo {
   const entries = Object.keys(tag).map((p) => tagFile(p));
   return {
     tagByPath: new Map(entries.map((e) => [e.path, e])),
     tagByOid: new Map(entries.map((e) => [e.oid, [e]])),
     submodules: [],
-    tagContent: async (e) => Buffer.from(tag[e.path] ?? ''),
+    tagContent: async (e) => {
+      const content = tag[e.path] ?? '';
+      return typeof content === 'string' ? Buffer.from(content) : content;
+    },
     releaseContent: async (e) => e.content,
     ...info,
   };

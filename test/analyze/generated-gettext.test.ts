@@ -56,6 +56,19 @@ test('a .gmo is not explained without the magic, without its .po, or with a tran
   assert.is(await gettextCatalog.judge(added('po/fr.gmo', payload), ctx), undefined);
 });
 
+test('a .gmo is compared byte for byte with its .po: UTF-8 or not, a translation must be the same bytes', async () => {
+  const accented = (text: string): Array<[string | Buffer, string | Buffer]> => translations.map(([k, v]) => (k === 'Hello' ? [k, text] : [k, v]));
+  const ctx = context({ 'po/fr.po': po.replace('msgstr "Bonjour"', 'msgstr "Bonjour à tous"') });
+  assert.is((await gettextCatalog.judge(added('po/fr.gmo', mo(accented('Bonjour à tous'))), ctx))?.category, 'gettext-catalog');
+  assert.is(await gettextCatalog.judge(added('po/fr.gmo', mo(accented('Bonjour á tous'))), ctx), undefined);
+  // A catalog in ISO-8859-1: its bytes are not UTF-8, and two different ones are still different.
+  const latin1 = Buffer.from(po.replace('charset=UTF-8', 'charset=ISO-8859-1').replace('msgstr "Bonjour"', 'msgstr "Bonjour \xe0 tous"'), 'latin1');
+  const inLatin1 = context({ 'po/fr.po': latin1 });
+  const moLatin1 = (text: string) => mo(translations.map(([k, v]) => (k === 'Hello' ? [k, Buffer.from(text, 'latin1')] : [k, v])));
+  assert.is((await gettextCatalog.judge(added('po/fr.gmo', moLatin1('Bonjour \xe0 tous')), inLatin1))?.category, 'gettext-catalog');
+  assert.is(await gettextCatalog.judge(added('po/fr.gmo', moLatin1('Bonjour \xe1 tous')), inLatin1), undefined);
+});
+
 const pot = `# SOME DESCRIPTIVE TITLE.
 #, fuzzy
 msgid ""

@@ -1,8 +1,8 @@
 // MO catalogs built in memory for the gettext tests.
 
 /** A minimal MO catalog, as msgfmt writes it (strings sorted, NUL-terminated). */
-export function mo(pairs: Array<[string, string]>, bigEndian = false): Buffer {
-  const sorted = [...pairs].sort(([a], [b]) => (a < b ? -1 : 1));
+export function mo(pairs: Array<[string | Buffer, string | Buffer]>, bigEndian = false): Buffer {
+  const sorted = [...pairs].sort(([a], [b]) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
   const n = sorted.length;
   const header = 28;
   const tables = header + 16 * n;

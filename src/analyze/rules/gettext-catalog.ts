@@ -27,7 +27,7 @@ async function compiledCatalog(dir: string, stem: string, bytes: Buffer, ctx: An
   const poPath = join(dir, `${stem}.po`);
   const po = ctx.tagByPath.get(poPath);
   if (po?.type !== 'file') return undefined;
-  const mo = parseMo(bytes);
+  const mo = parseMo(bytes, 'latin1');
   // msgfmt leaves no gaps beyond alignment; spare bytes could carry a payload.
   if (mo.unaccounted > maxUnaccounted) return undefined;
   const { active } = await tagCatalog(po, ctx);

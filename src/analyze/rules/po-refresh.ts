@@ -40,7 +40,7 @@ export const poRefresh: Rule = {
     if (!afterBytes) return undefined;
     const catalog = await tagCatalog(tag, ctx);
     const before = catalog.entries;
-    const after = parsePo(afterBytes.toString('utf8'));
+    const after = parsePo(afterBytes.toString('latin1'));
     const header = headerChanges(before, after);
     if (!header) return undefined;
     const reasons: string[] = [];
