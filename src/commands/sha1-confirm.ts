@@ -12,7 +12,6 @@
  * the tag's although SHA-1 says otherwise, which only a collision attack
  * explains.
  */
-import { createHash } from 'node:crypto';
 import { findingId } from '../analyze/analyze.js';
 import { releaseSide } from '../analyze/evidence.js';
 import type { Change } from '../compare/change.js';
@@ -20,9 +19,6 @@ import { prefetchBlobs } from '../git/remote.js';
 import type { ReleaseEntry } from '../release/entry.js';
 import type { Finding } from '../report/finding.js';
 import type { OpenTagSide } from './tag-side.js';
-
-/** Blobs read at a time: bounded memory, and git's pipe kept busy. */
-const window = 16;
 
 export interface Sha1Check {
   /** Distinct blobs confirmed. */
@@ -63,22 +59,20 @@ function collisionFinding(entry: ReleaseEntry, path: string, tagSha256: string):
  * Confirms every SHA-1 match with sha256. `pathOf` turns an archive path into
  * the report's (the top folder stripped).
  */
-export async function confirmSha1(entries: readonly ReleaseEntry[], tag: Pick<OpenTagSide, 'repo' | 'oids' | 'blob'>, pathOf: (archivePath: string) => string): Promise<Sha1Check> {
+export async function confirmSha1(entries: readonly ReleaseEntry[], tag: Pick<OpenTagSide, 'repo' | 'oids' | 'blobDigest'>, pathOf: (archivePath: string) => string): Promise<Sha1Check> {
   const byOid = matchedBlobs(entries, (oid) => tag.oids.stored(oid));
   const oids = [...byOid.keys()];
   await prefetchBlobs(tag.repo, oids);
+  // Asked all at once: git streams the blobs and each is hashed as it passes, none held.
+  const digests = await Promise.all(oids.map((oid) => tag.blobDigest(oid)));
   const findings: Finding[] = [];
   let files = 0;
-  for (let i = 0; i < oids.length; i += window) {
-    const batch = oids.slice(i, i + window);
-    const digests = await Promise.all(batch.map(async (oid) => createHash('sha256').update(await tag.blob(oid)).digest('hex')));
-    batch.forEach((oid, j) => {
-      for (const entry of byOid.get(oid)!) {
-        files++;
-        // A file hashed without its sha256 cannot be confirmed: that is a reader's bug, not a pass.
-        if (entry.sha256 !== digests[j]) findings.push(collisionFinding(entry, pathOf(entry.path), digests[j]!));
-      }
-    });
-  }
+  oids.forEach((oid, j) => {
+    for (const entry of byOid.get(oid)!) {
+      files++;
+      // A file hashed without its sha256 cannot be confirmed: that is a reader's bug, not a pass.
+      if (entry.sha256 !== digests[j]) findings.push(collisionFinding(entry, pathOf(entry.path), digests[j]!));
+    }
+  });
   return { blobs: oids.length, files, findings };
 }

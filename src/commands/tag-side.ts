@@ -60,6 +60,8 @@ export interface OpenTagSide {
   remoteInfo: Pick<Report['tag'], 'remote' | 'signature' | 'firstSeen'>;
   content(entry: TagEntry): Promise<Buffer>;
   blob(oid: string): Promise<Buffer>;
+  /** The sha256 of a blob's raw bytes, hashed as they stream from git (see BlobReader.digest). */
+  blobDigest(oid: string): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -218,6 +220,10 @@ export async function openTagSide(options: TagSideOptions & { releaseName: strin
       async blob(oid) {
         const entry = byOid.get(oid)?.[0];
         return entry ? readBlob(entry) : reader.read(oid);
+      },
+      async blobDigest(oid) {
+        const entry = byOid.get(oid)?.[0];
+        return (entry ? (readerOf.get(entry) ?? reader) : reader).digest(oid);
       },
       async close() {
         await Promise.all(readers.map((r) => r.close()));

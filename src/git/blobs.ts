@@ -4,19 +4,24 @@
  * (git-cat-file(1) BATCH OUTPUT), so many reads cost one process. Without
  * --filters no textconv or smudge filter ever runs: the bytes are the blob's.
  */
+import { createHash, type Hash } from 'node:crypto';
 import { CuckooError } from '../errors.js';
 import { spawnGit, toBuffer } from './run.js';
 import type { RepoHandle } from './types.js';
 
 interface Pending {
   oid: string;
-  resolve: (content: Buffer) => void;
+  /** Only the digest is wanted: the bytes are hashed as they arrive, never held. */
+  digest?: 'sha256' | 'sha1';
+  resolve: (content: Buffer | string) => void;
   reject: (err: Error) => void;
 }
 
 interface Current {
   pending: Pending;
-  content: Buffer;
+  /** The bytes, or the hash being fed instead. */
+  content: Buffer | Hash;
+  size: number;
   filled: number;
 }
 
@@ -40,14 +45,26 @@ export class BlobReader {
 
   /** The object's bytes. Reads are answered in the order they were asked. */
   read(oid: string): Promise<Buffer> {
+    return this.request(oid) as Promise<Buffer>;
+  }
+
+  /**
+   * The hex digest of the object's bytes, hashed as git writes them: no
+   * buffer of the object's size, so thousands can be asked at once.
+   */
+  digest(oid: string, algorithm: 'sha256' | 'sha1' = 'sha256'): Promise<string> {
+    return this.request(oid, algorithm) as Promise<string>;
+  }
+
+  private request(oid: string, digest?: 'sha256' | 'sha1'): Promise<Buffer | string> {
     const hexLength = this.repo.objectFormat === 'sha256' ? 64 : 40;
     if (oid.length !== hexLength || !/^[0-9a-f]+$/.test(oid)) {
       return Promise.reject(new CuckooError('input', `${JSON.stringify(oid)} is not a full ${this.repo.objectFormat} object id`));
     }
     if (this.failure) return Promise.reject(this.failure);
     if (this.closed) return Promise.reject(new CuckooError('git', `reading ${oid}: the blob reader is closed`));
-    return new Promise<Buffer>((resolve, reject) => {
-      this.queue.push({ oid, resolve, reject });
+    return new Promise<Buffer | string>((resolve, reject) => {
+      this.queue.push({ oid, resolve, reject, ...(digest ? { digest } : {}) });
       if (this.child) {
         this.ask(this.child, oid);
         this.hold(true);
@@ -145,17 +162,18 @@ export class BlobReader {
     const buf = this.buffered;
     if (this.current) {
       const cur = this.current;
-      const take = Math.min(cur.content.length - cur.filled, buf.length);
-      buf.copy(cur.content, cur.filled, 0, take);
+      const take = Math.min(cur.size - cur.filled, buf.length);
+      if (Buffer.isBuffer(cur.content)) buf.copy(cur.content, cur.filled, 0, take);
+      else if (take > 0) cur.content.update(buf.subarray(0, take));
       cur.filled += take;
       // The body is followed by one LF.
-      if (cur.filled < cur.content.length || buf.length < take + 1) {
+      if (cur.filled < cur.size || buf.length < take + 1) {
         this.buffered = buf.subarray(take);
         return false;
       }
       this.buffered = buf.subarray(take + 1);
       this.current = undefined;
-      cur.pending.resolve(cur.content);
+      cur.pending.resolve(Buffer.isBuffer(cur.content) ? cur.content : cur.content.digest('hex'));
       return true;
     }
     const nl = buf.indexOf(10);
@@ -173,7 +191,7 @@ export class BlobReader {
     if (parts.length !== 3 || parts[0] !== pending.oid || !Number.isSafeInteger(size) || size < 0) {
       throw new CuckooError('git', `unexpected git cat-file output for ${pending.oid}: ${header}`);
     }
-    this.current = { pending, content: Buffer.allocUnsafe(size), filled: 0 };
+    this.current = { pending, content: pending.digest ? createHash(pending.digest) : Buffer.allocUnsafe(size), size, filled: 0 };
     return true;
   }
 

@@ -35,7 +35,7 @@ test('a SHA-1 match is confirmed by sha256 of both sides; bytes that differ unde
   const b = await made.hashObject('bee\n');
   const reader = new BlobReader(repo);
   try {
-    const tag = { repo, oids: { has: (o: string) => o === a || o === b, stored: (o: string) => o === a || o === b, intern: (o: string) => o }, blob: (oid: string) => reader.read(oid) };
+    const tag = { repo, oids: { has: (o: string) => o === a || o === b, stored: (o: string) => o === a || o === b, intern: (o: string) => o }, blobDigest: (oid: string) => reader.digest(oid) };
     const check = await confirmSha1(
       [
         entry('p-1/src/a.c', a, 'int a;\n', 0),

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { BlobReader, readBlobs } from '../../src/git/blobs.js';
 import { openRepo } from '../../src/git/repo.js';
 import { makeRepo, rejects, removeTempDirs, tempDir } from '../helpers/repo.js';
@@ -45,6 +45,24 @@ test('one process reads many blobs, answered in order, including empty and large
   await reader.close();
   assert.is(catFileProcesses(), before, 'the process is gone after close');
   await rejects(reader.read(oids.get('f1')!), 'git', /closed/);
+});
+
+test('digests stream through the same process, between reads, with no copy of the blob kept', async () => {
+  const { handle, files, oids } = await fixture();
+  const reader = new BlobReader(handle);
+  const paths = Object.keys(files);
+  const sha = (b: string | Buffer, algorithm = 'sha256') => createHash(algorithm).update(b).digest('hex');
+  // Reads and digests asked together, answered in order.
+  const asked = paths.map((p, i) => (i % 3 === 0 ? reader.read(oids.get(p)!) : reader.digest(oids.get(p)!, i % 3 === 1 ? 'sha256' : 'sha1')));
+  const results = await Promise.all(asked);
+  paths.forEach((p, i) => {
+    const want = Buffer.from(files[p]!);
+    if (i % 3 === 0) assert.ok((results[i] as Buffer).equals(want), p);
+    else assert.is(results[i], sha(want, i % 3 === 1 ? 'sha256' : 'sha1'), p);
+  });
+  assert.is(await reader.digest(oids.get('big.bin')!), sha(files['big.bin']!));
+  assert.is(await reader.digest(oids.get('f0')!), sha(''), 'an empty blob');
+  await reader.close();
 });
 
 test('a missing object rejects its read only, naming the oid', async () => {
