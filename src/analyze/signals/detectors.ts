@@ -123,7 +123,7 @@ export const signals: readonly Signal[] = [
     title: 'writes into a source file (sed -i or a redirect into src/, lib/ or a .c/.h file)',
     stage: 'other',
     strength: 'medium',
-    needs: /\bsed[^\S\n][^\n]*-i|(?:src|lib)\/[\w./-]*\.[chS]/,
+    needs: /\bsed[^\S\n][^\n]*-i|>>?[^\S\n]*["']?(?:\$\{?(?:srcdir|top_srcdir|abs_srcdir|abs_top_srcdir)\}?\/)?(?:src|lib)\//,
     test: (l) =>
       /\bsed\s+(?:-\w+\s+)*-i\S*\s.*\.(?:c|h|cc|cpp|cxx|hpp|S)\b/.test(l) ||
       /(?<![0-9&<])>>?\s*["']?(?:\$\{?(?:srcdir|top_srcdir|abs_srcdir|abs_top_srcdir)\}?\/)?(?:src|lib)\/[\w./-]*\.(?:c|h|cc|cpp|S)\b/.test(l),

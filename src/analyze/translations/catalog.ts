@@ -26,6 +26,8 @@ export const languageCode = /^[a-z]{2,3}(?:_[A-Z]{2}|_[A-Z][a-z]{3})?(?:@[a-z]+)
 /** Base64 or hex runs this long are payloads, not words. */
 const opaqueRun = /[A-Za-z0-9+/]{160,}={0,2}|(?:\\x[0-9A-Fa-f]{2}){40,}/;
 const maxLine = 8192;
+/** The `#`, `#:`, `#,` … that opens a comment line (whitespace other than the newline). */
+const commentMark = /(?<![^\n])#(?:[^\S\n]|[,.:|~])?/g;
 
 /** The catalog, or why it is not one of `domain` in `lang`. */
 export function readCatalog(path: string, text: string, domain: string, lang: string): Catalog | string {
@@ -36,7 +38,7 @@ export function readCatalog(path: string, text: string, domain: string, lang: st
   const opaque = lines.findIndex((l) => opaqueRun.test(l));
   if (opaque >= 0) return `line ${opaque + 1} carries a long run of encoded data`;
   // Comments too: a catalog's comments are names and references, never commands.
-  const uncommented = lines.map((l) => l.replace(/^#[\s,.:|~]?/, '')).join('\n');
+  const uncommented = text.replace(commentMark, '');
   const hits = scanBuildFile(path, uncommented).filter((h) => signalNamed(h.signal)?.strength !== 'weak');
   if (hits.length > 0) return `line ${hits[0]!.line} reads like build code (${signalNamed(hits[0]!.signal)?.title ?? hits[0]!.signal}): ${hits[0]!.text}`;
   let entries: PoEntry[];
