@@ -32,4 +32,19 @@ test('renderings that run code, lack their shape, or have no page in the tag are
   assert.is(await renderedManpage.judge(added('src/xz.txt', txt), c), undefined);
 });
 
+test('a cat page beside its page is explained when its title names that page and section (OpenSSH)', async () => {
+  const c = context({ 'ssh.1': '.Dd\n.Dt SSH 1\n', 'sshd_config.5': '.Dd\n', 'contrib/scp.1': '.Dd\n' });
+  const page = (title: string) => `${title}\n\nNAME\n     ssh - OpenSSH remote login client\n\nSYNOPSIS\n     ssh [-46] destination\n`;
+  const ssh = 'SSH(1)                      General Commands Manual                     SSH(1)';
+  assert.is((await renderedManpage.judge(added('ssh.0', page(ssh)), c))?.category, 'rendered-manpage');
+  assert.is((await renderedManpage.judge(added('sshd_config.0', page('SSHD_CONFIG(5)          File Formats Manual          SSHD_CONFIG(5)')), c))?.category, 'rendered-manpage');
+  // Another page's title, another section, no title, no NAME, or no page beside it: not explained.
+  assert.is(await renderedManpage.judge(added('ssh.0', page('SCP(1)        General Commands Manual        SCP(1)')), c), undefined);
+  assert.is(await renderedManpage.judge(added('ssh.0', page('SSH(8)        System Manager\'s Manual        SSH(8)')), c), undefined);
+  assert.is(await renderedManpage.judge(added('ssh.0', page('ssh: remote login')), c), undefined);
+  assert.is(await renderedManpage.judge(added('ssh.0', `${ssh}\n\nxz -dc payload | sh\n`), c), undefined);
+  assert.is(await renderedManpage.judge(added('scp.0', page('SCP(1)        General Commands Manual        SCP(1)')), c), undefined);
+  assert.is(await renderedManpage.judge(added('sub/ssh.0', page(ssh)), c), undefined);
+});
+
 test.run();

@@ -29,6 +29,26 @@ const renderings: Rendering[] = [
   { format: 'wiki', name: /^ManPage(.+)\.wiki$/, shape: (c) => !isBinary(c) && /manual page/.test(text(c, 200)) },
 ];
 
+/**
+ * BSD's preformatted pages: OpenSSH's `make distprep` writes `ssh.0` beside
+ * `ssh.1` with mandoc -Tascii. Outside a documentation folder a page is
+ * believed only there, beside its source, when its title line names that
+ * page and section (`SSH(1)   General Commands Manual   SSH(1)`).
+ */
+function catPage(path: string, content: Buffer, ctx: AnalysisContext): string | undefined {
+  const slash = path.lastIndexOf('/');
+  const dir = path.slice(0, slash + 1);
+  const m = /^(.+)\.0$/.exec(path.slice(slash + 1));
+  if (!m) return undefined;
+  const source = (pages(ctx).get(m[1]!.toLowerCase()) ?? []).find((p) => p.startsWith(dir) && !p.slice(dir.length).includes('/'));
+  if (!source || isBinary(content)) return undefined;
+  const section = /\.([1-9][a-z]*)$/.exec(source)![1]!;
+  const head = text(content);
+  const title = /^(\S+)\(([1-9][a-z]*)\)\s.*\s\1\(\2\)[ \t]*$/m.exec(head.slice(0, head.indexOf('\n') + 1 || head.length).trimEnd());
+  if (!title || title[1]!.toLowerCase() !== m[1]!.toLowerCase() || title[2] !== section || !/^\s*NAME\s*$/m.test(head)) return undefined;
+  return source;
+}
+
 /** Tag man pages by lower-cased name (`bsdtar.1`), stem (`bsdtar`) and squashed name (`bsdtar1`). */
 const indexes = new WeakMap<AnalysisContext, Map<string, string[]>>();
 function pages(ctx: AnalysisContext): Map<string, string[]> {
@@ -56,8 +76,18 @@ export const renderedManpage: Rule = {
     const release = change.release;
     if (release?.type !== 'file') return undefined;
     const dirs = change.path.split('/').slice(0, -1);
-    // Only documentation folders: a page's rendering has no business in src/.
-    if (!dirs.some((d) => /^(?:doc|docs|man|html|txt|pdf|wiki|text)$/i.test(d))) return undefined;
+    // Only documentation folders: a page's rendering has no business in src/, unless it is beside its page.
+    if (!dirs.some((d) => /^(?:doc|docs|man|html|txt|pdf|wiki|text)$/i.test(d))) {
+      if (!change.path.endsWith('.0')) return undefined;
+      const content = await ctx.releaseContent(release);
+      const source = content && catPage(change.path, content, ctx);
+      if (!source) return undefined;
+      return {
+        category: 'rendered-manpage',
+        severity: 'low',
+        reasons: ['text rendering of a man page (a BSD cat page), titled with its name and section', `beside its page ${source} in the tag`],
+      };
+    }
     const name = change.path.slice(change.path.lastIndexOf('/') + 1);
     for (const r of renderings) {
       const m = r.name.exec(name);
