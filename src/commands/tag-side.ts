@@ -62,6 +62,13 @@ export interface OpenTagSide {
   blob(oid: string): Promise<Buffer>;
   /** The sha256 of a blob's raw bytes, hashed as they stream from git (see BlobReader.digest). */
   blobDigest(oid: string): Promise<string>;
+  /**
+   * Starts hashing every blob of the tag on readers of their own, so that
+   * git reads them while the caller streams the release; blobDigest then
+   * answers from it. For the SHA-1 confirmation, whose tag side is most of
+   * the blobs.
+   */
+  digestAhead(): void;
   close(): Promise<void>;
 }
 
@@ -125,6 +132,8 @@ export async function openTagSide(options: TagSideOptions & { releaseName: strin
   // The few small files the tag side itself reads, in one request.
   await prefetchBlobs(repo, tree.filter((e) => /(^|\/)\.git(attributes|modules|ignore)$/.test(e.path)).map((e) => e.oid));
   const readers: BlobReader[] = [];
+  /** The repository of each submodule's reader. */
+  const readerRepo = new Map<BlobReader, RepoHandle>();
   const reader = new BlobReader(repo);
   readers.push(reader);
   // Which reader holds the blobs of each entry: submodule entries live in their own repositories.
@@ -176,6 +185,7 @@ export async function openTagSide(options: TagSideOptions & { releaseName: strin
       }
       const subReader = new BlobReader(subRepo);
       readers.push(subReader);
+      readerRepo.set(subReader, subRepo);
       for (const e of await readTree(subRepo, sub.commit)) {
         const prefixed = { ...e, path: `${sub.path}/${e.path}` };
         readerOf.set(prefixed, subReader);
@@ -197,6 +207,9 @@ export async function openTagSide(options: TagSideOptions & { releaseName: strin
     const oids = tagOids(byOid, archiveOids.values());
 
     const readBlob = (entry: TagEntry) => (readerOf.get(entry) ?? reader).read(entry.oid);
+    const ahead = new Map<string, Promise<string>>();
+    // Speculative: stopped, not drained, when the run ends.
+    const earlyReaders: BlobReader[] = [];
     return {
       repo,
       ref,
@@ -222,11 +235,30 @@ export async function openTagSide(options: TagSideOptions & { releaseName: strin
         return entry ? readBlob(entry) : reader.read(oid);
       },
       async blobDigest(oid) {
+        const early = ahead.get(oid);
+        if (early) return early;
         const entry = byOid.get(oid)?.[0];
         return (entry ? (readerOf.get(entry) ?? reader) : reader).digest(oid);
       },
+      digestAhead() {
+        if (ahead.size > 0) return;
+        const own = new Map<BlobReader, BlobReader>();
+        for (const e of entries) {
+          if ((e.type !== 'file' && e.type !== 'symlink') || ahead.has(e.oid)) continue;
+          const usual = readerOf.get(e) ?? reader;
+          let early = own.get(usual);
+          if (!early) {
+            early = new BlobReader(readerRepo.get(usual) ?? repo);
+            own.set(usual, early);
+            earlyReaders.push(early);
+          }
+          const digest = early.digest(e.oid);
+          digest.catch(() => {}); // a failure reaches whoever asks for that digest
+          ahead.set(e.oid, digest);
+        }
+      },
       async close() {
-        await Promise.all(readers.map((r) => r.close()));
+        await Promise.all([...readers.map((r) => r.close()), ...earlyReaders.map((r) => r.destroy())]);
       },
     };
   } catch (err) {

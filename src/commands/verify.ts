@@ -136,13 +136,17 @@ export async function verify(options: VerifyOptions): Promise<Report> {
     ...(options.hostKnowledge === false ? { hostDirs: [] } : {}),
   });
   knowledge.catch(() => {}); // awaited below; a failed read must not end the run first
+  const confirmingSha1 = tag.repo.objectFormat === 'sha1' && options.sha1Check !== false;
+  // The tag's half of the SHA-1 confirmation is read while the release streams.
+  // A partial clone would fetch every blob to do so: there it waits for the matches.
+  if (confirmingSha1 && !tag.repo.promisor) tag.digestAhead();
   try {
     const read = await readReleaseEntries(options.release, source, {
       objectFormat: tag.repo.objectFormat,
       tagOids: tag.oids,
       limits,
       preferJs: options.preferJs ?? false,
-      confirmSha1: tag.repo.objectFormat === 'sha1' && options.sha1Check !== false,
+      confirmSha1: confirmingSha1,
     }).catch((err: unknown) => {
       // A download that is not a readable release is not kept: the next run asks the server again.
       unreadable = err instanceof CuckooError && (err.code === 'input' || err.code === 'limit');
@@ -166,7 +170,7 @@ export async function verify(options: VerifyOptions): Promise<Report> {
       ? await unrelatedFinding(name, tag.ref.ref, overlap, tag.repo, () => new Set(read.entries.flatMap((e) => (e.type === 'directory' ? [] : [stripSegments(normalisePath(e.path).path, comparison.strip) ?? e.path]))))
       : undefined;
     // Identical by SHA-1 is confirmed by sha256 of both sides before the entries go.
-    const sha1 = tag.repo.objectFormat === 'sha1' && options.sha1Check !== false ? await confirmSha1(read.entries, tag, (p) => stripSegments(normalisePath(p).path, comparison.strip) ?? p) : undefined;
+    const sha1 = confirmingSha1 ? await confirmSha1(read.entries, tag, (p) => stripSegments(normalisePath(p).path, comparison.strip) ?? p) : undefined;
     // The changes hold every entry the analysis needs: the rest (files identical
     // to the tag's, 90,000 in a kernel-sized release) can go before it starts.
     read.entries = [];

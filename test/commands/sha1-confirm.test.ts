@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { confirmSha1 } from '../../src/commands/sha1-confirm.js';
+import { openTagSide } from '../../src/commands/tag-side.js';
 import { BlobReader } from '../../src/git/blobs.js';
 import { openRepo } from '../../src/git/repo.js';
 import type { ReleaseEntry } from '../../src/release/entry.js';
@@ -59,6 +60,42 @@ test('a SHA-1 match is confirmed by sha256 of both sides; bytes that differ unde
   } finally {
     await reader.close();
   }
+});
+
+test('the tag side hashes its blobs ahead, the submodule\'s in their repository; the confirmation reads those digests', async () => {
+  const lib = await makeRepo({ files: { 'lib.c': 'int lib;\n' }, tags: ['lib-1'] });
+  const made = await makeRepo({
+    files: { '.gitmodules': `[submodule "gnulib"]\n\tpath = gnulib\n\turl = ${lib.dir}\n`, gnulib: { gitlink: lib.commits[0]! }, 'main.c': 'int main;\n', 'link': { symlink: 'main.c' } },
+    tags: ['v1'],
+  });
+  const tag = await openTagSide({ repo: made.dir, tag: 'v1', cacheDir, releaseName: 'app-1.tar' });
+  try {
+    tag.digestAhead();
+    const main = await made.hashObject('int main;\n');
+    const libOid = tag.byPath.get('gnulib/lib.c')!.oid;
+    assert.is(await tag.blobDigest(main), sha256('int main;\n'));
+    assert.is(await tag.blobDigest(libOid), sha256('int lib;\n'));
+    assert.is(await tag.blobDigest(tag.byPath.get('link')!.oid), sha256('main.c'));
+    const check = await confirmSha1([entry('app-1/main.c', main, 'int main;\n', 0), entry('app-1/gnulib/lib.c', libOid, 'evil\n', 1)], tag, (p) => p.slice('app-1/'.length));
+    assert.equal(check.findings.map((f) => f.path), ['gnulib/lib.c']);
+  } finally {
+    await tag.close();
+  }
+});
+
+test('closing a tag side stops the digests still being read', async () => {
+  const files: Record<string, string> = {};
+  for (let i = 0; i < 400; i++) files[`f${i}.txt`] = `file ${i}\n`.repeat(200);
+  const made = await makeRepo({ files, tags: ['v1'] });
+  const tag = await openTagSide({ repo: made.dir, tag: 'v1', cacheDir, releaseName: 'app-1.tar' });
+  tag.digestAhead();
+  // Stopped or answered, the digest settles: nothing is left waiting on git.
+  const last = tag.blobDigest(tag.byPath.get('f399.txt')!.oid).then(
+    (d) => assert.is(d, sha256('file 399\n'.repeat(200))),
+    (err: Error) => assert.match(err.message, /stopped/),
+  );
+  await tag.close();
+  await last;
 });
 
 test('with the check on, every file of the release gets its sha256 while it streams, the tag\'s files too', async () => {
