@@ -23,7 +23,8 @@
 // Besides the index it writes knowledge/texts.bin: the text of every file the index and the
 // m4 history know, compressed, so a look-alike is diffed against its nearest genuine version on
 // any machine. Needs apt-get (with a configured mirror and deb-src), dpkg-deb, tar and xz. CI
-// does not run it: the index, the history and the texts are committed.
+// does not run it: the index, the history and the texts are committed. `make knowledge` then
+// runs build-variants.mjs, which adds the distributions' patched copies of these files.
 import { createHash } from 'node:crypto';
 import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -74,5 +74,8 @@ async function versionVariant(change: Change, name: string, ctx: AnalysisContext
 
 /** A known file as structured evidence: where it comes from, by package and version. */
 function libraryMatch(file: KnownFile): ContentMatch {
-  return { source: 'library', path: file.path, blobId: file.blobId, package: file.origin.package, version: file.origin.version };
+  const match: ContentMatch = { source: 'library', path: file.path, blobId: file.blobId, package: file.origin.package, version: file.origin.version };
+  if (!file.variant) return match;
+  const { distribution, release, patches, source } = file.variant;
+  return { ...match, variant: { distribution, release, patches, source } };
 }
