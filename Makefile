@@ -52,6 +52,7 @@ bench-real: build
 knowledge: build
 	@test -n "$(GNULIB)" -a -n "$(AUTOMAKE)" || { echo 'make knowledge: set GNULIB and AUTOMAKE to clones of gnulib and automake (their aux script histories are indexed)' >&2; exit 2; }
 	node scripts/build-knowledge.mjs --history gnulib=$(GNULIB) --history automake=$(AUTOMAKE)
+	node scripts/build-variants.mjs
 
 clean:
 	rm -rf dist

@@ -23,28 +23,26 @@
 // Besides the index it writes knowledge/texts.bin: the text of every file the index and the
 // m4 history know, compressed, so a look-alike is diffed against its nearest genuine version on
 // any machine. Needs apt-get (with a configured mirror and deb-src), dpkg-deb, tar and xz. CI
-// does not run it: the index, the history and the texts are committed.
-import { execFileSync } from 'node:child_process';
+// does not run it: the index, the history and the texts are committed. `make knowledge` then
+// runs build-variants.mjs, which adds the distributions' patched copies of these files.
 import { createHash } from 'node:crypto';
 import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, posix, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { option as optionOf, run } from './knowledge-run.mjs';
 // The compiled code, so the index and the rules agree on names and serials (`make knowledge` builds first).
 import { auxNames } from '../dist/src/analyze/knowledge/names.js';
 import { listHistoryFiles, readHistoryFiles } from '../dist/src/git/history-files.js';
 import { openRepo } from '../dist/src/git/repo.js';
 import { m4CodeHash, parseSerial } from '../dist/src/analyze/m4.js';
-import { versionHashOf } from '../dist/src/analyze/knowledge/version-neutral.js';
+import { knownFacts } from '../dist/src/analyze/knowledge/facts.js';
 import { encodeHistory } from '../dist/src/analyze/knowledge/history-file.js';
 import { encodeTexts } from '../dist/src/analyze/knowledge/texts-file.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const args = process.argv.slice(2);
-const option = (name) => {
-  const i = args.indexOf(name);
-  return i === -1 ? undefined : args[i + 1];
-};
+const option = (name) => optionOf(args, name);
 const out = resolve(option('--out') ?? join(root, 'knowledge/index.json'));
 const historyOut = join(dirname(out), 'm4-history.bin');
 const textsOut = join(dirname(out), 'texts.bin');
@@ -72,13 +70,6 @@ function wanted(path) {
   return /^usr\/share\/gnulib\/build-aux\//.test(path);
 }
 
-function run(cmd, argv, opts = {}) {
-  try {
-    return execFileSync(cmd, argv, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 1 << 26, ...opts });
-  } catch (err) {
-    throw new Error(`${cmd} ${argv.join(' ')}: ${err.stderr || err.message}`);
-  }
-}
 
 /** Every text described, by name and blob id, in the order first seen (a history's oldest first). */
 const texts = new Map();
@@ -88,20 +79,7 @@ function keepText(name, blobId, bytes) {
 }
 
 function describe(bytes, name, path, origin) {
-  const header = (algo) => createHash(algo).update(`blob ${bytes.length}\0`).update(bytes).digest('hex');
-  const file = { name, path };
-  if (name.endsWith('.m4')) {
-    const text = bytes.toString('latin1');
-    const serial = parseSerial(text);
-    if (serial !== undefined) file.serial = serial;
-    file.codeHash = m4CodeHash(text);
-  }
-  Object.assign(file, versionHashOf(name, bytes.toString('latin1'), origin));
-  file.blobId = header('sha1');
-  file.blobId256 = header('sha256');
-  file.sha256 = createHash('sha256').update(bytes).digest('hex');
-  file.size = bytes.length;
-  file.origin = origin;
+  const file = { name, path, ...knownFacts(name, bytes, origin), origin };
   keepText(name, file.blobId, bytes);
   return file;
 }

@@ -85,6 +85,8 @@ export interface ContentMatch {
   version?: string;
   /** For a library match: equal apart from the tool version the file states. */
   versionNeutral?: boolean;
+  /** For a library match with a distribution's patched copy: whose patches, published where. */
+  variant?: { distribution: string; release: string; patches: string[]; source: string };
 }
 
 export interface Evidence {

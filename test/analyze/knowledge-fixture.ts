@@ -7,27 +7,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hashFile } from '../../src/analyze/knowledge/hash.js';
 import type { AnalysisContext } from '../../src/analyze/rule.js';
-import { m4CodeHash, parseSerial } from '../../src/analyze/m4.js';
 import type { KnownFile } from '../../src/analyze/knowledge/types.js';
-import { versionHashOf } from '../../src/analyze/knowledge/version-neutral.js';
+import { knownFacts } from '../../src/analyze/knowledge/facts.js';
 import type { ReleaseEntry } from '../../src/release/entry.js';
 
 export const installSh = '#!/bin/sh\n# install - install a program, script, or datafile\nscriptversion=2020-11-14.01; # UTC\necho install\n';
 export const nls6 = '# nls.m4 serial 6 (gettext-0.20.2)\ndnl Copyright (C) 1995-2020 Free Software Foundation, Inc.\nAC_DEFUN([AM_NLS],\n[\n  AC_MSG_CHECKING([whether NLS is requested])\n  USE_NLS=$enable_nls\n  AC_SUBST([USE_NLS])\n])\n';
 export const buildToHost3 = '# build-to-host.m4 serial 3\ndnl Copyright (C) 2023 Free Software Foundation, Inc.\nAC_DEFUN([gl_BUILD_TO_HOST],\n[\n  gl_final_[$1]="$[$1]"\n])\n';
 
-export const known = (name: string, content: string, origin: KnownFile['origin']): KnownFile => {
-  const serial = parseSerial(content);
-  return {
-    name,
-    path: `/usr/share/x/${name}`,
-    ...(serial !== undefined ? { serial } : {}),
-    ...(name.endsWith('.m4') ? { codeHash: m4CodeHash(content) } : {}),
-    ...versionHashOf(name, content, origin),
-    ...hashFile(Buffer.from(content)),
-    origin,
-  };
-};
+export const known = (name: string, content: string, origin: KnownFile['origin']): KnownFile => ({
+  name,
+  path: `/usr/share/x/${name}`,
+  ...knownFacts(name, Buffer.from(content), origin),
+  origin,
+});
 
 export interface Fixture {
   dir: string;

@@ -122,4 +122,27 @@ test('known-good explains an exact copy and not a one-byte look-alike', async ()
   }
 });
 
+test('known-good explains a tool file whose interpreter line rpm rewrote, and nothing more', async () => {
+  const fx = makeFixture();
+  try {
+    const ctx = context(await loadKnowledge({ indexPaths: [fx.indexPath], hostDirs: [] }));
+    const judge = (text: string, mode = 0o755) =>
+      knownGood.judge({ kind: 'only-in-release', path: 'build-aux/install-sh', release: { ...releaseFile('build-aux/install-sh', text), mode } }, ctx);
+    // The genuine install-sh says `#!/bin/sh`; a Fedora package installs it as `#!/usr/bin/sh`.
+    const mangled = installSh.replace('#!/bin/sh', '#!/usr/bin/sh');
+    const j = await judge(mangled);
+    assert.is(j?.category, 'known-good');
+    assert.is(j?.severity, 'low');
+    assert.is(j!.reasons[0], 'identical to install-sh of automake 1.16.5 (Debian) apart from its first line, `#!/usr/bin/sh` for `#!/bin/sh`');
+    assert.match(j!.reasons[1]!, "rpm's brp-mangle-shebangs");
+    assert.equal(j!.evidence!.matches!.map((m) => m.version), ['1:1.16.5-1.3']);
+    // rpm leaves files that are not executable alone; another program, or another byte, is not this.
+    assert.is(await judge(mangled, 0o644), undefined);
+    assert.is(await judge(installSh.replace('#!/bin/sh', '#!/usr/bin/bash')), undefined);
+    assert.is(await judge(mangled.replace('echo install', 'echo instal1')), undefined);
+  } finally {
+    fx.cleanup();
+  }
+});
+
 test.run();

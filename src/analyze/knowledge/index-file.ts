@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { packageRoot } from '../../package-root.js';
 import type { KnownFile } from './types.js';
+import { isVariant } from './variant.js';
 
 /** The index built by `make knowledge` (scripts/build-knowledge.mjs) and shipped with the package. */
 export const shippedIndexPath: string = join(packageRoot, 'knowledge', 'index.json');
@@ -14,7 +15,8 @@ function isKnownFile(value: unknown): value is KnownFile {
     typeof f.name === 'string' &&
     typeof f.blobId === 'string' &&
     typeof f.sha256 === 'string' &&
-    typeof f.origin?.package === 'string'
+    typeof f.origin?.package === 'string' &&
+    (f.variant === undefined || isVariant(f.variant))
   );
 }
 

@@ -7,6 +7,7 @@ import { readHistory, shippedHistoryPath, type HistoryIndex } from './history-fi
 import { readIndex, shippedIndexPath } from './index-file.js';
 import { shippedTextsPath, TextStore } from './texts-file.js';
 import type { KnowledgeLookup, KnownFile } from './types.js';
+import { variantBase, variantBytes } from './variant.js';
 
 export interface LoadKnowledgeOptions {
   /** Index files to read; default the shipped index alone. Pass `[shippedIndexPath, …]` to add a user's library. */
@@ -104,7 +105,8 @@ class Library implements KnowledgeLookup {
 
   /**
    * A known file's genuine bytes: a host copy with its content, else the
-   * shipped texts (every file of the shipped index and history).
+   * shipped texts (every file of the shipped index and history), else for a
+   * vendor variant its upstream file's bytes with the variant's diff applied.
    */
   async content(file: KnownFile): Promise<Buffer | undefined> {
     this.ensureHost();
@@ -120,7 +122,9 @@ class Library implements KnowledgeLookup {
       const bytes = store.text(file.name, file.blobId);
       if (bytes) return bytes;
     }
-    return undefined;
+    const base = variantBase(file);
+    const baseBytes = base && (await this.content(base));
+    return baseBytes && variantBytes(file, baseBytes);
   }
 }
 

@@ -1,9 +1,11 @@
 import { hostPackagePrefix } from './library.js';
 import type { KnownFile } from './types.js';
+import { describeVariant } from './variant.js';
 
 /**
  * Where a known file comes from, for reasons: `automake 1.16.5 (Debian)`,
- * `gettext 0.19.8`, `the copy installed in /usr/share/aclocal`.
+ * `gettext 0.19.8`, `the copy installed in /usr/share/aclocal`,
+ * `libtool 2.4.7 as patched by PLD Linux libtool-2.4.7-10 (libtool-libdirs.patch)`.
  */
 export function describeOrigin(file: KnownFile): string {
   const { package: pkg, version } = file.origin;
@@ -13,7 +15,7 @@ export function describeOrigin(file: KnownFile): string {
   const debian = /^(?:\d+:)?(.+?)(?:-[^-]+)?$/.exec(version);
   const isDebian = /-[^-]+$/.test(version);
   const upstream = isDebian && debian ? debian[1] : version.replace(/^\d+:/, '');
-  return `${pkg} ${upstream}${isDebian ? ' (Debian)' : ''}`;
+  return `${pkg} ${upstream}${isDebian ? ' (Debian)' : ''}${file.variant ? ` ${describeVariant(file.variant)}` : ''}`;
 }
 
 /** `install-sh`, `nls.m4 serial 6`. */
@@ -29,12 +31,12 @@ export function describeKnown(file: KnownFile): string {
 
 /**
  * The order reasons name known files in: releases of the tools first, then
- * snapshots of their histories (version `YYYYMMDD`, the commit's date), then
- * host copies (a tool and version say more than a folder); then by package,
- * newest first.
+ * distributions' patched copies of them, then snapshots of their histories
+ * (version `YYYYMMDD`, the commit's date), then host copies (a tool and
+ * version say more than a folder); then by package, newest first.
  */
 export function byPreference(a: KnownFile, b: KnownFile): number {
-  const rank = (f: KnownFile) => (f.origin.package.startsWith(hostPackagePrefix) ? 2 : /^\d{8}$/.test(f.origin.version) ? 1 : 0);
+  const rank = (f: KnownFile) => (f.origin.package.startsWith(hostPackagePrefix) ? 3 : /^\d{8}$/.test(f.origin.version) ? 2 : f.variant ? 1 : 0);
   return (
     rank(a) - rank(b) ||
     a.origin.package.localeCompare(b.origin.package) ||

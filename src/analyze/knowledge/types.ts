@@ -30,7 +30,30 @@ export interface KnownFile {
   /** sha256 of the bytes; for versions of the m4 history, its first 128 bits (history-file.ts). */
   sha256: string;
   size: number;
+  /** The tool and its upstream version; a vendor variant's is the upstream file's it was patched from. */
   origin: { package: string; version: string };
+  /** A distribution's patched copy of the upstream file (variant.ts). */
+  variant?: VendorVariant;
+}
+
+/**
+ * A tool file as a distribution installs it: the upstream file with the
+ * distribution's published patches applied (scripts/build-variants.mjs).
+ * Maintainers who run autoreconf on Fedora or PLD Linux ship these copies.
+ */
+export interface VendorVariant {
+  /** `PLD Linux`, `OpenMandriva`. */
+  distribution: string;
+  /** The distribution's package and release the patches come from: `libtool-2.4.7-10`. */
+  release: string;
+  /** The patches applied, in the order the package applies them. */
+  patches: string[];
+  /** Where the patches are published: the packaging repository and its commit. */
+  source: string;
+  /** Git blob id (sha1) of the upstream file the patches apply to. */
+  base: string;
+  /** Unified diff from the upstream file to this one: the variant's text is rebuilt from it. */
+  diff: string;
 }
 
 export interface KnowledgeLookup {

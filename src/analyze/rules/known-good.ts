@@ -5,6 +5,7 @@ import { isTrackedName } from '../knowledge/names.js';
 import { byPreference, describeKnown, describeName, describeOrigin } from '../knowledge/origin.js';
 import { findVersionVariant } from '../knowledge/version-neutral.js';
 import { parseSerial } from '../m4.js';
+import { unmangledShebangs } from '../knowledge/shebang.js';
 import type { AnalysisContext, Judgement, Rule } from '../rule.js';
 
 const shown = 3;
@@ -24,7 +25,7 @@ export const knownGood: Rule = {
     const ids = [release.blobId, release.sha256].filter((id): id is string => Boolean(id));
     const name = change.path.slice(change.path.lastIndexOf('/') + 1);
     const matches = [...new Set(ids.flatMap((id) => ctx.knowledge!.byHash(id, name)))];
-    if (matches.length === 0) return versionVariant(change, name, ctx);
+    if (matches.length === 0) return nearlyKnown(change, name, ctx);
     // Same name first, so the reason reads "identical to install-sh of …".
     const ordered = [...matches].sort((a, b) => Number(a.name !== name) - Number(b.name !== name) || byPreference(a, b));
     const first = ordered[0]!;
@@ -40,6 +41,39 @@ export const knownGood: Rule = {
     return { category: 'known-good', severity: 'low', reasons, evidence: { matches: alike.slice(0, shown).map(libraryMatch) } };
   },
 };
+
+/** No exact match: a known file all the same, apart from a line a packager's tools rewrite? */
+async function nearlyKnown(change: Change, name: string, ctx: AnalysisContext): Promise<Judgement | undefined> {
+  return (await mangledShebang(change, name, ctx)) ?? versionVariant(change, name, ctx);
+}
+
+/**
+ * A tool file that matches a known one except for its interpreter line, as
+ * rpm's brp-mangle-shebangs rewrites it when a Fedora-family package installs
+ * the file (shebang.ts): `#!/usr/bin/sh` where the genuine config.guess says
+ * `#! /bin/sh`. The same program, the same code: explained.
+ */
+async function mangledShebang(change: Change, name: string, ctx: AnalysisContext): Promise<Judgement | undefined> {
+  const release = change.release;
+  // rpm rewrites executable files only.
+  if (release?.type !== 'file' || (release.mode & 0o111) === 0 || !isTrackedName(name)) return undefined;
+  const content = await ctx.releaseContent(release);
+  if (!content) return undefined;
+  for (const candidate of unmangledShebangs(content)) {
+    const found = ctx.knowledge!.byHash(candidate.blobId, name).filter((f) => f.name === name).sort(byPreference);
+    if (found.length === 0) continue;
+    return {
+      category: 'known-good',
+      severity: 'low',
+      evidence: { matches: found.slice(0, shown).map(libraryMatch) },
+      reasons: [
+        `identical to ${describeKnown(found[0]!)} apart from its first line, \`${candidate.mangled}\` for \`${candidate.original}\``,
+        "rpm's brp-mangle-shebangs rewrites the interpreter line of the executable files a Fedora-family package installs (the same program, under /usr/bin)",
+      ],
+    };
+  }
+  return undefined;
+}
 
 /**
  * A tool file that matches a known one except for the tool's version string
@@ -74,5 +108,8 @@ async function versionVariant(change: Change, name: string, ctx: AnalysisContext
 
 /** A known file as structured evidence: where it comes from, by package and version. */
 function libraryMatch(file: KnownFile): ContentMatch {
-  return { source: 'library', path: file.path, blobId: file.blobId, package: file.origin.package, version: file.origin.version };
+  const match: ContentMatch = { source: 'library', path: file.path, blobId: file.blobId, package: file.origin.package, version: file.origin.version };
+  if (!file.variant) return match;
+  const { distribution, release, patches, source } = file.variant;
+  return { ...match, variant: { distribution, release, patches, source } };
 }

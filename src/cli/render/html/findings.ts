@@ -60,7 +60,10 @@ export function findingHtml(f: Finding): Html {
 
 /** `library automake 1.16.5`, `history at 1a2b3c4d5e6f`, `tag`. */
 function matchSource(m: ContentMatch): string {
-  if (m.source === 'library') return `library ${m.package ?? ''} ${m.version ?? ''}${m.versionNeutral ? ' (apart from its version string)' : ''}`.replace(/ +/g, ' ');
+  if (m.source === 'library') {
+    const patched = m.variant ? ` as patched by ${m.variant.distribution} ${m.variant.release} (${m.variant.patches.join(', ')})` : '';
+    return `library ${m.package ?? ''} ${m.version ?? ''}${patched}${m.versionNeutral ? ' (apart from its version string)' : ''}`.replace(/ +/g, ' ');
+  }
   if (m.source === 'history' && m.commit) return `history at ${m.commit.slice(0, 12)}`;
   return m.source;
 }

@@ -1,0 +1,188 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { knownFacts } from '../../src/analyze/knowledge/facts.js';
+import { hashFile } from '../../src/analyze/knowledge/hash.js';
+import { readIndex } from '../../src/analyze/knowledge/index-file.js';
+import { loadKnowledge } from '../../src/analyze/knowledge/library.js';
+import { encodeTexts } from '../../src/analyze/knowledge/texts-file.js';
+import type { KnownFile } from '../../src/analyze/knowledge/types.js';
+import { variantDiff } from '../../src/analyze/knowledge/variant.js';
+import { knownGood } from '../../src/analyze/rules/known-good.js';
+import { m4Serial } from '../../src/analyze/rules/m4-serial.js';
+import { context, makeFixture, releaseFile } from './knowledge-fixture.js';
+
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+
+// A libtool.m4 in miniature, and a distribution's lib64 search-path patch to it (Fedora's, as OpenMandriva ships it).
+const upstream = [
+  '# libtool.m4 - Configure libtool for the host system. -*-Autoconf-*-',
+  '# serial 59 LT_INIT',
+  'AC_DEFUN([_LT_SYS_DYNAMIC_LINKER],',
+  '[',
+  '  hardcode_into_libs=yes',
+  '',
+  '  # Append ld.so.conf contents to the search path',
+  '  if test -f /etc/ld.so.conf; then',
+  "    lt_ld_extra=`$SED -e 's/#.*//' < /etc/ld.so.conf | tr '\\n' ' '`",
+  '    sys_lib_dlsearch_path_spec="/lib /usr/lib $lt_ld_extra"',
+  '  fi',
+  '])',
+  '',
+].join('\n');
+const rpathPatch = [
+  '--- libtool-2.4.7/m4/libtool.m4.orig',
+  '+++ libtool-2.4.7/m4/libtool.m4',
+  '@@ -5,8 +5,11 @@',
+  '   hardcode_into_libs=yes',
+  ' ',
+  '+  # Add ABI-specific directories to the system library path.',
+  '+  sys_lib_dlsearch_path_spec="/lib64 /usr/lib64 /lib /usr/lib"',
+  '+',
+  '   # Append ld.so.conf contents to the search path',
+  '   if test -f /etc/ld.so.conf; then',
+  "     lt_ld_extra=`$SED -e 's/#.*//' < /etc/ld.so.conf | tr '\\n' ' '`",
+  '-    sys_lib_dlsearch_path_spec="/lib /usr/lib $lt_ld_extra"',
+  '+    sys_lib_dlsearch_path_spec="$sys_lib_dlsearch_path_spec $lt_ld_extra"',
+  '   fi',
+  ' ])',
+  '',
+].join('\n');
+const patched = upstream
+  .replace('  # Append', '  # Add ABI-specific directories to the system library path.\n  sys_lib_dlsearch_path_spec="/lib64 /usr/lib64 /lib /usr/lib"\n\n  # Append')
+  .replace('"/lib /usr/lib $lt_ld_extra"', '"$sys_lib_dlsearch_path_spec $lt_ld_extra"');
+
+const origin = { package: 'libtool', version: '2.4.7' };
+const upstreamFile: KnownFile = { name: 'libtool.m4', path: 'libtool_2.4.7.orig.tar.xz:libtool-2.4.7/m4/libtool.m4', ...knownFacts('libtool.m4', Buffer.from(upstream), origin), origin };
+const variantFile = (text: string): KnownFile => ({
+  name: 'libtool.m4',
+  path: 'libtool-2.4.7-3 (OpenMandriva):m4/libtool.m4',
+  ...knownFacts('libtool.m4', Buffer.from(text), origin),
+  origin,
+  variant: {
+    distribution: 'OpenMandriva',
+    release: 'libtool-2.4.7-3',
+    patches: ['libtool-2.2.10-rpath.patch'],
+    source: 'https://github.com/OpenMandrivaAssociation/libtool@53a9f7f9dec8e9d8a8c037afd5e66f164c4c190d',
+    base: upstreamFile.blobId,
+    diff: variantDiff(Buffer.from(upstream), Buffer.from(text)),
+  },
+});
+
+/** A knowledge folder as `make knowledge` leaves it: index.json, and texts.bin with the upstream text only. */
+function writeKnowledge(dir: string, files: KnownFile[]): { indexPath: string; textsPath: string } {
+  mkdirSync(dir, { recursive: true });
+  const indexPath = join(dir, 'index.json');
+  const textsPath = join(dir, 'texts.bin');
+  writeFileSync(indexPath, `{"format":"cuckoo.knowledge/v1","files":[\n${files.map((f) => JSON.stringify(f)).join(',\n')}\n]}\n`);
+  writeFileSync(textsPath, encodeTexts([{ name: 'libtool.m4', blobId: upstreamFile.blobId, bytes: Buffer.from(upstream) }], { quality: 1 }));
+  return { indexPath, textsPath };
+}
+
+test('a vendor variant is rebuilt from its upstream text and diff, recognised and named', async () => {
+  const fx = makeFixture();
+  try {
+    const variant = variantFile(patched);
+    // Tampered: the diff no longer gives the bytes the record's blob id names.
+    const tampered: KnownFile = { ...variantFile(patched.replace('/lib64', '/lib32')), blobId: variant.blobId.replace(/^./, (c) => (c === '0' ? '1' : '0')) };
+    const k = writeKnowledge(join(fx.dir, 'k'), [upstreamFile, variant, tampered]);
+    const lib = await loadKnowledge({ indexPaths: [k.indexPath], textsPaths: [k.textsPath], hostDirs: [] });
+    assert.is((await lib.content(variant))?.toString(), patched);
+    assert.is(await lib.content(tampered), undefined);
+
+    const ctx = context(lib);
+    const j = await knownGood.judge({ kind: 'only-in-release', path: 'm4/libtool.m4', release: releaseFile('m4/libtool.m4', patched) }, ctx);
+    assert.is(j?.category, 'known-good');
+    assert.is(j?.severity, 'low');
+    assert.is(j!.reasons[0], 'identical to libtool.m4 serial 59 of libtool 2.4.7 as patched by OpenMandriva libtool-2.4.7-3 (libtool-2.2.10-rpath.patch)');
+    assert.equal(j!.evidence!.matches![0]!.variant, {
+      distribution: 'OpenMandriva',
+      release: 'libtool-2.4.7-3',
+      patches: ['libtool-2.2.10-rpath.patch'],
+      source: 'https://github.com/OpenMandrivaAssociation/libtool@53a9f7f9dec8e9d8a8c037afd5e66f164c4c190d',
+    });
+
+    // Its comments changed by the project: the same code as the variant.
+    const years = patched.replace('-*-Autoconf-*-', '-*-Autoconf-*- (c) 2024');
+    const same = await m4Serial.judge({ kind: 'only-in-release', path: 'm4/libtool.m4', release: releaseFile('m4/libtool.m4', years) }, ctx);
+    assert.is(same?.severity, 'low');
+    assert.match(same!.reasons[0]!, 'same macro code as libtool.m4 serial 59 of libtool 2.4.7 as patched by OpenMandriva');
+  } finally {
+    fx.cleanup();
+  }
+});
+
+test('a look-alike of a vendor variant is diffed against it: an added command stays critical, data alone is high', async () => {
+  const fx = makeFixture();
+  try {
+    const k = writeKnowledge(join(fx.dir, 'k'), [upstreamFile, variantFile(patched)]);
+    const ctx = context(await loadKnowledge({ indexPaths: [k.indexPath], textsPaths: [k.textsPath], hostDirs: [] }));
+    const judge = (text: string) => m4Serial.judge({ kind: 'only-in-release', path: 'm4/libtool.m4', release: releaseFile('m4/libtool.m4', text) }, ctx);
+
+    const planted = patched.replace('  hardcode_into_libs=yes\n', '  hardcode_into_libs=yes\n  eval "$(sed -n 5p /etc/ld.so.conf | tr a-z n-za-m)"\n');
+    const bad = await judge(planted);
+    assert.is(bad?.category, 'm4-lookalike');
+    assert.is(bad?.severity, 'critical');
+    assert.ok(bad!.reasons.some((r) => r.startsWith('diff against the nearest genuine libtool.m4 serial 59 of libtool 2.4.7 as patched by OpenMandriva libtool-2.4.7-3 (libtool-2.2.10-rpath.patch): it adds code')), bad!.reasons.join('\n'));
+    // Against the variant, the diff is the planted line alone, not the distribution's patch.
+    const diff = bad!.evidence!.diff!;
+    assert.match(diff, '+  eval "$(sed -n 5p');
+    assert.not.match(diff, /^[-+].*lib64/m);
+    assert.is(bad!.evidence!.added, 1);
+    assert.is(bad!.evidence!.removed, 0);
+
+    // The variant's search path edited once more: data only, high.
+    const edited = await judge(patched.replace('"/lib64 /usr/lib64 /lib /usr/lib"', '"/lib64 /usr/lib64 /lib /usr/lib /opt/lib64"'));
+    assert.is(edited?.severity, 'high');
+    assert.match(edited!.reasons[1]!, 'as patched by OpenMandriva');
+  } finally {
+    fx.cleanup();
+  }
+});
+
+const git = (cwd: string, ...args: string[]) =>
+  execFileSync('git', ['-c', 'user.name=Test', '-c', 'user.email=test@example.org', '-c', 'commit.gpgSign=false', '-c', 'init.defaultBranch=main', ...args], { cwd, encoding: 'utf8' }).trim();
+
+test('build-variants applies a packaging repository\'s patches at its commit and indexes the result, again the same', async () => {
+  const fx = makeFixture();
+  try {
+    const k = writeKnowledge(join(fx.dir, 'k'), [upstreamFile]);
+    const repo = join(fx.dir, 'libtool-packaging');
+    mkdirSync(repo);
+    git(repo, 'init', '-q');
+    writeFileSync(
+      join(repo, 'libtool.spec'),
+      ['Name:\t\tlibtool', 'Version:\t2.4.7', 'Release:\t3', 'Patch0:\t\tunrelated.patch', 'Patch1:\t\thttps://example.org/f/libtool-2.2.10-rpath.patch', '', '%prep', '%autosetup -p1', ''].join('\n'),
+    );
+    writeFileSync(join(repo, 'libtool-2.2.10-rpath.patch'), rpathPatch);
+    writeFileSync(join(repo, 'unrelated.patch'), '--- a/doc/libtool.texi\n+++ b/doc/libtool.texi\n@@ -1 +1 @@\n-x\n+y\n');
+    git(repo, 'add', '.');
+    git(repo, 'commit', '-q', '-m', 'libtool 2.4.7-3');
+    const commit = git(repo, 'rev-parse', 'HEAD');
+    const sources = join(fx.dir, 'sources.json');
+    writeFileSync(sources, JSON.stringify({ packages: [{ distribution: 'OpenMandriva', repo, commit, spec: 'libtool.spec' }] }));
+    const build = () => execFileSync(process.execPath, [join(root, 'scripts/build-variants.mjs'), '--knowledge', join(fx.dir, 'k'), '--sources', sources], { encoding: 'utf8' });
+
+    assert.match(build(), 'libtool-2.4.7-3 (OpenMandriva): 1 variants');
+    const first = readFileSync(k.indexPath, 'utf8');
+    const variant = (await readIndex(k.indexPath)).find((f) => f.variant);
+    assert.ok(variant, 'a variant record');
+    assert.is(variant!.blobId, hashFile(Buffer.from(patched)).blobId);
+    assert.is(variant!.serial, 59);
+    assert.equal(variant!.origin, origin);
+    assert.equal(variant!.variant!.patches, ['libtool-2.2.10-rpath.patch']);
+    assert.is(variant!.variant!.release, 'libtool-2.4.7-3');
+    assert.is(variant!.variant!.source, `${repo}@${commit}`);
+    assert.is(variant!.variant!.base, upstreamFile.blobId);
+    // Run again on its own output: the variant is replaced, not added twice.
+    build();
+    assert.is(readFileSync(k.indexPath, 'utf8'), first);
+  } finally {
+    fx.cleanup();
+  }
+});
+
+test.run();
