@@ -9,7 +9,7 @@ import { verify, type VerifyOptions } from '../../src/commands/verify.js';
 import type { Finding } from '../../src/report/finding.js';
 import type { Report } from '../../src/report/report.js';
 import { buildTar, compress, readRelease, writeTemp, type TarEntrySpec } from '../helpers/archives.js';
-import { root, runCuckoo, type CliResult } from '../helpers/cli.js';
+import { root, runCuckoo, runCuckooHere, type CliResult } from '../helpers/cli.js';
 import { makeRepo, removeTempDirs, tempDir, type TestRepo } from '../helpers/repo.js';
 import { assertValidReport } from '../helpers/schema.js';
 import { generatorsReady } from '../helpers/sandbox-tools.js';
@@ -197,7 +197,7 @@ test('a failing step ends the rebuild with its name and output; absence then pro
   assert.is(configure.evidence.rebuilt?.incomplete, 'autogen.sh');
   assert.not.equal(configure.severity, 'critical');
 
-  const cli = await runCuckoo(['rebuild', path, '--repo', repo.dir, '--no-reproduce']);
+  const cli = await runCuckooHere(['rebuild', path, '--repo', repo.dir, '--no-reproduce']);
   assert.is(cli.code, 3, cli.stderr);
   assert.match(cli.stdout, /✗ autogen\.sh/);
   assert.match(cli.stdout, /needs frobnicate 2\.0/);
@@ -293,7 +293,7 @@ test('cuckoo rebuild --out copies the rebuilt tree; a non-empty --out is refused
   assert.ok(existsSync(join(out, 'configure')));
   assert.ok(existsSync(join(out, 'Makefile.in')));
 
-  const busy = await runCuckoo(['rebuild', path, '--repo', repo.dir, '--out', out]);
+  const busy = await runCuckooHere(['rebuild', path, '--repo', repo.dir, '--out', out]);
   assert.is(busy.code, 2);
   assert.match(busy.stderr, /--out .*rebuilt: the folder is not empty/);
 
@@ -340,7 +340,7 @@ test("a meson project is rebuilt by meson dist, its dist scripts included", asyn
 
 test('--keep and --rebuild-nearest need --rebuild', async () => {
   for (const flag of ['--keep', '--rebuild-nearest']) {
-    const r = await runCuckoo(['verify', 'samples/hello-1.0.tar.gz', '--repo', 'samples/hello.bundle', flag]);
+    const r = await runCuckooHere(['verify', 'samples/hello-1.0.tar.gz', '--repo', 'samples/hello.bundle', flag]);
     assert.is(r.code, 2);
     assert.match(r.stderr, new RegExp(`${flag}: only used with --rebuild`));
   }
