@@ -2,12 +2,12 @@
 // Runs the uvu suites compiled to dist/test and closes with one plain line,
 // "tests: N passed, N failed, N skipped", that any CI can read.
 //
-// The test files are shared out between worker processes (one per core, or
-// --jobs N / CUCKOO_TEST_JOBS), heaviest first by the rough costs in
-// scripts/test-weights.json, each worker one uvu run over its files. Each
-// file's output is printed whole once the file is done; the workers' totals
-// are added up into the closing line. Exit code: 0 when every worker passed
-// and at least one test ran, else 1.
+// The test files go to worker processes (one per core, or --jobs N /
+// CUCKOO_TEST_JOBS; scripts/test-worker.mjs), heaviest first by the rough
+// costs in scripts/test-weights.json, each file to the next worker that is
+// free. Each file's output is printed whole once the file is done; the
+// files' totals are added up into the closing line. Exit code: 0 when every
+// file passed and at least one test ran, else 1.
 //
 // Usage: node scripts/test.mjs [--jobs N] [--times] [--save-weights] [filter]
 //   filter          a regex on test file paths: `git` runs dist/test/**/git*…/*.test.js
@@ -35,7 +35,6 @@ if (bundled < newest(join(root, 'dist/src'))) {
   const made = spawnSync(process.execPath, [join(root, 'scripts/bundle.mjs')], { stdio: 'inherit' });
   if (made.status !== 0) process.exit(1);
 }
-const uvuBin = join(root, 'node_modules/uvu/bin.js');
 const testDir = join(root, 'dist/test');
 const weightsFile = join(root, 'scripts/test-weights.json');
 
@@ -72,89 +71,65 @@ if (files.length === 0) {
 const weights = existsSync(weightsFile) ? JSON.parse(readFileSync(weightsFile, 'utf8')) : {};
 const weightOf = (f) => weights[f] ?? 1;
 const jobs = Math.max(1, Math.min(files.length, Number(jobsArg) || availableParallelism()));
-const shards = Array.from({ length: jobs }, () => ({ files: [], weight: 0 }));
-for (const f of [...files].sort((a, b) => weightOf(b) - weightOf(a) || (a < b ? -1 : 1))) {
-  const lightest = shards.reduce((min, s) => (s.weight < min.weight ? s : min));
-  lightest.files.push(f);
-  lightest.weight += weightOf(f);
-}
+// Heaviest first, each to the next free worker: a slow file starts early, and
+// the light ones fill in around it whatever the weights got wrong.
+const queue = [...files].sort((a, b) => weightOf(b) - weightOf(a) || (a < b ? -1 : 1));
 
-// uvu sets FORCE_COLOR for its colours, which every child process would inherit.
-const colour = process.env.FORCE_COLOR ? [] : ['--no-color'];
-const env = process.env.FORCE_COLOR ? { ...process.env } : { ...process.env, NO_COLOR: '1' };
+const env = { ...process.env };
+if (!env.FORCE_COLOR) env.NO_COLOR = '1';
 // Results the workers can share (the samples' reproduction runs): one folder for this run.
 const shared = mkdtempSync(join(tmpdir(), 'cuckoo-test-shared-'));
 env.CUCKOO_TEST_SHARED = shared;
 
-const plain = (s) => s.replace(/\x1b\[[0-9;]*m/g, '');
-const escape = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const durations = {};
 const failedFiles = [];
+const totals = { total: 0, passed: 0, skipped: 0, failed: 0 };
 
-function runShard(shard, index) {
+// uvu closes each file's output with its own totals; the closing line adds them up.
+const report = (result) => {
+  durations[result.file] = result.seconds;
+  for (const key of Object.keys(totals)) totals[key] += result[key];
+  if (result.failed > 0) failedFiles.push(result.file);
+  const block = result.output
+    .split('\n')
+    .filter((line) => !/^\s*(Total|Passed|Skipped|Duration):/.test(line.replace(/\x1b\[[0-9;]*m/g, '')))
+    .join('\n')
+    .trimEnd();
+  if (block) process.stdout.write(`${block}\n\n`);
+};
+
+/** One worker process: takes files from the queue until it is empty; a worker that dies fails its file, and another takes its place. */
+function runWorker() {
   return new Promise((resolve) => {
-    const only = `^(?:${shard.files.map(escape).join('|')})$`;
-    const child = spawn(process.execPath, ['--enable-source-maps', uvuBin, testDir, only, ...colour], {
+    const child = spawn(process.execPath, ['--enable-source-maps', join(root, 'scripts/test-worker.mjs'), testDir], {
       cwd: root,
-      stdio: ['ignore', 'pipe', 'inherit'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       env,
     });
-    const names = new Set(shard.files);
-    let all = '';
-    let pending = '';
-    // The output of the file running now: printed whole when the next one starts, or at the end.
-    let block = '';
     let current;
-    let started = performance.now();
-    const flush = () => {
-      if (current !== undefined) {
-        durations[current] = (performance.now() - started) / 1000;
-        // uvu closes each suite's line with (passed / total).
-        const short = [...plain(block).matchAll(/\((\d+) \/ (\d+)\)$/gm)].some(([, a, b]) => a !== b);
-        if (short) failedFiles.push(current);
-      }
-      if (block.trim()) process.stdout.write(block.endsWith('\n') ? block : `${block}\n`);
-      block = '';
+    const next = () => {
+      current = queue.shift();
+      if (current === undefined) child.send({ end: true });
+      else child.send({ file: current });
     };
-    child.stdout.on('data', (chunk) => {
-      all += chunk;
-      pending += chunk;
-      const lines = pending.split('\n');
-      pending = lines.pop();
-      for (const line of lines) {
-        const text = plain(line).trim();
-        if (names.has(text)) {
-          flush();
-          current = text;
-          started = performance.now();
-        } else if (/^Total:\s+\d+/.test(text)) {
-          flush();
-          current = undefined;
-        }
-        if (current !== undefined || !/^(Total|Passed|Skipped|Duration):/.test(text)) block += `${line}\n`;
-      }
+    child.on('message', (message) => {
+      if (!message.ready) report(message);
+      next();
     });
-    child.on('close', (code, signal) => {
-      block += pending;
-      flush();
-      const out = plain(all);
-      const count = (name) => Number(new RegExp(`${name}:\\s+(\\d+)`).exec(out)?.[1] ?? 0);
-      const done = { code, signal, total: count('Total'), passed: count('Passed'), skipped: count('Skipped') };
-      if (!/Total:\s+\d+/.test(out)) console.log(`worker ${index + 1} of ${jobs} ended (${signal ?? `exit ${code}`}) before its summary; its files: ${shard.files.join(' ')}`);
-      resolve(done);
+    child.on('exit', (code, signal) => {
+      if (current !== undefined) {
+        report({ file: current, output: `${current}\n  the worker ended (${signal ?? `exit ${code}`}) while this file ran\n`, total: 0, passed: 0, skipped: 0, failed: 1, seconds: 0 });
+        resolve(runWorker());
+      } else resolve();
     });
   });
 }
 
 const began = performance.now();
-const results = await Promise.all(shards.map(runShard));
+await Promise.all(Array.from({ length: jobs }, runWorker));
 rmSync(shared, { recursive: true, force: true });
 
-const total = results.reduce((n, r) => n + r.total, 0);
-const passed = results.reduce((n, r) => n + r.passed, 0);
-const skipped = results.reduce((n, r) => n + r.skipped, 0);
-// uvu's Total counts the tests that ran; skipped ones are apart.
-const failed = Math.max(0, total - passed);
+const { passed, skipped, failed } = totals;
 const seconds = (performance.now() - began) / 1000;
 
 if (showTimes) {
@@ -169,5 +144,5 @@ if (saveWeights) {
 if (failedFiles.length > 0) console.log(`\nfailed in: ${failedFiles.join(' ')}`);
 console.log(`\n${files.length} files in ${jobs} worker${jobs === 1 ? '' : 's'}, ${seconds.toFixed(1)} s`);
 console.log(`\ntests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
-const ok = results.every((r) => r.code === 0) && total > 0 && failed === 0;
+const ok = totals.total > 0 && failed === 0 && failedFiles.length === 0;
 process.exit(ok ? 0 : 1);

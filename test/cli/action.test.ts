@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parse as parseYaml } from 'yaml';
-import { root } from '../helpers/cli.js';
+import { keepReproduction, root, seedReproduction } from '../helpers/cli.js';
 import { removeTempDirs, tempDir } from '../helpers/repo.js';
 
 interface ActionRun {
@@ -25,6 +25,8 @@ let workspace: string;
 
 test.before(async () => {
   cacheHome = await tempDir('cuckoo-action-cache-');
+  // The samples' generators, re-run by another test of this run already, need not run again here.
+  seedReproduction(cacheHome);
   workspace = await tempDir('cuckoo-action-ws-');
   // The workspace is the user's checkout: the samples copied in, paths relative to it.
   for (const f of ['hello-1.0.tar.gz', 'hello.bundle']) copyFileSync(join(root, 'samples', f), join(workspace, f));
@@ -32,7 +34,10 @@ test.before(async () => {
   copyFileSync(join(root, 'samples/tampered/hello-1.0.tar.gz'), join(workspace, 'tampered/hello-1.0.tar.gz'));
 });
 
-test.after(() => removeTempDirs());
+test.after(() => {
+  keepReproduction(cacheHome);
+  return removeTempDirs();
+});
 
 /** The inputs as action.yml passes them (CUCKOO_*), with the action's defaults. */
 async function runAction(inputs: Record<string, string>): Promise<ActionRun> {

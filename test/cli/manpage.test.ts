@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { manPageText } from '../../src/cli/manpage-text.js';
-import { root, runCuckoo } from '../helpers/cli.js';
+import { root, runCuckoo, runCuckooHere } from '../helpers/cli.js';
 import { removeTempDirs, tempDir } from '../helpers/repo.js';
 
 const has = (cmd: string) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
@@ -78,10 +78,11 @@ test('cuckoo completion bash loads in bash and completes subcommands, flags, cho
 });
 
 test('cuckoo completion zsh and fish: scripts their shells accept (checked where the shell is installed)', async () => {
-  const zsh = await runCuckoo(['completion', 'zsh']);
+  // The scripts come from runCli as bin/cuckoo.js prints them (the bash one, above, from bin/cuckoo.js itself).
+  const zsh = await runCuckooHere(['completion', 'zsh']);
   assert.match(zsh.stdout, /^#compdef cuckoo\n/);
   assert.match(zsh.stdout, /bashcompinit/);
-  const fish = await runCuckoo(['completion', 'fish']);
+  const fish = await runCuckooHere(['completion', 'fish']);
   assert.match(fish.stdout, /complete -c cuckoo -n '__fish_use_subcommand' -a verify -d 'compare a release archive with its tag'/);
   assert.match(fish.stdout, /complete -c cuckoo -n '__fish_seen_subcommand_from batch; and not __fish_seen_subcommand_from merge' -l from-debian -r -F/);
   const dir = await tempDir('cuckoo-completion-');
@@ -94,7 +95,7 @@ test('cuckoo completion zsh and fish: scripts their shells accept (checked where
     const r = spawnSync(shell, ['-n', join(dir, shell)], { encoding: 'utf8' });
     assert.equal([r.status, r.stderr], [0, ''], shell);
   }
-  const bad = await runCuckoo(['completion', 'tcsh']);
+  const bad = await runCuckooHere(['completion', 'tcsh']);
   assert.is(bad.code, 2);
   assert.match(bad.stderr, /Choices: "bash", "zsh", "fish"/);
 });

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
@@ -27,23 +27,34 @@ async function jsonReport(args: string[]): Promise<{ code: number | null; report
   return { code: r.code, report };
 }
 
-test('a glob rule cannot silence a critical finding; a stale rule is reported in text, JSON and Markdown', async () => {
+let runs = 0;
+/** One run that writes the text report to stdout and the JSON report (and any `also` format) to files. */
+async function textAndJson(args: string[], also: string[] = []): Promise<{ code: number | null; text: string; report: Report; files: Record<string, string> }> {
+  const dir = mkdtempSync(join(scratch, `run-${++runs}-`));
+  const file = (format: string) => join(dir, `report.${format}`);
+  const r = await runCuckooHere([...args, '--format', 'text', ...['json', ...also].flatMap((f) => ['--format', `${f}=${file(f)}`])]);
+  assert.is(r.stderr, '');
+  const report = JSON.parse(readFileSync(file('json'), 'utf8')) as Report;
+  assertValidReport(report);
+  return { code: r.code, text: r.stdout, report, files: Object.fromEntries(also.map((f) => [f, readFileSync(file(f), 'utf8')])) };
+}
+
+test('a glob rule cannot silence a critical finding; a stale rule is reported in text, JSON, Markdown, HTML and SARIF', async () => {
   const policy = writeJson('glob.json', {
     allow: [
       { paths: ['m4/*.m4', 'src/**'], reason: 'our macros and sources' },
       { paths: ['doc/*.texi'], category: 'texinfo-output', reason: 'a manual we dropped in 0.9' },
     ],
   });
-  const text = await runCuckooHere([...tampered, '--policy', policy]);
-  assert.is(text.code, 1, text.stderr);
-  assert.match(text.stdout, /^FAIL {2}2 critical/m);
-  assert.match(text.stdout, /policy rule 1 may not allow this critical finding: it names no sha256; only "sha256":/);
-  assert.match(text.stdout, /ALLOWED BY POLICY \(\d+\)/);
-  assert.match(text.stdout, /rule 1: "our macros and sources": m4\//);
-  assert.match(text.stdout.replace(/\n\s+/g, ' '), /note: policy .*glob\.json: rule 2 matched no finding and can go \("a manual we dropped in 0\.9"\)/);
-
-  const { code, report } = await jsonReport([...tampered, '--policy', policy]);
+  // One run writes every format: text here, the others to files.
+  const { code, text, report, files } = await textAndJson([...tampered, '--policy', policy, '--verbose'], ['markdown', 'html', 'sarif']);
   assert.is(code, 1);
+  assert.match(text, /^FAIL {2}2 critical/m);
+  assert.match(text, /policy rule 1 may not allow this critical finding: it names no sha256; only "sha256":/);
+  assert.match(text, /ALLOWED BY POLICY \(\d+\)/);
+  assert.match(text, /rule 1: "our macros and sources": m4\//);
+  assert.match(text.replace(/\n\s+/g, ' '), /note: policy .*glob\.json: rule 2 matched no finding and can go \("a manual we dropped in 0\.9"\)/);
+
   assert.is(report.verdict, 'fail');
   assert.is(report.severities.critical, 2);
   assert.equal(report.policy!.stale, [{ rule: 2, reason: 'a manual we dropped in 0.9' }]);
@@ -57,16 +68,16 @@ test('a glob rule cannot silence a critical finding; a stale rule is reported in
   assert.ok(report.findings.filter((f) => f.severity === 'critical').every((f) => f.allowed === undefined));
   assert.is(report.policy!.allowed, report.findings.filter((f) => f.allowed).length);
 
-  const md = await runCuckooHere([...tampered, '--policy', policy, '--format', 'markdown']);
-  assert.match(md.stdout, /policy rule 1 may not allow this critical finding/);
-  assert.match(md.stdout, /<details><summary>Allowed by policy .*glob\.json \(\d+\)<\/summary>/);
-  assert.match(md.stdout, /> policy .*glob\.json: rule 2 matched no finding and can go/);
+  const md = files.markdown!;
+  assert.match(md, /policy rule 1 may not allow this critical finding/);
+  assert.match(md, /<details><summary>Allowed by policy .*glob\.json \(\d+\)<\/summary>/);
+  assert.match(md, /> policy .*glob\.json: rule 2 matched no finding and can go/);
 
-  const page = (await runCuckooHere([...tampered, '--policy', policy, '--format', 'html'])).stdout;
+  const page = files.html!;
   assert.match(page, /<span class="badge accepted">allowed<\/span> <span class="path">m4\/gettext\.m4/);
   assert.match(page, /allowed by policy rule 1: our macros and sources/);
 
-  const sarif = JSON.parse((await runCuckooHere([...tampered, '--policy', policy, '--format', 'sarif', '--verbose'])).stdout) as { runs: Array<{ results: Array<{ suppressions?: Array<{ justification: string }> }> }> };
+  const sarif = JSON.parse(files.sarif!) as { runs: Array<{ results: Array<{ suppressions?: Array<{ justification: string }> }> }> };
   assert.ok(sarif.runs[0]!.results.some((r) => r.suppressions?.[0]?.justification === 'policy rule 1: our macros and sources'));
 });
 
@@ -78,7 +89,7 @@ test('rules naming the exact sha256 of each critical release file allow them: ex
   // The high configure (not what its planted inputs now generate) needs no sha256.
   allow.push({ paths: ['configure'], category: 'not-reproduced', reason: 'reviewed configure' } as unknown as (typeof allow)[number]);
   const policy = writeJson('pinned.json', { allow });
-  const { code, report } = await jsonReport([...tampered, '--policy', policy]);
+  const { code, report, text } = await textAndJson([...tampered, '--policy', policy]);
   assert.is(code, 0);
   assert.is(report.verdict, 'pass');
   assert.is(report.severities.critical, 0);
@@ -91,10 +102,8 @@ test('rules naming the exact sha256 of each critical release file allow them: ex
     ],
   );
   assert.equal(report.policy, { file: policy, rules: 3, allowed: 3, stale: [], refused: [] });
-  const text = await runCuckooHere([...tampered, '--policy', policy]);
-  assert.is(text.code, 0);
-  assert.match(text.stdout, /^PASS {2}0 critical/m);
-  assert.match(text.stdout, /rule 1: "reviewed m4\/nls\.m4": m4\/nls\.m4 \(critical\)/);
+  assert.match(text, /^PASS {2}0 critical/m);
+  assert.match(text, /rule 1: "reviewed m4\/nls\.m4": m4\/nls\.m4 \(critical\)/);
 });
 
 test('a baseline hides the findings it has; a file whose content changed since counts again', async () => {
@@ -109,16 +118,15 @@ test('a baseline hides the findings it has; a file whose content changed since c
   // The accepted report saw other content at src/hello.c: this release's file is new to it.
   const older = structuredClone(accepted);
   older.findings.find((f) => f.path === 'src/hello.c')!.evidence.release!.sha256 = 'e'.repeat(64);
-  const changed = await jsonReport([...tampered, '--baseline', writeJson('older.json', older)]);
+  const changed = await textAndJson([...tampered, '--baseline', writeJson('older.json', older)]);
   assert.is(changed.code, 1);
   assert.equal(
     changed.report.findings.filter((f) => !f.known).map((f) => f.path),
     ['src/hello.c'],
   );
   assert.is(changed.report.severities.critical, 1);
-  const text = await runCuckooHere([...tampered, '--baseline', join(scratch, 'older.json')]);
-  assert.match(text.stdout, /^FAIL {2}1 critical/m);
-  assert.match(text.stdout.replace(/\n\s+/g, ' '), /KNOWN FROM BASELINE \(\d+\): .*1 m4-lookalike/);
+  assert.match(changed.text, /^FAIL {2}1 critical/m);
+  assert.match(changed.text.replace(/\n\s+/g, ' '), /KNOWN FROM BASELINE \(\d+\): .*1 m4-lookalike/);
 });
 
 /** One line on stderr naming the file, exit 2. */

@@ -13,13 +13,15 @@ import { renderBatchTable } from '../../src/cli/render/batch-summary.js';
 import { CuckooError } from '../../src/errors.js';
 import type { BatchSummary } from '../../src/report/batch-summary.js';
 import { buildTar, compress } from '../helpers/archives.js';
-import { root } from '../helpers/cli.js';
+import { keepReproductionCache, root, seedReproductionCache } from '../helpers/cli.js';
 import { makeRepo, removeTempDirs } from '../helpers/repo.js';
 
 const schema = JSON.parse(readFileSync(join(root, 'schema/cuckoo.batch-summary.v1.json'), 'utf8')) as object;
 const validate = new Ajv2020({ allErrors: true, strict: false }).compile(schema);
 const work = mkdtempSync(join(tmpdir(), 'cuckoo-batch-'));
 const cacheDir = join(work, 'cache');
+// The samples' generators, re-run by another test of this run already, need not run again here.
+test.before(() => seedReproductionCache(cacheDir));
 
 function assertValidSummary(s: BatchSummary): void {
   assert.ok(validate(JSON.parse(JSON.stringify(s))), JSON.stringify(validate.errors, null, 2));
@@ -50,6 +52,7 @@ async function fourEntries(): Promise<string> {
 }
 
 test.after(async () => {
+  keepReproductionCache(cacheDir);
   await removeTempDirs();
   rmSync(work, { recursive: true, force: true });
 });

@@ -82,16 +82,27 @@ export async function runCuckooHere(args: string[], options: { env?: NodeJS.Proc
 const sharedReproduction = process.env.CUCKOO_TEST_SHARED ? join(process.env.CUCKOO_TEST_SHARED, 'reproduce') : join(tmpdir(), `cuckoo-test-reproduce-${process.pid}`);
 if (!process.env.CUCKOO_TEST_SHARED) process.on('exit', () => rmSync(sharedReproduction, { recursive: true, force: true }));
 
-function seedReproduction(cacheHome: string): void {
+/** Copies the reproduction results other tests of this run have kept into the cache folder under `cacheHome` (XDG_CACHE_HOME). */
+export function seedReproduction(cacheHome: string): void {
+  seedReproductionCache(join(cacheHome, 'cuckoo'));
+}
+
+/** The same for a cuckoo cache folder itself (--cache-dir, VerifyOptions.cacheDir). */
+export function seedReproductionCache(cacheDir: string): void {
   if (!existsSync(sharedReproduction)) return;
-  const into = join(cacheHome, 'cuckoo', 'reproduce');
+  const into = join(cacheDir, 'reproduce');
   mkdirSync(into, { recursive: true });
   for (const name of readdirSync(sharedReproduction)) if (name.endsWith('.json.gz')) copyFileSync(join(sharedReproduction, name), join(into, name));
 }
 
-/** Each new result file goes in by rename: a worker seeding its cache never copies half of one. */
-function keepReproduction(cacheHome: string): void {
-  const made = join(cacheHome, 'cuckoo', 'reproduce');
+/** Keeps the new reproduction results of `cacheHome` for the other tests; each goes in by rename, so a worker seeding its cache never copies half of one. */
+export function keepReproduction(cacheHome: string): void {
+  keepReproductionCache(join(cacheHome, 'cuckoo'));
+}
+
+/** The same for a cuckoo cache folder itself. */
+export function keepReproductionCache(cacheDir: string): void {
+  const made = join(cacheDir, 'reproduce');
   if (!existsSync(made)) return;
   mkdirSync(sharedReproduction, { recursive: true });
   for (const name of readdirSync(made)) {

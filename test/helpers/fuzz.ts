@@ -61,7 +61,16 @@ export interface Mutant {
   bytes: Buffer;
 }
 
-export async function loadSamples(samplesDir: string): Promise<Sample[]> {
+const loaded = new Map<string, Promise<Sample[]>>();
+
+/** The samples of `samplesDir`, compressed once per process (the callers only read them: mutate() copies). */
+export function loadSamples(samplesDir: string): Promise<Sample[]> {
+  let samples = loaded.get(samplesDir);
+  if (!samples) loaded.set(samplesDir, (samples = readSamples(samplesDir)));
+  return samples;
+}
+
+async function readSamples(samplesDir: string): Promise<Sample[]> {
   const gz = await readFile(join(samplesDir, 'hello-1.0.tar.gz'));
   const zip = await readFile(join(samplesDir, 'hello-1.0.zip'));
   const tar = gunzipSync(gz);
@@ -167,6 +176,12 @@ export interface FuzzOptions {
   timeoutMs?: number;
   /** Seconds without any CPU used by this process or its descendants that make a pending verify() a hang (default 30). */
   stallSeconds?: number;
+  /**
+   * Re-run the generators of mutated generated files in the sandbox (default
+   * true). A mutant that changes a generator's input costs a sandbox run; the
+   * short test round leaves reproduction to its own tests and fuzzes the readers.
+   */
+  reproduce?: boolean;
   /** Called after each iteration, for progress. */
   onIteration?: (iteration: number, mutant: Mutant, outcome: string) => void;
 }
@@ -213,6 +228,7 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzFailure | undefine
         hostKnowledge: false,
         limits: smallLimits,
         preferJs: mutant.js ?? false,
+        reproduce: options.reproduce ?? true,
       }).then(
         (report) => `verdict ${report.verdict}`,
         (err: unknown) => err,

@@ -15,8 +15,8 @@
  * - `files` and `tags` make the first commit; each of `commits` then changes
  *   the previous tree (`null` deletes a path). Commit n is dated
  *   2023-11-14T22:13:20Z plus n days; an annotated tag one hour after its commit.
- * - Trees are built with plumbing (hash-object, update-index --index-info,
- *   write-tree, commit-tree), so any path works, including names with a newline
+ * - Commits and tags are written by one `git fast-import` (its objects
+ *   unpacked loose, as separate commands would leave them), so any path works, including names with a newline
  *   or bytes that are not UTF-8 (write those with the U+DC80..U+DCFF escape of
  *   src/git/paths.ts; symlink targets too), and a gitlink needs no submodule checkout. Work trees are
  *   then populated with `git reset --hard` (unless `checkout: false`).
@@ -24,7 +24,7 @@
  *   core.autocrlf=false, core.eol=lf, a fixed user; no system or global config.
  */
 import { execa } from 'execa';
-import { appendFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { appendFile, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { devNull, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeGitPath } from '../../src/git/paths.js';
@@ -170,69 +170,83 @@ export async function makeRepo(opts: RepoOptions = {}): Promise<TestRepo> {
   const commits: CommitSpec[] = [];
   if (opts.files) commits.push({ files: opts.files, ...(opts.tags ? { tags: opts.tags } : {}), ...(opts.message ? { message: opts.message } : {}) });
   commits.push(...(opts.commits ?? []));
-  const index = join(root, 'build-index');
-  const scratch = join(root, 'build-blobs');
-  await mkdir(scratch, { recursive: true });
-  let parent: string | undefined;
-  for (const [n, spec] of commits.entries()) {
-    const env = { GIT_INDEX_FILE: index, GIT_AUTHOR_DATE: `@${baseDate + n * 86400} +0000`, GIT_COMMITTER_DATE: `@${baseDate + n * 86400} +0000` };
-    await git(parent ? ['read-tree', parent] : ['read-tree', '--empty'], { env });
-    await git(['update-index', '-z', '--index-info'], { env, input: await indexInfo(repo, spec.files, scratch) });
-    const tree = await git(['write-tree'], { env });
-    const commit = await git(['commit-tree', tree, ...(parent ? ['-p', parent] : []), '-m', spec.message ?? `commit ${n}`], { env });
-    await git(['update-ref', 'refs/heads/main', commit]);
-    repo.commits.push(commit);
-    parent = commit;
-    for (const tag of spec.tags ?? []) {
-      const t = typeof tag === 'string' ? { name: tag } : tag;
-      const tagEnv = { GIT_COMMITTER_DATE: `@${baseDate + n * 86400 + 3600} +0000` };
-      if (t.annotated) await git(['tag', '-a', '-m', t.message ?? `release ${t.name}`, t.name, commit], { env: tagEnv });
-      else await git(['tag', t.name, commit]);
-    }
+  if (commits.length > 0) {
+    // Every commit and tag in one `git fast-import`; small imports are unpacked to loose
+    // objects, as separate commands would have written them.
+    const marks = join(root, 'marks');
+    await git(['-c', 'fastimport.unpackLimit=1000000', 'fast-import', '--quiet', '--done', `--export-marks=${marks}`], { input: fastImportStream(commits) });
+    const ids = new Map((await readFile(marks, 'utf8')).split('\n').filter(Boolean).map((l) => l.split(' ') as [string, string]));
+    for (let n = 0; n < commits.length; n++) repo.commits.push(ids.get(`:${n + 1}`)!);
+    await rm(marks, { force: true });
+    if (!opts.bare && opts.checkout !== false) await git(['reset', '--hard', '--quiet']);
   }
-  await rm(scratch, { recursive: true, force: true });
-  await rm(index, { force: true });
-  if (!opts.bare && parent && opts.checkout !== false) await git(['reset', '--hard', '--quiet']);
   return repo;
 }
 
+const identity = 'Cuckoo Test <test@cuckoo.invalid>';
+
+/** A fast-import `data` command. */
+const data = (bytes: string | Buffer): Buffer[] => {
+  const b = Buffer.from(bytes);
+  return [Buffer.from(`data ${b.length}\n`), b, Buffer.from('\n')];
+};
+
+/** A path as fast-import reads it: C-quoted when it holds a byte that unquoted paths cannot. */
+function importPath(path: string): Buffer {
+  const bytes = encodeGitPath(path);
+  if (!bytes.some((b) => b < 0x20 || b >= 0x7f || b === 0x22 || b === 0x5c)) return bytes;
+  let quoted = '"';
+  for (const b of bytes) quoted += b === 0x22 ? '\\"' : b === 0x5c ? '\\\\' : b < 0x20 || b >= 0x7f ? `\\${b.toString(8).padStart(3, '0')}` : String.fromCharCode(b);
+  return Buffer.from(`${quoted}"`, 'latin1');
+}
+
 /**
- * `update-index -z --index-info` input for a set of changes. Distinct contents
- * are written to files and hashed by one `hash-object -w --stdin-paths`.
+ * The fast-import stream of `commits` on refs/heads/main: commit n is mark n+1,
+ * dated as commit-tree would date it, with its message ended by a newline as
+ * `commit-tree -m` ends it; an annotated tag as `git tag -a -m` writes it.
  */
-async function indexInfo(repo: TestRepo, files: Record<string, FileSpec | null>, scratch: string): Promise<Buffer> {
-  const zero = '0'.repeat(repo.objectFormat === 'sha256' ? 64 : 40);
-  const contents = new Map<string, number>();
-  const blobFiles: string[] = [];
-  const slot = async (content: string | Buffer) => {
-    const key = Buffer.from(content).toString('base64');
-    let n = contents.get(key);
-    if (n === undefined) {
-      n = blobFiles.length;
-      contents.set(key, n);
-      const file = join(scratch, `blob-${n}`);
-      await writeFile(file, content);
-      blobFiles.push(file);
+function fastImportStream(commits: CommitSpec[]): Buffer {
+  const out: Buffer[] = [];
+  const line = (text: string) => out.push(Buffer.from(`${text}\n`));
+  for (const [n, spec] of commits.entries()) {
+    const date = `${baseDate + n * 86400} +0000`;
+    line('commit refs/heads/main');
+    line(`mark :${n + 1}`);
+    line(`author ${identity} ${date}`);
+    line(`committer ${identity} ${date}`);
+    out.push(...data(`${spec.message ?? `commit ${n}`}\n`));
+    if (n > 0) line(`from :${n}`);
+    for (const [path, file] of Object.entries(spec.files)) {
+      const at = importPath(path);
+      if (file === null) {
+        out.push(Buffer.from('D '), at, Buffer.from('\n'));
+      } else if (typeof file === 'string' || Buffer.isBuffer(file)) {
+        out.push(Buffer.from('M 100644 inline '), at, Buffer.from('\n'), ...data(file));
+      } else if ('gitlink' in file) {
+        out.push(Buffer.from(`M 160000 ${file.gitlink} `), at, Buffer.from('\n'));
+      } else if ('symlink' in file) {
+        out.push(Buffer.from('M 120000 inline '), at, Buffer.from('\n'), ...data(encodeGitPath(file.symlink)));
+      } else {
+        out.push(Buffer.from(`M ${(file.mode & 0o111) !== 0 ? '100755' : '100644'} inline `), at, Buffer.from('\n'), ...data(file.content));
+      }
     }
-    return n;
-  };
-  const rows: Array<{ mode: string; path: string } & ({ oid: string } | { slot: number })> = [];
-  for (const [path, spec] of Object.entries(files)) {
-    if (spec === null) rows.push({ mode: '0', path, oid: zero });
-    else if (typeof spec === 'string' || Buffer.isBuffer(spec)) rows.push({ mode: '100644', path, slot: await slot(spec) });
-    else if ('symlink' in spec) rows.push({ mode: '120000', path, slot: await slot(encodeGitPath(spec.symlink)) });
-    else if ('gitlink' in spec) rows.push({ mode: '160000', path, oid: spec.gitlink });
-    else rows.push({ mode: (spec.mode & 0o111) !== 0 ? '100755' : '100644', path, slot: await slot(spec.content) });
+    line('');
+    for (const tag of spec.tags ?? []) {
+      const t = typeof tag === 'string' ? { name: tag } : tag;
+      if (t.annotated) {
+        line(`tag ${t.name}`);
+        line(`from :${n + 1}`);
+        line(`tagger ${identity} ${baseDate + n * 86400 + 3600} +0000`);
+        out.push(...data(`${t.message ?? `release ${t.name}`}\n`));
+      } else {
+        line(`reset refs/tags/${t.name}`);
+        line(`from :${n + 1}`);
+        line('');
+      }
+    }
   }
-  const oids = blobFiles.length === 0 ? [] : (await repo.git(['hash-object', '-w', '--no-filters', '--stdin-paths'], { input: blobFiles.join('\n') + '\n' })).split('\n');
-  await rm(scratch, { recursive: true, force: true });
-  await mkdir(scratch, { recursive: true });
-  const lines: Buffer[] = [];
-  for (const row of rows) {
-    const oid = 'oid' in row ? row.oid : oids[row.slot]!;
-    lines.push(Buffer.from(`${row.mode} ${oid}\t`), encodeGitPath(row.path), Buffer.from([0]));
-  }
-  return Buffer.concat(lines);
+  line('done');
+  return Buffer.concat(out);
 }
 
 /** Awaits `promise` and returns its CuckooError-like rejection, checking its code and message; fails if it resolves. */

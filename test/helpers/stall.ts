@@ -58,8 +58,10 @@ export function stallWatch(seconds: number): { stalled: Promise<'stalled'>; stop
     let idle = 0;
     timer = setInterval(() => {
       const now = sample();
-      // A millisecond a second: an idle process's own timers, not work.
-      const working = now.children !== last.children || now.self - last.self > 1000;
+      // Up to 10 ms a second is an idle process's own timers and collector, not work: an idle
+      // Node process on a virtual machine uses 1 to 3 ms a second, so a smaller bound would
+      // take an idle pending run for a working one (and find the hang late, or never).
+      const working = now.children !== last.children || now.self - last.self > 10_000;
       idle = working ? 0 : idle + 1;
       last = now;
       if (idle >= seconds) resolve('stalled');

@@ -9,7 +9,7 @@ import { verify, type VerifyOptions } from '../../src/commands/verify.js';
 import type { Finding } from '../../src/report/finding.js';
 import type { Report } from '../../src/report/report.js';
 import { buildTar, compress, readRelease, writeTemp, type TarEntrySpec } from '../helpers/archives.js';
-import { root, runCuckoo, type CliResult } from '../helpers/cli.js';
+import { root, runCuckoo, runCuckooHere, type CliResult } from '../helpers/cli.js';
 import { makeRepo, removeTempDirs, tempDir, type TestRepo } from '../helpers/repo.js';
 import { assertValidReport } from '../helpers/schema.js';
 import { generatorsReady } from '../helpers/sandbox-tools.js';
@@ -99,16 +99,18 @@ async function tinyProject(): Promise<{ repo: TestRepo; files: TarEntrySpec[] }>
   return { repo, files: [{ path: 'tiny-1.0/', type: 'directory' }, ...files] };
 }
 
-let cleanCli: Promise<{ path: string; out: string; cli: CliResult; report: Report }> | undefined;
+let changedCli: Promise<{ path: string; out: string; cli: CliResult; report: Report }> | undefined;
 /**
- * `cuckoo rebuild` of the tiny project's clean release, run once for the tests
- * that read it: --out copies the rebuilt tree, --keep keeps the scratch folder
- * (in this file's cache), and the JSON report goes to a file beside the text.
+ * `cuckoo rebuild` of the tiny project's release with a line added to its
+ * configure, run once for the tests that read it: --out copies the rebuilt
+ * tree, --keep keeps the scratch folder (in this file's cache), and the JSON
+ * report goes to a file beside the text.
  */
-const cleanTinyRebuild = () =>
-  (cleanCli ??= (async () => {
+const changedTinyRebuild = () =>
+  (changedCli ??= (async () => {
     const { repo, files } = await tiny();
-    const path = await release('tiny-1.0.tar.gz', files);
+    const changed = files.map((f) => (f.path === 'tiny-1.0/configure' ? { ...f, content: Buffer.from(`${String(f.content)}\necho planted >/tmp/x\n`) } : f));
+    const path = await release('tiny-1.0.tar.gz', changed);
     const outParent = await tempDir('cuckoo-out-');
     const out = join(outParent, 'rebuilt');
     const json = join(outParent, 'report.json');
@@ -117,9 +119,12 @@ const cleanTinyRebuild = () =>
     return { path, out, cli, report };
   })());
 
-test('a release made by its own autogen.sh, configure and make dist is rebuilt from the tag: every release-only file identical', async () => {
+// One rebuild of the sample serves both: every file the steps write is identical, and a planted one is absent.
+test('a release made by its own autogen.sh, configure and make dist is rebuilt from the tag: every release-only file identical, and a known m4 macro planted in it is written by no step: absent and critical', async () => {
   if (!ready) return;
-  const report = await run({ release: join(root, 'samples/hello-1.0.tar.gz'), repo: bundle });
+  const files = await sampleFiles();
+  files.push({ path: 'hello-1.0/m4/build-to-host.m4', content: Buffer.from(buildToHost3), mode: 0o644 });
+  const report = await run({ release: await release('hello-1.0.tar.gz', files), repo: bundle, tag: 'v1.0' });
   assertValidReport(report);
   const r = report.rebuild!;
   assert.is(r.status, 'rebuilt', r.why);
@@ -131,10 +136,20 @@ test('a release made by its own autogen.sh, configure and make dist is rebuilt f
   assert.is(r.recipe!.source, 'found');
   assert.ok(r.releaseOnly.files >= 30, `${r.releaseOnly.files} release-only files`);
   assert.ok(r.releaseOnly.identical / r.releaseOnly.files >= 0.9, `${r.releaseOnly.identical} of ${r.releaseOnly.files} identical`);
-  for (const f of releaseOnly(report)) {
+  // Everything the sample ships is what the tag makes.
+  const shipped = releaseOnly(report).filter((f) => f.path !== 'm4/build-to-host.m4');
+  assert.is(shipped.length, r.releaseOnly.files - 1);
+  for (const f of shipped) {
     assert.is(f.evidence.rebuilt?.outcome, 'identical', f.path);
     assert.is(f.severity, 'info', f.path);
   }
+  // The planted macro is not.
+  const planted = byPath(report, 'm4/build-to-host.m4');
+  assert.is(planted.evidence.rebuilt?.outcome, 'absent');
+  assert.is(planted.severity, 'critical');
+  assert.match(planted.reasons[0]!, /no release step writes this file/);
+  assert.is(report.verdict, 'fail');
+  assert.is(r.counts.absent, 1);
   // SOURCE_DATE_EPOCH is the tag commit's time.
   assert.is(String(r.sourceDateEpoch), (await execa('git', ['log', '-1', '--format=%ct', 'v1.0'], { cwd: await cloneOf(bundle) })).stdout);
   assert.ok(r.tools.some((t) => t.tool === 'autoconf' && t.version === '2.71' && !t.nearest));
@@ -145,37 +160,20 @@ test('a release made by its own autogen.sh, configure and make dist is rebuilt f
   );
 });
 
-test('a copy of a known m4 macro planted in the release is written by no release step: absent and critical', async () => {
+test('a line added to configure differs from the rebuilt configure, with the diff rebuilt → release; every other file is identical', async () => {
   if (!ready) return;
-  const files = await sampleFiles();
-  files.push({ path: 'hello-1.0/m4/build-to-host.m4', content: Buffer.from(buildToHost3), mode: 0o644 });
-  const report = await run({ release: await release('hello-1.0.tar.gz', files), repo: bundle, tag: 'v1.0' });
-  const planted = byPath(report, 'm4/build-to-host.m4');
-  assert.is(planted.evidence.rebuilt?.outcome, 'absent');
-  assert.is(planted.severity, 'critical');
-  assert.match(planted.reasons[0]!, /no release step writes this file/);
-  assert.is(report.verdict, 'fail');
-  assert.is(report.rebuild!.counts.absent, 1);
-  // Everything else is still what the tag makes.
-  for (const f of releaseOnly(report)) if (f.path !== 'm4/build-to-host.m4') assert.is(f.evidence.rebuilt?.outcome, 'identical', f.path);
-});
-
-test('a line added to configure differs from the rebuilt configure, with the diff rebuilt → release', async () => {
-  if (!ready) return;
-  const { repo, files } = await tiny();
-  const { report: clean, cli } = await cleanTinyRebuild();
+  const { report, cli } = await changedTinyRebuild();
   assert.is(cli.code, 0, cli.stderr + cli.stdout);
-  assert.is(clean.rebuild!.status, 'rebuilt', clean.rebuild!.why);
-  assert.is(clean.rebuild!.releaseOnly.identical, clean.rebuild!.releaseOnly.files);
-  assert.ok(clean.rebuild!.releaseOnly.files >= 5);
-
-  const changed = files.map((f) => (f.path === 'tiny-1.0/configure' ? { ...f, content: Buffer.from(`${String(f.content)}\necho planted >/tmp/x\n`) } : f));
-  const report = await run({ release: await release('tiny-1.0.tar.gz', changed), repo: repo.dir });
+  const r = report.rebuild!;
+  assert.is(r.status, 'rebuilt', r.why);
+  assert.ok(r.releaseOnly.files >= 5);
+  assert.is(r.releaseOnly.identical, r.releaseOnly.files - 1);
   const configure = byPath(report, 'configure');
   assert.is(configure.evidence.rebuilt?.outcome, 'different');
   assert.match(configure.evidence.rebuilt!.diff!, /\+echo planted >\/tmp\/x/);
   assert.match(configure.reasons.join('\n'), /release steps \(autogen\.sh, configure, make distdir\) write other bytes here/);
-  assert.is(report.rebuild!.counts.different, 1);
+  assert.is(r.counts.different, 1);
+  for (const f of releaseOnly(report)) if (f.path !== 'configure') assert.is(f.evidence.rebuilt?.outcome, 'identical', f.path);
 });
 
 test('a failing step ends the rebuild with its name and output; absence then proves nothing, and cuckoo rebuild exits 3', async () => {
@@ -199,7 +197,7 @@ test('a failing step ends the rebuild with its name and output; absence then pro
   assert.is(configure.evidence.rebuilt?.incomplete, 'autogen.sh');
   assert.not.equal(configure.severity, 'critical');
 
-  const cli = await runCuckoo(['rebuild', path, '--repo', repo.dir, '--no-reproduce']);
+  const cli = await runCuckooHere(['rebuild', path, '--repo', repo.dir, '--no-reproduce']);
   assert.is(cli.code, 3, cli.stderr);
   assert.match(cli.stdout, /✗ autogen\.sh/);
   assert.match(cli.stdout, /needs frobnicate 2\.0/);
@@ -289,13 +287,13 @@ test('submodules are exported at their pinned commits with --submodules', async 
 test('cuckoo rebuild --out copies the rebuilt tree; a non-empty --out is refused before any work; --keep keeps the scratch folder', async () => {
   if (!ready) return;
   const { repo } = await tiny();
-  const { path, out, cli, report } = await cleanTinyRebuild();
+  const { path, out, cli, report } = await changedTinyRebuild();
   assert.is(cli.code, 0, cli.stderr + cli.stdout);
   assert.match(cli.stdout, /rebuilt from the tag: \d+ of \d+ release-only files identical/);
   assert.ok(existsSync(join(out, 'configure')));
   assert.ok(existsSync(join(out, 'Makefile.in')));
 
-  const busy = await runCuckoo(['rebuild', path, '--repo', repo.dir, '--out', out]);
+  const busy = await runCuckooHere(['rebuild', path, '--repo', repo.dir, '--out', out]);
   assert.is(busy.code, 2);
   assert.match(busy.stderr, /--out .*rebuilt: the folder is not empty/);
 
@@ -342,7 +340,7 @@ test("a meson project is rebuilt by meson dist, its dist scripts included", asyn
 
 test('--keep and --rebuild-nearest need --rebuild', async () => {
   for (const flag of ['--keep', '--rebuild-nearest']) {
-    const r = await runCuckoo(['verify', 'samples/hello-1.0.tar.gz', '--repo', 'samples/hello.bundle', flag]);
+    const r = await runCuckooHere(['verify', 'samples/hello-1.0.tar.gz', '--repo', 'samples/hello.bundle', flag]);
     assert.is(r.code, 2);
     assert.match(r.stderr, new RegExp(`${flag}: only used with --rebuild`));
   }

@@ -63,7 +63,9 @@ test('has no network and a clean environment', async () => {
 
 test('is killed with everything it started when its time is up', async () => {
   if (!sandbox) return;
-  const r = await sh('(sleep 30; echo late > late) & sleep 30');
+  // A sandbox with a time limit of 1 s: the others' 5 s leave room for a busy machine, this one is waited out.
+  const brief = (await findSandbox('bwrap', { timeoutSeconds: 1, memoryBytes: 1024 ** 3 })) as Sandbox;
+  const r = await brief.run({ argv: ['/bin/sh', '-c', '(sleep 30; echo late > late) & sleep 30'], cwd: dir, writable: dir });
   assert.ok(r.timedOut, 'killed at its time limit, not waited for');
   await new Promise((done) => setTimeout(done, 300));
   const late = await readFile(join(dir, 'late')).then(() => true, () => false);

@@ -17,7 +17,7 @@
  * and to match releases hashed in sha256 repositories: a second preimage of
  * 128 bits is out of reach) and the commit that first had it.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { brotliCompressSync, brotliDecompressSync, constants } from 'node:zlib';
 import { packageRoot } from '../../package-root.js';
@@ -253,11 +253,21 @@ export class HistoryIndex {
 
 /** Reads a history file; an unreadable or damaged one is an error naming its path. */
 export function readHistory(path: string): HistoryIndex {
+  // One index per process while the file is unchanged: its lookups fill caches
+  // (the hash index, the records made) that the next run can use as they are.
+  const s = statSync(path, { throwIfNoEntry: false });
+  const stamp = s && `${s.size}:${s.mtimeMs}:${s.ino}`;
+  const kept = stamp === undefined ? undefined : histories.get(path);
+  if (kept && kept.stamp === stamp) return kept.index;
   let bytes: Buffer;
   try {
     bytes = readFileSync(path);
   } catch (err) {
     throw new Error(`reading knowledge history ${path}: ${err instanceof Error ? err.message : String(err)}`);
   }
-  return new HistoryIndex(bytes, path);
+  const index = new HistoryIndex(bytes, path);
+  if (stamp !== undefined) histories.set(path, { stamp, index });
+  return index;
 }
+
+const histories = new Map<string, { stamp: string; index: HistoryIndex }>();

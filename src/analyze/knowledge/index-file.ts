@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { packageRoot } from '../../package-root.js';
 import type { KnownFile } from './types.js';
@@ -26,6 +26,23 @@ function isKnownFile(value: unknown): value is KnownFile {
  * bad line in a user's library cannot disable the whole library.
  */
 export async function readIndex(path: string): Promise<KnownFile[]> {
+  // One parse per process while the file is unchanged: batch runs and library
+  // users verify many releases against the same index (4 MB of JSON).
+  const seen = await stat(path).then(
+    (s) => `${s.size}:${s.mtimeMs}:${s.ino}`,
+    () => undefined,
+  );
+  const kept = seen === undefined ? undefined : parsed.get(path);
+  if (kept && kept.stamp === seen) return kept.files;
+  const files = await parseIndex(path);
+  if (seen !== undefined) parsed.set(path, { stamp: seen, files });
+  return files;
+}
+
+/** The files of each index read, by path; callers only read them (the records are never changed). */
+const parsed = new Map<string, { stamp: string; files: KnownFile[] }>();
+
+async function parseIndex(path: string): Promise<KnownFile[]> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
