@@ -4,7 +4,8 @@
 // a short run's start-up. The library (dist/src) stays as tsc wrote it.
 // unzipper and yaml stay outside, loaded from node_modules when first used:
 // unzipper only for zips, with the promise library it brings (see
-// src/release/zip-unzipper.ts); yaml only for manifests and maps (src/yaml.ts);
+// src/release/zip-unzipper.ts; a large zip's directory is read by it in a
+// worker thread, dist/src/release/zip-unzipper-worker.js, see zip-listing.ts); yaml only for manifests and maps (src/yaml.ts);
 // the pure-JS decoders only where a system tool is missing (js-decoders.ts).
 import { rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';

@@ -43,6 +43,8 @@ export interface ZipDirectory {
   comment: string;
   /** Where the central directory starts: member data ends before it. */
   start: number;
+  /** The central directory's length in bytes (the records, nothing after them). */
+  length: number;
   /** Where the end of central directory record starts. */
   end: number;
   /** The file's bytes from `start` to its end: the directory, the zip64 records, the end record. */
@@ -52,7 +54,8 @@ export interface ZipDirectory {
 /** A structural fault: the caller turns it into a one-line input error. */
 export class ZipFormatError extends Error {}
 
-export async function readDirectory(reader: BlockReader): Promise<ZipDirectory> {
+/** `counted` learns the number of records from the end record, before they are read. */
+export async function readDirectory(reader: BlockReader, counted?: (count: number) => void): Promise<ZipDirectory> {
   const size = reader.size;
   const end = await findEndRecord(reader);
   const record = await reader.bytes(end, END_RECORD_SIZE);
@@ -79,10 +82,11 @@ export async function readDirectory(reader: BlockReader): Promise<ZipDirectory> 
   }
   // Anything between the directory and the end record would be bytes some extractors skip and others read.
   if (start + length !== directoryEnd) throw new ZipFormatError('the central directory is not where the end record says');
+  counted?.(count);
   // The directory and all after it, read once: unzipper reads its records from the same bytes.
   const tail = await reader.bytes(start, size - start);
   const members = parseDirectory(tail.subarray(0, length), count);
-  return { members, comment, start, end, tail };
+  return { members, comment, start, length, end, tail };
 }
 
 /** The end-of-central-directory record: the last one whose comment reaches the end of the file. */
@@ -101,7 +105,8 @@ async function findEndRecord(reader: BlockReader): Promise<number> {
   throw new ZipFormatError('no end of central directory record (is the file truncated?)');
 }
 
-function parseDirectory(buf: Buffer, count: number): ZipMember[] {
+/** The `count` records of the central directory `buf`. */
+export function parseDirectory(buf: Buffer, count: number): ZipMember[] {
   const members: ZipMember[] = [];
   let p = 0;
   while (p < buf.length) {

@@ -7,6 +7,7 @@ import type { EntryType, OpenedRelease, ReadOptions, ReleaseEntry } from './entr
 import { entryPath } from './entry-path.js';
 import { finishFile, readerHashing, sha256File, sha256Hex } from './hash.js';
 import { readDirectory, ZipFormatError, type ZipDirectory, type ZipMember } from './zip-directory.js';
+import { zipListing, type Listing } from './zip-listing.js';
 import { readMember } from './zip-member.js';
 
 /** Longer symlink targets are not paths any file system takes. */
@@ -29,20 +30,22 @@ const damagedHint = 'the archive is damaged or incomplete; fetch it again and co
 export async function openZip(path: string, options: ReadOptions): Promise<OpenedRelease> {
   const handle = await openHandle(path);
   let directory: ZipDirectory;
+  let size: number;
+  let listing: Listing | undefined;
   try {
-    const reader = new BlockReader(handle, (await handle.stat()).size);
-    directory = await readDirectory(reader);
-    // unzipper (and the promise library it brings) is loaded only when a zip is read.
-    const { crossCheck, unzipperMembers } = await import('./zip-unzipper.js');
-    directory.members = crossCheck(await unzipperMembers(reader, directory), directory.members);
+    size = (await handle.stat()).size;
+    directory = await readDirectory(new BlockReader(handle, size), (count) => (listing = zipListing(path, count)));
   } catch (err) {
+    await listing?.stop();
     throw asZipError(path, err);
   } finally {
     await handle.close();
   }
-  // Handed to the one read of the entries, which lets each member go once it is read.
-  // Nothing reads the directory's bytes again; a kernel-sized one is 10 MB.
+  const { members, start, length, end, tail } = directory;
+  listing!.start({ path, size, start, length, end, count: members.length, tail }, members);
+  // Nothing here reads the directory's bytes again (a kernel-sized one is 10 MB).
   directory.tail = Buffer.alloc(0);
+  // Handed to the one read of the entries, which lets each member go once it is read.
   let unread: ZipDirectory | undefined = directory;
   let digest: Promise<string> | undefined;
   const release: OpenedRelease = {
@@ -53,16 +56,64 @@ export async function openZip(path: string, options: ReadOptions): Promise<Opene
     decoder: 'zlib',
     entries() {
       if (unread === undefined) throw new Error('entries() can be iterated only once');
-      const members = unread.members;
-      const start = unread.start;
+      const read = unread;
       unread = undefined;
-      return readZip(path, members, start, options, (sha256) => (digest = Promise.resolve(sha256)));
+      return readZip(path, read, listing!, options, (sha256) => (digest = Promise.resolve(sha256)));
     },
     // Set by a complete read of the entries; a separate read otherwise.
     sha256: () => (digest ??= sha256File(path)),
   };
   if (directory.comment !== '') release.comment = directory.comment;
   return release;
+}
+
+type Verdict = { agrees: true } | { listing: ZipMember[] } | { error: unknown };
+
+/**
+ * The entries of the zip whose central directory cuckoo read as `directory`.
+ * unzipper reads the same directory meanwhile (`listing`), and the members
+ * are walked by cuckoo's own records until its verdict is in: when its
+ * records are the same, field for field, that walk is the walk of unzipper's,
+ * and its entries go out (held until then). Otherwise the walk so far is
+ * dropped, unread by the caller, and unzipper's records are walked instead,
+ * marked where the two readings differ. An error of the first walk counts
+ * only once unzipper has agreed (after the entries before it); unzipper's own
+ * errors come first.
+ */
+async function* readZip(path: string, directory: ZipDirectory, listing: Listing, options: ReadOptions, done: (sha256: string) => void): AsyncGenerator<ReleaseEntry> {
+  const { members, start } = directory;
+  let verdict: Verdict | undefined;
+  const settled = listing.verdict().then(
+    (records) => void (verdict = records === undefined ? { agrees: true } : { listing: records }),
+    (error: unknown) => void (verdict = { error }),
+  );
+  const held: ReleaseEntry[] = [];
+  let failure: { error: unknown } | undefined;
+  try {
+    try {
+      for await (const entry of walkMembers(path, members, start, options, done)) {
+        if (verdict === undefined) held.push(entry);
+        else if (!('agrees' in verdict)) break;
+        else {
+          yield* held.splice(0);
+          yield entry;
+        }
+      }
+    } catch (err) {
+      failure = { error: err };
+    }
+    await settled;
+    if ('error' in verdict!) throw asZipError(path, verdict.error);
+    if ('listing' in verdict!) {
+      yield* walkMembers(path, verdict.listing, start, options, done);
+      return;
+    }
+    // The entries before the error, as the walk of unzipper's records would have given them.
+    yield* held.splice(0);
+    if (failure !== undefined) throw failure.error;
+  } finally {
+    await listing.stop();
+  }
 }
 
 async function openHandle(path: string): Promise<FileHandle> {
@@ -73,8 +124,12 @@ async function openHandle(path: string): Promise<FileHandle> {
   }
 }
 
-/** Reads `members` (sorted in place, and emptied as they are read) and the bytes around them up to the central directory at `directoryStart`. */
-async function* readZip(path: string, members: Array<ZipMember | undefined>, directoryStart: number, options: ReadOptions, done: (sha256: string) => void): AsyncGenerator<ReleaseEntry> {
+/**
+ * Reads `members` (sorted in place, and emptied as they are read) and the
+ * bytes around them up to the central directory at `directoryStart`.
+ * Exported for scripts/bench-zip.mjs, which times it alone.
+ */
+export async function* walkMembers(path: string, members: Array<ZipMember | undefined>, directoryStart: number, options: ReadOptions, done: (sha256: string) => void): AsyncGenerator<ReleaseEntry> {
   const budget = new Budget(path, options.limits);
   const hashing = readerHashing(options);
   // A symlink's target is read from its bytes, so they are kept whatever the caller keeps.
@@ -102,7 +157,7 @@ async function* readZip(path: string, members: Array<ZipMember | undefined>, dir
       if (type === 'symlink' && m.uncompressedSize > MAX_LINK_TARGET) {
         throw asZipError(path, new ZipFormatError(`symlink ${m.name} has a ${m.uncompressedSize}-byte target`));
       }
-      const problems: string[] = m.disputed ?? [];
+      const problems = [...(m.disputed ?? [])];
       if (m.localOffset > reach) await reading(path, describeGap(reader, reach, m.localOffset, problems, 'before it'));
       else if (m.localOffset < reach) problems.push(`it starts inside member ${JSON.stringify(reachedBy!.name)}, so their bytes overlap`);
       const read = await reading(path, readMember(path, reader, m, type === 'symlink' ? linkHashing : type === 'file' ? hashing : dataHashing));

@@ -2,6 +2,9 @@ import { createHash } from 'node:crypto';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { CuckooError } from '../../src/errors.js';
+import { defaultLimits } from '../../src/limits.js';
+import { openRelease } from '../../src/release/open.js';
+import { listingThread } from '../../src/release/zip-listing.js';
 import { readRelease, writeTemp } from '../helpers/archives.js';
 import { rawZip, twoDirectories } from '../helpers/zip-raw.js';
 
@@ -18,7 +21,26 @@ const honest = () =>
 /** The length of the first central directory record of `honest()`: 46 bytes and its 5-byte name. */
 const FIRST_RECORD = 46 + 5;
 
-test('an honest zip: unzipper and cuckoo list the same members, and nothing is marked', async () => {
+// Each case runs twice: unzipper reading in this thread, as for small zips, and in a
+// worker thread while the members are walked by cuckoo's own reading, as for large ones.
+const modes = [
+  ['in this thread', Infinity],
+  ['in a worker thread', 0],
+] as const;
+const workerFrom = listingThread.workerFrom;
+const both = (name: string, body: () => Promise<void>) => {
+  for (const [mode, from] of modes) {
+    test(`${name} (unzipper ${mode})`, async () => {
+      listingThread.workerFrom = from;
+      await body();
+    });
+  }
+};
+test.after(() => {
+  listingThread.workerFrom = workerFrom;
+});
+
+both('an honest zip: unzipper and cuckoo list the same members, and nothing is marked', async () => {
   const entries = await read(honest());
   assert.equal(entries.map((e) => [e.index, e.path, e.blobId, e.ambiguity]), [
     [0, 'p/a.c', blob(text), undefined],
@@ -26,7 +48,7 @@ test('an honest zip: unzipper and cuckoo list the same members, and nothing is m
   ]);
 });
 
-test('a member only one reading of the central directory lists is read and marked', async () => {
+both('a member only one reading of the central directory lists is read and marked', async () => {
   // The legacy directory lists a.c alone: unzipper would extract one file, cuckoo's own reading finds two.
   const entries = await read(twoDirectories(honest(), (d) => d.subarray(0, FIRST_RECORD), 1));
   assert.equal(entries.map((e) => [e.path, e.blobId]), [
@@ -39,7 +61,7 @@ test('a member only one reading of the central directory lists is read and marke
   assert.match(entries[1]!.ambiguity!, /\d+ bytes after it belong to no member/);
 });
 
-test('a record the two readings see differently is marked with what differs', async () => {
+both('a record the two readings see differently is marked with what differs', async () => {
   const renamed = twoDirectories(
     honest(),
     (d) => {
@@ -57,7 +79,21 @@ test('a record the two readings see differently is marked with what differs', as
   assert.match(entries[1]!.ambiguity!, /its local header names it "p\/b\.c"/);
 });
 
-test('a legacy end record pointing at no central directory is a clean input error', async () => {
+both('names that read alike but differ in bytes are a record read differently', async () => {
+  // cuckoo's directory spells U+FFFD in UTF-8 (EF BF BD); unzipper's legacy one has three bytes
+  // that are not UTF-8 (F0 9F 98, a cut four-byte sequence) and also read as one U+FFFD.
+  const zip = rawZip([
+    { name: 'p/a.c', data: text, deflate: true },
+    { name: 'p/u.c', nameBytes: Buffer.from('p/\ufffd.c'), data: 'b\n' },
+  ]);
+  const renamed = twoDirectories(zip, (d) => Buffer.concat([d.subarray(0, FIRST_RECORD + 48), Buffer.from([0xf0, 0x9f, 0x98]), d.subarray(FIRST_RECORD + 51)]), 2);
+  const entries = await read(renamed);
+  assert.equal(entries.map((e) => e.path), ['p/a.c', 'p/\ufffd.c']);
+  assert.is(entries[0]!.ambiguity, undefined);
+  assert.match(entries[1]!.ambiguity!, /unzipper and cuckoo read its central directory record differently \(name: "p\/\ufffd\.c" \/ "p\/\ufffd\.c"\)/);
+});
+
+both('a legacy end record pointing at no central directory is a clean input error', async () => {
   const bytes = twoDirectories(honest(), (d) => Buffer.alloc(d.length), 2);
   let err: unknown;
   try {
@@ -68,6 +104,21 @@ test('a legacy end record pointing at no central directory is a clean input erro
   assert.instance(err, CuckooError);
   assert.is((err as CuckooError).code, 'input');
   assert.match((err as CuckooError).message, /corrupt zip archive: unzipper reads entry 0 of the central directory where there is no central directory header$/);
+});
+
+both('a limit reached in the walk is raised after the entries before it', async () => {
+  const path = await writeTemp(`two-dirs-${n++}.zip`, honest());
+  const release = await openRelease(path, { objectFormat: 'sha1', limits: { ...defaultLimits, maxEntries: 1 } });
+  const seen: string[] = [];
+  let err: unknown;
+  try {
+    for await (const entry of release.entries()) seen.push(entry.path);
+  } catch (e) {
+    err = e;
+  }
+  assert.equal(seen, ['p/a.c']);
+  assert.instance(err, CuckooError);
+  assert.is((err as CuckooError).message, `${path}: more than 1 entries`);
 });
 
 test.run();
