@@ -244,7 +244,8 @@ export async function openTagSide(options: TagSideOptions & { releaseName: strin
         if (ahead.size > 0) return;
         const own = new Map<BlobReader, BlobReader>();
         for (const e of entries) {
-          if ((e.type !== 'file' && e.type !== 'symlink') || ahead.has(e.oid)) continue;
+          // What `git archive` leaves out is seldom in a release: asked for only if it is.
+          if ((e.type !== 'file' && e.type !== 'symlink') || ahead.has(e.oid) || attributes.get(e.path)?.exportIgnore) continue;
           const usual = readerOf.get(e) ?? reader;
           let early = own.get(usual);
           if (!early) {
