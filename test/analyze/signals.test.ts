@@ -167,6 +167,17 @@ test('needs: random lines of the detectors\' words', () => {
   assert.equal(neededLines(lines), []);
 });
 
+test('a line longer than the cut does not make the scan slow, and is still tested as cut', () => {
+  // Many starts of `xz … |` with no pipe: a pattern run over the whole line would take the square of its length.
+  const long = 'xz '.repeat(400_000);
+  const before = process.cpuUsage();
+  assert.equal(scanBuildFile('configure', `${long}\necho ok\n`), []);
+  const used = process.cpuUsage(before);
+  // Work, not time on a clock: even a slow machine does this in far under a minute of CPU; the square would not end.
+  assert.ok(used.user + used.system < 60e6, `${used.user + used.system} µs of CPU`);
+  assert.equal(scanBuildFile('configure', `${'x'.repeat(5000)}\nxz -dc p | sh\n`).map((h) => `${h.line} ${h.signal}`), ['2 decode-to-shell', '2 pipe-to-shell']);
+});
+
 test('the scan finds on a whole file what testing every line finds', () => {
   const all = Object.values(positives).flat();
   const lines = [...negatives, '', '# xz -dc p | sh', ...all.map((p) => `  ${p}`), ...all.map((p) => `${p}\r`)];
