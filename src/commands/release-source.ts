@@ -102,7 +102,7 @@ export async function checkReleaseSignature(path: string, options: ReleaseSource
 export async function readReleaseEntries(
   label: string,
   source: ReleaseSource,
-  options: { objectFormat: ObjectFormat; tagOids: TagOids; limits: Limits; preferJs: boolean; confirmSha1?: boolean },
+  options: { objectFormat: ObjectFormat; tagOids: TagOids; limits: Limits; preferJs: boolean; confirmSha1?: boolean; signal?: AbortSignal },
 ): Promise<{ release: OpenedRelease; entries: ReleaseEntry[] }> {
   const release = await openRelease(source.path, {
     ...(source.growing ? { growing: source.growing } : {}),
@@ -117,6 +117,8 @@ export async function readReleaseEntries(
   const entries: ReleaseEntry[] = [];
   try {
     for await (const entry of release.entries()) {
+      // Leaving the loop stops the decoder: the caller has failed already.
+      if (options.signal?.aborted) throw options.signal.reason;
       // A file the tag has too holds the tag's string of its blob id, not a copy of its own.
       if (entry.blobId !== undefined) entry.blobId = options.tagOids.intern(entry.blobId);
       entries.push(entry);
@@ -125,4 +127,19 @@ export async function readReleaseEntries(
     throw withContext(`reading ${label}`, err);
   }
   return { release, entries };
+}
+
+/**
+ * Entries read while the tag side was still completing (see startTagSide):
+ * blob ids it learned since (a submodule's, an archive conversion's) are
+ * interned and their bytes let go, as if known from the start.
+ */
+export function settleTagIds(entries: readonly ReleaseEntry[], tagOids: TagOids): void {
+  for (const entry of entries) {
+    if (entry.blobId === undefined) continue;
+    entry.blobId = tagOids.intern(entry.blobId);
+    if (!tagOids.has(entry.blobId)) continue;
+    delete entry.content;
+    delete entry.contentTooLarge;
+  }
 }

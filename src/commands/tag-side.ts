@@ -100,7 +100,25 @@ export async function isRemote(spec: string): Promise<boolean> {
   return !(await stat(spec).then(() => true, () => false));
 }
 
+/**
+ * The tag, as soon as its tree is listed: what a release read needs to begin
+ * (the object format, and the tag's blob ids so far), while `complete`
+ * reads the rest (archive attributes and their conversions, submodules).
+ * `oids` grows as that runs: an id it lacks during the read is one it may
+ * still learn, so the reader keeps that file's bytes until the end (see
+ * verify.ts).
+ */
+export interface StartedTagSide {
+  repo: RepoHandle;
+  oids: TagOids;
+  complete: Promise<OpenTagSide>;
+}
+
 export async function openTagSide(options: TagSideOptions & { releaseName: string }): Promise<OpenTagSide> {
+  return (await startTagSide(options)).complete;
+}
+
+export async function startTagSide(options: TagSideOptions & { releaseName: string }): Promise<StartedTagSide> {
   const findings: Finding[] = [];
   const remoteInfo: OpenTagSide['remoteInfo'] = {};
   let repo: RepoHandle;
@@ -129,6 +147,21 @@ export async function openTagSide(options: TagSideOptions & { releaseName: strin
   }
   // Sizes come later, for the entries that differ (fillSizes).
   const tree = await readTree(repo, ref.commit, options.limits, { sizes: false });
+  const byOid = new OidIndex();
+  for (const e of tree) if (e.type !== 'submodule') byOid.add(e);
+  const converted = new Set<string>();
+  const oids = tagOids(byOid, converted);
+  const complete = completeTagSide(options, { repo, ref, tree, byOid, oids, converted, findings, remoteInfo });
+  complete.catch(() => {}); // the caller awaits it; a failure must not end the run before then
+  return { repo, oids, complete };
+}
+
+/** startTagSide's second half: everything after the tree is listed. */
+async function completeTagSide(
+  options: TagSideOptions,
+  started: Pick<OpenTagSide, 'repo' | 'ref' | 'tree' | 'byOid' | 'oids' | 'findings' | 'remoteInfo'> & { converted: Set<string> },
+): Promise<OpenTagSide> {
+  const { repo, ref, tree, byOid, oids, converted, findings, remoteInfo } = started;
   // The few small files the tag side itself reads, in one request.
   await prefetchBlobs(repo, tree.filter((e) => /(^|\/)\.git(attributes|modules|ignore)$/.test(e.path)).map((e) => e.oid));
   const readers: BlobReader[] = [];
@@ -152,9 +185,12 @@ export async function openTagSide(options: TagSideOptions & { releaseName: strin
     for (const [path, attrs] of converting) {
       const entry = treeByPath.get(path);
       if (!entry || entry.type !== 'file') continue;
-      const converted = await convertForArchive(await reader.read(entry.oid), attrs, { repo, commit: ref.commit, oid: entry.oid });
-      const oid = gitBlobId(converted, repo.objectFormat);
-      if (oid !== entry.oid) archiveOids.set(path, oid);
+      const bytes = await convertForArchive(await reader.read(entry.oid), attrs, { repo, commit: ref.commit, oid: entry.oid });
+      const oid = gitBlobId(bytes, repo.objectFormat);
+      if (oid !== entry.oid) {
+        archiveOids.set(path, oid);
+        converted.add(oid);
+      }
     }
 
     const submodules = tree.some((e) => e.type === 'submodule') ? await readSubmodules(repo, ref.commit, tree) : [];
@@ -190,6 +226,7 @@ export async function openTagSide(options: TagSideOptions & { releaseName: strin
         const prefixed = { ...e, path: `${sub.path}/${e.path}` };
         readerOf.set(prefixed, subReader);
         entries.push(prefixed);
+        if (prefixed.type !== 'submodule') byOid.add(prefixed);
       }
       compared.push(sub);
       submoduleRepos.set(sub.path, subRepo);
@@ -199,12 +236,7 @@ export async function openTagSide(options: TagSideOptions & { releaseName: strin
     }
 
     const byPath = new Map<string, TagEntry>();
-    const byOid = new OidIndex();
-    for (const e of entries) {
-      byPath.set(e.path, e);
-      if (e.type !== 'submodule') byOid.add(e);
-    }
-    const oids = tagOids(byOid, archiveOids.values());
+    for (const e of entries) byPath.set(e.path, e);
 
     const readBlob = (entry: TagEntry) => (readerOf.get(entry) ?? reader).read(entry.oid);
     const ahead = new Map<string, Promise<string>>();

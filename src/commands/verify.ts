@@ -23,7 +23,7 @@ import { foundPolicyName, policyFileName, refuseForeignPolicy, type PolicyFound 
 import type { Severity } from '../report/severity.js';
 import type { Finding } from '../report/finding.js';
 import { version } from '../version.js';
-import { openTagSide, type TagSideOptions } from './tag-side.js';
+import { startTagSide, type OpenTagSide, type StartedTagSide, type TagSideOptions } from './tag-side.js';
 import { driftSince } from './drift.js';
 import type { PreviousOptions } from './previous-release.js';
 import { releaseOnlyEntries } from '../analyze/drift.js';
@@ -36,7 +36,7 @@ import { releaseFiles, releaseReproducer, type ReproduceOptions } from './reprod
 import { copyRebuiltTree, rebuiltEvidence, startRebuild, type RebuildOptions } from './rebuild-side.js';
 import { withRebuild } from '../analyze/rebuilt.js';
 import type { Rebuild } from '../reproduce/rebuild/rebuild.js';
-import { checkReleaseSignature, expectedChecksum, namedByUrl, openReleaseSource, readReleaseEntries, releaseName, type ReleaseSourceOptions } from './release-source.js';
+import { checkReleaseSignature, expectedChecksum, namedByUrl, openReleaseSource, readReleaseEntries, releaseName, settleTagIds, type ReleaseSourceOptions } from './release-source.js';
 
 export interface VerifyOptions extends TagSideOptions, ReleaseSourceOptions, WaiverFiles, Partial<PreviousOptions>, ReproduceOptions, RebuildOptions {
   /**
@@ -119,9 +119,9 @@ export async function verify(options: VerifyOptions): Promise<Report> {
   const waivers = await loadWaivers(options);
   // The download starts first, so it runs while the tag side is fetched.
   const source = await openReleaseSource(options.release, options);
-  let tag;
+  let started: StartedTagSide;
   try {
-    tag = await openTagSide({ ...options, limits, releaseName: name });
+    started = await startTagSide({ ...options, limits, releaseName: name });
   } catch (err) {
     await source.settle();
     throw err;
@@ -136,22 +136,38 @@ export async function verify(options: VerifyOptions): Promise<Report> {
     ...(options.hostKnowledge === false ? { hostDirs: [] } : {}),
   });
   knowledge.catch(() => {}); // awaited below; a failed read must not end the run first
-  const confirmingSha1 = tag.repo.objectFormat === 'sha1' && options.sha1Check !== false;
+  const confirmingSha1 = started.repo.objectFormat === 'sha1' && options.sha1Check !== false;
+  // The release streams as soon as the tag's tree is listed, while the tag
+  // side reads its attributes and submodules.
+  const stop = new AbortController();
+  const reading = readReleaseEntries(options.release, source, {
+    objectFormat: started.repo.objectFormat,
+    tagOids: started.oids,
+    limits,
+    preferJs: options.preferJs ?? false,
+    confirmSha1: confirmingSha1,
+    signal: stop.signal,
+  }).catch((err: unknown) => {
+    // A download that is not a readable release is not kept: the next run asks the server again.
+    unreadable = err instanceof CuckooError && (err.code === 'input' || err.code === 'limit');
+    throw err;
+  });
+  reading.catch(() => {}); // awaited below, once the tag side is complete
+  let tag: OpenTagSide;
+  try {
+    tag = await started.complete;
+  } catch (err) {
+    stop.abort(err);
+    await reading.catch(() => {});
+    await source.settle();
+    throw err;
+  }
   // The tag's half of the SHA-1 confirmation is read while the release streams.
   // A partial clone would fetch every blob to do so: there it waits for the matches.
   if (confirmingSha1 && !tag.repo.promisor) tag.digestAhead();
   try {
-    const read = await readReleaseEntries(options.release, source, {
-      objectFormat: tag.repo.objectFormat,
-      tagOids: tag.oids,
-      limits,
-      preferJs: options.preferJs ?? false,
-      confirmSha1: confirmingSha1,
-    }).catch((err: unknown) => {
-      // A download that is not a readable release is not kept: the next run asks the server again.
-      unreadable = err instanceof CuckooError && (err.code === 'input' || err.code === 'limit');
-      throw err;
-    });
+    const read = await reading;
+    settleTagIds(read.entries, tag.oids);
     const { release } = read;
     if (options.policyFound && options.policy !== undefined) {
       await refuseForeignPolicy(options.policy, { repo: options.repo, entries: read.entries, tagOids: tag.oids, objectFormat: tag.repo.objectFormat }, options.policyFound);

@@ -55,10 +55,10 @@ export interface TagOids {
   intern(oid: string): string;
 }
 
-export function tagOids(entries: OidIndex, converted: Iterable<string>): TagOids {
-  const more = new Set(converted);
+/** `entries` and `converted` are read live: ids added to either later count from then on. */
+export function tagOids(entries: OidIndex, converted: ReadonlySet<string>): TagOids {
   return {
-    has: (oid) => entries.has(oid) || more.has(oid),
+    has: (oid) => entries.has(oid) || converted.has(oid),
     stored: (oid) => entries.has(oid),
     intern: (oid) => entries.intern(oid),
   };

@@ -20,12 +20,20 @@ test('tagOids also knows the ids git archive converts blobs to, and interns only
   const index = new OidIndex();
   const tagged = entry('a', ['d', 'e'].join(''));
   index.add(tagged);
-  const oids = tagOids(index, ['ff']);
+  const converted = new Set(['ff']);
+  const oids = tagOids(index, converted);
   assert.ok(oids.has('de'));
   assert.ok(oids.has('ff'));
+  assert.not.ok(oids.stored('ff'));
   assert.not.ok(oids.has('00'));
   assert.is(oids.intern('de'), tagged.oid);
   assert.is(oids.intern('00'), '00');
+  // Read live: what the tag side learns after the release read began counts from then on.
+  converted.add('11');
+  index.add(entry('b', '22'));
+  assert.ok(oids.has('11'));
+  assert.ok(oids.has('22'));
+  assert.ok(oids.stored('22'));
 });
 
 test.run();

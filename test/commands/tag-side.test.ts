@@ -1,0 +1,120 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { readReleaseEntries, settleTagIds } from '../../src/commands/release-source.js';
+import { startTagSide } from '../../src/commands/tag-side.js';
+import { verify } from '../../src/commands/verify.js';
+import { CuckooError } from '../../src/errors.js';
+import { OidIndex, tagOids } from '../../src/git/oid-index.js';
+import { defaultLimits } from '../../src/limits.js';
+import type { ReleaseEntry } from '../../src/release/entry.js';
+import { buildTar, writeTemp } from '../helpers/archives.js';
+import { makeRepo, removeTempDirs } from '../helpers/repo.js';
+
+/**
+ * The release streams while the tag side completes (verify.ts): the read
+ * begins once the tag's tree is listed, and the tag's attributes and
+ * submodules are read beside it.
+ */
+
+const cacheDir = mkdtempSync(join(tmpdir(), 'cuckoo-tag-side-'));
+
+test.after(async () => {
+  rmSync(cacheDir, { recursive: true, force: true });
+  await removeTempDirs();
+});
+
+async function withSubmodule() {
+  const lib = await makeRepo({ files: { 'm4/lib.m4': 'dnl lib macro\n' }, tags: ['lib-1'] });
+  const gitmodules = `[submodule "gnulib"]\n\tpath = gnulib\n\turl = ${lib.dir}\n`;
+  const repo = await makeRepo({ files: { '.gitmodules': gitmodules, gnulib: { gitlink: lib.commits[0]! }, 'main.c': 'int main;\n' }, tags: ['v1'] });
+  return { lib, repo, gitmodules };
+}
+
+test('startTagSide answers once the tree is listed; its blob ids grow with the submodules as the rest completes', async () => {
+  const { lib, repo } = await withSubmodule();
+  const main = await repo.hashObject('int main;\n');
+  const macro = await lib.hashObject('dnl lib macro\n');
+  const started = await startTagSide({ repo: repo.dir, tag: 'v1', cacheDir, releaseName: 'app-1.tar' });
+  assert.ok(started.oids.has(main));
+  // The submodule's tree is read after the tag's own: not known yet.
+  assert.not.ok(started.oids.has(macro));
+  const tag = await started.complete;
+  try {
+    assert.ok(started.oids.has(macro), 'the same set, grown');
+    assert.ok(tag.oids.has(macro));
+    assert.equal(tag.compared.map((s) => s.path), ['gnulib']);
+  } finally {
+    await tag.close();
+  }
+});
+
+test('entries read before the tag side knew their blob take its id and let their bytes go, as if known from the start', () => {
+  const index = new OidIndex();
+  const converted = new Set<string>();
+  const oids = tagOids(index, converted);
+  const file = (path: string, blobId: string): ReleaseEntry => ({ path, type: 'file', mode: 0o644, size: 3, blobId, content: Buffer.from('abc'), index: 0 });
+  const fromSubmodule = file('gnulib/m4/lib.m4', ['a', 'a'].join(''));
+  const converted1 = file('win.bat', 'bb');
+  const own = file('new.c', 'cc');
+  const tooLarge: ReleaseEntry = { path: 'big.bin', type: 'file', mode: 0o644, size: 3, blobId: 'dd', contentTooLarge: true, index: 0 };
+  // Learned after the read: a submodule's blob, an archive conversion, a large file's blob.
+  const tagEntry = { path: 'gnulib/m4/lib.m4', type: 'file' as const, mode: 0o100644, oid: 'aa', size: 3 };
+  index.add(tagEntry);
+  index.add({ ...tagEntry, path: 'big.bin', oid: 'dd' });
+  converted.add('bb');
+  settleTagIds([fromSubmodule, converted1, own, tooLarge], oids);
+  assert.is(fromSubmodule.content, undefined);
+  assert.is(fromSubmodule.blobId, tagEntry.oid, "the tag's own string");
+  assert.is(converted1.content, undefined);
+  assert.is(tooLarge.contentTooLarge, undefined);
+  // The tag cannot give these bytes back: they stay.
+  assert.equal(own.content, Buffer.from('abc'));
+});
+
+test('a tag side that fails after its tree is listed stops the release read and is the error the run gives', async () => {
+  // An encoding cuckoo cannot convert to fails the tag side while it reads the attributes.
+  const attributes = 'notes.txt working-tree-encoding=SHIFT-JIS\n';
+  const repo = await makeRepo({ files: { '.gitattributes': attributes, 'notes.txt': 'hello\n', 'main.c': 'int main;\n' }, tags: ['v1'] });
+  // A release large enough that its read is still going when the tag side fails.
+  const entries = [
+    { path: 'app-1/.gitattributes', content: attributes },
+    { path: 'app-1/main.c', content: 'int main;\n' },
+    ...Array.from({ length: 4000 }, (_, i) => ({ path: `app-1/data/f${i}.txt`, content: `file ${i}\n`.repeat(50) })),
+  ];
+  const release = await writeTemp('scratch/app-1.tar', buildTar(entries));
+  const err = await verify({ release, repo: repo.dir, tag: 'v1', cacheDir }).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  assert.instance(err, CuckooError);
+  assert.is((err as CuckooError).code, 'git');
+  assert.match((err as Error).message, /working-tree-encoding=SHIFT-JIS cannot be reproduced/);
+});
+
+test('the release read stops at the next entry once its signal is aborted', async () => {
+  const entries = Array.from({ length: 50 }, (_, i) => ({ path: `app-1/f${i}.txt`, content: `file ${i}\n` }));
+  const release = await writeTemp('scratch/app-1.tar', buildTar(entries));
+  const stop = new AbortController();
+  const source = { path: release, fromCache: false, settle: async () => {} };
+  const oids = {
+    has: () => false,
+    stored: () => false,
+    // Asked once per file read: the third stops the run.
+    intern(oid: string) {
+      if (++seen === 3) stop.abort(new Error('the tag side failed'));
+      return oid;
+    },
+  };
+  let seen = 0;
+  const err = await readReleaseEntries('app-1.tar', source, { objectFormat: 'sha1', tagOids: oids, limits: defaultLimits, preferJs: false, signal: stop.signal }).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  assert.match(String(err), /the tag side failed/);
+  assert.is(seen, 3, 'no entry after the abort');
+});
+
+test.run();
