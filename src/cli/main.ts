@@ -81,6 +81,14 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
 
 const isMain = process.argv[1] !== undefined && /(?:^|[\\/])(?:cuckoo(?:\.js)?|main\.js)$/.test(process.argv[1]);
 if (isMain) {
+  // A reader that stops early (`cuckoo verify … | head`) closes the pipe: the
+  // rest of the output has nowhere to go, and the run still ends with its own
+  // exit code, as `git log | head` does without a word.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EPIPE') throw err;
+    });
+  }
   const code = await runCli(hideBin(process.argv), { stdout: process.stdout, stderr: process.stderr, env: process.env });
   process.exitCode = code;
 }
