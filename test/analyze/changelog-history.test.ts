@@ -150,6 +150,17 @@ test("an older ChangeLog the tag keeps may end the release's", async () => {
   assert.is((await changelogHistory.judge(added('ChangeLog', `${genuine}\n${old}`), ctxWith()))?.category, 'changelog-mismatch');
 });
 
+test('a ChangeLog of the tag the repository cannot give (a partial submodule clone) is passed over, not the end of the rule', async () => {
+  const ctx = ctxWith({ 'gnulib/ChangeLog': 'whatever\n' });
+  const own = ctx.tagContent;
+  ctx.tagContent = async (e) => {
+    if (e.path === 'gnulib/ChangeLog') throw new Error('object 0123 is missing from gnulib');
+    return own(e);
+  };
+  const j = await changelogHistory.judge(added('ChangeLog', genuine), ctx);
+  assert.is(j?.category, 'generated-changelog');
+});
+
 test("the tag's amend file is applied, plain substitutions only, and common options are recognised", async () => {
   const tidy = made.ids[2]!;
   const first = made.ids[0]!;

@@ -42,7 +42,11 @@ async function tagTail(text: string, ctx: AnalysisContext): Promise<{ path: stri
     .filter((e) => e.type === 'file' && /changelog/i.test(e.path.slice(e.path.lastIndexOf('/') + 1)) && e.size <= 64 * 1024 ** 2)
     .sort((a, b) => depth(a.path) - depth(b.path) || (a.path < b.path ? -1 : 1));
   for (const entry of candidates.slice(0, 32)) {
-    const old = (await ctx.tagContent(entry)).toString('utf8').trimEnd();
+    // One the repository cannot give (a submodule's partial clone lacks its blob) is not
+    // taken for the tail: the whole text is then matched against the log, which is stricter.
+    const bytes = await ctx.tagContent(entry).catch(() => undefined);
+    if (!bytes) continue;
+    const old = bytes.toString('utf8').trimEnd();
     if (old.trim() === '' || !trimmed.endsWith(old)) continue;
     const start = trimmed.length - old.length;
     if (start > 0 && trimmed[start - 1] !== '\n') continue;
