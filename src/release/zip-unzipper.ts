@@ -225,6 +225,8 @@ function differences(u: ZipMember, o: ZipMember): string[] {
   const out: string[] = [];
   if (!sameBytes(u, o)) out.push(`name: ${JSON.stringify(u.name)} / ${JSON.stringify(o.name)}`);
   for (const [what, key] of fields) if (u[key] !== o[key]) out.push(`${what}: ${u[key]} / ${o[key]}`);
+  // zip64 decides the size of a data descriptor: readers that disagree on it read different bytes as the member's end.
+  if (u.zip64 !== o.zip64) out.push(`zip64: ${u.zip64 ? 'yes' : 'no'} / ${o.zip64 ? 'yes' : 'no'}`);
   return out;
 }
 
