@@ -136,6 +136,32 @@ test('without reproduction the parser is judged by its shape and stays worth a l
   assert.is(f.severity, 'medium');
 });
 
+test('a grammar the release copied from a submodule is a source too: the parser is re-made from it; a grammar only the release has is not', async () => {
+  if (!parser) return;
+  // gnulib's layout: the grammar lives in the submodule, and a bootstrap copies it in; the tag itself has no src/calc.y.
+  const lib = await makeRepo({ files: { 'lib/calc.y': grammar }, tags: ['lib-1'] });
+  const gitmodules = `[submodule "gnulib"]\n\tpath = gnulib\n\turl = ${lib.dir}\n`;
+  const r = await makeRepo({
+    files: { '.gitmodules': gitmodules, gnulib: { gitlink: lib.commits[0]! }, 'configure.ac': configureAc, 'Makefile.am': makefileAm, 'src/scan.l': scanner },
+    tags: ['v1.0'],
+  });
+  const cacheDir = await tempDir('cuckoo-bison-cache-');
+  const shipped = await release(parser.c);
+  const shape = await verify({ release: shipped, repo: r.dir, tag: 'v1.0', cacheDir, hostKnowledge: false, reproduce: false });
+  const f = shape.findings.find((x) => x.path === 'src/calc.c')!;
+  assert.is(f.category, 'parser-output', f.reasons.join('; '));
+  assert.ok(f.reasons.includes('its source src/calc.y is in the release, a copy of gnulib/lib/calc.y in the tag'), f.reasons.join('; '));
+  const proven = await verify({ release: shipped, repo: r.dir, tag: 'v1.0', cacheDir, hostKnowledge: false });
+  const g = proven.findings.find((x) => x.path === 'src/calc.c')!;
+  assert.is(g.category, 'parser-output', g.reasons.join('; '));
+  assert.is(g.severity, 'info');
+  assert.is(g.evidence.reproduced?.generator, 'bison');
+  // Without the submodule's copy, the grammar is the release's own: nothing vouches for the parser.
+  const alone = await makeRepo({ files: { 'configure.ac': configureAc, 'Makefile.am': makefileAm, 'src/scan.l': scanner }, tags: ['v1.0'] });
+  const own = await verify({ release: shipped, repo: alone.dir, tag: 'v1.0', cacheDir, hostKnowledge: false, reproduce: false });
+  assert.is(own.findings.find((x) => x.path === 'src/calc.c')!.category, 'unexplained');
+});
+
 test('the command is read from the parser: where bison ran, and nothing from outside the tree', () => {
   const has = (p: string) => ['sys-utils/date.y', 'lib/p.y'].includes(p);
   const nonRecursive = parserCommand('bison', 'sys-utils/date.c', '#line 1 "sys-utils/date.y"\n', { root: '' }, '/usr/bin/bison', 'config/ylwrap', [], has);
