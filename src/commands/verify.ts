@@ -117,6 +117,14 @@ export async function verify(options: VerifyOptions): Promise<Report> {
   const failOn = options.failOn ?? 'high';
   const name = releaseName(options.release);
   const waivers = await loadWaivers(options);
+  // Loaded while git lists the tag and the release streams: its parse is
+  // garbage collected then, not on top of the comparison's peak at the end.
+  const knowledge = loadKnowledge({
+    indexPaths: knowledgeIndexPaths(options.cacheDir),
+    cacheDir: options.cacheDir,
+    ...(options.hostKnowledge === false ? { hostDirs: [] } : {}),
+  });
+  knowledge.catch(() => {}); // awaited below; a failed read must not end the run first
   // The download starts first, so it runs while the tag side is fetched.
   const source = await openReleaseSource(options.release, options);
   let started: StartedTagSide;
@@ -128,14 +136,6 @@ export async function verify(options: VerifyOptions): Promise<Report> {
   }
   let unreadable = false;
   let rebuild: Promise<Rebuild> | undefined;
-  // Loaded while the release streams: its parse is garbage collected then,
-  // not on top of the comparison's peak at the end.
-  const knowledge = loadKnowledge({
-    indexPaths: knowledgeIndexPaths(options.cacheDir),
-    cacheDir: options.cacheDir,
-    ...(options.hostKnowledge === false ? { hostDirs: [] } : {}),
-  });
-  knowledge.catch(() => {}); // awaited below; a failed read must not end the run first
   const confirmingSha1 = started.repo.objectFormat === 'sha1' && options.sha1Check !== false;
   // The release streams as soon as the tag's tree is listed, while the tag
   // side reads its attributes and submodules.
