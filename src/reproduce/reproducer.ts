@@ -345,13 +345,17 @@ export function createReproducer(options: ReproducerOptions): Reproducer {
           if (t && isFound(t)) tools.set(`${t.tool}@${t.version}`, { tool: t.tool, version: t.version, path: Object.values(t.programs)[0]!, source: t.source });
         }
       }
+      // Outcomes arrive in the order the rules finish (several judge at once): what is listed does not depend on it.
       for (const o of outcomes) {
-        if (o.status === 'not-tried' && o.hint && o.version) missing.set(`${o.tool}@${o.version}`, { tool: o.tool, version: o.version, hint: o.hint });
+        if (o.status !== 'not-tried' || !o.hint || !o.version) continue;
+        const key = `${o.tool}@${o.version}`;
+        const had = missing.get(key);
+        if (!had || o.hint < had.hint) missing.set(key, { tool: o.tool, version: o.version, hint: o.hint });
       }
       return {
         sandbox,
         tools: [...tools.values()],
-        missing: [...missing.values()],
+        missing: [...missing.keys()].sort().map((key) => missing.get(key)!),
         counts: {
           reproduced: outcomes.filter((o) => o.status === 'reproduced' && o.normalisations.length === 0).length,
           normalised: outcomes.filter((o) => o.status === 'reproduced' && o.normalisations.length > 0).length,
