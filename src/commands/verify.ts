@@ -36,6 +36,7 @@ import { releaseFiles, releaseReproducer, type ReproduceOptions } from './reprod
 import { copyRebuiltTree, rebuiltEvidence, startRebuild, type RebuildOptions } from './rebuild-side.js';
 import { withRebuild } from '../analyze/rebuilt.js';
 import type { Rebuild } from '../reproduce/rebuild/rebuild.js';
+import { bootstrapProver } from './bootstrap-side.js';
 import { checkReleaseSignature, expectedChecksum, namedByUrl, openReleaseSource, readReleaseEntries, releaseName, type ReleaseSourceOptions } from './release-source.js';
 
 export interface VerifyOptions extends TagSideOptions, ReleaseSourceOptions, WaiverFiles, Partial<PreviousOptions>, ReproduceOptions, RebuildOptions {
@@ -212,6 +213,8 @@ export async function verify(options: VerifyOptions): Promise<Report> {
     }
     const reproducer = releaseReproducer({ ...options, ...claimed }, () => releaseFiles(comparison.changes, tag, ctx.releaseContent), tag, known);
     if (reproducer) ctx.reproduce = reproducer;
+    const bootstrap = bootstrapProver(options, tag, comparison.changes);
+    if (bootstrap) ctx.bootstrap = bootstrap;
     const diff = { maxLines: options.diffLines ?? 200, maxEdits: 2000 };
     let fileFindings = await analyze(comparison.changes, ctx).finally(() => history.close());
     const reproduction = reproducer?.summary();
