@@ -83,6 +83,8 @@ test('the bootstrap commands are read with their literal variables and the mv th
   assert.match(scriptCommands('autogen.sh', 'build-aux/gen-progs.sh --autoconf > $OUT\n', () => true).unrun[0]!.why, /\$OUT is not set/);
   // A redirect out of the tree is not run.
   assert.match(scriptCommands('autogen.sh', 'build-aux/gen-progs.sh > ../x\n', () => true).unrun[0]!.why, /outside the tree/);
+  // A command in a condition is still the command.
+  assert.equal(scriptCommands('autogen.sh', 'if build-aux/gen-progs.sh --list > a.mk; then :; fi\n', () => true).commands.map((c) => c.output), ['a.mk']);
   // A script the tag does not have is not a command of its own.
   assert.equal(scriptCommands('autogen.sh', 'tools/gen.sh > a.mk\n', () => false).commands, []);
 });

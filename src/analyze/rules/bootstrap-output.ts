@@ -50,8 +50,10 @@ async function claimOf(path: string, head: string, ctx: AnalysisContext): Promis
   }
   const first = head.split('\n').slice(0, 5).join('\n');
   const named = scriptHeader.exec(first)?.[1];
-  if (!named || !/\.(sh|pl|py|awk|sed)$/.test(named)) return undefined;
-  for (const [p, entry] of ctx.tagByPath) if (entry.type === 'file' && splitPath(p).name === named) return { kind: 'script', named };
+  if (!named) return undefined;
+  // A script: executable in the tag, or named like one.
+  const script = (mode: number) => (mode & 0o111) !== 0 || /\.(sh|pl|py|awk|sed)$/.test(named);
+  for (const [p, entry] of ctx.tagByPath) if (entry.type === 'file' && splitPath(p).name === named && script(entry.mode)) return { kind: 'script', named };
   return undefined;
 }
 

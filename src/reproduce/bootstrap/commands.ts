@@ -82,7 +82,8 @@ export function scriptCommands(file: string, text: string, isScript: (path: stri
   const unrun: UnrunCommand[] = [];
   for (const { line, text: logical } of logicalLines(text)) {
     for (const raw of logical.split(/&&|\|\||;/)) {
-      const statement = raw.trim().replace(/^[({]\s*/, '').replace(/\s*[)}]$/, '').trim();
+      // A group's brackets and a leading keyword (`if cmd >out; then`) are not part of the command.
+      const statement = raw.trim().replace(/^[({]\s*/, '').replace(/\s*[)}]$/, '').replace(/^(?:(?:if|then|else|elif|do|while|until|!)\s+)+/, '').trim();
       if (!statement) continue;
       const words = statement.replace(/>\s+/g, '>').split(/\s+/);
       const source = `${file}:${line}`;
