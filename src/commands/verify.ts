@@ -300,6 +300,7 @@ export async function verify(options: VerifyOptions): Promise<Report> {
         ...historyNotes,
         ...(options.sha1Check === false && tag.repo.objectFormat === 'sha1' ? ['identical files compared by SHA-1 alone (--no-sha1-check): a SHA-1 collision would pass as identical'] : []),
         ...(reproduction?.notes ?? []),
+        ...(bootstrap?.notes() ?? []),
         ...(rebuilt?.summary.notes ?? []),
         ...(options.rebuildOut && rebuilt?.tree ? [`the rebuilt tree is in ${options.rebuildOut}`] : []),
         ...signatureSearch,

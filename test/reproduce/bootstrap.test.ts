@@ -106,6 +106,8 @@ test("a file the tag's own script writes, as bootstrap.conf runs it, is reproduc
   // The second run takes the result from the cache.
   const again = await verify({ release: tarball, repo: repo.dir, tag: 'v1.0', cacheDir, hostKnowledge: false });
   assert.is(again.findings.find((x) => x.path === 'm4/progs.m4')!.evidence.reproduced?.cached, true);
+  assert.ok(report.notes.some((n) => /^2 bootstrap command\(s\) of the tag's own scripts: re-run in the sandbox in [\d.]+ s, kept in the cache$/.test(n)), report.notes.join('\n'));
+  assert.ok(again.notes.includes("2 bootstrap command(s) of the tag's own scripts: taken from the cache of an earlier run"), again.notes.join('\n'));
 });
 
 test('a line planted in a generated file stays high or critical, with the diff against what the script writes', async () => {

@@ -32,6 +32,8 @@ export interface BootstrapProver {
   scriptOutput(path: string, named: string): Promise<BootstrapOutcome>;
   /** A file gnulib-tool wrote, in the run `args` records: what running that again gave. */
   gnulibOutput(path: string, args: string[], recordedIn: string): Promise<BootstrapOutcome>;
+  /** What ran, for the report's notes: each run's commands and time, or that it came from the cache. */
+  notes(): string[];
 }
 
 export interface ProverOptions extends Pick<SessionOptions, 'cacheDir' | 'sandbox' | 'sandboxKind'> {
@@ -72,8 +74,14 @@ export function createBootstrapProver(options: ProverOptions): BootstrapProver {
     })());
   }
 
-  const session = (pins: string[], exportTrees: SessionOptions['exportTrees'], steps: BootstrapStep[]) =>
-    runSession({ cacheDir: options.cacheDir, sandbox: options.sandbox, sandboxKind: options.sandboxKind, pins, exportTrees }, steps);
+  const notes: string[] = [];
+  const session = async (pins: string[], exportTrees: SessionOptions['exportTrees'], steps: BootstrapStep[], what: string) => {
+    const t0 = performance.now();
+    const run = await runSession({ cacheDir: options.cacheDir, sandbox: options.sandbox, sandboxKind: options.sandboxKind, pins, exportTrees }, steps);
+    const seconds = Math.round((performance.now() - t0) / 100) / 10;
+    notes.push('why' in run ? `${what}: not run (${run.why})` : run.cached ? `${what}: taken from the cache of an earlier run` : `${what}: re-run in the sandbox in ${seconds} s, kept in the cache`);
+    return run;
+  };
   const exportTag = async (dir: string) => {
     const tar = `${dir}/tag.tar`;
     await options.exportTag(tar);
@@ -107,7 +115,8 @@ export function createBootstrapProver(options: ProverOptions): BootstrapProver {
       }
       // Every command writing a release-only file, in the bootstrap's order, in one run.
       const wanted = all.filter((c) => options.releaseOnly.has(c.output));
-      scripts ??= session([options.tagCommit], exportTag, wanted.map((c) => ({ command: c.text, argv: () => [`./${c.script}`, ...c.args], stdoutTo: c.output, reads: [c.output] })));
+      const steps = wanted.map((c) => ({ command: c.text, argv: () => [`./${c.script}`, ...c.args], stdoutTo: c.output, reads: [c.output] }));
+      scripts ??= session([options.tagCommit], exportTag, steps, `${steps.length} bootstrap command(s) of the tag's own scripts`);
       return judged(await scripts, { generator: command.script, tool: 'tag', version: shortId(options.tagCommit), command: command.text, source: command.source }, path);
     },
 
@@ -128,10 +137,12 @@ export function createBootstrapProver(options: ProverOptions): BootstrapProver {
           return [...(await exportTag(dir)), { tar, into: 'gnulib' }];
         };
         const step: BootstrapStep = { command, argv: (scratch) => [`${scratch}/gnulib/gnulib-tool`, ...args], reads: gnulibOutputs(args), timeoutSeconds: options.gnulibTimeoutSeconds };
-        run = session([options.tagCommit, gnulib.commit], exportBoth, [step]);
+        run = session([options.tagCommit, gnulib.commit], exportBoth, [step], `gnulib-tool of gnulib ${shortId(gnulib.commit)} (${args.filter((a) => !a.startsWith('-')).length} modules)`);
         gnulibRuns.set(key, run);
       }
       return judged(await run, { generator, tool: 'gnulib', version: shortId(gnulib.commit), command, source: recordedIn }, path);
     },
+
+    notes: () => [...notes],
   };
 }
