@@ -83,6 +83,9 @@ test('the bootstrap commands are read with their literal variables and the mv th
   assert.match(scriptCommands('autogen.sh', 'build-aux/gen-progs.sh --autoconf > $OUT\n', () => true).unrun[0]!.why, /\$OUT is not set/);
   // A redirect out of the tree is not run.
   assert.match(scriptCommands('autogen.sh', 'build-aux/gen-progs.sh > ../x\n', () => true).unrun[0]!.why, /outside the tree/);
+  // Double quotes around what expands to a plain word change nothing; single quotes are not followed.
+  assert.equal(scriptCommands('autogen.sh', 'out=src/a.mk\nbuild-aux/gen-progs.sh "--list" >"$out"\n', () => true).commands.map((c) => [c.args, c.output]), [[['--list'], 'src/a.mk']]);
+  assert.equal(scriptCommands('autogen.sh', "build-aux/gen-progs.sh '$x' > a.mk\n", () => true).commands, []);
   // A command in a condition is still the command.
   assert.equal(scriptCommands('autogen.sh', 'if build-aux/gen-progs.sh --list > a.mk; then :; fi\n', () => true).commands.map((c) => c.output), ['a.mk']);
   // A script the tag does not have is not a command of its own.

@@ -55,10 +55,15 @@ function logicalLines(text: string): Array<{ line: number; text: string }> {
   return out;
 }
 
-/** The word with the file's literal variables filled in, or why it cannot be. */
+/**
+ * The word with the file's literal variables filled in, or why it cannot be.
+ * Double quotes go (`"$tmp"-1`): what they hold expands to a plain word, with
+ * no space to keep together, so they change nothing.
+ */
 function expand(word: string, vars: ReadonlyMap<string, string>): string | { why: string } {
   let missing: string | undefined;
-  const value = word.replace(variable, (_, braced: string | undefined, bare: string | undefined) => {
+  const unquoted = /^(?:[^"]*"[^"]*")*[^"]*$/.test(word) ? word.replace(/"/g, '') : word;
+  const value = unquoted.replace(variable, (_, braced: string | undefined, bare: string | undefined) => {
     const name = braced ?? bare!;
     const known = vars.get(name);
     if (known === undefined) missing ??= name;
