@@ -86,6 +86,9 @@ test('the bootstrap commands are read with their literal variables and the mv th
   // Double quotes around what expands to a plain word change nothing; single quotes are not followed.
   assert.equal(scriptCommands('autogen.sh', 'out=src/a.mk\nbuild-aux/gen-progs.sh "--list" >"$out"\n', () => true).commands.map((c) => [c.args, c.output]), [[['--list'], 'src/a.mk']]);
   assert.equal(scriptCommands('autogen.sh', "build-aux/gen-progs.sh '$x' > a.mk\n", () => true).commands, []);
+  // A script run by an interpreter of the system.
+  const perl = scriptCommands('autogen.sh', 'perl build-aux/gen.pl --mk > src/a.mk\n', (p) => p === 'build-aux/gen.pl').commands[0]!;
+  assert.equal([perl.interpreter, perl.script, perl.args, perl.output, perl.text], ['perl', 'build-aux/gen.pl', ['--mk'], 'src/a.mk', 'perl build-aux/gen.pl --mk > src/a.mk']);
   // A command in a condition is still the command.
   assert.equal(scriptCommands('autogen.sh', 'if build-aux/gen-progs.sh --list > a.mk; then :; fi\n', () => true).commands.map((c) => c.output), ['a.mk']);
   // A script the tag does not have is not a command of its own.

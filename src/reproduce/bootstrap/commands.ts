@@ -21,6 +21,8 @@ export const bootstrapFiles = ['bootstrap.conf', 'autogen.sh', 'bootstrap'] as c
 export interface ScriptCommand {
   /** The script, a path of the tag from its top. */
   script: string;
+  /** The system's program that runs it (`sh`, `perl`), when the command names one. */
+  interpreter?: string;
   args: string[];
   /** The path its output ends up at. */
   output: string;
@@ -36,6 +38,9 @@ export interface UnrunCommand {
   source: string;
   why: string;
 }
+
+/** Interpreters a command may run a script with: the system's, found on the sandbox's PATH. */
+const interpreters = ['sh', 'bash', 'perl', 'python3'];
 
 const plainWord = /^[A-Za-z0-9_.,/=+:@%-]+$/;
 const variable = /\$(?:\{([A-Za-z_]\w*)\}|([A-Za-z_]\w*))/g;
@@ -107,14 +112,18 @@ export function scriptCommands(file: string, text: string, isScript: (path: stri
         moved(words.slice(1), vars, commands);
         continue;
       }
-      const script = typeof first === 'string' ? normal(first) : undefined;
+      // `sh build-aux/gen.sh …`: the script run by an interpreter of the system.
+      const interpreter = typeof first === 'string' && interpreters.includes(first) ? first : undefined;
+      const named = interpreter ? expand(words[1] ?? '', vars) : first;
+      const script = typeof named === 'string' ? normal(named) : undefined;
       if (script === undefined || !isScript(script)) continue;
-      const simple = simpleCommand(words.slice(1), vars, statement);
+      const simple = simpleCommand(words.slice(interpreter ? 2 : 1), vars, statement);
       if ('why' in simple) {
         unrun.push({ script, source, why: simple.why });
         continue;
       }
-      commands.push({ script, args: simple.args, output: simple.output, source, text: [script, ...simple.args, `> ${simple.output}`].join(' ') });
+      const run = interpreter ? [interpreter, script] : [script];
+      commands.push({ script, ...(interpreter ? { interpreter } : {}), args: simple.args, output: simple.output, source, text: [...run, ...simple.args, `> ${simple.output}`].join(' ') });
     }
   }
   return { commands, unrun };

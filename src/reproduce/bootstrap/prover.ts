@@ -115,7 +115,7 @@ export function createBootstrapProver(options: ProverOptions): BootstrapProver {
       }
       // Every command writing a release-only file, in the bootstrap's order, in one run.
       const wanted = all.filter((c) => options.releaseOnly.has(c.output));
-      const steps = wanted.map((c) => ({ command: c.text, argv: () => [`./${c.script}`, ...c.args], stdoutTo: c.output, reads: [c.output] }));
+      const steps = wanted.map((c) => ({ command: c.text, argv: () => [...(c.interpreter ? [c.interpreter] : []), `./${c.script}`, ...c.args], stdoutTo: c.output, reads: [c.output] }));
       scripts ??= session([options.tagCommit], exportTag, steps, `${steps.length} bootstrap command(s) of the tag's own scripts`);
       return judged(await scripts, { generator: command.script, tool: 'tag', version: shortId(options.tagCommit), command: command.text, source: command.source }, path);
     },
