@@ -37,6 +37,8 @@ export interface UnrunCommand {
   script: string;
   source: string;
   why: string;
+  /** The redirect's target as written (`src/extra.mk`, `$OUT`), when there is one. */
+  writes?: string;
 }
 
 /** Interpreters a command may run a script with: the system's, found on the sandbox's PATH. */
@@ -119,7 +121,8 @@ export function scriptCommands(file: string, text: string, isScript: (path: stri
       if (script === undefined || !isScript(script)) continue;
       const simple = simpleCommand(words.slice(interpreter ? 2 : 1), vars, statement);
       if ('why' in simple) {
-        unrun.push({ script, source, why: simple.why });
+        const target = />\s*(\S+)\s*$/.exec(statement)?.[1];
+        unrun.push({ script, source, why: simple.why, ...(target ? { writes: normal(target.replace(/"/g, '')) } : {}) });
         continue;
       }
       const run = interpreter ? [interpreter, script] : [script];

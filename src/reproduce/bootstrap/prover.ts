@@ -55,17 +55,18 @@ export interface ProverOptions extends Pick<SessionOptions, 'cacheDir' | 'sandbo
 const shortId = (commit: string) => commit.slice(0, 12);
 
 export function createBootstrapProver(options: ProverOptions): BootstrapProver {
-  let found: Promise<{ commands: ScriptCommand[]; unrun: UnrunCommand[] }> | undefined;
+  let found: Promise<{ commands: ScriptCommand[]; unrun: UnrunCommand[]; read: string[] }> | undefined;
   let scripts: Promise<SessionResult | SessionNotRun> | undefined;
   const gnulibRuns = new Map<string, Promise<SessionResult | SessionNotRun>>();
 
   const isScript = (p: string) => options.tagHas(p);
   function commands() {
     return (found ??= (async () => {
-      const all = { commands: [] as ScriptCommand[], unrun: [] as UnrunCommand[] };
+      const all = { commands: [] as ScriptCommand[], unrun: [] as UnrunCommand[], read: [] as string[] };
       for (const file of bootstrapFiles) {
         const text = await options.tagText(file);
         if (text === undefined) continue;
+        all.read.push(file);
         const got = scriptCommands(file, text, isScript);
         all.commands.push(...got.commands);
         all.unrun.push(...got.unrun);
@@ -104,13 +105,17 @@ export function createBootstrapProver(options: ProverOptions): BootstrapProver {
 
   return {
     async scriptOutput(path, named) {
-      const { commands: all, unrun } = await commands();
+      const { commands: all, unrun, read } = await commands();
       const command = all.find((c) => c.output === path && c.script.split('/').pop() === named);
       if (!command) {
-        const skipped = unrun.find((u) => u.script.split('/').pop() === named);
+        // A command that may write this path: its redirect names it, or hides its target in a variable.
+        const mayWrite = (u: UnrunCommand) => u.writes === undefined || u.writes === path || u.writes.includes('$');
+        const skipped = unrun.find((u) => u.script.split('/').pop() === named && mayWrite(u));
         const why = skipped
           ? `${skipped.source} runs ${skipped.script}, but not as a simple command cuckoo can re-run (${skipped.why})`
-          : `no command in the tag's ${bootstrapFiles.join(', ')} writes ${path} with ${named} and a plain redirect`;
+          : read.length === 0
+            ? `the tag has none of ${bootstrapFiles.join(', ')} to say how ${path} is written`
+            : `no command in the tag's ${read.join(' or ')} writes ${path} with ${named} and a plain redirect`;
         return { status: 'not-tried', generator: named, why };
       }
       // Every command writing a release-only file, in the bootstrap's order, in one run.
