@@ -28,6 +28,8 @@ export interface AnalysisContext extends ReleaseInfo {
   translations?: import('./translations/source.js').TranslationSource;
   /** Re-runs a generated file's generator on the release's inputs in the sandbox (absent with --no-reproduce). */
   reproduce?: import('../reproduce/reproducer.js').Reproducer;
+  /** Re-runs what a bootstrap ran to write a file (the tag's own scripts, the pinned gnulib-tool) in the sandbox (absent with --no-reproduce). */
+  bootstrap?: import('../reproduce/bootstrap/prover.js').BootstrapProver;
   /** Work two rules share (a catalog parsed once for both), by key, for one run: see sharedWork. */
   shared?: Map<string, unknown>;
 }

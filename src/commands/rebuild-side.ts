@@ -37,13 +37,18 @@ export const defaultRebuildTimeout = 1800;
 /** Lines of a rebuilt → release diff kept. */
 const diffBounds = { maxLines: 200, maxEdits: 20_000 };
 
+/** Writes the tag (without its submodules) to `tar` as git archive makes it, its blobs fetched first from a partial clone. */
+export async function archiveTag(tag: OpenTagSide, tar: string): Promise<void> {
+  const inSubmodule = (path: string) => [...tag.submoduleRepos.keys()].some((p) => path.startsWith(`${p}/`));
+  await prefetchBlobs(tag.repo, tag.side.entries.flatMap((e) => (e.type === 'submodule' || inSubmodule(e.path) ? [] : [e.oid])));
+  await git(tag.repo, ['archive', '--format=tar', '-o', tar, tag.ref.commit]);
+}
+
 /** Writes the tag, and each compared submodule at its pinned commit, as tar files git archive makes. */
 function exporter(tag: OpenTagSide): (dir: string) => Promise<Array<{ tar: string; prefix: string }>> {
   return async (dir) => {
-    const inSubmodule = (path: string) => [...tag.submoduleRepos.keys()].some((p) => path.startsWith(`${p}/`));
-    await prefetchBlobs(tag.repo, tag.side.entries.flatMap((e) => (e.type === 'submodule' || inSubmodule(e.path) ? [] : [e.oid])));
     const archives = [{ tar: join(dir, 'tag.tar'), prefix: '' }];
-    await git(tag.repo, ['archive', '--format=tar', '-o', archives[0]!.tar, tag.ref.commit]);
+    await archiveTag(tag, archives[0]!.tar);
     let i = 0;
     for (const sub of tag.compared) {
       const repo = tag.submoduleRepos.get(sub.path);

@@ -36,6 +36,7 @@ import { releaseFiles, releaseReproducer, type ReproduceOptions } from './reprod
 import { copyRebuiltTree, rebuiltEvidence, startRebuild, type RebuildOptions } from './rebuild-side.js';
 import { withRebuild } from '../analyze/rebuilt.js';
 import type { Rebuild } from '../reproduce/rebuild/rebuild.js';
+import { bootstrapProver } from './bootstrap-side.js';
 import { checkReleaseSignature, expectedChecksum, namedByUrl, openReleaseSource, readReleaseEntries, releaseName, settleTagIds, type ReleaseSourceOptions } from './release-source.js';
 
 export interface VerifyOptions extends TagSideOptions, ReleaseSourceOptions, WaiverFiles, Partial<PreviousOptions>, ReproduceOptions, RebuildOptions {
@@ -228,6 +229,8 @@ export async function verify(options: VerifyOptions): Promise<Report> {
     }
     const reproducer = releaseReproducer({ ...options, ...claimed }, () => releaseFiles(comparison.changes, tag, ctx.releaseContent), tag, known);
     if (reproducer) ctx.reproduce = reproducer;
+    const bootstrap = bootstrapProver(options, tag, comparison.changes);
+    if (bootstrap) ctx.bootstrap = bootstrap;
     const diff = { maxLines: options.diffLines ?? 200, maxEdits: 2000 };
     let fileFindings = await analyze(comparison.changes, ctx).finally(() => history.close());
     const reproduction = reproducer?.summary();
@@ -313,6 +316,7 @@ export async function verify(options: VerifyOptions): Promise<Report> {
         ...historyNotes,
         ...(options.sha1Check === false && tag.repo.objectFormat === 'sha1' ? ['identical files compared by SHA-1 alone (--no-sha1-check): a SHA-1 collision would pass as identical'] : []),
         ...(reproduction?.notes ?? []),
+        ...(bootstrap?.notes() ?? []),
         ...(rebuilt?.summary.notes ?? []),
         ...(options.rebuildOut && rebuilt?.tree ? [`the rebuilt tree is in ${options.rebuildOut}`] : []),
         ...signatureSearch,

@@ -383,7 +383,7 @@ function failure(generator: string, exitCode: number, stderr: string): string {
  * never through a folder it swapped for a link (the generator controls the
  * scratch folder; `within` is that folder's real path).
  */
-async function readOutput(path: string, within: string): Promise<Buffer | undefined> {
+export async function readOutput(path: string, within: string): Promise<Buffer | undefined> {
   try {
     const folder = await realpath(dirname(path));
     if (folder !== within && !folder.startsWith(`${within}/`)) return undefined;

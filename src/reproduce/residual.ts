@@ -7,7 +7,8 @@
  * changes a flag: any shell or m4 line that is not a comment in configure and
  * aclocal.m4, and in a Makefile.in a recipe line or an assignment (a compiler
  * define, a flag, a library), and any line of a parser that is not a comment
- * (it is compiled into the program).
+ * (it is compiled into the program). A generator other than these names the
+ * syntax of its output: make (a Makefile fragment) or shell (m4 and the rest).
  */
 import { diffLines } from 'diff';
 import type { Severity } from '../report/severity.js';
@@ -61,7 +62,7 @@ function makeRole(lines: readonly string[], index: number): 'runs' | 'sets' | 'l
  * A line-level comparison of the two texts, bounded: the generator's own
  * output is close to the release's when the file is genuine.
  */
-export function residualOf(release: string, regenerated: string, generator: string, path: string, maxEdits = 20_000): Residual {
+export function residualOf(release: string, regenerated: string, generator: string, path: string, maxEdits = 20_000, syntax?: 'make' | 'shell'): Residual {
   const added: string[] = [];
   const removed: string[] = [];
   const releaseLines = release.split('\n');
@@ -82,7 +83,7 @@ export function residualOf(release: string, regenerated: string, generator: stri
       added.push(...lines);
       lines.forEach((line, i) => {
         const role =
-          generator === 'automake' ? makeRole(releaseLines, at + i) : generator === 'autoheader' ? 'lists' : generator === 'bison' || generator === 'flex' ? cRole(line) : shellCommand(line) ? 'runs' : 'comment';
+          generator === 'automake' || syntax === 'make' ? makeRole(releaseLines, at + i) : generator === 'autoheader' ? 'lists' : generator === 'bison' || generator === 'flex' ? cRole(line) : shellCommand(line) ? 'runs' : 'comment';
         if (role === 'runs' || role === 'sets') acting.push(line);
       });
     }

@@ -1,5 +1,6 @@
 import type { Rule } from '../rule.js';
 import { autotoolsOutput } from './autotools-output.js';
+import { bootstrapOutput } from './bootstrap-output.js';
 import { buildSignals } from './build-signals.js';
 import { changelog } from './changelog.js';
 import { changelogHistory } from './changelog-history.js';
@@ -43,7 +44,9 @@ import { versionStamp } from './version-stamp.js';
  *    before any rule that explains a file by its shape: a generated-looking
  *    file carrying such code must not be explained by its header.
  * 4. Generated files, each explained only when it has the shape it claims.
- * 5. What is left: files not shipped, mode changes, the unexplained.
+ * 5. What is left: files not shipped, mode changes, files a bootstrap
+ *    claims to have written (explained only when re-running it gives their
+ *    bytes), the unexplained.
  */
 export const rules: readonly Rule[] = [
   nameCollision,
@@ -80,5 +83,7 @@ export const rules: readonly Rule[] = [
   fromHistory,
   notShipped,
   modeChange,
+  // Proves what a bootstrap wrote by re-running it, and keeps unexplained's judgement when it cannot.
+  bootstrapOutput,
   unexplained,
 ];

@@ -1,0 +1,153 @@
+/**
+ * Files a bootstrap writes, proven by running what wrote them: the project's
+ * own scripts as its bootstrap.conf, autogen.sh or bootstrap runs them (see
+ * commands.ts), and gnulib-tool at the commit the tag pins with the arguments
+ * the file records (see gnulib-tool.ts). Everything runs in the sandbox on
+ * the tag's files, once per run and only when a rule asks for a file it
+ * claims, and is cached by the tag's commit, the submodule's and the commands.
+ */
+import { bootstrapFiles, scriptCommands, type ScriptCommand, type UnrunCommand } from './commands.js';
+import { gnulibOutputs, unrunnable } from './gnulib-tool.js';
+import { runSession, type BootstrapStep, type SessionNotRun, type SessionResult, type SessionOptions } from './session.js';
+
+export interface BootstrapRun {
+  /** The script of the tag, or gnulib-tool. */
+  generator: string;
+  /** `tag` for the project's scripts, `gnulib` for gnulib-tool. */
+  tool: string;
+  /** The commit the generator was taken from. */
+  version: string;
+  command: string;
+  /** Where the command comes from: `bootstrap.conf:379`, the file that records gnulib-tool's arguments. */
+  source: string;
+  seconds: number;
+  cached: boolean;
+}
+
+/** The command ran and wrote `regenerated` (the rule compares it with the release's bytes), or it could not run. */
+export type BootstrapOutcome = (BootstrapRun & { status: 'ran'; regenerated: Buffer }) | { status: 'not-tried'; generator: string; why: string; hint?: string };
+
+export interface BootstrapProver {
+  /** A file whose header names the script `named` (a file name): what running the command that writes it gave. */
+  scriptOutput(path: string, named: string): Promise<BootstrapOutcome>;
+  /** A file gnulib-tool wrote, in the run `args` records: what running that again gave. */
+  gnulibOutput(path: string, args: string[], recordedIn: string): Promise<BootstrapOutcome>;
+  /** What ran, for the report's notes: each run's commands and time, or that it came from the cache. */
+  notes(): string[];
+}
+
+export interface ProverOptions extends Pick<SessionOptions, 'cacheDir' | 'sandbox' | 'sandboxKind'> {
+  /** The tag's commit: it pins every file the scripts read. */
+  tagCommit: string;
+  /** The tag's files: their paths, and the bytes of the bootstrap files. */
+  tagHas: (path: string) => boolean;
+  tagText: (path: string) => Promise<string | undefined>;
+  /** Paths only the release has: the commands worth running. */
+  releaseOnly: ReadonlySet<string>;
+  /** Writes the tag as git archive does to `tar`. */
+  exportTag: (tar: string) => Promise<void>;
+  /** gnulib at the commit the tag pins (its submodule, or --submodule gnulib=PATH), or why there is none. */
+  gnulib: { commit: string; export: (tar: string) => Promise<void> } | { why: string };
+  /** Seconds gnulib-tool may run (a large project's import takes minutes). */
+  gnulibTimeoutSeconds: number;
+}
+
+const shortId = (commit: string) => commit.slice(0, 12);
+
+export function createBootstrapProver(options: ProverOptions): BootstrapProver {
+  let found: Promise<{ commands: ScriptCommand[]; unrun: UnrunCommand[]; read: string[] }> | undefined;
+  let scripts: Promise<SessionResult | SessionNotRun> | undefined;
+  const gnulibRuns = new Map<string, Promise<SessionResult | SessionNotRun>>();
+
+  const isScript = (p: string) => options.tagHas(p);
+  function commands() {
+    return (found ??= (async () => {
+      const all = { commands: [] as ScriptCommand[], unrun: [] as UnrunCommand[], read: [] as string[] };
+      for (const file of bootstrapFiles) {
+        const text = await options.tagText(file);
+        if (text === undefined) continue;
+        all.read.push(file);
+        const got = scriptCommands(file, text, isScript);
+        all.commands.push(...got.commands);
+        all.unrun.push(...got.unrun);
+      }
+      return all;
+    })());
+  }
+
+  const notes: string[] = [];
+  const session = async (pins: string[], exportTrees: SessionOptions['exportTrees'], steps: BootstrapStep[], what: string) => {
+    const t0 = performance.now();
+    const run = await runSession({ cacheDir: options.cacheDir, sandbox: options.sandbox, sandboxKind: options.sandboxKind, pins, exportTrees }, steps);
+    const seconds = Math.round((performance.now() - t0) / 100) / 10;
+    notes.push('why' in run ? `${what}: not run (${run.why})` : run.cached ? `${what}: taken from the cache of an earlier run` : `${what}: re-run in the sandbox in ${seconds} s, kept in the cache`);
+    return run;
+  };
+  const exportTag = async (dir: string) => {
+    const tar = `${dir}/tag.tar`;
+    await options.exportTag(tar);
+    return [{ tar, into: 'tree' }];
+  };
+
+  function judged(run: SessionResult | SessionNotRun, base: Omit<BootstrapRun, 'seconds' | 'cached'>, path: string): BootstrapOutcome {
+    if ('why' in run) return { status: 'not-tried', generator: base.generator, why: run.why, ...(run.hint ? { hint: run.hint } : {}) };
+    const step = run.steps.get(base.command);
+    if (!step) return { status: 'not-tried', generator: base.generator, why: `${base.generator} was not run` };
+    if (step.timedOut) return { status: 'not-tried', generator: base.generator, why: `${base.generator} ran out of time (${Math.round(step.seconds)} s; raise --reproduce-timeout)` };
+    if (step.exitCode !== 0) {
+      const last = step.stderr.trim().split('\n').filter(Boolean).slice(-2).join(' | ').slice(0, 300);
+      return { status: 'not-tried', generator: base.generator, why: `${base.command} failed (exit ${step.exitCode})${last ? `: ${last}` : ''}` };
+    }
+    const bytes = run.outputs.get(path);
+    if (!bytes) return { status: 'not-tried', generator: base.generator, why: `${base.command} ran but did not write ${path}` };
+    return { ...base, seconds: Math.round(step.seconds * 100) / 100, cached: run.cached, status: 'ran', regenerated: bytes };
+  }
+
+  return {
+    async scriptOutput(path, named) {
+      const { commands: all, unrun, read } = await commands();
+      const command = all.find((c) => c.output === path && c.script.split('/').pop() === named);
+      if (!command) {
+        // A command that may write this path: its redirect names it, or hides its target in a variable.
+        const mayWrite = (u: UnrunCommand) => u.writes === undefined || u.writes === path || u.writes.includes('$');
+        const skipped = unrun.find((u) => u.script.split('/').pop() === named && mayWrite(u));
+        const why = skipped
+          ? `${skipped.source} runs ${skipped.script}, but not as a simple command cuckoo can re-run (${skipped.why})`
+          : read.length === 0
+            ? `the tag has none of ${bootstrapFiles.join(', ')} to say how ${path} is written`
+            : `no command in the tag's ${read.join(' or ')} writes ${path} with ${named} and a plain redirect`;
+        return { status: 'not-tried', generator: named, why };
+      }
+      // Every command writing a release-only file, in the bootstrap's order, in one run.
+      const wanted = all.filter((c) => options.releaseOnly.has(c.output));
+      const steps = wanted.map((c) => ({ command: c.text, argv: () => [...(c.interpreter ? [c.interpreter] : []), `./${c.script}`, ...c.args], stdoutTo: c.output, reads: [c.output] }));
+      scripts ??= session([options.tagCommit], exportTag, steps, `${steps.length} bootstrap command(s) of the tag's own scripts`);
+      return judged(await scripts, { generator: command.script, tool: 'tag', version: shortId(options.tagCommit), command: command.text, source: command.source }, path);
+    },
+
+    async gnulibOutput(path, args, recordedIn) {
+      const generator = 'gnulib-tool';
+      const refused = unrunnable(args);
+      if (refused) return { status: 'not-tried', generator, why: refused };
+      if (!gnulibOutputs(args).includes(path)) return { status: 'not-tried', generator, why: `the gnulib-tool run ${recordedIn} records does not write ${path}` };
+      const gnulib = options.gnulib;
+      if ('why' in gnulib) return { status: 'not-tried', generator, why: gnulib.why, hint: 'name a clone with --submodule gnulib=PATH' };
+      const command = ['gnulib-tool', ...args].join(' ');
+      const key = `${gnulib.commit}\0${command}`;
+      let run = gnulibRuns.get(key);
+      if (!run) {
+        const exportBoth = async (dir: string) => {
+          const tar = `${dir}/gnulib.tar`;
+          await gnulib.export(tar);
+          return [...(await exportTag(dir)), { tar, into: 'gnulib' }];
+        };
+        const step: BootstrapStep = { command, argv: (scratch) => [`${scratch}/gnulib/gnulib-tool`, ...args], reads: gnulibOutputs(args), timeoutSeconds: options.gnulibTimeoutSeconds };
+        run = session([options.tagCommit, gnulib.commit], exportBoth, [step], `gnulib-tool of gnulib ${shortId(gnulib.commit)} (${args.filter((a) => !a.startsWith('-')).length} modules)`);
+        gnulibRuns.set(key, run);
+      }
+      return judged(await run, { generator, tool: 'gnulib', version: shortId(gnulib.commit), command, source: recordedIn }, path);
+    },
+
+    notes: () => [...notes],
+  };
+}
