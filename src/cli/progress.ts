@@ -43,3 +43,42 @@ export function progressBar(stream: { write(s: string): unknown; columns?: numbe
     },
   };
 }
+
+/**
+ * A one-line status on stderr for work that runs long without output (a
+ * bootstrap re-run in the sandbox): what runs and for how long, redrawn each
+ * second, cleared when it ends. Shown only where the progress bar would be.
+ */
+export function statusLine(stream: { write(s: string): unknown; columns?: number }, now: () => number = Date.now): { set(status: string | undefined): void; done(): void } {
+  let shown: string | undefined;
+  let since = 0;
+  let timer: ReturnType<typeof setInterval> | undefined;
+  // A terminal of no known width (0 under script(1)) is taken as 80 columns.
+  const width = () => Math.max(20, (stream.columns || 80) - 1);
+  const draw = () => {
+    if (shown === undefined) return;
+    // The time stays in view: a long status is cut before it.
+    const time = `: ${duration((now() - since) / 1000)}`;
+    const room = width() - time.length;
+    stream.write(`\r\x1b[2K${shown.length > room ? `${shown.slice(0, room - 3)}...` : shown}${time}`);
+  };
+  const clear = () => {
+    if (timer) clearInterval(timer);
+    timer = undefined;
+    if (shown !== undefined) stream.write('\r\x1b[2K');
+    shown = undefined;
+  };
+  return {
+    set(status) {
+      if (status === undefined) return clear();
+      if (status !== shown) since = now();
+      shown = status;
+      draw();
+      if (!timer) {
+        timer = setInterval(draw, 1000);
+        timer.unref();
+      }
+    },
+    done: clear,
+  };
+}

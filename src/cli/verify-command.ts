@@ -11,7 +11,7 @@ import { formatNames, parseOutputs } from './outputs.js';
 import { parseCount, parseSize, parseSubmoduleSources } from './parse.js';
 import { renderers, type RenderContext } from './render/index.js';
 import { writeReportFile } from './write-file.js';
-import { progressBar } from './progress.js';
+import { progressBar, statusLine } from './progress.js';
 import { defaultTranslationsUrl } from '../commands/translations.js';
 import { parseReproduceOptions, reproduceBuilder, reproduceFlags } from './reproduce-options.js';
 import { parseRebuildOptions, rebuildBuilder, rebuildFlags } from './rebuild-options.js';
@@ -229,7 +229,15 @@ export async function runVerify(args: VerifyArgs, io: Io): Promise<number> {
   const targets = parseOutputs(([] as unknown[]).concat(args.format ?? []).map(String));
   const options = verifyOptions(args, io.env, args.policy === undefined ? await findPolicy() : undefined);
   const bar = io.stderr.isTTY && !args.quiet ? progressBar(io.stderr) : undefined;
-  const report = await verify({ ...options, ...(bar ? { onProgress: (p) => bar.update(p) } : {}) }).finally(() => bar?.done());
+  const status = io.stderr.isTTY && !args.quiet ? statusLine(io.stderr) : undefined;
+  const report = await verify({
+    ...options,
+    ...(bar ? { onProgress: (p) => bar.update(p) } : {}),
+    ...(status ? { onStatus: (s) => status.set(s) } : {}),
+  }).finally(() => {
+    bar?.done();
+    status?.done();
+  });
   const exitCode = report.verdict === 'fail' ? 1 : report.incomplete ? 3 : 0;
   const base: RenderContext = {
     colors: colors(false),

@@ -63,5 +63,6 @@ export function bootstrapProver(options: ReproduceOptions & { cacheDir: string }
     exportTag: (tar) => archiveTag(tag, tar),
     gnulib: pinnedGnulib(tag),
     gnulibTimeoutSeconds: Math.max(gnulibSeconds, limits.timeoutSeconds),
+    ...(options.onStatus ? { onStatus: options.onStatus } : {}),
   });
 }

@@ -33,6 +33,8 @@ export interface ReproduceOptions {
   fetchTools?: boolean;
   /** --gnu-mirror for --fetch-tools. */
   gnuMirror?: string;
+  /** What a long step runs in the sandbox now (gnulib-tool can take half an hour), undefined once done: the CLI shows it on a terminal. */
+  onStatus?: (status: string | undefined) => void;
 }
 
 /**

@@ -100,7 +100,11 @@ test("a file the tag's own script writes, as bootstrap.conf runs it, is reproduc
   const repo = await makeRepo({ files: projectFiles, tags: ['v1.0'] });
   const cacheDir = await tempDir('cuckoo-bootstrap-cache-');
   const tarball = await release({ 'm4/progs.m4': progsM4, 'src/progs.mk': progsMk });
-  const report = await verify({ release: tarball, repo: repo.dir, tag: 'v1.0', cacheDir, hostKnowledge: false });
+  // What a terminal is told while the commands run: each one as it starts, then nothing.
+  const shown: Array<string | undefined> = [];
+  const report = await verify({ release: tarball, repo: repo.dir, tag: 'v1.0', cacheDir, hostKnowledge: false, onStatus: (s) => shown.push(s) });
+  assert.ok(shown.some((s) => /^re-running build-aux\/gen-progs\.sh --autoconf .* in the sandbox, once \(cached\)$/.test(s ?? '')), shown.join('\n'));
+  assert.is(shown.at(-1), undefined);
   for (const path of ['m4/progs.m4', 'src/progs.mk']) {
     const f = report.findings.find((x) => x.path === path)!;
     assert.is(f.category, 'bootstrap-output', f.reasons.join('; '));
@@ -109,8 +113,10 @@ test("a file the tag's own script writes, as bootstrap.conf runs it, is reproduc
     assert.is(f.evidence.reproduced?.cached, false);
   }
   assert.is(report.verdict, 'pass');
-  // The second run takes the result from the cache.
-  const again = await verify({ release: tarball, repo: repo.dir, tag: 'v1.0', cacheDir, hostKnowledge: false });
+  // The second run takes the result from the cache, and runs nothing a terminal would be told of.
+  const statuses: Array<string | undefined> = [];
+  const again = await verify({ release: tarball, repo: repo.dir, tag: 'v1.0', cacheDir, hostKnowledge: false, onStatus: (s) => statuses.push(s) });
+  assert.not.ok(statuses.some((s) => s?.startsWith('re-running')), statuses.join('\n'));
   assert.is(again.findings.find((x) => x.path === 'm4/progs.m4')!.evidence.reproduced?.cached, true);
   assert.ok(report.notes.some((n) => /^2 bootstrap command\(s\) of the tag's own scripts: re-run in the sandbox in [\d.]+ s, kept in the cache$/.test(n)), report.notes.join('\n'));
   assert.ok(again.notes.includes("2 bootstrap command(s) of the tag's own scripts: taken from the cache of an earlier run"), again.notes.join('\n'));

@@ -50,6 +50,8 @@ export interface ProverOptions extends Pick<SessionOptions, 'cacheDir' | 'sandbo
   gnulib: { commit: string; export: (tar: string) => Promise<void> } | { why: string };
   /** Seconds gnulib-tool may run (a large project's import takes minutes). */
   gnulibTimeoutSeconds: number;
+  /** What runs in the sandbox now (a command's first words), or undefined once nothing does: gnulib-tool can take half an hour. */
+  onStatus?: (status: string | undefined) => void;
 }
 
 const shortId = (commit: string) => commit.slice(0, 12);
@@ -78,7 +80,8 @@ export function createBootstrapProver(options: ProverOptions): BootstrapProver {
   const notes: string[] = [];
   const session = async (pins: string[], exportTrees: SessionOptions['exportTrees'], steps: BootstrapStep[], what: string) => {
     const t0 = performance.now();
-    const run = await runSession({ cacheDir: options.cacheDir, sandbox: options.sandbox, sandboxKind: options.sandboxKind, pins, exportTrees }, steps);
+    const announce = (command: string) => options.onStatus?.(`re-running ${command.length > 40 ? `${command.slice(0, 37)}...` : command} in the sandbox, once (cached)`);
+    const run = await runSession({ cacheDir: options.cacheDir, sandbox: options.sandbox, sandboxKind: options.sandboxKind, pins, exportTrees, announce }, steps).finally(() => options.onStatus?.(undefined));
     const seconds = Math.round((performance.now() - t0) / 100) / 10;
     notes.push('why' in run ? `${what}: not run (${run.why})` : run.cached ? `${what}: taken from the cache of an earlier run` : `${what}: re-run in the sandbox in ${seconds} s, kept in the cache`);
     return run;

@@ -37,6 +37,8 @@ export interface SessionOptions {
   pins: string[];
   /** Writes tar files into `dir`: each with the folder of the scratch it is unpacked into (`tree` for the tag). */
   exportTrees: (dir: string) => Promise<Array<{ tar: string; into: string }>>;
+  /** Told each step's command as it starts in the sandbox (not for results from the cache). */
+  announce?: (command: string) => void;
 }
 
 export interface SessionResult {
@@ -87,6 +89,7 @@ export async function runSession(options: SessionOptions, steps: BootstrapStep[]
     const records = new Map<string, StepRecord>();
     const outputs = new Map<string, Buffer>();
     for (const step of steps) {
+      options.announce?.(step.command);
       const argv = step.argv(scratch);
       const r = await sandbox.run({
         argv: step.stdoutTo ? [...redirect, join(tree, step.stdoutTo), ...argv] : argv,
