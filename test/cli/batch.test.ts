@@ -75,7 +75,7 @@ test('a JSON manifest ({entries: [...]}, paths relative to its folder) runs like
   const file = join(dir, 'releases.json');
   writeFileSync(file, JSON.stringify({ entries: [{ name: 'hello', release: relative(dir, join(root, 'samples/hello-1.0.tar.gz')), repo: join(root, 'samples/hello.bundle'), tag: 'v1.0' }] }));
   // Run from another folder: the release path is read from the manifest's folder, --out from the cwd.
-  const r = await runCuckoo(['batch', 'json/releases.json', '--out', 'json/out', '--jobs', '1'], { cwd: work });
+  const r = await runCuckooHere(['batch', 'json/releases.json', '--out', 'json/out', '--jobs', '1'], { cwd: work });
   assert.is(r.code, 0, r.stderr);
   assert.equal(readdirSync(join(dir, 'out')).sort(), ['hello.json', 'hello.sarif', 'summary.json', 'summary.md']);
   assert.match(readFileSync(join(dir, 'out', 'summary.md'), 'utf8'), /\| hello \| ✅ pass \| v1\.0 \|/);
