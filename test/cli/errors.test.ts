@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { root, runCuckoo, runCuckooHere } from '../helpers/cli.js';
+import { root, runCuckoo, runCuckooHere, seedReproduction } from '../helpers/cli.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'cuckoo-cli-errors-'));
 
@@ -91,6 +91,9 @@ test('colour only when asked: FORCE_COLOR paints, NO_COLOR wins', async () => {
 
 test('nothing is written outside the cache folder', async () => {
   const cacheHome = mkdtempSync(join(tmpdir(), 'cuckoo-cli-cache-'));
+  // The generators' results another test of this run made: where the sandbox writes is
+  // checked where it runs (commands/verify, reproduce/reproduce).
+  seedReproduction(cacheHome);
   const { readdirSync, statSync } = await import('node:fs');
   const before = readdirSync(join(root, 'samples')).map((n) => `${n}:${statSync(join(root, 'samples', n)).mtimeMs}`);
   const r = await runCuckoo(['verify', 'samples/hello-1.0.tar.gz', '--repo', 'samples/hello.bundle', '--quiet'], { cacheHome });
