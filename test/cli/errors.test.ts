@@ -3,17 +3,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { root, runCuckoo, runCuckooHere, seedReproduction } from '../helpers/cli.js';
+import { keepReproduction, root, runCuckoo, runCuckooHere, seedReproduction } from '../helpers/cli.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'cuckoo-cli-errors-'));
+// The in-process runs share a cache folder: the bundle unpacked and the machine's tool files hashed once.
+const cacheHome = join(scratch, 'cache');
 
 /**
  * Bad input: one line on stderr naming what failed, no stack trace, the
  * documented exit code. The CLI runs in this process (the exit code is runCli's);
  * the colour, --help and cache tests below run bin/cuckoo.js.
  */
+const here = (args: string[]) => runCuckooHere(args, { cacheHome });
+
 async function oneLineError(args: string[], code: number, pattern: RegExp) {
-  const r = await runCuckooHere(args);
+  const r = await here(args);
   assert.is(r.code, code, `exit code for ${args.join(' ')}: ${r.stderr}`);
   assert.is(r.stdout, '');
   const lines = r.stderr.trimEnd().split('\n');
@@ -62,11 +66,11 @@ test('an unknown commit and a limit each give one line, exit 2', async () => {
 
 test('--fail-on moves the line between pass and fail', async () => {
   const base = ['verify', 'samples/tampered/hello-1.0.tar.gz', '--repo', 'samples/hello.bundle', '--quiet'];
-  assert.is((await runCuckooHere([...base, '--fail-on', 'critical'])).code, 1);
+  assert.is((await here([...base, '--fail-on', 'critical'])).code, 1);
   const clean = ['verify', 'samples/hello-1.0.tar.gz', '--repo', 'samples/hello.bundle', '--quiet'];
-  assert.is((await runCuckooHere(clean)).code, 0);
-  assert.is((await runCuckooHere([...clean, '--fail-on', 'medium'])).code, 0);
-  assert.is((await runCuckooHere([...clean, '--fail-on', 'low'])).code, 1);
+  assert.is((await here(clean)).code, 0);
+  assert.is((await here([...clean, '--fail-on', 'medium'])).code, 0);
+  assert.is((await here([...clean, '--fail-on', 'low'])).code, 1);
 });
 
 test('--help teaches: examples and exit codes', async () => {
@@ -85,7 +89,8 @@ test('colour only when asked: FORCE_COLOR paints, NO_COLOR wins', async () => {
   const args = ['verify', 'samples/tampered/hello-1.0.tar.gz', '--repo', 'samples/hello.bundle', '--quiet'];
   const painted = await runCuckoo(args, { env: { NO_COLOR: '', FORCE_COLOR: '1' } });
   assert.match(painted.stdout, '\x1b[');
-  const plain = await runCuckoo(args, { env: { NO_COLOR: '1', FORCE_COLOR: '1' } });
+  // The same choice from the env runCli is given.
+  const plain = await runCuckooHere(args, { cacheHome, env: { NO_COLOR: '1', FORCE_COLOR: '1' } });
   assert.not.match(plain.stdout, '\x1b[');
 });
 
@@ -107,6 +112,11 @@ test('nothing is written outside the cache folder', async () => {
   rmSync(cacheHome, { recursive: true, force: true });
 });
 
-test.after(() => rmSync(scratch, { recursive: true, force: true }));
+test.before(() => seedReproduction(cacheHome));
+
+test.after(() => {
+  keepReproduction(cacheHome);
+  rmSync(scratch, { recursive: true, force: true });
+});
 
 test.run();
