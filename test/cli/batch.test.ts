@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { root, runCuckoo, runCuckooHere } from '../helpers/cli.js';
+import { cuckooHelp, root, runCuckooHere } from '../helpers/cli.js';
 import { makeRepo, removeTempDirs } from '../helpers/repo.js';
 
 const work = mkdtempSync(join(tmpdir(), 'cuckoo-batch-cli-'));
@@ -125,7 +125,7 @@ test('--from-debian --write-manifest writes the entries and names the packages i
 });
 
 test('batch --help shows examples, the manifest format and the exit codes', async () => {
-  const r = await runCuckoo(['batch', '--help']);
+  const r = await cuckooHelp(['batch']);
   assert.is(r.code, 0);
   for (const text of ['--shard 2/8', 'batch merge', '--from-debian', 'wins over 1', 'were not checked at all', 'release: https://']) assert.ok(r.stdout.includes(text), text);
 });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { keepReproduction, root, runCuckoo, runCuckooHere, seedReproduction } from '../helpers/cli.js';
+import { cuckooHelp, keepReproduction, root, runCuckoo, runCuckooHere, seedReproduction } from '../helpers/cli.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'cuckoo-cli-errors-'));
 // The in-process runs share a cache folder: the bundle unpacked and the machine's tool files hashed once.
@@ -74,7 +74,7 @@ test('--fail-on moves the line between pass and fail', async () => {
 });
 
 test('--help teaches: examples and exit codes', async () => {
-  const r = await runCuckoo(['verify', '--help']);
+  const r = await cuckooHelp(['verify']);
   assert.is(r.code, 0);
   assert.match(r.stdout, 'cuckoo verify xz-5.6.1.tar.gz --repo ~/src/xz');
   assert.match(r.stdout, 'Exit codes:');

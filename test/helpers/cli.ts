@@ -45,6 +45,20 @@ export function runCuckoo(args: string[], options: { env?: NodeJS.ProcessEnv; cw
   });
 }
 
+const helps = new Map<string, Promise<CliResult>>();
+
+/**
+ * `cuckoo WORDS --help` as bin/cuckoo.js prints it (yargs ends the process
+ * after --help, so it runs in a child), once per test process: the text
+ * depends on nothing a test sets, and several files read the same page.
+ */
+export function cuckooHelp(words: string[]): Promise<CliResult> {
+  const key = words.join(' ');
+  let help = helps.get(key);
+  if (!help) helps.set(key, (help = runCuckoo([...words, '--help'])));
+  return help;
+}
+
 /**
  * The same command run by `runCli` in this process, with what `runCuckoo` gives
  * a child: the project root as the working folder (the test runner's) unless
