@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { root, runCuckoo, runCuckooHere } from '../helpers/cli.js';
+import { cuckooHelp, root, runCuckooHere } from '../helpers/cli.js';
 import { makeRepo, removeTempDirs } from '../helpers/repo.js';
 
 const work = mkdtempSync(join(tmpdir(), 'cuckoo-batch-cli-'));
@@ -75,7 +75,7 @@ test('a JSON manifest ({entries: [...]}, paths relative to its folder) runs like
   const file = join(dir, 'releases.json');
   writeFileSync(file, JSON.stringify({ entries: [{ name: 'hello', release: relative(dir, join(root, 'samples/hello-1.0.tar.gz')), repo: join(root, 'samples/hello.bundle'), tag: 'v1.0' }] }));
   // Run from another folder: the release path is read from the manifest's folder, --out from the cwd.
-  const r = await runCuckoo(['batch', 'json/releases.json', '--out', 'json/out', '--jobs', '1'], { cwd: work });
+  const r = await runCuckooHere(['batch', 'json/releases.json', '--out', 'json/out', '--jobs', '1'], { cwd: work });
   assert.is(r.code, 0, r.stderr);
   assert.equal(readdirSync(join(dir, 'out')).sort(), ['hello.json', 'hello.sarif', 'summary.json', 'summary.md']);
   assert.match(readFileSync(join(dir, 'out', 'summary.md'), 'utf8'), /\| hello \| ✅ pass \| v1\.0 \|/);
@@ -125,7 +125,7 @@ test('--from-debian --write-manifest writes the entries and names the packages i
 });
 
 test('batch --help shows examples, the manifest format and the exit codes', async () => {
-  const r = await runCuckoo(['batch', '--help']);
+  const r = await cuckooHelp(['batch']);
   assert.is(r.code, 0);
   for (const text of ['--shard 2/8', 'batch merge', '--from-debian', 'wins over 1', 'were not checked at all', 'release: https://']) assert.ok(r.stdout.includes(text), text);
 });

@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Log } from 'sarif';
 import type { Report } from '../../src/report/report.js';
-import { runCuckoo, runCuckooHere } from '../helpers/cli.js';
+import { cuckooHelp, runCuckooHere } from '../helpers/cli.js';
 import { makeDriftSample, type DriftSample } from '../helpers/drift-sample.js';
 import { removeTempDirs } from '../helpers/repo.js';
 import { assertValidReport } from '../helpers/schema.js';
@@ -77,7 +77,7 @@ test('an unreadable previous release, or a previous tag not found or not inferab
 });
 
 test('--help explains the drift flags with an example', async () => {
-  const r = await runCuckoo(['verify', '--help']);
+  const r = await cuckooHelp(['verify']);
   assert.match(r.stdout, /--previous\s+the previous release/);
   assert.match(r.stdout, /--previous-tag\s+the tag of the previous release/);
   assert.match(r.stdout, /cuckoo verify xz-5\.6\.0\.tar\.gz --repo ~\/src\/xz --previous xz-5\.4\.6\.tar\.gz/);

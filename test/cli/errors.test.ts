@@ -3,17 +3,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { root, runCuckoo, runCuckooHere } from '../helpers/cli.js';
+import { cuckooHelp, keepReproduction, root, runCuckoo, runCuckooHere, seedReproduction } from '../helpers/cli.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'cuckoo-cli-errors-'));
+// The in-process runs share a cache folder: the bundle unpacked and the machine's tool files hashed once.
+const cacheHome = join(scratch, 'cache');
 
 /**
  * Bad input: one line on stderr naming what failed, no stack trace, the
  * documented exit code. The CLI runs in this process (the exit code is runCli's);
  * the colour, --help and cache tests below run bin/cuckoo.js.
  */
+const here = (args: string[]) => runCuckooHere(args, { cacheHome });
+
 async function oneLineError(args: string[], code: number, pattern: RegExp) {
-  const r = await runCuckooHere(args);
+  const r = await here(args);
   assert.is(r.code, code, `exit code for ${args.join(' ')}: ${r.stderr}`);
   assert.is(r.stdout, '');
   const lines = r.stderr.trimEnd().split('\n');
@@ -62,15 +66,15 @@ test('an unknown commit and a limit each give one line, exit 2', async () => {
 
 test('--fail-on moves the line between pass and fail', async () => {
   const base = ['verify', 'samples/tampered/hello-1.0.tar.gz', '--repo', 'samples/hello.bundle', '--quiet'];
-  assert.is((await runCuckooHere([...base, '--fail-on', 'critical'])).code, 1);
+  assert.is((await here([...base, '--fail-on', 'critical'])).code, 1);
   const clean = ['verify', 'samples/hello-1.0.tar.gz', '--repo', 'samples/hello.bundle', '--quiet'];
-  assert.is((await runCuckooHere(clean)).code, 0);
-  assert.is((await runCuckooHere([...clean, '--fail-on', 'medium'])).code, 0);
-  assert.is((await runCuckooHere([...clean, '--fail-on', 'low'])).code, 1);
+  assert.is((await here(clean)).code, 0);
+  assert.is((await here([...clean, '--fail-on', 'medium'])).code, 0);
+  assert.is((await here([...clean, '--fail-on', 'low'])).code, 1);
 });
 
 test('--help teaches: examples and exit codes', async () => {
-  const r = await runCuckoo(['verify', '--help']);
+  const r = await cuckooHelp(['verify']);
   assert.is(r.code, 0);
   assert.match(r.stdout, 'cuckoo verify xz-5.6.1.tar.gz --repo ~/src/xz');
   assert.match(r.stdout, 'Exit codes:');
@@ -85,12 +89,16 @@ test('colour only when asked: FORCE_COLOR paints, NO_COLOR wins', async () => {
   const args = ['verify', 'samples/tampered/hello-1.0.tar.gz', '--repo', 'samples/hello.bundle', '--quiet'];
   const painted = await runCuckoo(args, { env: { NO_COLOR: '', FORCE_COLOR: '1' } });
   assert.match(painted.stdout, '\x1b[');
-  const plain = await runCuckoo(args, { env: { NO_COLOR: '1', FORCE_COLOR: '1' } });
+  // The same choice from the env runCli is given.
+  const plain = await runCuckooHere(args, { cacheHome, env: { NO_COLOR: '1', FORCE_COLOR: '1' } });
   assert.not.match(plain.stdout, '\x1b[');
 });
 
 test('nothing is written outside the cache folder', async () => {
   const cacheHome = mkdtempSync(join(tmpdir(), 'cuckoo-cli-cache-'));
+  // The generators' results another test of this run made: where the sandbox writes is
+  // checked where it runs (commands/verify, reproduce/reproduce).
+  seedReproduction(cacheHome);
   const { readdirSync, statSync } = await import('node:fs');
   const before = readdirSync(join(root, 'samples')).map((n) => `${n}:${statSync(join(root, 'samples', n)).mtimeMs}`);
   const r = await runCuckoo(['verify', 'samples/hello-1.0.tar.gz', '--repo', 'samples/hello.bundle', '--quiet'], { cacheHome });
@@ -104,6 +112,11 @@ test('nothing is written outside the cache folder', async () => {
   rmSync(cacheHome, { recursive: true, force: true });
 });
 
-test.after(() => rmSync(scratch, { recursive: true, force: true }));
+test.before(() => seedReproduction(cacheHome));
+
+test.after(() => {
+  keepReproduction(cacheHome);
+  rmSync(scratch, { recursive: true, force: true });
+});
 
 test.run();

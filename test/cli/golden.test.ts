@@ -2,7 +2,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { root, runCuckooHere } from '../helpers/cli.js';
+import { keepReproduction, root, runCuckooHere, seedReproduction } from '../helpers/cli.js';
+import { removeTempDirs, tempDir } from '../helpers/repo.js';
 
 /**
  * Golden reports for the bundled samples: each file holds the command, its exit
@@ -43,9 +44,20 @@ function format(args: string[], r: { code: number | null; stdout: string; stderr
   return `$ cuckoo ${args.join(' ')}\nexit: ${r.code}\n--- stdout\n${stable(r.stdout)}--- stderr\n${r.stderr}`;
 }
 
+// One cache folder for the cases: the bundle is unpacked once, not for each (a report does not say which run unpacked it).
+let cacheHome: string;
+test.before(async () => {
+  cacheHome = await tempDir('cuckoo-golden-cache-');
+  seedReproduction(cacheHome);
+});
+test.after(() => {
+  keepReproduction(cacheHome);
+  return removeTempDirs();
+});
+
 for (const c of cases) {
   test(`golden ${c.name}`, async () => {
-    const actual = format(c.args, await runCuckooHere(c.args));
+    const actual = format(c.args, await runCuckooHere(c.args, { cacheHome }));
     const file = join(dir, c.name);
     if (process.env.UPDATE_GOLDEN === '1' || !existsSync(file)) {
       mkdirSync(dir, { recursive: true });

@@ -153,7 +153,8 @@ browserTest('end to end: a release carrying a file named like markup; the page s
   const release = join(dir, 'hello-1.0.tar.gz');
   writeFileSync(release, await compress(tar, 'gzip'));
   const page = join(dir, 'report.html');
-  const r = await runCuckoo(['verify', release, '--repo', 'samples/hello.bundle', '--no-host-knowledge', '--quiet', '--format', 'text', '--format', `html=${page}`]);
+  // No reproduction: the markup name is what the page must show as text, and reasons with markup are the fixture's above.
+  const r = await runCuckoo(['verify', release, '--repo', 'samples/hello.bundle', '--no-host-knowledge', '--no-reproduce', '--quiet', '--format', 'text', '--format', `html=${page}`]);
   assert.ok(r.code === 0 || r.code === 1, r.stderr);
   const text = readFileSync(page, 'utf8');
   assert.not.match(text, /<img/i);

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { manPageText } from '../../src/cli/manpage-text.js';
-import { root, runCuckoo, runCuckooHere } from '../helpers/cli.js';
+import { cuckooHelp, root, runCuckoo, runCuckooHere } from '../helpers/cli.js';
 import { removeTempDirs, tempDir } from '../helpers/repo.js';
 
 const has = (cmd: string) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
@@ -28,7 +28,7 @@ test('man/cuckoo.1 is the page of this build (make man rewrites it) and ships in
 test('every flag --help shows for each command is in the man page, under that command', async () => {
   const page = manPageText();
   for (const words of commands) {
-    const help = await runCuckoo([...words, '--help']);
+    const help = await cuckooHelp(words);
     assert.is(help.code, 0, words.join(' '));
     const flags = [...new Set([...help.stdout.matchAll(/^ {2,}(?:-\w, )?(--[a-z][a-z0-9-]*)/gm)].map((m) => m[1]!))].filter((f) => f !== '--help' && f !== '--version');
     assert.ok(flags.length > 0 || words[0] === 'completion', words.join(' '));

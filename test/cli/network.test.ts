@@ -4,7 +4,7 @@ import { createServer as createTcpServer, type AddressInfo, type Server } from '
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { root, runCuckoo, runCuckooHere } from '../helpers/cli.js';
+import { cuckooHelp, root, runCuckooHere } from '../helpers/cli.js';
 import { startServer, type TestServer } from '../helpers/http.js';
 
 const release = readFileSync(join(root, 'samples/hello-1.0.tar.gz'));
@@ -77,7 +77,7 @@ test('network failures exit 3 with one line saying what to check', async () => {
 });
 
 test('--help teaches the download, checksum and signature options', async () => {
-  const r = await runCuckoo(['verify', '--help']);
+  const r = await cuckooHelp(['verify']);
   for (const option of ['--sha256', '--checksums', '--signature', '--keyring', '--allow-http', 'Downloads, checksums and signatures:', 'https://github.com/tukaani-project/xz']) {
     assert.ok(r.stdout.includes(option), option);
   }

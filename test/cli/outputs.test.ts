@@ -5,7 +5,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parseOutputs } from '../../src/cli/outputs.js';
 import { CuckooError } from '../../src/errors.js';
-import { runCuckoo, runCuckooHere } from '../helpers/cli.js';
+import { runCuckooHere } from '../helpers/cli.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'cuckoo-outputs-'));
 const tampered = ['verify', 'samples/tampered/hello-1.0.tar.gz', '--repo', 'samples/hello.bundle', '--no-host-knowledge'];
@@ -44,7 +44,7 @@ test('one run writes every format to its file and one to stdout; the exit code s
   writeFileSync(join(dir, 'report.json'), 'an older report');
   const files = { json: 'report.json', sarif: 'cuckoo.sarif', markdown: 'summary.md', html: 'report.html' };
   const args = [...tampered, '--format', 'text', ...Object.entries(files).flatMap(([f, n]) => ['--format', `${f}=${n}`])];
-  const r = await runCuckoo(args.map((a) => (a.startsWith('samples/') ? join(process.cwd(), a) : a)), { cwd: dir });
+  const r = await runCuckooHere(args.map((a) => (a.startsWith('samples/') ? join(process.cwd(), a) : a)), { cwd: dir });
   assert.is(r.code, 1, r.stderr);
   assert.match(r.stdout, /^release /);
   assert.match(r.stdout, /FAIL/);

@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { join } from 'node:path';
 import type { Finding } from '../../src/report/finding.js';
 import { buildTar, compress, readRelease, writeTemp, type TarEntrySpec } from '../helpers/archives.js';
-import { root, runCuckoo } from '../helpers/cli.js';
+import { root, runCuckooHere } from '../helpers/cli.js';
 
 /**
  * The clean sample release with changes of several kinds planted in it, each
@@ -65,7 +65,7 @@ test('changes planted in the clean release are each flagged high or critical on 
   for (const { plant } of Object.values(plants)) plant(files);
   const release = await writeTemp('planted/hello-1.0.tar.gz', await compress(buildTar([...files.values()]), 'gzip'));
 
-  const r = await runCuckoo(['verify', release, '--repo', join(root, 'samples/hello.bundle'), '--format', 'json', '--no-host-knowledge']);
+  const r = await runCuckooHere(['verify', release, '--repo', join(root, 'samples/hello.bundle'), '--format', 'json', '--no-host-knowledge']);
   assert.is(r.code, 1, r.stderr);
   const report = JSON.parse(r.stdout) as { verdict: string; findings: Finding[] };
   assert.is(report.verdict, 'fail');

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Report } from '../../src/report/report.js';
-import { runCuckoo, runCuckooHere } from '../helpers/cli.js';
+import { cuckooHelp, runCuckooHere } from '../helpers/cli.js';
 import { sampleReport } from '../helpers/reports.js';
 import { assertValidReport } from '../helpers/schema.js';
 
@@ -157,7 +157,7 @@ test('bad policy and baseline files: one line naming the file (and the rule), ex
 });
 
 test('verify --help documents --policy and --baseline with an example', async () => {
-  const r = await runCuckoo(['verify', '--help']);
+  const r = await cuckooHelp(['verify']);
   assert.match(r.stdout, /--policy +a JSON policy file/);
   assert.match(r.stdout, /--baseline +an accepted earlier JSON report/);
   assert.match(r.stdout, /cuckoo verify foo-2\.1\.tar\.gz --repo \.\.\/foo --policy foo\.policy\.json --baseline foo-2\.0\.json/);

@@ -7,7 +7,7 @@ import { colors, wantColor } from '../../src/cli/colors.js';
 import { renderText, type TextOptions } from '../../src/cli/render/text.js';
 import { visibleLength, wrapLine } from '../../src/cli/render/wrap.js';
 import type { Report } from '../../src/report/report.js';
-import { runCuckoo } from '../helpers/cli.js';
+import { runCuckooHere } from '../helpers/cli.js';
 import { hugeReport, sampleReport } from '../helpers/reports.js';
 
 const plain = (width: number, more: Partial<TextOptions> = {}): TextOptions => ({ colors: colors(false), verbose: false, quiet: false, diffLines: 40, width, ...more });
@@ -27,11 +27,11 @@ test('colour only on a terminal: NO_COLOR wins, FORCE_COLOR forces, dumb termina
 test('a text report written to a file has no colour, even with FORCE_COLOR', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'cuckoo-terminal-'));
   const args = ['verify', 'samples/tampered/hello-1.0.tar.gz', '--repo', 'samples/hello.bundle', '--no-host-knowledge'];
-  const r = await runCuckoo([...args, '--format', `text=${join(dir, 'r.txt')}`, '--format', 'markdown'], { env: { NO_COLOR: '', FORCE_COLOR: '1' } });
+  const r = await runCuckooHere([...args, '--format', `text=${join(dir, 'r.txt')}`, '--format', 'markdown'], { env: { NO_COLOR: '', FORCE_COLOR: '1' } });
   assert.is(r.code, 1, r.stderr);
   assert.not.match(readFileSync(join(dir, 'r.txt'), 'utf8'), '\x1b[');
   assert.not.match(r.stdout, '\x1b[', 'Markdown on stdout has no colour either');
-  const painted = await runCuckoo([...args, '--quiet'], { env: { NO_COLOR: '', FORCE_COLOR: '1' } });
+  const painted = await runCuckooHere([...args, '--quiet'], { env: { NO_COLOR: '', FORCE_COLOR: '1' } });
   assert.match(painted.stdout, '\x1b[');
   rmSync(dir, { recursive: true, force: true });
 });

@@ -12,7 +12,7 @@ import { fromDebian } from '../../src/commands/from-debian.js';
 import { dehsUpstreamUrl, uscanRunner } from '../../src/commands/uscan.js';
 import type { BatchSummary } from '../../src/report/batch-summary.js';
 import { buildTar, compress } from '../helpers/archives.js';
-import { runCuckoo } from '../helpers/cli.js';
+import { runCuckooHere } from '../helpers/cli.js';
 import { detachSign, makeKey, stopAgents } from '../helpers/gpg.js';
 import { makeRepo, removeTempDirs, tempDir } from '../helpers/repo.js';
 
@@ -85,7 +85,7 @@ test('apt-get source layout: the .orig beside the package and its .asc, the repo
 
   const out = join(work, 'out');
   const dirs = [join(apt, 'xz-utils-5.4.1'), join(gbp, 'hello'), join(work, 'norepo-1.0'), join(work, 'notag-7.0'), join(work, 'noorig-2.0')];
-  const r = await runCuckoo(['batch', '--from-debian', ...dirs, '--repo-map', join(gbp, 'repos.yaml'), '--no-uscan', '--out', out, '--no-host-knowledge', '--no-reproduce'], { cwd: work });
+  const r = await runCuckooHere(['batch', '--from-debian', ...dirs, '--repo-map', join(gbp, 'repos.yaml'), '--no-uscan', '--out', out, '--no-host-knowledge', '--no-reproduce'], { cwd: work });
   assert.is(r.code, 0, r.stdout + r.stderr);
   const lines = r.stderr.split('\n').filter((l) => l.includes('cannot make an entry'));
   assert.equal(lines.length, 3, r.stderr);
@@ -104,7 +104,7 @@ test('apt-get source layout: the .orig beside the package and its .asc, the repo
 
   // The same as a manifest: paths relative to it, the watch URL kept as a record.
   const manifest = join(work, 'debian.yaml');
-  const w = await runCuckoo(['batch', '--from-debian', dirs[0]!, dirs[1]!, '--repo-map', join(gbp, 'repos.yaml'), '--no-uscan', '--write-manifest', manifest], { cwd: work });
+  const w = await runCuckooHere(['batch', '--from-debian', dirs[0]!, dirs[1]!, '--repo-map', join(gbp, 'repos.yaml'), '--no-uscan', '--write-manifest', manifest], { cwd: work });
   assert.is(w.code, 0, w.stderr);
   const yaml = readFileSync(manifest, 'utf8');
   assert.match(yaml, /- name: xz-utils-5\.4\.1\n {2}release: apt\/xz-utils_5\.4\.1\.orig\.tar\.xz\n {2}repo: file:\/\/.*\n {2}tag: v5\.4\.1\n {2}signature: apt\/xz-utils_5\.4\.1\.orig\.tar\.xz\.asc\n {2}keyring: apt\/xz-utils-5\.4\.1\/debian\/upstream\/signing-key\.asc\n/);

@@ -17,7 +17,7 @@ import { parseRpmSpec, specValue } from '../../src/commands/rpm-spec.js';
 import type { TagRef } from '../../src/git/types.js';
 import type { BatchSummary } from '../../src/report/batch-summary.js';
 import { buildTar, compress } from '../helpers/archives.js';
-import { runCuckoo } from '../helpers/cli.js';
+import { runCuckooHere } from '../helpers/cli.js';
 import { detachSign, makeKey, stopAgents } from '../helpers/gpg.js';
 import { startServer } from '../helpers/http.js';
 import { makeRepo, removeTempDirs, runGit, tempDir } from '../helpers/repo.js';
@@ -150,7 +150,7 @@ test('a Fedora-style spec and an Arch .SRCINFO for a release on 127.0.0.1 become
     assert.equal([...parseSrcInfo(readFileSync(join(work, 'arch/.SRCINFO'), 'utf8')).base.get('sha256sums')!], [sha256, 'SKIP']);
 
     const out = join(work, 'out');
-    const r = await runCuckoo([
+    const r = await runCuckooHere([
       'batch', '--from-rpm-spec', join(work, 'fedora/foo.spec'), join(work, 'lua.spec'), join(work, 'local.spec'),
       '--from-srcinfo', join(work, 'arch/.SRCINFO'), join(work, 'vcs/.SRCINFO'), join(work, 'nokey/.SRCINFO'),
       '--repo-map', join(work, 'repos.yaml'), '--no-rpmspec', '--out', out, '--allow-http', '--no-host-knowledge', '--no-reproduce',

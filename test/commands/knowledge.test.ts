@@ -9,7 +9,7 @@ import { knowledgeAdd } from '../../src/commands/knowledge.js';
 import { verify } from '../../src/commands/verify.js';
 import type { Report } from '../../src/report/report.js';
 import { buildTar, writeTemp, type TarItem } from '../helpers/archives.js';
-import { runCuckoo, runCuckooHere } from '../helpers/cli.js';
+import { cuckooHelp, runCuckoo, runCuckooHere } from '../helpers/cli.js';
 import { makeRepo, removeTempDirs, tempDir } from '../helpers/repo.js';
 
 const caches: string[] = [];
@@ -135,7 +135,7 @@ test('cli: knowledge add prints a summary; a bad path exits 2 with one line', as
   assert.is(bad.stderr.trim().split('\n').length, 1, bad.stderr);
   assert.match(bad.stderr, /^cuckoo: \/no\/such\/place: /);
 
-  const help = await runCuckoo(['knowledge', 'add', '--help'], { cacheHome });
+  const help = await cuckooHelp(['knowledge', 'add']);
   assert.is(help.code, 0);
   assert.match(help.stdout, /cuckoo knowledge add ~\/src\/gnulib/);
 });

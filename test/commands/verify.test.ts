@@ -11,7 +11,7 @@ import { rawZip, twoDirectories } from '../helpers/zip-raw.js';
 import { root, runCuckooHere } from '../helpers/cli.js';
 import { renderers } from '../../src/cli/render/index.js';
 import { colors } from '../../src/cli/colors.js';
-import { makeRepo, removeTempDirs, type FileSpec } from '../helpers/repo.js';
+import { makeRepo, removeTempDirs, type FileSpec, type TestRepo } from '../helpers/repo.js';
 
 const cacheDir = mkdtempSync(join(tmpdir(), 'cuckoo-verify-cache-'));
 const run = (o: Omit<VerifyOptions, 'cacheDir'>) => verify({ cacheDir, ...o });
@@ -37,6 +37,10 @@ function releaseOf(extra: TarItem[] = [], prefix = 'proj-1.2/'): TarItem[] {
     ...extra,
   ];
 }
+
+let plainRepo: Promise<TestRepo> | undefined;
+/** `files` tagged v1.2, for the tests that only read the repository: made once. */
+const plain = () => (plainRepo ??= makeRepo({ files, tags: ['v1.2'] }));
 
 test.after(async () => {
   await removeTempDirs();
@@ -136,7 +140,7 @@ test('scratch repositories (the tag\'s .gitignore and .gitattributes) go under t
 });
 
 test('flat archives, --strip and --commit', async () => {
-  const repo = await makeRepo({ files, tags: ['v1.2'] });
+  const repo = await plain();
   const flat = await writeTemp('flat/proj-1.2.tar', buildTar(releaseOf([], '')));
   let r = await run({ release: flat, repo: repo.dir });
   assert.is(r.release.prefix, '');
@@ -150,7 +154,7 @@ test('flat archives, --strip and --commit', async () => {
 });
 
 test('a release that shares no path with the tag fails with one critical finding', async () => {
-  const repo = await makeRepo({ files, tags: ['v1.2'] });
+  const repo = await plain();
   const empty = await writeTemp('unrelated/proj-1.2.tar', buildTar([{ path: 'proj-1.2/', type: 'directory' }]));
   const r = await run({ release: empty, repo: repo.dir });
   assert.is(r.verdict, 'fail');
@@ -204,7 +208,7 @@ function latin1File(name: string, content: string): Buffer {
 }
 
 test('a release path that is not valid UTF-8 is at least high, its bytes named', async () => {
-  const repo = await makeRepo({ files, tags: ['v1.2'] });
+  const repo = await plain();
   const tar = buildTar(releaseOf([{ raw: latin1File('proj-1.2/docs/caf\xe9.txt', 'hello\n') }]));
   const r = await run({ release: await writeTemp('odd/proj-1.2.tar', tar), repo: repo.dir });
   const f = r.findings.find((x) => x.path.startsWith('docs/caf'))!;
@@ -224,7 +228,7 @@ test('a release path that is not valid UTF-8 is at least high, its bytes named',
 });
 
 test('archive tricks: duplicates, unsafe paths, devices and hard links', async () => {
-  const repo = await makeRepo({ files, tags: ['v1.2'] });
+  const repo = await plain();
   const tar = buildTar(
     releaseOf([
       { path: 'proj-1.2/README', content: 'replaced\n' },
@@ -256,7 +260,7 @@ test('archive tricks: duplicates, unsafe paths, devices and hard links', async (
 });
 
 test('a zip whose local header names another file than its central directory is critical and not compared', async () => {
-  const repo = await makeRepo({ files, tags: ['v1.2'] });
+  const repo = await plain();
   const zip = rawZip([
     { name: 'proj-1.2/README', data: 'hello\n' },
     // Tools that stream the zip unpack this as src/main.sh; the central directory says src/main.c.
@@ -275,7 +279,7 @@ test('a zip whose local header names another file than its central directory is 
 });
 
 test('a zip whose two end records list different members: the member only one listing has is critical', async () => {
-  const repo = await makeRepo({ files, tags: ['v1.2'] });
+  const repo = await plain();
   const members = [
     { name: 'proj-1.2/README', data: 'hello\n' },
     { name: 'proj-1.2/src/main.c', data: 'int main(void) { return 0; }\n' },
@@ -471,7 +475,7 @@ test('sha256 repositories and bundles', async () => {
 });
 
 test('release content is kept only for files git cannot give back', async () => {
-  const repo = await makeRepo({ files, tags: ['v1.2'] });
+  const repo = await plain();
   const release = await writeTemp('keep/proj-1.2.tar', buildTar(releaseOf([{ path: 'proj-1.2/new.txt', content: 'new\n' }])));
   const r = await run({ release, repo: repo.dir, limits: { maxEntries: 100, maxTotalBytes: 1 << 20, maxFileMemory: 2 } });
   // new.txt is larger than the per-file memory limit: still hashed and reported.

@@ -45,16 +45,32 @@ export function runCuckoo(args: string[], options: { env?: NodeJS.ProcessEnv; cw
   });
 }
 
+const helps = new Map<string, Promise<CliResult>>();
+
+/**
+ * `cuckoo WORDS --help` as bin/cuckoo.js prints it (yargs ends the process
+ * after --help, so it runs in a child), once per test process: the text
+ * depends on nothing a test sets, and several files read the same page.
+ */
+export function cuckooHelp(words: string[]): Promise<CliResult> {
+  const key = words.join(' ');
+  let help = helps.get(key);
+  if (!help) helps.set(key, (help = runCuckoo([...words, '--help'])));
+  return help;
+}
+
 /**
  * The same command run by `runCli` in this process, with what `runCuckoo` gives
- * a child: the project root as the working folder (the test runner's), a
+ * a child: the project root as the working folder (the test runner's) unless
+ * `cwd` names another (this process moves there for the run, and back), a
  * private cache, no colour unless asked, and the same small environment.
  * For tests of what a command prints and returns; what needs a process of its
- * own (signals, the exit code bin/cuckoo.js sets, another working folder,
- * colour picked from the environment at start) stays with runCuckoo.
+ * own (signals, the exit code bin/cuckoo.js sets, colour picked from the
+ * environment at start) stays with runCuckoo.
  */
-export async function runCuckooHere(args: string[], options: { env?: NodeJS.ProcessEnv; cacheHome?: string } = {}): Promise<CliResult> {
-  if (process.cwd() !== root.replace(/\/$/, '')) throw new Error(`runCuckooHere runs from the project root, not ${process.cwd()}`);
+export async function runCuckooHere(args: string[], options: { env?: NodeJS.ProcessEnv; cacheHome?: string; cwd?: string } = {}): Promise<CliResult> {
+  const home = root.replace(/\/$/, '');
+  if (process.cwd() !== home) throw new Error(`runCuckooHere runs from the project root, not ${process.cwd()}`);
   // yargs ends the process after --help and --version: those run in a child (runCuckoo).
   if (args.some((a) => a === '--help' || a === '-h' || a === '--version')) throw new Error('runCuckooHere: --help and --version end the process; use runCuckoo');
   const { runCli } = await import('../../src/cli/main.js');
@@ -63,6 +79,8 @@ export async function runCuckooHere(args: string[], options: { env?: NodeJS.Proc
   if (ownCache) seedReproduction(cacheHome);
   let stdout = '';
   let stderr = '';
+  // Test files run one at a time in a worker, and their tests one after another: nothing else here needs the folder meanwhile.
+  if (options.cwd) process.chdir(options.cwd);
   try {
     const code = await runCli(args, {
       stdout: { write: (s: string) => (stdout += s), isTTY: false },
@@ -71,6 +89,7 @@ export async function runCuckooHere(args: string[], options: { env?: NodeJS.Proc
     });
     return { code, stdout, stderr };
   } finally {
+    if (options.cwd) process.chdir(home);
     if (ownCache) {
       keepReproduction(cacheHome);
       rmSync(cacheHome, { recursive: true, force: true });
@@ -87,12 +106,19 @@ export function seedReproduction(cacheHome: string): void {
   seedReproductionCache(join(cacheHome, 'cuckoo'));
 }
 
+/**
+ * What a run keeps in `<cache>/reproduce` that the next private cache may
+ * start with: the results (by their inputs) and the generators' versions (by
+ * program path, size, mtime and inode: five perl start-ups a run otherwise).
+ */
+const shareable = (name: string) => name.endsWith('.json.gz') || name === 'versions.json';
+
 /** The same for a cuckoo cache folder itself (--cache-dir, VerifyOptions.cacheDir). */
 export function seedReproductionCache(cacheDir: string): void {
   if (!existsSync(sharedReproduction)) return;
   const into = join(cacheDir, 'reproduce');
   mkdirSync(into, { recursive: true });
-  for (const name of readdirSync(sharedReproduction)) if (name.endsWith('.json.gz')) copyFileSync(join(sharedReproduction, name), join(into, name));
+  for (const name of readdirSync(sharedReproduction)) if (shareable(name)) copyFileSync(join(sharedReproduction, name), join(into, name));
 }
 
 /** Keeps the new reproduction results of `cacheHome` for the other tests; each goes in by rename, so a worker seeding its cache never copies half of one. */
@@ -107,7 +133,8 @@ export function keepReproductionCache(cacheDir: string): void {
   mkdirSync(sharedReproduction, { recursive: true });
   for (const name of readdirSync(made)) {
     const to = join(sharedReproduction, name);
-    if (!name.endsWith('.json.gz') || existsSync(to)) continue;
+    // versions.json grows as runs meet other programs: the newest copy is kept.
+    if (!shareable(name) || (existsSync(to) && name !== 'versions.json')) continue;
     const temp = `${to}.${process.pid}.tmp`;
     copyFileSync(join(made, name), temp);
     renameSync(temp, to);

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { runCuckoo, runCuckooHere } from '../helpers/cli.js';
+import { cuckooHelp, runCuckooHere } from '../helpers/cli.js';
 
 const sample = ['verify', 'samples/hello-1.0.tar.gz', '--repo', 'samples/hello.bundle', '--no-host-knowledge'];
 
@@ -19,7 +19,7 @@ test('reproduction flags that cannot work together are refused before any work, 
 });
 
 test('--help says what reproduction does and how to turn it off', async () => {
-  const r = await runCuckoo(['verify', '--help']);
+  const r = await cuckooHelp(['verify']);
   assert.is(r.code, 0);
   assert.match(r.stdout, /Generated files, re-made in a sandbox:/);
   assert.match(r.stdout, /--no-reproduce/);

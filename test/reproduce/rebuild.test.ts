@@ -187,7 +187,10 @@ test('a failing step ends the rebuild with its name and output; absence then pro
   await repo.git(['commit', '-qm', 'broken']);
   await repo.git(['tag', '-f', 'v1.0']);
   const path = await release('tiny-1.0.tar.gz', files.filter((f) => !f.path.endsWith('/autogen.sh')));
-  const report = await run({ release: path, repo: repo.dir });
+  // One run: the text on stdout, the report beside it.
+  const json = join(await tempDir('cuckoo-failed-'), 'report.json');
+  const cli = await runCuckooHere(['rebuild', path, '--repo', repo.dir, '--no-reproduce', '--cache-dir', cacheDir, '--format', 'text', '--format', `json=${json}`]);
+  const report = JSON.parse(readFileSync(json, 'utf8')) as Report;
   const r = report.rebuild!;
   assert.is(r.status, 'failed');
   assert.is(r.failedStep, 'autogen.sh');
@@ -197,7 +200,6 @@ test('a failing step ends the rebuild with its name and output; absence then pro
   assert.is(configure.evidence.rebuilt?.incomplete, 'autogen.sh');
   assert.not.equal(configure.severity, 'critical');
 
-  const cli = await runCuckooHere(['rebuild', path, '--repo', repo.dir, '--no-reproduce']);
   assert.is(cli.code, 3, cli.stderr);
   assert.match(cli.stdout, /✗ autogen\.sh/);
   assert.match(cli.stdout, /needs frobnicate 2\.0/);

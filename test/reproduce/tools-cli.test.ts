@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { renderBuildOutput } from '../../src/cli/tools-command.js';
 import { parseToolSpec, toolsList } from '../../src/commands/tools.js';
 import { BuildError } from '../../src/reproduce/install.js';
-import { runCuckoo } from '../helpers/cli.js';
+import { cuckooHelp, runCuckooHere } from '../helpers/cli.js';
 import { startServer } from '../helpers/http.js';
 import { removeTempDirs, tempDir } from '../helpers/repo.js';
 
@@ -11,7 +11,7 @@ test.after(() => removeTempDirs());
 
 /** Exit code, nothing on stdout, one line on stderr naming the argument. */
 async function refused(args: string[], code: number, pattern: RegExp) {
-  const r = await runCuckoo(args);
+  const r = await runCuckooHere(args);
   assert.is(r.code, code, `exit code for ${args.join(' ')}: ${r.stderr}`);
   assert.is(r.stdout, '');
   assert.match(r.stderr, pattern);
@@ -46,7 +46,7 @@ test('a plain http mirror needs --allow-http (exit 2); a mirror without the file
 
 test('tools list names both tools, the pinned versions and the cache, with an empty cache', async () => {
   const cacheDir = await tempDir('cuckoo-tools-cache-');
-  const r = await runCuckoo(['tools', 'list', '--cache-dir', cacheDir]);
+  const r = await runCuckooHere(['tools', 'list', '--cache-dir', cacheDir]);
   assert.is(r.code, 0, r.stderr);
   assert.match(r.stdout, /^autoconf\n/);
   assert.match(r.stdout, /\nautomake\n/);
@@ -63,7 +63,7 @@ test("a failed step's last lines are shown marked off, with control characters e
 });
 
 test('--help teaches with examples', async () => {
-  const r = await runCuckoo(['tools', 'install', '--help']);
+  const r = await cuckooHelp(['tools', 'install']);
   assert.is(r.code, 0);
   assert.match(r.stdout, /cuckoo tools install autoconf@2\.69/);
   assert.match(r.stdout, /--sandbox/);
