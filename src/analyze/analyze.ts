@@ -34,36 +34,22 @@ async function judge(change: Change, ctx: AnalysisContext, rules: readonly Rule[
   };
 }
 
-/**
- * Changes judged at once. Most rules wait on git for the tag's bytes (a
- * catalog, a macro's history) and then parse them: with a few in flight, git
- * reads the next while this thread parses the last. Bounded, because each
- * holds its files' bytes until it is judged.
- */
-const inFlight = 6;
-
 /** Turn each change into exactly one finding, in path order. Diffs come later (addDiffs), once severities are final. */
 export async function analyze(changes: Change[], ctx: AnalysisContext, options: { rules?: readonly Rule[] } = {}): Promise<Finding[]> {
   const rules = options.rules ?? defaultRules;
-  const findings: Finding[] = new Array(changes.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < changes.length) {
-      const i = next++;
-      const change = changes[i]!;
-      const judgement = withOddName(change.path, await judge(change, ctx, rules));
-      findings[i] = {
-        id: findingId(change, judgement.category),
-        path: change.path,
-        change: change.kind,
-        category: judgement.category,
-        severity: judgement.severity,
-        reasons: judgement.reasons,
-        evidence: { ...baseEvidence(change), ...judgement.evidence },
-      };
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(inFlight, changes.length) }, worker));
+  const findings: Finding[] = [];
+  for (const change of changes) {
+    const judgement = withOddName(change.path, await judge(change, ctx, rules));
+    findings.push({
+      id: findingId(change, judgement.category),
+      path: change.path,
+      change: change.kind,
+      category: judgement.category,
+      severity: judgement.severity,
+      reasons: judgement.reasons,
+      evidence: { ...baseEvidence(change), ...judgement.evidence },
+    });
+  }
   return findings;
 }
 

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { addDiffs, analyze, findingId } from '../../src/analyze/analyze.js';
-import type { AnalysisContext, Rule } from '../../src/analyze/rule.js';
+import type { AnalysisContext } from '../../src/analyze/rule.js';
 import type { Change } from '../../src/compare/change.js';
 import type { TagEntry } from '../../src/git/types.js';
 import type { ReleaseEntry } from '../../src/release/entry.js';
@@ -172,30 +172,6 @@ test('a rule that throws falls through and says so', async () => {
   assert.is(f.category, 'unexplained');
   assert.ok(f.reasons.some((r) => r.includes('lfs-object could not run: object store unreadable')));
   assert.match(f.evidence.diffNote ?? '', 'object store unreadable');
-});
-
-test('changes are judged a few at a time, and the findings keep the changes\' order whatever finishes first', async () => {
-  let running = 0;
-  let most = 0;
-  // Earlier changes take longer: they finish last.
-  const slow: Rule = {
-    name: 'slow',
-    changes: ['only-in-release'],
-    async judge(change) {
-      running++;
-      most = Math.max(most, running);
-      const n = Number(change.path.slice(1));
-      await new Promise((resolve) => setTimeout(resolve, (20 - n) * 2));
-      running--;
-      return { category: 'copied-from-tag', severity: 'low', reasons: [`judged ${change.path}`] };
-    },
-  };
-  const changes: Change[] = Array.from({ length: 20 }, (_, i) => ({ kind: 'only-in-release', path: `f${i}`, release: relFile(`f${i}`, `${i}`) }));
-  const findings = await analyze(changes, context([]), { rules: [slow] });
-  assert.equal(findings.map((f) => f.path), changes.map((c) => c.path));
-  assert.equal(findings.map((f) => f.reasons[0]), changes.map((c) => `judged ${c.path}`));
-  assert.ok(most > 1, `judged one at a time (${most})`);
-  assert.ok(most <= 6, `at most six at once, not ${most}`);
 });
 
 test.run();
