@@ -1,6 +1,7 @@
 import { splitPath } from '../places.js';
 import { sharedWork, type AnalysisContext, type Judgement, type Rule } from '../rule.js';
 import { boundedDiff } from '../evidence.js';
+import { tagPathsNamed } from '../tag-index.js';
 import { gnulibHeader, gnulibOutputs, reproduceBy, type GnulibRun } from '../../reproduce/bootstrap/gnulib-tool.js';
 import type { BootstrapOutcome } from '../../reproduce/bootstrap/prover.js';
 import { residualOf } from '../../reproduce/residual.js';
@@ -53,7 +54,10 @@ async function claimOf(path: string, head: string, ctx: AnalysisContext): Promis
   if (!named) return undefined;
   // A script: executable in the tag, or named like one.
   const script = (mode: number) => (mode & 0o111) !== 0 || /\.(sh|pl|py|awk|sed)$/.test(named);
-  for (const [p, entry] of ctx.tagByPath) if (entry.type === 'file' && splitPath(p).name === named && script(entry.mode)) return { kind: 'script', named };
+  for (const p of tagPathsNamed(ctx, named)) {
+    const entry = ctx.tagByPath.get(p);
+    if (entry?.type === 'file' && script(entry.mode)) return { kind: 'script', named };
+  }
   return undefined;
 }
 
