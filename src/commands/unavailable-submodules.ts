@@ -8,7 +8,11 @@
  * signals or a look-alike macro keeps its own finding.
  *
  * The run then did not check the whole release: the report says so
- * (`incomplete`), and the exit code is 3 when nothing else fails.
+ * (`incomplete`), and the exit code is 3 when nothing else fails. A
+ * submodule of which the release ships nothing (nghttp2's tarball leaves
+ * third-party/mruby an empty folder), and from which no unexplained file may
+ * have come, left nothing unchecked: its finding is `info`, and the run is
+ * complete on its account.
  */
 import { findingId } from '../analyze/analyze.js';
 import type { Change } from '../compare/change.js';
@@ -42,22 +46,29 @@ export function foldUnavailable(findings: Finding[], unavailable: readonly Unava
   const added = unavailable.map((u): Finding => {
     const paths = folded.get(u.submodule.path)!;
     const s = u.submodule;
-    return {
+    const fetchFailed = `submodule ${s.name} (${s.path}) pinned at ${s.commit.slice(0, 12)} could not be fetched from ${u.address || 'its .gitmodules URL'}: ${u.why}`;
+    const evidence = { submodule: { name: s.name, path: s.path, commit: s.commit }, notChecked: paths };
+    const base = {
       id: findingId({ kind: 'integrity', path: s.path } as unknown as Change, 'submodule-unavailable'),
       path: s.path,
       change: 'integrity',
       category: 'submodule-unavailable',
+    } as const;
+    if (paths.length === 0) {
+      return { ...base, severity: 'info', reasons: [fetchFailed, 'the release ships nothing from it and no unexplained file that may be a copy of it: nothing was left unchecked'], evidence };
+    }
+    return {
+      ...base,
       severity: 'high',
       reasons: [
-        `submodule ${s.name} (${s.path}) pinned at ${s.commit.slice(0, 12)} could not be fetched from ${u.address || 'its .gitmodules URL'}: ${u.why}`,
-        paths.length > 0
-          ? `${paths.length} release file(s) could therefore not be checked: ${s.path === first && paths.some((p) => !under(p, s.path)) ? 'its own folder and the files no rule explains, which may be copies of it' : 'its own folder'} (listed in the evidence)`
-          : 'no release file depends on it',
+        fetchFailed,
+        `${paths.length} release file(s) could therefore not be checked: ${s.path === first && paths.some((p) => !under(p, s.path)) ? 'its own folder and the files no rule explains, which may be copies of it' : 'its own folder'} (listed in the evidence)`,
         u.hint ?? `pass --submodule ${s.name}=PATH|URL with a repository that has commit ${s.commit}, or --no-submodules to leave submodules out`,
       ],
-      evidence: { submodule: { name: s.name, path: s.path, commit: s.commit }, notChecked: paths },
+      evidence,
     };
   });
   const all = [...kept, ...added].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return { findings: all, incomplete: unavailable.map((u) => `submodule ${u.submodule.name} could not be fetched: the release was not fully checked`) };
+  const unchecked = unavailable.filter((u) => folded.get(u.submodule.path)!.length > 0);
+  return { findings: all, incomplete: unchecked.map((u) => `submodule ${u.submodule.name} could not be fetched: the release was not fully checked`) };
 }

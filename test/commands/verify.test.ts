@@ -416,7 +416,7 @@ test('a release that ships a few copies of a large submodule is its tag\'s relea
   assert.is(r.findings.find((f) => f.path === 'lib/g1.c')?.category, 'copied-from-tag');
 });
 
-test('a submodule that cannot be fetched is one high finding listing what it left unchecked; the run is incomplete, not suspicious', async () => {
+test('a submodule that cannot be fetched is one high finding listing what it left unchecked; the run is incomplete, not suspicious; one the release ships nothing of is info', async () => {
   const lib = await makeRepo({ files: { 'lib.c': 'int lib;\n' }, tags: ['lib-1'] });
   const gone = join(tmpdir(), 'cuckoo-no-such-repo-', String(process.pid));
   const repo = await makeRepo({
@@ -456,6 +456,23 @@ test('a submodule that cannot be fetched is one high finding listing what it lef
   // Where to fetch it from, given alone, is enough.
   const given = await runCuckooHere(['verify', clean, '--repo', repo.dir, '--no-reproduce', '--submodule', `gnulib=${lib.dir}`]);
   assert.is(given.code, 0, given.stderr + given.stdout);
+  // A release that ships nothing of it (an empty folder, as nghttp2's leaves third-party/mruby) was fully checked.
+  const without = await writeTemp(
+    'gone3/app-3.0.tar',
+    buildTar([
+      { path: 'app-3.0/main.c', content: 'int main;\n' },
+      { path: 'app-3.0/gnulib/', type: 'directory' },
+    ]),
+  );
+  const empty = await run({ release: without, repo: repo.dir });
+  const info = empty.findings.find((f) => f.category === 'submodule-unavailable')!;
+  assert.is(info.severity, 'info');
+  assert.match(info.reasons[0]!, /could not be fetched/);
+  assert.match(info.reasons[1]!, /nothing was left unchecked/);
+  assert.equal(empty.incomplete, []);
+  assert.is(empty.verdict, 'pass');
+  const emptyCli = await runCuckooHere(['verify', without, '--repo', repo.dir, '--no-reproduce']);
+  assert.is(emptyCli.code, 0, emptyCli.stderr + emptyCli.stdout);
   const both = await runCuckooHere(['verify', clean, '--repo', repo.dir, '--no-submodules', '--submodule', `gnulib=${lib.dir}`]);
   assert.is(both.code, 2);
   assert.match(both.stderr, /--submodule: given with --no-submodules/);
