@@ -11,8 +11,8 @@ import { scanBuildFile, type SignalHit } from './signals/scan.js';
  * comment, a plain assignment of data, or shell/m4 punctuation.
  */
 
-/** comment, assignment and structure are inert; the others add code. */
-export type AddedKind = 'comment' | 'assignment' | 'structure' | 'command' | 'branch' | 'definition';
+/** comment, assignment, structure and narrowed are inert; the others add code. */
+export type AddedKind = 'comment' | 'assignment' | 'structure' | 'narrowed' | 'command' | 'branch' | 'definition';
 
 export interface AddedLine {
   /** 1-based line number in the release file. */
@@ -31,7 +31,7 @@ export interface AddedCode {
   signals: SignalHit[];
 }
 
-const inertKinds: ReadonlySet<AddedKind> = new Set(['comment', 'assignment', 'structure']);
+const inertKinds: ReadonlySet<AddedKind> = new Set(['comment', 'assignment', 'structure', 'narrowed']);
 
 /** Keywords and punctuation that close or separate what other lines open; they run nothing. */
 const structureToken = /^(?:fi|esac|done|else|then|do|;;|[[\](){},;]+)$/;
@@ -83,6 +83,66 @@ export function classifyLine(text: string): Omit<AddedLine, 'line' | 'text'> {
   return { kind: 'command', why: `runs \`${word}\`` };
 }
 
+/** The alternatives of a case pattern line (`a* | b)` gives a*, b), or undefined for another line. */
+function alternatives(text: string): string[] | undefined {
+  if (!casePattern.test(text)) return undefined;
+  return text
+    .replace(/\s*;;$/, '')
+    .replace(/^\(/, '')
+    .replace(/\)$/, '')
+    .split('|')
+    .map((a) => a.trim());
+}
+
+/** Bracket expressions of a glob (m4-quoted `[[912]]` or plain `[912]`), and the text around them. */
+const bracket = /\[\[?([^[\]]*)\]\]?/g;
+
+/**
+ * Whether glob `narrow` matches nothing that `wide` does not: the same
+ * text, or the same text with each bracket expression keeping only some of
+ * the characters of the genuine one (`darwin[[91]]*` within `darwin[[912]]*`).
+ * Ranges and negations are never compared: only plain character lists.
+ */
+function globWithin(narrow: string, wide: string): boolean {
+  if (narrow === wide) return true;
+  if (narrow.replace(bracket, '[]') !== wide.replace(bracket, '[]')) return false;
+  const a = [...narrow.matchAll(bracket)].map((m) => m[1]!);
+  const b = [...wide.matchAll(bracket)].map((m) => m[1]!);
+  const plain = (set: string) => !/[-!^\\]/.test(set);
+  return a.every((set, i) => plain(set) && plain(b[i]!) && [...set].every((c) => b[i]!.includes(c)));
+}
+
+/**
+ * Whether a case pattern the release adds only narrows one the genuine file
+ * has and the release lacks: each of its alternatives lies within one of the
+ * genuine pattern's (Ubuntu's libtool.m4 2.4.6-14 matches `10.*` where
+ * Debian's 2.4.6-15 matches `10.*|11.*`). Hosts it no longer sends down that
+ * branch go down the file's other branches: no path is new.
+ */
+function narrowsOne(text: string, around: Neighbours, removed: readonly RemovedPattern[]): string | undefined {
+  const mine = alternatives(text);
+  if (!mine) return undefined;
+  for (const theirs of removed) {
+    // In the same place: a pattern moved into another case statement would be a new path there.
+    if (theirs.around.before !== around.before && theirs.around.after !== around.after) continue;
+    if (mine.every((a) => theirs.alternatives.some((b) => globWithin(a, b)))) return theirs.alternatives.join(' | ');
+  }
+  return undefined;
+}
+
+/** The trimmed lines just before and after a line. */
+interface Neighbours {
+  before: string | undefined;
+  after: string | undefined;
+}
+
+interface RemovedPattern {
+  alternatives: string[];
+  around: Neighbours;
+}
+
+const neighbours = (lines: readonly string[], i: number): Neighbours => ({ before: lines[i - 1], after: lines[i + 1] });
+
 /**
  * The lines of `release` that `genuine` lacks (by trimmed text, as
  * addedLines), each classified, and the signals found on them.
@@ -91,10 +151,27 @@ export function addedCode(path: string, genuine: string, release: string): Added
   const numbers = addedLines(genuine, release);
   const all = release.split('\n');
   const lines: AddedLine[] = [];
+  // The genuine file's case patterns the release lacks, read once and only when a pattern was added.
+  let trimmed: string[] | undefined;
+  let removed: RemovedPattern[] | undefined;
+  const releaseLines = () => (trimmed ??= all.map((l) => l.trim()));
+  const removedPatterns = (): RemovedPattern[] => {
+    if (removed) return removed;
+    const kept = new Set(releaseLines());
+    const theirs = genuine.split('\n').map((l) => l.trim());
+    removed = [];
+    theirs.forEach((l, i) => {
+      const alts = kept.has(l) ? undefined : alternatives(l);
+      if (alts) removed!.push({ alternatives: alts, around: neighbours(theirs, i) });
+    });
+    return removed;
+  };
   for (const n of [...numbers].sort((a, b) => a - b)) {
     const text = all[n - 1]!.trim();
     if (text === '') continue;
-    lines.push({ line: n, text, ...classifyLine(text) });
+    const kind = classifyLine(text);
+    const within = kind.kind === 'branch' ? narrowsOne(text, neighbours(releaseLines(), n - 1), removedPatterns()) : undefined;
+    lines.push(within ? { line: n, text, kind: 'narrowed', why: `narrows the genuine case pattern \`${within})\`` } : { line: n, text, ...kind });
   }
   return { lines, code: lines.filter((l) => !inertKinds.has(l.kind)), signals: scanBuildFile(path, release, numbers) };
 }

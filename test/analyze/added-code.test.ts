@@ -44,4 +44,37 @@ test('addedCode: only lines the genuine file lacks, classified, with their signa
   assert.is(lineDistance(genuine, genuine), 0);
 });
 
+test('addedCode: a case pattern that only narrows the genuine one in its place adds no path; a wider or moved one does', () => {
+  // Debian's libtool.m4 2.4.6-15 against Ubuntu's 2.4.6-14, which lacks the macOS 11 patch.
+  const genuine = [
+    'case ${MACOSX_DEPLOYMENT_TARGET-10.0},$host in',
+    '\t10.0,*86*-darwin8*|10.0,*-darwin[[912]]*)',
+    "\t  x='dynamic' ;;",
+    '\t10.*|11.*)',
+    "\t  x='dynamic' ;;",
+    'esac',
+    'case $host_os in',
+    '  linux*)',
+    '    y=1 ;;',
+    'esac',
+    '',
+  ].join('\n');
+  const narrowed = genuine.replace('darwin[[912]]*', 'darwin[[91]]*').replace('10.*|11.*)', '10.*)');
+  let found = addedCode('m4/libtool.m4', genuine, narrowed);
+  assert.equal(found.lines.map((l) => [l.line, l.kind]), [[2, 'narrowed'], [4, 'narrowed']]);
+  assert.match(found.lines[1]!.why!, 'narrows the genuine case pattern `10.* | 11.*)`');
+  assert.equal(found.code, []);
+  // Widening matches hosts the genuine macro never sent there.
+  found = addedCode('m4/libtool.m4', genuine, genuine.replace('10.*|11.*)', '10.*|11.*|12.*)'));
+  assert.equal(found.code.map((l) => l.kind), ['branch']);
+  found = addedCode('m4/libtool.m4', genuine, genuine.replace('darwin[[912]]*', 'darwin[[9123]]*'));
+  assert.equal(found.code.map((l) => l.kind), ['branch']);
+  // A range is never compared, even where it looks narrower.
+  found = addedCode('m4/libtool.m4', genuine.replace('[[912]]', '[[0-9]]'), genuine.replace('[[912]]', '[[1-2]]'));
+  assert.equal(found.code.map((l) => l.kind), ['branch']);
+  // The narrower pattern moved into another case statement is a new path there.
+  found = addedCode('m4/libtool.m4', genuine, genuine.replace('\t10.*|11.*)\n', '\t11.*)\n').replace('  linux*)', '  linux*)\n  10.*)'));
+  assert.ok(found.code.some((l) => l.text === '10.*)' && l.kind === 'branch'), JSON.stringify(found.lines));
+});
+
 test.run();

@@ -9,7 +9,7 @@ import type { AnalysisContext, Judgement, Rule } from '../rule.js';
 import { withSignals } from './build-signals.js';
 import type { ReleaseEntry } from '../../release/entry.js';
 import { signalNamed } from '../signals/scan.js';
-import type { AddedCode } from '../added-code.js';
+import type { AddedCode, AddedLine } from '../added-code.js';
 
 /**
  * An m4 file that bears the name of a known macro but not its content. aclocal
@@ -131,7 +131,8 @@ function sameSerialVerdict(added: AddedCode): { severity: 'critical' | 'high' } 
 function sameSerialReasons(added: AddedCode, genuine: KnownFile): string[] {
   const against = `the nearest genuine ${describeKnown(genuine)}`;
   if (added.code.length === 0 && added.signals.length === 0) {
-    const kinds = [...new Set(added.lines.map((l) => (l.kind === 'structure' ? 'punctuation' : `${l.kind}s`)))];
+    const named: Partial<Record<AddedLine['kind'], string>> = { structure: 'punctuation', narrowed: 'narrowed case patterns' };
+    const kinds = [...new Set(added.lines.map((l) => named[l.kind] ?? `${l.kind}s`))];
     const what = added.lines.length === 0 ? 'it only removes or reorders lines' : `its ${added.lines.length} added line${added.lines.length === 1 ? ' is' : 's are'} ${kinds.join(' and ')} only`;
     return [
       `diff against ${against}: ${what}; no command, no signal, no new code path`,
