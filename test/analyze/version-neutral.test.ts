@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { KnowledgeLookup, KnownFile } from '../../src/analyze/knowledge/types.js';
-import { toolVersion, versionNeutralHash } from '../../src/analyze/knowledge/version-neutral.js';
+import { stampNeutralHash, toolVersion, versionNeutralHash } from '../../src/analyze/knowledge/version-neutral.js';
 import { knownGood } from '../../src/analyze/rules/known-good.js';
 import { m4Serial } from '../../src/analyze/rules/m4-serial.js';
 import { context, known, releaseFile } from './knowledge-fixture.js';
@@ -19,8 +19,10 @@ function library(files: KnownFile[]): KnowledgeLookup {
   };
 }
 
+const home = (url: string) => `GNU libtool home page: <${url}>.\n`;
 const lib = library([
   known('ltmain.sh', ltmain('2.4.7'), { package: 'libtool', version: '2.4.7' }),
+  known('ltmain.sh', ltmain('2.4.6', home('http://www.gnu.org/software/libtool/')), { package: 'libtool', version: '2.4.6' }),
   known('ltversion.m4', ltversion('2.4.7'), { package: 'libtool', version: '2.4.7-7~deb12u1' }),
 ]);
 
@@ -60,6 +62,25 @@ test('ltmain.sh and ltversion.m4 from a libtool git checkout (2.4.7-dirty) are t
   j = await judge('m4/ltversion.m4', ltversion('2.4.7-dirty'));
   assert.is(j?.category, 'known-good');
   assert.match(j!.reasons[0]!, 'ltversion.m4 serial 4245 of libtool 2.4.7 (Debian)');
+});
+
+test('stampNeutralHash: the version and GNU home page addresses only', () => {
+  const h = (t: string) => stampNeutralHash(t, '2.4.7', false);
+  assert.is(h('V=2.4.7\n<http://www.gnu.org/software/libtool/>\n'), h('V=2.4.7-dirty\n<http://www.gnu.org/s/libtool/>\n'));
+  assert.is(h('V=2.4.7\n<https://www.gnu.org/software/libtool/>\n'), h('V=2.4.7\n<http://www.gnu.org/s/libtool/>\n'));
+  assert.is.not(h('V=2.4.7\n<http://www.gnu.org/software/libtool/>\n'), h('V=2.4.7\n<http://www.gnu.org/s/libtool/x$(id)>\n'));
+  assert.is.not(h('V=2.4.7\n<http://www.gnu.org/software/libtool/>\n'), h('V=2.4.7\n<http://www.gnu.org.example/s/libtool/>\n'));
+  assert.is(h('V=2.4.7\nno address\n'), undefined);
+  assert.is(h('no version\n<http://www.gnu.org/s/libtool/>\n'), undefined);
+});
+
+test("ltmain.sh from a libtool git checkout that also states GNU's home page in the other form is the genuine code", async () => {
+  const j = await judge('ltmain.sh', ltmain('2.4.6-dirty', home('http://www.gnu.org/s/libtool/')));
+  assert.is(j?.category, 'known-good');
+  assert.match(j!.reasons[0]!, "with `2.4.6-dirty` where it states `2.4.6` and GNU's home page as `http://www.gnu.org/s/libtool/`");
+  assert.match(j!.reasons[2]!, 'the same address, and no code differs');
+  // Another address is not a form of GNU's.
+  assert.is((await judge('ltmain.sh', ltmain('2.4.6-dirty', home('http://www.gnu.example/s/libtool/'))))?.category, undefined);
 });
 
 test('a look-alike that changes code besides the version, or the serial, is not explained', async () => {

@@ -23,6 +23,14 @@ export interface KnownFile {
    * (`2.4.7-dirty`) still matches. Absent when the text never states it.
    */
   versionHash?: string;
+  /**
+   * As versionHash, with GNU's home page address also replaced
+   * (`stampNeutralHash`): libtool built from its git checkout states
+   * `http://www.gnu.org/s/libtool/` in ltmain.sh's help text where the
+   * release tarball's says `…/software/libtool/`. Absent when the text
+   * states no such address.
+   */
+  stampHash?: string;
   /** Git blob id (sha1 object format) of the bytes. */
   blobId: string;
   /** Git blob id in the sha256 object format. */

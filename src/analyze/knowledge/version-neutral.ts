@@ -55,16 +55,47 @@ export function versionNeutralHash(text: string, version: string, m4: boolean): 
   return createHash('sha256').update(code.replace(pattern, '\u0000V\u0000')).digest('hex');
 }
 
+/**
+ * GNU's home page address for a package, in either of the forms tools write
+ * into help texts (`https://www.gnu.org/software/libtool/`,
+ * `http://www.gnu.org/s/libtool/`). Only letters, digits and dashes may name
+ * the package: the address can hold nothing a shell would expand.
+ */
+const gnuHomePage = /\bhttps?:\/\/www\.gnu\.org\/(?:s|software)\/[a-z0-9][a-z0-9-]*\/?(?![0-9A-Za-z/])/g;
+
+/**
+ * versionNeutralHash with GNU's home page addresses also replaced by a
+ * placeholder; undefined when the text states no such address or not the
+ * version, since it would then say nothing the version-neutral hash does not.
+ */
+export function stampNeutralHash(text: string, version: string, m4: boolean): string | undefined {
+  const pattern = versionPattern(version);
+  const code = body(text, m4);
+  if (!pattern.test(code)) return undefined;
+  pattern.lastIndex = 0;
+  gnuHomePage.lastIndex = 0;
+  if (!gnuHomePage.test(code)) return undefined;
+  gnuHomePage.lastIndex = 0;
+  return createHash('sha256').update(code.replace(pattern, '\u0000V\u0000').replace(gnuHomePage, '\u0000U\u0000')).digest('hex');
+}
+
+/** GNU home page addresses a text states, for reasons. */
+export function statedHomePages(text: string): string[] {
+  return [...new Set(text.match(gnuHomePage) ?? [])];
+}
+
 /** The versions a release file states in place of the tool's (`2.4.7-dirty`), for reasons. */
 export function statedVersions(text: string, version: string): string[] {
   return [...new Set(text.match(versionPattern(version)) ?? [])];
 }
 
 /** The index field for a known file: its version-neutral hash under its own tool version. */
-export function versionHashOf(name: string, text: string, origin: KnownFile['origin']): { versionHash?: string } {
+export function versionHashOf(name: string, text: string, origin: KnownFile['origin']): { versionHash?: string; stampHash?: string } {
   const version = toolVersion(origin);
-  const hash = version ? versionNeutralHash(text, version, name.endsWith('.m4')) : undefined;
-  return hash ? { versionHash: hash } : {};
+  const m4 = name.endsWith('.m4');
+  const hash = version ? versionNeutralHash(text, version, m4) : undefined;
+  const stamp = version && hash ? stampNeutralHash(text, version, m4) : undefined;
+  return { ...(hash ? { versionHash: hash } : {}), ...(stamp ? { stampHash: stamp } : {}) };
 }
 
 export interface VersionVariant {
@@ -73,6 +104,8 @@ export interface VersionVariant {
   version: string;
   /** What the release states instead. */
   stated: string[];
+  /** GNU home page addresses the release states where the genuine file states others; empty for a version-only match. */
+  homePages: string[];
 }
 
 /**
@@ -82,13 +115,19 @@ export interface VersionVariant {
  */
 export function findVersionVariant(candidates: readonly KnownFile[], text: string, serial: number | undefined): VersionVariant | undefined {
   const hashes = new Map<string, string | undefined>();
-  for (const file of candidates) {
-    if (!file.versionHash) continue;
-    if (file.name.endsWith('.m4') && file.serial !== serial) continue;
-    const version = toolVersion(file.origin);
-    if (!version) continue;
+  const stamps = new Map<string, string | undefined>();
+  const usable = candidates.filter((file) => file.versionHash && !(file.name.endsWith('.m4') && file.serial !== serial) && toolVersion(file.origin));
+  for (const file of usable) {
+    const version = toolVersion(file.origin)!;
     if (!hashes.has(version)) hashes.set(version, versionNeutralHash(text, version, file.name.endsWith('.m4')));
-    if (hashes.get(version) === file.versionHash) return { file, version, stated: statedVersions(text, version) };
+    if (hashes.get(version) === file.versionHash) return { file, version, stated: statedVersions(text, version), homePages: [] };
+  }
+  // Only then the looser match: the version and GNU's home page address.
+  for (const file of usable) {
+    if (!file.stampHash) continue;
+    const version = toolVersion(file.origin)!;
+    if (!stamps.has(version)) stamps.set(version, stampNeutralHash(text, version, file.name.endsWith('.m4')));
+    if (stamps.get(version) === file.stampHash) return { file, version, stated: statedVersions(text, version), homePages: statedHomePages(text) };
   }
   return undefined;
 }

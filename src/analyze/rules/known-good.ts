@@ -30,8 +30,10 @@ export const knownGood: Rule = {
     const ordered = [...matches].sort((a, b) => Number(a.name !== name) - Number(b.name !== name) || byPreference(a, b));
     const first = ordered[0]!;
     const alike = ordered.filter((f) => f.name === first.name && f.serial === first.serial);
-    const more = ordered.length - Math.min(alike.length, shown);
-    const origins = alike.slice(0, shown).map(describeOrigin).join(', ');
+    // Two Debian revisions of one version (0.21-4, 0.21-12) read alike: each origin is named once.
+    const labels = [...new Set(alike.map(describeOrigin))];
+    const more = Math.max(0, labels.length - shown) + (ordered.length - alike.length);
+    const origins = labels.slice(0, shown).join(', ');
     const reasons = [`identical to ${describeName(first)} of ${origins}${more > 0 ? ` and ${more} more` : ''}`];
     // A tracked file replaced by a tool file of another name changed what the
     // path does, whatever the bytes' pedigree: left to the rules below.
@@ -95,13 +97,15 @@ async function versionVariant(change: Change, name: string, ctx: AnalysisContext
   const stated = found.stated.filter((v) => v !== found.version);
   // Only comment lines differ (an m4 macro's copyright years): m4-serial says so.
   if (stated.length === 0) return undefined;
+  const pages = found.homePages.length > 0 ? ` and GNU's home page as ${found.homePages.map((u) => `\`${u}\``).join(', ')}` : '';
   return {
     category: 'known-good',
     severity: 'low',
     evidence: { matches: [{ ...libraryMatch(found.file), versionNeutral: true }] },
     reasons: [
-      `the code of ${describeKnown(found.file)}, with ${stated.map((v) => `\`${v}\``).join(', ')} where it states \`${found.version}\``,
+      `the code of ${describeKnown(found.file)}, with ${stated.map((v) => `\`${v}\``).join(', ')} where it states \`${found.version}\`${pages}`,
       'the tool stamps its own version into this file: a build from its git checkout (`-dirty`) or a distribution\'s package states another',
+      ...(pages ? ["GNU's home page in the other form a tool's build writes it (libtool's configure.ac falls back to `http://www.gnu.org/s/libtool/` when autoconf gives no package URL): the same address, and no code differs"] : []),
     ],
   };
 }
