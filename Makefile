@@ -55,8 +55,8 @@ bench-zip: build
 	node scripts/bench-zip.mjs $(ARGS)
 
 knowledge: build
-	@test -n "$(GNULIB)" -a -n "$(AUTOMAKE)" || { echo 'make knowledge: set GNULIB and AUTOMAKE to clones of gnulib and automake (their aux script histories are indexed)' >&2; exit 2; }
-	node scripts/build-knowledge.mjs --history gnulib=$(GNULIB) --history automake=$(AUTOMAKE)
+	@test -n "$(GNULIB)" -a -n "$(AUTOMAKE)" -a -n "$(LIBTOOL)" || { echo 'make knowledge: set GNULIB, AUTOMAKE and LIBTOOL to clones of gnulib, automake and libtool (their aux script and macro histories are indexed)' >&2; exit 2; }
+	node scripts/build-knowledge.mjs --history gnulib=$(GNULIB) --history automake=$(AUTOMAKE) --history libtool=$(LIBTOOL)
 	node scripts/build-variants.mjs
 
 clean:

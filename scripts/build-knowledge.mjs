@@ -5,14 +5,16 @@
 // gnulib, autoconf-archive, pkgconf, texinfo, autotools-dev), and from the
 // upstream tarballs (`.orig.tar.*`) of their source packages: Debian patches
 // some files (libtool.m4, ltmain.sh), and releases carry the upstream ones.
-// Besides the configured suite, the packages of newer suites (trixie) are read
+// Besides the configured suite, the packages of other suites (bullseye, trixie) are read
 // through a temporary sources list; the system's apt configuration is not touched.
 //
 // Usage: node scripts/build-knowledge.mjs [--out knowledge/index.json] [--debs DIR] [--sources DIR] [--suites trixie]
 //                                         [--history PKG=REPO]
 //   --debs DIR     use the .deb files already in DIR instead of `apt-get download`.
 //   --sources DIR  use the .orig.tar.* files already in DIR instead of `apt-get source`.
-//   --suites LIST  comma-separated extra suites to read (default trixie; '' for none).
+//   --suites LIST  comma-separated extra suites to read (default bullseye,trixie; '' for none).
+//                  bullseye brings autoconf 2.69, automake 1.16.3 and libtool 2.4.6, which
+//                  made most releases of 2015 to 2022.
 //   --history PKG=REPO  also every version of the aux scripts in REPO's build-aux/ or lib/
 //                  over its whole history (gnulib: the config.guess, config.sub, texinfo.tex
 //                  … of each snapshot a project may have copied; automake: missing,
@@ -54,7 +56,7 @@ const packages = ['autoconf', 'automake', 'libtool', 'gettext', 'autopoint', 'gn
 // binary names: automake is automake-1.16 in bookworm, automake-1.17 in trixie).
 const sourcePackages = ['autoconf', 'automake', 'libtool', 'gettext', 'gnulib', 'autoconf-archive', 'pkgconf', 'texinfo'];
 const suitesOption = option('--suites');
-const extraSuites = (suitesOption ?? 'trixie').split(',').filter(Boolean);
+const extraSuites = (suitesOption ?? 'bullseye,trixie').split(',').filter(Boolean);
 const mirror = 'http://deb.debian.org/debian';
 const keyring = '/usr/share/keyrings/debian-archive-keyring.gpg';
 
@@ -180,27 +182,29 @@ const work = mkdtempSync(join(tmpdir(), 'cuckoo-knowledge-'));
 try {
   let debs = option('--debs');
   let sources = option('--sources');
-  const suiteOpts = [[]];
+  // The configured suite, then each extra one. An extra suite's packages are asked for as
+  // NAME/SUITE: apt would otherwise take the installed version, which an older suite lacks.
+  const suiteOpts = [{ opts: [], at: (name) => name }];
   if ((!debs || !sources) && extraSuites.length) {
     for (const suite of extraSuites) {
       const opts = aptFor(suite, join(work, 'apt', suite));
       run('apt-get', [...opts, 'update']);
-      suiteOpts.push(opts);
+      suiteOpts.push({ opts, at: (name) => `${name}/${suite}` });
     }
   }
   if (!debs) {
     debs = join(work, 'debs');
     mkdirSync(debs);
-    for (const opts of suiteOpts) run('apt-get', [...opts, 'download', ...packages], { cwd: debs });
+    for (const { opts, at } of suiteOpts) run('apt-get', [...opts, 'download', ...packages.map(at)], { cwd: debs });
   }
   if (!sources) {
     sources = join(work, 'sources');
     mkdirSync(sources);
     // One package at a time: a file missing on the mirror costs only that package (apt fetches the rest).
-    for (const opts of suiteOpts) {
+    for (const { opts, at } of suiteOpts) {
       for (const pkg of sourcePackages) {
         try {
-          run('apt-get', [...opts, 'source', '--download-only', pkg], { cwd: sources });
+          run('apt-get', [...opts, 'source', '--download-only', at(pkg)], { cwd: sources });
         } catch (err) {
           console.warn(`warning: ${String(err.message).split('\n').find((l) => l.startsWith('E:')) ?? err.message}`);
         }
