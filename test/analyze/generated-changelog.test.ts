@@ -76,4 +76,15 @@ test('version files hold one line with the release version', async () => {
   assert.is(await versionFile.judge(added('src/version', '2.38.1\n'), ctx), undefined);
 });
 
+test("version file: a subfolder's version is the DEF_VER its GIT-VERSION-GEN falls back to (git's git-gui/version)", async () => {
+  const gen = '#!/bin/sh\n\nGVF=GIT-VERSION-FILE\nDEF_VER=0.21.GITGUI\n\nVN=$(git describe)\n';
+  const ctx = context({ 'git-gui/GIT-VERSION-GEN': gen }, { releaseVersion: '2.39.5' });
+  const j = await versionFile.judge(added('git-gui/version', '0.21.GITGUI\n'), ctx);
+  assert.is(j?.category, 'version-file');
+  assert.match(j!.reasons[0]!, '"0.21.GITGUI": the version git-gui/GIT-VERSION-GEN in the tag falls back to (DEF_VER)');
+  assert.is(await versionFile.judge(added('git-gui/version', '0.22.GITGUI\n'), ctx), undefined);
+  assert.is(await versionFile.judge(added('git-gui/version', '0.21.GITGUI\nrm -rf /\n'), ctx), undefined);
+  assert.is(await versionFile.judge(added('gitk/version', '0.21.GITGUI\n'), ctx), undefined);
+});
+
 test.run();

@@ -10,6 +10,22 @@ const names = new Set(['.tarball-version', '.version', 'version', 'VERSION']);
 /** gtk-doc's `version.xml`, written by configure from `version.xml.in`, may sit in any folder. */
 const anywhere = new Set(['version.xml']);
 const describe = /^v?(\d+(?:\.\d+)+(?:[-.~]?(?:rc|alpha|beta|pre)\d*)?)(?:-\d+-g[0-9a-f]{7,40})?(?:-dirty)?$/;
+/** The fallback version a GIT-VERSION-GEN script states (`DEF_VER=0.21.GITGUI`), used outside a git checkout. */
+const defaultVersion = /^DEF_VER=v?([0-9A-Za-z][0-9A-Za-z.+~-]*)\s*$/m;
+
+/**
+ * A `version` file beside a GIT-VERSION-GEN in the tag, holding the version
+ * that script falls back to: git's `make dist` has git-gui write
+ * `git-gui/version` from a tree that is not git-gui's own checkout, so
+ * git-gui states its `DEF_VER`.
+ */
+async function fallbackVersion(path: string, text: string, ctx: Parameters<Rule['judge']>[1]): Promise<string | undefined> {
+  const dir = path.slice(0, path.lastIndexOf('/') + 1);
+  const script = ctx.tagByPath.get(`${dir}GIT-VERSION-GEN`);
+  if (script?.type !== 'file' || script.size > 64 * 1024) return undefined;
+  const stated = defaultVersion.exec((await ctx.tagContent(script)).toString('utf8'))?.[1];
+  return stated !== undefined && stated === text ? script.path : undefined;
+}
 
 export const versionFile: Rule = {
   name: 'version-file',
@@ -17,11 +33,21 @@ export const versionFile: Rule = {
   async judge(change, ctx) {
     const release = change.release;
     const name = change.path.slice(change.path.lastIndexOf('/') + 1);
-    if (release?.type !== 'file' || !(names.has(change.path) || anywhere.has(name)) || release.size > 200) return undefined;
+    const beside = name === 'version' && change.path !== name;
+    if (release?.type !== 'file' || !(names.has(change.path) || anywhere.has(name) || beside) || release.size > 200) return undefined;
     const content = await ctx.releaseContent(release);
     if (!content) return undefined;
     const text = content.toString('utf8').replace(/\r?\n$/, '');
     if (text.includes('\n')) return undefined;
+    if (beside) {
+      const script = await fallbackVersion(change.path, text.trim(), ctx);
+      if (!script) return undefined;
+      return {
+        category: 'version-file',
+        severity: 'low',
+        reasons: [`one line, ${JSON.stringify(text.trim())}: the version ${script} in the tag falls back to (DEF_VER) outside a git checkout of its own, as its dist-version target writes it`],
+      };
+    }
     const match = describe.exec(text.trim());
     if (!match) return undefined;
     const expected = ctx.releaseVersion;
