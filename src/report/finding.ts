@@ -38,6 +38,7 @@ export type Category =
   | 'translation-mismatch'
   | 'version-file'
   | 'configured-file'
+  | 'collected-lines'
   | 'generated-docs'
   | 'python-sdist'
   | 'npm-package'
@@ -327,6 +328,10 @@ export const categoryInfo: Record<Category, CategoryInfo> = {
   'configured-file': {
     title: 'File configured from a template in the tag',
     help: 'The lines of FILE.in in the tag with each @NAME@ placeholder filled in with one value, as configure writes its outputs; nothing added, dropped or reordered, and in files the build runs no value that could run a command. Or the lines of a list template beside it (curl.tmpl for curl.vcxproj) with each placeholder line replaced by entries that each name a file of the tag or the release, and nothing else.',
+  },
+  'collected-lines': {
+    title: "Lines collected from the tag's files",
+    help: "Every line that starts with one name (DEFINE_TEST) in the tag's source files of the same folder, in file-name order, as `cat test_*.c | grep '^DEFINE_TEST' > list.h` writes them: recomputed from the tag, byte for byte.",
   },
   'generated-docs': {
     title: 'API documentation generated from sources in the tag',

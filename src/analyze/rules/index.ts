@@ -4,6 +4,7 @@ import { bootstrapOutput } from './bootstrap-output.js';
 import { buildSignals } from './build-signals.js';
 import { changelog } from './changelog.js';
 import { changelogHistory } from './changelog-history.js';
+import { collectedLines } from './collected-lines.js';
 import { configuredTemplate } from './configured-template.js';
 import { copiedFromTag } from './copied-from-tag.js';
 import { duplicateEntry } from './duplicate-entry.js';
@@ -71,6 +72,7 @@ export const rules: readonly Rule[] = [
   changelog,
   versionFile,
   configuredTemplate,
+  collectedLines,
   texinfoOutput,
   generatedManpage,
   generatedDocs,
