@@ -39,6 +39,7 @@ export type Category =
   | 'version-file'
   | 'configured-file'
   | 'collected-lines'
+  | 'trimmed-copy'
   | 'generated-docs'
   | 'python-sdist'
   | 'npm-package'
@@ -332,6 +333,10 @@ export const categoryInfo: Record<Category, CategoryInfo> = {
   'collected-lines': {
     title: "Lines collected from the tag's files",
     help: "Every line that starts with one name (DEFINE_TEST) in the tag's source files of the same folder, in file-name order, as `cat test_*.c | grep '^DEFINE_TEST' > list.h` writes them: recomputed from the tag, byte for byte.",
+  },
+  'trimmed-copy': {
+    title: "The tag's file with lines cut from one end",
+    help: "The tag's copy of the file with whole lines cut from its start or its end, nothing added or changed, where a build file of the tag (Makefile.am, GNUmakefile, cfg.mk, maint.mk) cuts it with tail or head when making the release, as libffi's dist-hook does to README.md. Never a file the build runs.",
   },
   'generated-docs': {
     title: 'API documentation generated from sources in the tag',

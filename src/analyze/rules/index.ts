@@ -27,6 +27,7 @@ import { renderedManpage } from './rendered-manpage.js';
 import { specialFile } from './special-file.js';
 import { submoduleContent } from './submodule-content.js';
 import { translationCatalog } from './translation-catalog.js';
+import { trimmedCopy } from './trimmed-copy.js';
 import { texinfoOutput } from './texinfo-output.js';
 import { typeChange } from './type-change.js';
 import { unexplained } from './unexplained.js';
@@ -79,6 +80,7 @@ export const rules: readonly Rule[] = [
   pythonSdist,
   npmManifest,
   renderedManpage,
+  trimmedCopy,
   // Diffs every modified text file it sees, so it comes last among the explainers.
   versionStamp,
   // Only what no shape explains: content found in history names its origin, not its legitimacy.
