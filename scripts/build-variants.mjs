@@ -27,6 +27,7 @@
 //   --sources FILE   the packages to read (default scripts/vendor-patches.json).
 // Needs git and GNU patch; the packaging repositories are fetched at their commits (a git
 // `url.<base>.insteadOf` setting can point them at local mirrors).
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, posix, relative, resolve } from 'node:path';
@@ -77,6 +78,36 @@ function parseSpec(text) {
         if (!file) throw new Error(`${m[0]}: no such Patch tag`);
         return { file, strip: level(m[0]) };
       });
+  return { name, version, release, patches };
+}
+
+/**
+ * Name, version, release and applied patches of an Arch-style PKGBUILD (MSYS2's
+ * packages): pkgbase or the first pkgname, pkgver, pkgrel, and the patches
+ * prepare() applies in order, by `patch -pN -i …/FILE` or MSYS2's
+ * `apply_patch_with_msg FILE…` (which runs `patch -Nbp1`). Patch files are
+ * read beside the PKGBUILD.
+ */
+function parsePkgbuild(text) {
+  const scalar = (name) => new RegExp(`^${name}=(?:\\(\\s*)?['"]?([^'"\\s)]+)`, 'm').exec(text)?.[1];
+  const name = scalar('pkgbase') ?? scalar('pkgname');
+  const version = scalar('pkgver');
+  const release = scalar('pkgrel');
+  if (!name || !version || !release) throw new Error('PKGBUILD without pkgname, pkgver or pkgrel');
+  const start = text.search(/^prepare\(\)\s*\{/m);
+  if (start < 0) return { name, version, release, patches: [] };
+  // prepare()'s body up to the closing brace at the start of a line, with continued lines joined.
+  const body = text.slice(start, text.indexOf('\n}', start)).replace(/\\\n/g, ' ');
+  const patches = [];
+  for (const line of body.split('\n')) {
+    const words = line.trim().split(/\s+/);
+    if (words[0] === 'apply_patch_with_msg') {
+      for (const w of words.slice(1)) patches.push({ file: posix.basename(w.replace(/["']/g, '')), strip: 1 });
+      continue;
+    }
+    const m = /^patch\b.*?-\w*p(\d+).*?(?:-i\s*|<\s*)["']?(?:\$\{?srcdir\}?\/)?([^\s"']+\.(?:patch|diff))/.exec(line.trim());
+    if (m) patches.push({ file: posix.basename(m[2]), strip: Number(m[1]) });
+  }
   return { name, version, release, patches };
 }
 
@@ -134,8 +165,29 @@ const files = await readIndex(indexPath);
 const upstream = files.filter((f) => !f.variant);
 const texts = new TextStore(join(knowledgeDir, 'texts.bin'));
 
-/** The upstream file a patch section applies to: same package, version and name, the same path when several differ. */
-function baseFor(pkg, version, target) {
+/**
+ * The upstream file a patch section applies to: same package, version and
+ * name, the same path when several differ; or, for a package whose release
+ * tarball the knowledge lacks (libtool 2.4.6), the file at the upstream tag
+ * of its repository, when its text is one the knowledge holds (an m4 macro of
+ * the history), so the loader can rebuild the variant from it.
+ */
+function baseFor(pkg, version, target, fromGit) {
+  const found = indexedBase(pkg, version, target);
+  if (found || !fromGit) return found;
+  let bytes;
+  try {
+    bytes = fromGit(target);
+  } catch {
+    return undefined;
+  }
+  const name = posix.basename(target);
+  const blobId = createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex');
+  if (!texts.text(name, blobId)) return undefined;
+  return { file: { name, blobId, origin: { package: pkg, version } }, bytes };
+}
+
+function indexedBase(pkg, version, target) {
   const name = posix.basename(target);
   const same = upstream.filter((f) => f.origin.package === pkg && f.origin.version === version && f.name === name);
   const byPath = same.filter((f) => f.path.endsWith(`/${target}`));
@@ -154,8 +206,19 @@ const work = mkdtempSync(join(tmpdir(), 'cuckoo-variants-'));
 try {
   for (const [k, source] of packages.entries()) {
     const dir = mkdtempSync(join(work, `${k}-`));
-    const show = checkout(source.repo, source.commit, dir);
-    const spec = parseSpec(show(source.spec).toString('utf8'));
+    const showRepo = checkout(source.repo, source.commit, dir);
+    const specDir = posix.dirname(source.spec);
+    // Patch files sit beside the spec (MSYS2 keeps each package in a folder of one repository).
+    const show = (file) => showRepo(file === source.spec || specDir === '.' ? file : posix.join(specDir, file));
+    const specText = show(source.spec).toString('utf8');
+    const spec = posix.basename(source.spec) === 'PKGBUILD' ? parsePkgbuild(specText) : parseSpec(specText);
+    // The upstream repository at the release tag, for files the knowledge has no tarball of.
+    let fromGit;
+    if (source.upstream) {
+      const upstreamDir = mkdtempSync(join(work, `${k}-upstream-`));
+      const showUpstream = checkout(source.upstream.repo, source.upstream.ref, upstreamDir);
+      fromGit = (target) => showUpstream(target);
+    }
     const release = `${spec.name}-${spec.version}-${spec.release}`;
     // Per tracked target: the sections that change it, in the order the package applies them.
     const byTarget = new Map();
@@ -167,7 +230,7 @@ try {
     }
     const before = variants.length;
     for (const [target, changes] of byTarget) {
-      const base = baseFor(spec.name, spec.version, target);
+      const base = baseFor(spec.name, spec.version, target, fromGit);
       if (!base) {
         console.warn(`warning: ${release} (${source.distribution}): no single upstream ${target} of ${spec.name} ${spec.version} in the knowledge; skipped`);
         continue;

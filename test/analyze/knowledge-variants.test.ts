@@ -185,4 +185,65 @@ test('build-variants applies a packaging repository\'s patches at its commit and
   }
 });
 
+test("build-variants reads an MSYS2 PKGBUILD, and takes the upstream file from the upstream repository's release commit when the knowledge has no tarball of it", async () => {
+  const fx = makeFixture();
+  try {
+    // The knowledge holds libtool.m4's text (as the m4 history does) but no index entry of libtool 2.4.6.
+    const k = writeKnowledge(join(fx.dir, 'k'), []);
+    const upstreamRepo = join(fx.dir, 'libtool');
+    mkdirSync(join(upstreamRepo, 'm4'), { recursive: true });
+    git(upstreamRepo, 'init', '-q');
+    writeFileSync(join(upstreamRepo, 'm4/libtool.m4'), upstream);
+    git(upstreamRepo, 'add', '.');
+    git(upstreamRepo, 'commit', '-q', '-m', 'v2.4.6');
+    const ref = git(upstreamRepo, 'rev-parse', 'HEAD');
+    const repo = join(fx.dir, 'MSYS2-packages');
+    mkdirSync(join(repo, 'libtool'), { recursive: true });
+    git(repo, 'init', '-q');
+    writeFileSync(
+      join(repo, 'libtool/PKGBUILD'),
+      [
+        "pkgname=('libtool' 'libltdl')",
+        'pkgver=2.4.6',
+        'pkgrel=14',
+        'source=(https://ftp.gnu.org/pub/gnu/libtool/${pkgname}-${pkgver}.tar.xz',
+        '        0001-unrelated.patch',
+        '        0009-msysize.patch)',
+        'apply_patch_with_msg() {',
+        '  for _patch in "$@"; do',
+        '    patch -Nbp1 -i "${srcdir}/${_patch}"',
+        '  done',
+        '}',
+        'prepare() {',
+        '  cd ${srcdir}/${pkgbase}-${pkgver}',
+        '  apply_patch_with_msg \\',
+        '    0001-unrelated.patch \\',
+        '    0009-msysize.patch',
+        '}',
+        '',
+      ].join('\n'),
+    );
+    writeFileSync(join(repo, 'libtool/0009-msysize.patch'), rpathPatch.replace(/libtool-2\.4\.7/g, 'libtool-2.4.6'));
+    writeFileSync(join(repo, 'libtool/0001-unrelated.patch'), '--- a/doc/libtool.texi\n+++ b/doc/libtool.texi\n@@ -1 +1 @@\n-x\n+y\n');
+    git(repo, 'add', '.');
+    git(repo, 'commit', '-q', '-m', 'libtool 2.4.6-14');
+    const commit = git(repo, 'rev-parse', 'HEAD');
+    const sources = join(fx.dir, 'sources.json');
+    writeFileSync(sources, JSON.stringify({ packages: [{ distribution: 'MSYS2', repo, commit, spec: 'libtool/PKGBUILD', upstream: { repo: upstreamRepo, ref } }] }));
+    const out = execFileSync(process.execPath, [join(root, 'scripts/build-variants.mjs'), '--knowledge', join(fx.dir, 'k'), '--sources', sources], { encoding: 'utf8' });
+    assert.match(out, 'libtool-2.4.6-14 (MSYS2): 1 variants');
+    const variant = (await readIndex(k.indexPath)).find((f) => f.variant);
+    assert.is(variant!.blobId, hashFile(Buffer.from(patched)).blobId);
+    assert.equal(variant!.origin, { package: 'libtool', version: '2.4.6' });
+    assert.equal(variant!.variant!.patches, ['0009-msysize.patch']);
+    assert.is(variant!.variant!.base, upstreamFile.blobId);
+    // The loader rebuilds it from the text the knowledge holds, and names it.
+    const knowledge = await loadKnowledge({ indexPaths: [k.indexPath], textsPaths: [k.textsPath], hostDirs: [] });
+    const judged = await knownGood.judge({ kind: 'only-in-release', path: 'm4/libtool.m4', release: releaseFile('m4/libtool.m4', patched) }, context(knowledge));
+    assert.match(judged!.reasons[0]!, 'as patched by MSYS2 libtool-2.4.6-14 (0009-msysize.patch)');
+  } finally {
+    fx.cleanup();
+  }
+});
+
 test.run();
