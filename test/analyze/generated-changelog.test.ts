@@ -74,6 +74,11 @@ test('version files hold one line with the release version', async () => {
   assert.is(await versionFile.judge(added('.tarball-version', '2.39.0\n'), ctx), undefined);
   assert.is(await versionFile.judge(added('.tarball-version', '2.38.1\nrm -rf /\n'), ctx), undefined);
   assert.is(await versionFile.judge(added('src/version', '2.38.1\n'), ctx), undefined);
+  // Xiph's package_version: one assignment configure sources, nothing else.
+  assert.is((await versionFile.judge(added('package_version', 'PACKAGE_VERSION="2.38.1"\n'), ctx))?.category, 'version-file');
+  assert.is(await versionFile.judge(added('package_version', 'PACKAGE_VERSION="2.38.1"; rm -rf /\n'), ctx), undefined);
+  assert.is(await versionFile.judge(added('package_version', 'PACKAGE_VERSION="$(id)"\n'), ctx), undefined);
+  assert.is(await versionFile.judge(added('package_version', '2.38.1\n'), ctx), undefined);
 });
 
 test("version file: a subfolder's version is the DEF_VER its GIT-VERSION-GEN falls back to (git's git-gui/version)", async () => {

@@ -6,7 +6,13 @@ import type { Rule } from '../rule.js';
  * others write `VERSION` or `version` the same way, at the top of the tree. The shape is one line: the
  * version, or a `git describe` string for a snapshot.
  */
-const names = new Set(['.tarball-version', '.version', 'version', 'VERSION']);
+const names = new Set(['.tarball-version', '.version', 'version', 'VERSION', 'package_version']);
+/**
+ * Xiph's projects (opus, opusfile) write `package_version` at `make dist` as one
+ * shell assignment, `PACKAGE_VERSION="1.3.1"`, which configure sources: only
+ * that exact shape is read, the value a version string.
+ */
+const assigned = /^PACKAGE_VERSION="([^"$`\\]*)"$/;
 /** gtk-doc's `version.xml`, written by configure from `version.xml.in`, may sit in any folder. */
 const anywhere = new Set(['version.xml']);
 const describe = /^v?(\d+(?:\.\d+)+(?:[-.~]?(?:rc|alpha|beta|pre)\d*)?)(?:-\d+-g[0-9a-f]{7,40})?(?:-dirty)?$/;
@@ -48,7 +54,9 @@ export const versionFile: Rule = {
         reasons: [`one line, ${JSON.stringify(text.trim())}: the version ${script} in the tag falls back to (DEF_VER) outside a git checkout of its own, as its dist-version target writes it`],
       };
     }
-    const match = describe.exec(text.trim());
+    const value = name === 'package_version' ? assigned.exec(text.trim())?.[1] : text.trim();
+    if (value === undefined) return undefined;
+    const match = describe.exec(value);
     if (!match) return undefined;
     const expected = ctx.releaseVersion;
     if (expected !== undefined && match[1] !== expected) return undefined;
@@ -56,7 +64,7 @@ export const versionFile: Rule = {
       category: 'version-file',
       severity: 'low',
       reasons: [
-        `one line, ${JSON.stringify(text.trim())}: ${expected !== undefined ? `the release's version ${expected}` : 'a version string'}${text.trim() === match[1] ? '' : ' in git describe form'}`,
+        `one line, ${JSON.stringify(text.trim())}: ${expected !== undefined ? `the release's version ${expected}` : 'a version string'}${value === match[1] ? '' : ' in git describe form'}`,
       ],
     };
   },
