@@ -21,7 +21,9 @@
 //                  test-driver, INSTALL … of each release), as PKG <tag> or PKG <commit date>;
 //                  and every version of its m4/*.m4 macros, into the m4 history file
 //                  (knowledge/m4-history.bin, read only when a release's m4 file is looked up).
-//                  Repeatable.
+//                  Repeatable. With libtool's repository, the ltmain.sh of libtool 2.4.6 (whose
+//                  tarball is not served here) is made from it as libtool's build makes it
+//                  (scripts/libtool-ltmain.mjs, text only: nothing of the repository runs).
 // Besides the index it writes knowledge/texts.bin: the text of every file the index and the
 // m4 history know, compressed, so a look-alike is diffed against its nearest genuine version on
 // any machine. Needs apt-get (with a configured mirror and deb-src), dpkg-deb, tar and xz. CI
@@ -33,6 +35,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, posix, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { option as optionOf, run } from './knowledge-run.mjs';
+import { ltmainFromRepo } from './libtool-ltmain.mjs';
 // The compiled code, so the index and the rules agree on names and serials (`make knowledge` builds first).
 import { auxNames } from '../dist/src/analyze/knowledge/names.js';
 import { listHistoryFiles, readHistoryFiles } from '../dist/src/git/history-files.js';
@@ -131,6 +134,8 @@ function* walk(base, dir = base) {
 }
 
 const historyOptions = args.flatMap((a, i) => (a === '--history' ? [args[i + 1]] : []));
+// libtool releases whose ltmain.sh is made from the --history libtool repository when no tarball of them is read.
+const libtoolFromRepo = ['2.4.6'];
 
 /**
  * Every version of the aux scripts under build-aux/ in a repository's history
@@ -274,6 +279,20 @@ try {
     const macrosBefore = versions.length;
     await indexHistory(spec, files, versions);
     summary.push(`${spec}: ${files.length - before} aux script versions, ${versions.length - macrosBefore} m4 macro versions`);
+  }
+  // libtool releases whose tarball is not read here: their ltmain.sh as libtool's build writes it from the repository.
+  const libtoolRepo = historyOptions.find((spec) => spec.startsWith('libtool='))?.slice('libtool='.length);
+  for (const version of libtoolFromRepo) {
+    if (!libtoolRepo || files.some((f) => f.name === 'ltmain.sh' && f.origin.package === 'libtool' && f.origin.version === version)) continue;
+    const gitDir = resolve(libtoolRepo);
+    const show = (path) => run('git', ['--git-dir', gitDir, 'show', `v${version}:${path}`], { encoding: 'latin1' });
+    const bytes = ltmainFromRepo(show, version);
+    if (!bytes) {
+      console.warn(`warning: libtool ${version}: the repository's layout is not the one its ltmain.sh is made from; skipped`);
+      continue;
+    }
+    files.push(describe(bytes, 'ltmain.sh', `libtool.git:build-aux/ltmain.sh@v${version} (inline-source of ltmain.in)`, { package: 'libtool', version }));
+    summary.push(`libtool ${version}: ltmain.sh made from the repository`);
   }
   const key = (f) => [f.name, f.origin.package, f.origin.version, f.path].join('\0');
   files.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));

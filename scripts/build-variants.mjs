@@ -33,6 +33,7 @@ import { tmpdir } from 'node:os';
 import { join, posix, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { option as optionOf, run } from './knowledge-run.mjs';
+import { ltmainFromRepo } from './libtool-ltmain.mjs';
 import { knownFacts } from '../dist/src/analyze/knowledge/facts.js';
 import { readIndex } from '../dist/src/analyze/knowledge/index-file.js';
 import { isTrackedName } from '../dist/src/analyze/knowledge/names.js';
@@ -95,7 +96,7 @@ function parsePkgbuild(text) {
   const release = scalar('pkgrel');
   if (!name || !version || !release) throw new Error('PKGBUILD without pkgname, pkgver or pkgrel');
   const start = text.search(/^prepare\(\)\s*\{/m);
-  if (start < 0) return { name, version, release, patches: [] };
+  if (start < 0) return { kind: 'pkgbuild', name, version, release, patches: [] };
   // prepare()'s body up to the closing brace at the start of a line, with continued lines joined.
   const body = text.slice(start, text.indexOf('\n}', start)).replace(/\\\n/g, ' ');
   const patches = [];
@@ -108,7 +109,7 @@ function parsePkgbuild(text) {
     const m = /^patch\b.*?-\w*p(\d+).*?(?:-i\s*|<\s*)["']?(?:\$\{?srcdir\}?\/)?([^\s"']+\.(?:patch|diff))/.exec(line.trim());
     if (m) patches.push({ file: posix.basename(m[2]), strip: Number(m[1]) });
   }
-  return { name, version, release, patches };
+  return { kind: 'pkgbuild', name, version, release, patches };
 }
 
 /** The sections of a patch, one per file: the target path (after stripping `strip` components) and the section's text. */
@@ -150,14 +151,14 @@ function substituted(section, bytes) {
   return section.text.replace(/@([A-Za-z_]+)@/g, (whole, name) => new RegExp(`^${name}=(.*)$`, 'm').exec(text)?.[1] ?? whole);
 }
 
-/** GNU patch, as rpmbuild runs it (no fuzz): the patched bytes, or an error saying which hunk failed. */
-function applySection(bytes, section, dir) {
+/** GNU patch with at most `fuzz` lines of fuzz: the patched bytes, or an error saying which hunk failed. */
+function applySection(bytes, section, dir, fuzz) {
   const input = join(dir, 'in');
   const output = join(dir, 'out');
   writeFileSync(input, bytes);
   rmSync(output, { force: true });
   const text = section.fromTemplate ? substituted(section, bytes) : section.text;
-  run('patch', ['--batch', '--fuzz=0', '--silent', '--no-backup-if-mismatch', '-o', output, input], { input: Buffer.from(text, 'latin1') });
+  run('patch', ['--batch', `--fuzz=${fuzz}`, '--silent', '--no-backup-if-mismatch', '-o', output, input], { input: Buffer.from(text, 'latin1') });
   return readFileSync(output);
 }
 
@@ -222,14 +223,25 @@ try {
     const release = `${spec.name}-${spec.version}-${spec.release}`;
     // Per tracked target: the sections that change it, in the order the package applies them.
     const byTarget = new Map();
+    // Each patch's sections of libtool's build-aux/ltmain.in, in order, for remaking ltmain.sh.
+    const templateChanges = [];
     for (const patch of spec.patches) {
-      for (const section of trackedSections(show(patch.file).toString('latin1'), patch.strip)) {
+      const text = show(patch.file).toString('latin1');
+      for (const section of trackedSections(text, patch.strip)) {
         if (!byTarget.has(section.target)) byTarget.set(section.target, []);
         byTarget.get(section.target).push({ patch: patch.file, section });
       }
+      for (const section of patchSections(text, patch.strip)) if (section.target === 'build-aux/ltmain.in') templateChanges.push({ patch: patch.file, section });
     }
+    // GNU patch as the package's build runs it: rpmbuild with no fuzz, makepkg with patch's default of 2.
+    const fuzz = spec.kind === 'pkgbuild' ? 2 : 0;
     const before = variants.length;
-    for (const [target, changes] of byTarget) {
+    for (const [target, sectionChanges] of byTarget) {
+      // With the upstream repository, ltmain.sh is remade from the patched ltmain.in, as libtool's
+      // build does when ltmain.in is newer: a patch's own ltmain.sh section (MSYS2's msysize patch
+      // carries one of libtool 2.4.2.418) is overwritten by that step.
+      const remake = fromGit && target === 'build-aux/ltmain.sh' && templateChanges.length > 0 && spec.name === 'libtool';
+      const changes = remake ? templateChanges : sectionChanges;
       const base = baseFor(spec.name, spec.version, target, fromGit);
       if (!base) {
         console.warn(`warning: ${release} (${source.distribution}): no single upstream ${target} of ${spec.name} ${spec.version} in the knowledge; skipped`);
@@ -240,7 +252,14 @@ try {
         const patches = applied.map((c) => c.patch);
         let bytes = base.bytes;
         try {
-          for (const c of applied) bytes = applySection(bytes, c.section, dir);
+          if (remake) {
+            let template = fromGit('build-aux/ltmain.in');
+            for (const c of applied) template = applySection(template, c.section, dir, fuzz);
+            bytes = ltmainFromRepo((path) => (path === 'build-aux/ltmain.in' ? template : fromGit(path)).toString('latin1'), spec.version);
+            if (!bytes) throw new Error('ltmain.sh cannot be made from this repository');
+          } else {
+            for (const c of applied) bytes = applySection(bytes, c.section, dir, fuzz);
+          }
         } catch (err) {
           // A patch alone may need the ones before it (PLD's libx32 patch edits lines its multilib patch adds).
           if (applied !== changes) continue;

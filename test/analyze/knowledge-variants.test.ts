@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { knownFacts } from '../../src/analyze/knowledge/facts.js';
 import { hashFile } from '../../src/analyze/knowledge/hash.js';
 import { readIndex } from '../../src/analyze/knowledge/index-file.js';
@@ -73,14 +73,36 @@ const variantFile = (text: string): KnownFile => ({
 });
 
 /** A knowledge folder as `make knowledge` leaves it: index.json, and texts.bin with the upstream text only. */
-function writeKnowledge(dir: string, files: KnownFile[]): { indexPath: string; textsPath: string } {
+function writeKnowledge(dir: string, files: KnownFile[], more: { name: string; bytes: Buffer }[] = []): { indexPath: string; textsPath: string } {
   mkdirSync(dir, { recursive: true });
   const indexPath = join(dir, 'index.json');
   const textsPath = join(dir, 'texts.bin');
   writeFileSync(indexPath, `{"format":"cuckoo.knowledge/v1","files":[\n${files.map((f) => JSON.stringify(f)).join(',\n')}\n]}\n`);
-  writeFileSync(textsPath, encodeTexts([{ name: 'libtool.m4', blobId: upstreamFile.blobId, bytes: Buffer.from(upstream) }], { quality: 1 }));
+  const texts = [{ name: 'libtool.m4', blobId: upstreamFile.blobId, bytes: Buffer.from(upstream) }, ...more.map((t) => ({ ...t, blobId: hashFile(t.bytes).blobId }))];
+  writeFileSync(textsPath, encodeTexts(texts, { quality: 1 }));
   return { indexPath, textsPath };
 }
+
+// libtool's ltmain.in in miniature, with the two files inline-source puts in its place, as libtool 2.4.6's repository has them.
+const ltmainIn = '#! /bin/sh\n## header\nPACKAGE=@PACKAGE@\nVERSION=@VERSION@\n\n. `echo "$0" |${SED-sed} \'s|[^/]*$||\'`"funclib.sh"\n\nfunc_mode_link ()\n{\n  case $host in\n  *-*-cygwin*) lt_dll=cyg ;;\n  esac\n}\nGNU @PACKAGE@ home page: <@PACKAGE_URL@>.\n';
+const funclib = '#! /bin/sh\n# funclib.sh\nfunc_echo () { printf \'%s\\n\' "$*"; }\n';
+const inlineSource = '#! /bin/sh\nscriptversion=2014-01-03.01; # UTC\n';
+/** What libtool's Makefile makes of ltmainIn: funclib.sh in place of its `. …"funclib.sh"` line, two header lines, the values. */
+const madeLtmain = (lt: string) =>
+  ['#! /bin/sh', '## DO NOT EDIT - This file generated from ./build-aux/ltmain.in', '##               by inline-source v2014-01-03.01', '## header', 'PACKAGE=libtool', 'VERSION=2.4.6', '', '#! /bin/sh', '# funclib.sh', "func_echo () { printf '%s\\n' \"$*\"; }", '', 'func_mode_link ()', '{', '  case $host in', `  *-*-cygwin*${lt}) lt_dll=cyg ;;`, '  esac', '}', 'GNU libtool home page: <http://www.gnu.org/software/libtool/>.', ''].join('\n');
+
+test("ltmainFromRepo: libtool's ltmain.sh as its build makes it from ltmain.in, as text", async () => {
+  const { ltmainFromRepo } = (await import(pathToFileURL(join(root, 'scripts/libtool-ltmain.mjs')).href)) as { ltmainFromRepo: (show: (p: string) => string, v: string) => Buffer | undefined };
+  const repo: Record<string, string> = { 'build-aux/ltmain.in': ltmainIn, 'gl/build-aux/funclib.sh': funclib, 'gl/build-aux/options-parser': '', 'gl/build-aux/inline-source': inlineSource };
+  const show = (p: string) => {
+    if (!(p in repo)) throw new Error(`no ${p}`);
+    return repo[p]!;
+  };
+  assert.is(ltmainFromRepo(show, '2.4.6')?.toString('latin1'), madeLtmain(''));
+  // Another layout (no gl/build-aux/inline-source): nothing is made.
+  delete repo['gl/build-aux/inline-source'];
+  assert.is(ltmainFromRepo(show, '2.4.6'), undefined);
+});
 
 test('a vendor variant is rebuilt from its upstream text and diff, recognised and named', async () => {
   const fx = makeFixture();
@@ -188,12 +210,22 @@ test('build-variants applies a packaging repository\'s patches at its commit and
 test("build-variants reads an MSYS2 PKGBUILD, and takes the upstream file from the upstream repository's release commit when the knowledge has no tarball of it", async () => {
   const fx = makeFixture();
   try {
-    // The knowledge holds libtool.m4's text (as the m4 history does) but no index entry of libtool 2.4.6.
-    const k = writeKnowledge(join(fx.dir, 'k'), []);
+    // The knowledge holds libtool.m4's text (as the m4 history does) but no index entry of libtool 2.4.6's;
+    // and ltmain.sh as build-knowledge makes it from the repository.
+    const ltOrigin = { package: 'libtool', version: '2.4.6' };
+    const ltmain = Buffer.from(madeLtmain(''));
+    const ltmainFile: KnownFile = { name: 'ltmain.sh', path: 'libtool.git:build-aux/ltmain.sh@v2.4.6 (inline-source of ltmain.in)', ...knownFacts('ltmain.sh', ltmain, ltOrigin), origin: ltOrigin };
+    const k = writeKnowledge(join(fx.dir, 'k'), [ltmainFile], [{ name: 'ltmain.sh', bytes: ltmain }]);
     const upstreamRepo = join(fx.dir, 'libtool');
     mkdirSync(join(upstreamRepo, 'm4'), { recursive: true });
+    mkdirSync(join(upstreamRepo, 'build-aux'), { recursive: true });
+    mkdirSync(join(upstreamRepo, 'gl/build-aux'), { recursive: true });
     git(upstreamRepo, 'init', '-q');
     writeFileSync(join(upstreamRepo, 'm4/libtool.m4'), upstream);
+    writeFileSync(join(upstreamRepo, 'build-aux/ltmain.in'), ltmainIn);
+    writeFileSync(join(upstreamRepo, 'gl/build-aux/funclib.sh'), funclib);
+    writeFileSync(join(upstreamRepo, 'gl/build-aux/options-parser'), '');
+    writeFileSync(join(upstreamRepo, 'gl/build-aux/inline-source'), inlineSource);
     git(upstreamRepo, 'add', '.');
     git(upstreamRepo, 'commit', '-q', '-m', 'v2.4.6');
     const ref = git(upstreamRepo, 'rev-parse', 'HEAD');
@@ -223,7 +255,25 @@ test("build-variants reads an MSYS2 PKGBUILD, and takes the upstream file from t
         '',
       ].join('\n'),
     );
-    writeFileSync(join(repo, 'libtool/0009-msysize.patch'), rpathPatch.replace(/libtool-2\.4\.7/g, 'libtool-2.4.6'));
+    // MSYS2's msysize patch edits ltmain.in, and also carries an ltmain.sh section of an older libtool that
+    // does not apply: the build remakes ltmain.sh from ltmain.in, and so does build-variants.
+    const msysize = [
+      '--- libtool-2.4.2.418/build-aux/ltmain.in',
+      '+++ libtool-2.4.3/build-aux/ltmain.in',
+      '@@ -10,3 +10,3 @@',
+      ' {',
+      '   case $host in',
+      '-  *-*-cygwin*) lt_dll=cyg ;;',
+      '+  *-*-cygwin*|*-*-msys*) lt_dll=cyg ;;',
+      '--- libtool-2.4.2.418/build-aux/ltmain.sh',
+      '+++ libtool-2.4.2.418/build-aux/ltmain.sh',
+      '@@ -900,3 +900,3 @@',
+      ' a',
+      '-b',
+      '+c',
+      '',
+    ].join('\n');
+    writeFileSync(join(repo, 'libtool/0009-msysize.patch'), `${rpathPatch.replace(/libtool-2\.4\.7/g, 'libtool-2.4.6')}${msysize}`);
     writeFileSync(join(repo, 'libtool/0001-unrelated.patch'), '--- a/doc/libtool.texi\n+++ b/doc/libtool.texi\n@@ -1 +1 @@\n-x\n+y\n');
     git(repo, 'add', '.');
     git(repo, 'commit', '-q', '-m', 'libtool 2.4.6-14');
@@ -231,8 +281,11 @@ test("build-variants reads an MSYS2 PKGBUILD, and takes the upstream file from t
     const sources = join(fx.dir, 'sources.json');
     writeFileSync(sources, JSON.stringify({ packages: [{ distribution: 'MSYS2', repo, commit, spec: 'libtool/PKGBUILD', upstream: { repo: upstreamRepo, ref } }] }));
     const out = execFileSync(process.execPath, [join(root, 'scripts/build-variants.mjs'), '--knowledge', join(fx.dir, 'k'), '--sources', sources], { encoding: 'utf8' });
-    assert.match(out, 'libtool-2.4.6-14 (MSYS2): 1 variants');
-    const variant = (await readIndex(k.indexPath)).find((f) => f.variant);
+    assert.match(out, 'libtool-2.4.6-14 (MSYS2): 2 variants');
+    const variant = (await readIndex(k.indexPath)).find((f) => f.variant && f.name === 'libtool.m4');
+    const remade = (await readIndex(k.indexPath)).find((f) => f.variant && f.name === 'ltmain.sh');
+    assert.is(remade!.blobId, hashFile(Buffer.from(madeLtmain('|*-*-msys*'))).blobId);
+    assert.is(remade!.variant!.base, ltmainFile.blobId);
     assert.is(variant!.blobId, hashFile(Buffer.from(patched)).blobId);
     assert.equal(variant!.origin, { package: 'libtool', version: '2.4.6' });
     assert.equal(variant!.variant!.patches, ['0009-msysize.patch']);

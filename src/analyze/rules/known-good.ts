@@ -96,16 +96,17 @@ async function versionVariant(change: Change, name: string, ctx: AnalysisContext
   if (!found) return undefined;
   const stated = found.stated.filter((v) => v !== found.version);
   // Only comment lines differ (an m4 macro's copyright years): m4-serial says so.
-  if (stated.length === 0) return undefined;
-  const pages = found.homePages.length > 0 ? ` and GNU's home page as ${found.homePages.map((u) => `\`${u}\``).join(', ')}` : '';
+  if (stated.length === 0 && found.homePages.length === 0) return undefined;
+  const pages = found.homePages.length > 0 ? `${stated.length > 0 ? ' and' : ','} GNU's home page as ${found.homePages.map((u) => `\`${u}\``).join(', ')}` : '';
+  const versions = stated.length > 0 ? `, with ${stated.map((v) => `\`${v}\``).join(', ')} where it states \`${found.version}\`` : '';
   return {
     category: 'known-good',
     severity: 'low',
     evidence: { matches: [{ ...libraryMatch(found.file), versionNeutral: true }] },
     reasons: [
-      `the code of ${describeKnown(found.file)}, with ${stated.map((v) => `\`${v}\``).join(', ')} where it states \`${found.version}\`${pages}`,
-      'the tool stamps its own version into this file: a build from its git checkout (`-dirty`) or a distribution\'s package states another',
-      ...(pages ? ["GNU's home page in the other form a tool's build writes it (libtool's configure.ac falls back to `http://www.gnu.org/s/libtool/` when autoconf gives no package URL): the same address, and no code differs"] : []),
+      `the code of ${describeKnown(found.file)}${versions}${pages}`,
+      ...(stated.length > 0 ? ['the tool stamps its own version into this file: a build from its git checkout (`-dirty`) or a distribution\'s package states another'] : []),
+      ...(pages ? ["GNU's home page in another form a tool's build writes it (libtool's configure.ac falls back to `http://www.gnu.org/s/libtool/` when autoconf gives no package URL; autoconf 2.70 and later give `https://`): the same address, and no code differs"] : []),
     ],
   };
 }
