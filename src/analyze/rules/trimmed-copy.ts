@@ -30,6 +30,30 @@ export function cutFrom(tag: string, release: string): Cut | undefined {
   return undefined;
 }
 
+/** The lines of the tag's build files that run tail or head, by build file path, read once a run. */
+const cuttingLines = new WeakMap<AnalysisContext['tagByPath'], Map<string, Promise<string[]>>>();
+
+function linesCutting(path: string, ctx: AnalysisContext): Promise<string[]> {
+  let byFile = cuttingLines.get(ctx.tagByPath);
+  if (!byFile) cuttingLines.set(ctx.tagByPath, (byFile = new Map()));
+  let lines = byFile.get(path);
+  if (!lines) {
+    const entry = ctx.tagByPath.get(path);
+    lines =
+      entry?.type !== 'file' || (entry.size ?? 0) > 1024 * 1024
+        ? Promise.resolve([])
+        : ctx.tagContent(entry).then((bytes) =>
+            bytes
+              .toString('utf8')
+              .split('\n')
+              .filter((line) => /\b(?:tail|head)\s+(?:-n\s*)?[-+]/.test(line))
+              .map((line) => line.trim()),
+          );
+    byFile.set(path, lines);
+  }
+  return lines;
+}
+
 /** The tag's build file and line that cuts `path` with tail or head, or undefined. */
 async function cutBy(path: string, ctx: AnalysisContext): Promise<{ file: string; line: string } | undefined> {
   const slash = path.lastIndexOf('/');
@@ -38,11 +62,8 @@ async function cutBy(path: string, ctx: AnalysisContext): Promise<{ file: string
   const candidates = [...new Set([...ruleFiles, ...ruleFiles.map((f) => `${dir}${f}`)])];
   const mentions = new RegExp(`(?:^|[\\s/)}])${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?:$|[\\s;)])`);
   for (const candidate of candidates) {
-    const entry = ctx.tagByPath.get(candidate);
-    if (entry?.type !== 'file' || (entry.size ?? 0) > 1024 * 1024) continue;
-    for (const line of (await ctx.tagContent(entry)).toString('utf8').split('\n')) {
-      if (/\b(?:tail|head)\s+(?:-n\s*)?[-+]/.test(line) && mentions.test(line)) return { file: candidate, line: line.trim() };
-    }
+    const line = (await linesCutting(candidate, ctx)).find((l) => mentions.test(l));
+    if (line !== undefined) return { file: candidate, line };
   }
   return undefined;
 }
@@ -56,13 +77,14 @@ export const trimmedCopy: Rule = {
   async judge(change, ctx) {
     const { release, tag } = change;
     if (release?.type !== 'file' || tag?.type !== 'file' || release.size > maxBytes || buildRole(change.path) !== undefined) return undefined;
-    const content = await ctx.releaseContent(release);
-    if (!content || isBinary(content)) return undefined;
-    const tagText = (await ctx.tagContent(tag)).toString('latin1');
-    const cut = cutFrom(tagText, content.toString('latin1'));
-    if (!cut) return undefined;
+    // Cheap checks first: a cut copy is smaller, and a build file must cut it. Only then are both read.
+    if (tag.size !== undefined && release.size >= tag.size) return undefined;
     const by = await cutBy(change.path, ctx);
     if (!by) return undefined;
+    const content = await ctx.releaseContent(release);
+    if (!content || isBinary(content)) return undefined;
+    const cut = cutFrom((await ctx.tagContent(tag)).toString('latin1'), content.toString('latin1'));
+    if (!cut) return undefined;
     return {
       category: 'trimmed-copy',
       severity: 'low',
