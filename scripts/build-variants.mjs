@@ -1,22 +1,27 @@
 #!/usr/bin/env node
 // Adds the distributions' variants of the build tools' files to knowledge/index.json:
-// libtool.m4, ltmain.sh, python.m4, lib-link.m4 … as OpenMandriva's or PLD Linux's
-// package installs them, so a release made with autoreconf on such a system is
+// libtool.m4, ltmain.sh, python.m4, lib-link.m4 … as OpenMandriva's, PLD Linux's or
+// MSYS2's package installs them, so a release made with autoreconf on such a system is
 // explained by name ("libtool 2.4.7 as patched by OpenMandriva libtool-2.4.7-3
 // (libtool-2.2.10-rpath.patch)") and a look-alike of one is diffed against it.
 //
-// Each package of scripts/vendor-patches.json is read at its pinned commit: the spec
+// Each package of scripts/vendor-patches.json is read at its pinned commit: an RPM spec
 // file's Name, Version and Release, the patches it applies (%autosetup/%autopatch: every
-// PatchN in number order; otherwise the %patch lines, in order) and their -p level. Every
+// PatchN in number order; otherwise the %patch lines, in order) and their -p level; or an
+// Arch-style PKGBUILD's pkgname, pkgver, pkgrel and the patches its prepare() applies. Every
 // section of those patches whose file is one the tools copy into releases is applied with
-// GNU patch (--fuzz=0, as rpmbuild does) to the upstream file of that package and version
-// that the knowledge already holds (texts.bin). A file touched by several patches gives the
+// GNU patch (no fuzz, as rpmbuild runs it; patch's default fuzz of 2 for a PKGBUILD, as
+// makepkg runs it) to the upstream file of that package and version that the knowledge
+// already holds (texts.bin), or, for a package whose tarball it lacks (libtool 2.4.6), to the
+// file of the upstream repository's release commit named by `upstream`. A file touched by several patches gives the
 // series, as the package installs it, and each patch alone (distributions share patches:
 // OpenMandriva takes its compiler-deps patch to ltmain.sh from Fedora). A patch to
 // libtool's build-aux/ltmain.in is applied to ltmain.sh too when it leaves ltmain.sh alone
 // (its @VERSION@ … read as ltmain.sh states them): libtool's build regenerates ltmain.sh
-// from ltmain.in by inlining, so the distribution's ltmain.sh carries the change. Build
-// steps other than patches (PLD's sed on ltmain.sh's first line) are not reproduced.
+// from ltmain.in by inlining, so the distribution's ltmain.sh carries the change. With the
+// upstream repository at hand, ltmain.sh is remade instead from the patched ltmain.in
+// (scripts/libtool-ltmain.mjs), as the package's build remakes it. Build steps other than
+// patches (PLD's sed on ltmain.sh's first line) are not reproduced.
 //
 // A variant's record holds the diff from its upstream file, not its text: the loader rebuilds
 // the text from texts.bin and checks it against the blob id. Records of earlier runs are
