@@ -56,7 +56,7 @@ test('nearestGenuine picks what comparing every candidate picks, ties to the ear
       const { blobId, sha256 } = hashFile(bytes);
       texts.set(blobId, bytes);
       const file: KnownFile = { name: 'ltmain.sh', path: `p${candidates.length}`, blobId, sha256, size: bytes.length, origin };
-      if (variantOf) file.variant = { distribution: 'D', release: 'r', patches: ['p'], base: hashFile(variantOf.base).blobId, diff: variantDiff(variantOf.base, bytes) };
+      if (variantOf) file.variant = { distribution: 'D', release: 'r', patches: ['p'], source: 'https://example.org/packaging@0', base: hashFile(variantOf.base).blobId, diff: variantDiff(variantOf.base, bytes) };
       candidates.push(file);
       return file;
     };
