@@ -1,10 +1,14 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { brotliCompressSync } from 'node:zlib';
 import { join } from 'node:path';
 import { hashFile } from '../../src/analyze/knowledge/hash.js';
 import { encodeHistory, readHistory, type HistoryVersion } from '../../src/analyze/knowledge/history-file.js';
+import { shippedIndexPath } from '../../src/analyze/knowledge/index-file.js';
 import { loadKnowledge } from '../../src/analyze/knowledge/library.js';
+import { byPreference } from '../../src/analyze/knowledge/origin.js';
+import type { KnownFile } from '../../src/analyze/knowledge/types.js';
 import { encodeTexts, TextStore } from '../../src/analyze/knowledge/texts-file.js';
 import { m4CodeHash, parseSerial } from '../../src/analyze/m4.js';
 import { m4Serial } from '../../src/analyze/rules/m4-serial.js';
@@ -52,6 +56,74 @@ test('the m4 history reads back by name and by hash, with commit and date', () =
   } finally {
     fx.cleanup();
   }
+});
+
+test('history lookups by hash find every row with those bytes and no other, among rows sharing their first bytes; the older brotli layout reads the same', () => {
+  const fx = makeFixture();
+  try {
+    // 400 versions whose blob ids and sha256s fall on 7 four-byte keys, so that
+    // many rows share a key (the hash lookup's unit), some of them equal.
+    const versions: HistoryVersion[] = [];
+    const hex = (n: number, width: number) => n.toString(16).padStart(width, '0');
+    for (let i = 0; i < 400; i++) {
+      const key = hex(((i % 7) * 0x2468ace1) >>> 0, 8);
+      const bytesId = i % 50;
+      versions.push({
+        name: `m${i % 13}.m4`,
+        dir: 'm4',
+        codeHash: hex(i, 64),
+        blobId: key + hex(bytesId, 32),
+        // The history keeps the first 128 bits of a sha256: these differ there.
+        sha256: key + hex(bytesId, 24) + '0'.repeat(32),
+        size: i,
+        commit: hex(i % 9, 40),
+        version: `2020${hex((i % 9) + 1, 4)}`,
+        package: 'gnulib',
+      });
+    }
+    const path = join(fx.dir, 'history.bin');
+    const encoded = encodeHistory(versions);
+    writeFileSync(path, encoded);
+    const history = readHistory(path);
+    const all = [...new Set(versions.map((v) => v.name))].flatMap((n) => history.byName(n));
+    assert.is(all.length, 400);
+    for (const v of versions) {
+      const want = all.filter((f) => f.blobId === v.blobId).map((f) => f.path + f.size);
+      assert.equal(history.byHash(v.blobId).map((f) => f.path + f.size).sort(), want.sort(), v.blobId);
+      assert.equal(history.byHash(v.sha256).map((f) => f.path + f.size).sort(), want.sort(), v.sha256);
+    }
+    // A key between and beyond the stored ones.
+    assert.equal(history.byHash('00000001' + '0'.repeat(32)), []);
+    assert.equal(history.byHash('ffffffff' + '0'.repeat(32)), []);
+
+    // Files written before the uncompressed layout: the same bytes after its magic line, brotli-compressed.
+    const older = join(fx.dir, 'older.bin');
+    writeFileSync(older, brotliCompressSync(encoded.subarray(encoded.indexOf(10) + 1)));
+    const old = readHistory(older);
+    assert.equal(
+      versions.map((v) => old.byHash(v.blobId).map((f) => f.path + f.size)),
+      versions.map((v) => history.byHash(v.blobId).map((f) => f.path + f.size)),
+    );
+  } finally {
+    fx.cleanup();
+  }
+});
+
+test('known files are ordered as reasons name them, the same as by localeCompare, on every name of the shipped knowledge', async () => {
+  const lib = await loadKnowledge({ hostDirs: [] });
+  const index = JSON.parse(readFileSync(shippedIndexPath, 'utf8')) as { files: Array<{ name: string }> };
+  const rank = (f: KnownFile) => (/^\d{8}$/.test(f.origin.version) ? 2 : f.variant ? 1 : 0);
+  const before = (a: KnownFile, b: KnownFile) =>
+    rank(a) - rank(b) || a.origin.package.localeCompare(b.origin.package) || b.origin.version.localeCompare(a.origin.version, 'en', { numeric: true });
+  const names = [...new Set([...index.files.map((f) => f.name), 'xalloc.m4', 'gettext.m4', 'po.m4'])];
+  let compared = 0;
+  for (const name of names) {
+    const known = lib.byName(name);
+    // Stable sorts of the same list: equal when the two orders agree on every pair.
+    assert.equal([...known].sort(byPreference), [...known].sort(before), name);
+    compared += known.length;
+  }
+  assert.ok(compared > 10000, `${compared} known files compared`);
 });
 
 test('genuine texts read back by name and blob id, across chunks, checked by their full id', () => {

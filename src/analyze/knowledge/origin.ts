@@ -36,10 +36,13 @@ export function describeKnown(file: KnownFile): string {
  * version say more than a folder); then by package, newest first.
  */
 export function byPreference(a: KnownFile, b: KnownFile): number {
-  const rank = (f: KnownFile) => (f.origin.package.startsWith(hostPackagePrefix) ? 3 : /^\d{8}$/.test(f.origin.version) ? 2 : f.variant ? 1 : 0);
-  return (
-    rank(a) - rank(b) ||
-    a.origin.package.localeCompare(b.origin.package) ||
-    b.origin.version.localeCompare(a.origin.version, 'en', { numeric: true })
-  );
+  return rank(a) - rank(b) || packageOrder.compare(a.origin.package, b.origin.package) || versionOrder.compare(b.origin.version, a.origin.version);
 }
+
+const rank = (f: KnownFile) => (f.origin.package.startsWith(hostPackagePrefix) ? 3 : /^\d{8}$/.test(f.origin.version) ? 2 : f.variant ? 1 : 0);
+
+// The orders of `localeCompare(other)` and `localeCompare(other, 'en', { numeric: true })`,
+// made once: localeCompare makes a collator at every call, which made sorting
+// a name's few hundred known versions cost tens of milliseconds.
+const packageOrder = new Intl.Collator();
+const versionOrder = new Intl.Collator('en', { numeric: true });
