@@ -54,8 +54,8 @@ export interface ZipDirectory {
 /** A structural fault: the caller turns it into a one-line input error. */
 export class ZipFormatError extends Error {}
 
-/** `counted` learns the number of records from the end record, before they are read. */
-export async function readDirectory(reader: BlockReader, counted?: (count: number) => void): Promise<ZipDirectory> {
+/** The central directory, as cuckoo reads it, and the bytes it was read from. */
+export async function readDirectory(reader: BlockReader): Promise<ZipDirectory> {
   const size = reader.size;
   const end = await findEndRecord(reader);
   const record = await reader.bytes(end, END_RECORD_SIZE);
@@ -82,7 +82,6 @@ export async function readDirectory(reader: BlockReader, counted?: (count: numbe
   }
   // Anything between the directory and the end record would be bytes some extractors skip and others read.
   if (start + length !== directoryEnd) throw new ZipFormatError('the central directory is not where the end record says');
-  counted?.(count);
   // The directory and all after it, read once: unzipper reads its records from the same bytes.
   const tail = await reader.bytes(start, size - start);
   const members = parseDirectory(tail.subarray(0, length), count);

@@ -4,9 +4,9 @@
  * record, most of its time in garbage collection: on a zip of 90,000 tiny
  * files, reading the directory with it before the members took as long again
  * as cuckoo's whole read. A large directory is therefore handed to a worker
- * thread, started as soon as the end record gives the count, so that it
- * loads unzipper while this thread reads the directory; it costs this thread
- * little more than a copy of the directory's bytes. A small directory is read
+ * thread, started when the entries are read, so that it loads unzipper
+ * while this thread reads the first members; it costs this thread little
+ * more than a copy of the directory's bytes. A small directory is read
  * in this thread, where a worker's start would cost more than unzipper does.
  */
 import { availableParallelism } from 'node:os';
@@ -21,7 +21,11 @@ import type { DirectoryBytes } from './zip-unzipper.js';
  * Directories of this many records or more are read by unzipper in a worker
  * thread, when there is a second core for it to run on (tests lower it to 0).
  */
-export const listingThread = { workerFrom: availableParallelism() > 1 ? 2000 : Infinity };
+export const listingThread = {
+  workerFrom: availableParallelism() > 1 ? 2000 : Infinity,
+  /** Listings started in this process, in this thread or a worker: the work a test can count. */
+  started: 0,
+};
 
 const workerFile = join(packageRoot, 'dist', 'src', 'release', 'zip-unzipper-worker.js');
 
@@ -40,6 +44,7 @@ export type WorkerReply = { listing: ZipMember[] | undefined } | { error: string
 
 /** The listing of a directory of `count` records, from the path of its zip. */
 export function zipListing(path: string, count: number): Listing {
+  listingThread.started++;
   return count < listingThread.workerFrom ? inThisThread() : inWorker(path);
 }
 

@@ -31,20 +31,14 @@ export async function openZip(path: string, options: ReadOptions): Promise<Opene
   const handle = await openHandle(path);
   let directory: ZipDirectory;
   let size: number;
-  let listing: Listing | undefined;
   try {
     size = (await handle.stat()).size;
-    directory = await readDirectory(new BlockReader(handle, size), (count) => (listing = zipListing(path, count)));
+    directory = await readDirectory(new BlockReader(handle, size));
   } catch (err) {
-    await listing?.stop();
     throw asZipError(path, err);
   } finally {
     await handle.close();
   }
-  const { members, start, length, end, tail } = directory;
-  listing!.start({ path, size, start, length, end, count: members.length, tail }, members);
-  // Nothing here reads the directory's bytes again (a kernel-sized one is 10 MB).
-  directory.tail = Buffer.alloc(0);
   // Handed to the one read of the entries, which lets each member go once it is read.
   let unread: ZipDirectory | undefined = directory;
   let digest: Promise<string> | undefined;
@@ -58,7 +52,14 @@ export async function openZip(path: string, options: ReadOptions): Promise<Opene
       if (unread === undefined) throw new Error('entries() can be iterated only once');
       const read = unread;
       unread = undefined;
-      return readZip(path, read, listing!, options, (sha256) => (digest = Promise.resolve(sha256)));
+      // unzipper's reading starts here, as a tar's decoder does: a release
+      // only opened (--previous checks that it can be) costs no worker.
+      const { members, start, length, end, tail } = read;
+      const listing = zipListing(path, members.length);
+      listing.start({ path, size, start, length, end, count: members.length, tail }, members);
+      // Nothing here reads the directory's bytes again (a kernel-sized one is 10 MB).
+      read.tail = Buffer.alloc(0);
+      return readZip(path, read, listing, options, (sha256) => (digest = Promise.resolve(sha256)));
     },
     // Set by a complete read of the entries; a separate read otherwise.
     sha256: () => (digest ??= sha256File(path)),

@@ -48,6 +48,18 @@ both('an honest zip: unzipper and cuckoo list the same members, and nothing is m
   ]);
 });
 
+both('a zip only opened, as --previous checks it, is not listed by unzipper; reading its entries lists it once', async () => {
+  const path = await writeTemp(`opened-${n++}.zip`, honest());
+  const before = listingThread.started;
+  const opened = await openRelease(path, { objectFormat: 'sha1', limits: defaultLimits, keepContent: () => false });
+  assert.is(opened.formatName, 'zip');
+  assert.is(listingThread.started, before, 'no listing at open');
+  const entries = [];
+  for await (const e of opened.entries()) entries.push(e.path);
+  assert.equal(entries, ['p/a.c', 'p/b.c']);
+  assert.is(listingThread.started, before + 1);
+});
+
 both('a member only one reading of the central directory lists is read and marked', async () => {
   // The legacy directory lists a.c alone: unzipper would extract one file, cuckoo's own reading finds two.
   const entries = await read(twoDirectories(honest(), (d) => d.subarray(0, FIRST_RECORD), 1));
