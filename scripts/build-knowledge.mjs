@@ -24,7 +24,8 @@
 //                  Repeatable. With libtool's repository, the ltmain.sh of libtool 2.4.6 (whose
 //                  tarball is not served here) is made from it as libtool's build makes it
 //                  (scripts/libtool-ltmain.mjs, text only: nothing of the repository runs).
-// Besides the index it writes knowledge/texts.bin: the text of every file the index and the
+// Beside index.json it writes index.bin, the same records in the form a run reads
+// (src/analyze/knowledge/index-bin.ts), and knowledge/texts.bin: the text of every file the index and the
 // m4 history know, compressed, so a look-alike is diffed against its nearest genuine version on
 // any machine. Needs apt-get (with a configured mirror and deb-src), dpkg-deb, tar and xz. CI
 // does not run it: the index, the history and the texts are committed. `make knowledge` then
@@ -43,6 +44,7 @@ import { openRepo } from '../dist/src/git/repo.js';
 import { m4CodeHash, parseSerial } from '../dist/src/analyze/m4.js';
 import { knownFacts } from '../dist/src/analyze/knowledge/facts.js';
 import { encodeHistory } from '../dist/src/analyze/knowledge/history-file.js';
+import { writeIndexFiles } from '../dist/src/analyze/knowledge/index-bin.js';
 import { encodeTexts } from '../dist/src/analyze/knowledge/texts-file.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -304,9 +306,8 @@ try {
     else seen.add(id);
   }
   mkdirSync(dirname(out), { recursive: true });
-  // One file per line: small diffs when the index is rebuilt.
-  const body = files.map((f) => JSON.stringify(f)).join(',\n');
-  writeFileSync(out, `{"format":"cuckoo.knowledge/v1","files":[\n${body}\n]}\n`);
+  // One file per line (small diffs when the index is rebuilt), and index.bin beside it, the form a run reads.
+  writeIndexFiles(out, files);
   const history = encodeHistory(versions);
   writeFileSync(historyOut, history);
   const textBytes = encodeTexts(texts.values());

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Adds the distributions' variants of the build tools' files to knowledge/index.json:
+// Adds the distributions' variants of the build tools' files to knowledge/index.json (and index.bin):
 // libtool.m4, ltmain.sh, python.m4, lib-link.m4 … as OpenMandriva's, PLD Linux's or
 // MSYS2's package installs them, so a release made with autoreconf on such a system is
 // explained by name ("libtool 2.4.7 as patched by OpenMandriva libtool-2.4.7-3
@@ -40,6 +40,7 @@ import { fileURLToPath } from 'node:url';
 import { option as optionOf, run } from './knowledge-run.mjs';
 import { ltmainFromRepo } from './libtool-ltmain.mjs';
 import { knownFacts } from '../dist/src/analyze/knowledge/facts.js';
+import { writeIndexFiles } from '../dist/src/analyze/knowledge/index-bin.js';
 import { readIndex } from '../dist/src/analyze/knowledge/index-file.js';
 import { isTrackedName } from '../dist/src/analyze/knowledge/names.js';
 import { TextStore } from '../dist/src/analyze/knowledge/texts-file.js';
@@ -295,6 +296,6 @@ try {
 // Same order and layout as build-knowledge.mjs: one file per line, sorted by name, package, version, path.
 const key = (f) => [f.name, f.origin.package, f.origin.version, f.path].join('\0');
 const all = [...upstream, ...variants].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
-writeFileSync(indexPath, `{"format":"cuckoo.knowledge/v1","files":[\n${all.map((f) => JSON.stringify(f)).join(',\n')}\n]}\n`);
+writeIndexFiles(indexPath, all);
 for (const line of summary) console.log(line);
 console.log(`${variants.length} vendor variants written to ${relative(process.cwd(), indexPath) || indexPath}`);

@@ -4,6 +4,7 @@ import { hashFile } from './hash.js';
 import { HostCache, type HostFacts } from './host-cache.js';
 import { defaultHostDirs, listHostFiles, type HostFile } from './host.js';
 import { readHistory, shippedHistoryPath, type HistoryIndex } from './history-file.js';
+import { readBinaryIndex } from './index-bin.js';
 import { readIndex, shippedIndexPath } from './index-file.js';
 import { shippedTextsPath, TextStore } from './texts-file.js';
 import type { KnowledgeLookup, KnownFile } from './types.js';
@@ -25,9 +26,43 @@ export interface LoadKnowledgeOptions {
 /** Host copies are origin `host:<dir>`: their version is whatever is installed. */
 export const hostPackagePrefix = 'host:';
 
-class Library implements KnowledgeLookup {
+/** Records read from a JSON index or hashed from host folders, filed by name and hash. */
+class FiledRecords {
   private readonly hashes = new Map<string, KnownFile[]>();
   private readonly names = new Map<string, KnownFile[]>();
+
+  constructor(files: readonly KnownFile[] = []) {
+    for (const file of files) this.add(file);
+  }
+
+  add(file: KnownFile): void {
+    const push = (map: Map<string, KnownFile[]>, key: string) => {
+      const list = map.get(key);
+      if (list) list.push(file);
+      else map.set(key, [file]);
+    };
+    push(this.names, file.name);
+    push(this.hashes, file.blobId);
+    if (file.blobId256) push(this.hashes, file.blobId256);
+    if (file.sha256 !== file.blobId256) push(this.hashes, file.sha256);
+  }
+
+  byHash(id: string): KnownFile[] {
+    return this.hashes.get(id.toLowerCase()) ?? [];
+  }
+
+  byName(name: string): KnownFile[] {
+    return this.names.get(name) ?? [];
+  }
+}
+
+/** An index as read: its binary form (index-bin.ts) or its JSON records. */
+type IndexStore = Pick<FiledRecords, 'byHash' | 'byName'>;
+
+class Library implements KnowledgeLookup {
+  /** The indexes, in the order given, then the host copies. */
+  private readonly stores: IndexStore[];
+  private readonly host = new FiledRecords();
   /** Where the genuine bytes of a host file are. */
   private readonly hostPaths = new Map<KnownFile, string>();
   private pending: HostFile[] | undefined;
@@ -38,8 +73,8 @@ class Library implements KnowledgeLookup {
 
   private readonly cacheDir: string | undefined;
 
-  constructor(indexed: KnownFile[], host: HostFile[], historyPaths: string[], textsPaths: string[], cacheDir?: string) {
-    for (const file of indexed) this.add(file);
+  constructor(indexes: IndexStore[], host: HostFile[], historyPaths: string[], textsPaths: string[], cacheDir?: string) {
+    this.stores = [...indexes, this.host];
     this.pending = host.length > 0 ? host : undefined;
     this.historyPaths = historyPaths;
     this.texts = textsPaths.map((p) => new TextStore(p));
@@ -57,18 +92,6 @@ class Library implements KnowledgeLookup {
     return this.history;
   }
 
-  private add(file: KnownFile): void {
-    const push = (map: Map<string, KnownFile[]>, key: string) => {
-      const list = map.get(key);
-      if (list) list.push(file);
-      else map.set(key, [file]);
-    };
-    push(this.names, file.name);
-    push(this.hashes, file.blobId);
-    if (file.blobId256) push(this.hashes, file.blobId256);
-    if (file.sha256 !== file.blobId256) push(this.hashes, file.sha256);
-  }
-
   /**
    * Host files are hashed on the first lookup, not at load: most runs (a
    * release without autotools files) never ask. A few hundred small files
@@ -84,23 +107,19 @@ class Library implements KnowledgeLookup {
       if (!facts) continue; // removed or unreadable since it was listed
       const file: KnownFile = { name: h.name, path: h.path, ...facts, origin: { package: `${hostPackagePrefix}${h.dir}`, version: 'installed' } };
       this.hostPaths.set(file, h.path);
-      this.add(file);
+      this.host.add(file);
     }
     cache.save();
   }
 
   byHash(id: string, name?: string): KnownFile[] {
     this.ensureHost();
-    const indexed = this.hashes.get(id.toLowerCase()) ?? [];
-    const history = this.historyFor(name).flatMap((h) => h.byHash(id));
-    return history.length > 0 ? [...indexed, ...history] : indexed;
+    return [...this.stores.flatMap((s) => s.byHash(id)), ...this.historyFor(name).flatMap((h) => h.byHash(id))];
   }
 
   byName(name: string): KnownFile[] {
     this.ensureHost();
-    const indexed = this.names.get(name) ?? [];
-    const history = this.historyFor(name).flatMap((h) => h.byName(name));
-    return history.length > 0 ? [...indexed, ...history] : indexed;
+    return [...this.stores.flatMap((s) => s.byName(name)), ...this.historyFor(name).flatMap((h) => h.byName(name))];
   }
 
   /**
@@ -110,7 +129,7 @@ class Library implements KnowledgeLookup {
    */
   async content(file: KnownFile): Promise<Buffer | undefined> {
     this.ensureHost();
-    const path = this.hostPaths.get(file) ?? (this.hashes.get(file.blobId) ?? []).map((f) => this.hostPaths.get(f)).find((p) => p !== undefined);
+    const path = this.hostPaths.get(file) ?? this.host.byHash(file.blobId).map((f) => this.hostPaths.get(f)).find((p) => p !== undefined);
     if (path) {
       try {
         return await readFile(path);
@@ -153,7 +172,8 @@ export async function loadKnowledge(options: LoadKnowledgeOptions = {}): Promise
       }),
     ),
   );
-  const indexed = (await Promise.all(indexPaths.map((p) => readIndex(p)))).flat();
+  // The binary form where the build scripts wrote one beside the JSON (the shipped index), else the JSON.
+  const indexes = await Promise.all(indexPaths.map(async (p): Promise<IndexStore> => readBinaryIndex(p) ?? new FiledRecords(await readIndex(p))));
   const host = listHostFiles(options.hostDirs ?? defaultHostDirs());
-  return new Library(indexed, host, historyPaths, textsPaths, options.cacheDir);
+  return new Library(indexes, host, historyPaths, textsPaths, options.cacheDir);
 }
