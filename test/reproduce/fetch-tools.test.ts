@@ -1,14 +1,14 @@
 import { execa } from 'execa';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { verify } from '../../src/commands/verify.js';
 import { findGnuRelease } from '../../src/reproduce/gnu-releases.js';
 import { findSandbox } from '../../src/reproduce/sandbox.js';
-import { findTool, isFound } from '../../src/reproduce/tools.js';
+import { cachedToolDir, findTool, isFound } from '../../src/reproduce/tools.js';
 import { buildTar, compress, readRelease, writeTemp, type TarEntrySpec } from '../helpers/archives.js';
-import { root } from '../helpers/cli.js';
+import { root, runCuckoo } from '../helpers/cli.js';
 import { gnuTarball, withTarball } from '../helpers/gnu.js';
 import { startServer } from '../helpers/http.js';
 import { removeTempDirs, tempDir } from '../helpers/repo.js';
@@ -16,7 +16,10 @@ import { removeTempDirs, tempDir } from '../helpers/repo.js';
 /**
  * --fetch-tools: a release whose configure names autoconf 2.69, on a machine
  * without it, gets 2.69 installed from GNU's pinned tarball (served here from
- * 127.0.0.1) and its configure re-made with it.
+ * 127.0.0.1) and its configure re-made with it. The install it makes is then
+ * the one `cuckoo tools list` and `cuckoo tools install` find: building
+ * autoconf takes a while, so the tests build it once, here
+ * (install.test.ts tests the installer's other paths with stand-in builds).
  */
 
 const autoconf269 = findGnuRelease('autoconf', '2.69')!;
@@ -25,7 +28,7 @@ const realTest = withTarball(tarball);
 
 test.after(() => removeTempDirs());
 
-realTest('verify --fetch-tools installs the autoconf the configure names, and proves the configure with it', async () => {
+realTest('verify --fetch-tools installs the autoconf the configure names, and proves the configure with it; cuckoo tools then finds that install', async () => {
   assert.ok(tarball, 'no GNU tarball: run scripts/gnu-tarball.sh autoconf 2.69 test/.cache/gnu');
   if ((await findSandbox('bwrap')).kind !== 'bwrap') {
     assert.not.ok(process.env.CI, 'bwrap is needed in CI');
@@ -64,6 +67,21 @@ realTest('verify --fetch-tools installs the autoconf the configure names, and pr
     const claimedFinding = first.findings.find((f) => f.path === 'configure')!;
     assert.is(claimedFinding.category, 'not-reproduced', claimedFinding.reasons.join('; '));
     assert.is(claimedFinding.evidence.notReproduced?.version, '2.69');
+
+    // The install, as `cuckoo tools` sees it (this is the one real build of autoconf in the tests).
+    const installed = await findTool('autoconf', '2.69', cacheDir);
+    assert.ok(isFound(installed), JSON.stringify(installed));
+    assert.is(installed.source, 'cache');
+    const version = await execa(installed.programs.autoconf!, ['--version']);
+    assert.match(version.stdout.split('\n')[0]!, /^autoconf \(GNU Autoconf\) 2\.69$/);
+    assert.equal(await readdir(join(cacheDir, 'tmp')), [], 'the scratch folder is removed');
+    const list = await runCuckoo(['tools', 'list', '--cache-dir', cacheDir]);
+    assert.is(list.code, 0, list.stderr);
+    assert.match(list.stdout, new RegExp(`2\\.69\\s+cache\\s+${cachedToolDir(cacheDir, 'autoconf', '2.69')}/bin/autoconf`));
+    // Installed already: nothing is downloaded again, and no http is needed.
+    const again = await runCuckoo(['tools', 'install', 'autoconf@2.69', '--gnu-mirror', server.url, '--cache-dir', cacheDir]);
+    assert.is(again.code, 0, again.stderr);
+    assert.is(again.stdout, `autoconf 2.69 is already installed in ${cachedToolDir(cacheDir, 'autoconf', '2.69')}\n`);
 
     // Now a configure that 2.69 did make from these inputs.
     const work = await tempDir('cuckoo-fetch-tools-work-');

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { renderBuildOutput } from '../../src/cli/tools-command.js';
+import { renderBuildOutput, renderInstalled } from '../../src/cli/tools-command.js';
 import { parseToolSpec, toolsList } from '../../src/commands/tools.js';
 import { BuildError } from '../../src/reproduce/install.js';
 import { cuckooHelp, runCuckooHere } from '../helpers/cli.js';
@@ -54,6 +54,19 @@ test('tools list names both tools, the pinned versions and the cache, with an em
   assert.match(r.stdout, `cache: ${cacheDir}\n`);
   const result = await toolsList({ cacheDir });
   assert.ok(result.copies.every((c) => c.source !== 'cache'));
+});
+
+test('an install says where it went, the sha256 it checked and how it was built; a second one that it was there', () => {
+  const found = { tool: 'autoconf', version: '2.69', source: 'cache', programs: {} } as unknown as Parameters<typeof renderInstalled>[0]['found'];
+  const base = { tool: 'autoconf', version: '2.69', dir: '/c/tools/autoconf-2.69', found, sha256: 'ab'.repeat(32) } as const;
+  assert.is(
+    renderInstalled({ ...base, reused: false, sandbox: 'bwrap' }),
+    `autoconf 2.69 installed in /c/tools/autoconf-2.69 (sha256 ${'ab'.repeat(32)} checked, built in the bubblewrap sandbox)\n`,
+  );
+  assert.match(renderInstalled({ ...base, reused: false, sandbox: 'none' }), /built unconfined \(--sandbox none\)\)\n$/);
+  assert.is(renderInstalled({ ...base, reused: true, sandbox: 'bwrap' }), 'autoconf 2.69 is already installed in /c/tools/autoconf-2.69\n');
+  // A folder name from the cache path is shown escaped, never as a control sequence.
+  assert.match(renderInstalled({ ...base, dir: '/c/\x1b[2J', reused: true, sandbox: 'bwrap' }), /\\x1b\[2J/);
 });
 
 test("a failed step's last lines are shown marked off, with control characters escaped", () => {
