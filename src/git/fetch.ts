@@ -4,7 +4,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { access, mkdir, rename, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { cacheWriteError, reposDir, withCacheLock } from '../cache.js';
 import { CuckooError } from '../errors.js';
 import type { ObjectFormat } from '../release/entry.js';
@@ -93,7 +93,8 @@ export async function cacheRepo(url: string, objectFormat: ObjectFormat, cacheDi
   const root = reposDir(cacheDir);
   const digest = createHash('sha256').update(url).digest('hex').slice(0, 32);
   const dir = join(root, `${prefix}-${digest}.git`);
-  const handle = (gitDir: string, format: ObjectFormat): RepoHandle => ({ source: url, gitDir, objectFormat: format, kind: 'remote' });
+  // cuckoo made this repository in its cache: its objects are where git puts them (GIT_OBJECT_DIRECTORY never reaches git, run.ts).
+  const handle = (gitDir: string, format: ObjectFormat): RepoHandle => ({ source: url, gitDir, objectFormat: format, kind: 'remote', objectsDir: resolve(gitDir, 'objects') });
   const existing = await probe(url, dir);
   if (existing) return handle(existing.gitDir, existing.objectFormat);
   await mkdir(root, { recursive: true }).catch((err: unknown) => {

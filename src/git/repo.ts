@@ -125,7 +125,8 @@ async function openBundle(spec: string, path: string, header: BundleHeader, cach
   const digest = await sha256File(path);
   const root = reposDir(cacheDir);
   const dest = join(root, `bundle-${digest}.git`);
-  const handle = (gitDir: string, objectFormat: ObjectFormat): RepoHandle => ({ source: spec, gitDir, objectFormat, kind: 'bundle' });
+  // cuckoo made this repository in its cache: its objects are where git puts them (GIT_OBJECT_DIRECTORY never reaches git, run.ts).
+  const handle = (gitDir: string, objectFormat: ObjectFormat): RepoHandle => ({ source: spec, gitDir, objectFormat, kind: 'bundle', objectsDir: resolve(gitDir, 'objects') });
 
   // The cache entry appears by rename only when complete, so an existing one
   // can be trusted; one that no longer opens (removed by hand, say) is rebuilt.

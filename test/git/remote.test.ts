@@ -45,6 +45,8 @@ test('the fetch is shallow and blobless; blobs come in one batch on request', as
   assert.is(remote.ref.ref, 'v1.2');
   const target = { gitDir: remote.repo.gitDir };
   assert.is(await git(target, ['rev-parse', '--is-shallow-repository']).then((r) => r.stdout.toString().trim()), 'true');
+  // Its object folder is known without asking git, and is the one git uses.
+  assert.is(remote.repo.objectsDir, await git(target, ['rev-parse', '--path-format=absolute', '--git-path', 'objects']).then((r) => r.stdout.toString().trim()));
   const blob = await upstream.hashObject('AC_INIT\n');
   const missing = async () => (await git(target, ['rev-list', '--objects', '--missing=print', `${remote.ref.commit}^{tree}`])).stdout.toString();
   assert.match(await missing(), new RegExp(`\\?${blob}`));

@@ -53,6 +53,9 @@ test('unbundles a v2 bundle once into the cache and reuses it', async () => {
   assert.is(await gitText(handle, ['cat-file', '-t', 'refs/tags/v1-a']), 'tag');
   const again = await openRepo(bundle, { cacheDir });
   assert.is(again.gitDir, handle.gitDir);
+  // Its object folder is known without asking git again, and is the one git uses.
+  assert.is(handle.objectsDir, await gitText(handle, ['rev-parse', '--path-format=absolute', '--git-path', 'objects']));
+  assert.is(again.objectsDir, handle.objectsDir);
   const entries = await readdir(join(cacheDir, 'repos'));
   assert.equal(entries, [handle.gitDir.split('/').pop()], 'no temporary folder is left behind');
 });
