@@ -50,7 +50,7 @@ const hexOf = (length: number) => new RegExp(`^[0-9a-f]{${length}}$`);
 const hex40 = hexOf(40);
 const hex64 = hexOf(64);
 
-/** The binary form of `files`, made from `json` (the index.json text written beside it). */
+/** The binary form of `files`; `jsonSize` is the size of the index.json written beside it from the same records. */
 export function encodeIndex(files: readonly KnownFile[], jsonSize: number): Buffer {
   if (files.length > rowSpan) throw new Error(`index: more than ${rowSpan} records`);
   const ids = new Map<string, number>();
