@@ -38,6 +38,8 @@ async function judge(change: Change, ctx: AnalysisContext, rules: readonly Rule[
 export async function analyze(changes: Change[], ctx: AnalysisContext, options: { rules?: readonly Rule[] } = {}): Promise<Finding[]> {
   const rules = options.rules ?? defaultRules;
   const findings: Finding[] = [];
+  // The files the history may be searched for (from-history): found in one walk, not one each.
+  ctx.history?.expectBlobs?.(changes.flatMap((c) => ((c.kind === 'only-in-release' || c.kind === 'modified') && c.release?.type === 'file' && c.release.blobId ? [c.release.blobId] : [])));
   for (const change of changes) {
     const judgement = withOddName(change.path, await judge(change, ctx, rules));
     findings.push({

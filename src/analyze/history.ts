@@ -28,6 +28,12 @@ export interface HistoryLookup {
   changedBinariesSincePreviousTag(): Promise<{ previousTag: string; paths: string[] } | undefined>;
   /** Whether any commit in the history up to the tag had a blob with this id (and at which path). */
   blobInHistory(blobId: string): Promise<{ path: string; commit: string } | undefined>;
+  /**
+   * The blobs blobInHistory may be asked about, told before it is: one walk
+   * of the history then looks for all of them at once, where each would
+   * otherwise cost a walk of its own.
+   */
+  expectBlobs?(blobIds: readonly string[]): void;
   /** Commit messages up to the tag, newest first: committed at or after `since` (Unix seconds), at most `maxCount`. */
   commitLog?(options: { since?: number; maxCount: number }): Promise<LoggedCommit[] | undefined>;
 }

@@ -44,7 +44,7 @@ export interface HistoryOptions {
 }
 
 export interface History extends HistoryLookup {
-  /** Removes the scratch repository used for ignore rules. */
+  /** Removes the scratch repository used for ignore rules, and ends the walk for expected blobs. */
   close(): Promise<void>;
 }
 
@@ -68,6 +68,10 @@ export function createHistory(repo: RepoHandle, commit: string, cacheDir: string
   let objects: BlobReader | undefined;
   const read = options.read ?? ((oid: string) => (objects ??= new BlobReader(repo)).read(oid));
   const stored = (blobId: string) => read(blobId).then(() => true, () => false);
+  const maxCommits = options.maxCommits ?? 50_000;
+  /** Blobs the analysis expects to ask about (expectBlobs), looked for in one walk. */
+  const expected = new Set<string>();
+  let walk: BlobWalk | undefined;
   // After close(), no scratch repository is used again or made anew (nothing would remove it).
   let closed = false;
 
@@ -96,11 +100,23 @@ export function createHistory(repo: RepoHandle, commit: string, cacheDir: string
     commitLog(options) {
       return readCommitLog(repo, commit, options);
     },
-    blobInHistory(blobId) {
-      return findBlob(repo, commit, blobId, options.maxCommits ?? 50_000, stored);
+    expectBlobs(blobIds) {
+      // Only before the walk starts: it looks for what was expected by then.
+      if (walk || repo.promisor) return;
+      for (const id of blobIds) if (blobIdPattern.test(id)) expected.add(id);
+    },
+    async blobInHistory(blobId) {
+      if (expected.has(blobId) && !closed) {
+        // As findBlob: a blob the object store lacks is in no commit, and costs no reading of the log.
+        if (repo.promisor || !(await stored(blobId))) return undefined;
+        walk ??= new BlobWalk(repo, commit, maxCommits, expected);
+        return walk.find(blobId);
+      }
+      return findBlob(repo, commit, blobId, maxCommits, stored);
     },
     async close() {
       closed = true;
+      walk?.close();
       await objects?.close();
       const s = await scratch?.catch(() => undefined);
       if (s) await rm(s.root, { recursive: true, force: true });
@@ -232,42 +248,63 @@ export async function binaryChanges(repo: RepoHandle, from: string, to: string):
   return out;
 }
 
-async function findBlob(
+const blobIdPattern = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
+
+/** Walks of the history for blobs started in this process: the work a test can count. */
+export const historyWalks = { started: 0 };
+
+/**
+ * Reads `git log --raw` from the tag back (at most `maxCommits` commits) and
+ * calls `seen` with each record whose new blob `wanted` says is of interest,
+ * newest first, until `seen` returns true. Every blob of every tree first
+ * appears in some commit's diff (the root commit's against the empty tree, a
+ * merge's against its first parent).
+ */
+async function walkRawLog(
   repo: RepoHandle,
   commit: string,
-  blobId: string,
   maxCommits: number,
-  stored: (blobId: string) => Promise<boolean>,
-): Promise<{ path: string; commit: string } | undefined> {
-  if (!/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(blobId)) return undefined;
-  // cuckoo's blobless clone of a remote has no blobs of history to find, and
-  // asking would cost a lazy fetch, or (with lazy fetching off) a walk of
-  // every promisor pack, per file: seconds each on a large history. This
-  // provenance needs a local clone (a documented gap).
-  if (repo.promisor) return undefined;
-  if (!(await stored(blobId))) return undefined;
-  // Every blob of every tree first appears in some commit's diff (the root
-  // commit's against the empty tree, a merge's against its first parent).
+  wanted: (blobId: string) => boolean,
+  seen: (blobId: string, path: string, commit: string) => boolean,
+  hooks: { started?: (stop: () => void) => void; demand?: () => Promise<boolean> } = {},
+): Promise<void> {
+  historyWalks.started++;
   const child = spawnGit(repo, [
     'log', '--raw', '-z', '--no-abbrev', '--no-renames', '--root', '--diff-merges=first-parent',
     `--max-count=${maxCommits}`, '--format=%x01%H', '--end-of-options', commit,
   ]);
   child.stdin?.end();
+  hooks.started?.(() => child.kill());
+  // The pipes are sockets, which keep the event loop alive as the process does.
+  const handles = [child, child.stdout, child.stderr] as unknown as Array<{ ref(): void; unref(): void } | null>;
+  const hold = (on: boolean) => {
+    for (const handle of handles) if (handle) (on ? handle.ref : handle.unref).call(handle);
+  };
   let current = '';
-  let found: { path: string; commit: string } | undefined;
   let rest = '';
   try {
     // -z raw records: `:<mode> <mode> <old> <new> <status>` NUL `<path>` NUL; a
     // commit's format line (\x01<id>, then a newline) precedes its records.
-    let pendingPath = false;
+    // The field after a record is always its path (one path: --no-renames).
+    let pathOf: string | undefined;
+    let isPath = false;
     outer: for await (const chunk of child.stdout!) {
+      // Read on only while someone waits for an answer: git waits on a full pipe
+      // meanwhile, and holds the process open no longer (it ends with it).
+      if (hooks.demand) {
+        hold(false);
+        const go = await hooks.demand();
+        hold(true);
+        if (!go) break;
+      }
       const fields = (rest + (chunk as Buffer).toString('latin1')).split('\0');
       rest = fields.pop()!;
       for (let field of fields) {
-        if (pendingPath) {
-          pendingPath = false;
-          found = { path: decodeGitPath(Buffer.from(field, 'latin1')), commit: current };
-          break outer;
+        if (isPath) {
+          isPath = false;
+          if (pathOf !== undefined && seen(pathOf, decodeGitPath(Buffer.from(field, 'latin1')), current)) break outer;
+          pathOf = undefined;
+          continue;
         }
         field = field.replace(/^\n+/, '');
         const header = /^\x01([0-9a-f]+)\n*/.exec(field);
@@ -275,12 +312,115 @@ async function findBlob(
           current = header[1]!;
           field = field.slice(header[0].length);
         }
-        if (field.startsWith(':') && field.split(' ')[3] === blobId) pendingPath = true;
+        if (field.startsWith(':')) {
+          isPath = true;
+          const blob = field.split(' ')[3];
+          pathOf = blob !== undefined && wanted(blob) ? blob : undefined;
+        }
       }
     }
   } finally {
     if (child.exitCode === null) child.kill();
     await child.catch(() => undefined);
   }
+}
+
+/** Where one blob first appears in the history, walking it for that blob alone. */
+async function findBlob(
+  repo: RepoHandle,
+  commit: string,
+  blobId: string,
+  maxCommits: number,
+  stored: (blobId: string) => Promise<boolean>,
+): Promise<{ path: string; commit: string } | undefined> {
+  if (!blobIdPattern.test(blobId)) return undefined;
+  // cuckoo's blobless clone of a remote has no blobs of history to find, and
+  // asking would cost a lazy fetch, or (with lazy fetching off) a walk of
+  // every promisor pack, per file: seconds each on a large history. This
+  // provenance needs a local clone (a documented gap).
+  if (repo.promisor) return undefined;
+  if (!(await stored(blobId))) return undefined;
+  let found: { path: string; commit: string } | undefined;
+  await walkRawLog(repo, commit, maxCommits, (b) => b === blobId, (_, path, at) => {
+    found = { path, commit: at };
+    return true;
+  });
   return found;
 }
+
+/**
+ * One walk of the history for many blobs (those the analysis expects to ask
+ * about; it is asked only about those the object store has). It starts at the first question about
+ * one of them, and reads on only while a question waits: every expected blob
+ * it passes is noted, so a later question about one is answered at once, and
+ * one it has not reached yet lets it read on from where it stopped. It reads
+ * no further than the deepest blob asked for, as a walk for that blob alone
+ * would, where a release with a hundred files from other commits (a quilt
+ * `.pc/` folder, a vendor's stale copies) cost a hundred walks before.
+ */
+class BlobWalk {
+  private readonly found = new Map<string, { path: string; commit: string }>();
+  private readonly waiting = new Map<string, Array<(found: { path: string; commit: string } | undefined) => void>>();
+  private started = false;
+  private finished = false;
+  private closed = false;
+  private stop: (() => void) | undefined;
+  private wake: ((go: boolean) => void) | undefined;
+
+  constructor(
+    private readonly repo: RepoHandle,
+    private readonly commit: string,
+    private readonly maxCommits: number,
+    private readonly wanted: ReadonlySet<string>,
+  ) {}
+
+  /** Where `blobId` first appears (newest first), for the blobs it walks for; undefined for the others. */
+  find(blobId: string): Promise<{ path: string; commit: string } | undefined> {
+    const hit = this.found.get(blobId);
+    if (hit || this.finished || this.closed || !this.wanted.has(blobId)) return Promise.resolve(hit);
+    const answer = new Promise<{ path: string; commit: string } | undefined>((resolve) => {
+      const list = this.waiting.get(blobId);
+      if (list) list.push(resolve);
+      else this.waiting.set(blobId, [resolve]);
+    });
+    if (!this.started) this.start();
+    this.wake?.(true);
+    this.wake = undefined;
+    return answer;
+  }
+
+  close(): void {
+    this.closed = true;
+    this.stop?.();
+    this.wake?.(false);
+    this.wake = undefined;
+  }
+
+  private start(): void {
+    this.started = true;
+    void walkRawLog(
+      this.repo,
+      this.commit,
+      this.maxCommits,
+      (b) => this.wanted.has(b) && !this.found.has(b),
+      (blob, path, at) => {
+        const hit = { path, commit: at };
+        this.found.set(blob, hit);
+        for (const answer of this.waiting.get(blob) ?? []) answer(hit);
+        this.waiting.delete(blob);
+        return this.found.size === this.wanted.size;
+      },
+      {
+        started: (stop) => (this.stop = stop),
+        demand: () => (this.closed ? Promise.resolve(false) : this.waiting.size > 0 ? Promise.resolve(true) : new Promise<boolean>((go) => (this.wake = go))),
+      },
+    )
+      .catch(() => undefined)
+      .finally(() => {
+        this.finished = true;
+        for (const answers of this.waiting.values()) for (const answer of answers) answer(undefined);
+        this.waiting.clear();
+      });
+  }
+}
+

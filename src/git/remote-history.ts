@@ -26,6 +26,7 @@ export function deepening(inner: History, repo: RepoHandle, notes: string[]): Hi
     ignoredBy: guard((path: string) => inner.ignoredBy(path)),
     changedBinariesSincePreviousTag: guard(() => inner.changedBinariesSincePreviousTag()),
     blobInHistory: guard((blobId: string) => inner.blobInHistory(blobId)),
+    expectBlobs: (blobIds: readonly string[]) => inner.expectBlobs?.(blobIds),
     commitLog: guard(async (options: { since?: number; maxCount: number }) => inner.commitLog?.(options)),
     close: () => inner.close(),
   };

@@ -3,10 +3,11 @@ import * as assert from 'uvu/assert';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { binaryChanges, createHistory } from '../../src/git/history.js';
+import { binaryChanges, createHistory, historyWalks } from '../../src/git/history.js';
 import { openRepo } from '../../src/git/repo.js';
 import type { RepoHandle } from '../../src/git/types.js';
 import { makeRepo, removeTempDirs, tempDir } from '../helpers/repo.js';
+import { execa } from 'execa';
 
 test.after(removeTempDirs);
 /** The cache folder the scratch repositories for ignore rules go under. */
@@ -121,6 +122,55 @@ test('blobInHistory finds blobs of earlier commits, with their path and commit',
   // Reachable only from later commits: not in the history up to v1.0.
   const atFirst = createHistory(handle(repo.gitDir), repo.commits[0]!, scratchCache);
   assert.is(await atFirst.blobInHistory(await repo.hashObject('int main(void) { return 0; }\n')), undefined);
+});
+
+test('blobs the analysis expects are found in one walk of the history, each where a walk for it alone finds it', async () => {
+  // 24 commits over 6 files; content 'v0' of each file comes back later, so
+  // "where it first appears" (newest first) is not where it was first written.
+  const commits = Array.from({ length: 24 }, (_, k) => ({ files: { [`f${k % 6}`]: `v${k % 4 === 3 ? 0 : k}\n` } }));
+  const repo = await makeRepo({ files: { f0: 'v0\n', README: 'r\n' }, commits });
+  const tip = repo.commits.at(-1)!;
+  const inHistory = await Promise.all(['v0\n', 'v1\n', 'v5\n', 'v13\n', 'v22\n', 'r\n'].map((c) => repo.hashObject(c)));
+  // Not in the object store; and stored but in no commit (a walk of the whole history finds nothing).
+  const never = await repo.hashObject('never committed\n');
+  const loose = (await repo.git(['hash-object', '-w', '--stdin'], { input: 'only a loose object\n' })).trim();
+  const ids = [...inHistory, never, loose];
+
+  const alone = createHistory(handle(repo.gitDir), tip, scratchCache);
+  const expected = [];
+  for (const id of ids) expected.push(await alone.blobInHistory(id));
+  assert.equal(expected.map((e) => e?.path), ['f5', 'f1', 'f5', 'f1', 'f4', 'README', undefined, undefined]);
+  // 'v0' (f0 at first) came back in f3, f1 and f5 in later commits: the newest, f5 in the last commit, is the one named.
+  assert.is(expected[0]?.commit, tip);
+
+  const shared = createHistory(handle(repo.gitDir), tip, scratchCache);
+  shared.expectBlobs!(ids);
+  const before = historyWalks.started;
+  const found = [];
+  // One at a time, as rules ask.
+  for (const id of ids) found.push(await shared.blobInHistory(id));
+  assert.equal(found, expected);
+  assert.is(historyWalks.started - before, 1, 'one walk for all of them');
+  // A blob it was not told about is still found, by a walk of its own.
+  const late = await repo.hashObject('v2\n');
+  assert.equal(await shared.blobInHistory(late), await alone.blobInHistory(late));
+  await Promise.all([alone.close(), shared.close()]);
+
+  // A walk paused with an answer given (the loose object is expected, never found), in a
+  // history longer than a pipe holds, does not keep a process that forgot close() from
+  // ending. (The limit only stops a hang.)
+  const long = await makeRepo({ files: { README: 'r\n' }, commits: Array.from({ length: 1000 }, (_, k) => ({ files: { [`d${k % 50}/file-with-a-long-name-${k % 7}`]: `${k}\n` } })) });
+  const newest = await long.hashObject('999\n');
+  const unreached = (await long.git(['hash-object', '-w', '--stdin'], { input: 'only a loose object\n' })).trim();
+  const script = [
+    `const { createHistory } = await import(${JSON.stringify(new URL('../../src/git/history.js', import.meta.url).href)});`,
+    `const h = createHistory({ source: 'r', gitDir: ${JSON.stringify(long.gitDir)}, objectFormat: 'sha1', kind: 'local' }, ${JSON.stringify(long.commits.at(-1)!)}, ${JSON.stringify(scratchCache)});`,
+    `h.expectBlobs(${JSON.stringify([newest, unreached])});`,
+    `console.log((await h.blobInHistory(${JSON.stringify(newest)})).path);`,
+  ].join('\n');
+  const ended = await execa(process.execPath, ['--input-type=module', '-e', script], { timeout: 120_000, reject: false });
+  assert.is(ended.timedOut, false, 'the process ended');
+  assert.equal([ended.exitCode, ended.stdout], [0, 'd49/file-with-a-long-name-5']);
 });
 
 test("the sample repository: nls.m4 is hidden by m4/.gitignore, added days before v1.0", async () => {
