@@ -24,6 +24,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { brotliDecompressSync } from 'node:zlib';
 import { packageRoot } from '../../package-root.js';
+import { maxKeyedRows, rowsWithKey, sortedRowKeys } from './row-keys.js';
 import type { KnownFile } from './types.js';
 
 export const historyFormat = 'cuckoo.knowledge-history/v1';
@@ -71,8 +72,6 @@ const commitDigits = 12;
 export const historyShaBytes = 16;
 /** Row: package u8, dir u8, commit u32, serial i32 (-1: none), size u32, code u32, blob id 20 bytes, sha256 prefix. */
 const rowBytes = 1 + 1 + 4 + 4 + 4 + 4 + 20 + historyShaBytes;
-/** Rows a history holds at most: a four-byte key times this, plus a row, is exact in a double (2^53). */
-const rowSpan = 2 ** 21;
 
 const table = <T>() => {
   const ids = new Map<T, number>();
@@ -109,7 +108,7 @@ export function encodeHistory(versions: readonly HistoryVersion[]): Buffer {
   });
   nameStarts.push(sorted.length);
   if (packages.ids.size > 255 || dirs.ids.size > 255) throw new Error('history: more than 255 packages or folders');
-  if (sorted.length > rowSpan) throw new Error(`history: more than ${rowSpan} versions`);
+  if (sorted.length > maxKeyedRows) throw new Error(`history: more than ${maxKeyedRows} versions`);
   const header: Header = {
     format: historyFormat,
     packages: packages.keys(),
@@ -153,7 +152,7 @@ export class HistoryIndex {
       this.rows = raw.subarray(start, start + this.header.rows * rowBytes);
       this.codeHashes = raw.subarray(start + this.header.rows * rowBytes);
       if (this.rows.length !== this.header.rows * rowBytes || this.codeHashes.length !== this.header.codes * 32) throw new Error('truncated');
-      if (this.header.rows > rowSpan) throw new Error(`more than ${rowSpan} versions`);
+      if (this.header.rows > maxKeyedRows) throw new Error(`more than ${maxKeyedRows} versions`);
     } catch (err) {
       throw new Error(`reading knowledge history ${source}: ${err instanceof Error ? err.message : String(err)}`);
     }
@@ -195,45 +194,10 @@ export class HistoryIndex {
     const sha = id.length === 64;
     const want = Buffer.from(id.slice(0, sha ? historyShaBytes * 2 : 40), 'hex');
     const offset = sha ? 38 : 18;
-    const found: KnownFile[] = [];
-    for (const i of this.rowsByKey(sha, want.readUInt32LE(0))) {
-      if (want.equals(this.rows.subarray(i * rowBytes + offset, i * rowBytes + offset + want.length))) found.push(this.file(i, this.nameOf(i)));
-    }
-    return found;
-  }
-
-  /** The rows whose blob id (or sha256) starts with the four bytes `key`, in row order. */
-  private rowsByKey(sha: boolean, key: number): number[] {
-    const sorted = this.hashIndex(sha);
-    // The first entry at or above key's, then every entry of that key.
-    let lo = 0;
-    let hi = sorted.length;
-    const first = key * rowSpan;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (sorted[mid]! < first) lo = mid + 1;
-      else hi = mid;
-    }
-    const rows: number[] = [];
-    for (let i = lo; i < sorted.length && sorted[i]! < first + rowSpan; i++) rows.push(sorted[i]! - first);
-    return rows;
-  }
-
-  /**
-   * Every row as one number, the first four bytes of its blob id (or sha256)
-   * times rowSpan plus the row, sorted: built on the first hash asked, a
-   * native sort of 30,000 numbers where a map of lists took ten times as long.
-   */
-  private hashIndex(sha: boolean): Float64Array {
-    const cached = this.hashes[sha ? 1 : 0];
-    if (cached) return cached;
-    const offset = sha ? 38 : 18;
-    const sorted = new Float64Array(this.header.rows);
-    const r = this.rows;
-    for (let i = 0, at = offset; i < sorted.length; i++, at += rowBytes) sorted[i] = ((r[at]! | (r[at + 1]! << 8) | (r[at + 2]! << 16) | (r[at + 3]! << 24)) >>> 0) * rowSpan + i;
-    sorted.sort();
-    this.hashes[sha ? 1 : 0] = sorted;
-    return sorted;
+    const sorted = (this.hashes[sha ? 1 : 0] ??= sortedRowKeys(this.rows, this.header.rows, rowBytes, offset));
+    return rowsWithKey(sorted, want)
+      .filter((i) => want.equals(this.rows.subarray(i * rowBytes + offset, i * rowBytes + offset + want.length)))
+      .map((i) => this.file(i, this.nameOf(i)));
   }
 
   private nameOf(row: number): string {

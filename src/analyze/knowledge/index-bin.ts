@@ -15,6 +15,7 @@
  * check that the two hold the same records.
  */
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { maxKeyedRows, rowsWithKey, sortedRowKeys } from './row-keys.js';
 import type { KnownFile, VendorVariant } from './types.js';
 
 export const binaryIndexFormat = 'cuckoo.knowledge-index/v1';
@@ -26,8 +27,6 @@ const SERIAL = 1;
 const CODE_HASH = 2;
 const BLOB_ID_256 = 4;
 const RARE = 8;
-/** Rows an index holds at most: a four-byte key times this, plus a row, is exact in a double. */
-const rowSpan = 2 ** 21;
 
 /** Fields few records have, kept in the header by row. */
 interface Rare {
@@ -52,7 +51,7 @@ const hex64 = hexOf(64);
 
 /** The binary form of `files`; `jsonSize` is the size of the index.json written beside it from the same records. */
 export function encodeIndex(files: readonly KnownFile[], jsonSize: number): Buffer {
-  if (files.length > rowSpan) throw new Error(`index: more than ${rowSpan} records`);
+  if (files.length > maxKeyedRows) throw new Error(`index: more than ${maxKeyedRows} records`);
   const ids = new Map<string, number>();
   const strings: string[] = [];
   const string = (s: string) => ids.get(s) ?? (ids.set(s, strings.length), strings.push(s) - 1);
@@ -160,7 +159,7 @@ export class BinaryIndex {
   /** Each name's first row and number of rows. */
   private readonly names = new Map<string, [number, number]>();
   private readonly made: Array<KnownFile | undefined>;
-  /** Sorted keys (the first four bytes of a hash times rowSpan, plus the row) by column, built on the first lookup of that kind. */
+  /** Sorted keys by column (row-keys.ts), built on the first lookup of that kind. */
   private readonly keys = new Map<number, Float64Array>();
 
   constructor(bytes: Buffer) {
@@ -176,7 +175,7 @@ export class BinaryIndex {
     };
     const header = JSON.parse(section().toString('utf8')) as Header;
     if (header.format !== binaryIndexFormat) throw new Error(`format ${String(header.format)}, expected ${binaryIndexFormat}`);
-    if (!Number.isInteger(header.rows) || header.rows < 0 || header.rows > rowSpan) throw new Error(`${String(header.rows)} rows`);
+    if (!Number.isInteger(header.rows) || header.rows < 0 || header.rows > maxKeyedRows) throw new Error(`${String(header.rows)} rows`);
     this.rareJson = section();
     this.rows = bytes.subarray(at);
     if (this.rows.length !== header.rows * rowBytes) throw new Error('truncated');
@@ -211,35 +210,14 @@ export class BinaryIndex {
   /** Rows whose column at `offset` (`width` bytes) holds `hex`, in row order. */
   private matching(offset: number, width: number, hex: string): number[] {
     const want = Buffer.from(hex, 'hex');
-    const sorted = this.sortedKeys(offset);
-    const first = want.readUInt32LE(0) * rowSpan;
-    let lo = 0;
-    let hi = sorted.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (sorted[mid]! < first) lo = mid + 1;
-      else hi = mid;
-    }
-    const found: number[] = [];
-    for (let k = lo; k < sorted.length && sorted[k]! < first + rowSpan; k++) {
-      const i = sorted[k]! - first;
+    let sorted = this.keys.get(offset);
+    if (!sorted) this.keys.set(offset, (sorted = sortedRowKeys(this.rows, this.count, rowBytes, offset)));
+    return rowsWithKey(sorted, want).filter((i) => {
       const at = i * rowBytes;
       // The sha256 blob id is there only where the record has one.
-      if (offset === 45 && !(this.rows[at + 24]! & BLOB_ID_256)) continue;
-      if (want.equals(this.rows.subarray(at + offset, at + offset + width))) found.push(i);
-    }
-    return found;
-  }
-
-  private sortedKeys(offset: number): Float64Array {
-    let sorted = this.keys.get(offset);
-    if (sorted) return sorted;
-    sorted = new Float64Array(this.count);
-    const r = this.rows;
-    for (let i = 0, at = offset; i < this.count; i++, at += rowBytes) sorted[i] = ((r[at]! | (r[at + 1]! << 8) | (r[at + 2]! << 16) | (r[at + 3]! << 24)) >>> 0) * rowSpan + i;
-    sorted.sort();
-    this.keys.set(offset, sorted);
-    return sorted;
+      if (offset === 45 && !(this.rows[at + 24]! & BLOB_ID_256)) return false;
+      return want.equals(this.rows.subarray(at + offset, at + offset + width));
+    });
   }
 
   private string(i: number): string {
