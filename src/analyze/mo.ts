@@ -85,7 +85,18 @@ export function parseMo(bytes: Buffer, encoding: 'utf8' | 'latin1' = 'utf8'): Mo
     const transSysdep = u32(44);
     for (let i = 0; i < sysdepCount; i++) pairs.set(sysdep(origSysdep, i), sysdep(transSysdep, i));
   }
-  let unaccounted = 0;
-  for (const b of used) if (!b) unaccounted++;
-  return { pairs, unaccounted };
+  return { pairs, unaccounted: zeros(used) };
+}
+
+/** How many bytes are 0, counted by runs: an MO file's unclaimed bytes are a few runs of padding. */
+function zeros(used: Uint8Array): number {
+  const bytes = Buffer.from(used.buffer, used.byteOffset, used.byteLength);
+  let count = 0;
+  for (let at = bytes.indexOf(0); at >= 0; ) {
+    const end = bytes.indexOf(1, at);
+    if (end < 0) return count + bytes.length - at;
+    count += end - at;
+    at = bytes.indexOf(0, end);
+  }
+  return count;
 }

@@ -27,24 +27,31 @@ const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 
 /**
- * The text of the quoted string that runs from `from` to the end of `line`
- * (a trimmed line), escapes resolved; undefined when it is not one: no
- * closing quote, a quote left unescaped inside, or anything after it.
+ * The text of the quoted string that runs from `from` to `end` in `text` (a
+ * trimmed line ends at `end`), escapes resolved; undefined when it is not
+ * one: no closing quote, a quote left unescaped inside, or anything after it.
  */
-function unquote(line: string, from: number): string | undefined {
-  if (line.charCodeAt(from) !== QUOTE) return undefined;
+function unquote(text: string, from: number, end: number): string | undefined {
+  if (from >= end || text.charCodeAt(from) !== QUOTE) return undefined;
+  // Most strings have no escape: one slice, no copies built up.
+  let i = from + 1;
+  for (; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c === QUOTE) return i === end - 1 ? text.slice(from + 1, i) : undefined;
+    if (c === BACKSLASH) break;
+  }
   let out = '';
   let run = from + 1;
-  for (let i = run; i < line.length; i++) {
-    const c = line.charCodeAt(i);
+  for (; i < end; i++) {
+    const c = text.charCodeAt(i);
     if (c === BACKSLASH) {
-      if (i + 1 >= line.length) return undefined;
-      const e = line[i + 1]!;
-      out += line.slice(run, i) + (escapes[e] ?? `\\${e}`);
+      if (i + 1 >= end) return undefined;
+      const e = text[i + 1]!;
+      out += text.slice(run, i) + (escapes[e] ?? `\\${e}`);
       i++;
       run = i + 1;
     } else if (c === QUOTE) {
-      return i === line.length - 1 ? out + line.slice(run, i) : undefined;
+      return i === end - 1 ? out + text.slice(run, i) : undefined;
     }
   }
   return undefined;
@@ -60,28 +67,37 @@ const spaceAt = (s: string, i: number) => {
   return c === 0x20 || (c >= 0x09 && c <= 0x0d) || (c > 0x7f && /\s/.test(s[i]!));
 };
 
+/** Where the string of a keyword line starts (`msgstr[N]` counts as msgstr), set by keywordAt. */
+let keywordFrom = 0;
+
 /**
- * The keyword a line opens with, and where its string starts; undefined for
- * a continuation string. `msgstr[N]` counts as msgstr.
+ * The keyword the line from `start` to `end` opens with, its string's start
+ * left in keywordFrom; undefined for a continuation string. Keywords hold no
+ * space, and the line is trimmed, so none can match past its end.
  */
-function keywordOf(line: string): { field: Field; from: number } | undefined {
-  if (line.charCodeAt(0) !== 0x6d /* m */) return undefined;
+function keywordAt(text: string, start: number, end: number): Field | undefined {
+  if (text.charCodeAt(start) !== 0x6d /* m */) return undefined;
   for (const k of keywords) {
-    if (!line.startsWith(k)) continue;
-    let i = k.length;
-    if (k === 'msgstr' && line.charCodeAt(i) === 0x5b /* [ */) {
-      const close = line.indexOf(']', i);
-      if (close < 0 || !/^\[\d+$/.test(line.slice(i, close))) return undefined;
+    if (!text.startsWith(k, start)) continue;
+    let i = start + k.length;
+    if (k === 'msgstr' && text.charCodeAt(i) === 0x5b /* [ */) {
+      const close = text.indexOf(']', i);
+      if (close < 0 || close >= end || !/^\[\d+$/.test(text.slice(i, close))) return undefined;
       i = close + 1;
     }
-    if (!spaceAt(line, i)) continue;
-    while (spaceAt(line, i)) i++;
-    return { field: k, from: i };
+    if (i >= end || !spaceAt(text, i)) continue;
+    while (i < end && spaceAt(text, i)) i++;
+    keywordFrom = i;
+    return k;
   }
   return undefined;
 }
 
-/** Parse a PO file; throws on a line that is not PO syntax. */
+/**
+ * Parse a PO file; throws on a line that is not PO syntax. Lines are read
+ * where they lie in `text`, by their bounds: a 40 MB catalog is not cut into
+ * a million line strings first.
+ */
 export function parsePo(text: string): PoEntry[] {
   const entries: PoEntry[] = [];
   let cur: PoEntry | undefined;
@@ -96,48 +112,56 @@ export function parsePo(text: string): PoEntry[] {
   };
   const start = (obsolete: boolean) => {
     if (cur) entries.push(cur);
-    cur = { msgid: '', msgstr: [], fuzzy: pendingFuzzy, obsolete };
+    // No array until a msgstr comes: an empty literal that is pushed to takes room for 17.
+    cur = { msgid: '', msgstr: noStrings, fuzzy: pendingFuzzy, obsolete };
     pendingFuzzy = false;
   };
   let lineNo = 0;
   for (let at = 0; at <= text.length; ) {
-    let end = text.indexOf('\n', at);
-    if (end < 0) end = text.length;
-    let line = text.slice(at, end);
-    at = end + 1;
+    let next = text.indexOf('\n', at);
+    if (next < 0) next = text.length;
+    // The line is text[from, end), trimmed as String.prototype.trim would.
+    let from = at;
+    let end = next;
+    at = next + 1;
     lineNo++;
-    // Most lines need no trimming: only pay for it when an end is blank.
-    if (line.length > 0 && (spaceAt(line, 0) || spaceAt(line, line.length - 1))) line = line.trim();
-    if (line === '') continue;
+    while (from < end && spaceAt(text, from)) from++;
+    while (end > from && spaceAt(text, end - 1)) end--;
+    if (from === end) continue;
     let obsolete = false;
-    if (line.charCodeAt(0) === 0x23 /* # */) {
-      if (line.startsWith('#~')) {
+    if (text.charCodeAt(from) === 0x23 /* # */) {
+      if (text.startsWith('#~', from)) {
         // Obsolete entries: `#~ msgid "…"`; `#~|` is a previous msgid, a comment.
-        if (line.startsWith('#~|')) continue;
-        line = line.slice(2).trim();
+        if (text.startsWith('#~|', from)) continue;
+        from += 2;
+        while (from < end && spaceAt(text, from)) from++;
         obsolete = true;
       } else {
-        if (line.startsWith('#,') && /\bfuzzy\b/.test(line)) pendingFuzzy = true;
+        if (text.startsWith('#,', from) && /\bfuzzy\b/.test(text.slice(from, end))) pendingFuzzy = true;
         continue;
       }
     }
-    if (line === '') continue;
-    const keyword = keywordOf(line);
-    const str = unquote(line, keyword ? keyword.from : 0);
+    if (from === end) continue;
+    const keyword = keywordAt(text, from, end);
+    const str = unquote(text, keyword ? keywordFrom : from, end);
     if (str === undefined) throw new Error(`line ${lineNo} is not PO syntax`);
     if (!keyword) {
       append(str);
       continue;
     }
     // A msgid opens an entry unless a msgctxt just did.
-    if (keyword.field === 'msgctxt' || (keyword.field === 'msgid' && field !== 'msgctxt')) start(obsolete);
-    if (keyword.field === 'msgstr') cur!.msgstr.push('');
-    field = keyword.field;
+    if (keyword === 'msgctxt' || (keyword === 'msgid' && field !== 'msgctxt')) start(obsolete);
+    if (keyword === 'msgstr') cur!.msgstr = cur!.msgstr === noStrings ? [''] : [...cur!.msgstr, ''];
+    field = keyword;
     append(str);
   }
   if (cur) entries.push(cur);
+  for (const e of entries) if (e.msgstr === noStrings) e.msgstr = [];
   return entries;
 }
+
+/** The msgstr list of an entry before its first msgstr, never returned. */
+const noStrings: string[] = [];
 
 /** A tag's catalog as the rules compare it: what is in effect, by MO key. */
 export interface PoCatalog {

@@ -1,0 +1,120 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { parseMo } from '../../src/analyze/mo.js';
+import { isActive, parsePo, poCatalog, poHeader, poKey } from '../../src/analyze/po.js';
+import { mo } from '../helpers/mo.js';
+
+// The PO and MO readers on their own: what each line shape gives, the line an
+// error names, and the bytes of a catalog that nothing accounts for.
+
+test('entries: header, context, plurals, continuation lines, fuzzy and obsolete entries', () => {
+  const text = [
+    '# a comment',
+    'msgid ""',
+    'msgstr ""',
+    '"Project-Id-Version: x 1.0\\n"',
+    '"Content-Type: text/plain; charset=UTF-8\\n"',
+    '',
+    '#: src/a.c:1',
+    '#, c-format',
+    'msgid "%s: done"',
+    'msgstr "%s : fait"',
+    '',
+    '#, fuzzy, c-format',
+    'msgctxt "menu"',
+    'msgid ""',
+    '"Open"',
+    'msgstr "Ouvrir"',
+    '',
+    'msgid "one file"',
+    'msgid_plural "%d files"',
+    'msgstr[0] "un fichier"',
+    'msgstr[1] "%d fichiers"',
+    '',
+    '#~| msgid "an older id"',
+    '#~ msgid "gone"',
+    '#~ msgstr "parti"',
+    '#~ "!"',
+  ].join('\n');
+  assert.equal(parsePo(text), [
+    { msgid: '', msgstr: ['Project-Id-Version: x 1.0\nContent-Type: text/plain; charset=UTF-8\n'], fuzzy: false, obsolete: false },
+    { msgid: '%s: done', msgstr: ['%s : fait'], fuzzy: false, obsolete: false },
+    { msgctxt: 'menu', msgid: 'Open', msgstr: ['Ouvrir'], fuzzy: true, obsolete: false },
+    { msgid: 'one file', msgidPlural: '%d files', msgstr: ['un fichier', '%d fichiers'], fuzzy: false, obsolete: false },
+    { msgid: 'gone', msgstr: ['parti!'], fuzzy: false, obsolete: true },
+  ]);
+  const entries = parsePo(text);
+  assert.equal(entries.map(isActive), [false, true, false, true, false]);
+  assert.equal(poKey(entries[2]!), 'menu\u0004Open');
+  assert.equal(poKey(entries[3]!), 'one file\0%d files');
+  assert.equal([...poCatalog(entries).active], [
+    ['%s: done', '%s : fait'],
+    ['one file\0%d files', 'un fichier\0%d fichiers'],
+  ]);
+  assert.equal(poHeader(entries).get('Content-Type'), 'text/plain; charset=UTF-8');
+});
+
+test('white space: CRLF, indentation, tabs and a latin1 no-break space around a line are trimmed; inside a string they are kept', () => {
+  const text = 'msgid "a b"\r\n  msgstr\t"x\u00a0y"  \r\n\t"z"\u00a0\r\n#~\r\n#~   \r\n';
+  assert.equal(parsePo(text), [{ msgid: 'a b', msgstr: ['x\u00a0yz'], fuzzy: false, obsolete: false }]);
+  assert.equal(parsePo('msgid "a"\nmsgstr "b"'), [{ msgid: 'a', msgstr: ['b'], fuzzy: false, obsolete: false }], 'no newline at the end');
+  assert.equal(parsePo(''), []);
+  assert.equal(parsePo('\n\n  \n'), []);
+});
+
+test('escapes are resolved; an unknown one is kept as written', () => {
+  const entries = parsePo('msgid "q\\"t\\tn\\nb\\\\"\nmsgstr "\\q\\a\\v"\n');
+  assert.equal(entries[0]!.msgid, 'q"t\tn\nb\\');
+  assert.equal(entries[0]!.msgstr, ['\\q\u0007\v']);
+  assert.equal(parsePo('msgid "ends in a backslash \\\\"\nmsgstr ""\n')[0]!.msgid, 'ends in a backslash \\');
+});
+
+test('a line that is not PO syntax is an error naming its line', () => {
+  const cases: Array<[string, number]> = [
+    ['msgid "unterminated\nmsgstr ""\n', 1],
+    ['msgid "a"\nmsgstr "b" trailing\n', 2],
+    ['msgid "a"\nmsgstr "b"c"\n', 2],
+    ['msgid "a"\nmsgstr "b\\"\n', 2],
+    ['msgid "a"\nmsgstr[x] "b"\n', 2],
+    // The bracket closes on a later line: that is not this line's index.
+    ['msgid "a"\nmsgstr[0 "b"\n"]"\n', 2],
+    ['msgidfoo "a"\n', 1],
+    ['msgid\n', 1],
+    ['msgid "a"\nmsgstr\n"b"\n', 2],
+    ['\n\n#, fuzzy\nplain text\n', 4],
+    ['#~ msgid "a"\n#~ junk\n', 2],
+  ];
+  for (const [text, line] of cases) {
+    assert.throws(() => parsePo(text), (err: Error) => err.message === `line ${line} is not PO syntax`, JSON.stringify(text));
+  }
+  assert.throws(() => parsePo('"a string before any keyword"\n'), /string outside an entry/);
+});
+
+test('a fuzzy flag is a word of a flags comment, and marks the next entry only', () => {
+  const entries = parsePo('#, fuzzy\nmsgid "a"\nmsgstr "b"\n\n#, c-format\n# fuzzy in a translator comment\nmsgid "c"\nmsgstr "d"\n\n#, nofuzzy\nmsgid "e"\nmsgstr "f"\n');
+  assert.equal(entries.map((e) => e.fuzzy), [true, false, false]);
+});
+
+test('MO: every byte a table, string or hash slot claims is accounted for; the rest is counted, in the middle or at the end', () => {
+  const pairs: Array<[string, string]> = [
+    ['', 'Content-Type: text/plain; charset=UTF-8\n'],
+    ['Hello', 'Bonjour'],
+    ['World', 'Monde'],
+  ];
+  const whole = mo(pairs);
+  const read = parseMo(whole);
+  assert.equal([...read.pairs], pairs);
+  assert.is(read.unaccounted, 0);
+  assert.is(parseMo(Buffer.concat([whole, Buffer.alloc(7, 0x41)])).unaccounted, 7);
+  // The table says "Bonjour" is 5 bytes long: its claim (5 bytes and a NUL) stops short of "r" and the real NUL.
+  const shortened = Buffer.from(whole);
+  const translations = shortened.readUInt32LE(16);
+  assert.is(shortened.readUInt32LE(translations + 8), 'Bonjour'.length);
+  shortened.writeUInt32LE('Bonjour'.length - 2, translations + 8);
+  const gap = parseMo(shortened);
+  assert.is(gap.pairs.get('Hello'), 'Bonjo');
+  assert.is(gap.unaccounted, 2);
+  assert.is(parseMo(Buffer.concat([shortened, Buffer.alloc(3)])).unaccounted, 5);
+});
+
+test.run();
