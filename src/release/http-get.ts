@@ -6,8 +6,7 @@
  * 404, and only before the body starts: once bytes reach the caller a failure
  * is final, so nothing half-received is ever mixed with a second attempt.
  */
-import { request as httpRequest, type IncomingMessage } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import type { IncomingMessage } from 'node:http';
 import { CuckooError } from '../errors.js';
 
 export interface HttpOptions {
@@ -119,8 +118,9 @@ async function follow(spec: string, o: Required<HttpOptions>): Promise<HttpRespo
   }
 }
 
-function once(url: URL, o: Required<HttpOptions>): Promise<IncomingMessage> {
-  const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
+async function once(url: URL, o: Required<HttpOptions>): Promise<IncomingMessage> {
+  // Loaded at the first request: a run on local files never needs them (and https alone takes 10 ms to load).
+  const { request } = url.protocol === 'https:' ? await import('node:https') : await import('node:http');
   return new Promise((resolve, reject) => {
     const req = request(url, { method: 'GET', headers: { 'user-agent': 'cuckoo', 'accept-encoding': 'identity' } });
     const connect = setTimeout(() => req.destroy(new Transient('network', `${url.host}: no connection within ${o.connectTimeoutMs / 1000}s`, { hint: 'check the host name and the network' })), o.connectTimeoutMs);

@@ -11,7 +11,6 @@
  */
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { CuckooError } from '../errors.js';
 import { packageRoot } from '../package-root.js';
 import { ZipFormatError, type ZipMember } from './zip-directory.js';
@@ -64,34 +63,42 @@ function inThisThread(): Listing {
 }
 
 function inWorker(path: string): Listing {
-  const worker = new Worker(workerFile);
-  // It holds the process only while the entries wait for it (verdict()).
-  worker.unref();
   const failed = (why: string) =>
     new CuckooError('tool', `${path}: unzipper's reading of the central directory, in a worker thread, failed: ${why}`, {
       hint: 'this is a fault of cuckoo or of the machine (memory, threads), not of the zip',
     });
-  const verdict = new Promise<ZipMember[] | undefined>((resolve, reject) => {
-    worker.once('message', (reply: WorkerReply) => {
-      if ('error' in reply) reject(reply.format ? new ZipFormatError(reply.error) : failed(reply.error));
-      else resolve(reply.listing?.map(revive));
-    });
-    worker.once('error', (err) => reject(failed(err.message)));
-    worker.once('exit', (code) => reject(failed(`it stopped (exit code ${code}) before it answered`)));
+  // node:worker_threads is loaded only for a zip this large: a run on a tar never needs it.
+  const started = import('node:worker_threads').then(({ Worker: WorkerThread }) => {
+    const worker = new WorkerThread(workerFile);
+    // It holds the process only while the entries wait for it (verdict()).
+    worker.unref();
+    return worker;
   });
+  const verdict = started.then(
+    (w) =>
+      new Promise<ZipMember[] | undefined>((resolve, reject) => {
+        w.once('message', (reply: WorkerReply) => {
+          if ('error' in reply) reject(reply.format ? new ZipFormatError(reply.error) : failed(reply.error));
+          else resolve(reply.listing?.map(revive));
+        });
+        w.once('error', (err) => reject(failed(err.message)));
+        w.once('exit', (code) => reject(failed(`it stopped (exit code ${code}) before it answered`)));
+      }),
+    (err: unknown) => Promise.reject(failed(err instanceof Error ? err.message : String(err))),
+  );
   verdict.catch(() => {});
   return {
     start(bytes) {
       // A copy of its own, handed over whole: the tail may be a view of a block this thread still reads.
       const tail = new Uint8Array(bytes.tail);
-      worker.postMessage({ ...bytes, tail }, [tail.buffer]);
+      void started.then((w) => w.postMessage({ ...bytes, tail }, [tail.buffer]), () => {});
     },
     verdict() {
-      worker.ref();
+      void started.then((w) => w.ref(), () => {});
       return verdict;
     },
     stop: async () => {
-      await worker.terminate();
+      await (await started.catch(() => undefined))?.terminate();
     },
   };
 }
