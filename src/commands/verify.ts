@@ -9,6 +9,7 @@ import { knowledgeIndexPaths } from '../analyze/knowledge/user-library.js';
 import { CuckooError } from '../errors.js';
 import { translationSource } from './translations.js';
 import { httpDefaults } from '../release/http-get.js';
+import { probeAhead } from '../release/open.js';
 import { createHistory } from '../git/history.js';
 import { prefetchBlobs } from '../git/remote.js';
 import { fillSizes } from '../git/tree.js';
@@ -128,10 +129,14 @@ export async function verify(options: VerifyOptions): Promise<Report> {
   knowledge.catch(() => {}); // awaited below; a failed read must not end the run first
   // The download starts first, so it runs while the tag side is fetched.
   const source = await openReleaseSource(options.release, options);
+  // A local file's format (and for a compressed one, the start of its
+  // decompressed data) is probed while git lists the tag.
+  const probe = source.growing ? undefined : probeAhead(source.path, options.preferJs ?? false);
   let started: StartedTagSide;
   try {
     started = await startTagSide({ ...options, limits, releaseName: name });
   } catch (err) {
+    probe?.drop();
     await source.settle();
     throw err;
   }

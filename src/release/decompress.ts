@@ -1,5 +1,4 @@
-import { constants as fsConstants, createReadStream } from 'node:fs';
-import { access } from 'node:fs/promises';
+import { accessSync, constants as fsConstants, createReadStream } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -43,26 +42,32 @@ export async function pickDecoder(codec: Codec, preferJs = false): Promise<Decod
 
 const found = new Map<string, Promise<string | undefined>>();
 
-/** Where `name` is on PATH, looked up once per process. */
+/**
+ * Where `name` is on PATH, looked up once per process. The lookup is a few
+ * access() calls made at once: through the thread pool they would wait
+ * behind whatever large files a run is reading there.
+ */
 export function findOnPath(name: string): Promise<string | undefined> {
   let hit = found.get(name);
   if (hit === undefined) {
-    hit = (async () => {
-      for (const dir of (process.env.PATH ?? '').split(delimiter)) {
-        if (dir === '') continue;
-        const candidate = join(dir, name);
-        try {
-          await access(candidate, fsConstants.X_OK);
-          return candidate;
-        } catch {
-          // not in this directory
-        }
-      }
-      return undefined;
-    })();
+    hit = Promise.resolve(lookUp(name));
     found.set(name, hit);
   }
   return hit;
+}
+
+function lookUp(name: string): string | undefined {
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    if (dir === '') continue;
+    const candidate = join(dir, name);
+    try {
+      accessSync(candidate, fsConstants.X_OK);
+      return candidate;
+    } catch {
+      // not in this directory
+    }
+  }
+  return undefined;
 }
 
 /**

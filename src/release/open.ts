@@ -1,5 +1,4 @@
-import { createReadStream } from 'node:fs';
-import { open, stat } from 'node:fs/promises';
+import { closeSync, createReadStream, openSync, readSync, statSync } from 'node:fs';
 import type { Duplex, Readable } from 'node:stream';
 import { CuckooError } from '../errors.js';
 import { decompressedHead, pickDecoder, probeInput, type Codec, type Decoder } from './decompress.js';
@@ -20,11 +19,8 @@ const extensions: Record<Codec, string> = { gzip: 'gz', xz: 'xz', bzip2: 'bz2', 
 export async function openRelease(path: string, options: ReadOptions): Promise<OpenedRelease> {
   // A download in progress: the format probe below reads up to probeInput bytes.
   await options.growing?.waitFor(probeInput + 1);
-  const { size, head } = await readHead(path);
-  const detected = detectFormat(head);
-  switch (detected.kind) {
-    case 'unknown':
-      throw notAnArchive(path, detected.description);
+  const found = await takeProbe(path, options.preferJs);
+  switch (found.kind) {
     case 'zip':
       // Zip needs random access (its central directory is at the end), so a
       // download is read only once it is complete.
@@ -32,13 +28,54 @@ export async function openRelease(path: string, options: ReadOptions): Promise<O
       return openZip(path, options);
     case 'tar':
       return tarRelease(path, options, 'none', undefined);
+    case 'compressed':
+      return tarRelease(path, options, found.decoder.codec, found.decoder);
+  }
+}
+
+/** What the start of a release file says it is: a tar, a zip, or a tar under `decoder`. */
+type Probed = { kind: 'zip' | 'tar' } | { kind: 'compressed'; decoder: Decoder };
+
+/** Probes started by probeAhead, by path, each taken by the next openRelease of its path. */
+const ahead = new Map<string, { preferJs: boolean; probed: Promise<Probed> }>();
+
+/**
+ * Starts openRelease's look at a local file (its first bytes, and for a
+ * compressed one the start of its decompressed data, by the decoder the read
+ * will use) while other work goes on: verify probes the release while git
+ * lists the tag. The next openRelease of `path` takes the result, errors
+ * included, as if it had probed then.
+ */
+export function probeAhead(path: string, preferJs = false): { drop(): void } {
+  const mine = { preferJs, probed: probe(path, preferJs) };
+  mine.probed.catch(() => {}); // thrown by the openRelease that takes it
+  ahead.set(path, mine);
+  // For a run that ends before it reads: nothing is left for a later openRelease of the path.
+  return { drop: () => void (ahead.get(path) === mine && ahead.delete(path)) };
+}
+
+function takeProbe(path: string, preferJs = false): Promise<Probed> {
+  const early = ahead.get(path);
+  ahead.delete(path);
+  return early && early.preferJs === preferJs ? early.probed : probe(path, preferJs);
+}
+
+async function probe(path: string, preferJs: boolean): Promise<Probed> {
+  const { size, head } = readHead(path);
+  const detected = detectFormat(head);
+  switch (detected.kind) {
+    case 'unknown':
+      throw notAnArchive(path, detected.description);
+    case 'zip':
+    case 'tar':
+      return { kind: detected.kind };
     case 'compressed': {
       const codec = detected.compression;
-      const decoder = await pickDecoder(codec, options.preferJs);
+      const decoder = await pickDecoder(codec, preferJs);
       if (codec === 'xz' && decoder.label.endsWith('(js)')) refuseUnsupportedXzCheck(path, head);
       const inner = await decompressedHead(path, size, decoder, detectBytes);
       if (inner !== undefined && !looksLikeTar(inner)) throw notAnArchive(path, `${codec}-compressed ${describeData(inner)}`);
-      return tarRelease(path, options, codec, decoder);
+      return { kind: 'compressed', decoder };
     }
   }
 }
@@ -89,27 +126,33 @@ function tarRelease(path: string, options: ReadOptions, compression: Compression
   return release;
 }
 
-async function readHead(path: string): Promise<{ size: number; head: Buffer }> {
+/**
+ * The file's size and first bytes, read at once: four system calls that,
+ * through the thread pool, would wait behind the large files a run starts
+ * reading (the known-good index), while the probe they start is on the way
+ * to the first entry.
+ */
+function readHead(path: string): { size: number; head: Buffer } {
   // stat before open: opening a FIFO would wait for a writer.
   let info;
   try {
-    info = await stat(path);
+    info = statSync(path);
   } catch (err) {
     throw unreadable(path, err);
   }
   if (info.isDirectory()) throw new CuckooError('input', `${path}: is a directory, not a release archive`, { hint: supportedFormatsHint });
   // The archive is read more than once (format probe, entries, checksum), so it must be a file.
   if (!info.isFile()) throw new CuckooError('input', `${path}: not a regular file`, { hint: 'save the release to a file first' });
-  let handle;
+  let fd: number | undefined;
   try {
-    handle = await open(path, 'r');
+    fd = openSync(path, 'r');
     const head = Buffer.alloc(detectBytes);
-    const { bytesRead } = await handle.read(head, 0, detectBytes, 0);
+    const bytesRead = readSync(fd, head, 0, detectBytes, 0);
     return { size: info.size, head: head.subarray(0, bytesRead) };
   } catch (err) {
     throw unreadable(path, err);
   } finally {
-    await handle?.close();
+    if (fd !== undefined) closeSync(fd);
   }
 }
 

@@ -5,7 +5,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { CuckooError } from '../../src/errors.js';
 import { defaultLimits } from '../../src/limits.js';
-import { openRelease } from '../../src/release/open.js';
+import { openRelease, probeAhead } from '../../src/release/open.js';
 import { buildTar, buildZip, compress, readRelease, tempDir, writeTemp } from '../helpers/archives.js';
 
 async function openError(path: string): Promise<CuckooError> {
@@ -47,6 +47,31 @@ test('an unreadable file', async () => {
   const err = await openError(path);
   assert.is(err.code, 'input');
   assert.is(err.message, `${path}: permission denied`);
+});
+
+test('a probe started ahead (probeAhead) is what the next open of its path uses, once; a dropped one, or one for the other decoder, is not', async () => {
+  const tar = buildTar([{ path: 'a', content: 'a' }]);
+  const opens = async (path: string, preferJs = false) => {
+    const release = await openRelease(path, { objectFormat: 'sha1', limits: defaultLimits, preferJs });
+    for await (const entry of release.entries()) assert.is(entry.path, 'a');
+  };
+  // The file appears after the probe: what the probe saw (nothing) is what the open says.
+  const early = join(tempDir(), 'probe-ahead-early.tar');
+  probeAhead(early);
+  await writeTemp('probe-ahead-early.tar', tar);
+  assert.is((await openError(early)).message, `${early}: no such file`);
+  // Taken once: the next open looks again.
+  await opens(early);
+
+  const dropped = join(tempDir(), 'probe-ahead-dropped.tar');
+  probeAhead(dropped).drop();
+  await writeTemp('probe-ahead-dropped.tar', tar);
+  await opens(dropped);
+
+  const otherDecoder = join(tempDir(), 'probe-ahead-other.tar.xz');
+  probeAhead(otherDecoder, true);
+  await writeTemp('probe-ahead-other.tar.xz', await compress(tar, 'xz'));
+  await opens(otherDecoder, false);
 });
 
 test('not an archive: the message says what was found', async () => {
