@@ -12,6 +12,7 @@
  * a cache shared by containers or CI machines.
  */
 import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join } from 'node:path';
@@ -40,6 +41,21 @@ export async function makeScratchDir(cacheDir: string, prefix: string): Promise<
   try {
     await mkdir(parent, { recursive: true });
     return await mkdtemp(join(parent, prefix));
+  } catch (err) {
+    throw cacheWriteError(parent, err);
+  }
+}
+
+/**
+ * makeScratchDir made at once, for a folder on the way to a run's first
+ * results: through the thread pool its two calls would wait behind the
+ * release's read.
+ */
+export function makeScratchDirSync(cacheDir: string, prefix: string): string {
+  const parent = join(cacheDir, 'tmp');
+  try {
+    mkdirSync(parent, { recursive: true });
+    return mkdtempSync(join(parent, prefix));
   } catch (err) {
     throw cacheWriteError(parent, err);
   }

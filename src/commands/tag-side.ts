@@ -69,6 +69,8 @@ export interface OpenTagSide {
    * the blobs.
    */
   digestAhead(): void;
+  /** How many blobs are being hashed ahead (digestAhead): the work a test can count. */
+  digestingAhead(): number;
   close(): Promise<void>;
 }
 
@@ -112,6 +114,23 @@ export interface StartedTagSide {
   repo: RepoHandle;
   oids: TagOids;
   complete: Promise<OpenTagSide>;
+  /**
+   * OpenTagSide.digestAhead, asked for before the side is complete: the
+   * tag's own blobs start as soon as its archive attributes are read (which
+   * leave out what `git archive` does), not after its submodules and
+   * conversions; the submodules' blobs follow when they are listed.
+   */
+  digestAhead(): void;
+}
+
+/** The blob digests hashed ahead of the comparison, shared by both halves of the tag side. */
+interface DigestsAhead {
+  byOid: Map<string, Promise<string>>;
+  /** Readers of their own: speculative, stopped (not drained) when the run ends. */
+  readers: BlobReader[];
+  wanted: boolean;
+  /** Starts the tag tree's digests once the attributes are known; undefined before. */
+  startTree?: () => void;
 }
 
 export async function openTagSide(options: TagSideOptions & { releaseName: string }): Promise<OpenTagSide> {
@@ -151,15 +170,25 @@ export async function startTagSide(options: TagSideOptions & { releaseName: stri
   for (const e of tree) if (e.type !== 'submodule') byOid.add(e);
   const converted = new Set<string>();
   const oids = tagOids(byOid, converted);
-  const complete = completeTagSide(options, { repo, ref, tree, byOid, oids, converted, findings, remoteInfo });
+  const ahead: DigestsAhead = { byOid: new Map(), readers: [], wanted: false };
+  const complete = completeTagSide(options, { repo, ref, tree, byOid, oids, converted, findings, remoteInfo }, ahead);
   complete.catch(() => {}); // the caller awaits it; a failure must not end the run before then
-  return { repo, oids, complete };
+  return {
+    repo,
+    oids,
+    complete,
+    digestAhead() {
+      ahead.wanted = true;
+      ahead.startTree?.();
+    },
+  };
 }
 
 /** startTagSide's second half: everything after the tree is listed. */
 async function completeTagSide(
   options: TagSideOptions,
   started: Pick<OpenTagSide, 'repo' | 'ref' | 'tree' | 'byOid' | 'oids' | 'findings' | 'remoteInfo'> & { converted: Set<string> },
+  ahead: DigestsAhead,
 ): Promise<OpenTagSide> {
   const { repo, ref, tree, byOid, oids, converted, findings, remoteInfo } = started;
   // The few small files the tag side itself reads, in one request.
@@ -176,6 +205,29 @@ async function completeTagSide(
     const attributes = tree.some((e) => e.path === '.gitattributes' || e.path.endsWith('/.gitattributes'))
       ? await readArchiveAttributes(repo, ref.commit, tree, options.cacheDir)
       : new Map();
+    /** Hashes `list`'s blobs ahead, each on a reader of its own beside the one its entry is read by. */
+    const own = new Map<BlobReader, BlobReader>();
+    const digestList = (list: readonly TagEntry[]) => {
+      for (const e of list) {
+        // What `git archive` leaves out is seldom in a release: asked for only if it is.
+        if ((e.type !== 'file' && e.type !== 'symlink') || ahead.byOid.has(e.oid) || attributes.get(e.path)?.exportIgnore) continue;
+        const usual = readerOf.get(e) ?? reader;
+        let early = own.get(usual);
+        if (!early) {
+          early = new BlobReader(readerRepo.get(usual) ?? repo);
+          own.set(usual, early);
+          ahead.readers.push(early);
+        }
+        const digest = early.digest(e.oid);
+        digest.catch(() => {}); // a failure reaches whoever asks for that digest
+        ahead.byOid.set(e.oid, digest);
+      }
+    };
+    ahead.startTree = () => {
+      ahead.startTree = () => {};
+      digestList(tree);
+    };
+    if (ahead.wanted) ahead.startTree();
     // Export-ignored files stay: the comparison reports them as left out by git archive.
     const entries: TagEntry[] = [...tree];
     const archiveOids = new Map<string, string>();
@@ -239,9 +291,6 @@ async function completeTagSide(
     for (const e of entries) byPath.set(e.path, e);
 
     const readBlob = (entry: TagEntry) => (readerOf.get(entry) ?? reader).read(entry.oid);
-    const ahead = new Map<string, Promise<string>>();
-    // Speculative: stopped, not drained, when the run ends.
-    const earlyReaders: BlobReader[] = [];
     return {
       repo,
       ref,
@@ -267,35 +316,26 @@ async function completeTagSide(
         return entry ? readBlob(entry) : reader.read(oid);
       },
       async blobDigest(oid) {
-        const early = ahead.get(oid);
+        const early = ahead.byOid.get(oid);
         if (early) return early;
         const entry = byOid.get(oid)?.[0];
         return (entry ? (readerOf.get(entry) ?? reader) : reader).digest(oid);
       },
       digestAhead() {
-        if (ahead.size > 0) return;
-        const own = new Map<BlobReader, BlobReader>();
-        for (const e of entries) {
-          // What `git archive` leaves out is seldom in a release: asked for only if it is.
-          if ((e.type !== 'file' && e.type !== 'symlink') || ahead.has(e.oid) || attributes.get(e.path)?.exportIgnore) continue;
-          const usual = readerOf.get(e) ?? reader;
-          let early = own.get(usual);
-          if (!early) {
-            early = new BlobReader(readerRepo.get(usual) ?? repo);
-            own.set(usual, early);
-            earlyReaders.push(early);
-          }
-          const digest = early.digest(e.oid);
-          digest.catch(() => {}); // a failure reaches whoever asks for that digest
-          ahead.set(e.oid, digest);
-        }
+        ahead.wanted = true;
+        // The tag's own blobs first (started already when asked for early), then the submodules'.
+        ahead.startTree?.();
+        digestList(entries);
       },
+      digestingAhead: () => ahead.byOid.size,
       async close() {
-        await Promise.all([...readers.map((r) => r.close()), ...earlyReaders.map((r) => r.destroy())]);
+        await Promise.all([...readers.map((r) => r.close()), ...ahead.readers.map((r) => r.destroy())]);
       },
     };
   } catch (err) {
-    await Promise.all(readers.map((r) => r.close()));
+    // Nothing more is read ahead for a side that failed.
+    ahead.startTree = () => {};
+    await Promise.all([...readers.map((r) => r.close()), ...ahead.readers.map((r) => r.destroy())]);
     throw err;
   }
 }

@@ -143,6 +143,10 @@ export async function verify(options: VerifyOptions): Promise<Report> {
   let unreadable = false;
   let rebuild: Promise<Rebuild> | undefined;
   const confirmingSha1 = started.repo.objectFormat === 'sha1' && options.sha1Check !== false;
+  // The tag's half of the SHA-1 confirmation is read while the release streams,
+  // from as soon as the tag's attributes say which blobs git archive writes.
+  // A partial clone would fetch every blob to do so: there it waits for the matches.
+  if (confirmingSha1 && !started.repo.promisor) started.digestAhead();
   // The release streams as soon as the tag's tree is listed, while the tag
   // side reads its attributes and submodules.
   const stop = new AbortController();
@@ -168,8 +172,7 @@ export async function verify(options: VerifyOptions): Promise<Report> {
     await source.settle();
     throw err;
   }
-  // The tag's half of the SHA-1 confirmation is read while the release streams.
-  // A partial clone would fetch every blob to do so: there it waits for the matches.
+  // And the submodules' blobs, now that they are listed.
   if (confirmingSha1 && !tag.repo.promisor) tag.digestAhead();
   try {
     const read = await reading;

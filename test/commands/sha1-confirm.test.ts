@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { confirmSha1 } from '../../src/commands/sha1-confirm.js';
-import { openTagSide } from '../../src/commands/tag-side.js';
+import { openTagSide, startTagSide } from '../../src/commands/tag-side.js';
 import { BlobReader } from '../../src/git/blobs.js';
 import { openRepo } from '../../src/git/repo.js';
 import type { ReleaseEntry } from '../../src/release/entry.js';
@@ -83,6 +83,31 @@ test('the tag side hashes its blobs ahead, the submodule\'s in their repository;
   } finally {
     await tag.close();
   }
+});
+
+test('asked for at the start, the tag\'s own blobs are hashed ahead once its attributes are read, before the side is complete; its submodules\' when they are listed', async () => {
+  const lib = await makeRepo({ files: { 'lib.c': 'int lib;\n' }, tags: ['lib-1'] });
+  const made = await makeRepo({
+    files: { '.gitmodules': `[submodule "gnulib"]\n\tpath = gnulib\n\turl = ${lib.dir}\n`, gnulib: { gitlink: lib.commits[0]! }, 'main.c': 'int main;\n', link: { symlink: 'main.c' }, '.gitattributes': 'tests/ export-ignore\n', 'tests/data.bin': 'data\n' },
+    tags: ['v1'],
+  });
+  const started = await startTagSide({ repo: made.dir, tag: 'v1', cacheDir, releaseName: 'app-1.tar' });
+  started.digestAhead();
+  const tag = await started.complete;
+  try {
+    // .gitmodules, .gitattributes, main.c and the link: not the export-ignored file, not yet the submodule's.
+    assert.is(tag.digestingAhead(), 4);
+    tag.digestAhead();
+    assert.is(tag.digestingAhead(), 5);
+    assert.is(await tag.blobDigest(await made.hashObject('int main;\n')), sha256('int main;\n'));
+    assert.is(await tag.blobDigest(tag.byPath.get('gnulib/lib.c')!.oid), sha256('int lib;\n'));
+  } finally {
+    await tag.close();
+  }
+  // Not asked for, nothing is read ahead.
+  const quiet = await openTagSide({ repo: made.dir, tag: 'v1', cacheDir, releaseName: 'app-1.tar' });
+  assert.is(quiet.digestingAhead(), 0);
+  await quiet.close();
 });
 
 test('closing a tag side stops the digests still being read', async () => {
