@@ -6,6 +6,7 @@ import type { Io } from './io.js';
 import { visible } from './render/visible.js';
 import { cliDescription, registerCommands } from './commands.js';
 import { exitCodesText } from './verify-command.js';
+import { capYoungGeneration } from './young-generation.js';
 
 const epilog = `${exitCodesText}
 
@@ -89,6 +90,7 @@ if (isMain) {
       if (err.code !== 'EPIPE') throw err;
     });
   }
+  capYoungGeneration();
   const code = await runCli(hideBin(process.argv), { stdout: process.stdout, stderr: process.stderr, env: process.env });
   process.exitCode = code;
 }
