@@ -19,7 +19,7 @@
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { makeScratchDirSync } from '../cache.js';
+import { cacheWriteError, makeScratchDirSync } from '../cache.js';
 import { CuckooError } from '../errors.js';
 import { encodeGitPath } from './paths.js';
 import { git, gitText } from './run.js';
@@ -136,6 +136,14 @@ async function checkAttributes(repo: RepoHandle, commit: string, paths: readonly
 
 /** An empty bare repository of `format` at `gitDir` that borrows the objects of `objects`. */
 function writeBareRepo(gitDir: string, format: ObjectFormat, objects: string): void {
+  try {
+    writeBareRepoFiles(gitDir, format, objects);
+  } catch (err) {
+    throw cacheWriteError(gitDir, err);
+  }
+}
+
+function writeBareRepoFiles(gitDir: string, format: ObjectFormat, objects: string): void {
   mkdirSync(join(gitDir, 'objects', 'info'), { recursive: true });
   mkdirSync(join(gitDir, 'objects', 'pack'));
   mkdirSync(join(gitDir, 'refs', 'heads'), { recursive: true });
