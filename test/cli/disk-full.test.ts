@@ -33,7 +33,7 @@ test.before(async () => {
   const files: Record<string, string> = { 'configure.ac': 'AC_INIT([proj],[1.0])\n' };
   // Enough names that the tag's trees alone outgrow the tiny cache.
   for (let i = 0; i < 3000; i++) files[`src/${randomBytes(12).toString('hex')}.c`] = `${i}\n`;
-  repo = await makeRepo({ files: { ...files, 'data.bin': big.toString('latin1') }, tags: ['v1.0'] });
+  repo = await makeRepo({ packed: true, files: { ...files, 'data.bin': big.toString('latin1') }, tags: ['v1.0'] });
   await repo.git(['config', 'uploadpack.allowFilter', 'true']);
   await repo.git(['config', 'uploadpack.allowAnySHA1InWant', 'true']);
   release = await compress(await repo.gitBuffer(['archive', '--format=tar', '--prefix=proj-1.0/', 'v1.0']), 'gzip');

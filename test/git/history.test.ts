@@ -159,7 +159,7 @@ test('blobs the analysis expects are found in one walk of the history, each wher
   // A walk paused with an answer given (the loose object is expected, never found), in a
   // history longer than a pipe holds, does not keep a process that forgot close() from
   // ending. (The limit only stops a hang.)
-  const long = await makeRepo({ files: { README: 'r\n' }, commits: Array.from({ length: 1000 }, (_, k) => ({ files: { [`d${k % 50}/file-with-a-long-name-${k % 7}`]: `${k}\n` } })) });
+  const long = await makeRepo({ packed: true, files: { README: 'r\n' }, commits: Array.from({ length: 1000 }, (_, k) => ({ files: { [`d${k % 50}/file-with-a-long-name-${k % 7}`]: `${k}\n` } })) });
   const newest = await long.hashObject('999\n');
   const unreached = (await long.git(['hash-object', '-w', '--stdin'], { input: 'only a loose object\n' })).trim();
   const script = [
