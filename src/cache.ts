@@ -48,8 +48,8 @@ export async function makeScratchDir(cacheDir: string, prefix: string): Promise<
 
 /**
  * makeScratchDir made at once, for a folder on the way to a run's first
- * results: through the thread pool its two calls would wait behind the
- * release's read.
+ * results: as async calls, its two would each wait behind the release's read
+ * in the thread pool and for a turn of the event loop.
  */
 export function makeScratchDirSync(cacheDir: string, prefix: string): string {
   const parent = join(cacheDir, 'tmp');

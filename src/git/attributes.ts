@@ -114,7 +114,7 @@ export function crlfAction(v: Values): CrlfAction {
  * why. The scratch repository is written here, as `git init --bare
  * --template=` would write it (gitrepository-layout(5)), and made and removed
  * at once: on the way to the read of the tag's blobs, it would otherwise wait
- * for a git process and behind the release's read in the thread pool.
+ * for a git process, and behind the release's read in the thread pool.
  */
 async function checkAttributes(repo: RepoHandle, commit: string, paths: readonly string[], cacheDir: string): Promise<Map<string, Values>> {
   const scratch = makeScratchDirSync(cacheDir, 'attr-');

@@ -22,8 +22,8 @@ const notARepoHint =
 
 export async function openRepo(spec: string, opts: OpenOptions): Promise<RepoHandle> {
   const path = resolve(spec);
-  // The stats are made at once: through the thread pool they wait behind the
-  // known-good files a run starts reading, about 30 ms on the way to the tag.
+  // The stats are made at once: as async calls, each waits for a turn of the
+  // event loop that a run's start keeps busy (about 25 ms on the way to the tag).
   const info = statOrUndefined(path);
   if (!info) throw notARepo(spec, `${path} does not exist or cannot be read`);
   if (info.isFile()) {

@@ -44,8 +44,8 @@ const found = new Map<string, Promise<string | undefined>>();
 
 /**
  * Where `name` is on PATH, looked up once per process. The lookup is a few
- * access() calls made at once: through the thread pool they would wait
- * behind whatever large files a run is reading there.
+ * access() calls made at once: as async calls, each would wait for a turn of
+ * the event loop, which a run's start keeps busy.
  */
 export function findOnPath(name: string): Promise<string | undefined> {
   let hit = found.get(name);

@@ -127,10 +127,10 @@ function tarRelease(path: string, options: ReadOptions, compression: Compression
 }
 
 /**
- * The file's size and first bytes, read at once: four system calls that,
- * through the thread pool, would wait behind the large files a run starts
- * reading (the known-good index), while the probe they start is on the way
- * to the first entry.
+ * The file's size and first bytes, read at once: four system calls that, as
+ * async calls, would each wait for a turn of the event loop, which a run's
+ * start keeps busy (spawning git, reading the known-good index), while the
+ * probe they start is on the way to the first entry.
  */
 function readHead(path: string): { size: number; head: Buffer } {
   // stat before open: opening a FIFO would wait for a writer.
