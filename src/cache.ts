@@ -13,7 +13,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync } from 'node:fs';
-import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join } from 'node:path';
 import lockfile from 'proper-lockfile';
@@ -37,20 +37,10 @@ export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
  * also on failure.
  */
 export async function makeScratchDir(cacheDir: string, prefix: string): Promise<string> {
-  const parent = join(cacheDir, 'tmp');
-  try {
-    await mkdir(parent, { recursive: true });
-    return await mkdtemp(join(parent, prefix));
-  } catch (err) {
-    throw cacheWriteError(parent, err);
-  }
+  return makeScratchDirSync(cacheDir, prefix);
 }
 
-/**
- * makeScratchDir made at once, for a folder on the way to a run's first
- * results: as async calls, its two would each wait behind the release's read
- * in the thread pool and for a turn of the event loop.
- */
+/** makeScratchDir for a caller that cannot wait: two calls made at once (through the thread pool they would wait behind the release's read). */
 export function makeScratchDirSync(cacheDir: string, prefix: string): string {
   const parent = join(cacheDir, 'tmp');
   try {

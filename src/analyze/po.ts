@@ -67,15 +67,13 @@ const spaceAt = (s: string, i: number) => {
   return c === 0x20 || (c >= 0x09 && c <= 0x0d) || (c > 0x7f && /\s/.test(s[i]!));
 };
 
-/** Where the string of a keyword line starts (`msgstr[N]` counts as msgstr), set by keywordAt. */
-let keywordFrom = 0;
-
 /**
- * The keyword the line from `start` to `end` opens with, its string's start
- * left in keywordFrom; undefined for a continuation string. Keywords hold no
- * space, and the line is trimmed, so none can match past its end.
+ * The keyword the line from `start` to `end` opens with, and where its
+ * string starts; undefined for a continuation string. `msgstr[N]` counts as
+ * msgstr. Keywords hold no space, and the line is trimmed, so none can match
+ * past its end.
  */
-function keywordAt(text: string, start: number, end: number): Field | undefined {
+function keywordAt(text: string, start: number, end: number): { field: Field; from: number } | undefined {
   if (text.charCodeAt(start) !== 0x6d /* m */) return undefined;
   for (const k of keywords) {
     if (!text.startsWith(k, start)) continue;
@@ -87,8 +85,7 @@ function keywordAt(text: string, start: number, end: number): Field | undefined 
     }
     if (i >= end || !spaceAt(text, i)) continue;
     while (i < end && spaceAt(text, i)) i++;
-    keywordFrom = i;
-    return k;
+    return { field: k, from: i };
   }
   return undefined;
 }
@@ -143,16 +140,16 @@ export function parsePo(text: string): PoEntry[] {
     }
     if (from === end) continue;
     const keyword = keywordAt(text, from, end);
-    const str = unquote(text, keyword ? keywordFrom : from, end);
+    const str = unquote(text, keyword ? keyword.from : from, end);
     if (str === undefined) throw new Error(`line ${lineNo} is not PO syntax`);
     if (!keyword) {
       append(str);
       continue;
     }
     // A msgid opens an entry unless a msgctxt just did.
-    if (keyword === 'msgctxt' || (keyword === 'msgid' && field !== 'msgctxt')) start(obsolete);
-    if (keyword === 'msgstr') cur!.msgstr = cur!.msgstr === noStrings ? [''] : [...cur!.msgstr, ''];
-    field = keyword;
+    if (keyword.field === 'msgctxt' || (keyword.field === 'msgid' && field !== 'msgctxt')) start(obsolete);
+    if (keyword.field === 'msgstr') cur!.msgstr = cur!.msgstr === noStrings ? [''] : [...cur!.msgstr, ''];
+    field = keyword.field;
     append(str);
   }
   if (cur) entries.push(cur);

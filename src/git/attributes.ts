@@ -17,14 +17,14 @@
  * POSIX system (core.autocrlf=false, core.eol=native=lf): then only `eol=crlf`
  * (with `text` or `text=auto`) changes bytes; see gitattributes(5) "eol".
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { cacheWriteError, makeScratchDirSync } from '../cache.js';
+import { makeScratchDirSync } from '../cache.js';
 import { CuckooError } from '../errors.js';
 import { encodeGitPath } from './paths.js';
 import { git, gitText } from './run.js';
 import type { ArchiveAttributes, RepoHandle, TagEntry } from './types.js';
-import type { ObjectFormat } from '../release/entry.js';
 
 export { convertForArchive } from './convert.js';
 
@@ -111,17 +111,16 @@ export function crlfAction(v: Values): CrlfAction {
 
 /**
  * check-attr over `paths` in a scratch repository; see the file comment for
- * why. The scratch repository is written here, as `git init --bare
- * --template=` would write it (gitrepository-layout(5)), and made and removed
- * at once: on the way to the read of the tag's blobs, it would otherwise wait
- * for a git process, and behind the release's read in the thread pool.
+ * why. It is removed at once: through the thread pool the removal would wait
+ * behind the release's read, on the way to the read of the tag's blobs.
  */
 async function checkAttributes(repo: RepoHandle, commit: string, paths: readonly string[], cacheDir: string): Promise<Map<string, Values>> {
   const scratch = makeScratchDirSync(cacheDir, 'attr-');
   try {
     const gitDir = join(scratch, 'repo.git');
     const objects = repo.objectsDir ?? (await gitText(repo, ['rev-parse', '--path-format=absolute', '--git-path', 'objects']));
-    writeBareRepo(gitDir, repo.objectFormat, objects);
+    await git(undefined, ['init', '--quiet', '--bare', '--template=', `--object-format=${repo.objectFormat}`, gitDir]);
+    await writeFile(join(gitDir, 'objects', 'info', 'alternates'), `${objects}\n`);
     const target = { gitDir, source: repo.source };
     // Matching is case-sensitive, as on the systems releases are made on.
     const opts = { env: { GIT_INDEX_FILE: join(scratch, 'index') }, config: { 'core.ignoreCase': 'false' } };
@@ -132,31 +131,6 @@ async function checkAttributes(repo: RepoHandle, commit: string, paths: readonly
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
-}
-
-/** An empty bare repository of `format` at `gitDir` that borrows the objects of `objects`. */
-function writeBareRepo(gitDir: string, format: ObjectFormat, objects: string): void {
-  try {
-    writeBareRepoFiles(gitDir, format, objects);
-  } catch (err) {
-    throw cacheWriteError(gitDir, err);
-  }
-}
-
-function writeBareRepoFiles(gitDir: string, format: ObjectFormat, objects: string): void {
-  mkdirSync(join(gitDir, 'objects', 'info'), { recursive: true });
-  mkdirSync(join(gitDir, 'objects', 'pack'));
-  mkdirSync(join(gitDir, 'refs', 'heads'), { recursive: true });
-  mkdirSync(join(gitDir, 'refs', 'tags'));
-  writeFileSync(join(gitDir, 'HEAD'), 'ref: refs/heads/main\n');
-  // sha256 repositories are format version 1 with the extension that names it (git-init(1), gitrepository-layout(5)).
-  writeFileSync(
-    join(gitDir, 'config'),
-    format === 'sha1'
-      ? '[core]\n\trepositoryformatversion = 0\n\tbare = true\n'
-      : `[core]\n\trepositoryformatversion = 1\n\tbare = true\n[extensions]\n\tobjectformat = ${format}\n`,
-  );
-  writeFileSync(join(gitDir, 'objects', 'info', 'alternates'), `${objects}\n`);
 }
 
 /**
