@@ -194,8 +194,13 @@ export async function verify(options: VerifyOptions): Promise<Report> {
     const unrelated = isUnrelated(overlap)
       ? await unrelatedFinding(name, tag.ref.ref, overlap, tag.repo, () => new Set(read.entries.flatMap((e) => (e.type === 'directory' ? [] : [stripSegments(normalisePath(e.path).path, comparison.strip) ?? e.path]))))
       : undefined;
-    // Identical by SHA-1 is confirmed by sha256 of both sides before the entries go.
-    const sha1 = confirmingSha1 ? await confirmSha1(read.entries, tag, (p) => stripSegments(normalisePath(p).path, comparison.strip) ?? p) : undefined;
+    // Identical by SHA-1 is confirmed by sha256 of both sides. The matches are
+    // taken from the entries at once (before they go); the tag's digests are
+    // awaited after the analysis, which runs while git streams the last blobs.
+    // A partial clone fetches those blobs first, before the analysis fetches its own.
+    const confirming = confirmingSha1 ? confirmSha1(read.entries, tag, (p) => stripSegments(normalisePath(p).path, comparison.strip) ?? p) : undefined;
+    confirming?.catch(() => {}); // awaited below; a failure must not end the run first
+    if (tag.repo.promisor) await confirming;
     // The changes hold every entry the analysis needs: the rest (files identical
     // to the tag's, 90,000 in a kernel-sized release) can go before it starts.
     read.entries = [];
@@ -241,6 +246,7 @@ export async function verify(options: VerifyOptions): Promise<Report> {
     if (bootstrap) ctx.bootstrap = bootstrap;
     const diff = { maxLines: options.diffLines ?? 200, maxEdits: 2000 };
     let fileFindings = await analyze(comparison.changes, ctx).finally(() => history.close());
+    const sha1 = await confirming;
     const reproduction = reproducer?.summary();
     const rebuilt = rebuild ? await rebuild : undefined;
     if (rebuilt) {

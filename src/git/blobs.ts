@@ -37,6 +37,8 @@ export class BlobReader {
   private current: Current | undefined;
   private buffered: Buffer = Buffer.alloc(0);
   private failure: Error | undefined;
+  /** Requests of this tick not written yet: one string, written once. */
+  private asking: { child: Child; lines: string } | undefined;
   private closed = false;
 
   constructor(repo: RepoHandle) {
@@ -73,17 +75,25 @@ export class BlobReader {
   }
 
   /**
-   * Writes one request. Requests made in one tick go out in one write: the
-   * sha256 confirmation asks for thousands of blobs at once, and a system call
-   * each would cost more than git's answers.
+   * Writes one request. Requests made in one tick go out in one write of one
+   * string: the sha256 confirmation asks for thousands of blobs at once, and a
+   * system call each, or a write of thousands of small strings, costs more
+   * than git's answers.
    */
   private ask(child: Child, oid: string): void {
-    const stdin = child.stdin!;
-    if (stdin.writableCorked === 0) {
-      stdin.cork();
-      process.nextTick(() => stdin.uncork());
+    let batch = this.asking;
+    if (batch?.child !== child) {
+      batch = this.asking = { child, lines: '' };
+      process.nextTick(() => this.flush(batch!));
     }
-    stdin.write(`${oid}\n`);
+    batch.lines += `${oid}\n`;
+  }
+
+  /** Writes a batch of requests once, to its process if that still runs (a replacement was asked anew). */
+  private flush(batch: { child: Child; lines: string }): void {
+    if (this.asking !== batch) return;
+    this.asking = undefined;
+    if (this.child === batch.child) batch.child.stdin!.write(batch.lines);
   }
 
   /** Answers reads already asked, then ends the process; it is killed if it lingers. */
@@ -92,6 +102,7 @@ export class BlobReader {
     this.hold(true);
     if (!this.closed) {
       this.closed = true;
+      if (this.asking) this.flush(this.asking);
       this.child?.stdin!.end();
     }
     const timer = setTimeout(() => this.child?.kill('SIGKILL'), 10_000);
@@ -128,7 +139,10 @@ export class BlobReader {
     );
     for (const p of this.queue) this.ask(child, p.oid);
     this.hold(this.queue.length > 0);
-    if (this.closed) child.stdin!.end();
+    if (this.closed) {
+      if (this.asking) this.flush(this.asking);
+      child.stdin!.end();
+    }
   }
 
   /**

@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { BlobReader, readBlobs } from '../../src/git/blobs.js';
 import { openRepo } from '../../src/git/repo.js';
-import { makeRepo, rejects, removeTempDirs, tempDir } from '../helpers/repo.js';
+import { makeRepo, rejects, removeTempDirs, runGit, tempDir } from '../helpers/repo.js';
 
 test.after(removeTempDirs);
 
@@ -94,6 +94,47 @@ test('destroy rejects waiting reads and kills the process; readBlobs cleans up',
   assert.equal(got.map((b) => b.toString()), ['content 2\n'.repeat(2), '\n']);
   await rejects(readBlobs(handle, ['f'.repeat(40)]), 'input', /missing/);
   assert.is(catFileProcesses(), before, 'no process left running');
+});
+
+test('a read asked in the tick the reader closes is still answered', async () => {
+  const { handle, oids } = await fixture();
+  const reader = new BlobReader(handle);
+  const first = reader.read(oids.get('f3')!);
+  await first;
+  // The process runs; the next request and the close come in one tick.
+  const late = reader.read(oids.get('f4')!);
+  const late2 = reader.digest(oids.get('f5')!);
+  await reader.close();
+  assert.is((await late).toString(), 'content 4\n'.repeat(4));
+  assert.is(await late2, createHash('sha256').update('content 5\n'.repeat(5)).digest('hex'));
+});
+
+test('a partial clone: git dies on a blob it cannot fetch, and the reads behind it go to a new process', async () => {
+  const files: Record<string, string> = {};
+  for (let i = 0; i < 40; i++) files[`f${i}`] = `content ${i}\n`.repeat(i + 1);
+  const origin = await makeRepo({ files, checkout: false });
+  await origin.git(['config', 'uploadpack.allowFilter', 'true']);
+  const dir = await tempDir();
+  await origin.git(['clone', '--quiet', '--bare', '--no-local', '--filter=blob:none', `file://${origin.dir}`, `${dir}/partial.git`]);
+  const oids = new Map<string, string>();
+  for (const line of (await origin.git(['ls-tree', '-r', 'HEAD'])).split('\n')) {
+    const [meta, path] = line.split('\t');
+    oids.set(path!, meta!.split(' ')[2]!);
+  }
+  // Some blobs fetched into the clone, then its promisor remote gone: the others cannot be had.
+  const have = ['f1', 'f2', 'f3', 'f30', 'f31'];
+  await runGit(dir, ['--git-dir', `${dir}/partial.git`, 'fetch', '--quiet', 'origin', ...have.map((p) => oids.get(p)!)]);
+  await runGit(dir, ['--git-dir', `${dir}/partial.git`, 'remote', 'set-url', 'origin', `file://${dir}/gone.git`]);
+  const handle = await openRepo(`${dir}/partial.git`, { cacheDir: await tempDir() });
+  const reader = new BlobReader(handle);
+  // Asked in one tick: the process dies at f10; f30 and f31 go to a second one, which dies at f11.
+  const asked = ['f1', 'f2', 'f10', 'f30', 'f11', 'f31', 'f3'].map((p) => ({ p, read: reader.read(oids.get(p)!).then((b) => b.toString(), (e: Error) => e) }));
+  for (const { p, read } of asked) {
+    const got = await read;
+    if (have.includes(p)) assert.is(got, files[p], p);
+    else assert.match(String(got), new RegExp(`object ${oids.get(p)} is missing`), p);
+  }
+  await reader.close();
 });
 
 test('an idle reader someone forgot to close does not keep Node running', async () => {
