@@ -6,6 +6,7 @@ import { baseEvidence, diffEvidence, type DiffOptions } from './evidence.js';
 import type { AnalysisContext, Judgement, Rule } from './rule.js';
 import { rules as defaultRules } from './rules/index.js';
 import { withOddName } from './odd-name.js';
+import { tagReadAhead, type ReadAheadLimits } from './read-ahead.js';
 
 /** Stable across runs: the same path, change and category get the same id. */
 export function findingId(change: Change, category: string): string {
@@ -35,22 +36,31 @@ async function judge(change: Change, ctx: AnalysisContext, rules: readonly Rule[
 }
 
 /** Turn each change into exactly one finding, in path order. Diffs come later (addDiffs), once severities are final. */
-export async function analyze(changes: Change[], ctx: AnalysisContext, options: { rules?: readonly Rule[] } = {}): Promise<Finding[]> {
+export async function analyze(changes: Change[], ctx: AnalysisContext, options: { rules?: readonly Rule[]; readAhead?: ReadAheadLimits } = {}): Promise<Finding[]> {
   const rules = options.rules ?? defaultRules;
   const findings: Finding[] = [];
   // The files the history may be searched for (from-history): found in one walk, not one each.
   ctx.history?.expectBlobs?.(changes.flatMap((c) => ((c.kind === 'only-in-release' || c.kind === 'modified') && c.release?.type === 'file' && c.release.blobId ? [c.release.blobId] : [])));
-  for (const change of changes) {
-    const judgement = withOddName(change.path, await judge(change, ctx, rules));
-    findings.push({
-      id: findingId(change, judgement.category),
-      path: change.path,
-      change: change.kind,
-      category: judgement.category,
-      severity: judgement.severity,
-      reasons: judgement.reasons,
-      evidence: { ...baseEvidence(change), ...judgement.evidence },
-    });
+  // The rules read the tag's side through the read-ahead while they run (see read-ahead.ts).
+  const tagContent = ctx.tagContent;
+  const ahead = tagReadAhead(changes, (entry) => tagContent.call(ctx, entry), options.readAhead);
+  ctx.tagContent = (entry) => ahead.content(entry);
+  try {
+    for (const [index, change] of changes.entries()) {
+      ahead.judging(index);
+      const judgement = withOddName(change.path, await judge(change, ctx, rules));
+      findings.push({
+        id: findingId(change, judgement.category),
+        path: change.path,
+        change: change.kind,
+        category: judgement.category,
+        severity: judgement.severity,
+        reasons: judgement.reasons,
+        evidence: { ...baseEvidence(change), ...judgement.evidence },
+      });
+    }
+  } finally {
+    ctx.tagContent = tagContent;
   }
   return findings;
 }
