@@ -93,6 +93,9 @@ export async function checkReleaseSignature(path: string, options: ReleaseSource
   return { check: await checkSignature(path, found, options.keyring, options.cacheDir), notes: [] };
 }
 
+/** Bytes of files kept while the tag's tree is being listed, before the read waits for it. */
+const earlyBytes = 32 * 1024 * 1024;
+
 /**
  * Every entry of the release, in one streaming pass. Only the bytes of files
  * the tag cannot give back (their blob is not among `tagOids`) are kept, and
@@ -102,8 +105,28 @@ export async function checkReleaseSignature(path: string, options: ReleaseSource
 export async function readReleaseEntries(
   label: string,
   source: ReleaseSource,
-  options: { objectFormat: ObjectFormat; tagOids: TagOids; limits: Limits; preferJs: boolean; confirmSha1?: boolean; signal?: AbortSignal },
+  options: {
+    objectFormat: ObjectFormat;
+    tagOids: TagOids;
+    /** Settles when the tag's tree is in tagOids; until then every file's bytes are kept, up to earlyBytes. */
+    listed?: Promise<unknown>;
+    /** Bytes kept before `listed` settles, past which the read waits for it (default 32 MiB). */
+    earlyBytes?: number;
+    limits: Limits;
+    preferJs: boolean;
+    confirmSha1?: boolean;
+    signal?: AbortSignal;
+  },
 ): Promise<{ release: OpenedRelease; entries: ReleaseEntry[] }> {
+  // Read before the tag's tree is listed, a file's bytes are kept (the tag may
+  // have it or not); past earlyBytes of them the read waits for the listing.
+  let listed = options.listed === undefined;
+  options.listed?.then(
+    () => (listed = true),
+    () => (listed = true),
+  );
+  let early = 0;
+  let settled = listed;
   const release = await openRelease(source.path, {
     ...(source.growing ? { growing: source.growing } : {}),
     objectFormat: options.objectFormat,
@@ -122,6 +145,15 @@ export async function readReleaseEntries(
       // A file the tag has too holds the tag's string of its blob id, not a copy of its own.
       if (entry.blobId !== undefined) entry.blobId = options.tagOids.intern(entry.blobId);
       entries.push(entry);
+      if (!listed) {
+        early += entry.content?.length ?? 0;
+        if (early > (options.earlyBytes ?? earlyBytes)) await options.listed!.catch(() => {});
+      }
+      // Once listed, the bytes of the files read before that which the tag has go.
+      if (listed && !settled) {
+        settled = true;
+        settleTagIds(entries, options.tagOids);
+      }
     }
   } catch (err) {
     throw withContext(`reading ${label}`, err);

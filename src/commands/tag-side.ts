@@ -103,16 +103,19 @@ export async function isRemote(spec: string): Promise<boolean> {
 }
 
 /**
- * The tag, as soon as its tree is listed: what a release read needs to begin
- * (the object format, and the tag's blob ids so far), while `complete`
- * reads the rest (archive attributes and their conversions, submodules).
- * `oids` grows as that runs: an id it lacks during the read is one it may
- * still learn, so the reader keeps that file's bytes until the end (see
- * verify.ts).
+ * The tag's repository, as soon as it is open: what a release read needs to
+ * begin (the object format), while the tag is resolved and its tree listed
+ * (`listed`), and `complete` reads the rest (archive attributes and their
+ * conversions, submodules). `oids` grows as that runs: the tree's blob ids
+ * once listed, then the conversions'. An id it lacks during the read is one
+ * it may still learn, so the reader keeps that file's bytes until the end
+ * (see verify.ts and readReleaseEntries).
  */
 export interface StartedTagSide {
   repo: RepoHandle;
   oids: TagOids;
+  /** Settles once the tag's tree is listed (its blob ids are in `oids`); a failure comes through `complete` too. */
+  listed: Promise<void>;
   complete: Promise<OpenTagSide>;
   /**
    * OpenTagSide.digestAhead, asked for before the side is complete: the
@@ -141,7 +144,7 @@ export async function startTagSide(options: TagSideOptions & { releaseName: stri
   const findings: Finding[] = [];
   const remoteInfo: OpenTagSide['remoteInfo'] = {};
   let repo: RepoHandle;
-  let ref: ResolvedRef;
+  let resolving: Promise<ResolvedRef>;
   if (await isRemote(options.repo)) {
     const remote = await openRemoteTag(options.repo, {
       cacheDir: options.cacheDir,
@@ -149,33 +152,42 @@ export async function startTagSide(options: TagSideOptions & { releaseName: stri
       ...(options.tag !== undefined ? { tag: options.tag } : {}),
       ...(options.commit !== undefined ? { commit: options.commit } : {}),
     });
-    ({ repo, ref } = remote);
+    repo = remote.repo;
+    resolving = Promise.resolve(remote.ref);
     remoteInfo.remote = options.repo;
     if (remote.firstSeen && remote.object) {
       remoteInfo.firstSeen = remote.firstSeen;
-      findings.push(...movedTagFinding(ref.ref, remote.firstSeen, remote.object, join(repo.gitDir, seenTagsFile)));
+      findings.push(...movedTagFinding(remote.ref.ref, remote.firstSeen, remote.object, join(repo.gitDir, seenTagsFile)));
     }
   } else {
     repo = await openRepo(options.repo, { cacheDir: options.cacheDir });
-    ref = await resolve(repo, options);
+    resolving = resolve(repo, options);
   }
-  // Signed tags are checked for remotes, and for any repository when a keyring is given.
-  if (ref.annotated && ref.refName && (repo.kind === 'remote' || options.keyring !== undefined)) {
-    remoteInfo.signature = await verifyTag(repo, ref.refName, options.keyring, options.cacheDir);
-    findings.push(...signatureFinding(ref.refName, 'tag', remoteInfo.signature));
-  }
-  // Sizes come later, for the entries that differ (fillSizes).
-  const tree = await readTree(repo, ref.commit, options.limits, { sizes: false });
   const byOid = new OidIndex();
-  for (const e of tree) if (e.type !== 'submodule') byOid.add(e);
   const converted = new Set<string>();
   const oids = tagOids(byOid, converted);
   const ahead: DigestsAhead = { byOid: new Map(), readers: [], wanted: false };
-  const complete = completeTagSide(options, { repo, ref, tree, byOid, oids, converted, findings, remoteInfo }, ahead);
+  // The tag resolved and its tree listed while the release starts to stream.
+  const listing = (async () => {
+    const ref = await resolving;
+    // Signed tags are checked for remotes, and for any repository when a keyring is given.
+    if (ref.annotated && ref.refName && (repo.kind === 'remote' || options.keyring !== undefined)) {
+      remoteInfo.signature = await verifyTag(repo, ref.refName, options.keyring, options.cacheDir);
+      findings.push(...signatureFinding(ref.refName, 'tag', remoteInfo.signature));
+    }
+    // Sizes come later, for the entries that differ (fillSizes).
+    const tree = await readTree(repo, ref.commit, options.limits, { sizes: false });
+    for (const e of tree) if (e.type !== 'submodule') byOid.add(e);
+    return { ref, tree };
+  })();
+  const complete = listing.then(({ ref, tree }) => completeTagSide(options, { repo, ref, tree, byOid, oids, converted, findings, remoteInfo }, ahead));
   complete.catch(() => {}); // the caller awaits it; a failure must not end the run before then
+  const listed = listing.then(() => undefined);
+  listed.catch(() => {}); // the same failure reaches the caller through complete
   return {
     repo,
     oids,
+    listed,
     complete,
     digestAhead() {
       ahead.wanted = true;

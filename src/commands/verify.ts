@@ -130,7 +130,7 @@ export async function verify(options: VerifyOptions): Promise<Report> {
   // The download starts first, so it runs while the tag side is fetched.
   const source = await openReleaseSource(options.release, options);
   // A local file's format (and for a compressed one, the start of its
-  // decompressed data) is probed while git lists the tag.
+  // decompressed data) is probed while git opens the repository.
   const probe = source.growing ? undefined : probeAhead(source.path, options.preferJs ?? false);
   let started: StartedTagSide;
   try {
@@ -147,12 +147,13 @@ export async function verify(options: VerifyOptions): Promise<Report> {
   // from as soon as the tag's attributes say which blobs git archive writes.
   // A partial clone would fetch every blob to do so: there it waits for the matches.
   if (confirmingSha1 && !started.repo.promisor) started.digestAhead();
-  // The release streams as soon as the tag's tree is listed, while the tag
-  // side reads its attributes and submodules.
+  // The release streams as soon as the repository is open, while the tag side
+  // resolves the tag, lists its tree, reads its attributes and submodules.
   const stop = new AbortController();
   const reading = readReleaseEntries(options.release, source, {
     objectFormat: started.repo.objectFormat,
     tagOids: started.oids,
+    listed: started.listed,
     limits,
     preferJs: options.preferJs ?? false,
     confirmSha1: confirmingSha1,
@@ -168,8 +169,10 @@ export async function verify(options: VerifyOptions): Promise<Report> {
     tag = await started.complete;
   } catch (err) {
     stop.abort(err);
+    // A download still running is stopped first: the read may be waiting for its bytes.
+    const settled = source.settle();
     await reading.catch(() => {});
-    await source.settle();
+    await settled;
     throw err;
   }
   // And the submodules' blobs, now that they are listed.

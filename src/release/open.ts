@@ -40,14 +40,17 @@ type Probed = { kind: 'zip' | 'tar' } | { kind: 'compressed'; decoder: Decoder }
 const ahead = new Map<string, { preferJs: boolean; probed: Promise<Probed> }>();
 
 /**
- * Starts openRelease's look at a local file (its first bytes, and for a
- * compressed one the start of its decompressed data, by the decoder the read
- * will use) while other work goes on: verify probes the release while git
- * lists the tag. The next openRelease of `path` takes the result, errors
- * included, as if it had probed then.
+ * Starts openRelease's look at a local file (its first bytes, and the decoder
+ * the read will use) while other work goes on: verify probes the release
+ * while git opens the repository. The next openRelease of `path` takes the
+ * result, errors included, as if it had probed then; for a path probed so,
+ * that open is meant to be read at once, and a compressed file that is not a
+ * tar is refused at its first block, with the same error, instead of by a
+ * decoder of its own at open: the read's decoder starts without waiting for
+ * one that would decode the same start.
  */
 export function probeAhead(path: string, preferJs = false): { drop(): void } {
-  const mine = { preferJs, probed: probe(path, preferJs) };
+  const mine = { preferJs, probed: probe(path, preferJs, false) };
   mine.probed.catch(() => {}); // thrown by the openRelease that takes it
   ahead.set(path, mine);
   // For a run that ends before it reads: nothing is left for a later openRelease of the path.
@@ -60,7 +63,8 @@ function takeProbe(path: string, preferJs = false): Promise<Probed> {
   return early && early.preferJs === preferJs ? early.probed : probe(path, preferJs);
 }
 
-async function probe(path: string, preferJs: boolean): Promise<Probed> {
+/** `innerHead`: whether a compressed file's decompressed start is checked to be a tar here. */
+async function probe(path: string, preferJs: boolean, innerHead = true): Promise<Probed> {
   const { size, head } = readHead(path);
   const detected = detectFormat(head);
   switch (detected.kind) {
@@ -73,6 +77,7 @@ async function probe(path: string, preferJs: boolean): Promise<Probed> {
       const codec = detected.compression;
       const decoder = await pickDecoder(codec, preferJs);
       if (codec === 'xz' && decoder.label.endsWith('(js)')) refuseUnsupportedXzCheck(path, head);
+      if (!innerHead) return { kind: 'compressed', decoder };
       const inner = await decompressedHead(path, size, decoder, detectBytes);
       if (inner !== undefined && !looksLikeTar(inner)) throw notAnArchive(path, `${codec}-compressed ${describeData(inner)}`);
       return { kind: 'compressed', decoder };

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,7 +16,7 @@ import { makeRepo, removeTempDirs } from '../helpers/repo.js';
 
 /**
  * The release streams while the tag side completes (verify.ts): the read
- * begins once the tag's tree is listed, and the tag's attributes and
+ * begins once the repository is open, and the tag's tree, attributes and
  * submodules are read beside it.
  */
 
@@ -33,11 +34,15 @@ async function withSubmodule() {
   return { lib, repo, gitmodules };
 }
 
-test('startTagSide answers once the tree is listed; its blob ids grow with the submodules as the rest completes', async () => {
+test('startTagSide answers once the repository is open; its blob ids grow with the tree, then with the submodules', async () => {
   const { lib, repo } = await withSubmodule();
   const main = await repo.hashObject('int main;\n');
   const macro = await lib.hashObject('dnl lib macro\n');
   const started = await startTagSide({ repo: repo.dir, tag: 'v1', cacheDir, releaseName: 'app-1.tar' });
+  assert.is(started.repo.objectFormat, 'sha1');
+  // The tree is listed after the answer.
+  assert.not.ok(started.oids.has(main));
+  await started.listed;
   assert.ok(started.oids.has(main));
   // The submodule's tree is read after the tag's own: not known yet.
   assert.not.ok(started.oids.has(macro));
@@ -115,6 +120,39 @@ test('the release read stops at the next entry once its signal is aborted', asyn
   );
   assert.match(String(err), /the tag side failed/);
   assert.is(seen, 3, 'no entry after the abort');
+});
+
+test('read before the tag is listed, files keep their bytes up to a bound, then the read waits; once listed, those the tag has let them go', async () => {
+  const body = (i: number) => `file ${i}\n`.repeat(100);
+  const entries = Array.from({ length: 6 }, (_, i) => ({ path: `app-1/f${i}.txt`, content: body(i) }));
+  const release = await writeTemp('scratch/app-1-early.tar', buildTar(entries));
+  const source = { path: release, fromCache: false, settle: async () => {} };
+  const index = new OidIndex();
+  const oids = tagOids(index, new Set());
+  // What the read asks of the tag's ids, counted: one intern per file read.
+  let read = 0;
+  const counting = { ...oids, intern: (oid: string) => (read++, oids.intern(oid)) };
+  let list!: () => void;
+  const listed = new Promise<void>((resolve) => (list = resolve));
+  const size = Buffer.byteLength(body(0));
+  const reading = readReleaseEntries('app-1-early.tar', source, { objectFormat: 'sha1', tagOids: counting, listed, earlyBytes: 2 * size + 1, limits: defaultLimits, preferJs: false });
+  let done = false;
+  void reading.then(() => (done = true));
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  assert.is(read, 3, 'three files kept (past the bound), then the read waits');
+  assert.not.ok(done);
+  // The tag lists f0 and f4.
+  const blobId = (i: number) => createHash('sha1').update(`blob ${Buffer.byteLength(body(i))}\0${body(i)}`).digest('hex');
+  for (const i of [0, 4]) index.add({ path: `f${i}.txt`, type: 'file', mode: 0o100644, oid: blobId(i), size });
+  list();
+  const { entries: got } = await reading;
+  const files = got.filter((e) => e.type === 'file');
+  assert.is(files.length, 6);
+  assert.equal(
+    files.map((e) => e.content !== undefined),
+    [false, true, true, true, false, true],
+    'the bytes of what the tag has go, read before or after the listing',
+  );
 });
 
 test.run();

@@ -72,6 +72,24 @@ test('a probe started ahead (probeAhead) is what the next open of its path uses,
   probeAhead(otherDecoder, true);
   await writeTemp('probe-ahead-other.tar.xz', await compress(tar, 'xz'));
   await opens(otherDecoder, false);
+
+  // Probed ahead, a compressed file that is not a tar opens, and its read refuses it at the first
+  // block with the error an open would have given; the code and hint are the same too.
+  for (const codec of ['gzip', 'xz'] as const) {
+    const notTar = await writeTemp(`probe-ahead-text.tar.${codec === 'gzip' ? 'gz' : 'xz'}`, await compress(Buffer.from('release notes\n'.repeat(200)), codec));
+    const atOpen = await openError(notTar);
+    assert.match(atOpen.message, `${codec}-compressed text`);
+    probeAhead(notTar);
+    const release = await openRelease(notTar, { objectFormat: 'sha1', limits: defaultLimits });
+    let atRead: CuckooError | undefined;
+    try {
+      for await (const entry of release.entries()) assert.unreachable(`an entry: ${entry.path}`);
+    } catch (err) {
+      atRead = err as CuckooError;
+    }
+    assert.instance(atRead, CuckooError);
+    assert.equal([atRead!.code, atRead!.message, atRead!.hint], [atOpen.code, atOpen.message, atOpen.hint]);
+  }
 });
 
 test('not an archive: the message says what was found', async () => {
