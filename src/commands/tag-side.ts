@@ -134,6 +134,8 @@ interface DigestsAhead {
   wanted: boolean;
   /** Starts the tag tree's digests once the attributes are known; undefined before. */
   startTree?: () => void;
+  /** The reader of the tag tree's digests, started when they are asked for (digestAhead). */
+  treeReader?: BlobReader;
 }
 
 export async function openTagSide(options: TagSideOptions & { releaseName: string }): Promise<OpenTagSide> {
@@ -167,6 +169,9 @@ export async function startTagSide(options: TagSideOptions & { releaseName: stri
   const converted = new Set<string>();
   const oids = tagOids(byOid, converted);
   const ahead: DigestsAhead = { byOid: new Map(), readers: [], wanted: false };
+  // The tag's blob reader, started now (see BlobReader.start).
+  const reader = new BlobReader(repo);
+  reader.start();
   // The tag resolved and its tree listed while the release starts to stream.
   const listing = (async () => {
     const ref = await resolving;
@@ -180,7 +185,13 @@ export async function startTagSide(options: TagSideOptions & { releaseName: stri
     for (const e of tree) if (e.type !== 'submodule') byOid.add(e);
     return { ref, tree };
   })();
-  const complete = listing.then(({ ref, tree }) => completeTagSide(options, { repo, ref, tree, byOid, oids, converted, findings, remoteInfo }, ahead));
+  const complete = listing.then(
+    ({ ref, tree }) => completeTagSide(options, { repo, ref, tree, byOid, oids, converted, findings, remoteInfo, reader }, ahead),
+    async (err: unknown) => {
+      await Promise.all([reader.close(), ...ahead.readers.map((r) => r.destroy())]);
+      throw err;
+    },
+  );
   complete.catch(() => {}); // the caller awaits it; a failure must not end the run before then
   const listed = listing.then(() => undefined);
   listed.catch(() => {}); // the same failure reaches the caller through complete
@@ -191,6 +202,12 @@ export async function startTagSide(options: TagSideOptions & { releaseName: stri
     complete,
     digestAhead() {
       ahead.wanted = true;
+      // The tree's digests get a reader of their own, started now too.
+      if (!ahead.treeReader) {
+        ahead.treeReader = new BlobReader(repo);
+        ahead.treeReader.start();
+        ahead.readers.push(ahead.treeReader);
+      }
       ahead.startTree?.();
     },
   };
@@ -199,16 +216,15 @@ export async function startTagSide(options: TagSideOptions & { releaseName: stri
 /** startTagSide's second half: everything after the tree is listed. */
 async function completeTagSide(
   options: TagSideOptions,
-  started: Pick<OpenTagSide, 'repo' | 'ref' | 'tree' | 'byOid' | 'oids' | 'findings' | 'remoteInfo'> & { converted: Set<string> },
+  started: Pick<OpenTagSide, 'repo' | 'ref' | 'tree' | 'byOid' | 'oids' | 'findings' | 'remoteInfo'> & { converted: Set<string>; reader: BlobReader },
   ahead: DigestsAhead,
 ): Promise<OpenTagSide> {
-  const { repo, ref, tree, byOid, oids, converted, findings, remoteInfo } = started;
+  const { repo, ref, tree, byOid, oids, converted, findings, remoteInfo, reader } = started;
   // The few small files the tag side itself reads, in one request.
   await prefetchBlobs(repo, tree.filter((e) => /(^|\/)\.git(attributes|modules|ignore)$/.test(e.path)).map((e) => e.oid));
   const readers: BlobReader[] = [];
   /** The repository of each submodule's reader. */
   const readerRepo = new Map<BlobReader, RepoHandle>();
-  const reader = new BlobReader(repo);
   readers.push(reader);
   // Which reader holds the blobs of each entry: submodule entries live in their own repositories.
   const readerOf = new WeakMap<TagEntry, BlobReader>();
@@ -218,7 +234,7 @@ async function completeTagSide(
       ? await readArchiveAttributes(repo, ref.commit, tree, options.cacheDir)
       : new Map();
     /** Hashes `list`'s blobs ahead, each on a reader of its own beside the one its entry is read by. */
-    const own = new Map<BlobReader, BlobReader>();
+    const own = new Map<BlobReader, BlobReader>(ahead.treeReader ? [[reader, ahead.treeReader]] : []);
     const digestList = (list: readonly TagEntry[]) => {
       for (const e of list) {
         // What `git archive` leaves out is seldom in a release: asked for only if it is.

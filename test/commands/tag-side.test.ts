@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -54,6 +55,23 @@ test('startTagSide answers once the repository is open; its blob ids grow with t
   } finally {
     await tag.close();
   }
+});
+
+test('a tag that is not there fails the side, and the readers it started are gone', async () => {
+  const { repo } = await withSubmodule();
+  const catFiles = () =>
+    execFileSync('ps', ['-eo', 'ppid=,args='], { encoding: 'utf8' })
+      .split('\n')
+      .filter((l) => new RegExp(`^\\s*${process.pid}\\s+git .*cat-file --batch$`).test(l)).length;
+  const before = catFiles();
+  const started = await startTagSide({ repo: repo.dir, tag: 'v9', cacheDir, releaseName: 'app-9.tar' });
+  started.digestAhead();
+  assert.is(catFiles(), before + 2, 'the blob reader and the digests reader start with the side');
+  let err: unknown;
+  await started.complete.catch((e: unknown) => (err = e));
+  assert.instance(err, CuckooError);
+  assert.match(String(err), /v9/);
+  assert.is(catFiles(), before, 'no reader left running');
 });
 
 test('entries read before the tag side knew their blob take its id and let their bytes go, as if known from the start', () => {

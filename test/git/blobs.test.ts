@@ -96,6 +96,30 @@ test('destroy rejects waiting reads and kills the process; readBlobs cleans up',
   assert.is(catFileProcesses(), before, 'no process left running');
 });
 
+test('a reader started before its first read runs one process, idle until then, which the reads then use', async () => {
+  const { handle, oids } = await fixture();
+  const before = catFileProcesses();
+  const reader = new BlobReader(handle);
+  reader.start();
+  reader.start();
+  assert.is(catFileProcesses(), before + 1, 'started once');
+  assert.is((await reader.read(oids.get('f2')!)).toString(), 'content 2\n'.repeat(2));
+  assert.is(catFileProcesses(), before + 1, 'the same process answered');
+  await reader.close();
+  assert.is(catFileProcesses(), before);
+  // Closed, it starts nothing.
+  reader.start();
+  assert.is(catFileProcesses(), before);
+  // Started and never read from, it does not keep Node running.
+  const script = `
+    import { BlobReader } from ${JSON.stringify(new URL('../../src/git/blobs.js', import.meta.url).href)};
+    new BlobReader(${JSON.stringify(handle)}).start();
+  `;
+  const { execa } = await import('execa');
+  const result = await execa(process.execPath, ['--input-type=module', '-e', script], { timeout: 20_000, reject: false });
+  assert.is(result.timedOut, false, 'node exited on its own');
+});
+
 test('a read asked in the tick the reader closes is still answered', async () => {
   const { handle, oids } = await fixture();
   const reader = new BlobReader(handle);
