@@ -97,6 +97,18 @@ function keywordAt(text: string, start: number, end: number): { field: Field; fr
  */
 export function parsePo(text: string): PoEntry[] {
   const entries: PoEntry[] = [];
+  readPo(text, (e) => entries.push(e));
+  return entries;
+}
+
+/**
+ * parsePo's entries one at a time, in order, none kept: a caller that keeps
+ * what it needs of each (a key, a count) leaves the rest to die young, where
+ * collecting them costs almost nothing, instead of a catalog of objects that
+ * the collector copies twice on the way to the old generation. Throws, as
+ * parsePo, on a line that is not PO syntax, after the entries before it.
+ */
+export function readPo(text: string, onEntry: (entry: PoEntry) => void): void {
   let cur: PoEntry | undefined;
   let pendingFuzzy = false;
   let field: Field | undefined;
@@ -107,8 +119,12 @@ export function parsePo(text: string): PoEntry[] {
     else if (field === 'msgid_plural') cur.msgidPlural = (cur.msgidPlural ?? '') + s;
     else cur.msgstr[cur.msgstr.length - 1] += s;
   };
+  const emit = (e: PoEntry) => {
+    if (e.msgstr === noStrings) e.msgstr = [];
+    onEntry(e);
+  };
   const start = (obsolete: boolean) => {
-    if (cur) entries.push(cur);
+    if (cur) emit(cur);
     // No array until a msgstr comes: an empty literal that is pushed to takes room for 17.
     cur = { msgid: '', msgstr: noStrings, fuzzy: pendingFuzzy, obsolete };
     pendingFuzzy = false;
@@ -152,30 +168,55 @@ export function parsePo(text: string): PoEntry[] {
     field = keyword.field;
     append(str);
   }
-  if (cur) entries.push(cur);
-  for (const e of entries) if (e.msgstr === noStrings) e.msgstr = [];
-  return entries;
+  if (cur) emit(cur);
 }
 
 /** The msgstr list of an entry before its first msgstr, never returned. */
 const noStrings: string[] = [];
 
-/** A tag's catalog as the rules compare it: what is in effect, by MO key. */
+/** A tag's catalog as the rules compare it: what is in effect, by MO key, and no entry objects. */
 export interface PoCatalog {
-  entries: PoEntry[];
   /** Translations in effect: MO key → msgstr forms joined by NUL. */
   active: Map<string, string>;
+  /** The MO keys of every entry that is not obsolete, translated or not. */
+  known: Set<string>;
+  /** Fields of the header entry (see poHeader). */
+  header: Map<string, string>;
 }
 
-export function poCatalog(entries: PoEntry[]): PoCatalog {
+/** A catalog from its entries, as they come (see readPo): `add` each, then `done`. */
+export function catalogBuilder(): { add(e: PoEntry): void; done(): PoCatalog } {
   const active = new Map<string, string>();
-  for (const e of entries) if (isActive(e)) active.set(poKey(e), e.msgstr.join('\0'));
-  return { entries, active };
+  const known = new Set<string>();
+  let header: PoEntry | undefined;
+  return {
+    add(e) {
+      if (!header && isHeader(e)) header = e;
+      if (e.obsolete) return;
+      const key = poKey(e);
+      known.add(key);
+      if (isActive(e)) active.set(key, e.msgstr.join('\0'));
+    },
+    done: () => ({ active, known, header: headerFields(header) }),
+  };
 }
+
+export function poCatalog(entries: Iterable<PoEntry>): PoCatalog {
+  const builder = catalogBuilder();
+  for (const e of entries) builder.add(e);
+  return builder.done();
+}
+
+/** The entry gettext keeps its header in: `msgid ""`, no context, not obsolete. */
+export const isHeader = (e: PoEntry) => e.msgid === '' && e.msgctxt === undefined && !e.obsolete;
 
 /** Header fields of the `msgid ""` entry, by name. */
 export function poHeader(entries: PoEntry[]): Map<string, string> {
-  const header = entries.find((e) => e.msgid === '' && e.msgctxt === undefined && !e.obsolete);
+  return headerFields(entries.find(isHeader));
+}
+
+/** The fields of a header entry, by name; none for no entry. */
+export function headerFields(header: PoEntry | undefined): Map<string, string> {
   const fields = new Map<string, string>();
   for (const line of (header?.msgstr[0] ?? '').split('\n')) {
     const colon = line.indexOf(':');

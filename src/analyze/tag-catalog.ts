@@ -1,5 +1,5 @@
 import type { TagEntry } from '../git/types.js';
-import { parsePo, poCatalog, type PoCatalog } from './po.js';
+import { catalogBuilder, readPo, type PoCatalog } from './po.js';
 import { sharedWork, type AnalysisContext } from './rule.js';
 
 /**
@@ -9,7 +9,12 @@ import { sharedWork, type AnalysisContext } from './rule.js';
  * byte for byte whatever the catalog's charset (two different invalid UTF-8
  * sequences never compare equal), and decoding is a copy, not a UTF-8 pass
  * over tens of MB of translations. These rules show counts, never the text.
+ * What is kept is the comparison's maps, not the entries (see readPo).
  */
 export function tagCatalog(entry: TagEntry, ctx: AnalysisContext): Promise<PoCatalog> {
-  return sharedWork(ctx, `po:${entry.oid}`, async () => poCatalog(parsePo((await ctx.tagContent(entry)).toString('latin1'))));
+  return sharedWork(ctx, `po:${entry.oid}`, async () => {
+    const builder = catalogBuilder();
+    readPo((await ctx.tagContent(entry)).toString('latin1'), builder.add);
+    return builder.done();
+  });
 }

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parseMo } from '../../src/analyze/mo.js';
-import { isActive, parsePo, poCatalog, poHeader, poKey } from '../../src/analyze/po.js';
+import { catalogBuilder, isActive, parsePo, poCatalog, poHeader, poKey, readPo, type PoEntry } from '../../src/analyze/po.js';
 import { mo } from '../helpers/mo.js';
 
 // The PO and MO readers on their own: what each line shape gives, the line an
@@ -52,6 +52,29 @@ test('entries: header, context, plurals, continuation lines, fuzzy and obsolete 
     ['one file\0%d files', 'un fichier\0%d fichiers'],
   ]);
   assert.equal(poHeader(entries).get('Content-Type'), 'text/plain; charset=UTF-8');
+
+  // One at a time (readPo), the same entries in the same order; a catalog built from them keeps maps, not entries.
+  const streamed: PoEntry[] = [];
+  const builder = catalogBuilder();
+  readPo(text, (e) => {
+    streamed.push(e);
+    builder.add(e);
+  });
+  assert.equal(streamed, entries);
+  const catalog = builder.done();
+  assert.equal(catalog, poCatalog(entries));
+  assert.equal([...catalog.known], ['', '%s: done', 'menu\u0004Open', 'one file\0%d files'], 'every entry not obsolete, translated or not');
+  assert.equal(catalog.header.get('Project-Id-Version'), 'x 1.0');
+  assert.equal(Object.keys(catalog).sort(), ['active', 'header', 'known']);
+});
+
+test('readPo hands over the entries before a line that is not PO syntax, then throws naming it', () => {
+  const seen: string[] = [];
+  assert.throws(
+    () => readPo('msgid "a"\nmsgstr "x"\n\nmsgid "b"\nmsgstr "y"\n\nmsgid "c"\nmsgstr oops\n', (e) => seen.push(e.msgid)),
+    /line 8 is not PO syntax/,
+  );
+  assert.equal(seen, ['a', 'b']);
 });
 
 test('white space: CRLF, indentation, tabs and a latin1 no-break space around a line are trimmed; inside a string they are kept', () => {

@@ -69,6 +69,8 @@ test('a .po refreshed by msgmerge is explained: references, header dates, fuzzy 
   assert.is(j?.severity, 'low');
   assert.match(j!.reasons[0]!, 'all 1 translation in effect are unchanged');
   assert.match(j!.reasons[1]!, '2 new messages from the template (1 fuzzy');
+  // The tag's guess now fuzzy and its obsolete entry: in effect in the tag, not in the release.
+  assert.match(j!.reasons[2]!, '2 translations of the tag no longer in effect');
   assert.match(j!.reasons.join('\n'), 'Report-Msgid-Bugs-To, POT-Creation-Date');
 });
 

@@ -1,4 +1,4 @@
-import { isActive, parsePo, poHeader, poKey, type PoEntry } from '../po.js';
+import { headerFields, isActive, isHeader, poKey, readPo, type PoEntry } from '../po.js';
 import type { Rule } from '../rule.js';
 import { tagCatalog } from '../tag-catalog.js';
 
@@ -14,9 +14,7 @@ import { tagCatalog } from '../tag-catalog.js';
 /** Header fields msgmerge copies from the new template. */
 const refreshedFields = new Set(['POT-Creation-Date', 'Report-Msgid-Bugs-To', 'Project-Id-Version']);
 
-function headerChanges(before: PoEntry[], after: PoEntry[]): string[] | undefined {
-  const a = poHeader(before);
-  const b = poHeader(after);
+function headerChanges(a: Map<string, string>, b: Map<string, string>): string[] | undefined {
   const changed: string[] = [];
   for (const name of new Set([...a.keys(), ...b.keys()])) {
     if (a.get(name) === b.get(name)) continue;
@@ -39,28 +37,43 @@ export const poRefresh: Rule = {
     const afterBytes = await ctx.releaseContent(release);
     if (!afterBytes) return undefined;
     const catalog = await tagCatalog(tag, ctx);
-    const before = catalog.entries;
-    const after = parsePo(afterBytes.toString('latin1'));
-    const header = headerChanges(before, after);
+    // The release's entries are looked at as they are read, none kept (see readPo).
+    let headerEntry: PoEntry | undefined;
+    let translated = false;
+    let differs = false;
+    let kept = 0;
+    let added = 0;
+    let fuzzy = 0;
+    readPo(afterBytes.toString('latin1'), (e) => {
+      if (!headerEntry && isHeader(e)) headerEntry = e;
+      if (template) {
+        translated ||= e.msgid !== '' && e.msgstr.some((s) => s !== '');
+        return;
+      }
+      if (e.obsolete) return;
+      const key = poKey(e);
+      if (isActive(e)) {
+        if (catalog.active.get(key) === e.msgstr.join('\0')) kept++;
+        else differs = true;
+      }
+      if (e.msgid !== '' && !catalog.known.has(key)) {
+        added++;
+        if (e.fuzzy) fuzzy++;
+      }
+    });
+    const header = headerChanges(catalog.header, headerFields(headerEntry));
     if (!header) return undefined;
     const reasons: string[] = [];
     if (template) {
       // A template carries no translations; one that does is not a template.
-      if (after.some((e) => e.msgid !== '' && e.msgstr.some((s) => s !== ''))) return undefined;
+      if (translated) return undefined;
       reasons.push('gettext template regenerated from the sources: messages and references changed, no translations');
     } else {
+      if (differs) return undefined;
       const inEffect = catalog.active;
-      let kept = 0;
-      for (const e of after.filter(isActive)) {
-        if (inEffect.get(poKey(e)) !== e.msgstr.join('\0')) return undefined;
-        kept++;
-      }
-      const known = new Set(before.filter((e) => !e.obsolete).map(poKey));
-      const added = after.filter((e) => !e.obsolete && e.msgid !== '' && !known.has(poKey(e)));
-      const fuzzy = added.filter((e) => e.fuzzy).length;
       reasons.push(
         `refreshed by msgmerge: all ${plural(kept, 'translation')} in effect are unchanged from the tag`,
-        `${plural(added.length, 'new message')} from the template (${fuzzy} fuzzy, not compiled; ${added.length - fuzzy} untranslated)`,
+        `${plural(added, 'new message')} from the template (${fuzzy} fuzzy, not compiled; ${added - fuzzy} untranslated)`,
       );
       const dropped = inEffect.size - kept;
       if (dropped > 0) reasons.push(`${plural(dropped, 'translation')} of the tag no longer in effect (obsolete or fuzzy now)`);
