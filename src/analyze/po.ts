@@ -90,6 +90,29 @@ function keywordAt(text: string, start: number, end: number): { field: Field; fr
   return undefined;
 }
 
+/** Bytes decoded at a time when a catalog is read from its bytes. */
+const pieceBytes = 64 * 1024;
+
+/**
+ * A catalog's bytes as latin1 text in pieces of whole lines, each about
+ * `pieceBytes` (a longer line is a piece of its own). A string of a whole
+ * catalog is one large object, which the engine gives fresh memory from the
+ * system each time (its pages faulted in one by one, a cost that dominates on
+ * some virtual machines); pieces this size come from pages the young
+ * generation reuses, and die there once their entries have been looked at.
+ */
+function* latin1Pieces(bytes: Buffer): Generator<string> {
+  for (let at = 0; at < bytes.length; ) {
+    let end = Math.min(at + pieceBytes, bytes.length);
+    if (end < bytes.length) {
+      const nl = bytes.lastIndexOf(0x0a, end - 1);
+      end = nl >= at ? nl + 1 : bytes.indexOf(0x0a, end) + 1 || bytes.length;
+    }
+    yield bytes.toString('latin1', at, end);
+    at = end;
+  }
+}
+
 /**
  * Parse a PO file; throws on a line that is not PO syntax. Lines are read
  * where they lie in `text`, by their bounds: a 40 MB catalog is not cut into
@@ -107,8 +130,10 @@ export function parsePo(text: string): PoEntry[] {
  * collecting them costs almost nothing, instead of a catalog of objects that
  * the collector copies twice on the way to the old generation. Throws, as
  * parsePo, on a line that is not PO syntax, after the entries before it.
+ * Bytes are read as latin1, a character per byte, a piece at a time (see
+ * latin1Pieces).
  */
-export function readPo(text: string, onEntry: (entry: PoEntry) => void): void {
+export function readPo(input: string | Buffer, onEntry: (entry: PoEntry) => void): void {
   let cur: PoEntry | undefined;
   let pendingFuzzy = false;
   let field: Field | undefined;
@@ -130,43 +155,45 @@ export function readPo(text: string, onEntry: (entry: PoEntry) => void): void {
     pendingFuzzy = false;
   };
   let lineNo = 0;
-  for (let at = 0; at <= text.length; ) {
-    let next = text.indexOf('\n', at);
-    if (next < 0) next = text.length;
-    // The line is text[from, end), trimmed as String.prototype.trim would.
-    let from = at;
-    let end = next;
-    at = next + 1;
-    lineNo++;
-    while (from < end && spaceAt(text, from)) from++;
-    while (end > from && spaceAt(text, end - 1)) end--;
-    if (from === end) continue;
-    let obsolete = false;
-    if (text.charCodeAt(from) === 0x23 /* # */) {
-      if (text.startsWith('#~', from)) {
-        // Obsolete entries: `#~ msgid "…"`; `#~|` is a previous msgid, a comment.
-        if (text.startsWith('#~|', from)) continue;
-        from += 2;
-        while (from < end && spaceAt(text, from)) from++;
-        obsolete = true;
-      } else {
-        if (text.startsWith('#,', from) && /\bfuzzy\b/.test(text.slice(from, end))) pendingFuzzy = true;
+  for (const text of typeof input === 'string' ? [input] : latin1Pieces(input)) {
+    for (let at = 0; at < text.length; ) {
+      let next = text.indexOf('\n', at);
+      if (next < 0) next = text.length;
+      // The line is text[from, end), trimmed as String.prototype.trim would.
+      let from = at;
+      let end = next;
+      at = next + 1;
+      lineNo++;
+      while (from < end && spaceAt(text, from)) from++;
+      while (end > from && spaceAt(text, end - 1)) end--;
+      if (from === end) continue;
+      let obsolete = false;
+      if (text.charCodeAt(from) === 0x23 /* # */) {
+        if (text.startsWith('#~', from)) {
+          // Obsolete entries: `#~ msgid "…"`; `#~|` is a previous msgid, a comment.
+          if (text.startsWith('#~|', from)) continue;
+          from += 2;
+          while (from < end && spaceAt(text, from)) from++;
+          obsolete = true;
+        } else {
+          if (text.startsWith('#,', from) && /\bfuzzy\b/.test(text.slice(from, end))) pendingFuzzy = true;
+          continue;
+        }
+      }
+      if (from === end) continue;
+      const keyword = keywordAt(text, from, end);
+      const str = unquote(text, keyword ? keyword.from : from, end);
+      if (str === undefined) throw new Error(`line ${lineNo} is not PO syntax`);
+      if (!keyword) {
+        append(str);
         continue;
       }
-    }
-    if (from === end) continue;
-    const keyword = keywordAt(text, from, end);
-    const str = unquote(text, keyword ? keyword.from : from, end);
-    if (str === undefined) throw new Error(`line ${lineNo} is not PO syntax`);
-    if (!keyword) {
+      // A msgid opens an entry unless a msgctxt just did.
+      if (keyword.field === 'msgctxt' || (keyword.field === 'msgid' && field !== 'msgctxt')) start(obsolete);
+      if (keyword.field === 'msgstr') cur!.msgstr = cur!.msgstr === noStrings ? [''] : [...cur!.msgstr, ''];
+      field = keyword.field;
       append(str);
-      continue;
     }
-    // A msgid opens an entry unless a msgctxt just did.
-    if (keyword.field === 'msgctxt' || (keyword.field === 'msgid' && field !== 'msgctxt')) start(obsolete);
-    if (keyword.field === 'msgstr') cur!.msgstr = cur!.msgstr === noStrings ? [''] : [...cur!.msgstr, ''];
-    field = keyword.field;
-    append(str);
   }
   if (cur) emit(cur);
 }

@@ -14,7 +14,7 @@ import { sharedWork, type AnalysisContext } from './rule.js';
 export function tagCatalog(entry: TagEntry, ctx: AnalysisContext): Promise<PoCatalog> {
   return sharedWork(ctx, `po:${entry.oid}`, async () => {
     const builder = catalogBuilder();
-    readPo((await ctx.tagContent(entry)).toString('latin1'), builder.add);
+    readPo(await ctx.tagContent(entry), builder.add);
     return builder.done();
   });
 }

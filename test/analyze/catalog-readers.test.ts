@@ -68,6 +68,40 @@ test('entries: header, context, plurals, continuation lines, fuzzy and obsolete 
   assert.equal(Object.keys(catalog).sort(), ['active', 'header', 'known']);
 });
 
+test('read from its bytes, a catalog gives what its latin1 text gives, whatever falls on a piece boundary', () => {
+  // Entries of every shape, long lines (past the 64 KiB a piece holds), latin1 bytes, CRLF.
+  const entry = (i: number) =>
+    [
+      i % 7 === 0 ? '#, fuzzy' : '#: src/a.c:1',
+      i % 5 === 0 ? `msgctxt "ctx ${i}"` : '',
+      `msgid "message ${i} \\"quoted\\""`,
+      i % 3 === 0 ? `msgid_plural "messages ${i}"\r\nmsgstr[0] "un ${i}"\nmsgstr[1] "plusieurs ${i}"` : `msgstr ""\n"caf\xe9 ${i} "\n"${'x'.repeat(i % 11 === 0 ? 70_000 : 40)}"`,
+      i % 13 === 0 ? `#~ msgid "old ${i}"\n#~ msgstr "vieux ${i}"` : '',
+      '',
+    ]
+      .filter((l, k) => l !== '' || k === 5)
+      .join('\n');
+  const text = `msgid ""\nmsgstr "Content-Type: text/plain; charset=ISO-8859-1\\n"\n\n${Array.from({ length: 3000 }, (_, i) => entry(i)).join('\n')}`;
+  const bytes = Buffer.from(text, 'latin1');
+  assert.ok(bytes.length > 4 * 64 * 1024, 'several pieces');
+  const fromBytes: PoEntry[] = [];
+  readPo(bytes, (e) => fromBytes.push(e));
+  assert.equal(fromBytes, parsePo(text));
+  assert.is(fromBytes.length, 3001 + Math.floor(2999 / 13) + 1);
+  // An error names the same line either way.
+  const broken = `${text}\nmsgstr oops\n`;
+  const lineOf = (f: () => void) => {
+    try {
+      f();
+    } catch (err) {
+      return (err as Error).message;
+    }
+    return 'no error';
+  };
+  assert.is(lineOf(() => readPo(Buffer.from(broken, 'latin1'), () => {})), lineOf(() => parsePo(broken)));
+  assert.match(lineOf(() => parsePo(broken)), /^line \d+ is not PO syntax$/);
+});
+
 test('readPo hands over the entries before a line that is not PO syntax, then throws naming it', () => {
   const seen: string[] = [];
   assert.throws(

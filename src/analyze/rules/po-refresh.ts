@@ -44,7 +44,7 @@ export const poRefresh: Rule = {
     let kept = 0;
     let added = 0;
     let fuzzy = 0;
-    readPo(afterBytes.toString('latin1'), (e) => {
+    readPo(afterBytes, (e) => {
       if (!headerEntry && isHeader(e)) headerEntry = e;
       if (template) {
         translated ||= e.msgid !== '' && e.msgstr.some((s) => s !== '');
