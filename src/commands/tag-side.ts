@@ -136,6 +136,8 @@ interface DigestsAhead {
   startTree?: () => void;
   /** The reader of the tag tree's digests, started when they are asked for (digestAhead). */
   treeReader?: BlobReader;
+  /** The side failed and its readers are being stopped: none is started after. */
+  stopped?: boolean;
 }
 
 export async function openTagSide(options: TagSideOptions & { releaseName: string }): Promise<OpenTagSide> {
@@ -188,6 +190,7 @@ export async function startTagSide(options: TagSideOptions & { releaseName: stri
   const complete = listing.then(
     ({ ref, tree }) => completeTagSide(options, { repo, ref, tree, byOid, oids, converted, findings, remoteInfo, reader }, ahead),
     async (err: unknown) => {
+      ahead.stopped = true;
       await Promise.all([reader.close(), ...ahead.readers.map((r) => r.destroy())]);
       throw err;
     },
@@ -203,7 +206,7 @@ export async function startTagSide(options: TagSideOptions & { releaseName: stri
     digestAhead() {
       ahead.wanted = true;
       // The tree's digests get a reader of their own, started now too.
-      if (!ahead.treeReader) {
+      if (!ahead.treeReader && !ahead.stopped) {
         ahead.treeReader = new BlobReader(repo);
         ahead.treeReader.start();
         ahead.readers.push(ahead.treeReader);
@@ -363,6 +366,7 @@ async function completeTagSide(
   } catch (err) {
     // Nothing more is read ahead for a side that failed.
     ahead.startTree = () => {};
+    ahead.stopped = true;
     await Promise.all([...readers.map((r) => r.close()), ...ahead.readers.map((r) => r.destroy())]);
     throw err;
   }

@@ -72,6 +72,11 @@ test('a tag that is not there fails the side, and the readers it started are gon
   assert.instance(err, CuckooError);
   assert.match(String(err), /v9/);
   assert.is(catFiles(), before, 'no reader left running');
+  // Asked for only after the failure, the digests start no reader.
+  const again = await startTagSide({ repo: repo.dir, tag: 'v9', cacheDir, releaseName: 'app-9.tar' });
+  await again.complete.catch(() => {});
+  again.digestAhead();
+  assert.is(catFiles(), before);
 });
 
 test('entries read before the tag side knew their blob take its id and let their bytes go, as if known from the start', () => {
