@@ -129,8 +129,8 @@ export async function verify(options: VerifyOptions): Promise<Report> {
   knowledge.catch(() => {}); // awaited below; a failed read must not end the run first
   // The download starts first, so it runs while the tag side is fetched.
   const source = await openReleaseSource(options.release, options);
-  // A local file's format (and for a compressed one, the start of its
-  // decompressed data) is probed while git opens the repository.
+  // A local file's format (and the decoder its read will use) is probed while
+  // git opens the repository.
   const probe = source.growing ? undefined : probeAhead(source.path, options.preferJs ?? false);
   let started: StartedTagSide;
   try {
