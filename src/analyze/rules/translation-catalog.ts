@@ -1,5 +1,5 @@
 import { moByteOrder, parseMo } from '../mo.js';
-import { isActive, parsePo, poKey, type PoEntry } from '../po.js';
+import { parsePo, poCatalog, type PoEntry } from '../po.js';
 import { splitPath } from '../places.js';
 import type { AnalysisContext, Judgement, Rule } from '../rule.js';
 import { compareCatalogs, differenceDiff, languageCode, readCatalog, type Catalog } from '../translations/catalog.js';
@@ -141,7 +141,7 @@ async function compiled(path: string, dir: string, lang: string, setup: Translat
   if (!catalog || !bytes || !moByteOrder(bytes)) return undefined;
   const mo = parseMo(bytes);
   if (mo.unaccounted > maxUnaccounted) return undefined;
-  const active = new Map(catalog.entries.filter(isActive).map((e) => [poKey(e), e.msgstr.join('\0')]));
+  const { active } = poCatalog(catalog.entries);
   let translations = 0;
   for (const [key, value] of mo.pairs) {
     if (key === '') continue;
