@@ -174,7 +174,8 @@ export class BlobReader {
     this.buffered = this.buffered.length === 0 ? chunk : Buffer.concat([this.buffered, chunk]);
     try {
       while (this.step());
-      if (!this.current && this.queue.length === 0) this.hold(false);
+      // Idle, the reader lets Node end; closing, it waits for the exit, which keeps Node running (see close).
+      if (!this.current && this.queue.length === 0 && !this.closed) this.hold(false);
     } catch (err) {
       this.fail(err as Error);
       this.child?.kill('SIGKILL');

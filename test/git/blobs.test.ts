@@ -133,6 +133,27 @@ test('a read asked in the tick the reader closes is still answered', async () =>
   assert.is(await late2, createHash('sha256').update('content 5\n'.repeat(5)).digest('hex'));
 });
 
+test('a closing reader keeps Node running until its process has exited, even once every read is answered', async () => {
+  // In its own process: here the test runner's own handles would keep Node running whatever the reader does.
+  const { handle, oids } = await fixture();
+  const script = `
+    import { BlobReader } from ${JSON.stringify(new URL('../../src/git/blobs.js', import.meta.url).href)};
+    for (let i = 0; i < 20; i++) {
+      const reader = new BlobReader(${JSON.stringify(handle)});
+      await reader.read(${JSON.stringify(oids.get('f3'))});
+      const late = reader.read(${JSON.stringify(oids.get('f4'))});
+      await reader.close();
+      if ((await late).length !== 40) throw new Error('a short read');
+    }
+    process.stdout.write('closed 20 times');
+  `;
+  const { execa } = await import('execa');
+  const result = await execa(process.execPath, ['--input-type=module', '-e', script], { timeout: 60_000, reject: false });
+  assert.is(result.stderr, '');
+  assert.is(result.exitCode, 0);
+  assert.is(result.stdout, 'closed 20 times');
+});
+
 test('a partial clone: git dies on a blob it cannot fetch, and the reads behind it go to a new process', async () => {
   const files: Record<string, string> = {};
   for (let i = 0; i < 40; i++) files[`f${i}`] = `content ${i}\n`.repeat(i + 1);
