@@ -194,6 +194,92 @@ export function lineDistanceFrom(release: string): (genuine: string) => number {
   };
 }
 
+/**
+ * A latin1 text's trimmed lines for lineDistanceFromBytes: where each starts
+ * and ends, its hash, and a hash table of its distinct lines (open addressing,
+ * a line's index + 1 in each used slot).
+ */
+interface ByteLines {
+  bytes: Buffer;
+  starts: Int32Array;
+  ends: Int32Array;
+  hashes: Int32Array;
+  table: Int32Array;
+}
+
+/** The bytes String.prototype.trim removes from a latin1 text: tab, LF, VT, FF, CR, space, no-break space. */
+const isTrimmed = (b: number) => b === 0x20 || (b >= 0x09 && b <= 0x0d) || b === 0xa0;
+
+function sameBytes(a: Buffer, aStart: number, aEnd: number, b: Buffer, bStart: number, bEnd: number): boolean {
+  if (aEnd - aStart !== bEnd - bStart) return false;
+  for (let i = aStart, j = bStart; i < aEnd; i++, j++) if (a[i] !== b[j]) return false;
+  return true;
+}
+
+/** Whether `lines` holds the line bytes[start, end) of the given hash. */
+function holds(lines: ByteLines, bytes: Buffer, start: number, end: number, hash: number): boolean {
+  const { table } = lines;
+  const mask = table.length - 1;
+  for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
+    const at = table[slot]!;
+    if (at === 0) return false;
+    const i = at - 1;
+    if (lines.hashes[i] === hash && sameBytes(lines.bytes, lines.starts[i]!, lines.ends[i]!, bytes, start, end)) return true;
+  }
+}
+
+function byteLines(bytes: Buffer): ByteLines {
+  let count = 1;
+  for (let at = bytes.indexOf(10); at >= 0; at = bytes.indexOf(10, at + 1)) count++;
+  const starts = new Int32Array(count);
+  const ends = new Int32Array(count);
+  const hashes = new Int32Array(count);
+  let size = 16;
+  while (size < count * 2) size *= 2;
+  const lines: ByteLines = { bytes, starts, ends, hashes, table: new Int32Array(size) };
+  const mask = size - 1;
+  let lineStart = 0;
+  for (let i = 0; i < count; i++) {
+    const nl = bytes.indexOf(10, lineStart);
+    let end = nl < 0 ? bytes.length : nl;
+    let start = lineStart;
+    lineStart = end + 1;
+    while (start < end && isTrimmed(bytes[start]!)) start++;
+    while (end > start && isTrimmed(bytes[end - 1]!)) end--;
+    // FNV-1a, 32 bits.
+    let hash = 0x811c9dc5 | 0;
+    for (let k = start; k < end; k++) hash = Math.imul(hash ^ bytes[k]!, 0x01000193);
+    starts[i] = start;
+    ends[i] = end;
+    hashes[i] = hash;
+    if (holds(lines, bytes, start, end, hash)) continue;
+    let slot = hash & mask;
+    while (lines.table[slot] !== 0) slot = (slot + 1) & mask;
+    lines.table[slot] = i + 1;
+  }
+  return lines;
+}
+
+/** How many lines of `a` (with repeats) `b` does not hold. */
+function missingFrom(a: ByteLines, b: ByteLines): number {
+  let missing = 0;
+  for (let i = 0; i < a.hashes.length; i++) if (!holds(b, a.bytes, a.starts[i]!, a.ends[i]!, a.hashes[i]!)) missing++;
+  return missing;
+}
+
+/**
+ * lineDistanceFrom on bytes read as latin1 (one character per byte): the same
+ * count, without making a string of each text and each of its lines. Lines
+ * are looked up by a hash of their trimmed bytes and compared byte for byte.
+ */
+export function lineDistanceFromBytes(release: Buffer): (genuine: Buffer) => number {
+  const releaseLines = byteLines(release);
+  return (genuine) => {
+    const genuineLines = byteLines(genuine);
+    return missingFrom(releaseLines, genuineLines) + missingFrom(genuineLines, releaseLines);
+  };
+}
+
 /** lineDistanceFrom for one pair. */
 export function lineDistance(genuine: string, release: string): number {
   return lineDistanceFrom(release)(genuine);

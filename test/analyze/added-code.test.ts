@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { addedCode, classifyLine, lineDistance } from '../../src/analyze/added-code.js';
+import { addedCode, classifyLine, lineDistance, lineDistanceFromBytes } from '../../src/analyze/added-code.js';
 
 const kind = (line: string) => classifyLine(line).kind;
 
@@ -42,6 +42,34 @@ test('addedCode: only lines the genuine file lacks, classified, with their signa
   assert.ok(found.signals.every((h) => h.line === 7) && found.signals.some((h) => h.signal === 'decode-to-shell'));
   assert.is(lineDistance(genuine, release), 3);
   assert.is(lineDistance(genuine, genuine), 0);
+});
+
+test('lineDistanceFromBytes counts as lineDistance does on the latin1 texts: every byte String.trim removes, and no other', () => {
+  // Lines from a few pieces: the bytes trim removes (tab, LF, VT, FF, CR, space, no-break space),
+  // bytes it keeps (NEL, NUL, letters, high bytes), empty and repeated lines, CRLF, no final newline.
+  const pieces = ['\t', ' ', '\v', '\f', '\r', '\xa0', '\x85', '\0', 'a', 'b', 'echo x', '\xe9', '\xff', ''];
+  let seed = 7;
+  const next = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed / 2 ** 31);
+  const line = () => Array.from({ length: Math.floor(next() * 4) }, () => pieces[Math.floor(next() * pieces.length)]).join('');
+  const text = () => Array.from({ length: Math.floor(next() * 12) }, line).join(next() < 0.2 ? '\r\n' : '\n') + (next() < 0.5 ? '\n' : '');
+  for (let round = 0; round < 400; round++) {
+    const release = text();
+    const distanceTo = lineDistanceFromBytes(Buffer.from(release, 'latin1'));
+    for (let k = 0; k < 3; k++) {
+      const genuine = next() < 0.3 ? release.replace(/a/g, 'b') : text();
+      assert.is(distanceTo(Buffer.from(genuine, 'latin1')), lineDistance(genuine, release), `round ${round}: ${JSON.stringify(genuine)} against ${JSON.stringify(release)}`);
+    }
+  }
+});
+
+test('lineDistanceFromBytes: two different lines with one hash are still two lines', () => {
+  // Two lines of one length whose 32-bit FNV-1a hashes are equal (found by search).
+  const [one, two] = ['line 009rnw', 'line 00apba'];
+  const bytes = (s: string) => Buffer.from(s, 'latin1');
+  assert.is(lineDistanceFromBytes(bytes(`x\n${one}\n`))(bytes(`x\n${two}\n`)), 2);
+  assert.is(lineDistanceFromBytes(bytes(`${one}\n${two}\n`))(bytes(`${one}\n`)), 1);
+  assert.is(lineDistanceFromBytes(bytes(`${one}\n`))(bytes(`${two}\n${one}\n`)), 1);
+  assert.is(lineDistanceFromBytes(bytes(`${one}\n${two}\n`))(bytes(`${two}\n${one}\n`)), 0);
 });
 
 test('addedCode: a case pattern that only narrows the genuine one in its place adds no path; a wider or moved one does', () => {

@@ -68,7 +68,7 @@ test('nearestGenuine picks what comparing every candidate picks, ties to the ear
     }
     // Variants are looked up by content: the library rebuilds them from their base in real use.
     const release = edit(texts.get(candidates[Math.floor(next() * candidates.length)]!.blobId)!.toString().split('\n'), next, Math.floor(next() * 5)).join('\n');
-    const found = await nearestGenuine(candidates, release, library(texts));
+    const found = await nearestGenuine(candidates, Buffer.from(release, 'latin1'), library(texts));
     const distances = candidates.map((c) => lineDistance(texts.get(c.blobId)!.toString(), release));
     const least = Math.min(...distances);
     assert.is(found.file, candidates[distances.indexOf(least)], `round ${round}`);

@@ -1,4 +1,4 @@
-import { lineDistanceFrom } from '../added-code.js';
+import { lineDistanceFromBytes } from '../added-code.js';
 import type { KnowledgeLookup, KnownFile } from './types.js';
 import { variantBase } from './variant.js';
 
@@ -20,26 +20,27 @@ export interface Nearest {
  * of large versions (texinfo.tex, config.guess): only that many candidates
  * nearest in size are compared.
  */
-export async function nearestGenuine(candidates: readonly KnownFile[], text: string, knowledge: KnowledgeLookup, options: { closestInSize?: number } = {}): Promise<Nearest> {
+export async function nearestGenuine(candidates: readonly KnownFile[], release: Buffer, knowledge: KnowledgeLookup, options: { closestInSize?: number } = {}): Promise<Nearest> {
   let pool = candidates;
   if (options.closestInSize !== undefined && candidates.length > options.closestInSize) {
-    const size = Buffer.byteLength(text, 'latin1');
+    const size = release.length;
     const kept = new Set([...candidates].sort((a, b) => Math.abs(a.size - size) - Math.abs(b.size - size)).slice(0, options.closestInSize));
     pool = candidates.filter((f) => kept.has(f));
   }
   let best: { file: KnownFile; bytes: Buffer; distance: number; index: number } | undefined;
   const unseen: KnownFile[] = [];
   const tried = new Set<string>();
-  const distanceTo = lineDistanceFrom(text);
+  const distanceTo = lineDistanceFromBytes(release);
   // Distances to texts by blob id: a variant's bound needs its upstream file's.
   const distances = new Map<string, number | undefined>();
   const measure = async (file: KnownFile): Promise<{ bytes: Buffer; distance: number } | undefined> => {
     const bytes = await knowledge.content(file);
-    const distance = bytes ? distanceTo(bytes.toString('latin1')) : undefined;
+    const distance = bytes ? distanceTo(bytes) : undefined;
     distances.set(file.blobId, distance);
     return bytes && distance !== undefined ? { bytes, distance } : undefined;
   };
-  const releaseCounts = lineCounts(text);
+  // Only a variant's bound needs the release's lines as text.
+  let releaseCounts: Map<string, number> | undefined;
   // Upstream files first, then the variants: most variants cannot come nearer than their upstream
   // file allows (variantBound), and rebuilding one costs as much as comparing it.
   const order = pool.map((file, index) => ({ file, index })).sort((a, b) => Number(Boolean(a.file.variant)) - Number(Boolean(b.file.variant)) || a.index - b.index);
@@ -51,7 +52,7 @@ export async function nearestGenuine(candidates: readonly KnownFile[], text: str
       if (!distances.has(base.blobId)) await measure(base);
       const baseDistance = distances.get(base.blobId);
       if (baseDistance !== undefined) {
-        const bound = variantBound(file.variant.diff, baseDistance, releaseCounts);
+        const bound = variantBound(file.variant.diff, baseDistance, (releaseCounts ??= lineCounts(release.toString('latin1'))));
         if (bound > best.distance || (bound === best.distance && index > best.index)) continue;
       }
     }

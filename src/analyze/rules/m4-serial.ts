@@ -70,7 +70,7 @@ async function judgeSerial(change: Change, ctx: AnalysisContext): Promise<Judgem
   const top = known.filter((f) => f.serial === highest);
   // The diff is against the nearest version of any serial: the xz look-alike
   // was gnulib's serial 3 with lines planted, whatever the newest serial is.
-  const genuine = await nearestGenuine(known, text, ctx.knowledge!);
+  const genuine = await nearestGenuine(known, content, ctx.knowledge!);
   const far = isFarAbove(serial, highest);
   const reasons = [`serial ${serial} is higher than any known ${name} (highest ${highest}, ${describeOrigin(top[0]!)})`];
   reasons.push(
@@ -93,7 +93,7 @@ async function judgeSerial(change: Change, ctx: AnalysisContext): Promise<Judgem
  */
 async function judgeSameSerial(path: string, name: string, serial: number, same: KnownFile[], content: Buffer, ctx: AnalysisContext): Promise<Judgement> {
   const text = content.toString('latin1');
-  const genuine = await nearestGenuine(same, text, ctx.knowledge!);
+  const genuine = await nearestGenuine(same, content, ctx.knowledge!);
   // Tools ship the same serial with different bytes now and then; say so rather than hide it.
   const variants = new Set(same.map((f) => f.blobId)).size;
   const others = variants > 1 ? ` (nor any of the ${variants - 1} other known versions of that serial)` : '';

@@ -40,7 +40,7 @@ const compared = 24;
 async function diffWithNearest(path: string, content: Buffer, ctx: AnalysisContext): Promise<{ reason: string; evidence: Judgement['evidence'] } | undefined> {
   const known = (ctx.knowledge?.byName(splitPath(path).name) ?? []).sort(byPreference);
   if (known.length === 0) return undefined;
-  const genuine = await nearestGenuine(known, content.toString('latin1'), ctx.knowledge!, { closestInSize: compared });
+  const genuine = await nearestGenuine(known, content, ctx.knowledge!, { closestInSize: compared });
   if (!genuine.bytes) return undefined;
   return {
     reason: `diff against the nearest genuine ${describeKnown(genuine.file)}`,
