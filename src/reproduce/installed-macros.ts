@@ -3,29 +3,41 @@
  * what the regenerated aclocal.m4 was made with, for the stabilizer that
  * forgives another genuine version of one (stabilizers.ts).
  */
-import { execa } from 'execa';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { FoundTool } from './tools.js';
+import { aclocalDir, type FoundTool } from './tools.js';
 
 const macroFolders = new Map<string, Promise<Map<string, string>>>();
 
-/** The .m4 files aclocal copies from: its system folder and its own (`aclocal --print-ac-dir`, and that name with -VERSION). */
-export function installedMacros(tool: FoundTool): Promise<Map<string, string>> {
+/**
+ * The .m4 files aclocal copies from: its system folder and its own
+ * (`aclocal --print-ac-dir`, remembered in the cache by the program's
+ * identity, and that name with -VERSION). The files, a few dozen small
+ * ones, are read at once.
+ */
+export function installedMacros(tool: FoundTool, cacheDir?: string): Promise<Map<string, string>> {
   const aclocal = tool.programs.aclocal!;
   let known = macroFolders.get(aclocal);
   if (!known) {
     known = (async () => {
       const out = new Map<string, string>();
-      const r = await execa(aclocal, ['--print-ac-dir'], { reject: false, stdin: 'ignore', timeout: 20_000, encoding: 'utf8' }).catch(() => undefined);
-      const system = String(r?.stdout ?? '').trim();
-      if (!system.startsWith('/')) return out;
+      const system = await aclocalDir(aclocal, cacheDir);
+      if (!system) return out;
       const own = `${system}-${tool.version.split('.').slice(0, 2).join('.')}`;
       for (const dir of [system, own]) {
-        for (const name of await readdir(dir).catch(() => [] as string[])) {
+        let names: string[];
+        try {
+          names = readdirSync(dir);
+        } catch {
+          continue;
+        }
+        for (const name of names) {
           if (!name.endsWith('.m4') || out.has(name)) continue;
-          const text = await readFile(join(dir, name), 'utf8').catch(() => undefined);
-          if (text !== undefined) out.set(name, text);
+          try {
+            out.set(name, readFileSync(join(dir, name), 'utf8'));
+          } catch {
+            // gone, or a folder with a .m4 name: aclocal would not copy it either
+          }
         }
       }
       return out;

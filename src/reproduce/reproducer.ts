@@ -319,7 +319,7 @@ export function createReproducer(options: ReproducerOptions): Reproducer {
       generator: step.generator,
       toolVersion: version,
       ...(options.releaseVersion ? { releaseVersion: options.releaseVersion } : {}),
-      ...(step.generator === 'aclocal' && options.knownGood ? { installedMacros: await installedMacros(tool), knownGood: options.knownGood } : {}),
+      ...(step.generator === 'aclocal' && options.knownGood ? { installedMacros: await installedMacros(tool, options.cacheDir), knownGood: options.knownGood } : {}),
     });
     const normalisations = stable.applied;
     if (stable.release === stable.regenerated) return { status: 'reproduced', ...common, normalisations };

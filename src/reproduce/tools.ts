@@ -113,28 +113,52 @@ async function remember(cacheDir: string, key: string, version: string): Promise
   await writeCacheFile(join(cacheDir, 'reproduce', 'versions.json'), JSON.stringify(known)).catch(() => {});
 }
 
-/** `autoconf (GNU Autoconf) 2.71` → 2.71; undefined when the program does not answer. */
-export function programVersion(path: string, cacheDir?: string): Promise<string | undefined> {
-  let known = versionCache.get(path);
+/**
+ * What a program answers to `option`, read from its stdout by `parse` once
+ * per process, and remembered in versions.json by the program's identity
+ * (the key of --version is the identity alone, as before other answers were kept).
+ */
+function programAnswer(path: string, option: string, parse: (stdout: string) => string | undefined, cacheDir?: string): Promise<string | undefined> {
+  const cacheKey = option === '--version' ? path : `${path}\0${option}`;
+  let known = versionCache.get(cacheKey);
   if (!known) {
     known = (async () => {
-      const key = cacheDir ? await identity(path) : undefined;
+      const id = cacheDir ? await identity(path) : undefined;
+      const key = id && option !== '--version' ? `${id}\0${option}` : id;
       const before = key && cacheDir ? (await table(cacheDir))[key] : undefined;
       if (before) return before;
-      const r = await execa(path, ['--version'], { reject: false, stdin: 'ignore', timeout: 20_000, encoding: 'utf8', env: { LC_ALL: 'C', PATH: systemPath.join(':') }, extendEnv: false }).catch(() => undefined);
-      // `autoconf (GNU Autoconf) 2.71`, `bison (GNU Bison) 3.8.2`, `flex 2.6.4`.
-      const version = /^\S+(?: \([^)]*\))?\s+(\d+(?:\.\d+)+[a-z]?)\s*$/.exec(String(r?.stdout ?? '').split('\n')[0] ?? '')?.[1];
-      if (version && key && cacheDir) await remember(cacheDir, key, version);
-      return version;
+      const r = await execa(path, [option], { reject: false, stdin: 'ignore', timeout: 20_000, encoding: 'utf8', env: { LC_ALL: 'C', PATH: systemPath.join(':') }, extendEnv: false }).catch(() => undefined);
+      const answer = parse(String(r?.stdout ?? ''));
+      if (answer && key && cacheDir) await remember(cacheDir, key, answer);
+      return answer;
     })();
-    versionCache.set(path, known);
+    versionCache.set(cacheKey, known);
   }
   return known;
 }
 
+/** `autoconf (GNU Autoconf) 2.71` → 2.71; undefined when the program does not answer. */
+export function programVersion(path: string, cacheDir?: string): Promise<string | undefined> {
+  // `autoconf (GNU Autoconf) 2.71`, `bison (GNU Bison) 3.8.2`, `flex 2.6.4`.
+  return programAnswer(path, '--version', (stdout) => /^\S+(?: \([^)]*\))?\s+(\d+(?:\.\d+)+[a-z]?)\s*$/.exec(stdout.split('\n')[0] ?? '')?.[1], cacheDir);
+}
+
+/** The folder aclocal copies installed macros from (`aclocal --print-ac-dir`), an absolute path; remembered as versions are. */
+export function aclocalDir(aclocal: string, cacheDir?: string): Promise<string | undefined> {
+  return programAnswer(
+    aclocal,
+    '--print-ac-dir',
+    (stdout) => {
+      const dir = stdout.trim();
+      return dir.startsWith('/') && !dir.includes('\n') ? dir : undefined;
+    },
+    cacheDir,
+  );
+}
+
 /** Forgets the versions read from programs under `dir`: a cache entry there was just replaced. */
 export function forgetProgramVersions(dir: string): void {
-  for (const path of versionCache.keys()) if (path.startsWith(`${dir}/`)) versionCache.delete(path);
+  for (const key of versionCache.keys()) if (key.startsWith(`${dir}/`)) versionCache.delete(key);
 }
 
 /** Names a distribution may install a version under: autoconf2.69, autoconf-2.69, automake-1.16, aclocal-1.16. */
