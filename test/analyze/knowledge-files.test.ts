@@ -142,6 +142,13 @@ test('genuine texts read back by name and blob id, across chunks, checked by the
     // The same 8-digit prefix with another id is not a match.
     assert.is(store.text('xalloc.m4', texts[0]!.blobId.slice(0, 8) + '0'.repeat(32)), undefined);
     assert.throws(() => new TextStore(join(fx.dir, 'none.bin')).text('x', 'y'), /reading knowledge texts/);
+    // Chunks are read from the file when asked: a file cut short fails at the chunk it lost, naming the file.
+    const cut = join(fx.dir, 'cut.bin');
+    const whole = readFileSync(path);
+    writeFileSync(cut, whole.subarray(0, whole.length - 10));
+    const damaged = new TextStore(cut);
+    assert.ok(damaged.text('texinfo.tex', texts[4]!.blobId)?.equals(texts[4]!.bytes), 'an earlier chunk still reads');
+    assert.throws(() => damaged.text('xalloc.m4', texts[0]!.blobId), /reading knowledge texts .*cut\.bin: the texts of xalloc\.m4: the file ends at byte/);
   } finally {
     fx.cleanup();
   }

@@ -15,7 +15,7 @@
  * back is checked against the full blob id of the known file that asked.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { brotliCompressSync, brotliDecompressSync, constants } from 'node:zlib';
 import { packageRoot } from '../../package-root.js';
@@ -105,9 +105,12 @@ export function encodeTexts(texts: Iterable<GenuineText>, options: { quality?: n
   return Buffer.concat([length, header, ...bodies]);
 }
 
-/** A texts file, read on the first text asked; chunks decompressed when needed, the last few kept. */
+/**
+ * A texts file, its header read on the first text asked; each chunk read
+ * from the file and decompressed when needed (a diff needs the chunks of one
+ * name, not the 5 MB file), the last few kept.
+ */
 export class TextStore {
-  private data: Buffer | undefined;
   private chunksByName: Map<string, Chunk[]> | undefined;
   private base = 0;
   private readonly recent = new Map<Chunk, Buffer>();
@@ -147,12 +150,28 @@ export class TextStore {
     return out;
   }
 
+  /** `length` bytes of the file from `at`; a file that ends before them is damaged. */
+  private read(at: number, length: number): Buffer {
+    const bytes = Buffer.allocUnsafe(length);
+    const fd = openSync(this.path, 'r');
+    try {
+      let got = 0;
+      while (got < length) {
+        const n = readSync(fd, bytes, got, length - got, at + got);
+        if (n === 0) throw new Error(`the file ends at byte ${at + got}, before the ${length} bytes from ${at} it names`);
+        got += n;
+      }
+    } finally {
+      closeSync(fd);
+    }
+    return bytes;
+  }
+
   private load(): Map<string, Chunk[]> {
     if (this.chunksByName) return this.chunksByName;
     try {
-      this.data = readFileSync(this.path);
-      const length = this.data.readUInt32LE(0);
-      const header = JSON.parse(brotliDecompressSync(this.data.subarray(4, 4 + length)).toString('utf8')) as Header;
+      const length = this.read(0, 4).readUInt32LE(0);
+      const header = JSON.parse(brotliDecompressSync(this.read(4, length)).toString('utf8')) as Header;
       if (header.format !== textsFormat) throw new Error(`format ${String(header.format)}, expected ${textsFormat}`);
       this.base = 4 + length;
       const map = new Map<string, Chunk[]>();
@@ -171,7 +190,11 @@ export class TextStore {
   private chunk(chunk: Chunk): Buffer {
     let raw = this.recent.get(chunk);
     if (!raw) {
-      raw = brotliDecompressSync(this.data!.subarray(this.base + chunk.at, this.base + chunk.at + chunk.length));
+      try {
+        raw = brotliDecompressSync(this.read(this.base + chunk.at, chunk.length));
+      } catch (err) {
+        throw new Error(`reading knowledge texts ${this.path}: the texts of ${chunk.name}: ${err instanceof Error ? err.message : String(err)}`);
+      }
       // The nearest version is looked for among every version of a name (a few chunks at
       // most); keep what that takes, not every chunk a run ever read.
       let kept = raw.length;
