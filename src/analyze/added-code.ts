@@ -216,15 +216,15 @@ function sameBytes(a: Buffer, aStart: number, aEnd: number, b: Buffer, bStart: n
   return true;
 }
 
-/** Whether `lines` holds the line bytes[start, end) of the given hash. */
-function holds(lines: ByteLines, bytes: Buffer, start: number, end: number, hash: number): boolean {
+/** The slot of `lines`' table that holds the line bytes[start, end) of the given hash, or the empty slot where it would go. */
+function slotOf(lines: ByteLines, bytes: Buffer, start: number, end: number, hash: number): number {
   const { table } = lines;
   const mask = table.length - 1;
   for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
     const at = table[slot]!;
-    if (at === 0) return false;
+    if (at === 0) return slot;
     const i = at - 1;
-    if (lines.hashes[i] === hash && sameBytes(lines.bytes, lines.starts[i]!, lines.ends[i]!, bytes, start, end)) return true;
+    if (lines.hashes[i] === hash && sameBytes(lines.bytes, lines.starts[i]!, lines.ends[i]!, bytes, start, end)) return slot;
   }
 }
 
@@ -237,7 +237,6 @@ function byteLines(bytes: Buffer): ByteLines {
   let size = 16;
   while (size < count * 2) size *= 2;
   const lines: ByteLines = { bytes, starts, ends, hashes, table: new Int32Array(size) };
-  const mask = size - 1;
   let lineStart = 0;
   for (let i = 0; i < count; i++) {
     const nl = bytes.indexOf(10, lineStart);
@@ -252,10 +251,8 @@ function byteLines(bytes: Buffer): ByteLines {
     starts[i] = start;
     ends[i] = end;
     hashes[i] = hash;
-    if (holds(lines, bytes, start, end, hash)) continue;
-    let slot = hash & mask;
-    while (lines.table[slot] !== 0) slot = (slot + 1) & mask;
-    lines.table[slot] = i + 1;
+    const slot = slotOf(lines, bytes, start, end, hash);
+    if (lines.table[slot] === 0) lines.table[slot] = i + 1;
   }
   return lines;
 }
@@ -263,7 +260,7 @@ function byteLines(bytes: Buffer): ByteLines {
 /** How many lines of `a` (with repeats) `b` does not hold. */
 function missingFrom(a: ByteLines, b: ByteLines): number {
   let missing = 0;
-  for (let i = 0; i < a.hashes.length; i++) if (!holds(b, a.bytes, a.starts[i]!, a.ends[i]!, a.hashes[i]!)) missing++;
+  for (let i = 0; i < a.hashes.length; i++) if (b.table[slotOf(b, a.bytes, a.starts[i]!, a.ends[i]!, a.hashes[i]!)] === 0) missing++;
   return missing;
 }
 
