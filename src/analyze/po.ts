@@ -24,6 +24,7 @@ export const isActive = (e: PoEntry) => !e.obsolete && !e.fuzzy && e.msgid !== '
 const escapes: Record<string, string> = { n: '\n', t: '\t', r: '\r', '"': '"', '\\': '\\', a: '\u0007', b: '\b', f: '\f', v: '\v' };
 
 const QUOTE = 0x22;
+const HASH = 0x23;
 const BACKSLASH = 0x5c;
 
 /**
@@ -201,10 +202,82 @@ export function readPo(input: string | Buffer, onEntry: (entry: PoEntry) => void
 /** The msgstr list of an entry before its first msgstr, never returned. */
 const noStrings: string[] = [];
 
+/** Bytes of a catalog's start looked at for its header entry (see headerEnd). */
+const headerWindow = 64 * 1024;
+
+/**
+ * Where a catalog's header entry ends: the offset of the first line after the
+ * header's strings that is not blank (the length when nothing follows).
+ * Undefined unless the file opens with comments and a plain header (`msgid ""`
+ * with no string added, then `msgstr` and its strings), and the first line
+ * after it that is neither blank nor a comment opens an entry (`msgid` or
+ * `msgctxt`, obsolete or not). Then readPo is in the same state there whatever
+ * the header held (no fuzzy flag pending, no string that could still add to
+ * the header): two catalogs whose bytes from there on are the same have the
+ * same entries after their headers.
+ */
+export function headerEnd(bytes: Buffer): number | undefined {
+  const text = bytes.toString('latin1', 0, Math.min(bytes.length, headerWindow));
+  const whole = text.length === bytes.length;
+  let stage: 'comments' | 'msgid' | 'msgstr' = 'comments';
+  let split: number | undefined;
+  for (let at = 0; at < text.length; ) {
+    let next = text.indexOf('\n', at);
+    if (next < 0) {
+      // A line the window cuts is not looked at.
+      if (!whole) return undefined;
+      next = text.length;
+    }
+    const lineStart = at;
+    let from = at;
+    let end = next;
+    at = next + 1;
+    while (from < end && spaceAt(text, from)) from++;
+    while (end > from && spaceAt(text, end - 1)) end--;
+    if (from === end) continue;
+    const comment = text.charCodeAt(from) === HASH;
+    if (split === undefined) {
+      if (stage === 'comments') {
+        if (comment && !text.startsWith('#~', from)) continue;
+        const k = keywordAt(text, from, end);
+        if (k?.field !== 'msgid' || unquote(text, k.from, end) !== '') return undefined;
+        stage = 'msgid';
+        continue;
+      }
+      if (stage === 'msgid') {
+        // The msgstr next: a string would add to the msgid, a comment could flag the entry after.
+        const k = keywordAt(text, from, end);
+        if (k?.field !== 'msgstr' || text.charCodeAt(from + 'msgstr'.length) === 0x5b /* [ */ || unquote(text, k.from, end) === undefined) return undefined;
+        stage = 'msgstr';
+        continue;
+      }
+      if (text.charCodeAt(from) === QUOTE) {
+        if (unquote(text, from, end) === undefined) return undefined;
+        continue;
+      }
+      split = lineStart;
+    }
+    // After the header, comments are passed over (an obsolete line is not one);
+    // the first other line must open an entry.
+    if (comment) {
+      if (!text.startsWith('#~', from) || text.startsWith('#~|', from)) continue;
+      from += 2;
+      while (from < end && spaceAt(text, from)) from++;
+      if (from === end) continue;
+    }
+    const k = keywordAt(text, from, end);
+    return k?.field === 'msgid' || k?.field === 'msgctxt' ? split : undefined;
+  }
+  if (!whole) return undefined;
+  return stage === 'msgstr' ? (split ?? bytes.length) : undefined;
+}
+
 /** A tag's catalog as the rules compare it: what is in effect, by MO key, and no entry objects. */
 export interface PoCatalog {
   /** Translations in effect: MO key → msgstr forms joined by NUL. */
   active: Map<string, string>;
+  /** Entries in effect, one per entry: more than active's size when a key comes twice. */
+  activeEntries: number;
   /** The MO keys of every entry that is not obsolete, translated or not. */
   known: Set<string>;
   /** Fields of the header entry (see poHeader). */
@@ -216,15 +289,18 @@ export function catalogBuilder(): { add(e: PoEntry): void; done(): PoCatalog } {
   const active = new Map<string, string>();
   const known = new Set<string>();
   let header: PoEntry | undefined;
+  let activeEntries = 0;
   return {
     add(e) {
       if (!header && isHeader(e)) header = e;
       if (e.obsolete) return;
       const key = poKey(e);
       known.add(key);
-      if (isActive(e)) active.set(key, e.msgstr.join('\0'));
+      if (!isActive(e)) return;
+      active.set(key, e.msgstr.join('\0'));
+      activeEntries++;
     },
-    done: () => ({ active, known, header: headerFields(header) }),
+    done: () => ({ active, activeEntries, known, header: headerFields(header) }),
   };
 }
 

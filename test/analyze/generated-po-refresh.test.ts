@@ -1,6 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { poRefresh } from '../../src/analyze/rules/po-refresh.js';
+import { comparePo, poRefresh, sameAfterHeader, type Comparison } from '../../src/analyze/rules/po-refresh.js';
+import { catalogBuilder, headerEnd, headerFields, readPo } from '../../src/analyze/po.js';
 import { context, modified } from './generated-context.js';
 
 // Shaped after xz 5.4.1's po/fr.po: the tag holds the translators' file, the
@@ -102,6 +103,90 @@ test('a file that is not PO syntax is not explained', async () => {
     (j) => assert.is(j, undefined),
     (err: Error) => assert.match(err.message, 'not PO syntax'),
   );
+});
+
+// The release's catalog after a `make dist` that changed no message: msgmerge moved the template's date alone.
+const dateOnly = tagPo.replace('2018-04-29 18:19+0300', '2023-01-11 19:01+0200');
+
+const catalogOf = (text: string) => {
+  const builder = catalogBuilder();
+  readPo(Buffer.from(text, 'latin1'), builder.add);
+  return builder.done();
+};
+
+/** What the rule compares, with the header as its fields (the entry objects differ). */
+const shape = (c: Comparison | undefined) => c && { ...c, headerEntry: [...headerFields(c.headerEntry)] };
+
+async function bothWays(release: string, tag: string) {
+  const catalog = catalogOf(tag);
+  const bytes = Buffer.from(release, 'latin1');
+  return {
+    short: shape(await sameAfterHeader(bytes, async () => Buffer.from(tag, 'latin1'), catalog)),
+    full: shape(comparePo(bytes, catalog, false)),
+  };
+}
+
+test('a .po whose header alone changed is judged without reading its entries, with the counts a full read gives', async () => {
+  const { short, full } = await bothWays(dateOnly, tagPo);
+  assert.ok(short, 'the header-only change takes the shortcut');
+  assert.equal(short, full);
+  assert.equal(short!.kept, 3);
+  const j = await poRefresh.judge(modified('po/fr.po', dateOnly), context({ 'po/fr.po': tagPo }));
+  assert.equal(j?.reasons, [
+    'refreshed by msgmerge: all 3 translations in effect are unchanged from the tag',
+    '0 new messages from the template (0 fuzzy, not compiled; 0 untranslated)',
+    'header fields refreshed: POT-Creation-Date',
+  ]);
+});
+
+test('the shortcut is not taken where what follows the header could read differently; where it is, it agrees with a full read', async () => {
+  const header = (extra = '') => `# comment\n#, fuzzy\nmsgid ""\nmsgstr ""\n"Project-Id-Version: x 1\\n"\n"POT-Creation-Date: ${extra || '2020'}\\n"\n`;
+  const body = `\n#: a.c:1\nmsgid "One"\nmsgstr "Un"\n\n#: a.c:2\nmsgid "Two"\nmsgstr "Deux"\n`;
+  // Each tag, and a release made from it: the date moved, and `change` applied to the rest.
+  const cases: Array<[string, string, boolean]> = [
+    ['plain', header() + body, true],
+    ['CRLF lines', (header() + body).replace(/\n/g, '\r\n'), true],
+    ['the header is the whole file', header(), true],
+    // readPo passes over blank lines: the string is the header's in both readings.
+    ['a string after a blank line, still the header\'s', `${header()}\n"X-Extra: 1\\n"${body}`, true],
+    ['a string after a comment: readPo adds it to the header, past where the header ends', `${header()}# note\n"X-Extra: 1\\n"${body}`, false],
+    ['a comment between two of the header strings', header().replace('"POT', '# note\n"POT') + body, false],
+    ['an obsolete string continues the header', `${header()}#~ "X: 1\\n"\n${body}`, false],
+    ['a msgstr follows the header', `${header()}msgstr[1] "x"\n${body}`, false],
+    ['a plural follows the header', `${header()}msgid_plural "x"\n${body}`, false],
+    ['a flag comment between msgid and msgstr of the header', header().replace('msgstr ""', '#, fuzzy\nmsgstr ""') + body, false],
+    ['the header has a string in its msgid', header().replace('msgid ""', 'msgid ""\n"x"') + body, false],
+    ['the header has a context', `msgctxt "c"\n${header()}${body}`, false],
+    ['an obsolete entry opens the file', `#~ msgid "Old"\n#~ msgstr "Vieux"\n${header()}${body}`, false],
+    ['an obsolete entry follows the header', `${header()}\n#~ msgid "Old"\n#~ msgstr "Vieux"\n${body}`, true],
+    ['a context follows the header', `${header()}\nmsgctxt "menu"\nmsgid "Open"\nmsgstr "Ouvrir"\n${body}`, true],
+    ['a key in effect twice, two texts', `${header()}${body}\nmsgid "One"\nmsgstr "Une"\n`, false],
+  ];
+  for (const [name, tag, shortcut] of cases) {
+    const release = tag.replace(/POT-Creation-Date: 2020/, 'POT-Creation-Date: 2023');
+    assert.is.not(release, tag, name);
+    const { short, full } = await bothWays(release, tag);
+    assert.is(short !== undefined, shortcut, `${name}: shortcut ${shortcut ? '' : 'not '}expected`);
+    if (short) assert.equal(short, full, name);
+  }
+  // A changed entry is read in full: flags, texts and new messages differ past the header.
+  for (const change of ['msgstr "Deux"/msgstr "Zwei"', '#: a.c:2/#, fuzzy', 'msgid "Two"/msgid "Three"']) {
+    const [from, to] = change.split('/') as [string, string];
+    const tag = header() + body;
+    const { short, full } = await bothWays(tag.replace('2020', '2023').replace(from, to), tag);
+    assert.is(short, undefined, change);
+    assert.ok(full, change);
+  }
+});
+
+test('headerEnd: the offset of the line after the header, and only for a header whole in the window looked at', () => {
+  const head = 'msgid ""\nmsgstr ""\n"A: 1\\n"\n';
+  assert.is(headerEnd(Buffer.from(`${head}\n#: x\nmsgid "a"\nmsgstr "b"\n`)), head.length + 1);
+  assert.is(headerEnd(Buffer.from(head)), head.length);
+  assert.is(headerEnd(Buffer.from('#: x\nmsgid "a"\nmsgstr "b"\n')), undefined);
+  // A header longer than the window is not cut short.
+  const long = `msgid ""\nmsgstr ""\n${'"A: 1\\n"\n'.repeat(10_000)}\nmsgid "a"\nmsgstr "b"\n`;
+  assert.is(headerEnd(Buffer.from(long)), undefined);
 });
 
 test.run();

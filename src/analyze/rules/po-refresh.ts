@@ -1,4 +1,4 @@
-import { headerFields, isActive, isHeader, poKey, readPo, type PoEntry } from '../po.js';
+import { headerEnd, headerFields, isActive, isHeader, poKey, readPo, type PoCatalog, type PoEntry } from '../po.js';
 import type { Rule } from '../rule.js';
 import { tagCatalog } from '../tag-catalog.js';
 
@@ -26,6 +26,62 @@ function headerChanges(a: Map<string, string>, b: Map<string, string>): string[]
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
+export interface Comparison {
+  /** The release's header entry. */
+  headerEntry: PoEntry | undefined;
+  /** A template that carries a translation. */
+  translated: boolean;
+  /** A translation in effect in the release that the tag does not have in effect, with that text. */
+  differs: boolean;
+  /** Translations in effect in the release, the same in the tag. */
+  kept: number;
+  /** Messages the tag does not have, and how many of them are fuzzy. */
+  added: number;
+  fuzzy: number;
+}
+
+/** The release's catalog against the tag's, entry by entry. The release's entries are looked at as they are read, none kept (see readPo). */
+export function comparePo(afterBytes: Buffer, catalog: PoCatalog, template: boolean): Comparison {
+  const c: Comparison = { headerEntry: undefined, translated: false, differs: false, kept: 0, added: 0, fuzzy: 0 };
+  readPo(afterBytes, (e) => {
+    if (!c.headerEntry && isHeader(e)) c.headerEntry = e;
+    if (template) {
+      c.translated ||= e.msgid !== '' && e.msgstr.some((s) => s !== '');
+      return;
+    }
+    if (e.obsolete) return;
+    const key = poKey(e);
+    if (isActive(e)) {
+      if (catalog.active.get(key) === e.msgstr.join('\0')) c.kept++;
+      else c.differs = true;
+    }
+    if (e.msgid !== '' && !catalog.known.has(key)) {
+      c.added++;
+      if (e.fuzzy) c.fuzzy++;
+    }
+  });
+  return c;
+}
+
+/**
+ * The comparison without reading the release's entries, when msgmerge changed
+ * the header alone (the template's date moved, no message did): past their
+ * headers the two files are the same bytes, so the release's entries are the
+ * tag's, and every translation in effect is kept. Undefined otherwise, and
+ * when a key comes twice in effect (the catalog keeps one text of the two).
+ */
+export async function sameAfterHeader(afterBytes: Buffer, tagContent: () => Promise<Buffer>, catalog: PoCatalog): Promise<Comparison | undefined> {
+  if (catalog.activeEntries !== catalog.active.size) return undefined;
+  const after = headerEnd(afterBytes);
+  if (after === undefined) return undefined;
+  const tagBytes = await tagContent();
+  const before = headerEnd(tagBytes);
+  if (before === undefined || !afterBytes.subarray(after).equals(tagBytes.subarray(before))) return undefined;
+  let headerEntry: PoEntry | undefined;
+  readPo(afterBytes.subarray(0, after), (e) => (headerEntry ??= e));
+  return { headerEntry, translated: false, differs: false, kept: catalog.active.size, added: 0, fuzzy: 0 };
+}
+
 export const poRefresh: Rule = {
   name: 'po-refresh',
   changes: ['modified'],
@@ -37,30 +93,8 @@ export const poRefresh: Rule = {
     const afterBytes = await ctx.releaseContent(release);
     if (!afterBytes) return undefined;
     const catalog = await tagCatalog(tag, ctx);
-    // The release's entries are looked at as they are read, none kept (see readPo).
-    let headerEntry: PoEntry | undefined;
-    let translated = false;
-    let differs = false;
-    let kept = 0;
-    let added = 0;
-    let fuzzy = 0;
-    readPo(afterBytes, (e) => {
-      if (!headerEntry && isHeader(e)) headerEntry = e;
-      if (template) {
-        translated ||= e.msgid !== '' && e.msgstr.some((s) => s !== '');
-        return;
-      }
-      if (e.obsolete) return;
-      const key = poKey(e);
-      if (isActive(e)) {
-        if (catalog.active.get(key) === e.msgstr.join('\0')) kept++;
-        else differs = true;
-      }
-      if (e.msgid !== '' && !catalog.known.has(key)) {
-        added++;
-        if (e.fuzzy) fuzzy++;
-      }
-    });
+    const { headerEntry, translated, differs, kept, added, fuzzy } =
+      (!template && (await sameAfterHeader(afterBytes, () => ctx.tagContent(tag), catalog))) || comparePo(afterBytes, catalog, template);
     const header = headerChanges(catalog.header, headerFields(headerEntry));
     if (!header) return undefined;
     const reasons: string[] = [];
