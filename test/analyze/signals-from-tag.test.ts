@@ -89,6 +89,26 @@ test("a Makefile.in whose signals are all its Makefile.am's lines is explained b
   assert.is(bare?.category, 'suspicious-build-code');
 });
 
+test('a file both rules look at is scanned once a run: its tag source is read once, and the finding is the same', async () => {
+  const release = relFile('Makefile.in', makefileIn);
+  const change = { kind: 'only-in-release' as const, path: 'Makefile.in', release };
+  const reads = async (shared?: Map<string, unknown>) => {
+    const ctx = { ...context({ 'Makefile.am': makefileAm }), ...(shared ? { shared } : {}) };
+    const tagContent = ctx.tagContent;
+    const read: string[] = [];
+    ctx.tagContent = (e) => (read.push(e.path), tagContent(e));
+    const [f] = await analyze([change], ctx, { rules: [buildSignals, autotoolsOutput, unexplained] });
+    return { read, f };
+  };
+  const once = await reads(new Map());
+  assert.equal(once.read, ['Makefile.am']);
+  // A context that keeps no shared work reads it for each rule: the count above is the sharing's.
+  const twice = await reads();
+  assert.equal(twice.read, ['Makefile.am', 'Makefile.am']);
+  assert.equal(once.f, twice.f);
+  assert.is(once.f!.category, 'autotools-output');
+});
+
 test('a planted line among lines from the tag still counts; the reasons tell the two apart', async () => {
   const ctx = context({ 'Makefile.am': makefileAm });
   const release = relFile('Makefile.in', `${makefileIn}\tcat $(srcdir)/tests/files/x.bin | tr "\\t \\-_" " \\t_\\-" | xz -d | sh\n`);

@@ -2,7 +2,8 @@ import type { Change } from '../../compare/change.js';
 import type { IgnoreEvidence } from '../history.js';
 import { buildRole, isBinary } from '../places.js';
 import { severityRank } from '../../report/severity.js';
-import type { AnalysisContext, Judgement, Rule } from '../rule.js';
+import { sharedWork, type AnalysisContext, type Judgement, type Rule } from '../rule.js';
+import type { ReleaseEntry } from '../../release/entry.js';
 import { addedLines } from '../signals/added-lines.js';
 import { markFromTag } from '../signals/from-tag.js';
 import { assess, scanBuildFile, signalNamed, type SignalHit } from '../signals/scan.js';
@@ -51,7 +52,7 @@ export async function scanChange(change: Change, ctx: AnalysisContext): Promise<
   if (change.kind === 'modified' && change.tag?.type === 'file') {
     only = addedLines((await ctx.tagContent(change.tag)).toString('latin1'), text);
   }
-  const hits = await markFromTag(change.path, text, scanBuildFile(change.path, text, only), ctx);
+  const hits = only ? await markFromTag(change.path, text, scanBuildFile(change.path, text, only), ctx) : await wholeFileHits(change.path, release, text, ctx);
   const counted = hits.filter((h) => !h.fromTag);
   const verdict = assess(counted);
   if (!verdict) return undefined;
@@ -90,12 +91,21 @@ export async function signalsFromTag(change: Change, ctx: AnalysisContext): Prom
   if (release?.type !== 'file' || !buildRole(change.path)) return undefined;
   const content = await ctx.releaseContent(release);
   if (!content || isBinary(content)) return undefined;
-  const text = content.toString('latin1');
-  const hits = scanBuildFile(change.path, text);
-  if (hits.length === 0) return undefined;
-  const marked = await markFromTag(change.path, text, hits, ctx);
+  const marked = await wholeFileHits(change.path, release, content.toString('latin1'), ctx);
   const reasons = fromTagReasons(marked);
   return reasons.length > 0 ? { reasons, signals: marked } : undefined;
+}
+
+/**
+ * The signals of a whole file (its `text`), marked where they are the tag's own
+ * lines. A generated file the build runs is asked for twice, by this rule and
+ * then by the rule that explains it by its shape: it is scanned, and its tag
+ * sources read, once.
+ */
+function wholeFileHits(path: string, release: ReleaseEntry, text: string, ctx: AnalysisContext): Promise<SignalHit[]> {
+  const scan = () => markFromTag(path, text, scanBuildFile(path, text), ctx);
+  const id = release.blobId ?? release.sha256;
+  return id === undefined ? scan() : sharedWork(ctx, `signals:${id}\0${path}`, scan);
 }
 
 /**
