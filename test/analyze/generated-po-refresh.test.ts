@@ -142,7 +142,7 @@ test('a .po whose header alone changed is judged without reading its entries, wi
 test('the shortcut is not taken where what follows the header could read differently; where it is, it agrees with a full read', async () => {
   const header = (extra = '') => `# comment\n#, fuzzy\nmsgid ""\nmsgstr ""\n"Project-Id-Version: x 1\\n"\n"POT-Creation-Date: ${extra || '2020'}\\n"\n`;
   const body = `\n#: a.c:1\nmsgid "One"\nmsgstr "Un"\n\n#: a.c:2\nmsgid "Two"\nmsgstr "Deux"\n`;
-  // Each tag, and a release made from it: the date moved, and `change` applied to the rest.
+  // Each case is a tag, and whether the shortcut may be taken; its release is the tag with the template's date moved.
   const cases: Array<[string, string, boolean]> = [
     ['plain', header() + body, true],
     ['CRLF lines', (header() + body).replace(/\n/g, '\r\n'), true],
