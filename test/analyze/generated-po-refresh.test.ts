@@ -137,6 +137,10 @@ test('a .po whose header alone changed is judged without reading its entries, wi
     '0 new messages from the template (0 fuzzy, not compiled; 0 untranslated)',
     'header fields refreshed: POT-Creation-Date',
   ]);
+  // The same refresh with one translation changed past the header: read in full, and not explained.
+  const injected = dateOnly.replace('"Option retirée"', '"Option supprimée"');
+  assert.is.not(injected, dateOnly);
+  assert.is(await poRefresh.judge(modified('po/fr.po', injected), context({ 'po/fr.po': tagPo })), undefined);
 });
 
 test('the shortcut is not taken where what follows the header could read differently; where it is, it agrees with a full read', async () => {
