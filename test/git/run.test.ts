@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { access } from 'node:fs/promises';
+import { access, appendFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { openRepo } from '../../src/git/repo.js';
 import { firstLine, git, gitArgs, gitEnv, gitText } from '../../src/git/run.js';
@@ -52,6 +52,15 @@ test('a GIT_DIR in the environment (cuckoo run from a hook) does not redirect gi
     delete process.env.GIT_INDEX_FILE;
     Object.assign(process.env, saved);
   }
+});
+
+test('git maps packs in bounded windows, whatever the repository configures', async () => {
+  const repo = await makeRepo({ files: { a: 'a\n' } });
+  await appendFile(join(repo.gitDir, 'config'), '[core]\n\tpackedGitWindowSize = 1g\n\tpackedGitLimit = 8g\n');
+  const target = { gitDir: repo.gitDir };
+  // git's own reading of the settings, as every command cuckoo runs gets them.
+  assert.is(await gitText(target, ['config', '--type=int', 'core.packedGitWindowSize']), String(16 * 1024 ** 2));
+  assert.is(await gitText(target, ['config', '--type=int', 'core.packedGitLimit']), String(64 * 1024 ** 2));
 });
 
 test('failures name the command and the repository; arguments never reach a shell', async () => {
