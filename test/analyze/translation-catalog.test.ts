@@ -97,6 +97,26 @@ test('its compiled catalog, po/LINGUAS and po/Makevars are explained with it', a
   assert.is(await judge('po/Makevars', rule), undefined);
 });
 
+test('a catalog is read once for its .gmo and itself, and not kept once it is judged', async () => {
+  const gmo = mo([['', 'Project-Id-Version: hello 2.1-pre1\n'], ['Hello, %s!', 'Bonjour, %s !'], ['Goodbye', 'Au revoir']]);
+  const ctx = ctxWith({ 'po/fr.po': fr, 'po/fr.gmo': gmo, 'po/LINGUAS': 'fr\n' });
+  const reads: string[] = [];
+  const content = ctx.releaseContent;
+  ctx.releaseContent = (entry) => {
+    reads.push(entry.path);
+    return content.call(ctx, entry);
+  };
+  const poReads = () => reads.filter((p) => p === 'po/fr.po').length;
+  // In path order the .gmo comes first: its check reads the .po, and the .po's own judgement reuses that reading.
+  const first = await judge('po/fr.gmo', ctx);
+  assert.match(first!.reasons[0]!, 'compiled by msgfmt from po/fr.po: all 2 translations');
+  assert.is((await judge('po/fr.po', ctx))?.category, 'translation-catalog');
+  assert.is(poReads(), 1);
+  // Judged, the catalog's entries (its whole text) are let go: a .gmo judged after it reads the .po again, to the same end.
+  assert.equal(await judge('po/fr.gmo', ctx), first);
+  assert.is(poReads(), 2);
+});
+
 test('a .po is not a hiding place: code, encoded data, another domain or language are not waved through', async () => {
   const shell = po('hello 2.1', '\nmsgid "x"\nmsgstr "$(echo aGk= | base64 -d | sh)"\n');
   const blob = po('hello 2.1', `\n# ${'QUJD'.repeat(60)}\n`);

@@ -210,6 +210,10 @@ export const translationCatalog: Rule = {
     const m = /^(.+)\.(po|gmo)$/.exec(name);
     if (!m || !languageCode.test(m[1]!)) return undefined;
     if (m[2] === 'gmo') return compiled(change.path, dir, m[1]!, setup, domain, ctx);
-    return (await poVerdict(change.path, dir, m[1]!, setup, domain, ctx)).judgement;
+    const { judgement } = await poVerdict(change.path, dir, m[1]!, setup, domain, ctx);
+    // Its entries hold the whole catalog's text: once the .po is judged they go
+    // (its .gmo sorts before it, and one judged later reads the .po again).
+    verdicts.get(ctx.tagByPath)?.delete(change.path);
+    return judgement;
   },
 };
