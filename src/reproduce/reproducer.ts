@@ -172,7 +172,7 @@ export function createReproducer(options: ReproducerOptions): Reproducer {
           }
         }
       }
-      const run: CachedRun = { steps: Object.fromEntries(steps), outputs: Object.fromEntries([...outputs].map(([p, b]) => [p, b.toString('base64')])) };
+      const run: CachedRun = { steps: Object.fromEntries(steps), outputs };
       await writeCachedRun(options.cacheDir, key, run).catch((err: unknown) => notes.push(`reproduction results not cached: ${err instanceof Error ? err.message : String(err)}`));
       return { steps, outputs, cached: false, untrusted };
     } finally {
@@ -398,6 +398,6 @@ export async function readOutput(path: string, within: string): Promise<Buffer |
 function fromCache(run: CachedRun): Omit<Ran, 'cached' | 'untrusted'> {
   return {
     steps: new Map(Object.entries(run.steps)),
-    outputs: new Map(Object.entries(run.outputs).map(([p, b]) => [p, Buffer.from(b, 'base64')])),
+    outputs: new Map(run.outputs),
   };
 }

@@ -1,5 +1,5 @@
 /**
- * Reproduction results kept in `<cache>/reproduce/<key>.json.gz`, keyed by
+ * Reproduction results kept in `<cache>/reproduce/<key>.run.gz`, keyed by
  * the sha256 of everything a run depends on: each input's bytes, which other
  * paths exist, the tool versions and programs, the commands and the sandbox.
  * A run on the same inputs (the same release again, or a batch) runs nothing.
@@ -11,8 +11,8 @@ import { join } from 'node:path';
 import { writeCacheFile } from '../cache.js';
 import { gunzipSync, gzipSync } from 'node:zlib';
 
-/** Bump when what a run records, or how it runs, changes. */
-const scheme = 'cuckoo.reproduce/1';
+/** Bump when what a run records, or how it runs, changes; it is also the file's first line. */
+const scheme = 'cuckoo.reproduce/2';
 
 export interface StepRecord {
   exitCode: number;
@@ -26,8 +26,8 @@ export interface StepRecord {
 
 export interface CachedRun {
   steps: Record<string, StepRecord>;
-  /** Regenerated files by release path, base64. */
-  outputs: Record<string, string>;
+  /** Regenerated files by release path. */
+  outputs: ReadonlyMap<string, Buffer>;
 }
 
 export function runKey(parts: { sandbox: string; commands: unknown; paths: string[]; inputs: ReadonlyMap<string, Buffer> }): string {
@@ -40,12 +40,18 @@ export function runKey(parts: { sandbox: string; commands: unknown; paths: strin
   return h.digest('hex');
 }
 
-const fileOf = (cacheDir: string, key: string) => join(cacheDir, 'reproduce', `${key}.json.gz`);
+const fileOf = (cacheDir: string, key: string) => join(cacheDir, 'reproduce', `${key}.run.gz`);
 
+/**
+ * The file, gzipped: the scheme's line, a line of JSON with the steps and each
+ * output's path and length, then the outputs' bytes one after another. Read
+ * back, the outputs are views of the one buffer gunzip gives: a warm run of a
+ * release whose generated files come to 5 MB holds those 5 MB, not also their
+ * base64 text and its JSON string (18 MB more at its peak).
+ */
 export async function readCachedRun(cacheDir: string, key: string): Promise<CachedRun | undefined> {
   try {
-    const run = JSON.parse(gunzipSync(await readFile(fileOf(cacheDir, key))).toString('utf8')) as CachedRun;
-    return run && typeof run.steps === 'object' && typeof run.outputs === 'object' ? run : undefined;
+    return parseRun(gunzipSync(await readFile(fileOf(cacheDir, key))));
   } catch {
     // Absent or damaged: run again.
     return undefined;
@@ -53,5 +59,26 @@ export async function readCachedRun(cacheDir: string, key: string): Promise<Cach
 }
 
 export async function writeCachedRun(cacheDir: string, key: string, run: CachedRun): Promise<void> {
-  await writeCacheFile(fileOf(cacheDir, key), gzipSync(JSON.stringify(run)));
+  const outputs = [...run.outputs];
+  const head = JSON.stringify({ steps: run.steps, outputs: outputs.map(([path, bytes]) => [path, bytes.length]) });
+  await writeCacheFile(fileOf(cacheDir, key), gzipSync(Buffer.concat([Buffer.from(`${scheme}\n${head}\n`), ...outputs.map(([, bytes]) => bytes)])));
+}
+
+/** A kept run, or undefined for any file that is not one whole. */
+export function parseRun(buf: Buffer): CachedRun | undefined {
+  const first = buf.indexOf(10);
+  const second = first < 0 ? -1 : buf.indexOf(10, first + 1);
+  if (second < 0 || buf.toString('utf8', 0, first) !== scheme) return undefined;
+  const head = JSON.parse(buf.toString('utf8', first + 1, second)) as { steps?: unknown; outputs?: unknown };
+  if (!head || typeof head.steps !== 'object' || head.steps === null || !Array.isArray(head.outputs)) return undefined;
+  const outputs = new Map<string, Buffer>();
+  let at = second + 1;
+  for (const item of head.outputs as unknown[]) {
+    if (!Array.isArray(item) || typeof item[0] !== 'string' || !Number.isSafeInteger(item[1]) || (item[1] as number) < 0) return undefined;
+    const end = at + (item[1] as number);
+    if (end > buf.length) return undefined;
+    outputs.set(item[0], buf.subarray(at, end));
+    at = end;
+  }
+  return at === buf.length ? { steps: head.steps as Record<string, StepRecord>, outputs } : undefined;
 }

@@ -111,7 +111,7 @@ export function seedReproduction(cacheHome: string): void {
  * start with: the results (by their inputs) and the generators' versions (by
  * program path, size, mtime and inode: five perl start-ups a run otherwise).
  */
-const shareable = (name: string) => name.endsWith('.json.gz') || name === 'versions.json';
+const shareable = (name: string) => name.endsWith('.run.gz') || name === 'versions.json';
 
 /** The same for a cuckoo cache folder itself (--cache-dir, VerifyOptions.cacheDir). */
 export function seedReproductionCache(cacheDir: string): void {

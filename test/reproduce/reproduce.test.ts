@@ -83,7 +83,7 @@ test('the clean release: every generated file is reproduced byte for byte (info)
   assertValidReport(report);
   // Scratch folders go; results stay, keyed by the inputs.
   assert.equal(readdirSync(join(cacheDir, 'tmp')), []);
-  assert.is(readdirSync(join(cacheDir, 'reproduce')).filter((n) => n.endsWith('.json.gz')).length, 1);
+  assert.is(readdirSync(join(cacheDir, 'reproduce')).filter((n) => n.endsWith('.run.gz')).length, 1);
 });
 
 test('a second run takes the results from the cache, and then needs no sandbox', async () => {

@@ -68,7 +68,7 @@ export async function runSession(options: SessionOptions, steps: BootstrapStep[]
   if (kept) {
     return {
       steps: new Map(Object.entries(kept.steps)),
-      outputs: new Map(Object.entries(kept.outputs).map(([p, b]) => [p, Buffer.from(b, 'base64')])),
+      outputs: new Map(kept.outputs),
       cached: true,
     };
   }
@@ -105,7 +105,7 @@ export async function runSession(options: SessionOptions, steps: BootstrapStep[]
     }
     // A step out of time says more about the machine's load than the inputs: the next run tries again.
     if ([...records.values()].some((r) => r.timedOut)) return { steps: records, outputs, cached: false };
-    await writeCachedRun(options.cacheDir, key, { steps: Object.fromEntries(records), outputs: Object.fromEntries([...outputs].map(([p, b]) => [p, b.toString('base64')])) }).catch(() => {});
+    await writeCachedRun(options.cacheDir, key, { steps: Object.fromEntries(records), outputs }).catch(() => {});
     return { steps: records, outputs, cached: false };
   } finally {
     await rm(scratch, { recursive: true, force: true }).catch(() => {});
