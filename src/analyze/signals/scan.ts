@@ -42,16 +42,21 @@ const forSources = signals.filter((s) => s.inSources);
  * Every signal hit in a build file, in line order. `only`, when given, limits
  * the scan to those 1-based line numbers (the lines a release added). One
  * pass of the signals' needs over the whole text finds the lines worth
- * testing; the tests run on those alone.
+ * testing; the tests run on those alone. `unmark`, when given, is taken off
+ * the start of each line before it is tested: a translation catalog's comment
+ * marks (`#`, `#:`, `#,` …), so its comments are read as text, not skipped.
+ * Taking it off a line instead of the text spares a copy of the whole text;
+ * the needs, none of which looks behind its first character, match the
+ * marked line wherever they match the unmarked one.
  */
-export function scanBuildFile(path: string, text: string, only?: ReadonlySet<number>): SignalHit[] {
+export function scanBuildFile(path: string, text: string, only?: ReadonlySet<number>, unmark?: RegExp): SignalHit[] {
   const active = buildRole(path) === 'compiled-source' ? forSources : forScripts;
   const hits: SignalHit[] = [];
   // A pattern with `[^\n]*` costs up to the square of a line's length: on a
   // file with a line longer than the cut, every line is cut and tested, as
   // the detectors only ever see a cut line.
   if (hasLongLine(text)) {
-    for (const [k, raw] of text.split('\n').entries()) if (!only || only.has(k + 1)) scanLine(raw, k + 1, active, hits);
+    for (const [k, raw] of text.split('\n').entries()) if (!only || only.has(k + 1)) scanLine(unmark ? raw.replace(unmark, '') : raw, k + 1, active, hits);
     return hits;
   }
   const needs = anyNeed(active);
@@ -66,7 +71,7 @@ export function scanBuildFile(path: string, text: string, only?: ReadonlySet<num
     }
     const nl = text.indexOf('\n', m.index);
     const end = nl === -1 ? text.length : nl;
-    if (!only || only.has(line + 1)) scanLine(text.slice(start, end), line + 1, active, hits);
+    if (!only || only.has(line + 1)) scanLine(unmark ? text.slice(start, end).replace(unmark, '') : text.slice(start, end), line + 1, active, hits);
     if (nl === -1) break;
     needs.lastIndex = end + 1;
   }

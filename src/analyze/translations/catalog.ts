@@ -25,21 +25,37 @@ export const languageCode = /^[a-z]{2,3}(?:_[A-Z]{2}|_[A-Z][a-z]{3})?(?:@[a-z]+)
 
 /** Base64 or hex runs this long are payloads, not words. */
 const opaqueRun = /[A-Za-z0-9+/]{160,}={0,2}|(?:\\x[0-9A-Fa-f]{2}){40,}/;
+/** The shortest line opaqueRun can match. */
+const opaqueLength = 160;
 const maxLine = 8192;
-/** The `#`, `#:`, `#,` … that opens a comment line (whitespace other than the newline). */
-const commentMark = /(?<![^\n])#(?:[^\S\n]|[,.:|~])?/g;
+/** The `#`, `#,`, `#:`, `#.`, `#|` or `#~` that opens a comment line (and one space after it). */
+const commentMark = /^#(?:[^\S\n]|[,.:|~])?/;
+
+/**
+ * The first line too long to be a catalog's, else the first line with a long
+ * run of encoded data: found in one walk, without cutting the text into lines
+ * (a line shorter than a run is never cut out).
+ */
+function badLine(text: string): string | undefined {
+  let opaque: number | undefined;
+  let number = 0;
+  for (let start = 0; start <= text.length; number++) {
+    let nl = text.indexOf('\n', start);
+    if (nl < 0) nl = text.length;
+    if (nl - start > maxLine) return `line ${number + 1} is ${nl - start} characters long`;
+    if (opaque === undefined && nl - start >= opaqueLength && opaqueRun.test(text.slice(start, nl))) opaque = number;
+    start = nl + 1;
+  }
+  return opaque === undefined ? undefined : `line ${opaque + 1} carries a long run of encoded data`;
+}
 
 /** The catalog, or why it is not one of `domain` in `lang`. */
 export function readCatalog(path: string, text: string, domain: string, lang: string): Catalog | string {
   if (text.includes('\0')) return 'binary content';
-  const lines = text.split('\n');
-  const long = lines.findIndex((l) => l.length > maxLine);
-  if (long >= 0) return `line ${long + 1} is ${lines[long]!.length} characters long`;
-  const opaque = lines.findIndex((l) => opaqueRun.test(l));
-  if (opaque >= 0) return `line ${opaque + 1} carries a long run of encoded data`;
+  const bad = badLine(text);
+  if (bad) return bad;
   // Comments too: a catalog's comments are names and references, never commands.
-  const uncommented = text.replace(commentMark, '');
-  const hits = scanBuildFile(path, uncommented).filter((h) => signalNamed(h.signal)?.strength !== 'weak');
+  const hits = scanBuildFile(path, text, undefined, commentMark).filter((h) => signalNamed(h.signal)?.strength !== 'weak');
   if (hits.length > 0) return `line ${hits[0]!.line} reads like build code (${signalNamed(hits[0]!.signal)?.title ?? hits[0]!.signal}): ${hits[0]!.text}`;
   let entries: PoEntry[];
   try {
