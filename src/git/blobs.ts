@@ -27,13 +27,55 @@ interface Current {
 
 type Child = ReturnType<typeof spawnGit>;
 
+/**
+ * First in, first out, each end in constant time. The sha256 confirmation asks
+ * for every blob of a tag at once: with Array#shift, which moves every read
+ * still waiting, a 44,000-file tag spent 0.4 s of a run moving them.
+ */
+export class Fifo<T> {
+  private items: T[] = [];
+  private head = 0;
+
+  get length(): number {
+    return this.items.length - this.head;
+  }
+
+  push(item: T): void {
+    this.items.push(item);
+  }
+
+  shift(): T | undefined {
+    if (this.head === this.items.length) return undefined;
+    const item = this.items[this.head]!;
+    this.items[this.head++] = undefined as T;
+    // Taken items are dropped once they are half of the array: each item is moved at most once more.
+    if (this.head >= 1024 && this.head * 2 >= this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+    return item;
+  }
+
+  /** The items still waiting, and none left. */
+  drain(): T[] {
+    const rest = this.items.slice(this.head);
+    this.items = [];
+    this.head = 0;
+    return rest;
+  }
+
+  *[Symbol.iterator](): IterableIterator<T> {
+    for (let i = this.head; i < this.items.length; i++) yield this.items[i]!;
+  }
+}
+
 export class BlobReader {
   private readonly repo: RepoHandle;
   /** The process; started by the first read, and again after one died answering a read. */
   private child: Child | undefined;
   private exited: Promise<void> = Promise.resolve();
   /** Asked of the running process and not answered yet, in order. */
-  private readonly queue: Pending[] = [];
+  private readonly queue = new Fifo<Pending>();
   private current: Current | undefined;
   private buffered: Buffer = Buffer.alloc(0);
   private failure: Error | undefined;
@@ -252,7 +294,7 @@ export class BlobReader {
   private fail(err: Error): void {
     this.failure ??= err;
     this.closed = true;
-    const waiting = [...(this.current ? [this.current.pending] : []), ...this.queue.splice(0)];
+    const waiting = [...(this.current ? [this.current.pending] : []), ...this.queue.drain()];
     this.current = undefined;
     for (const p of waiting) p.reject(err);
   }

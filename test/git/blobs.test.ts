@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { BlobReader, readBlobs } from '../../src/git/blobs.js';
+import { BlobReader, Fifo, readBlobs } from '../../src/git/blobs.js';
 import { openRepo } from '../../src/git/repo.js';
 import { makeRepo, rejects, removeTempDirs, runGit, tempDir } from '../helpers/repo.js';
 
@@ -63,6 +63,38 @@ test('digests stream through the same process, between reads, with no copy of th
   assert.is(await reader.digest(oids.get('big.bin')!), sha(files['big.bin']!));
   assert.is(await reader.digest(oids.get('f0')!), sha(''), 'an empty blob');
   await reader.close();
+});
+
+test('thousands of reads asked at once are answered in the order asked', async () => {
+  const { handle, files, oids } = await fixture();
+  const reader = new BlobReader(handle);
+  const paths = Object.keys(files).filter((p) => p !== 'big.bin');
+  const asked = Array.from({ length: 5000 }, (_, i) => paths[(i * 7) % paths.length]!);
+  const results = await Promise.all(asked.map((p, i) => (i % 2 ? reader.digest(oids.get(p)!) : reader.read(oids.get(p)!))));
+  asked.forEach((p, i) => {
+    const want = Buffer.from(files[p]!);
+    assert.ok(i % 2 ? results[i] === createHash('sha256').update(want).digest('hex') : (results[i] as Buffer).equals(want), `${i}: ${p}`);
+  });
+  await reader.close();
+});
+
+test('Fifo: first in, first out across its compactions, drained at once, iterated in order', () => {
+  const q = new Fifo<number>();
+  assert.is(q.shift(), undefined);
+  let next = 0;
+  let expect = 0;
+  // Uneven pushes and shifts, well past the point where taken items are dropped.
+  for (let round = 0; round < 50; round++) {
+    for (let i = 0; i < 300 + (round % 7) * 40; i++) q.push(next++);
+    for (let i = 0; i < 250 + (round % 5) * 60 && q.length > 0; i++) assert.is(q.shift(), expect++);
+    assert.is(q.length, next - expect);
+  }
+  assert.equal([...q], Array.from({ length: next - expect }, (_, i) => expect + i));
+  assert.equal(q.drain(), Array.from({ length: next - expect }, (_, i) => expect + i));
+  assert.is(q.length, 0);
+  assert.is(q.shift(), undefined);
+  q.push(-1);
+  assert.equal([...q], [-1]);
 });
 
 test('a missing object rejects its read only, naming the oid', async () => {
