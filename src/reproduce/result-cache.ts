@@ -11,8 +11,10 @@ import { join } from 'node:path';
 import { writeCacheFile } from '../cache.js';
 import { gunzipSync, gzipSync } from 'node:zlib';
 
-/** Bump when what a run records, or how it runs, changes; it is also the file's first line. */
-const scheme = 'cuckoo.reproduce/2';
+/** Bump when what a run records, or how it runs, changes. */
+const scheme = 'cuckoo.reproduce/1';
+/** The first line of a kept run's file: how it is laid out. */
+const layout = 'cuckoo.reproduce.run/1';
 
 export interface StepRecord {
   exitCode: number;
@@ -41,9 +43,11 @@ export function runKey(parts: { sandbox: string; commands: unknown; paths: strin
 }
 
 const fileOf = (cacheDir: string, key: string) => join(cacheDir, 'reproduce', `${key}.run.gz`);
+/** Where earlier versions kept the same run, as JSON with the outputs in base64. */
+const jsonFileOf = (cacheDir: string, key: string) => join(cacheDir, 'reproduce', `${key}.json.gz`);
 
 /**
- * The file, gzipped: the scheme's line, a line of JSON with the steps and each
+ * The file, gzipped: the layout's line, a line of JSON with the steps and each
  * output's path and length, then the outputs' bytes one after another. Read
  * back, the outputs are views of the one buffer gunzip gives: a warm run of a
  * release whose generated files come to 5 MB holds those 5 MB, not also their
@@ -53,7 +57,23 @@ export async function readCachedRun(cacheDir: string, key: string): Promise<Cach
   try {
     return parseRun(gunzipSync(await readFile(fileOf(cacheDir, key))));
   } catch {
-    // Absent or damaged: run again.
+    // Absent or damaged: kept by an earlier version, or run again.
+    return readJsonRun(cacheDir, key);
+  }
+}
+
+/** A run an earlier version kept (the same key: the run is the same, only its file differs). */
+async function readJsonRun(cacheDir: string, key: string): Promise<CachedRun | undefined> {
+  try {
+    const run = JSON.parse(gunzipSync(await readFile(jsonFileOf(cacheDir, key))).toString('utf8')) as { steps?: unknown; outputs?: unknown };
+    if (!run || typeof run.steps !== 'object' || run.steps === null || typeof run.outputs !== 'object' || run.outputs === null) return undefined;
+    const outputs = new Map<string, Buffer>();
+    for (const [path, text] of Object.entries(run.outputs)) {
+      if (typeof text !== 'string') return undefined;
+      outputs.set(path, Buffer.from(text, 'base64'));
+    }
+    return { steps: run.steps as Record<string, StepRecord>, outputs };
+  } catch {
     return undefined;
   }
 }
@@ -61,14 +81,14 @@ export async function readCachedRun(cacheDir: string, key: string): Promise<Cach
 export async function writeCachedRun(cacheDir: string, key: string, run: CachedRun): Promise<void> {
   const outputs = [...run.outputs];
   const head = JSON.stringify({ steps: run.steps, outputs: outputs.map(([path, bytes]) => [path, bytes.length]) });
-  await writeCacheFile(fileOf(cacheDir, key), gzipSync(Buffer.concat([Buffer.from(`${scheme}\n${head}\n`), ...outputs.map(([, bytes]) => bytes)])));
+  await writeCacheFile(fileOf(cacheDir, key), gzipSync(Buffer.concat([Buffer.from(`${layout}\n${head}\n`), ...outputs.map(([, bytes]) => bytes)])));
 }
 
 /** A kept run, or undefined for any file that is not one whole. */
 export function parseRun(buf: Buffer): CachedRun | undefined {
   const first = buf.indexOf(10);
   const second = first < 0 ? -1 : buf.indexOf(10, first + 1);
-  if (second < 0 || buf.toString('utf8', 0, first) !== scheme) return undefined;
+  if (second < 0 || buf.toString('utf8', 0, first) !== layout) return undefined;
   const head = JSON.parse(buf.toString('utf8', first + 1, second)) as { steps?: unknown; outputs?: unknown };
   if (!head || typeof head.steps !== 'object' || head.steps === null || !Array.isArray(head.outputs)) return undefined;
   const outputs = new Map<string, Buffer>();

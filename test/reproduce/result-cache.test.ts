@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { parseRun, readCachedRun, writeCachedRun, type CachedRun } from '../../src/reproduce/result-cache.js';
@@ -35,24 +35,42 @@ test('a kept run reads back as it was written: steps, and every output byte for 
   assert.is(await readCachedRun(dir, 'absent'), undefined);
 });
 
-test('a damaged or older kept run is none: the run happens again', async () => {
+test('a damaged kept run is none: the run happens again', async () => {
   const dir = await tempDir();
   await writeCachedRun(dir, 'k', run());
   const file = join(dir, 'reproduce', 'k.run.gz');
   const whole = gunzipSync(readFileSync(file));
   assert.ok(parseRun(whole));
-  // Cut short, one byte too many, an output's length changed or negative, another scheme, the old JSON form, cut inside gzip, not gzip.
+  // Cut short, one byte too many, an output's length changed or negative, another layout, the old JSON form, cut inside gzip, not gzip.
   assert.is(parseRun(whole.subarray(0, whole.length - 1)), undefined);
   assert.is(parseRun(Buffer.concat([whole, Buffer.from('x')])), undefined);
   const text = whole.toString('latin1');
   assert.is(parseRun(Buffer.from(text.replace(/\["empty",0\]/, '["empty",3]'), 'latin1')), undefined);
   assert.is(parseRun(Buffer.from(text.replace(/\["empty",0\]/, '["empty",-1]'), 'latin1')), undefined);
-  assert.is(parseRun(Buffer.from(text.replace('cuckoo.reproduce/2', 'cuckoo.reproduce/9'), 'latin1')), undefined);
+  assert.is(parseRun(Buffer.from(text.replace('cuckoo.reproduce.run/1', 'cuckoo.reproduce.run/9'), 'latin1')), undefined);
   assert.is(parseRun(Buffer.from('{"steps":{},"outputs":{"configure":"IyE="}}')), undefined);
   writeFileSync(file, gzipSync(whole.subarray(0, 40)));
   assert.is(await readCachedRun(dir, 'k'), undefined);
   writeFileSync(file, 'not gzip');
   assert.is(await readCachedRun(dir, 'k'), undefined);
+});
+
+test('a run an earlier version kept as JSON is read, outputs decoded from base64; a damaged one is none', async () => {
+  const dir = await tempDir();
+  const json = { steps: run().steps, outputs: Object.fromEntries([...run().outputs].map(([p, b]) => [p, b.toString('base64')])) };
+  mkdirSync(join(dir, 'reproduce'));
+  writeFileSync(join(dir, 'reproduce', 'old.json.gz'), gzipSync(JSON.stringify(json)));
+  const back = await readCachedRun(dir, 'old');
+  assert.ok(back);
+  assert.equal(back.steps, run().steps);
+  for (const [path, bytes] of run().outputs) assert.ok(back.outputs.get(path)?.equals(bytes), path);
+  // The new file, when there is one, is the one read.
+  await writeCachedRun(dir, 'old', { steps: {}, outputs: new Map([['configure', Buffer.from('new\n')]]) });
+  assert.equal([...(await readCachedRun(dir, 'old'))!.outputs.keys()], ['configure']);
+  for (const damaged of ['{"steps":{},"outputs":{"configure":7}}', '{"outputs":{}}', 'not json']) {
+    writeFileSync(join(dir, 'reproduce', 'bad.json.gz'), gzipSync(damaged));
+    assert.is(await readCachedRun(dir, 'bad'), undefined, damaged);
+  }
 });
 
 test.run();
