@@ -54,8 +54,14 @@ const substitution = /\$\(|`/;
 const commandVariable =
   /^(?:PATH|SHELL|CONFIG_SHELL|BASH_ENV|ENV|IFS|CC|CXX|CPP|LD|NM|AR|RANLIB|STRIP|OBJDUMP|DLLTOOL|SED|GREP|EGREP|FGREP|AWK|M4|MAKE|ECHO|LD_PRELOAD|LD_AUDIT|LD_LIBRARY_PATH|\w*_(?:cmds?|CMDS?|command|COMMAND|pipe|PIPE|hook|HOOK|eval|EVAL))$/;
 
-/** `name=` or libtool's `_LT_TAGVAR(name, $1)=`, then a value of quoted or plain words. */
-const assignment = /^(?:export\s+)?(?:([A-Za-z_]\w*)|_LT_TAGVAR\((\w+),\s*\$1\))=((?:"(?:[^"\\]|\\.)*"|'[^']*'|[^\s;'"\\]+)*)(?:\s*;\s*|\s+|$)/;
+/**
+ * `name=` or libtool's `_LT_TAGVAR(name, $1)=`, then a value of quoted or plain
+ * words. The value's plain characters are taken one at a time: with `[^…]+`
+ * inside the repetition, a long unquoted word followed by a backslash or a
+ * stray quote could be split in exponentially many ways before the match
+ * failed (a fuzzed release held one line for minutes).
+ */
+const assignment = /^(?:export\s+)?(?:([A-Za-z_]\w*)|_LT_TAGVAR\((\w+),\s*\$1\))=((?:"(?:[^"\\]|\\.)*"|'[^']*'|[^\s;'"\\])*)(?:\s*;\s*|\s+|$)/;
 
 /** Classify one added line (trimmed, not empty). */
 export function classifyLine(text: string): Omit<AddedLine, 'line' | 'text'> {
@@ -86,8 +92,8 @@ export function classifyLine(text: string): Omit<AddedLine, 'line' | 'text'> {
 /** The alternatives of a case pattern line (`a* | b)` gives a*, b), or undefined for another line. */
 function alternatives(text: string): string[] | undefined {
   if (!casePattern.test(text)) return undefined;
-  return text
-    .replace(/\s*;;$/, '')
+  // `;;` and the blanks before it are cut by hand: `/\s*;;$/` takes time the square of a run of blanks.
+  return (text.endsWith(';;') ? text.slice(0, -2).trimEnd() : text)
     .replace(/^\(/, '')
     .replace(/\)$/, '')
     .split('|')
