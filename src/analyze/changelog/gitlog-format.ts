@@ -95,12 +95,34 @@ function cleaned(lines: string[]): string[] {
   return out.map((l) => (/^\s*$/.test(l) ? '' : l));
 }
 
+/*
+ * The two helpers below do what `/[ \t]+$/` and `/\s*</` would, in one pass:
+ * on a long run of blanks that does not end the line (or precede a `<`)
+ * those patterns are tried from every blank, in time the square of the run.
+ */
+
+/** The line without its trailing spaces and tabs. */
+function trimBlanksEnd(line: string): string {
+  let end = line.length;
+  while (end > 0 && (line[end - 1] === ' ' || line[end - 1] === '\t')) end--;
+  return end === line.length ? line : line.slice(0, end);
+}
+
+/** The first `<` and the whitespace before it replaced by two spaces and `<`. */
+function spacedAddress(line: string): string {
+  const lt = line.indexOf('<');
+  if (lt < 0) return line;
+  let start = lt;
+  while (start > 0 && /\s/.test(line[start - 1]!)) start--;
+  return `${line.slice(0, start)}  <${line.slice(lt + 1)}`;
+}
+
 /** A commit message (`%s%n%b`) as gitlog-to-changelog prints it, without the tabs. */
 export function renderCommit(message: string): RenderedCommit {
   // The script splits on /[ \t]*\n/: trailing blanks go.
-  let lines = message.split('\n').map((l) => l.replace(/[ \t]+$/, ''));
+  let lines = message.split('\n').map(trimBlanksEnd);
   const tiny = lines.some((l) => /^(?:Copyright-paperwork-exempt|Tiny-change):\s+[Yy]es$/.test(l));
-  const coauthors = lines.filter((l) => /^Co-authored-by:/.test(l)).map((l) => l.replace(/^Co-authored-by:\s*/, '    ').replace(/\s*</, '  <'));
+  const coauthors = lines.filter((l) => /^Co-authored-by:/.test(l)).map((l) => spacedAddress(l.replace(/^Co-authored-by:\s*/, '    ')));
   lines = lines.filter((l) => !/^(?:Signed-off-by: .*>$|Co-authored-by: |Copyright-paperwork-exempt: |Tiny-change: )/.test(l));
   const variants = [cleaned(lines)];
   const text = lines.join('\n');

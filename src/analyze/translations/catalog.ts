@@ -28,6 +28,8 @@ const opaqueRun = /[A-Za-z0-9+/]{160,}={0,2}|(?:\\x[0-9A-Fa-f]{2}){40,}/;
 /** The shortest line opaqueRun can match. */
 const opaqueLength = 160;
 const maxLine = 8192;
+/** Longer than any package name and version a catalog's header gives. */
+const maxProjectId = 256;
 /** The `#`, `#,`, `#:`, `#.`, `#|` or `#~` that opens a comment line (and one space after it). */
 const commentMark = /^#(?:[^\S\n]|[,.:|~])?/;
 
@@ -66,6 +68,8 @@ export function readCatalog(path: string, text: string, domain: string, lang: st
   const header = poHeader(entries);
   const projectId = header.get('Project-Id-Version');
   if (!projectId) return 'no Project-Id-Version in its header';
+  // A package name and a version; the pattern below takes time the square of a much longer value.
+  if (projectId.length > maxProjectId) return `its header's Project-Id-Version is ${projectId.length} characters long`;
   const m = /^(?:GNU\s+)?(.+?)(?:[-\s]+v?(\d[\w.+~-]*))?$/i.exec(projectId);
   const otherPackage = m?.[1]?.toLowerCase() !== domain.toLowerCase();
   const language = header.get('Language');

@@ -95,7 +95,10 @@ export function scriptCommands(file: string, text: string, isScript: (path: stri
   for (const { line, text: logical } of logicalLines(text)) {
     for (const raw of logical.split(/&&|\|\||;/)) {
       // A group's brackets and a leading keyword (`if cmd >out; then`) are not part of the command.
-      const statement = raw.trim().replace(/^[({]\s*/, '').replace(/\s*[)}]$/, '').replace(/^(?:(?:if|then|else|elif|do|while|until|!)\s+)+/, '').trim();
+      // The closing bracket is cut by hand: `/\s*[)}]$/` takes time the square of a run of blanks inside the statement.
+      const opened = raw.trim().replace(/^[({]\s*/, '');
+      const closed = opened.endsWith(')') || opened.endsWith('}') ? opened.slice(0, -1).trimEnd() : opened;
+      const statement = closed.replace(/^(?:(?:if|then|else|elif|do|while|until|!)\s+)+/, '').trim();
       if (!statement) continue;
       const words = statement.replace(/>\s+/g, '>').split(/\s+/);
       const source = `${file}:${line}`;
