@@ -4,8 +4,8 @@ import { Worker } from 'node:worker_threads';
 
 /*
  * Lines a hostile release or repository can hold, long enough that a pattern
- * whose time grows with the square of a run of blanks (tried from every blank
- * of the run) would take minutes: each is read in a worker, so that such a
+ * whose time grows exponentially with a word, or with the square of a run of
+ * blanks (tried from every blank of the run), would take minutes: each is read in a worker, so that such a
  * regression ends the test instead of hanging the run. The bound is hundreds
  * of times what the reading takes; it detects a hang, not a speed.
  */
@@ -37,6 +37,20 @@ async function inWorker<T>(modules: Record<string, string>, body: string): Promi
     await worker.terminate();
   }
 }
+
+test('an assignment with a long word before a backslash or a stray quote is classified at once, not after an exponential search', async () => {
+  // 2^60 steps for a 60-character word, had the pattern's plain words been taken whole inside its repetition.
+  const word = 'a'.repeat(60);
+  const out = await inWorker<Array<{ kind: string; why: string }>>({ a: '../../src/analyze/added-code.js' }, `(m) => {
+    const word = ${JSON.stringify(word)};
+    return ['x=' + word + '\\\\', 'x=' + word + '"', '_LT_TAGVAR(foo, $1)=' + word + "'", 'export y="q"' + word + '\\\\ z', 'a=1 b=' + word + "'c"].map((l) => m.a.classifyLine(l));
+  }`);
+  assert.ok(out !== 'no answer', 'classifyLine gave no answer');
+  assert.equal(
+    (out as Array<{ kind: string; why: string }>).map((c) => `${c.kind}: ${c.why.slice(0, 20)}`),
+    ['command: runs `x=aaaaaaaaaaaa', 'command: runs `x=aaaaaaaaaaaa', 'command: runs `_LT_TAGVAR`', 'command: runs `export`', 'command: runs `b=aaaaaaaaaaaa'],
+  );
+});
 
 test('a commit message with long runs of blanks is rendered as gitlog-to-changelog would, at once', async () => {
   const out = await inWorker<{ lines: string[]; coauthors: string[] }>({ g: '../../src/analyze/changelog/gitlog-format.js' }, `(m, b) => {
