@@ -4,7 +4,8 @@ import type { Duplex } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { corruptData, type Codec } from './corrupt.js';
-import { Bzip2JsStream, XzJsStream, ZstdJsStream } from './js-decoders.js';
+import { Bzip2JsStream, XzJsStream } from './js-decoders.js';
+import { ZstdJsStream } from './zstd-frames.js';
 import { ToolStream } from './tool-stream.js';
 
 export type { Codec } from './corrupt.js';

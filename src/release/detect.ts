@@ -73,6 +73,10 @@ function matches(head: Uint8Array, s: Signature): boolean {
 /** Classify a file by its first bytes (pass at least `detectBytes` of them when the file has them). */
 export function detectFormat(head: Uint8Array): Detected {
   for (const [compression, s] of compressions) if (matches(head, s)) return { kind: 'compressed', compression };
+  // A zstd skippable frame (magic 0x184D2A50 to 0x184D2A5F) opens pzstd's output, before the first frame.
+  if (head.length >= 4 && (head[0]! & 0xf0) === 0x50 && head[1] === 0x2a && head[2] === 0x4d && head[3] === 0x18) {
+    return { kind: 'compressed', compression: 'zstd' };
+  }
   // "BZh" then the block size digit 1-9 (bzip2's own check).
   if (matches(head, sig('BZh')) && head.length > 3 && head[3] >= 0x31 && head[3] <= 0x39) {
     return { kind: 'compressed', compression: 'bzip2' };

@@ -1,16 +1,15 @@
 import { createRequire } from 'node:module';
 import { Duplex, Transform, type TransformCallback } from 'node:stream';
 import type { ReadableStreamDefaultController } from 'node:stream/web';
-import type * as Fzstd from 'fzstd';
 import type XzDecompress from 'xz-decompress';
 import { corruptData } from './corrupt.js';
 
 // Pure-JS decoders for machines without the system tools (and for tests).
 // Each is a duplex whose failures are CuckooErrors naming the archive.
+// zstd's is in zstd-frames.ts.
 
 const requireCjs = createRequire(import.meta.url);
 // Loaded when a decoder is made, not at start-up: most machines have the system tools.
-const fzstd = () => requireCjs('fzstd') as typeof Fzstd;
 const xzDecompress = () => requireCjs('xz-decompress') as typeof XzDecompress;
 
 function message(err: unknown): string {
@@ -19,35 +18,6 @@ function message(err: unknown): string {
 
 function asBuffer(data: Uint8Array): Buffer {
   return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-}
-
-/** zstd via fzstd's streaming decoder (reads multiple and skippable frames). */
-export class ZstdJsStream extends Transform {
-  private readonly decoder = new (fzstd().Decompress)((data) => {
-    if (data.length > 0) this.push(asBuffer(data));
-  });
-
-  constructor(private readonly source: string) {
-    super();
-  }
-
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    try {
-      this.decoder.push(chunk);
-      callback();
-    } catch (err) {
-      callback(corruptData(this.source, 'zstd', message(err), err));
-    }
-  }
-
-  override _flush(callback: TransformCallback): void {
-    try {
-      this.decoder.push(new Uint8Array(0), true);
-      callback();
-    } catch (err) {
-      callback(corruptData(this.source, 'zstd', message(err), err));
-    }
-  }
 }
 
 interface ClassicStream {

@@ -1,7 +1,7 @@
 import { Duplex, type Readable, type Writable } from 'node:stream';
 import { execa, type Result } from 'execa';
 import { CuckooError } from '../errors.js';
-import { corruptData, type Codec } from './corrupt.js';
+import { corruptData, windowTooLarge, type Codec } from './corrupt.js';
 
 /**
  * A system decompressor (`xz -dc`, `zstd -dc`, `bzip2 -dc`) as a duplex:
@@ -116,6 +116,9 @@ export class ToolStream extends Duplex {
     if (result.signal !== undefined) {
       return new CuckooError('tool', `${this.source}: ${this.tool} was killed by ${result.signal}`, { hint, cause: result });
     }
+    // A frame past zstd's window limit is the archive's doing, not the machine's.
+    const window = /Window size larger than maximum : (\d+) > (\d+)/.exec(stderr);
+    if (this.codec === 'zstd' && window) return windowTooLarge(this.source, 'a frame', Number(window[1]), Number(window[2]));
     // Running out of memory is the machine's problem, not the archive's.
     if (/memory|cannot allocate/i.test(stderr)) {
       return new CuckooError('tool', `${this.source}: ${this.tool} failed: ${firstLine}`, { hint, cause: result });
