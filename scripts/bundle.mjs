@@ -7,6 +7,15 @@
 // src/release/zip-unzipper.ts; a large zip's directory is read by it in a
 // worker thread, dist/src/release/zip-unzipper-worker.js, see zip-listing.ts); yaml only for manifests and maps (src/yaml.ts);
 // the pure-JS decoders only where a system tool is missing (js-decoders.ts).
+//
+// The bundle is CommonJS (cuckoo.cjs), so that bin/cuckoo.js can compile it
+// with V8's code cache, which scripts/code-cache.mjs then makes for it
+// (cuckoo.cache; see src/cli/load-bundle.ts). The zip reader's unzipper half
+// is a chunk of its own, required when a zip is read; what it shares with the
+// rest is a third chunk, so that no chunk requires the bundle itself (the
+// bundle is loaded by load-bundle.ts, a chunk requiring it would load it twice).
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { rollup } from 'rollup';
@@ -16,6 +25,8 @@ import commonjs from '@rollup/plugin-commonjs';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const out = `${root}dist/cli`;
 const external = new Set(['unzipper', 'yaml', 'fzstd', 'xz-decompress', 'unbzip2-stream']);
+// Modules both the bundle and the unzipper chunk use.
+const shared = ['release/zip-directory.js', 'release/block-reader.js'].map((m) => `${root}dist/src/${m}`);
 
 const bundle = await rollup({
   input: `${root}dist/src/cli/main.js`,
@@ -28,5 +39,26 @@ const bundle = await rollup({
   },
 });
 await rm(out, { recursive: true, force: true });
-await bundle.write({ dir: out, format: 'es', entryFileNames: 'cuckoo.mjs', chunkFileNames: '[name]-[hash].mjs' });
+const { output } = await bundle.write({
+  dir: out,
+  format: 'cjs',
+  entryFileNames: 'cuckoo.cjs',
+  chunkFileNames: '[name]-[hash].cjs',
+  // import() becomes require(): a script compiled with a code cache has no module loader of its own.
+  dynamicImportInCjs: false,
+  manualChunks: (id) => (shared.includes(id) ? 'zip-directory' : undefined),
+});
 await bundle.close();
+for (const chunk of output) {
+  if (chunk.type === 'chunk' && !chunk.isEntry && chunk.imports.includes('cuckoo.cjs')) {
+    console.error(`bundle: ${chunk.fileName} requires cuckoo.cjs, which would then be loaded twice: add what they share to the shared chunk`);
+    process.exit(1);
+  }
+}
+if (/\bimport\(/.test(readFileSync(`${out}/cuckoo.cjs`, 'utf8').replace(/\/\/[^\n]*|\/\*[\s\S]*?\*\//g, ''))) {
+  console.error('bundle: cuckoo.cjs has an import(), which a script compiled with a code cache cannot run on Node before 20.12');
+  process.exit(1);
+}
+// The code cache: a run on the samples, in a process of its own (V8's flags as a run starts with them).
+const cached = spawnSync(process.execPath, [`${root}scripts/code-cache.mjs`], { stdio: 'inherit' });
+if (cached.status !== 0) process.exit(1);

@@ -26,7 +26,7 @@ const root = fileURLToPath(new URL('../', import.meta.url));
 const newest = (dir) => Math.max(0, ...readdirSync(dir, { withFileTypes: true }).map((e) => (e.isDirectory() ? newest(join(dir, e.name)) : statSync(join(dir, e.name)).mtimeMs)));
 const bundled = (() => {
   try {
-    return statSync(join(root, 'dist/cli/cuckoo.mjs')).mtimeMs;
+    return statSync(join(root, 'dist/cli/cuckoo.cjs')).mtimeMs;
   } catch {
     return 0;
   }

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 /**
  * The package's own folder, where package.json and knowledge/ are. Found
  * upward from this module, which is dist/src/package-root.js when the library
- * is loaded and dist/cli/*.mjs when the bundled command line is: every file
+ * is loaded and dist/cli/*.cjs when the bundled command line is: every file
  * the package ships is reached from here, never by a path relative to a module.
  */
 export const packageRoot: string = (() => {

@@ -91,6 +91,8 @@ if (isMain) {
     });
   }
   capYoungGeneration();
-  const code = await runCli(hideBin(process.argv), { stdout: process.stdout, stderr: process.stderr, env: process.env });
-  process.exitCode = code;
+  // Not awaited at the top: the bundle is loaded as a CommonJS script (load-bundle.ts), which has no top-level await.
+  void runCli(hideBin(process.argv), { stdout: process.stdout, stderr: process.stderr, env: process.env }).then((code) => {
+    process.exitCode = code;
+  });
 }
