@@ -33,10 +33,10 @@ export interface LoadedBundle {
   cacheBytes(): Buffer;
 }
 
-const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
+const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
 
-/** The V8 data of a cache file made for `source`, or why there is none. */
-export function readCodeCache(path: string, source: string): Buffer | 'absent' | 'stale' {
+/** The V8 data of a cache file made for the bundle whose bytes are `source`, or why there is none. */
+export function readCodeCache(path: string, source: Buffer): Buffer | 'absent' | 'stale' {
   let file: Buffer;
   try {
     file = readFileSync(path);
@@ -51,8 +51,10 @@ export function readCodeCache(path: string, source: string): Buffer | 'absent' |
 }
 
 export function loadBundle(bundlePath: string, cachePath?: string): LoadedBundle {
-  const source = readFileSync(bundlePath, 'utf8');
-  const read = cachePath === undefined ? 'absent' : readCodeCache(cachePath, source);
+  // Hashed as bytes: a string would be encoded again first.
+  const bytes = readFileSync(bundlePath);
+  const source = bytes.toString('utf8');
+  const read = cachePath === undefined ? 'absent' : readCodeCache(cachePath, bytes);
   const cachedData = typeof read === 'string' ? undefined : read;
   // The wrapper Node puts around a CommonJS module.
   const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
@@ -73,7 +75,7 @@ export function loadBundle(bundlePath: string, cachePath?: string): LoadedBundle
     },
     cacheBytes() {
       const data = script.createCachedData();
-      return Buffer.concat([Buffer.from(`${magic} ${sha256(source)} ${sha256(data)}\n`, 'latin1'), data]);
+      return Buffer.concat([Buffer.from(`${magic} ${sha256(bytes)} ${sha256(data)}\n`, 'latin1'), data]);
     },
   };
 }

@@ -64,12 +64,12 @@ test('a cache made for another bundle of the same length is stale, though V8 wou
   const source = readFileSync(c.bundle, 'utf8');
   // The cache made for the copy, then one character of the copy changed in a comment: the same length, so V8's own check passes.
   writeFileSync(c.cache, loadBundle(c.bundle).cacheBytes());
-  assert.instance(readCodeCache(c.cache, source), Buffer);
+  assert.instance(readCodeCache(c.cache, Buffer.from(source)), Buffer);
   const at = source.indexOf('// ');
   assert.ok(at >= 0);
   writeFileSync(c.bundle, `${source.slice(0, at)}//_${source.slice(at + 3)}`);
   assert.is(readFileSync(c.bundle, 'utf8').length, source.length);
-  assert.is(readCodeCache(c.cache, readFileSync(c.bundle, 'utf8')), 'stale');
+  assert.is(readCodeCache(c.cache, readFileSync(c.bundle)), 'stale');
   assert.is(loadBundle(c.bundle, c.cache).cache, 'stale');
 });
 
@@ -88,20 +88,20 @@ test('data V8 refuses is rejected and a damaged cache is stale; the bundle runs 
   const damaged = Buffer.from(file);
   damaged[damaged.length - 100]! ^= 0xff;
   writeFileSync(c.cache, damaged);
-  assert.is(readCodeCache(c.cache, source), 'stale');
+  assert.is(readCodeCache(c.cache, Buffer.from(source)), 'stale');
   assert.is(loadBundle(c.bundle, c.cache).cache, 'stale');
   // And a file that is not a cache file at all.
   writeFileSync(c.cache, 'not a cache\n');
-  assert.is(readCodeCache(c.cache, source), 'stale');
+  assert.is(readCodeCache(c.cache, Buffer.from(source)), 'stale');
 });
 
 test('cacheBytes writes a file that readCodeCache gives back for this bundle only', async () => {
   const c = await copies();
   const loaded = loadBundle(c.bundle);
   writeFileSync(c.cache, loaded.cacheBytes());
-  const source = readFileSync(c.bundle, 'utf8');
+  const source = readFileSync(c.bundle);
   assert.instance(readCodeCache(c.cache, source), Buffer);
-  assert.is(readCodeCache(c.cache, `${source} `), 'stale');
+  assert.is(readCodeCache(c.cache, Buffer.concat([source, Buffer.from(' ')])), 'stale');
   assert.is(loadBundle(c.bundle, c.cache).cache, 'used');
 });
 
