@@ -24,11 +24,15 @@ const frameMagic = 0xfd2fb528;
 const skippableMagic = 0x184d2a50;
 /** The largest window `zstd -d` accepts without --memory (window log 27): fzstd would allocate whatever a header asks. */
 export const maxWindow = 128 * 1024 * 1024;
+/** Blocks hold at most 128 KiB, decoded (RFC 8878, 3.1.1.2.4). */
+const maxBlock = 128 * 1024;
 
 type State = 'magic' | 'header' | 'skippable' | 'block-header' | 'block' | 'checksum' | 'skip';
 
 interface Frame {
   number: number;
+  /** The largest block the frame may hold: its window, up to 128 KiB (RFC 8878, Block_Maximum_Size). */
+  maxBlock: number;
   decoder: Fzstd.Decompress;
   hash: Xxh64 | undefined;
   contentSize: number | undefined;
@@ -147,6 +151,8 @@ export class ZstdJsStream extends Transform {
         const type = (header >> 1) & 3;
         if (type === 3) throw new Error('a block of the reserved type');
         frame.lastBlock = (header & 1) === 1;
+        // fzstd would gather a block of any size the header gives (up to 2 MiB) before it decodes it.
+        if (header >>> 3 > frame.maxBlock) throw new FrameError(`frame ${frame.number}: a block of ${header >>> 3} bytes, more than the ${frame.maxBlock} its frame allows`);
         frame.decoder.push(held.slice());
         // An RLE block's size is what it decodes to; one byte of it follows.
         this.remaining = type === 1 ? 1 : header >>> 3;
@@ -186,6 +192,7 @@ export class ZstdJsStream extends Transform {
     if (window > maxWindow) throw new WindowError(number, window);
     const frame: Frame = {
       number,
+      maxBlock: Math.min(window, maxBlock),
       decoder: new (fzstd().Decompress)((data) => {
         if (data.length === 0) return;
         frame.produced += data.length;

@@ -139,6 +139,20 @@ test('a frame that asks for a window larger than zstd allows is refused before a
   assert.is(system.message, `${path}: zstd data cuckoo does not decode: a frame asks for a 1024 MiB window, more than the 128 MiB zstd decodes without --memory`);
 });
 
+test('a block larger than its frame allows is refused, as zstd refuses it', async () => {
+  // 130 KiB raw: past the 128 KiB any block may hold, in a 1 MiB window.
+  const content = buildTar([{ path: 'pkg-1.0/big.bin', content: Buffer.alloc(130 * 1024 - 1024, 1) }]);
+  assert.ok(content.length > 128 * 1024);
+  const large = await writeTemp('hand-block.tar.zst', rawFrame(content, { windowLog: 20 }));
+  assert.match((await readError(large, true)).message, new RegExp(`: corrupt or truncated zstd data: frame 1: a block of ${content.length} bytes, more than the 131072 its frame allows$`));
+  assert.is((await readError(large, false)).code, 'input');
+  // And past a window smaller than that.
+  const tar = buildTar([{ path: 'pkg-1.0/a.txt', content: 'hello\n' }]);
+  const small = await writeTemp('hand-small-window.tar.zst', rawFrame(tar, { windowLog: 10 }));
+  assert.match((await readError(small, true)).message, new RegExp(`frame 1: a block of ${tar.length} bytes, more than the 1024 its frame allows$`));
+  assert.is((await readError(small, false)).code, 'input');
+});
+
 test('bytes after the last frame that are no frame are refused, naming where they start', async () => {
   const tar = buildTar([{ path: 'pkg-1.0/a.txt', content: 'hello\n' }]);
   const frame = await zstd(tar);
