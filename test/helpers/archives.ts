@@ -20,7 +20,8 @@
  *   fields of a member (method, flags, sizes, CRC, attributes, even its name)
  *   in both its local and central headers.
  * - writeTemp puts files in one temporary folder per process, removed at exit.
- * - readRelease opens a file with openRelease and collects its entries.
+ * - readRelease opens a file with openRelease and collects its entries;
+ *   readReleaseError expects that to fail, with a CuckooError.
  */
 import { execa } from 'execa';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -28,7 +29,9 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import * as assert from 'uvu/assert';
 import yazl from 'yazl';
+import { CuckooError } from '../../src/errors.js';
 import { defaultLimits } from '../../src/limits.js';
 import type { OpenedRelease, ReadOptions, ReleaseEntry } from '../../src/release/entry.js';
 import { openRelease } from '../../src/release/open.js';
@@ -400,4 +403,15 @@ export async function readRelease(path: string, options: Partial<ReadOptions> = 
   const entries: ReleaseEntry[] = [];
   for await (const entry of release.entries()) entries.push(entry);
   return { release, entries };
+}
+
+/** The CuckooError that reading `path` (as readRelease) ends in; the test fails when the read succeeds. */
+export async function readReleaseError(path: string, options: Partial<ReadOptions> = {}): Promise<CuckooError> {
+  try {
+    await readRelease(path, options);
+  } catch (err) {
+    assert.instance(err, CuckooError);
+    return err as CuckooError;
+  }
+  throw new assert.Assertion({ message: `expected reading ${path} to fail`, operator: 'rejects', expects: 'error', actual: 'ok' });
 }

@@ -5,7 +5,7 @@ import * as assert from 'uvu/assert';
 import { CuckooError } from '../../src/errors.js';
 import { defaultLimits } from '../../src/limits.js';
 import { openRelease } from '../../src/release/open.js';
-import { buildTar, compress, readRelease, writeTemp, type Codec } from '../helpers/archives.js';
+import { buildTar, compress, readRelease, readReleaseError, writeTemp, type Codec } from '../helpers/archives.js';
 import { stallWatch } from '../helpers/stall.js';
 
 // Any rejection or error event that escapes the reader fails the last test
@@ -63,15 +63,7 @@ function assertEntries(entries: Array<{ path: string; blobId?: string }>): void 
   );
 }
 
-async function expectError(path: string, preferJs: boolean): Promise<CuckooError> {
-  try {
-    await readRelease(path, { preferJs });
-  } catch (err) {
-    assert.instance(err, CuckooError);
-    return err as CuckooError;
-  }
-  throw new assert.Assertion({ message: `expected reading ${path} to fail`, operator: 'rejects', expects: 'error', actual: 'ok' });
-}
+const expectError = (path: string, preferJs: boolean) => readReleaseError(path, { preferJs });
 
 /** Decompressor processes that are children of this process. */
 function childDecoders(): string[] {

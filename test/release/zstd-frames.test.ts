@@ -2,9 +2,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { execa } from 'execa';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { CuckooError } from '../../src/errors.js';
 import { Xxh64, xxh64 } from '../../src/release/xxh64.js';
-import { buildTar, readRelease, writeTemp } from '../helpers/archives.js';
+import { buildTar, readRelease, readReleaseError, writeTemp } from '../helpers/archives.js';
 
 // XXH64 with seed 0, as published with xxHash (its README and doc/xxhash_spec.md test values).
 test('XXH64 gives the published values', () => {
@@ -45,15 +44,7 @@ async function zstd(data: Buffer, ...args: string[]): Promise<Buffer> {
   return Buffer.from(stdout);
 }
 
-async function readError(path: string, preferJs: boolean): Promise<CuckooError> {
-  try {
-    await readRelease(path, { preferJs });
-  } catch (err) {
-    assert.instance(err, CuckooError);
-    return err as CuckooError;
-  }
-  throw new assert.Assertion({ message: `expected reading ${path} to fail`, operator: 'rejects', expects: 'error', actual: 'ok' });
-}
+const readError = (path: string, preferJs: boolean) => readReleaseError(path, { preferJs });
 
 test('a byte changed inside a stored block fails the checksum, in the JS decoder as in zstd', async () => {
   const { tar } = randomTar(300_000);
