@@ -34,8 +34,9 @@ async function copies(): Promise<{ bundle: string; cache: string }> {
 
 /**
  * What the command line of a loaded bundle says of a release named for a
- * version the repository (this checkout, no tags) has no tag for: parsing,
- * options and the tag's inference, run from the compiled bundle (its top level does not start a run: process.argv[1] is this test).
+ * version the repository (this checkout) has no tag for: parsing, options
+ * and the tag's inference, run from the compiled bundle. Its top level
+ * starts no run of its own: process.argv[1] is this test.
  */
 async function missingRelease(loaded: ReturnType<typeof loadBundle>): Promise<{ code: number; stderr: string }> {
   const { runCli } = loaded.run() as { runCli: (argv: string[], io: unknown) => Promise<number> };
@@ -102,7 +103,8 @@ test('cacheBytes writes a file that readCodeCache gives back for this bundle onl
   const source = readFileSync(c.bundle);
   assert.instance(readCodeCache(c.cache, source), Buffer);
   assert.is(readCodeCache(c.cache, Buffer.concat([source, Buffer.from(' ')])), 'stale');
-  assert.is(loadBundle(c.bundle, c.cache).cache, 'used');
+  // Not stale; that V8 takes such data is the first test's (this source is compiled in this process already).
+  assert.not.equal(loadBundle(c.bundle, c.cache).cache, 'stale');
 });
 
 test.run();
