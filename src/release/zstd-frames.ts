@@ -23,7 +23,7 @@ const frameMagic = 0xfd2fb528;
 /** Skippable frames' magic numbers are 0x184D2A50 to 0x184D2A5F. */
 const skippableMagic = 0x184d2a50;
 /** The largest window `zstd -d` accepts without --memory (window log 27): fzstd would allocate whatever a header asks. */
-export const maxWindow = 128 * 1024 * 1024;
+const maxWindow = 128 * 1024 * 1024;
 /** Blocks hold at most 128 KiB, decoded (RFC 8878, 3.1.1.2.4). */
 const maxBlock = 128 * 1024;
 
