@@ -22,7 +22,10 @@
 //              git's sha1collisiondetection) are found the same way and given to cuckoo with
 //              --submodule, so no run touches the network.
 //
-// Columns, each the median of --runs (default 3) whole processes, after one read of the release:
+// Columns, each the median of --runs (default 3) whole processes, after one read of the release.
+// The floor, cuckoo and warm runs take turns (floor, cuckoo, warm, floor, …), so that a machine
+// whose speed drifts slows them alike; the share of CPU time the host took meanwhile (steal, from
+// /proc/stat) is printed with each row, flagged above 10%:
 //   floor       decompress and hash once: `xz -dc | sha1sum` (gzip -dc for .gz).
 //   naive       `tar -x` the release, `git archive TAG | tar -x` (and each submodule at its pinned
 //               commit), `diff -rq`.
@@ -381,10 +384,23 @@ function measure(c) {
   const row = { ...c, size: statSync(c.release).size, load: [loadavg()[0]] };
   sh(`cat ${f} > /dev/null`);
   const tool = compressor(c.release);
-  row.floor = !TOOLS.sha1sum ? 'sha1sum not installed' : tool && !has(tool) ? `${tool} not installed` : median(Array.from({ length: RUNS }, () => must(`${tool ? `${tool} -dc` : 'cat'} ${f} | sha1sum`).wall));
+  const noFloor = !TOOLS.sha1sum ? 'sha1sum not installed' : tool && !has(tool) ? `${tool} not installed` : undefined;
+  // The default run that fills the warm cache comes first. Then the floor,
+  // cuckoo --no-reproduce and the warm run take turns, so that a machine
+  // whose speed drifts (a virtual machine's host busy with others) slows
+  // all three alike.
+  const warmCache = join(work, 'cache-warm');
+  rmSync(warmCache, { recursive: true, force: true });
+  const first = measureCuckoo(c, work, '', warmCache);
+  row.cold = first.wall;
+  row.reproduction = first.report.reproduction?.counts;
+  const floors = [];
   const off = [];
+  const warm = [];
   const rss = [];
+  const steal = stealMeter();
   for (let i = 0; i < RUNS; i++) {
+    if (noFloor === undefined) floors.push(must(`${tool ? `${tool} -dc` : 'cat'} ${f} | sha1sum`).wall);
     const cache = join(work, `cache-${i}`);
     rmSync(cache, { recursive: true, force: true });
     const x = measureCuckoo(c, work, '--no-reproduce', cache);
@@ -392,15 +408,15 @@ function measure(c) {
     off.push(x.wall);
     rss.push(x.rss);
     row.report = x.report;
+    const y = measureCuckoo(c, work, '', warmCache);
+    warm.push(y.wall);
+    rss.push(y.rss);
   }
+  row.steal = steal();
+  rmSync(warmCache, { recursive: true, force: true });
+  row.floor = noFloor ?? median(floors);
   row.cuckoo = median(off);
-  const warmCache = join(work, 'cache-warm');
-  rmSync(warmCache, { recursive: true, force: true });
-  const first = measureCuckoo(c, work, '', warmCache);
-  row.cold = first.wall;
-  row.reproduction = first.report.reproduction?.counts;
-  row.warm = median(Array.from({ length: RUNS }, () => { const x = measureCuckoo(c, work, '', warmCache); rss.push(x.rss); return x.wall; }));
-  rmSync(warmCache, { recursive: true, force: true });
+  row.warm = median(warm);
   row.rss = Math.max(...rss);
   // naive
   if (!TOOLS.tar || !TOOLS.diff) row.naive = 'tar or diff not installed';
@@ -441,6 +457,34 @@ function measure(c) {
   row.load.push(loadavg()[0]);
   return row;
 }
+
+/**
+ * The share of the machine's CPU time its host took for others (steal, in
+ * /proc/stat) from now until the returned function is called; undefined
+ * where the kernel does not tell. A virtual machine whose host is busy runs
+ * slower by about that share, and unevenly: rows measured under a large one
+ * are to be compared with care.
+ */
+function stealMeter() {
+  const read = () => {
+    try {
+      const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+      // user nice system idle iowait irq softirq steal (guest time is counted in user already).
+      return fields.length >= 8 ? { steal: fields[7], total: fields.slice(0, 8).reduce((a, b) => a + b, 0) } : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  const start = read();
+  return () => {
+    const end = read();
+    if (!start || !end || end.total <= start.total) return undefined;
+    return (end.steal - start.steal) / (end.total - start.total);
+  };
+}
+const stealText = (share) => (share === undefined ? 'CPU steal not reported' : `CPU steal ${(share * 100).toFixed(0)}%${share > STEAL_WARNING ? ' (the host was busy: compare this row with care)' : ''}`);
+/** Above this share of steal during a row's timed runs, the row says so. */
+const STEAL_WARNING = 0.1;
 
 // ---------- targets and output ----------
 const MIB = 2 ** 20;
@@ -535,7 +579,7 @@ for (const c of cases) {
     const r = row.report;
     console.log(`${c.label}: ${r.verdict}; ${r.release.entries} entries, ${r.counts.identical} identical, ${r.counts.onlyInRelease} only in the release, ${r.counts.onlyInTag} only in the tag, ` +
       `${r.counts.modified} modified; cold default run ${sec(row.cold)}${row.reproduction ? ` (reproduced ${row.reproduction.reproduced ?? 0}, normalised ${row.reproduction.normalised ?? 0}, different ${row.reproduction.different ?? 0}, not tried ${row.reproduction.notTried ?? 0})` : ''}; ` +
-      `load ${row.load.map((l) => l.toFixed(2)).join(' → ')}`);
+      `load ${row.load.map((l) => l.toFixed(2)).join(' → ')}; ${stealText(row.steal)} during the timed runs of floor, cuckoo and warm`);
   } catch (e) {
     failed = true;
     rows.push({ key: c.key, label: c.label, error: e.message });
