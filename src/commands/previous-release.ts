@@ -11,6 +11,7 @@ import { CuckooError, withContext } from '../errors.js';
 import type { Limits } from '../limits.js';
 import type { ObjectFormat } from '../release/entry.js';
 import { openRelease } from '../release/open.js';
+import { ContentSpill } from '../release/spill.js';
 import type { Drift } from '../report/drift.js';
 import { namedByUrl, openReleaseSource, readReleaseEntries, releaseName, type ReleaseSourceOptions } from './release-source.js';
 import { openTagSide, type TagSideOptions } from './tag-side.js';
@@ -69,12 +70,15 @@ export async function openPreviousRelease(
     await source.settle(!unreadable);
     throw err instanceof CuckooError && err.message.startsWith('--previous:') ? err : aboutPreviousTag(err);
   }
+  // Its kept bytes past the budget go to the cache folder, as the main release's do.
+  const spill = new ContentSpill(options.cacheDir);
   try {
     const { release, entries } = await readReleaseEntries(options.previous, source, {
       objectFormat: tag.repo.objectFormat,
       tagOids: tag.oids,
       limits: read.limits,
       preferJs: read.preferJs,
+      spill,
     });
     const comparison = compareTrees(entries, tag.side);
     await fillSha256(releaseEntriesOf(comparison.changes), (oid) => tag.blob(oid));
@@ -102,11 +106,13 @@ export async function openPreviousRelease(
       },
       notes: tag.notes.map((n) => `previous release: ${n}`),
       async close() {
+        spill.close();
         await opened.close();
         await source.settle();
       },
     };
   } catch (err) {
+    spill.close();
     await tag.close();
     // A download that is not a readable release is not kept, as for the main release.
     await source.settle(!(err instanceof CuckooError && (err.code === 'input' || err.code === 'limit')));

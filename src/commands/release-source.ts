@@ -14,6 +14,7 @@ import type { Progress } from '../release/download.js';
 import type { GrowingSource } from '../release/entry.js';
 import { checkUrl, httpDefaults, isUrl, type HttpOptions } from '../release/http-get.js';
 import { fetchRemoteRelease } from '../release/remote-release.js';
+import type { ContentSpill } from '../release/spill.js';
 import { checkSignature, findSignature, type SignatureCheck } from '../release/signature.js';
 
 export interface ReleaseSourceOptions {
@@ -116,6 +117,8 @@ export async function readReleaseEntries(
     preferJs: boolean;
     confirmSha1?: boolean;
     signal?: AbortSignal;
+    /** Where kept bytes go past its budget (see spill.ts); all are held in memory without one. */
+    spill?: ContentSpill;
   },
 ): Promise<{ release: OpenedRelease; entries: ReleaseEntry[] }> {
   // Read before the tag's tree is listed, a file's bytes are kept (the tag may
@@ -145,8 +148,10 @@ export async function readReleaseEntries(
       // A file the tag has too holds the tag's string of its blob id, not a copy of its own.
       if (entry.blobId !== undefined) entry.blobId = options.tagOids.intern(entry.blobId);
       entries.push(entry);
+      const kept = entry.content?.length ?? 0;
+      options.spill?.keep(entry);
       if (!listed) {
-        early += entry.content?.length ?? 0;
+        early += kept;
         if (early > (options.earlyBytes ?? earlyBytes)) await options.listed!.catch(() => {});
       }
       // Once listed, the bytes of the files read before that which the tag has go.

@@ -10,6 +10,7 @@ import { CuckooError } from '../errors.js';
 import { translationSource } from './translations.js';
 import { httpDefaults } from '../release/http-get.js';
 import { probeAhead } from '../release/open.js';
+import { ContentSpill } from '../release/spill.js';
 import { createHistory } from '../git/history.js';
 import { prefetchBlobs } from '../git/remote.js';
 import { fillSizes } from '../git/tree.js';
@@ -66,6 +67,12 @@ export interface VerifyOptions extends TagSideOptions, ReleaseSourceOptions, Wai
   sha1Check?: boolean;
   /** Use the pure-JS decoders even where system tools exist. */
   preferJs?: boolean;
+  /**
+   * Bytes of the release's kept files (those the tag cannot give back) held
+   * in memory; the rest are written to the cache folder and read back when
+   * needed (default 16 MiB; see release/spill.ts).
+   */
+  contentBudget?: number;
   /**
    * Also read the build tools' files installed on this machine (default true):
    * they give diffs against genuine copies, but make reports depend on the host.
@@ -150,6 +157,7 @@ export async function verify(options: VerifyOptions): Promise<Report> {
   // The release streams as soon as the repository is open, while the tag side
   // resolves the tag, lists its tree, reads its attributes and submodules.
   const stop = new AbortController();
+  const spill = new ContentSpill(options.cacheDir, options.contentBudget);
   const reading = readReleaseEntries(options.release, source, {
     objectFormat: started.repo.objectFormat,
     tagOids: started.oids,
@@ -158,6 +166,7 @@ export async function verify(options: VerifyOptions): Promise<Report> {
     preferJs: options.preferJs ?? false,
     confirmSha1: confirmingSha1,
     signal: stop.signal,
+    spill,
   }).catch((err: unknown) => {
     // A download that is not a readable release is not kept: the next run asks the server again.
     unreadable = err instanceof CuckooError && (err.code === 'input' || err.code === 'limit');
@@ -172,6 +181,7 @@ export async function verify(options: VerifyOptions): Promise<Report> {
     // A download still running is stopped first: the read may be waiting for its bytes.
     const settled = source.settle();
     await reading.catch(() => {});
+    spill.close();
     await settled;
     throw err;
   }
@@ -348,6 +358,7 @@ export async function verify(options: VerifyOptions): Promise<Report> {
     throw namedByUrl(err, source);
   } finally {
     await rebuild?.then((r) => r.close(), () => {});
+    spill.close();
     await tag.close();
     await source.settle(!unreadable);
   }
