@@ -157,7 +157,7 @@ export async function readReleaseEntries(
       // Once listed, the bytes of the files read before that which the tag has go.
       if (listed && !settled) {
         settled = true;
-        settleTagIds(entries, options.tagOids);
+        settleTagIds(entries, options.tagOids, options.spill);
       }
     }
   } catch (err) {
@@ -171,11 +171,12 @@ export async function readReleaseEntries(
  * blob ids it learned since (a submodule's, an archive conversion's) are
  * interned and their bytes let go, as if known from the start.
  */
-export function settleTagIds(entries: readonly ReleaseEntry[], tagOids: TagOids): void {
+export function settleTagIds(entries: readonly ReleaseEntry[], tagOids: TagOids, spill?: ContentSpill): void {
   for (const entry of entries) {
     if (entry.blobId === undefined) continue;
     entry.blobId = tagOids.intern(entry.blobId);
     if (!tagOids.has(entry.blobId)) continue;
+    spill?.letGo(entry);
     delete entry.content;
     delete entry.contentTooLarge;
   }

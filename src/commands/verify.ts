@@ -189,7 +189,7 @@ export async function verify(options: VerifyOptions): Promise<Report> {
   if (confirmingSha1 && !tag.repo.promisor) tag.digestAhead();
   try {
     const read = await reading;
-    settleTagIds(read.entries, tag.oids);
+    settleTagIds(read.entries, tag.oids, spill);
     const { release } = read;
     if (options.policyFound && options.policy !== undefined) {
       await refuseForeignPolicy(options.policy, { repo: options.repo, entries: read.entries, tagOids: tag.oids, objectFormat: tag.repo.objectFormat }, options.policyFound);

@@ -60,6 +60,12 @@ export class ContentSpill {
     });
   }
 
+  /** Before `entry`'s bytes are let go: those held in memory no longer count against the budget. */
+  letGo(entry: ReleaseEntry): void {
+    const held = Object.getOwnPropertyDescriptor(entry, 'content');
+    if (held !== undefined && 'value' in held && Buffer.isBuffer(held.value)) this.held = Math.max(0, this.held - held.value.length);
+  }
+
   /** Ends the spill file; bytes asked for afterwards are an error. */
   close(): void {
     if (this.closed) return;

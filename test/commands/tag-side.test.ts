@@ -12,6 +12,7 @@ import { CuckooError } from '../../src/errors.js';
 import { OidIndex, tagOids } from '../../src/git/oid-index.js';
 import { defaultLimits } from '../../src/limits.js';
 import type { ReleaseEntry } from '../../src/release/entry.js';
+import { ContentSpill } from '../../src/release/spill.js';
 import { buildTar, writeTemp } from '../helpers/archives.js';
 import { makeRepo, removeTempDirs } from '../helpers/repo.js';
 
@@ -158,7 +159,9 @@ test('read before the tag is listed, files keep their bytes up to a bound, then 
   let list!: () => void;
   const listed = new Promise<void>((resolve) => (list = resolve));
   const size = Buffer.byteLength(body(0));
-  const reading = readReleaseEntries('app-1-early.tar', source, { objectFormat: 'sha1', tagOids: counting, listed, earlyBytes: 2 * size + 1, limits: defaultLimits, preferJs: false });
+  // Room in memory for three files' bytes; the rest go to the spill file.
+  const spill = new ContentSpill(cacheDir, 3 * size);
+  const reading = readReleaseEntries('app-1-early.tar', source, { objectFormat: 'sha1', tagOids: counting, listed, earlyBytes: 2 * size + 1, limits: defaultLimits, preferJs: false, spill });
   let done = false;
   void reading.then(() => (done = true));
   const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -179,6 +182,11 @@ test('read before the tag is listed, files keep their bytes up to a bound, then 
     [false, true, true, true, false, true],
     'the bytes of what the tag has go, read before or after the listing',
   );
+  // f0's bytes, let go, made room for f3's; f5's went to the spill file.
+  assert.is(spill.held, 3 * size);
+  assert.is(spill.spilledFiles, 1);
+  assert.is(files[5]!.content!.toString(), body(5));
+  spill.close();
 });
 
 test.run();

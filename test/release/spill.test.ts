@@ -45,6 +45,25 @@ test('within the budget the bytes stay where they are; past it they are written 
   spill.close();
 });
 
+test('bytes let go (the tag turned out to have the file) no longer count against the budget', () => {
+  const spill = new ContentSpill(cacheDir, 100);
+  const early = fileEntry('early', bytes(80, 1));
+  spill.keep(early);
+  const out = fileEntry('out', bytes(30, 2));
+  spill.keep(out);
+  assert.is(spill.spilledFiles, 1, 'past the budget');
+  spill.letGo(out);
+  spill.letGo(early);
+  delete early.content;
+  spill.letGo(early);
+  assert.is(spill.held, 0, 'a spilled file, or one let go twice, refunds nothing more');
+  const later = fileEntry('later', bytes(90, 3));
+  const held = later.content;
+  spill.keep(later);
+  assert.is(later.content, held, 'the room is there again');
+  spill.close();
+});
+
 test('the spill file has no name while the run holds it, and nothing is left after', () => {
   const dir = mkdtempSync(join(tmpdir(), 'cuckoo-spill-dir-'));
   try {
