@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parseMo } from '../../src/analyze/mo.js';
-import { catalogBuilder, isActive, parsePo, poCatalog, poHeader, poKey, readPo, type PoEntry } from '../../src/analyze/po.js';
+import { catalogBuilder, isActive, parsePo, poCatalog, poHeader, poKey, primingInputs, readPo, type PoEntry } from '../../src/analyze/po.js';
 import { mo } from '../helpers/mo.js';
 
 // The PO and MO readers on their own: what each line shape gives, the line an
@@ -151,6 +151,29 @@ test('a line that is not PO syntax is an error naming its line', () => {
 test('a fuzzy flag is a word of a flags comment, and marks the next entry only', () => {
   const entries = parsePo('#, fuzzy\nmsgid "a"\nmsgstr "b"\n\n#, c-format\n# fuzzy in a translator comment\nmsgid "c"\nmsgstr "d"\n\n#, nofuzzy\nmsgid "e"\nmsgstr "f"\n');
   assert.equal(entries.map((e) => e.fuzzy), [true, false, false]);
+});
+
+test('the catalog the reader is primed with parses, as string or bytes of either width, and takes the branches it is there for', () => {
+  const inputs = primingInputs();
+  assert.is(inputs.length, 4);
+  const kinds = inputs.map((i) => (typeof i === 'string' ? (/[^\x00-\xff]/.test(i) ? 'wide string' : 'latin1 string') : 'bytes'));
+  assert.equal(kinds, ['latin1 string', 'wide string', 'bytes', 'bytes']);
+  for (const input of inputs) {
+    const entries: PoEntry[] = [];
+    readPo(input, (e) => entries.push(e));
+    assert.is(entries.length, 6);
+    const [header, context, plural, fuzzy, empty, obsolete] = entries as [PoEntry, PoEntry, PoEntry, PoEntry, PoEntry, PoEntry];
+    assert.is(header.msgid, '');
+    assert.ok(header.fuzzy);
+    assert.equal(context, { msgctxt: 'menubar', msgid: 'a\tb', msgstr: ['x"y\\q'], fuzzy: false, obsolete: false });
+    assert.is(plural.msgidPlural, 'many');
+    assert.is(plural.msgstr.length, 2);
+    // The no-break space after the continued string is trimmed (latin1 text), or is not there (the wide one).
+    assert.match(plural.msgstr[1]!, /^des\\ su(ite|\u2013ite|\xe2\x80\x93ite)$/);
+    assert.ok(fuzzy.fuzzy && !isActive(fuzzy));
+    assert.equal(empty.msgstr, ['']);
+    assert.ok(obsolete.obsolete);
+  }
 });
 
 test('MO: every byte a table, string or hash slot claims is accounted for; the rest is counted, in the middle or at the end', () => {
