@@ -6,6 +6,7 @@ import type { Io } from './io.js';
 import { visible } from './render/visible.js';
 import { cliDescription, registerCommands } from './commands.js';
 import { exitCodesText } from './verify-command.js';
+import { raiseInterruptBudget } from './compile-budget.js';
 import { capYoungGeneration } from './young-generation.js';
 
 const epilog = `${exitCodesText}
@@ -91,6 +92,7 @@ if (isMain) {
     });
   }
   capYoungGeneration();
+  raiseInterruptBudget();
   // Not awaited at the top: the bundle is loaded as a CommonJS script (load-bundle.ts), which has no top-level await.
   void runCli(hideBin(process.argv), { stdout: process.stdout, stderr: process.stderr, env: process.env }).then((code) => {
     process.exitCode = code;
