@@ -36,13 +36,16 @@ export function describeKnown(file: KnownFile): string {
  * version say more than a folder); then by package, newest first.
  */
 export function byPreference(a: KnownFile, b: KnownFile): number {
-  return rank(a) - rank(b) || packageOrder.compare(a.origin.package, b.origin.package) || versionOrder.compare(b.origin.version, a.origin.version);
+  const { packages, versions } = (orders ??= { packages: new Intl.Collator(), versions: new Intl.Collator('en', { numeric: true }) });
+  return rank(a) - rank(b) || packages.compare(a.origin.package, b.origin.package) || versions.compare(b.origin.version, a.origin.version);
 }
 
 const rank = (f: KnownFile) => (f.origin.package.startsWith(hostPackagePrefix) ? 3 : /^\d{8}$/.test(f.origin.version) ? 2 : f.variant ? 1 : 0);
 
 // The orders of `localeCompare(other)` and `localeCompare(other, 'en', { numeric: true })`,
 // made once: localeCompare makes a collator at every call, which made sorting
-// a name's few hundred known versions cost tens of milliseconds.
-const packageOrder = new Intl.Collator();
-const versionOrder = new Intl.Collator('en', { numeric: true });
+// a name's few hundred known versions cost tens of milliseconds. Made at the
+// first sort, not when the module loads: the first collator of a process
+// takes about 12 ms (ICU's data), which `--help` and a run that sorts no
+// known file need not pay.
+let orders: { packages: Intl.Collator; versions: Intl.Collator } | undefined;
