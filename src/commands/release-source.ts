@@ -119,6 +119,8 @@ export async function readReleaseEntries(
     signal?: AbortSignal;
     /** Where kept bytes go past its budget (see spill.ts); all are held in memory without one. */
     spill?: ContentSpill;
+    /** Told the blob id of each file as it is read (the SHA-1 confirmation reads the tag's side of a match ahead). */
+    onBlob?: (oid: string) => void;
   },
 ): Promise<{ release: OpenedRelease; entries: ReleaseEntry[] }> {
   // Read before the tag's tree is listed, a file's bytes are kept (the tag may
@@ -146,7 +148,10 @@ export async function readReleaseEntries(
       // Leaving the loop stops the decoder: the caller has failed already.
       if (options.signal?.aborted) throw options.signal.reason;
       // A file the tag has too holds the tag's string of its blob id, not a copy of its own.
-      if (entry.blobId !== undefined) entry.blobId = options.tagOids.intern(entry.blobId);
+      if (entry.blobId !== undefined) {
+        entry.blobId = options.tagOids.intern(entry.blobId);
+        options.onBlob?.(entry.blobId);
+      }
       entries.push(entry);
       const kept = entry.content?.length ?? 0;
       options.spill?.keep(entry);

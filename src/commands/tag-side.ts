@@ -63,13 +63,21 @@ export interface OpenTagSide {
   /** The sha256 of a blob's raw bytes, hashed as they stream from git (see BlobReader.digest). */
   blobDigest(oid: string): Promise<string>;
   /**
-   * Starts hashing every blob of the tag on readers of their own, so that
-   * git reads them while the caller streams the release; blobDigest then
-   * answers from it. For the SHA-1 confirmation, whose tag side is most of
-   * the blobs.
+   * Starts hashing every blob of the tag's own tree on readers of their own,
+   * so that git reads them while the caller streams the release; blobDigest
+   * then answers from it. For the SHA-1 confirmation, whose tag side is most
+   * of the blobs. A submodule's blobs are left to digestMatched: a release
+   * ships a part of a submodule (coreutils 9.1 about a tenth of gnulib's
+   * 10,700 files), and reading all of them took 0.5 s of CPU there.
    */
   digestAhead(): void;
-  /** How many blobs are being hashed ahead (digestAhead): the work a test can count. */
+  /**
+   * Once digestAhead was asked for, hashes ahead the blob of a release file
+   * the tag has, where it is not already: a submodule's, as the release shows
+   * it has it.
+   */
+  digestMatched(oid: string): void;
+  /** How many blobs are being hashed ahead (digestAhead, digestMatched): the work a test can count. */
   digestingAhead(): number;
   close(): Promise<void>;
 }
@@ -354,9 +362,13 @@ async function completeTagSide(
       },
       digestAhead() {
         ahead.wanted = true;
-        // The tag's own blobs first (started already when asked for early), then the submodules'.
+        // The tag's own blobs (started already when asked for early); the submodules' as they match.
         ahead.startTree?.();
-        digestList(entries);
+      },
+      digestMatched(oid) {
+        if (!ahead.wanted || ahead.byOid.has(oid)) return;
+        const entry = byOid.get(oid)?.[0];
+        if (entry) digestList([entry]);
       },
       digestingAhead: () => ahead.byOid.size,
       async close() {

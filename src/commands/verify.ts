@@ -154,6 +154,11 @@ export async function verify(options: VerifyOptions): Promise<Report> {
   // from as soon as the tag's attributes say which blobs git archive writes.
   // A partial clone would fetch every blob to do so: there it waits for the matches.
   if (confirmingSha1 && !started.repo.promisor) started.digestAhead();
+  // A submodule's blobs are hashed ahead only as the release shows it has them
+  // (see digestMatched): those read before the tag side is complete wait here.
+  const matchedEarly: string[] = [];
+  let matched: ((oid: string) => void) | undefined =
+    confirmingSha1 && !started.repo.promisor ? (oid) => void (started.oids.has(oid) || matchedEarly.push(oid)) : undefined;
   // The release streams as soon as the repository is open, while the tag side
   // resolves the tag, lists its tree, reads its attributes and submodules.
   const stop = new AbortController();
@@ -167,6 +172,7 @@ export async function verify(options: VerifyOptions): Promise<Report> {
     confirmSha1: confirmingSha1,
     signal: stop.signal,
     spill,
+    ...(matched ? { onBlob: (oid: string) => matched?.(oid) } : {}),
   }).catch((err: unknown) => {
     // A download that is not a readable release is not kept: the next run asks the server again.
     unreadable = err instanceof CuckooError && (err.code === 'input' || err.code === 'limit');
@@ -185,8 +191,13 @@ export async function verify(options: VerifyOptions): Promise<Report> {
     await settled;
     throw err;
   }
-  // And the submodules' blobs, now that they are listed.
-  if (confirmingSha1 && !tag.repo.promisor) tag.digestAhead();
+  // And the submodules' blobs the release has, now that they are listed.
+  if (confirmingSha1 && !tag.repo.promisor) {
+    tag.digestAhead();
+    for (const oid of matchedEarly) tag.digestMatched(oid);
+    matchedEarly.length = 0;
+    matched = (oid) => tag.digestMatched(oid);
+  }
   try {
     const read = await reading;
     settleTagIds(read.entries, tag.oids, spill);

@@ -85,7 +85,7 @@ test('the tag side hashes its blobs ahead, the submodule\'s in their repository;
   }
 });
 
-test('asked for at the start, the tag\'s own blobs are hashed ahead once its attributes are read, before the side is complete; its submodules\' when they are listed', async () => {
+test('asked for at the start, the tag\'s own blobs are hashed ahead once its attributes are read, before the side is complete; a submodule\'s once a release file matches it', async () => {
   const lib = await makeRepo({ files: { 'lib.c': 'int lib;\n' }, tags: ['lib-1'] });
   const made = await makeRepo({
     files: { '.gitmodules': `[submodule "gnulib"]\n\tpath = gnulib\n\turl = ${lib.dir}\n`, gnulib: { gitlink: lib.commits[0]! }, 'main.c': 'int main;\n', link: { symlink: 'main.c' }, '.gitattributes': 'tests/ export-ignore\n', 'tests/data.bin': 'data\n' },
@@ -95,17 +95,26 @@ test('asked for at the start, the tag\'s own blobs are hashed ahead once its att
   started.digestAhead();
   const tag = await started.complete;
   try {
-    // .gitmodules, .gitattributes, main.c and the link: not the export-ignored file, not yet the submodule's.
+    // .gitmodules, .gitattributes, main.c and the link: not the export-ignored file, not the submodule's.
     assert.is(tag.digestingAhead(), 4);
     tag.digestAhead();
+    assert.is(tag.digestingAhead(), 4);
+    const libOid = tag.byPath.get('gnulib/lib.c')!.oid;
+    const mainOid = await made.hashObject('int main;\n');
+    // A release file matched the submodule's blob: it is hashed ahead, once; the tag's own already is.
+    tag.digestMatched(libOid);
+    tag.digestMatched(libOid);
+    tag.digestMatched(mainOid);
+    tag.digestMatched(await made.hashObject('in no tree\n'));
     assert.is(tag.digestingAhead(), 5);
-    assert.is(await tag.blobDigest(await made.hashObject('int main;\n')), sha256('int main;\n'));
-    assert.is(await tag.blobDigest(tag.byPath.get('gnulib/lib.c')!.oid), sha256('int lib;\n'));
+    assert.is(await tag.blobDigest(mainOid), sha256('int main;\n'));
+    assert.is(await tag.blobDigest(libOid), sha256('int lib;\n'));
   } finally {
     await tag.close();
   }
-  // Not asked for, nothing is read ahead.
+  // Not asked for, nothing is read ahead, matched or not.
   const quiet = await openTagSide({ repo: made.dir, tag: 'v1', cacheDir, releaseName: 'app-1.tar' });
+  quiet.digestMatched(quiet.byPath.get('gnulib/lib.c')!.oid);
   assert.is(quiet.digestingAhead(), 0);
   await quiet.close();
 });

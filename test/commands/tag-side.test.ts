@@ -189,4 +189,18 @@ test('read before the tag is listed, files keep their bytes up to a bound, then 
   spill.close();
 });
 
+test('the read tells each file\'s blob id as it goes, in the order read', async () => {
+  const body = (i: number) => `file ${i}\n`;
+  const release = await writeTemp('scratch/app-1-blobs.tar', buildTar([{ path: 'app-1/', type: 'directory' }, ...[0, 1, 2].map((i) => ({ path: `app-1/f${i}.txt`, content: body(i) }))]));
+  const source = { path: release, fromCache: false, settle: async () => {} };
+  const index = new OidIndex();
+  const oids = tagOids(index, new Set());
+  const blobId = (i: number) => createHash('sha1').update(`blob ${Buffer.byteLength(body(i))}\0${body(i)}`).digest('hex');
+  index.add({ path: 'f1.txt', type: 'file', mode: 0o100644, oid: blobId(1), size: 7 });
+  const told: string[] = [];
+  const { entries } = await readReleaseEntries('app-1-blobs.tar', source, { objectFormat: 'sha1', tagOids: oids, limits: defaultLimits, preferJs: false, onBlob: (oid) => told.push(oid) });
+  assert.equal(told, [0, 1, 2].map(blobId), 'one per file, in the order read; none for the folder');
+  assert.equal(entries.filter((e) => e.type === 'file').map((e) => e.blobId), told);
+});
+
 test.run();
