@@ -67,8 +67,8 @@ export interface OpenTagSide {
    * so that git reads them while the caller streams the release; blobDigest
    * then answers from it. For the SHA-1 confirmation, whose tag side is most
    * of the blobs. A submodule's blobs are left to digestMatched: a release
-   * ships a part of a submodule (coreutils 9.1 about a tenth of gnulib's
-   * 10,700 files), and reading all of them took 0.5 s of CPU there.
+   * ships a part of a submodule (coreutils 9.1 has 1,731 of the 10,587
+   * blobs of gnulib's tree), and reading all of them cost 0.4 s of CPU there.
    */
   digestAhead(): void;
   /**
