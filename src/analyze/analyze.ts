@@ -44,8 +44,14 @@ export async function analyze(changes: Change[], ctx: AnalysisContext, options: 
   // The rules read the tag's side through the read-ahead while they run (see read-ahead.ts).
   const tagContent = ctx.tagContent;
   const ahead = tagReadAhead(changes, (entry) => tagContent.call(ctx, entry), options.readAhead);
-  ctx.tagContent = (entry) => ahead.content(entry);
+  const ends: Array<() => Promise<void>> = [];
   try {
+    for (const rule of rules) {
+      // Work ahead is only a saving: a rule that cannot start it does the work when it judges.
+      const end = await rule.prepare?.(changes, ctx).catch(() => undefined);
+      if (end) ends.push(end);
+    }
+    ctx.tagContent = (entry) => ahead.content(entry);
     for (const [index, change] of changes.entries()) {
       ahead.judging(index);
       const judgement = withOddName(change.path, await judge(change, ctx, rules));
@@ -61,6 +67,7 @@ export async function analyze(changes: Change[], ctx: AnalysisContext, options: 
     }
   } finally {
     ctx.tagContent = tagContent;
+    await Promise.all(ends.map((end) => end()));
   }
   return findings;
 }

@@ -100,3 +100,23 @@ function zeros(used: Uint8Array): number {
   }
   return count;
 }
+
+/** Alignment padding msgfmt may leave between tables: more unaccounted bytes than this could carry a payload. */
+export const maxUnaccounted = 16;
+
+/**
+ * How many translations an MO catalog carries (its header aside) when msgfmt
+ * could have compiled it from a catalog whose translations in effect are
+ * `active`: each of its translations is in effect there with the same text,
+ * and no bytes beyond alignment are left over. Undefined when not.
+ */
+export function moTranslationsIn(mo: MoCatalog, active: ReadonlyMap<string, string>): number | undefined {
+  if (mo.unaccounted > maxUnaccounted) return undefined;
+  let translations = 0;
+  for (const [key, value] of mo.pairs) {
+    if (key === '') continue; // the header: dates and names, no translation
+    if (active.get(key) !== value) return undefined;
+    translations++;
+  }
+  return translations;
+}

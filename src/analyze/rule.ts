@@ -74,4 +74,10 @@ export interface Rule {
   name: string;
   changes: readonly ChangeKind[];
   judge(change: Change, ctx: AnalysisContext): Judgement | undefined | Promise<Judgement | undefined>;
+  /**
+   * Starts work the rule will need, before the analysis judges any change
+   * (a worker thread's, see translations/catalog-thread.ts); returns what
+   * ends it once the analysis is over. The judgements must not depend on it.
+   */
+  prepare?(changes: readonly Change[], ctx: AnalysisContext): Promise<(() => Promise<void>) | undefined>;
 }

@@ -7,39 +7,11 @@ import { translationSource } from '../../src/commands/translations.js';
 import { startServer, type TestServer } from '../helpers/http.js';
 import { mo } from '../helpers/mo.js';
 import { removeTempDirs, tempDir } from '../helpers/repo.js';
-import { added, context, relFile } from './generated-context.js';
+import { added } from './generated-context.js';
+import { ctxWith, fr, po, tag } from './catalog-fixture.js';
 
 test.after(removeTempDirs);
 
-// What gnulib's bootstrap has, and the tag files it reads the domain from.
-const tag = {
-  bootstrap: `#! /bin/sh\npo_download_command_format=\\\n"wget --mirror --level=1 -nd -nv -A.po -P '%s' \\\n https://translationproject.org/latest/%s/"\n`,
-  'configure.ac': 'AC_INIT([GNU Hello],\n        m4_esyscmd([build-aux/git-version-gen .tarball-version]),\n        [bug-hello@gnu.org])\n',
-  'po/POTFILES.in': 'src/hello.c\n',
-};
-
-const po = (header: string, body = '') => `# French translation of hello
-# Copyright (C) 2024 Free Software Foundation, Inc.
-# Jeanne Traductrice <jeanne@example.org>, 2024.
-msgid ""
-msgstr ""
-"Project-Id-Version: ${header}\\n"
-"Report-Msgid-Bugs-To: bug-hello@gnu.org\\n"
-"Last-Translator: Jeanne Traductrice <jeanne@example.org>\\n"
-"Language: fr\\n"
-"Content-Type: text/plain; charset=UTF-8\\n"
-
-#: src/hello.c:10
-#, c-format
-msgid "Hello, %s!"
-msgstr "Bonjour, %s !"
-
-#: src/hello.c:12
-msgid "Goodbye"
-msgstr "Au revoir"
-${body}`;
-
-const fr = po('hello 2.1-pre1');
 const makevars = `# Makefile variables for PO directory in any package using GNU gettext.
 DOMAIN = $(PACKAGE)
 subdir = po
@@ -51,10 +23,6 @@ XGETTEXT_OPTIONS = --keyword=_ --keyword=N_ \\
 COPYRIGHT_HOLDER = Free Software Foundation, Inc.
 MSGID_BUGS_ADDRESS = bug-hello@gnu.org
 `;
-
-function ctxWith(release: Record<string, string | Buffer>, tagFiles: Record<string, string> = tag, extra: Partial<AnalysisContext> = {}): AnalysisContext {
-  return { ...context(tagFiles), releaseOnly: new Map(Object.entries(release).map(([p, c]) => [p, relFile(p, c)])), ...extra };
-}
 
 const judge = (path: string, ctx: AnalysisContext) => translationCatalog.judge(added(path, ctx.releaseOnly!.get(path)!.content!), ctx);
 

@@ -1,4 +1,4 @@
-import { moByteOrder, parseMo } from '../mo.js';
+import { maxUnaccounted, moByteOrder, moTranslationsIn, parseMo } from '../mo.js';
 import { parsePo } from '../po.js';
 import { tagCatalog } from '../tag-catalog.js';
 import type { AnalysisContext, Judgement, Rule } from '../rule.js';
@@ -15,9 +15,6 @@ import { splitPath } from '../places.js';
 const join = (dir: string, name: string) => (dir ? `${dir}/${name}` : name);
 const inTag = (ctx: AnalysisContext, path: string) => ctx.tagByPath.get(path)?.type === 'file';
 
-/** Alignment padding msgfmt may leave between tables. */
-const maxUnaccounted = 16;
-
 /** gettext's files that mark a folder as a catalog folder. */
 const catalogMarkers = ['POTFILES.in', 'Makevars', 'LINGUAS', 'po4a.conf'];
 
@@ -28,15 +25,10 @@ async function compiledCatalog(dir: string, stem: string, bytes: Buffer, ctx: An
   const po = ctx.tagByPath.get(poPath);
   if (po?.type !== 'file') return undefined;
   const mo = parseMo(bytes, 'latin1');
-  // msgfmt leaves no gaps beyond alignment; spare bytes could carry a payload.
+  // msgfmt leaves no gaps beyond alignment; spare bytes could carry a payload (checked first: the tag's .po need not be read).
   if (mo.unaccounted > maxUnaccounted) return undefined;
-  const { active } = await tagCatalog(po, ctx);
-  let translations = 0;
-  for (const [key, value] of mo.pairs) {
-    if (key === '') continue; // the header: dates and names, no translation
-    if (active.get(key) !== value) return undefined;
-    translations++;
-  }
+  const translations = moTranslationsIn(mo, (await tagCatalog(po, ctx)).active);
+  if (translations === undefined) return undefined;
   return {
     category: 'gettext-catalog',
     severity: 'low',

@@ -1,8 +1,9 @@
-import { moByteOrder, parseMo } from '../mo.js';
-import { parsePo, poCatalog, type PoEntry } from '../po.js';
+import { parsePo, type PoEntry } from '../po.js';
 import { splitPath } from '../places.js';
 import type { AnalysisContext, Judgement, Rule } from '../rule.js';
-import { compareCatalogs, differenceDiff, languageCode, readCatalog, type Catalog } from '../translations/catalog.js';
+import { compareCatalogs, differenceDiff, languageCode, readCatalog, type Catalog, type CatalogSummary } from '../translations/catalog.js';
+import { gmoInEffect } from '../translations/catalog-task.js';
+import { catalogThread, catalogWork, queuedWork } from '../translations/catalog-thread.js';
 import { folderDomain, translationSetup, type TranslationSetup } from '../translations/setup.js';
 
 /**
@@ -16,13 +17,13 @@ import { folderDomain, translationSetup, type TranslationSetup } from '../transl
 
 /** Most differing messages shown in a diff. */
 const maxMessages = 40;
-/** Alignment padding msgfmt may leave between tables (as gettext-catalog.ts). */
-const maxUnaccounted = 16;
 
 interface PoVerdict {
   judgement: Judgement | undefined;
-  /** The catalog, when the judgement explains it. */
-  catalog?: Catalog;
+  /** The catalog, when the judgement explains it: without its entries when a worker read it. */
+  catalog?: Catalog | CatalogSummary;
+  /** What the worker found of its `.gmo` (gmoInEffect), when a worker read it. */
+  gmo?: number;
 }
 
 const verdicts = new WeakMap<object, Map<string, Promise<PoVerdict>>>();
@@ -94,12 +95,24 @@ async function compared(lang: string, domain: string, catalog: Catalog, ctx: Ana
   };
 }
 
+/**
+ * The catalog as a worker read it ahead (prepare), without its entries, else
+ * read here. Comparing it with the published one needs the entries, so no
+ * worker reads ahead when fetching is allowed.
+ */
+async function readDownloaded(path: string, domain: string, lang: string, ctx: AnalysisContext): Promise<{ catalog: Catalog | CatalogSummary | string; gmo?: number } | undefined> {
+  const ahead = await queuedWork(ctx.tagByPath)?.answer(path);
+  if (ahead) return ahead;
+  const text = await releaseText(ctx, path);
+  return text === undefined ? undefined : { catalog: readCatalog(path, text, domain, lang) };
+}
+
 async function judgePo(path: string, dir: string, lang: string, setup: TranslationSetup, domain: string, ctx: AnalysisContext): Promise<PoVerdict> {
   const listed = await listing(dir, lang, ctx);
   if (!listed) return { judgement: undefined };
-  const text = await releaseText(ctx, path);
-  if (text === undefined) return { judgement: undefined };
-  const catalog = readCatalog(path, text, domain, lang);
+  const read = await readDownloaded(path, domain, lang, ctx);
+  if (!read) return { judgement: undefined };
+  const { catalog, gmo } = read;
   const where = `${setup.script} in the tag downloads the ${domain} catalogs (${domain}: ${setup.domainSource}) from the Translation Project (${setup.url.replace('%s', domain)})`;
   const unexplained = (why: string): PoVerdict => ({ judgement: { category: 'unexplained', severity: 'medium', reasons: ['not in the tag, and no rule explains it', `${where}, but ${why}`] } });
   if (typeof catalog === 'string') return unexplained(catalog);
@@ -111,7 +124,7 @@ async function judgePo(path: string, dir: string, lang: string, setup: Translati
     `parses as a catalog with ${plural(catalog.translated, 'translation')} in effect${other ? ` (${other})` : ''}; no build code or encoded data in it; ${listed}`,
   ];
   let why = "fetching them is off (--fetch-translations compares it)";
-  if (ctx.translations) {
+  if (ctx.translations && 'entries' in catalog) {
     const judgement = await compared(lang, domain, catalog, ctx, shape);
     if (!('notCompared' in judgement)) return { judgement, ...(judgement.category === 'translation-catalog' ? { catalog } : {}) };
     if (other) return unexplained(`${other}, and the published catalog could not be had: ${judgement.notCompared}`);
@@ -120,6 +133,7 @@ async function judgePo(path: string, dir: string, lang: string, setup: Translati
   return {
     judgement: { category: 'translation-catalog', severity: 'low', reasons: [...shape, `judged by its shape only, not compared with the Translation Project's copy: ${why}`] },
     catalog,
+    ...(gmo === undefined ? {} : { gmo }),
   };
 }
 
@@ -135,19 +149,15 @@ function poVerdict(path: string, dir: string, lang: string, setup: TranslationSe
 async function compiled(path: string, dir: string, lang: string, setup: TranslationSetup, domain: string, ctx: AnalysisContext): Promise<Judgement | undefined> {
   const poPath = join(dir, `${lang}.po`);
   if (ctx.tagByPath.has(poPath) || !ctx.releaseOnly?.has(poPath)) return undefined;
-  const { catalog } = await poVerdict(poPath, dir, lang, setup, domain, ctx);
-  const entry = ctx.releaseOnly.get(path);
-  const bytes = entry?.type === 'file' ? await ctx.releaseContent(entry) : undefined;
-  if (!catalog || !bytes || !moByteOrder(bytes)) return undefined;
-  const mo = parseMo(bytes);
-  if (mo.unaccounted > maxUnaccounted) return undefined;
-  const { active } = poCatalog(catalog.entries);
-  let translations = 0;
-  for (const [key, value] of mo.pairs) {
-    if (key === '') continue;
-    if (active.get(key) !== value) return undefined;
-    translations++;
+  const verdict = await poVerdict(poPath, dir, lang, setup, domain, ctx);
+  if (!verdict.catalog) return undefined;
+  let translations = verdict.gmo;
+  if ('entries' in verdict.catalog) {
+    const entry = ctx.releaseOnly.get(path);
+    const bytes = entry?.type === 'file' ? await ctx.releaseContent(entry) : undefined;
+    translations = bytes ? gmoInEffect(bytes, verdict.catalog.entries) : undefined;
   }
+  if (translations === undefined) return undefined;
   return {
     category: 'translation-catalog',
     severity: 'low',
@@ -198,6 +208,39 @@ async function makevars(path: string, ctx: AnalysisContext): Promise<Judgement |
 export const translationCatalog: Rule = {
   name: 'translation-catalog',
   changes: ['only-in-release'],
+  /** A worker reads the downloaded catalogs, with their `.gmo`, while the other files are judged (catalog-thread.ts). */
+  async prepare(changes, ctx) {
+    if (ctx.translations || !ctx.releaseOnly) return undefined;
+    const releaseOnly = ctx.releaseOnly;
+    const setup = await translationSetup(ctx);
+    if (!setup) return undefined;
+    const tasks: Array<{ path: string; domain: string; lang: string; gmo: string }> = [];
+    let bytes = 0;
+    for (const change of changes) {
+      const entry = change.kind === 'only-in-release' ? releaseOnly.get(change.path) : undefined;
+      const { dir, name } = splitPath(change.path);
+      const domain = folderDomain(dir, setup);
+      const lang = /^(.+)\.po$/.exec(name)?.[1];
+      if (entry?.type !== 'file' || !domain || !lang || !languageCode.test(lang) || !ctx.tagByPath.has(join(dir, 'POTFILES.in'))) continue;
+      const gmo = join(dir, `${lang}.gmo`);
+      tasks.push({ path: change.path, domain, lang, gmo });
+      bytes += entry.size + Math.max(0, releaseOnly.get(gmo)?.size ?? 0);
+    }
+    if (tasks.length === 0 || bytes < catalogThread.workerFrom) return undefined;
+    const work = catalogWork(ctx.tagByPath);
+    const content = async (path: string) => {
+      const entry = releaseOnly.get(path);
+      return entry?.type === 'file' ? ctx.releaseContent(entry) : undefined;
+    };
+    for (const { path, domain, lang, gmo } of tasks) {
+      work.ahead(path, async () => {
+        const po = await content(path);
+        const compiled = await content(gmo);
+        return po && { path, domain, lang, po, ...(compiled ? { gmo: compiled } : {}) };
+      });
+    }
+    return () => work.close();
+  },
   async judge(change, ctx) {
     if (change.release?.type !== 'file') return undefined;
     const { dir, name } = splitPath(change.path);

@@ -20,6 +20,9 @@ export interface Catalog {
   lastTranslator?: string;
 }
 
+/** A catalog's header and counts without its entries: what a worker thread hands back (catalog-task.ts). */
+export type CatalogSummary = Omit<Catalog, 'entries'>;
+
 /** Language codes as the Translation Project names its files: `fr`, `pt_BR`, `sr@latin`, `zh_Hant`. */
 export const languageCode = /^[a-z]{2,3}(?:_[A-Z]{2}|_[A-Z][a-z]{3})?(?:@[a-z]+)?$/;
 
