@@ -7,7 +7,7 @@ import { hashFile } from '../../src/analyze/knowledge/hash.js';
 import { encodeHistory, readHistory, type HistoryVersion } from '../../src/analyze/knowledge/history-file.js';
 import { shippedIndexPath } from '../../src/analyze/knowledge/index-file.js';
 import { loadKnowledge } from '../../src/analyze/knowledge/library.js';
-import { byPreference } from '../../src/analyze/knowledge/origin.js';
+import { byPreference, sortedByPreference } from '../../src/analyze/knowledge/origin.js';
 import type { KnownFile } from '../../src/analyze/knowledge/types.js';
 import { encodeTexts, TextStore } from '../../src/analyze/knowledge/texts-file.js';
 import { m4CodeHash, parseSerial } from '../../src/analyze/m4.js';
@@ -121,9 +121,21 @@ test('known files are ordered as reasons name them, the same as by localeCompare
     const known = lib.byName(name);
     // Stable sorts of the same list: equal when the two orders agree on every pair.
     assert.equal([...known].sort(byPreference), [...known].sort(before), name);
+    // Ranked, each package and version compared once: the same order, with a key before it too.
+    assert.equal(sortedByPreference(known), [...known].sort(before), name);
+    const odd = (f: KnownFile) => known.indexOf(f) % 2;
+    assert.equal(sortedByPreference(known, odd), [...known].sort((a, b) => odd(a) - odd(b) || before(a, b)), name);
     compared += known.length;
   }
   assert.ok(compared > 10000, `${compared} known files compared`);
+});
+
+test('ranked, values the collator finds equal keep one place: the next key decides, as with byPreference', () => {
+  // é precomposed and e with a combining accent collate as equal: the version orders these.
+  const file = (pkg: string, version: string) => ({ name: 'x.m4', origin: { package: pkg, version } }) as unknown as KnownFile;
+  const files = [file('caf\u00e9', '1.0'), file('cafe\u0301', '2.0'), file('caf\u00e9', '3.0')];
+  assert.equal(sortedByPreference(files), [...files].sort(byPreference));
+  assert.equal(sortedByPreference(files).map((f) => f.origin.version), ['3.0', '2.0', '1.0']);
 });
 
 test('genuine texts read back by name and blob id, across chunks, checked by their full id', () => {

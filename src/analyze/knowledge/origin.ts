@@ -36,9 +36,40 @@ export function describeKnown(file: KnownFile): string {
  * version say more than a folder); then by package, newest first.
  */
 export function byPreference(a: KnownFile, b: KnownFile): number {
-  const { packages, versions } = (orders ??= { packages: new Intl.Collator(), versions: new Intl.Collator('en', { numeric: true }) });
+  const { packages, versions } = collators();
   return rank(a) - rank(b) || packages.compare(a.origin.package, b.origin.package) || versions.compare(b.origin.version, a.origin.version);
 }
+
+/**
+ * `files` sorted by byPreference, after `first` when given (lower first):
+ * the same order, with each distinct package and version compared once, not
+ * each pair of files. A name or content shared by hundreds of known files
+ * (a common m4 macro, a licence) otherwise took a collator call per
+ * comparison, milliseconds a file.
+ */
+export function sortedByPreference(files: readonly KnownFile[], first?: (file: KnownFile) => number): KnownFile[] {
+  const { packages, versions } = collators();
+  const packageRank = ranks(files.map((f) => f.origin.package), packages);
+  const versionRank = ranks(files.map((f) => f.origin.version), versions);
+  return files
+    .map((file) => ({ file, first: first?.(file) ?? 0, rank: rank(file), pkg: packageRank.get(file.origin.package)!, version: versionRank.get(file.origin.version)! }))
+    .sort((a, b) => a.first - b.first || a.rank - b.rank || a.pkg - b.pkg || b.version - a.version)
+    .map((k) => k.file);
+}
+
+/** Each distinct value's place in the collator's order; values it finds equal share one. */
+function ranks(values: string[], collator: Intl.Collator): Map<string, number> {
+  const distinct = [...new Set(values)].sort(collator.compare);
+  const out = new Map<string, number>();
+  let place = 0;
+  distinct.forEach((v, i) => {
+    if (i > 0 && collator.compare(distinct[i - 1]!, v) !== 0) place++;
+    out.set(v, place);
+  });
+  return out;
+}
+
+const collators = () => (orders ??= { packages: new Intl.Collator(), versions: new Intl.Collator('en', { numeric: true }) });
 
 const rank = (f: KnownFile) => (f.origin.package.startsWith(hostPackagePrefix) ? 3 : /^\d{8}$/.test(f.origin.version) ? 2 : f.variant ? 1 : 0);
 

@@ -2,7 +2,7 @@ import type { Change } from '../../compare/change.js';
 import type { ContentMatch } from '../../report/finding.js';
 import type { KnownFile } from '../knowledge/types.js';
 import { isTrackedName } from '../knowledge/names.js';
-import { byPreference, describeKnown, describeName, describeOrigin } from '../knowledge/origin.js';
+import { describeKnown, describeName, describeOrigin, sortedByPreference } from '../knowledge/origin.js';
 import { findVersionVariant } from '../knowledge/version-neutral.js';
 import { parseSerial } from '../m4.js';
 import { unmangledShebangs } from '../knowledge/shebang.js';
@@ -27,7 +27,7 @@ export const knownGood: Rule = {
     const matches = [...new Set(ids.flatMap((id) => ctx.knowledge!.byHash(id, name)))];
     if (matches.length === 0) return nearlyKnown(change, name, ctx);
     // Same name first, so the reason reads "identical to install-sh of …".
-    const ordered = [...matches].sort((a, b) => Number(a.name !== name) - Number(b.name !== name) || byPreference(a, b));
+    const ordered = sortedByPreference(matches, (f) => Number(f.name !== name));
     const first = ordered[0]!;
     const alike = ordered.filter((f) => f.name === first.name && f.serial === first.serial);
     // Two Debian revisions of one version (0.21-4, 0.21-12) read alike: each origin is named once.
@@ -62,7 +62,7 @@ async function mangledShebang(change: Change, name: string, ctx: AnalysisContext
   const content = await ctx.releaseContent(release);
   if (!content) return undefined;
   for (const candidate of unmangledShebangs(content)) {
-    const found = ctx.knowledge!.byHash(candidate.blobId, name).filter((f) => f.name === name).sort(byPreference);
+    const found = sortedByPreference(ctx.knowledge!.byHash(candidate.blobId, name).filter((f) => f.name === name));
     if (found.length === 0) continue;
     return {
       category: 'known-good',
@@ -87,7 +87,7 @@ async function mangledShebang(change: Change, name: string, ctx: AnalysisContext
 async function versionVariant(change: Change, name: string, ctx: AnalysisContext): Promise<Judgement | undefined> {
   const release = change.release;
   if (release?.type !== 'file' || !isTrackedName(name)) return undefined;
-  const candidates = ctx.knowledge!.byName(name).filter((f) => f.versionHash).sort(byPreference);
+  const candidates = sortedByPreference(ctx.knowledge!.byName(name).filter((f) => f.versionHash));
   if (candidates.length === 0) return undefined;
   const content = await ctx.releaseContent(release);
   if (!content) return undefined;

@@ -1,5 +1,5 @@
 import { genuineDiff } from '../knowledge/genuine-diff.js';
-import { byPreference, describeKnown, describeOrigin } from '../knowledge/origin.js';
+import { describeKnown, describeOrigin, sortedByPreference } from '../knowledge/origin.js';
 import type { KnownFile } from '../knowledge/types.js';
 import { addedCode } from '../added-code.js';
 import { nearestGenuine } from '../knowledge/nearest.js';
@@ -45,7 +45,7 @@ async function judgeSerial(change: Change, ctx: AnalysisContext): Promise<Judgem
   const name = change.path.slice(change.path.lastIndexOf('/') + 1);
   // An exact copy is genuine, whatever rule order the list uses.
   if ([release.blobId, release.sha256].some((id) => id && knowledge.byHash(id, name).length > 0)) return undefined;
-  const known = knowledge.byName(name).filter((f) => f.serial !== undefined).sort(byPreference);
+  const known = sortedByPreference(knowledge.byName(name).filter((f) => f.serial !== undefined));
   if (known.length === 0) return undefined;
   const content = await ctx.releaseContent(release);
   if (!content) return undefined;

@@ -1,6 +1,6 @@
 import { genuineDiff } from '../knowledge/genuine-diff.js';
 import { nearestGenuine } from '../knowledge/nearest.js';
-import { byPreference, describeKnown, describeOrigin } from '../knowledge/origin.js';
+import { describeKnown, describeOrigin, sortedByPreference } from '../knowledge/origin.js';
 import { buildRole, isBinary, roleText, splitPath } from '../places.js';
 import type { AnalysisContext, Judgement, Rule } from '../rule.js';
 import type { ReleaseEntry } from '../../release/entry.js';
@@ -38,7 +38,7 @@ const compared = 24;
  * the reader sees the patch instead of a name.
  */
 async function diffWithNearest(path: string, content: Buffer, ctx: AnalysisContext): Promise<{ reason: string; evidence: Judgement['evidence'] } | undefined> {
-  const known = (ctx.knowledge?.byName(splitPath(path).name) ?? []).sort(byPreference);
+  const known = sortedByPreference(ctx.knowledge?.byName(splitPath(path).name) ?? []);
   if (known.length === 0) return undefined;
   const genuine = await nearestGenuine(known, content, ctx.knowledge!, { closestInSize: compared });
   if (!genuine.bytes) return undefined;
