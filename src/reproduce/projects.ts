@@ -68,8 +68,12 @@ export async function findProjects(
 ): Promise<Map<string, Project>> {
   const found = new Map<string, Project>();
   const has = (p: string) => files.has(p);
+  // Looked up once a folder: a release of 40,000 files has a few thousand.
+  const roots = new Map<string, string | undefined>();
   for (const [path, file] of files) {
-    const root = rootOf(splitPath(path).dir, files);
+    const { dir } = splitPath(path);
+    let root = roots.get(dir);
+    if (root === undefined && !roots.has(dir)) roots.set(dir, (root = rootOf(dir, files)));
     if (root === undefined) continue;
     const steps = generatorSteps.filter((s) => s.writes(path, { root } as RootPlan, has));
     if (steps.length === 0) continue;
