@@ -105,6 +105,13 @@ test('no worker below the threshold, nor when catalogs are compared with the pub
     catalogThread.workerFrom = saved;
   }
   assert.equal(counts(), before);
+  // A release without catalogs it could have downloaded: the tag's setup is not even read.
+  const reads: string[] = [];
+  const plain = ctxWith({ 'src/main.c': 'int main;\n' });
+  const tagContent = plain.tagContent;
+  plain.tagContent = (entry) => (reads.push(entry.path), tagContent.call(plain, entry));
+  assert.is(await translationCatalog.prepare!([added('src/main.c', 'int main;\n')], plain), undefined);
+  assert.equal(reads, []);
 });
 
 test("a rule's prepare is awaited before the first judgement and ended after the last; one that throws is passed over", async () => {

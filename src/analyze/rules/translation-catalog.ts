@@ -212,19 +212,23 @@ export const translationCatalog: Rule = {
   async prepare(changes, ctx) {
     if (ctx.translations || !ctx.releaseOnly) return undefined;
     const releaseOnly = ctx.releaseOnly;
-    const setup = await translationSetup(ctx);
+    const candidates = changes.filter((c) => {
+      const { dir, name } = splitPath(c.path);
+      return c.kind === 'only-in-release' && (dir === 'po' || dir === 'runtime-po') && name.endsWith('.po') && releaseOnly.get(c.path)?.type === 'file';
+    });
+    // The tag's setup is read only for a release with catalogs it could have downloaded.
+    const setup = candidates.length > 0 ? await translationSetup(ctx) : undefined;
     if (!setup) return undefined;
     const tasks: Array<{ path: string; domain: string; lang: string; gmo: string }> = [];
     let bytes = 0;
-    for (const change of changes) {
-      const entry = change.kind === 'only-in-release' ? releaseOnly.get(change.path) : undefined;
-      const { dir, name } = splitPath(change.path);
+    for (const { path } of candidates) {
+      const { dir, name } = splitPath(path);
       const domain = folderDomain(dir, setup);
-      const lang = /^(.+)\.po$/.exec(name)?.[1];
-      if (entry?.type !== 'file' || !domain || !lang || !languageCode.test(lang) || !ctx.tagByPath.has(join(dir, 'POTFILES.in'))) continue;
+      const lang = name.slice(0, -'.po'.length);
+      if (!domain || !languageCode.test(lang) || !ctx.tagByPath.has(join(dir, 'POTFILES.in'))) continue;
       const gmo = join(dir, `${lang}.gmo`);
-      tasks.push({ path: change.path, domain, lang, gmo });
-      bytes += entry.size + Math.max(0, releaseOnly.get(gmo)?.size ?? 0);
+      tasks.push({ path, domain, lang, gmo });
+      bytes += releaseOnly.get(path)!.size + Math.max(0, releaseOnly.get(gmo)?.size ?? 0);
     }
     if (tasks.length === 0 || bytes < catalogThread.workerFrom) return undefined;
     const work = catalogWork(ctx.tagByPath);
