@@ -48,7 +48,9 @@ export async function analyze(changes: Change[], ctx: AnalysisContext, options: 
   try {
     for (const rule of rules) {
       // Work ahead is only a saving: a rule that cannot start it does the work when it judges.
-      const end = await rule.prepare?.(changes, ctx).catch(() => undefined);
+      const end = await Promise.resolve()
+        .then(() => rule.prepare?.(changes, ctx))
+        .catch(() => undefined);
       if (end) ends.push(end);
     }
     ctx.tagContent = (entry) => ahead.content(entry);

@@ -119,6 +119,14 @@ test("a rule's prepare is awaited before the first judgement and ended after the
   const rules: Rule[] = [
     { name: 'broken', changes: ['only-in-release'], prepare: async () => Promise.reject(new Error('no')), judge: () => undefined },
     {
+      name: 'throws',
+      changes: ['only-in-release'],
+      prepare: () => {
+        throw new Error('at once');
+      },
+      judge: () => undefined,
+    },
+    {
       name: 'ahead',
       changes: ['only-in-release'],
       prepare: async () => {
