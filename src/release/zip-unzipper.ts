@@ -13,7 +13,10 @@ import { isUtf8 } from 'node:buffer';
 import { open } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { PassThrough, Readable } from 'node:stream';
-import unzipper from 'unzipper';
+import type unzipper from 'unzipper';
+// unzipper's reader of the central directory, the function its Open.custom
+// calls, loaded without its streaming parser and extractor (see scripts/bundle.mjs).
+import centralDirectory, { type Source as UnzipperSource } from 'unzipper/lib/Open/directory.js';
 import { BlockReader } from './block-reader.js';
 import { ZipFormatError, type ZipMember } from './zip-directory.js';
 
@@ -32,13 +35,6 @@ export interface DirectoryBytes {
   /** The file's bytes from `start` to its end. */
   tail: Buffer;
 }
-
-/** What unzipper reads from a random-access source (Open.custom): the file's size and byte ranges of it. */
-interface UnzipperSource {
-  size(): Promise<number>;
-  stream(offset: number, length?: number): Readable;
-}
-type OpenCustom = (source: UnzipperSource, options: { tailSize: number }) => Promise<unzipper.CentralDirectory>;
 
 let readers = 0;
 let savedScheduler: ((callback: () => void) => void) | undefined;
@@ -101,7 +97,7 @@ async function unzipperFiles(bytes: DirectoryBytes): Promise<unzipper.File[]> {
     // unzipper takes the first end-record signature in its tail, and by
     // default looks only 80 bytes back: starting it at the record cuckoo
     // chose copes with long comments and with signatures inside member data.
-    read = await (unzipper.Open.custom as unknown as OpenCustom)(source, { tailSize: size - bytes.end });
+    read = await centralDirectory(source, { tailSize: size - bytes.end });
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     // unzipper's PullStream says FILE_ENDED when a record runs past the end of the file.
