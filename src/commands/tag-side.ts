@@ -2,6 +2,7 @@ import type { TagSide } from '../compare/change.js';
 import { CuckooError, withContext } from '../errors.js';
 import { convertForArchive, readArchiveAttributes } from '../git/attributes.js';
 import { BlobReader } from '../git/blobs.js';
+import { deltaOrder } from '../git/delta-order.js';
 import { inferTag } from '../git/infer.js';
 import { resolveRef } from '../git/refs.js';
 import { openRepo } from '../git/repo.js';
@@ -244,9 +245,14 @@ async function completeTagSide(
     const attributes = tree.some((e) => e.path === '.gitattributes' || e.path.endsWith('/.gitattributes'))
       ? await readArchiveAttributes(repo, ref.commit, tree, options.cacheDir)
       : new Map();
-    /** Hashes `list`'s blobs ahead, each on a reader of its own beside the one its entry is read by. */
+    /**
+     * Hashes `list`'s blobs ahead, each on a reader of its own beside the one
+     * its entry is read by. With `ordered`, the repository all of them are
+     * read from, they are asked in the order git reads fastest (delta-order.ts).
+     */
     const own = new Map<BlobReader, BlobReader>(ahead.treeReader ? [[reader, ahead.treeReader]] : []);
-    const digestList = (list: readonly TagEntry[]) => {
+    const digestList = (list: readonly TagEntry[], ordered?: RepoHandle) => {
+      const asked = new Map<string, { early: BlobReader; settle?: [(digest: string) => void, (err: unknown) => void] }>();
       for (const e of list) {
         // What `git archive` leaves out is seldom in a release: asked for only if it is.
         if ((e.type !== 'file' && e.type !== 'symlink') || ahead.byOid.has(e.oid) || attributes.get(e.path)?.exportIgnore) continue;
@@ -257,14 +263,24 @@ async function completeTagSide(
           own.set(usual, early);
           ahead.readers.push(early);
         }
-        const digest = early.digest(e.oid);
+        const ask: { early: BlobReader; settle?: [(digest: string) => void, (err: unknown) => void] } = { early };
+        const digest = ordered ? new Promise<string>((...settle) => (ask.settle = settle)) : early.digest(e.oid);
         digest.catch(() => {}); // a failure reaches whoever asks for that digest
         ahead.byOid.set(e.oid, digest);
+        if (ordered) asked.set(e.oid, ask);
+      }
+      if (ordered) {
+        void deltaOrder(ordered, [...asked.keys()]).then((order) => {
+          for (const oid of order) {
+            const { early, settle } = asked.get(oid)!;
+            early.digest(oid).then(...settle!);
+          }
+        });
       }
     };
     ahead.startTree = () => {
       ahead.startTree = () => {};
-      digestList(tree);
+      digestList(tree, repo);
     };
     if (ahead.wanted) ahead.startTree();
     // Export-ignored files stay: the comparison reports them as left out by git archive.
