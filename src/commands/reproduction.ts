@@ -4,7 +4,6 @@
  * others from the stream), the sandbox found when first needed, and the
  * known-good index for the macros aclocal copies.
  */
-import { createHash } from 'node:crypto';
 import type { Change } from '../compare/change.js';
 import type { OpenTagSide } from './tag-side.js';
 import type { KnowledgeLookup } from '../analyze/knowledge/types.js';
@@ -69,6 +68,7 @@ export function releaseFiles(changes: readonly Change[], tag: OpenTagSide, relea
       executable: (e.mode & 0o111) !== 0,
       // A symlink is laid out as a placeholder: its bytes are a target, not content.
       content: async () => (e.type === 'file' ? releaseContent(e) : undefined),
+      sha256: async () => (e.type === 'file' ? e.sha256 : undefined),
     });
   }
   for (const [path, entry] of tag.byPath) {
@@ -79,6 +79,7 @@ export function releaseFiles(changes: readonly Change[], tag: OpenTagSide, relea
       executable: (entry.mode & 0o111) !== 0,
       ...(entry.type === 'file' ? { oid: entry.oid } : {}),
       content: async () => (entry.type === 'file' ? tag.content(entry) : undefined),
+      sha256: async () => (entry.type === 'file' ? tag.contentDigest(entry) : undefined),
     });
   }
   return files;
@@ -123,7 +124,7 @@ function reproducerOf(options: ReproduceOptions & { cacheDir: string; releaseVer
             const known = knowledge.byName(name).find((f) => f.codeHash === codeHash);
             return known ? `${known.origin.package} ${known.origin.version}'s ${name}` : undefined;
           },
-          knownFile: (bytes: Buffer) => knowledge.byHash(createHash('sha256').update(bytes).digest('hex')).length > 0,
+          knownFile: (sha256: string) => knowledge.byHash(sha256).length > 0,
         }
       : {}),
   });

@@ -63,6 +63,8 @@ export interface OpenTagSide {
   blob(oid: string): Promise<Buffer>;
   /** The sha256 of a blob's raw bytes, hashed as they stream from git (see BlobReader.digest). */
   blobDigest(oid: string): Promise<string>;
+  /** The sha256 of content(entry) without its bytes (blobDigest), or undefined where `git archive` converts the file. */
+  contentDigest(entry: TagEntry): Promise<string> | undefined;
   /**
    * Starts hashing every blob of the tag's own tree on readers of their own,
    * so that git reads them while the caller streams the release; blobDigest
@@ -300,6 +302,12 @@ async function completeTagSide(
       }
     }
 
+    const blobDigest = async (oid: string): Promise<string> => {
+      const early = ahead.byOid.get(oid);
+      if (early) return early;
+      const entry = byOid.get(oid)?.[0];
+      return (entry ? (readerOf.get(entry) ?? reader) : reader).digest(oid);
+    };
     const submodules = tree.some((e) => e.type === 'submodule') ? await readSubmodules(repo, ref.commit, tree) : [];
     const compared: Submodule[] = [];
     const submoduleRepos = new Map<string, RepoHandle>();
@@ -370,12 +378,8 @@ async function completeTagSide(
         const entry = byOid.get(oid)?.[0];
         return entry ? readBlob(entry) : reader.read(oid);
       },
-      async blobDigest(oid) {
-        const early = ahead.byOid.get(oid);
-        if (early) return early;
-        const entry = byOid.get(oid)?.[0];
-        return (entry ? (readerOf.get(entry) ?? reader) : reader).digest(oid);
-      },
+      contentDigest: (entry) => (archiveOids.has(entry.path) ? undefined : blobDigest(entry.oid)),
+      blobDigest,
       digestAhead() {
         ahead.wanted = true;
         // The tag's own blobs (started already when asked for early); the submodules' as they match.

@@ -26,6 +26,12 @@ export interface ReleaseFile {
   executable?: boolean;
   /** The release's bytes (kept from the stream, or git's blob when identical to the tag's). */
   content(): Promise<Buffer | undefined>;
+  /**
+   * The sha256 (hex) of those bytes where it is known without them (hashed
+   * as the release streamed, or as git read the tag's blob ahead): a run
+   * whose results are kept then reads no input. Undefined: read content().
+   */
+  sha256?(): Promise<string | undefined>;
 }
 
 /** Names a generator reads wherever they are (configure.ac, its includes, texinfo sources automake scans). */

@@ -9,6 +9,7 @@
  * of the same release, or a batch of releases built with the same inputs,
  * runs nothing.
  */
+import { createHash } from 'node:crypto';
 import { lstat, mkdir, readFile, realpath, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { makeScratchDir } from '../cache.js';
@@ -48,8 +49,8 @@ export interface ReproducerOptions {
   maxCompareBytes?: number;
   /** Known-good build tool files: a genuine other version of a macro aclocal copied (see stabilizers.ts). */
   knownGood?: (codeHash: string, name: string) => string | undefined;
-  /** Bytes that are a known-good build tool file (config.guess, gettext's macros): not worth naming as an untrusted input. */
-  knownFile?: (bytes: Buffer) => boolean;
+  /** Bytes of this sha256 (hex) are a known-good build tool file (config.guess, gettext's macros): not worth naming as an untrusted input. */
+  knownFile?: (sha256: string) => boolean;
 }
 
 export interface Reproducer {
@@ -63,7 +64,8 @@ interface Ran {
   steps: Map<string, StepRecord>;
   outputs: Map<string, Buffer>;
   cached: boolean;
-  untrusted: Map<string, string[]>;
+  /** Per project folder: its inputs that are not the tag's, each with its sha256, by path. */
+  untrusted: Map<string, Array<[string, string]>>;
 }
 
 const stepKey = (root: string, generator: string, path?: string) => `${root}\0${generator}${path === undefined ? '' : `\0${path}`}`;
@@ -82,10 +84,13 @@ export function createReproducer(options: ReproducerOptions): Reproducer {
 
   /** Lay out, run every step of every project (or take it from the cache), collect the outputs. */
   interface Prepared {
-    inputs: Map<string, Buffer>;
+    /** Each input's sha256 by path. */
+    inputs: Map<string, string>;
+    /** The bytes of those inputs read to hash them; the others are read only to run. */
+    read: Map<string, Buffer>;
     omit: Set<string>;
     key: string;
-    untrusted: Map<string, string[]>;
+    untrusted: Ran['untrusted'];
   }
 
   /** What a run reads, and the key of its result: every input's bytes, which paths exist, the tools and commands. */
@@ -113,12 +118,21 @@ export function createReproducer(options: ReproducerOptions): Reproducer {
     }
     await options.prefetch?.([...withBytes]);
 
-    // The key: every input's bytes, which paths exist, the tools and the commands.
-    const inputs = new Map<string, Buffer>();
+    // The key: every input's bytes (their sha256, read where not known), which paths exist, the tools and the commands.
+    const inputs = new Map<string, string>();
+    const read = new Map<string, Buffer>();
     for (const path of withBytes) {
       if (omit.has(path)) continue;
-      const bytes = await files.get(path)!.content();
-      if (bytes) inputs.set(path, bytes);
+      const file = files.get(path)!;
+      const known = await file.sha256?.();
+      if (known !== undefined) {
+        inputs.set(path, known);
+        continue;
+      }
+      const bytes = await file.content();
+      if (!bytes) continue;
+      read.set(path, bytes);
+      inputs.set(path, createHash('sha256').update(bytes).digest('hex'));
     }
     const commands = [...found.values()].map((p) => ({
       root: p.plan.root,
@@ -128,21 +142,37 @@ export function createReproducer(options: ReproducerOptions): Reproducer {
       targets: p.targets.map((t) => `${t.step.generator}:${t.path}`),
     }));
     const key = runKey({ sandbox: options.sandboxKind ?? 'bwrap', commands, paths: [...files].filter(([p]) => !omit.has(p)).map(([p, f]) => (f.executable ? `${p}\0x` : p)), inputs });
-    const untrusted = new Map<string, string[]>();
+    const untrusted: Ran['untrusted'] = new Map();
     for (const root of found.keys()) {
-      untrusted.set(root, [...inputs.keys()].filter((p) => (root ? p.startsWith(`${root}/`) : true) && !(files.get(p) as ReproduceFile).inTag).sort());
+      const mine = [...inputs].filter(([p]) => (root ? p.startsWith(`${root}/`) : true) && !(files.get(p) as ReproduceFile).inTag);
+      untrusted.set(root, mine.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
     }
-    return { inputs, omit, key, untrusted };
+    return { inputs, read, omit, key, untrusted };
   }
 
   /** Lay out, run every step of every project, collect the outputs, keep them in the cache. */
-  async function runAll(sandbox: Sandbox, found: Map<string, Project>, { inputs, omit, key, untrusted }: Prepared): Promise<Ran> {
+  async function runAll(sandbox: Sandbox, found: Map<string, Project>, { inputs, read, omit, key, untrusted }: Prepared): Promise<Ran> {
     const scratch = await makeScratchDir(options.cacheDir, 'reproduce-');
     const realScratch = await realpath(scratch);
     try {
       const tree = join(scratch, 'tree');
       await mkdir(tree);
-      const laid = await layOut(tree, new Map([...files].map(([p, f]) => [p, inputs.has(p) ? { ...f, path: p, content: async () => inputs.get(p) } : f])), new Set(inputs.keys()), omit);
+      // Inputs keyed by a digest known without their bytes are read now, and checked against it: a run is kept only under its inputs' key.
+      let unlike: string | undefined;
+      const input = (p: string, f: ReleaseFile): ReleaseFile => {
+        const kept = read.get(p);
+        if (kept) return { ...f, path: p, content: async () => kept };
+        return {
+          ...f,
+          path: p,
+          content: async () => {
+            const bytes = await f.content();
+            if (bytes && createHash('sha256').update(bytes).digest('hex') !== inputs.get(p)) unlike ??= p;
+            return bytes;
+          },
+        };
+      };
+      const laid = await layOut(tree, new Map([...files].map(([p, f]) => [p, inputs.has(p) ? input(p, f) : f])), new Set(inputs.keys()), omit);
       if (laid.skipped.length > 0) notes.push(`reproduction left out ${laid.skipped.length} release path(s) it cannot lay out safely (first: ${JSON.stringify(laid.skipped[0])})`);
       const steps: Ran['steps'] = new Map();
       const outputs = new Map<string, Buffer>();
@@ -173,7 +203,8 @@ export function createReproducer(options: ReproducerOptions): Reproducer {
         }
       }
       const run: CachedRun = { steps: Object.fromEntries(steps), outputs };
-      await writeCachedRun(options.cacheDir, key, run).catch((err: unknown) => notes.push(`reproduction results not cached: ${err instanceof Error ? err.message : String(err)}`));
+      if (unlike !== undefined) notes.push(`reproduction results not cached: ${unlike}'s bytes are not those its digest was taken of`);
+      else await writeCachedRun(options.cacheDir, key, run).catch((err: unknown) => notes.push(`reproduction results not cached: ${err instanceof Error ? err.message : String(err)}`));
       return { steps, outputs, cached: false, untrusted };
     } finally {
       await rm(scratch, { recursive: true, force: true }).catch(() => {});
@@ -271,11 +302,11 @@ export function createReproducer(options: ReproducerOptions): Reproducer {
 
   async function untrustedOf(project: Project, run: Ran): Promise<string[]> {
     const out: string[] = [];
-    for (const path of run.untrusted.get(project.plan.root) ?? []) {
-      const bytes = await files.get(path)?.content();
-      if (!bytes) continue;
-      if (options.knownFile?.(bytes)) continue;
-      if (project.targets.some((t) => t.path === path) && run.outputs.get(path)?.equals(bytes)) continue;
+    // By the key's digests: an input is not read again for them.
+    for (const [path, digest] of run.untrusted.get(project.plan.root) ?? []) {
+      if (options.knownFile?.(digest)) continue;
+      const output = project.targets.some((t) => t.path === path) ? run.outputs.get(path) : undefined;
+      if (output && createHash('sha256').update(output).digest('hex') === digest) continue;
       out.push(path);
     }
     return out;

@@ -32,13 +32,12 @@ export interface CachedRun {
   outputs: ReadonlyMap<string, Buffer>;
 }
 
-export function runKey(parts: { sandbox: string; commands: unknown; paths: string[]; inputs: ReadonlyMap<string, Buffer> }): string {
+/** The key of a run: `inputs` gives each input's sha256 (hex) by path. */
+export function runKey(parts: { sandbox: string; commands: unknown; paths: string[]; inputs: ReadonlyMap<string, string> }): string {
   const h = createHash('sha256');
   h.update(`${scheme}\0${parts.sandbox}\0${JSON.stringify(parts.commands)}\0`);
   for (const p of [...parts.paths].sort()) h.update(`${p}\0`);
-  for (const [p, bytes] of [...parts.inputs].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    h.update(`${p}\0${createHash('sha256').update(bytes).digest('hex')}\0`);
-  }
+  for (const [p, digest] of [...parts.inputs].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) h.update(`${p}\0${digest}\0`);
   return h.digest('hex');
 }
 
