@@ -254,7 +254,8 @@ async function completeTagSide(
      */
     const own = new Map<BlobReader, BlobReader>(ahead.treeReader ? [[reader, ahead.treeReader]] : []);
     const digestList = (list: readonly TagEntry[], ordered?: RepoHandle) => {
-      const asked = new Map<string, { early: BlobReader; settle?: [(digest: string) => void, (err: unknown) => void] }>();
+      /** With `ordered`, each digest's reader and how to settle it once its turn comes. */
+      const asked = new Map<string, { early: BlobReader; resolve: (digest: string) => void; reject: (err: unknown) => void }>();
       for (const e of list) {
         // What `git archive` leaves out is seldom in a release: asked for only if it is.
         if ((e.type !== 'file' && e.type !== 'symlink') || ahead.byOid.has(e.oid) || attributes.get(e.path)?.exportIgnore) continue;
@@ -265,17 +266,16 @@ async function completeTagSide(
           own.set(usual, early);
           ahead.readers.push(early);
         }
-        const ask: { early: BlobReader; settle?: [(digest: string) => void, (err: unknown) => void] } = { early };
-        const digest = ordered ? new Promise<string>((...settle) => (ask.settle = settle)) : early.digest(e.oid);
+        const digester = early;
+        const digest = ordered ? new Promise<string>((resolve, reject) => asked.set(e.oid, { early: digester, resolve, reject })) : early.digest(e.oid);
         digest.catch(() => {}); // a failure reaches whoever asks for that digest
         ahead.byOid.set(e.oid, digest);
-        if (ordered) asked.set(e.oid, ask);
       }
       if (ordered) {
         void deltaOrder(ordered, [...asked.keys()]).then((order) => {
           for (const oid of order) {
-            const { early, settle } = asked.get(oid)!;
-            early.digest(oid).then(...settle!);
+            const { early, resolve, reject } = asked.get(oid)!;
+            early.digest(oid).then(resolve, reject);
           }
         });
       }

@@ -28,8 +28,8 @@ export interface ReleaseFile {
   content(): Promise<Buffer | undefined>;
   /**
    * The sha256 (hex) of those bytes where it is known without them (hashed
-   * as the release streamed, or as git read the tag's blob ahead): a run
-   * whose results are kept then reads no input. Undefined: read content().
+   * as the release streamed, or as git read the tag's blob ahead): finding
+   * a run's kept results then reads none of these inputs. Undefined: read content().
    */
   sha256?(): Promise<string | undefined>;
 }

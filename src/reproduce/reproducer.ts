@@ -9,10 +9,10 @@
  * of the same release, or a batch of releases built with the same inputs,
  * runs nothing.
  */
-import { createHash } from 'node:crypto';
 import { lstat, mkdir, readFile, realpath, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { makeScratchDir } from '../cache.js';
+import { sha256Hex } from '../release/hash.js';
 import { splitPath } from '../analyze/places.js';
 import { parserCommand, toolFlags, type ParserTool } from './generators/parsers.js';
 import { generatorSteps } from './generators/index.js';
@@ -132,7 +132,7 @@ export function createReproducer(options: ReproducerOptions): Reproducer {
       const bytes = await file.content();
       if (!bytes) continue;
       read.set(path, bytes);
-      inputs.set(path, createHash('sha256').update(bytes).digest('hex'));
+      inputs.set(path, sha256Hex(bytes));
     }
     const commands = [...found.values()].map((p) => ({
       root: p.plan.root,
@@ -167,7 +167,7 @@ export function createReproducer(options: ReproducerOptions): Reproducer {
           path: p,
           content: async () => {
             const bytes = await f.content();
-            if (bytes && createHash('sha256').update(bytes).digest('hex') !== inputs.get(p)) unlike ??= p;
+            if (bytes && sha256Hex(bytes) !== inputs.get(p)) unlike ??= p;
             return bytes;
           },
         };
@@ -306,7 +306,7 @@ export function createReproducer(options: ReproducerOptions): Reproducer {
     for (const [path, digest] of run.untrusted.get(project.plan.root) ?? []) {
       if (options.knownFile?.(digest)) continue;
       const output = project.targets.some((t) => t.path === path) ? run.outputs.get(path) : undefined;
-      if (output && createHash('sha256').update(output).digest('hex') === digest) continue;
+      if (output && sha256Hex(output) === digest) continue;
       out.push(path);
     }
     return out;
