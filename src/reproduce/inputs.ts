@@ -52,13 +52,12 @@ const inputNames = new Set([
 
 const inputExtensions = /\.(m4|am|ac|mk|texi|texinfo|txi|y|yy|l|ll)$/;
 
-/** Folders whose scripts configure.ac runs at autoconf time (git-version-gen, version.sh). */
-const auxFolders = new Set(['build-aux', 'config', 'admin', 'autotools', 'build']);
+/** A folder whose scripts configure.ac runs at autoconf time (git-version-gen, version.sh), anywhere in a file's folders. */
+const inAuxFolder = /(?:^|\/)(?:build-aux|config|admin|autotools|build)\//;
 
 export function isGeneratorInput(path: string): boolean {
-  const { dir, name } = splitPath(path);
-  if (inputNames.has(name) || inputExtensions.test(name)) return true;
-  return dir.split('/').some((segment) => auxFolders.has(segment));
+  const { name } = splitPath(path);
+  return inputNames.has(name) || inputExtensions.test(name) || inAuxFolder.test(path);
 }
 
 /**
@@ -104,7 +103,7 @@ export async function namedInputs(configureAc: string, root: string, files: Read
  */
 export async function includedFragments(root: string, files: ReadonlyMap<string, ReleaseFile>): Promise<Set<string>> {
   const found = new Set<string>();
-  const queue = [...files.keys()].filter((p) => splitPath(p).name === 'Makefile.am' && (root ? p.startsWith(`${root}/`) : true));
+  const queue = makefileAms(files).filter((p) => (root ? p.startsWith(`${root}/`) : true));
   const top = (rest: string) => (root ? `${root}/${rest}` : rest);
   while (queue.length > 0) {
     const from = queue.shift()!;
@@ -125,6 +124,15 @@ export async function includedFragments(root: string, files: ReadonlyMap<string,
     }
   }
   return found;
+}
+
+const makefileAmsOf = new WeakMap<ReadonlyMap<string, ReleaseFile>, string[]>();
+
+/** The release's Makefile.am files, listed once for all its project folders. */
+function makefileAms(files: ReadonlyMap<string, ReleaseFile>): string[] {
+  let list = makefileAmsOf.get(files);
+  if (!list) makefileAmsOf.set(files, (list = [...files.keys()].filter((p) => p === 'Makefile.am' || p.endsWith('/Makefile.am'))));
+  return list;
 }
 
 /** a/b/../c → a/c; ./ dropped. */

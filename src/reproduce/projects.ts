@@ -4,7 +4,7 @@
  */
 import { join } from 'node:path';
 import { splitPath } from '../analyze/places.js';
-import { generatorSteps } from './generators/index.js';
+import { generatorSteps, mayBeGenerated } from './generators/index.js';
 import type { GeneratorStep, RootPlan } from './generators/step.js';
 import type { ReleaseFile } from './inputs.js';
 import { findTool, isFound, type FoundTool, type MissingTool, type ToolName } from './tools.js';
@@ -71,11 +71,13 @@ export async function findProjects(
   // Looked up once a folder: a release of 40,000 files has a few thousand.
   const roots = new Map<string, string | undefined>();
   for (const [path, file] of files) {
-    const { dir } = splitPath(path);
+    const { dir, name } = splitPath(path);
+    if (!mayBeGenerated(name)) continue;
     let root = roots.get(dir);
     if (root === undefined && !roots.has(dir)) roots.set(dir, (root = rootOf(dir, files)));
     if (root === undefined) continue;
-    const steps = generatorSteps.filter((s) => s.writes(path, { root } as RootPlan, has));
+    const plan = { root } as RootPlan;
+    const steps = generatorSteps.filter((s) => s.names.test(name) && s.writes(path, plan, has));
     if (steps.length === 0) continue;
     const head = await headOf(file);
     if (!head) continue;

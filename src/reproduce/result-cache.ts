@@ -36,8 +36,11 @@ export interface CachedRun {
 export function runKey(parts: { sandbox: string; commands: unknown; paths: string[]; inputs: ReadonlyMap<string, string> }): string {
   const h = createHash('sha256');
   h.update(`${scheme}\0${parts.sandbox}\0${JSON.stringify(parts.commands)}\0`);
-  for (const p of [...parts.paths].sort()) h.update(`${p}\0`);
-  for (const [p, digest] of [...parts.inputs].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) h.update(`${p}\0${digest}\0`);
+  // One string each, not an update a path: the same bytes in the same order, so the same key.
+  const paths = [...parts.paths].sort();
+  if (paths.length > 0) h.update(`${paths.join('\0')}\0`);
+  const inputs = [...parts.inputs].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  if (inputs.length > 0) h.update(`${inputs.map(([p, digest]) => `${p}\0${digest}`).join('\0')}\0`);
   return h.digest('hex');
 }
 

@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { parseRun, readCachedRun, writeCachedRun, type CachedRun } from '../../src/reproduce/result-cache.js';
+import { parseRun, readCachedRun, runKey, writeCachedRun, type CachedRun } from '../../src/reproduce/result-cache.js';
 import { removeTempDirs, tempDir } from '../helpers/repo.js';
 
 test.after(removeTempDirs);
@@ -33,6 +33,24 @@ test('a kept run reads back as it was written: steps, and every output byte for 
   const raw = gunzipSync(readFileSync(join(dir, 'reproduce', 'k1.run.gz')));
   assert.ok(raw.includes(Buffer.from([0xde, 0x12, 0x04, 0x95, 0, 10, 10, 0xff])));
   assert.is(await readCachedRun(dir, 'absent'), undefined);
+});
+
+test('the key of a run is what earlier versions computed, so their kept runs are found', () => {
+  // Values from the version that hashed one path at a time: paths sorted, inputs by path, whatever order they come in.
+  const parts = {
+    sandbox: 'bwrap',
+    commands: [{ root: '', flags: ['-I', 'm4'] }],
+    paths: ['src/b.c', 'configure.ac', 'm4/x.m4', 'Makefile.am'],
+    inputs: new Map([
+      ['m4/x.m4', 'b'.repeat(64)],
+      ['configure.ac', 'a'.repeat(64)],
+    ]),
+  };
+  assert.is(runKey(parts), 'f89ad35c38486d2b4670c382a4442cc6445099af907d60a3d7dfc2233387a11f');
+  assert.is(runKey({ ...parts, paths: [], inputs: new Map() }), 'ab8596d75e81186807bc6928ee835f8ad2abccf1a7e6c5c477c146fa79430f68');
+  // Any path or digest more, or another, is another key.
+  assert.is.not(runKey({ ...parts, paths: [...parts.paths, 'x'] }), runKey(parts));
+  assert.is.not(runKey({ ...parts, inputs: new Map([...parts.inputs, ['configure.ac', 'c'.repeat(64)]]) }), runKey(parts));
 });
 
 test('a damaged kept run is none: the run happens again', async () => {

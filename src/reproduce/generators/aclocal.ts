@@ -13,6 +13,7 @@ export const aclocal: GeneratorStep = {
   program: 'aclocal',
   header: /^# generated automatically by aclocal ([\d.]+)/m,
   writes: (path, plan) => relative(path, plan.root) === 'aclocal.m4',
+  names: /^aclocal\.m4$/,
   inPlace: false,
   argv: (program, plan) => [program, ...plan.aclocalFlags, `--output=${join(plan.out, 'aclocal.m4')}`],
   output: (_path, plan) => join(plan.out, 'aclocal.m4'),

@@ -12,6 +12,7 @@ export const autoheader: GeneratorStep = {
   program: 'autoheader',
   header: /^\/\* \S+\.\s+Generated from configure\.(?:ac|in) by autoheader\./m,
   writes: (path) => /\.h\.in$|\.hin$|^config\.in$|\/config\.in$/.test(path),
+  names: /\.h\.in$|\.hin$|^config\.in$/,
   inPlace: true,
   argv: (program) => [program, '--force'],
   output: (path, _plan, tree) => join(tree, ...path.split('/')),

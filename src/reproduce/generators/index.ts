@@ -12,3 +12,11 @@ import type { GeneratorStep } from './step.js';
  * file at a time.
  */
 export const generatorSteps: readonly GeneratorStep[] = [aclocal, autoconf, autoheader, automake, bison, flex];
+
+const anyName = new RegExp(generatorSteps.map((s) => `(?:${s.names.source})`).join('|'));
+
+/**
+ * Whether some step can write a file of this name: a release's files are
+ * tens of thousands, and few of them are any step's output.
+ */
+export const mayBeGenerated = (name: string) => anyName.test(name);

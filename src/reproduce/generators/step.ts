@@ -25,6 +25,8 @@ export interface GeneratorStep {
   versionOf?: (match: RegExpExecArray) => string;
   /** Whether `path` may be this generator's output (`has`: whether the release has a path). */
   writes(path: string, plan: RootPlan, has?: (path: string) => boolean): boolean;
+  /** The file names its outputs can have: `writes` is false for a path whose last segment does not match. */
+  names: RegExp;
   /** Written where it lies in the tree: the release's copy is left out of the layout. */
   inPlace: boolean;
   /** Run once per file (bison, one grammar each), not once per project folder. */
