@@ -101,9 +101,9 @@ export async function namedInputs(configureAc: string, root: string, files: Read
  * reads each one. `$(top_srcdir)/x` is the project folder's x, `$(srcdir)/x`
  * and a bare x are beside the including file.
  */
-export async function includedFragments(root: string, files: ReadonlyMap<string, ReleaseFile>): Promise<Set<string>> {
+export async function includedFragments(root: string, files: ReadonlyMap<string, ReleaseFile>, makefileAms = makefileAmsOf(files)): Promise<Set<string>> {
   const found = new Set<string>();
-  const queue = makefileAms(files).filter((p) => (root ? p.startsWith(`${root}/`) : true));
+  const queue = makefileAms.filter((p) => (root ? p.startsWith(`${root}/`) : true));
   const top = (rest: string) => (root ? `${root}/${rest}` : rest);
   while (queue.length > 0) {
     const from = queue.shift()!;
@@ -126,13 +126,9 @@ export async function includedFragments(root: string, files: ReadonlyMap<string,
   return found;
 }
 
-const makefileAmsOf = new WeakMap<ReadonlyMap<string, ReleaseFile>, string[]>();
-
-/** The release's Makefile.am files, listed once for all its project folders. */
-function makefileAms(files: ReadonlyMap<string, ReleaseFile>): string[] {
-  let list = makefileAmsOf.get(files);
-  if (!list) makefileAmsOf.set(files, (list = [...files.keys()].filter((p) => p === 'Makefile.am' || p.endsWith('/Makefile.am'))));
-  return list;
+/** The release's Makefile.am files: listed once by a caller that asks for each of its project folders. */
+export function makefileAmsOf(files: ReadonlyMap<string, ReleaseFile>): string[] {
+  return [...files.keys()].filter((p) => p === 'Makefile.am' || p.endsWith('/Makefile.am'));
 }
 
 /** a/b/../c → a/c; ./ dropped. */

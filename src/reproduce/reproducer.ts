@@ -19,7 +19,7 @@ import { generatorSteps } from './generators/index.js';
 import type { GeneratorStep, RootPlan } from './generators/step.js';
 import { installedMacros } from './installed-macros.js';
 import { configureAcOf, findProjects, rootOf, toolEnv, type Project, type Target } from './projects.js';
-import { includedFragments, isGeneratorInput, layOut, namedInputs, type ReleaseFile } from './inputs.js';
+import { includedFragments, isGeneratorInput, layOut, makefileAmsOf, namedInputs, type ReleaseFile } from './inputs.js';
 import type { NotTried, Outcome, ReproductionSummary } from './outcome.js';
 import { residualOf } from './residual.js';
 import { readCachedRun, runKey, writeCachedRun, type CachedRun, type StepRecord } from './result-cache.js';
@@ -97,11 +97,12 @@ export function createReproducer(options: ReproducerOptions): Reproducer {
   async function prepare(found: Map<string, Project>): Promise<Prepared> {
     const withBytes = new Set<string>();
     for (const path of files.keys()) if (isGeneratorInput(path)) withBytes.add(path);
+    const makefileAms = makefileAmsOf(files);
     for (const root of found.keys()) {
       const ac = configureAcOf(root, files)!;
       const text = (await files.get(ac)?.content())?.toString('latin1') ?? '';
       for (const p of await namedInputs(text, root, files)) withBytes.add(p);
-      for (const p of await includedFragments(root, files)) withBytes.add(p);
+      for (const p of await includedFragments(root, files, makefileAms)) withBytes.add(p);
     }
     // Outputs written in place are left out, but only where their step will run:
     // automake needs the config.h.in that an autoheader it cannot run would have written.
