@@ -234,7 +234,14 @@ function slotOf(lines: ByteLines, bytes: Buffer, start: number, end: number, has
   }
 }
 
-function byteLines(bytes: Buffer): ByteLines {
+/**
+ * The trimmed lines of `bytes`, indexed. With `other` given, the lines it
+ * lacks are counted as they are read, and once more than `limit` are the
+ * reading stops there: that count is returned instead of the lines.
+ */
+function byteLines(bytes: Buffer): ByteLines;
+function byteLines(bytes: Buffer, other: ByteLines, limit: number): { lines: ByteLines; missing: number } | number;
+function byteLines(bytes: Buffer, other?: ByteLines, limit = Infinity): ByteLines | { lines: ByteLines; missing: number } | number {
   let count = 1;
   for (let at = bytes.indexOf(10); at >= 0; at = bytes.indexOf(10, at + 1)) count++;
   const starts = new Int32Array(count);
@@ -243,6 +250,7 @@ function byteLines(bytes: Buffer): ByteLines {
   let size = 16;
   while (size < count * 2) size *= 2;
   const lines: ByteLines = { bytes, starts, ends, hashes, table: new Int32Array(size) };
+  let missing = 0;
   let lineStart = 0;
   for (let i = 0; i < count; i++) {
     const nl = bytes.indexOf(10, lineStart);
@@ -254,19 +262,22 @@ function byteLines(bytes: Buffer): ByteLines {
     // FNV-1a, 32 bits.
     let hash = 0x811c9dc5 | 0;
     for (let k = start; k < end; k++) hash = Math.imul(hash ^ bytes[k]!, 0x01000193);
+    if (other !== undefined && other.table[slotOf(other, bytes, start, end, hash)] === 0 && ++missing > limit) return missing;
     starts[i] = start;
     ends[i] = end;
     hashes[i] = hash;
     const slot = slotOf(lines, bytes, start, end, hash);
     if (lines.table[slot] === 0) lines.table[slot] = i + 1;
   }
-  return lines;
+  return other === undefined ? lines : { lines, missing };
 }
 
-/** How many lines of `a` (with repeats) `b` does not hold. */
-function missingFrom(a: ByteLines, b: ByteLines): number {
+/** How many lines of `a` (with repeats) `b` does not hold, counted up to one past `limit`. */
+function missingFrom(a: ByteLines, b: ByteLines, limit = Infinity): number {
   let missing = 0;
-  for (let i = 0; i < a.hashes.length; i++) if (b.table[slotOf(b, a.bytes, a.starts[i]!, a.ends[i]!, a.hashes[i]!)] === 0) missing++;
+  for (let i = 0; i < a.hashes.length; i++) {
+    if (b.table[slotOf(b, a.bytes, a.starts[i]!, a.ends[i]!, a.hashes[i]!)] === 0 && ++missing > limit) break;
+  }
   return missing;
 }
 
@@ -274,12 +285,18 @@ function missingFrom(a: ByteLines, b: ByteLines): number {
  * lineDistanceFrom on bytes read as latin1 (one character per byte): the same
  * count, without making a string of each text and each of its lines. Lines
  * are looked up by a hash of their trimmed bytes and compared byte for byte.
+ *
+ * With a `limit`, a distance past it is not counted to the end: the number
+ * returned is then more than `limit` and at most the distance (a bound that
+ * still holds, see variantBound), and a genuine text far from the release is
+ * given up on after the lines that put it past the limit.
  */
-export function lineDistanceFromBytes(release: Buffer): (genuine: Buffer) => number {
+export function lineDistanceFromBytes(release: Buffer): (genuine: Buffer, limit?: number) => number {
   const releaseLines = byteLines(release);
-  return (genuine) => {
-    const genuineLines = byteLines(genuine);
-    return missingFrom(releaseLines, genuineLines) + missingFrom(genuineLines, releaseLines);
+  return (genuine, limit = Infinity) => {
+    const read = byteLines(genuine, releaseLines, limit);
+    if (typeof read === 'number') return read;
+    return read.missing + missingFrom(releaseLines, read.lines, limit - read.missing);
   };
 }
 

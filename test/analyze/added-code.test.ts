@@ -62,6 +62,30 @@ test('lineDistanceFromBytes counts as lineDistance does on the latin1 texts: eve
   }
 });
 
+test('lineDistanceFromBytes with a limit: the distance itself up to the limit, past it a number over the limit and at most the distance', () => {
+  let seed = 3;
+  const next = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed / 2 ** 31);
+  const words = ['fi', 'done', 'x=1', 'echo a', 'echo b', '', '  then', 'esac'];
+  const text = () => Array.from({ length: 1 + Math.floor(next() * 30) }, () => words[Math.floor(next() * words.length)]! + (next() < 0.3 ? ` ${Math.floor(next() * 9)}` : '')).join('\n');
+  let cut = 0;
+  for (let round = 0; round < 400; round++) {
+    const release = text();
+    const distanceTo = lineDistanceFromBytes(Buffer.from(release, 'latin1'));
+    const genuine = text();
+    const distance = lineDistance(genuine, release);
+    for (const limit of [-1, 0, 1, Math.floor(distance / 2), distance - 1, distance, distance + 1, Infinity]) {
+      const bounded = distanceTo(Buffer.from(genuine, 'latin1'), limit);
+      if (distance <= limit) assert.is(bounded, distance, `round ${round}, limit ${limit}`);
+      else {
+        assert.ok(bounded > limit && bounded <= distance, `round ${round}, limit ${limit}: ${bounded} for ${distance}`);
+        if (bounded < distance) cut++;
+      }
+    }
+  }
+  // The point of the limit: most counts past it stop short of the whole distance.
+  assert.ok(cut > 400, `${cut} counts stopped short`);
+});
+
 test('lineDistanceFromBytes: two different lines with one hash are still two lines', () => {
   // Two lines of one length whose 32-bit FNV-1a hashes are equal (found by search).
   const [one, two] = ['line 009rnw', 'line 00apba'];

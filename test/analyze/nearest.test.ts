@@ -41,9 +41,33 @@ test('variantBound never exceeds the true distance to the variant', () => {
     const release = edit(variant.split('\n'), next, Math.floor(next() * 8)).join('\n');
     const counts = new Map<string, number>();
     for (const l of release.split('\n')) counts.set(l.trim(), (counts.get(l.trim()) ?? 0) + 1);
-    const bound = variantBound(variantDiff(Buffer.from(base), Buffer.from(variant)), lineDistance(base, release), counts);
+    const diff = variantDiff(Buffer.from(base), Buffer.from(variant));
+    const bound = variantBound(diff, lineDistance(base, release), counts);
     assert.ok(bound <= lineDistance(variant, release), `round ${round}: bound ${bound} > ${lineDistance(variant, release)}`);
+    // With the upstream file's lines: tighter, never past the distance.
+    const withBase = variantBound(diff, lineDistance(base, release), counts, new Set(base.split('\n').map((l) => l.trim())));
+    assert.ok(withBase >= bound && withBase <= lineDistance(variant, release), `round ${round}: bound with the upstream lines ${withBase}, without ${bound}, distance ${lineDistance(variant, release)}`);
   }
+});
+
+test('variantBound: a final newline a variant drops, and lines outside any hunk', () => {
+  const counts = (text: string) => {
+    const m = new Map<string, number>();
+    for (const l of text.split('\n')) m.set(l.trim(), (m.get(l.trim()) ?? 0) + 1);
+    return m;
+  };
+  // The variant drops the final newline, and with it the empty last line the release does not have either.
+  const [base, variant, release] = ['a\nb\n', 'a\nc', 'a\nc'];
+  const diff = variantDiff(Buffer.from(base), Buffer.from(variant));
+  assert.is(lineDistance(base, release), 3);
+  assert.is(lineDistance(variant, release), 0);
+  assert.ok(variantBound(diff, 3, counts(release)) <= 0);
+  // The bound is not loose where it need not be: adding lines the release lacks counts them.
+  const longer = variantDiff(Buffer.from('a\nb\n'), Buffer.from('a\nx\ny\nb\n'));
+  assert.is(variantBound(longer, 0, counts('a\nb\n')), 2);
+  assert.is(lineDistance('a\nx\ny\nb\n', 'a\nb\n'), 2);
+  // A header line outside the hunks is not an added line.
+  assert.is(variantBound(`+++ b/file\n${longer}`, 0, counts('a\nb\n')), 2);
 });
 
 test('nearestGenuine picks what comparing every candidate picks, ties to the earliest', async () => {
@@ -72,6 +96,36 @@ test('nearestGenuine picks what comparing every candidate picks, ties to the ear
     const distances = candidates.map((c) => lineDistance(texts.get(c.blobId)!.toString(), release));
     const least = Math.min(...distances);
     assert.is(found.file, candidates[distances.indexOf(least)], `round ${round}`);
+  }
+});
+
+test('nearestGenuine, with candidates of many sizes, close ones and ties: what comparing every candidate picks, with or without closestInSize', async () => {
+  const next = random(5);
+  const origin = { package: 'libtool', version: '2.4.7' };
+  for (let round = 0; round < 150; round++) {
+    const texts = new Map<string, Buffer>();
+    const candidates: KnownFile[] = [];
+    const start = Array.from({ length: 20 + Math.floor(next() * 60) }, (_, i) => `${words[(i * 5) % words.length]!} ${i % 7}`);
+    // A family of versions, each an edit of an earlier one: near and far texts of varied sizes, some equal in distance.
+    const versions = [start];
+    for (let v = 0; v < 12; v++) versions.push(edit(versions[Math.floor(next() * versions.length)]!, next, Math.floor(next() * 15)));
+    for (const lines of versions) {
+      const bytes = Buffer.from(`${lines.join('\n')}\n`);
+      const { blobId, sha256 } = hashFile(bytes);
+      texts.set(blobId, bytes);
+      candidates.push({ name: 'ltmain.sh', path: `p${candidates.length}`, blobId, sha256, size: bytes.length, origin });
+    }
+    const release = edit(versions[Math.floor(next() * versions.length)]!, next, Math.floor(next() * 6)).join('\n');
+    const distances = candidates.map((c) => lineDistance(texts.get(c.blobId)!.toString(), release));
+    const least = Math.min(...distances);
+    const found = await nearestGenuine(candidates, Buffer.from(release, 'latin1'), library(texts));
+    assert.is(found.file, candidates[distances.indexOf(least)], `round ${round}: distances ${distances.join(' ')}`);
+    // closestInSize: the same choice among the candidates nearest in size.
+    const size = Buffer.byteLength(release, 'latin1');
+    const kept = new Set([...candidates].sort((a, b) => Math.abs(a.size - size) - Math.abs(b.size - size)).slice(0, 5));
+    const inPool = candidates.map((c, i) => (kept.has(c) ? distances[i]! : Infinity));
+    const near = await nearestGenuine(candidates, Buffer.from(release, 'latin1'), library(texts), { closestInSize: 5 });
+    assert.is(near.file, candidates[inPool.indexOf(Math.min(...inPool))], `round ${round}, closestInSize`);
   }
 });
 

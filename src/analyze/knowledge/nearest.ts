@@ -21,9 +21,9 @@ export interface Nearest {
  * nearest in size are compared.
  */
 export async function nearestGenuine(candidates: readonly KnownFile[], release: Buffer, knowledge: KnowledgeLookup, options: { closestInSize?: number } = {}): Promise<Nearest> {
+  const size = release.length;
   let pool = candidates;
   if (options.closestInSize !== undefined && candidates.length > options.closestInSize) {
-    const size = release.length;
     const kept = new Set([...candidates].sort((a, b) => Math.abs(a.size - size) - Math.abs(b.size - size)).slice(0, options.closestInSize));
     pool = candidates.filter((f) => kept.has(f));
   }
@@ -33,17 +33,31 @@ export async function nearestGenuine(candidates: readonly KnownFile[], release: 
   const distanceTo = lineDistanceFromBytes(release);
   // Distances to texts by blob id: a variant's bound needs its upstream file's.
   const distances = new Map<string, number | undefined>();
-  const measure = async (file: KnownFile): Promise<{ bytes: Buffer; distance: number } | undefined> => {
+  // Past `limit`, a distance is a bound (see lineDistanceFromBytes), which is all a variant's bound needs.
+  const measure = async (file: KnownFile, limit = Infinity): Promise<{ bytes: Buffer; distance: number } | undefined> => {
     const bytes = await knowledge.content(file);
-    const distance = bytes ? distanceTo(bytes) : undefined;
+    const distance = bytes ? distanceTo(bytes, limit) : undefined;
     distances.set(file.blobId, distance);
     return bytes && distance !== undefined ? { bytes, distance } : undefined;
   };
-  // Only a variant's bound needs the release's lines as text.
+  // Only a variant's bound needs the release's lines as text, and its upstream file's (once for all its variants).
   let releaseCounts: Map<string, number> | undefined;
+  const baseLines = new Map<string, Promise<Set<string> | undefined>>();
+  const baseLinesOf = (base: KnownFile) => {
+    let lines = baseLines.get(base.blobId);
+    if (!lines) {
+      lines = knowledge.content(base).then((bytes) => bytes && new Set(lineCounts(bytes.toString('latin1')).keys()));
+      baseLines.set(base.blobId, lines);
+    }
+    return lines;
+  };
   // Upstream files first, then the variants: most variants cannot come nearer than their upstream
-  // file allows (variantBound), and rebuilding one costs as much as comparing it.
-  const order = pool.map((file, index) => ({ file, index })).sort((a, b) => Number(Boolean(a.file.variant)) - Number(Boolean(b.file.variant)) || a.index - b.index);
+  // file allows (variantBound), and rebuilding one costs as much as comparing it. Within each, those
+  // nearest in size first: the nearest text is found early, and past its distance the others are
+  // given up on part way (ties still go to the earlier candidate, by index).
+  const order = pool
+    .map((file, index) => ({ file, index }))
+    .sort((a, b) => Number(Boolean(a.file.variant)) - Number(Boolean(b.file.variant)) || Math.abs(a.file.size - size) - Math.abs(b.file.size - size) || a.index - b.index);
   for (const { file, index } of order) {
     if (tried.has(file.blobId)) continue;
     tried.add(file.blobId);
@@ -52,16 +66,19 @@ export async function nearestGenuine(candidates: readonly KnownFile[], release: 
       if (!distances.has(base.blobId)) await measure(base);
       const baseDistance = distances.get(base.blobId);
       if (baseDistance !== undefined) {
-        const bound = variantBound(file.variant.diff, baseDistance, (releaseCounts ??= lineCounts(release.toString('latin1'))));
+        const bound = variantBound(file.variant.diff, baseDistance, (releaseCounts ??= lineCounts(release.toString('latin1'))), await baseLinesOf(base));
         if (bound > best.distance || (bound === best.distance && index > best.index)) continue;
       }
     }
-    const measured = await measure(file);
+    // Only a distance that would win is needed whole: at most best's, or below it for a later candidate.
+    const limit = !best ? Infinity : index < best.index ? best.distance : best.distance - 1;
+    const measured = await measure(file, limit);
     if (!measured) {
       unseen.push(file);
       continue;
     }
     const { bytes, distance } = measured;
+    if (distance > limit) continue;
     if (!best || distance < best.distance || (distance === best.distance && index < best.index)) best = { file, bytes, distance, index };
   }
   return best ? { file: best.file, bytes: best.bytes, unseen } : { file: candidates[0]!, unseen };
@@ -79,23 +96,53 @@ function lineCounts(text: string): Map<string, number> {
 
 /**
  * The least distance (lineDistanceFrom's) a release text can have to a variant,
- * from its distance to the variant's upstream file: each removed line takes at
- * most one off the genuine side's count, and each added text can cover at most
- * the release's occurrences of it. Nothing else the diff does lowers the distance.
+ * from its distance to the variant's upstream file. The variant's lines are
+ * the upstream file's, less the diff's removed lines, plus its added ones, so:
+ * a removed line the release lacks no longer counts, an added line the release
+ * lacks counts once more, and each added text the upstream file lacks (any,
+ * when its lines are not given) can at most cover the release's occurrences
+ * of it. A removed line the release has, and a removed text the release's
+ * lines lose, only add. "\ No newline at end of file" moves an empty
+ * last line one way or the other: it is allowed to have been removed.
+ *
+ * Only lines inside a hunk, as many as its header counts, are read: a stray
+ * `+++` line outside one adds nothing.
  */
-export function variantBound(diff: string, baseDistance: number, releaseCounts: ReadonlyMap<string, number>): number {
-  let removed = 0;
+export function variantBound(diff: string, baseDistance: number, releaseCounts: ReadonlyMap<string, number>, baseLines?: ReadonlySet<string>): number {
+  let bound = baseDistance;
   const added = new Set<string>();
+  let oldLeft = 0;
+  let newLeft = 0;
+  let marker = false;
   for (const line of diff.split('\n')) {
-    if (line.startsWith('-')) removed++;
-    else if (line.startsWith('+')) added.add(line.slice(1).trim());
-    else if (line.startsWith('\\')) {
-      // "\ No newline at end of file": the split text gains or loses one empty last line.
-      removed++;
-      added.add('');
+    if (oldLeft === 0 && newLeft === 0) {
+      const hunk = /^@@ -\d+(?:,(\d+))? \+\d+(?:,(\d+))? @@/.exec(line);
+      if (hunk) {
+        oldLeft = hunk[1] === undefined ? 1 : Number(hunk[1]);
+        newLeft = hunk[2] === undefined ? 1 : Number(hunk[2]);
+      }
+      marker ||= line.startsWith('\\');
+      continue;
+    }
+    const text = line.slice(1).trim();
+    if (line.startsWith('-')) {
+      oldLeft--;
+      if (!releaseCounts.has(text)) bound--;
+    } else if (line.startsWith('+')) {
+      newLeft--;
+      if (releaseCounts.has(text)) added.add(text);
+      else bound++;
+    } else if (line.startsWith('\\')) {
+      marker = true;
+    } else {
+      oldLeft--;
+      newLeft--;
     }
   }
-  let covered = 0;
-  for (const t of added) covered += releaseCounts.get(t) ?? 0;
-  return baseDistance - removed - covered;
+  if (marker) {
+    if (!releaseCounts.has('')) bound--;
+    added.add('');
+  }
+  for (const t of added) if (!baseLines?.has(t)) bound -= releaseCounts.get(t) ?? 0;
+  return bound;
 }
