@@ -3,6 +3,7 @@ import * as assert from 'uvu/assert';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { BlobReader } from '../../src/git/blobs.js';
 import { binaryChanges, createHistory, historyWalks } from '../../src/git/history.js';
 import { openRepo } from '../../src/git/repo.js';
 import type { RepoHandle } from '../../src/git/types.js';
@@ -171,6 +172,35 @@ test('blobs the analysis expects are found in one walk of the history, each wher
   const ended = await execa(process.execPath, ['--input-type=module', '-e', script], { timeout: 120_000, reject: false });
   assert.is(ended.timedOut, false, 'the process ended');
   assert.equal([ended.exitCode, ended.stdout], [0, 'd49/file-with-a-long-name-5']);
+});
+
+test('whether the expected blobs are in the object store is asked once for them all, not with a read each', async () => {
+  const repo = await makeRepo({ files: { a: 'a\n', b: 'kept\n' }, commits: [{ files: { a: 'b\n' } }] });
+  const tip = repo.commits.at(-1)!;
+  const old = await repo.hashObject('a\n');
+  const absent = await Promise.all(Array.from({ length: 40 }, (_, k) => repo.hashObject(`never committed ${k}\n`)));
+  const reader = new BlobReader(handle(repo.gitDir));
+  let reads = 0;
+  const history = createHistory(handle(repo.gitDir), tip, scratchCache, undefined, {
+    read: (oid) => {
+      reads++;
+      return reader.read(oid);
+    },
+  });
+  try {
+    history.expectBlobs!([...absent.slice(0, 20), old, ...absent.slice(20)]);
+    const walks = historyWalks.started;
+    for (const id of absent) assert.is(await history.blobInHistory(id), undefined);
+    assert.is(historyWalks.started, walks, 'no walk of the log for blobs the object store lacks');
+    assert.equal(await history.blobInHistory(old), { path: 'a', commit: repo.commits[0]! });
+    assert.is(reads, 0, 'no blob read for the expected ones');
+    // A blob it was not told about is looked for as before: one read says whether the object store has it.
+    assert.is(await history.blobInHistory(await repo.hashObject('late\n')), undefined);
+    assert.is(reads, 1);
+  } finally {
+    await history.close();
+    await reader.close();
+  }
 });
 
 test("the sample repository: nls.m4 is hidden by m4/.gitignore, added days before v1.0", async () => {
