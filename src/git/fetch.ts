@@ -54,31 +54,49 @@ export function lockedRepo<T>(repo: RepoHandle, use: () => Promise<T>): Promise<
   return withCacheLock(`${repo.gitDir}.lock`, use);
 }
 
+/** Fetch commands run, for tests: a remote that cannot be reached is tried once, not once per way of fetching. */
+export const fetchAttempts = { count: 0 };
+
+/**
+ * git's words for a remote it could not reach, or that is not a repository:
+ * fetching it another way cannot help, so the full fetch is not tried (on a
+ * network that drops packets, each try waits out the time limit).
+ */
+const unreachable =
+  /Could not resolve host|Could not resolve hostname|unable to look up|Failed to connect to|unable to connect to|Connection refused|Connection timed out|Operation timed out|Network is unreachable|No route to host|SSL certificate problem|does not appear to be a git repository|Repository not found|returned error: 40[34]|transport '.*' not allowed/i;
+
+function fetchFailed(url: string, err: GitCommandError): CuckooError {
+  if (/transport '.*' not allowed/.test(err.stderr)) {
+    return new CuckooError('input', `${url}: this kind of URL is not allowed`, {
+      hint: 'use an https://, ssh://, git:// or file:// URL or a local path',
+      cause: err,
+    });
+  }
+  return new CuckooError('network', `fetching ${url}: ${err.message}`, {
+    hint: 'check the URL and the network, or pass a local clone instead',
+    cause: err,
+  });
+}
+
 async function fetchInto(repo: RepoHandle, url: string, commit: string): Promise<void> {
   const pin = `+${commit}:refs/cuckoo/pins/${commit}`;
   try {
+    fetchAttempts.count++;
     await git(repo, ['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--depth=1', url, pin], { transport: 'remote', config: cacheConfig });
   } catch (err) {
     if (!(err instanceof GitCommandError)) throw err;
+    if (unreachable.test(err.stderr)) throw fetchFailed(url, err);
     const shallow = await access(join(repo.gitDir, 'shallow')).then(() => true, () => false);
     const refspecs = ['+refs/heads/*:refs/cuckoo/heads/*', '+refs/tags/*:refs/cuckoo/tags/*'];
     try {
+      fetchAttempts.count++;
       await git(repo, ['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', ...(shallow ? ['--unshallow'] : []), url, ...refspecs], {
         transport: 'remote',
         config: cacheConfig,
       });
     } catch (full) {
       if (!(full instanceof GitCommandError)) throw full;
-      if (/transport '.*' not allowed/.test(full.stderr)) {
-        throw new CuckooError('input', `${url}: this kind of URL is not allowed`, {
-          hint: 'use an https://, ssh://, git:// or file:// URL or a local path',
-          cause: full,
-        });
-      }
-      throw new CuckooError('network', `fetching ${url}: ${full.message}`, {
-        hint: 'check the URL and the network, or pass a local clone instead',
-        cause: full,
-      });
+      throw fetchFailed(url, full);
     }
   }
 }

@@ -1,7 +1,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { access, readdir, rm, writeFile } from 'node:fs/promises';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { fetchAttempts } from '../../src/git/fetch.js';
 import { openRepo } from '../../src/git/repo.js';
 import { gitText } from '../../src/git/run.js';
 import { openSubmodule, readSubmodules } from '../../src/git/submodules.js';
@@ -95,12 +97,37 @@ test('openSubmodule: falls back to a full fetch when the server refuses a fetch 
   const saved = process.env.GIT_CONFIG_GLOBAL;
   process.env.GIT_CONFIG_GLOBAL = globalConfig;
   try {
+    const before = fetchAttempts.count;
     const repo = await openSubmodule(byName.get('the.lib')!, { cacheDir: await tempDir() });
+    assert.is(fetchAttempts.count - before, 2, 'by id, then in full');
     assert.is(await gitText(repo, ['rev-parse', `${old}^{commit}`]), old);
     assert.ok((await gitText(repo, ['for-each-ref', '--format=%(refname)'])).includes('refs/cuckoo/heads/main'), 'the full fetch ran');
   } finally {
     if (saved === undefined) delete process.env.GIT_CONFIG_GLOBAL;
     else process.env.GIT_CONFIG_GLOBAL = saved;
+  }
+});
+
+test('openSubmodule: a remote that cannot be reached, or is no repository, is tried once, not again in full', async () => {
+  const { byName } = await fixture();
+  const cacheDir = await tempDir();
+  // A port nothing listens on: the connection is refused at once.
+  const closed = await new Promise<number>((resolve) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+  for (const [url, said] of [
+    [`git://127.0.0.1:${closed}/lib.git`, /unable to connect/],
+    [`http://127.0.0.1:${closed}/lib.git`, /Failed to connect/],
+    ['file:///nonexistent/lib.git', /does not appear to be a git repository/],
+  ] as const) {
+    const before = fetchAttempts.count;
+    const err = await rejects(openSubmodule(byName.get('tip')!, { cacheDir, override: url }), 'network', new RegExp(`fetching ${url.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+    assert.match(err.message, said);
+    assert.is(fetchAttempts.count - before, 1, url);
   }
 });
 
