@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -55,6 +56,44 @@ test('startTagSide answers once the repository is open; its blob ids grow with t
     assert.equal(tag.compared.map((s) => s.path), ['gnulib']);
   } finally {
     await tag.close();
+  }
+});
+
+test('submodules are opened a few at once, and taken in their order', async () => {
+  // A git:// server that answers nothing: it holds each connection until three are open at once, then drops them all.
+  const open = new Set<Socket>();
+  let most = 0;
+  const server = createServer((socket) => {
+    open.add(socket);
+    most = Math.max(most, open.size);
+    socket.on('close', () => open.delete(socket));
+    socket.on('error', () => {});
+    if (open.size >= 3) for (const s of open) s.destroy();
+    // One at a time, a connection is dropped after a while all the same, so the test ends and fails.
+    else setTimeout(() => socket.destroy(), 3000).unref();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  try {
+    const one = await makeRepo({ files: { 'one.m4': 'dnl one\n' } });
+    const two = await makeRepo({ files: { 'two.m4': 'dnl two\n' } });
+    const names = ['a', 'b', 'c', 'd', 'e'];
+    const url = (n: string) => (n === 'a' ? one.dir : n === 'e' ? two.dir : `git://127.0.0.1:${port}/${n}.git`);
+    const commit = (n: string) => (n === 'a' ? one.commits[0]! : n === 'e' ? two.commits[0]! : '1'.repeat(40));
+    const gitmodules = names.map((n) => `[submodule "${n}"]\n\tpath = ${n}\n\turl = ${url(n)}\n`).join('');
+    const repo = await makeRepo({ files: { '.gitmodules': gitmodules, ...Object.fromEntries(names.map((n) => [n, { gitlink: commit(n) }])) }, tags: ['v1'] });
+    const started = await startTagSide({ repo: repo.dir, tag: 'v1', cacheDir, releaseName: 'app-1.tar' });
+    const tag = await started.complete;
+    try {
+      assert.equal(tag.compared.map((s) => s.path), ['a', 'e']);
+      assert.equal(tag.unavailable.map((u) => u.submodule.path), ['b', 'c', 'd']);
+      assert.ok(tag.byPath.has('a/one.m4') && tag.byPath.has('e/two.m4'));
+      assert.is(most, 3, 'the three unreachable ones were tried at once');
+    } finally {
+      await tag.close();
+    }
+  } finally {
+    server.close();
   }
 });
 
