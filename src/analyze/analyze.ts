@@ -43,7 +43,8 @@ export async function analyze(changes: Change[], ctx: AnalysisContext, options: 
   ctx.history?.expectBlobs?.(changes.flatMap((c) => ((c.kind === 'only-in-release' || c.kind === 'modified') && c.release?.type === 'file' && c.release.blobId ? [c.release.blobId] : [])));
   // The rules read the tag's side through the read-ahead while they run (see read-ahead.ts).
   const tagContent = ctx.tagContent;
-  const ahead = tagReadAhead(changes, (entry) => tagContent.call(ctx, entry), options.readAhead);
+  const readAhead = ctx.tagContentAhead ?? tagContent;
+  const ahead = tagReadAhead(changes, (entry) => readAhead.call(ctx, entry), options.readAhead, (entry) => tagContent.call(ctx, entry));
   const ends: Array<() => Promise<void>> = [];
   try {
     for (const rule of rules) {

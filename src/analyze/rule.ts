@@ -16,6 +16,12 @@ export interface AnalysisContext extends ReleaseInfo {
   submodules: Submodule[];
   /** Bytes `git archive` would write for a tag entry (after export-subst, eol, ident). */
   tagContent(entry: TagEntry): Promise<Buffer>;
+  /**
+   * tagContent on a reader of its own, for the files read ahead of the
+   * analysis (read-ahead.ts): the reads a rule asks for out of turn then do
+   * not wait behind them. Absent: tagContent reads both.
+   */
+  tagContentAhead?(entry: TagEntry): Promise<Buffer>;
   /** Bytes of a release file: kept in memory, or read from git when the tag has the same blob. */
   releaseContent(entry: ReleaseEntry): Promise<Buffer | undefined>;
   /** Known-good files of autotools-era tooling (shipped index, host copies, the user's library). */

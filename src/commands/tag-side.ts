@@ -60,6 +60,13 @@ export interface OpenTagSide {
   /** Report fields of a remote tag and of its signature check. */
   remoteInfo: Pick<Report['tag'], 'remote' | 'signature' | 'firstSeen'>;
   content(entry: TagEntry): Promise<Buffer>;
+  /**
+   * content(entry) read on a reader of the tag's repository of its own
+   * (started with the completed side), for the analysis's read-ahead: what
+   * the rules ask for out of turn, on the usual reader, then does not wait
+   * behind megabytes of files read ahead.
+   */
+  contentAhead(entry: TagEntry): Promise<Buffer>;
   blob(oid: string): Promise<Buffer>;
   /** The sha256 of a blob's raw bytes, hashed as they stream from git (see BlobReader.digest). */
   blobDigest(oid: string): Promise<string>;
@@ -371,6 +378,15 @@ async function completeTagSide(
     for (const e of entries) byPath.set(e.path, e);
 
     const readBlob = (entry: TagEntry) => (readerOf.get(entry) ?? reader).read(entry.oid);
+    // A submodule's files keep their reader: the read-ahead is mostly the tag's own.
+    const aheadReader = new BlobReader(repo);
+    aheadReader.start();
+    readers.push(aheadReader);
+    const archiveContent = async (entry: TagEntry, raw: Buffer) => {
+      const attrs = attributes.get(entry.path);
+      if (!attrs || !archiveOids.has(entry.path)) return raw;
+      return convertForArchive(raw, attrs, { repo, commit: ref.commit, oid: entry.oid });
+    };
     return {
       repo,
       ref,
@@ -386,10 +402,10 @@ async function completeTagSide(
       findings,
       remoteInfo,
       async content(entry) {
-        const raw = await readBlob(entry);
-        const attrs = attributes.get(entry.path);
-        if (!attrs || !archiveOids.has(entry.path)) return raw;
-        return convertForArchive(raw, attrs, { repo, commit: ref.commit, oid: entry.oid });
+        return archiveContent(entry, await readBlob(entry));
+      },
+      async contentAhead(entry) {
+        return archiveContent(entry, await (readerOf.get(entry) ?? aheadReader).read(entry.oid));
       },
       async blob(oid) {
         const entry = byOid.get(oid)?.[0];

@@ -255,6 +255,7 @@ export async function verify(options: VerifyOptions): Promise<Report> {
       tagByOid: tag.byOid,
       submodules: tag.compared,
       tagContent: (entry) => tag.content(entry),
+      tagContentAhead: (entry) => tag.contentAhead(entry),
       releaseContent: async (entry) => entry.content ?? (entry.blobId && tag.oids.has(entry.blobId) ? tag.blob(entry.blobId) : undefined),
       shared: new Map(),
       ...(options.translationsUrl ? { translations: translationSource(options.translationsUrl, { ...httpDefaults, ...options.http }, options.cacheDir) } : {}),

@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { analyze } from '../../src/analyze/analyze.js';
 import { tagReadAhead } from '../../src/analyze/read-ahead.js';
-import type { AnalysisContext } from '../../src/analyze/rule.js';
+import type { AnalysisContext, Rule } from '../../src/analyze/rule.js';
 import type { Change } from '../../src/compare/change.js';
 import type { TagEntry } from '../../src/git/types.js';
 import { buildSignals } from '../../src/analyze/rules/build-signals.js';
@@ -44,6 +44,46 @@ test('the modified files are read a few changes ahead, each once while it is hel
   ahead.judging(8);
   assert.equal(asked.slice(7), ['f8', 'f9']);
   assert.is(ahead.reads, 9);
+});
+
+test('what is not held is read on the other lane: a read a rule asks for out of turn does not queue behind the files read ahead', async () => {
+  const changes = Array.from({ length: 4 }, (_, i) => modified(`f${i}`, 'release'));
+  const lane = counted();
+  const now = counted();
+  const ahead = tagReadAhead(changes, lane.read, { files: 3, bytes: 1 << 20 }, now.read);
+  ahead.judging(0);
+  assert.equal(lane.asked, ['f0', 'f1', 'f2', 'f3']);
+  assert.is((await ahead.content(changes[1]!.tag!)).toString(), 'f1');
+  assert.is((await ahead.content(tagFile('build-aux/git-version-gen'))).toString(), 'build-aux/git-version-gen');
+  assert.equal(now.asked, ['build-aux/git-version-gen'], 'only the file not held');
+  assert.equal(lane.asked, ['f0', 'f1', 'f2', 'f3'], 'nothing more read ahead');
+  assert.is(ahead.reads, 5);
+});
+
+test('analyze reads ahead through tagContentAhead where the context has it, and the rest through tagContent', async () => {
+  const changes = [modified('src/a.sh', 'echo a\n'), modified('src/b.sh', 'echo b\n')];
+  const lane = counted();
+  const now = counted();
+  const ctx: AnalysisContext = {
+    tagByPath: new Map(changes.map((c) => [c.path, c.tag!])),
+    tagByOid: new Map(changes.map((c) => [c.tag!.oid, [c.tag!]])),
+    submodules: [],
+    tagContent: now.read,
+    tagContentAhead: lane.read,
+    releaseContent: async (e) => e.content,
+  };
+  const asks: Rule = {
+    name: 'asks',
+    changes: ['modified'],
+    async judge(c, cx) {
+      await cx.tagContent(c.tag!);
+      await cx.tagContent(tagFile('configure.ac'));
+      return undefined;
+    },
+  };
+  await analyze(changes, ctx, { rules: [asks] });
+  assert.equal(lane.asked, ['src/a.sh', 'src/b.sh']);
+  assert.equal(now.asked, ['configure.ac', 'configure.ac']);
 });
 
 test('the bytes held ahead are bounded; the file judged is read whatever its size', () => {

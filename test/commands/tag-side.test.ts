@@ -54,6 +54,11 @@ test('startTagSide answers once the repository is open; its blob ids grow with t
     assert.ok(started.oids.has(macro), 'the same set, grown');
     assert.ok(tag.oids.has(macro));
     assert.equal(tag.compared.map((s) => s.path), ['gnulib']);
+    // The read-ahead's reader gives the same bytes, the tag's own and a submodule's.
+    for (const path of ['main.c', 'gnulib/m4/lib.m4']) {
+      const entry = tag.byPath.get(path)!;
+      assert.equal(await tag.contentAhead(entry), await tag.content(entry), path);
+    }
   } finally {
     await tag.close();
   }
