@@ -68,9 +68,16 @@ export function matchChangeLog(entries: readonly ChangeLogEntry[], commits: read
   }
   const used = new Set<Candidate>();
   const result: ChangeLogMatch = { matched: [], unmatched: [] };
+  // An entry's day and the days either side, worked out once per date: a long log has many entries a day.
+  const near = new Map<string, string[]>();
+  const daysAround = (date: string) => {
+    let days = near.get(date);
+    if (!days) near.set(date, (days = [-1, 0, 1].map((d) => shiftDay(date, d))));
+    return days;
+  };
   for (const entry of entries) {
-    const candidates = [-1, 0, 1]
-      .flatMap((d) => byDay.get(shiftDay(entry.date, d)) ?? [])
+    const candidates = daysAround(entry.date)
+      .flatMap((d) => byDay.get(d) ?? [])
       .filter((c) => c.commit.authors.includes(entry.author) && c.rendered.tiny === entry.tiny && c.rendered.coauthors.join('\n') === entry.coauthors.join('\n'))
       .sort((a, b) => a.order - b.order);
     const body = entry.body;
