@@ -108,8 +108,8 @@ export function createHistory(repo: RepoHandle, commit: string, cacheDir: string
       return readCommitLog(repo, commit, options);
     },
     expectBlobs(blobIds) {
-      // Only before the walk starts: it looks for what was expected by then.
-      if (walk || repo.promisor) return;
+      // Only before the first question: the object store is asked about what was expected by then, and the walk looks for that.
+      if (walk || present || repo.promisor) return;
       for (const id of blobIds) if (blobIdPattern.test(id)) expected.add(id);
     },
     async blobInHistory(blobId) {

@@ -199,6 +199,17 @@ test('whether the expected blobs are in the object store is asked once for them 
     assert.is(reads, 1);
   } finally {
     await history.close();
+  }
+  // Told about once the object store was asked (and before any walk), a blob is looked for as one not expected, not taken for absent.
+  const late = createHistory(handle(repo.gitDir), tip, scratchCache, undefined, { read: (oid) => reader.read(oid) });
+  try {
+    late.expectBlobs!([absent[0]!]);
+    assert.is(await late.blobInHistory(absent[0]!), undefined);
+    const kept = await repo.hashObject('kept\n');
+    late.expectBlobs!([kept]);
+    assert.equal(await late.blobInHistory(kept), { path: 'b', commit: repo.commits[0]! });
+  } finally {
+    await late.close();
     await reader.close();
   }
 });
