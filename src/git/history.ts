@@ -27,11 +27,12 @@ import type { RepoHandle, TagEntry } from './types.js';
 
 export interface HistoryOptions {
   /**
-   * Most commits blobInHistory reads (newest first). Its cost is one request
-   * to a shared `cat-file --batch` process when the blob is not in the object
-   * store at all (the usual case for a planted file), else one streamed
-   * `git log --raw` pass that stops at the first match or after this many
-   * commits.
+   * Most commits blobInHistory reads (newest first). When the blob is not in
+   * the object store at all (the usual case for a planted file), nothing of
+   * the log is read: for the blobs the analysis expected, one `cat-file
+   * --batch-check` of them all said so; for another, a request to a shared
+   * `cat-file --batch` process. Otherwise one streamed `git log --raw` pass,
+   * which stops at the first match or after this many commits.
    */
   maxCommits?: number;
   /**
