@@ -65,17 +65,26 @@ test('startTagSide answers once the repository is open; its blob ids grow with t
 });
 
 test('submodules are opened a few at once, and taken in their order', async () => {
-  // A git:// server that answers nothing: it holds each connection until three are open at once, then drops them all.
+  // A git:// server that answers nothing: it holds each connection until three are open at once,
+  // then drops them all, and any later one at once.
   const open = new Set<Socket>();
   let most = 0;
+  let reached = false;
   const server = createServer((socket) => {
+    socket.on('error', () => {});
+    if (reached) {
+      socket.destroy();
+      return;
+    }
     open.add(socket);
     most = Math.max(most, open.size);
     socket.on('close', () => open.delete(socket));
-    socket.on('error', () => {});
-    if (open.size >= 3) for (const s of open) s.destroy();
+    if (open.size >= 3) {
+      reached = true;
+      for (const s of open) s.destroy();
+    }
     // One at a time, a connection is dropped after a while all the same, so the test ends and fails.
-    else setTimeout(() => socket.destroy(), 3000).unref();
+    else setTimeout(() => socket.destroy(), 10_000).unref();
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };
