@@ -12,6 +12,7 @@ import { version } from '../version.js';
 import type { BatchEntry, Manifest } from './batch-manifest.js';
 import { inShard, type Shard } from './shard.js';
 import { verify, type VerifyOptions } from './verify.js';
+import { inTurns } from '../pool.js';
 
 export interface BatchOptions {
   manifest: Manifest;
@@ -86,18 +87,14 @@ export async function batch(options: BatchOptions): Promise<BatchResult> {
   const jobs = Math.max(1, Math.floor(options.jobs));
   const selected = inShard(options.manifest.entries, options.shard);
   const rows = new Map<number, BatchEntrySummary>();
-  const queue = [...selected];
   let done = 0;
-  // A small pool: each worker takes the next entry. Entries sharing a
-  // repository or a URL may run together: the cache locks its entries.
-  const worker = async () => {
-    for (let entry = queue.shift(); entry; entry = queue.shift()) {
-      const row = await checkEntry(entry, options);
-      rows.set(entry.index, row);
-      options.onDone?.(row, ++done, selected.length);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(jobs, queue.length) }, worker));
+  // Entries sharing a repository or a URL may run together: the cache locks its entries.
+  // checkEntry answers a failure with an error row, so every entry runs.
+  await inTurns(selected, jobs, async (entry) => {
+    const row = await checkEntry(entry, options);
+    rows.set(entry.index, row);
+    options.onDone?.(row, ++done, selected.length);
+  });
   const entries = [...rows.values()].sort((a, b) => a.index - b.index);
   const totals = totalsOf(entries);
   const shards = options.shard ? { count: options.shard.count, included: [options.shard.index] } : { count: 1, included: [1] };

@@ -16,6 +16,7 @@ import { isRemoteSpec } from '../git/fetch.js';
 import { openRemoteTag, prefetchBlobs, seenTagsFile } from '../git/remote.js';
 import { join } from 'node:path';
 import { verifyTag } from '../git/verify-tag.js';
+import { inTurns } from '../pool.js';
 import type { Finding } from '../report/finding.js';
 import type { Report } from '../report/report.js';
 import { movedTagFinding, signatureFinding } from './integrity.js';
@@ -323,41 +324,43 @@ async function completeTagSide(
     const compare = options.submodules !== false;
     // Opened a few at a time, each with its tree listed: a submodule not in
     // the cache is a fetch, and one after another they add up (gnutls 3.7.9
-    // has nine). What each gave is then taken in .gitmodules' order.
-    const opened = compare
-      ? await settleEach(submodules, submodulesAtOnce, async (sub) => {
-          const override = options.submoduleSources?.[sub.name] ?? options.submoduleSources?.[sub.path];
-          let subRepo: RepoHandle;
-          try {
-            subRepo = await openSubmodule(sub, {
-              cacheDir: options.cacheDir,
-              ...(override ? { override } : {}),
-              ...(remoteInfo.remote ? { superRemote: remoteInfo.remote } : {}),
-            });
-          } catch (err) {
-            return { sub, override, failed: err };
-          }
-          return { sub, subRepo, subTree: await readTree(subRepo, sub.commit) };
-        })
-      : [];
+    // has nine). What each gave is then taken in .gitmodules' order; a tree
+    // that cannot be listed fails the run, as the tag's own would.
+    const openOne = async (sub: Submodule) => {
+      const override = options.submoduleSources?.[sub.name] ?? options.submoduleSources?.[sub.path];
+      let subRepo: RepoHandle;
+      try {
+        subRepo = await openSubmodule(sub, {
+          cacheDir: options.cacheDir,
+          ...(override ? { override } : {}),
+          ...(remoteInfo.remote ? { superRemote: remoteInfo.remote } : {}),
+        });
+      } catch (err) {
+        return { override, failed: err };
+      }
+      return { subRepo, subTree: await readTree(subRepo, sub.commit) };
+    };
+    const opened: Array<Awaited<ReturnType<typeof openOne>>> = [];
+    if (compare) {
+      await inTurns(submodules, submodulesAtOnce, async (sub, k) => {
+        opened[k] = await openOne(sub);
+      });
+    }
     for (const [k, sub] of submodules.entries()) {
       if (!compare) {
         uncompared.push(sub);
         continue;
       }
       const result = opened[k]!;
-      // A tree that cannot be listed fails the run, as the tag's own would.
-      if (result.status === 'rejected') throw result.reason;
-      const { override } = result.value;
-      if ('failed' in result.value) {
-        const err = result.value.failed;
+      if ('failed' in result) {
+        const { failed: err, override } = result;
         // One submodule out of reach (no network, a moved URL) is reported, not fatal: the rest is still checked.
         if (!(err instanceof CuckooError) || err.code === 'usage' || err.code === 'limit') throw withContext(`submodule ${sub.name}`, err);
         unavailable.push({ submodule: sub, address: override ?? sub.url ?? '', why: err.message, ...(err.hint ? { hint: err.hint } : {}) });
         uncompared.push(sub);
         continue;
       }
-      const { subRepo, subTree } = result.value;
+      const { subRepo, subTree } = result;
       const subReader = new BlobReader(subRepo);
       readers.push(subReader);
       readerRepo.set(subReader, subRepo);
@@ -439,21 +442,3 @@ async function completeTagSide(
 
 /** Submodules opened at once (see completeTagSide). */
 const submodulesAtOnce = 4;
-
-/** `run` over `items`, at most `most` at once, each outcome at its item's index. */
-async function settleEach<T, R>(items: readonly T[], most: number, run: (item: T) => Promise<R>): Promise<PromiseSettledResult<R>[]> {
-  const outcomes: PromiseSettledResult<R>[] = new Array<PromiseSettledResult<R>>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const k = next++;
-      try {
-        outcomes[k] = { status: 'fulfilled', value: await run(items[k]!) };
-      } catch (reason) {
-        outcomes[k] = { status: 'rejected', reason };
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(most, items.length) }, worker));
-  return outcomes;
-}
