@@ -1,8 +1,10 @@
 import { accessSync, constants as fsConstants, createReadStream } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { delimiter, join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
+import { execa } from 'execa';
 import { corruptData, type Codec } from './corrupt.js';
 import { Bzip2JsStream, XzJsStream } from './js-decoders.js';
 import { ZstdJsStream } from './zstd-frames.js';
@@ -38,7 +40,40 @@ export async function pickDecoder(codec: Codec, preferJs = false): Promise<Decod
   if (codec === 'gzip' || preferJs) return jsDecoders[codec];
   const tool = tools[codec];
   if ((await findOnPath(tool)) === undefined) return jsDecoders[codec];
-  return { codec, label: `${tool} (system)`, create: (source) => new ToolStream(tool, codec, source) };
+  const args = codec === 'xz' ? await xzThreadArgs() : [];
+  return { codec, label: `${tool} (system)`, create: (source) => new ToolStream(tool, codec, source, args) };
+}
+
+/** The first xz release whose decoder runs on threads (5.4.0, as `xz --robot --version` numbers it). */
+const threadedXz = 50040002;
+/** Memory the threads may take together; a block that needs more is decoded on one thread, as before. */
+const xzThreadMemory = '256MiB';
+
+let xzThreads: Promise<string[]> | undefined;
+
+/**
+ * What lets the system xz decode a file of several blocks (as `xz -T` writes
+ * them, and xz 5.6 does by default) on two threads: util-linux 2.38.1's
+ * three blocks decode in 0.35 s instead of 0.45. The tool is asked its
+ * version once per process: xz before 5.4 decodes on one thread and does not
+ * know the memory option. Two threads, not one per core: the tar reader
+ * takes a core of its own, and each thread holds a whole block (24 MiB at
+ * the default level, 192 MiB at -9) until it is read; the memory limit keeps
+ * a file of huge blocks, or one that only claims them, to one thread.
+ */
+function xzThreadArgs(): Promise<string[]> {
+  xzThreads ??= (async () => {
+    if (availableParallelism() < 2) return [];
+    const result = await execa('xz', ['--robot', '--version'], { reject: false, timeout: 10_000, env: { LC_ALL: 'C' } });
+    return xzOptionsFor(typeof result.stdout === 'string' ? result.stdout : '');
+  })();
+  return xzThreads;
+}
+
+/** The options for the xz whose `xz --robot --version` said `robotVersion`: none for one before 5.4, or one that did not say. */
+export function xzOptionsFor(robotVersion: string): string[] {
+  const version = /^XZ_VERSION=(\d+)$/m.exec(robotVersion);
+  return version && Number(version[1]) >= threadedXz ? ['--threads=2', `--memlimit-mt-decompress=${xzThreadMemory}`] : [];
 }
 
 const found = new Map<string, Promise<string | undefined>>();

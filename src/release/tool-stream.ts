@@ -1,3 +1,4 @@
+import { getPriority, setPriority } from 'node:os';
 import { Duplex, type Readable, type Writable } from 'node:stream';
 import { execa, type Result } from 'execa';
 import { CuckooError } from '../errors.js';
@@ -16,14 +17,18 @@ export class ToolStream extends Duplex {
   private readonly stdout: Readable;
   private pendingWrite: (() => void) | undefined;
 
-  /** `tool` is a command name on PATH: run by name, its messages start with `xz:`, not its path. */
+  /**
+   * `tool` is a command name on PATH: run by name, its messages start with
+   * `xz:`, not its path. `options` go before `-dc` (xz's threads: xzThreadArgs in decompress.ts).
+   */
   constructor(
     private readonly tool: string,
     private readonly codec: Codec,
     private readonly source: string,
+    options: readonly string[] = [],
   ) {
     super({ readableHighWaterMark: 256 * 1024 });
-    this.child = execa(tool, ['-dc'], {
+    this.child = execa(tool, [...options, '-dc'], {
       stdin: 'pipe',
       stdout: 'pipe',
       stderr: 'pipe',
@@ -34,6 +39,7 @@ export class ToolStream extends Duplex {
       // English messages, whatever the user's locale.
       env: { LC_ALL: 'C' },
     });
+    yieldToReader(this.child.pid);
     this.stdin = this.child.stdin;
     this.stdout = this.child.stdout;
     // EPIPE when the tool stops early on bad data: its exit status says why.
@@ -124,6 +130,26 @@ export class ToolStream extends Duplex {
       return new CuckooError('tool', `${this.source}: ${this.tool} failed: ${firstLine}`, { hint, cause: result });
     }
     return corruptData(this.source, this.codec, firstLine || `${this.tool} exited with code ${result.exitCode}`, result);
+  }
+}
+
+/** How much lower than cuckoo's own the decompressor's scheduling priority is (a nice value). */
+export const decoderNiceness = 10;
+
+/**
+ * Lets the decompressor run on what CPU the tar reader leaves: the reader is
+ * the slower of the two on most releases, and a decompressor that takes its
+ * core (xz's second thread) slows the whole read; where the decompressor is
+ * the slower, the reader waits and leaves it the CPU. Set at once, before
+ * the tool has input, so the threads it starts for that input have it too.
+ * Best effort: a process that cannot be reniced runs as it is.
+ */
+function yieldToReader(pid: number | undefined): void {
+  if (pid === undefined) return;
+  try {
+    setPriority(pid, Math.min(19, getPriority() + decoderNiceness));
+  } catch {
+    // Not allowed here, or already gone: its exit status tells.
   }
 }
 

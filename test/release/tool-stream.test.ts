@@ -1,11 +1,14 @@
-import { chmod, mkdir, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { getPriority } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { execa } from 'execa';
 import { CuckooError } from '../../src/errors.js';
-import { ToolStream } from '../../src/release/tool-stream.js';
+import { findOnPath, pickDecoder, xzOptionsFor } from '../../src/release/decompress.js';
+import { decoderNiceness, ToolStream } from '../../src/release/tool-stream.js';
 import { compress, tempDir } from '../helpers/archives.js';
 
 /** Runs ToolStream with a fake `xz` (a shell script) first on PATH. */
@@ -61,6 +64,65 @@ test('a tool that stops reading early does not hang the writer', async () => {
   const err = await withFakeXz('echo "xz: (stdin): Compressed data is corrupt" >&2; exit 1', Buffer.alloc(8 * 1024 * 1024, 1));
   assert.is((err as CuckooError).code, 'input');
   assert.match((err as CuckooError).message, /Compressed data is corrupt$/);
+});
+
+test('a file of several blocks: the system xz decodes it on two threads, byte for byte', async () => {
+  const xz = await findOnPath('xz');
+  assert.ok(xz, 'xz is on PATH');
+  // Text that compresses about tenfold, in blocks of 64 KiB: a thread each.
+  const data = Buffer.from(Array.from({ length: 40000 }, (_, i) => `line ${i} ${(i * 7919) % 10007}\n`).join(''));
+  const packed = (await execa(xz, ['-T2', '--block-size=64KiB', '-c'], { input: data, encoding: 'buffer' })).stdout;
+  const packedPath = join(tempDir(), `blocks-${Math.random().toString(36).slice(2)}.xz`);
+  await writeFile(packedPath, packed);
+  const blocks = (await execa(xz, ['--robot', '-lv', packedPath])).stdout.split('\n').filter((line) => line.startsWith('block\t'));
+  assert.ok(blocks.length > 4, `${blocks.length} blocks`);
+  const version = (await execa(xz, ['--robot', '--version'])).stdout;
+  // Run through a stand-in first on PATH that writes down its arguments and runs the real xz.
+  const dir = join(tempDir(), `logging-xz-${Math.random().toString(36).slice(2)}`);
+  await mkdir(dir);
+  const log = join(dir, 'args');
+  await writeFile(join(dir, 'xz'), `#!/bin/sh\necho "$*" >> '${log}'\nexec '${xz}' "$@"\n`);
+  await chmod(join(dir, 'xz'), 0o755);
+  const saved = process.env.PATH;
+  process.env.PATH = `${dir}:${saved}`;
+  const out: Buffer[] = [];
+  try {
+    const decoder = await pickDecoder('xz');
+    await pipeline(Readable.from([packed]), decoder.create('blocks.tar.xz'), async (s: AsyncIterable<Buffer>) => {
+      for await (const chunk of s) out.push(chunk);
+    });
+  } finally {
+    process.env.PATH = saved;
+  }
+  assert.ok(Buffer.concat(out).equals(data));
+  const runs = (await readFile(log, 'utf8')).trim().split('\n');
+  const decode = runs.find((line) => line.endsWith('-dc'));
+  assert.ok(decode, runs.join(' | '));
+  if (xzOptionsFor(version).length > 0) {
+    assert.is(decode, '--threads=2 --memlimit-mt-decompress=256MiB -dc');
+  } else {
+    assert.is(decode, '-dc');
+  }
+});
+
+test('the decompressor runs at a lower priority than the reader it feeds', async () => {
+  const dir = join(tempDir(), `nice-${Math.random().toString(36).slice(2)}`);
+  await mkdir(dir);
+  const log = join(dir, 'niceness');
+  // The tool's input comes only after the priority is set: read it all, then say how nice it runs.
+  const err = await withFakeXz(`cat > /dev/null; nice > '${log}'`, Buffer.from('x'));
+  assert.is(err, undefined);
+  assert.is(Number((await readFile(log, 'utf8')).trim()), Math.min(19, getPriority() + decoderNiceness));
+  assert.ok(decoderNiceness > 0);
+});
+
+test('threads only for an xz that decodes on them: 5.4 and later', () => {
+  assert.equal(xzOptionsFor('XZ_VERSION=50040012\nLIBLZMA_VERSION=50040012\n'), ['--threads=2', '--memlimit-mt-decompress=256MiB']);
+  assert.equal(xzOptionsFor('XZ_VERSION=50040002\n'), ['--threads=2', '--memlimit-mt-decompress=256MiB']);
+  assert.equal(xzOptionsFor('XZ_VERSION=50040001\n'), []);
+  assert.equal(xzOptionsFor('XZ_VERSION=50020050\nLIBLZMA_VERSION=50020050\n'), []);
+  assert.equal(xzOptionsFor('xz: unrecognized option'), []);
+  assert.equal(xzOptionsFor(''), []);
 });
 
 test.run();
