@@ -29,6 +29,17 @@ export interface MoCatalog {
  * decoded as `encoding`: compare them with a `.po` decoded the same way.
  */
 export function parseMo(bytes: Buffer, encoding: 'utf8' | 'latin1' = 'utf8'): MoCatalog {
+  const pairs = new Map<string, string>();
+  const unaccounted = readMo(bytes, encoding, (key, value) => void pairs.set(key, value));
+  return { pairs, unaccounted };
+}
+
+/**
+ * Each pair of the catalog as it is decoded, in the order of its tables
+ * (a key the file repeats comes as often as it does); returns the bytes no
+ * table, string or hash slot accounts for. Throws as parseMo.
+ */
+function readMo(bytes: Buffer, encoding: 'utf8' | 'latin1', onPair: (key: string, value: string) => void): number {
   const order = moByteOrder(bytes);
   if (!order) throw new Error('not an MO catalog');
   const used = new Uint8Array(bytes.length);
@@ -55,8 +66,7 @@ export function parseMo(bytes: Buffer, encoding: 'utf8' | 'latin1' = 'utf8'): Mo
     claim(offset, length + 1); // with its NUL
     return bytes.toString(encoding, offset, offset + length);
   };
-  const pairs = new Map<string, string>();
-  for (let i = 0; i < count; i++) pairs.set(str(originals, i), str(translations, i));
+  for (let i = 0; i < count; i++) onPair(str(originals, i), str(translations, i));
   if ((revision & 0xffff) >= 1) {
     // System-dependent strings: static pieces joined by named segments,
     // which the .po spells `<PRIu64>`.
@@ -83,9 +93,9 @@ export function parseMo(bytes: Buffer, encoding: 'utf8' | 'latin1' = 'utf8'): Mo
     };
     const origSysdep = u32(40);
     const transSysdep = u32(44);
-    for (let i = 0; i < sysdepCount; i++) pairs.set(sysdep(origSysdep, i), sysdep(transSysdep, i));
+    for (let i = 0; i < sysdepCount; i++) onPair(sysdep(origSysdep, i), sysdep(transSysdep, i));
   }
-  return { pairs, unaccounted: zeros(used) };
+  return zeros(used);
 }
 
 /** How many bytes are 0, counted by runs: an MO file's unclaimed bytes are a few runs of padding. */
@@ -108,15 +118,19 @@ export const maxUnaccounted = 16;
  * How many translations an MO catalog carries (its header aside) when msgfmt
  * could have compiled it from a catalog whose translations in effect are
  * `active`: each of its translations is in effect there with the same text,
- * and no bytes beyond alignment are left over. Undefined when not.
+ * and no bytes beyond alignment are left over. Undefined when not. Read from
+ * the catalog's bytes, with no map of its pairs: each is looked up as it is
+ * decoded, and every one the file holds is, a key it repeats as often as it
+ * does (gettext could find any of them). Throws as parseMo.
  */
-export function moTranslationsIn(mo: MoCatalog, active: ReadonlyMap<string, string>): number | undefined {
-  if (mo.unaccounted > maxUnaccounted) return undefined;
+export function moTranslationsIn(bytes: Buffer, encoding: 'utf8' | 'latin1', active: ReadonlyMap<string, string>): number | undefined {
   let translations = 0;
-  for (const [key, value] of mo.pairs) {
-    if (key === '') continue; // the header: dates and names, no translation
-    if (active.get(key) !== value) return undefined;
-    translations++;
-  }
-  return translations;
+  let differs = false;
+  const unaccounted = readMo(bytes, encoding, (key, value) => {
+    // The header (key ''): dates and names, no translation.
+    if (differs || key === '') return;
+    if (active.get(key) === value) translations++;
+    else differs = true;
+  });
+  return differs || unaccounted > maxUnaccounted ? undefined : translations;
 }

@@ -54,6 +54,11 @@ test('a .gmo is not explained without the magic, without its .po, or with a tran
   // Bytes no table points to: a payload riding in a genuine catalog.
   const payload = Buffer.concat([mo(translations), Buffer.alloc(4096, 0x41)]);
   assert.is(await gettextCatalog.judge(added('po/fr.gmo', payload), ctx), undefined);
+  // A key twice, its first translation planted: gettext may find either, so each must be in effect.
+  const twice = mo([translations[0]!, ['Hello', 'Bonjour; rm -rf ~'], ...translations.slice(1)]);
+  assert.is(await gettextCatalog.judge(added('po/fr.gmo', twice), ctx), undefined);
+  const same = await gettextCatalog.judge(added('po/fr.gmo', mo([...translations, ['Hello', 'Bonjour']])), ctx);
+  assert.match(same!.reasons[1]!, 'all 3 translations');
 });
 
 test('a .gmo is compared byte for byte with its .po: UTF-8 or not, a translation must be the same bytes', async () => {

@@ -1,4 +1,4 @@
-import { maxUnaccounted, moByteOrder, moTranslationsIn, parseMo } from '../mo.js';
+import { moByteOrder, moTranslationsIn } from '../mo.js';
 import { parsePo } from '../po.js';
 import { tagCatalog } from '../tag-catalog.js';
 import type { AnalysisContext, Judgement, Rule } from '../rule.js';
@@ -24,10 +24,8 @@ async function compiledCatalog(dir: string, stem: string, bytes: Buffer, ctx: An
   const poPath = join(dir, `${stem}.po`);
   const po = ctx.tagByPath.get(poPath);
   if (po?.type !== 'file') return undefined;
-  const mo = parseMo(bytes, 'latin1');
-  // msgfmt leaves no gaps beyond alignment; spare bytes could carry a payload (checked first: the tag's .po need not be read).
-  if (mo.unaccounted > maxUnaccounted) return undefined;
-  const translations = moTranslationsIn(mo, (await tagCatalog(po, ctx)).active);
+  // msgfmt leaves no gaps beyond alignment; spare bytes could carry a payload (see moTranslationsIn).
+  const translations = moTranslationsIn(bytes, 'latin1', (await tagCatalog(po, ctx)).active);
   if (translations === undefined) return undefined;
   return {
     category: 'gettext-catalog',

@@ -5,7 +5,7 @@
  * runs the same functions in this thread when no worker answers, so the
  * answers are the same either way.
  */
-import { moByteOrder, moTranslationsIn, parseMo } from '../mo.js';
+import { moByteOrder, moTranslationsIn } from '../mo.js';
 import { poCatalog, type PoEntry } from '../po.js';
 import { readCatalog, type Catalog, type CatalogSummary } from './catalog.js';
 
@@ -30,7 +30,7 @@ const asBuffer = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffs
 /** The translations a downloaded catalog's `.gmo` carries, when it is an MO file and each is in effect in the catalog's `entries`. */
 export function gmoInEffect(gmo: Buffer, entries: PoEntry[]): number | undefined {
   if (!moByteOrder(gmo)) return undefined;
-  return moTranslationsIn(parseMo(gmo), poCatalog(entries).active);
+  return moTranslationsIn(gmo, 'utf8', poCatalog(entries).active);
 }
 
 /** A catalog without its entries: what crosses back from a worker. */
