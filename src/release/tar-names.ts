@@ -22,8 +22,12 @@ export function tarName(header: Header, raw?: TarHeaderInfo): string {
   if (raw?.paxPath) return decodeGitPath(raw.paxPath);
   const pax = (header as PaxHeader).pax;
   if (pax?.path) return pax.path;
+  // An ASCII name (nearly all of them) is its own decoding: no bytes to make and read back.
+  if (!beyondAscii.test(header.name)) return header.name;
   return decodeGitPath(Buffer.from(header.name, tarNameEncoding));
 }
+
+const beyondAscii = /[^\0-\x7f]/;
 
 /** A link's target as the bytes a git symlink blob would hold. */
 export function tarLinkBytes(header: Header, raw?: TarHeaderInfo): Buffer {
