@@ -46,8 +46,8 @@ export async function pickDecoder(codec: Codec, preferJs = false): Promise<Decod
 
 /** The first xz release whose decoder runs on threads (5.4.0, as `xz --robot --version` numbers it). */
 const threadedXz = 50040002;
-/** Memory the threads may take together; a block that needs more is decoded on one thread, as before. */
-const xzThreadMemory = '256MiB';
+/** Memory xz's threads may take together (`xz -dc` alone takes a few MiB). */
+const xzThreadMemory = '128MiB';
 
 let xzThreads: Promise<string[]> | undefined;
 
@@ -58,8 +58,10 @@ let xzThreads: Promise<string[]> | undefined;
  * version once per process: xz before 5.4 decodes on one thread and does not
  * know the memory option. Two threads, not one per core: the tar reader
  * takes a core of its own, and each thread holds a whole block (24 MiB at
- * the default level, 192 MiB at -9) until it is read; the memory limit keeps
- * a file of huge blocks, or one that only claims them, to one thread.
+ * the default level, 192 MiB at -9) until it is read. Two blocks of the
+ * default level fit the memory limit (util-linux: 87 MB); past it xz runs
+ * fewer threads, and decodes a block that alone needs more (or claims to)
+ * as `xz -dc` always did.
  */
 function xzThreadArgs(): Promise<string[]> {
   xzThreads ??= (async () => {

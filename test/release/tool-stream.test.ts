@@ -99,7 +99,7 @@ test('a file of several blocks: the system xz decodes it on two threads, byte fo
   const decode = runs.find((line) => line.endsWith('-dc'));
   assert.ok(decode, runs.join(' | '));
   if (xzOptionsFor(version).length > 0) {
-    assert.is(decode, '--threads=2 --memlimit-mt-decompress=256MiB -dc');
+    assert.is(decode, '--threads=2 --memlimit-mt-decompress=128MiB -dc');
   } else {
     assert.is(decode, '-dc');
   }
@@ -117,8 +117,8 @@ test('the decompressor runs at a lower priority than the reader it feeds', async
 });
 
 test('threads only for an xz that decodes on them: 5.4 and later', () => {
-  assert.equal(xzOptionsFor('XZ_VERSION=50040012\nLIBLZMA_VERSION=50040012\n'), ['--threads=2', '--memlimit-mt-decompress=256MiB']);
-  assert.equal(xzOptionsFor('XZ_VERSION=50040002\n'), ['--threads=2', '--memlimit-mt-decompress=256MiB']);
+  assert.equal(xzOptionsFor('XZ_VERSION=50040012\nLIBLZMA_VERSION=50040012\n'), ['--threads=2', '--memlimit-mt-decompress=128MiB']);
+  assert.equal(xzOptionsFor('XZ_VERSION=50040002\n'), ['--threads=2', '--memlimit-mt-decompress=128MiB']);
   assert.equal(xzOptionsFor('XZ_VERSION=50040001\n'), []);
   assert.equal(xzOptionsFor('XZ_VERSION=50020050\nLIBLZMA_VERSION=50020050\n'), []);
   assert.equal(xzOptionsFor('xz: unrecognized option'), []);
