@@ -1,5 +1,5 @@
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
-import { getPriority } from 'node:os';
+import { availableParallelism, getPriority } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -98,7 +98,8 @@ test('a file of several blocks: the system xz decodes it on two threads, byte fo
   const runs = (await readFile(log, 'utf8')).trim().split('\n');
   const decode = runs.find((line) => line.endsWith('-dc'));
   assert.ok(decode, runs.join(' | '));
-  if (xzOptionsFor(version).length > 0) {
+  // Threads for an xz that decodes on them, on a machine with a second core.
+  if (xzOptionsFor(version).length > 0 && availableParallelism() > 1) {
     assert.is(decode, '--threads=2 --memlimit-mt-decompress=128MiB -dc');
   } else {
     assert.is(decode, '-dc');
