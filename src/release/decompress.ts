@@ -4,7 +4,8 @@ import { delimiter, join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
-import { execa } from 'execa';
+import { compareVersions } from '../reproduce/rebuild/toolchain.js';
+import { programVersion } from '../reproduce/tools.js';
 import { corruptData, type Codec } from './corrupt.js';
 import { Bzip2JsStream, XzJsStream } from './js-decoders.js';
 import { ZstdJsStream } from './zstd-frames.js';
@@ -39,43 +40,36 @@ const jsDecoders: Record<Codec, Decoder> = {
 export async function pickDecoder(codec: Codec, preferJs = false): Promise<Decoder> {
   if (codec === 'gzip' || preferJs) return jsDecoders[codec];
   const tool = tools[codec];
-  if ((await findOnPath(tool)) === undefined) return jsDecoders[codec];
-  const args = codec === 'xz' ? await xzThreadArgs() : [];
+  const path = await findOnPath(tool);
+  if (path === undefined) return jsDecoders[codec];
+  const args = codec === 'xz' ? await xzThreadArgs(path) : [];
   return { codec, label: `${tool} (system)`, create: (source) => new ToolStream(tool, codec, source, args) };
 }
 
-/** The first xz release whose decoder runs on threads (5.4.0, as `xz --robot --version` numbers it). */
-const threadedXz = 50040002;
+/** The first xz release whose decoder runs on threads. */
+const threadedXz = '5.4.0';
 /** Memory xz's threads may take together (`xz -dc` alone takes a few MiB). */
 const xzThreadMemory = '128MiB';
 
-let xzThreads: Promise<string[]> | undefined;
-
 /**
- * What lets the system xz decode a file of several blocks (as `xz -T` writes
- * them, and xz 5.6 does by default) on two threads: util-linux 2.38.1's
- * three blocks decode in 0.35 s instead of 0.45. The tool is asked its
- * version once per process: xz before 5.4 decodes on one thread and does not
- * know the memory option. Two threads, not one per core: the tar reader
- * takes a core of its own, and each thread holds a whole block (24 MiB at
- * the default level, 192 MiB at -9) until it is read. Two blocks of the
- * default level fit the memory limit (util-linux: 87 MB); past it xz runs
- * fewer threads, and decodes a block that alone needs more (or claims to)
- * as `xz -dc` always did.
+ * What lets the system xz at `path` decode a file of several blocks (as
+ * `xz -T` writes them, and xz 5.6 does by default) on two threads:
+ * util-linux 2.38.1's three blocks decode in 0.35 s instead of 0.45. Its
+ * version is asked once per process: xz before 5.4 decodes on one thread
+ * and does not know the memory option. Two threads, not one per core: the
+ * tar reader takes a core of its own, and each thread holds a whole block
+ * (24 MiB at the default level, 192 MiB at -9) until it is read. Two blocks
+ * of the default level fit the memory limit (util-linux: 87 MB); past it
+ * xz runs fewer threads, and decodes a block that alone needs more (or
+ * claims to) as `xz -dc` always did.
  */
-function xzThreadArgs(): Promise<string[]> {
-  xzThreads ??= (async () => {
-    if (availableParallelism() < 2) return [];
-    const result = await execa('xz', ['--robot', '--version'], { reject: false, timeout: 10_000, env: { LC_ALL: 'C' } });
-    return xzOptionsFor(typeof result.stdout === 'string' ? result.stdout : '');
-  })();
-  return xzThreads;
+async function xzThreadArgs(path: string): Promise<string[]> {
+  return availableParallelism() < 2 ? [] : xzOptionsFor(await programVersion(path));
 }
 
-/** The options for the xz whose `xz --robot --version` said `robotVersion`: none for one before 5.4, or one that did not say. */
-export function xzOptionsFor(robotVersion: string): string[] {
-  const version = /^XZ_VERSION=(\d+)$/m.exec(robotVersion);
-  return version && Number(version[1]) >= threadedXz ? ['--threads=2', `--memlimit-mt-decompress=${xzThreadMemory}`] : [];
+/** The options for an xz of `version` (from its `--version` line): none before 5.4, or when it did not say. */
+export function xzOptionsFor(version: string | undefined): string[] {
+  return version !== undefined && compareVersions(version, threadedXz) >= 0 ? ['--threads=2', `--memlimit-mt-decompress=${xzThreadMemory}`] : [];
 }
 
 const found = new Map<string, Promise<string | undefined>>();
