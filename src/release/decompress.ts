@@ -9,7 +9,8 @@ import { programVersion } from '../reproduce/tools.js';
 import { corruptData, type Codec } from './corrupt.js';
 import { Bzip2JsStream, XzJsStream } from './js-decoders.js';
 import { ZstdJsStream } from './zstd-frames.js';
-import { ToolStream } from './tool-stream.js';
+import { decoderNiceness, ToolStream } from './tool-stream.js';
+import { xzBlockCount } from './xz-layout.js';
 
 export type { Codec } from './corrupt.js';
 
@@ -36,14 +37,21 @@ const jsDecoders: Record<Codec, Decoder> = {
   bzip2: { codec: 'bzip2', label: 'unbzip2-stream (js)', create: (source) => new Bzip2JsStream(source) },
 };
 
-/** The system tool when it is on PATH (unless `preferJs`), else the pure-JS decoder. */
-export async function pickDecoder(codec: Codec, preferJs = false): Promise<Decoder> {
+/**
+ * The system tool when it is on PATH (unless `preferJs`), else the pure-JS
+ * decoder. `wholeFile`: the file it will decode, when that file is complete
+ * (not a download still arriving), so its layout may be read first.
+ */
+export async function pickDecoder(codec: Codec, preferJs = false, wholeFile?: string): Promise<Decoder> {
   if (codec === 'gzip' || preferJs) return jsDecoders[codec];
   const tool = tools[codec];
   const path = await findOnPath(tool);
   if (path === undefined) return jsDecoders[codec];
-  const args = codec === 'xz' ? await xzThreadArgs(path) : [];
-  return { codec, label: `${tool} (system)`, create: (source) => new ToolStream(tool, codec, source, args) };
+  // One block decodes on one thread whatever xz's version: no need to ask it.
+  const oneBlock = codec === 'xz' && wholeFile !== undefined && xzBlockCount(wholeFile) === 1;
+  const args = codec === 'xz' && !oneBlock ? await xzThreadArgs(path) : [];
+  const niceness = codec === 'zstd' || args.length > 0 ? decoderNiceness : 0;
+  return { codec, label: `${tool} (system)`, create: (source) => new ToolStream(tool, codec, source, args, niceness) };
 }
 
 /** The first xz release whose decoder runs on threads. */

@@ -19,7 +19,7 @@ const extensions: Record<Codec, string> = { gzip: 'gz', xz: 'xz', bzip2: 'bz2', 
 export async function openRelease(path: string, options: ReadOptions): Promise<OpenedRelease> {
   // A download in progress: the format probe below reads up to probeInput bytes.
   await options.growing?.waitFor(probeInput + 1);
-  const found = await takeProbe(path, options.preferJs);
+  const found = await takeProbe(path, options.growing === undefined, options.preferJs);
   switch (found.kind) {
     case 'zip':
       // Zip needs random access (its central directory is at the end), so a
@@ -50,21 +50,25 @@ const ahead = new Map<string, { preferJs: boolean; probed: Promise<Probed> }>();
  * one that would decode the same start.
  */
 export function probeAhead(path: string, preferJs = false): { drop(): void } {
-  const mine = { preferJs, probed: probe(path, preferJs, false) };
+  const mine = { preferJs, probed: probe(path, preferJs, true, false) };
   mine.probed.catch(() => {}); // thrown by the openRelease that takes it
   ahead.set(path, mine);
   // For a run that ends before it reads: nothing is left for a later openRelease of the path.
   return { drop: () => void (ahead.get(path) === mine && ahead.delete(path)) };
 }
 
-function takeProbe(path: string, preferJs = false): Promise<Probed> {
+function takeProbe(path: string, whole: boolean, preferJs = false): Promise<Probed> {
   const early = ahead.get(path);
   ahead.delete(path);
-  return early && early.preferJs === preferJs ? early.probed : probe(path, preferJs);
+  return early && early.preferJs === preferJs ? early.probed : probe(path, preferJs, whole);
 }
 
-/** `innerHead`: whether a compressed file's decompressed start is checked to be a tar here. */
-async function probe(path: string, preferJs: boolean, innerHead = true): Promise<Probed> {
+/**
+ * `whole`: the file is complete (not a download still arriving), so the
+ * decoder may be chosen by its layout. `innerHead`: whether a compressed
+ * file's decompressed start is checked to be a tar here.
+ */
+async function probe(path: string, preferJs: boolean, whole: boolean, innerHead = true): Promise<Probed> {
   const { size, head } = readHead(path);
   const detected = detectFormat(head);
   switch (detected.kind) {
@@ -75,7 +79,7 @@ async function probe(path: string, preferJs: boolean, innerHead = true): Promise
       return { kind: detected.kind };
     case 'compressed': {
       const codec = detected.compression;
-      const decoder = await pickDecoder(codec, preferJs);
+      const decoder = await pickDecoder(codec, preferJs, whole ? path : undefined);
       if (codec === 'xz' && decoder.label.endsWith('(js)')) refuseUnsupportedXzCheck(path, head);
       if (!innerHead) return { kind: 'compressed', decoder };
       const inner = await decompressedHead(path, size, decoder, detectBytes);

@@ -20,12 +20,14 @@ export class ToolStream extends Duplex {
   /**
    * `tool` is a command name on PATH: run by name, its messages start with
    * `xz:`, not its path. `options` go before `-dc` (xz's threads: xzThreadArgs in decompress.ts).
+   * `niceness`: how much lower than cuckoo's the tool's priority is (0 or decoderNiceness).
    */
   constructor(
     private readonly tool: string,
     private readonly codec: Codec,
     private readonly source: string,
     options: readonly string[] = [],
+    niceness = 0,
   ) {
     super({ readableHighWaterMark: 256 * 1024 });
     this.child = execa(tool, [...options, '-dc'], {
@@ -39,7 +41,7 @@ export class ToolStream extends Duplex {
       // English messages, whatever the user's locale.
       env: { LC_ALL: 'C' },
     });
-    yieldToReader(this.child.pid);
+    if (niceness > 0) yieldToReader(this.child.pid, niceness);
     this.stdin = this.child.stdin;
     this.stdout = this.child.stdout;
     // EPIPE when the tool stops early on bad data: its exit status says why.
@@ -133,21 +135,21 @@ export class ToolStream extends Duplex {
   }
 }
 
-/** How much lower than cuckoo's own the decompressor's scheduling priority is (a nice value). */
+/** How much lower than cuckoo's own a fast decompressor's scheduling priority is (a nice value). */
 export const decoderNiceness = 10;
 
 /**
- * Lets the decompressor run on what CPU the tar reader leaves: the reader is
- * the slower of the two on most releases, and a decompressor that takes its
- * core (xz's second thread) slows the whole read; where the decompressor is
- * the slower, the reader waits and leaves it the CPU. Set at once, before
- * the tool has input, so the threads it starts for that input have it too.
- * Best effort: a process that cannot be reniced runs as it is.
+ * Lets a decompressor that decodes faster than the tar reader reads run on
+ * what CPU the reader leaves: one that takes the reader's core (xz's second
+ * thread) slows the whole read (which decoders: outrunsReader in
+ * decompress.ts). Set at once, before the tool has input, so the threads it
+ * starts for that input have it too. Best effort: a process that cannot be
+ * reniced runs as it is.
  */
-function yieldToReader(pid: number | undefined): void {
+function yieldToReader(pid: number | undefined, niceness: number): void {
   if (pid === undefined) return;
   try {
-    setPriority(pid, Math.min(19, getPriority() + decoderNiceness));
+    setPriority(pid, Math.min(19, getPriority() + niceness));
   } catch {
     // Not allowed here, or already gone: its exit status tells.
   }

@@ -1,7 +1,7 @@
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { availableParallelism, getPriority } from 'node:os';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
+import { type Duplex, Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -107,15 +107,59 @@ test('a file of several blocks: the system xz decodes it on two threads, byte fo
   }
 });
 
-test('the decompressor runs at a lower priority than the reader it feeds', async () => {
+/**
+ * Runs a decoder whose `xz` is a stand-in that takes its input, writes down
+ * how nice it runs, relative to this process, and its arguments, then runs the real xz.
+ */
+async function nicenessOf(make: () => Duplex, input: Buffer): Promise<{ niceness: number; args: string }> {
   const dir = join(tempDir(), `nice-${Math.random().toString(36).slice(2)}`);
   await mkdir(dir);
   const log = join(dir, 'niceness');
-  // The tool's input comes only after the priority is set: read it all, then say how nice it runs.
-  const err = await withFakeXz(`cat > /dev/null; nice > '${log}'`, Buffer.from('x'));
-  assert.is(err, undefined);
-  assert.is(Number((await readFile(log, 'utf8')).trim()), Math.min(19, getPriority() + decoderNiceness));
+  const xz = await findOnPath('xz');
+  // The input comes only after the priority is set: take it all, then say how nice it runs, then decode it.
+  await writeFile(join(dir, 'xz'), `#!/bin/sh\nin=$(mktemp)\ncat > "$in"\nnice > '${log}'\necho "$*" > '${log}.args'\n'${xz}' "$@" < "$in"\nrc=$?\nrm -f "$in"\nexit $rc\n`);
+  await chmod(join(dir, 'xz'), 0o755);
+  const saved = process.env.PATH;
+  process.env.PATH = `${dir}:${saved}`;
+  try {
+    await pipeline(Readable.from([input]), make(), async (out: AsyncIterable<Buffer>) => {
+      for await (const _ of out) void _;
+    });
+  } finally {
+    process.env.PATH = saved;
+  }
+  return { niceness: Number((await readFile(log, 'utf8')).trim()) - getPriority(), args: (await readFile(`${log}.args`, 'utf8')).trim() };
+}
+
+test('a decompressor given a niceness runs that much below the reader it feeds; by default, level with it', async () => {
   assert.ok(decoderNiceness > 0);
+  const packed = await compress(Buffer.from('x'.repeat(1000)), 'xz');
+  const lowered = Math.min(19, getPriority() + decoderNiceness) - getPriority();
+  assert.is((await nicenessOf(() => new ToolStream('xz', 'xz', 'rel.tar.xz', [], decoderNiceness), packed)).niceness, lowered);
+  assert.is((await nicenessOf(() => new ToolStream('xz', 'xz', 'rel.tar.xz'), packed)).niceness, 0);
+});
+
+test('xz runs below the reader only on threads, which a file of one block does not get', async () => {
+  const xz = (await findOnPath('xz'))!;
+  const threaded = xzOptionsFor(await programVersion(xz)).length > 0 && availableParallelism() > 1;
+  const lowered = Math.min(19, getPriority() + decoderNiceness) - getPriority();
+  const data = Buffer.from(Array.from({ length: 40000 }, (_, i) => `line ${i} ${(i * 7919) % 10007}\n`).join(''));
+  const write = async (args: string[]) => {
+    const path = join(tempDir(), `layout-${Math.random().toString(36).slice(2)}.xz`);
+    await writeFile(path, (await execa(xz, [...args, '-c'], { input: data, encoding: 'buffer' })).stdout);
+    return path;
+  };
+  const one = await write(['-T1']);
+  const several = await write(['-T2', '--block-size=64KiB']);
+  const run = async (path: string, whole: boolean) => {
+    const decoder = await pickDecoder('xz', false, whole ? path : undefined);
+    return nicenessOf(() => decoder.create(path), await readFile(path));
+  };
+  // Decoded whole: the stand-in writes down its arguments too.
+  assert.equal(await run(one, true), { niceness: 0, args: '-dc' });
+  assert.equal(await run(several, true), threaded ? { niceness: lowered, args: '--threads=2 --memlimit-mt-decompress=128MiB -dc' } : { niceness: 0, args: '-dc' });
+  // A download still arriving: its layout is not known yet.
+  assert.equal(await run(one, false), threaded ? { niceness: lowered, args: '--threads=2 --memlimit-mt-decompress=128MiB -dc' } : { niceness: 0, args: '-dc' });
 });
 
 test('threads only for an xz that decodes on them: 5.4 and later', () => {
