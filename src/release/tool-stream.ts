@@ -1,26 +1,34 @@
 import { getPriority, setPriority } from 'node:os';
 import { Duplex, type Readable, type Writable } from 'node:stream';
-import { execa, type Result } from 'execa';
+import { execa, type Result, type ResultPromise } from 'execa';
 import { CuckooError } from '../errors.js';
 import { corruptData, windowTooLarge, type Codec } from './corrupt.js';
+import { loopbackChannel, type Channel } from './loopback.js';
 
 /**
  * A system decompressor (`xz -dc`, `zstd -dc`, `bzip2 -dc`) as a duplex:
- * compressed bytes are written to its stdin, its stdout is read back with
- * backpressure, and the stream ends only once the tool has exited cleanly, so
- * a corrupt or truncated input surfaces as the tool's own message rather than
- * as a short tar. Destroying the stream kills the tool.
+ * compressed bytes are written to its stdin, its output is read back with
+ * backpressure (through a loopback channel where one can be made, so that it
+ * decodes ahead while the reader is busy: loopback.ts), and the stream ends
+ * only once the tool has exited cleanly, so a corrupt or truncated input
+ * surfaces as the tool's own message rather than as a short tar. The tool
+ * starts once the channel is ready; destroying the stream kills it, or keeps
+ * it from starting.
  */
 export class ToolStream extends Duplex {
-  private readonly child;
-  private readonly stdin: Writable;
-  private readonly stdout: Readable;
+  private child: ResultPromise | undefined;
+  private stdin: Writable | undefined;
+  private stdout: Readable | undefined;
+  /** Settles once the tool runs, or once it never will (the stream was destroyed first). */
+  private readonly started: Promise<void>;
   private pendingWrite: (() => void) | undefined;
 
   /**
    * `tool` is a command name on PATH: run by name, its messages start with
    * `xz:`, not its path. `options` go before `-dc` (xz's threads: xzThreadArgs in decompress.ts).
-   * `niceness`: how much lower than cuckoo's the tool's priority is (0 or decoderNiceness).
+   * `niceness`: how much lower than cuckoo's the tool's priority is: decoderNiceness for a tool
+   * that decodes faster than the tar reader reads (zstd, xz on threads), else 0.
+   * `channel`: where the tool writes its output (loopback.ts); undefined from it, its stdout pipe.
    */
   constructor(
     private readonly tool: string,
@@ -28,43 +36,75 @@ export class ToolStream extends Duplex {
     private readonly source: string,
     options: readonly string[] = [],
     niceness = 0,
+    channel: () => Promise<Channel | undefined> = () => loopbackChannel(),
   ) {
     super({ readableHighWaterMark: 256 * 1024 });
-    this.child = execa(tool, [...options, '-dc'], {
-      stdin: 'pipe',
-      stdout: 'pipe',
-      stderr: 'pipe',
-      buffer: { stdout: false, stderr: true },
-      maxBuffer: { stderr: 64 * 1024 },
-      reject: false,
-      stripFinalNewline: false,
-      // English messages, whatever the user's locale.
-      env: { LC_ALL: 'C' },
-    });
-    if (niceness > 0) yieldToReader(this.child.pid, niceness);
-    this.stdin = this.child.stdin;
-    this.stdout = this.child.stdout;
+    this.started = channel()
+      .catch(() => undefined)
+      .then((opened) => this.start([...options, '-dc'], niceness, opened))
+      .catch((err: unknown) => void this.destroy(err instanceof Error ? err : new Error(String(err))));
+  }
+
+  private start(args: string[], niceness: number, channel: Channel | undefined): void {
+    if (this.destroyed) {
+      channel?.writer.destroy();
+      channel?.reader.destroy();
+      return;
+    }
+    let child: ResultPromise;
+    try {
+      child = execa(this.tool, args, {
+        stdin: 'pipe',
+        stdout: channel?.writer ?? 'pipe',
+        stderr: 'pipe',
+        buffer: { stdout: false, stderr: true },
+        maxBuffer: { stderr: 64 * 1024 },
+        reject: false,
+        stripFinalNewline: false,
+        // English messages, whatever the user's locale.
+        env: { LC_ALL: 'C' },
+      });
+    } catch (err) {
+      channel?.writer.destroy();
+      channel?.reader.destroy();
+      throw err;
+    }
+    // Closed once the tool has ended (run or not): the reader then sees the end of its output.
+    if (channel) void child.finally(() => channel.writer.destroySoon());
+    this.child = child;
+    if (niceness > 0) yieldToReader(child.pid, niceness);
+    const stdin = child.stdin!;
+    const stdout = channel?.reader ?? child.stdout!;
+    this.stdin = stdin;
+    this.stdout = stdout;
     // EPIPE when the tool stops early on bad data: its exit status says why.
-    this.stdin.on('error', () => this.releaseWrite());
-    this.stdin.on('close', () => this.releaseWrite());
-    this.stdin.on('drain', () => this.releaseWrite());
-    this.stdout.on('error', () => {});
-    this.stdout.on('data', (chunk: Buffer) => {
-      if (!this.push(chunk)) this.stdout.pause();
+    stdin.on('error', () => this.releaseWrite());
+    stdin.on('close', () => this.releaseWrite());
+    stdin.on('drain', () => this.releaseWrite());
+    stdout.on('error', () => {});
+    stdout.on('data', (chunk: Buffer) => {
+      if (!this.push(chunk)) stdout.pause();
     });
     const drained = new Promise<void>((resolve) => {
-      this.stdout.once('end', resolve);
-      this.stdout.once('close', resolve);
+      stdout.once('end', resolve);
+      stdout.once('close', resolve);
     });
-    void Promise.all([this.child, drained]).then(([result]) => this.onExit(result));
+    void Promise.all([child, drained]).then(([result]) => this.onExit(result));
+    this.releaseWrite();
   }
 
   override _read(): void {
-    this.stdout.resume();
+    this.stdout?.resume();
   }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
-    if (this.stdin.destroyed || this.stdin.write(chunk)) {
+    const stdin = this.stdin;
+    if (stdin === undefined) {
+      // Not running yet: written once it is (or dropped, destroyed first).
+      this.pendingWrite = () => (this.stdin ? this._write(chunk, _encoding, callback) : callback());
+      return;
+    }
+    if (stdin.destroyed || stdin.write(chunk)) {
       callback();
     } else {
       this.pendingWrite = () => callback();
@@ -72,22 +112,27 @@ export class ToolStream extends Duplex {
   }
 
   override _final(callback: (error?: Error | null) => void): void {
-    this.stdin.end();
-    callback();
+    void this.started.then(() => {
+      this.stdin?.end();
+      callback();
+    });
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
-    this.stdin.destroy();
-    this.stdout.destroy();
-    if (this.child.exitCode !== null || this.child.signalCode !== null || this.child.pid === undefined) {
+    this.stdin?.destroy();
+    this.stdout?.destroy();
+    this.releaseWrite();
+    const child = this.child;
+    // Not started: start() sees the stream destroyed and runs nothing.
+    if (child === undefined || child.exitCode !== null || child.signalCode !== null || child.pid === undefined) {
       callback(error);
       return;
     }
     // Done only once the tool has exited and been reaped, so callers that stop
     // early leave no process behind. (execa's promise can settle before that,
     // as soon as it sees its stdout destroyed.)
-    this.child.once('exit', () => callback(error));
-    this.child.kill();
+    child.once('exit', () => callback(error));
+    child.kill();
   }
 
   private releaseWrite(): void {

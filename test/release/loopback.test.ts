@@ -1,0 +1,106 @@
+import { randomBytes } from 'node:crypto';
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { connect, type Socket } from 'node:net';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { loopbackChannel, type Channel } from '../../src/release/loopback.js';
+import { ToolStream } from '../../src/release/tool-stream.js';
+import { compress, tempDir } from '../helpers/archives.js';
+
+async function readAll(socket: Socket): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of socket) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+async function decode(stream: ToolStream, input: Buffer): Promise<Buffer> {
+  const out: Buffer[] = [];
+  await pipeline(Readable.from([input]), stream, async (s: AsyncIterable<Buffer>) => {
+    for await (const chunk of s) out.push(chunk);
+  });
+  return Buffer.concat(out);
+}
+
+test('a channel carries what is written to its writer to its reader, in order, to the end', async () => {
+  const channel = await loopbackChannel();
+  assert.ok(channel, 'loopback TCP works here');
+  const data = randomBytes(4 * 1024 * 1024);
+  const read = readAll(channel!.reader);
+  channel!.writer.end(data);
+  assert.ok((await read).equals(data));
+});
+
+test('a connection from elsewhere that comes first is closed, and the channel is the one this process made', async () => {
+  let foreign: Socket | undefined;
+  let foreignClosed: Promise<Buffer> | undefined;
+  const channel = await loopbackChannel({
+    onListening: async (port) => {
+      const socket = connect({ port, host: '127.0.0.1' });
+      foreign = socket;
+      await new Promise((resolve) => socket.once('connect', resolve));
+      foreignClosed = readAll(socket).catch(() => Buffer.alloc(0));
+      // What the foreign peer writes must never reach the reader.
+      socket.write('injected');
+    },
+  });
+  assert.ok(channel);
+  assert.ok(foreign);
+  // Closed by the listener, having read nothing.
+  const closed = await Promise.race([foreignClosed!, sleep(2000).then(() => 'still open')]);
+  assert.ok(Buffer.isBuffer(closed) && closed.length === 0, 'the foreign connection was closed');
+  foreign!.destroy();
+  assert.is(channel!.reader.remotePort, channel!.writer.localPort);
+  const read = readAll(channel!.reader);
+  channel!.writer.end('mine');
+  assert.is((await read).toString(), 'mine');
+});
+
+test('ToolStream writes its output through the channel it is given, and through the tool pipe without one', async () => {
+  const data = Buffer.from('some data '.repeat(100000));
+  const packed = await compress(data, 'xz');
+  const made: Channel[] = [];
+  const spy = async () => {
+    const channel = await loopbackChannel();
+    if (channel) made.push(channel);
+    return channel;
+  };
+  assert.ok((await decode(new ToolStream('xz', 'xz', 'x.xz', [], 0, spy), packed)).equals(data));
+  assert.is(made.length, 1);
+  // Both ends are closed once the tool is done and its output read.
+  await sleep(50);
+  assert.ok(made[0]!.writer.destroyed && made[0]!.reader.destroyed);
+  assert.ok((await decode(new ToolStream('xz', 'xz', 'x.xz', [], 0, async () => undefined), packed)).equals(data));
+  assert.ok((await decode(new ToolStream('xz', 'xz', 'x.xz', [], 0, () => Promise.reject(new Error('no network'))), packed)).equals(data));
+});
+
+test('a ToolStream destroyed before its channel is ready runs no tool and closes the channel', async () => {
+  const dir = join(tempDir(), `never-run-${Math.random().toString(36).slice(2)}`);
+  await mkdir(dir);
+  const marker = join(dir, 'ran');
+  await writeFile(join(dir, 'xz'), `#!/bin/sh\ntouch '${marker}'\nexit 1\n`);
+  await chmod(join(dir, 'xz'), 0o755);
+  const saved = process.env.PATH;
+  process.env.PATH = `${dir}:${saved}`;
+  let channel: Channel | undefined;
+  try {
+    const stream = new ToolStream('xz', 'xz', 'x.xz', [], 0, async () => {
+      await sleep(100);
+      channel = await loopbackChannel();
+      return channel;
+    });
+    stream.destroy();
+    await sleep(300);
+  } finally {
+    process.env.PATH = saved;
+  }
+  assert.ok(channel);
+  assert.ok(channel!.writer.destroyed && channel!.reader.destroyed);
+  assert.not.ok(existsSync(marker));
+});
+
+test.run();
