@@ -103,4 +103,16 @@ test('a ToolStream destroyed before its channel is ready runs no tool and closes
   assert.not.ok(existsSync(marker));
 });
 
+// Last in this file: once loopback TCP failed, the process stops trying it.
+test('a connection that does not come in time: no channel, and no further tries in this process', async () => {
+  const slow = await loopbackChannel({ timeoutMs: 100, onListening: () => sleep(400) });
+  assert.is(slow, undefined);
+  let listened = false;
+  assert.is(await loopbackChannel({ onListening: () => void (listened = true) }), undefined);
+  assert.not.ok(listened, 'nothing listened after the failure');
+  // Tools still run, through their pipes.
+  const data = Buffer.from('after the failure '.repeat(1000));
+  assert.ok((await decode(new ToolStream('xz', 'xz', 'x.xz'), await compress(data, 'xz'))).equals(data));
+});
+
 test.run();
