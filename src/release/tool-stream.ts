@@ -184,12 +184,14 @@ export class ToolStream extends Duplex {
 export const decoderNiceness = 10;
 
 /**
- * Lets a decompressor that decodes faster than the tar reader reads run on
- * what CPU the reader leaves: one that takes the reader's core (xz's second
- * thread) slows the whole read (which decoders: outrunsReader in
- * decompress.ts). Set at once, before the tool has input, so the threads it
- * starts for that input have it too. Best effort: a process that cannot be
- * reniced runs as it is.
+ * Lets a decompressor that decodes faster than the tar reader reads (xz on
+ * threads, zstd: pickDecoder in decompress.ts says which) run on what CPU
+ * the reader leaves: one that takes the reader's core (xz's second thread)
+ * slows the whole read. One that decodes slower (xz over one block, bzip2)
+ * keeps cuckoo's priority: lowered, it lost the CPU to git while the reader
+ * waited for it (xz-utils 5.4.1, one block: 0.60 → 0.58 s). Set at once,
+ * before the tool has input, so the threads it starts for that input have
+ * it too. Best effort: a process that cannot be reniced runs as it is.
  */
 function yieldToReader(pid: number | undefined, niceness: number): void {
   if (pid === undefined) return;
