@@ -71,9 +71,10 @@ test('ToolStream writes its output through the channel it is given, and through 
   };
   assert.ok((await decode(new ToolStream('xz', 'xz', 'x.xz', [], 0, spy), packed)).equals(data));
   assert.is(made.length, 1);
-  // Both ends are closed once the tool is done and its output read.
-  await sleep(50);
-  assert.ok(made[0]!.writer.destroyed && made[0]!.reader.destroyed);
+  // Both ends are closed once the tool is done and its output read (a few turns of the event loop later).
+  const closed = () => made[0]!.writer.destroyed && made[0]!.reader.destroyed;
+  for (let waited = 0; !closed() && waited < 2000; waited += 10) await sleep(10);
+  assert.ok(closed(), 'both ends of the channel are closed');
   assert.ok((await decode(new ToolStream('xz', 'xz', 'x.xz', [], 0, async () => undefined), packed)).equals(data));
   assert.ok((await decode(new ToolStream('xz', 'xz', 'x.xz', [], 0, () => Promise.reject(new Error('no network'))), packed)).equals(data));
 });
