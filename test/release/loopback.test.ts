@@ -95,7 +95,11 @@ test('a ToolStream destroyed before its channel is ready runs no tool and closes
       return channel;
     });
     stream.destroy();
-    await sleep(300);
+    // The channel comes after the destroy; wait for it, and for its ends to close.
+    const closed = () => channel !== undefined && channel.writer.destroyed && channel.reader.destroyed;
+    for (let waited = 0; !closed() && waited < 2000; waited += 10) await sleep(10);
+    // Time for a tool that was wrongly started to run.
+    await sleep(200);
   } finally {
     process.env.PATH = saved;
   }
