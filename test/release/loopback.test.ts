@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
@@ -10,7 +9,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { loopbackChannel, type Channel } from '../../src/release/loopback.js';
 import { ToolStream } from '../../src/release/tool-stream.js';
-import { compress, tempDir } from '../helpers/archives.js';
+import { compress } from '../helpers/archives.js';
+import { withStandIn } from '../helpers/stand-in.js';
 
 async function readAll(socket: Socket): Promise<Buffer> {
   const chunks: Buffer[] = [];
@@ -80,15 +80,8 @@ test('ToolStream writes its output through the channel it is given, and through 
 });
 
 test('a ToolStream destroyed before its channel is ready runs no tool and closes the channel', async () => {
-  const dir = join(tempDir(), `never-run-${Math.random().toString(36).slice(2)}`);
-  await mkdir(dir);
-  const marker = join(dir, 'ran');
-  await writeFile(join(dir, 'xz'), `#!/bin/sh\ntouch '${marker}'\nexit 1\n`);
-  await chmod(join(dir, 'xz'), 0o755);
-  const saved = process.env.PATH;
-  process.env.PATH = `${dir}:${saved}`;
   let channel: Channel | undefined;
-  try {
+  const ran = await withStandIn('xz', (dir) => `touch '${dir}/ran'\nexit 1`, async (dir) => {
     const stream = new ToolStream('xz', 'xz', 'x.xz', [], 0, async () => {
       await sleep(100);
       channel = await loopbackChannel();
@@ -100,12 +93,11 @@ test('a ToolStream destroyed before its channel is ready runs no tool and closes
     for (let waited = 0; !closed() && waited < 2000; waited += 10) await sleep(10);
     // Time for a tool that was wrongly started to run.
     await sleep(200);
-  } finally {
-    process.env.PATH = saved;
-  }
+    return existsSync(join(dir, 'ran'));
+  });
   assert.ok(channel);
   assert.ok(channel!.writer.destroyed && channel!.reader.destroyed);
-  assert.not.ok(existsSync(marker));
+  assert.not.ok(ran, 'the tool did not run');
 });
 
 // Last in this file: once loopback TCP failed, the process stops trying it.

@@ -1,15 +1,16 @@
 import { execa } from 'execa';
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, readFile, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { CuckooError } from '../../src/errors.js';
 import { defaultLimits } from '../../src/limits.js';
-import { pickDecoder, xzOptionsFor } from '../../src/release/decompress.js';
+import { findOnPath, pickDecoder, xzOptionsFor } from '../../src/release/decompress.js';
 import { openRelease, probeAhead } from '../../src/release/open.js';
 import { programVersion } from '../../src/reproduce/tools.js';
 import { buildTar, buildZip, compress, readRelease, tempDir, writeTemp } from '../helpers/archives.js';
+import { loggingRun, withStandIn } from '../helpers/stand-in.js';
 
 async function openError(path: string): Promise<CuckooError> {
   try {
@@ -96,37 +97,29 @@ test('a probe started ahead (probeAhead) is what the next open of its path uses,
 });
 
 test('a local tar.xz of one block is decoded without threads, probed ahead or not; one of several blocks on them', async () => {
-  const xz = (await execa('sh', ['-c', 'command -v xz'])).stdout.trim();
+  const xz = (await findOnPath('xz'))!;
   const threaded = (await pickDecoder('xz')).label === 'xz (system)' && xzOptionsFor(await programVersion(xz)).length > 0 && availableParallelism() > 1;
   const tar = buildTar(Array.from({ length: 200 }, (_, i) => ({ path: `f${i}`, content: `file ${i}\n`.repeat(500 + i) })));
   const one = await writeTemp('layout-one.tar.xz', Buffer.from((await execa(xz, ['-T1', '-c'], { input: tar, encoding: 'buffer' })).stdout));
   const several = await writeTemp('layout-several.tar.xz', Buffer.from((await execa(xz, ['-T2', '--block-size=64KiB', '-c'], { input: tar, encoding: 'buffer' })).stdout));
   // A stand-in xz first on PATH writes down the arguments of each run.
-  const dir = join(tempDir(), `args-xz-${Math.random().toString(36).slice(2)}`);
-  await mkdir(dir);
-  const log = join(dir, 'args');
-  await writeFile(join(dir, 'xz'), `#!/bin/sh\necho "$*" >> '${log}'\nexec '${xz}' "$@"\n`);
-  await chmod(join(dir, 'xz'), 0o755);
-  const saved = process.env.PATH;
-  process.env.PATH = `${dir}:${saved}`;
-  const decodes = async (path: string, ahead: boolean) => {
-    await writeFile(log, '');
-    if (ahead) probeAhead(path);
-    const { entries } = await readRelease(path);
-    assert.is(entries.length, 200);
-    const runs = (await readFile(log, 'utf8')).split('\n').filter((line) => line.endsWith('-dc'));
-    assert.ok(runs.length > 0, 'xz decoded it');
-    return runs;
-  };
   const threads = '--threads=2 --memlimit-mt-decompress=128MiB -dc';
-  try {
+  await withStandIn('xz', loggingRun(xz), async (dir) => {
+    const log = join(dir, 'args');
+    const decodes = async (path: string, ahead: boolean) => {
+      await writeFile(log, '');
+      if (ahead) probeAhead(path);
+      const { entries } = await readRelease(path);
+      assert.is(entries.length, 200);
+      const runs = (await readFile(log, 'utf8')).split('\n').filter((line) => line.endsWith('-dc'));
+      assert.ok(runs.length > 0, 'xz decoded it');
+      return runs;
+    };
     for (const ahead of [false, true]) {
       assert.ok((await decodes(one, ahead)).every((args) => args === '-dc'));
       assert.ok((await decodes(several, ahead)).every((args) => args === (threaded ? threads : '-dc')));
     }
-  } finally {
-    process.env.PATH = saved;
-  }
+  });
 });
 
 test('not an archive: the message says what was found', async () => {

@@ -1,4 +1,4 @@
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { availableParallelism, getPriority } from 'node:os';
 import { join } from 'node:path';
 import { type Duplex, Readable } from 'node:stream';
@@ -11,25 +11,20 @@ import { findOnPath, pickDecoder, xzOptionsFor } from '../../src/release/decompr
 import { programVersion } from '../../src/reproduce/tools.js';
 import { decoderNiceness, ToolStream } from '../../src/release/tool-stream.js';
 import { compress, tempDir } from '../helpers/archives.js';
+import { loggingRun, withStandIn } from '../helpers/stand-in.js';
 
 /** Runs ToolStream with a fake `xz` (a shell script) first on PATH. */
 async function withFakeXz(script: string, input: Buffer): Promise<unknown> {
-  const dir = join(tempDir(), `fake-${Math.random().toString(36).slice(2)}`);
-  await mkdir(dir);
-  await writeFile(join(dir, 'xz'), `#!/bin/sh\n${script}\n`);
-  await chmod(join(dir, 'xz'), 0o755);
-  const saved = process.env.PATH;
-  process.env.PATH = `${dir}:${saved}`;
-  try {
-    await pipeline(Readable.from([input]), new ToolStream('xz', 'xz', 'rel.tar.xz'), async (out: AsyncIterable<Buffer>) => {
-      for await (const _ of out) void _;
-    });
-    return undefined;
-  } catch (err) {
-    return err;
-  } finally {
-    process.env.PATH = saved;
-  }
+  return withStandIn('xz', () => script, async () => {
+    try {
+      await pipeline(Readable.from([input]), new ToolStream('xz', 'xz', 'rel.tar.xz'), async (out: AsyncIterable<Buffer>) => {
+        for await (const _ of out) void _;
+      });
+      return undefined;
+    } catch (err) {
+      return err;
+    }
+  });
 }
 
 test('the real tool: output, then a clean end', async () => {
@@ -79,24 +74,15 @@ test('a file of several blocks: the system xz decodes it on two threads, byte fo
   assert.ok(blocks.length > 4, `${blocks.length} blocks`);
   const version = await programVersion(xz!);
   // Run through a stand-in first on PATH that writes down its arguments and runs the real xz.
-  const dir = join(tempDir(), `logging-xz-${Math.random().toString(36).slice(2)}`);
-  await mkdir(dir);
-  const log = join(dir, 'args');
-  await writeFile(join(dir, 'xz'), `#!/bin/sh\necho "$*" >> '${log}'\nexec '${xz}' "$@"\n`);
-  await chmod(join(dir, 'xz'), 0o755);
-  const saved = process.env.PATH;
-  process.env.PATH = `${dir}:${saved}`;
   const out: Buffer[] = [];
-  try {
+  const runs = await withStandIn('xz', loggingRun(xz!), async (dir) => {
     const decoder = await pickDecoder('xz');
     await pipeline(Readable.from([packed]), decoder.create('blocks.tar.xz'), async (s: AsyncIterable<Buffer>) => {
       for await (const chunk of s) out.push(chunk);
     });
-  } finally {
-    process.env.PATH = saved;
-  }
+    return (await readFile(join(dir, 'args'), 'utf8')).trim().split('\n');
+  });
   assert.ok(Buffer.concat(out).equals(data));
-  const runs = (await readFile(log, 'utf8')).trim().split('\n');
   const decode = runs.find((line) => line.endsWith('-dc'));
   assert.ok(decode, runs.join(' | '));
   // Threads for an xz that decodes on them, on a machine with a second core.
@@ -112,23 +98,16 @@ test('a file of several blocks: the system xz decodes it on two threads, byte fo
  * how nice it runs, relative to this process, and its arguments, then runs the real xz.
  */
 async function nicenessOf(make: () => Duplex, input: Buffer): Promise<{ niceness: number; args: string }> {
-  const dir = join(tempDir(), `nice-${Math.random().toString(36).slice(2)}`);
-  await mkdir(dir);
-  const log = join(dir, 'niceness');
   const xz = await findOnPath('xz');
   // The input comes only after the priority is set: take it all, then say how nice it runs, then decode it.
-  await writeFile(join(dir, 'xz'), `#!/bin/sh\nin=$(mktemp)\ncat > "$in"\nnice > '${log}'\necho "$*" > '${log}.args'\n'${xz}' "$@" < "$in"\nrc=$?\nrm -f "$in"\nexit $rc\n`);
-  await chmod(join(dir, 'xz'), 0o755);
-  const saved = process.env.PATH;
-  process.env.PATH = `${dir}:${saved}`;
-  try {
+  const script = (dir: string) =>
+    `in=$(mktemp)\ncat > "$in"\nnice > '${dir}/niceness'\necho "$*" > '${dir}/args'\n'${xz}' "$@" < "$in"\nrc=$?\nrm -f "$in"\nexit $rc`;
+  return withStandIn('xz', script, async (dir) => {
     await pipeline(Readable.from([input]), make(), async (out: AsyncIterable<Buffer>) => {
       for await (const _ of out) void _;
     });
-  } finally {
-    process.env.PATH = saved;
-  }
-  return { niceness: Number((await readFile(log, 'utf8')).trim()) - getPriority(), args: (await readFile(`${log}.args`, 'utf8')).trim() };
+    return { niceness: Number((await readFile(join(dir, 'niceness'), 'utf8')).trim()) - getPriority(), args: (await readFile(join(dir, 'args'), 'utf8')).trim() };
+  });
 }
 
 test('a decompressor given a niceness runs that much below the reader it feeds; by default, level with it', async () => {
