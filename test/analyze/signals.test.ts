@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { expandSet, hasCharacterMap } from '../../src/analyze/signals/tr-map.js';
-import { assess, scanBuildFile, signals } from '../../src/analyze/signals/scan.js';
+import { alwaysPiped, assess, scanBuildFile, signals } from '../../src/analyze/signals/scan.js';
 import { shippedTextsPath, TextStore } from '../../src/analyze/knowledge/texts-file.js';
 
 const fired = (line: string, path = 'm4/x.m4') => scanBuildFile(path, `${line}\n`).map((h) => h.signal);
@@ -165,6 +165,22 @@ test('needs: random lines of the detectors\' words', () => {
     }
   }
   assert.equal(neededLines(lines), []);
+  // A need the scan looks for only on lines with a `|` never matches one without.
+  const piped = signals.filter((s) => alwaysPiped(s.needs));
+  assert.equal(
+    lines.filter((l) => !l.includes('|') && piped.some((s) => s.needs.test(l))),
+    [],
+  );
+});
+
+test('alwaysPiped: a need that opens or closes with a pipe, with no other alternative; the pipe detectors are those', () => {
+  for (const re of [/\|[^\S\n]*\$/, /(?:xz|lz)[^\n]*\|/, /\|+x/, /(?:a|b)\|/, /[|(]x\|/, /\|(?:a|(?:b|c))/]) assert.ok(alwaysPiped(re), re.source);
+  // An optional pipe, an alternative at the top level (also after an escaped backslash), a pipe in a class, no pipe.
+  for (const re of [/\|*x/, /\|?x/, /\|{0,1}x/, /a|\|b/, /\|a|b/, /x\\|/, /[|]x/, /[(]a|b\|/, /eval/]) assert.not.ok(alwaysPiped(re), re.source);
+  assert.equal(
+    signals.filter((s) => alwaysPiped(s.needs)).map((s) => s.name),
+    ['piped-decompress', 'variable-decompressor', 'decode-to-shell', 'pipe-to-shell'],
+  );
 });
 
 test('a line longer than the cut does not make the scan slow, and is still tested as cut', () => {
