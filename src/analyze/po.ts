@@ -139,69 +139,109 @@ export function readPo(input: string | Buffer, onEntry: (entry: PoEntry) => void
   readEntries(input, onEntry);
 }
 
+/** The reader's state between the pieces of one input. */
+interface ReadState {
+  cur: PoEntry | undefined;
+  pendingFuzzy: boolean;
+  field: Field | undefined;
+  lineNo: number;
+  onEntry: (entry: PoEntry) => void;
+}
+
+/**
+ * The input a piece of whole lines at a time (latin1Pieces for bytes; a
+ * string cut the same way), each read by one call of readLines. One call
+ * over a whole catalog kept its loop running long enough for V8 to compile
+ * the reader twice, once for the loop in flight and once whole, each a
+ * 50 to 70 ms job; called a piece at a time, the next piece runs the whole
+ * function's compiled code as soon as it is ready, and the loop's own is
+ * made only when that one comes late (see prime).
+ */
 function readEntries(input: string | Buffer, onEntry: (entry: PoEntry) => void): void {
-  let cur: PoEntry | undefined;
-  let pendingFuzzy = false;
-  let field: Field | undefined;
-  const append = (s: string) => {
-    if (!cur || !field) throw new Error('string outside an entry');
-    if (field === 'msgctxt') cur.msgctxt = (cur.msgctxt ?? '') + s;
-    else if (field === 'msgid') cur.msgid += s;
-    else if (field === 'msgid_plural') cur.msgidPlural = (cur.msgidPlural ?? '') + s;
-    else cur.msgstr[cur.msgstr.length - 1] += s;
-  };
-  const emit = (e: PoEntry) => {
-    if (e.msgstr === noStrings) e.msgstr = [];
-    onEntry(e);
-  };
-  const start = (obsolete: boolean) => {
-    if (cur) emit(cur);
-    // No array until a msgstr comes: an empty literal that is pushed to takes room for 17.
-    cur = { msgid: '', msgstr: noStrings, fuzzy: pendingFuzzy, obsolete };
-    pendingFuzzy = false;
-  };
-  let lineNo = 0;
-  for (const text of typeof input === 'string' ? [input] : latin1Pieces(input)) {
-    for (let at = 0; at < text.length; ) {
-      let next = text.indexOf('\n', at);
-      if (next < 0) next = text.length;
-      // The line is text[from, end), trimmed as String.prototype.trim would.
-      let from = at;
-      let end = next;
-      at = next + 1;
-      lineNo++;
-      while (from < end && spaceAt(text, from)) from++;
-      while (end > from && spaceAt(text, end - 1)) end--;
-      if (from === end) continue;
-      let obsolete = false;
-      if (text.charCodeAt(from) === 0x23 /* # */) {
-        if (text.startsWith('#~', from)) {
-          // Obsolete entries: `#~ msgid "…"`; `#~|` is a previous msgid, a comment.
-          if (text.startsWith('#~|', from)) continue;
-          from += 2;
-          while (from < end && spaceAt(text, from)) from++;
-          obsolete = true;
-        } else {
-          if (text.startsWith('#,', from) && /\bfuzzy\b/.test(text.slice(from, end))) pendingFuzzy = true;
-          continue;
-        }
-      }
-      if (from === end) continue;
-      const keyword = keywordAt(text, from, end);
-      const str = unquote(text, keyword ? keyword.from : from, end);
-      if (str === undefined) throw new Error(`line ${lineNo} is not PO syntax`);
-      if (!keyword) {
-        append(str);
+  const state: ReadState = { cur: undefined, pendingFuzzy: false, field: undefined, lineNo: 0, onEntry };
+  if (typeof input === 'string') {
+    for (let at = 0; at < input.length; ) {
+      const end = pieceEnd(input, at);
+      readLines(state, input, at, end);
+      at = end;
+    }
+  } else {
+    for (const text of latin1Pieces(input)) readLines(state, text, 0, text.length);
+  }
+  if (state.cur) emit(state, state.cur);
+}
+
+/** Where the piece of `text` from `at` ends: after the last line that ends within pieceBytes characters (a longer line is a piece of its own). */
+function pieceEnd(text: string, at: number): number {
+  const end = at + pieceBytes;
+  if (end >= text.length) return text.length;
+  const nl = text.lastIndexOf('\n', end - 1);
+  if (nl >= at) return nl + 1;
+  const next = text.indexOf('\n', end);
+  return next < 0 ? text.length : next + 1;
+}
+
+function append(state: ReadState, s: string): void {
+  const { cur, field } = state;
+  if (!cur || !field) throw new Error('string outside an entry');
+  if (field === 'msgctxt') cur.msgctxt = (cur.msgctxt ?? '') + s;
+  else if (field === 'msgid') cur.msgid += s;
+  else if (field === 'msgid_plural') cur.msgidPlural = (cur.msgidPlural ?? '') + s;
+  else cur.msgstr[cur.msgstr.length - 1] += s;
+}
+
+function emit(state: ReadState, e: PoEntry): void {
+  if (e.msgstr === noStrings) e.msgstr = [];
+  state.onEntry(e);
+}
+
+function start(state: ReadState, obsolete: boolean): void {
+  if (state.cur) emit(state, state.cur);
+  // No array until a msgstr comes: an empty literal that is pushed to takes room for 17.
+  state.cur = { msgid: '', msgstr: noStrings, fuzzy: state.pendingFuzzy, obsolete };
+  state.pendingFuzzy = false;
+}
+
+/** The lines of `text` from `at` to `stop` (whole lines). */
+function readLines(state: ReadState, text: string, at: number, stop: number): void {
+  while (at < stop) {
+    let next = text.indexOf('\n', at);
+    if (next < 0 || next > stop) next = stop;
+    // The line is text[from, end), trimmed as String.prototype.trim would.
+    let from = at;
+    let end = next;
+    at = next + 1;
+    state.lineNo++;
+    while (from < end && spaceAt(text, from)) from++;
+    while (end > from && spaceAt(text, end - 1)) end--;
+    if (from === end) continue;
+    let obsolete = false;
+    if (text.charCodeAt(from) === 0x23 /* # */) {
+      if (text.startsWith('#~', from)) {
+        // Obsolete entries: `#~ msgid "…"`; `#~|` is a previous msgid, a comment.
+        if (text.startsWith('#~|', from)) continue;
+        from += 2;
+        while (from < end && spaceAt(text, from)) from++;
+        obsolete = true;
+      } else {
+        if (text.startsWith('#,', from) && /\bfuzzy\b/.test(text.slice(from, end))) state.pendingFuzzy = true;
         continue;
       }
-      // A msgid opens an entry unless a msgctxt just did.
-      if (keyword.field === 'msgctxt' || (keyword.field === 'msgid' && field !== 'msgctxt')) start(obsolete);
-      if (keyword.field === 'msgstr') cur!.msgstr = cur!.msgstr === noStrings ? [''] : [...cur!.msgstr, ''];
-      field = keyword.field;
-      append(str);
     }
+    if (from === end) continue;
+    const keyword = keywordAt(text, from, end);
+    const str = unquote(text, keyword ? keyword.from : from, end);
+    if (str === undefined) throw new Error(`line ${state.lineNo} is not PO syntax`);
+    if (!keyword) {
+      append(state, str);
+      continue;
+    }
+    // A msgid opens an entry unless a msgctxt just did.
+    if (keyword.field === 'msgctxt' || (keyword.field === 'msgid' && state.field !== 'msgctxt')) start(state, obsolete);
+    if (keyword.field === 'msgstr') state.cur!.msgstr = state.cur!.msgstr === noStrings ? [''] : [...state.cur!.msgstr, ''];
+    state.field = keyword.field;
+    append(state, str);
   }
-  if (cur) emit(cur);
 }
 
 /** The msgstr list of an entry before its first msgstr, never returned. */
@@ -270,8 +310,10 @@ let primed = false;
  * each time. Read cold, it was compiled six times in a coreutils 9.1 run
  * (387 ms of the compiler's time), primed twice (126 ms: the first compile
  * while a loop runs, then the whole function); in util-linux 2.38.1's six
- * and four (304 and 210 ms). The priming takes about 2 ms, once, at the
- * first catalog.
+ * and four (304 and 210 ms). Read a piece at a time (readEntries), the
+ * reader is compiled once or twice per thread: in util-linux's main thread
+ * once or twice (31 to 73 ms) where it was four times (142 to 171 ms). The
+ * priming takes about 2 ms, once, at the first catalog.
  */
 function prime(): void {
   primed = true;

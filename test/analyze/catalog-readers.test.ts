@@ -89,7 +89,12 @@ test('read from its bytes, a catalog gives what its latin1 text gives, whatever 
   readPo(bytes, (e) => fromBytes.push(e));
   assert.equal(fromBytes, parsePo(text));
   assert.is(fromBytes.length, 3001 + Math.floor(2999 / 13) + 1);
-  // An error names the same line either way.
+  // A string longer than a piece, and the entries around it, whole.
+  const at = fromBytes.findIndex((e) => e.msgid === 'message 11 "quoted"');
+  assert.equal(fromBytes[at]!.msgstr, [`caf\xe9 11 ${'x'.repeat(70_000)}`]);
+  assert.equal(fromBytes[at - 1]!.msgid, 'message 10 "quoted"');
+  assert.equal(fromBytes[at + 1]!.msgid, 'message 12 "quoted"');
+  // An error names the same line either way, and the right one.
   const broken = `${text}\nmsgstr oops\n`;
   const lineOf = (f: () => void) => {
     try {
@@ -100,7 +105,7 @@ test('read from its bytes, a catalog gives what its latin1 text gives, whatever 
     return 'no error';
   };
   assert.is(lineOf(() => readPo(Buffer.from(broken, 'latin1'), () => {})), lineOf(() => parsePo(broken)));
-  assert.match(lineOf(() => parsePo(broken)), /^line \d+ is not PO syntax$/);
+  assert.is(lineOf(() => parsePo(broken)), `line ${broken.split('\n').indexOf('msgstr oops') + 1} is not PO syntax`);
 });
 
 test('readPo hands over the entries before a line that is not PO syntax, then throws naming it', () => {
