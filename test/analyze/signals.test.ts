@@ -184,10 +184,13 @@ test('alwaysPiped: a need that opens or closes with a pipe, with no other altern
 });
 
 test('a line longer than the cut does not make the scan slow, and is still tested as cut', () => {
-  // Many starts of `xz … |` with no pipe: a pattern run over the whole line would take the square of its length.
-  const long = 'xz '.repeat(400_000);
+  // Many starts of `xz … |` with no pipe, of `sed … -i` with no -i: a pattern run over the whole line would take the square of its length.
   const before = process.cpuUsage();
-  assert.equal(scanBuildFile('configure', `${long}\necho ok\n`), []);
+  for (const long of ['xz '.repeat(400_000), 'sed x '.repeat(200_000)]) {
+    assert.equal(scanBuildFile('configure', `${long}\necho ok\n`), []);
+    // Last, with no newline after it.
+    assert.equal(scanBuildFile('configure', `echo ok\n${long}`), []);
+  }
   const used = process.cpuUsage(before);
   // Work, not time on a clock: even a slow machine does this in far under a minute of CPU; the square would not end.
   assert.ok(used.user + used.system < 60e6, `${used.user + used.system} µs of CPU`);
