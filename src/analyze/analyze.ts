@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { Change } from '../compare/change.js';
 import type { Finding } from '../report/finding.js';
 import { atLeast } from '../report/severity.js';
@@ -7,11 +6,11 @@ import type { AnalysisContext, Judgement, Rule } from './rule.js';
 import { rules as defaultRules } from './rules/index.js';
 import { withOddName } from './odd-name.js';
 import { tagReadAhead, type ReadAheadLimits } from './read-ahead.js';
+import { sha256Hex } from '../release/hash.js';
 
 /** Stable across runs: the same path, change and category get the same id. */
 export function findingId(change: Change, category: string): string {
-  const digest = createHash('sha256').update(`${change.kind}\0${change.path}\0${category}`).digest('hex');
-  return `CK${digest.slice(0, 12)}`;
+  return `CK${sha256Hex(`${change.kind}\0${change.path}\0${category}`).slice(0, 12)}`;
 }
 
 async function judge(change: Change, ctx: AnalysisContext, rules: readonly Rule[]): Promise<Judgement> {

@@ -13,8 +13,9 @@ export function gitBlobId(buf: Uint8Array, format: ObjectFormat): string {
   return createHash(format).update(blobHeader(buf.length)).update(buf).digest('hex');
 }
 
-export function sha256Hex(buf: Uint8Array): string {
-  return createHash('sha256').update(buf).digest('hex');
+/** The sha256 of `data` (a string as UTF-8), in hex: in one call where crypto.hash is there (see oneShot). */
+export function sha256Hex(data: Uint8Array | string): string {
+  return oneShot ? oneShot('sha256', data, 'hex') : createHash('sha256').update(data).digest('hex');
 }
 
 function blobHeader(size: number): string {
@@ -27,7 +28,7 @@ function blobHeader(size: number): string {
  * context until it is finalised; two per file, for 90,000 files, kept some
  * 30 MB of memory waiting at the peak. Undefined on older Node 20.
  */
-const oneShot = (crypto as { hash?: (algorithm: string, data: Uint8Array, encoding: 'hex') => string }).hash;
+const oneShot = (crypto as { hash?: (algorithm: string, data: Uint8Array | string, encoding: 'hex') => string }).hash;
 
 /** Files up to this size are hashed whole, from a reader's scratch buffer (see HashScratch). */
 export const WHOLE_HASH_LIMIT = 1024 * 1024;

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { addDiffs, analyze, findingId } from '../../src/analyze/analyze.js';
@@ -161,6 +162,9 @@ test('unsafe entries are critical; export-ignored and dot-files are info; findin
   const change: Change = { kind: 'only-in-tag', path: 'a' };
   assert.is(findingId(change, 'not-shipped'), findingId({ ...change }, 'not-shipped'));
   assert.is.not(findingId(change, 'not-shipped'), findingId({ kind: 'only-in-tag', path: 'b' }, 'not-shipped'));
+  // The same ids as every earlier version gave (baselines keep them): sha256 of kind, path and category, as UTF-8.
+  assert.is(findingId(change, 'not-shipped'), 'CK53e1405879b9');
+  assert.is(findingId({ kind: 'modified', path: 'po/fr\u00e9.po' }, 'po-refresh'), `CK${createHash('sha256').update('modified\0po/fr\u00e9.po\0po-refresh', 'utf8').digest('hex').slice(0, 12)}`);
 });
 
 test('a rule that throws falls through and says so', async () => {
