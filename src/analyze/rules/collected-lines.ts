@@ -28,9 +28,12 @@ export const collectedLines: Rule = {
     if (release?.type !== 'file' || release.size > maxBytes || release.size === 0) return undefined;
     const content = await ctx.releaseContent(release);
     if (!content || isBinary(content)) return undefined;
+    // The first line decides for most files: the rest is cut into lines only when it has the shape.
+    const firstEnd = content.indexOf(0x0a);
+    const name = leading.exec(content.toString('latin1', 0, firstEnd < 0 ? content.length : firstEnd))?.[1];
+    if (name === undefined) return undefined;
     const lines = content.toString('latin1').replace(/\n$/, '').split('\n');
-    const name = leading.exec(lines[0]!)?.[1];
-    if (name === undefined || !lines.every((l) => l.startsWith(`${name}(`))) return undefined;
+    if (!lines.every((l) => l.startsWith(`${name}(`))) return undefined;
     const dir = change.path.slice(0, change.path.lastIndexOf('/') + 1);
     const sources = [...ctx.tagByPath.values()]
       .filter((e) => e.type === 'file' && e.path.startsWith(dir) && !e.path.slice(dir.length).includes('/') && sourceName.test(e.path) && e.path !== change.path)
