@@ -153,7 +153,7 @@ interface ReadState {
  * string cut the same way), each read by one call of readLines. One call
  * over a whole catalog kept its loop running long enough for V8 to compile
  * the reader twice, once for the loop in flight and once whole, each a
- * 50 to 70 ms job; called a piece at a time, the next piece runs the whole
+ * 40 to 90 ms job; called a piece at a time, the next piece runs the whole
  * function's compiled code as soon as it is ready, and the loop's own is
  * made only when that one comes late (see prime).
  */
