@@ -104,11 +104,7 @@ const pieceBytes = 64 * 1024;
  */
 function* latin1Pieces(bytes: Buffer): Generator<string> {
   for (let at = 0; at < bytes.length; ) {
-    let end = Math.min(at + pieceBytes, bytes.length);
-    if (end < bytes.length) {
-      const nl = bytes.lastIndexOf(0x0a, end - 1);
-      end = nl >= at ? nl + 1 : bytes.indexOf(0x0a, end) + 1 || bytes.length;
-    }
+    const end = pieceEnd(bytes, at);
     yield bytes.toString('latin1', at, end);
     at = end;
   }
@@ -171,8 +167,8 @@ function readEntries(input: string | Buffer, onEntry: (entry: PoEntry) => void):
   if (state.cur) emit(state, state.cur);
 }
 
-/** Where the piece of `text` from `at` ends: after the last line that ends within pieceBytes characters (a longer line is a piece of its own). */
-function pieceEnd(text: string, at: number): number {
+/** Where the piece of `text` (characters or bytes) from `at` ends: after the last line that ends within pieceBytes of it (a longer line is a piece of its own). */
+function pieceEnd(text: string | Buffer, at: number): number {
   const end = at + pieceBytes;
   if (end >= text.length) return text.length;
   const nl = text.lastIndexOf('\n', end - 1);
