@@ -3,6 +3,7 @@ import type { Change } from '../compare/change.js';
 import type { TagEntry } from '../git/types.js';
 import type { ReleaseEntry } from '../release/entry.js';
 import type { Evidence, SideEvidence } from '../report/finding.js';
+import { cutCommonLines } from './common-lines.js';
 import { isBinary } from './places.js';
 import type { AnalysisContext } from './rule.js';
 
@@ -50,6 +51,9 @@ export async function diffEvidence(change: Change, ctx: AnalysisContext, options
   return boundedDiff(before, after, `a/${change.path}`, `b/${change.path}`, options);
 }
 
+/** Lines of context around each change in an evidence diff. */
+const context = 3;
+
 /**
  * A unified diff of two texts, bounded in lines kept and in edit distance:
  * Myers' diff costs O(N·D), so a rewritten file (a regenerated configure, a
@@ -57,10 +61,20 @@ export async function diffEvidence(change: Change, ctx: AnalysisContext, options
  */
 export function boundedDiff(before: Buffer, after: Buffer, beforeLabel: string, afterLabel: string, options: DiffOptions): Partial<Evidence> {
   if (isBinary(before) || isBinary(after)) return { binary: true };
-  const patch = structuredPatch(beforeLabel, afterLabel, before.toString('utf8'), after.toString('utf8'), '', '', {
-    context: 3,
-    maxEditLength: options.maxEdits,
-  });
+  const beforeText = before.toString('utf8');
+  const afterText = after.toString('utf8');
+  // The diff of the lines between the common ends (and the context beside
+  // them), numbered as in the whole files. Where a change could sit on
+  // either side of a repeated line, the one between the ends may sit nearer
+  // an end than its context reaches: then the whole texts are diffed.
+  const cut = cutCommonLines(beforeText, afterText, context);
+  let offset = cut.headLines;
+  const diff = (a: string, b: string) => structuredPatch(beforeLabel, afterLabel, a, b, '', '', { context, maxEditLength: options.maxEdits });
+  let patch = diff(cut.before, cut.after);
+  if (patch && (cut.headChars > 0 || cut.tailChars > 0) && !contextKept(patch.hunks, cut.headChars > 0, cut.tailChars > 0)) {
+    patch = diff(beforeText, afterText);
+    offset = 0;
+  }
   if (!patch) {
     return { diffNote: `more than ${options.maxEdits} lines differ from ${beforeLabel}; too different for a diff (${before.length} bytes before, ${after.length} after)` };
   }
@@ -68,7 +82,7 @@ export function boundedDiff(before: Buffer, after: Buffer, beforeLabel: string, 
   let added = 0;
   let removed = 0;
   for (const hunk of patch.hunks) {
-    lines.push(`@@ -${hunk.oldStart},${hunk.oldLines} +${hunk.newStart},${hunk.newLines} @@`);
+    lines.push(`@@ -${hunk.oldStart + offset},${hunk.oldLines} +${hunk.newStart + offset},${hunk.newLines} @@`);
     for (const line of hunk.lines) {
       if (line.startsWith('+')) added++;
       else if (line.startsWith('-')) removed++;
@@ -82,4 +96,14 @@ export function boundedDiff(before: Buffer, after: Buffer, beforeLabel: string, 
     removed,
     ...(truncated ? { diffTruncated: true } : {}),
   };
+}
+
+/** Whether the first hunk opens with, and the last ends with, a full context where an end was cut. */
+function contextKept(hunks: ReadonlyArray<{ lines: string[] }>, head: boolean, tail: boolean): boolean {
+  const first = hunks[0]?.lines ?? [];
+  const last = hunks.at(-1)?.lines ?? [];
+  const unchanged = (l: string) => l.startsWith(' ');
+  const leading = first.findIndex((l) => !unchanged(l));
+  const trailing = [...last].reverse().findIndex((l) => !unchanged(l));
+  return (!head || leading < 0 || leading >= context) && (!tail || trailing < 0 || trailing >= context);
 }

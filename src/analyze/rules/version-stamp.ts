@@ -1,4 +1,5 @@
 import { diffLines } from 'diff';
+import { cutCommonLines } from '../common-lines.js';
 import { buildRole, isBinary } from '../places.js';
 import type { Rule } from '../rule.js';
 import { branchPinned } from '../version-refs.js';
@@ -131,7 +132,9 @@ export const versionStamp: Rule = {
     const [before, after] = await Promise.all([ctx.tagContent(tag), ctx.releaseContent(release)]);
     if (!after || isBinary(before) || isBinary(after)) return undefined;
     // Stamping touches a few lines; a file with more changes is something else.
-    const parts = diffLines(before.toString('utf8'), after.toString('utf8'), { maxEditLength: 200 });
+    // Only the lines between the common ends are diffed: those ends change nothing here.
+    const cut = cutCommonLines(before.toString('utf8'), after.toString('utf8'));
+    const parts = diffLines(cut.before, cut.after, { maxEditLength: 200 });
     if (!parts) return undefined;
     const compiled = buildRole(change.path) !== undefined;
     let removed: string[] = [];
