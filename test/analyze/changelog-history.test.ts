@@ -161,6 +161,22 @@ test('a ChangeLog of the tag the repository cannot give (a partial submodule clo
   assert.is(j?.category, 'generated-changelog');
 });
 
+test('a ChangeLog of the tag larger than the release one is not read to look for its end', async () => {
+  const large = '2001-01-01  Old  <o@example.org>\n\n\t* x.c: Entry.\n\n'.repeat(200);
+  const ctx = ctxWith({ 'gnulib/ChangeLog': large, 'ChangeLog-2008': 'small\n' });
+  ctx.tagByPath.get('gnulib/ChangeLog')!.size = large.length;
+  ctx.tagByPath.get('ChangeLog-2008')!.size = 'small\n'.length;
+  const own = ctx.tagContent;
+  const read: string[] = [];
+  ctx.tagContent = async (e) => {
+    read.push(e.path);
+    return own(e);
+  };
+  assert.is((await changelogHistory.judge(added('ChangeLog', genuine), ctx))?.category, 'generated-changelog');
+  assert.ok(read.includes('ChangeLog-2008'));
+  assert.not.ok(read.includes('gnulib/ChangeLog'), 'gnulib/ChangeLog was read');
+});
+
 test("the tag's amend file is applied, plain substitutions only, and common options are recognised", async () => {
   const tidy = made.ids[2]!;
   const first = made.ids[0]!;

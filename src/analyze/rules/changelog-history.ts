@@ -32,14 +32,19 @@ const short = (id: string) => id.slice(0, 12);
 const day = (seconds: number) => new Date(seconds * 1000).toISOString().slice(0, 10);
 const plural = (n: number, word: string, words = `${word}s`) => `${n} ${n === 1 ? word : words}`;
 
-/** The longest file of the tag with a ChangeLog-like name whose text ends the release's. */
-async function tagTail(text: string, ctx: AnalysisContext): Promise<{ path: string; start: number } | undefined> {
+/**
+ * The longest file of the tag with a ChangeLog-like name whose text ends the
+ * release's (`bytes` long). One larger than the release's whole file cannot
+ * (a gnulib submodule's ChangeLog, some MB, is not read for a ChangeLog of
+ * some hundred KB).
+ */
+async function tagTail(text: string, bytes: number, ctx: AnalysisContext): Promise<{ path: string; start: number } | undefined> {
   const trimmed = text.trimEnd();
   let best: { path: string; start: number } | undefined;
   // Top-level files first: a tree may hold a ChangeLog in every folder (gcc has hundreds).
   const depth = (path: string) => path.split('/').length;
   const candidates = [...ctx.tagByPath.values()]
-    .filter((e) => e.type === 'file' && /changelog/i.test(e.path.slice(e.path.lastIndexOf('/') + 1)) && e.size <= 64 * 1024 ** 2)
+    .filter((e) => e.type === 'file' && /changelog/i.test(e.path.slice(e.path.lastIndexOf('/') + 1)) && e.size <= bytes && e.size <= 64 * 1024 ** 2)
     .sort((a, b) => depth(a.path) - depth(b.path) || (a.path < b.path ? -1 : 1));
   for (const entry of candidates.slice(0, 32)) {
     // One the repository cannot give (a submodule's partial clone lacks its blob) is not
@@ -134,7 +139,7 @@ export const changelogHistory: Rule = {
     const content = await ctx.releaseContent(release);
     if (!content || isBinary(content)) return undefined;
     const text = content.toString('utf8');
-    const tail = await tagTail(text, ctx);
+    const tail = await tagTail(text, content.length, ctx);
     const parsed = parseChangeLog(tail ? text.slice(0, tail.start) : text);
     if (parsed.entries.length === 0) return undefined;
     const oldest = parsed.entries.reduce((a, e) => (e.date < a ? e.date : a), parsed.entries[0]!.date);
