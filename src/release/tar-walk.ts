@@ -162,7 +162,7 @@ export class TarWalk extends Transform {
       return true;
     }
     // tar-stream treats a block whose checksum is the blank value as empty and reads on.
-    if (checksum(block) === 8 * 32) {
+    if (blankHeader(block)) {
       this.addOverhead(BLOCK);
       return false;
     }
@@ -276,6 +276,18 @@ function padded(size: number): number {
 
 function isZero(bytes: Uint8Array): boolean {
   for (let i = 0; i < bytes.length; i++) if (bytes[i] !== 0) return false;
+  return true;
+}
+
+/**
+ * Whether the block's checksum is the blank value (8 spaces): every byte but
+ * the checksum field's is zero, as bytes add up to more otherwise. A header
+ * has a name, so this is decided at its first byte, where summing all 512
+ * took a few milliseconds per thousand entries.
+ */
+function blankHeader(block: Uint8Array): boolean {
+  for (let i = 0; i < 148; i++) if (block[i] !== 0) return false;
+  for (let i = 156; i < BLOCK; i++) if (block[i] !== 0) return false;
   return true;
 }
 

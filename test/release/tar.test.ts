@@ -265,6 +265,20 @@ test('a bad header checksum', async () => {
   assert.not.match(err.message, /\n/, 'one line, no stack');
 });
 
+test('a header block blank but for its checksum field is skipped (tar-stream reads on); one more byte set is a header', async () => {
+  const blank = Buffer.alloc(512);
+  blank.write('0017777\0', 148, 'latin1');
+  const { entries } = await readTar([{ path: 'a', content: 'a' }, { raw: blank }, { path: 'b', content: 'b' }]);
+  assert.equal(entries.map((e) => e.path), ['a', 'b']);
+  // The bytes on each side of the checksum field, and the first and last, count.
+  for (const at of [0, 147, 156, 511]) {
+    const set = Buffer.from(blank);
+    set[at] = 1;
+    const err = await tarError([{ path: 'a', content: 'a' }, { raw: set }, { path: 'b', content: 'b' }]);
+    assert.match(err.message, /corrupt tar archive: bad header checksum \(after entry a\)/, `byte ${at}`);
+  }
+});
+
 test('a hand-made header spliced in raw', async () => {
   const data = Buffer.alloc(512);
   data.write('raw!');
