@@ -20,11 +20,19 @@ export interface CommonLines {
 
 /**
  * Cuts the lines `before` and `after` share at each end, but keeps the
- * `keep` lines of each end nearest the changes (a unified diff's context).
- * A cut is always at a line start, so no line is split and the last line's
- * newline (or its lack) stays with it.
+ * `keep` lines of the start nearest the changes (a unified diff's context),
+ * and `keepTail` of the end. A cut is always at a line start, so no line is
+ * split and the last line's newline (or its lack) stays with it.
+ *
+ * A diff takes the lines both texts open with first, so where a change could
+ * sit before or after a repeated line, it sits after it, nearer the end: an
+ * inserted block that ends as the line before it does (libtool's `*) ...
+ * ;;` after a `;;`) moves down by that line. The end is cut where the texts
+ * stop being the same from the back, so a change that moves into it takes
+ * lines of context with it: keep more lines at the end than the context
+ * needs.
  */
-export function cutCommonLines(before: string, after: string, keep = 0): CommonLines {
+export function cutCommonLines(before: string, after: string, keep = 0, keepTail = keep): CommonLines {
   const shorter = Math.min(before.length, after.length);
   let same = 0;
   while (same < shorter && before.charCodeAt(same) === after.charCodeAt(same)) same++;
@@ -52,7 +60,7 @@ export function cutCommonLines(before: string, after: string, keep = 0): CommonL
     const nl = before.indexOf('\n', tailStart);
     tailStart = nl < 0 ? before.length : nl + 1;
   }
-  tailStart = startOfLineForward(before, tailStart, keep);
+  tailStart = startOfLineForward(before, tailStart, keepTail);
   const tail = before.length - tailStart;
   const cut = head > 0 || tail > 0;
   return {

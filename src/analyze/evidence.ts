@@ -3,7 +3,7 @@ import type { Change } from '../compare/change.js';
 import type { TagEntry } from '../git/types.js';
 import type { ReleaseEntry } from '../release/entry.js';
 import type { Evidence, SideEvidence } from '../report/finding.js';
-import { cutCommonLines } from './common-lines.js';
+import { cutCommonLines, type CommonLines } from './common-lines.js';
 import { isBinary } from './places.js';
 import type { AnalysisContext } from './rule.js';
 
@@ -53,6 +53,13 @@ export async function diffEvidence(change: Change, ctx: AnalysisContext, options
 
 /** Lines of context around each change in an evidence diff. */
 const context = 3;
+/** Lines kept at the end of a cut diff beyond its context, for a change that moves down into them. */
+const tailSlack = 8;
+
+/** The texts an evidence diff is computed on: the common ends cut, but for the context and, at the end, some slack. */
+export function evidenceCut(before: string, after: string): CommonLines {
+  return cutCommonLines(before, after, context, context + tailSlack);
+}
 
 /**
  * A unified diff of two texts, bounded in lines kept and in edit distance:
@@ -64,10 +71,10 @@ export function boundedDiff(before: Buffer, after: Buffer, beforeLabel: string, 
   const beforeText = before.toString('utf8');
   const afterText = after.toString('utf8');
   // The diff of the lines between the common ends (and the context beside
-  // them), numbered as in the whole files. Where a change could sit on
-  // either side of a repeated line, the one between the ends may sit nearer
-  // an end than its context reaches: then the whole texts are diffed.
-  const cut = cutCommonLines(beforeText, afterText, context);
+  // them), numbered as in the whole files. A change that could sit on either
+  // side of repeated lines sits after them (see cutCommonLines): the end keeps
+  // lines for that, and where they are too few, the whole texts are diffed.
+  const cut = evidenceCut(beforeText, afterText);
   let offset = cut.headLines;
   const diff = (a: string, b: string) => structuredPatch(beforeLabel, afterLabel, a, b, '', '', { context, maxEditLength: options.maxEdits });
   let patch = diff(cut.before, cut.after);

@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { applyPatch, structuredPatch } from 'diff';
 import { cutCommonLines } from '../../src/analyze/common-lines.js';
-import { boundedDiff } from '../../src/analyze/evidence.js';
+import { boundedDiff, evidenceCut } from '../../src/analyze/evidence.js';
 
 /** A small deterministic generator (mulberry32), so a failure names its case. */
 function random(seed: number): () => number {
@@ -111,6 +111,16 @@ test('a block inserted after a line it ends with keeps its context (libtool 2.4.
   const evidence = diffOf(before, after);
   assert.is(evidence.diff, wholeDiff(before, after));
   assert.match(evidence.diff!, /\n {3}esac\n {3};;\n no\)$/);
+  // Far from both ends, with a change above it (the version line, in libtool's
+  // file), the cut texts alone give that diff: the end keeps the lines the block moves into.
+  const far = (version: string, lines: string[]) =>
+    `${[...Array.from({ length: 30 }, (_, i) => (i === 5 ? version : `head ${i}`)), ...lines, ...Array.from({ length: 30 }, (_, i) => `tail ${i}`)].join('\n')}\n`;
+  const [farBefore, farAfter] = [far('VERSION=2.4.7', [...body, ...rest]), far('VERSION="2.4.7 Debian-2.4.7-5"', [...body, '  *)', '    fatal', '    ;;', ...rest])];
+  const cut = evidenceCut(farBefore, farAfter);
+  assert.ok(cut.headChars > 0 && cut.tailChars > 0, 'both ends cut');
+  const trailing = structuredPatch('a', 'b', cut.before, cut.after, '', '', { context: 3 }).hunks.at(-1)!.lines.slice(-3);
+  assert.equal(trailing, ['   esac', '   ;;', ' no)']);
+  assert.is(diffOf(farBefore, farAfter).diff, wholeDiff(farBefore, farAfter));
 });
 
 /** Lines of `text`, as a diff counts them. */
