@@ -4,8 +4,10 @@
  * version stamped into a man page's `.TH`, a date in a header), and a line
  * diff cuts both texts into lines and compares them one by one before it
  * looks for changes; the common ends, found by comparing characters, leave
- * it only the lines around the changes. The diff of what is left is the
- * diff of the whole: a common end holds no change.
+ * it only the lines around the changes. What is left, diffed, with the ends
+ * put back unchanged, is a diff of the whole: a common end holds no change.
+ * Where a change could sit in more than one place (beside repeated lines),
+ * it may sit elsewhere than in a diff of the whole texts (see cutCommonLines).
  */
 export interface CommonLines {
   /** Characters (of both texts) and lines cut off the start. */

@@ -34,9 +34,10 @@ const plural = (n: number, word: string, words = `${word}s`) => `${n} ${n === 1 
 
 /**
  * The longest file of the tag with a ChangeLog-like name whose text ends the
- * release's (`bytes` long). One larger than the release's whole file cannot
- * (a gnulib submodule's ChangeLog, some MB, is not read for a ChangeLog of
- * some hundred KB).
+ * release's (`bytes` long). One known to be larger than the release's whole
+ * file cannot (a submodule's sizes are listed: gnulib's ChangeLog, some MB,
+ * is not read for a ChangeLog of some hundred KB); one of unknown size (-1)
+ * is read.
  */
 async function tagTail(text: string, bytes: number, ctx: AnalysisContext): Promise<{ path: string; start: number } | undefined> {
   const trimmed = text.trimEnd();
