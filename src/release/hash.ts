@@ -15,7 +15,12 @@ export function gitBlobId(buf: Uint8Array, format: ObjectFormat): string {
 
 /** The sha256 of `data` (a string as UTF-8), in hex: in one call where crypto.hash is there (see oneShot). */
 export function sha256Hex(data: Uint8Array | string): string {
-  return oneShot ? oneShot('sha256', data, 'hex') : createHash('sha256').update(data).digest('hex');
+  return hexDigest('sha256', data);
+}
+
+/** The `algorithm` digest of `data` in hex, in one call where crypto.hash is there (see oneShot). */
+export function hexDigest(algorithm: 'sha1' | 'sha256', data: Uint8Array | string): string {
+  return oneShot ? oneShot(algorithm, data, 'hex') : createHash(algorithm).update(data).digest('hex');
 }
 
 function blobHeader(size: number): string {
