@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { applyPatch, structuredPatch } from 'diff';
-import { cutCommonLines } from '../../src/analyze/common-lines.js';
+import { commonEnd, commonStart, cutCommonLines } from '../../src/analyze/common-lines.js';
 import { boundedDiff, evidenceCut } from '../../src/analyze/evidence.js';
 
 /** A small deterministic generator (mulberry32), so a failure names its case. */
@@ -67,6 +67,34 @@ test('the cut keeps both texts whole: head, middle and tail rebuild them, cut at
       }
     }
   }
+});
+
+test('the common start and end are those a character at a time finds, around every block boundary', () => {
+  const naiveStart = (a: string, b: string, limit: number) => {
+    let n = 0;
+    while (n < limit && a[n] === b[n]) n++;
+    return n;
+  };
+  const naiveEnd = (a: string, b: string, limit: number) => {
+    let n = 0;
+    while (n < limit && a[a.length - 1 - n] === b[b.length - 1 - n]) n++;
+    return n;
+  };
+  const r = random(7);
+  const base = Array.from({ length: 5000 }, () => String.fromCharCode(97 + Math.floor(r() * 26))).join('');
+  for (const at of [0, 1, 1023, 1024, 1025, 2047, 2048, 3071, 4999]) {
+    for (const edit of ['replace', 'insert', 'delete'] as const) {
+      const other = edit === 'replace' ? `${base.slice(0, at)}\u2013${base.slice(at + 1)}` : edit === 'insert' ? `${base.slice(0, at)}\u2013${base.slice(at)}` : `${base.slice(0, at)}${base.slice(at + 1)}`;
+      for (const [a, b] of [[base, other], [other, base]] as const) {
+        const limit = Math.min(a.length, b.length);
+        assert.is(commonStart(a, b, limit), naiveStart(a, b, limit), `start, ${edit} at ${at}`);
+        assert.is(commonEnd(a, b, limit), naiveEnd(a, b, limit), `end, ${edit} at ${at}`);
+        assert.is(commonEnd(a, b, 1500), naiveEnd(a, b, 1500), `end within 1500, ${edit} at ${at}`);
+      }
+    }
+  }
+  assert.is(commonStart(base, base, base.length), base.length);
+  assert.is(commonEnd(base, base, 2500), 2500);
 });
 
 test('the kept context stays: a cut leaves `keep` common lines beside the changes', () => {
