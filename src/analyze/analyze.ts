@@ -13,9 +13,9 @@ export function findingId(change: Change, category: string): string {
   return `CK${sha256Hex(`${change.kind}\0${change.path}\0${category}`).slice(0, 12)}`;
 }
 
+/** The first judgement of `rules`, which are those that take the change's kind (see analyze). */
 async function judge(change: Change, ctx: AnalysisContext, rules: readonly Rule[]): Promise<Judgement> {
   for (const rule of rules) {
-    if (!rule.changes.includes(change.kind)) continue;
     try {
       const judgement = await rule.judge(change, ctx);
       if (judgement) return judgement;
