@@ -17,26 +17,38 @@
  * factor becomes 1 (`--semi-space-growth-factor`, a flag V8 reads each time
  * it would grow; Node warns that flags set at run time may do nothing, and
  * test/cli/young-generation.test.ts fails on a Node where this one does).
+ *
+ * The flag is the process's, and V8 sets it back to at least 2 whenever it
+ * makes a heap: a worker thread's (the translation catalogs' worker,
+ * src/analyze/translations/catalog-thread.ts) undid the cap, and coreutils
+ * 9.1's young generation grew to 32 MB after its worker started. So the
+ * factor is set again when a worker thread comes online (the heap is made
+ * before it runs) and after every later collection.
  * Only the command line does this, never the library: the process is its own.
  */
 import { PerformanceObserver } from 'node:perf_hooks';
 import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
+import type { Worker } from 'node:worker_threads';
 
 /** Both semi-spaces together, as V8 reports the young generation's size. */
 export const youngGenerationCap = 8 * 1024 * 1024;
 
 export function capYoungGeneration(cap = youngGenerationCap): void {
-  let observer: PerformanceObserver | undefined;
+  let capped = false;
+  const stopGrowth = () => setFlagsFromString('--semi-space-growth-factor=1');
   const check = () => {
-    const young = getHeapSpaceStatistics().find((s) => s.space_name === 'new_space');
-    if (young === undefined || young.space_size < cap) return;
-    setFlagsFromString('--semi-space-growth-factor=1');
-    observer?.disconnect();
+    if (!capped) {
+      const young = getHeapSpaceStatistics().find((s) => s.space_name === 'new_space');
+      if (young === undefined || young.space_size < cap) return;
+      capped = true;
+    }
+    stopGrowth();
   };
   try {
-    observer = new PerformanceObserver(check);
-    observer.observe({ entryTypes: ['gc'] });
+    new PerformanceObserver(check).observe({ entryTypes: ['gc'] });
   } catch {
     // No garbage collection entries here: the heap grows as V8 decides.
+    return;
   }
+  process.on('worker', (worker: Worker) => worker.once('online', () => capped && stopGrowth()));
 }
