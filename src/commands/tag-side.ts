@@ -252,9 +252,7 @@ async function completeTagSide(
   const readerOf = new WeakMap<TagEntry, BlobReader>();
   const notes: string[] = [];
   try {
-    const attributes = tree.some((e) => e.path === '.gitattributes' || e.path.endsWith('/.gitattributes'))
-      ? await readArchiveAttributes(repo, ref.commit, tree, options.cacheDir)
-      : new Map();
+    const attributes = await readArchiveAttributes(repo, ref.commit, tree, options.cacheDir, (oid) => reader.read(oid));
     /**
      * Hashes `list`'s blobs ahead, each on a reader of its own beside the one
      * its entry is read by. With `ordered`, the repository all of them are

@@ -33,10 +33,49 @@ type Name = (typeof names)[number];
 /** check-attr's answer: 'set', 'unset', 'unspecified' or a value. */
 type Values = Partial<Record<Name, string>>;
 
-/** Paths (files, symlinks, gitlinks) whose archive attributes are not all default; the scratch repository goes under `<cacheDir>/tmp`. */
-export async function readArchiveAttributes(repo: RepoHandle, commit: string, tree: readonly TagEntry[], cacheDir: string): Promise<Map<string, ArchiveAttributes>> {
+/**
+ * A token of a `.gitattributes` line that sets, unsets or unspecifies one of
+ * `names`: attributes follow the pattern, each after blanks (attr.c's
+ * " \t\r\n"), with an optional `-` or `!`, ended by `=`, a blank or the
+ * line's end. Matched anywhere in the text, comments and patterns too, so a
+ * file it misses sets none of them; one it finds in a comment or a pattern
+ * only costs the check it would have saved.
+ */
+const namedAttribute = new RegExp(`(?:^|[ \t\r\n])[-!]?(?:${names.join('|')})(?=[ \t\r\n=]|$)`);
+
+/**
+ * Whether `.gitattributes` files with these bytes can give any path an
+ * attribute of `names` (or anything but the defaults readArchiveAttributes
+ * leaves out). A macro (`[attr]`) can set any attribute, so a file that
+ * defines one can; the built-in `binary` only unsets `text`, which changes
+ * nothing when no line sets it.
+ */
+export function attributesMayApply(files: readonly Uint8Array[]): boolean {
+  return files.some((bytes) => {
+    const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+    return text.includes('[attr]') || namedAttribute.test(text);
+  });
+}
+
+/**
+ * Paths (files, symlinks, gitlinks) whose archive attributes are not all
+ * default; the scratch repository goes under `<cacheDir>/tmp`. With `read`,
+ * the tree's `.gitattributes` files are read first, and where none can set
+ * an attribute that matters (attributesMayApply: a tree whose files only
+ * give `diff`, `whitespace` or `linguist-*`), git is not asked.
+ */
+export async function readArchiveAttributes(
+  repo: RepoHandle,
+  commit: string,
+  tree: readonly TagEntry[],
+  cacheDir: string,
+  read?: (oid: string) => Promise<Uint8Array>,
+): Promise<Map<string, ArchiveAttributes>> {
   const result = new Map<string, ArchiveAttributes>();
-  if (!tree.some((e) => e.path === '.gitattributes' || e.path.endsWith('/.gitattributes'))) return result;
+  const files = tree.filter((e) => e.path === '.gitattributes' || e.path.endsWith('/.gitattributes'));
+  if (files.length === 0) return result;
+  // Only regular files are read for their bytes; git decides about anything else (a symlink).
+  if (read && files.every((e) => e.type === 'file') && !attributesMayApply(await Promise.all(files.map((e) => read(e.oid))))) return result;
 
   // git archive checks directories and gitlinks with a trailing slash
   // (archive.c write_archive_entry), which is how `dir/` patterns match them;

@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import tar from 'tar-stream';
 import { Readable } from 'node:stream';
-import { convertForArchive, crlfAction, readArchiveAttributes } from '../../src/git/attributes.js';
+import { attributesMayApply, convertForArchive, crlfAction, readArchiveAttributes } from '../../src/git/attributes.js';
 import { BlobReader } from '../../src/git/blobs.js';
 import { expandIdent, lfToCrlf } from '../../src/git/convert.js';
 import { openRepo } from '../../src/git/repo.js';
@@ -176,6 +176,72 @@ test('a tree without .gitattributes needs no git call', async () => {
   const broken = { ...handle, gitDir: '/nonexistent' };
   const attrs = await readArchiveAttributes(broken, repo.commits[0]!, [{ path: 'a', type: 'file', mode: 0o100644, oid: '0'.repeat(40), size: 2 }], scratchCache);
   assert.is(attrs.size, 0);
+});
+
+test('attributesMayApply: a file that names none of the attributes archive reads cannot apply any', () => {
+  const may = (text: string) => attributesMayApply([Buffer.from(text)]);
+  for (const text of [
+    '*.texi* diff=texinfo\ngl/lib/*.diff -whitespace\n',
+    '* whitespace=!indent,trail,space\n*.[ch] whitespace=indent diff=cpp\n',
+    '*.png binary\n*.c linguist-language=C merge=union\n',
+    'textual.txt textual\nfoo foo-text eol-style=x\n',
+    '',
+  ]) {
+    assert.not.ok(may(text), JSON.stringify(text));
+  }
+  for (const text of [
+    'x eol=crlf',
+    'x -text',
+    'x !eol\n',
+    'x\texport-ignore\n',
+    'x\r\ny\ttext\r\n',
+    '"with space" ident\n',
+    'x filter=lfs\n',
+    'x crlf\n',
+    'x working-tree-encoding=UTF-16\n',
+    'x export-subst',
+    '[attr]mine diff\n',
+    '# a comment naming text costs a check, nothing more\n',
+  ]) {
+    assert.ok(may(text), JSON.stringify(text));
+  }
+  assert.ok(attributesMayApply([Buffer.from('x diff\n'), Buffer.from('y eol=lf\n')]), 'any of the files');
+});
+
+test('.gitattributes that cannot apply: no git call, and git agrees that nothing applies', async () => {
+  const repo = await makeRepo({
+    files: { '.gitattributes': '*.c diff=cpp whitespace=trail\n*.png binary\n', 'sub/.gitattributes': '* linguist-vendored\n', 'a.c': 'int a;\n', 'sub/x.png': 'png\n' },
+  });
+  const handle = await openRepo(repo.dir, { cacheDir: await tempDir() });
+  const tree = await readTree(handle, repo.commits[0]!);
+  const reader = new BlobReader(handle);
+  try {
+    // Its objects are nowhere: git, if asked, fails.
+    const broken = { ...handle, gitDir: '/nonexistent', objectsDir: '/nonexistent/objects' };
+    const read = (oid: string) => reader.read(oid);
+    assert.is((await readArchiveAttributes(broken, repo.commits[0]!, tree, scratchCache, read)).size, 0);
+    assert.is((await readArchiveAttributes(handle, repo.commits[0]!, tree, scratchCache)).size, 0);
+    // A .gitattributes that is a symlink is left to git: here, the broken repository's error.
+    const linked = tree.map((e) => (e.path === '.gitattributes' ? { ...e, type: 'symlink' as const, mode: 0o120000 } : e));
+    await readArchiveAttributes(broken, repo.commits[0]!, linked, scratchCache, read).then(
+      () => assert.unreachable('git should have been asked'),
+      (err: Error) => assert.not.instance(err, assert.Assertion),
+    );
+  } finally {
+    await reader.close();
+  }
+});
+
+test('with the .gitattributes read first, the attributes are the ones git gives', async () => {
+  const { handle, commit, tree, attrs } = await fixture();
+  const reader = new BlobReader(handle);
+  try {
+    const read = await readArchiveAttributes(handle, commit, tree, scratchCache, (oid) => reader.read(oid));
+    assert.equal([...read].sort(), [...attrs].sort());
+    assert.ok(read.size >= 8);
+  } finally {
+    await reader.close();
+  }
 });
 
 test('the scratch repository goes under the cache folder and is removed, also when git fails', async () => {
