@@ -74,8 +74,12 @@ export async function readArchiveAttributes(
   const result = new Map<string, ArchiveAttributes>();
   const files = tree.filter((e) => e.path === '.gitattributes' || e.path.endsWith('/.gitattributes'));
   if (files.length === 0) return result;
-  // Only regular files are read for their bytes; git decides about anything else (a symlink).
-  if (read && files.every((e) => e.type === 'file') && !attributesMayApply(await Promise.all(files.map((e) => read(e.oid))))) return result;
+  // Only regular files are read for their bytes; git decides about anything else (a symlink),
+  // and when a file cannot be read here (a blob the clone lacks), as it did before this shortcut.
+  if (read && files.every((e) => e.type === 'file')) {
+    const bytes = await Promise.all(files.map((e) => read(e.oid))).catch(() => undefined);
+    if (bytes && !attributesMayApply(bytes)) return result;
+  }
 
   // git archive checks directories and gitlinks with a trailing slash
   // (archive.c write_archive_entry), which is how `dir/` patterns match them;

@@ -221,7 +221,15 @@ test('.gitattributes that cannot apply: no git call, and git agrees that nothing
     const read = (oid: string) => reader.read(oid);
     assert.is((await readArchiveAttributes(broken, repo.commits[0]!, tree, scratchCache, read)).size, 0);
     assert.is((await readArchiveAttributes(handle, repo.commits[0]!, tree, scratchCache)).size, 0);
-    // A .gitattributes that is a symlink is left to git: here, the broken repository's error.
+    // A .gitattributes that cannot be read here is left to git: here, the broken repository's error.
+    await readArchiveAttributes(broken, repo.commits[0]!, tree, scratchCache, () => Promise.reject(new Error('no such blob'))).then(
+      () => assert.unreachable('git should have been asked'),
+      (err: Error) => {
+        assert.not.instance(err, assert.Assertion);
+        assert.not.match(err.message, 'no such blob');
+      },
+    );
+    // A .gitattributes that is a symlink is left to git too.
     const linked = tree.map((e) => (e.path === '.gitattributes' ? { ...e, type: 'symlink' as const, mode: 0o120000 } : e));
     await readArchiveAttributes(broken, repo.commits[0]!, linked, scratchCache, read).then(
       () => assert.unreachable('git should have been asked'),
