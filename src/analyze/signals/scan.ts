@@ -169,12 +169,21 @@ function hasLongLine(text: string): boolean {
   }
 }
 
+/**
+ * The signals of one line. On a line no longer than the cut, each signal's
+ * test runs only where its own `needs` matches the raw line, a necessary
+ * condition of the test (see Signal.needs) and a cheaper one: most lines
+ * come here for one signal's `needs`. A longer line is tested whole, as the
+ * needs of a long line cost up to the square of its length (see
+ * scanBuildFile).
+ */
 function scanLine(raw: string, number: number, active: readonly Signal[], hits: SignalHit[]): void {
   const trimmed = raw.trim();
   if (trimmed === '' || isComment(trimmed)) return;
   const line = trimmed.length > maxLineLength ? trimmed.slice(0, maxLineLength) : trimmed;
+  const gated = raw.length <= maxLineLength;
   for (const signal of active) {
-    if (signal.test(line)) hits.push({ signal: signal.name, line: number, text: line.length > maxTextLength ? `${line.slice(0, maxTextLength)}…` : line });
+    if ((!gated || signal.needs.test(raw)) && signal.test(line)) hits.push({ signal: signal.name, line: number, text: line.length > maxTextLength ? `${line.slice(0, maxTextLength)}…` : line });
   }
 }
 
