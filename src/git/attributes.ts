@@ -34,27 +34,39 @@ type Name = (typeof names)[number];
 type Values = Partial<Record<Name, string>>;
 
 /**
- * A token of a `.gitattributes` line that sets, unsets or unspecifies one of
- * `names`: attributes follow the pattern, each after blanks (attr.c's
- * " \t\r\n"), with an optional `-` or `!`, ended by `=`, a blank or the
- * line's end. Matched anywhere in the text, comments and patterns too, so a
- * file it misses sets none of them; one it finds in a comment or a pattern
- * only costs the check it would have saved.
+ * A token of a `.gitattributes` line that sets, unsets or unspecifies the
+ * attribute `name`: attributes follow the pattern, each after blanks
+ * (attr.c's " \t\r\n"), with an optional `-` or `!`, ended by `=`, a blank
+ * or the line's end. Matched anywhere in the text, comments and patterns
+ * too, so a file it misses does not name the attribute; one it finds in a
+ * comment or a pattern only costs a question git answers with
+ * `unspecified`.
  */
-const namedAttribute = new RegExp(`(?:^|[ \t\r\n])[-!]?(?:${names.join('|')})(?=[ \t\r\n=]|$)`);
+const token = (name: string) => new RegExp(`(?:^|[ \t\r\n])[-!]?${name}(?=[ \t\r\n=]|$)`);
+const tokens = names.map((name) => ({ name, named: token(name) }));
+const binaryMacro = token('binary');
 
 /**
- * Whether `.gitattributes` files with these bytes can give any path an
- * attribute of `names` (or anything but the defaults readArchiveAttributes
- * leaves out). A macro (`[attr]`) can set any attribute, so a file that
- * defines one can; the built-in `binary` only unsets `text`, which changes
- * nothing when no line sets it.
+ * The attributes of `names` that `.gitattributes` files with these bytes can
+ * give a path, in the order of `names`; empty when they can give none. A
+ * macro (`[attr]`) can set any attribute, so a file that defines one can give
+ * them all. The built-in macro `binary` is `-diff -merge -text`: it counts
+ * as naming `text` where `text`, `eol` or `crlf` is named, the three that
+ * decide a line-ending conversion (crlfAction), and changes nothing
+ * otherwise. With no system, global or repository attributes (see the file
+ * comment), an attribute no file names is unspecified for every path.
  */
+export function attributesNamed(files: readonly Uint8Array[]): Name[] {
+  const texts = files.map((bytes) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1'));
+  if (texts.some((t) => t.includes('[attr]'))) return [...names];
+  const named = new Set(tokens.filter(({ named }) => texts.some((t) => named.test(t))).map(({ name }) => name));
+  if ((named.has('eol') || named.has('crlf')) && texts.some((t) => binaryMacro.test(t))) named.add('text');
+  return names.filter((name) => named.has(name));
+}
+
+/** Whether `.gitattributes` files with these bytes can give any path an attribute of `names` (attributesNamed). */
 export function attributesMayApply(files: readonly Uint8Array[]): boolean {
-  return files.some((bytes) => {
-    const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
-    return text.includes('[attr]') || namedAttribute.test(text);
-  });
+  return attributesNamed(files).length > 0;
 }
 
 /**
@@ -76,20 +88,25 @@ export async function readArchiveAttributes(
   if (files.length === 0) return result;
   // Only regular files are read for their bytes; git decides about anything else (a symlink),
   // and when a file cannot be read here (a blob the clone lacks), as it did before this shortcut.
+  let asked: readonly Name[] = names;
   if (read && files.every((e) => e.type === 'file')) {
     const bytes = await Promise.all(files.map((e) => read(e.oid))).catch(() => undefined);
-    if (bytes && !attributesMayApply(bytes)) return result;
+    if (bytes) asked = attributesNamed(bytes);
+    if (asked.length === 0) return result;
   }
 
   // git archive checks directories and gitlinks with a trailing slash
   // (archive.c write_archive_entry), which is how `dir/` patterns match them;
-  // an ignored directory is not descended into.
+  // an ignored directory is not descended into. Directories matter only for
+  // export-ignore.
   const dirs = new Set<string>();
-  for (const e of tree) {
-    for (let i = e.path.indexOf('/'); i >= 0; i = e.path.indexOf('/', i + 1)) dirs.add(e.path.slice(0, i + 1));
+  if (asked.includes('export-ignore')) {
+    for (const e of tree) {
+      for (let i = e.path.indexOf('/'); i >= 0; i = e.path.indexOf('/', i + 1)) dirs.add(e.path.slice(0, i + 1));
+    }
   }
   const queries = [...dirs, ...tree.map((e) => (e.type === 'submodule' ? `${e.path}/` : e.path))];
-  const values = await checkAttributes(repo, commit, queries, cacheDir);
+  const values = await checkAttributes(repo, commit, queries, cacheDir, asked);
 
   const ignoredDirs = new Set([...dirs].filter((d) => values.get(d)?.['export-ignore'] === 'set'));
   for (const e of tree) {
@@ -157,7 +174,7 @@ export function crlfAction(v: Values): CrlfAction {
  * why. It is removed at once: through the thread pool the removal would wait
  * behind the release's read, on the way to the read of the tag's blobs.
  */
-async function checkAttributes(repo: RepoHandle, commit: string, paths: readonly string[], cacheDir: string): Promise<Map<string, Values>> {
+async function checkAttributes(repo: RepoHandle, commit: string, paths: readonly string[], cacheDir: string, asked: readonly Name[]): Promise<Map<string, Values>> {
   const scratch = makeScratchDirSync(cacheDir, 'attr-');
   try {
     const gitDir = join(scratch, 'repo.git');
@@ -169,8 +186,8 @@ async function checkAttributes(repo: RepoHandle, commit: string, paths: readonly
     const opts = { env: { GIT_INDEX_FILE: join(scratch, 'index') }, config: { 'core.ignoreCase': 'false' } };
     await git(target, ['read-tree', '--end-of-options', commit], opts);
     const input = Buffer.concat(paths.flatMap((p) => [encodeGitPath(p), Buffer.from([0])]));
-    const { stdout } = await git(target, ['check-attr', '--cached', '-z', '--stdin', ...names], { ...opts, input });
-    return parseCheckAttr(stdout, paths);
+    const { stdout } = await git(target, ['check-attr', '--cached', '-z', '--stdin', ...asked], { ...opts, input });
+    return parseCheckAttr(stdout, paths, asked);
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
@@ -184,16 +201,16 @@ async function checkAttributes(repo: RepoHandle, commit: string, paths: readonly
  * cut out of it (a 44,000-file tree asks 400,000 questions, nearly all of them
  * unspecified).
  */
-function parseCheckAttr(out: Buffer, paths: readonly string[]): Map<string, Values> {
+function parseCheckAttr(out: Buffer, paths: readonly string[], asked: readonly Name[]): Map<string, Values> {
   const text = out.toString('latin1');
   const map = new Map<string, Values>();
-  const per = names.length;
+  const per = asked.length;
   const total = per * paths.length;
   let at = 0;
   let k = 0;
   for (; k < total; k++) {
     const pathEnd = text.indexOf('\0', at);
-    const name = names[k % per]!;
+    const name = asked[k % per]!;
     const nameEnd = pathEnd < 0 ? -1 : text.indexOf('\0', pathEnd + 1);
     const infoEnd = nameEnd < 0 ? -1 : text.indexOf('\0', nameEnd + 1);
     if (infoEnd < 0) break;

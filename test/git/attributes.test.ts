@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import tar from 'tar-stream';
 import { Readable } from 'node:stream';
-import { attributesMayApply, convertForArchive, crlfAction, readArchiveAttributes } from '../../src/git/attributes.js';
+import { attributesMayApply, attributesNamed, convertForArchive, crlfAction, readArchiveAttributes } from '../../src/git/attributes.js';
 import { BlobReader } from '../../src/git/blobs.js';
 import { expandIdent, lfToCrlf } from '../../src/git/convert.js';
 import { openRepo } from '../../src/git/repo.js';
@@ -206,6 +206,50 @@ test('attributesMayApply: a file that names none of the attributes archive reads
     assert.ok(may(text), JSON.stringify(text));
   }
   assert.ok(attributesMayApply([Buffer.from('x diff\n'), Buffer.from('y eol=lf\n')]), 'any of the files');
+});
+
+test('attributesNamed: the attributes git is asked about are the ones the files name', () => {
+  const named = (...texts: string[]) => attributesNamed(texts.map((t) => Buffer.from(t)));
+  assert.equal(named('*.c eol=lf\n*.dsw -crlf\n*.[ch] whitespace=tab-in-indent\n'), ['eol', 'crlf']);
+  assert.equal(named('*.sln eol=crlf\n', '/t0110/url-* binary\n'), ['text', 'eol'], 'binary unsets text where a line ending is set');
+  assert.equal(named('*.png binary\n'), [], 'binary alone changes nothing');
+  assert.equal(named('tests/ export-ignore\nv.txt export-subst\n'), ['export-ignore', 'export-subst']);
+  assert.equal(named('*.psd filter=lfs diff=lfs merge=lfs -text\n'), ['text', 'filter']);
+  assert.equal(named('[attr]mine diff\n'), ['export-ignore', 'export-subst', 'text', 'eol', 'crlf', 'ident', 'filter', 'working-tree-encoding']);
+});
+
+test('asked only about the attributes their files name, git gives the answers it gives when asked about all', async () => {
+  const tree = {
+    'a.txt': 'a\nb\n',
+    'b.png': 'png\n',
+    'w/x.bat': 'x\n',
+    'w/y.sh': 'y\n',
+    'dev/z.txt': 'z\n',
+    'v.txt': '$Format:%H$\n',
+    'i.c': '$Id$\n',
+  };
+  const variants: Array<Record<string, string>> = [
+    { '.gitattributes': '* eol=crlf\n*.png binary\n' },
+    { '.gitattributes': '* text=auto eol=crlf\n*.sh -text\n', 'w/.gitattributes': '*.bat crlf\n' },
+    { '.gitattributes': '*.txt -crlf\n*.bat eol=crlf\n*.png binary\n' },
+    { '.gitattributes': 'dev/ export-ignore\nv.txt export-subst\n' },
+    { '.gitattributes': 'i.c ident\n*.png binary diff\n' },
+    { '.gitattributes': '[attr]win text eol=crlf\n*.bat win\n' },
+  ];
+  for (const attributes of variants) {
+    const repo = await makeRepo({ files: { ...tree, ...attributes } });
+    const handle = await openRepo(repo.dir, { cacheDir: await tempDir() });
+    const listed = await readTree(handle, repo.commits[0]!);
+    const reader = new BlobReader(handle);
+    try {
+      const all = await readArchiveAttributes(handle, repo.commits[0]!, listed, scratchCache);
+      const asked = await readArchiveAttributes(handle, repo.commits[0]!, listed, scratchCache, (oid) => reader.read(oid));
+      assert.equal([...asked].sort(), [...all].sort(), JSON.stringify(attributes));
+      assert.ok(all.size > 0, `nothing applies with ${JSON.stringify(attributes)}`);
+    } finally {
+      await reader.close();
+    }
+  }
 });
 
 test('.gitattributes that cannot apply: no git call, and git agrees that nothing applies', async () => {
