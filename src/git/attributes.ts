@@ -36,13 +36,14 @@ type Values = Partial<Record<Name, string>>;
 /**
  * A token of a `.gitattributes` line that sets, unsets or unspecifies the
  * attribute `name`: attributes follow the pattern, each after blanks
- * (attr.c's " \t\r\n"), with an optional `-` or `!`, ended by `=`, a blank
- * or the line's end. Matched anywhere in the text, comments and patterns
- * too, so a file it misses does not name the attribute; one it finds in a
- * comment or a pattern only costs a question git answers with
+ * (attr.c's " \t\r\n") or, the first one, right after a quoted pattern's
+ * closing quote (`"a b"text`), with an optional `-` or `!`, ended by `=`, a
+ * blank or the line's end. Matched anywhere in the text, comments and
+ * patterns too, so a file it misses does not name the attribute; one it
+ * finds in a comment or a pattern only costs a question git answers with
  * `unspecified`.
  */
-const token = (name: string) => new RegExp(`(?:^|[ \t\r\n])[-!]?${name}(?=[ \t\r\n=]|$)`);
+const token = (name: string) => new RegExp(`(?:^|[ \t\r\n"])[-!]?${name}(?=[ \t\r\n=]|$)`);
 const tokens = names.map((name) => ({ name, named: token(name) }));
 const binaryMacro = token('binary');
 
@@ -72,9 +73,10 @@ export function attributesMayApply(files: readonly Uint8Array[]): boolean {
 /**
  * Paths (files, symlinks, gitlinks) whose archive attributes are not all
  * default; the scratch repository goes under `<cacheDir>/tmp`. With `read`,
- * the tree's `.gitattributes` files are read first, and where none can set
- * an attribute that matters (attributesMayApply: a tree whose files only
- * give `diff`, `whitespace` or `linguist-*`), git is not asked.
+ * the tree's `.gitattributes` files are read first: git is asked only about
+ * the attributes they name (attributesNamed), and not at all where they
+ * name none (a tree whose files only give `diff`, `whitespace` or
+ * `linguist-*`).
  */
 export async function readArchiveAttributes(
   repo: RepoHandle,

@@ -196,6 +196,8 @@ test('attributesMayApply: a file that names none of the attributes archive reads
     'x\texport-ignore\n',
     'x\r\ny\ttext\r\n',
     '"with space" ident\n',
+    '"with space"ident\n',
+    '"c"-eol\n',
     'x filter=lfs\n',
     'x crlf\n',
     'x working-tree-encoding=UTF-16\n',
@@ -235,6 +237,7 @@ test('asked only about the attributes their files name, git gives the answers it
     { '.gitattributes': 'dev/ export-ignore\nv.txt export-subst\n' },
     { '.gitattributes': 'i.c ident\n*.png binary diff\n' },
     { '.gitattributes': '[attr]win text eol=crlf\n*.bat win\n' },
+    { '.gitattributes': '* eol=crlf\n"a.txt"-text\n' },
   ];
   for (const attributes of variants) {
     const repo = await makeRepo({ files: { ...tree, ...attributes } });
