@@ -65,11 +65,6 @@ export function attributesNamed(files: readonly Uint8Array[]): Name[] {
   return names.filter((name) => named.has(name));
 }
 
-/** Whether `.gitattributes` files with these bytes can give any path an attribute of `names` (attributesNamed). */
-export function attributesMayApply(files: readonly Uint8Array[]): boolean {
-  return attributesNamed(files).length > 0;
-}
-
 /**
  * Paths (files, symlinks, gitlinks) whose archive attributes are not all
  * default; the scratch repository goes under `<cacheDir>/tmp`. With `read`,
