@@ -57,7 +57,7 @@ export function alwaysPiped(need: RegExp): boolean {
  * them cannot fire. Those that always hold a `|` are tested only on the lines
  * that have one (found with indexOf, much faster than a pattern), the rest
  * as one pattern over the whole text: one pattern of every need took about
- * a third longer (see README, Speed).
+ * a third longer (see docs/speed-history.md).
  */
 interface Needs {
   /** The needs without a `|` as one pattern, global; undefined when there are none. */
