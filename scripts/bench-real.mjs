@@ -62,7 +62,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { cpus, homedir, release as kernel, loadavg, totalmem } from 'node:os';
+import { availableParallelism, cpus, homedir, release as kernel, loadavg, totalmem } from 'node:os';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -518,7 +518,8 @@ function targets(x) {
   return out;
 }
 /**
- * What the run's CPU time says of the speed target: on CORES cores no
+ * What the run's CPU time says of the speed target: on CORES cores (those
+ * this process may run on, which a CPU affinity mask can make fewer) no
  * schedule finishes in less than CPU / CORES, however the work is spread over
  * threads and processes. Where that is above the target, only less CPU (not
  * more parallel work) can meet it.
@@ -528,7 +529,7 @@ function cpuBound(x, target) {
   const least = x.cpu / CORES;
   return `; CPU ${x.cpu.toFixed(2)} s on ${CORES} cores, so no run under ${least.toFixed(2)} s${least > target ? ': above the target, which only less CPU can meet' : ''}`;
 }
-const CORES = cpus().length;
+const CORES = availableParallelism();
 const sec = (s) => (typeof s === 'number' ? `${s.toFixed(2)} s` : s);
 function table(rows) {
   const head = ['release', 'entries', 'floor', 'naive', 'cuckoo', 'cuckoo CPU', 'cuckoo / floor', 'warm default', 'diffoscope', 'diffoscope / cuckoo', 'peak RSS', 'targets'];
