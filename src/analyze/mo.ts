@@ -60,9 +60,15 @@ function readMo(bytes: Buffer, encoding: 'utf8' | 'latin1', onPair: (key: string
   const translations = u32(16);
   const hashSize = u32(20);
   claim(u32(24), 4 * hashSize);
+  // Each string table claimed whole, its entries then read unchecked: the
+  // same bytes claimed, and the same files refused, as entry by entry.
+  const read = order === 'le' ? (at: number) => bytes.readUInt32LE(at) : (at: number) => bytes.readUInt32BE(at);
+  const claimTable = (table: number, entries: number) => entries > 0 && claim(table, 8 * entries);
+  claimTable(originals, count);
+  claimTable(translations, count);
   const str = (table: number, i: number) => {
-    const length = u32(table + 8 * i);
-    const offset = u32(table + 8 * i + 4);
+    const length = read(table + 8 * i);
+    const offset = read(table + 8 * i + 4);
     claim(offset, length + 1); // with its NUL
     return bytes.toString(encoding, offset, offset + length);
   };
@@ -73,6 +79,7 @@ function readMo(bytes: Buffer, encoding: 'utf8' | 'latin1', onPair: (key: string
     const segments: string[] = [];
     const segmentCount = u32(28);
     const segmentTable = u32(32);
+    claimTable(segmentTable, segmentCount);
     for (let i = 0; i < segmentCount; i++) segments.push(str(segmentTable, i).replace(/\0+$/, ''));
     const sysdepCount = u32(36);
     const sysdep = (table: number, i: number) => {

@@ -203,4 +203,46 @@ test('MO: every byte a table, string or hash slot claims is accounted for; the r
   assert.is(parseMo(Buffer.concat([shortened, Buffer.alloc(3)])).unaccounted, 5);
 });
 
+test('MO: a string table running past the end of the file is refused; an empty one is not read, wherever it points', () => {
+  const whole = mo([
+    ['', 'Content-Type: text/plain; charset=UTF-8\n'],
+    ['Hello', 'Bonjour'],
+  ]);
+  const tooMany = Buffer.from(whole);
+  tooMany.writeUInt32LE(1000, 8);
+  assert.throws(() => parseMo(tooMany), /outside the file/);
+  const empty = Buffer.from(whole);
+  empty.writeUInt32LE(0, 8);
+  empty.writeUInt32LE(0xfffffff0, 12);
+  empty.writeUInt32LE(0xfffffff0, 16);
+  const read = parseMo(empty);
+  assert.is(read.pairs.size, 0);
+  // The tables and strings no longer claimed are counted, as any other spare bytes.
+  assert.ok(read.unaccounted > 0);
+});
+
+test('MO revision 1: a system-dependent string reads with its segment named as the .po spells it, every byte accounted for', () => {
+  // Laid out by hand (gettext's gmo.h): a 48-byte header, no static strings,
+  // one segment ("PRIu64") and one pair of system-dependent strings.
+  const end = 0xffffffff;
+  const words = [
+    0x950412de, 1, 0, 48, 48, 0, 48, // magic, revision 0.1, no static strings, no hash table
+    1, 48, 1, 56, 60, // one segment (table at 48), one pair (tables at 56 and 60)
+    7, 104, // the segment table: "PRIu64" at 104
+    64, 84, // where each string of the pair is described
+    112, 2, 0, 3, end, // original: "a " then the segment, then " b" and its NUL
+    117, 2, 0, 3, end, // translation: "x " then the segment, then " y" and its NUL
+  ];
+  const head = Buffer.alloc(4 * words.length);
+  words.forEach((w, i) => head.writeUInt32LE(w, 4 * i));
+  assert.is(head.length, 104);
+  // The segment's length (7) counts its NUL, and the reader claims one byte past a string: the
+  // name takes 104 to 111, and its trailing NULs are dropped.
+  const bytes = Buffer.concat([head, Buffer.from('PRIu64\0\0a  b\0x  y\0', 'latin1')]);
+  assert.is(bytes.length, 122);
+  const read = parseMo(bytes);
+  assert.equal([...read.pairs], [['a <PRIu64> b', 'x <PRIu64> y']]);
+  assert.is(read.unaccounted, 0);
+});
+
 test.run();
