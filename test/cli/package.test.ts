@@ -24,7 +24,7 @@ test('npm pack, npm install -g ./cuckoo-*.tgz (offline), and the installed cucko
   const packed = await run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', dir], { cwd: root, env: npmEnv, maxBuffer: 64 * 1024 * 1024 });
   const [info] = JSON.parse(packed.stdout) as Array<{ filename: string; files: Array<{ path: string }> }>;
   const files = info!.files.map((f) => f.path);
-  for (const f of ['bin/cuckoo.js', 'dist/cli/cuckoo.cjs', 'dist/cli/cuckoo.cache', 'dist/src/cli/load-bundle.js', 'dist/src/cli/main.js', 'dist/src/release/zip-unzipper-worker.js', 'man/cuckoo.1', 'schema/cuckoo.report.v1.json', 'samples/hello-1.0.tar.gz', 'node_modules/yargs/package.json']) assert.ok(files.includes(f), f);
+  for (const f of ['bin/cuckoo.js', 'dist/cli/cuckoo.cjs', 'dist/cli/cuckoo.cache', 'dist/src/cli/load-bundle.js', 'dist/src/cli/main.js', 'dist/src/release/zip-unzipper-worker.js', 'man/cuckoo.1', 'schema/cuckoo.report.v1.json', 'samples/hello-1.0.tar.gz', 'docs/speed-history.md', 'node_modules/yargs/package.json']) assert.ok(files.includes(f), f);
   assert.ok(!files.some((f) => f.startsWith('dist/test/') || f.startsWith('src/') || f.startsWith('test/')), 'no tests or TypeScript sources');
   assert.ok(!files.some((f) => f.startsWith('node_modules/typescript/') || f.startsWith('node_modules/uvu/')), 'no development dependencies');
 
