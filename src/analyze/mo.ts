@@ -47,9 +47,10 @@ function readMo(bytes: Buffer, encoding: 'utf8' | 'latin1', onPair: (key: string
     if (at + length > bytes.length) throw new Error(`MO data at ${at}+${length} outside the file`);
     used.fill(1, at, at + length);
   };
+  const read = order === 'le' ? (at: number) => bytes.readUInt32LE(at) : (at: number) => bytes.readUInt32BE(at);
   const u32 = (at: number) => {
     claim(at, 4);
-    return order === 'le' ? bytes.readUInt32LE(at) : bytes.readUInt32BE(at);
+    return read(at);
   };
   claim(0, 4); // the magic
   const revision = u32(4);
@@ -62,7 +63,6 @@ function readMo(bytes: Buffer, encoding: 'utf8' | 'latin1', onPair: (key: string
   claim(u32(24), 4 * hashSize);
   // Each string table claimed whole, its entries then read unchecked: the
   // same bytes claimed, and the same files refused, as entry by entry.
-  const read = order === 'le' ? (at: number) => bytes.readUInt32LE(at) : (at: number) => bytes.readUInt32BE(at);
   const claimTable = (table: number, entries: number) => entries > 0 && claim(table, 8 * entries);
   claimTable(originals, count);
   claimTable(translations, count);
