@@ -139,13 +139,20 @@ export async function verify(options: VerifyOptions): Promise<Report> {
   // A local file's format (and the decoder its read will use) is probed while
   // git opens the repository.
   const probe = source.growing ? undefined : probeAhead(source.path, options.preferJs ?? false);
+  // A release that cannot be read is the first thing to fix: the tag side's
+  // error for a mistyped path, or for the signature beside the archive, is
+  // about a tag the file's name does not give.
+  const releaseFirst = async (err: unknown) => {
+    const unreadable = await probe?.failure();
+    return unreadable instanceof CuckooError ? unreadable : err;
+  };
   let started: StartedTagSide;
   try {
     started = await startTagSide({ ...options, limits, releaseName: name });
   } catch (err) {
     probe?.drop();
     await source.settle();
-    throw err;
+    throw await releaseFirst(err);
   }
   let unreadable = false;
   let rebuild: Promise<Rebuild> | undefined;
@@ -189,7 +196,7 @@ export async function verify(options: VerifyOptions): Promise<Report> {
     await reading.catch(() => {});
     spill.close();
     await settled;
-    throw err;
+    throw await releaseFirst(err);
   }
   // And the submodules' blobs the release has, now that they are listed.
   if (confirmingSha1 && !tag.repo.promisor) {

@@ -1,4 +1,5 @@
 import { closeSync, createReadStream, openSync, readSync, statSync } from 'node:fs';
+import { basename } from 'node:path';
 import type { Duplex, Readable } from 'node:stream';
 import { CuckooError } from '../errors.js';
 import { decompressedHead, pickDecoder, probeInput, type Codec, type Decoder } from './decompress.js';
@@ -49,12 +50,16 @@ const ahead = new Map<string, { preferJs: boolean; probed: Promise<Probed> }>();
  * decoder of its own at open: the read's decoder starts without waiting for
  * one that would decode the same start.
  */
-export function probeAhead(path: string, preferJs = false): { drop(): void } {
+export function probeAhead(path: string, preferJs = false): { drop(): void; failure(): Promise<unknown> } {
   const mine = { preferJs, probed: probe(path, preferJs, true, false) };
   mine.probed.catch(() => {}); // thrown by the openRelease that takes it
   ahead.set(path, mine);
-  // For a run that ends before it reads: nothing is left for a later openRelease of the path.
-  return { drop: () => void (ahead.get(path) === mine && ahead.delete(path)) };
+  return {
+    // For a run that ends before it reads: nothing is left for a later openRelease of the path.
+    drop: () => void (ahead.get(path) === mine && ahead.delete(path)),
+    // What the probe failed with (no such file, not an archive), or undefined: for a run that stops before it reads.
+    failure: () => mine.probed.then(() => undefined, (err: unknown) => err),
+  };
 }
 
 function takeProbe(path: string, whole: boolean, preferJs = false): Promise<Probed> {
@@ -193,5 +198,8 @@ function refuseUnsupportedXzCheck(path: string, head: Buffer): void {
 }
 
 function notAnArchive(path: string, found: string): CuckooError {
-  return new CuckooError('input', `${path}: not a release archive (found ${found})`, { hint: supportedFormatsHint });
+  // The signature published beside the archive, taken for it.
+  const signed = found === 'OpenPGP signature' ? /^(.+)\.(asc|sig|sign)$/i.exec(basename(path))?.[1] : undefined;
+  const hint = signed ? `pass the archive it signs, ${signed}; --signature auto checks ${basename(path)} beside it` : supportedFormatsHint;
+  return new CuckooError('input', `${path}: not a release archive (found ${found})`, { hint });
 }

@@ -33,16 +33,19 @@ async function copies(): Promise<{ bundle: string; cache: string }> {
 }
 
 /**
- * What the command line of a loaded bundle says of a release named for a
- * version the repository (this checkout) has no tag for: parsing, options
- * and the tag's inference, run from the compiled bundle. Its top level
- * starts no run of its own: process.argv[1] is this test.
+ * What the command line of a loaded bundle says of a release (the sample's
+ * bytes) named for a version the repository (this checkout) has no tag for:
+ * parsing, options, the release's probe and the tag's inference, run from
+ * the compiled bundle. Its top level starts no run of its own:
+ * process.argv[1] is this test.
  */
-async function missingRelease(loaded: ReturnType<typeof loadBundle>): Promise<{ code: number; stderr: string }> {
+async function untaggedRelease(loaded: ReturnType<typeof loadBundle>): Promise<{ code: number; stderr: string }> {
   const { runCli } = loaded.run() as { runCli: (argv: string[], io: unknown) => Promise<number> };
   const err: string[] = [];
   const cacheDir = await tempDir('cuckoo-bundle-cache-');
-  const code = await runCli(['verify', join(cacheDir, 'gone-1.0.tar.gz'), '--repo', root, '--cache-dir', cacheDir], {
+  const release = join(cacheDir, 'gone-1.0.tar.gz');
+  copyFileSync(join(root, 'samples/hello-1.0.tar.gz'), release);
+  const code = await runCli(['verify', release, '--repo', root, '--cache-dir', cacheDir], {
     stdout: { write: () => true },
     stderr: { write: (s: string) => err.push(s) },
     env: {},
@@ -53,7 +56,7 @@ async function missingRelease(loaded: ReturnType<typeof loadBundle>): Promise<{ 
 test('the build made a code cache for this bundle, V8 takes it, and the command line it compiles runs', async () => {
   const loaded = loadBundle(bundle, cache);
   assert.is(loaded.cache, 'used');
-  const run = await missingRelease(loaded);
+  const run = await untaggedRelease(loaded);
   assert.is(run.code, 2);
   assert.match(run.stderr, /^cuckoo: no tag for gone 1\.0 in /);
   assert.is(loadBundle(bundle).cache, 'absent');
@@ -84,7 +87,7 @@ test('data V8 refuses is rejected and a damaged cache is stale; the bundle runs 
   writeFileSync(c.cache, file);
   const rejected = loadBundle(c.bundle, c.cache);
   assert.is(rejected.cache, 'rejected');
-  assert.is((await missingRelease(rejected)).code, 2);
+  assert.is((await untaggedRelease(rejected)).code, 2);
   // A byte of the data changed after its digest was taken.
   const damaged = Buffer.from(file);
   damaged[damaged.length - 100]! ^= 0xff;
