@@ -9,7 +9,7 @@ import { knowledgeIndexPaths } from '../analyze/knowledge/user-library.js';
 import { CuckooError } from '../errors.js';
 import { translationSource } from './translations.js';
 import { httpDefaults } from '../release/http-get.js';
-import { probeAhead } from '../release/open.js';
+import { downloadFailure, probeAhead } from '../release/open.js';
 import { ContentSpill } from '../release/spill.js';
 import { createHistory } from '../git/history.js';
 import { prefetchBlobs } from '../git/remote.js';
@@ -141,18 +141,20 @@ export async function verify(options: VerifyOptions): Promise<Report> {
   const probe = source.growing ? undefined : probeAhead(source.path, options.preferJs ?? false);
   // A release that cannot be read is the first thing to fix: the tag side's
   // error for a mistyped path, or for the signature beside the archive, is
-  // about a tag the file's name does not give.
+  // about a tag the file's name does not give. A download's answer is waited
+  // for a moment (a 404 comes at once), not for as long as it takes.
   const releaseFirst = async (err: unknown) => {
-    const unreadable = await probe?.failure();
-    return unreadable instanceof CuckooError ? unreadable : err;
+    const unreadable = probe ? await probe.failure() : source.growing ? await downloadFailure(source.growing, source.path, 2000) : undefined;
+    return unreadable instanceof CuckooError ? namedByUrl(unreadable, source) : err;
   };
   let started: StartedTagSide;
   try {
     started = await startTagSide({ ...options, limits, releaseName: name });
   } catch (err) {
     probe?.drop();
+    const thrown = await releaseFirst(err);
     await source.settle();
-    throw await releaseFirst(err);
+    throw thrown;
   }
   let unreadable = false;
   let rebuild: Promise<Rebuild> | undefined;
@@ -190,13 +192,15 @@ export async function verify(options: VerifyOptions): Promise<Report> {
   try {
     tag = await started.complete;
   } catch (err) {
+    // Asked before the download is stopped, which its bytes may be needed for.
+    const thrown = await releaseFirst(err);
     stop.abort(err);
     // A download still running is stopped first: the read may be waiting for its bytes.
     const settled = source.settle();
     await reading.catch(() => {});
     spill.close();
     await settled;
-    throw await releaseFirst(err);
+    throw thrown;
   }
   // And the submodules' blobs the release has, now that they are listed.
   if (confirmingSha1 && !tag.repo.promisor) {

@@ -1,10 +1,9 @@
 import { closeSync, createReadStream, openSync, readSync, statSync } from 'node:fs';
-import { basename } from 'node:path';
 import type { Duplex, Readable } from 'node:stream';
 import { CuckooError } from '../errors.js';
 import { decompressedHead, pickDecoder, probeInput, type Codec, type Decoder } from './decompress.js';
 import { describeData, detectBytes, detectFormat, looksLikeTar, supportedFormatsHint } from './detect.js';
-import type { Compression, OpenedRelease, ReadOptions, ReleaseEntry } from './entry.js';
+import type { Compression, GrowingSource, OpenedRelease, ReadOptions, ReleaseEntry } from './entry.js';
 import { HashingPassThrough, sha256File } from './hash.js';
 import { readTar } from './tar.js';
 import { openZip } from './zip.js';
@@ -60,6 +59,27 @@ export function probeAhead(path: string, preferJs = false): { drop(): void; fail
     // What the probe failed with (no such file, not an archive), or undefined: for a run that stops before it reads.
     failure: () => mine.probed.then(() => undefined, (err: unknown) => err),
   };
+}
+
+/**
+ * For a run that stops before it reads a download: the download's own error
+ * (HTTP 404, a refused connection), or the error openRelease would give for
+ * its first bytes when they are no release archive (an HTML page, a
+ * signature). Undefined when they could be one, or when they take longer
+ * than `waitMs` to come: a slow server does not hold up the run's own error.
+ */
+export async function downloadFailure(growing: GrowingSource, path: string, waitMs: number): Promise<unknown> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), waitMs)));
+  try {
+    if ((await Promise.race([growing.waitFor(detectBytes), late])) === 'late') return undefined;
+    const detected = detectFormat(readHead(path).head);
+    return detected.kind === 'unknown' ? notAnArchive(path, detected.description) : undefined;
+  } catch (err) {
+    return err;
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 function takeProbe(path: string, whole: boolean, preferJs = false): Promise<Probed> {
@@ -198,8 +218,10 @@ function refuseUnsupportedXzCheck(path: string, head: Buffer): void {
 }
 
 function notAnArchive(path: string, found: string): CuckooError {
-  // The signature published beside the archive, taken for it.
-  const signed = found === 'OpenPGP signature' ? /^(.+)\.(asc|sig|sign)$/i.exec(basename(path))?.[1] : undefined;
-  const hint = signed ? `pass the archive it signs, ${signed}; --signature auto checks ${basename(path)} beside it` : supportedFormatsHint;
+  // The signature published beside the archive, taken for it (a download's path is the cache's: its name says nothing).
+  const hint =
+    found === 'OpenPGP signature'
+      ? 'pass the archive it signs (its name, usually, without .asc, .sig or .sign); --signature auto then checks this signature'
+      : supportedFormatsHint;
   return new CuckooError('input', `${path}: not a release archive (found ${found})`, { hint });
 }

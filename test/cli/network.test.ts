@@ -20,6 +20,7 @@ test.before(async () => {
     '/SHA256SUMS': { body: `${'1'.repeat(64)}  hello-1.0.tar.gz\n` },
     '/down/hello-1.0.tar.gz': { status: 500 },
     '/page/hello-1.0.tar.gz': { body: '<!DOCTYPE html><html>moved</html>' },
+    '/hello-1.0.tar.gz.asc': { body: '-----BEGIN PGP SIGNATURE-----\n\niQEzBAABCAAdFiEE\n=abcd\n-----END PGP SIGNATURE-----\n' },
   });
   // Unlike an HTTP server's error reply, the graceful close never races the client's reading with a reset.
   plainText = createTcpServer((socket) => {
@@ -66,10 +67,14 @@ test('bad arguments exit 2 with one line', async () => {
   await oneLineError(['verify', 'ftp://example.org/hello-1.0.tar.gz', '--repo', bundle], 2, /unsupported URL scheme/);
   // An error page is named by its URL, not by the cache file it was read from.
   await oneLineError(['verify', `${server.url}/page/hello-1.0.tar.gz`, '--allow-http', '--repo', bundle], 2, /^cuckoo: http:\/\/127\.0\.0\.1:\d+\/page\/hello-1\.0\.tar\.gz: not a release archive \(found HTML document\)/);
+  // The signature beside the archive, taken for it: its name gives no tag (hello 1.0.tar.gz.asc), and the download is what to fix.
+  await oneLineError(['verify', `${server.url}/hello-1.0.tar.gz.asc`, '--allow-http', '--repo', bundle], 2, /^cuckoo: http:\/\/127\.0\.0\.1:\d+\/hello-1\.0\.tar\.gz\.asc: not a release archive \(found OpenPGP signature\) \(pass the archive it signs/);
 });
 
 test('network failures exit 3 with one line saying what to check', async () => {
   await oneLineError(['verify', `${server.url}/missing/hello-1.0.tar.gz`, '--allow-http', '--repo', bundle], 3, /HTTP 404 \(not found\).*check the URL/);
+  // A name that gives no version: the missing download, not the tag, is the error.
+  await oneLineError(['verify', `${server.url}/missing/hello.tar.gz`, '--allow-http', '--repo', bundle], 3, /hello\.tar\.gz: HTTP 404 \(not found\)/);
   await oneLineError(['verify', `${server.url}/down/hello-1.0.tar.gz`, '--allow-http', '--retries', '0', '--repo', bundle], 3, /HTTP 500/);
   await oneLineError(['verify', `https://127.0.0.1:${(plainText.address() as AddressInfo).port}/hello-1.0.tar.gz`, '--repo', bundle], 3, /TLS failure: the server did not answer with TLS/);
   await oneLineError(['verify', `${server.url}/hello-1.0.tar.gz`, '--allow-http', '--repo', 'http://127.0.0.1:1/hello.git'], 3, /git ls-remote http:\/\/127\.0\.0\.1:1\/hello\.git: .*check the URL/);

@@ -132,8 +132,9 @@ test('truncated and stalled downloads fail and leave nothing in the cache', asyn
   assert.equal(leftovers, []);
 });
 
-test('a download nobody will read is stopped at once and removed', async () => {
+test('a download nobody will read is stopped, not waited for, and removed', async () => {
   server.routes.set('/crawl/proj-1.2.tar.gz', { slow: release, delayMs: 20_000 });
+  // The tag's error, once the download's first bytes were given a moment (2 s) to say it is no archive.
   await rejectsWith(run({ release: `${server.url}/crawl/proj-1.2.tar.gz`, tag: 'v9.9', http: { ...http, idleTimeoutMs: 30_000 } }), 'input', /tag v9\.9 not found/);
   // The client hung up: a run that waited for the rest would have let the response finish (after its 20 s delay).
   await server.slowClosed('/crawl/proj-1.2.tar.gz');
