@@ -144,8 +144,8 @@ export async function verify(options: VerifyOptions): Promise<Report> {
   // about a tag the file's name does not give. A download's answer is waited
   // for a moment (a 404 comes at once), not for as long as it takes.
   const releaseFirst = async (err: unknown) => {
-    const unreadable = probe ? await probe.failure() : source.growing ? await downloadFailure(source.growing, source.path, 2000) : undefined;
-    return unreadable instanceof CuckooError ? namedByUrl(unreadable, source) : err;
+    const failed = probe ? await probe.failure() : source.growing ? await downloadFailure(source.growing, source.path, 2000) : undefined;
+    return failed instanceof CuckooError ? namedByUrl(failed, source) : err;
   };
   let started: StartedTagSide;
   try {
