@@ -218,10 +218,8 @@ function refuseUnsupportedXzCheck(path: string, head: Buffer): void {
 }
 
 function notAnArchive(path: string, found: string): CuckooError {
-  // The signature published beside the archive, taken for it (a download's path is the cache's: its name says nothing).
-  const hint =
-    found === 'OpenPGP signature'
-      ? 'pass the archive it signs (its name, usually, without .asc, .sig or .sign); --signature auto then checks this signature'
-      : supportedFormatsHint;
+  // The signature published beside the archive, taken for it. Named by what it is, not by
+  // its name: a download's path is the cache's, and --previous has no signature to check.
+  const hint = found === 'OpenPGP signature' ? 'a detached signature: pass the archive it signs (its name, usually, without .asc, .sig or .sign)' : supportedFormatsHint;
   return new CuckooError('input', `${path}: not a release archive (found ${found})`, { hint });
 }

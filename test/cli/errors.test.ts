@@ -72,7 +72,7 @@ test('a release that cannot be read is named before a tag its name cannot give',
   // (hello 1.0.tar.gz.asc), and the file is what to fix.
   const signature = join(scratch, 'hello-1.0.tar.gz.asc');
   writeFileSync(signature, '-----BEGIN PGP SIGNATURE-----\n\niQEzBAABCAAdFiEE\n=abcd\n-----END PGP SIGNATURE-----\n');
-  await oneLineError(['verify', signature, '--repo', 'samples/hello.bundle'], 2, /hello-1\.0\.tar\.gz\.asc: not a release archive \(found OpenPGP signature\) \(pass the archive it signs \(its name, usually, without \.asc/);
+  await oneLineError(['verify', signature, '--repo', 'samples/hello.bundle'], 2, /hello-1\.0\.tar\.gz\.asc: not a release archive \(found OpenPGP signature\) \(a detached signature: pass the archive it signs \(its name, usually, without \.asc/);
   // A readable release whose name gives no tag still says so.
   const renamed = join(scratch, 'release.tar.gz');
   writeFileSync(renamed, readFileSync(join(root, 'samples/hello-1.0.tar.gz')));

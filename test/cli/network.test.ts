@@ -68,7 +68,7 @@ test('bad arguments exit 2 with one line', async () => {
   // An error page is named by its URL, not by the cache file it was read from.
   await oneLineError(['verify', `${server.url}/page/hello-1.0.tar.gz`, '--allow-http', '--repo', bundle], 2, /^cuckoo: http:\/\/127\.0\.0\.1:\d+\/page\/hello-1\.0\.tar\.gz: not a release archive \(found HTML document\)/);
   // The signature beside the archive, taken for it: its name gives no tag (hello 1.0.tar.gz.asc), and the download is what to fix.
-  await oneLineError(['verify', `${server.url}/hello-1.0.tar.gz.asc`, '--allow-http', '--repo', bundle], 2, /^cuckoo: http:\/\/127\.0\.0\.1:\d+\/hello-1\.0\.tar\.gz\.asc: not a release archive \(found OpenPGP signature\) \(pass the archive it signs/);
+  await oneLineError(['verify', `${server.url}/hello-1.0.tar.gz.asc`, '--allow-http', '--repo', bundle], 2, /^cuckoo: http:\/\/127\.0\.0\.1:\d+\/hello-1\.0\.tar\.gz\.asc: not a release archive \(found OpenPGP signature\) \(a detached signature: pass the archive it signs/);
 });
 
 test('network failures exit 3 with one line saying what to check', async () => {
