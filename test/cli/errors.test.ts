@@ -64,10 +64,11 @@ test('an unknown commit and a limit each give one line, exit 2', async () => {
   await oneLineError(['verify', 'samples/hello-1.0.tar.gz', '--repo', 'samples/hello.bundle', '--max-entries', '10'], 2, /more than 10 entries.*--max-entries/);
 });
 
-
 test('a release that cannot be read is named before a tag its name cannot give', async () => {
   // A mistyped path whose name has no version: the missing file, not the version, is the error.
   await oneLineError(['verify', join(scratch, 'missing.tar.gz'), '--repo', 'samples/hello.bundle'], 2, /missing\.tar\.gz: no such file/);
+  // Nor the repository that could not be opened, which fails before any tag is looked for.
+  await oneLineError(['verify', join(scratch, 'missing-1.0.tar.gz'), '--repo', scratch], 2, /missing-1\.0\.tar\.gz: no such file/);
   // The signature downloaded beside the archive, passed in its place: the name gives no tag
   // (hello 1.0.tar.gz.asc), and the file is what to fix.
   const signature = join(scratch, 'hello-1.0.tar.gz.asc');
@@ -78,6 +79,7 @@ test('a release that cannot be read is named before a tag its name cannot give',
   writeFileSync(renamed, readFileSync(join(root, 'samples/hello-1.0.tar.gz')));
   await oneLineError(['verify', renamed, '--repo', 'samples/hello.bundle'], 2, /cannot tell the version from the release name release\.tar\.gz/);
 });
+
 test('--fail-on moves the line between pass and fail', async () => {
   const base = ['verify', 'samples/tampered/hello-1.0.tar.gz', '--repo', 'samples/hello.bundle', '--quiet'];
   assert.is((await here([...base, '--fail-on', 'critical'])).code, 1);
