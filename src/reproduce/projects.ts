@@ -55,6 +55,44 @@ function aclocalFlags(text: string | undefined): string[] {
   return flags;
 }
 
+const recordedStrictness = /\$\(AUTOMAKE\) (--(?:foreign|gnu|gnits|cygnus))\b/;
+
+/** Whether a Makefile.am names a strictness in AUTOMAKE_OPTIONS (continuation lines and += included). */
+export function setsOwnStrictness(am: string): boolean {
+  for (const m of am.matchAll(/^[ \t]*AUTOMAKE_OPTIONS[ \t]*\+?=((?:[^\n]*\\\n)*[^\n]*)/gm)) {
+    if (/(?:^|\s)(?:foreign|gnu|gnits|cygnus)(?=\s|$)/.test(m[1]!.replace(/\\\n/g, ' '))) return true;
+  }
+  return false;
+}
+
+/**
+ * The strictness to give automake on its command line: the one a Makefile.in
+ * records in its own rebuild rule (`$(AUTOMAKE) --gnu doc/Makefile`) where its
+ * Makefile.am names none in AUTOMAKE_OPTIONS. The command line ranks below
+ * both AUTOMAKE_OPTIONS and AM_INIT_AUTOMAKE's options, so such a record is
+ * the command line's or AM_INIT_AUTOMAKE's, and passing it changes no other
+ * file (libffi 3.4.4: the top Makefile.am says foreign, doc/'s takes the
+ * default, gnu; passing the top's --foreign made doc/Makefile.in differ).
+ * Where every Makefile.am names its own, the top one's record is given: it
+ * changes nothing.
+ */
+async function strictnessOf(project: Project, files: ReadonlyMap<string, ReleaseFile>): Promise<string | undefined> {
+  const depth = (p: string) => p.split('/').length;
+  const made = project.targets
+    .filter((t) => t.step.generator === 'automake')
+    .map((t) => t.path)
+    .sort((a, b) => depth(a) - depth(b) || (a < b ? -1 : a > b ? 1 : 0));
+  let first: string | undefined;
+  for (const path of made) {
+    const recorded = recordedStrictness.exec((await files.get(path)?.content())?.subarray(0, 1 << 20).toString('utf8') ?? '')?.[1];
+    if (!recorded) continue;
+    first ??= recorded;
+    const am = (await files.get(path.replace(/\.in$/, '.am'))?.content())?.toString('utf8');
+    if (am !== undefined && !setsOwnStrictness(am)) return recorded;
+  }
+  return first;
+}
+
 /**
  * The project folders of a release (each folder with a configure.ac) and the
  * generated files in each: the files a generator step claims by name and
@@ -87,10 +125,9 @@ export async function findProjects(
       let project = found.get(root);
       if (!project) {
         const amText = (await files.get(root ? `${root}/Makefile.am` : 'Makefile.am')?.content())?.toString('utf8');
-        const inText = (await files.get(root ? `${root}/Makefile.in` : 'Makefile.in')?.content())?.subarray(0, 1 << 20).toString('utf8');
-        const strictness = /\$\(AUTOMAKE\) (--(?:foreign|gnu|gnits|cygnus))\b/.exec(inText ?? '')?.[1];
+        const inText = amText === undefined ? (await files.get(root ? `${root}/Makefile.in` : 'Makefile.in')?.content())?.subarray(0, 1 << 20).toString('utf8') : undefined;
         project = {
-          plan: { root, cwd: '', out: '', aclocalFlags: aclocalFlags(amText ?? inText), ...(strictness ? { strictness } : {}) },
+          plan: { root, cwd: '', out: '', aclocalFlags: aclocalFlags(amText ?? inText) },
           targets: [],
           tools: {},
           versions: {},
@@ -104,6 +141,8 @@ export async function findProjects(
     }
   }
   for (const project of found.values()) {
+    const strictness = await strictnessOf(project, files);
+    if (strictness) project.plan.strictness = strictness;
     for (const tool of ['autoconf', 'automake', 'bison', 'flex'] as const) {
       const version = project.versions[tool];
       if (!version) continue;

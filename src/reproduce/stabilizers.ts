@@ -76,15 +76,27 @@ const cxxCacheName: Stabilizer = {
 };
 
 /**
- * automake lists the aux scripts present in DIST_COMMON when it writes each
- * Makefile.in; run with --add-missing, a script copied while a later
- * Makefile.am is processed (depcomp) is missing from the lists written before
- * it (xz-utils 5.4.1: one of 11). Forgiven: only words of the DIST_COMMON
- * assignments that name a file of the aux folder.
+ * Files automake distributes whenever it finds them (`automake --help` lists
+ * them): the aux scripts and the GNU files (ChangeLog, NEWS, …), bare or with
+ * the folder automake writes before them.
  */
-const distCommonAux: Stabilizer = {
-  name: 'dist-common-aux-scripts',
-  forgives: "aux scripts (depcomp, compile, …) present in one side's DIST_COMMON list and not the other's, as automake --add-missing writes them depending on when it copied each script",
+const foundFile = /^(?:\$\((?:top_)?srcdir\)\/)?(?:ABOUT-GNU|ABOUT-NLS|BACKLOG|COPYING(?:\.DOC|\.LESSER|\.LIB)?|TODO|ar-lib|compile|config\.guess|config\.rpath|config\.sub|depcomp|install-sh|libversion\.in|ltcf-c\.sh|ltcf-cxx\.sh|ltcf-gcj\.sh|ltconfig|ltmain\.sh|mdate-sh|missing|mkinstalldirs|py-compile|texinfo\.tex|ylwrap|test-driver|(?:AUTHORS|INSTALL|README|THANKS|ChangeLog|NEWS|README-alpha)(?:\.md)?)$/;
+const auxFolderFile = /(?:^|\/)(?:build-aux|config|admin|autotools)\/[A-Za-z0-9_.-]+$/;
+
+/**
+ * automake lists in DIST_COMMON the files of that list present when it writes
+ * each Makefile.in, so the lists say what was in the maker's tree, not what
+ * the project builds. Run with --add-missing, a script copied while a later
+ * Makefile.am is processed (depcomp) is missing from the lists written before
+ * it (xz-utils 5.4.1: one of 11; flac 1.4.2: its top Makefile.in lacks the
+ * depcomp it ships); a ChangeLog written by `make dist` is listed by a later
+ * automake run only (libffi 3.4.4 ships one its top Makefile.in does not
+ * list). Forgiven: only words of the DIST_COMMON assignments that name such a
+ * file, the other words in the same order.
+ */
+const distCommonFound: Stabilizer = {
+  name: 'dist-common-found-files',
+  forgives: "files automake distributes whenever it finds them (aux scripts such as depcomp, and ChangeLog, NEWS, …) present in one side's DIST_COMMON list and not the other's, as automake writes them depending on which were in the tree when it ran",
   generators: ['automake'],
   apply(release, regenerated) {
     const assignment = /^((?:am__)?DIST_COMMON =)((?:[^\n]*\\\n)*[^\n]*)$/gm;
@@ -92,7 +104,7 @@ const distCommonAux: Stabilizer = {
     const b = [...regenerated.matchAll(assignment)];
     if (a.length === 0 || a.length !== b.length) return undefined;
     const words = (s: string) => s.replace(/\\\n/g, ' ').split(/\s+/).filter(Boolean);
-    const aux = (w: string) => /(?:^|\/)(?:build-aux|config|admin|autotools)\/[A-Za-z0-9_.-]+$|^\$\(top_srcdir\)\/(?:depcomp|compile|missing|install-sh|ylwrap|test-driver|ar-lib|py-compile|mdate-sh|texinfo\.tex|config\.guess|config\.sub|ltmain\.sh)$/.test(w);
+    const found = (w: string) => auxFolderFile.test(w) || foundFile.test(w);
     let changed = false;
     for (let i = 0; i < a.length; i++) {
       if (a[i]![1] !== b[i]![1]) return undefined;
@@ -100,8 +112,8 @@ const distCommonAux: Stabilizer = {
       const aw = words(a[i]![2]!);
       const bw = words(b[i]![2]!);
       const diff = [...aw.filter((w) => !bw.includes(w)), ...bw.filter((w) => !aw.includes(w))];
-      if (!diff.every(aux)) return undefined;
-      if (aw.filter((w) => !aux(w)).join(' ') !== bw.filter((w) => !aux(w)).join(' ')) return undefined;
+      if (!diff.every(found)) return undefined;
+      if (aw.filter((w) => !found(w)).join(' ') !== bw.filter((w) => !found(w)).join(' ')) return undefined;
       changed = true;
     }
     if (!changed) return undefined;
@@ -116,8 +128,10 @@ const distCommonAux: Stabilizer = {
  * from the machine's aclocal folder into aclocal.m4, so the release carries
  * the version its maker had installed (util-linux 2.38.1: pkg-config 0.29.1's
  * pkg.m4 and GNU automake 1.16.5's python.m4; Debian bookworm has pkgconf's
- * and its own patched python.m4). Forgiven only when the release's copy has
- * the code of a known-good version of that same macro file.
+ * and its own patched python.m4; libarchive 3.6.2: libtool 2.4.6's five
+ * files and pkg-config's pkg.m4, one after another, where this machine has
+ * libtool 2.4.7 and pkgconf). Forgiven only when the release's copy has the
+ * code of a known-good version of that same macro file.
  */
 const installedMacroVersion: Stabilizer = {
   name: 'aclocal-installed-macro-version',
@@ -125,32 +139,137 @@ const installedMacroVersion: Stabilizer = {
   generators: ['aclocal'],
   apply(release, regenerated, input) {
     if (!input.installedMacros || !input.knownGood) return undefined;
-    let a = release;
+    const copies = installedCopies(regenerated, input.installedMacros);
+    if (copies.length === 0) return undefined;
+    const places = copyPlaces(release, regenerated, copies, (text, copy) => text === copy.copied || input.knownGood!(m4CodeHash(text), copy.name) !== undefined);
+    let a = '';
+    let done = 0;
     const forgiven: string[] = [];
-    for (const [name, installed] of input.installedMacros) {
-      // aclocal copies a file without its `##` lines, then a newline (aclocal's file_contents).
-      const copied = installed.replace(/^##.*\n/gm, '');
-      const at = regenerated.indexOf(copied);
-      if (copied.length < 16 || at < 0 || a.includes(copied)) continue;
-      // The release's copy lies between the same neighbours as the installed one does in the regenerated file.
-      const before = regenerated.slice(Math.max(0, at - 400), at);
-      const after = regenerated.slice(at + copied.length, at + copied.length + 400);
-      const i = before ? a.indexOf(before) : 0;
-      if (i < 0 || (before && a.indexOf(before, i + 1) >= 0)) continue;
-      const start = i + before.length;
-      const end = after ? a.indexOf(after, start) : a.length;
-      if (end < 0) continue;
-      const known = input.knownGood(m4CodeHash(a.slice(start, end)), name);
+    for (let i = 0; i < copies.length; i++) {
+      const place = places[i];
+      if (!place) continue;
+      const text = release.slice(place.start, place.end);
+      if (text === copies[i]!.copied) continue;
+      const known = input.knownGood(m4CodeHash(text), copies[i]!.name);
       if (!known) continue;
-      a = a.slice(0, start) + copied + a.slice(end);
-      forgiven.push(`${name}: the release has ${known}, this machine another version`);
+      a += release.slice(done, place.start) + copies[i]!.copied;
+      done = place.end;
+      forgiven.push(`${copies[i]!.name}: the release has ${known}, this machine another version`);
     }
-    return forgiven.length > 0 ? [a, regenerated, forgiven.join('; ')] : undefined;
+    return forgiven.length > 0 ? [a + release.slice(done), regenerated, forgiven.join('; ')] : undefined;
   },
 };
 
+interface InstalledCopy {
+  name: string;
+  /** The file as aclocal copies it. */
+  copied: string;
+  /** Where it lies in the regenerated aclocal.m4. */
+  at: number;
+  end: number;
+}
+
+/**
+ * The installed macro files whose copies the regenerated aclocal.m4 holds, in
+ * the order they lie there, none overlapping another (aclocal copies a file
+ * without its `##` lines, then a newline: aclocal's file_contents).
+ */
+function installedCopies(regenerated: string, installed: ReadonlyMap<string, string>): InstalledCopy[] {
+  const found: InstalledCopy[] = [];
+  for (const [name, text] of installed) {
+    const copied = text.replace(/^##.*\n/gm, '');
+    if (copied.length < 16) continue;
+    const at = regenerated.indexOf(copied);
+    if (at >= 0) found.push({ name, copied, at, end: at + copied.length });
+  }
+  found.sort((x, y) => x.at - y.at);
+  const copies: InstalledCopy[] = [];
+  for (const c of found) if (copies.length === 0 || c.at >= copies[copies.length - 1]!.end) copies.push(c);
+  return copies;
+}
+
+/** The first (or last) whole lines of `text` that make up at least `min` characters, at most 400. */
+function edgeLines(text: string, from: 'head' | 'tail', min = 24): string {
+  if (from === 'head') {
+    let end = 0;
+    while (end < text.length && end < min) {
+      const nl = text.indexOf('\n', end);
+      end = nl < 0 ? text.length : nl + 1;
+    }
+    return text.slice(0, Math.min(end, 400));
+  }
+  let start = text.length;
+  while (start > 0 && text.length - start < min) {
+    const nl = text.lastIndexOf('\n', start - 2);
+    start = nl < 0 ? 0 : nl + 1;
+  }
+  return text.slice(Math.max(start, text.length - 400));
+}
+
+/**
+ * Where each copy lies in the release, found by the text around it in the
+ * regenerated file: the text between two copies when it is long enough to
+ * find, else a copy's first lines or the one before's last lines, which
+ * versions of a file rarely change (libtool.m4 2.4.6 and 2.4.7 begin and end
+ * alike; pkg.m4's first line differs between pkg-config and pkgconf). Where
+ * two ways to split disagree, the one that gives `fits` places is taken. A
+ * copy it cannot place is undefined: not forgiven.
+ */
+function copyPlaces(
+  release: string,
+  regenerated: string,
+  copies: readonly InstalledCopy[],
+  fits: (text: string, copy: InstalledCopy) => boolean,
+): Array<{ start: number; end: number } | undefined> {
+  const places: Array<{ start: number; end: number } | undefined> = [];
+  // Where the first copy starts: after the text before it.
+  const lead = regenerated.slice(Math.max(0, copies[0]!.at - 400), copies[0]!.at);
+  let start: number | undefined = lead ? release.indexOf(lead) : 0;
+  start = start !== undefined && start >= 0 ? start + lead.length : undefined;
+  for (let i = 0; i < copies.length; i++) {
+    const copy = copies[i]!;
+    const next = copies[i + 1];
+    const gap = regenerated.slice(copy.end, next ? next.at : regenerated.length);
+    if (start === undefined) {
+      places.push(undefined);
+      // The next copy can still be placed by the text before it.
+      if (next && gap.length >= 24) {
+        const tail = gap.slice(-400);
+        const t = release.indexOf(tail);
+        start = t >= 0 ? t + tail.length : undefined;
+      }
+      continue;
+    }
+    // Candidate ends of this copy in the release, each with where the next one starts.
+    const candidates: Array<{ end: number; nextStart: number | undefined }> = [];
+    if (!next) {
+      if (!gap) candidates.push({ end: release.length, nextStart: undefined });
+      else {
+        const e = release.indexOf(gap.slice(0, 400), start);
+        if (e >= 0) candidates.push({ end: e, nextStart: undefined });
+      }
+    } else if (gap.length >= 24) {
+      const e = release.indexOf(gap.slice(0, 400), start);
+      const tail = gap.slice(-400);
+      const s = e >= 0 ? release.indexOf(tail, e) : -1;
+      if (e >= 0 && s >= 0) candidates.push({ end: e, nextStart: s + tail.length });
+    } else {
+      const head = gap + edgeLines(next.copied, 'head');
+      const h = release.indexOf(head, start);
+      if (h >= 0) candidates.push({ end: h, nextStart: h + gap.length });
+      const tail = edgeLines(copy.copied, 'tail') + gap;
+      const t = release.indexOf(tail, start);
+      if (t >= 0 && t + tail.length - gap.length !== h) candidates.push({ end: t + tail.length - gap.length, nextStart: t + tail.length });
+    }
+    const chosen = candidates.find((c) => fits(release.slice(start!, c.end), copy)) ?? candidates[0];
+    places.push(chosen ? { start, end: chosen.end } : undefined);
+    start = chosen?.nextStart;
+  }
+  return places;
+}
+
 /** In the order they are tried. */
-export const stabilizers: readonly Stabilizer[] = [trailingBlankLines, versionPlaceholder, cxxCacheName, distCommonAux, installedMacroVersion];
+export const stabilizers: readonly Stabilizer[] = [trailingBlankLines, versionPlaceholder, cxxCacheName, distCommonFound, installedMacroVersion];
 
 /**
  * The texts after every stabilizer that applies to this generator, and those

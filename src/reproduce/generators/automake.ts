@@ -5,7 +5,8 @@ import type { GeneratorStep } from './step.js';
 /**
  * Every Makefile.in of configure.ac's AC_CONFIG_FILES, from its Makefile.am.
  * Run with the strictness the release's Makefile.in files record in their
- * own rebuild rule (`$(AUTOMAKE) --foreign Makefile`), and without
+ * own rebuild rule (`$(AUTOMAKE) --foreign Makefile`) where their
+ * Makefile.am names none (projects.ts, strictnessOf), and without
  * --add-missing: the release's aux scripts are there (as placeholders), and
  * a missing one is a failure to report, not a file to add.
  */

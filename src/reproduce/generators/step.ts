@@ -10,7 +10,7 @@ export interface RootPlan {
   out: string;
   /** `-I DIR` pairs of ACLOCAL_AMFLAGS, as the top Makefile.am (or Makefile.in) gives them. */
   aclocalFlags: string[];
-  /** `--foreign`, `--gnu` or `--cygnus`: the strictness the release's Makefile.in files record. */
+  /** `--foreign`, `--gnu` or `--cygnus`: the strictness the release's Makefile.in files record where their Makefile.am sets none (projects.ts, strictnessOf). */
   strictness?: string;
 }
 
