@@ -80,6 +80,10 @@ export function tagCandidates(name: string, version: string): string[] {
       `releases/${name}-${v}`,
       `${name}@${v}`,
       `${name}/v${v}`,
+      // libsodium (1.0.18-RELEASE), popt (popt-1.19-release), file (FILE5_44).
+      `${v}-release`,
+      `${name}-${v}-release`,
+      `${name.toUpperCase()}${under}`,
     );
   }
   return [...new Set(out)];
@@ -111,7 +115,8 @@ function versionVariants(version: string): string[] {
 
 /**
  * The one tag the release name points to. Exact spellings win over
- * case-insensitive ones; several tags that peel to one commit count as one.
+ * case-insensitive ones, and those over a spelling with a date after it
+ * (`-20220414`); several tags that peel to one commit count as one.
  */
 export async function inferTag(repo: RepoHandle, releaseName: string): Promise<ResolvedRef> {
   return chooseTag(await listTags(repo), releaseName, repo.source);
@@ -133,6 +138,14 @@ export function chooseTag(tags: TagRef[], releaseName: string, source: string): 
     matches = tags
       .filter((t) => wanted.has(t.name.toLowerCase()))
       .sort((a, b) => wanted.get(a.name.toLowerCase())! - wanted.get(b.name.toLowerCase())!);
+  }
+  if (matches.length === 0) {
+    // A spelling with the release date after it (json-c-0.16-20220414).
+    const wanted = new Set(candidates.map((c) => c.toLowerCase()));
+    matches = tags.filter((t) => {
+      const dated = /^(.+)-(?:19|20)\d{6}$/.exec(t.name);
+      return dated !== null && wanted.has(dated[1]!.toLowerCase());
+    });
   }
   if (matches.length === 0) {
     const near = nearestTags(tags.map((t) => t.name), parsed.version);

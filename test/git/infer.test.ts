@@ -80,6 +80,10 @@ test('inferTag resolves each real spelling', async () => {
     // GitHub archive names: <repository>-<tag>
     ['jq-jq-1.6.tar.gz', 'jq-1.6'],
     ['libexpat-R_2_6_0.tar.gz', 'R_2_6_0'],
+    ['libsodium_1.0.18.orig.tar.gz', '1.0.18-RELEASE'],
+    ['popt_1.19+dfsg.orig.tar.xz', 'popt-1.19-release'],
+    ['file_5.44.orig.tar.gz', 'FILE5_44'],
+    ['json-c_0.16.orig.tar.gz', 'json-c-0.16-20220414'],
   ];
   const { repo, handle } = await repoWithTags([...new Set(spellings.map(([, tag]) => tag))].concat(['v0.9', 'unrelated']));
   for (const [file, tag] of spellings) {
@@ -94,6 +98,14 @@ test('inferTag: exact spellings win over case-insensitive ones, and in candidate
   const { handle } = await repoWithTags(['V1.0', 'xz-1.0', 'v2.0']);
   assert.is((await inferTag(handle, 'xz-1.0.tar.gz')).ref, 'xz-1.0');
   assert.is((await inferTag(handle, 'xz-2.0.tar.gz')).ref, 'v2.0');
+});
+
+test('inferTag: a dated spelling counts only where no plain one matches, and only with a whole date', async () => {
+  const { handle } = await repoWithTags(['json-c-0.15-20200726', 'json-c-0.16', 'json-c-0.16-20220414', 'json-c-0.17-2023', 'json-c-0.18-20240101-rc1']);
+  assert.is((await inferTag(handle, 'json-c-0.16.tar.gz')).ref, 'json-c-0.16');
+  assert.is((await inferTag(handle, 'json-c-0.15.tar.gz')).ref, 'json-c-0.15-20200726');
+  await rejects(inferTag(handle, 'json-c-0.17.tar.gz'), 'input', /no tag for json-c 0\.17/);
+  await rejects(inferTag(handle, 'json-c-0.18.tar.gz'), 'input', /no tag for json-c 0\.18/);
 });
 
 test('inferTag: several tags on different commits are ambiguous', async () => {
