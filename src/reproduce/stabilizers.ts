@@ -76,6 +76,32 @@ const cxxCacheName: Stabilizer = {
 };
 
 /**
+ * Distributions' autoconf 2.69 (Debian's autoconf2.69 2.69-3.1, the autoconf
+ * 2.69 of Debian and Ubuntu before 2.71) carries later upstream fixes that
+ * change two test programs configure compiles: AC_SYS_LARGEFILE's LARGE_OFF_T
+ * without a shift by 62 (`(((off_t) 1 << 31) << 31)`), and AC_FUNC_MMAP's
+ * test freeing its buffers before it returns. GNU's 2.69 writes neither (file
+ * 5.44: 5 and 2 lines against Debian's autoconf2.69). Forgiven: those exact
+ * lines, each side rewritten to GNU's.
+ */
+const autoconf269Fixes: Stabilizer = {
+  name: 'autoconf-2.69-distribution-fixes',
+  forgives:
+    "two fixes distributions apply to autoconf 2.69's test programs (Debian's autoconf2.69, Debian's and Ubuntu's autoconf 2.69): AC_SYS_LARGEFILE's LARGE_OFF_T written without a shift by 62, and AC_FUNC_MMAP's test freeing its two buffers before it returns; GNU's 2.69 writes the other form",
+  generators: ['autoconf'],
+  apply(release, regenerated, input) {
+    if (input.toolVersion !== '2.69') return undefined;
+    const gnu = (s: string) =>
+      s
+        .replaceAll('#define LARGE_OFF_T ((((off_t) 1 << 31) << 31) - 1 + (((off_t) 1 << 31) << 31))', '#define LARGE_OFF_T (((off_t) 1 << 62) - 1 + ((off_t) 1 << 62))')
+        .replaceAll('      return 14;\n  close (fd);\n  free (data);\n  free (data3);\n  return 0;\n}', '      return 14;\n  close (fd);\n  return 0;\n}');
+    const a = gnu(release);
+    const b = gnu(regenerated);
+    return a !== release || b !== regenerated ? [a, b] : undefined;
+  },
+};
+
+/**
  * Files automake distributes whenever it finds them (`automake --help` lists
  * them): the aux scripts and the GNU files (ChangeLog, NEWS, …), bare or with
  * the folder automake writes before them.
@@ -269,7 +295,7 @@ function copyPlaces(
 }
 
 /** In the order they are tried. */
-export const stabilizers: readonly Stabilizer[] = [trailingBlankLines, versionPlaceholder, cxxCacheName, distCommonFound, installedMacroVersion];
+export const stabilizers: readonly Stabilizer[] = [trailingBlankLines, versionPlaceholder, cxxCacheName, autoconf269Fixes, distCommonFound, installedMacroVersion];
 
 /**
  * The texts after every stabilizer that applies to this generator, and those

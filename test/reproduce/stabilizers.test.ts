@@ -41,6 +41,20 @@ test("autoconf 2.71's C++ cache name is forgiven for 2.71 only", () => {
   assert.is.not(planted.release, planted.regenerated, 'anything beside the name still differs');
 });
 
+test("autoconf 2.69: the distributions' fixed test programs are forgiven for 2.69 only, and nothing beside them", () => {
+  const gnu = '#define LARGE_OFF_T (((off_t) 1 << 62) - 1 + ((off_t) 1 << 62))\n  int x;\n      return 14;\n  close (fd);\n  return 0;\n}\n';
+  const debian = '#define LARGE_OFF_T ((((off_t) 1 << 31) << 31) - 1 + (((off_t) 1 << 31) << 31))\n  int x;\n      return 14;\n  close (fd);\n  free (data);\n  free (data3);\n  return 0;\n}\n';
+  const r = stabilize(gnu, debian, input('autoconf', { toolVersion: '2.69' }));
+  assert.is(r.release, r.regenerated);
+  assert.equal(r.applied.map((a) => a.name), ['autoconf-2.69-distribution-fixes']);
+  const back = stabilize(debian, gnu, input('autoconf', { toolVersion: '2.69' }));
+  assert.is(back.release, back.regenerated, 'either side may be the distribution\'s');
+  const other = stabilize(gnu, debian, input('autoconf', { toolVersion: '2.71' }));
+  assert.is.not(other.release, other.regenerated, 'not for another version');
+  const planted = stabilize(gnu.replace('  close (fd);\n', '  close (fd);\n  system ("sh x");\n'), debian, input('autoconf', { toolVersion: '2.69' }));
+  assert.is.not(planted.release, planted.regenerated, 'another line beside the fix still differs');
+});
+
 test('DIST_COMMON may differ by aux scripts only', () => {
   const regenerated = 'am__DIST_COMMON = $(srcdir)/Makefile.in \\\n\tbuild-aux/compile build-aux/depcomp \\\n\tbuild-aux/missing\nX = 1\n';
   const release = 'am__DIST_COMMON = $(srcdir)/Makefile.in \\\n\tbuild-aux/compile \\\n\tbuild-aux/missing\nX = 1\n';
