@@ -2,7 +2,8 @@
 // Builds knowledge/index.json, the shipped library of known-good files, from
 // Debian's packages of the tools that copy files into releases (autoconf,
 // automake, libtool, gettext and autopoint's archive of every gettext version,
-// gnulib, autoconf-archive, pkgconf, texinfo, autotools-dev), and from the
+// gnulib, autoconf-archive, pkgconf, pkg-config (bullseye's, before pkgconf took its
+// name), texinfo, autotools-dev), and from the
 // upstream tarballs (`.orig.tar.*`) of their source packages: Debian patches
 // some files (libtool.m4, ltmain.sh), and releases carry the upstream ones.
 // Besides the configured suite, the packages of other suites (bullseye, trixie) are read
@@ -56,10 +57,10 @@ const textsOut = join(dirname(out), 'texts.bin');
 
 // Binary packages whose files end up in release tarballs. texinfo.tex also
 // ships in automake and gnulib; texinfo's own copy is the one TeX uses.
-const packages = ['autoconf', 'automake', 'libtool', 'gettext', 'autopoint', 'gnulib', 'autoconf-archive', 'pkgconf', 'texinfo', 'autotools-dev', 'gtk-doc-tools'];
+const packages = ['autoconf', 'automake', 'libtool', 'gettext', 'autopoint', 'gnulib', 'autoconf-archive', 'pkgconf', 'pkg-config', 'texinfo', 'autotools-dev', 'gtk-doc-tools'];
 // Source packages whose upstream tarballs are read (apt-get source resolves
 // binary names: automake is automake-1.16 in bookworm, automake-1.17 in trixie).
-const sourcePackages = ['autoconf', 'automake', 'libtool', 'gettext', 'gnulib', 'autoconf-archive', 'pkgconf', 'texinfo'];
+const sourcePackages = ['autoconf', 'automake', 'libtool', 'gettext', 'gnulib', 'autoconf-archive', 'pkgconf', 'pkg-config', 'texinfo'];
 const suitesOption = option('--suites');
 const extraSuites = (suitesOption ?? 'bullseye,trixie').split(',').filter(Boolean);
 const mirror = 'http://deb.debian.org/debian';

@@ -130,6 +130,13 @@ test('known files are ordered as reasons name them, the same as by localeCompare
   assert.ok(compared > 10000, `${compared} known files compared`);
 });
 
+test("the shipped knowledge has pkg-config's pkg.m4 beside pkgconf's: releases made on Ubuntu carry the former", async () => {
+  const lib = await loadKnowledge({ hostDirs: [] });
+  const pkg = lib.byName('pkg.m4');
+  assert.ok(pkg.some((f) => f.origin.package === 'pkg-config' && f.serial === 12), 'pkg-config 0.29.2');
+  assert.ok(pkg.some((f) => f.origin.package === 'pkgconf'), 'pkgconf');
+});
+
 test('ranked, values the collator finds equal keep one place: the next key decides, as with byPreference', () => {
   // é precomposed and e with a combining accent collate as equal: the version orders these.
   const file = (pkg: string, version: string) => ({ name: 'x.m4', origin: { package: pkg, version } }) as unknown as KnownFile;
