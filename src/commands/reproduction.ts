@@ -115,6 +115,7 @@ function reproducerOf(options: ReproduceOptions & { cacheDir: string; releaseVer
     sandbox: () => findSandbox(options.sandbox ?? 'bwrap', limits, options.bwrap),
     sandboxKind: options.sandbox ?? 'bwrap',
     ...(options.releaseVersion ? { releaseVersion: options.releaseVersion } : {}),
+    ...(tag.ref.commit ? { commit: tag.ref.commit } : {}),
     ...(options.fetchTools ? { provision: provisioner(options) } : {}),
     // A partial clone fetches the inputs' blobs in one request.
     prefetch: (paths) => prefetchBlobs(tag.repo, paths.flatMap((p) => (files.get(p)?.oid ? [files.get(p)!.oid!] : []))),

@@ -41,6 +41,8 @@ export interface ReproducerOptions {
   /** The sandbox asked for, part of the results' cache key (default bwrap). */
   sandboxKind?: 'bwrap' | 'none';
   releaseVersion?: string;
+  /** The tag's commit (hex), for a configure.ac that asks git for its revision (stabilizers.ts, versionFromGit). */
+  commit?: string;
   /** Fetch what the layout needs in one request (blobs of a partial clone). */
   prefetch?: (paths: string[]) => Promise<void>;
   /** --fetch-tools: install a missing version into the tool cache. */
@@ -351,6 +353,7 @@ export function createReproducer(options: ReproducerOptions): Reproducer {
       generator: step.generator,
       toolVersion: version,
       ...(options.releaseVersion ? { releaseVersion: options.releaseVersion } : {}),
+      ...(options.commit ? { commit: options.commit } : {}),
       ...(step.generator === 'aclocal' && options.knownGood ? { installedMacros: await installedMacros(tool, options.cacheDir), knownGood: options.knownGood } : {}),
     });
     const normalisations = stable.applied;

