@@ -32,6 +32,27 @@ test('a header the build compiles is explained when only quoted version and date
   assert.is(k?.category, 'version-stamp');
 });
 
+const libssh2 = (version: string, major: string, minor: string, patch: string, num: string, stamp: string, pad = ' ') =>
+  `#define LIBSSH2_COPYRIGHT "2004-2021 The libssh2 project and its contributors."\n\n#define LIBSSH2_VERSION${pad}"${version}"\n\n#define LIBSSH2_VERSION_MAJOR${pad}${major}\n#define LIBSSH2_VERSION_MINOR${pad}${minor}\n#define LIBSSH2_VERSION_PATCH${pad}${patch}\n\n#define LIBSSH2_VERSION_NUM${pad}${num}\n\n#define LIBSSH2_TIMESTAMP "${stamp}"\n`;
+
+test('version defines rewritten whole by a release script are explained: the version, its parts, its hex number, a timestamp (libssh2 1.10.0)', async () => {
+  const tag = libssh2('1.9.0_DEV', '1', '9', '0', '0x010900', 'DEV', ' '.repeat(29));
+  const ctx = context({ 'include/libssh2.h': tag }, { releaseVersion: '1.10.0' });
+  const j = await versionStamp.judge(modified('include/libssh2.h', libssh2('1.10.0', '1', '10', '0', '0x010a00', 'Sun 29 Aug 2021 08:37:50 PM UTC')), ctx);
+  assert.is(j?.category, 'version-stamp');
+  assert.match(j!.reasons[0]!, '6 changed lines differ only by the release version 1.10.0 and dates');
+  const wrong: Array<[string, string]> = [
+    ['a part that is not the release version', libssh2('1.10.0', '1', '11', '0', '0x010a00', 'Sun 29 Aug 2021')],
+    ['a hex number that is not the release version', libssh2('1.10.0', '1', '10', '0', '0x010a01', 'Sun 29 Aug 2021')],
+    ['another version', libssh2('1.10.1', '1', '10', '0', '0x010a00', 'Sun 29 Aug 2021')],
+    ['a timestamp that is no date', libssh2('1.10.0', '1', '10', '0', '0x010a00', '$(curl example.org)')],
+    ['a value of another kind', libssh2('1.10.0', '1', '10', '0', '0x010a00', 'Sun 29 Aug 2021').replace('#define LIBSSH2_VERSION_MINOR 10', '#define LIBSSH2_VERSION_MINOR "10"')],
+  ];
+  for (const [what, release] of wrong) assert.is(await versionStamp.judge(modified('include/libssh2.h', release), ctx), undefined, what);
+  const renamed = libssh2('1.10.0', '1', '10', '0', '0x010a00', 'Sun 29 Aug 2021').replace('LIBSSH2_VERSION_PATCH 0', 'LIBSSH2_RATIO 0');
+  assert.is(await versionStamp.judge(modified('include/libssh2.h', renamed), ctx), undefined, 'another name');
+});
+
 test('look-alikes are not explained', async () => {
   const ctx = context({ 'include/curl/curlver.h': curlver('7.88.1-DEV', '[unreleased]') }, info);
   // Another version than the release's.

@@ -7,7 +7,7 @@ import { branchPinned } from '../version-refs.js';
 /**
  * Release scripts stamp the version and date into files: curl's maketgz
  * rewrites every man page's `.TH` line and turns `7.88.1-DEV` into `7.88.1` in
- * curlver.h. A modified file is explained when each changed line, token by
+ * curlver.h; libssh2's rewrites the version's defines whole. A modified file is explained when each changed line, token by
  * token, differs only where the tag had a version, date or placeholder and the
  * release has its own version or a date. Anything else on a changed line (a
  * word, an operator, a number) leaves the file unexplained.
@@ -94,10 +94,44 @@ function insertedOnly(before: string, after: string, releaseVersion: string, com
   return inAfter.filter((s) => !inBefore.includes(s));
 }
 
+const weekday = '(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)';
+/** What `date` writes: `Sun 29 Aug 2021 08:37:50 PM UTC`, `Mon Feb 12 11:35:33 UTC 2007`, or a date of the list above. */
+const timestamp = new RegExp(
+  `^"(?:${weekday},? \\d{1,2} ${month} \\d{4}(?: \\d{1,2}:\\d{2}(?::\\d{2})?(?: [AP]M)?)?(?: [A-Z]{2,5}| [+-]\\d{4})?|${weekday} ${month} {1,2}\\d{1,2} \\d{2}:\\d{2}:\\d{2} [A-Z]{2,5} \\d{4}|${date})"$`,
+);
+
+/**
+ * A `#define` of the version that a release script rewrites whole, as
+ * libssh2 1.10.0's maketgz does (`LIBSSH2_VERSION "1.9.0_DEV"` → `"1.10.0"`,
+ * `_MINOR 9` → `10`, `_NUM 0x010900` → `0x010a00`, `_TIMESTAMP "DEV"` → the
+ * date, the values' alignment dropped): the same name, of the same kind of
+ * value, which is now the release's version as the name asks for it (whole,
+ * one part, or the part-per-byte hex number) or, for a timestamp, a date.
+ */
+function versionDefine(before: string, after: string, releaseVersion: string): 'version' | 'date' | undefined {
+  const define = /^#\s*define\s+([A-Za-z_]\w*)\s+(\S(?:.*\S)?)\s*$/;
+  const a = define.exec(before);
+  const b = define.exec(after);
+  if (!a || !b || a[1] !== b[1]) return undefined;
+  const [, name, old, now] = [a[0], a[1]!, a[2]!, b[2]!];
+  const quoted = (v: string) => /^"[^"\\]*"$/.test(v);
+  if (/(?:TIMESTAMP|DATE)$/.test(name) && quoted(old) && timestamp.test(now)) return 'date';
+  if (/VERSION$/.test(name) && quoted(old) && now === `"${releaseVersion}"`) return 'version';
+  const parts = releaseVersion.split('.');
+  if (!parts.every((p) => /^\d+$/.test(p))) return undefined;
+  const part = /VERSION_(MAJOR|MINOR|PATCH)$/.exec(name);
+  if (part && /^\d+$/.test(old) && now === String(Number(parts[['MAJOR', 'MINOR', 'PATCH'].indexOf(part[1]!)] ?? '0'))) return 'version';
+  const hex = `0x${[0, 1, 2].map((i) => Number(parts[i] ?? '0').toString(16).padStart(2, '0')).join('')}`;
+  if (/VERSION_NUM$/.test(name) && /^0x[0-9a-fA-F]{6}$/.test(old) && now.toLowerCase() === hex && parts.every((p) => Number(p) < 256)) return 'version';
+  return undefined;
+}
+
 type StampKind = 'version' | 'date' | { inserted: string[] };
 
 /** Why a changed line pair is only a stamp, or undefined. */
 function stampOnly(before: string, after: string, releaseVersion: string, compiled: boolean): StampKind[] | undefined {
+  const defined = versionDefine(before, after, releaseVersion);
+  if (defined) return [defined];
   const a = split(manHeader(before, after, releaseVersion));
   const b = split(after);
   if (a.text !== b.text || a.tokens.length !== b.tokens.length) {
