@@ -32,8 +32,10 @@ export function parseReleaseName(fileName: string): ReleaseName | undefined {
   const lower = stem.toLowerCase();
   const suffix = archiveSuffixes.find((s) => lower.endsWith(s));
   if (suffix) stem = stem.slice(0, -suffix.length);
+  const debian = /\.orig(-[A-Za-z0-9][A-Za-z0-9-]*)?$/.test(stem);
   stem = stem.replace(/\.orig(-[A-Za-z0-9][A-Za-z0-9-]*)?$/, '');
-  const match = /^(.+?)[-_][vV]?(\d.*)$/.exec(stem);
+  // A Debian source name has no `_`: the version starts after the first (libusb-1.0_1.0.26).
+  const match = (debian ? /^([a-z0-9][a-z0-9+.-]+)_(\d.*)$/.exec(stem) : null) ?? /^(.+?)[-_][vV]?(\d.*)$/.exec(stem);
   if (!match) return undefined;
   return { name: match[1]!, version: match[2]!, stem };
 }
@@ -85,8 +87,19 @@ export function tagCandidates(name: string, version: string): string[] {
       `${name}-${v}-release`,
       `${name.toUpperCase()}${under}`,
     );
+    for (const n of otherNames(name)) out.push(`${n}-${v}`, `${n}-${under}`, `${n}_${under}`, `${n}${under}`);
   }
   return [...new Set(out)];
+}
+
+/**
+ * The project's name as its tags may spell it: without its `-` (c-ares tags
+ * cares-1_18_1), or without the ABI number a Debian source name adds
+ * (libnl3 → libnl, tagged libnl3_7_0; libusb-1.0 → libusb; libuv1 → libuv).
+ */
+function otherNames(name: string): string[] {
+  const names = [name.replace(/[^A-Za-z0-9]+/g, ''), name.replace(/-?\d+(?:\.\d+)*$/, '')];
+  return [...new Set(names)].filter((n) => n !== name && /[A-Za-z]/.test(n));
 }
 
 /**

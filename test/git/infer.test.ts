@@ -27,6 +27,8 @@ test('parseReleaseName on real release file names', () => {
     ['/downloads/zstd-1.5.5.tar.zst', 'zstd', '1.5.5'],
     ['apache-ant-1.10.14-src.zip', 'apache-ant', '1.10.14-src'],
     ['LIBFOO-2.0.TAR.GZ', 'LIBFOO', '2.0'],
+    ['libusb-1.0_1.0.26.orig.tar.bz2', 'libusb-1.0', '1.0.26'],
+    ['libuv1_1.44.2.orig.tar.gz', 'libuv1', '1.44.2'],
     ['glibc-2.39.tar.bz2', 'glibc', '2.39'],
   ];
   for (const [file, name, version] of cases) {
@@ -84,6 +86,9 @@ test('inferTag resolves each real spelling', async () => {
     ['popt_1.19+dfsg.orig.tar.xz', 'popt-1.19-release'],
     ['file_5.44.orig.tar.gz', 'FILE5_44'],
     ['json-c_0.16.orig.tar.gz', 'json-c-0.16-20220414'],
+    ['c-ares_1.18.1.orig.tar.gz', 'cares-1_18_1'],
+    ['libnl3_3.7.0.orig.tar.gz', 'libnl3_7_0'],
+    ['libusb-1.0_1.0.27.orig.tar.bz2', 'v1.0.27'],
   ];
   const { repo, handle } = await repoWithTags([...new Set(spellings.map(([, tag]) => tag))].concat(['v0.9', 'unrelated']));
   for (const [file, tag] of spellings) {
