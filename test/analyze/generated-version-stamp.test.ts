@@ -53,6 +53,16 @@ test('version defines rewritten whole by a release script are explained: the ver
   assert.is(await versionStamp.judge(modified('include/libssh2.h', renamed), ctx), undefined, 'another name');
 });
 
+test("a CMake variable the release script writes out as the version is a stamp (c-ares 1.18.1's CMakeLists.txt)", async () => {
+  const cmake = (v: string) => `PROJECT (c-ares LANGUAGES C VERSION "1.18.1")\nSET (CARES_VERSION ${v})\nSET (CARES_LIB_VERSIONINFO "7:0:5")\n`;
+  const ctx = context({ 'CMakeLists.txt': cmake('"${PROJECT_VERSION}"') }, { releaseVersion: '1.18.1' });
+  assert.is((await versionStamp.judge(modified('CMakeLists.txt', cmake('"1.18.1"')), ctx))?.category, 'version-stamp');
+  assert.is(await versionStamp.judge(modified('CMakeLists.txt', cmake('"1.18.2"')), ctx), undefined, 'another version');
+  assert.is(await versionStamp.judge(modified('CMakeLists.txt', cmake('"${CMAKE_COMMAND}"')), ctx), undefined, 'another variable');
+  const other = context({ 'CMakeLists.txt': cmake('"${CARES_SOURCES}"') }, { releaseVersion: '1.18.1' });
+  assert.is(await versionStamp.judge(modified('CMakeLists.txt', cmake('"1.18.1"')), other), undefined, 'a variable that held no version');
+});
+
 test('look-alikes are not explained', async () => {
   const ctx = context({ 'include/curl/curlver.h': curlver('7.88.1-DEV', '[unreleased]') }, info);
   // Another version than the release's.

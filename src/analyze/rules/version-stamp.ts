@@ -21,8 +21,8 @@ const date = [
   `${month} \\d{4}`,
 ].join('|');
 const version = 'v?\\d+(?:\\.\\d+)+(?:-?(?:DEV|dev|rc\\d*|alpha\\d*|beta\\d*|pre\\d*))?';
-/** What a tag holds before stamping: `[unreleased]`, `__VERSION__`, `@DATE@`, `LIBCURL_VERSION`. */
-const placeholder = '\\[unreleased\\]|__[A-Z_]+__|@[A-Z_]+@|\\b[A-Z][A-Z0-9_]*(?:VERSION|DATE|TIMESTAMP)\\b';
+/** What a tag holds before stamping: `[unreleased]`, `__VERSION__`, `@DATE@`, `LIBCURL_VERSION`, CMake's `${PROJECT_VERSION}`. */
+const placeholder = '\\[unreleased\\]|__[A-Z_]+__|@[A-Z_]+@|\\$\\{[A-Z][A-Z0-9_]*(?:VERSION|DATE|TIMESTAMP)\\}|\\b[A-Z][A-Z0-9_]*(?:VERSION|DATE|TIMESTAMP)\\b';
 const stamp = `(?:${date})|(?:${version})|(?:${placeholder})`;
 // A quoted stamp is one token, so an identifier may become a string literal.
 const token = new RegExp(`"(?:${stamp})"|${stamp}`, 'g');
