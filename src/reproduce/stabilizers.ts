@@ -214,6 +214,25 @@ const configureLineNumbers: Stabilizer = {
 };
 
 /**
+ * autoconf-archive's AX_AM_MACROS_STATIC writes the time it ran into
+ * aminclude_static.am (`# from AX_AM_MACROS_STATIC on Wed Oct 27 08:06:13
+ * CEST 2021`, from `LC_ALL=C date`), and automake copies that line into each
+ * Makefile.in that includes the file (c-ares 1.18.1). Forgiven: the date on
+ * that comment line.
+ */
+const macrosStaticDate: Stabilizer = {
+  name: 'aminclude-static-date',
+  forgives: "the time autoconf-archive's AX_AM_MACROS_STATIC ran, on the comment line it writes into aminclude_static.am and automake copies into Makefile.in",
+  generators: ['automake'],
+  apply(release, regenerated) {
+    const one = (s: string) => s.replace(/^(# from AX_AM_MACROS_STATIC on )[A-Z][a-z]{2} [A-Z][a-z]{2} [ \d]\d \d{2}:\d{2}:\d{2} [A-Z]{2,5} \d{4}$/gm, '$1(date)');
+    const a = one(release);
+    const b = one(regenerated);
+    return a !== release || b !== regenerated ? [a, b] : undefined;
+  },
+};
+
+/**
  * Files automake distributes whenever it finds them (`automake --help` lists
  * them): the aux scripts and the GNU files (ChangeLog, NEWS, …), bare or with
  * the folder automake writes before them.
@@ -407,7 +426,7 @@ function copyPlaces(
 }
 
 /** In the order they are tried. */
-export const stabilizers: readonly Stabilizer[] = [trailingBlankLines, versionPlaceholder, versionFromGit, commitFromGit, cxxCacheName, autoconf269Fixes, configureLineNumbers, distCommonFound, installedMacroVersion];
+export const stabilizers: readonly Stabilizer[] = [trailingBlankLines, versionPlaceholder, versionFromGit, commitFromGit, cxxCacheName, autoconf269Fixes, configureLineNumbers, macrosStaticDate, distCommonFound, installedMacroVersion];
 
 /**
  * The texts after every stabilizer that applies to this generator, and those
