@@ -276,7 +276,7 @@ export const categoryInfo: Record<Category, CategoryInfo> = {
   },
   'unrelated-release': {
     title: 'Not this tag\'s release',
-    help: "Under a tenth of the release's files, or of the tag's, share a path with the other side: whatever each difference looks like, this release was not made from this tag. The reasons name the tags of a local repository that share the most paths with it; check --repo, --tag and --strip.",
+    help: "Under a tenth of the release's files share a path with the tag, or under a tenth of the tag's while under half of the release's do: whatever each difference looks like, this release was not made from this tag. The reasons name the tags of a local repository that share the most paths with it; check --repo, --tag and --strip.",
   },
   'submodule-unavailable': {
     title: 'Submodule could not be fetched',

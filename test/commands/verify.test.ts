@@ -187,6 +187,20 @@ test("a release of another project fails, naming the tags of the repository that
   assert.match(text, /… and 70 more high findings \(--format json or html lists every one\)/);
   assert.not.match(text, /\bf50\b/);
 
+  // A release that is mostly the tag's files may ship a small part of its tree (shadow 4.13 leaves out its tests/).
+  const tests: Record<string, FileSpec> = Object.fromEntries(Array.from({ length: 400 }, (_, i) => [`tests/t${i}/data`, `${i}\n`]));
+  const big = await makeRepo({ files: { ...own, ...tests }, tags: ['v3.0'] });
+  const part = (n: number, extra: number) =>
+    buildTar([
+      { path: 'proj-3.0/', type: 'directory' },
+      ...Object.entries(own).slice(0, n).map(([p, c]) => ({ path: `proj-3.0/${p}`, content: String(c) })),
+      ...Array.from({ length: extra }, (_, i) => ({ path: `proj-3.0/gen/g${i}.c`, content: `int g${i};\n` })),
+    ]);
+  const shipped = await run({ release: await writeTemp('part/proj-3.0.tar', part(30, 25)), repo: big.dir, tag: 'v3.0' });
+  assert.ok(shipped.findings.every((x) => x.category !== 'unrelated-release'), '30 of its 55 files are the tag\'s');
+  const mostlyNew = await run({ release: await writeTemp('part2/proj-3.0.tar', part(30, 40)), repo: big.dir, tag: 'v3.0' });
+  assert.ok(mostlyNew.findings.some((x) => x.category === 'unrelated-release'), '30 of its 70 files: under half, and 30 of the tag\'s 440');
+
   // Nine tenths of each side in common is the same project.
   const mostly = buildTar([{ path: 'proj-1.0/', type: 'directory' }, ...Object.entries(own).slice(0, 37).map(([p, c]) => ({ path: `proj-1.0/${p}`, content: String(c) }))]);
   const ok = await run({ release: await writeTemp('mostly/proj-1.0.tar', mostly), repo: repo.dir, tag: 'old-1.0' });
