@@ -402,6 +402,8 @@ export interface PoCatalog {
   activeEntries: number;
   /** The MO keys of every entry that is not obsolete, translated or not. */
   known: Set<string>;
+  /** Obsolete translations (`#~`, translated, not fuzzy) by MO key: msgmerge puts one back in effect when its message returns. */
+  obsolete: Map<string, string>;
   /** Fields of the header entry (see poHeader). */
   header: Map<string, string>;
 }
@@ -415,6 +417,7 @@ export interface PoCatalog {
  */
 export function catalogBuilder(): { add(e: PoEntry): void; done(): PoCatalog } {
   const active = new Map<string, string>();
+  const obsolete = new Map<string, string>();
   /** Every key that is not obsolete, in order, for `known`. */
   const keys: string[] = [];
   let header: PoEntry | undefined;
@@ -422,7 +425,10 @@ export function catalogBuilder(): { add(e: PoEntry): void; done(): PoCatalog } {
   return {
     add(e) {
       if (!header && isHeader(e)) header = e;
-      if (e.obsolete) return;
+      if (e.obsolete) {
+        if (!e.fuzzy && e.msgid !== '' && e.msgstr.some((m) => m !== '')) obsolete.set(poKey(e), e.msgstr.join('\0'));
+        return;
+      }
       const key = poKey(e);
       keys.push(key);
       if (!isActive(e)) return;
@@ -437,6 +443,7 @@ export function catalogBuilder(): { add(e: PoEntry): void; done(): PoCatalog } {
         get known() {
           return (known ??= new Set(keys));
         },
+        obsolete,
         header: headerFields(header),
       };
     },

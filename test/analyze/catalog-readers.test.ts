@@ -65,7 +65,8 @@ test('entries: header, context, plurals, continuation lines, fuzzy and obsolete 
   assert.equal(catalog, poCatalog(entries));
   assert.equal([...catalog.known], ['', '%s: done', 'menu\u0004Open', 'one file\0%d files'], 'every entry not obsolete, translated or not');
   assert.equal(catalog.header.get('Project-Id-Version'), 'x 1.0');
-  assert.equal(Object.keys(catalog).sort(), ['active', 'activeEntries', 'header', 'known']);
+  assert.equal(Object.keys(catalog).sort(), ['active', 'activeEntries', 'header', 'known', 'obsolete']);
+  assert.equal([...catalog.obsolete], [['gone', 'parti!']], 'obsolete translations, which msgmerge may put back in effect');
   assert.is(catalog.activeEntries, catalog.active.size, 'one entry per key in effect');
 });
 

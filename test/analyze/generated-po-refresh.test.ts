@@ -88,6 +88,28 @@ test('a .po whose translation in effect changed is not explained', async () => {
   assert.is(await poRefresh.judge(modified('po/fr.po', releasePo.replace('charset=UTF-8', 'charset=ISO-8859-1')), ctx), undefined);
 });
 
+test('an obsolete translation of the tag that msgmerge puts back in effect is explained, with its own text only (shadow 4.13)', async () => {
+  const tag = `${tagPo}\n#~ msgid "13"\n#~ msgstr "13"\n\n#, fuzzy\n#~ msgid "14"\n#~ msgstr "quatorze"\n`;
+  const back = (id: string, text: string) => `${releasePo}\n#: groupmod.8.xml.out:313\nmsgid "${id}"\nmsgstr "${text}"\n`;
+  const ctx = context({ 'po/fr.po': tag });
+  const j = await poRefresh.judge(modified('po/fr.po', back('13', '13')), ctx);
+  assert.is(j?.category, 'po-refresh');
+  assert.match(j!.reasons.join('\n'), '1 obsolete translation of the tag back in effect, the same text');
+  assert.match(j!.reasons[1]!, '2 new messages from the template (1 fuzzy', 'a revived message is no new one');
+  assert.is(await poRefresh.judge(modified('po/fr.po', back('13', 'treize')), ctx), undefined, 'another text');
+  assert.is(await poRefresh.judge(modified('po/fr.po', back('14', 'quatorze')), ctx), undefined, 'a fuzzy obsolete entry was never in effect');
+});
+
+test("an empty Language msgmerge fills from the catalog's name is a refreshed field, and only that name (shadow 4.13)", async () => {
+  const tag = tagPo.replace('"Language: fr\\n"', '"Language: \\n"');
+  const ctx = (path: string) => context({ [path]: tag });
+  const j = await poRefresh.judge(modified('po/fr.po', releasePo), ctx('po/fr.po'));
+  assert.match(j!.reasons.join('\n'), 'header fields refreshed: Report-Msgid-Bugs-To, POT-Creation-Date, Language');
+  assert.is(await poRefresh.judge(modified('po/pt_BR.po', releasePo), ctx('po/pt_BR.po')), undefined, 'another language than the name');
+  const set = context({ 'po/fr.po': tagPo.replace('"Language: fr\\n"', '"Language: de\\n"') });
+  assert.is(await poRefresh.judge(modified('po/fr.po', releasePo), set), undefined, 'a Language that was set');
+});
+
 test('a refreshed .pot is explained only while it holds no translations', async () => {
   const pot = (extra: string) => `msgid ""\nmsgstr ""\n"POT-Creation-Date: ${extra}\\n"\n"Content-Type: text/plain; charset=CHARSET\\n"\n\n#: a.c:1\nmsgid "Hello"\nmsgstr ""\n`;
   const ctx = context({ 'po/x.pot': pot('2022-01-01 10:00+0000') });

@@ -5,20 +5,28 @@ import { tagCatalog } from '../tag-catalog.js';
 /**
  * `make dist` runs msgmerge over every `.po` against the fresh template: it
  * rewrites `#:` references, header dates, adds new messages untranslated or
- * as fuzzy guesses, and turns vanished ones into `#~` obsolete entries. None
- * of that changes a translation in effect (fuzzy and empty ones are not
- * compiled), so that is the test: every translation the release puts in
- * effect must already be in effect, with the same text, in the tag.
+ * as fuzzy guesses, turns vanished ones into `#~` obsolete entries, and puts
+ * an obsolete one back in effect when its message returns. None of that
+ * changes a translation's text (fuzzy and empty ones are not compiled), so
+ * that is the test: every translation the release puts in effect must be in
+ * the tag, with the same text, in effect or obsolete (shadow 4.13's
+ * man/po/da.po brings back `#~ msgid "13"`).
  */
 
 /** Header fields msgmerge copies from the new template. */
 const refreshedFields = new Set(['POT-Creation-Date', 'Report-Msgid-Bugs-To', 'Project-Id-Version']);
 
-function headerChanges(a: Map<string, string>, b: Map<string, string>): string[] | undefined {
+/**
+ * The header fields that differ, all of them ones msgmerge writes, or
+ * undefined. msgmerge also fills an empty Language from the catalog's name
+ * (shadow 4.13's po/pt_BR.po: `Language: ` → `Language: pt_BR`).
+ */
+function headerChanges(a: Map<string, string>, b: Map<string, string>, language: string | undefined): string[] | undefined {
   const changed: string[] = [];
   for (const name of new Set([...a.keys(), ...b.keys()])) {
     if (a.get(name) === b.get(name)) continue;
-    if (!refreshedFields.has(name)) return undefined;
+    const filled = name === 'Language' && !a.get(name) && language !== undefined && b.get(name) === language;
+    if (!refreshedFields.has(name) && !filled) return undefined;
     changed.push(name);
   }
   return changed;
@@ -35,6 +43,8 @@ export interface Comparison {
   differs: boolean;
   /** Translations in effect in the release, the same in the tag. */
   kept: number;
+  /** Translations in effect in the release that the tag has, with that text, as obsolete entries. */
+  revived: number;
   /** Messages the tag does not have, and how many of them are fuzzy. */
   added: number;
   fuzzy: number;
@@ -42,7 +52,7 @@ export interface Comparison {
 
 /** The release's catalog against the tag's, entry by entry. The release's entries are looked at as they are read, none kept (see readPo). */
 export function comparePo(afterBytes: Buffer, catalog: PoCatalog, template: boolean): Comparison {
-  const c: Comparison = { headerEntry: undefined, translated: false, differs: false, kept: 0, added: 0, fuzzy: 0 };
+  const c: Comparison = { headerEntry: undefined, translated: false, differs: false, kept: 0, revived: 0, added: 0, fuzzy: 0 };
   readPo(afterBytes, (e) => {
     if (!c.headerEntry && isHeader(e)) c.headerEntry = e;
     if (template) {
@@ -52,8 +62,12 @@ export function comparePo(afterBytes: Buffer, catalog: PoCatalog, template: bool
     if (e.obsolete) return;
     const key = poKey(e);
     if (isActive(e)) {
-      if (catalog.active.get(key) === e.msgstr.join('\0')) c.kept++;
-      else c.differs = true;
+      const text = e.msgstr.join('\0');
+      if (catalog.active.get(key) === text) c.kept++;
+      else if (catalog.obsolete.get(key) === text) {
+        c.revived++;
+        return;
+      } else c.differs = true;
     }
     if (e.msgid !== '' && !catalog.known.has(key)) {
       c.added++;
@@ -79,7 +93,7 @@ export async function sameAfterHeader(afterBytes: Buffer, tagContent: () => Prom
   if (before === undefined || !afterBytes.subarray(after).equals(tagBytes.subarray(before))) return undefined;
   let headerEntry: PoEntry | undefined;
   readPo(afterBytes.subarray(0, after), (e) => (headerEntry ??= e));
-  return { headerEntry, translated: false, differs: false, kept: catalog.active.size, added: 0, fuzzy: 0 };
+  return { headerEntry, translated: false, differs: false, kept: catalog.active.size, revived: 0, added: 0, fuzzy: 0 };
 }
 
 export const poRefresh: Rule = {
@@ -93,9 +107,9 @@ export const poRefresh: Rule = {
     const afterBytes = await ctx.releaseContent(release);
     if (!afterBytes) return undefined;
     const catalog = await tagCatalog(tag, ctx);
-    const { headerEntry, translated, differs, kept, added, fuzzy } =
+    const { headerEntry, translated, differs, kept, revived, added, fuzzy } =
       (!template && (await sameAfterHeader(afterBytes, () => ctx.tagContent(tag), catalog))) || comparePo(afterBytes, catalog, template);
-    const header = headerChanges(catalog.header, headerFields(headerEntry));
+    const header = headerChanges(catalog.header, headerFields(headerEntry), template ? undefined : /^([a-z]{2,3}(?:_[A-Z]{2})?(?:@[a-z]+)?)\.po$/.exec(change.path.split('/').pop()!)?.[1]);
     if (!header) return undefined;
     const reasons: string[] = [];
     if (template) {
@@ -109,6 +123,7 @@ export const poRefresh: Rule = {
         `refreshed by msgmerge: all ${plural(kept, 'translation')} in effect are unchanged from the tag`,
         `${plural(added, 'new message')} from the template (${fuzzy} fuzzy, not compiled; ${added - fuzzy} untranslated)`,
       );
+      if (revived > 0) reasons.push(`${plural(revived, 'obsolete translation')} of the tag back in effect, the same text (msgmerge revives an obsolete entry whose message returns)`);
       const dropped = inEffect.size - kept;
       if (dropped > 0) reasons.push(`${plural(dropped, 'translation')} of the tag no longer in effect (obsolete or fuzzy now)`);
     }
