@@ -11,7 +11,7 @@ export const aclocal: GeneratorStep = {
   generator: 'aclocal',
   tool: 'automake',
   program: 'aclocal',
-  header: /^# generated automatically by aclocal ([\d.]+)/m,
+  header: /^# generated automatically by aclocal ([\d.]+[a-z]?)/m,
   writes: (path, plan) => relative(path, plan.root) === 'aclocal.m4',
   names: /^aclocal\.m4$/,
   inPlace: false,
