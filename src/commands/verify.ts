@@ -225,7 +225,8 @@ export async function verify(options: VerifyOptions): Promise<Report> {
     const entryCount = read.entries.length;
     const counts = countChanges(comparison.changes, comparison.identical);
     const inSubmodule = (path: string) => tag.compared.some((sub) => path.startsWith(`${sub.path}/`));
-    const overlap = overlapOf(counts, comparison.changes.filter((c) => c.kind === 'only-in-tag' && inSubmodule(c.path)).length);
+    const submoduleCopies = tag.compared.length === 0 ? 0 : comparison.changes.filter((c) => c.kind === 'only-in-release' && c.release?.type === 'file' && c.release.blobId !== undefined && (tag.byOid.get(c.release.blobId)?.some((e) => inSubmodule(e.path)) ?? false)).length;
+    const overlap = overlapOf(counts, comparison.changes.filter((c) => c.kind === 'only-in-tag' && inSubmodule(c.path)).length, submoduleCopies);
     const unrelated = isUnrelated(overlap)
       ? await unrelatedFinding(name, tag.ref.ref, overlap, tag.repo, () => new Set(read.entries.flatMap((e) => (e.type === 'directory' ? [] : [stripSegments(normalisePath(e.path).path, comparison.strip) ?? e.path]))))
       : undefined;

@@ -428,6 +428,18 @@ test('a release that ships a few copies of a large submodule is its tag\'s relea
   const r = await run({ release: await writeTemp('subcopies/app-3.1.tar', tar), repo: repo.dir });
   assert.ok(r.findings.every((f) => f.category !== 'unrelated-release'), r.findings.map((f) => f.category).join(' '));
   assert.is(r.findings.find((f) => f.path === 'lib/g1.c')?.category, 'copied-from-tag');
+  // Copies are most of the release when the project's own tree is small (diffutils 3.8: 75 of its 1,074 files are
+  // the tag's paths, 881 are gnulib's files copied): they count as the tag's.
+  const many = buildTar([
+    { path: 'app-3.1/main.c', content: 'int main;\n' },
+    { path: 'app-3.1/README', content: 'app\n' },
+    ...Array.from({ length: 40 }, (_, i) => ({ path: `app-3.1/lib/g${i}.c`, content: `int g${i};\n` })),
+  ]);
+  const m = await run({ release: await writeTemp('subcopies-many/app-3.1.tar', many), repo: repo.dir });
+  assert.ok(m.findings.every((f) => f.category !== 'unrelated-release'), m.findings.map((f) => f.category).join(' '));
+  // Without the submodule, nothing vouches for them: 2 of 42 files.
+  const alone = await run({ release: await writeTemp('subcopies-alone/app-3.1.tar', many), repo: repo.dir, submodules: false });
+  assert.ok(alone.findings.some((f) => f.category === 'unrelated-release'));
 });
 
 test('a submodule that cannot be fetched is one high finding listing what it left unchecked; the run is incomplete, not suspicious; one the release ships nothing of is info', async () => {
