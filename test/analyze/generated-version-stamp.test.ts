@@ -63,6 +63,17 @@ test("a CMake variable the release script writes out as the version is a stamp (
   assert.is(await versionStamp.judge(modified('CMakeLists.txt', cmake('"1.18.1"')), other), undefined, 'a variable that held no version');
 });
 
+test("a comment holding only a placeholder, replaced by the quoted date or version, is a stamp (gdbm 1.23's src/version.c)", async () => {
+  const version = (line: string) => `const char * gdbm_version = "GDBM version " PACKAGE_VERSION ". "\n${line}\n#if defined(__STDC__)\n\t\t" (built " __DATE__ ")"\n#endif\n;\n`;
+  const ctx = context({ 'src/version.c': version('/*@DIST_DATE@*/') }, { releaseVersion: '1.23' });
+  for (const line of ['"04/02/2022"', '"2022-02-04"', '"1.23"']) {
+    assert.is((await versionStamp.judge(modified('src/version.c', version(line)), ctx))?.category, 'version-stamp', line);
+  }
+  for (const line of ['"04/02/2022" + 1', 'system("id")', '"hello"', '"04/02/2022"; x = 1']) {
+    assert.is(await versionStamp.judge(modified('src/version.c', version(line)), ctx), undefined, line);
+  }
+});
+
 test('look-alikes are not explained', async () => {
   const ctx = context({ 'include/curl/curlver.h': curlver('7.88.1-DEV', '[unreleased]') }, info);
   // Another version than the release's.

@@ -126,11 +126,24 @@ function versionDefine(before: string, after: string, releaseVersion: string): '
   return undefined;
 }
 
+/**
+ * A comment that holds only a placeholder, which the release step replaces
+ * with the quoted date or version (gdbm 1.23's src/version.c: `/*@DIST_DATE@*\/`
+ * → `"04/02/2022"`, a string literal joined to the one before it).
+ */
+function placeholderComment(before: string, after: string, releaseVersion: string): 'version' | 'date' | undefined {
+  const comment = /^(\s*)\/\*\s*@[A-Z][A-Z0-9_]*@\s*\*\/\s*$/.exec(before);
+  const literal = /^(\s*)("[^"\\]*")\s*$/.exec(after);
+  if (!comment || !literal || comment[1] !== literal[1]) return undefined;
+  if (literal[2] === `"${releaseVersion}"`) return 'version';
+  return timestamp.test(literal[2]!) || /^"\d{2}\/\d{2}\/\d{4}"$/.test(literal[2]!) ? 'date' : undefined;
+}
+
 type StampKind = 'version' | 'date' | { inserted: string[] };
 
 /** Why a changed line pair is only a stamp, or undefined. */
 function stampOnly(before: string, after: string, releaseVersion: string, compiled: boolean): StampKind[] | undefined {
-  const defined = versionDefine(before, after, releaseVersion);
+  const defined = versionDefine(before, after, releaseVersion) ?? placeholderComment(before, after, releaseVersion);
   if (defined) return [defined];
   const a = split(manHeader(before, after, releaseVersion));
   const b = split(after);
