@@ -8,6 +8,7 @@ import { collectedLines } from './collected-lines.js';
 import { configuredTemplate } from './configured-template.js';
 import { copiedFromTag } from './copied-from-tag.js';
 import { duplicateEntry } from './duplicate-entry.js';
+import { echoedFile } from './echoed-file.js';
 import { exportIgnored } from './export-ignored.js';
 import { fromHistory } from './from-history.js';
 import { generatedDocs } from './generated-docs.js';
@@ -73,6 +74,7 @@ export const rules: readonly Rule[] = [
   changelog,
   versionFile,
   configuredTemplate,
+  echoedFile,
   collectedLines,
   texinfoOutput,
   generatedManpage,

@@ -1,0 +1,55 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { echoedFile, echoedLines } from '../../src/analyze/rules/echoed-file.js';
+import { added, context } from './generated-context.js';
+
+// gdbm 1.23's tests/Makefile.am writes package.m4 as the autoconf manual has it.
+const makefileAm = `EXTRA_DIST = $(TESTSUITE) package.m4
+
+$(srcdir)/package.m4: $(top_srcdir)/configure.ac $(srcdir)/Makefile.am
+\t$(AM_V_GEN){                                      \\
+\t  echo '# Signature of the current package.'; \\
+\t  echo 'm4_define([AT_PACKAGE_NAME],      [@PACKAGE_NAME@])'; \\
+\t  echo 'm4_define([AT_PACKAGE_VERSION],   [@PACKAGE_VERSION@])'; \\
+\t  echo 'm4_define([AT_PACKAGE_STRING],    [@PACKAGE_STRING@])'; \\
+\t  echo 'm4_define([AT_PACKAGE_BUGREPORT], [@PACKAGE_BUGREPORT@])'; \\
+\t} >$(srcdir)/package.m4
+
+check-local: atconfig
+\t$(SHELL) $(TESTSUITE)
+`;
+
+const packageM4 = (version: string, bugs = 'bug-gdbm@gnu.org') =>
+  `# Signature of the current package.\nm4_define([AT_PACKAGE_NAME],      [gdbm])\nm4_define([AT_PACKAGE_VERSION],   [${version}])\nm4_define([AT_PACKAGE_STRING],    [gdbm ${version}])\nm4_define([AT_PACKAGE_BUGREPORT], [${bugs}])\n`;
+
+test("a file a Makefile.am rule writes with echo lines, configure's values filled in, is explained (gdbm 1.23's tests/package.m4)", async () => {
+  const ctx = context({ 'tests/Makefile.am': makefileAm }, { releaseVersion: '1.23' });
+  const j = await echoedFile.judge(added('tests/package.m4', packageM4('1.23')), ctx);
+  assert.is(j?.category, 'configured-file');
+  assert.is(j?.severity, 'low');
+  assert.match(j!.reasons[0]!, 'the 5 lines the rule for package.m4 in tests/Makefile.am echoes');
+  assert.match(j!.reasons[0]!, '@PACKAGE_NAME@ = "gdbm"');
+});
+
+test('an echoed file is not explained with a line of its own, another version, or a value m4 could run', async () => {
+  const ctx = context({ 'tests/Makefile.am': makefileAm }, { releaseVersion: '1.23' });
+  const cases: Array<[string, string]> = [
+    ['a line added', `${packageM4('1.23')}m4_esyscmd([id])\n`],
+    ['another version', packageM4('1.24')],
+    ['a value with brackets', packageM4('1.23', 'x]) m4_esyscmd([id])dnl')],
+    ['a value with a command', packageM4('1.23', '$(id)')],
+  ];
+  for (const [what, text] of cases) assert.is(await echoedFile.judge(added('tests/package.m4', text), ctx), undefined, what);
+  // No rule writes it: another name, or a Makefile.am without the recipe.
+  assert.is(await echoedFile.judge(added('tests/atlocal.m4', packageM4('1.23')), ctx), undefined);
+  assert.is(await echoedFile.judge(added('package.m4', packageM4('1.23')), ctx), undefined, 'no Makefile.am beside it');
+});
+
+test('echoedLines: only a recipe that writes the file, its echo texts in order', () => {
+  assert.equal(echoedLines(makefileAm, 'package.m4')?.length, 5);
+  assert.is(echoedLines(makefileAm.replace('} >$(srcdir)/package.m4', '} >/dev/null'), 'package.m4'), undefined);
+  assert.is(echoedLines('package.m4:\n\techo x > package.m4\n', 'package.m4'), undefined, 'no quoted echo');
+  assert.equal(echoedLines("package.m4: x\n\techo 'a @B@' >$@\n", 'package.m4'), ['a @B@']);
+});
+
+test.run();
