@@ -1,5 +1,5 @@
 import { splitPath } from '../places.js';
-import type { Rule } from '../rule.js';
+import { sharedWork, type Rule } from '../rule.js';
 import { templateValues } from './configured-template.js';
 
 /**
@@ -18,22 +18,29 @@ const plainValue = /^[A-Za-z0-9 .@+_:/<>,~-]*$/;
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
- * The `echo '…'` texts of the recipe whose target is `name` (or
- * `$(srcdir)/name`) and which writes it with a redirect, in order; undefined
- * when the Makefile.am has no such recipe.
+ * The `echo '…'` texts of each recipe that writes its target with a
+ * redirect, by the target's name (`package.m4` for `$(srcdir)/package.m4:`),
+ * in order. Read once for a Makefile.am, whatever the number of files asked about.
  */
-export function echoedLines(makefileAm: string, name: string): string[] | undefined {
+export function echoedRecipes(makefileAm: string): Map<string, string[]> {
+  const out = new Map<string, string[]>();
   const lines = makefileAm.split('\n');
-  const target = new RegExp(`^(?:\\$\\(srcdir\\)/)?${escape(name)}\\s*:(?!=)`);
-  const at = lines.findIndex((l) => target.test(l));
-  if (at < 0) return undefined;
-  const recipe: string[] = [];
-  for (let i = at + 1; i < lines.length && lines[i]!.startsWith('\t'); i++) recipe.push(lines[i]!);
-  const text = recipe.join('\n');
-  if (!new RegExp(`>\\s*(?:\\$@|\\$\\(srcdir\\)/${escape(name)}|${escape(name)})(?:\\s|;|$)`, 'm').test(text)) return undefined;
-  const echoed = [...text.matchAll(/\becho '([^'\n]*)'/g)].map((m) => m[1]!);
-  return echoed.length > 0 ? echoed : undefined;
+  for (let at = 0; at < lines.length; at++) {
+    const target = /^(?:\$\(srcdir\)\/)?([A-Za-z0-9_.+-]+)\s*:(?!=)/.exec(lines[at]!);
+    if (!target) continue;
+    const name = target[1]!;
+    const recipe: string[] = [];
+    for (let i = at + 1; i < lines.length && lines[i]!.startsWith('\t'); i++) recipe.push(lines[i]!);
+    const text = recipe.join('\n');
+    if (!new RegExp(`>\\s*(?:\\$@|\\$\\(srcdir\\)/${escape(name)}|${escape(name)})(?:\\s|;|$)`, 'm').test(text)) continue;
+    const echoed = [...text.matchAll(/\becho '([^'\n]*)'/g)].map((m) => m[1]!);
+    if (echoed.length > 0 && !out.has(name)) out.set(name, echoed);
+  }
+  return out;
 }
+
+/** The echoed texts of the recipe that writes `name`, or undefined. */
+export const echoedLines = (makefileAm: string, name: string): string[] | undefined => echoedRecipes(makefileAm).get(name);
 
 export const echoedFile: Rule = {
   name: 'echoed-file',
@@ -45,7 +52,9 @@ export const echoedFile: Rule = {
     const makefileAm = dir ? `${dir}/Makefile.am` : 'Makefile.am';
     const am = ctx.tagByPath.get(makefileAm);
     if (am?.type !== 'file' || am.size > 1024 * 1024) return undefined;
-    const echoed = echoedLines((await ctx.tagContent(am)).toString('utf8'), name);
+    // Read once for the folder: its files are judged one after another.
+    const recipes = await sharedWork(ctx, `echoed-recipes:${am.oid}`, async () => echoedRecipes((await ctx.tagContent(am)).toString('utf8')));
+    const echoed = recipes.get(name);
     if (!echoed) return undefined;
     const content = await ctx.releaseContent(release);
     if (!content) return undefined;
