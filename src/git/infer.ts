@@ -87,7 +87,7 @@ export function tagCandidates(name: string, version: string): string[] {
       `${name}-${v}-release`,
       `${name.toUpperCase()}${under}`,
     );
-    for (const n of otherNames(name)) out.push(`${n}-${v}`, `${n}-${under}`, `${n}_${under}`, `${n}${under}`);
+    for (const n of otherNames(name)) out.push(`${n}-${v}`, `${n}-${under}`, `${n}_${under}`, `${n}${under}`, `${n}${v}`);
   }
   return [...new Set(out)];
 }
@@ -95,7 +95,8 @@ export function tagCandidates(name: string, version: string): string[] {
 /**
  * The project's name as its tags may spell it: without its `-` (c-ares tags
  * cares-1_18_1), or without the ABI number a Debian source name adds
- * (libnl3 → libnl, tagged libnl3_7_0; libusb-1.0 → libusb; libuv1 → libuv).
+ * (libnl3 → libnl, tagged libnl3_7_0; lcms2 → lcms, tagged lcms2.14;
+ * libusb-1.0 → libusb; libuv1 → libuv).
  */
 function otherNames(name: string): string[] {
   const names = [name.replace(/[^A-Za-z0-9]+/g, ''), name.replace(/-?\d+(?:\.\d+)*$/, '')];

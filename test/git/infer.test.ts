@@ -88,6 +88,7 @@ test('inferTag resolves each real spelling', async () => {
     ['json-c_0.16.orig.tar.gz', 'json-c-0.16-20220414'],
     ['c-ares_1.18.1.orig.tar.gz', 'cares-1_18_1'],
     ['libnl3_3.7.0.orig.tar.gz', 'libnl3_7_0'],
+    ['lcms2_2.14.orig.tar.gz', 'lcms2.14'],
     ['libusb-1.0_1.0.27.orig.tar.bz2', 'v1.0.27'],
   ];
   const { repo, handle } = await repoWithTags([...new Set(spellings.map(([, tag]) => tag))].concat(['v0.9', 'unrelated']));
