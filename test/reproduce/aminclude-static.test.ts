@@ -90,6 +90,12 @@ test('aminclude_static.am and the Makefile.in that includes it are reproduced, t
   const bad = byPath(await check(planted), 'aminclude_static.am');
   assert.is(bad.category, 'not-reproduced');
   assert.is(bad.severity, 'critical');
+
+  // Its header and a configure.ac vouch for nothing: not re-run, it is not explained.
+  const release = await writeTemp('tiny-1.0.tar.gz', await compress(buildTar(files), 'gzip'));
+  const unrun = await verify({ release, repo: repo.dir, tag: 'v1.0', cacheDir, hostKnowledge: false, reproduce: false });
+  assert.is(byPath(unrun, 'aminclude_static.am').category, 'unexplained');
+  assert.is(byPath(unrun, 'Makefile.in').category, 'autotools-output', 'a Makefile.in keeps its shape check');
 });
 
 test.run();
