@@ -176,7 +176,7 @@ function versionedNames(program: string, version: string): string[] {
  */
 function missingHint(tool: ToolName, version: string, cacheDir: string): string {
   const own = `built with --prefix=${cachedToolDir(cacheDir, tool, version)}`;
-  if (/\d[a-z]$/.test(version)) return `${tool} ${version} is a test release, not one cuckoo installs: its tarball ${own}`;
+  if (/\d[a-z]$/.test(version)) return `${tool} ${version} is a test release, not one cuckoo installs: build its tarball with --prefix=${cachedToolDir(cacheDir, tool, version)}`;
   if ((tool === 'autoconf' || tool === 'automake') && findGnuRelease(tool, version)) return `install ${tool} ${version} (cuckoo tools install ${tool}@${version}, or pass --fetch-tools)`;
   const names = versionedNames(tool, version).slice(0, 2).join(' or ');
   return `install ${tool} ${version} (your distribution's ${tool} package, found on PATH or as ${names}, or its release ${own})`;
