@@ -402,8 +402,6 @@ export interface PoCatalog {
   activeEntries: number;
   /** The MO keys of every entry that is not obsolete, translated or not. */
   known: Set<string>;
-  /** Obsolete translations (`#~`, translated, not fuzzy) by MO key: msgmerge puts one back in effect when its message returns. */
-  obsolete: Map<string, string>;
   /** Fields of the header entry (see poHeader). */
   header: Map<string, string>;
 }
@@ -417,7 +415,6 @@ export interface PoCatalog {
  */
 export function catalogBuilder(): { add(e: PoEntry): void; done(): PoCatalog } {
   const active = new Map<string, string>();
-  const obsolete = new Map<string, string>();
   /** Every key that is not obsolete, in order, for `known`. */
   const keys: string[] = [];
   let header: PoEntry | undefined;
@@ -425,10 +422,7 @@ export function catalogBuilder(): { add(e: PoEntry): void; done(): PoCatalog } {
   return {
     add(e) {
       if (!header && isHeader(e)) header = e;
-      if (e.obsolete) {
-        if (!e.fuzzy && e.msgid !== '' && e.msgstr.some((m) => m !== '')) obsolete.set(poKey(e), e.msgstr.join('\0'));
-        return;
-      }
+      if (e.obsolete) return;
       const key = poKey(e);
       keys.push(key);
       if (!isActive(e)) return;
@@ -443,11 +437,25 @@ export function catalogBuilder(): { add(e: PoEntry): void; done(): PoCatalog } {
         get known() {
           return (known ??= new Set(keys));
         },
-        obsolete,
         header: headerFields(header),
       };
     },
   };
+}
+
+/**
+ * A catalog's obsolete translations (`#~`, translated, not fuzzy), by MO key:
+ * msgmerge puts one back in effect, with its text, when its message returns.
+ * Read only when a refreshed catalog has a translation in effect the tag's
+ * catalog has not (see po-refresh): most catalogs never need it, and
+ * util-linux's tag holds 22,000 such entries.
+ */
+export function obsoleteTranslations(bytes: Buffer): Map<string, string> {
+  const out = new Map<string, string>();
+  readPo(bytes, (e) => {
+    if (e.obsolete && !e.fuzzy && e.msgid !== '' && e.msgstr.some((m) => m !== '')) out.set(poKey(e), e.msgstr.join('\0'));
+  });
+  return out;
 }
 
 export function poCatalog(entries: Iterable<PoEntry>): PoCatalog {

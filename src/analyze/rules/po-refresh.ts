@@ -1,4 +1,5 @@
-import { headerEnd, headerFields, isActive, isHeader, poKey, readPo, type PoCatalog, type PoEntry } from '../po.js';
+import { headerEnd, headerFields, isActive, isHeader, obsoleteTranslations, poKey, readPo, type PoCatalog, type PoEntry } from '../po.js';
+import { sharedWork } from '../rule.js';
 import type { Rule } from '../rule.js';
 import { tagCatalog } from '../tag-catalog.js';
 
@@ -12,6 +13,9 @@ import { tagCatalog } from '../tag-catalog.js';
  * the tag, with the same text, in effect or obsolete (shadow 4.13's
  * man/po/da.po brings back `#~ msgid "13"`).
  */
+
+/** Past this many translations in effect that the tag has not in effect, a catalog is not a refresh: msgmerge brings back a few. */
+const maxUnmatched = 1000;
 
 /** Header fields msgmerge copies from the new template. */
 const refreshedFields = new Set(['POT-Creation-Date', 'Report-Msgid-Bugs-To', 'Project-Id-Version']);
@@ -43,8 +47,12 @@ export interface Comparison {
   differs: boolean;
   /** Translations in effect in the release, the same in the tag. */
   kept: number;
-  /** Translations in effect in the release that the tag has, with that text, as obsolete entries. */
-  revived: number;
+  /**
+   * Translations in effect in the release that the tag does not have in
+   * effect (MO key, text): each must be one of the tag's obsolete ones,
+   * which msgmerge brought back, for the catalog to be a refresh.
+   */
+  unmatched: Array<[string, string]>;
   /** Messages the tag does not have, and how many of them are fuzzy. */
   added: number;
   fuzzy: number;
@@ -52,7 +60,7 @@ export interface Comparison {
 
 /** The release's catalog against the tag's, entry by entry. The release's entries are looked at as they are read, none kept (see readPo). */
 export function comparePo(afterBytes: Buffer, catalog: PoCatalog, template: boolean): Comparison {
-  const c: Comparison = { headerEntry: undefined, translated: false, differs: false, kept: 0, revived: 0, added: 0, fuzzy: 0 };
+  const c: Comparison = { headerEntry: undefined, translated: false, differs: false, kept: 0, unmatched: [], added: 0, fuzzy: 0 };
   readPo(afterBytes, (e) => {
     if (!c.headerEntry && isHeader(e)) c.headerEntry = e;
     if (template) {
@@ -64,10 +72,12 @@ export function comparePo(afterBytes: Buffer, catalog: PoCatalog, template: bool
     if (isActive(e)) {
       const text = e.msgstr.join('\0');
       if (catalog.active.get(key) === text) c.kept++;
-      else if (catalog.obsolete.get(key) === text) {
-        c.revived++;
+      else if (catalog.active.has(key) || c.unmatched.length >= maxUnmatched) c.differs = true;
+      else {
+        // Not in effect in the tag: one of its obsolete translations, or not msgmerge's doing (judge decides).
+        c.unmatched.push([key, text]);
         return;
-      } else c.differs = true;
+      }
     }
     if (e.msgid !== '' && !catalog.known.has(key)) {
       c.added++;
@@ -93,7 +103,7 @@ export async function sameAfterHeader(afterBytes: Buffer, tagContent: () => Prom
   if (before === undefined || !afterBytes.subarray(after).equals(tagBytes.subarray(before))) return undefined;
   let headerEntry: PoEntry | undefined;
   readPo(afterBytes.subarray(0, after), (e) => (headerEntry ??= e));
-  return { headerEntry, translated: false, differs: false, kept: catalog.active.size, revived: 0, added: 0, fuzzy: 0 };
+  return { headerEntry, translated: false, differs: false, kept: catalog.active.size, unmatched: [], added: 0, fuzzy: 0 };
 }
 
 export const poRefresh: Rule = {
@@ -107,8 +117,14 @@ export const poRefresh: Rule = {
     const afterBytes = await ctx.releaseContent(release);
     if (!afterBytes) return undefined;
     const catalog = await tagCatalog(tag, ctx);
-    const { headerEntry, translated, differs, kept, revived, added, fuzzy } =
+    const { headerEntry, translated, differs, kept, unmatched, added, fuzzy } =
       (!template && (await sameAfterHeader(afterBytes, () => ctx.tagContent(tag), catalog))) || comparePo(afterBytes, catalog, template);
+    if (differs) return undefined;
+    if (unmatched.length > 0) {
+      const obsolete = await sharedWork(ctx, `po-obsolete:${tag.oid}`, async () => obsoleteTranslations(await ctx.tagContent(tag)));
+      if (!unmatched.every(([key, text]) => obsolete.get(key) === text)) return undefined;
+    }
+    const revived = unmatched.length;
     const header = headerChanges(catalog.header, headerFields(headerEntry), template ? undefined : /^([a-z]{2,3}(?:_[A-Z]{2})?(?:@[a-z]+)?)\.po$/.exec(change.path.split('/').pop()!)?.[1]);
     if (!header) return undefined;
     const reasons: string[] = [];
@@ -117,7 +133,6 @@ export const poRefresh: Rule = {
       if (translated) return undefined;
       reasons.push('gettext template regenerated from the sources: messages and references changed, no translations');
     } else {
-      if (differs) return undefined;
       const inEffect = catalog.active;
       reasons.push(
         `refreshed by msgmerge: all ${plural(kept, 'translation')} in effect are unchanged from the tag`,
