@@ -43,6 +43,13 @@ test('an echoed file is not explained with a line of its own, another version, o
   // No rule writes it: another name, or a Makefile.am without the recipe.
   assert.is(await echoedFile.judge(added('tests/atlocal.m4', packageM4('1.23')), ctx), undefined);
   assert.is(await echoedFile.judge(added('package.m4', packageM4('1.23')), ctx), undefined, 'no Makefile.am beside it');
+  // A script an echo writes, or a placeholder outside m4's quotes: a value there could change a command.
+  const script = "run.sh: Makefile.am\n\t{ echo 'rm -rf @BUILDDIR@'; } >$@\n";
+  const scriptCtx = context({ 'tests/Makefile.am': script }, { releaseVersion: '1.23' });
+  assert.is(await echoedFile.judge(added('tests/run.sh', 'rm -rf x /\n'), scriptCtx), undefined, 'not an m4 file');
+  const bare = makefileAm.replace('[@PACKAGE_NAME@]', '@PACKAGE_NAME@');
+  const bareCtx = context({ 'tests/Makefile.am': bare }, { releaseVersion: '1.23' });
+  assert.is(await echoedFile.judge(added('tests/package.m4', packageM4('1.23').replace('[gdbm])', 'gdbm)')), bareCtx), undefined, 'outside quotes');
 });
 
 test('echoedLines: only a recipe that writes the file, its echo texts in order', () => {

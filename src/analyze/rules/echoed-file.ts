@@ -3,18 +3,20 @@ import { sharedWork, type Rule } from '../rule.js';
 import { templateValues } from './configured-template.js';
 
 /**
- * A file a Makefile.am rule of the tag writes with `echo '…'` lines, each
+ * An m4 file a Makefile.am rule of the tag writes with `echo '…'` lines, each
  * `@NAME@` filled in with configure's value: autotest's package.m4, as the
  * autoconf manual has a test suite's Makefile.am write it (gdbm 1.23's
  * tests/package.m4: AT_PACKAGE_NAME, _VERSION, _STRING, _BUGREPORT), shipped
  * by `make dist`. Explained when its lines are the echoed ones, in order, one
- * value per name, each value plain text: m4 reads such a file, and brackets,
- * parentheses, quotes or `$` in a value could carry code. A value whose name
- * ends in VERSION is the release's version.
+ * value per name; every placeholder of those lines sits alone in m4's quotes
+ * (`[@PACKAGE_NAME@]`), and each value is plain text with no bracket to end
+ * them, so a value is text m4 never runs. A value whose name ends in VERSION
+ * is the release's version. Other files (a script an echo writes) are not
+ * judged: there a value with a space or a redirect could change a command.
  */
 
 const maxBytes = 16 * 1024;
-const plainValue = /^[A-Za-z0-9 .@+_:/<>,~-]*$/;
+const plainValue = /^[A-Za-z0-9 .@+_:/,~-]*$/;
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
@@ -55,7 +57,7 @@ export const echoedFile: Rule = {
     // Read once for the folder: its files are judged one after another.
     const recipes = await sharedWork(ctx, `echoed-recipes:${am.oid}`, async () => echoedRecipes((await ctx.tagContent(am)).toString('utf8')));
     const echoed = recipes.get(name);
-    if (!echoed) return undefined;
+    if (!echoed || !name.endsWith('.m4') || !echoed.every((line) => line.replace(/\[@[A-Za-z_][A-Za-z0-9_]*@\]/g, '').indexOf('@') < 0)) return undefined;
     const content = await ctx.releaseContent(release);
     if (!content) return undefined;
     const values = templateValues(`${echoed.join('\n')}\n`, content.toString('utf8'));
