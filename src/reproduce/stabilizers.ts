@@ -67,9 +67,11 @@ const versionPlaceholder: Stabilizer = {
  * revision from git while autoconf runs (`autogen.sh --find-version`, through
  * m4_esyscmd): in a tree without .git, as here, the version gets `-unknown`
  * and the revision `0000000`. What git would have given at the tag is known:
- * the release's version, and the first seven hex digits of the tag's commit
- * with their first four as a decimal (libgpg-error 1.46: ea03187, 59907).
- * Forgiven: the regenerated file with those filled in, and nothing else.
+ * the release's version, not a development one, and the tag's commit
+ * abbreviated as the release has it (7 digits or more) with its first four as
+ * a decimal (libgpg-error 1.46: ea03187, 59907; libgcrypt 1.10.1: ae0e5678;
+ * gnupg 2.2.40: 2e9f8a511). Forgiven: the regenerated file with those filled
+ * in, and nothing else.
  */
 const versionFromGit: Stabilizer = {
   name: 'version-from-git',
@@ -80,13 +82,17 @@ const versionFromGit: Stabilizer = {
     const version = input.releaseVersion;
     const commit = input.commit;
     if (!version || !commit || !/^[0-9a-f]{40,64}$/.test(commit) || !regenerated.includes(`${version}-unknown`)) return undefined;
-    const rev = commit.slice(0, 7);
+    // git abbreviates to 7 digits or more, as the repository's size asks: the release's own, where it is the tag's commit.
+    const recorded = /^BUILD_REVISION="([0-9a-f]{7,40})"$/m.exec(release)?.[1];
+    const rev = recorded !== undefined && commit.startsWith(recorded) ? recorded : commit.slice(0, 7);
     const dec = String(parseInt(rev.slice(0, 4), 16));
     const b = regenerated
       .replace(new RegExp(`${version.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}-unknown\\b`, 'g'), version)
       .replace(/^BUILD_REVISION="0000000"$/gm, `BUILD_REVISION="${rev}"`)
-      .replace(/^(BUILD_VERSION="\$\{BUILD_VERSION\}(?:\d+\.)*)0"$/gm, `$1${dec}"`)
-      .replace(/^(\s*Revision: )0000000 {2}\(0\)$/gm, `$1${rev}  (${dec})`);
+      .replace(/^(BUILD_\w*VERSION="\$\{BUILD_\w*VERSION\}(?:\d+\.)*)0"$/gm, `$1${dec}"`)
+      .replace(/^(\s*Revision:\s+)0000000(\s+)\(0\)$/gm, `$1${rev}$2(${dec})`)
+      // Without git the version is not the tag's, so a development one; at the tag it is not.
+      .replace(/^development_version=yes$/m, 'development_version=no');
     return b !== regenerated ? [release, b] : undefined;
   },
 };

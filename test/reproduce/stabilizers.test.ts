@@ -101,6 +101,17 @@ test("a version and revision asked of git while autoconf runs are filled in from
   assert.is.not(version.release, version.regenerated, 'another version stays');
   const noCommit = stabilize(configure('1.46', 'ea03187', '59907'), regenerated, input('autoconf', { toolVersion: '2.69', releaseVersion: '1.46' }));
   assert.is.not(noCommit.release, noCommit.regenerated);
+
+  // gnupg 2.2.40 and libassuan 2.5.5: a longer abbreviation, a file version, a wider Revision line, a development flag.
+  const gnupg = (version: string, dev: string, rev: string, dec: string) =>
+    `PACKAGE_VERSION='${version}'\ndevelopment_version=${dev}\nBUILD_REVISION="${rev}"\nBUILD_FILEVERSION="\${BUILD_FILEVERSION}${dec}"\n        Revision:  ${rev}  (${dec})\n`;
+  const later = input('autoconf', { toolVersion: '2.69', releaseVersion: '2.2.40', commit: '2e9f8a5119a3b1c5d7e9f0a1b2c3d4e5f6a7b8c9' });
+  const g = stabilize(gnupg('2.2.40', 'no', '2e9f8a511', '11935'), gnupg('2.2.40-unknown', 'yes', '0000000', '0'), later);
+  assert.is(g.release, g.regenerated);
+  const beta = stabilize(gnupg('2.2.40', 'yes', '2e9f8a511', '11935'), gnupg('2.2.40-unknown', 'yes', '0000000', '0'), later);
+  assert.is.not(beta.release, beta.regenerated, 'a release that calls itself a development version is not the tag');
+  const otherAbbrev = stabilize(gnupg('2.2.40', 'no', '2e9f8a512', '11935'), gnupg('2.2.40-unknown', 'yes', '0000000', '0'), later);
+  assert.is.not(otherAbbrev.release, otherAbbrev.regenerated, 'a longer id that is not the commit');
 });
 
 test("the tag's commit that configure.ac asks git for is forgiven with the blank line after it, and only the tag's", () => {
