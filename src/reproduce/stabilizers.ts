@@ -37,6 +37,13 @@ export interface Stabilizer {
   apply(release: string, regenerated: string, input: StabilizerInput): [string, string, string?] | undefined;
 }
 
+/** Both texts put through `rewrite`, or undefined when it changes neither. */
+function rewriteBoth(release: string, regenerated: string, rewrite: (text: string) => string): [string, string] | undefined {
+  const a = rewrite(release);
+  const b = rewrite(regenerated);
+  return a !== release || b !== regenerated ? [a, b] : undefined;
+}
+
 const trailingBlankLines: Stabilizer = {
   name: 'trailing-blank-lines',
   forgives: 'blank lines at the end of the file (openssh 9.2p1: its release step leaves one more than autoconf writes)',
@@ -149,9 +156,7 @@ const cxxCacheName: Stabilizer = {
     const name = /\bac_cv_prog_cxx_(?:cxx)?(11|98)\b/g;
     if (!name.test(release) || !/\bac_cv_prog_cxx_(?:cxx)?(11|98)\b/.test(regenerated)) return undefined;
     const one = (s: string) => s.replace(/\bac_cv_prog_cxx_(?:cxx)?(11|98)\b/g, 'ac_cv_prog_cxx_cxx$1');
-    const a = one(release);
-    const b = one(regenerated);
-    return a !== release || b !== regenerated ? [a, b] : undefined;
+    return rewriteBoth(release, regenerated, one);
   },
 };
 
@@ -194,9 +199,7 @@ const autoconf269Fixes: Stabilizer = {
         .replace(`\n${runstatedirOption}  -sbindir | --sbindir`, '\n  -sbindir | --sbindir')
         .replace('\n\t\tlibdir localedir mandir runstatedir\n', '\n\t\tlibdir localedir mandir\n')
         .replace('\n  --runstatedir=DIR       modifiable per-process data [LOCALSTATEDIR/run]\n', '\n');
-    const a = gnu(release);
-    const b = gnu(regenerated);
-    return a !== release || b !== regenerated ? [a, b] : undefined;
+    return rewriteBoth(release, regenerated, gnu);
   },
 };
 
@@ -213,9 +216,7 @@ const configureLineNumbers: Stabilizer = {
   generators: ['autoconf'],
   apply(release, regenerated) {
     const one = (s: string) => s.replace(/(#line )\d+( "configure")/g, '$1N$2').replace(/\bconfigure:\d+:/g, 'configure:N:').replace(/\$as_me:\d+:/g, '$as_me:N:');
-    const a = one(release);
-    const b = one(regenerated);
-    return a !== release || b !== regenerated ? [a, b] : undefined;
+    return rewriteBoth(release, regenerated, one);
   },
 };
 
@@ -232,9 +233,7 @@ const macrosStaticDate: Stabilizer = {
   generators: ['automake'],
   apply(release, regenerated) {
     const one = (s: string) => s.replace(/^(# from AX_AM_MACROS_STATIC on )[A-Z][a-z]{2} [A-Z][a-z]{2} [ \d]\d \d{2}:\d{2}:\d{2} [A-Z]{2,5} \d{4}$/gm, '$1(date)');
-    const a = one(release);
-    const b = one(regenerated);
-    return a !== release || b !== regenerated ? [a, b] : undefined;
+    return rewriteBoth(release, regenerated, one);
   },
 };
 

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { echoedFile, echoedLines } from '../../src/analyze/rules/echoed-file.js';
+import { echoedFile, echoedRecipes } from '../../src/analyze/rules/echoed-file.js';
 import { added, context } from './generated-context.js';
 
 // gdbm 1.23's tests/Makefile.am writes package.m4 as the autoconf manual has it.
@@ -52,11 +52,11 @@ test('an echoed file is not explained with a line of its own, another version, o
   assert.is(await echoedFile.judge(added('tests/package.m4', packageM4('1.23').replace('[gdbm])', 'gdbm)')), bareCtx), undefined, 'outside quotes');
 });
 
-test('echoedLines: only a recipe that writes the file, its echo texts in order', () => {
-  assert.equal(echoedLines(makefileAm, 'package.m4')?.length, 5);
-  assert.is(echoedLines(makefileAm.replace('} >$(srcdir)/package.m4', '} >/dev/null'), 'package.m4'), undefined);
-  assert.is(echoedLines('package.m4:\n\techo x > package.m4\n', 'package.m4'), undefined, 'no quoted echo');
-  assert.equal(echoedLines("package.m4: x\n\techo 'a @B@' >$@\n", 'package.m4'), ['a @B@']);
+test('echoedRecipes: only a recipe that writes the file, its echo texts in order', () => {
+  assert.equal(echoedRecipes(makefileAm).get('package.m4')?.length, 5);
+  assert.is(echoedRecipes(makefileAm.replace('} >$(srcdir)/package.m4', '} >/dev/null')).get('package.m4'), undefined);
+  assert.is(echoedRecipes('package.m4:\n\techo x > package.m4\n').get('package.m4'), undefined, 'no quoted echo');
+  assert.equal(echoedRecipes("package.m4: x\n\techo 'a @B@' >$@\n").get('package.m4'), ['a @B@']);
 });
 
 test.run();

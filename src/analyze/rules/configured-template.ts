@@ -21,7 +21,8 @@ const placeholder = /@([A-Za-z_][A-Za-z0-9_]*)@/g;
 const activeInValue = /[`;|&]|\$\(/;
 const shownValues = 3;
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** `s` as a regular expression that matches it literally. */
+export const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
  * The values the template's placeholders took to give `text`, or undefined when

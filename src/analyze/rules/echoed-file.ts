@@ -1,6 +1,6 @@
 import { splitPath } from '../places.js';
 import { sharedWork, type Rule } from '../rule.js';
-import { templateValues } from './configured-template.js';
+import { escape, templateValues } from './configured-template.js';
 
 /**
  * An m4 file a Makefile.am rule of the tag writes with `echo '…'` lines, each
@@ -17,7 +17,6 @@ import { templateValues } from './configured-template.js';
 
 const maxBytes = 16 * 1024;
 const plainValue = /^[A-Za-z0-9 .@+_:/,~-]*$/;
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
  * The `echo '…'` texts of each recipe that writes its target with a
@@ -40,9 +39,6 @@ export function echoedRecipes(makefileAm: string): Map<string, string[]> {
   }
   return out;
 }
-
-/** The echoed texts of the recipe that writes `name`, or undefined. */
-export const echoedLines = (makefileAm: string, name: string): string[] | undefined => echoedRecipes(makefileAm).get(name);
 
 export const echoedFile: Rule = {
   name: 'echoed-file',
