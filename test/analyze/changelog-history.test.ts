@@ -37,12 +37,12 @@ const history: Made[] = [
   { author: alice, date: at('2024-02-01T12:00:00Z'), message: 'after the release\n' },
 ];
 
-async function makeHistory() {
+async function makeHistory(commits: Made[] = history) {
   const dir = join(await tempDir('cuckoo-changelog-'), 'repo.git');
   await runGit('/', ['init', '--quiet', '--bare', '-b', 'main', dir]);
   const ids: string[] = [];
   const tree = (await runGit(dir, ['mktree'], { input: '' })).toString().trim();
-  for (const c of history) {
+  for (const c of commits) {
     const env = { GIT_AUTHOR_NAME: c.author[0], GIT_AUTHOR_EMAIL: c.author[1], GIT_AUTHOR_DATE: c.date, GIT_COMMITTER_DATE: c.date };
     const parent = ids.length > 0 ? ['-p', ids.at(-1)!] : [];
     ids.push((await runGit(dir, ['commit-tree', tree, ...parent, '-m', c.message.replace(/\n$/, '')], { env })).toString().trim());
@@ -87,9 +87,9 @@ const genuine = `2024-01-20  Alice Liddell  <alice@example.org>
 See the source repo for older entries
 `;
 
-function ctxWith(tag: Record<string, string> = {}) {
-  const history = createHistory(made.repo, made.tagged, cache);
-  return { ...context(tag, { tagCommit: { id: made.tagged, date: Date.parse('2024-01-20T12:00:00Z') / 1000 } }), history };
+function ctxWith(tag: Record<string, string> = {}, repo: Awaited<ReturnType<typeof makeHistory>> = made) {
+  const history = createHistory(repo.repo, repo.tagged, cache);
+  return { ...context(tag, { tagCommit: { id: repo.tagged, date: Date.parse('2024-01-20T12:00:00Z') / 1000 } }), history };
 }
 
 test('the commit log is read once, bounded by date and count, with both ident spellings', async () => {
@@ -196,6 +196,77 @@ test("the tag's amend file is applied, plain substitutions only, and common opti
   // --format='%s%n%n%b%n': a blank line after each subject.
   const spaced = genuine.replace('\tdoc: explain the options\n', '\tdoc: explain the options\n\n').replace('\tbuild: add the Makefile\n', '\tbuild: add the Makefile\n\n');
   assert.is((await changelogHistory.judge(added('ChangeLog', spaced), ctxWith()))?.category, 'generated-changelog');
+});
+
+/** Oldest first, the tag on the last but one: commits in the style of GnuPG's projects. */
+const gnupgHistory: Made[] = [
+  { author: alice, date: at('2024-03-01T10:00:00Z'), message: 'Generate the ChangeLog from commit logs\n\n* build-aux/git-log-footer: New file.\n' },
+  { author: alice, date: at('2024-03-02T10:00:00Z'), message: 'mpi_sub: fix it\n\nwords the amend file replaces\n' },
+  {
+    author: bob,
+    date: at('2024-03-03T10:00:00Z'),
+    message:
+      'build: Use AC_CHECK_TOOL.\n\n* configure.ac (OBJDUMP): Use AC_CHECK_TOOL.\nGnuPG-bug-id: 4002\n\n--\n\nA longer story the ChangeLog leaves out.\n\nCo-authored-by: Jon Doe\nSigned-off-by: Bob Dobbs <bob@example.org>\n',
+  },
+  { author: alice, date: at('2024-03-04T10:00:00Z'), message: 'Release 1.0' },
+  { author: alice, date: at('2024-03-05T10:00:00Z'), message: 'Post release version bump' },
+];
+const gnupg = await makeHistory(gnupgHistory);
+const footer = '\n2011-12-01  Old Timer  <old@example.org>\n\n\tNB: Older changes are in the ChangeLog-2011 files.\n\n        -----\n\tThis file may be copied freely.\n';
+// The amend file rewrites a message with a replacement over two lines, its pattern under `(?s)`.
+const gnupgFix = `${gnupg.ids[1]}\ns/(?s)mpi_sub.*$/cipher: Fix segv in the last change.\n* cipher\\/ecc.c (generate_key): Make sure R is initialized./\n`;
+// What GnuPG's `gitlog-to-changelog --append-dot --tear-off --amend=build-aux/git-log-fix`, then
+// `cat build-aux/git-log-footer`, write at the tag.
+const gnupgLog = `2024-03-04  Alice Liddell  <alice@example.org>
+
+\tRelease 1.0.
+\t+ commit ${gnupg.ids[3]}
+
+
+2024-03-03  Bob Dobbs  <bob@example.org>
+\t    Jon Doe
+
+\tbuild: Use AC_CHECK_TOOL.
+\t+ commit ${gnupg.ids[2]}
+\t* configure.ac (OBJDUMP): Use AC_CHECK_TOOL.
+
+2024-03-02  Alice Liddell  <alice@example.org>
+
+\tcipher: Fix segv in the last change.
+\t+ commit ${gnupg.ids[1]}
+\t* cipher/ecc.c (generate_key): Make sure R is initialized.
+
+2024-03-01  Alice Liddell  <alice@example.org>
+
+\tGenerate the ChangeLog from commit logs.
+\t+ commit ${gnupg.ids[0]}
+\t* build-aux/git-log-footer: New file.
+${footer}`;
+
+test('a ChangeLog in the layout of GnuPG: commits named, text after -- torn off, amended over lines, the footer appended', async () => {
+  const tag = { 'build-aux/git-log-fix': gnupgFix, 'build-aux/git-log-footer': footer };
+  const j = await changelogHistory.judge(added('ChangeLog', gnupgLog), ctxWith(tag, gnupg));
+  assert.is(j?.category, 'generated-changelog', j?.reasons.join('\n'));
+  const text = j!.reasons.join('\n');
+  assert.match(text, 'all 4 commit messages under its 4 entries match');
+  assert.match(text, 'build-aux/git-log-fix in the tag amends the log of 1 commit:');
+  assert.match(text, 'then the content of build-aux/git-log-footer in the tag');
+
+  // Another commit named, a line from after the `--`, an old entry no footer in the tag accounts for.
+  const misnamed = gnupgLog.replace(`+ commit ${gnupg.ids[2]}`, `+ commit ${gnupg.ids[0]}`);
+  const longer = gnupgLog.replace('Use AC_CHECK_TOOL.\n\n2024-03-02', 'Use AC_CHECK_TOOL.\n\tA longer story the ChangeLog leaves out.\n\n2024-03-02');
+  for (const [log, ctx, count] of [
+    [misnamed, ctxWith(tag, gnupg), '1 of 4'],
+    [longer, ctxWith(tag, gnupg), '1 of 4'],
+    [gnupgLog, ctxWith({ 'build-aux/git-log-fix': gnupgFix }, gnupg), '2 of 6'],
+  ] as const) {
+    const m = await changelogHistory.judge(added('ChangeLog', log), ctx);
+    assert.is(m?.category, 'changelog-mismatch');
+    assert.ok(m!.reasons[0]!.startsWith(`${count} commit messages`), m!.reasons[0]);
+  }
+  // Without the amend file, the amended message is the one that matches nothing.
+  const unamended = await changelogHistory.judge(added('ChangeLog', gnupgLog), ctxWith({ 'build-aux/git-log-footer': footer }, gnupg));
+  assert.match(unamended!.reasons[1]!, '"cipher: Fix segv in the last change."');
 });
 
 test('without the history, or in another layout, the rule leaves the file to the layout rule', async () => {

@@ -6,16 +6,18 @@ import type { LoggedCommit } from '../history.js';
  * script evals on `"%ct  %an  <%ae>\n\n" . message` to fix a typo or an
  * author. The file is the tag's, so its edits are the project's own; cuckoo
  * runs no Perl, and applies the edits that are plain substitutions
- * (`s,old,new,g;`), which is what these files hold. A commit whose code is
+ * (`s,old,new,g;`, one or several, a replacement over several lines as
+ * libgcrypt's has), which is what these files hold. A commit whose code is
  * anything else is left as it is, and said so.
  */
 
 export type Edit = (text: string) => string;
 
-/** Commit id → its edits, or undefined when some line of its code is not a plain substitution. */
+/** Commit id → its edits, or undefined when some of its code is not plain substitutions. */
 export function parseAmendFile(text: string): Map<string, Edit[] | undefined> {
-  const out = new Map<string, Edit[] | undefined>();
-  let current: string | undefined;
+  // The script takes the lines after a commit id, up to a blank line, as one piece of code.
+  const code = new Map<string, string[]>();
+  let current: string[] | undefined;
   for (const raw of text.split('\n')) {
     const line = raw.trim();
     if (line === '' || line.startsWith('#')) {
@@ -23,37 +25,53 @@ export function parseAmendFile(text: string): Map<string, Edit[] | undefined> {
       continue;
     }
     if (/^[0-9a-f]{40}(?:[0-9a-f]{24})?$/.test(line)) {
-      current = line;
-      if (!out.has(line)) out.set(line, []);
+      if (!code.has(line)) code.set(line, []);
+      current = code.get(line);
       continue;
     }
-    if (!current) continue;
-    const edits = out.get(current);
-    const edit = edits && substitution(line);
-    out.set(current, edit ? [...edits, edit] : undefined);
+    current?.push(raw);
+  }
+  return new Map([...code].map(([id, lines]) => [id, substitutions(lines.join('\n'))]));
+}
+
+/**
+ * `s<d>pattern<d>replacement<d>flags` statements, one after another (`;` or
+ * a new line between them), each split at unescaped delimiters.
+ */
+function statements(code: string): Array<[string, string, string]> | undefined {
+  const out: Array<[string, string, string]> = [];
+  let i = code.search(/\S/);
+  while (i >= 0 && i < code.length) {
+    const d = code[i + 1];
+    if (code[i] !== 's' || !d || /[\w\s({[<]/.test(d)) return undefined;
+    const fields: string[] = [];
+    let current = '';
+    for (i += 2; i < code.length && fields.length < 2; i++) {
+      const c = code[i]!;
+      if (c === '\\' && i + 1 < code.length) {
+        // An escaped delimiter is the delimiter character itself.
+        current += code[i + 1] === d ? d : c + code[i + 1];
+        i++;
+      } else if (c === d) {
+        fields.push(current);
+        current = '';
+      } else current += c;
+    }
+    if (fields.length !== 2) return undefined;
+    const flags = /^[a-z]*/.exec(code.slice(i))![0];
+    out.push([fields[0]!, fields[1]!, flags]);
+    const end = /^\s*(?:;\s*)?/.exec(code.slice(i + flags.length))![0];
+    i += flags.length + end.length;
+    if (i < code.length && !end.includes(';') && !end.includes('\n')) return undefined;
   }
   return out;
 }
 
-/** The parts of `s<d>pattern<d>replacement<d>flags`, split at unescaped delimiters. */
-function parts(code: string): [string, string, string] | undefined {
-  const d = code[1];
-  if (code[0] !== 's' || !d || /[\w\s({[<]/.test(d)) return undefined;
-  const out: string[] = [];
-  let current = '';
-  for (let i = 2; i < code.length; i++) {
-    const c = code[i]!;
-    if (c === '\\' && i + 1 < code.length) {
-      // An escaped delimiter is the delimiter character itself.
-      current += code[i + 1] === d ? d : c + code[i + 1];
-      i++;
-    } else if (c === d && out.length < 2) {
-      out.push(current);
-      current = '';
-    } else current += c;
-  }
-  if (out.length !== 2) return undefined;
-  return [out[0]!, out[1]!, current.replace(/;\s*$/, '')];
+function substitutions(code: string): Edit[] | undefined {
+  const parsed = statements(code);
+  if (!parsed || parsed.length === 0) return undefined;
+  const edits = parsed.map(substitution);
+  return edits.every((e) => e !== undefined) ? (edits as Edit[]) : undefined;
 }
 
 /** A Perl replacement string as a JavaScript one: `\n`, `\@`, `$1`; any other variable is not plain. */
@@ -74,10 +92,11 @@ function replacement(perl: string): string | undefined {
   return out;
 }
 
-function substitution(code: string): Edit | undefined {
-  const split = parts(code);
-  if (!split) return undefined;
-  const [pattern, perlReplacement, flags] = split;
+function substitution([perlPattern, perlReplacement, perlFlags]: [string, string, string]): Edit | undefined {
+  // A leading `(?s)` (libgcrypt's amend file) is a flag of the whole pattern.
+  const inline = /^\(\?([ims]+)\)/.exec(perlPattern);
+  const pattern = inline ? perlPattern.slice(inline[0].length) : perlPattern;
+  const flags = [...new Set(perlFlags + (inline?.[1] ?? ''))].join('');
   if (!/^[gims]*$/.test(flags)) return undefined;
   const to = replacement(perlReplacement);
   if (to === undefined) return undefined;

@@ -38,7 +38,8 @@ export interface ParsedChangeLog {
 }
 
 const header = /^(\d{4}-\d{2}-\d{2})  (\S.*?>)(  \(tiny change\))?$/;
-const coauthor = /^    \S.*  <[^<>]*>$/;
+/** A co-author line, right under the header; the script prints one that lacks an address as it is. */
+const coauthor = /^    \S/;
 
 export function parseChangeLog(text: string): ParsedChangeLog {
   const entries: ChangeLogEntry[] = [];
@@ -129,6 +130,27 @@ export function renderCommit(message: string): RenderedCommit {
   const picked = text.replace(/^\s*Conflicts:\n[\s\S]*/m, '').replace(/^\s*\(cherry picked from commit [\da-f]+\)\n?/m, '');
   if (picked !== text) variants.push(cleaned(picked.split('\n')));
   return { variants, coauthors, tiny };
+}
+
+/** A line that names its commit, as GnuPG's gitlog-to-changelog writes under each subject. */
+export const namedCommit = /^\+ commit [\da-f]{40}$/;
+
+/**
+ * A commit as GnuPG's gitlog-to-changelog prints it with `--tear-off`
+ * (GnuPG, libgcrypt, libgpg-error, libassuan, libksba …): `+ commit <id>`
+ * under the subject, keyword lines (`Signed-off-by:`, `GnuPG-bug-id:`) left
+ * out, and nothing from a `--` line on. This script splits on newlines only:
+ * trailing blanks stay.
+ */
+export function renderTornOff(message: string, id: string): string[] {
+  const lines: string[] = [];
+  for (const line of message.split('\n')) {
+    if (/^[A-Z][A-Za-z]+-[a-z-]+: /.test(line)) continue;
+    if (/^--\s*$/.test(line)) break;
+    lines.push(line);
+  }
+  const kept = cleaned(lines);
+  return kept.length === 0 ? [] : [kept[0]!, `+ commit ${id}`, ...kept.slice(1)];
 }
 
 /**

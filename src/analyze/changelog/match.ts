@@ -1,6 +1,6 @@
 import type { LoggedCommit } from '../history.js';
 import { amendCommit, type Edit } from './amend.js';
-import { renderCommit, sameLine, type ChangeLogEntry, type RenderedCommit } from './gitlog-format.js';
+import { namedCommit, renderCommit, renderTornOff, sameLine, type ChangeLogEntry, type RenderedCommit } from './gitlog-format.js';
 
 /**
  * ChangeLog entries matched with commits of the tag's history. An entry is a
@@ -44,23 +44,28 @@ function startsWith(body: string[], at: number, lines: string[]): boolean {
 /**
  * The commit as the script sees it with the default format (`%s%n%b%n`) and
  * with `%s%n%n%b%n` (a blank line after the subject, which many Makefiles
- * pass), each after the tag's amend file's edits, which apply to that text.
+ * pass), each after the tag's amend file's edits, which apply to that text;
+ * `tornOff`: also as GnuPG's script prints it, naming the commit.
  */
-function candidate(commit: LoggedCommit, order: number, edits: readonly Edit[] | undefined): Candidate {
+function candidate(commit: LoggedCommit, order: number, edits: readonly Edit[] | undefined, tornOff: boolean): Candidate {
   const cut = commit.message.indexOf('\n');
   const subject = cut < 0 ? commit.message : commit.message.slice(0, cut);
   const body = cut < 0 ? '' : commit.message.slice(cut + 1);
   const forms = body.trim() === '' ? [commit.message] : [commit.message, `${subject}\n\n${body}`];
   const amended = forms.map((message) => (edits ? amendCommit({ ...commit, message }, edits) : { ...commit, message }));
   const rendered = amended.map((c) => renderCommit(c.message));
-  return { commit: amended[0]!, rendered: { ...rendered[0]!, variants: rendered.flatMap((r) => r.variants) }, order };
+  const variants = rendered.flatMap((r) => r.variants);
+  if (tornOff) variants.push(renderTornOff(amended[0]!.message, commit.id));
+  return { commit: amended[0]!, rendered: { ...rendered[0]!, variants }, order };
 }
 
 /** `edits`: the amend file's edits by commit id. */
 export function matchChangeLog(entries: readonly ChangeLogEntry[], commits: readonly LoggedCommit[], edits: ReadonlyMap<string, readonly Edit[] | undefined> = new Map()): ChangeLogMatch {
   const byDay = new Map<string, Candidate[]>();
+  // GnuPG's layout names each message's commit on its second line.
+  const tornOff = entries.some((e) => e.body.some((line) => namedCommit.test(line)));
   for (const [order, commit] of commits.entries()) {
-    const c = candidate(commit, order, edits.get(commit.id));
+    const c = candidate(commit, order, edits.get(commit.id), tornOff);
     const day = dayOf(c.commit.time);
     let list = byDay.get(day);
     if (!list) byDay.set(day, (list = []));

@@ -15,8 +15,11 @@ import type { AnalysisContext, Judgement, Rule } from '../rule.js';
  * file, in one `git log` call bounded by the oldest entry's date.
  *
  * Release recipes add to the log: a short footer (`See the source repo for
- * older entries`), or an older ChangeLog the tag keeps (ChangeLog-2008,
- * ChangeLog.old, or the tag's own ChangeLog that the release extends).
+ * older entries`), or an older ChangeLog or footer the tag keeps
+ * (ChangeLog-2008, ChangeLog.old, GnuPG's git-log-footer, or the tag's own
+ * ChangeLog that the release extends). GnuPG's own version of the script
+ * names each message's commit (`+ commit <id>`) and tears off what follows
+ * a `--` line (gitlog-format.ts).
  */
 
 const names = new Set(['ChangeLog', 'ChangeLog.txt']);
@@ -32,6 +35,9 @@ const short = (id: string) => id.slice(0, 12);
 const day = (seconds: number) => new Date(seconds * 1000).toISOString().slice(0, 10);
 const plural = (n: number, word: string, words = `${word}s`) => `${n} ${n === 1 ? word : words}`;
 
+/** A ChangeLog-like name, or the footer GnuPG's projects append (build-aux/git-log-footer). */
+const tailName = /changelog|^git-log-footer$/i;
+
 /**
  * The longest file of the tag with a ChangeLog-like name whose text ends the
  * release's (`bytes` long). One known to be larger than the release's whole
@@ -45,7 +51,7 @@ async function tagTail(text: string, bytes: number, ctx: AnalysisContext): Promi
   // Top-level files first: a tree may hold a ChangeLog in every folder (gcc has hundreds).
   const depth = (path: string) => path.split('/').length;
   const candidates = [...ctx.tagByPath.values()]
-    .filter((e) => e.type === 'file' && /changelog/i.test(e.path.slice(e.path.lastIndexOf('/') + 1)) && e.size <= bytes && e.size <= 64 * 1024 ** 2)
+    .filter((e) => e.type === 'file' && tailName.test(e.path.slice(e.path.lastIndexOf('/') + 1)) && e.size <= bytes && e.size <= 64 * 1024 ** 2)
     .sort((a, b) => depth(a.path) - depth(b.path) || (a.path < b.path ? -1 : 1));
   for (const entry of candidates.slice(0, 32)) {
     // One the repository cannot give (a submodule's partial clone lacks its blob) is not
