@@ -52,6 +52,20 @@ test('an echoed file is not explained with a line of its own, another version, o
   assert.is(await echoedFile.judge(added('tests/package.m4', packageM4('1.23').replace('[gdbm])', 'gdbm)')), bareCtx), undefined, 'outside quotes');
 });
 
+test('a file whose text is echoed as it stands is explained, whatever its name (libssh2 1.10.0: echo "see NEWS" > ./ChangeLog)', async () => {
+  const am = '.PHONY: ChangeLog\nChangeLog:\n\techo "see NEWS" > ./ChangeLog\nDISTCLEANFILES += ChangeLog\n';
+  const ctx = context({ 'Makefile.am': am });
+  const j = await echoedFile.judge(added('ChangeLog', 'see NEWS\n'), ctx);
+  assert.is(j?.category, 'configured-file');
+  assert.match(j!.reasons[0]!, 'the line the rule for ChangeLog in Makefile.am echoes, as they stand: "see NEWS"');
+  assert.is(await echoedFile.judge(added('ChangeLog', 'see NEWS\nand more\n'), ctx), undefined, 'a line added');
+  // What make or the shell would expand is not the Makefile.am's text.
+  for (const echo of ['"see $(NEWS)"', "'see $(NEWS)'", '"see `cat NEWS`"']) {
+    const expanding = context({ 'Makefile.am': `ChangeLog:\n\techo ${echo} > ./ChangeLog\n` });
+    for (const text of ['see NEWS\n', `${echo.slice(1, -1)}\n`]) assert.is(await echoedFile.judge(added('ChangeLog', text), expanding), undefined, echo);
+  }
+});
+
 test('echoedRecipes: only a recipe that writes the file, its echo texts in order', () => {
   assert.equal(echoedRecipes(makefileAm).get('package.m4')?.length, 5);
   assert.is(echoedRecipes(makefileAm.replace('} >$(srcdir)/package.m4', '} >/dev/null')).get('package.m4'), undefined);

@@ -1,5 +1,6 @@
 import { splitPath } from '../places.js';
-import { sharedWork, type Rule } from '../rule.js';
+import type { ReleaseEntry } from '../../release/entry.js';
+import { sharedWork, type AnalysisContext, type Judgement, type Rule } from '../rule.js';
 import { escape, templateValues } from './configured-template.js';
 
 /**
@@ -13,6 +14,9 @@ import { escape, templateValues } from './configured-template.js';
  * them, so a value is text m4 never runs. A value whose name ends in VERSION
  * is the release's version. Other files (a script an echo writes) are not
  * judged: there a value with a space or a redirect could change a command.
+ * Echoed text with no placeholder and nothing the shell expands is the
+ * Makefile.am's own text, whatever the file: libssh2's `echo "see NEWS" >
+ * ./ChangeLog`.
  */
 
 const maxBytes = 16 * 1024;
@@ -21,7 +25,8 @@ const plainValue = /^[A-Za-z0-9 .@+_:/,~-]*$/;
 /**
  * The `echo '…'` texts of each recipe that writes its target with a
  * redirect, by the target's name (`package.m4` for `$(srcdir)/package.m4:`),
- * in order. Read once for a Makefile.am, whatever the number of files asked about.
+ * in order; `echo "…"` too where the shell would expand nothing in it. Read
+ * once for a Makefile.am, whatever the number of files asked about.
  */
 export function echoedRecipes(makefileAm: string): Map<string, string[]> {
   const out = new Map<string, string[]>();
@@ -33,11 +38,22 @@ export function echoedRecipes(makefileAm: string): Map<string, string[]> {
     const recipe: string[] = [];
     for (let i = at + 1; i < lines.length && lines[i]!.startsWith('\t'); i++) recipe.push(lines[i]!);
     const text = recipe.join('\n');
-    if (!new RegExp(`>\\s*(?:\\$@|\\$\\(srcdir\\)/${escape(name)}|${escape(name)})(?:\\s|;|$)`, 'm').test(text)) continue;
-    const echoed = [...text.matchAll(/\becho '([^'\n]*)'/g)].map((m) => m[1]!);
+    if (!new RegExp(`>\\s*(?:\\$@|(?:\\$\\(srcdir\\)/|\\./)?${escape(name)})(?:\\s|;|$)`, 'm').test(text)) continue;
+    const echoed = [...text.matchAll(/\becho (?:'([^'\n]*)'|"([^"\n$`\\!]*)")/g)].map((m) => m[1] ?? m[2]!);
     if (echoed.length > 0 && !out.has(name)) out.set(name, echoed);
   }
   return out;
+}
+
+/** A file whose text is the echoed lines as they stand. */
+async function constantText(echoed: string[], release: ReleaseEntry, name: string, makefileAm: string, ctx: AnalysisContext): Promise<Judgement | undefined> {
+  const content = await ctx.releaseContent(release);
+  if (content?.toString('utf8') !== `${echoed.join('\n')}\n`) return undefined;
+  return {
+    category: 'configured-file',
+    severity: 'low',
+    reasons: [`the ${echoed.length === 1 ? 'line' : `${echoed.length} lines`} the rule for ${name} in ${makefileAm} echoes, as they stand: ${JSON.stringify(echoed[0]!.slice(0, 60))}`],
+  };
 }
 
 export const echoedFile: Rule = {
@@ -53,7 +69,10 @@ export const echoedFile: Rule = {
     // Read once for the folder: its files are judged one after another.
     const recipes = await sharedWork(ctx, `echoed-recipes:${am.oid}`, async () => echoedRecipes((await ctx.tagContent(am)).toString('utf8')));
     const echoed = recipes.get(name);
-    if (!echoed || !name.endsWith('.m4') || !echoed.every((line) => line.replace(/\[@[A-Za-z_][A-Za-z0-9_]*@\]/g, '').indexOf('@') < 0)) return undefined;
+    if (!echoed) return undefined;
+    // make expands `$` in either quotes.
+    if (!echoed.some((line) => /[@$]/.test(line))) return constantText(echoed, release, name, makefileAm, ctx);
+    if (!name.endsWith('.m4') || !echoed.every((line) => line.replace(/\[@[A-Za-z_][A-Za-z0-9_]*@\]/g, '').indexOf('@') < 0)) return undefined;
     const content = await ctx.releaseContent(release);
     if (!content) return undefined;
     const values = templateValues(`${echoed.join('\n')}\n`, content.toString('utf8'));
