@@ -328,7 +328,7 @@ export const categoryInfo: Record<Category, CategoryInfo> = {
   },
   'configured-file': {
     title: 'File configured from a template in the tag',
-    help: 'The lines of FILE.in in the tag with each @NAME@ placeholder filled in with one value, as configure writes its outputs; nothing added, dropped or reordered, and in files the build runs no value that could run a command. Or the lines of a list template beside it (curl.tmpl for curl.vcxproj) with each placeholder line replaced by entries that each name a file of the tag or the release, and nothing else. Or the lines a Makefile.am rule of the tag echoes into an m4 file (autotest\'s package.m4), each @NAME@ alone in m4 quotes and filled in with a plain value.',
+    help: 'The lines of FILE.in in the tag with each @NAME@ placeholder filled in with one value, as configure writes its outputs; nothing added, dropped or reordered, and in files the build runs no value that could run a command. Or the lines of a list template beside it (curl.tmpl for curl.vcxproj) with each placeholder line replaced by entries that each name a file of the tag or the release, and nothing else. Or the lines a Makefile.am rule of the tag echoes into an m4 file (autotest\'s package.m4), each @NAME@ alone in m4 quotes and filled in with a plain value, or into any file as they stand, with nothing make or the shell expands (echo "see NEWS" > ChangeLog).',
   },
   'collected-lines': {
     title: "Lines collected from the tag's files",
