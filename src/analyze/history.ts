@@ -17,6 +17,8 @@ export interface LoggedCommit {
   time: number;
   /** `Name  <email>` as recorded, and as the mailmap gives it when that differs. */
   authors: string[];
+  /** The committer's name as recorded, and as the mailmap gives it when that differs. */
+  committers?: string[];
   /** `%s%n%b`: the subject line, then the body. */
   message: string;
 }

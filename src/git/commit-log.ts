@@ -18,10 +18,11 @@ export interface CommitLogOptions {
  * `%s%n%b` is gitlog-to-changelog's default format. The ident fields come both
  * raw and through the mailmap: the script prints `%an  <%ae>`, which git
  * 2.23+ maps when log.mailmap is on (its default since 2.23), so either may be
- * what the maintainer's `make dist` wrote. -z ends each commit with a NUL; a
+ * what the maintainer's `make dist` wrote; the committer's name likewise
+ * (curl's and libssh2's logs head entries with it). -z ends each commit with a NUL; a
  * commit message cannot hold one (git cuts it there).
  */
-const format = ['%H', '%ct', '%an', '%ae', '%aN', '%aE', '%s%n%b'].join('%n');
+const format = ['%H', '%ct', '%an', '%ae', '%aN', '%aE', '%cn', '%cN', '%s%n%b'].join('%n');
 
 export async function readCommitLog(repo: GitTarget, commit: string, options: CommitLogOptions): Promise<LoggedCommit[]> {
   const args = ['log', '-z', '--no-mailmap', `--format=${format}`, `--max-count=${Math.max(1, Math.floor(options.maxCount))}`];
@@ -33,11 +34,12 @@ export async function readCommitLog(repo: GitTarget, commit: string, options: Co
   const out: LoggedCommit[] = [];
   for (const record of stdout.toString('utf8').split('\0')) {
     const lines = record.split('\n');
-    if (lines.length < 7) continue;
-    const [id, time, name, email, mappedName, mappedEmail] = lines;
+    if (lines.length < 9) continue;
+    const [id, time, name, email, mappedName, mappedEmail, committer, mappedCommitter] = lines;
     if (!/^[0-9a-f]{40}(?:[0-9a-f]{24})?$/.test(id!)) continue;
     const names = new Set([`${name}  <${email}>`, `${mappedName}  <${mappedEmail}>`]);
-    out.push({ id: id!, time: Number(time), authors: [...names], message: lines.slice(6).join('\n') });
+    const committers = new Set([committer!, mappedCommitter!]);
+    out.push({ id: id!, time: Number(time), authors: [...names], committers: [...committers], message: lines.slice(8).join('\n') });
   }
   return out;
 }

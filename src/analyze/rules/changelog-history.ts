@@ -1,6 +1,7 @@
 import { parseAmendFile, type Edit } from '../changelog/amend.js';
 import { matchChangeLog, type ChangeLogMatch } from '../changelog/match.js';
 import { parseChangeLog, type ParsedChangeLog } from '../changelog/gitlog-format.js';
+import { matchLog2Changes, parseLog2Changes } from '../changelog/log2changes.js';
 import type { LoggedCommit } from '../history.js';
 import { isBinary } from '../places.js';
 import type { AnalysisContext, Judgement, Rule } from '../rule.js';
@@ -23,6 +24,8 @@ import type { AnalysisContext, Judgement, Rule } from '../rule.js';
  */
 
 const names = new Set(['ChangeLog', 'ChangeLog.txt']);
+/** The names curl's and libssh2's scripts write their log to. */
+const logNames = new Set(['CHANGES', 'NEWS']);
 /** Most commits read, whatever the entries ask for. */
 const maxLog = 200_000;
 /** Most lines of footer or preamble text, each at most this long, taken as the recipe's. */
@@ -91,8 +94,7 @@ async function amendments(commits: LoggedCommit[], ctx: AnalysisContext): Promis
   return { edits, reasons };
 }
 
-function range(match: ChangeLogMatch, tag: { id: string } | undefined): string {
-  const commits = match.matched.map((m) => m.commit);
+function range(commits: LoggedCommit[], tag: { id: string } | undefined): string {
   if (commits.length === 0) return '';
   const newest = commits.reduce((a, b) => (b.time > a.time ? b : a));
   const oldest = commits.reduce((a, b) => (b.time < a.time ? b : a));
@@ -120,7 +122,7 @@ function judgement(parsed: ParsedChangeLog, match: ChangeLogMatch, commits: Logg
       category: 'generated-changelog',
       severity: 'low',
       reasons: [
-        `written by gitlog-to-changelog from the tag's history: all ${plural(messages, 'commit message')} under its ${plural(parsed.entries.length, 'entry', 'entries')} match commits the tag reaches (author, date and text)${range(match, ctx.tagCommit)}`,
+        `written by gitlog-to-changelog from the tag's history: all ${plural(messages, 'commit message')} under its ${plural(parsed.entries.length, 'entry', 'entries')} match commits the tag reaches (author, date and text)${range(match.matched.map((m) => m.commit), ctx.tagCommit)}`,
         ...extras,
       ],
     };
@@ -131,10 +133,61 @@ function judgement(parsed: ParsedChangeLog, match: ChangeLogMatch, commits: Logg
   ];
   if (match.unmatched.length > shown) reasons.push(`and ${match.unmatched.length - shown} more`);
   if (foreign.length > 0) reasons.push(`${plural(foreign.length, 'line')} of text at column 0 that the script does not write, e.g. line ${foreign[0]!.line}: ${JSON.stringify(foreign[0]!.text.slice(0, 80))}`);
-  if (match.matched.length > 0) reasons.push(`${match.matched.length} match commits${range(match, ctx.tagCommit)}`);
+  if (match.matched.length > 0) reasons.push(`${match.matched.length} match commits${range(match.matched.map((m) => m.commit), ctx.tagCommit)}`);
   if (capped) reasons.push(`only the newest ${commits.length} commits of the log were read: older entries may be genuine`);
   reasons.push(...extras);
   return { category: 'changelog-mismatch', severity: 'medium', reasons, evidence: { diff: unmatchedDiff(match, foreign), added: match.unmatched.reduce((n, u) => n + u.lines.length, 0) + foreign.length } };
+}
+
+/** The tag's script that prints the banner above the log (curl's log2changes.pl, libssh2's git2news.pl), if one does. */
+async function bannerScript(preamble: string[], ctx: AnalysisContext): Promise<string | undefined> {
+  const candidates = [...ctx.tagByPath.values()].filter((e) => e.type === 'file' && /(?:news|changes|log)[^/]*\.pl$/i.test(e.path) && e.size <= 256 * 1024);
+  for (const entry of candidates.slice(0, 8)) {
+    const script = await ctx.tagContent(entry).catch(() => undefined);
+    if (script && preamble.every((line) => script.includes(Buffer.from(line, 'latin1')))) return entry.path;
+  }
+  return undefined;
+}
+
+/** A NEWS or CHANGES in the layout of curl's log2changes.pl and libssh2's git2news.pl, matched with the tag's history. */
+async function judgeLog2Changes(content: Buffer, history: NonNullable<AnalysisContext['history']>, ctx: AnalysisContext): Promise<Judgement | undefined> {
+  const parsed = parseLog2Changes(content.toString('latin1'));
+  if (!parsed) return undefined;
+  // The scripts read `git log -1000`: no date bounds what the newest commits are. Some slack
+  // for a release made a few commits off the tag.
+  const commits = await history.commitLog!({ maxCount: Math.min(maxLog, parsed.items.length + 200) });
+  if (!commits) return undefined;
+  const match = matchLog2Changes(parsed.items, commits);
+  const banner = parsed.preamble.length > 0 ? await bannerScript(parsed.preamble, ctx) : undefined;
+  const foreign = parsed.preamble.length > 0 && !banner;
+  const count = plural(parsed.items.length, 'commit message');
+  const layout = "in the layout of curl's log2changes.pl and libssh2's git2news.pl";
+  const how = 'the name in its header or the author, the date, and the text apart from line breaks and indentation';
+  const extras = banner ? [`the banner above it (${plural(parsed.preamble.length, 'line')}) is printed by ${banner} in the tag`] : [];
+  const matched = match.matched.map((m) => m.commit);
+  if (match.unmatched.length === 0 && !foreign) {
+    return {
+      category: 'generated-changelog',
+      severity: 'low',
+      reasons: [`written from the tag's history ${layout}: all ${count} under its ${plural(parsed.headers, 'header')} match commits the tag reaches (${how})${range(matched, ctx.tagCommit)}`, ...extras],
+    };
+  }
+  const show = (latin1: string) => Buffer.from(latin1, 'latin1').toString('utf8');
+  const reasons = [
+    `${match.unmatched.length} of ${count} ${layout} match no commit the tag reaches (by ${how}): text no commit wrote`,
+    ...match.unmatched.slice(0, shown).map((u) => `line ${u.line}: ${u.person} (${u.date}): ${JSON.stringify(show(u.lines[0] ?? ''))}`),
+  ];
+  if (match.unmatched.length > shown) reasons.push(`and ${match.unmatched.length - shown} more`);
+  if (foreign) reasons.push(`${plural(parsed.preamble.length, 'line')} above the first header that no script of the tag prints, e.g. ${JSON.stringify(show(parsed.preamble[0]!).slice(0, 80))}`);
+  if (matched.length > 0) reasons.push(`${matched.length} match commits${range(matched, ctx.tagCommit)}`);
+  const hunks = match.unmatched.slice(0, shown).flatMap((u) => [`@@ +${u.line},${u.lines.length} @@ ${u.person} (${u.date})`, ...u.lines.map((l, k) => `+${k === 0 ? '- ' : l === '' ? '' : '  '}${show(l)}`)]);
+  if (foreign) hunks.push(`@@ +1,${parsed.preamble.length} @@`, ...parsed.preamble.map((l) => `+${show(l)}`));
+  return {
+    category: 'changelog-mismatch',
+    severity: 'medium',
+    reasons,
+    evidence: { diff: hunks.join('\n'), added: match.unmatched.reduce((n, u) => n + u.lines.length, 0) + (foreign ? parsed.preamble.length : 0) },
+  };
 }
 
 export const changelogHistory: Rule = {
@@ -142,9 +195,11 @@ export const changelogHistory: Rule = {
   changes: ['only-in-release', 'modified'],
   async judge(change, ctx) {
     const release = change.release;
-    if (release?.type !== 'file' || !names.has(change.path) || !ctx.history?.commitLog || !ctx.tagCommit) return undefined;
+    const history = ctx.history;
+    if (release?.type !== 'file' || !(names.has(change.path) || logNames.has(change.path)) || !history?.commitLog || !ctx.tagCommit) return undefined;
     const content = await ctx.releaseContent(release);
     if (!content || isBinary(content)) return undefined;
+    if (logNames.has(change.path)) return judgeLog2Changes(content, history, ctx);
     const text = content.toString('utf8');
     const tail = await tagTail(text, content.length, ctx);
     const parsed = parseChangeLog(tail ? text.slice(0, tail.start) : text);
@@ -154,7 +209,7 @@ export const changelogHistory: Rule = {
     if (Number.isNaN(since)) return undefined;
     const paragraphs = parsed.entries.reduce((n, e) => n + 1 + e.body.filter((l) => l === '').length, 0);
     const maxCount = Math.min(maxLog, 4 * paragraphs + 1000);
-    const commits = await ctx.history.commitLog({ since, maxCount });
+    const commits = await history.commitLog({ since, maxCount });
     if (!commits) return undefined;
     const { edits, reasons } = await amendments(commits, ctx);
     const match = matchChangeLog(parsed.entries, commits, edits);
