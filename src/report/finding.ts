@@ -312,7 +312,7 @@ export const categoryInfo: Record<Category, CategoryInfo> = {
   },
   'changelog-mismatch': {
     title: 'ChangeLog text no commit wrote',
-    help: "A ChangeLog in the layout gitlog-to-changelog writes from the commit log, with messages that match no commit the tag reaches (same author, same day, same text), or text the script does not write. The reasons and the diff show them: a log is not where code runs, but text in it that the history does not have was written by hand after the tag.",
+    help: "A ChangeLog in the layout gitlog-to-changelog writes from the commit log (or a CHANGES or NEWS in the layout of curl's log2changes.pl and libssh2's git2news.pl), with messages that match no commit the tag reaches (same author, same day, same text), or text the script does not write. The reasons and the diff show them: a log is not where code runs, but text in it that the history does not have was written by hand after the tag.",
   },
   'translation-catalog': {
     title: 'Translation downloaded at release',
