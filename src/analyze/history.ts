@@ -15,6 +15,8 @@ export interface LoggedCommit {
   id: string;
   /** Committer date, Unix seconds (gitlog-to-changelog dates entries by it). */
   time: number;
+  /** Author date, Unix seconds (Mercurial's date, which hg-git keeps as it). */
+  authored?: number;
   /** `Name  <email>` as recorded, and as the mailmap gives it when that differs. */
   authors: string[];
   /** The committer's name as recorded, and as the mailmap gives it when that differs. */

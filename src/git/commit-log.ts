@@ -22,7 +22,7 @@ export interface CommitLogOptions {
  * (curl's and libssh2's logs head entries with it). -z ends each commit with a NUL; a
  * commit message cannot hold one (git cuts it there).
  */
-const format = ['%H', '%ct', '%an', '%ae', '%aN', '%aE', '%cn', '%cN', '%s%n%b'].join('%n');
+const format = ['%H', '%ct', '%at', '%an', '%ae', '%aN', '%aE', '%cn', '%cN', '%s%n%b'].join('%n');
 
 export async function readCommitLog(repo: GitTarget, commit: string, options: CommitLogOptions): Promise<LoggedCommit[]> {
   const args = ['log', '-z', '--no-mailmap', `--format=${format}`, `--max-count=${Math.max(1, Math.floor(options.maxCount))}`];
@@ -34,12 +34,12 @@ export async function readCommitLog(repo: GitTarget, commit: string, options: Co
   const out: LoggedCommit[] = [];
   for (const record of stdout.toString('utf8').split('\0')) {
     const lines = record.split('\n');
-    if (lines.length < 9) continue;
-    const [id, time, name, email, mappedName, mappedEmail, committer, mappedCommitter] = lines;
+    if (lines.length < 10) continue;
+    const [id, time, authored, name, email, mappedName, mappedEmail, committer, mappedCommitter] = lines;
     if (!/^[0-9a-f]{40}(?:[0-9a-f]{24})?$/.test(id!)) continue;
     const names = new Set([`${name}  <${email}>`, `${mappedName}  <${mappedEmail}>`]);
     const committers = new Set([committer!, mappedCommitter!]);
-    out.push({ id: id!, time: Number(time), authors: [...names], committers: [...committers], message: lines.slice(8).join('\n') });
+    out.push({ id: id!, time: Number(time), authored: Number(authored), authors: [...names], committers: [...committers], message: lines.slice(9).join('\n') });
   }
   return out;
 }

