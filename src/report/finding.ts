@@ -40,6 +40,7 @@ export type Category =
   | 'configured-file'
   | 'collected-lines'
   | 'trimmed-copy'
+  | 'dist-hook-output'
   | 'generated-docs'
   | 'python-sdist'
   | 'npm-package'
@@ -333,6 +334,10 @@ export const categoryInfo: Record<Category, CategoryInfo> = {
   'collected-lines': {
     title: "Lines collected from the tag's files",
     help: "Every line that starts with one name (DEFINE_TEST) in the tag's source files of the same folder, in file-name order, as `cat test_*.c | grep '^DEFINE_TEST' > list.h` writes them: recomputed from the tag, byte for byte.",
+  },
+  'dist-hook-output': {
+    title: 'Edited by the dist-hook, reproduced',
+    help: "A file of the tag that the Makefile.am's dist-hook edits with sed as make dist copies it (libusb's README without its badges): the tag's copy, put through those sed commands again in the sandbox, gives these bytes.",
   },
   'trimmed-copy': {
     title: "The tag's file with lines cut from one end",

@@ -7,6 +7,7 @@
  * claims, and is cached by the tag's commit, the submodule's and the commands.
  */
 import { bootstrapFiles, scriptCommands, type ScriptCommand, type UnrunCommand } from './commands.js';
+import { distHookEdits, type SedEdit, type SkippedEdit } from './dist-hook.js';
 import { gnulibOutputs, unrunnable } from './gnulib-tool.js';
 import { runSession, type BootstrapStep, type SessionNotRun, type SessionResult, type SessionOptions } from './session.js';
 
@@ -32,6 +33,11 @@ export interface BootstrapProver {
   scriptOutput(path: string, named: string): Promise<BootstrapOutcome>;
   /** A file gnulib-tool wrote, in the run `args` records: what running that again gave. */
   gnulibOutput(path: string, args: string[], recordedIn: string): Promise<BootstrapOutcome>;
+  /**
+   * A file of the tag that a Makefile.am's dist-hook edits with sed (dist-hook.ts): what those
+   * edits, re-run on the tag's copy, give; undefined when no dist-hook of the tag edits it.
+   */
+  distHookOutput(path: string): Promise<BootstrapOutcome | undefined>;
   /** What ran, for the report's notes: each run's commands and time, or that it came from the cache. */
   notes(): string[];
 }
@@ -55,11 +61,20 @@ export interface ProverOptions extends Pick<SessionOptions, 'cacheDir' | 'sandbo
 }
 
 const shortId = (commit: string) => commit.slice(0, 12);
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 export function createBootstrapProver(options: ProverOptions): BootstrapProver {
   let found: Promise<{ commands: ScriptCommand[]; unrun: UnrunCommand[]; read: string[] }> | undefined;
   let scripts: Promise<SessionResult | SessionNotRun> | undefined;
   const gnulibRuns = new Map<string, Promise<SessionResult | SessionNotRun>>();
+  const hooks = new Map<string, Promise<{ edits: SedEdit[]; skipped: SkippedEdit[] }>>();
+  const hookRuns = new Map<string, Promise<SessionResult | SessionNotRun>>();
+  /** The dist-hook edits of a Makefile.am of the tag, read once. */
+  const hookOf = (file: string) => {
+    let got = hooks.get(file);
+    if (!got) hooks.set(file, (got = options.tagText(file).then((text) => (text === undefined ? { edits: [], skipped: [] } : distHookEdits(text, file)))));
+    return got;
+  };
 
   const isScript = (p: string) => options.tagHas(p);
   function commands() {
@@ -149,6 +164,35 @@ export function createBootstrapProver(options: ProverOptions): BootstrapProver {
         gnulibRuns.set(key, run);
       }
       return judged(await run, { generator, tool: 'gnulib', version: shortId(gnulib.commit), command, source: recordedIn }, path);
+    },
+
+    async distHookOutput(path) {
+      // The Makefile.am of each folder above the file: make runs the deepest dist-hook first.
+      const parts = path.split('/');
+      const files = parts.map((_, k) => [...parts.slice(0, k), 'Makefile.am'].join('/')).reverse().filter(isScript);
+      const found = await Promise.all(files.map(hookOf));
+      const edits = found.flatMap((f) => f.edits.filter((e) => e.path === path));
+      const skipped = found.flatMap((f) => f.skipped.filter((e) => e.path === path || e.path === undefined));
+      if (edits.length === 0 && skipped.length === 0) return undefined;
+      if (skipped.length > 0) return { status: 'not-tried', generator: 'sed', why: `${skipped[0]!.source} runs sed on it in a way cuckoo does not re-run (${skipped[0]!.why})` };
+      const quote = (s: string) => `'${s.replace(/'/g, "'\\''")}'`;
+      const steps: BootstrapStep[] = edits.map((e) => ({
+        command: ['sed', ...e.options, ...e.scripts.flatMap((s) => ['-e', quote(s)]), '-i', path].join(' '),
+        // GNU sed's --sandbox refuses the e, r and w commands: a script only edits the file.
+        argv: () => ['sed', '--sandbox', ...e.options, ...e.scripts.flatMap((s) => ['-e', s]), '-i', '--', path],
+        reads: [path],
+      }));
+      let run = hookRuns.get(path);
+      if (!run) hookRuns.set(path, (run = session([options.tagCommit], exportTag, steps, `${plural(steps.length, 'sed edit')} of the tag's dist-hook on ${path}`)));
+      const done = await run;
+      const last = edits.at(-1)!;
+      const base = { generator: 'sed', tool: 'tag', version: shortId(options.tagCommit), command: steps.map((st) => st.command).join('; '), source: edits.map((e) => e.source).join(', ') };
+      if (!('why' in done)) {
+        const failed = steps.find((st) => done.steps.get(st.command)?.exitCode !== 0);
+        if (failed) return judged(done, { ...base, command: failed.command }, path);
+      }
+      const outcome = judged(done, { ...base, command: steps.at(-1)!.command, source: last.source }, path);
+      return outcome.status === 'ran' ? { ...outcome, command: base.command, source: base.source } : outcome;
     },
 
     notes: () => [...notes],

