@@ -40,7 +40,7 @@ export type Category =
   | 'configured-file'
   | 'collected-lines'
   | 'trimmed-copy'
-  | 'dist-hook-output'
+  | 'recipe-output'
   | 'generated-docs'
   | 'python-sdist'
   | 'npm-package'
@@ -335,9 +335,9 @@ export const categoryInfo: Record<Category, CategoryInfo> = {
     title: "Lines collected from the tag's files",
     help: "Every line that starts with one name (DEFINE_TEST) in the tag's source files of the same folder, in file-name order, as `cat test_*.c | grep '^DEFINE_TEST' > list.h` writes them: recomputed from the tag, byte for byte.",
   },
-  'dist-hook-output': {
-    title: 'Edited by the dist-hook, reproduced',
-    help: "A file of the tag that the Makefile.am's dist-hook edits with sed as make dist copies it (libusb's README without its badges): the tag's copy, put through those sed commands again in the sandbox, gives these bytes.",
+  'recipe-output': {
+    title: 'Made by a Makefile.am recipe of the tag, reproduced',
+    help: "A file a recipe of the tag's Makefile.am makes, re-made by that recipe in the sandbox on the tag's files: the dist-hook's sed edits of a file make dist copies (libusb's README without its badges), or a rule that writes a file with awk, sed or perl (libgpg-error's err-codes.h from err-codes.h.in). It gave these bytes.",
   },
   'trimmed-copy': {
     title: "The tag's file with lines cut from one end",

@@ -29,7 +29,7 @@ import { specialFile } from './special-file.js';
 import { submoduleContent } from './submodule-content.js';
 import { translationCatalog } from './translation-catalog.js';
 import { trimmedCopy } from './trimmed-copy.js';
-import { distHookEdit } from './dist-hook-edit.js';
+import { distHookEdit, makeRuleOutput } from './recipe-output.js';
 import { texinfoOutput } from './texinfo-output.js';
 import { typeChange } from './type-change.js';
 import { unexplained } from './unexplained.js';
@@ -83,8 +83,9 @@ export const rules: readonly Rule[] = [
   pythonSdist,
   npmManifest,
   renderedManpage,
-  // Proves a dist-hook's sed edits by re-running them on the tag's copy.
+  // Prove a dist-hook's sed edits, and a Makefile.am rule's output, by re-running them on the tag's files.
   distHookEdit,
+  makeRuleOutput,
   trimmedCopy,
   // Diffs every modified text file it sees, so it comes last among the explainers.
   versionStamp,

@@ -8,6 +8,7 @@
  */
 import { bootstrapFiles, scriptCommands, type ScriptCommand, type UnrunCommand } from './commands.js';
 import { distHookEdits, type SedEdit, type SkippedEdit } from './dist-hook.js';
+import { recipeFor } from './make-rule.js';
 import { gnulibOutputs, unrunnable } from './gnulib-tool.js';
 import { runSession, type BootstrapStep, type SessionNotRun, type SessionResult, type SessionOptions } from './session.js';
 
@@ -38,6 +39,12 @@ export interface BootstrapProver {
    * edits, re-run on the tag's copy, give; undefined when no dist-hook of the tag edits it.
    */
   distHookOutput(path: string): Promise<BootstrapOutcome | undefined>;
+  /**
+   * A file the release ships and the tag does not, that a rule of the Makefile.am beside it
+   * makes with awk, sed or perl (make-rule.ts): what that command, re-run on the tag's files,
+   * writes; undefined when no rule there makes it.
+   */
+  recipeOutput(path: string): Promise<BootstrapOutcome | undefined>;
   /** What ran, for the report's notes: each run's commands and time, or that it came from the cache. */
   notes(): string[];
 }
@@ -69,6 +76,8 @@ export function createBootstrapProver(options: ProverOptions): BootstrapProver {
   const gnulibRuns = new Map<string, Promise<SessionResult | SessionNotRun>>();
   const hooks = new Map<string, Promise<{ edits: SedEdit[]; skipped: SkippedEdit[] }>>();
   const hookRuns = new Map<string, Promise<SessionResult | SessionNotRun>>();
+  const makefiles = new Map<string, Promise<string | undefined>>();
+  const recipeRuns = new Map<string, Promise<SessionResult | SessionNotRun>>();
   /** The dist-hook edits of a Makefile.am of the tag, read once. */
   const hookOf = (file: string) => {
     let got = hooks.get(file);
@@ -193,6 +202,29 @@ export function createBootstrapProver(options: ProverOptions): BootstrapProver {
       }
       const outcome = judged(done, { ...base, command: steps.at(-1)!.command, source: last.source }, path);
       return outcome.status === 'ran' ? { ...outcome, command: base.command, source: base.source } : outcome;
+    },
+
+    async recipeOutput(path) {
+      const slash = path.lastIndexOf('/');
+      const file = `${path.slice(0, slash + 1)}Makefile.am`;
+      if (!isScript(file)) return undefined;
+      let text = makefiles.get(file);
+      if (!text) makefiles.set(file, (text = options.tagText(file)));
+      const makefile = await text;
+      const recipe = makefile === undefined ? undefined : recipeFor(makefile, file, path.slice(slash + 1));
+      if (!recipe) return undefined;
+      if ('why' in recipe) return { status: 'not-tried', generator: 'make', why: `${recipe.source} makes it, but not with a command cuckoo re-runs: ${recipe.why}` };
+      // Every release-only file of the folder that a rule there makes, in one run.
+      let run = recipeRuns.get(file);
+      if (!run) {
+        const steps: BootstrapStep[] = [];
+        for (const other of [...options.releaseOnly].filter((p) => p.lastIndexOf('/') === slash && p.startsWith(path.slice(0, slash + 1))).sort()) {
+          const r = recipeFor(makefile!, file, other.slice(slash + 1));
+          if (r && !('why' in r)) steps.push({ command: r.shown, argv: () => ['/bin/sh', '-c', r.script], stdoutTo: other, reads: [other] });
+        }
+        recipeRuns.set(file, (run = session([options.tagCommit], exportTag, steps, `${plural(steps.length, 'recipe')} of ${file}`)));
+      }
+      return judged(await run, { generator: recipe.program, tool: 'tag', version: shortId(options.tagCommit), command: recipe.shown, source: recipe.source }, path);
     },
 
     notes: () => [...notes],

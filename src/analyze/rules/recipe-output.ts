@@ -1,0 +1,57 @@
+import type { Judgement, Rule } from '../rule.js';
+import type { BootstrapOutcome } from '../../reproduce/bootstrap/prover.js';
+
+/**
+ * A file of the tag that a Makefile.am's dist-hook edits with sed as `make
+ * dist` copies it (libusb 1.0.26's README: its badge lines deleted, runs of
+ * blank lines squeezed, Markdown links unwrapped). Explained only by proof:
+ * the tag's copy, put through those sed commands in the sandbox (GNU sed
+ * with --sandbox, so a script only edits), gives the release's bytes (see
+ * reproduce/bootstrap/dist-hook.ts). With --no-reproduce, or when the edits
+ * cannot be re-run or give other bytes, the file is left to the rules after
+ * it; the report's notes say what ran.
+ */
+export const distHookEdit: Rule = {
+  name: 'dist-hook-edit',
+  changes: ['modified'],
+  async judge(change, ctx) {
+    const { release, tag } = change;
+    if (release?.type !== 'file' || tag?.type !== 'file' || !ctx.bootstrap) return undefined;
+    const outcome = await ctx.bootstrap.distHookOutput(change.path);
+    const content = outcome?.status === 'ran' ? await ctx.releaseContent(release) : undefined;
+    return content && reproduced(outcome!, content, `the tag's ${change.path} through the sed edits of its dist-hook`);
+  },
+};
+
+/**
+ * A file the release ships and the tag does not, which a rule of the
+ * Makefile.am beside it in the tag makes with awk, sed or perl from the
+ * tag's files (libgpg-error's `src/err-codes.h` from `err-codes.h.in` with
+ * `mkstrtable.awk`; gnupg's `common/status-codes.h`). Explained only when
+ * that command, re-run on the tag's files in the sandbox, writes the
+ * release's bytes (see reproduce/bootstrap/make-rule.ts); else left to the
+ * rules after it.
+ */
+export const makeRuleOutput: Rule = {
+  name: 'make-rule-output',
+  changes: ['only-in-release'],
+  async judge(change, ctx) {
+    const release = change.release;
+    if (release?.type !== 'file' || !ctx.bootstrap) return undefined;
+    const outcome = await ctx.bootstrap.recipeOutput(change.path);
+    const content = outcome?.status === 'ran' ? await ctx.releaseContent(release) : undefined;
+    return content && reproduced(outcome!, content, `written by the rule of the tag's Makefile.am`);
+  },
+};
+
+function reproduced(outcome: BootstrapOutcome, content: Buffer, what: string): Judgement | undefined {
+  if (outcome.status !== 'ran' || !outcome.regenerated.equals(content)) return undefined;
+  return {
+    category: 'recipe-output',
+    severity: 'info',
+    reasons: [`reproduced byte for byte: ${what} (${outcome.source}), re-run in the sandbox: ${outcome.command}`],
+    evidence: {
+      reproduced: { generator: outcome.generator, tool: outcome.tool, version: outcome.version, command: outcome.command, normalisations: [], seconds: outcome.seconds, cached: outcome.cached, untrustedInputs: [] },
+    },
+  };
+}

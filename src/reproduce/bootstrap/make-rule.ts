@@ -1,0 +1,139 @@
+/**
+ * The recipe a Makefile.am of the tag gives for a file the release ships and
+ * the tag does not (libgpg-error's `$(srcdir)/err-codes.h:`, gnupg's
+ * `status-codes.h:`), when it is one command line cuckoo can re-run on the
+ * tag's files in the sandbox: awk, sed or perl (or `$(AWK)`, `$(SED)`,
+ * `$(PERL)`), piped into one another, the output redirected to the target.
+ * Words are literal text (make's `$$` made `$`), `$(srcdir)/PATH`,
+ * `$(top_srcdir)/PATH`, `$<` or `$@`; any other make variable, a shell expansion, or a second command line
+ * is not re-run, and said so. The command is rebuilt from those words, each
+ * single-quoted, so nothing of the Makefile.am is read by a shell.
+ */
+
+export interface RecipeCommand {
+  /** The first program it runs (awk, sed, perl). */
+  program: string;
+  /** The shell command run in the sandbox from the tree's top (`cd DIR && …`), output not included. */
+  script: string;
+  /** The command as the report shows it. */
+  shown: string;
+  /** `src/Makefile.am:232`. */
+  source: string;
+}
+
+const programs: Record<string, string> = { '$(AWK)': 'awk', awk: 'awk', gawk: 'gawk', '$(SED)': 'sed', sed: 'sed', '$(PERL)': 'perl', perl: 'perl' };
+
+/** Stands for `<` in a command's words: a word of the Makefile.am is never taken for it. */
+const inputRedirect = '\0<';
+const quote = (word: string) => `'${word.replace(/'/g, `'\\''`)}'`;
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+type Word = { word: string; quoted: boolean };
+
+/** Words, quoted text kept whole (double quotes only around text the shell would not expand), and `|`, `<`, `>` on their own. */
+function words(command: string): Word[] | undefined {
+  const out: Word[] = [];
+  let i = 0;
+  while (i < command.length) {
+    if (/\s/.test(command[i]!)) {
+      i++;
+      continue;
+    }
+    if (/[|<>]/.test(command[i]!)) {
+      out.push({ word: command[i]!, quoted: false });
+      i++;
+      continue;
+    }
+    let word = '';
+    let quoted = false;
+    while (i < command.length && !/[\s|<>]/.test(command[i]!)) {
+      const c = command[i]!;
+      if (c === '$' && /[<@]/.test(command[i + 1] ?? '')) {
+        // make's automatic variables `$<` and `$@`.
+        word += command.slice(i, i + 2);
+        i += 2;
+      } else if (c === "'" || c === '"') {
+        const end = command.indexOf(c, i + 1);
+        if (end < 0) return undefined;
+        const inner = command.slice(i + 1, end);
+        if (c === '"' && /[$`\\!]/.test(inner)) return undefined;
+        word += inner;
+        quoted = true;
+        i = end + 1;
+      } else if (/[;&`\\{}*?[\]~#]/.test(c)) return undefined;
+      else word += command[i++];
+    }
+    out.push({ word, quoted });
+  }
+  return out;
+}
+
+/**
+ * The recipe for `name` in a Makefile.am (`file`, its path in the tag), as a
+ * command to re-run; `{ why }` when there is a rule but not one cuckoo
+ * re-runs; undefined when no rule makes it.
+ */
+export function recipeFor(makefileAm: string, file: string, name: string): RecipeCommand | { why: string; source: string } | undefined {
+  const lines = makefileAm.split('\n');
+  const target = new RegExp(`^(?:\\$\\(srcdir\\)/)?${escape(name)}\\s*:(?![=:])(.*)$`);
+  const at = lines.findIndex((l) => target.test(l));
+  if (at < 0) return undefined;
+  const source = `${file}:${at + 1}`;
+  const prerequisites = target.exec(lines[at]!)![1]!.replace(/#.*/, '').trim().split(/\s+/).filter(Boolean);
+  const recipe: string[] = [];
+  for (let i = at + 1; i < lines.length && lines[i]!.startsWith('\t'); i++) {
+    let text = lines[i]!.slice(1);
+    while (text.endsWith('\\') && i + 1 < lines.length) text = `${text.slice(0, -1)} ${lines[++i]!.replace(/^\t/, '')}`;
+    recipe.push(text.trim());
+  }
+  if (recipe.length !== 1) return { why: `its recipe has ${recipe.length} command lines, not one`, source };
+  const text = recipe[0]!.replace(/^[@+-]+/, '').replace(/^\$\(AM_V_(?:GEN|at)\)\s*/, '');
+  const dir = file.includes('/') ? file.slice(0, file.lastIndexOf('/')) : '';
+  const up = dir ? dir.split('/').map(() => '..').join('/') : '.';
+  const all = words(text);
+  if (!all) return { why: 'its quoting or shell syntax is more than plain words', source };
+  // The output: `> $@`, `> $(srcdir)/NAME` or `> NAME`, last.
+  const out = all.at(-1);
+  if (all.at(-2)?.word !== '>' || all.at(-2)!.quoted || !out || out.quoted || !['$@', `$(srcdir)/${name}`, name].includes(out.word)) {
+    return { why: 'it does not end with its output redirected to the file', source };
+  }
+  // Make turns `$$` into `$`; any other `$` names a variable.
+  const literal = (word: string) => (/\$/.test(word.replace(/\$\$/g, '')) ? undefined : word.replace(/\$\$/g, '$'));
+  const path = (word: string): string | undefined => {
+    if (word === '$<') return prerequisites[0] === undefined ? undefined : path(prerequisites[0]);
+    if (word.startsWith('$(srcdir)/')) return literal(`./${word.slice('$(srcdir)/'.length)}`);
+    if (word.startsWith('$(top_srcdir)/')) return literal(`${up}/${word.slice('$(top_srcdir)/'.length)}`);
+    return literal(word);
+  };
+  const commands: string[][] = [[]];
+  for (const [k, { word, quoted }] of all.slice(0, -2).entries()) {
+    if (!quoted && word === '|') {
+      commands.push([]);
+      continue;
+    }
+    const command = commands.at(-1)!;
+    if (command.length === 0) {
+      const program = quoted ? undefined : programs[word];
+      if (!program) return { why: `it runs ${JSON.stringify(word)}, not awk, sed or perl`, source };
+      command.push(program);
+    } else if (!quoted && word === '<') {
+      if (k !== all.length - 4 || commands.length !== 1) return { why: 'it redirects input other than of its one command', source };
+      command.push(inputRedirect);
+    } else if (!quoted && word === '>') return { why: 'it writes more than one file', source };
+    else {
+      const resolved = quoted ? literal(word) : path(word);
+      if (resolved === undefined) return { why: `its word ${JSON.stringify(word)} names a make variable`, source };
+      command.push(resolved);
+    }
+  }
+  if (commands.some((c) => c.length === 0)) return { why: 'it has an empty command', source };
+  const render = (c: string[]) => c.map((w) => (w === inputRedirect ? '<' : quote(w))).join(' ');
+  const pipeline = commands.map(render).join(' | ');
+  const plain = commands.map((c) => c.map((w) => (w === inputRedirect ? '<' : w)).join(' ')).join(' | ');
+  return {
+    program: commands[0]![0]!,
+    script: dir ? `cd ${quote(dir)} && ${pipeline}` : pipeline,
+    shown: `${dir ? `(cd ${dir} && ` : ''}${plain}${dir ? ')' : ''} > ${dir ? `${dir}/` : ''}${name}`,
+    source,
+  };
+}
