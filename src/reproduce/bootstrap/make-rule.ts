@@ -26,7 +26,6 @@ const programs: Record<string, string> = { '$(AWK)': 'awk', awk: 'awk', gawk: 'g
 /** Stands for `<` in a command's words: a word of the Makefile.am is never taken for it. */
 const inputRedirect = '\0<';
 const quote = (word: string) => `'${word.replace(/'/g, `'\\''`)}'`;
-const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 type Word = { word: string; quoted: boolean };
 
@@ -68,18 +67,34 @@ function words(command: string): Word[] | undefined {
   return out;
 }
 
+export type Recipe = RecipeCommand | { why: string; source: string };
+
 /**
- * The recipe for `name` in a Makefile.am (`file`, its path in the tag), as a
- * command to re-run; `{ why }` when there is a rule but not one cuckoo
- * re-runs; undefined when no rule makes it.
+ * The rules of a Makefile.am (`file`, its path in the tag), read once: for a
+ * file name, the recipe that makes it as a command to re-run; `{ why }` when
+ * there is a rule but not one cuckoo re-runs; undefined when no rule makes it.
  */
-export function recipeFor(makefileAm: string, file: string, name: string): RecipeCommand | { why: string; source: string } | undefined {
+export function makeRules(makefileAm: string, file: string): (name: string) => Recipe | undefined {
   const lines = makefileAm.split('\n');
-  const target = new RegExp(`^(?:\\$\\(srcdir\\)/)?${escape(name)}\\s*:(?![=:])(.*)$`);
-  const at = lines.findIndex((l) => target.test(l));
-  if (at < 0) return undefined;
+  const targets = new Map<string, number>();
+  for (const [k, line] of lines.entries()) {
+    const m = /^(?:\$\(srcdir\)\/)?([\w.+-]+)\s*:(?![=:])/.exec(line);
+    if (m && !targets.has(m[1]!)) targets.set(m[1]!, k);
+  }
+  return (name) => {
+    const at = targets.get(name);
+    return at === undefined ? undefined : recipeAt(lines, at, file, name);
+  };
+}
+
+/** The recipe for one file, when a single Makefile.am is asked once. */
+export function recipeFor(makefileAm: string, file: string, name: string): Recipe | undefined {
+  return makeRules(makefileAm, file)(name);
+}
+
+function recipeAt(lines: string[], at: number, file: string, name: string): Recipe {
   const source = `${file}:${at + 1}`;
-  const prerequisites = target.exec(lines[at]!)![1]!.replace(/#.*/, '').trim().split(/\s+/).filter(Boolean);
+  const prerequisites = lines[at]!.slice(lines[at]!.indexOf(':') + 1).replace(/#.*/, '').trim().split(/\s+/).filter(Boolean);
   const recipe: string[] = [];
   for (let i = at + 1; i < lines.length && lines[i]!.startsWith('\t'); i++) {
     let text = lines[i]!.slice(1);

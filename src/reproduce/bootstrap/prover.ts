@@ -8,7 +8,7 @@
  */
 import { bootstrapFiles, scriptCommands, type ScriptCommand, type UnrunCommand } from './commands.js';
 import { distHookEdits, type SedEdit, type SkippedEdit } from './dist-hook.js';
-import { recipeFor } from './make-rule.js';
+import { makeRules, type Recipe } from './make-rule.js';
 import { gnulibOutputs, unrunnable } from './gnulib-tool.js';
 import { runSession, type BootstrapStep, type SessionNotRun, type SessionResult, type SessionOptions } from './session.js';
 
@@ -76,7 +76,7 @@ export function createBootstrapProver(options: ProverOptions): BootstrapProver {
   const gnulibRuns = new Map<string, Promise<SessionResult | SessionNotRun>>();
   const hooks = new Map<string, Promise<{ edits: SedEdit[]; skipped: SkippedEdit[] }>>();
   const hookRuns = new Map<string, Promise<SessionResult | SessionNotRun>>();
-  const makefiles = new Map<string, Promise<string | undefined>>();
+  const makefiles = new Map<string, Promise<((name: string) => Recipe | undefined) | undefined>>();
   const recipeRuns = new Map<string, Promise<SessionResult | SessionNotRun>>();
   /** The dist-hook edits of a Makefile.am of the tag, read once. */
   const hookOf = (file: string) => {
@@ -208,10 +208,10 @@ export function createBootstrapProver(options: ProverOptions): BootstrapProver {
       const slash = path.lastIndexOf('/');
       const file = `${path.slice(0, slash + 1)}Makefile.am`;
       if (!isScript(file)) return undefined;
-      let text = makefiles.get(file);
-      if (!text) makefiles.set(file, (text = options.tagText(file)));
-      const makefile = await text;
-      const recipe = makefile === undefined ? undefined : recipeFor(makefile, file, path.slice(slash + 1));
+      let rules = makefiles.get(file);
+      if (!rules) makefiles.set(file, (rules = options.tagText(file).then((text) => (text === undefined ? undefined : makeRules(text, file)))));
+      const recipeOf = await rules;
+      const recipe = recipeOf?.(path.slice(slash + 1));
       if (!recipe) return undefined;
       if ('why' in recipe) return { status: 'not-tried', generator: 'make', why: `${recipe.source} makes it, but not with a command cuckoo re-runs: ${recipe.why}` };
       // Every release-only file of the folder that a rule there makes, in one run.
@@ -219,7 +219,7 @@ export function createBootstrapProver(options: ProverOptions): BootstrapProver {
       if (!run) {
         const steps: BootstrapStep[] = [];
         for (const other of [...options.releaseOnly].filter((p) => p.lastIndexOf('/') === slash && p.startsWith(path.slice(0, slash + 1))).sort()) {
-          const r = recipeFor(makefile!, file, other.slice(slash + 1));
+          const r = recipeOf!(other.slice(slash + 1));
           if (r && !('why' in r)) steps.push({ command: r.shown, argv: () => ['/bin/sh', '-c', r.script], stdoutTo: other, reads: [other] });
         }
         recipeRuns.set(file, (run = session([options.tagCommit], exportTag, steps, `${plural(steps.length, 'recipe')} of ${file}`)));
