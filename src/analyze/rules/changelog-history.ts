@@ -158,13 +158,20 @@ async function bannerScript(preamble: string[], ctx: AnalysisContext): Promise<s
   return undefined;
 }
 
+/** How many commits are read ahead for a NEWS or CHANGES: the 1000 the scripts read, and slack. */
+const readAheadCount = 1200;
+/** The log read ahead (prepare), by analysis. */
+const logsAhead = new WeakMap<AnalysisContext, Promise<LoggedCommit[] | undefined>>();
+
 /** A NEWS or CHANGES in the layout of curl's log2changes.pl and libssh2's git2news.pl, matched with the tag's history. */
 async function judgeLog2Changes(content: Buffer, history: NonNullable<AnalysisContext['history']>, ctx: AnalysisContext): Promise<Judgement | undefined> {
   const parsed = parseLog2Changes(content.toString('latin1'));
   if (!parsed) return undefined;
   // The scripts read `git log -1000`: no date bounds what the newest commits are. Some slack
   // for a release made a few commits off the tag.
-  const commits = await history.commitLog!({ maxCount: Math.min(maxLog, parsed.items.length + 200) });
+  const wanted = Math.min(maxLog, parsed.items.length + 200);
+  const ahead = wanted <= readAheadCount ? logsAhead.get(ctx) : undefined;
+  const commits = ahead ? (await ahead)?.slice(0, wanted) : await history.commitLog!({ maxCount: wanted });
   if (!commits) return undefined;
   const match = matchLog2Changes(parsed.items, commits);
   const banner = parsed.preamble.length > 0 ? await bannerScript(parsed.preamble, ctx) : undefined;
@@ -202,6 +209,17 @@ async function judgeLog2Changes(content: Buffer, history: NonNullable<AnalysisCo
 export const changelogHistory: Rule = {
   name: 'changelog-history',
   changes: ['only-in-release', 'modified'],
+  // A NEWS or CHANGES log is read from git while other changes are judged: its judgement waits less.
+  async prepare(changes, ctx) {
+    const history = ctx.history;
+    if (!history?.commitLog || !ctx.tagCommit) return undefined;
+    if (!changes.some((c) => logNames.has(c.path) && c.release?.type === 'file' && (c.kind === 'modified' || c.kind === 'only-in-release'))) return undefined;
+    const log = history.commitLog({ maxCount: readAheadCount }).catch(() => undefined);
+    logsAhead.set(ctx, log);
+    return async () => {
+      await log;
+    };
+  },
   async judge(change, ctx) {
     const release = change.release;
     const history = ctx.history;
