@@ -168,10 +168,11 @@ async function judgeLog2Changes(content: Buffer, history: NonNullable<AnalysisCo
   const parsed = parseLog2Changes(content.toString('latin1'));
   if (!parsed) return undefined;
   // The scripts read `git log -1000`: no date bounds what the newest commits are. Some slack
-  // for a release made a few commits off the tag.
-  const wanted = Math.min(maxLog, parsed.items.length + 200);
-  const ahead = wanted <= readAheadCount ? logsAhead.get(ctx) : undefined;
-  const commits = ahead ? (await ahead)?.slice(0, wanted) : await history.commitLog!({ maxCount: wanted });
+  // for a release made a few commits off the tag; at least what is read ahead, so that the
+  // judgement is the same read ahead or not.
+  const wanted = Math.min(maxLog, Math.max(readAheadCount, parsed.items.length + 200));
+  const ahead = wanted === readAheadCount ? logsAhead.get(ctx) : undefined;
+  const commits = await (ahead ?? history.commitLog!({ maxCount: wanted }));
   if (!commits) return undefined;
   const match = matchLog2Changes(parsed.items, commits);
   const banner = parsed.preamble.length > 0 ? await bannerScript(parsed.preamble, ctx) : undefined;
