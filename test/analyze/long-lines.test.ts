@@ -89,4 +89,16 @@ test("a catalog whose header's Project-Id-Version is long is refused at once", a
   assert.is(out, "its header's Project-Id-Version is 80006 characters long");
 });
 
+test("a ChangeLog in Mercurial's layout whose one changeset id ends a long entry is read in one pass, not once a paragraph", async () => {
+  // 200,000 paragraphs before the id line: searched for it from each, the reading would take hours.
+  const out = await inWorker<number>({ h: '../../src/analyze/changelog/hg-format.js' }, `(m) => {
+    const body = [];
+    for (let i = 0; i < 200000; i++) body.push('text ' + i, '');
+    body.push('[0123456789ab]');
+    const entry = { line: 1, date: '2024-01-01', author: 'A  <a@example.org>', tiny: false, coauthors: [], body, bodyLines: body.map((_, i) => i + 2) };
+    return m.h.matchHgChangeLog([entry], []).unmatched.length;
+  }`);
+  assert.is(out, 200_001);
+});
+
 test.run();

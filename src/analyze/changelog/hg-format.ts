@@ -56,6 +56,10 @@ export function matchHgChangeLog(entries: readonly ChangeLogEntry[], commits: re
   for (const entry of entries) {
     const days = [shiftDay(entry.date, -1), entry.date, shiftDay(entry.date, 1)];
     const body = entry.body;
+    // The next id line at or after each line, found in one pass from the end: a long entry with
+    // an id line only at its end is not searched again from each of its lines.
+    const nextId = new Int32Array(body.length + 1).fill(body.length);
+    for (let k = body.length - 1; k >= 0; k--) nextId[k] = hgChangeset.test(body[k]!) ? k : nextId[k + 1]!;
     let at = 0;
     while (at < body.length) {
       if (body[at] === '') {
@@ -63,11 +67,10 @@ export function matchHgChangeLog(entries: readonly ChangeLogEntry[], commits: re
         continue;
       }
       // A changeset: `* files:` (over one or more lines), the description, the id line.
-      let end = at;
-      while (end < body.length && !hgChangeset.test(body[end]!)) end++;
-      const lines = body.slice(at, end + 1);
-      const closed = end < body.length && lines[0]!.startsWith('* ') && lines.length > 1;
+      let end = nextId[at]!;
+      const closed = end < body.length && body[at]!.startsWith('* ') && end > at;
       if (closed) {
+        const lines = body.slice(at, end + 1);
         const filesEnd = lines.findIndex((l) => l.endsWith(':'));
         const files = filesEnd >= 0 ? lines.slice(0, filesEnd + 1).join(' ').slice(2, -1) : undefined;
         const description = lines.slice(filesEnd + 1, -1).join('\n');
