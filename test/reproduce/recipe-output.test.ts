@@ -161,13 +161,15 @@ test('a file a Makefile.am rule writes with awk is reproduced byte for byte; a p
   if (!sandboxed) return;
   const files = {
     'configure.ac': 'AC_INIT([tiny], [1.0])\n',
+    // A rule of a Makefile.am above the file (non-recursive make), run from its own folder.
+    'Makefile.am': 'SUBDIRS = src\n\nsrc/offset.h: src/codes.in\n\t$(AWK) -f $(srcdir)/src/mkcodes.awk -v base=10 $(srcdir)/src/codes.in > $@\n',
     'src/Makefile.am': srcMakefileAm,
     'src/mkcodes.awk': mkcodes,
     'src/codes.in': 'EOK\nEFAIL\n',
     'build-aux/mknames.awk': mknames,
   };
   const repo = await makeRepo({ files, tags: ['v1.0'] });
-  const made = { 'src/codes.h': '#define EOK 1\n#define EFAIL 2\n', 'src/names.h': '  N(EOK),\n  N(EFAIL),\n' };
+  const made = { 'src/codes.h': '#define EOK 1\n#define EFAIL 2\n', 'src/names.h': '  N(EOK),\n  N(EFAIL),\n', 'src/offset.h': '#define EOK 10\n#define EFAIL 11\n' };
   const tarball = async (extra: Record<string, string>) =>
     writeTemp(`make-rule-${Math.random().toString(36).slice(2)}/tiny-1.0.tar.gz`, await compress(buildTar(Object.entries({ ...files, ...extra }).map(([path, content]) => ({ path: `tiny-1.0/${path}`, content }))), 'gzip'));
   const report = await verify({ release: await tarball(made), repo: repo.dir, tag: 'v1.0', cacheDir: await tempDir('cuckoo-make-rule-cache-'), hostKnowledge: false });
@@ -178,6 +180,7 @@ test('a file a Makefile.am rule writes with awk is reproduced byte for byte; a p
   }
   assert.match(report.findings.find((x) => x.path === 'src/codes.h')!.reasons[0]!, "written by the rule of the tag's Makefile.am (src/Makefile.am:3), re-run in the sandbox: (cd src && awk -f ./mkcodes.awk -v base=1 ./codes.in) > src/codes.h");
   assert.ok(report.notes.some((n) => /^2 recipes of src\/Makefile\.am: re-run in the sandbox in [\d.]+ s, kept in the cache$/.test(n)), report.notes.join('\n'));
+  assert.match(report.findings.find((x) => x.path === 'src/offset.h')!.reasons[0]!, '(Makefile.am:3), re-run in the sandbox: awk -f ./src/mkcodes.awk -v base=10 ./src/codes.in > src/offset.h');
   const planted = await verify({ release: await tarball({ ...made, 'src/codes.h': `${made['src/codes.h']}#define system(x) 0\n` }), repo: repo.dir, tag: 'v1.0', cacheDir: await tempDir('cuckoo-make-rule-cache-'), hostKnowledge: false });
   const p = planted.findings.find((x) => x.path === 'src/codes.h')!;
   assert.is.not(p.category, 'recipe-output');

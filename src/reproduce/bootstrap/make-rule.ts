@@ -71,14 +71,15 @@ export type Recipe = RecipeCommand | { why: string; source: string };
 
 /**
  * The rules of a Makefile.am (`file`, its path in the tag), read once: for a
- * file name, the recipe that makes it as a command to re-run; `{ why }` when
+ * file's path from the Makefile.am's folder (`err-codes.h`, or
+ * `src/err-codes.h` in a non-recursive top Makefile.am), the recipe that makes it as a command to re-run; `{ why }` when
  * there is a rule but not one cuckoo re-runs; undefined when no rule makes it.
  */
 export function makeRules(makefileAm: string, file: string): (name: string) => Recipe | undefined {
   const lines = makefileAm.split('\n');
   const targets = new Map<string, number>();
   for (const [k, line] of lines.entries()) {
-    const m = /^(?:\$\(srcdir\)\/)?([\w.+-]+)\s*:(?![=:])/.exec(line);
+    const m = /^(?:\$\(srcdir\)\/)?([\w.+-]+(?:\/[\w.+-]+)*)\s*:(?![=:])/.exec(line);
     if (m && !targets.has(m[1]!)) targets.set(m[1]!, k);
   }
   return (name) => {

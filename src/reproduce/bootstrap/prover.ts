@@ -41,8 +41,8 @@ export interface BootstrapProver {
   distHookOutput(path: string): Promise<BootstrapOutcome | undefined>;
   /**
    * A file the release ships and the tag does not, that a rule of the Makefile.am beside it
-   * makes with awk, sed or perl (make-rule.ts): what that command, re-run on the tag's files,
-   * writes; undefined when no rule there makes it.
+   * or above it makes with awk, sed or perl (make-rule.ts): what that command, re-run on the
+   * tag's files, writes; undefined when no rule makes it.
    */
   recipeOutput(path: string): Promise<BootstrapOutcome | undefined>;
   /** What ran, for the report's notes: each run's commands and time, or that it came from the cache. */
@@ -205,26 +205,31 @@ export function createBootstrapProver(options: ProverOptions): BootstrapProver {
     },
 
     async recipeOutput(path) {
-      const slash = path.lastIndexOf('/');
-      const file = `${path.slice(0, slash + 1)}Makefile.am`;
-      if (!isScript(file)) return undefined;
-      let rules = makefiles.get(file);
-      if (!rules) makefiles.set(file, (rules = options.tagText(file).then((text) => (text === undefined ? undefined : makeRules(text, file)))));
-      const recipeOf = await rules;
-      const recipe = recipeOf?.(path.slice(slash + 1));
-      if (!recipe) return undefined;
-      if ('why' in recipe) return { status: 'not-tried', generator: 'make', why: `${recipe.source} makes it, but not with a command cuckoo re-runs: ${recipe.why}` };
-      // Every release-only file of the folder that a rule there makes, in one run.
-      let run = recipeRuns.get(file);
-      if (!run) {
-        const steps: BootstrapStep[] = [];
-        for (const other of [...options.releaseOnly].filter((p) => p.lastIndexOf('/') === slash && p.startsWith(path.slice(0, slash + 1))).sort()) {
-          const r = recipeOf!(other.slice(slash + 1));
-          if (r && !('why' in r)) steps.push({ command: r.shown, argv: () => ['/bin/sh', '-c', r.script], stdoutTo: other, reads: [other] });
+      // The Makefile.am beside the file first, then each one above it (a non-recursive one names `src/x.h`).
+      const parts = path.split('/');
+      for (let k = parts.length - 1; k >= 0; k--) {
+        const prefix = parts.slice(0, k).map((p) => `${p}/`).join('');
+        const file = `${prefix}Makefile.am`;
+        if (!isScript(file)) continue;
+        let rules = makefiles.get(file);
+        if (!rules) makefiles.set(file, (rules = options.tagText(file).then((text) => (text === undefined ? undefined : makeRules(text, file)))));
+        const recipeOf = await rules;
+        const recipe = recipeOf?.(path.slice(prefix.length));
+        if (!recipe) continue;
+        if ('why' in recipe) return { status: 'not-tried', generator: 'make', why: `${recipe.source} makes it, but not with a command cuckoo re-runs: ${recipe.why}` };
+        // Every release-only file under the folder that a rule of this Makefile.am makes, in one run.
+        let run = recipeRuns.get(file);
+        if (!run) {
+          const steps: BootstrapStep[] = [];
+          for (const other of [...options.releaseOnly].filter((p) => p.startsWith(prefix)).sort()) {
+            const r = recipeOf!(other.slice(prefix.length));
+            if (r && !('why' in r)) steps.push({ command: r.shown, argv: () => ['/bin/sh', '-c', r.script], stdoutTo: other, reads: [other] });
+          }
+          recipeRuns.set(file, (run = session([options.tagCommit], exportTag, steps, `${plural(steps.length, 'recipe')} of ${file}`)));
         }
-        recipeRuns.set(file, (run = session([options.tagCommit], exportTag, steps, `${plural(steps.length, 'recipe')} of ${file}`)));
+        return judged(await run, { generator: recipe.program, tool: 'tag', version: shortId(options.tagCommit), command: recipe.shown, source: recipe.source }, path);
       }
-      return judged(await run, { generator: recipe.program, tool: 'tag', version: shortId(options.tagCommit), command: recipe.shown, source: recipe.source }, path);
+      return undefined;
     },
 
     notes: () => [...notes],
