@@ -5,9 +5,10 @@
  * tag's files in the sandbox: awk, sed or perl (or `$(AWK)`, `$(SED)`,
  * `$(PERL)`), piped into one another, the output redirected to the target.
  * Words are literal text (make's `$$` made `$`), `$(srcdir)/PATH`,
- * `$(top_srcdir)/PATH`, `$<` or `$@`; any other make variable, a shell expansion, or a second command line
- * is not re-run, and said so. The command is rebuilt from those words, each
- * single-quoted, so nothing of the Makefile.am is read by a shell.
+ * `$(top_srcdir)/PATH`, `$<` or `$@`; any other make variable, a shell
+ * expansion, or a second command line is not re-run, and said so. The
+ * command is rebuilt from those words, each single-quoted, so nothing of the
+ * Makefile.am is read by a shell.
  */
 
 export interface RecipeCommand {
@@ -72,8 +73,9 @@ export type Recipe = RecipeCommand | { why: string; source: string };
 /**
  * The rules of a Makefile.am (`file`, its path in the tag), read once: for a
  * file's path from the Makefile.am's folder (`err-codes.h`, or
- * `src/err-codes.h` in a non-recursive top Makefile.am), the recipe that makes it as a command to re-run; `{ why }` when
- * there is a rule but not one cuckoo re-runs; undefined when no rule makes it.
+ * `src/err-codes.h` in a non-recursive top Makefile.am), the recipe that
+ * makes it as a command to re-run; `{ why }` when there is a rule but not
+ * one cuckoo re-runs; undefined when no rule makes it.
  */
 export function makeRules(makefileAm: string, file: string): (name: string) => Recipe | undefined {
   const lines = makefileAm.split('\n');
