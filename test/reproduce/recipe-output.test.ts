@@ -52,11 +52,13 @@ test("the sed edits of a dist-hook are read with make's $$ expanded, and what ca
   assert.equal(skipped, []);
   // In a folder's Makefile.am, $(distdir) is that folder's.
   assert.equal(distHookEdits("dist-hook:\n\tsed -i 's/a/b/' $(distdir)/x.txt\n", 'doc/Makefile.am').edits[0]?.path, 'doc/x.txt');
+  // A script in double quotes with nothing the shell expands is the same script.
+  assert.equal(distHookEdits('dist-hook:\n\t$(SED) -i -e "/badge/d" $(distdir)/README\n', 'Makefile.am').edits[0]?.scripts, ['/badge/d']);
   // Outside the dist-hook, sed edits nothing of the release.
   assert.equal(distHookEdits("all-local:\n\tsed -i 's/a/b/' $(distdir)/x.txt\n", 'Makefile.am').edits, []);
   const cases: Array<[string, RegExp]> = [
     ["$(SED) -i -e 's/@V@/$(VERSION)/' $(distdir)/README", /make variable/],
-    ['sed -i "s/a/b/" $(distdir)/README', /quoting/],
+    ['sed -i "s/a/$$HOME/" $(distdir)/README', /quoting/],
     ["sed 's/a/b/' $(distdir)/README", /in place/],
     ["sed -i 's/a/b/' $(distdir)/../README", /outside the release/],
     ["sed -i -f edits.sed $(distdir)/README", /word "-f"/],
@@ -147,7 +149,7 @@ test('the recipe of a Makefile.am rule is rebuilt word by word, and one cuckoo d
   for (const [name, why] of cases) assert.match((recipeFor(srcMakefileAm, 'src/Makefile.am', name) as { why: string }).why, why, name);
   const one = (recipe: string) => recipeFor(`x.h: y\n\t${recipe}\n`, 'Makefile.am', 'x.h') as { why?: string; script?: string };
   assert.match(one('cat y > $@').why!, /runs "cat"/);
-  assert.match(one('$(AWK) -f y.awk y > $@; rm -f y').why!, /shell syntax/);
+  assert.match(one('$(AWK) -f y.awk y; $(AWK) -f z.awk z > $@').why!, /more than one command/);
   assert.match(one('$(AWK) -f y.awk y').why!, /output redirected/);
   assert.match(one('$(AWK) -f y.awk `cat list` > $@').why!, /shell syntax/);
   assert.match((recipeFor('x.h: y\n\t$(AWK) -f a.awk y > _x\n\tmv _x $@\n', 'Makefile.am', 'x.h') as { why: string }).why, /2 command lines/);

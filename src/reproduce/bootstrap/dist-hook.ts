@@ -9,6 +9,8 @@
  * or a command with anything else is left out, and said so.
  */
 
+import { shellWords, type ShellWord } from './shell-words.js';
+
 export interface SedEdit {
   /** The edited file, relative to the release's top. */
   path: string;
@@ -28,39 +30,6 @@ export interface SkippedEdit {
   /** The edited file, when the command names one. */
   path?: string;
   why: string;
-}
-
-/** Words of a recipe command: single-quoted text kept whole (quotes removed), `;`, `&&`, `||` and `|` as their own words. */
-function words(command: string): Array<{ word: string; quoted: boolean }> | undefined {
-  const out: Array<{ word: string; quoted: boolean }> = [];
-  let i = 0;
-  while (i < command.length) {
-    const c = command[i]!;
-    if (/\s/.test(c)) {
-      i++;
-      continue;
-    }
-    const op = /^(?:&&|\|\||[;|])/.exec(command.slice(i));
-    if (op) {
-      out.push({ word: op[0], quoted: false });
-      i += op[0].length;
-      continue;
-    }
-    let word = '';
-    let quoted = false;
-    while (i < command.length && !/[\s;|&]/.test(command[i]!)) {
-      if (command[i] === "'") {
-        const end = command.indexOf("'", i + 1);
-        if (end < 0) return undefined;
-        word += command.slice(i + 1, end);
-        quoted = true;
-        i = end + 1;
-      } else if (command[i] === '"' || command[i] === '\\' || command[i] === '`') return undefined;
-      else word += command[i++];
-    }
-    out.push({ word, quoted });
-  }
-  return out;
 }
 
 /** The logical lines of the `dist-hook:` rule's recipe, with their line numbers: continuations joined. */
@@ -85,13 +54,13 @@ export function distHookEdits(makefileAm: string, file: string): { edits: SedEdi
   for (const { line, text } of distHookRecipe(makefileAm)) {
     if (!/(?:^|[\s;&|(])(?:\$\(SED\)|sed)\s/.test(text)) continue;
     const source = `${file}:${line}`;
-    const all = words(text);
+    const all = shellWords(text);
     if (!all) {
-      result.skipped.push({ source, text, why: 'its quoting is not plain single quotes' });
+      result.skipped.push({ source, text, why: 'its quoting or shell syntax is more than plain words' });
       continue;
     }
-    // Each command of the line on its own; only sed's are looked at.
-    const commands: Array<typeof all> = [[]];
+    // Each command of the line on its own; only sed's are looked at (one that redirects is not plain).
+    const commands: ShellWord[][] = [[]];
     for (const w of all) {
       if (!w.quoted && /^(?:;|&&|\|\||\|)$/.test(w.word)) commands.push([]);
       else commands.at(-1)!.push(w);
@@ -106,7 +75,7 @@ export function distHookEdits(makefileAm: string, file: string): { edits: SedEdi
   return result;
 }
 
-function sedEdit(args: Array<{ word: string; quoted: boolean }>, dir: string): Omit<SedEdit, 'source' | 'text'> | { why: string; path?: string } {
+function sedEdit(args: ShellWord[], dir: string): Omit<SedEdit, 'source' | 'text'> | { why: string; path?: string } {
   const scripts: string[] = [];
   const options: string[] = [];
   let inPlace = false;

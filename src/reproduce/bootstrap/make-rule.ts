@@ -11,6 +11,8 @@
  * Makefile.am is read by a shell.
  */
 
+import { shellWords } from './shell-words.js';
+
 export interface RecipeCommand {
   /** The first program it runs (awk, sed, perl). */
   program: string;
@@ -27,46 +29,6 @@ const programs: Record<string, string> = { '$(AWK)': 'awk', awk: 'awk', gawk: 'g
 /** Stands for `<` in a command's words: a word of the Makefile.am is never taken for it. */
 const inputRedirect = '\0<';
 const quote = (word: string) => `'${word.replace(/'/g, `'\\''`)}'`;
-
-type Word = { word: string; quoted: boolean };
-
-/** Words, quoted text kept whole (double quotes only around text the shell would not expand), and `|`, `<`, `>` on their own. */
-function words(command: string): Word[] | undefined {
-  const out: Word[] = [];
-  let i = 0;
-  while (i < command.length) {
-    if (/\s/.test(command[i]!)) {
-      i++;
-      continue;
-    }
-    if (/[|<>]/.test(command[i]!)) {
-      out.push({ word: command[i]!, quoted: false });
-      i++;
-      continue;
-    }
-    let word = '';
-    let quoted = false;
-    while (i < command.length && !/[\s|<>]/.test(command[i]!)) {
-      const c = command[i]!;
-      if (c === '$' && /[<@]/.test(command[i + 1] ?? '')) {
-        // make's automatic variables `$<` and `$@`.
-        word += command.slice(i, i + 2);
-        i += 2;
-      } else if (c === "'" || c === '"') {
-        const end = command.indexOf(c, i + 1);
-        if (end < 0) return undefined;
-        const inner = command.slice(i + 1, end);
-        if (c === '"' && /[$`\\!]/.test(inner)) return undefined;
-        word += inner;
-        quoted = true;
-        i = end + 1;
-      } else if (/[;&`\\{}*?[\]~#]/.test(c)) return undefined;
-      else word += command[i++];
-    }
-    out.push({ word, quoted });
-  }
-  return out;
-}
 
 export type Recipe = RecipeCommand | { why: string; source: string };
 
@@ -108,7 +70,7 @@ function recipeAt(lines: string[], at: number, file: string, name: string): Reci
   const text = recipe[0]!.replace(/^[@+-]+/, '').replace(/^\$\(AM_V_(?:GEN|at)\)\s*/, '');
   const dir = file.includes('/') ? file.slice(0, file.lastIndexOf('/')) : '';
   const up = dir ? dir.split('/').map(() => '..').join('/') : '.';
-  const all = words(text);
+  const all = shellWords(text);
   if (!all) return { why: 'its quoting or shell syntax is more than plain words', source };
   // The output: `> $@`, `> $(srcdir)/NAME` or `> NAME`, last.
   const out = all.at(-1);
@@ -138,6 +100,7 @@ function recipeAt(lines: string[], at: number, file: string, name: string): Reci
       if (k !== all.length - 4 || commands.length !== 1) return { why: 'it redirects input other than of its one command', source };
       command.push(inputRedirect);
     } else if (!quoted && word === '>') return { why: 'it writes more than one file', source };
+    else if (!quoted && /^(?:;|&&|\|\|)$/.test(word)) return { why: 'it runs more than one command', source };
     else {
       const resolved = quoted ? literal(word) : path(word);
       if (resolved === undefined) return { why: `its word ${JSON.stringify(word)} names a make variable`, source };
