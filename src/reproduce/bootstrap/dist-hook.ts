@@ -4,7 +4,7 @@
  * $(distdir)/README`), read from the tag's Makefile.am so that they can be
  * re-run in the sandbox on the tag's copy. Only plain commands are taken:
  * `sed` or `$(SED)`, `-i` with or without a suffix, `-E`, `-r` or `-n`,
- * scripts in single quotes (`-e 'SCRIPT'`, or one without `-e`), and one
+ * quoted scripts (`-e 'SCRIPT'`, or one without `-e`; see shell-words.ts), and one
  * `$(distdir)/PATH`. Make turns `$$` into `$`; a script with any other `$`
  * or a command with anything else is left out, and said so.
  */
