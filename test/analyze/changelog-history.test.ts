@@ -5,7 +5,9 @@ import { changelogHistory } from '../../src/analyze/rules/changelog-history.js';
 import { readCommitLog } from '../../src/git/commit-log.js';
 import { createHistory } from '../../src/git/history.js';
 import type { RepoHandle } from '../../src/git/types.js';
-import { removeTempDirs, runGit, tempDir } from '../helpers/repo.js';
+import { verify } from '../../src/commands/verify.js';
+import { buildTar, compress, writeTemp } from '../helpers/archives.js';
+import { makeRepo, removeTempDirs, runGit, tempDir } from '../helpers/repo.js';
 import { added, context, modified } from './generated-context.js';
 
 test.after(removeTempDirs);
@@ -330,6 +332,27 @@ test('the log for a NEWS or CHANGES is read ahead once, and judges as it would u
   // Nothing is read ahead for a release without such a file.
   assert.is(await changelogHistory.prepare!([modified('README', 'x\n')], ctx), undefined);
   assert.is(calls.length, 1);
+});
+
+test('verify reads the log ahead and matches a release NEWS in that layout with the tag it names', async () => {
+  const repo = await makeRepo({
+    commits: [
+      { files: { README: 'tiny\n', NEWS: 'NEWS is made from git at release time.\n' }, message: 'start' },
+      { files: { README: 'tiny, faster\n' }, message: 'make it faster' },
+      { files: { README: 'tiny, faster, smaller\n' }, message: 'make it smaller\n\nIt was too big for the boot loader.', tags: ['v1.0'] },
+    ],
+  });
+  // As git2news.pl writes it: the committer (the helper's), the date of the first commit under it.
+  const news = 'Cuckoo Test (16 Nov 2023)\n- make it smaller\n  \n  It was too big for the boot loader.\n\n- make it faster\n\n- start\n';
+  const items = [
+    { path: 'tiny-1.0/README', content: 'tiny, faster, smaller\n' },
+    { path: 'tiny-1.0/NEWS', content: news },
+  ];
+  const release = await writeTemp(`news-${Math.random().toString(36).slice(2)}/tiny-1.0.tar.gz`, await compress(buildTar(items), 'gzip'));
+  const report = await verify({ release, repo: repo.dir, tag: 'v1.0', cacheDir: await tempDir('cuckoo-news-cache-'), hostKnowledge: false, reproduce: false });
+  const f = report.findings.find((x) => x.path === 'NEWS')!;
+  assert.is(f.category, 'generated-changelog', f.reasons.join('; '));
+  assert.match(f.reasons[0]!, 'all 3 commit messages under its 1 header match commits the tag reaches');
 });
 
 test('a log in the layout of those scripts with text no commit wrote is shown', async () => {
