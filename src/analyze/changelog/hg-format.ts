@@ -1,6 +1,6 @@
 import type { LoggedCommit } from '../history.js';
 import type { ChangeLogEntry } from './gitlog-format.js';
-import type { ChangeLogMatch } from './match.js';
+import { dayOf, shiftDay, type ChangeLogMatch } from './match.js';
 
 /**
  * A ChangeLog that Mercurial's `changelog` template writes (`hg log
@@ -29,8 +29,6 @@ const hgTagging = /^(?:Added tag \S+ for changeset [0-9a-f]{12}|Removed tag \S+|
 
 /** The text without blanks and line breaks: the template refills descriptions. */
 const squash = (text: string) => text.replace(/\s+/g, '');
-const dayOf = (seconds: number) => new Date(seconds * 1000).toISOString().slice(0, 10);
-const shiftDay = (date: string, days: number) => new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 
 export interface HgMatch extends ChangeLogMatch {
   /** Changesets that only add a tag to `.hgtags`, which the git history does not have. */

@@ -1,4 +1,5 @@
 import type { LoggedCommit } from '../history.js';
+import { dayOf, shiftDay } from './match.js';
 
 /**
  * The log that curl's scripts/log2changes.pl (CHANGES) and libssh2's
@@ -95,8 +96,6 @@ export function parseLog2Changes(text: string): ParsedLog | undefined {
 const squash = (text: string) => text.replace(/[ \t\r\n]+/g, '');
 
 const nameOf = (ident: string) => ident.slice(0, ident.lastIndexOf('  <'));
-const dayOf = (seconds: number) => new Date(seconds * 1000).toISOString().slice(0, 10);
-const shiftDay = (date: string, days: number) => new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 
 export interface LogMatch {
   matched: Array<{ item: LogItem; commit: LoggedCommit }>;

@@ -31,8 +31,9 @@ interface Candidate {
   order: number;
 }
 
-const dayOf = (seconds: number) => new Date(seconds * 1000).toISOString().slice(0, 10);
-const shiftDay = (date: string, days: number) => new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+/** The UTC day of a time, and a day some days from another: what the ChangeLog readers compare. */
+export const dayOf = (seconds: number) => new Date(seconds * 1000).toISOString().slice(0, 10);
+export const shiftDay = (date: string, days: number) => new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 
 function startsWith(body: string[], at: number, lines: string[]): boolean {
   if (at + lines.length > body.length) return false;

@@ -11,7 +11,7 @@
  * Makefile.am is read by a shell.
  */
 
-import { shellWords } from './shell-words.js';
+import { shellQuote as quote, shellWords } from './shell-words.js';
 
 export interface RecipeCommand {
   /** The first program it runs (awk, sed, perl). */
@@ -28,7 +28,6 @@ const programs: Record<string, string> = { '$(AWK)': 'awk', awk: 'awk', gawk: 'g
 
 /** Stands for `<` in a command's words: a word of the Makefile.am is never taken for it. */
 const inputRedirect = '\0<';
-const quote = (word: string) => `'${word.replace(/'/g, `'\\''`)}'`;
 
 export type Recipe = RecipeCommand | { why: string; source: string };
 

@@ -9,6 +9,7 @@
 import { bootstrapFiles, scriptCommands, type ScriptCommand, type UnrunCommand } from './commands.js';
 import { distHookEdits, type SedEdit, type SkippedEdit } from './dist-hook.js';
 import { makeRules, type Recipe } from './make-rule.js';
+import { shellQuote } from './shell-words.js';
 import { gnulibOutputs, unrunnable } from './gnulib-tool.js';
 import { runSession, type BootstrapStep, type SessionNotRun, type SessionResult, type SessionOptions } from './session.js';
 
@@ -184,9 +185,8 @@ export function createBootstrapProver(options: ProverOptions): BootstrapProver {
       const skipped = found.flatMap((f) => f.skipped.filter((e) => e.path === path || e.path === undefined));
       if (edits.length === 0 && skipped.length === 0) return undefined;
       if (skipped.length > 0) return { status: 'not-tried', generator: 'sed', why: `${skipped[0]!.source} runs sed on it in a way cuckoo does not re-run (${skipped[0]!.why})` };
-      const quote = (s: string) => `'${s.replace(/'/g, "'\\''")}'`;
       const steps: BootstrapStep[] = edits.map((e) => ({
-        command: ['sed', ...e.options, ...e.scripts.flatMap((s) => ['-e', quote(s)]), '-i', path].join(' '),
+        command: ['sed', ...e.options, ...e.scripts.flatMap((s) => ['-e', shellQuote(s)]), '-i', path].join(' '),
         // GNU sed's --sandbox refuses the e, r and w commands: a script only edits the file.
         argv: () => ['sed', '--sandbox', ...e.options, ...e.scripts.flatMap((s) => ['-e', s]), '-i', '--', path],
         reads: [path],

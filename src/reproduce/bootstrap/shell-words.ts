@@ -13,6 +13,9 @@ export interface ShellWord {
   quoted: boolean;
 }
 
+/** A word in single quotes, as a shell reads it back. */
+export const shellQuote = (word: string) => `'${word.replace(/'/g, `'\\''`)}'`;
+
 const operator = /^(?:&&|\|\||[;|<>])/;
 
 export function shellWords(command: string): ShellWord[] | undefined {

@@ -14,6 +14,7 @@ import type { NoSandbox, Sandbox, SandboxResult } from '../sandbox.js';
 import { systemPath } from '../tools.js';
 import { findRecipe, type Recipe, type TagFiles } from './recipe.js';
 import { findToolchain, linkPrograms, type Named, type Toolchain, type ToolUse, type Unmatched } from './toolchain.js';
+import { shellQuote } from '../bootstrap/shell-words.js';
 
 export interface StepRun {
   name: string;
@@ -91,7 +92,6 @@ export interface RebuildOptions {
 }
 
 const outputTail = 4000;
-const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
 function notRun(why: string, hint: string | undefined, base: Partial<RebuildSummary>, sourceDateEpoch: number): Rebuild {
   return {
