@@ -42,4 +42,34 @@ test('other bytes, a loop, a link out of the tree, or a file that became a link 
   assert.equal(j?.reasons, ['a regular file in the tag, a symlink in the release']);
 });
 
+/** A tag where uapi/asm → asm-generic, a folder (as strace's bundled Linux headers have it); the release has a folder there. */
+function folderLink(releaseFiles: Record<string, string>) {
+  const ctx = context({ 'uapi/asm-generic/fcntl.h': 'F\n', 'uapi/asm-generic/ioctl.h': 'I\n', 'uapi/asm-generic/more.h': 'M\n', 'uapi/asm': 'asm-generic', 'uapi/elsewhere': 'missing' });
+  for (const p of ['uapi/asm', 'uapi/elsewhere']) ctx.tagByPath.set(p, link(p));
+  ctx.releaseOnly = new Map(Object.entries(releaseFiles).map(([p, oid]) => [p, { ...relFile(p, ''), blobId: oid }]));
+  return ctx;
+}
+const becameFolder = (path: string): Change => ({ kind: 'type-changed', path, tag: link(path), release: { ...relFile(path, ''), type: 'directory' } as never });
+
+test('a link to a folder stored as a folder of copies of its files is explained; another file there is not', async () => {
+  // make dist copies the files it distributes through the link: some of the folder's, each byte for byte.
+  let j = await typeChange.judge(becameFolder('uapi/asm'), folderLink({ 'uapi/asm/fcntl.h': 'oid:uapi/asm-generic/fcntl.h', 'uapi/asm/ioctl.h': 'oid:uapi/asm-generic/ioctl.h' }));
+  assert.is(j?.category, 'dereferenced-link');
+  assert.is(j?.severity, 'low');
+  assert.equal(j?.reasons, ['a symlink to the folder uapi/asm-generic in the tag; the release stores a folder of copies of 2 of its files, byte for byte']);
+  const cases: Array<[string, Record<string, string>]> = [
+    ['a copy with other bytes', { 'uapi/asm/fcntl.h': 'oid:uapi/asm-generic/ioctl.h' }],
+    ['a file the linked folder lacks', { 'uapi/asm/fcntl.h': 'oid:uapi/asm-generic/fcntl.h', 'uapi/asm/planted.h': 'oid:x' }],
+    ['an empty folder', {}],
+  ];
+  for (const [what, files] of cases) {
+    j = await typeChange.judge(becameFolder('uapi/asm'), folderLink(files));
+    assert.is(j?.category, 'type-change', what);
+    assert.is(j?.severity, 'high', what);
+  }
+  // A link to nothing of the tag.
+  j = await typeChange.judge(becameFolder('uapi/elsewhere'), folderLink({ 'uapi/elsewhere/x.h': 'oid:uapi/asm-generic/fcntl.h' }));
+  assert.is(j?.category, 'type-change');
+});
+
 test.run();
