@@ -1,14 +1,15 @@
 /**
- * The bootstrap prover of one verify run: the tag exported as git archive
- * writes it, the gnulib the tag pins (its submodule, or --submodule
+ * The bootstrap prover of one verify run: the tag exported as a checkout
+ * has it (see checkoutTag), the gnulib the tag pins (its submodule, or --submodule
  * gnulib=PATH), and the sandbox of reproduction. Nothing is exported or run
  * until a rule asks about a file the bootstrap claims to have written.
  */
+import { dirname } from 'node:path';
 import type { Change } from '../compare/change.js';
 import { git } from '../git/run.js';
 import { createBootstrapProver, type BootstrapProver } from '../reproduce/bootstrap/prover.js';
 import { defaultSandboxLimits, findSandbox } from '../reproduce/sandbox.js';
-import { archiveTag } from './rebuild-side.js';
+import { checkoutTag } from './rebuild-side.js';
 import type { ReproduceOptions } from './reproduction.js';
 import type { OpenTagSide } from './tag-side.js';
 
@@ -60,7 +61,8 @@ export function bootstrapProver(options: ReproduceOptions & { cacheDir: string }
       return entry?.type === 'file' ? (await tag.content(entry)).toString('latin1') : undefined;
     },
     releaseOnly: new Set(changes.flatMap((c) => (c.kind === 'only-in-release' ? [c.path] : []))),
-    exportTag: (tar) => archiveTag(tag, tar),
+    exportTag: (tar) => checkoutTag(tag, tar, dirname(tar)),
+    checkoutDiffers: [...tag.side.attributes.values()].some((a) => a.exportIgnore || a.exportSubst),
     gnulib: pinnedGnulib(tag),
     gnulibTimeoutSeconds: Math.max(gnulibSeconds, limits.timeoutSeconds),
     ...(options.onStatus ? { onStatus: options.onStatus } : {}),

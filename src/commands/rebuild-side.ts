@@ -4,8 +4,8 @@
  * run on it in the sandbox, and each release file that differs from the tag
  * looked up in what they wrote.
  */
-import { cp, lstat, mkdir, readdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { cp, lstat, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import type { Change } from '../compare/change.js';
 import { boundedDiff } from '../analyze/evidence.js';
 import { CuckooError } from '../errors.js';
@@ -42,6 +42,35 @@ export async function archiveTag(tag: OpenTagSide, tar: string): Promise<void> {
   const inSubmodule = (path: string) => [...tag.submoduleRepos.keys()].some((p) => path.startsWith(`${p}/`));
   await prefetchBlobs(tag.repo, tag.side.entries.flatMap((e) => (e.type === 'submodule' || inSubmodule(e.path) ? [] : [e.oid])));
   await git(tag.repo, ['archive', '--format=tar', '-o', tar, tag.ref.commit]);
+}
+
+/**
+ * Writes the tag (without its submodules) to `tar` as a checkout has it, for
+ * the bootstrap's steps: a maintainer runs them, then `make dist`, in a
+ * checkout, where `export-ignore` leaves nothing out and `export-subst`
+ * expands nothing (strace marks every path `export-ignore`: git archive
+ * of its tag holds one README). git archive does the writing, from a git
+ * folder of its own under `work` that borrows the repository's objects
+ * (`objects/info/alternates`) and switches both attributes off in its
+ * `info/attributes`, which outrank the tag's `.gitattributes`. Nothing is
+ * written into the repository.
+ */
+export async function checkoutTag(tag: OpenTagSide, tar: string, work: string): Promise<void> {
+  const inSubmodule = (path: string) => [...tag.submoduleRepos.keys()].some((p) => path.startsWith(`${p}/`));
+  await prefetchBlobs(tag.repo, tag.side.entries.flatMap((e) => (e.type === 'submodule' || inSubmodule(e.path) ? [] : [e.oid])));
+  // Relative to git's working folder when the git folder was given relative; the common one's for a linked worktree.
+  const objects = resolve(tag.repo.gitDir, (await git(tag.repo, ['rev-parse', '--git-path', 'objects'], { cwd: tag.repo.gitDir })).stdout.toString('utf8').trim());
+  const dir = await mkdtemp(join(work, 'export-'));
+  try {
+    await git(undefined, ['init', '--quiet', '--bare', '--template=', `--object-format=${tag.repo.objectFormat}`, dir]);
+    await mkdir(join(dir, 'objects', 'info'), { recursive: true });
+    await mkdir(join(dir, 'info'), { recursive: true });
+    await writeFile(join(dir, 'objects', 'info', 'alternates'), `${objects}\n`);
+    await writeFile(join(dir, 'info', 'attributes'), '* -export-ignore -export-subst\n');
+    await git({ gitDir: dir }, ['archive', '--format=tar', '-o', tar, tag.ref.commit]);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 /** Writes the tag, and each compared submodule at its pinned commit, as tar files git archive makes. */

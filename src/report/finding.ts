@@ -261,7 +261,7 @@ export const categoryInfo: Record<Category, CategoryInfo> = {
   },
   'bootstrap-output': {
     title: 'Written by the bootstrap, reproduced',
-    help: "A file the tag's bootstrap writes (with one of the project's own scripts, or gnulib-tool at the commit the tag pins), re-run in the sandbox on the tag's files: it wrote these bytes.",
+    help: "A file the tag's bootstrap writes (with one of the project's own scripts, or gnulib-tool at the commit the tag pins), re-run in the sandbox on the tag's files: it wrote these bytes. A bootstrap script of the tag other than gnulib's (strace's `bootstrap`, an `autogen.sh`) may be run whole, with the autotools left out (reproduction re-runs those apart).",
   },
   'not-reproduced': {
     title: 'Not what its generator writes',

@@ -414,17 +414,20 @@ function failure(generator: string, exitCode: number, stderr: string): string {
 }
 
 /**
- * A regular file the step wrote, or undefined: never a link it made, and
- * never through a folder it swapped for a link (the generator controls the
- * scratch folder; `within` is that folder's real path).
+ * A regular file the step wrote, or undefined: never through a folder it
+ * swapped for a link (the generator controls the scratch folder; `within` is
+ * that folder's real path), and never a link it made unless `followLinks`,
+ * and then only to a file inside that folder.
  */
-export async function readOutput(path: string, within: string): Promise<Buffer | undefined> {
+export async function readOutput(path: string, within: string, followLinks = false): Promise<Buffer | undefined> {
   try {
-    const folder = await realpath(dirname(path));
+    // A followed link must end at a file inside the folder too (a bootstrap's `ln -s ../tests/x.c tests-m32/`).
+    const target = followLinks ? await realpath(path) : path;
+    const folder = await realpath(dirname(target));
     if (folder !== within && !folder.startsWith(`${within}/`)) return undefined;
-    const s = await lstat(path);
+    const s = await lstat(target);
     if (!s.isFile() || s.size > 64 * 1024 ** 2) return undefined;
-    return await readFile(path);
+    return await readFile(target);
   } catch {
     return undefined;
   }

@@ -63,7 +63,20 @@ async function claimOf(path: string, head: string, ctx: AnalysisContext): Promis
 
 const shorten = (command: string, most = 160) => (command.length > most ? `${command.slice(0, most)}… (${command.split(' ').length} words)` : command);
 
-async function judgeRun(outcome: BootstrapOutcome, release: Buffer, judgedWithout: () => Promise<Judgement>, path: string, claimed: string): Promise<Judgement> {
+/** What a script run whole said it lacked, for the reason of a file that came out different. */
+function saidOf(outcome: BootstrapOutcome): string {
+  const said = outcome.status === 'ran' ? (outcome.said ?? []) : [];
+  if (said.length === 0) return '';
+  return `, and it said: ${said.slice(0, 3).join(' | ')}${said.length > 3 ? ` (and ${said.length - 3} more lines)` : ''}`;
+}
+
+/**
+ * The judgement of a file given what re-running its generator wrote. `weighed`
+ * false: a difference does not raise the judgement (a script run whole, with
+ * the autotools left out, may owe it to them or to a program the system
+ * lacks); its diff is still shown.
+ */
+async function judgeRun(outcome: BootstrapOutcome, release: Buffer, judgedWithout: () => Promise<Judgement>, path: string, claimed: string, weighed = true): Promise<Judgement> {
   if (outcome.status === 'not-tried') {
     const fallback = await judgedWithout();
     return {
@@ -88,8 +101,10 @@ async function judgeRun(outcome: BootstrapOutcome, release: Buffer, judgedWithou
   const residual = residualOf(release.toString('utf8'), outcome.regenerated.toString('utf8'), outcome.generator, path, diffBounds.maxEdits, syntax);
   return {
     ...fallback,
-    severity: atLeast(fallback.severity, residual.severity) ? fallback.severity : residual.severity,
-    reasons: [residual.why, `re-run: ${ran}; the diff is regenerated → release`, ...fallback.reasons, claimed],
+    severity: !weighed || atLeast(fallback.severity, residual.severity) ? fallback.severity : residual.severity,
+    reasons: weighed
+      ? [residual.why, `re-run: ${ran}; the diff is regenerated → release`, ...fallback.reasons, claimed]
+      : [...fallback.reasons, claimed, `re-run: ${ran}, it wrote other bytes; the diff is regenerated → release (not weighed: the autotools were left out of the run${saidOf(outcome)})`],
     evidence: {
       ...fallback.evidence,
       ...boundedDiff(outcome.regenerated, release, `regenerated/${path}`, `b/${path}`, diffBounds),
@@ -119,5 +134,41 @@ export const bootstrapOutput: Rule = {
     if (claim.kind === 'gnulib' && !claim.run) return unproven(`not re-run: no gnulib-tool output of the release records a "Reproduce by:" command that writes ${change.path}`);
     const outcome = claim.kind === 'script' ? await ctx.bootstrap.scriptOutput(change.path, claim.named) : await ctx.bootstrap.gnulibOutput(change.path, claim.run!.args, claim.run!.recordedIn);
     return judgeRun(outcome, content, judgedWithout, change.path, claimed);
+  },
+};
+
+/**
+ * A release-only file that the tag's own bootstrap script (`bootstrap`,
+ * `autogen.sh`; not gnulib's) writes when run whole in the sandbox, with the
+ * autotools left out (see reproduce/bootstrap/whole-script.ts): strace's 700
+ * `src/xlat/` headers, its `tests/*.gen.test` and the `tests-m32/` copies of
+ * `tests/`. Explained only when the run wrote the release's bytes. When it
+ * wrote other bytes, the file keeps the judgement `unexplained` gives it,
+ * with the diff; when it wrote nothing there, the file is left to the rules after
+ * it. It comes before `bootstrap-output`, which proves a file by the one
+ * command its header names and keeps the unexplained judgement when it
+ * cannot.
+ */
+export const wholeScriptOutput: Rule = {
+  name: 'bootstrap-script',
+  changes: ['only-in-release'],
+  async judge(change, ctx) {
+    const release = change.release;
+    if (release?.type !== 'file' || !ctx.bootstrap) return undefined;
+    const outcome = await ctx.bootstrap.wholeScriptOutput(change.path);
+    if (outcome?.status !== 'ran') return undefined;
+    const content = await ctx.releaseContent(release);
+    if (!content) return undefined;
+    if (!outcome.regenerated.equals(content)) {
+      // The unexplained judgement, with the diff regenerated → release.
+      return judgeRun(outcome, content, async () => (await unexplained.judge(change, ctx))!, change.path, `the tag's ${outcome.source} writes it when run whole`, false);
+    }
+    const run = { generator: outcome.generator, tool: outcome.tool, version: outcome.version, command: outcome.command, seconds: outcome.seconds };
+    return {
+      category: 'bootstrap-output',
+      severity: 'info',
+      reasons: [`reproduced byte for byte by ${outcome.generator} of the tag (${outcome.version}), run whole in the sandbox: ${outcome.command}`],
+      evidence: { reproduced: { ...run, normalisations: [], cached: outcome.cached, untrustedInputs: [] } },
+    };
   },
 };

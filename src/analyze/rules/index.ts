@@ -1,6 +1,6 @@
 import type { Rule } from '../rule.js';
 import { autotoolsOutput } from './autotools-output.js';
-import { bootstrapOutput } from './bootstrap-output.js';
+import { bootstrapOutput, wholeScriptOutput } from './bootstrap-output.js';
 import { buildSignals } from './build-signals.js';
 import { changelog } from './changelog.js';
 import { changelogHistory } from './changelog-history.js';
@@ -93,7 +93,8 @@ export const rules: readonly Rule[] = [
   fromHistory,
   notShipped,
   modeChange,
-  // Proves what a bootstrap wrote by re-running it, and keeps unexplained's judgement when it cannot.
+  // Proves what a bootstrap wrote by re-running it: the tag's own script whole, then the command a header names.
+  wholeScriptOutput,
   bootstrapOutput,
   unexplained,
 ];

@@ -5,11 +5,15 @@
  * the file records (see gnulib-tool.ts). Everything runs in the sandbox on
  * the tag's files, once per run and only when a rule asks for a file it
  * claims, and is cached by the tag's commit, the submodule's and the commands.
+ * The tag's own bootstrap script may also run whole (see whole-script.ts).
  */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { bootstrapFiles, scriptCommands, type ScriptCommand, type UnrunCommand } from './commands.js';
 import { distHookEdits, type SedEdit, type SkippedEdit } from './dist-hook.js';
 import { makeRules, type Recipe } from './make-rule.js';
 import { shellQuote } from './shell-words.js';
+import { leftOut, stubFolder, stubText, wholeScript, wholeScriptArgv } from './whole-script.js';
 import { gnulibOutputs, unrunnable } from './gnulib-tool.js';
 import { runSession, type BootstrapStep, type SessionNotRun, type SessionResult, type SessionOptions } from './session.js';
 
@@ -25,6 +29,8 @@ export interface BootstrapRun {
   source: string;
   seconds: number;
   cached: boolean;
+  /** A script run whole: the lines of its standard error that say what it lacked (`gawk: not found`). */
+  said?: string[];
 }
 
 /** The command ran and wrote `regenerated` (the rule compares it with the release's bytes), or it could not run. */
@@ -46,6 +52,12 @@ export interface BootstrapProver {
    * tag's files, writes; undefined when no rule makes it.
    */
   recipeOutput(path: string): Promise<BootstrapOutcome | undefined>;
+  /**
+   * A file the release ships and the tag does not: what the tag's own bootstrap script wrote
+   * at that path when run whole, with the autotools left out (whole-script.ts); undefined when
+   * the tag has no such script, it was not run, or it did not write the path.
+   */
+  wholeScriptOutput(path: string): Promise<BootstrapOutcome | undefined>;
   /** What ran, for the report's notes: each run's commands and time, or that it came from the cache. */
   notes(): string[];
 }
@@ -58,8 +70,10 @@ export interface ProverOptions extends Pick<SessionOptions, 'cacheDir' | 'sandbo
   tagText: (path: string) => Promise<string | undefined>;
   /** Paths only the release has: the commands worth running. */
   releaseOnly: ReadonlySet<string>;
-  /** Writes the tag as git archive does to `tar`. */
+  /** Writes the tag's files to `tar` as a checkout has them (see checkoutTag). */
   exportTag: (tar: string) => Promise<void>;
+  /** True when that differs from what git archive writes: the tag marks a path export-ignore or export-subst. */
+  checkoutDiffers: boolean;
   /** gnulib at the commit the tag pins (its submodule, or --submodule gnulib=PATH), or why there is none. */
   gnulib: { commit: string; export: (tar: string) => Promise<void> } | { why: string };
   /** Seconds gnulib-tool may run (a large project's import takes minutes). */
@@ -79,6 +93,7 @@ export function createBootstrapProver(options: ProverOptions): BootstrapProver {
   const hookRuns = new Map<string, Promise<SessionResult | SessionNotRun>>();
   const makefiles = new Map<string, Promise<((name: string) => Recipe | undefined) | undefined>>();
   const recipeRuns = new Map<string, Promise<SessionResult | SessionNotRun>>();
+  let whole: Promise<{ script: string; run: SessionResult | SessionNotRun; said: string[] } | undefined> | undefined;
   /** The dist-hook edits of a Makefile.am of the tag, read once. */
   const hookOf = (file: string) => {
     let got = hooks.get(file);
@@ -106,7 +121,9 @@ export function createBootstrapProver(options: ProverOptions): BootstrapProver {
   const session = async (pins: string[], exportTrees: SessionOptions['exportTrees'], steps: BootstrapStep[], what: string) => {
     const t0 = performance.now();
     const announce = (command: string) => options.onStatus?.(`re-running ${command.length > 40 ? `${command.slice(0, 37)}...` : command} in the sandbox, once (cached)`);
-    const run = await runSession({ cacheDir: options.cacheDir, sandbox: options.sandbox, sandboxKind: options.sandboxKind, pins, exportTrees, announce }, steps).finally(() => options.onStatus?.(undefined));
+    // The export is a checkout's: where git archive would write other files, runs kept from an export of git archive's are not reused.
+    const pinned = options.checkoutDiffers ? [...pins, 'checkout'] : pins;
+    const run = await runSession({ cacheDir: options.cacheDir, sandbox: options.sandbox, sandboxKind: options.sandboxKind, pins: pinned, exportTrees, announce }, steps).finally(() => options.onStatus?.(undefined));
     const seconds = Math.round((performance.now() - t0) / 100) / 10;
     notes.push('why' in run ? `${what}: not run (${run.why})` : run.cached ? `${what}: taken from the cache of an earlier run` : `${what}: re-run in the sandbox in ${seconds} s, kept in the cache`);
     return run;
@@ -230,6 +247,55 @@ export function createBootstrapProver(options: ProverOptions): BootstrapProver {
         return judged(await run, { generator: recipe.program, tool: 'tag', version: shortId(options.tagCommit), command: recipe.shown, source: recipe.source }, path);
       }
       return undefined;
+    },
+
+    async wholeScriptOutput(path) {
+      whole ??= (async () => {
+        const found = await wholeScript(isScript, options.tagText);
+        if (found === undefined) return undefined;
+        if ('why' in found) {
+          notes.push(`the tag's bootstrap script was not run whole: ${found.why}`);
+          return undefined;
+        }
+        const { script } = found;
+        const exportWithStubs = async (dir: string) => {
+          await mkdir(join(dir, stubFolder));
+          for (const name of leftOut) await writeFile(join(dir, stubFolder, name), stubText, { mode: 0o755 });
+          return exportTag(dir);
+        };
+        const step: BootstrapStep = {
+          command: `NOCONFIGURE=1 ./${script}, with ${leftOut.slice(0, 3).join(', ')} and ${leftOut.length - 3} more autotools left out`,
+          argv: (scratch) => wholeScriptArgv(script, scratch),
+          reads: [...options.releaseOnly].sort(),
+          followLinks: true,
+        };
+        const run = await session([options.tagCommit, stubText], exportWithStubs, [step], `the tag's ${script}, run whole`);
+        // What went wrong on the way (a program the system lacks), which a file that came out different may owe to
+        // it; not what the autotools left out would have written (configure, aclocal.m4, ...).
+        const said = ('why' in run ? '' : (run.steps.get(step.command)?.stderr ?? ''))
+          .split('\n')
+          .filter((l) => /not found|No such file|[Ee]rror|cannot/.test(l) && !l.includes('left out of this run') && !/\b(configure|config\.status|aclocal\.m4|Makefile\.in|config\.h\.in)\b/.test(l))
+          .map((l) => l.trim().slice(0, 200));
+        return { script, run, said };
+      })();
+      const done = await whole;
+      if (done === undefined || 'why' in done.run) return undefined;
+      const [command, step] = [...done.run.steps][0]!;
+      const bytes = done.run.outputs.get(path);
+      if (!bytes || step.timedOut) return undefined;
+      const status = step.exitCode === 0 ? '' : ` (the script then stopped with exit ${step.exitCode})`;
+      return {
+        status: 'ran',
+        generator: `./${done.script}`,
+        tool: 'tag',
+        version: shortId(options.tagCommit),
+        command: `${command}${status}`,
+        source: done.script,
+        seconds: Math.round(step.seconds * 100) / 100,
+        cached: done.run.cached,
+        regenerated: bytes,
+        ...(done.said.length > 0 ? { said: done.said } : {}),
+      };
     },
 
     notes: () => [...notes],

@@ -27,6 +27,8 @@ export interface BootstrapStep {
   reads: string[];
   /** Seconds the step may run, when not the sandbox's limit. */
   timeoutSeconds?: number;
+  /** A path read back may be a link to a file of the scratch folder: its file's bytes are read. */
+  followLinks?: boolean;
 }
 
 export interface SessionOptions {
@@ -56,6 +58,11 @@ export interface SessionNotRun {
 
 /** The output redirect of a step, done by a shell of the system with the paths as arguments: nothing of them is parsed. */
 const redirect = ['/bin/sh', '-c', 'out=$1; shift; mkdir -p "${out%/*}" && exec "$@" >"$out"', 'sh'];
+
+/** A step's standard error as kept: its start and its end (a script run whole says what it lacked early, and why it stopped last). */
+function keptStderr(stderr: string): string {
+  return stderr.length <= 4000 ? stderr : `${stderr.slice(0, 1000)}\n…\n${stderr.slice(-3000)}`;
+}
 
 export async function runSession(options: SessionOptions, steps: BootstrapStep[]): Promise<SessionResult | SessionNotRun> {
   const key = runKey({
@@ -97,9 +104,9 @@ export async function runSession(options: SessionOptions, steps: BootstrapStep[]
         writable: scratch,
         ...(step.timeoutSeconds ? { timeoutSeconds: step.timeoutSeconds } : {}),
       });
-      records.set(step.command, { exitCode: r.exitCode, seconds: r.seconds, stderr: r.stderr.slice(-4000), command: step.command, timedOut: r.timedOut });
+      records.set(step.command, { exitCode: r.exitCode, seconds: r.seconds, stderr: keptStderr(r.stderr), command: step.command, timedOut: r.timedOut });
       for (const path of step.reads) {
-        const bytes = await readOutput(join(tree, path), real);
+        const bytes = await readOutput(join(tree, path), real, step.followLinks);
         if (bytes) outputs.set(path, bytes);
       }
     }
