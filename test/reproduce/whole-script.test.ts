@@ -113,6 +113,17 @@ test('a line the bootstrap does not write keeps the file unexplained, with the d
   assert.not.ok(off.notes.some((n) => n.includes('run whole')), off.notes.join('\n'));
 });
 
+test('a bootstrap that runs out of time proves nothing, is not kept, and the notes say so', async () => {
+  if (!sandboxed) return;
+  const repo = await makeRepo({ files: { ...tagFiles, bootstrap: { content: `${bootstrap}sleep 60\n`, mode: 0o755 } }, tags: ['v1.0'] });
+  const cacheDir = await tempDir('cuckoo-whole-cache-');
+  for (let run = 0; run < 2; run++) {
+    const report = await verify({ release: await release(written), repo: repo.dir, tag: 'v1.0', cacheDir, hostKnowledge: false, reproduceTimeout: 2 });
+    assert.is.not(report.findings.find((x) => x.path === 'xlat/modes.h')?.category, 'bootstrap-output');
+    assert.ok(report.notes.some((n) => /^the tag's bootstrap, run whole: ran out of time in the sandbox after [\d.]+ s, not kept \(raise --reproduce-timeout\)$/.test(n)), report.notes.join('\n'));
+  }
+});
+
 test('which script runs whole: the first of bootstrap, autogen.sh and the like, never gnulib s', async () => {
   const tag = (files: Record<string, string>) =>
     wholeScript(

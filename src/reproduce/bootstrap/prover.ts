@@ -125,7 +125,16 @@ export function createBootstrapProver(options: ProverOptions): BootstrapProver {
     const pinned = options.checkoutDiffers ? [...pins, 'checkout'] : pins;
     const run = await runSession({ cacheDir: options.cacheDir, sandbox: options.sandbox, sandboxKind: options.sandboxKind, pins: pinned, exportTrees, announce }, steps).finally(() => options.onStatus?.(undefined));
     const seconds = Math.round((performance.now() - t0) / 100) / 10;
-    notes.push('why' in run ? `${what}: not run (${run.why})` : run.cached ? `${what}: taken from the cache of an earlier run` : `${what}: re-run in the sandbox in ${seconds} s, kept in the cache`);
+    const outOfTime = !('why' in run) && [...run.steps.values()].some((st) => st.timedOut);
+    notes.push(
+      'why' in run
+        ? `${what}: not run (${run.why})`
+        : run.cached
+          ? `${what}: taken from the cache of an earlier run`
+          : outOfTime
+            ? `${what}: ran out of time in the sandbox after ${seconds} s, not kept (raise --reproduce-timeout)`
+            : `${what}: re-run in the sandbox in ${seconds} s, kept in the cache`,
+    );
     return run;
   };
   const exportTag = async (dir: string) => {
