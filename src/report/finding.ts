@@ -329,7 +329,7 @@ export const categoryInfo: Record<Category, CategoryInfo> = {
   },
   'configured-file': {
     title: 'File configured from a template in the tag',
-    help: 'The lines of FILE.in in the tag with each @NAME@ placeholder filled in with one value, as configure writes its outputs; nothing added, dropped or reordered, and in files the build runs no value that could run a command. Or the lines of a list template beside it (curl.tmpl for curl.vcxproj) with each placeholder line replaced by entries that each name a file of the tag or the release, and nothing else. Or the lines a Makefile.am rule of the tag echoes into an m4 file (autotest\'s package.m4), each @NAME@ alone in m4 quotes and filled in with a plain value, or into any file as they stand, with nothing make or the shell expands (echo "see NEWS" > ChangeLog).',
+    help: 'The lines of FILE.in in the tag with each @NAME@ placeholder filled in with one value, as configure writes its outputs; nothing added, dropped or reordered, and in files the build runs no value that could run a command. Or the lines of a list template beside it (curl.tmpl for curl.vcxproj) with each placeholder line replaced by entries that each name a file of the tag or the release, and nothing else. Or the lines a Makefile.am rule of the tag echoes into an m4 file (autotest\'s package.m4), each @NAME@ alone in m4 quotes and filled in with a plain value, or into any file as they stand, with nothing make or the shell expands (echo "see NEWS" > ChangeLog). Or one plain word a dist-hook echoes from a make variable into a file the build does not run (echo $(COPYRIGHT_YEAR) > $(distdir)/.year): a value configure sets.',
   },
   'collected-lines': {
     title: "Lines collected from the tag's files",
@@ -361,7 +361,7 @@ export const categoryInfo: Record<Category, CategoryInfo> = {
   },
   'dereferenced-link': {
     title: 'Symlink stored as the file it points to',
-    help: 'A symlink in the tag that the release stores as a regular file, byte for byte the file the link points to inside the tag, as `make dist` and `tar -h` write links.',
+    help: 'A symlink in the tag that the release stores as a regular file, byte for byte the file the link points to inside the tag, as `make dist` and `tar -h` write links; or a link to a folder of the tag that the release stores as a folder whose every file is a copy of the linked folder\'s file at the same place.',
   },
   'generated-manpage': {
     title: 'Man page generated from a source in the tag',

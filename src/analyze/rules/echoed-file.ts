@@ -1,4 +1,4 @@
-import { splitPath } from '../places.js';
+import { buildRole, splitPath } from '../places.js';
 import type { ReleaseEntry } from '../../release/entry.js';
 import { sharedWork, type AnalysisContext, type Judgement, type Rule } from '../rule.js';
 import { escape, templateValues } from './configured-template.js';
@@ -16,7 +16,8 @@ import { escape, templateValues } from './configured-template.js';
  * judged: there a value with a space or a redirect could change a command.
  * Echoed text with no placeholder and nothing the shell expands is the
  * Makefile.am's own text, whatever the file: libssh2's `echo "see NEWS" >
- * ./ChangeLog`.
+ * ./ChangeLog`. A dist-hook's `echo $(VAR) > $(distdir)/PATH` explains a
+ * file of one plain word (see distHookValue).
  */
 
 const maxBytes = 16 * 1024;
@@ -45,6 +46,60 @@ export function echoedRecipes(makefileAm: string): Map<string, string[]> {
   return out;
 }
 
+/** A value configure computes, as a dist-hook may echo it: one word with no character a shell or make would act on. */
+const tokenValue = /^[A-Za-z0-9][A-Za-z0-9.+~:_-]{0,63}$/;
+
+/**
+ * The `echo $(VAR) > $(distdir)/PATH` lines of a Makefile.am's dist-hook:
+ * for each PATH (from the Makefile.am's folder), the variable echoed and the
+ * line. strace 6.1 writes `.year` and the dates of its manual pages so.
+ */
+export function distHookEchoes(makefileAm: string): Map<string, { variable: string; line: number }> {
+  const out = new Map<string, { variable: string; line: number }>();
+  const lines = makefileAm.split('\n');
+  const at = lines.findIndex((l) => /^dist-hook\s*:/.test(l));
+  if (at < 0) return out;
+  for (let i = at + 1; i < lines.length && lines[i]!.startsWith('\t'); i++) {
+    const start = i;
+    let text = lines[i]!;
+    while (text.endsWith('\\') && i + 1 < lines.length) text = `${text.slice(0, -1)} ${lines[++i]!}`;
+    const m = /^\s*[@+-]*(?:\$[({]AM_V_(?:GEN|at)[)}])?\s*echo\s+\$[({]([A-Za-z_]\w*)[)}]\s*>\s*\$[({]distdir[)}]\/([\w.+/-]+)\s*$/.exec(text);
+    if (m && !out.has(m[2]!)) out.set(m[2]!, { variable: m[1]!, line: start + 1 });
+  }
+  return out;
+}
+
+/**
+ * A file a dist-hook of the Makefile.am beside it or above it writes with
+ * `echo $(VAR)`: one word, a value configure sets that cuckoo cannot see (a
+ * year, a date), so `low`; a variable named *VERSION must be the release's
+ * version. Not for a file the build runs or compiles, where a word is a
+ * command.
+ */
+async function distHookValue(path: string, release: ReleaseEntry, ctx: AnalysisContext): Promise<Judgement | undefined> {
+  // A word is a command where the build runs the file: a script, a makefile, an m4 file, compiled source.
+  if (buildRole(path) !== undefined || (release.mode & 0o111) !== 0) return undefined;
+  const parts = path.split('/');
+  for (let k = parts.length - 1; k >= 0; k--) {
+    const prefix = parts.slice(0, k).map((p) => `${p}/`).join('');
+    const makefileAm = `${prefix}Makefile.am`;
+    const am = ctx.tagByPath.get(makefileAm);
+    if (am?.type !== 'file' || am.size > 1024 * 1024) continue;
+    const echoes = await sharedWork(ctx, `dist-hook-echoes:${am.oid}`, async () => distHookEchoes((await ctx.tagContent(am)).toString('utf8')));
+    const hit = echoes.get(path.slice(prefix.length));
+    if (!hit) continue;
+    const value = /^([^\n]*)\n$/.exec((await ctx.releaseContent(release))?.toString('utf8') ?? '')?.[1];
+    if (value === undefined || !tokenValue.test(value)) return undefined;
+    if (/VERSION$/.test(hit.variable) && value !== ctx.releaseVersion) return undefined;
+    return {
+      category: 'configured-file',
+      severity: 'low',
+      reasons: [`the value of $(${hit.variable}), which configure sets, as the dist-hook of ${makefileAm} echoes it (${makefileAm}:${hit.line}): ${JSON.stringify(value)}, one word`],
+    };
+  }
+  return undefined;
+}
+
 /** A file whose text is the echoed lines as they stand. */
 async function constantText(echoed: string[], release: ReleaseEntry, name: string, makefileAm: string, ctx: AnalysisContext): Promise<Judgement | undefined> {
   const content = await ctx.releaseContent(release);
@@ -65,11 +120,11 @@ export const echoedFile: Rule = {
     const { dir, name } = splitPath(change.path);
     const makefileAm = dir ? `${dir}/Makefile.am` : 'Makefile.am';
     const am = ctx.tagByPath.get(makefileAm);
-    if (am?.type !== 'file' || am.size > 1024 * 1024) return undefined;
+    if (am?.type !== 'file' || am.size > 1024 * 1024) return distHookValue(change.path, release, ctx);
     // Read once for the folder: its files are judged one after another.
     const recipes = await sharedWork(ctx, `echoed-recipes:${am.oid}`, async () => echoedRecipes((await ctx.tagContent(am)).toString('utf8')));
     const echoed = recipes.get(name);
-    if (!echoed) return undefined;
+    if (!echoed) return distHookValue(change.path, release, ctx);
     // make expands `$` in either quotes.
     if (!echoed.some((line) => /[@$]/.test(line))) return constantText(echoed, release, name, makefileAm, ctx);
     if (!name.endsWith('.m4') || !echoed.every((line) => line.replace(/\[@[A-Za-z_][A-Za-z0-9_]*@\]/g, '').indexOf('@') < 0)) return undefined;
