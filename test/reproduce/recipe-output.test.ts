@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { verify } from '../../src/commands/verify.js';
 import { distHookEdits } from '../../src/reproduce/bootstrap/dist-hook.js';
-import { recipeFor } from '../../src/reproduce/bootstrap/make-rule.js';
+import { makefileFor, recipeFor } from '../../src/reproduce/bootstrap/make-rule.js';
 import { findSandbox } from '../../src/reproduce/sandbox.js';
 import { buildTar, compress, writeTemp } from '../helpers/archives.js';
 import { makeRepo, removeTempDirs, tempDir } from '../helpers/repo.js';
@@ -187,6 +187,61 @@ test('a file a Makefile.am rule writes with awk is reproduced byte for byte; a p
   const p = planted.findings.find((x) => x.path === 'src/codes.h')!;
   assert.is.not(p.category, 'recipe-output');
   assert.ok(['medium', 'high', 'critical'].includes(p.severity), p.severity);
+});
+
+// As libxml2's python/Makefile.am and strace's src/Makefile.am: recipes of more than one plain command, made by make.
+const makeMakefileAm = `GENERATED = names.h \\
+\tnames.txt
+EXTRA_DIST = gen.sh list.in
+
+if WITH_NAMES
+$(GENERATED): $(srcdir)/gen.sh $(srcdir)/list.in Makefile
+\t$(AM_V_GEN)$(SHELL) $(srcdir)/gen.sh $(srcdir)/list.in
+endif
+
+check.c: $(srcdir)/list.in
+\t$(AM_V_GEN)$(AWK) '{ print "int " $$1 ";" }' $< > $@-t && mv $@-t $@
+
+stamped.c: list.in
+\techo '/* $(VERSION) */' > $@
+`;
+const genSh = '#!/bin/sh -e\nsed "s/^/#define /" "$1" > names.h\ncut -d" " -f1 "$1" > names.txt\n';
+
+test('make-rule: targets named by a variable or several on one line are found; makefileFor takes every branch', () => {
+  for (const name of ['names.h', 'names.txt', 'check.c', 'stamped.c']) {
+    const r = recipeFor(makeMakefileAm, 'lib/Makefile.am', name);
+    assert.ok(r && 'why' in r, name);
+  }
+  assert.is((recipeFor(makeMakefileAm, 'lib/Makefile.am', 'names.h') as { source: string }).source, 'lib/Makefile.am:6');
+  assert.is(recipeFor(makeMakefileAm, 'lib/Makefile.am', 'GENERATED'), undefined);
+  const made = makefileFor(makeMakefileAm, 'lib/Makefile.am');
+  assert.match(made, /^top_srcdir = \.\.$/m);
+  assert.match(made, /^# if WITH_NAMES$/m);
+  assert.match(made, /^# endif$/m);
+  assert.match(made, /\.DEFAULT:\n\t@:\n$/);
+});
+
+test('files whose rules are more than one plain command are made by make with the rules of the Makefile.am', async () => {
+  if (!sandboxed) return;
+  const files = { 'configure.ac': 'AC_INIT([tiny], [1.0])\n', 'Makefile.am': 'SUBDIRS = lib\n', 'lib/Makefile.am': makeMakefileAm, 'lib/gen.sh': { content: genSh, mode: 0o755 }, 'lib/list.in': 'EOK 1\nEFAIL 2\n' };
+  const repo = await makeRepo({ files, tags: ['v1.0'] });
+  const made = { 'lib/names.h': '#define EOK 1\n#define EFAIL 2\n', 'lib/names.txt': 'EOK\nEFAIL\n', 'lib/check.c': 'int EOK;\nint EFAIL;\n', 'lib/stamped.c': '/* 1.0 */\n' };
+  const plain = Object.fromEntries(Object.entries(files).map(([p, f]) => [p, typeof f === 'string' ? f : f.content]));
+  const tarball = async (extra: Record<string, string>) =>
+    writeTemp(`make-route-${Math.random().toString(36).slice(2)}/tiny-1.0.tar.gz`, await compress(buildTar(Object.entries({ ...plain, ...extra }).map(([path, content]) => ({ path: `tiny-1.0/${path}`, content }))), 'gzip'));
+  const report = await verify({ release: await tarball(made), repo: repo.dir, tag: 'v1.0', cacheDir: await tempDir('cuckoo-make-route-cache-'), hostKnowledge: false });
+  for (const path of ['lib/names.h', 'lib/names.txt', 'lib/check.c']) {
+    const f = report.findings.find((x) => x.path === path)!;
+    assert.is(f.category, 'recipe-output', `${path}: ${f.reasons.join('; ')}`);
+    assert.is(f.severity, 'info');
+    assert.match(f.reasons[0]!, /re-run in the sandbox: make -r -R -k check\.c names\.h names\.txt and 1 more in lib, with the rules of lib\/Makefile\.am$/);
+  }
+  // configure's $(VERSION) is not set: make writes other bytes, and the file is left to the other rules.
+  assert.is.not(report.findings.find((x) => x.path === 'lib/stamped.c')!.category, 'recipe-output');
+  assert.ok(report.notes.some((n) => /^make with the rules of lib\/Makefile\.am \(4 files\): re-run in the sandbox in [\d.]+ s, kept in the cache$/.test(n)), report.notes.join('\n'));
+  const planted = await verify({ release: await tarball({ ...made, 'lib/names.h': `${made['lib/names.h']}#define system(x) 0\n` }), repo: repo.dir, tag: 'v1.0', cacheDir: await tempDir('cuckoo-make-route-cache-'), hostKnowledge: false });
+  assert.is.not(planted.findings.find((x) => x.path === 'lib/names.h')!.category, 'recipe-output');
+  assert.is(planted.findings.find((x) => x.path === 'lib/names.txt')!.category, 'recipe-output');
 });
 
 test.run();

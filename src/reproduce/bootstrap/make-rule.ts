@@ -40,15 +40,95 @@ export type Recipe = RecipeCommand | { why: string; source: string };
  */
 export function makeRules(makefileAm: string, file: string): (name: string) => Recipe | undefined {
   const lines = makefileAm.split('\n');
+  const vars = assignments(lines);
   const targets = new Map<string, number>();
   for (const [k, line] of lines.entries()) {
-    const m = /^(?:\$\(srcdir\)\/)?([\w.+-]+(?:\/[\w.+-]+)*)\s*:(?![=:])/.exec(line);
-    if (m && !targets.has(m[1]!)) targets.set(m[1]!, k);
+    // A rule's line: its targets (several, or a variable that names them: libxml2's `$(GENERATED):`), a colon.
+    const m = /^([^\s:=#][^:=#]*?)\s*:(?![=:])/.exec(line);
+    if (!m) continue;
+    for (const word of expand(m[1]!, vars).split(/\s+/)) {
+      const name = word.replace(/^\$[({]srcdir[)}]\//, '');
+      if (/^[\w.+-]+(?:\/[\w.+-]+)*$/.test(name) && !targets.has(name)) targets.set(name, k);
+    }
   }
   return (name) => {
     const at = targets.get(name);
     return at === undefined ? undefined : recipeAt(lines, at, file, name);
   };
+}
+
+/** The variables a Makefile.am sets (`NAME = …`, `NAME += …`), every branch of its conditionals taken. */
+function assignments(lines: string[]): Map<string, string> {
+  const vars = new Map<string, string>();
+  for (let i = 0; i < lines.length; i++) {
+    const m = /^([A-Za-z_]\w*)\s*(\+?=|:=)\s*(.*)$/.exec(lines[i]!);
+    if (!m) continue;
+    let value = m[3]!;
+    while (value.endsWith('\\') && i + 1 < lines.length) value = `${value.slice(0, -1)} ${lines[++i]!.trim()}`;
+    value = value.replace(/#.*/, '').trim();
+    vars.set(m[1]!, m[2] === '+=' && vars.has(m[1]!) ? `${vars.get(m[1]!)} ${value}` : value);
+  }
+  return vars;
+}
+
+/** `$(NAME)` and `${NAME}` replaced by what the Makefile.am sets them to; other references left as they are. */
+function expand(text: string, vars: ReadonlyMap<string, string>, depth = 0): string {
+  if (depth > 8) return text;
+  return text.replace(/\$[({]([A-Za-z_]\w*)[)}]/g, (whole, name: string) => {
+    const value = vars.get(name);
+    return value === undefined ? whole : expand(value, vars, depth + 1);
+  });
+}
+
+/**
+ * A makefile for GNU make with the rules of a Makefile.am (`file`, its path
+ * in the tag), for files whose recipe is more than the one plain command
+ * recipeAt re-runs (two commands, a script of the tag, python, a shell
+ * loop): automake's conditionals taken on every branch (their lines made
+ * comments), its `include`s made optional, and in front the variables
+ * automake and configure would set, as configure would for a plain system
+ * (`srcdir = .`, `$(AWK)` gawk where there is one, `$(PYTHON)` python3, the
+ * silent-rule prefixes empty). What configure computes is unset, so a
+ * recipe that needs it writes other bytes, and proves nothing. A
+ * prerequisite that is neither a file nor a target is made by nothing
+ * (`.DEFAULT`). Run with `make -r -R` in the Makefile.am's folder, in the
+ * sandbox: the recipes are the tag's code.
+ */
+export function makefileFor(makefileAm: string, file: string): string {
+  const dir = file.includes('/') ? file.slice(0, file.lastIndexOf('/')) : '';
+  const up = dir ? dir.split('/').map(() => '..').join('/') : '.';
+  const defaults = [
+    'srcdir = .',
+    `top_srcdir = ${up}`,
+    'builddir = .',
+    `top_builddir = ${up}`,
+    'abs_srcdir = $(CURDIR)',
+    'abs_builddir = $(CURDIR)',
+    'abs_top_srcdir = $(abspath $(top_srcdir))',
+    'abs_top_builddir = $(abspath $(top_builddir))',
+    'SHELL = /bin/sh',
+    'AM_V_GEN =',
+    'AM_V_at =',
+    'AM_V_P = :',
+    'MKDIR_P = mkdir -p',
+    'mkdir_p = mkdir -p',
+    'LN_S = ln -s',
+    'AWK := $(firstword $(shell command -v gawk mawk awk))',
+    'SED = sed',
+    'GREP = grep',
+    'EGREP = grep -E',
+    'FGREP = grep -F',
+    'PERL = perl',
+    'PYTHON = python3',
+    'M4 = m4',
+    'GPERF = gperf',
+    'EXEEXT =',
+    'OBJEXT = o',
+  ];
+  const body = makefileAm
+    .split('\n')
+    .map((line) => (/^(?:if\s+!?\w+|else|endif)\b/.test(line) ? `# ${line}` : /^include\s/.test(line) ? `-${line}` : line));
+  return [...defaults, ...body, '.DEFAULT:', '\t@:', ''].join('\n');
 }
 
 /** The recipe for one file, when a single Makefile.am is asked once. */

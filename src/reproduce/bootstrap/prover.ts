@@ -11,7 +11,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { bootstrapFiles, scriptCommands, type ScriptCommand, type UnrunCommand } from './commands.js';
 import { distHookEdits, type SedEdit, type SkippedEdit } from './dist-hook.js';
-import { makeRules, type Recipe } from './make-rule.js';
+import { makefileFor, makeRules, type Recipe } from './make-rule.js';
 import { shellQuote } from './shell-words.js';
 import { leftOut, stubFolder, stubText, wholeScript, wholeScriptArgv } from './whole-script.js';
 import { gnulibOutputs, unrunnable } from './gnulib-tool.js';
@@ -91,7 +91,8 @@ export function createBootstrapProver(options: ProverOptions): BootstrapProver {
   const gnulibRuns = new Map<string, Promise<SessionResult | SessionNotRun>>();
   const hooks = new Map<string, Promise<{ edits: SedEdit[]; skipped: SkippedEdit[] }>>();
   const hookRuns = new Map<string, Promise<SessionResult | SessionNotRun>>();
-  const makefiles = new Map<string, Promise<((name: string) => Recipe | undefined) | undefined>>();
+  const makefiles = new Map<string, Promise<{ recipeOf: (name: string) => Recipe | undefined; text: string } | undefined>>();
+  const makeRuns = new Map<string, Promise<{ run: SessionResult | SessionNotRun; command: string }>>();
   const recipeRuns = new Map<string, Promise<SessionResult | SessionNotRun>>();
   let whole: Promise<{ script: string; run: SessionResult | SessionNotRun; said: string[] } | undefined> | undefined;
   /** The dist-hook edits of a Makefile.am of the tag, read once. */
@@ -155,6 +156,44 @@ export function createBootstrapProver(options: ProverOptions): BootstrapProver {
     const bytes = run.outputs.get(path);
     if (!bytes) return { status: 'not-tried', generator: base.generator, why: `${base.command} ran but did not write ${path}` };
     return { ...base, seconds: Math.round(step.seconds * 100) / 100, cached: run.cached, status: 'ran', regenerated: bytes };
+  }
+
+  /**
+   * A file whose rule is more than one plain command: made by GNU make with
+   * the rules of the Makefile.am (make-rule.ts, makefileFor), in one run for
+   * every such release-only file of that Makefile.am. Its bytes count
+   * whatever make's exit status (`-k` goes on past a target it cannot make).
+   */
+  async function madeByMake(path: string, prefix: string, file: string, recipeOf: (name: string) => Recipe | undefined, text: string, recipe: { why: string; source: string }): Promise<BootstrapOutcome> {
+    let made = makeRuns.get(file);
+    if (!made) {
+      const targets = [...options.releaseOnly].filter((p) => p.startsWith(prefix) && (() => { const r = recipeOf(p.slice(prefix.length)); return r !== undefined && 'why' in r; })()).sort();
+      const makefile = makefileFor(text, file);
+      const names = targets.map((t) => t.slice(prefix.length));
+      const shown = names.length > 3 ? `${names.slice(0, 3).join(' ')} and ${names.length - 3} more` : names.join(' ');
+      const command = `make -r -R -k ${shown}${prefix ? ` in ${prefix.slice(0, -1)}` : ''}, with the rules of ${file}`;
+      const step: BootstrapStep = {
+        command,
+        argv: (scratch) => ['make', '-r', '-R', '-k', '--no-print-directory', '-f', `${scratch}/rules.mk`, '-C', `${scratch}/tree${prefix ? `/${prefix.slice(0, -1)}` : ''}`, ...names],
+        reads: targets,
+      };
+      const exportWithMakefile = async (dir: string) => {
+        await writeFile(join(dir, 'rules.mk'), makefile);
+        return exportTag(dir);
+      };
+      made = session([options.tagCommit, makefile], exportWithMakefile, [step], `make with the rules of ${file} (${plural(targets.length, 'file')})`).then((run) => ({ run, command }));
+      makeRuns.set(file, made);
+    }
+    const { run, command } = await made;
+    const generator = 'make';
+    if ('why' in run) return { status: 'not-tried', generator, why: run.why, ...(run.hint ? { hint: run.hint } : {}) };
+    const step = run.steps.get(command)!;
+    const bytes = run.outputs.get(path);
+    if (!bytes || step.timedOut) {
+      const last = step.stderr.trim().split('\n').filter(Boolean).slice(-2).join(' | ').slice(0, 300);
+      return { status: 'not-tried', generator, why: `${recipe.source} makes it, but not with a command cuckoo re-runs (${recipe.why}), and make with the rules of ${file} did not write it${step.timedOut ? ' in time' : last ? `: ${last}` : ''}` };
+    }
+    return { status: 'ran', generator, tool: 'tag', version: shortId(options.tagCommit), command, source: recipe.source, seconds: Math.round(step.seconds * 100) / 100, cached: run.cached, regenerated: bytes };
   }
 
   return {
@@ -238,11 +277,12 @@ export function createBootstrapProver(options: ProverOptions): BootstrapProver {
         const file = `${prefix}Makefile.am`;
         if (!isScript(file)) continue;
         let rules = makefiles.get(file);
-        if (!rules) makefiles.set(file, (rules = options.tagText(file).then((text) => (text === undefined ? undefined : makeRules(text, file)))));
-        const recipeOf = await rules;
+        if (!rules) makefiles.set(file, (rules = options.tagText(file).then((text) => (text === undefined ? undefined : { recipeOf: makeRules(text, file), text }))));
+        const read = await rules;
+        const recipeOf = read?.recipeOf;
         const recipe = recipeOf?.(path.slice(prefix.length));
         if (!recipe) continue;
-        if ('why' in recipe) return { status: 'not-tried', generator: 'make', why: `${recipe.source} makes it, but not with a command cuckoo re-runs: ${recipe.why}` };
+        if ('why' in recipe) return madeByMake(path, prefix, file, read!.recipeOf, read!.text, recipe);
         // Every release-only file under the folder that a rule of this Makefile.am makes, in one run.
         let run = recipeRuns.get(file);
         if (!run) {
