@@ -15,10 +15,10 @@ export function reproduceBuilder<T>(y: Argv<T>) {
     .option('reproduce', {
       type: 'boolean',
       default: true,
-      describe: 're-run the generator of each generated file (configure, aclocal.m4, config.h.in, Makefile.in, bison parsers, flex scanners) in the sandbox and compare bytes (--no-reproduce: judge them by their shape only)',
+      describe: "re-run the generator of each generated file (configure, aclocal.m4, config.h.in, Makefile.in, bison parsers, flex scanners, what the tag's bootstrap script and Makefile.am rules write) in the sandbox and compare bytes (--no-reproduce: judge them by their shape only)",
     })
     .option('sandbox', { type: 'string', default: 'bwrap', describe: 'where generators run: bwrap (no network, read-only system), or none (unconfined: only for releases you trust)' })
-    .option('reproduce-timeout', { type: 'string', default: defaultSandboxLimits.timeoutSeconds, describe: 'seconds each generator may run' })
+    .option('reproduce-timeout', { type: 'string', default: defaultSandboxLimits.timeoutSeconds, describe: "seconds each generator (the tag's bootstrap script, run whole, among them) may run" })
     .option('reproduce-memory', { type: 'string', default: '2G', describe: 'address space each generator process may use' })
     .option('fetch-tools', {
       type: 'boolean',
