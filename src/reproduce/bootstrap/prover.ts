@@ -167,7 +167,11 @@ export function createBootstrapProver(options: ProverOptions): BootstrapProver {
   async function madeByMake(path: string, prefix: string, file: string, recipeOf: (name: string) => Recipe | undefined, text: string, recipe: { why: string; source: string }): Promise<BootstrapOutcome> {
     let made = makeRuns.get(file);
     if (!made) {
-      const targets = [...options.releaseOnly].filter((p) => p.startsWith(prefix) && (() => { const r = recipeOf(p.slice(prefix.length)); return r !== undefined && 'why' in r; })()).sort();
+      const notPlain = (p: string) => {
+        const r = recipeOf(p.slice(prefix.length));
+        return r !== undefined && 'why' in r;
+      };
+      const targets = [...options.releaseOnly].filter((p) => p.startsWith(prefix) && notPlain(p)).sort();
       const makefile = makefileFor(text, file);
       const names = targets.map((t) => t.slice(prefix.length));
       const shown = names.length > 3 ? `${names.slice(0, 3).join(' ')} and ${names.length - 3} more` : names.join(' ');
@@ -323,7 +327,7 @@ export function createBootstrapProver(options: ProverOptions): BootstrapProver {
         // it; not what the autotools left out would have written (configure, aclocal.m4, ...).
         const said = ('why' in run ? '' : (run.steps.get(step.command)?.stderr ?? ''))
           .split('\n')
-          .filter((l) => /not found|No such file|[Ee]rror|cannot/.test(l) && !l.includes('left out of this run') && !/\b(configure|config\.status|aclocal\.m4|Makefile\.in|config\.h\.in)\b/.test(l))
+          .filter((l) => /not found|No such file|\b[Ee]rror\b|\bcannot\b/.test(l) && !l.includes('left out of this run') && !/\b(configure|config\.status|aclocal\.m4|Makefile\.in|config\.h\.in)\b/.test(l))
           .map((l) => l.trim().slice(0, 200));
         return { script, run, said };
       })();
