@@ -14,6 +14,15 @@ test('makeinfo output and version.texi next to a Texinfo source in the tag are e
   assert.is((await texinfoOutput.judge(added('doc/stamp-vti', vti), ctx))?.category, 'texinfo-output');
 });
 
+test('a split manual whose index node carries makeinfo s NUL cookies is still text (libgcrypt 1.10.1: gcrypt.info-2)', async () => {
+  const ctx = context({ 'doc/gpgrt.texi': '' }, { releaseVersion: '1.46' });
+  const indexed = `${info}\x1f\nFile: gpgrt.info,  Node: Index\n\n\0\b[index\0\b]\n* Menu:\n\n* gpgrt_init:  Init.  (line 6)\n`;
+  assert.is((await texinfoOutput.judge(added('doc/gpgrt.info-2', indexed), ctx))?.category, 'texinfo-output');
+  // A NUL anywhere else is binary content, not a manual.
+  assert.is(await texinfoOutput.judge(added('doc/gpgrt.info-2', `${indexed}\0\x7fELF`), ctx), undefined);
+  assert.is(await texinfoOutput.judge(added('doc/gpgrt.info-2', `${info}\0\b[image src="x"\0\b]\n`), ctx), undefined);
+});
+
 test('look-alikes are not explained', async () => {
   const ctx = context({ 'doc/gpgrt.texi': '' }, { releaseVersion: '1.46' });
   assert.is(await texinfoOutput.judge(added('doc/other.info', info.replace('gpgrt.texi', 'other.texi')), ctx), undefined);

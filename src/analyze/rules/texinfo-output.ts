@@ -15,6 +15,13 @@ const texinfoExtensions = ['.texi', '.texinfo', '.txi'];
 const infoHeader = /^This is (\S+), produced by [Mm]akeinfo version ([\d.]+) from (\S+?)\.?\s*$/m;
 const versionLine = /^@set (?:UPDATED|UPDATED-MONTH|EDITION|VERSION) [\w .,:+-]+$/;
 
+/** The bytes without makeinfo's index cookies, `\0\b[index\0\b]` and `\0\b[/index\0\b]`. */
+function withoutIndexCookies(content: Buffer): Buffer {
+  const cookie = Buffer.from('\0\b[');
+  if (content.indexOf(cookie) < 0) return content;
+  return Buffer.from(content.toString('latin1').replace(/\0\x08\[\/?index\0\x08\]/g, ''), 'latin1');
+}
+
 function texinfoSources(dir: string, ctx: AnalysisContext): string[] {
   return tagPathsIn(ctx, dir).filter((p) => texinfoExtensions.some((e) => p.endsWith(e)));
 }
@@ -30,7 +37,8 @@ export const texinfoOutput: Rule = {
     const versions = /^(?:version\.texi|vers-\d+\.texi|stamp-vti|stamp-\d+)$/.test(name);
     if (!info && !versions) return undefined;
     const content = await ctx.releaseContent(release);
-    if (!content || isBinary(content)) return undefined;
+    // makeinfo marks index nodes with NUL bytes (`\0\b[index\0\b]`); any other NUL makes the file binary.
+    if (!content || isBinary(info ? withoutIndexCookies(content) : content)) return undefined;
     const text = content.toString('utf8');
     if (info) {
       const header = infoHeader.exec(text.slice(0, 1024));
