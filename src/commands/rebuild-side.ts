@@ -17,6 +17,7 @@ import type { RebuiltEvidence } from '../report/finding.js';
 import { defaultSandboxLimits, findSandbox, type SandboxKind } from '../reproduce/sandbox.js';
 import { rebuildRelease, type Rebuild } from '../reproduce/rebuild/rebuild.js';
 import { namedVersions, toolWrites, type RebuildTool } from '../reproduce/rebuild/toolchain.js';
+import { findRecipe } from '../reproduce/rebuild/recipe.js';
 import type { OpenTagSide } from './tag-side.js';
 
 export interface RebuildOptions {
@@ -73,11 +74,12 @@ export async function checkoutTag(tag: OpenTagSide, tar: string, work: string): 
   }
 }
 
-/** Writes the tag, and each compared submodule at its pinned commit, as tar files git archive makes. */
-function exporter(tag: OpenTagSide): (dir: string) => Promise<Array<{ tar: string; prefix: string }>> {
+/** Writes the tag (as git archive writes it, or as a checkout has it), and each compared submodule at its pinned commit, as tar files git archive makes. */
+function exporter(tag: OpenTagSide, asCheckout: boolean): (dir: string) => Promise<Array<{ tar: string; prefix: string }>> {
   return async (dir) => {
     const archives = [{ tar: join(dir, 'tag.tar'), prefix: '' }];
-    await archiveTag(tag, archives[0]!.tar);
+    if (asCheckout) await checkoutTag(tag, archives[0]!.tar, dir);
+    else await archiveTag(tag, archives[0]!.tar);
     let i = 0;
     for (const sub of tag.compared) {
       const repo = tag.submoduleRepos.get(sub.path);
@@ -109,6 +111,12 @@ export async function startRebuild(
   const handMade = tag.byPath.get('Makefile.in');
   const distprep = !tag.byPath.has('Makefile.am') && handMade?.type === 'file' ? /^distprep\s*:/m.test((await tag.content(handMade)).toString('latin1')) : false;
   const limits = { timeoutSeconds: defaultSandboxLimits.timeoutSeconds, memoryBytes: options.reproduceMemory ?? defaultSandboxLimits.memoryBytes };
+  const executable = (p: string) => ((tag.byPath.get(p)?.mode ?? 0) & 0o111) !== 0;
+  const archived = { has: (p: string) => tag.byPath.has(p) && !tag.side.attributes.get(p)?.exportIgnore, executable, distprep };
+  // A tag whose .gitattributes leaves its build files out of git archive (strace: `/* export-ignore`) is released from a checkout.
+  const checkout = { has: (p: string) => tag.byPath.has(p), executable, distprep };
+  const hidden = !options.policyRecipe && !findRecipe(archived) && findRecipe(checkout) !== undefined;
+  const exported = tag.side.entries.filter((e) => !tag.side.attributes.get(e.path)?.exportIgnore).length;
   return rebuildRelease({
       cacheDir: options.cacheDir,
       sandbox: () => findSandbox(options.sandbox ?? 'bwrap', limits, options.bwrap),
@@ -116,12 +124,11 @@ export async function startRebuild(
       nearest: options.rebuildNearest === true,
       keep: options.keep === true,
       ...(options.policyRecipe ? { policy: options.policyRecipe } : {}),
-      exportTag: exporter(tag),
-      tagFiles: {
-        has: (p) => tag.byPath.has(p) && !tag.side.attributes.get(p)?.exportIgnore,
-        executable: (p) => ((tag.byPath.get(p)?.mode ?? 0) & 0o111) !== 0,
-        distprep,
-      },
+      exportTag: exporter(tag, hidden),
+      ...(hidden
+        ? { asCheckout: `the tag's .gitattributes marks its build files export-ignore (git archive of it holds ${exported} of its ${tag.side.entries.length} entries): it is exported as a checkout has it, export-ignore and export-subst off` }
+        : {}),
+      tagFiles: hidden ? checkout : archived,
       named: await namedVersions(paths, read),
       sourceDateEpoch: tagDate,
       ...(options.releaseVersion ? { releaseVersion: options.releaseVersion } : {}),

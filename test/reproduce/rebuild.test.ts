@@ -228,6 +228,31 @@ test('a tool version the release names that is not here stops the rebuild; --reb
   assert.is(byPath(nearest, 'Makefile.in').evidence.rebuilt?.nearest, undefined);
 });
 
+test('a tag whose build files are all export-ignore is rebuilt from a checkout of it, and the report says so', async () => {
+  if (!ready) return;
+  // As strace's .gitattributes: git archive of the tag holds one README.
+  const repo = await makeRepo({
+    files: {
+      '.gitattributes': '/* export-ignore\n/README.archive -export-ignore\n',
+      'README.archive': 'archives of the tag are not supported\n',
+      'configure.ac': 'AC_INIT([tiny], [1.0])\n',
+      'autogen.sh': { content: "#!/bin/sh\nset -e\nsed 's/tiny/TINY/' configure.ac > made.txt\n", mode: 0o755 },
+    },
+    tags: ['v1.0'],
+  });
+  const path = await release('tiny-1.0.tar.gz', [
+    { path: 'tiny-1.0/README.archive', content: 'archives of the tag are not supported\n' },
+    { path: 'tiny-1.0/configure.ac', content: 'AC_INIT([tiny], [1.0])\n' },
+    { path: 'tiny-1.0/autogen.sh', content: "#!/bin/sh\nset -e\nsed 's/tiny/TINY/' configure.ac > made.txt\n", mode: 0o755 },
+    { path: 'tiny-1.0/made.txt', content: 'AC_INIT([TINY], [1.0])\n' },
+  ]);
+  const report = await run({ release: path, repo: repo.dir, tag: 'v1.0' });
+  assert.is(report.rebuild!.status, 'rebuilt', report.rebuild!.why);
+  assert.equal(report.rebuild!.recipe!.steps.map((s) => s.command), ['./autogen.sh']);
+  assert.ok(report.rebuild!.notes.some((n) => /^the tag's \.gitattributes marks its build files export-ignore \(git archive of it holds 1 of its 4 entries\): it is exported as a checkout has it/.test(n)), report.rebuild!.notes.join('\n'));
+  assert.is(byPath(report, 'made.txt').evidence.rebuilt?.outcome, 'identical');
+});
+
 test("a policy's recipe runs in the sandbox: the tag as git archive writes it, SOURCE_DATE_EPOCH from the tag, no network", async () => {
   if (!ready) return;
   const { repo } = await tiny();

@@ -22,6 +22,8 @@ test('the recipe is found in the tag: autogen.sh, bootstrap, buildconf or autore
   assert.equal(commands(files({ 'configure.ac': false, 'autogen.sh': false })), ['sh ./autogen.sh']);
   assert.equal(commands(files({ 'configure.ac': false, 'Makefile.am': false, bootstrap: true, 'bootstrap.conf': false, 'gnulib/gnulib-tool': true }))?.[0], './bootstrap --skip-po --no-git --gnulib-srcdir=gnulib');
   assert.equal(commands(files({ 'configure.ac': false, bootstrap: true, 'bootstrap.conf': false }))?.[0], './bootstrap --skip-po');
+  // A project's own bootstrap, not gnulib's (strace's passes its arguments on to autoreconf): no gnulib options.
+  assert.equal(commands(files({ 'configure.ac': false, bootstrap: true }))?.[0], './bootstrap');
   assert.equal(commands(files({ 'configure.ac': false, 'Makefile.am': false, buildconf: true }))?.[0], './buildconf');
   assert.equal(commands(files({ 'configure.in': false })), ['autoreconf -fi']);
   // A hand-written Makefile.in with distprep (OpenSSH's release preparation).

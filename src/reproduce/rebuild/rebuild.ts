@@ -81,6 +81,8 @@ export interface RebuildOptions {
   policy?: { steps: string[]; tree?: string };
   /** Writes the tag (and its compared submodules) as tar files into `dir`: each archive and the folder it goes to. */
   exportTag: (dir: string) => Promise<Array<{ tar: string; prefix: string }>>;
+  /** Why the tag is exported as a checkout has it rather than as git archive writes it, when it is. */
+  asCheckout?: string;
   /** The tag's files, to find the recipe before anything runs. */
   tagFiles: TagFiles;
   /** The tool versions the release names. */
@@ -259,12 +261,13 @@ export async function rebuildRelease(options: RebuildOptions): Promise<Rebuild> 
     }
     const gitVersion = options.tagFiles.has('build-aux/git-version-gen') && !options.tagFiles.has('.tarball-version');
     const safeVersion = options.releaseVersion && /^[A-Za-z0-9._+~-]+$/.test(options.releaseVersion) ? options.releaseVersion : undefined;
+    if (options.asCheckout) summary.notes.push(options.asCheckout);
     if (gitVersion && safeVersion) summary.notes.push(`build-aux/git-version-gen asks git for the version, and the export has no .git: .tarball-version says ${safeVersion}, the version the release claims`);
     const env = stepEnv(chain, links, epoch);
     const src = join(ws, 'src');
     const deadline = started + options.timeoutSeconds * 1000;
     const all = [
-      { name: 'export', command: exportScript(archives.map((a) => ({ tar: a.tar.slice(ws.length + 1), prefix: a.prefix })), gitVersion ? safeVersion : undefined), why: 'the tag as git archive writes it', cwd: ws },
+      { name: 'export', command: exportScript(archives.map((a) => ({ tar: a.tar.slice(ws.length + 1), prefix: a.prefix })), gitVersion ? safeVersion : undefined), why: options.asCheckout ? 'the tag as a checkout has it' : 'the tag as git archive writes it', cwd: ws },
       ...recipe.steps.map((s) => ({ ...s, cwd: src })),
     ];
     for (const step of all) {

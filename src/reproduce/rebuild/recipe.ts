@@ -42,7 +42,8 @@ const run = (files: TagFiles, script: string, args = '') => `${files.executable(
 function bootstrapStep(files: TagFiles): RecipeStep {
   const conf = files.has('bootstrap.conf');
   const gnulib = files.has('gnulib/gnulib-tool') ? 'gnulib' : files.has('.gnulib/gnulib-tool') ? '.gnulib' : undefined;
-  const args = ['--skip-po', ...(gnulib ? ['--no-git', `--gnulib-srcdir=${gnulib}`] : [])].join(' ');
+  // Only gnulib's bootstrap knows these options: another project's passes them on (strace's, to autoreconf).
+  const args = conf || gnulib ? ['--skip-po', ...(gnulib ? ['--no-git', `--gnulib-srcdir=${gnulib}`] : [])].join(' ') : '';
   return {
     name: 'bootstrap',
     command: run(files, 'bootstrap', args),
