@@ -240,8 +240,15 @@ test('files whose rules are more than one plain command are made by make with th
   assert.is.not(report.findings.find((x) => x.path === 'lib/stamped.c')!.category, 'recipe-output');
   assert.ok(report.notes.some((n) => /^make with the rules of lib\/Makefile\.am \(4 files\): re-run in the sandbox in [\d.]+ s, kept in the cache$/.test(n)), report.notes.join('\n'));
   const planted = await verify({ release: await tarball({ ...made, 'lib/names.h': `${made['lib/names.h']}#define system(x) 0\n` }), repo: repo.dir, tag: 'v1.0', cacheDir: await tempDir('cuckoo-make-route-cache-'), hostKnowledge: false });
-  assert.is.not(planted.findings.find((x) => x.path === 'lib/names.h')!.category, 'recipe-output');
+  const p = planted.findings.find((x) => x.path === 'lib/names.h')!;
+  assert.is(p.category, 'unexplained');
+  assert.ok(['medium', 'high', 'critical'].includes(p.severity), p.severity);
+  // The diff make's bytes → the release's shows the planted line.
+  assert.match(p.evidence.diff ?? '', /^\+#define system\(x\) 0$/m);
+  assert.ok(p.reasons.some((r) => /^re-run: make of the tag \([0-9a-f]{12}\), in the sandbox: make -r -R -k .* it wrote other bytes; the diff is regenerated → release \(not weighed: make ran without configure's values\)$/.test(r)), p.reasons.join('\n'));
   assert.is(planted.findings.find((x) => x.path === 'lib/names.txt')!.category, 'recipe-output');
+  // $(VERSION) unset: the diff says why the bytes differ.
+  assert.match(planted.findings.find((x) => x.path === 'lib/stamped.c')!.evidence.diff ?? '', /^-\/\* {2}\*\/\n\+\/\* 1\.0 \*\/$/m);
 });
 
 test.run();

@@ -71,12 +71,14 @@ function saidOf(outcome: BootstrapOutcome): string {
 }
 
 /**
- * The judgement of a file given what re-running its generator wrote. `weighed`
- * false: a difference does not raise the judgement (a script run whole, with
- * the autotools left out, may owe it to them or to a program the system
- * lacks); its diff is still shown.
+ * The judgement of a file given what re-running its generator wrote. With
+ * `unweighed` (why the run may write other bytes of a genuine file), a
+ * difference does not raise the judgement; its diff is still shown. A script
+ * run whole has the autotools left out and may lack a program; make with a
+ * Makefile.am's rules runs without configure's values.
  */
-async function judgeRun(outcome: BootstrapOutcome, release: Buffer, judgedWithout: () => Promise<Judgement>, path: string, claimed: string, weighed = true): Promise<Judgement> {
+async function judgeRun(outcome: BootstrapOutcome, release: Buffer, judgedWithout: () => Promise<Judgement>, path: string, claimed: string, unweighed?: string): Promise<Judgement> {
+  const weighed = unweighed === undefined;
   if (outcome.status === 'not-tried') {
     const fallback = await judgedWithout();
     return {
@@ -104,7 +106,7 @@ async function judgeRun(outcome: BootstrapOutcome, release: Buffer, judgedWithou
     severity: !weighed || atLeast(fallback.severity, residual.severity) ? fallback.severity : residual.severity,
     reasons: weighed
       ? [residual.why, `re-run: ${ran}; the diff is regenerated → release`, ...fallback.reasons, claimed]
-      : [...fallback.reasons, claimed, `re-run: ${ran}, it wrote other bytes; the diff is regenerated → release (not weighed: the autotools were left out of the run${saidOf(outcome)})`],
+      : [...fallback.reasons, claimed, `re-run: ${ran}, it wrote other bytes; the diff is regenerated → release (not weighed: ${unweighed})`],
     evidence: {
       ...fallback.evidence,
       ...boundedDiff(outcome.regenerated, release, `regenerated/${path}`, `b/${path}`, diffBounds),
@@ -161,7 +163,7 @@ export const wholeScriptOutput: Rule = {
     if (!content) return undefined;
     if (!outcome.regenerated.equals(content)) {
       // The unexplained judgement, with the diff regenerated → release.
-      return judgeRun(outcome, content, async () => (await unexplained.judge(change, ctx))!, change.path, `the tag's ${outcome.source} writes it when run whole`, false);
+      return judgeRun(outcome, content, async () => (await unexplained.judge(change, ctx))!, change.path, `the tag's ${outcome.source} writes it when run whole`, `the autotools were left out of the run${saidOf(outcome)}`);
     }
     const run = { generator: outcome.generator, tool: outcome.tool, version: outcome.version, command: outcome.command, seconds: outcome.seconds };
     return {
@@ -170,5 +172,28 @@ export const wholeScriptOutput: Rule = {
       reasons: [`reproduced byte for byte by ${outcome.generator} of the tag (${outcome.version}), run whole in the sandbox: ${outcome.command}`],
       evidence: { reproduced: { ...run, normalisations: [], cached: outcome.cached, untrustedInputs: [] } },
     };
+  },
+};
+
+/**
+ * A release-only file that make, run with the rules of a Makefile.am of the
+ * tag (see recipe-output.ts), wrote with other bytes: it keeps the
+ * judgement `unexplained` gives it, with the diff regenerated → release
+ * (libxml2's `libxml2class.py`, whose enums the python here writes in
+ * another order). Not weighed: make ran without configure's values. It comes
+ * after the rules that might still explain the file, just before
+ * `bootstrap-output`.
+ */
+export const recipeDiff: Rule = {
+  name: 'recipe-diff',
+  changes: ['only-in-release'],
+  async judge(change, ctx) {
+    const release = change.release;
+    if (release?.type !== 'file' || !ctx.bootstrap) return undefined;
+    const outcome = await ctx.bootstrap.recipeOutput(change.path);
+    if (outcome?.status !== 'ran' || outcome.generator !== 'make') return undefined;
+    const content = await ctx.releaseContent(release);
+    if (!content || outcome.regenerated.equals(content)) return undefined;
+    return judgeRun(outcome, content, async () => (await unexplained.judge(change, ctx))!, change.path, `a rule of the tag's ${outcome.source.replace(/:\d+$/, '')} makes it (${outcome.source})`, "make ran without configure's values");
   },
 };

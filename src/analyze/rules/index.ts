@@ -1,6 +1,6 @@
 import type { Rule } from '../rule.js';
 import { autotoolsOutput } from './autotools-output.js';
-import { bootstrapOutput, wholeScriptOutput } from './bootstrap-output.js';
+import { bootstrapOutput, recipeDiff, wholeScriptOutput } from './bootstrap-output.js';
 import { buildSignals } from './build-signals.js';
 import { changelog } from './changelog.js';
 import { changelogHistory } from './changelog-history.js';
@@ -95,6 +95,8 @@ export const rules: readonly Rule[] = [
   modeChange,
   // Proves what a bootstrap wrote by re-running it: the tag's own script whole, then the command a header names.
   wholeScriptOutput,
+  // What make wrote with other bytes: the diff, for a file no rule explains.
+  recipeDiff,
   bootstrapOutput,
   unexplained,
 ];
