@@ -204,6 +204,9 @@ check.c: $(srcdir)/list.in
 
 stamped.c: list.in
 \techo '/* $(VERSION) */' > $@
+
+lookup.c: list.in
+\tno-such-generator $< > $@
 `;
 const genSh = '#!/bin/sh -e\nsed "s/^/#define /" "$1" > names.h\ncut -d" " -f1 "$1" > names.txt\n';
 
@@ -225,7 +228,7 @@ test('files whose rules are more than one plain command are made by make with th
   if (!sandboxed) return;
   const files = { 'configure.ac': 'AC_INIT([tiny], [1.0])\n', 'Makefile.am': 'SUBDIRS = lib\n', 'lib/Makefile.am': makeMakefileAm, 'lib/gen.sh': { content: genSh, mode: 0o755 }, 'lib/list.in': 'EOK 1\nEFAIL 2\n' };
   const repo = await makeRepo({ files, tags: ['v1.0'] });
-  const made = { 'lib/names.h': '#define EOK 1\n#define EFAIL 2\n', 'lib/names.txt': 'EOK\nEFAIL\n', 'lib/check.c': 'int EOK;\nint EFAIL;\n', 'lib/stamped.c': '/* 1.0 */\n' };
+  const made = { 'lib/names.h': '#define EOK 1\n#define EFAIL 2\n', 'lib/names.txt': 'EOK\nEFAIL\n', 'lib/check.c': 'int EOK;\nint EFAIL;\n', 'lib/stamped.c': '/* 1.0 */\n', 'lib/lookup.c': 'int lookup;\n' };
   const plain = Object.fromEntries(Object.entries(files).map(([p, f]) => [p, typeof f === 'string' ? f : f.content]));
   const tarball = async (extra: Record<string, string>) =>
     writeTemp(`make-route-${Math.random().toString(36).slice(2)}/tiny-1.0.tar.gz`, await compress(buildTar(Object.entries({ ...plain, ...extra }).map(([path, content]) => ({ path: `tiny-1.0/${path}`, content }))), 'gzip'));
@@ -234,11 +237,11 @@ test('files whose rules are more than one plain command are made by make with th
     const f = report.findings.find((x) => x.path === path)!;
     assert.is(f.category, 'recipe-output', `${path}: ${f.reasons.join('; ')}`);
     assert.is(f.severity, 'info');
-    assert.match(f.reasons[0]!, /re-run in the sandbox: make -r -R -k check\.c names\.h names\.txt and 1 more in lib, with the rules of lib\/Makefile\.am$/);
+    assert.match(f.reasons[0]!, /re-run in the sandbox: make -r -R -k check\.c lookup\.c names\.h and 2 more in lib, with the rules of lib\/Makefile\.am$/);
   }
   // configure's $(VERSION) is not set: make writes other bytes, and the file is left to the other rules.
   assert.is.not(report.findings.find((x) => x.path === 'lib/stamped.c')!.category, 'recipe-output');
-  assert.ok(report.notes.some((n) => /^make with the rules of lib\/Makefile\.am \(4 files\): re-run in the sandbox in [\d.]+ s, kept in the cache$/.test(n)), report.notes.join('\n'));
+  assert.ok(report.notes.some((n) => /^make with the rules of lib\/Makefile\.am \(5 files\): re-run in the sandbox in [\d.]+ s, kept in the cache$/.test(n)), report.notes.join('\n'));
   const planted = await verify({ release: await tarball({ ...made, 'lib/names.h': `${made['lib/names.h']}#define system(x) 0\n` }), repo: repo.dir, tag: 'v1.0', cacheDir: await tempDir('cuckoo-make-route-cache-'), hostKnowledge: false });
   const p = planted.findings.find((x) => x.path === 'lib/names.h')!;
   assert.is(p.category, 'unexplained');
@@ -247,6 +250,10 @@ test('files whose rules are more than one plain command are made by make with th
   assert.match(p.evidence.diff ?? '', /^\+#define system\(x\) 0$/m);
   assert.ok(p.reasons.some((r) => /^re-run: make of the tag \([0-9a-f]{12}\), in the sandbox: make -r -R -k .* it wrote other bytes; the diff is regenerated → release \(not weighed: make ran without configure's values\)$/.test(r)), p.reasons.join('\n'));
   assert.is(planted.findings.find((x) => x.path === 'lib/names.txt')!.category, 'recipe-output');
+  // A program the system lacks leaves an empty file behind its redirect: not written, so no diff.
+  const lookup = planted.findings.find((x) => x.path === 'lib/lookup.c')!;
+  assert.is(lookup.evidence.diff, undefined);
+  assert.not.ok(lookup.reasons.some((r) => r.startsWith('re-run: make')), lookup.reasons.join('\n'));
   // $(VERSION) unset: the diff says why the bytes differ.
   assert.match(planted.findings.find((x) => x.path === 'lib/stamped.c')!.evidence.diff ?? '', /^-\/\* {2}\*\/\n\+\/\* 1\.0 \*\/$/m);
 });

