@@ -162,6 +162,8 @@ export const wholeScriptOutput: Rule = {
     const content = await ctx.releaseContent(release);
     if (!content) return undefined;
     if (!outcome.regenerated.equals(content)) {
+      // An empty file is what a redirect leaves when its program is missing: nothing to show.
+      if (outcome.regenerated.length === 0) return undefined;
       // The unexplained judgement, with the diff regenerated → release.
       return judgeRun(outcome, content, async () => (await unexplained.judge(change, ctx))!, change.path, `the tag's ${outcome.source} writes it when run whole`, `the autotools were left out of the run${saidOf(outcome)}`);
     }
@@ -193,7 +195,8 @@ export const recipeDiff: Rule = {
     const outcome = await ctx.bootstrap.recipeOutput(change.path);
     if (outcome?.status !== 'ran' || outcome.generator !== 'make') return undefined;
     const content = await ctx.releaseContent(release);
-    if (!content || outcome.regenerated.equals(content)) return undefined;
+    // An empty file is what a redirect leaves when its program is missing (gperf): nothing to show.
+    if (!content || outcome.regenerated.equals(content) || outcome.regenerated.length === 0) return undefined;
     return judgeRun(outcome, content, async () => (await unexplained.judge(change, ctx))!, change.path, `a rule of the tag's ${outcome.source.replace(/:\d+$/, '')} makes it (${outcome.source})`, "make ran without configure's values");
   },
 };

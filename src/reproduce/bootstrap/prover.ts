@@ -192,9 +192,8 @@ export function createBootstrapProver(options: ProverOptions): BootstrapProver {
     const generator = 'make';
     if ('why' in run) return { status: 'not-tried', generator, why: run.why, ...(run.hint ? { hint: run.hint } : {}) };
     const step = run.steps.get(command)!;
-    // An empty file is what a redirect leaves when its program is missing (gperf): not written.
     const bytes = run.outputs.get(path);
-    if (!bytes || bytes.length === 0 || step.timedOut) {
+    if (!bytes || step.timedOut) {
       const last = step.stderr.trim().split('\n').filter(Boolean).slice(-2).join(' | ').slice(0, 300);
       return { status: 'not-tried', generator, why: `${recipe.source} makes it, but not with a command cuckoo re-runs (${recipe.why}), and make with the rules of ${file} did not write it${step.timedOut ? ' in time' : last ? `: ${last}` : ''}` };
     }
@@ -336,8 +335,7 @@ export function createBootstrapProver(options: ProverOptions): BootstrapProver {
       if (done === undefined || 'why' in done.run) return undefined;
       const [command, step] = [...done.run.steps][0]!;
       const bytes = done.run.outputs.get(path);
-      // An empty file is what a redirect leaves when its program is missing: not written.
-      if (!bytes || bytes.length === 0 || step.timedOut) return undefined;
+      if (!bytes || step.timedOut) return undefined;
       const status = step.exitCode === 0 ? '' : ` (the script then stopped with exit ${step.exitCode})`;
       return {
         status: 'ran',
