@@ -69,6 +69,12 @@ export function isBinary(content: Buffer): boolean {
   return content.subarray(0, 8000).includes(0);
 }
 
+/** The folders a path is in, deepest first, each as a prefix: `src/x/y.h` → `src/x/`, `src/`, ``. */
+export function foldersAbove(path: string): string[] {
+  const parts = path.split('/');
+  return parts.map((_, k) => parts.slice(0, parts.length - 1 - k).map((p) => `${p}/`).join(''));
+}
+
 /** `po/de.gmo` → `{ dir: 'po', name: 'de.gmo' }`; top-level files have dir ''. */
 export function splitPath(path: string): { dir: string; name: string } {
   const slash = path.lastIndexOf('/');

@@ -3,7 +3,7 @@ import { sharedWork, type AnalysisContext, type Judgement, type Rule } from '../
 import { boundedDiff } from '../evidence.js';
 import { tagPathsNamed } from '../tag-index.js';
 import { gnulibHeader, gnulibOutputs, reproduceBy, type GnulibRun } from '../../reproduce/bootstrap/gnulib-tool.js';
-import type { BootstrapOutcome } from '../../reproduce/bootstrap/prover.js';
+import type { BootstrapOutcome, BootstrapRun } from '../../reproduce/bootstrap/prover.js';
 import { residualOf } from '../../reproduce/residual.js';
 import { atLeast } from '../../report/severity.js';
 import { unexplained } from './unexplained.js';
@@ -63,6 +63,12 @@ async function claimOf(path: string, head: string, ctx: AnalysisContext): Promis
 
 const shorten = (command: string, most = 160) => (command.length > most ? `${command.slice(0, most)}… (${command.split(' ').length} words)` : command);
 
+/** The evidence of a file its re-run generator wrote byte for byte (no normalisation, the tag's inputs only). */
+export function reproducedBy(outcome: BootstrapRun & { status: 'ran' }): Judgement['evidence'] {
+  const { generator, tool, version, command, seconds, cached } = outcome;
+  return { reproduced: { generator, tool, version, command, seconds, normalisations: [], cached, untrustedInputs: [] } };
+}
+
 /** What a script run whole said it lacked, for the reason of a file that came out different. */
 function saidOf(outcome: BootstrapOutcome): string {
   const said = outcome.status === 'ran' ? (outcome.said ?? []) : [];
@@ -95,7 +101,7 @@ async function judgeRun(outcome: BootstrapOutcome, release: Buffer, judgedWithou
       category: 'bootstrap-output',
       severity: 'info',
       reasons: [`reproduced byte for byte by ${ran}`, claimed],
-      evidence: { reproduced: { ...run, normalisations: [], cached: outcome.cached, untrustedInputs: [] } },
+      evidence: reproducedBy(outcome),
     };
   }
   const fallback = await judgedWithout();
@@ -167,12 +173,11 @@ export const wholeScriptOutput: Rule = {
       // The unexplained judgement, with the diff regenerated → release.
       return judgeRun(outcome, content, async () => (await unexplained.judge(change, ctx))!, change.path, `the tag's ${outcome.source} writes it when run whole`, `the autotools were left out of the run${saidOf(outcome)}`);
     }
-    const run = { generator: outcome.generator, tool: outcome.tool, version: outcome.version, command: outcome.command, seconds: outcome.seconds };
     return {
       category: 'bootstrap-output',
       severity: 'info',
       reasons: [`reproduced byte for byte by ${outcome.generator} of the tag (${outcome.version}), run whole in the sandbox: ${outcome.command}`],
-      evidence: { reproduced: { ...run, normalisations: [], cached: outcome.cached, untrustedInputs: [] } },
+      evidence: reproducedBy(outcome),
     };
   },
 };

@@ -1,4 +1,4 @@
-import { buildRole, splitPath } from '../places.js';
+import { buildRole, foldersAbove, splitPath } from '../places.js';
 import type { ReleaseEntry } from '../../release/entry.js';
 import { sharedWork, type AnalysisContext, type Judgement, type Rule } from '../rule.js';
 import { escape, templateValues } from './configured-template.js';
@@ -79,9 +79,7 @@ export function distHookEchoes(makefileAm: string): Map<string, { variable: stri
 async function distHookValue(path: string, release: ReleaseEntry, ctx: AnalysisContext): Promise<Judgement | undefined> {
   // A word is a command where the build runs the file: a script, a makefile, an m4 file, compiled source.
   if (buildRole(path) !== undefined || (release.mode & 0o111) !== 0) return undefined;
-  const parts = path.split('/');
-  for (let k = parts.length - 1; k >= 0; k--) {
-    const prefix = parts.slice(0, k).map((p) => `${p}/`).join('');
+  for (const prefix of foldersAbove(path)) {
     const makefileAm = `${prefix}Makefile.am`;
     const am = ctx.tagByPath.get(makefileAm);
     if (am?.type !== 'file' || am.size > 1024 * 1024) continue;

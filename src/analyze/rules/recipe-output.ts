@@ -1,5 +1,6 @@
 import type { Judgement, Rule } from '../rule.js';
 import type { BootstrapOutcome } from '../../reproduce/bootstrap/prover.js';
+import { reproducedBy } from './bootstrap-output.js';
 
 /**
  * A file of the tag that a Makefile.am's dist-hook edits with sed as `make
@@ -50,8 +51,6 @@ function reproduced(outcome: BootstrapOutcome, content: Buffer, what: string): J
     category: 'recipe-output',
     severity: 'info',
     reasons: [`reproduced byte for byte: ${what} (${outcome.source}), re-run in the sandbox: ${outcome.command}`],
-    evidence: {
-      reproduced: { generator: outcome.generator, tool: outcome.tool, version: outcome.version, command: outcome.command, normalisations: [], seconds: outcome.seconds, cached: outcome.cached, untrustedInputs: [] },
-    },
+    evidence: reproducedBy(outcome),
   };
 }

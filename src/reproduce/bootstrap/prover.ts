@@ -9,6 +9,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { foldersAbove } from '../../analyze/places.js';
 import { bootstrapFiles, scriptCommands, type ScriptCommand, type UnrunCommand } from './commands.js';
 import { distHookEdits, type SedEdit, type SkippedEdit } from './dist-hook.js';
 import { makefileFor, makeRules, type Recipe } from './make-rule.js';
@@ -247,8 +248,7 @@ export function createBootstrapProver(options: ProverOptions): BootstrapProver {
 
     async distHookOutput(path) {
       // The Makefile.am of each folder above the file: make runs the deepest dist-hook first.
-      const parts = path.split('/');
-      const files = parts.map((_, k) => [...parts.slice(0, k), 'Makefile.am'].join('/')).reverse().filter(isScript);
+      const files = foldersAbove(path).map((prefix) => `${prefix}Makefile.am`).filter(isScript);
       const found = await Promise.all(files.map(hookOf));
       const edits = found.flatMap((f) => f.edits.filter((e) => e.path === path));
       const skipped = found.flatMap((f) => f.skipped.filter((e) => e.path === path || e.path === undefined));
@@ -275,9 +275,7 @@ export function createBootstrapProver(options: ProverOptions): BootstrapProver {
 
     async recipeOutput(path) {
       // The Makefile.am beside the file first, then each one above it (a non-recursive one names `src/x.h`).
-      const parts = path.split('/');
-      for (let k = parts.length - 1; k >= 0; k--) {
-        const prefix = parts.slice(0, k).map((p) => `${p}/`).join('');
+      for (const prefix of foldersAbove(path)) {
         const file = `${prefix}Makefile.am`;
         if (!isScript(file)) continue;
         let rules = makefiles.get(file);
