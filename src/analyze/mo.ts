@@ -137,7 +137,89 @@ export function moTranslationsIn(bytes: Buffer, encoding: 'utf8' | 'latin1', act
     // The header (key ''): dates and names, no translation.
     if (differs || key === '') return;
     if (active.get(key) === value) translations++;
-    else differs = true;
+    else if (!isSysdepExpansion(key, value, active)) differs = true;
   });
   return differs || unaccounted > maxUnaccounted ? undefined : translations;
+}
+
+/**
+ * The length modifiers a C library's <inttypes.h> puts before the conversion
+ * in each PRI macro, by the macro's size (glibc, musl, the BSDs, Windows).
+ */
+const priModifiers: Record<string, readonly string[]> = {
+  '8': ['', 'hh'],
+  '16': ['', 'h', 'l'],
+  '32': ['', 'l'],
+  '64': ['l', 'll', 'I64'],
+  MAX: ['j', 'l', 'll', 'I64'],
+  PTR: ['', 'l', 'll', 'I64'],
+};
+
+/** A segment name of the PRI family, as the .po spells it: `PRIu64`, `PRIdLEAST32`, `PRIxMAX`. */
+const priSegment = /<(PRI([diouxX])(?:LEAST|FAST)?(8|16|32|64|MAX|PTR))>/g;
+
+interface SysdepEntry {
+  /** Matches a key with each segment expanded, the same way wherever a segment recurs. */
+  key: RegExp;
+  names: string[];
+  value: string;
+}
+
+const sysdepEntries = new WeakMap<ReadonlyMap<string, string>, SysdepEntry[]>();
+
+/** The entries in effect whose key holds a PRI segment, each with its key as a pattern of its expansions. */
+function sysdepOf(active: ReadonlyMap<string, string>): SysdepEntry[] {
+  let entries = sysdepEntries.get(active);
+  if (entries) return entries;
+  entries = [];
+  for (const [key, value] of active) {
+    if (!key.includes('<PRI')) continue;
+    const names: string[] = [];
+    let pattern = '';
+    let at = 0;
+    for (const m of key.matchAll(priSegment)) {
+      pattern += escapeRegExp(key.slice(at, m.index));
+      at = m.index + m[0].length;
+      const [, name, conversion, size] = m as unknown as [string, string, string, string];
+      const i = names.indexOf(name);
+      if (i >= 0) {
+        pattern += `\\${i + 1}`;
+        continue;
+      }
+      names.push(name);
+      pattern += `(${priModifiers[size]!.map((mod) => escapeRegExp(mod + conversion)).join('|')})`;
+    }
+    if (names.length === 0) continue;
+    pattern += escapeRegExp(key.slice(at));
+    entries.push({ key: new RegExp(`^${pattern}$`, 's'), names, value });
+  }
+  sysdepEntries.set(active, entries);
+  return entries;
+}
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * Whether a static pair of a catalog is a system-dependent entry in effect
+ * with its segments expanded. msgfmt of newer gettext (0.23's output, for
+ * one) writes each string with `%<PRIu64>` twice more as plain strings,
+ * with `%lu` and with `%llu`, for C libraries that do not read the
+ * system-dependent tables. The key and the translation must expand each
+ * segment the same way: the translators' text, with the modifier a C
+ * library gives that macro, and nothing else.
+ */
+function isSysdepExpansion(key: string, value: string, active: ReadonlyMap<string, string>): boolean {
+  if (!key.includes('%')) return false;
+  for (const entry of sysdepOf(active)) {
+    const m = entry.key.exec(key);
+    if (!m) continue;
+    let unknown = false;
+    const expanded = entry.value.replace(priSegment, (whole, name: string) => {
+      const i = entry.names.indexOf(name);
+      if (i < 0) unknown = true;
+      return i < 0 ? whole : m[i + 1]!;
+    });
+    if (!unknown && expanded === value) return true;
+  }
+  return false;
 }

@@ -74,6 +74,45 @@ test('a .gmo is compared byte for byte with its .po: UTF-8 or not, a translation
   assert.is(await gettextCatalog.judge(added('po/fr.gmo', moLatin1('Bonjour \xe1 tous')), inLatin1), undefined);
 });
 
+test('a .gmo may also carry each <PRIu64> string expanded as a C library writes it, the same way in msgid and msgstr', async () => {
+  // Newer msgfmt writes a string with system-dependent segments again as plain strings
+  // (`%<PRIu64>` as `%lu` and as `%llu`), for C libraries that do not read the segments.
+  const sysdep = `${po}
+#, c-format
+msgid "Using up to %<PRIu32> threads."
+msgstr "Jusqu'à %<PRIu32> fils."
+
+#, c-format
+msgid "Value of '%s' must be in [%<PRIu64>, %<PRIu64>]"
+msgstr "La valeur de « %s » doit être dans [%<PRIu64>, %<PRIu64>]"
+`;
+  const ctx = context({ 'po/fr.po': sysdep });
+  const expanded: Array<[string, string]> = [
+    ['Using up to %u threads.', "Jusqu'à %u fils."],
+    ["Value of '%s' must be in [%lu, %lu]", 'La valeur de « %s » doit être dans [%lu, %lu]'],
+    ["Value of '%s' must be in [%llu, %llu]", 'La valeur de « %s » doit être dans [%llu, %llu]'],
+  ];
+  const j = await gettextCatalog.judge(added('po/fr.gmo', mo([...translations, ...expanded])), ctx);
+  assert.is(j?.category, 'gettext-catalog');
+  // The expansions are the same translations, not more of them.
+  assert.match(j!.reasons[1]!, 'all 2 translations');
+  const refused: Array<[string, string]> = [
+    // a segment expanded one way in the msgid and another in the msgstr, or twice two ways
+    ["Value of '%s' must be in [%lu, %lu]", 'La valeur de « %s » doit être dans [%llu, %llu]'],
+    ["Value of '%s' must be in [%lu, %llu]", 'La valeur de « %s » doit être dans [%lu, %llu]'],
+    ["Value of '%s' must be in [%lu, %llu]", 'La valeur de « %s » doit être dans [%lu, %lu]'],
+    // a modifier no C library gives that macro, or another conversion
+    ['Using up to %llu threads.', "Jusqu'à %llu fils."],
+    ['Using up to %s threads.', "Jusqu'à %s fils."],
+    // other text around the expansion
+    ['Using up to %u threads.', "Jusqu'à %u fils; rm -rf ~"],
+    ['Using up to %u threads!', "Jusqu'à %u fils."],
+  ];
+  for (const pair of refused) {
+    assert.is(await gettextCatalog.judge(added('po/fr.gmo', mo([...translations, pair])), ctx), undefined, pair[0]);
+  }
+});
+
 const pot = `# SOME DESCRIPTIVE TITLE.
 #, fuzzy
 msgid ""
