@@ -5,12 +5,14 @@
  * The tools built from them run on release input, in the sandbox but with the
  * user's trust; an unpinned version is refused rather than trusted on first use.
  *
- * Each sha256 was checked on Debian bookworm's source package, whose `.orig`
+ * Each sha256 was checked on Debian's source package (bookworm's, or trixie's
+ * for the versions bookworm does not have), whose `.orig`
  * tarball is GNU's release tarball unchanged (Debian keeps upstream's bytes;
  * apt checks them against the signed archive index, and automake's also
  * against Jim Meyering's signature, debian/upstream/signing-key.asc):
  *
  *   apt-get source --download-only autoconf2.69 autoconf automake-1.16
+ *   apt-get source --download-only -t trixie autoconf automake-1.17
  *   sha256sum *.orig.tar.*
  *
  * scripts/gnu-tarball.sh does the same for one tool. To add a version, hash a
@@ -51,6 +53,20 @@ export const gnuReleases: readonly GnuRelease[] = [
     file: 'automake-1.16.5.tar.xz',
     sha256: 'f01d58cd6d9d77fbdca9eb4bbd5ead1988228fdb73d6f7a201f5f8d6b118b469',
     checkedOn: 'Debian bookworm automake-1.16_1.16.5.orig.tar.xz (source 1:1.16.5-1.3), signature by Jim Meyering checked',
+  },
+  {
+    tool: 'autoconf',
+    version: '2.72',
+    file: 'autoconf-2.72.tar.xz',
+    sha256: 'ba885c1319578d6c94d46e9b0dceb4014caafe2490e437a0dbca3f270a223f5a',
+    checkedOn: 'Debian trixie autoconf_2.72.orig.tar.xz (source 2.72-3.1)',
+  },
+  {
+    tool: 'automake',
+    version: '1.17',
+    file: 'automake-1.17.tar.xz',
+    sha256: '8920c1fc411e13b90bf704ef9db6f29d540e76d232cb3b2c9f4dc4cc599bd990',
+    checkedOn: 'Debian trixie automake-1.17_1.17.orig.tar.xz (source 1:1.17-4)',
   },
 ];
 

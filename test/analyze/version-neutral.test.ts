@@ -64,6 +64,30 @@ test('ltmain.sh and ltversion.m4 from a libtool git checkout (2.4.7-dirty) are t
   assert.match(j!.reasons[0]!, 'ltversion.m4 serial 4245 of libtool 2.4.7 (Debian)');
 });
 
+test('ltversion.m4 of libtool built past its release: a serial raised by the commits its version counts is the genuine code', async () => {
+  // libtool's build writes its commit count as the serial and git-version-gen's version: 3 commits past 2.4.7.
+  let j = await judge('m4/ltversion.m4', ltversion('2.4.7.3-a1b2c-dirty', 4248));
+  assert.is(j?.category, 'known-good');
+  assert.is(j?.severity, 'low');
+  assert.match(j!.reasons[0]!, 'with `2.4.7.3-a1b2c-dirty` where it states `2.4.7`');
+  assert.match(j!.reasons[2]!, "serial 4248 where 2.4.7's is 4245");
+  assert.match(j!.reasons[2]!, '3 commits past 2.4.7');
+  j = await judge('m4/ltversion.m4', ltversion('2.4.7.1', 4246));
+  assert.is(j?.category, 'known-good');
+  // A serial the version does not account for, or a version that counts no commits, is not explained
+  // (a raised one is a look-alike; a lowered one, which aclocal replaces, is left to the rules after).
+  for (const [version, serial] of [
+    ['2.4.7.3-a1b2c-dirty', 4249],
+    ['2.4.7.3-a1b2c-dirty', 4242],
+    ['2.4.7-dirty', 4246],
+    ['2.4.7.1-xyzw', 4246],
+    ['2.4.7.1-a1b2c-clean', 4246],
+  ] as const) {
+    j = await judge('m4/ltversion.m4', ltversion(version, serial));
+    assert.is(j?.category, serial > 4245 ? 'm4-lookalike' : undefined, `${version} serial ${serial}`);
+  }
+});
+
 test('stampNeutralHash: the version and GNU home page addresses only', () => {
   const h = (t: string) => stampNeutralHash(t, '2.4.7', false);
   assert.is(h('V=2.4.7\n<http://www.gnu.org/software/libtool/>\n'), h('V=2.4.7-dirty\n<http://www.gnu.org/s/libtool/>\n'));

@@ -106,28 +106,57 @@ export interface VersionVariant {
   stated: string[];
   /** GNU home page addresses the release states where the genuine file states others; empty for a version-only match. */
   homePages: string[];
+  /** ltversion.m4 of libtool built from its git checkout: the commits past the release that raise its serial. */
+  commits?: number;
+}
+
+/**
+ * libtool's build writes the count of its commits as ltversion.m4's serial,
+ * and git-version-gen's version as its version: built one commit past 2.5.4,
+ * it says `2.5.4.1-baa1-dirty` and serial 4442 where 2.5.4's says 4441. The
+ * commits past the release when the release file's serial is raised by
+ * exactly the number its stated versions count; undefined otherwise.
+ */
+function commitsPastRelease(file: KnownFile, text: string, serial: number | undefined): number | undefined {
+  const version = toolVersion(file.origin);
+  if (file.name !== 'ltversion.m4' || !version || serial === undefined || file.serial === undefined) return undefined;
+  const commits = serial - file.serial;
+  if (commits <= 0) return undefined;
+  const escaped = version.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const gitVersion = new RegExp(`^${escaped}\\.${commits}(?:-[0-9a-f]{4,40}(?:-dirty)?)?$`);
+  const stated = statedVersions(text, version).filter((v) => v !== version);
+  return stated.length > 0 && stated.every((v) => gitVersion.test(v)) ? commits : undefined;
 }
 
 /**
  * A known file of the same name whose code the release file shares, apart
  * from the tool's version string. m4 macros must also keep the serial: a
- * raised serial changes which copy aclocal keeps, and is judged by m4-serial.
+ * raised serial changes which copy aclocal keeps, and is judged by m4-serial;
+ * but for libtool's ltversion.m4 raised by the commits its version states
+ * (commitsPastRelease).
  */
 export function findVersionVariant(candidates: readonly KnownFile[], text: string, serial: number | undefined): VersionVariant | undefined {
   const hashes = new Map<string, string | undefined>();
   const stamps = new Map<string, string | undefined>();
-  const usable = candidates.filter((file) => file.versionHash && !(file.name.endsWith('.m4') && file.serial !== serial) && toolVersion(file.origin));
+  const commits = new Map<KnownFile, number | undefined>();
+  const serialAccounted = (file: KnownFile) => {
+    if (!file.name.endsWith('.m4') || file.serial === serial) return true;
+    if (!commits.has(file)) commits.set(file, commitsPastRelease(file, text, serial));
+    return commits.get(file) !== undefined;
+  };
+  const usable = candidates.filter((file) => file.versionHash && toolVersion(file.origin) && serialAccounted(file));
+  const past = (file: KnownFile) => (commits.get(file) !== undefined ? { commits: commits.get(file)! } : {});
   for (const file of usable) {
     const version = toolVersion(file.origin)!;
     if (!hashes.has(version)) hashes.set(version, versionNeutralHash(text, version, file.name.endsWith('.m4')));
-    if (hashes.get(version) === file.versionHash) return { file, version, stated: statedVersions(text, version), homePages: [] };
+    if (hashes.get(version) === file.versionHash) return { file, version, stated: statedVersions(text, version), homePages: [], ...past(file) };
   }
   // Only then the looser match: the version and GNU's home page address.
   for (const file of usable) {
     if (!file.stampHash) continue;
     const version = toolVersion(file.origin)!;
     if (!stamps.has(version)) stamps.set(version, stampNeutralHash(text, version, file.name.endsWith('.m4')));
-    if (stamps.get(version) === file.stampHash) return { file, version, stated: statedVersions(text, version), homePages: statedHomePages(text) };
+    if (stamps.get(version) === file.stampHash) return { file, version, stated: statedVersions(text, version), homePages: statedHomePages(text), ...past(file) };
   }
   return undefined;
 }

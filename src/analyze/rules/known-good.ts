@@ -106,6 +106,11 @@ async function versionVariant(change: Change, name: string, ctx: AnalysisContext
     reasons: [
       `the code of ${describeKnown(found.file)}${versions}${pages}`,
       ...(stated.length > 0 ? ['the tool stamps its own version into this file: a build from its git checkout (`-dirty`) or a distribution\'s package states another'] : []),
+      ...(found.commits !== undefined
+        ? [
+            `serial ${found.file.serial! + found.commits} where ${found.version}'s is ${found.file.serial}: libtool's build writes the count of its commits as the serial, and the version stated is ${found.commits} commit${found.commits === 1 ? '' : 's'} past ${found.version}`,
+          ]
+        : []),
       ...(pages ? ["GNU's home page in another form a tool's build writes it (libtool's configure.ac falls back to `http://www.gnu.org/s/libtool/` when autoconf gives no package URL; autoconf 2.70 and later give `https://`): the same address, and no code differs"] : []),
     ],
   };
