@@ -50,7 +50,7 @@ test('tools list names both tools, the pinned versions and the cache, with an em
   assert.is(r.code, 0, r.stderr);
   assert.match(r.stdout, /^autoconf\n/);
   assert.match(r.stdout, /\nautomake\n/);
-  assert.match(r.stdout, /cuckoo tools install can fetch: autoconf 2\.69, 2\.71; automake 1\.16\.5\n/);
+  assert.match(r.stdout, /cuckoo tools install can fetch: autoconf 2\.69, 2\.71, 2\.72; automake 1\.16\.5, 1\.17\n/);
   assert.match(r.stdout, `cache: ${cacheDir}\n`);
   const result = await toolsList({ cacheDir });
   assert.ok(result.copies.every((c) => c.source !== 'cache'));
