@@ -167,34 +167,51 @@ interface SysdepEntry {
 
 const sysdepEntries = new WeakMap<ReadonlyMap<string, string>, SysdepEntry[]>();
 
-/** The entries in effect whose key holds a PRI segment, each with its key as a pattern of its expansions. */
+/**
+ * The entries in effect whose key holds a PRI segment, each with its key as a
+ * pattern of its expansions; a plural entry also with its msgid_plural left
+ * as it is (msgfmt expands the msgid and the translations, which gettext
+ * looks up and prints, and may leave the plural's key alone).
+ */
 function sysdepOf(active: ReadonlyMap<string, string>): SysdepEntry[] {
   let entries = sysdepEntries.get(active);
   if (entries) return entries;
   entries = [];
   for (const [key, value] of active) {
     if (!key.includes('<PRI')) continue;
-    const names: string[] = [];
-    let pattern = '';
-    let at = 0;
-    for (const m of key.matchAll(priSegment)) {
-      pattern += escapeRegExp(key.slice(at, m.index));
-      at = m.index + m[0].length;
-      const [, name, conversion, size] = m as unknown as [string, string, string, string];
-      const i = names.indexOf(name);
-      if (i >= 0) {
-        pattern += `\\${i + 1}`;
-        continue;
-      }
-      names.push(name);
-      pattern += `(${priModifiers[size]!.map((mod) => escapeRegExp(mod + conversion)).join('|')})`;
+    const plural = key.indexOf('\0');
+    const forms = plural < 0 ? [[key, '']] : [[key, ''], [key.slice(0, plural), key.slice(plural)]];
+    for (const [expanded, literal] of forms as Array<[string, string]>) {
+      const names: string[] = [];
+      const pattern = expansions(expanded, names);
+      if (names.length > 0) entries.push({ key: new RegExp(`^${pattern}${escapeRegExp(literal)}$`, 's'), names, value });
     }
-    if (names.length === 0) continue;
-    pattern += escapeRegExp(key.slice(at));
-    entries.push({ key: new RegExp(`^${pattern}$`, 's'), names, value });
   }
   sysdepEntries.set(active, entries);
   return entries;
+}
+
+/**
+ * A pattern of `text` with each PRI segment in it as the expansions a C
+ * library gives it, a capture group per segment name (a name it meets again
+ * refers back to it); the names are pushed on `names` in group order.
+ */
+function expansions(text: string, names: string[]): string {
+  let pattern = '';
+  let at = 0;
+  for (const m of text.matchAll(priSegment)) {
+    pattern += escapeRegExp(text.slice(at, m.index));
+    at = m.index + m[0].length;
+    const [, name, conversion, size] = m as unknown as [string, string, string, string];
+    const i = names.indexOf(name);
+    if (i >= 0) {
+      pattern += `\\${i + 1}`;
+      continue;
+    }
+    names.push(name);
+    pattern += `(${priModifiers[size]!.map((mod) => escapeRegExp(mod + conversion)).join('|')})`;
+  }
+  return pattern + escapeRegExp(text.slice(at));
 }
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

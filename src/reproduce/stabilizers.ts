@@ -204,6 +204,64 @@ const autoconf269Fixes: Stabilizer = {
 };
 
 /**
+ * What a distribution changes in autoconf 2.72's output: AC_PROG_CXX's test
+ * program for C++11 with the later upstream port to C++20 (a u8 literal is
+ * char8_t there), `auto const *utf8` for `char const *utf8` and the UTF-16
+ * string's text corrected. GNU's 2.72, and Debian's, write the first form;
+ * util-linux 2.41.5's configure, made elsewhere, has the second (2 lines).
+ * Forgiven: those two lines, each side rewritten to GNU's.
+ */
+const autoconf272Fixes: Stabilizer = {
+  name: 'autoconf-2.72-distribution-fixes',
+  forgives:
+    "AC_PROG_CXX's C++11 test program as a distribution's autoconf 2.72 writes it with the later port to C++20 (`auto const *utf8 = u8\"UTF-8 string \\u2500\";` and a UTF-16 string that says UTF-16); GNU's 2.72 writes `char const *utf8` and UTF-8",
+  generators: ['autoconf'],
+  apply(release, regenerated, input) {
+    if (input.toolVersion !== '2.72') return undefined;
+    const gnu = (s: string) =>
+      s.replaceAll(
+        '  auto const *utf8 = u8"UTF-8 string \\u2500";\n  char16_t const *utf16 = u"UTF-16 string \\u2500";\n',
+        '  char const *utf8 = u8"UTF-8 string \\u2500";\n  char16_t const *utf16 = u"UTF-8 string \\u2500";\n',
+      );
+    return rewriteBoth(release, regenerated, gnu);
+  },
+};
+
+/**
+ * bison 3.8.2 as a distribution patches it with a later fix marks the
+ * parser's error count unused (`int yynerrs YY_ATTRIBUTE_UNUSED = 0;`), for
+ * compilers that warn it is set and never read; GNU's 3.8.2, and Debian's,
+ * write `int yynerrs = 0;` (util-linux 2.41.5's two parsers). Forgiven: that
+ * declaration, the attribute being the only difference.
+ */
+const bisonYynerrs: Stabilizer = {
+  name: 'bison-3.8.2-yynerrs-unused',
+  forgives: "a distribution's bison 3.8.2 marking the error count unused (`int yynerrs YY_ATTRIBUTE_UNUSED = 0;`, a later fix); GNU's 3.8.2 writes `int yynerrs = 0;`",
+  generators: ['bison'],
+  apply(release, regenerated, input) {
+    if (input.toolVersion !== '3.8.2') return undefined;
+    return rewriteBoth(release, regenerated, (s) => s.replace(/^(\s*int yynerrs) YY_ATTRIBUTE_UNUSED( = 0;)$/gm, '$1$2'));
+  },
+};
+
+/**
+ * flex 2.6.4 numbers the `#line` directives that point into the file it is
+ * writing one higher than the line they stand on; a distribution's flex with
+ * the later fix writes the line's own number (`#line 1 "scan.c"` on line 1,
+ * util-linux 2.41.5's filter-scanner.c and .h). Forgiven: only the numbers of
+ * directives that name the generated file itself (`.c`, `.h`), never those
+ * that name the `.l` grammar.
+ */
+const flexLineNumbers: Stabilizer = {
+  name: 'flex-output-line-numbers',
+  forgives: "the numbers of the #line directives that name the generated file itself (flex 2.6.4 writes each one higher than the line it stands on, a distribution's flex with the later fix its own number)",
+  generators: ['flex'],
+  apply(release, regenerated) {
+    return rewriteBoth(release, regenerated, (s) => s.replace(/^#line \d+ ("[^"\n]*\.(?:c|cc|cpp|h|hh|hpp)")$/gm, '#line N $1'));
+  },
+};
+
+/**
  * Line numbers of configure itself written into it by old-style macros
  * (`#line __oline__ "configure"`, `echo configure:__oline__:`, gnulib's
  * threadlib.m4 `echo "$as_me:__oline__: …"`): they
@@ -431,7 +489,21 @@ function copyPlaces(
 }
 
 /** In the order they are tried. */
-export const stabilizers: readonly Stabilizer[] = [trailingBlankLines, versionPlaceholder, versionFromGit, commitFromGit, cxxCacheName, autoconf269Fixes, configureLineNumbers, macrosStaticDate, distCommonFound, installedMacroVersion];
+export const stabilizers: readonly Stabilizer[] = [
+  trailingBlankLines,
+  versionPlaceholder,
+  versionFromGit,
+  commitFromGit,
+  cxxCacheName,
+  autoconf269Fixes,
+  autoconf272Fixes,
+  configureLineNumbers,
+  macrosStaticDate,
+  distCommonFound,
+  installedMacroVersion,
+  bisonYynerrs,
+  flexLineNumbers,
+];
 
 /**
  * The texts after every stabilizer that applies to this generator, and those

@@ -85,12 +85,21 @@ msgstr "Jusqu'à %<PRIu32> fils."
 #, c-format
 msgid "Value of '%s' must be in [%<PRIu64>, %<PRIu64>]"
 msgstr "La valeur de « %s » doit être dans [%<PRIu64>, %<PRIu64>]"
+
+#, c-format
+msgid "%<PRIu64> (%d instance)"
+msgid_plural "%<PRIu64> (%d instances)"
+msgstr[0] "%<PRIu64> (%d instance)"
+msgstr[1] "%<PRIu64> (%d exemplaires)"
 `;
   const ctx = context({ 'po/fr.po': sysdep });
   const expanded: Array<[string, string]> = [
     ['Using up to %u threads.', "Jusqu'à %u fils."],
     ["Value of '%s' must be in [%lu, %lu]", 'La valeur de « %s » doit être dans [%lu, %lu]'],
     ["Value of '%s' must be in [%llu, %llu]", 'La valeur de « %s » doit être dans [%llu, %llu]'],
+    // A plural's key: its msgid expanded, its msgid_plural as the .po spells it (or expanded too).
+    ['%llu (%d instance)\0%<PRIu64> (%d instances)', '%llu (%d instance)\0%llu (%d exemplaires)'],
+    ['%lu (%d instance)\0%lu (%d instances)', '%lu (%d instance)\0%lu (%d exemplaires)'],
   ];
   const j = await gettextCatalog.judge(added('po/fr.gmo', mo([...translations, ...expanded])), ctx);
   assert.is(j?.category, 'gettext-catalog');
@@ -107,6 +116,8 @@ msgstr "La valeur de « %s » doit être dans [%<PRIu64>, %<PRIu64>]"
     // other text around the expansion
     ['Using up to %u threads.', "Jusqu'à %u fils; rm -rf ~"],
     ['Using up to %u threads!', "Jusqu'à %u fils."],
+    // the msgid_plural expanded otherwise than the msgid
+    ['%llu (%d instance)\0%lu (%d instances)', '%llu (%d instance)\0%llu (%d exemplaires)'],
   ];
   for (const pair of refused) {
     assert.is(await gettextCatalog.judge(added('po/fr.gmo', mo([...translations, pair])), ctx), undefined, pair[0]);

@@ -127,6 +127,77 @@ test('a line planted in the parser is critical, with the line', async () => {
   assert.match(f.evidence.diff ?? '', /^\+static const char \*hook = "\/tmp\/\.x";$/m);
 });
 
+// A project that runs bison and flex with its own rules, in a fragment its Makefile.am includes
+// (util-linux's libsmartcols/src/Makemodule.am), for a pure parser with its header beside it.
+const pureGrammar = "%define api.pure full\n%{\nint yylex(void *lval);\nvoid yyerror(const char *s);\n%}\n%token NUM\n%%\nexpr: NUM | expr '+' NUM ;\n%%\n";
+const pureScanner = '%option noyywrap\n%%\n[0-9]+ { return 1; }\n.|\\n { }\n%%\n';
+const ownRules = `BUILT_SOURCES = lib/parse.c lib/parse.h lib/scan.c lib/scan.h
+lib/parse.stamp: lib/parse.y
+\t@touch $@.tmp
+\t$(AM_V_YACC) $(BISON) $< --output=\${basename $@}.c --defines=\${basename $@}.h
+\t@mv -f $@.tmp $@
+lib/parse.c lib/parse.h: lib/parse.stamp
+\t@test -f $@ || rm -f lib/parse.stamp
+\t@test -f $@ || $(MAKE) $(AM_MAKEFLAGS) lib/parse.stamp
+lib/scan.stamp: lib/scan.l
+\t@touch $@.tmp
+\t$(AM_V_GEN) $(FLEX) --header-file=\${basename $@}.h --outfile=\${basename $@}.c $<
+\t@mv -f $@.tmp $@
+lib/scan.c lib/scan.h: lib/scan.stamp
+\t@test -f $@ || rm -f lib/scan.stamp
+\t@test -f $@ || $(MAKE) $(AM_MAKEFLAGS) lib/scan.stamp
+`;
+// configure puts a line in place of this one: no make syntax until it has.
+const ownMakefileAm = 'bin_PROGRAMS = calc\ncalc_SOURCES = lib/parse.y lib/scan.l\n@extra_dependency@\ninclude lib/Makemodule.am\n';
+
+test("a parser and a scanner made by the project's own rules, in a fragment the Makefile.am includes, are proven by make; a distribution's bison and flex by their named normalisations", async () => {
+  if (!parser) return;
+  const work = await tempDir('cuckoo-own-rules-work-');
+  await mkdir(join(work, 'lib'));
+  await writeFile(join(work, 'lib/parse.y'), pureGrammar);
+  await writeFile(join(work, 'lib/scan.l'), pureScanner);
+  await execa('bison', ['lib/parse.y', '--output=lib/parse.c', '--defines=lib/parse.h'], { cwd: work, env: { LC_ALL: 'C' } });
+  await execa('flex', ['--header-file=lib/scan.h', '--outfile=lib/scan.c', 'lib/scan.l'], { cwd: work, env: { LC_ALL: 'C' } });
+  const made = Object.fromEntries(await Promise.all(['lib/parse.c', 'lib/parse.h', 'lib/scan.c', 'lib/scan.h'].map(async (f) => [f, await readFile(join(work, f), 'utf8')] as const)));
+  const files = { 'configure.ac': configureAc, 'Makefile.am': ownMakefileAm, 'lib/Makemodule.am': ownRules, 'lib/parse.y': pureGrammar, 'lib/scan.l': pureScanner };
+  const r = await makeRepo({ files, tags: ['v1.0'] });
+  // automake's ylwrap ships beside them, as in util-linux's release: its way of running bison is tried first.
+  const tarball = async (generated: Record<string, string>) =>
+    writeTemp(
+      `own-rules-${Math.random().toString(36).slice(2)}/calc-1.0.tar.gz`,
+      await compress(buildTar([...Object.entries({ ...files, ...generated }).map(([path, content]) => ({ path: `calc-1.0/${path}`, content })), { path: 'calc-1.0/build-aux/ylwrap', content: ylwrap!, mode: 0o755 }]), 'gzip'),
+    );
+  const check = async (generated: Record<string, string>) => {
+    const report = await verify({ release: await tarball(generated), repo: r.dir, tag: 'v1.0', cacheDir: await tempDir('cuckoo-own-rules-cache-'), hostKnowledge: false });
+    return (path: string) => report.findings.find((x) => x.path === path)!;
+  };
+  let found = await check(made);
+  for (const path of Object.keys(made)) {
+    assert.is(found(path).category, 'recipe-output', `${path}: ${found(path).reasons.join('; ')}`);
+    assert.is(found(path).severity, 'info', path);
+  }
+  assert.match(found('lib/parse.c').reasons[0]!, /^reproduced byte for byte: written by the rule of the tag's Makefile\.am \(lib\/Makemodule\.am:6\), re-run in the sandbox: make -r -R -k /);
+  // As a distribution's bison 3.8.2 and flex 2.6.4 with later fixes write them.
+  assert.match(made['lib/parse.c']!, /^ {4}int yynerrs = 0;$/m);
+  assert.match(made['lib/scan.c']!, /^#line 2 "lib\/scan\.c"$/m);
+  const distribution = {
+    ...made,
+    'lib/parse.c': made['lib/parse.c']!.replace(/^( {4}int yynerrs) = 0;$/m, '$1 YY_ATTRIBUTE_UNUSED = 0;'),
+    'lib/scan.c': made['lib/scan.c']!.replace(/^#line (\d+) "lib\/scan\.c"$/gm, (_, n: string) => `#line ${Number(n) - 1} "lib/scan.c"`),
+  };
+  found = await check(distribution);
+  assert.is(found('lib/parse.c').category, 'recipe-output', found('lib/parse.c').reasons.join('; '));
+  assert.is(found('lib/parse.c').severity, 'low');
+  assert.match(found('lib/parse.c').reasons[0]!, /bison 3\.8\.2 wrote it, after normalising: bison-3\.8\.2-yynerrs-unused \(/);
+  assert.equal(found('lib/parse.c').evidence.reproduced?.normalisations.map((n) => n.name), ['bison-3.8.2-yynerrs-unused']);
+  assert.is(found('lib/scan.c').severity, 'low');
+  assert.match(found('lib/scan.c').reasons[0]!, /flex 2\.6\.4 wrote it, after normalising: flex-output-line-numbers \(/);
+  // A line planted in the parser is no normalisation: ylwrap's way decides, critical, with the line.
+  found = await check({ ...distribution, 'lib/parse.c': distribution['lib/parse.c'].replace('int yylex(void *lval);', 'int yylex(void *lval);\nstatic const char *hook = "/tmp/.x";') });
+  assert.is(found('lib/parse.c').category, 'not-reproduced');
+  assert.is(found('lib/parse.c').severity, 'critical');
+});
+
 test('without reproduction the parser is judged by its shape and stays worth a look', async () => {
   if (!parser) return;
   const r = await repo();

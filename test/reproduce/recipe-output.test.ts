@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { verify } from '../../src/commands/verify.js';
 import { distHookEdits } from '../../src/reproduce/bootstrap/dist-hook.js';
-import { makefileFor, recipeFor } from '../../src/reproduce/bootstrap/make-rule.js';
+import { makefileFor, makeRules, recipeFor, withIncludes } from '../../src/reproduce/bootstrap/make-rule.js';
 import { findSandbox } from '../../src/reproduce/sandbox.js';
 import { buildTar, compress, writeTemp } from '../helpers/archives.js';
 import { makeRepo, removeTempDirs, tempDir } from '../helpers/repo.js';
@@ -222,6 +222,30 @@ test('make-rule: targets named by a variable or several on one line are found; m
   assert.match(made, /^# if WITH_NAMES$/m);
   assert.match(made, /^# endif$/m);
   assert.match(made, /\.DEFAULT:\n\t@:\n$/);
+});
+
+test("make-rule: an included fragment's rules are put in place, as automake puts them, and named by their own file and line", async () => {
+  const texts: Record<string, string> = {
+    'lib/Makemodule.am': 'lib/names.h: lib/list.in\n\tsed s/^/x/ lib/list.in > $@\ninclude $(top_srcdir)/lib/more.am\n',
+    'lib/more.am': 'lib/more.h: lib/list.in\n\tsort lib/list.in > $@\n\tdate >> $@\n',
+    'sub/frag.am': 'frag.h: list.in\n\tsed s/a/b/ list.in > $@\n',
+    'loop.am': 'include loop.am\n',
+  };
+  const read = async (path: string) => texts[path];
+  const top = await withIncludes('# top\ninclude lib/Makemodule.am\ninclude missing.am\ninclude ../outside.am\ninclude loop.am\n', 'Makefile.am', read);
+  const rules = makeRules(top.text, 'Makefile.am', top.origin);
+  assert.is((rules('lib/names.h') as { source: string }).source, 'lib/Makemodule.am:1');
+  assert.is((rules('lib/more.h') as { source: string }).source, 'lib/more.am:1');
+  // What the tag lacks, or what would leave the tree, keeps its line; an include that includes itself ends.
+  assert.match(top.text, /^include missing\.am$/m);
+  assert.match(top.text, /^include \.\.\/outside\.am$/m);
+  assert.match(top.text, /^include loop\.am$/m);
+  assert.is(top.origin(0), 'Makefile.am:1');
+  // In a folder, `$(srcdir)/` and a bare name are read from that folder.
+  const sub = await withIncludes('include $(srcdir)/frag.am\n', 'sub/Makefile.am', read);
+  assert.is((makeRules(sub.text, 'sub/Makefile.am', sub.origin)('frag.h') as { source: string }).source, 'sub/frag.am:1');
+  // A line configure replaces whole is a comment to make.
+  assert.match(makefileFor('a = 1\n@extra_dependency@\n', 'Makefile.am'), /^# @extra_dependency@$/m);
 });
 
 test('files whose rules are more than one plain command are made by make with the rules of the Makefile.am', async () => {

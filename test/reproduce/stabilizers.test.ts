@@ -55,6 +55,45 @@ test("autoconf 2.69: the distributions' fixed test programs are forgiven for 2.6
   assert.is.not(planted.release, planted.regenerated, 'another line beside the fix still differs');
 });
 
+test("autoconf 2.72: a distribution's C++20 port of the C++11 test program is forgiven for 2.72 only, those two lines and nothing else", () => {
+  const gnu = '{\n  // Unicode literals\n  char const *utf8 = u8"UTF-8 string \\u2500";\n  char16_t const *utf16 = u"UTF-8 string \\u2500";\n  char32_t const *utf32 = U"UTF-32 string \\u2500";\n}\n';
+  const ported = gnu.replace('char const *utf8', 'auto const *utf8').replace('u"UTF-8 string', 'u"UTF-16 string');
+  assert.is.not(ported, gnu);
+  const r = stabilize(ported, gnu, input('autoconf', { toolVersion: '2.72' }));
+  assert.is(r.release, r.regenerated);
+  assert.equal(r.applied.map((a) => a.name), ['autoconf-2.72-distribution-fixes']);
+  const other = stabilize(ported, gnu, input('autoconf', { toolVersion: '2.71' }));
+  assert.is.not(other.release, other.regenerated, 'not for another version');
+  // One of the two lines alone is not the port.
+  const half = stabilize(gnu.replace('char const *utf8', 'auto const *utf8'), gnu, input('autoconf', { toolVersion: '2.72' }));
+  assert.is.not(half.release, half.regenerated);
+});
+
+test("bison 3.8.2: a distribution's yynerrs marked unused is forgiven, for that declaration and that version only", () => {
+  const gnu = '    /* Number of syntax errors so far.  */\n    int yynerrs = 0;\n';
+  const marked = gnu.replace('int yynerrs = 0;', 'int yynerrs YY_ATTRIBUTE_UNUSED = 0;');
+  const r = stabilize(marked, gnu, { generator: 'bison', toolVersion: '3.8.2' });
+  assert.is(r.release, r.regenerated);
+  assert.equal(r.applied.map((a) => a.name), ['bison-3.8.2-yynerrs-unused']);
+  assert.is.not(stabilize(marked, gnu, { generator: 'bison', toolVersion: '3.7.4' }).applied.length, 1);
+  const planted = stabilize(gnu.replace('int yynerrs = 0;', 'int yynerrs YY_ATTRIBUTE_UNUSED = system ("sh x");'), gnu, { generator: 'bison', toolVersion: '3.8.2' });
+  assert.is.not(planted.release, planted.regenerated);
+  // Not a file of another generator.
+  assert.is.not(stabilize(marked, gnu, { generator: 'autoconf', toolVersion: '3.8.2' }).release, gnu);
+});
+
+test('flex: the numbers of #line directives that name the generated file are forgiven, not those that name the grammar', () => {
+  const flex = '#line 2 "lib/scan.c"\n\n#line 4 "lib/scan.c"\nint x;\n#line 1 "lib/scan.l"\n';
+  const fixed = '#line 1 "lib/scan.c"\n\n#line 3 "lib/scan.c"\nint x;\n#line 1 "lib/scan.l"\n';
+  const r = stabilize(fixed, flex, { generator: 'flex', toolVersion: '2.6.4' });
+  assert.is(r.release, r.regenerated);
+  assert.equal(r.applied.map((a) => a.name), ['flex-output-line-numbers']);
+  const grammar = stabilize(fixed.replace('#line 1 "lib/scan.l"', '#line 9 "lib/scan.l"'), flex, { generator: 'flex', toolVersion: '2.6.4' });
+  assert.is.not(grammar.release, grammar.regenerated, "the grammar's line numbers still count");
+  const planted = stabilize(fixed.replace('int x;', 'int x; system ("sh x");'), flex, { generator: 'flex', toolVersion: '2.6.4' });
+  assert.is.not(planted.release, planted.regenerated);
+});
+
 test('autoconf 2.69: the backported --runstatedir is forgiven whole, and the line numbers it moves', () => {
   const option = [
     '  -runstatedir | --runstatedir | --runstatedi | --runstated \\',

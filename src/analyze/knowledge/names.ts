@@ -29,6 +29,9 @@ export const auxNames: ReadonlySet<string> = new Set([
   'insert-header.sin',
   'quot.sed',
   'remove-potcdate.sin',
+  // gettext 0.23's names for the two above, which it installs ready to use.
+  'insert-header.sed',
+  'remove-potcdate.sed',
   'Makevars.template',
   'ABOUT-NLS',
   // automake --add-missing's generic installation instructions.

@@ -1,6 +1,7 @@
 import type { Rule } from '../rule.js';
 import { bison, flex, sourceOf, type ParserTool } from '../../reproduce/generators/parsers.js';
 import { judgeByOutcome } from '../reproduction.js';
+import { makeRuleOutput } from './recipe-output.js';
 
 const steps: Record<ParserTool, typeof bison> = { bison, flex };
 
@@ -40,7 +41,10 @@ export const parserOutput: Rule = {
       const outcome = await ctx.reproduce?.outcome(change.path);
       if (!outcome) return { ...shape, reasons: [...shape.reasons, 'not re-made here (--no-reproduce): judged by its shape only'] };
       const judged = judgeByOutcome(outcome, change.path, shape);
-      return judged.category === 'autotools-output' ? { ...judged, category: 'parser-output' } : judged;
+      if (judged.category === 'autotools-output') return { ...judged, category: 'parser-output' };
+      // Not the bytes of automake's way: the project's own rule may run the tool otherwise (util-linux's
+      // `$(BISON) $< --output=… --defines=…`); the bytes it writes are proof too.
+      return (await makeRuleOutput.judge(change, ctx)) ?? judged;
     }
     return undefined;
   },

@@ -1,6 +1,8 @@
 import type { Judgement, Rule } from '../rule.js';
 import type { BootstrapOutcome } from '../../reproduce/bootstrap/prover.js';
 import { reproducedBy } from './bootstrap-output.js';
+import { bison, flex, type ParserTool } from '../../reproduce/generators/parsers.js';
+import { stabilize } from '../../reproduce/stabilizers.js';
 
 /**
  * A file of the tag that a Makefile.am's dist-hook edits with sed as `make
@@ -41,7 +43,8 @@ export const makeRuleOutput: Rule = {
     if (release?.type !== 'file' || !ctx.bootstrap) return undefined;
     const outcome = await ctx.bootstrap.recipeOutput(change.path);
     const content = outcome?.status === 'ran' ? await ctx.releaseContent(release) : undefined;
-    return content && reproduced(outcome!, content, `written by the rule of the tag's Makefile.am`);
+    const what = `written by the rule of the tag's Makefile.am`;
+    return content && (reproduced(outcome!, content, what) ?? normalised(outcome!, content, what));
   },
 };
 
@@ -53,4 +56,37 @@ function reproduced(outcome: BootstrapOutcome, content: Buffer, what: string): J
     reasons: [`reproduced byte for byte: ${what} (${outcome.source}), re-run in the sandbox: ${outcome.command}`],
     evidence: reproducedBy(outcome),
   };
+}
+
+/**
+ * A parser or scanner the rule made with bison or flex (util-linux's own
+ * `$(BISON) … --defines=…` rule): the same bytes after the normalisations
+ * reproduction forgives in that tool's output, named (low), when the version
+ * the release's header states is the one that ran here.
+ */
+function normalised(outcome: BootstrapOutcome, content: Buffer, what: string): Judgement | undefined {
+  if (outcome.status !== 'ran') return undefined;
+  const made = parserHeader(outcome.regenerated);
+  if (!made || parserHeader(content)?.version !== made.version) return undefined;
+  const stable = stabilize(content.toString('utf8'), outcome.regenerated.toString('utf8'), { generator: made.tool, toolVersion: made.version });
+  if (stable.release !== stable.regenerated || stable.applied.length === 0) return undefined;
+  const evidence = reproducedBy(outcome);
+  return {
+    category: 'recipe-output',
+    severity: 'low',
+    reasons: [
+      `reproduced: ${what} (${outcome.source}), re-run in the sandbox: ${outcome.command}; ${made.tool} ${made.version} wrote it, after normalising: ${stable.applied.map((n) => `${n.name} (${n.forgives})`).join('; ')}`,
+    ],
+    evidence: { reproduced: { ...evidence!.reproduced!, normalisations: stable.applied } },
+  };
+}
+
+/** The tool and version a bison parser's or flex scanner's header states, from its first bytes. */
+function parserHeader(bytes: Buffer): { tool: ParserTool; version: string } | undefined {
+  const head = bytes.subarray(0, 4096).toString('latin1');
+  for (const step of [bison, flex]) {
+    const m = step.header.exec(head);
+    if (m) return { tool: step.tool as ParserTool, version: step.versionOf?.(m) ?? m[1]! };
+  }
+  return undefined;
 }

@@ -38,7 +38,7 @@ export type Recipe = RecipeCommand | { why: string; source: string };
  * makes it as a command to re-run; `{ why }` when there is a rule but not
  * one cuckoo re-runs; undefined when no rule makes it.
  */
-export function makeRules(makefileAm: string, file: string): (name: string) => Recipe | undefined {
+export function makeRules(makefileAm: string, file: string, origin: (line: number) => string = (k) => `${file}:${k + 1}`): (name: string) => Recipe | undefined {
   const lines = makefileAm.split('\n');
   const vars = assignments(lines);
   const targets = new Map<string, number>();
@@ -53,8 +53,55 @@ export function makeRules(makefileAm: string, file: string): (name: string) => R
   }
   return (name) => {
     const at = targets.get(name);
-    return at === undefined ? undefined : recipeAt(lines, at, file, name);
+    return at === undefined ? undefined : recipeAt(lines, at, file, name, origin(at));
   };
+}
+
+/** Most levels of `include` followed: a fragment that includes itself ends there. */
+const includeDepth = 8;
+
+/**
+ * A Makefile.am with the fragments it includes put in place of their
+ * `include` lines, as automake puts them into Makefile.in (util-linux's
+ * rules live in `libsmartcols/src/Makemodule.am`). A path is read from the
+ * Makefile.am's folder, `$(top_srcdir)/` from the top; one the tag lacks
+ * keeps its line. `origin` names the file and line each line came from.
+ */
+export async function withIncludes(
+  makefileAm: string,
+  file: string,
+  read: (path: string) => Promise<string | undefined>,
+): Promise<{ text: string; origin: (line: number) => string }> {
+  const dir = file.includes('/') ? file.slice(0, file.lastIndexOf('/') + 1) : '';
+  const lines: string[] = [];
+  const origins: string[] = [];
+  const inline = async (text: string, from: string, depth: number) => {
+    for (const [k, line] of text.split('\n').entries()) {
+      const m = /^include\s+(\S+)\s*(?:#.*)?$/.exec(line);
+      const path = m && normalized(m[1]!.startsWith('$(top_srcdir)/') ? m[1]!.slice('$(top_srcdir)/'.length) : `${dir}${m[1]!.replace(/^\$\(srcdir\)\//, '')}`);
+      const included = path && depth < includeDepth ? await read(path) : undefined;
+      if (included === undefined) {
+        lines.push(line);
+        origins.push(`${from}:${k + 1}`);
+      } else await inline(included, path!, depth + 1);
+    }
+  };
+  await inline(makefileAm, file, 0);
+  return { text: lines.join('\n'), origin: (line) => origins[line] ?? `${file}:${line + 1}` };
+}
+
+/** A path inside the tree with `.` and `..` resolved; undefined when it leaves the tree or names a variable. */
+function normalized(path: string): string | undefined {
+  if (path.includes('$')) return undefined;
+  const parts: string[] = [];
+  for (const part of path.split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part === '..') {
+      if (parts.length === 0) return undefined;
+      parts.pop();
+    } else parts.push(part);
+  }
+  return parts.length > 0 ? parts.join('/') : undefined;
 }
 
 /** The variables a Makefile.am sets (`NAME = …`, `NAME += …`), every branch of its conditionals taken. */
@@ -84,11 +131,13 @@ function expand(text: string, vars: ReadonlyMap<string, string>, depth = 0): str
  * A makefile for GNU make with the rules of a Makefile.am (`file`, its path
  * in the tag), for files whose recipe is more than the one plain command
  * recipeAt re-runs (two commands, a script of the tag, python, a shell
- * loop): automake's conditionals taken on every branch (their lines made
- * comments), its `include`s made optional, and in front the variables
- * automake and configure would set, as configure would for a plain system
- * (`srcdir = .`, `$(AWK)` gawk where there is one, `$(PYTHON)` python3, the
- * silent-rule prefixes empty). What configure computes is unset, so a
+ * loop), its fragments already in place (withIncludes): automake's
+ * conditionals taken on every branch (their lines, and a line that is one
+ * configure substitution, made comments), an `include` left made optional,
+ * and in front the variables automake and configure would set, as configure
+ * would for a plain system (`srcdir = .`, `$(AWK)` gawk where there is one,
+ * `$(PYTHON)` python3, `$(BISON)` and `$(FLEX)` the programs of those names,
+ * the silent-rule prefixes empty). What configure computes is unset, so a
  * recipe that needs it writes other bytes, and proves nothing. A
  * prerequisite that is neither a file nor a target is made by nothing
  * (`.DEFAULT`). Run with `make -r -R` in the Makefile.am's folder, in the
@@ -122,12 +171,17 @@ export function makefileFor(makefileAm: string, file: string): string {
     'PYTHON = python3',
     'M4 = m4',
     'GPERF = gperf',
+    'BISON = bison',
+    'YACC = bison -y',
+    'FLEX = flex',
+    'LEX = flex',
     'EXEEXT =',
     'OBJEXT = o',
   ];
   const body = makefileAm
     .split('\n')
-    .map((line) => (/^(?:if\s+!?\w+|else|endif)\b/.test(line) ? `# ${line}` : /^include\s/.test(line) ? `-${line}` : line));
+    // A line configure replaces whole (`@verbatim_extra_dependency@`) is no make syntax: a comment too.
+    .map((line) => (/^(?:(?:if\s+!?\w+|else|endif)\b|@\w+@\s*$)/.test(line) ? `# ${line}` : /^include\s/.test(line) ? `-${line}` : line));
   return [...defaults, ...body, '.DEFAULT:', '\t@:', ''].join('\n');
 }
 
@@ -136,8 +190,7 @@ export function recipeFor(makefileAm: string, file: string, name: string): Recip
   return makeRules(makefileAm, file)(name);
 }
 
-function recipeAt(lines: string[], at: number, file: string, name: string): Recipe {
-  const source = `${file}:${at + 1}`;
+function recipeAt(lines: string[], at: number, file: string, name: string, source: string): Recipe {
   const prerequisites = lines[at]!.slice(lines[at]!.indexOf(':') + 1).replace(/#.*/, '').trim().split(/\s+/).filter(Boolean);
   const recipe: string[] = [];
   for (let i = at + 1; i < lines.length && lines[i]!.startsWith('\t'); i++) {

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { foldersAbove } from '../../analyze/places.js';
 import { bootstrapFiles, scriptCommands, type ScriptCommand, type UnrunCommand } from './commands.js';
 import { distHookEdits, type SedEdit, type SkippedEdit } from './dist-hook.js';
-import { makefileFor, makeRules, type Recipe } from './make-rule.js';
+import { makefileFor, makeRules, withIncludes, type Recipe } from './make-rule.js';
 import { shellQuote } from './shell-words.js';
 import { leftOut, stubFolder, stubText, wholeScript, wholeScriptArgv } from './whole-script.js';
 import { gnulibOutputs, unrunnable } from './gnulib-tool.js';
@@ -104,6 +104,13 @@ export function createBootstrapProver(options: ProverOptions): BootstrapProver {
   };
 
   const isScript = (p: string) => options.tagHas(p);
+  /** The rules of a Makefile.am of the tag, with the fragments it includes in place, read once. */
+  const rulesOf = async (file: string) => {
+    const text = await options.tagText(file);
+    if (text === undefined) return undefined;
+    const inlined = await withIncludes(text, file, (p) => (isScript(p) ? options.tagText(p) : Promise.resolve(undefined)));
+    return { recipeOf: makeRules(inlined.text, file, inlined.origin), text: inlined.text };
+  };
   function commands() {
     return (found ??= (async () => {
       const all = { commands: [] as ScriptCommand[], unrun: [] as UnrunCommand[], read: [] as string[] };
@@ -279,7 +286,7 @@ export function createBootstrapProver(options: ProverOptions): BootstrapProver {
         const file = `${prefix}Makefile.am`;
         if (!isScript(file)) continue;
         let rules = makefiles.get(file);
-        if (!rules) makefiles.set(file, (rules = options.tagText(file).then((text) => (text === undefined ? undefined : { recipeOf: makeRules(text, file), text }))));
+        if (!rules) makefiles.set(file, (rules = rulesOf(file)));
         const read = await rules;
         const recipeOf = read?.recipeOf;
         const recipe = recipeOf?.(path.slice(prefix.length));
