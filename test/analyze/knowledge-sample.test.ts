@@ -31,6 +31,19 @@ test('the shipped index knows every tool file of the clean sample (autoconf 2.71
   }
 });
 
+test("the shipped index knows gettext 0.23's po/insert-header.sed and remove-potcdate.sed, which it installs under those names", async () => {
+  const knowledge = await shipped();
+  const ctx = context(knowledge);
+  for (const name of ['insert-header.sed', 'remove-potcdate.sed']) {
+    const genuine = knowledge.byName(name).find((f) => f.origin.package === 'gettext' && f.origin.version.startsWith('0.23.1'));
+    assert.ok(genuine, name);
+    const bytes = (await knowledge.content(genuine))!;
+    const j = await knownGood.judge({ kind: 'only-in-release', path: `po/${name}`, release: releaseFile(`po/${name}`, bytes.toString('latin1')) }, ctx);
+    assert.is(j?.category, 'known-good', name);
+    assert.match(j!.reasons[0]!, new RegExp(`^identical to ${name.replace('.', '\\.')} of gettext 0\\.23`));
+  }
+});
+
 test('the tampered sample\'s nls.m4 (serial 60) is not known and is judged a look-alike', async () => {
   const ctx = context(await shipped());
   const { entries } = await readRelease(`${root}samples/tampered/hello-1.0.tar.gz`, { keepContent: () => true });
