@@ -74,6 +74,19 @@ test('a .gmo is compared byte for byte with its .po: UTF-8 or not, a translation
   assert.is(await gettextCatalog.judge(added('po/fr.gmo', moLatin1('Bonjour \xe1 tous')), inLatin1), undefined);
 });
 
+test('a .gmo msgfmt wrote in UTF-8 from a .po in another charset carries its translations converted, and only those', async () => {
+  // gettext 0.22 and later: msgfmt converts to UTF-8 unless told --no-convert.
+  const latin1 = Buffer.from(po.replace('charset=UTF-8', 'charset=ISO-8859-1').replace('msgstr "Bonjour"', 'msgstr "Bonjour \xe0 tous"'), 'latin1');
+  const ctx = context({ 'po/fr.po': latin1 });
+  const utf8 = (text: string) => mo(translations.map(([k, v]) => (k === 'Hello' ? [k, text] : [k, v])));
+  const j = await gettextCatalog.judge(added('po/fr.gmo', utf8('Bonjour à tous')), ctx);
+  assert.is(j?.category, 'gettext-catalog');
+  assert.match(j!.reasons[1]!, 'converted from its ISO-8859-1 to UTF-8');
+  assert.is(await gettextCatalog.judge(added('po/fr.gmo', utf8('Bonjour á tous')), ctx), undefined);
+  // A .po in UTF-8 is compared as it is: nothing to convert.
+  assert.is(await gettextCatalog.judge(added('po/fr.gmo', mo(translations.map(([k, v]) => (k === 'Hello' ? [k, Buffer.from('Bonjour \xe0 tous', 'latin1')] : [k, v])))), context({ 'po/fr.po': po.replace('msgstr "Bonjour"', 'msgstr "Bonjour à tous"') })), undefined);
+});
+
 test('a .gmo may also carry each <PRIu64> string expanded as a C library writes it, the same way in msgid and msgstr', async () => {
   // Newer msgfmt writes a string with system-dependent segments again as plain strings
   // (`%<PRIu64>` as `%lu` and as `%llu`), for C libraries that do not read the segments.

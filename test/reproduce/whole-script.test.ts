@@ -25,7 +25,11 @@ test.before(async () => {
 test.after(() => removeTempDirs());
 
 // As strace's: its own generators, a loop, links; autoreconf in the middle, which must not stop it.
+// It checks its tools first, as util-linux's autogen.sh does: a stub must answer --version as the tool would.
 const bootstrap = `#!/bin/sh -eu
+ltver=$(libtoolize --version | awk '/^[g]*libtoolize/ { print $4 }')
+test "\${ltver##2.}" != "$ltver" || { echo "libtool 2 is needed, found \${ltver:-none}" >&2; exit 1; }
+automake --version | grep -q '^automake (GNU automake) 1\\.' || exit 1
 echo 'generating xlat/errors.h' >&2
 ./gen/gen.sh
 autoreconf -f -i

@@ -25,16 +25,46 @@ async function compiledCatalog(dir: string, stem: string, bytes: Buffer, ctx: An
   const po = ctx.tagByPath.get(poPath);
   if (po?.type !== 'file') return undefined;
   // msgfmt leaves no gaps beyond alignment; spare bytes could carry a payload (see moTranslationsIn).
-  const translations = moTranslationsIn(bytes, 'latin1', (await tagCatalog(po, ctx)).active);
+  const catalog = await tagCatalog(po, ctx);
+  let translations = moTranslationsIn(bytes, 'latin1', catalog.active);
+  // msgfmt of gettext 0.22 and later writes UTF-8 whatever the .po's charset (its --no-convert keeps it).
+  const from = charsetOf(catalog.header.get('Content-Type'));
+  const converted = translations === undefined && from && !isUtf8(from) ? inUtf8(catalog.active, from) : undefined;
+  if (converted) translations = moTranslationsIn(bytes, 'latin1', converted);
   if (translations === undefined) return undefined;
   return {
     category: 'gettext-catalog',
     severity: 'low',
     reasons: [
       `GNU MO catalog (${order === 'le' ? 'little' : 'big'}-endian magic), compiled by msgfmt`,
-      `all ${translations} translations it carries are in effect in ${poPath} in the tag`,
+      `all ${translations} translations it carries are in effect in ${poPath} in the tag${converted ? `, converted from its ${from} to UTF-8 (as msgfmt of gettext 0.22 and later writes them)` : ''}`,
     ],
   };
+}
+
+const charsetOf = (contentType: string | undefined) => /charset=([\w.:-]+)/i.exec(contentType ?? '')?.[1];
+const isUtf8 = (charset: string) => /^utf-?8$/i.test(charset);
+
+/**
+ * The translations in effect (keys and translations as bytes in latin1
+ * strings, as moTranslationsIn reads them) converted from `charset` to
+ * UTF-8; undefined when this runtime has no decoder for it.
+ */
+function inUtf8(active: ReadonlyMap<string, string>, charset: string): Map<string, string> | undefined {
+  let decoder: InstanceType<typeof TextDecoder>;
+  try {
+    decoder = new TextDecoder(charset, { fatal: true });
+  } catch {
+    return undefined;
+  }
+  const convert = (text: string) => Buffer.from(decoder.decode(Buffer.from(text, 'latin1')), 'utf8').toString('latin1');
+  const out = new Map<string, string>();
+  try {
+    for (const [key, value] of active) out.set(convert(key), convert(value));
+  } catch {
+    return undefined;
+  }
+  return out;
 }
 
 function template(dir: string, text: string, ctx: AnalysisContext): Judgement | undefined {

@@ -26,8 +26,31 @@ export const leftOut = ['autoreconf', 'autoconf', 'autoheader', 'autom4te', 'aut
 /** The folder of the scratch holding the stubs. */
 export const stubFolder = 'left-out';
 
-/** A stub's text: it says what it is on standard error and succeeds. */
-export const stubText = '#!/bin/sh\necho "${0##*/}: left out of this run (cuckoo re-runs it apart)" >&2\nexit 0\n';
+/**
+ * A stub's text: it says what it is on standard error and succeeds. Asked
+ * `--version`, it answers as the GNU tool does, with a recent release, so a
+ * script that checks its tools before it runs them (util-linux's autogen.sh
+ * reads libtoolize's version and stops below 2.x) goes on to the steps of
+ * its own.
+ */
+export const stubText = [
+  '#!/bin/sh',
+  'name=${0##*/}',
+  'if [ "$1" = --version ]; then',
+  '  case $name in',
+  '    autoconf|autoheader|autom4te|autoreconf|autoupdate) echo "$name (GNU Autoconf) 2.72" ;;',
+  '    automake|aclocal) echo "$name (GNU automake) 1.17" ;;',
+  '    autopoint|gettextize) echo "$name (GNU gettext-tools) 0.23.1" ;;',
+  '    libtoolize|glibtoolize) echo "$name (GNU libtool) 2.5.4" ;;',
+  '    intltoolize) echo "intltoolize (GNU intltool) 0.51.0" ;;',
+  '    *) echo "$name 1.34.0" ;;',
+  '  esac',
+  '  exit 0',
+  'fi',
+  'echo "$name: left out of this run (cuckoo re-runs it apart)" >&2',
+  'exit 0',
+  '',
+].join('\n');
 
 export type WholeScript = { script: string } | { why: string };
 
