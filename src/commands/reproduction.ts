@@ -100,7 +100,7 @@ export function releaseReproducer(
   let inner: Reproducer | undefined;
   return {
     outcome: (path) => (inner ??= reproducerOf(options, files(), tag, knowledge)).outcome(path),
-    summary: () => inner?.summary(),
+    summary: (provenOtherwise) => inner?.summary(provenOtherwise),
   };
 }
 

@@ -284,7 +284,9 @@ export async function verify(options: VerifyOptions): Promise<Report> {
     const diff = { maxLines: options.diffLines ?? 200, maxEdits: 2000 };
     let fileFindings = await analyze(comparison.changes, ctx).finally(() => history.close());
     const sha1 = await confirming;
-    const reproduction = reproducer?.summary();
+    // A parser the project's own make rule re-made counts as reproduced, whatever ylwrap's way wrote.
+    const byMake = new Map(fileFindings.filter((f) => f.category === 'recipe-output').map((f) => [f.path, f.severity === 'info' ? ('reproduced' as const) : ('normalised' as const)]));
+    const reproduction = reproducer?.summary((path) => byMake.get(path));
     const rebuilt = rebuild ? await rebuild : undefined;
     if (rebuilt) {
       const byPath = await rebuiltEvidence(rebuilt, comparison.changes, ctx.releaseContent, tag.repo.objectFormat);

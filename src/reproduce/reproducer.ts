@@ -58,7 +58,12 @@ export interface ReproducerOptions {
 export interface Reproducer {
   /** The outcome for a generated file of the release; undefined when no generator here claims it. */
   outcome(path: string): Promise<Outcome | undefined>;
-  summary(): ReproductionSummary | undefined;
+  /**
+   * What reproduction showed, counted per file; `provenOtherwise` names a file
+   * whose bytes another way of running its generator gave (the project's own
+   * make rule for a parser): it counts as reproduced, not as different.
+   */
+  summary(provenOtherwise?: (path: string) => 'reproduced' | 'normalised' | undefined): ReproductionSummary | undefined;
 }
 
 interface Ran {
@@ -77,7 +82,7 @@ export function createReproducer(options: ReproducerOptions): Reproducer {
   let projects: Promise<Map<string, Project>> | undefined;
   const plan = () => findProjects(files, options.cacheDir, options.provision).then((found) => (planned = found));
   let ran: Promise<Ran | NotTried> | undefined;
-  const outcomes: Outcome[] = [];
+  const outcomes: Array<Outcome & { path: string }> = [];
   const notes: string[] = [];
   let seconds = 0;
   let planned: Map<string, Project> | undefined;
@@ -287,7 +292,7 @@ export function createReproducer(options: ReproducerOptions): Reproducer {
     const target = project?.targets.find((t) => t.path === path);
     if (!project || !target) return undefined;
     const result = await judge(project, target);
-    outcomes.push(result);
+    outcomes.push({ ...result, path });
     return result;
   }
 
@@ -370,8 +375,12 @@ export function createReproducer(options: ReproducerOptions): Reproducer {
 
   return {
     outcome,
-    summary() {
+    summary(provenOtherwise) {
       if (!ran && outcomes.length === 0) return undefined;
+      const statusOf = (o: Outcome & { path: string }) => {
+        if (o.status !== 'different') return o.status === 'reproduced' ? (o.normalisations.length === 0 ? 'reproduced' : 'normalised') : 'notTried';
+        return provenOtherwise?.(o.path) ?? 'different';
+      };
       const sandbox = usedKind ?? 'not-used';
       const tools = new Map<string, ReproductionSummary['tools'][number]>();
       const missing = new Map<string, ReproductionSummary['missing'][number]>();
@@ -392,10 +401,10 @@ export function createReproducer(options: ReproducerOptions): Reproducer {
         tools: [...tools.values()],
         missing: [...missing.keys()].sort().map((key) => missing.get(key)!),
         counts: {
-          reproduced: outcomes.filter((o) => o.status === 'reproduced' && o.normalisations.length === 0).length,
-          normalised: outcomes.filter((o) => o.status === 'reproduced' && o.normalisations.length > 0).length,
-          different: outcomes.filter((o) => o.status === 'different').length,
-          notTried: outcomes.filter((o) => o.status === 'not-tried').length,
+          reproduced: outcomes.filter((o) => statusOf(o) === 'reproduced').length,
+          normalised: outcomes.filter((o) => statusOf(o) === 'normalised').length,
+          different: outcomes.filter((o) => statusOf(o) === 'different').length,
+          notTried: outcomes.filter((o) => statusOf(o) === 'notTried').length,
         },
         seconds: Math.round(seconds * 100) / 100,
         notes: [...new Set(notes)],

@@ -170,6 +170,16 @@ export const wholeScriptOutput: Rule = {
     if (!outcome.regenerated.equals(content)) {
       // An empty file is what a redirect leaves when its program is missing: nothing to show.
       if (outcome.regenerated.length === 0) return undefined;
+      const resorted = localeSorted(outcome.regenerated, content);
+      if (resorted) {
+        const evidence = reproducedBy(outcome);
+        return {
+          category: 'bootstrap-output',
+          severity: 'low',
+          reasons: [`reproduced by ${outcome.generator} of the tag (${outcome.version}), run whole in the sandbox: ${outcome.command}, after normalising: ${resorted.name} (${resorted.forgives})`],
+          evidence: { reproduced: { ...evidence!.reproduced!, normalisations: [resorted] } },
+        };
+      }
       // The unexplained judgement, with the diff regenerated → release.
       return judgeRun(outcome, content, async () => (await unexplained.judge(change, ctx))!, change.path, `the tag's ${outcome.source} writes it when run whole`, `the autotools were left out of the run${saidOf(outcome)}`);
     }
@@ -181,6 +191,30 @@ export const wholeScriptOutput: Rule = {
     };
   },
 };
+
+/** How a UTF-8 locale such as en_US.UTF-8 orders lines for sort(1): punctuation set aside first. */
+const localeOrder = new Intl.Collator('en-US', { ignorePunctuation: true });
+
+/**
+ * Lines the script sorted (util-linux's po/update-potfiles: `sort` of the
+ * source files' paths), in the C locale here and in the maintainer's UTF-8
+ * locale there: the run's lines are in C order, and the release's are the
+ * same lines in the order that locale gives them (`cramfs_common.c` before
+ * `cramfs.h`). The normalisation when so, else undefined.
+ */
+function localeSorted(regenerated: Buffer, release: Buffer): { name: string; forgives: string } | undefined {
+  const ours = regenerated.toString('utf8').split('\n');
+  const theirs = release.toString('utf8').split('\n');
+  if (ours.length !== theirs.length || ours.at(-1) !== '' || theirs.at(-1) !== '') return undefined;
+  const lines = ours.slice(0, -1);
+  if (lines.some((line, i) => i > 0 && lines[i - 1]! > line)) return undefined;
+  const resorted = [...lines].sort(localeOrder.compare);
+  if (resorted.some((line, i) => line !== theirs[i])) return undefined;
+  return {
+    name: 'locale-sorted-lines',
+    forgives: `the order of ${lines.length} lines the script sorts: the same lines, sorted here in the C locale and in the release as a UTF-8 locale sorts them (punctuation set aside)`,
+  };
+}
 
 /**
  * A release-only file that make, run with the rules of a Makefile.am of the
