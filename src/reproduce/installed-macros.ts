@@ -6,14 +6,16 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { aclocalDir, type FoundTool } from './tools.js';
+import { systemMacroFolders } from './projects.js';
 
 const macroFolders = new Map<string, Promise<Map<string, string>>>();
 
 /**
  * The .m4 files aclocal copies from: its system folder and its own
  * (`aclocal --print-ac-dir`, remembered in the cache by the program's
- * identity, and that name with -VERSION). The files, a few dozen small
- * ones, are read at once.
+ * identity, and that name with -VERSION), and for one cuckoo built the
+ * system's (systemMacroFolders). The files, a few dozen small ones, are
+ * read at once.
  */
 export function installedMacros(tool: FoundTool, cacheDir?: string): Promise<Map<string, string>> {
   const aclocal = tool.programs.aclocal!;
@@ -24,7 +26,7 @@ export function installedMacros(tool: FoundTool, cacheDir?: string): Promise<Map
       const system = await aclocalDir(aclocal, cacheDir);
       if (!system) return out;
       const own = `${system}-${tool.version.split('.').slice(0, 2).join('.')}`;
-      for (const dir of [system, own]) {
+      for (const dir of [system, own, ...systemMacroFolders(tool)]) {
         let names: string[];
         try {
           names = readdirSync(dir);

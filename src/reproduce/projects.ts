@@ -2,6 +2,7 @@
  * Where reproduction has work: the project folders of a release, the files
  * generated in each, and the tools at the versions those files name.
  */
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { splitPath } from '../analyze/places.js';
 import { generatorSteps, mayBeGenerated } from './generators/index.js';
@@ -155,6 +156,17 @@ export async function findProjects(
 }
 
 
+/**
+ * The folders of macros the system's packages install (pkg.m4, libtool's,
+ * gettext's), for an automake cuckoo built into its cache: its own macro
+ * folder is empty, where a distribution's aclocal reads the system's, as the
+ * maintainer's did (libusb 1.0.28's aclocal.m4 copies pkg.m4). Searched
+ * after the project's `-I` folders, as `ACLOCAL_PATH`.
+ */
+export function systemMacroFolders(tool: FoundTool): string[] {
+  return tool.source === 'cache' ? ['/usr/share/aclocal'].filter((dir) => existsSync(dir)) : [];
+}
+
 /** The environment of a project's steps: a step that runs another tool (automake runs autoconf --trace, aclocal runs autom4te) runs the same versions. */
 export function toolEnv(project: Project): Record<string, string> {
   const env: Record<string, string> = {};
@@ -171,6 +183,8 @@ export function toolEnv(project: Project): Record<string, string> {
     env.AUTOMAKE = am.programs.automake!;
     env.ACLOCAL = am.programs.aclocal!;
     if (am.root) bins.push(join(am.root, 'bin'));
+    const system = systemMacroFolders(am);
+    if (system.length > 0) env.ACLOCAL_PATH = system.join(':');
   }
   if (bins.length > 0) env.PATH = [...bins, '/usr/local/bin', '/usr/bin', '/bin'].join(':');
   return env;

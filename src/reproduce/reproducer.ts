@@ -148,6 +148,8 @@ export function createReproducer(options: ReproducerOptions): Reproducer {
       strictness: p.plan.strictness ?? '',
       tools: Object.values(p.tools).map((t) => (t && isFound(t) ? `${t.tool}@${t.version}:${Object.values(t.programs).join(',')}` : '')),
       targets: p.targets.map((t) => `${t.step.generator}:${t.path}`),
+      // The system's macros a cache-built aclocal is given (only then, so other runs keep their keys).
+      ...(toolEnv(p).ACLOCAL_PATH ? { macroPath: toolEnv(p).ACLOCAL_PATH } : {}),
     }));
     const key = runKey({ sandbox: options.sandboxKind ?? 'bwrap', commands, paths: [...files].filter(([p]) => !omit.has(p)).map(([p, f]) => (f.executable ? `${p}\0x` : p)), inputs });
     const untrusted: Ran['untrusted'] = new Map();

@@ -77,8 +77,9 @@ const versionPlaceholder: Stabilizer = {
  * the release's version, not a development one, and the tag's commit
  * abbreviated as the release has it (7 digits or more) with its first four as
  * a decimal (libgpg-error 1.46: ea03187, 59907; libgcrypt 1.10.1: ae0e5678;
- * gnupg 2.2.40: 2e9f8a511). Forgiven: the regenerated file with those filled
- * in, and nothing else.
+ * gnupg 2.2.40: 2e9f8a511), and in newer ones the whole commit
+ * (`BUILD_COMMITID`, libgpg-error 1.51). Forgiven: the regenerated file with
+ * those filled in, and nothing else.
  */
 const versionFromGit: Stabilizer = {
   name: 'version-from-git',
@@ -96,7 +97,10 @@ const versionFromGit: Stabilizer = {
     const b = regenerated
       .replace(new RegExp(`${version.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}-unknown\\b`, 'g'), version)
       .replace(/^BUILD_REVISION="0000000"$/gm, `BUILD_REVISION="${rev}"`)
-      .replace(/^(BUILD_\w*VERSION="\$\{BUILD_\w*VERSION\}(?:\d+\.)*)0"$/gm, `$1${dec}"`)
+      // Newer ones record the whole commit too (libgpg-error 1.51).
+      .replace(/^BUILD_COMMITID="0000000"$/gm, `BUILD_COMMITID="${commit}"`)
+      // Indented inside an if (libksba 1.6.7), or not.
+      .replace(/^(\s*BUILD_\w*VERSION="\$\{BUILD_\w*VERSION\}(?:\d+\.)*)0"$/gm, `$1${dec}"`)
       .replace(/^(\s*Revision:\s+)0000000(\s+)\(0\)$/gm, `$1${rev}$2(${dec})`)
       // Without git the version is not the tag's, so a development one; at the tag it is not.
       .replace(/^development_version=yes$/m, 'development_version=no');

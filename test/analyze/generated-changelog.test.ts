@@ -92,4 +92,17 @@ test("version file: a subfolder's version is the DEF_VER its GIT-VERSION-GEN fal
   assert.is(await versionFile.judge(added('gitk/version', '0.21.GITGUI\n'), ctx), undefined);
 });
 
+test("version file: GnuPG's VERSION, the release's version and the tag's whole commit, as configure.ac's m4_esyscmd writes them", async () => {
+  const ctx = context({}, { releaseVersion: '1.46', tagCommit });
+  const j = await versionFile.judge(added('VERSION', `1.46\n${tagCommit.id}\n`), ctx);
+  assert.is(j?.category, 'version-file');
+  assert.match(j!.reasons[0]!, "two lines: the release's version 1.46 and the tag's commit ea031873aa96");
+  for (const other of [`1.47\n${tagCommit.id}\n`, `1.46\n${tagCommit.id.slice(0, 7)}\n`, `1.46\n628cb1a786bd5d420be17c2e9ffd407f4fbf517e\n`, `1.46\n${tagCommit.id}\nrm -rf /\n`]) {
+    assert.is(await versionFile.judge(added('VERSION', other), ctx), undefined, other);
+  }
+  // Only at the top, and only with the tag's commit known.
+  assert.is(await versionFile.judge(added('src/VERSION', `1.46\n${tagCommit.id}\n`), ctx), undefined);
+  assert.is(await versionFile.judge(added('VERSION', `1.46\n${tagCommit.id}\n`), context({}, { releaseVersion: '1.46' })), undefined);
+});
+
 test.run();

@@ -1,6 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { findProjects, setsOwnStrictness } from '../../src/reproduce/projects.js';
+import { existsSync } from 'node:fs';
+import { findProjects, setsOwnStrictness, toolEnv, type Project } from '../../src/reproduce/projects.js';
 import type { ReleaseFile } from '../../src/reproduce/inputs.js';
 import { removeTempDirs, tempDir } from '../helpers/repo.js';
 
@@ -59,6 +60,14 @@ test('AUTOMAKE_OPTIONS: a strictness among other words, on a continuation line o
   assert.ok(setsOwnStrictness('AUTOMAKE_OPTIONS =\nAUTOMAKE_OPTIONS += cygnus\n'));
   assert.not.ok(setsOwnStrictness('AUTOMAKE_OPTIONS = subdir-objects foreign-language\n'));
   assert.not.ok(setsOwnStrictness('# AUTOMAKE_OPTIONS = foreign\nEXTRA_DIST = foreign\n'));
+});
+
+test("an automake cuckoo built is given the system's macro folder, as a distribution's aclocal reads it; one of the system's is not", () => {
+  const automake = (source: 'path' | 'cache') => ({ tool: 'automake' as const, version: '1.17', source, programs: { automake: '/x/bin/automake', aclocal: '/x/bin/aclocal' }, ...(source === 'cache' ? { root: '/x' } : {}) });
+  const project = (source: 'path' | 'cache') => ({ tools: { automake: automake(source) } }) as unknown as Project;
+  const system = existsSync('/usr/share/aclocal');
+  assert.is(toolEnv(project('cache')).ACLOCAL_PATH, system ? '/usr/share/aclocal' : undefined);
+  assert.is(toolEnv(project('path')).ACLOCAL_PATH, undefined);
 });
 
 test.run();

@@ -153,6 +153,17 @@ test("a version and revision asked of git while autoconf runs are filled in from
   assert.is.not(otherAbbrev.release, otherAbbrev.regenerated, 'a longer id that is not the commit');
 });
 
+test("GnuPG's newer configure records the whole commit too, and a file version indented in an if", () => {
+  const commit = 'b0bb9266010d84b30fa2dc6a2127b7e40dc03660';
+  const regenerated = 'PACKAGE_VERSION=\'1.51-unknown\'\nBUILD_REVISION="0000000"\nBUILD_COMMITID="0000000"\nif test "$w32" = yes; then\n      BUILD_FILEVERSION="${BUILD_FILEVERSION}0"\nfi\n';
+  const release = `PACKAGE_VERSION='1.51'\nBUILD_REVISION="b0bb926"\nBUILD_COMMITID="${commit}"\nif test "$w32" = yes; then\n      BUILD_FILEVERSION="\${BUILD_FILEVERSION}${parseInt('b0bb', 16)}"\nfi\n`;
+  const r = stabilize(release, regenerated, { generator: 'autoconf', toolVersion: '2.71', releaseVersion: '1.51', commit });
+  assert.is(r.release, r.regenerated);
+  assert.equal(r.applied.map((a) => a.name), ['version-from-git']);
+  const other = stabilize(release.replace(commit, 'a'.repeat(40)), regenerated, { generator: 'autoconf', toolVersion: '2.71', releaseVersion: '1.51', commit });
+  assert.is.not(other.release, other.regenerated, 'another commit is not the tag\'s');
+});
+
 test("the tag's commit that configure.ac asks git for is forgiven with the blank line after it, and only the tag's", () => {
   const commit = '1bb416213c7038d0da9a6f5141c611f6dbcefedc';
   const regenerated = 'LIBNL_VERSION=3.7.0\nLIBNL_GIT_SHA=\nac_config_files=x\n';

@@ -33,6 +33,23 @@ async function fallbackVersion(path: string, text: string, ctx: Parameters<Rule[
   return stated !== undefined && stated === text ? script.path : undefined;
 }
 
+/**
+ * GnuPG's projects (libgpg-error 1.51, libassuan 3.0.2) have autoconf write
+ * `VERSION` while it reads configure.ac (`m4_esyscmd([echo ]mym4_version[>VERSION])`,
+ * then the commit id): two lines, the release's version and the tag's
+ * commit, whole. Only that exact content is explained.
+ */
+function versionAndCommit(text: string, ctx: Parameters<Rule['judge']>[1]): ReturnType<Rule['judge']> {
+  const [version, commit, ...rest] = text.split('\n');
+  const tag = ctx.tagCommit?.id;
+  if (rest.length > 0 || !ctx.releaseVersion || version !== ctx.releaseVersion || !tag || commit !== tag) return undefined;
+  return {
+    category: 'version-file',
+    severity: 'low',
+    reasons: [`two lines: the release's version ${version} and the tag's commit ${tag.slice(0, 12)}, whole, as configure.ac's m4_esyscmd writes them while autoconf runs (GnuPG's projects)`],
+  };
+}
+
 export const versionFile: Rule = {
   name: 'version-file',
   changes: ['only-in-release'],
@@ -44,7 +61,7 @@ export const versionFile: Rule = {
     const content = await ctx.releaseContent(release);
     if (!content) return undefined;
     const text = content.toString('utf8').replace(/\r?\n$/, '');
-    if (text.includes('\n')) return undefined;
+    if (text.includes('\n')) return change.path === 'VERSION' ? versionAndCommit(text, ctx) : undefined;
     if (beside) {
       const script = await fallbackVersion(change.path, text.trim(), ctx);
       if (!script) return undefined;
