@@ -55,7 +55,10 @@ export function tarHeaderInfo(h: RawHeader): TarHeaderInfo {
   ];
   // tar-stream ignores an empty GNU long name, as it does an empty pax path.
   const name = paxPath ?? nonEmpty(h.gnuLongPath) ?? ustarName;
-  problems.push(...dataAfterSlash(h, [ustarName, name]));
+  // Python's tarfile makes a typeflag NUL header a directory by its own name before a pax path
+  // replaces it; for typeflag '0' every extractor goes by the long name, where there is one
+  // (GNU tar cuts a long name at a `/` to fill the header's field: shadow 4.17.4).
+  problems.push(...dataAfterSlash(h, h.block[156] === 0 || name === ustarName ? [ustarName, name] : [name]));
   const streamName = paxPath ? paxPath.toString('utf8') : name.toString('latin1');
   return {
     streamName,
@@ -124,7 +127,7 @@ function sizeDisagreement(paxSize: Buffer | undefined, headerSize: number): stri
  * A plain file header whose name ends in `/`: old tars wrote directories that
  * way. With data behind it, GNU tar and tar-stream skip the data, Python's
  * tarfile (for typeflag NUL) makes it a directory and reads the data as the
- * next header.
+ * next header. `names`: those an extractor may go by.
  */
 function dataAfterSlash(h: RawHeader, names: Buffer[]): string[] {
   const typeflag = h.block[156];

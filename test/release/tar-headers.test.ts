@@ -100,6 +100,25 @@ test('a file header named like a directory with data behind it is extractor-depe
   assert.is(`${dir!.type} ${dir!.path}`, 'directory pkg/sub');
 });
 
+test("GNU tar's stand-in for a long name, cut at a slash, is not a directory header when its typeflag is '0'; with typeflag NUL it is", async () => {
+  // As GNU tar writes a pax archive (shadow 4.17.4): the name in a pax record, the header's name its first 100 bytes cut at a /.
+  const long = 'shadow-4.17.4/tests/failures/groupmod/03_groupmod_change_group_name_group_rename_failure/config/etc/group';
+  const standIn = long.slice(0, long.slice(0, 100).lastIndexOf('/') + 1);
+  assert.ok(long.length > 100 && standIn.length <= 100);
+  const content = Buffer.from('root:x:0:\n');
+  const entry = (typeflag: string) => {
+    const records = paxData({ path: long });
+    const padded = (b: Buffer) => Buffer.concat([b, Buffer.alloc((512 - (b.length % 512)) % 512)]);
+    return Buffer.concat([tarHeader({ name: 'PaxHeaders/group', typeflag: 'x', size: records.length }), padded(records), tarHeader({ name: standIn, typeflag, size: content.length }), padded(content)]);
+  };
+  const [file] = await read([{ raw: entry('0') }]);
+  assert.is(`${file!.type} ${file!.path}`, `file ${long}`);
+  assert.is(file!.ambiguity, undefined);
+  // Python's tarfile makes a typeflag NUL header named like a directory one before the pax path replaces its name.
+  const [nul] = await read([{ raw: entry('\0') }]);
+  assert.match(nul!.ambiguity ?? '', /name ends in "\/" .* carries 10 bytes of data/);
+});
+
 test('an empty GNU long name: GNU tar unpacks ".", tar-stream the header name; the entries after it are still checked', async () => {
   const empty = Buffer.concat([tarHeader({ name: '././@LongLink', typeflag: 'L', size: 1 }), Buffer.alloc(512)]);
   const entries = await read([{ raw: empty }, { path: 'pkg/x', content: 'x' }, { path: 'pkg/evil', content: 'y', pax: { path: 'pkg/README' } }]);
