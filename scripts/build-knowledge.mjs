@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Builds knowledge/index.json, the shipped library of known-good files, from
 // Debian's packages of the tools that copy files into releases (autoconf,
-// automake, libtool, gettext and autopoint's archive of every gettext version,
+// automake, libtool and libltdl-dev, gettext and autopoint's archive of every gettext version,
 // gnulib, autoconf-archive, pkgconf, pkg-config (bullseye's, before pkgconf took its
 // name), texinfo, autotools-dev), and from the
 // upstream tarballs (`.orig.tar.*`) of their source packages: Debian patches
@@ -57,7 +57,8 @@ const textsOut = join(dirname(out), 'texts.bin');
 
 // Binary packages whose files end up in release tarballs. texinfo.tex also
 // ships in automake and gnulib; texinfo's own copy is the one TeX uses.
-const packages = ['autoconf', 'automake', 'libtool', 'gettext', 'autopoint', 'gnulib', 'autoconf-archive', 'pkgconf', 'pkg-config', 'texinfo', 'autotools-dev', 'gtk-doc-tools'];
+// ltdl.m4 is libltdl-dev's: a release made where it is installed carries the distribution's copy in aclocal.m4.
+const packages = ['autoconf', 'automake', 'libtool', 'libltdl-dev', 'gettext', 'autopoint', 'gnulib', 'autoconf-archive', 'pkgconf', 'pkg-config', 'texinfo', 'autotools-dev', 'gtk-doc-tools'];
 // Source packages whose upstream tarballs are read (apt-get source resolves
 // binary names: automake is automake-1.16 in bookworm, automake-1.17 in trixie).
 const sourcePackages = ['autoconf', 'automake', 'libtool', 'gettext', 'gnulib', 'autoconf-archive', 'pkgconf', 'pkg-config', 'texinfo'];

@@ -44,6 +44,16 @@ test("the shipped index knows gettext 0.23's po/insert-header.sed and remove-pot
   }
 });
 
+test("the shipped index knows ltdl.m4 as Debian's libltdl-dev installs it, which aclocal copies from the maintainer's machine", async () => {
+  const knowledge = await shipped();
+  const debian = knowledge.byName('ltdl.m4').filter((f) => f.origin.package === 'libltdl-dev');
+  assert.equal([...new Set(debian.map((f) => f.serial))].sort((a, b) => a! - b!), [20, 21, 24]);
+  const ctx = context(knowledge);
+  const bytes = (await knowledge.content(debian.find((f) => f.serial === 20)!))!;
+  const j = await knownGood.judge({ kind: 'only-in-release', path: 'm4/ltdl.m4', release: releaseFile('m4/ltdl.m4', bytes.toString('latin1')) }, ctx);
+  assert.match(j!.reasons[0]!, /^identical to ltdl\.m4 serial 20 of libltdl-dev 2\.4\.6/);
+});
+
 test('the tampered sample\'s nls.m4 (serial 60) is not known and is judged a look-alike', async () => {
   const ctx = context(await shipped());
   const { entries } = await readRelease(`${root}samples/tampered/hello-1.0.tar.gz`, { keepContent: () => true });
