@@ -232,6 +232,49 @@ const autoconf272Fixes: Stabilizer = {
 };
 
 /**
+ * Debian's autoconf 2.72 (2.72-3.1, trixie's) backports the later change of
+ * AC_SYS_LARGEFILE that puts the large-file option in CPPFLAGS rather than
+ * in CC, and drops its IRIX `-n32` case: GNU's 2.72 writes
+ * `checking for $CC option to enable large file support`, `ac_save_CC`,
+ * `CC="$CC -D_FILE_OFFSET_BITS=64"`, Debian's the same lines with CPPFLAGS
+ * (rsync 3.5.0's configure.sh is Debian's output byte for byte: 22 lines).
+ * Forgiven: those lines, within the macro's block, each side rewritten to
+ * GNU's, and the two year-2038 messages.
+ */
+const debianLargefile: Array<[string, string]> = [
+  ['checking for $CPPFLAGS option for large files', 'checking for $CC option to enable large file support'],
+  ['  e) ac_save_CPPFLAGS=$CPPFLAGS\n', '  e) ac_save_CC="$CC"\n'],
+  ['"-D_LARGE_FILES=1"; do\n', '"-D_LARGE_FILES=1" "-n32"; do\n'],
+  ['  CPPFLAGS="$ac_save_CPPFLAGS $ac_opt"\n', '  CC="$ac_save_CC $ac_opt"\n'],
+  ['\t CPPFLAGS="$CPPFLAGS -DFTYPE=ino_t"\n', '\t CC="$CC -DFTYPE=ino_t"\n'],
+  ['  e) CPPFLAGS="$CPPFLAGS -D_FILE_OFFSET_BITS=64"\n', '  e) CC="$CC -D_FILE_OFFSET_BITS=64"\n'],
+  ['  CPPFLAGS=$ac_save_CPPFLAGS\n', '  CC="$ac_save_CC"\n'],
+  // The case before the error on a line of its own: GNU's -n32 case ends with ` ;; #(` too.
+  ['\n ;; #(\n  *) :\n    as_fn_error $? "internal error: bad value for \\$ac_cv_sys_largefile_opts"', '\n ;; #(\n  "-n32") :\n    CC="$CC -n32" ;; #(\n  *) :\n    as_fn_error $? "internal error: bad value for \\$ac_cv_sys_largefile_opts"'],
+];
+const largefileStart = /^ {2}\{ printf "%s\\n" "\$as_me:\$\{as_lineno-\$LINENO\}: checking for \$(?:CPPFLAGS option for large files|CC option to enable large file support)" >&5$/m;
+const largefileEnd = 'as_fn_error $? "internal error: bad value for \\$ac_cv_sys_largefile_opts"';
+const autoconf272Largefile: Stabilizer = {
+  name: 'autoconf-2.72-debian-largefile',
+  forgives:
+    "AC_SYS_LARGEFILE as Debian's autoconf 2.72 writes it, with the later change that puts the large-file option in CPPFLAGS rather than CC and drops IRIX's -n32 (22 lines of the macro's block, and the year-2038 check's message); GNU's 2.72 writes CC",
+  generators: ['autoconf'],
+  apply(release, regenerated, input) {
+    if (input.toolVersion !== '2.72') return undefined;
+    const gnu = (text: string) => {
+      const start = largefileStart.exec(text)?.index;
+      const end = start === undefined ? -1 : text.indexOf(largefileEnd, start);
+      if (start === undefined || end < 0) return text;
+      const stop = end + largefileEnd.length;
+      let block = text.slice(start, stop);
+      for (const [debian, gnuText] of debianLargefile) block = block.replaceAll(debian, gnuText);
+      return (text.slice(0, start) + block + text.slice(stop)).replaceAll('checking for $CPPFLAGS option for timestamps after 2038', 'checking for $CC option for timestamps after 2038');
+    };
+    return rewriteBoth(release, regenerated, gnu);
+  },
+};
+
+/**
  * bison 3.8.2 as a distribution patches it with a later fix marks the
  * parser's error count unused (`int yynerrs YY_ATTRIBUTE_UNUSED = 0;`), for
  * compilers that warn it is set and never read; GNU's 3.8.2, and Debian's,
@@ -501,6 +544,7 @@ export const stabilizers: readonly Stabilizer[] = [
   cxxCacheName,
   autoconf269Fixes,
   autoconf272Fixes,
+  autoconf272Largefile,
   configureLineNumbers,
   macrosStaticDate,
   distCommonFound,

@@ -31,9 +31,14 @@ test("a step writes only files whose name its `names` matches, so the release's 
   }
   // Every step writes some of these, so the test cannot pass on an empty loop.
   assert.ok(written >= 20, `${written}`);
-  for (const name of ['README', 'configure.ac', 'Makefile.am', 'main.h', 'parse.y', 'configure.sh', 'Makefile.inc', 'config.in.txt', 'main.cs']) {
+  for (const name of ['README', 'configure.ac', 'Makefile.am', 'main.h', 'parse.y', 'Makefile.inc', 'config.in.txt', 'main.cs', 'configure.in', 'configure.sh.in']) {
     assert.not.ok(mayBeGenerated(name), name);
   }
+  // rsync has autoconf write configure.sh (its configure is a wrapper in the tag).
+  const autoconf = generatorSteps.find((s) => s.generator === 'autoconf')!;
+  assert.ok(mayBeGenerated('configure.sh'));
+  assert.ok(autoconf.writes('configure.sh', { root: '' } as RootPlan, has));
+  assert.not.ok(autoconf.writes('src/configure.sh', { root: '' } as RootPlan, has));
 });
 
 test("a generator's inputs: its files by name or extension, and whatever lies in an aux folder at any depth", () => {

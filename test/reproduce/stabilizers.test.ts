@@ -69,6 +69,50 @@ test("autoconf 2.72: a distribution's C++20 port of the C++11 test program is fo
   assert.is.not(half.release, half.regenerated);
 });
 
+test("autoconf 2.72: Debian's AC_SYS_LARGEFILE, which sets CPPFLAGS where GNU's sets CC and has no -n32, is forgiven within the macro's block", () => {
+  // The shape of the macro's block in configure, as GNU's 2.72 writes it (rsync 3.5.0's configure.ac).
+  const gnu = [
+    '  { printf "%s\\n" "$as_me:${as_lineno-$LINENO}: checking for $CC option to enable large file support" >&5',
+    'printf %s "checking for $CC option to enable large file support... " >&6; }',
+    'else case e in #(',
+    '  e) ac_save_CC="$CC"',
+    '  for ac_opt in "none needed" "-D_FILE_OFFSET_BITS=64" "-D_LARGE_FILES=1" "-n32"; do',
+    '  CC="$ac_save_CC $ac_opt"',
+    '\t CC="$CC -DFTYPE=ino_t"',
+    '  e) CC="$CC -D_FILE_OFFSET_BITS=64"',
+    '  CC="$ac_save_CC"',
+    'printf "%s\\n" "#define _LARGE_FILES 1" >>confdefs.h',
+    ' ;; #(',
+    '  "-n32") :',
+    '    CC="$CC -n32" ;; #(',
+    '  *) :',
+    '    as_fn_error $? "internal error: bad value for \\$ac_cv_sys_largefile_opts" "$LINENO" 5 ;;',
+    'esac',
+    '  { printf "%s\\n" "$as_me:${as_lineno-$LINENO}: checking for $CC option for timestamps after 2038" >&5',
+    '',
+  ].join('\n');
+  const debian = gnu
+    .replaceAll('$CC option to enable large file support', '$CPPFLAGS option for large files')
+    .replace('  e) ac_save_CC="$CC"', '  e) ac_save_CPPFLAGS=$CPPFLAGS')
+    .replace(' "-n32"; do', '; do')
+    .replace('  CC="$ac_save_CC $ac_opt"', '  CPPFLAGS="$ac_save_CPPFLAGS $ac_opt"')
+    .replace('\t CC="$CC -DFTYPE=ino_t"', '\t CPPFLAGS="$CPPFLAGS -DFTYPE=ino_t"')
+    .replace('  e) CC="$CC -D_FILE_OFFSET_BITS=64"', '  e) CPPFLAGS="$CPPFLAGS -D_FILE_OFFSET_BITS=64"')
+    .replace('  CC="$ac_save_CC"\n', '  CPPFLAGS=$ac_save_CPPFLAGS\n')
+    .replace('  "-n32") :\n    CC="$CC -n32" ;; #(\n', '')
+    .replace('$CC option for timestamps after 2038', '$CPPFLAGS option for timestamps after 2038');
+  assert.is(debian.split('\n').length, gnu.split('\n').length - 2);
+  const r = stabilize(debian, gnu, input('autoconf', { toolVersion: '2.72' }));
+  assert.is(r.release, r.regenerated);
+  assert.equal(r.applied.map((a) => a.name), ['autoconf-2.72-debian-largefile']);
+  assert.is(stabilize(gnu, gnu, input('autoconf', { toolVersion: '2.72' })).applied.length, 0, 'GNU\'s own text is left as it is');
+  assert.is.not(stabilize(debian, gnu, input('autoconf', { toolVersion: '2.71' })).release, gnu);
+  // Outside the macro's block the same words are not forgiven.
+  const outside = `${gnu}  CPPFLAGS=$ac_save_CPPFLAGS\n`;
+  const r2 = stabilize(debian + '  CC="$ac_save_CC"\n', outside, input('autoconf', { toolVersion: '2.72' }));
+  assert.is.not(r2.release, r2.regenerated);
+});
+
 test("bison 3.8.2: a distribution's yynerrs marked unused is forgiven, for that declaration and that version only", () => {
   const gnu = '    /* Number of syntax errors so far.  */\n    int yynerrs = 0;\n';
   const marked = gnu.replace('int yynerrs = 0;', 'int yynerrs YY_ATTRIBUTE_UNUSED = 0;');
