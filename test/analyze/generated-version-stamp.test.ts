@@ -22,6 +22,16 @@ test('man pages stamped with the release version and date are explained (curl 7.
 const curlver = (version: string, stamp: string) =>
   `/* This is the version number of the libcurl package */\n#define LIBCURL_VERSION "${version}"\n#define LIBCURL_VERSION_NUM 0x075801\n#define LIBCURL_TIMESTAMP "${stamp}"\n`;
 
+test("a man page latex2man made again, stamped with ctime's date (libunwind 1.8.1's doc/*.man)", async () => {
+  const page = (when: string, th: string) => `'\\" t\n.\\" Manual page created with latex2man on ${when}\n.\\" NOTE: This file is generated, DO NOT EDIT.\n.TH "LIBUNWIND" "3libunwind" "${th}" "Programming Library " "Programming Library "\n.SH NAME\n`;
+  const tag = page('Tue Aug 29 12:09:48 2023', '29 August 2023');
+  const j = await versionStamp.judge(modified('doc/libunwind.man', page('Thu Feb 22 09:07:09 2024', '22 February 2024')), context({ 'doc/libunwind.man': tag }, { releaseVersion: '1.8.1' }));
+  assert.is(j?.category, 'version-stamp');
+  // Anything beside the date on that line is not a stamp.
+  const other = await versionStamp.judge(modified('doc/libunwind.man', page('Thu Feb 22 09:07:09 2024 by mallory', '22 February 2024')), context({ 'doc/libunwind.man': tag }, { releaseVersion: '1.8.1' }));
+  assert.is(other, undefined);
+});
+
 test('a header the build compiles is explained when only quoted version and date strings changed', async () => {
   const ctx = context({ 'include/curl/curlver.h': curlver('7.88.1-DEV', '[unreleased]') }, info);
   const j = await versionStamp.judge(modified('include/curl/curlver.h', curlver('7.88.1', '2023-02-20')), ctx);

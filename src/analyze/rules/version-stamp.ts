@@ -15,6 +15,8 @@ import { branchPinned } from '../version-refs.js';
 
 const month = '(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)';
 const date = [
+  // ctime's, as latex2man stamps a man page: `Tue Aug 29 12:09:48 2023`.
+  `(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) ${month} [ \\d]\\d \\d{2}:\\d{2}:\\d{2}(?: [A-Z]{2,5})? \\d{4}`,
   '\\d{4}-\\d{2}-\\d{2}(?:[ T]\\d{2}:\\d{2}(?::\\d{2})?(?: ?(?:Z|UTC|[+-]\\d{2}:?\\d{2}))?)?',
   `${month}\\.? \\d{1,2},? \\d{4}`,
   `\\d{1,2} ${month}\\.?,? \\d{4}`,
