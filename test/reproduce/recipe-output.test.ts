@@ -229,7 +229,7 @@ test("make-rule: an included fragment's rules are put in place, as automake puts
     'lib/Makemodule.am': 'lib/names.h: lib/list.in\n\tsed s/^/x/ lib/list.in > $@\ninclude $(top_srcdir)/lib/more.am\n',
     'lib/more.am': 'lib/more.h: lib/list.in\n\tsort lib/list.in > $@\n\tdate >> $@\n',
     'sub/frag.am': 'frag.h: list.in\n\tsed s/a/b/ list.in > $@\n',
-    'loop.am': 'include loop.am\n',
+    'loop.am': 'loop.h: list.in\n\tsed s/a/b/ list.in > $@\ninclude loop.am\n',
   };
   const read = async (path: string) => texts[path];
   const top = await withIncludes('# top\ninclude lib/Makemodule.am\ninclude missing.am\ninclude ../outside.am\ninclude loop.am\n', 'Makefile.am', read);
@@ -240,6 +240,7 @@ test("make-rule: an included fragment's rules are put in place, as automake puts
   assert.match(top.text, /^include missing\.am$/m);
   assert.match(top.text, /^include \.\.\/outside\.am$/m);
   assert.match(top.text, /^include loop\.am$/m);
+  assert.is(top.text.split('\n').filter((l) => l === 'loop.h: list.in').length, 1, 'a fragment that includes itself is put in once');
   assert.is(top.origin(0), 'Makefile.am:1');
   // In a folder, `$(srcdir)/` and a bare name are read from that folder.
   const sub = await withIncludes('include $(srcdir)/frag.am\n', 'sub/Makefile.am', read);

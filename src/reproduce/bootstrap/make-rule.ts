@@ -57,15 +57,19 @@ export function makeRules(makefileAm: string, file: string, origin: (line: numbe
   };
 }
 
-/** Most levels of `include` followed: a fragment that includes itself ends there. */
+/** Most levels of `include` followed. */
 const includeDepth = 8;
+/** Most lines a Makefile.am and its fragments may come to: fragments past it keep their `include` line. */
+const includedLines = 200_000;
 
 /**
  * A Makefile.am with the fragments it includes put in place of their
  * `include` lines, as automake puts them into Makefile.in (util-linux's
  * rules live in `libsmartcols/src/Makemodule.am`). A path is read from the
- * Makefile.am's folder, `$(top_srcdir)/` from the top; one the tag lacks
- * keeps its line. `origin` names the file and line each line came from.
+ * Makefile.am's folder, `$(top_srcdir)/` from the top; one the tag lacks,
+ * one that would include itself (automake refuses it), and any past
+ * `includedLines` keep their line. `origin` names the file and line each
+ * line came from.
  */
 export async function withIncludes(
   makefileAm: string,
@@ -75,18 +79,19 @@ export async function withIncludes(
   const dir = file.includes('/') ? file.slice(0, file.lastIndexOf('/') + 1) : '';
   const lines: string[] = [];
   const origins: string[] = [];
-  const inline = async (text: string, from: string, depth: number) => {
+  const inline = async (text: string, from: string, chain: readonly string[]) => {
     for (const [k, line] of text.split('\n').entries()) {
       const m = /^include\s+(\S+)\s*(?:#.*)?$/.exec(line);
       const path = m && normalized(m[1]!.startsWith('$(top_srcdir)/') ? m[1]!.slice('$(top_srcdir)/'.length) : `${dir}${m[1]!.replace(/^\$\(srcdir\)\//, '')}`);
-      const included = path && depth < includeDepth ? await read(path) : undefined;
+      const followed = path && chain.length <= includeDepth && !chain.includes(path) && lines.length < includedLines;
+      const included = followed ? await read(path) : undefined;
       if (included === undefined) {
         lines.push(line);
         origins.push(`${from}:${k + 1}`);
-      } else await inline(included, path!, depth + 1);
+      } else await inline(included, path!, [...chain, path!]);
     }
   };
-  await inline(makefileAm, file, 0);
+  await inline(makefileAm, file, [file]);
   return { text: lines.join('\n'), origin: (line) => origins[line] ?? `${file}:${line + 1}` };
 }
 
