@@ -61,7 +61,7 @@ export interface Reproducer {
   /**
    * What reproduction showed, counted per file; `provenOtherwise` names a file
    * whose bytes another way of running its generator gave (the project's own
-   * make rule for a parser): it counts as reproduced, not as different.
+   * make rule for a parser): it counts as reproduced, whatever automake's way gave.
    */
   summary(provenOtherwise?: (path: string) => 'reproduced' | 'normalised' | undefined): ReproductionSummary | undefined;
 }
@@ -380,8 +380,8 @@ export function createReproducer(options: ReproducerOptions): Reproducer {
     summary(provenOtherwise) {
       if (!ran && outcomes.length === 0) return undefined;
       const statusOf = (o: Outcome & { path: string }) => {
-        if (o.status !== 'different') return o.status === 'reproduced' ? (o.normalisations.length === 0 ? 'reproduced' : 'normalised') : 'notTried';
-        return provenOtherwise?.(o.path) ?? 'different';
+        if (o.status === 'reproduced') return o.normalisations.length === 0 ? 'reproduced' : 'normalised';
+        return provenOtherwise?.(o.path) ?? (o.status === 'different' ? 'different' : 'notTried');
       };
       const sandbox = usedKind ?? 'not-used';
       const tools = new Map<string, ReproductionSummary['tools'][number]>();
