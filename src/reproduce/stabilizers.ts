@@ -427,6 +427,56 @@ const installedMacroVersion: Stabilizer = {
   },
 };
 
+/** The header autoconf-archive puts on each of its macro files: a rule, then the file's page. */
+const archiveHeader = /^# =+\n#\s+https:\/\/www\.gnu\.org\/software\/autoconf-archive\/(ax_[a-z0-9_]+)\.html\n/gm;
+
+/**
+ * aclocal copies from the maintainer's installed macros the files
+ * configure.ac calls for; where this machine lacks them (autoconf-archive,
+ * not installed here), the regenerated aclocal.m4 has nothing in their
+ * place (rsyslog 8.2504.0: fifteen `ax_*.m4`, 1,226 lines). Forgiven: a run
+ * of lines only the release has, made up wholly of autoconf-archive files,
+ * each byte for byte the code of a known-good version of that file, named by
+ * its own header.
+ */
+const macrosNotInstalled: Stabilizer = {
+  name: 'aclocal-macros-not-installed-here',
+  forgives: "macro files of autoconf-archive that aclocal copied from the maintainer's installed macros and that this machine does not have: each byte for byte the code of a known-good version of that file",
+  generators: ['aclocal'],
+  apply(release, regenerated, input) {
+    if (!input.knownGood || !release.includes('autoconf-archive/ax_')) return undefined;
+    const parts = diffLines(regenerated, release, { maxEditLength: 2000 });
+    if (!parts) return undefined;
+    let out = '';
+    const forgiven: string[] = [];
+    // The release's text again (what both have, and what only it has), without the runs forgiven.
+    for (let i = 0; i < parts.length; i++) {
+      const part = parts[i]!;
+      if (part.removed) continue;
+      const alone = part.added && !parts[i - 1]?.removed && !parts[i + 1]?.removed;
+      const files = alone ? archiveFiles(part.value, input.knownGood) : undefined;
+      if (files) forgiven.push(...files);
+      else out += part.value;
+    }
+    return forgiven.length > 0 ? [out, regenerated, `${forgiven.join(', ')}: not installed here`] : undefined;
+  },
+};
+
+/** The files of autoconf-archive `text` is made of, each known-good; undefined when it is anything else. */
+function archiveFiles(text: string, knownGood: NonNullable<StabilizerInput['knownGood']>): string[] | undefined {
+  const starts = [...text.matchAll(archiveHeader)];
+  if (starts.length === 0 || starts[0]!.index !== 0) return undefined;
+  const found: string[] = [];
+  for (let i = 0; i < starts.length; i++) {
+    const name = `${starts[i]![1]}.m4`;
+    const chunk = text.slice(starts[i]!.index, starts[i + 1]?.index ?? text.length);
+    const known = knownGood(m4CodeHash(chunk), name);
+    if (!known) return undefined;
+    found.push(known);
+  }
+  return found;
+}
+
 interface InstalledCopy {
   name: string;
   /** The file as aclocal copies it. */
@@ -549,6 +599,7 @@ export const stabilizers: readonly Stabilizer[] = [
   macrosStaticDate,
   distCommonFound,
   installedMacroVersion,
+  macrosNotInstalled,
   bisonYynerrs,
   flexLineNumbers,
 ];

@@ -270,6 +270,32 @@ test("aclocal's copy of an installed macro is forgiven when it has the code of a
   assert.is.not(p.release, p.regenerated, 'a copy that is no known version stays different');
 });
 
+test("autoconf-archive's files aclocal copied on the maintainer's machine, which this one lacks, are forgiven when each is known-good", () => {
+  // A file in autoconf-archive's layout (made for this test), as aclocal copies it.
+  const archive = (name: string, body: string) =>
+    `# ===========================================================================\n#    https://www.gnu.org/software/autoconf-archive/${name}.html\n# ===========================================================================\n#\n#serial 2\n\n${body}\n`;
+  const requireDefined = archive('ax_require_defined', 'AC_DEFUN([AX_REQUIRE_DEFINED], [dnl\n  m4_ifndef([$1], [m4_fatal([macro ]$1[ is not defined])])\n])dnl AX_REQUIRE_DEFINED\n');
+  const appendFlag = archive('ax_append_flag', 'AC_DEFUN([AX_APPEND_FLAG], [FLAGS="$FLAGS $1"])\n');
+  const known = new Map([
+    [`ax_require_defined.m4\0${m4CodeHash(requireDefined)}`, 'autoconf-archive 20220903'],
+    [`ax_append_flag.m4\0${m4CodeHash(appendFlag)}`, 'autoconf-archive 20220903'],
+  ]);
+  const knownGood = (hash: string, name: string) => known.get(`${name}\0${hash}`);
+  const head = '# generated automatically by aclocal 1.16.5 -*- Autoconf -*-\n\nm4_ifndef([AC_AUTOCONF_VERSION], [])\n\n';
+  const tail = '# pkg.m4 - Macros to locate and use pkg-config.\nAC_DEFUN([PKG_PROG_PKG_CONFIG], [:])\n\nm4_include([m4/libtool.m4])\n';
+  const regenerated = head + tail;
+  const r = stabilize(head + requireDefined + appendFlag + tail, regenerated, { generator: 'aclocal', toolVersion: '1.16.5', knownGood });
+  assert.is(r.release, r.regenerated);
+  assert.equal(r.applied.map((a) => a.name), ['aclocal-macros-not-installed-here']);
+  // A line planted in one of them, a file the index does not know, or other text in the run: not forgiven.
+  const planted = stabilize(head + requireDefined.replace('])dnl AX_REQUIRE', '])\nesyscmd([sh tests/x])dnl AX_REQUIRE') + appendFlag + tail, regenerated, { generator: 'aclocal', toolVersion: '1.16.5', knownGood });
+  assert.is.not(planted.release, planted.regenerated);
+  const unknown = stabilize(head + archive('ax_other', 'AC_DEFUN([AX_OTHER], [:])\n') + tail, regenerated, { generator: 'aclocal', toolVersion: '1.16.5', knownGood });
+  assert.is.not(unknown.release, unknown.regenerated);
+  const other = stabilize(head + 'AC_DEFUN([MINE], [rm -rf x])\n' + requireDefined + tail, regenerated, { generator: 'aclocal', toolVersion: '1.16.5', knownGood });
+  assert.is.not(other.release, other.regenerated);
+});
+
 test('copies of installed macros one after another are each placed and forgiven, when their neighbours differ too', () => {
   // libarchive 3.6.2: libtool 2.4.6's libtool.m4, ltoptions.m4 and the rest, then pkg-config's pkg.m4, each right after the other.
   const file = (name: string, version: string, first = `# ${name} - macros of the tool -*- Autoconf -*-`) =>
