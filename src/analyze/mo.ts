@@ -4,6 +4,7 @@
  * Format: https://www.gnu.org/software/gettext/manual/html_node/MO-Files.html
  * and gettext's gmo.h for the system-dependent tables.
  */
+import { escapeRegExp } from './regexp.js';
 
 /** The magic number, written in the byte order of the machine that compiled the catalog. */
 const MAGIC = 0x950412de;
@@ -213,8 +214,6 @@ function expansions(text: string, names: string[]): string {
   }
   return pattern + escapeRegExp(text.slice(at));
 }
-
-const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
  * Whether a static pair of a catalog is a system-dependent entry in effect

@@ -6,17 +6,17 @@
  * branch name, on a line with a URL, and only the release's own version
  * (with or without `v`) in its place.
  */
+import { escapeRegExp } from './regexp.js';
 
 const branches = '(?:master|main|trunk|devel|develop|HEAD)';
 /** What may follow a segment or query value. */
 const end = `(?=[/&#?"'\\s)>\\]]|$)`;
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** The version refs `after` puts where `before` names a branch, or undefined when that is not the only change. */
 export function branchPinned(before: string, after: string, releaseVersion: string): string[] | undefined {
   if (!after.includes('://')) return undefined;
-  const version = new RegExp(`(?<=[/=])v?${escape(releaseVersion)}${end}`, 'g');
+  const version = new RegExp(`(?<=[/=])v?${escapeRegExp(releaseVersion)}${end}`, 'g');
   const branch = new RegExp(`(?<=[/=])${branches}${end}`, 'g');
   const pinned = after.match(version) ?? [];
   const named = before.match(branch) ?? [];

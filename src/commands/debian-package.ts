@@ -10,6 +10,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { yaml } from '../yaml.js';
 import { parseWatch, type WatchLine } from './debian-watch.js';
+import { escapeRegExp } from '../analyze/regexp.js';
 
 export interface OrigTarball {
   path: string;
@@ -81,7 +82,7 @@ export function gbpUpstreamTag(text: string | undefined): string | undefined {
  */
 export function findOrig(dir: string, source: string, origVersion: string): OrigTarball | undefined {
   const parent = dirname(resolve(dir));
-  const name = new RegExp(`^${escape(`${source}_${origVersion}.orig.tar.`)}(gz|xz|bz2|lzma|zst)$`);
+  const name = new RegExp(`^${escapeRegExp(`${source}_${origVersion}.orig.tar.`)}(gz|xz|bz2|lzma|zst)$`);
   for (const folder of [parent, join(parent, 'tarballs'), join(parent, 'build-area'), resolve(dir)]) {
     if (!existsSync(folder)) continue;
     const files = readdirSync(folder);
@@ -91,10 +92,6 @@ export function findOrig(dir: string, source: string, origVersion: string): Orig
     return { path, ...(files.includes(`${found}.asc`) ? { signature: `${path}.asc` } : {}) };
   }
   return undefined;
-}
-
-function escape(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /** The package's parts; undefined without a readable debian/changelog. */

@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { splitPath } from '../analyze/places.js';
 import { generatorSteps, mayBeGenerated } from './generators/index.js';
-import type { GeneratorStep, RootPlan } from './generators/step.js';
+import { headerOf, type GeneratorStep, type RootPlan } from './generators/step.js';
 import type { ReleaseFile } from './inputs.js';
 import { findTool, isFound, type FoundTool, type MissingTool, type ToolName } from './tools.js';
 
@@ -121,7 +121,7 @@ export async function findProjects(
     const head = await headOf(file);
     if (!head) continue;
     for (const step of steps) {
-      const header = step.header.exec(head);
+      const header = headerOf(step, head);
       if (!header) continue;
       let project = found.get(root);
       if (!project) {
@@ -135,7 +135,7 @@ export async function findProjects(
         };
         found.set(root, project);
       }
-      const version = step.versionOf ? step.versionOf(header) : header[1];
+      const { version } = header;
       project.targets.push({ path, step, ...(version ? { version } : {}) });
       if (version && !project.versions[step.tool] && step.generator !== 'autoheader') project.versions[step.tool] = version;
       break;

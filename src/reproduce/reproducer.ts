@@ -142,15 +142,18 @@ export function createReproducer(options: ReproducerOptions): Reproducer {
       read.set(path, bytes);
       inputs.set(path, sha256Hex(bytes));
     }
-    const commands = [...found.values()].map((p) => ({
-      root: p.plan.root,
-      flags: p.plan.aclocalFlags,
-      strictness: p.plan.strictness ?? '',
-      tools: Object.values(p.tools).map((t) => (t && isFound(t) ? `${t.tool}@${t.version}:${Object.values(t.programs).join(',')}` : '')),
-      targets: p.targets.map((t) => `${t.step.generator}:${t.path}`),
+    const commands = [...found.values()].map((p) => {
       // The system's macros a cache-built aclocal is given (only then, so other runs keep their keys).
-      ...(toolEnv(p).ACLOCAL_PATH ? { macroPath: toolEnv(p).ACLOCAL_PATH } : {}),
-    }));
+      const macroPath = toolEnv(p).ACLOCAL_PATH;
+      return {
+        root: p.plan.root,
+        flags: p.plan.aclocalFlags,
+        strictness: p.plan.strictness ?? '',
+        tools: Object.values(p.tools).map((t) => (t && isFound(t) ? `${t.tool}@${t.version}:${Object.values(t.programs).join(',')}` : '')),
+        targets: p.targets.map((t) => `${t.step.generator}:${t.path}`),
+        ...(macroPath ? { macroPath } : {}),
+      };
+    });
     const key = runKey({ sandbox: options.sandboxKind ?? 'bwrap', commands, paths: [...files].filter(([p]) => !omit.has(p)).map(([p, f]) => (f.executable ? `${p}\0x` : p)), inputs });
     const untrusted: Ran['untrusted'] = new Map();
     for (const root of found.keys()) {

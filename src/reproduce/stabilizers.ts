@@ -10,6 +10,7 @@
  */
 import { diffLines } from 'diff';
 import { m4CodeHash } from '../analyze/m4.js';
+import { escapeRegExp } from '../analyze/regexp.js';
 
 export interface StabilizerInput {
   generator: string;
@@ -42,6 +43,11 @@ function rewriteBoth(release: string, regenerated: string, rewrite: (text: strin
   const a = rewrite(release);
   const b = rewrite(regenerated);
   return a !== release || b !== regenerated ? [a, b] : undefined;
+}
+
+/** An `apply` that puts both texts through `rewrite`, for files of that one version of the tool only. */
+function rewriteFor(version: string, rewrite: (text: string) => string): Stabilizer['apply'] {
+  return (release, regenerated, input) => (input.toolVersion === version ? rewriteBoth(release, regenerated, rewrite) : undefined);
 }
 
 const trailingBlankLines: Stabilizer = {
@@ -95,7 +101,7 @@ const versionFromGit: Stabilizer = {
     const rev = recorded !== undefined && commit.startsWith(recorded) ? recorded : commit.slice(0, 7);
     const dec = String(parseInt(rev.slice(0, 4), 16));
     const b = regenerated
-      .replace(new RegExp(`${version.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}-unknown\\b`, 'g'), version)
+      .replace(new RegExp(`${escapeRegExp(version)}-unknown\\b`, 'g'), version)
       .replace(/^BUILD_REVISION="0000000"$/gm, `BUILD_REVISION="${rev}"`)
       // Newer ones record the whole commit too (libgpg-error 1.51).
       .replace(/^BUILD_COMMITID="0000000"$/gm, `BUILD_COMMITID="${commit}"`)
@@ -192,19 +198,16 @@ const autoconf269Fixes: Stabilizer = {
   forgives:
     "what distributions change in autoconf 2.69's output (Debian's and Ubuntu's autoconf 2.69, Debian's autoconf2.69): two fixed test programs (AC_SYS_LARGEFILE's LARGE_OFF_T written without a shift by 62, AC_FUNC_MMAP's test freeing its two buffers before it returns) and the backported --runstatedir option; GNU's 2.69 writes none of them",
   generators: ['autoconf'],
-  apply(release, regenerated, input) {
-    if (input.toolVersion !== '2.69') return undefined;
-    const gnu = (s: string) =>
-      s
-        .replaceAll('#define LARGE_OFF_T ((((off_t) 1 << 31) << 31) - 1 + (((off_t) 1 << 31) << 31))', '#define LARGE_OFF_T (((off_t) 1 << 62) - 1 + ((off_t) 1 << 62))')
-        .replaceAll('      return 14;\n  close (fd);\n  free (data);\n  free (data3);\n  return 0;\n}', '      return 14;\n  close (fd);\n  return 0;\n}')
-        .replace('\nincludedir\nrunstatedir\nlocalstatedir\n', '\nincludedir\nlocalstatedir\n')
-        .replace("\nlocalstatedir='${prefix}/var'\nrunstatedir='${localstatedir}/run'\n", "\nlocalstatedir='${prefix}/var'\n")
-        .replace(`\n${runstatedirOption}  -sbindir | --sbindir`, '\n  -sbindir | --sbindir')
-        .replace('\n\t\tlibdir localedir mandir runstatedir\n', '\n\t\tlibdir localedir mandir\n')
-        .replace('\n  --runstatedir=DIR       modifiable per-process data [LOCALSTATEDIR/run]\n', '\n');
-    return rewriteBoth(release, regenerated, gnu);
-  },
+  apply: rewriteFor('2.69', (s) =>
+    s
+      .replaceAll('#define LARGE_OFF_T ((((off_t) 1 << 31) << 31) - 1 + (((off_t) 1 << 31) << 31))', '#define LARGE_OFF_T (((off_t) 1 << 62) - 1 + ((off_t) 1 << 62))')
+      .replaceAll('      return 14;\n  close (fd);\n  free (data);\n  free (data3);\n  return 0;\n}', '      return 14;\n  close (fd);\n  return 0;\n}')
+      .replace('\nincludedir\nrunstatedir\nlocalstatedir\n', '\nincludedir\nlocalstatedir\n')
+      .replace("\nlocalstatedir='${prefix}/var'\nrunstatedir='${localstatedir}/run'\n", "\nlocalstatedir='${prefix}/var'\n")
+      .replace(`\n${runstatedirOption}  -sbindir | --sbindir`, '\n  -sbindir | --sbindir')
+      .replace('\n\t\tlibdir localedir mandir runstatedir\n', '\n\t\tlibdir localedir mandir\n')
+      .replace('\n  --runstatedir=DIR       modifiable per-process data [LOCALSTATEDIR/run]\n', '\n'),
+  ),
 };
 
 /**
@@ -220,15 +223,12 @@ const autoconf272Fixes: Stabilizer = {
   forgives:
     "AC_PROG_CXX's C++11 test program as a distribution's autoconf 2.72 writes it with the later port to C++20 (`auto const *utf8 = u8\"UTF-8 string \\u2500\";` and a UTF-16 string that says UTF-16); GNU's 2.72 writes `char const *utf8` and UTF-8",
   generators: ['autoconf'],
-  apply(release, regenerated, input) {
-    if (input.toolVersion !== '2.72') return undefined;
-    const gnu = (s: string) =>
-      s.replaceAll(
-        '  auto const *utf8 = u8"UTF-8 string \\u2500";\n  char16_t const *utf16 = u"UTF-16 string \\u2500";\n',
-        '  char const *utf8 = u8"UTF-8 string \\u2500";\n  char16_t const *utf16 = u"UTF-8 string \\u2500";\n',
-      );
-    return rewriteBoth(release, regenerated, gnu);
-  },
+  apply: rewriteFor('2.72', (s) =>
+    s.replaceAll(
+      '  auto const *utf8 = u8"UTF-8 string \\u2500";\n  char16_t const *utf16 = u"UTF-16 string \\u2500";\n',
+      '  char const *utf8 = u8"UTF-8 string \\u2500";\n  char16_t const *utf16 = u"UTF-8 string \\u2500";\n',
+    ),
+  ),
 };
 
 /**
@@ -259,19 +259,15 @@ const autoconf272Largefile: Stabilizer = {
   forgives:
     "AC_SYS_LARGEFILE as Debian's autoconf 2.72 writes it, with the later change that puts the large-file option in CPPFLAGS rather than CC and drops IRIX's -n32 (22 lines of the macro's block, and the year-2038 check's message); GNU's 2.72 writes CC",
   generators: ['autoconf'],
-  apply(release, regenerated, input) {
-    if (input.toolVersion !== '2.72') return undefined;
-    const gnu = (text: string) => {
-      const start = largefileStart.exec(text)?.index;
-      const end = start === undefined ? -1 : text.indexOf(largefileEnd, start);
-      if (start === undefined || end < 0) return text;
-      const stop = end + largefileEnd.length;
-      let block = text.slice(start, stop);
-      for (const [debian, gnuText] of debianLargefile) block = block.replaceAll(debian, gnuText);
-      return (text.slice(0, start) + block + text.slice(stop)).replaceAll('checking for $CPPFLAGS option for timestamps after 2038', 'checking for $CC option for timestamps after 2038');
-    };
-    return rewriteBoth(release, regenerated, gnu);
-  },
+  apply: rewriteFor('2.72', (text) => {
+    const start = largefileStart.exec(text)?.index;
+    const end = start === undefined ? -1 : text.indexOf(largefileEnd, start);
+    if (start === undefined || end < 0) return text;
+    const stop = end + largefileEnd.length;
+    let block = text.slice(start, stop);
+    for (const [debian, gnuText] of debianLargefile) block = block.replaceAll(debian, gnuText);
+    return (text.slice(0, start) + block + text.slice(stop)).replaceAll('checking for $CPPFLAGS option for timestamps after 2038', 'checking for $CC option for timestamps after 2038');
+  }),
 };
 
 /**
@@ -285,10 +281,7 @@ const bisonYynerrs: Stabilizer = {
   name: 'bison-3.8.2-yynerrs-unused',
   forgives: "a distribution's bison 3.8.2 marking the error count unused (`int yynerrs YY_ATTRIBUTE_UNUSED = 0;`, a later fix); GNU's 3.8.2 writes `int yynerrs = 0;`",
   generators: ['bison'],
-  apply(release, regenerated, input) {
-    if (input.toolVersion !== '3.8.2') return undefined;
-    return rewriteBoth(release, regenerated, (s) => s.replace(/^(\s*int yynerrs) YY_ATTRIBUTE_UNUSED( = 0;)$/gm, '$1$2'));
-  },
+  apply: rewriteFor('3.8.2', (s) => s.replace(/^(\s*int yynerrs) YY_ATTRIBUTE_UNUSED( = 0;)$/gm, '$1$2')),
 };
 
 /**

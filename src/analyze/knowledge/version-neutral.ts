@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { m4Code } from '../m4.js';
 import { hostPackagePrefix } from './library.js';
 import type { KnownFile } from './types.js';
+import { escapeRegExp } from '../regexp.js';
 
 /**
  * Tools stamp their own version into the files they copy: ltmain.sh says
@@ -33,8 +34,7 @@ export function toolVersion(origin: KnownFile['origin']): string | undefined {
 const suffix = '(?:[-~+.][0-9A-Za-z]+)*';
 
 function versionPattern(version: string): RegExp {
-  const escaped = version.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return new RegExp(`(?<![0-9A-Za-z.])${escaped}${suffix}(?![0-9A-Za-z])`, 'g');
+  return new RegExp(`(?<![0-9A-Za-z.])${escapeRegExp(version)}${suffix}(?![0-9A-Za-z])`, 'g');
 }
 
 /** The text the hash covers: m4 macros without comment lines (as m4CodeHash), other files whole. */
@@ -122,8 +122,7 @@ function commitsPastRelease(file: KnownFile, text: string, serial: number | unde
   if (file.name !== 'ltversion.m4' || !version || serial === undefined || file.serial === undefined) return undefined;
   const commits = serial - file.serial;
   if (commits <= 0) return undefined;
-  const escaped = version.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const gitVersion = new RegExp(`^${escaped}\\.${commits}(?:-[0-9a-f]{4,40}(?:-dirty)?)?$`);
+  const gitVersion = new RegExp(`^${escapeRegExp(version)}\\.${commits}(?:-[0-9a-f]{4,40}(?:-dirty)?)?$`);
   const stated = statedVersions(text, version).filter((v) => v !== version);
   return stated.length > 0 && stated.every((v) => gitVersion.test(v)) ? commits : undefined;
 }

@@ -7,6 +7,7 @@ import type { ReleaseEntry } from '../../release/entry.js';
 import { addedLines } from '../signals/added-lines.js';
 import { markFromTag } from '../signals/from-tag.js';
 import { assess, scanBuildFile, signalNamed, type SignalHit } from '../signals/scan.js';
+import { escapeRegExp } from '../regexp.js';
 
 /** Lines listed in reasons; the evidence keeps every hit. */
 const maxReasonLines = 12;
@@ -188,7 +189,7 @@ async function historyReasons(
 
 /** `name` as a whole path in the text (`"$srcdir/tests/files"`), not as part of a longer word. */
 function mentions(text: string, name: string): boolean {
-  const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const escaped = escapeRegExp(name);
   return new RegExp(`(?:^|[\\s"'=/{(])${escaped}(?:$|[\\s"'/;)}*])`, 'm').test(text);
 }
 

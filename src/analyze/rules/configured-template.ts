@@ -1,6 +1,7 @@
 import type { TagEntry } from '../../git/types.js';
 import { buildRole, isBinary } from '../places.js';
 import type { AnalysisContext, Judgement, Rule } from '../rule.js';
+import { escapeRegExp } from '../regexp.js';
 
 /**
  * A file configure wrote from a template in the tag: `libgpg-error.spec` from
@@ -22,7 +23,6 @@ const activeInValue = /[`;|&]|\$\(/;
 const shownValues = 3;
 
 /** `s` as a regular expression that matches it literally. */
-export const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
  * The values the template's placeholders took to give `text`, or undefined when
@@ -41,7 +41,7 @@ export function templateValues(template: string, text: string): Map<string, stri
       if (t !== r) return undefined;
       continue;
     }
-    const pattern = new RegExp(`^${t.split(placeholder).map((part, k) => (k % 2 === 0 ? escape(part) : '(.*?)')).join('')}$`);
+    const pattern = new RegExp(`^${t.split(placeholder).map((part, k) => (k % 2 === 0 ? escapeRegExp(part) : '(.*?)')).join('')}$`);
     const match = pattern.exec(r);
     if (!match) return undefined;
     for (let k = 0; k < names.length; k++) {

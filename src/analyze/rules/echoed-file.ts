@@ -1,7 +1,8 @@
 import { buildRole, foldersAbove, splitPath } from '../places.js';
 import type { ReleaseEntry } from '../../release/entry.js';
 import { sharedWork, type AnalysisContext, type Judgement, type Rule } from '../rule.js';
-import { escape, templateValues } from './configured-template.js';
+import { templateValues } from './configured-template.js';
+import { escapeRegExp } from '../regexp.js';
 
 /**
  * An m4 file a Makefile.am rule of the tag writes with `echo '…'` lines, each
@@ -39,7 +40,7 @@ export function echoedRecipes(makefileAm: string): Map<string, string[]> {
     const recipe: string[] = [];
     for (let i = at + 1; i < lines.length && lines[i]!.startsWith('\t'); i++) recipe.push(lines[i]!);
     const text = recipe.join('\n');
-    if (!new RegExp(`>\\s*(?:\\$@|(?:\\$\\(srcdir\\)/|\\./)?${escape(name)})(?:\\s|;|$)`, 'm').test(text)) continue;
+    if (!new RegExp(`>\\s*(?:\\$@|(?:\\$\\(srcdir\\)/|\\./)?${escapeRegExp(name)})(?:\\s|;|$)`, 'm').test(text)) continue;
     const echoed = [...text.matchAll(/\becho (?:'([^'\n]*)'|"([^"\n$`\\!]*)")/g)].map((m) => m[1] ?? m[2]!);
     if (echoed.length > 0 && !out.has(name)) out.set(name, echoed);
   }

@@ -1,5 +1,6 @@
 import type { Rule } from '../rule.js';
 import { bison, flex, sourceOf, type ParserTool } from '../../reproduce/generators/parsers.js';
+import { headerOf } from '../../reproduce/generators/step.js';
 import { judgeByOutcome } from '../reproduction.js';
 import { makeRuleOutput } from './recipe-output.js';
 
@@ -29,9 +30,9 @@ export const parserOutput: Rule = {
     const head = content.subarray(0, 2048).toString('latin1');
     for (const tool of ['bison', 'flex'] as const) {
       const source = sourceOf(tool, change.path, (p) => inTag(p) || copyOf(p) !== undefined);
-      const header = source ? steps[tool].header.exec(head) : undefined;
+      const header = source ? headerOf(steps[tool], head) : undefined;
       if (!source || !header) continue;
-      const version = steps[tool].versionOf?.(header) ?? header[1];
+      const { version } = header;
       const copied = inTag(source) ? undefined : copyOf(source);
       const shape = {
         category: 'parser-output' as const,

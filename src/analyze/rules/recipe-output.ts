@@ -2,6 +2,7 @@ import type { Judgement, Rule } from '../rule.js';
 import type { BootstrapOutcome } from '../../reproduce/bootstrap/prover.js';
 import { reproducedBy } from './bootstrap-output.js';
 import { bison, flex, type ParserTool } from '../../reproduce/generators/parsers.js';
+import { headerOf } from '../../reproduce/generators/step.js';
 import { stabilize } from '../../reproduce/stabilizers.js';
 
 /**
@@ -85,8 +86,8 @@ function normalised(outcome: BootstrapOutcome, content: Buffer, what: string): J
 function parserHeader(bytes: Buffer): { tool: ParserTool; version: string } | undefined {
   const head = bytes.subarray(0, 4096).toString('latin1');
   for (const step of [bison, flex]) {
-    const m = step.header.exec(head);
-    if (m) return { tool: step.tool as ParserTool, version: step.versionOf?.(m) ?? m[1]! };
+    const version = headerOf(step, head)?.version;
+    if (version) return { tool: step.tool as ParserTool, version };
   }
   return undefined;
 }

@@ -1,5 +1,6 @@
 import { buildRole, isBinary } from '../places.js';
 import type { AnalysisContext, Rule } from '../rule.js';
+import { escapeRegExp } from '../regexp.js';
 
 /**
  * A file a dist-hook writes from the tag's copy with lines cut from its start
@@ -60,7 +61,7 @@ async function cutBy(path: string, ctx: AnalysisContext): Promise<{ file: string
   const dir = path.slice(0, slash + 1);
   const name = path.slice(slash + 1);
   const candidates = [...new Set([...ruleFiles, ...ruleFiles.map((f) => `${dir}${f}`)])];
-  const mentions = new RegExp(`(?:^|[\\s/)}])${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?:$|[\\s;)])`);
+  const mentions = new RegExp(`(?:^|[\\s/)}])${escapeRegExp(name)}(?:$|[\\s;)])`);
   for (const candidate of candidates) {
     const line = (await linesCutting(candidate, ctx)).find((l) => mentions.test(l));
     if (line !== undefined) return { file: candidate, line };

@@ -3,6 +3,7 @@ import { cutCommonLines } from '../common-lines.js';
 import { buildRole, isBinary } from '../places.js';
 import type { Rule } from '../rule.js';
 import { branchPinned } from '../version-refs.js';
+import { escapeRegExp } from '../regexp.js';
 
 /**
  * Release scripts stamp the version and date into files: curl's maketgz
@@ -68,7 +69,6 @@ function manHeader(before: string, after: string, releaseVersion: string): strin
   return old.map((f, i) => (inserted(f, i) ? `${f.slice(0, -1)} __VERSION__"` : f)).join(' ');
 }
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
  * Where a release writes its version into a line that had none: a URL query
@@ -78,7 +78,7 @@ const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
  * by more digits, letters or a `-rc1`), counts.
  */
 function insertedStamp(releaseVersion: string): RegExp {
-  return new RegExp(`(?:[?&][\\w-]+=|[-_/ @])v?${escape(releaseVersion)}(?!\\w|\\.\\d|-\\w)`, 'g');
+  return new RegExp(`(?:[?&][\\w-]+=|[-_/ @])v?${escapeRegExp(releaseVersion)}(?!\\w|\\.\\d|-\\w)`, 'g');
 }
 
 /**

@@ -37,5 +37,11 @@ export interface GeneratorStep {
   output(path: string, plan: RootPlan, tree: string): string;
 }
 
+/** The header of `step` in a file's first bytes, with the version it states (undefined when it states none); undefined without it. */
+export function headerOf(step: Pick<GeneratorStep, 'header' | 'versionOf'>, head: string): { version: string | undefined } | undefined {
+  const match = step.header.exec(head);
+  return match ? { version: step.versionOf ? step.versionOf(match) : match[1] } : undefined;
+}
+
 export const within = (path: string, root: string) => (root ? path.startsWith(`${root}/`) : true);
 export const relative = (path: string, root: string) => (root ? path.slice(root.length + 1) : path);
