@@ -37,6 +37,11 @@ function versionPattern(version: string): RegExp {
   return new RegExp(`(?<![0-9A-Za-z.])${escapeRegExp(version)}${suffix}(?![0-9A-Za-z])`, 'g');
 }
 
+/** The text with every occurrence of `version` (and a suffix glued to it) replaced by a placeholder. */
+export function neutralVersion(text: string, version: string): string {
+  return text.replace(versionPattern(version), '\u0000V\u0000');
+}
+
 /** The text the hash covers: m4 macros without comment lines (as m4CodeHash), other files whole. */
 function body(text: string, m4: boolean): string {
   return m4 ? m4Code(text) : text;

@@ -3,7 +3,10 @@ import type { ContentMatch } from '../../report/finding.js';
 import type { KnownFile } from '../knowledge/types.js';
 import { isTrackedName } from '../knowledge/names.js';
 import { describeKnown, describeName, describeOrigin, sortedByPreference } from '../knowledge/origin.js';
-import { findVersionVariant } from '../knowledge/version-neutral.js';
+import { composedOfKnown } from '../knowledge/composition.js';
+import { genuineDiff } from '../knowledge/genuine-diff.js';
+import { findVersionVariant, toolVersion } from '../knowledge/version-neutral.js';
+import { isBinary } from '../places.js';
 import { parseSerial } from '../m4.js';
 import { unmangledShebangs } from '../knowledge/shebang.js';
 import type { AnalysisContext, Judgement, Rule } from '../rule.js';
@@ -46,7 +49,7 @@ export const knownGood: Rule = {
 
 /** No exact match: a known file all the same, apart from a line a packager's tools rewrite? */
 async function nearlyKnown(change: Change, name: string, ctx: AnalysisContext): Promise<Judgement | undefined> {
-  return (await mangledShebang(change, name, ctx)) ?? versionVariant(change, name, ctx);
+  return (await mangledShebang(change, name, ctx)) ?? (await versionVariant(change, name, ctx)) ?? composedVariant(change, name, ctx);
 }
 
 /**
@@ -112,6 +115,44 @@ async function versionVariant(change: Change, name: string, ctx: AnalysisContext
           ]
         : []),
       ...(pages ? ["GNU's home page in another form a tool's build writes it (libtool's configure.ac falls back to `http://www.gnu.org/s/libtool/` when autoconf gives no package URL; autoconf 2.70 and later give `https://`): the same address, and no code differs"] : []),
+    ],
+  };
+}
+
+/**
+ * A tool file made of its upstream file and changes that known copies of the
+ * tool make (composition.ts): the libtool of a distribution's revision the
+ * library lacks (Debian's 2.4.7-5, where it knows 2.4.7-7 and its one more
+ * patch), or with some of the patches another distribution applies. No line
+ * is new; the diff from the upstream file shows each change.
+ */
+async function composedVariant(change: Change, name: string, ctx: AnalysisContext): Promise<Judgement | undefined> {
+  const release = change.release;
+  if (release?.type !== 'file' || !isTrackedName(name)) return undefined;
+  const candidates = ctx.knowledge!.byName(name).filter((f) => f.name === name);
+  if (!candidates.some((f) => f.variant || (f.origin.version !== toolVersion(f.origin) && toolVersion(f.origin)))) return undefined;
+  const content = await ctx.releaseContent(release);
+  if (!content || isBinary(content)) return undefined;
+  const found = await composedOfKnown(candidates, content, ctx.knowledge!);
+  if (!found) return undefined;
+  const serial = name.endsWith('.m4') ? parseSerial(content.toString('latin1')) : undefined;
+  // A raised or lowered serial decides which copy aclocal keeps: m4-serial judges it.
+  if (serial !== found.base.serial) return undefined;
+  // A variant by its distribution's package; its patches are in the evidence.
+  const label = (f: KnownFile) => (f.variant ? `${f.origin.package} ${f.origin.version} as patched by ${f.variant.distribution} ${f.variant.release}` : describeOrigin(f));
+  const counts = new Map<string, number>();
+  for (const s of found.sources) counts.set(label(s.file), (counts.get(label(s.file)) ?? 0) + s.changes);
+  const sources = [...counts].map(([l, n]) => `${l} (${n})`).join(', ');
+  return {
+    category: 'known-good',
+    severity: 'low',
+    evidence: {
+      matches: [libraryMatch(found.base), ...found.sources.slice(0, shown).map((s) => libraryMatch(s.file))],
+      ...genuineDiff(found.baseBytes, content, `a/${name} (${describeOrigin(found.base)})`, change.path),
+    },
+    reasons: [
+      `${describeKnown(found.base)} with ${found.changes} change${found.changes === 1 ? '' : 's'}, each one a known copy of ${found.base.origin.package} makes: ${sources}`,
+      "a distribution's package the library lacks (another revision, or some of the patches a distribution applies): no line is new, and the diff from the upstream file shows each change",
     ],
   };
 }
