@@ -62,7 +62,7 @@ test('a Debian revision the library lacks: its label and a subset of the known r
   const j = await judge('build-aux/ltmain.sh', debian('5', { link: true }));
   assert.is(j?.category, 'known-good');
   assert.is(j?.severity, 'low');
-  assert.match(j!.reasons[0]!, 'ltmain.sh of libtool 2.4.7 with 2 changes, each one a known copy of libtool makes: libtool 2.4.7 (Debian) (2)');
+  assert.match(j!.reasons[0]!, 'ltmain.sh of libtool 2.4.7 with 2 changes that known copies of libtool make: libtool 2.4.7 (Debian) (2)');
   assert.equal(j!.evidence?.matches?.map((m) => m.version), ['2.4.7', '2.4.7-7~deb12u1']);
   assert.match(j!.evidence!.diff!, '+VERSION="2.4.7 Debian-2.4.7-5"');
   assert.match(j!.evidence!.diff!, '+  libs="$deplibs"');

@@ -151,7 +151,7 @@ async function composedVariant(change: Change, name: string, ctx: AnalysisContex
       ...genuineDiff(found.baseBytes, content, `a/${name} (${describeOrigin(found.base)})`, change.path),
     },
     reasons: [
-      `${describeKnown(found.base)} with ${found.changes} change${found.changes === 1 ? '' : 's'}, each one a known copy of ${found.base.origin.package} makes: ${sources}`,
+      `${describeKnown(found.base)} with ${found.changes} change${found.changes === 1 ? '' : 's'} that known copies of ${found.base.origin.package} make: ${sources}`,
       "a distribution's package the library lacks (another revision, or some of the patches a distribution applies): no line is new, and the diff from the upstream file shows each change",
     ],
   };
