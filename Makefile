@@ -56,7 +56,7 @@ bench-zip: build
 
 knowledge: build
 	@test -n "$(GNULIB)" -a -n "$(AUTOMAKE)" -a -n "$(LIBTOOL)" || { echo 'make knowledge: set GNULIB, AUTOMAKE and LIBTOOL to clones of gnulib, automake and libtool (their aux script and macro histories are indexed)' >&2; exit 2; }
-	node scripts/build-knowledge.mjs --history gnulib=$(GNULIB) --history automake=$(AUTOMAKE) --history libtool=$(LIBTOOL)
+	node scripts/build-knowledge.mjs --history gnulib=$(GNULIB) --history automake=$(AUTOMAKE) --history libtool=$(LIBTOOL) $(if $(CONFIG),--history config=$(CONFIG))
 	node scripts/build-variants.mjs
 
 clean:

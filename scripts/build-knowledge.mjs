@@ -22,9 +22,11 @@
 //                  test-driver, INSTALL … of each release), as PKG <tag> or PKG <commit date>;
 //                  and every version of its m4/*.m4 macros, into the m4 history file
 //                  (knowledge/m4-history.bin, read only when a release's m4 file is looked up).
-//                  Repeatable. With libtool's repository, the ltmain.sh of libtool 2.4.6 (whose
-//                  tarball is not served here) is made from it as libtool's build makes it
-//                  (scripts/libtool-ltmain.mjs, text only: nothing of the repository runs).
+//                  Repeatable. GNU config's repository (config=REPO) gives every config.guess
+//                  and config.sub it made, kept at its top. With libtool's repository, the
+//                  ltmain.sh of libtool 2.4.6 (whose tarball is not served here) is made from
+//                  it as libtool's build makes it (scripts/libtool-ltmain.mjs, text only:
+//                  nothing of the repository runs).
 // Beside index.json it writes index.bin, the same records in the form a run reads
 // (src/analyze/knowledge/index-bin.ts), and knowledge/texts.bin: the text of every file the index and the
 // m4 history know, compressed, so a look-alike is diffed against its nearest genuine version on
@@ -158,8 +160,10 @@ async function indexHistory(spec, files, versions) {
       .split('\n')
       .map((line) => line.split(' ')),
   );
-  // gnulib keeps its aux scripts in build-aux/ (config/ long ago), automake in lib/.
-  const isAux = (f) => auxNames.has(f.name) && ['build-aux', 'config', 'lib'].some((dir) => f.path === `${dir}/${f.name}`);
+  // gnulib keeps its aux scripts in build-aux/ (config/ long ago), automake in lib/; GNU config,
+  // where config.guess and config.sub are made, keeps those two at its top.
+  const atTop = new Set(['config.guess', 'config.sub']);
+  const isAux = (f) => auxNames.has(f.name) && (['build-aux', 'config', 'lib'].some((dir) => f.path === `${dir}/${f.name}`) || (atTop.has(f.name) && f.path === f.name));
   const isMacro = (f) => f.name.endsWith('.m4') && f.path === `m4/${f.name}`;
   const listed = (await listHistoryFiles(repo, (name) => auxNames.has(name) || name.endsWith('.m4'))).filter((f) => isAux(f) || isMacro(f));
   await readHistoryFiles(repo, listed, (f, bytes) => {

@@ -32,7 +32,7 @@ export interface Composition {
 }
 
 /** At most this many changed lines from the upstream file: past that, no distribution's patch set. */
-const maxEdits = 2000;
+const maxEdits = 500;
 /** At most this many changes. */
 const maxChanges = 200;
 
