@@ -283,4 +283,44 @@ test('files whose rules are more than one plain command are made by make with th
   assert.match(planted.findings.find((x) => x.path === 'lib/stamped.c')!.evidence.diff ?? '', /^-\/\* {2}\*\/\n\+\/\* 1\.0 \*\/$/m);
 });
 
+// As libxml2's python/generator.py writes libxml2.py's enum blocks: in the order of a dict it walks.
+const enumsSh = "#!/bin/sh -e\nprintf '%s\\n' '# generated' 'import os' '' '# colors' 'RED = 1' 'GREEN = 2' '' '# shapes' \"CIRCLE = 'circle'\" \"SQUARE = 'square'\" '' '# sizes' 'SMALL = 0x10' '' 'def main():' '    pass'\n";
+const enums = (blocks: string[]) => `# generated\nimport os\n\n${blocks.join('\n\n')}\n\ndef main():\n    pass\n`;
+const colors = '# colors\nRED = 1\nGREEN = 2';
+const shapes = "# shapes\nCIRCLE = 'circle'\nSQUARE = 'square'";
+const sizes = '# sizes\nSMALL = 0x10';
+
+test('a generated file with the same constant definitions in another block order is reproduced after definitions-in-another-order', async () => {
+  if (!sandboxed) return;
+  const files = {
+    'configure.ac': 'AC_INIT([tiny], [1.0])\n',
+    'Makefile.am': 'SUBDIRS = py\n',
+    'py/Makefile.am': 'EXTRA_DIST = gen-enums.sh\n\nenums.py: $(srcdir)/gen-enums.sh\n\t$(SHELL) $(srcdir)/gen-enums.sh > $@-t && mv $@-t $@\n',
+    'py/gen-enums.sh': enumsSh,
+  };
+  const repo = await makeRepo({ files, tags: ['v1.0'] });
+  const run = async (made: string) =>
+    verify({
+      release: await writeTemp(`enums-${Math.random().toString(36).slice(2)}/tiny-1.0.tar.gz`, await compress(buildTar(Object.entries({ ...files, 'py/enums.py': made }).map(([path, content]) => ({ path: `tiny-1.0/${path}`, content }))), 'gzip')),
+      repo: repo.dir,
+      tag: 'v1.0',
+      cacheDir: await tempDir('cuckoo-enums-cache-'),
+      hostKnowledge: false,
+    });
+  // The generator's own order is proof byte for byte.
+  let f = (await run(enums([colors, shapes, sizes]))).findings.find((x) => x.path === 'py/enums.py')!;
+  assert.is(f.category, 'recipe-output', f.reasons.join('; '));
+  assert.is(f.severity, 'info');
+  f = (await run(enums([sizes, colors, shapes]))).findings.find((x) => x.path === 'py/enums.py')!;
+  assert.is(f.category, 'recipe-output', f.reasons.join('; '));
+  assert.is(f.severity, 'low');
+  assert.match(f.reasons[0]!, 'definitions-in-another-order (the same 3 blocks of constant definitions in another order');
+  assert.equal(f.evidence.reproduced?.normalisations?.map((n) => n.name), ['definitions-in-another-order']);
+  // Another value, or a line that is not a constant definition, is not forgiven.
+  for (const made of [enums([sizes, colors.replace('GREEN = 2', 'GREEN = 3'), shapes]), enums([sizes, `${colors}\nos.system('id')`, shapes])]) {
+    f = (await run(made)).findings.find((x) => x.path === 'py/enums.py')!;
+    assert.is.not(f.category, 'recipe-output', made);
+  }
+});
+
 test.run();

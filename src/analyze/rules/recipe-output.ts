@@ -4,6 +4,8 @@ import { reproducedBy } from './bootstrap-output.js';
 import { bison, flex, type ParserTool } from '../../reproduce/generators/parsers.js';
 import { headerOf } from '../../reproduce/generators/step.js';
 import { stabilize } from '../../reproduce/stabilizers.js';
+import { reorderedDefinitions } from '../../reproduce/definition-order.js';
+import { isBinary } from '../places.js';
 
 /**
  * A file of the tag that a Makefile.am's dist-hook edits with sed as `make
@@ -66,6 +68,10 @@ function reproduced(outcome: BootstrapOutcome, content: Buffer, what: string): J
  * the release's header states is the one that ran here.
  */
 function normalised(outcome: BootstrapOutcome, content: Buffer, what: string): Judgement | undefined {
+  return parserNormalised(outcome, content, what) ?? definitionsReordered(outcome, content, what);
+}
+
+function parserNormalised(outcome: BootstrapOutcome, content: Buffer, what: string): Judgement | undefined {
   if (outcome.status !== 'ran') return undefined;
   const made = parserHeader(outcome.regenerated);
   if (!made || parserHeader(content)?.version !== made.version) return undefined;
@@ -79,6 +85,28 @@ function normalised(outcome: BootstrapOutcome, content: Buffer, what: string): J
       `reproduced: ${what} (${outcome.source}), re-run in the sandbox: ${outcome.command}; ${made.tool} ${made.version} wrote it, after normalising: ${stable.applied.map((n) => `${n.name} (${n.forgives})`).join('; ')}`,
     ],
     evidence: { reproduced: { ...evidence!.reproduced!, normalisations: stable.applied } },
+  };
+}
+
+/**
+ * The same constant definitions in another block order (definition-order.ts):
+ * a generator that walks a hash table, as libxml2's python/generator.py
+ * writes its enum blocks in `libxml2.py` (low, named).
+ */
+function definitionsReordered(outcome: BootstrapOutcome, content: Buffer, what: string): Judgement | undefined {
+  if (outcome.status !== 'ran' || isBinary(content)) return undefined;
+  const found = reorderedDefinitions(content.toString('utf8'), outcome.regenerated.toString('utf8'));
+  if (!found) return undefined;
+  const normalisation = {
+    name: 'definitions-in-another-order',
+    forgives: `the same ${found.blocks} blocks of constant definitions in another order, as a generator that walks a hash table writes them (Python 2's dict); ${found.names} names, each defined once, to literal values only`,
+  };
+  const evidence = reproducedBy(outcome);
+  return {
+    category: 'recipe-output',
+    severity: 'low',
+    reasons: [`reproduced: ${what} (${outcome.source}), re-run in the sandbox: ${outcome.command}; after normalising: ${normalisation.name} (${normalisation.forgives})`],
+    evidence: { reproduced: { ...evidence!.reproduced!, normalisations: [normalisation] } },
   };
 }
 
