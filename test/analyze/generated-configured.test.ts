@@ -36,6 +36,21 @@ test('look-alikes are left to the rules after: no template, an added line, code 
   assert.is((await configuredTemplate.judge(added('lib/x.plist', '<string>7.88.1; a|b</string>\n'), context({ 'lib/x.plist.in': plistIn })))?.category, 'configured-file');
 });
 
+test('a template configure.ac names with OUTPUT:INPUT is used, and only the one it names', async () => {
+  // As libxml2's configure.ac: AC_CONFIG_FILES([libxml2.spec:libxml.spec.in Makefile ...]).
+  const configureAc = 'AC_INIT([foo], [1.46])\nAC_CONFIG_FILES([libfoo.spec:packaging/foo.spec.in Makefile\n  doc/Makefile])\nAC_OUTPUT\n';
+  const ctx = context({ 'configure.ac': configureAc, 'packaging/foo.spec.in': specIn });
+  const j = await configuredTemplate.judge(added('libfoo.spec', spec), ctx);
+  assert.is(j?.category, 'configured-file');
+  assert.match(j!.reasons[0]!, 'the lines of packaging/foo.spec.in in the tag with its placeholders filled in');
+  assert.match(j!.reasons[1]!, 'configure.ac names packaging/foo.spec.in as the template of libfoo.spec (`libfoo.spec:packaging/foo.spec.in`)');
+  // A file configure.ac does not name that way has no template; nor does a named one that differs in shape.
+  assert.is(await configuredTemplate.judge(added('other.spec', spec), ctx), undefined);
+  assert.is(await configuredTemplate.judge(added('libfoo.spec', `${spec}%post\nrm -rf /\n`), ctx), undefined);
+  // Without a configure.ac, nothing is named.
+  assert.is(await configuredTemplate.judge(added('libfoo.spec', spec), context({ 'packaging/foo.spec.in': specIn })), undefined);
+});
+
 // curl's make vc-ide: projects/Windows/VC10/src/curl.tmpl, each placeholder line replaced by one element per file, CRLF.
 const tmpl = '<Project>\n  <ItemGroup>\nCURL_SRC_X_C_FILES\nCURL_SRC_C_FILES\n  </ItemGroup>\n  <ItemGroup>\nCURL_SRC_RC_FILES\n  </ItemGroup>\n</Project>';
 const entry = (tag: string, file: string) => `    <${tag} Include="..\\..\\..\\..\\${file.replace(/\//g, '\\')}" />`;

@@ -22,8 +22,6 @@ const placeholder = /@([A-Za-z_][A-Za-z0-9_]*)@/g;
 const activeInValue = /[`;|&]|\$\(/;
 const shownValues = 3;
 
-/** `s` as a regular expression that matches it literally. */
-
 /**
  * The values the template's placeholders took to give `text`, or undefined when
  * `text` is not the template with values in its placeholders.
@@ -165,13 +163,49 @@ async function filledFromList(path: string, text: string, ctx: AnalysisContext):
   return undefined;
 }
 
+/**
+ * The templates configure.ac names with `OUTPUT:INPUT` (`AC_CONFIG_FILES([libxml2.spec:libxml.spec.in])`),
+ * by output path, read once per run from the tag's top configure.ac (or configure.in).
+ * Only a single input is taken: several are concatenated, which the shape check does not model.
+ */
+const namedTemplates = new WeakMap<AnalysisContext, Promise<Map<string, string>>>();
+
+function templatesNamed(ctx: AnalysisContext): Promise<Map<string, string>> {
+  let found = namedTemplates.get(ctx);
+  if (!found) {
+    found = (async () => {
+      const named = new Map<string, string>();
+      const script = ['configure.ac', 'configure.in'].map((p) => ctx.tagByPath.get(p)).find((e) => e?.type === 'file');
+      if (!script) return named;
+      const text = (await ctx.tagContent(script)).toString('utf8');
+      for (const call of text.matchAll(/\b(?:AC_CONFIG_FILES|AC_OUTPUT)\(\s*\[?([^\])]*)/g)) {
+        for (const word of call[1]!.replace(/\\\n/g, ' ').split(/\s+/)) {
+          const parts = word.split(':');
+          if (parts.length !== 2 || !/^[\w.+\/-]+$/.test(parts[0]!) || !/^[\w.+\/-]+$/.test(parts[1]!)) continue;
+          const [output, input] = [resolveFrom('', parts[0]!), resolveFrom('', parts[1]!)];
+          if (output && input && !named.has(output)) named.set(output, input);
+        }
+      }
+      return named;
+    })();
+    namedTemplates.set(ctx, found);
+  }
+  return found;
+}
+
 export const configuredTemplate: Rule = {
   name: 'configured-template',
   changes: ['only-in-release'],
   async judge(change, ctx) {
     const release = change.release;
     if (release?.type !== 'file' || release.size > maxBytes) return undefined;
-    const source = ctx.tagByPath.get(`${change.path}.in`);
+    let source = ctx.tagByPath.get(`${change.path}.in`);
+    let named = false;
+    if (source?.type !== 'file') {
+      const input = (await templatesNamed(ctx)).get(change.path);
+      source = input === undefined ? undefined : ctx.tagByPath.get(input);
+      named = source !== undefined;
+    }
     if (source?.type !== 'file') {
       if (siblingTemplates(change.path, ctx).length === 0) return undefined;
       const content = await ctx.releaseContent(release);
@@ -194,6 +228,7 @@ export const configuredTemplate: Rule = {
       severity: 'low',
       reasons: [
         `the lines of ${source.path} in the tag with its placeholders filled in: ${shown.join(', ')}${more > 0 ? ` and ${more} more` : ''}`,
+        ...(named ? [`configure.ac names ${source.path} as the template of ${change.path} (\`${change.path}:${source.path}\`)`] : []),
         ...(runs ? ['the build runs this file; no value holds command substitution or shell control characters'] : []),
       ],
     };
