@@ -103,6 +103,11 @@ function derivedCopies(candidates: readonly KnownFile[]): Derived[] {
   return out;
 }
 
+/** Whether any candidate is a distribution's copy with its upstream file known: without one, nothing can be composed. */
+export function hasDistributionCopies(candidates: readonly KnownFile[]): boolean {
+  return derivedCopies(candidates).length > 0;
+}
+
 /** Each copy's change keys, once per library: a distribution's copy is diffed from its upstream file once. */
 const keyCache = new WeakMap<KnowledgeLookup, Map<string, Promise<string[] | undefined>>>();
 

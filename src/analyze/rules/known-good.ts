@@ -3,9 +3,9 @@ import type { ContentMatch } from '../../report/finding.js';
 import type { KnownFile } from '../knowledge/types.js';
 import { isTrackedName } from '../knowledge/names.js';
 import { describeKnown, describeName, describeOrigin, sortedByPreference } from '../knowledge/origin.js';
-import { composedOfKnown } from '../knowledge/composition.js';
+import { composedOfKnown, hasDistributionCopies } from '../knowledge/composition.js';
 import { genuineDiff } from '../knowledge/genuine-diff.js';
-import { findVersionVariant, toolVersion } from '../knowledge/version-neutral.js';
+import { findVersionVariant } from '../knowledge/version-neutral.js';
 import { isBinary } from '../places.js';
 import { parseSerial } from '../m4.js';
 import { unmangledShebangs } from '../knowledge/shebang.js';
@@ -130,14 +130,13 @@ async function composedVariant(change: Change, name: string, ctx: AnalysisContex
   const release = change.release;
   if (release?.type !== 'file' || !isTrackedName(name)) return undefined;
   const candidates = ctx.knowledge!.byName(name).filter((f) => f.name === name);
-  if (!candidates.some((f) => f.variant || (f.origin.version !== toolVersion(f.origin) && toolVersion(f.origin)))) return undefined;
+  if (!hasDistributionCopies(candidates)) return undefined;
   const content = await ctx.releaseContent(release);
   if (!content || isBinary(content)) return undefined;
   const found = await composedOfKnown(candidates, content, ctx.knowledge!);
   if (!found) return undefined;
-  const serial = name.endsWith('.m4') ? parseSerial(content.toString('latin1')) : undefined;
   // A raised or lowered serial decides which copy aclocal keeps: m4-serial judges it.
-  if (serial !== found.base.serial) return undefined;
+  if (name.endsWith('.m4') && parseSerial(content.toString('latin1')) !== parseSerial(found.baseBytes.toString('latin1'))) return undefined;
   // A variant by its distribution's package; its patches are in the evidence.
   const label = (f: KnownFile) => (f.variant ? `${f.origin.package} ${f.origin.version} as patched by ${f.variant.distribution} ${f.variant.release}` : describeOrigin(f));
   const counts = new Map<string, number>();
