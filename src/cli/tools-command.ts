@@ -23,10 +23,15 @@ const installEpilog = `Examples:
       the same from another GNU mirror
   cuckoo tools install autoconf@2.71 --sandbox none
       build without bubblewrap (where user namespaces are disabled)
+  cuckoo tools install automake@1.18.1 --git ~/src/automake
+      build from a clone of automake's repository, at the commit of its tag
 
 Only versions whose tarball sha256 is pinned in cuckoo are installed (see
 cuckoo tools list); a download with other bytes is refused and deleted, so any
-mirror will do. configure, make and make install run in the sandbox (no
+mirror will do. With --git, only versions whose tag's commit is pinned are
+built, from that commit of the clone (a tag of that name naming another
+commit is refused); the repository's bootstrap makes configure, and the
+manuals are left out. configure, make and make install run in the sandbox (no
 network, read-only system, one scratch folder); the result goes to
 <cache>/tools/TOOL-VERSION, where cuckoo verify finds it.
 
@@ -42,6 +47,7 @@ export function toolsInstallBuilder(y: Argv) {
     .option('allow-http', { type: 'boolean', default: false, describe: 'allow a plain http:// mirror (the pinned sha256 is checked all the same)' })
     .option('sandbox', { type: 'string', choices: ['bwrap', 'none'], default: 'bwrap', describe: 'run the build in bubblewrap, or unconfined (none)' })
     .option('timeout', { type: 'string', default: 30, describe: 'seconds without progress before the download is abandoned' })
+    .option('git', { type: 'string', describe: "build from this clone of the tool's repository, at the pinned commit of the version's tag, instead of GNU's tarball" })
     .epilog(installEpilog);
 }
 
@@ -62,14 +68,21 @@ export function renderToolsList(result: ToolsListResult): string {
     if (copies.length === 0) lines.push('  none found');
   }
   const pinned = toolNames.map((t) => `${t} ${result.pinned.filter((p) => p.tool === t).map((p) => p.version).join(', ')}`);
-  lines.push('', `cuckoo tools install can fetch: ${pinned.join('; ')}`, `cache: ${visible(result.cacheDir)}`);
+  const fromGit = toolNames.flatMap((t) => {
+    const versions = result.fromGit.filter((p) => p.tool === t).map((p) => p.version);
+    return versions.length > 0 ? [`${t} ${versions.join(', ')}`] : [];
+  });
+  lines.push('', `cuckoo tools install can fetch: ${pinned.join('; ')}`);
+  if (fromGit.length > 0) lines.push(`and build from a clone (--git CLONE): ${fromGit.join('; ')}`);
+  lines.push(`cache: ${visible(result.cacheDir)}`);
   return `${lines.join('\n')}\n`;
 }
 
 export function renderInstalled(result: InstalledTool): string {
   if (result.reused) return `${result.tool} ${result.version} is already installed in ${visible(result.dir)}\n`;
   const how = result.sandbox === 'none' ? 'built unconfined (--sandbox none)' : 'built in the bubblewrap sandbox';
-  return `${result.tool} ${result.version} installed in ${visible(result.dir)} (sha256 ${result.sha256} checked, ${how})\n`;
+  const checked = result.git ? `commit ${result.git.commit} of ${visible(result.git.repo)}, tag ${result.git.tag}` : `sha256 ${result.sha256} checked`;
+  return `${result.tool} ${result.version} installed in ${visible(result.dir)} (${checked}, ${how})\n`;
 }
 
 /** The end of a failed step's output, marked off from cuckoo's own lines; it comes from the build, so nothing in it reaches the terminal as a control sequence. */
@@ -92,6 +105,7 @@ export async function runToolsInstall(args: InstallArgs, io: Io): Promise<number
     sandbox: args.sandbox as 'bwrap' | 'none',
     http: { allowHttp: args['allow-http'], idleTimeoutMs: parseCount('--timeout', args.timeout, 1) * 1000 },
     onStep: (step) => io.stderr.write(`${args.spec}: ${step}\n`),
+    ...(args.git !== undefined ? { git: args.git } : {}),
   }).catch((err: unknown) => {
     // The end of the failed step's output says why; the error line follows it.
     if (err instanceof BuildError) io.stderr.write(renderBuildOutput(err));

@@ -8,8 +8,8 @@ import { readdir, realpath } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CuckooError } from '../errors.js';
 import type { HttpOptions } from '../release/http-get.js';
-import { gnuReleases } from '../reproduce/gnu-releases.js';
-import { installTool, pinnedRelease, type InstalledTool, type InstallStep } from '../reproduce/install.js';
+import { gitReleases, gnuReleases } from '../reproduce/gnu-releases.js';
+import { installTool, pinnedCommit, pinnedRelease, type InstalledTool, type InstallStep } from '../reproduce/install.js';
 import { defaultSandboxLimits, findSandbox, type SandboxKind, type SandboxLimits } from '../reproduce/sandbox.js';
 import { cachedTools, onPath, programVersion, systemPath, toolPrograms, type ToolName } from '../reproduce/tools.js';
 
@@ -31,6 +31,8 @@ export interface ToolsListResult {
   copies: ToolCopy[];
   /** The versions `tools install` can fetch. */
   pinned: Array<{ tool: ToolName; version: string }>;
+  /** The versions `tools install --git CLONE` can build from the tool's repository. */
+  fromGit: Array<{ tool: ToolName; version: string }>;
   cacheDir: string;
 }
 
@@ -64,7 +66,12 @@ export async function toolsList(options: { cacheDir: string }): Promise<ToolsLis
       copies.push({ tool, version: await programVersion(path), source: 'cache', path });
     }
   }
-  return { copies, pinned: gnuReleases.map(({ tool, version }) => ({ tool, version })), cacheDir: options.cacheDir };
+  return {
+    copies,
+    pinned: gnuReleases.map(({ tool, version }) => ({ tool, version })),
+    fromGit: gitReleases.map(({ tool, version }) => ({ tool, version })),
+    cacheDir: options.cacheDir,
+  };
 }
 
 /** `autoconf@2.69` → its parts; usage errors that name the argument. */
@@ -93,6 +100,8 @@ export interface ToolsInstallOptions {
   /** Bounds each build step (configure, make, make install). */
   limits?: SandboxLimits;
   onStep?: (step: InstallStep) => void;
+  /** A clone of the tool's repository: build the pinned commit of the version's tag from it. */
+  git?: string;
 }
 
 /** A build runs longer than one generator: ten minutes a step, the usual memory bound. */
@@ -101,7 +110,8 @@ export const buildLimits: SandboxLimits = { ...defaultSandboxLimits, timeoutSeco
 export async function toolsInstall(options: ToolsInstallOptions): Promise<InstalledTool> {
   const { tool, version } = parseToolSpec(options.spec);
   // Usage errors first: an unpinned version is refused before looking for a sandbox.
-  pinnedRelease(tool, version);
+  if (options.git !== undefined) pinnedCommit(tool, version);
+  else pinnedRelease(tool, version);
   const sandbox = await findSandbox(options.sandbox, options.limits ?? buildLimits);
   if (sandbox.kind === 'unavailable') {
     throw new CuckooError('tool', `cannot build ${tool} ${version} in a sandbox: ${sandbox.reason}`, { hint: sandbox.fix.replace(/, or --no-reproduce$/, '') });
@@ -114,5 +124,6 @@ export async function toolsInstall(options: ToolsInstallOptions): Promise<Instal
     ...(options.mirror !== undefined ? { mirror: options.mirror } : {}),
     ...(options.http ? { http: options.http } : {}),
     ...(options.onStep ? { onStep: options.onStep } : {}),
+    ...(options.git !== undefined ? { git: options.git } : {}),
   });
 }

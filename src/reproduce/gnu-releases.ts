@@ -70,6 +70,40 @@ export const gnuReleases: readonly GnuRelease[] = [
   },
 ];
 
+/**
+ * Versions built from the tool's own repository instead (`cuckoo tools install
+ * TOOL@VERSION --git CLONE`), for releases whose tarball could not be checked
+ * here: each pinned by the commit its release tag names. A git commit id
+ * names the whole tree it was made from, so a clone (or a mirror) with that
+ * commit has exactly those sources; a tag of that name pointing elsewhere is
+ * refused. The build runs the repository's `bootstrap` (it needs autoconf and
+ * perl), then configure, make and make install, all in the sandbox; the
+ * manuals are not made (`INFO_DEPS=`), the programs and their data are.
+ *
+ * Each was built here from a mirror of the tool's repository, and its
+ * programs were tried on releases that name the version.
+ */
+export interface GitRelease {
+  tool: ToolName;
+  version: string;
+  /** The release tag. */
+  tag: string;
+  /** The commit the tag names: what is built. */
+  commit: string;
+  /** How it was checked. */
+  checkedOn: string;
+}
+
+export const gitReleases: readonly GitRelease[] = [
+  {
+    tool: 'automake',
+    version: '1.18.1',
+    tag: 'v1.18.1',
+    commit: '153298e27fa9414b25453440a2f36e1bb7bedfc1',
+    checkedOn: "a public mirror of automake's repository (tag v1.18.1, by Karl Berry); built from it here, its aclocal and automake re-made util-linux 2.41.5's aclocal.m4 and five Makefile.in, and rsync 3.5.0's aclocal.m4, byte for byte",
+  },
+];
+
 /** Where the table lives, for messages that tell users how to add a version. */
 export const gnuReleasesFile = 'src/reproduce/gnu-releases.ts';
 
@@ -80,4 +114,8 @@ export function findGnuRelease(tool: ToolName, version: string): GnuRelease | un
 /** The pinned versions of `tool`, oldest first as listed. */
 export function pinnedVersions(tool: ToolName): string[] {
   return gnuReleases.filter((r) => r.tool === tool).map((r) => r.version);
+}
+
+export function findGitRelease(tool: ToolName, version: string, table: readonly GitRelease[] = gitReleases): GitRelease | undefined {
+  return table.find((r) => r.tool === tool && r.version === version);
 }

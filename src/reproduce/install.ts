@@ -17,12 +17,12 @@ import { execa } from 'execa';
 import { cacheWriteError, makeScratchDir, withCacheLock } from '../cache.js';
 import { CuckooError } from '../errors.js';
 import type { HttpOptions } from '../release/http-get.js';
-import { findGnuRelease, gnuReleasesFile, pinnedVersions, type GnuRelease } from './gnu-releases.js';
+import { findGitRelease, findGnuRelease, gitReleases, gnuReleasesFile, pinnedVersions, type GitRelease, type GnuRelease } from './gnu-releases.js';
 import { defaultGnuMirror, fetchGnuTarball } from './gnu-tarball.js';
 import type { Sandbox, SandboxKind, SandboxResult } from './sandbox.js';
 import { cachedToolDir, cachedTools, findTool, forgetProgramVersions, isFound, onPath, programVersion, toolPrograms, toolsDir, type FoundTool, type ToolName } from './tools.js';
 
-export type InstallStep = 'download' | 'unpack' | 'configure' | 'make' | 'install';
+export type InstallStep = 'download' | 'unpack' | 'export' | 'bootstrap' | 'configure' | 'make' | 'install';
 
 export interface InstallToolOptions {
   tool: ToolName;
@@ -35,6 +35,14 @@ export interface InstallToolOptions {
   sandbox: Sandbox;
   /** Told as each step starts. */
   onStep?: (step: InstallStep) => void;
+  /**
+   * A clone of the tool's repository to build from, at the commit its
+   * version's tag is pinned to (gnu-releases.ts, gitReleases), instead of
+   * GNU's release tarball.
+   */
+  git?: string;
+  /** The pinned commits (tests name their own). */
+  gitPins?: readonly GitRelease[];
 }
 
 export interface InstalledTool {
@@ -46,9 +54,11 @@ export interface InstalledTool {
   found: FoundTool;
   /** True when it was in the cache already: nothing was downloaded or built. */
   reused: boolean;
-  /** The URL it was downloaded from, and the pinned sha256 it had. */
+  /** The URL it was downloaded from, and the pinned sha256 it had (a tarball build). */
   url?: string;
-  sha256: string;
+  sha256?: string;
+  /** The repository and pinned commit it was built from (a --git build). */
+  git?: { repo: string; commit: string; tag: string };
   sandbox: SandboxKind;
 }
 
@@ -61,9 +71,20 @@ export function pinnedRelease(tool: ToolName, version: string): GnuRelease {
   });
 }
 
+/** The pinned commit of `tool@version` for a build from its repository, or a usage error naming the versions pinned so. */
+export function pinnedCommit(tool: ToolName, version: string, table: readonly GitRelease[] = gitReleases): GitRelease {
+  const release = findGitRelease(tool, version, table);
+  if (release) return release;
+  const pinned = table.filter((r) => r.tool === tool).map((r) => r.version);
+  throw new CuckooError('usage', `${tool}@${version}: not a version cuckoo has a pinned commit for, to build from a clone (pinned ${tool} versions for --git: ${pinned.join(', ') || 'none'})`, {
+    hint: `drop --git to build from GNU's pinned tarball (cuckoo tools list shows those versions); or add it to ${gnuReleasesFile} with the commit its tag names`,
+  });
+}
+
 export async function installTool(options: InstallToolOptions): Promise<InstalledTool> {
   const { tool, version, sandbox } = options;
-  const release = pinnedRelease(tool, version);
+  const fromGit = options.git !== undefined ? pinnedCommit(tool, version, options.gitPins) : undefined;
+  const release = fromGit ? undefined : pinnedRelease(tool, version);
   // The prefix is written into the installed scripts: it has to be absolute.
   const cacheDir = resolve(options.cacheDir);
   const dir = cachedToolDir(cacheDir, tool, version);
@@ -72,7 +93,15 @@ export async function installTool(options: InstallToolOptions): Promise<Installe
     return isFound(found) && found.source === 'cache' ? found : undefined;
   };
   const done = (found: FoundTool, reused: boolean, url?: string): InstalledTool => ({
-    tool, version, dir, found, reused, sha256: release.sha256, sandbox: sandbox.kind, ...(url ? { url } : {}),
+    tool,
+    version,
+    dir,
+    found,
+    reused,
+    ...(release ? { sha256: release.sha256 } : {}),
+    ...(fromGit ? { git: { repo: options.git!, commit: fromGit.commit, tag: fromGit.tag } } : {}),
+    sandbox: sandbox.kind,
+    ...(url ? { url } : {}),
   });
 
   const present = await inCache();
@@ -86,11 +115,19 @@ export async function installTool(options: InstallToolOptions): Promise<Installe
     if (installed) return done(installed, true);
     const scratch = await makeScratchDir(cacheDir, `build-${tool}-${version}-`);
     try {
-      options.onStep?.('download');
-      const { path, url } = await fetchGnuTarball(release, scratch, options.mirror ?? defaultGnuMirror, options.http);
-      options.onStep?.('unpack');
-      const source = await unpack(path, scratch, release);
-      await build({ ...options, cacheDir, release, source, scratch, prefix: dir });
+      let url: string | undefined;
+      let source: string;
+      if (fromGit) {
+        options.onStep?.('export');
+        source = await exportCommit(options.git!, fromGit, scratch);
+      } else {
+        options.onStep?.('download');
+        const fetched = await fetchGnuTarball(release!, scratch, options.mirror ?? defaultGnuMirror, options.http);
+        url = fetched.url;
+        options.onStep?.('unpack');
+        source = await unpack(fetched.path, scratch, release!);
+      }
+      await build({ ...options, cacheDir, source, scratch, prefix: dir, fromGit: fromGit !== undefined });
       const staged = join(scratch, 'dest', dir);
       await access(join(staged, 'bin', toolPrograms[tool][0]!)).catch(() => {
         throw new CuckooError('tool', `building ${tool} ${version}: make install put no bin/${toolPrograms[tool][0]} under ${staged}`, { hint: 'make install ended without error yet installed nothing there; report it with the platform you run on' });
@@ -133,8 +170,60 @@ async function unpack(tarball: string, scratch: string, release: GnuRelease): Pr
   return top;
 }
 
+/**
+ * The pinned commit's tree, from the clone, into the scratch folder: the
+ * commit must be in the clone, and a tag of the release's name must name it.
+ * `git archive` reads the objects; nothing of the repository runs here.
+ */
+async function exportCommit(repo: string, pin: GitRelease, scratch: string): Promise<string> {
+  const git = (args: string[]) =>
+    execa('git', ['-C', repo, ...args], { reject: false, stdin: 'ignore', encoding: 'utf8', timeout: 300_000 }).catch((err: unknown) => ({
+      exitCode: -1,
+      stdout: '',
+      stderr: err instanceof Error ? err.message : String(err),
+    }));
+  const what = `${pin.tool} ${pin.version}`;
+  const isRepo = await git(['rev-parse', '--git-dir']);
+  if (isRepo.exitCode !== 0) {
+    throw new CuckooError('usage', `--git ${repo}: not a git repository (${lastLines(String(isRepo.stderr), 1) || 'git could not read it'})`, {
+      hint: `name a clone of ${pin.tool}'s repository (git clone, bare or not)`,
+    });
+  }
+  const has = await git(['rev-parse', '--verify', '--quiet', `${pin.commit}^{commit}`]);
+  if (has.exitCode !== 0) {
+    throw new CuckooError('tool', `${repo} has no commit ${pin.commit}, which ${what}'s tag ${pin.tag} names`, {
+      hint: `name a clone of ${pin.tool}'s repository that has its tags (git fetch --tags), or drop --git to build from GNU's tarball`,
+    });
+  }
+  const tagged = await git(['rev-parse', '--verify', '--quiet', `refs/tags/${pin.tag}^{commit}`]);
+  if (tagged.exitCode === 0 && String(tagged.stdout).trim() !== pin.commit) {
+    throw new CuckooError('tool', `${repo}: tag ${pin.tag} names ${String(tagged.stdout).trim()}, not ${pin.commit}, the commit pinned for ${what}`, {
+      hint: 'the clone was given another tag of that name; fetch the tool\'s repository again, or name another clone',
+    });
+  }
+  const into = join(scratch, 'src');
+  await mkdir(into);
+  const tar = join(scratch, 'source.tar');
+  const exported = await git(['archive', '--format=tar', '-o', tar, pin.commit]);
+  const result =
+    exported.exitCode === 0
+      ? await execa('tar', ['-xf', tar, '-C', into, '--no-same-owner'], { reject: false, stdin: 'ignore', encoding: 'utf8', timeout: 300_000 }).catch((err: unknown) => ({
+          exitCode: -1,
+          stderr: err instanceof Error ? err.message : String(err),
+        }))
+      : exported;
+  if (result.exitCode !== 0) {
+    throw new CuckooError('tool', `exporting ${what} (${pin.commit}) from ${repo}: ${lastLines(String(result.stderr), 3)}`, { hint: 'check that git and tar are installed, and that the cache folder has room' });
+  }
+  await access(join(into, 'bootstrap')).catch(() => {
+    throw new CuckooError('tool', `${what} at ${pin.commit} has no bootstrap script to make its configure`, { hint: `the pin in ${gnuReleasesFile} may name another repository's commit; check the entry` });
+  });
+  return into;
+}
+
 interface BuildPlan extends InstallToolOptions {
-  release: GnuRelease;
+  /** Built from the repository: its bootstrap makes configure, and the manuals are left out. */
+  fromGit: boolean;
   source: string;
   scratch: string;
   prefix: string;
@@ -143,10 +232,13 @@ interface BuildPlan extends InstallToolOptions {
 async function build(plan: BuildPlan): Promise<void> {
   const { sandbox, scratch, source, prefix } = plan;
   const { env, readable } = await buildNeeds(plan);
+  // From the repository, the manuals would need makeinfo and help2man: INFO_DEPS empty leaves them out of make and make install.
+  const noManuals = plan.fromGit ? ['INFO_DEPS='] : [];
   const steps: Array<[InstallStep, string[]]> = [
+    ...(plan.fromGit ? [['bootstrap', ['/bin/sh', './bootstrap']] as [InstallStep, string[]]] : []),
     ['configure', ['/bin/sh', './configure', `--prefix=${prefix}`]],
-    ['make', ['make']],
-    ['install', ['make', 'install', `DESTDIR=${join(scratch, 'dest')}`]],
+    ['make', ['make', ...noManuals]],
+    ['install', ['make', ...noManuals, 'install', `DESTDIR=${join(scratch, 'dest')}`]],
   ];
   for (const [step, argv] of steps) {
     plan.onStep?.(step);

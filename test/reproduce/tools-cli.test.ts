@@ -64,6 +64,12 @@ test('an install says where it went, the sha256 it checked and how it was built;
     `autoconf 2.69 installed in /c/tools/autoconf-2.69 (sha256 ${'ab'.repeat(32)} checked, built in the bubblewrap sandbox)\n`,
   );
   assert.match(renderInstalled({ ...base, reused: false, sandbox: 'none' }), /built unconfined \(--sandbox none\)\)\n$/);
+  // Built from a clone: the commit and the tag instead of a sha256.
+  const { sha256: _, ...fromGit } = base;
+  assert.is(
+    renderInstalled({ ...fromGit, reused: false, sandbox: 'bwrap', git: { repo: '/src/automake', commit: 'cd'.repeat(20), tag: 'v2.69' } }),
+    `autoconf 2.69 installed in /c/tools/autoconf-2.69 (commit ${'cd'.repeat(20)} of /src/automake, tag v2.69, built in the bubblewrap sandbox)\n`,
+  );
   assert.is(renderInstalled({ ...base, reused: true, sandbox: 'bwrap' }), 'autoconf 2.69 is already installed in /c/tools/autoconf-2.69\n');
   // A folder name from the cache path is shown escaped, never as a control sequence.
   assert.match(renderInstalled({ ...base, dir: '/c/\x1b[2J', reused: true, sandbox: 'bwrap' }), /\\x1b\[2J/);
