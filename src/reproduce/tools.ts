@@ -13,7 +13,7 @@ import { access, readdir, readFile, stat } from 'node:fs/promises';
 import { constants } from 'node:fs';
 import { join } from 'node:path';
 import { writeCacheFile } from '../cache.js';
-import { findGnuRelease } from './gnu-releases.js';
+import { findGitRelease, findGnuRelease } from './gnu-releases.js';
 
 /** A unit that is installed (and fetched) as one: autoconf brings autoheader and autom4te. */
 export type ToolName = 'autoconf' | 'automake' | 'bison' | 'flex';
@@ -170,14 +170,15 @@ function versionedNames(program: string, version: string): string[] {
 
 /**
  * How to get a version that is not here: `cuckoo tools install` for the GNU
- * releases it has a sha256 of, else the distribution's package or a build
+ * releases it has a sha256 of, `--git` for those it has a tag's commit of, else the distribution's package or a build
  * of one's own where cuckoo looks. A letter after the number (automake 1.16d,
  * autoconf 2.72c) is a test release: GNU's alpha folder, never a distribution's.
  */
-function missingHint(tool: ToolName, version: string, cacheDir: string): string {
+export function missingHint(tool: ToolName, version: string, cacheDir: string): string {
   const own = `built with --prefix=${cachedToolDir(cacheDir, tool, version)}`;
   if (/\d[a-z]$/.test(version)) return `${tool} ${version} is a test release, not one cuckoo installs: build its tarball with --prefix=${cachedToolDir(cacheDir, tool, version)}`;
   if ((tool === 'autoconf' || tool === 'automake') && findGnuRelease(tool, version)) return `install ${tool} ${version} (cuckoo tools install ${tool}@${version}, or pass --fetch-tools)`;
+  if (findGitRelease(tool, version)) return `install ${tool} ${version} from a clone of its repository (cuckoo tools install ${tool}@${version} --git CLONE)`;
   const names = versionedNames(tool, version).slice(0, 2).join(' or ');
   return `install ${tool} ${version} (your distribution's ${tool} package, found on PATH or as ${names}, or its release ${own})`;
 }

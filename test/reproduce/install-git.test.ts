@@ -5,7 +5,7 @@ import * as assert from 'uvu/assert';
 import { gitReleases, type GitRelease } from '../../src/reproduce/gnu-releases.js';
 import { installTool, type InstallStep } from '../../src/reproduce/install.js';
 import { findSandbox, type Sandbox } from '../../src/reproduce/sandbox.js';
-import { findTool, isFound } from '../../src/reproduce/tools.js';
+import { findTool, isFound, missingHint } from '../../src/reproduce/tools.js';
 import { runCuckoo } from '../helpers/cli.js';
 import { makeRepo, rejects, removeTempDirs, tempDir } from '../helpers/repo.js';
 
@@ -86,6 +86,12 @@ test('a clone without the pinned commit, or whose tag names another, is refused 
   await rejects(installTool({ tool: 'automake', version: '9.9.1', cacheDir, sandbox, git: join(cacheDir, 'nothing-here'), gitPins: [pin] }), 'usage', /not a git repository/);
   assert.equal(await readdir(join(cacheDir, 'tools')).catch(() => []), []);
   assert.equal(await readdir(join(cacheDir, 'tmp')).catch(() => []), []);
+});
+
+test('a missing version pinned for --git is named with the command that builds it from a clone', () => {
+  assert.is(missingHint('automake', '1.18.1', '/c'), 'install automake 1.18.1 from a clone of its repository (cuckoo tools install automake@1.18.1 --git CLONE)');
+  assert.match(missingHint('automake', '1.17', '/c'), /^install automake 1\.17 \(cuckoo tools install automake@1\.17, or pass --fetch-tools\)$/);
+  assert.match(missingHint('automake', '1.16.1', '/c'), /your distribution's automake package/);
 });
 
 test('cuckoo tools install --git: a version without a pinned commit is a usage error naming those that have one', async () => {
