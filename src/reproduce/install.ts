@@ -16,6 +16,8 @@ import { join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { cacheWriteError, makeScratchDir, withCacheLock } from '../cache.js';
 import { CuckooError } from '../errors.js';
+import { openRepo } from '../git/repo.js';
+import { git } from '../git/run.js';
 import type { HttpOptions } from '../release/http-get.js';
 import { findGitRelease, findGnuRelease, gitReleases, gnuReleasesFile, pinnedVersions, type GitRelease, type GnuRelease } from './gnu-releases.js';
 import { defaultGnuMirror, fetchGnuTarball } from './gnu-tarball.js';
@@ -119,7 +121,7 @@ export async function installTool(options: InstallToolOptions): Promise<Installe
       let source: string;
       if (fromGit) {
         options.onStep?.('export');
-        source = await exportCommit(options.git!, fromGit, scratch);
+        source = await exportCommit(options.git!, fromGit, scratch, cacheDir);
       } else {
         options.onStep?.('download');
         const fetched = await fetchGnuTarball(release!, scratch, options.mirror ?? defaultGnuMirror, options.http);
@@ -173,47 +175,39 @@ async function unpack(tarball: string, scratch: string, release: GnuRelease): Pr
 /**
  * The pinned commit's tree, from the clone, into the scratch folder: the
  * commit must be in the clone, and a tag of the release's name must name it.
- * `git archive` reads the objects; nothing of the repository runs here.
+ * The clone is opened as `--repo` is (a work tree, a bare repository or a
+ * bundle) and read with cuckoo's git runner, so replace refs and the
+ * caller's GIT_* variables cannot show another tree; `git archive` reads the
+ * objects, and nothing of the repository runs here.
  */
-async function exportCommit(repo: string, pin: GitRelease, scratch: string): Promise<string> {
-  const git = (args: string[]) =>
-    execa('git', ['-C', repo, ...args], { reject: false, stdin: 'ignore', encoding: 'utf8', timeout: 300_000 }).catch((err: unknown) => ({
-      exitCode: -1,
-      stdout: '',
-      stderr: err instanceof Error ? err.message : String(err),
-    }));
+async function exportCommit(spec: string, pin: GitRelease, scratch: string, cacheDir: string): Promise<string> {
+  const repo = await openRepo(spec, { cacheDir });
   const what = `${pin.tool} ${pin.version}`;
-  const isRepo = await git(['rev-parse', '--git-dir']);
-  if (isRepo.exitCode !== 0) {
-    throw new CuckooError('usage', `--git ${repo}: not a git repository (${lastLines(String(isRepo.stderr), 1) || 'git could not read it'})`, {
-      hint: `name a clone of ${pin.tool}'s repository (git clone, bare or not)`,
-    });
-  }
-  const has = await git(['rev-parse', '--verify', '--quiet', `${pin.commit}^{commit}`]);
-  if (has.exitCode !== 0) {
-    throw new CuckooError('tool', `${repo} has no commit ${pin.commit}, which ${what}'s tag ${pin.tag} names`, {
+  const commitOf = async (rev: string) => {
+    const found = await git(repo, ['rev-parse', '--verify', '--quiet', `${rev}^{commit}`], { okExitCodes: [1, 128] });
+    return found.exitCode === 0 ? found.stdout.toString('utf8').trim() : undefined;
+  };
+  if ((await commitOf(pin.commit)) !== pin.commit) {
+    throw new CuckooError('tool', `${spec} has no commit ${pin.commit}, which ${what}'s tag ${pin.tag} names`, {
       hint: `name a clone of ${pin.tool}'s repository that has its tags (git fetch --tags), or drop --git to build from GNU's tarball`,
     });
   }
-  const tagged = await git(['rev-parse', '--verify', '--quiet', `refs/tags/${pin.tag}^{commit}`]);
-  if (tagged.exitCode === 0 && String(tagged.stdout).trim() !== pin.commit) {
-    throw new CuckooError('tool', `${repo}: tag ${pin.tag} names ${String(tagged.stdout).trim()}, not ${pin.commit}, the commit pinned for ${what}`, {
-      hint: 'the clone was given another tag of that name; fetch the tool\'s repository again, or name another clone',
+  const tagged = await commitOf(`refs/tags/${pin.tag}`);
+  if (tagged !== undefined && tagged !== pin.commit) {
+    throw new CuckooError('tool', `${spec}: tag ${pin.tag} names ${tagged}, not ${pin.commit}, the commit pinned for ${what}`, {
+      hint: "the clone was given another tag of that name; fetch the tool's repository again, or name another clone",
     });
   }
   const into = join(scratch, 'src');
   await mkdir(into);
   const tar = join(scratch, 'source.tar');
-  const exported = await git(['archive', '--format=tar', '-o', tar, pin.commit]);
-  const result =
-    exported.exitCode === 0
-      ? await execa('tar', ['-xf', tar, '-C', into, '--no-same-owner'], { reject: false, stdin: 'ignore', encoding: 'utf8', timeout: 300_000 }).catch((err: unknown) => ({
-          exitCode: -1,
-          stderr: err instanceof Error ? err.message : String(err),
-        }))
-      : exported;
+  await git(repo, ['archive', '--format=tar', '-o', tar, pin.commit]);
+  const result = await execa('tar', ['-xf', tar, '-C', into, '--no-same-owner'], { reject: false, stdin: 'ignore', encoding: 'utf8', timeout: 300_000 }).catch((err: unknown) => ({
+    exitCode: -1,
+    stderr: err instanceof Error ? err.message : String(err),
+  }));
   if (result.exitCode !== 0) {
-    throw new CuckooError('tool', `exporting ${what} (${pin.commit}) from ${repo}: ${lastLines(String(result.stderr), 3)}`, { hint: 'check that git and tar are installed, and that the cache folder has room' });
+    throw new CuckooError('tool', `unpacking the export of ${what} (${pin.commit}): tar failed: ${lastLines(String(result.stderr), 3)}`, { hint: 'check that tar is installed, and that the cache folder has room' });
   }
   await access(join(into, 'bootstrap')).catch(() => {
     throw new CuckooError('tool', `${what} at ${pin.commit} has no bootstrap script to make its configure`, { hint: `the pin in ${gnuReleasesFile} may name another repository's commit; check the entry` });

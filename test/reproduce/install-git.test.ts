@@ -74,6 +74,21 @@ test('a pinned commit is exported from the clone and built with bootstrap, confi
   assert.is((await installTool({ tool: 'automake', version: '9.9.1', cacheDir, sandbox, git: repo.dir, gitPins: [pin] })).reused, true);
 });
 
+test('a replace ref in the clone cannot put another tree under the pinned commit', async () => {
+  const { repo, pin } = await toolRepo();
+  const cacheDir = await tempDir('cuckoo-tools-git-');
+  const sandbox = (await findSandbox('none')) as Sandbox;
+  // A commit whose tree builds a 6.6.6, set to stand in for the pinned one.
+  const blob = (await repo.git(['hash-object', '-w', '--stdin'], { input: makefileIn.replace(/9\.9\.1/g, '6.6.6') })).trim();
+  const tree = (await repo.git(['mktree'], { input: (await repo.git(['ls-tree', pin.commit])).replace(/[0-9a-f]{40}(?=\tMakefile\.in)/, blob) })).trim();
+  const other = (await repo.git(['commit-tree', '-m', 'other', tree])).trim();
+  await repo.git(['replace', pin.commit, other]);
+  assert.match(await repo.git(['show', `${pin.commit}:Makefile.in`]), /6\.6\.6/, 'git itself follows the replace ref');
+  await installTool({ tool: 'automake', version: '9.9.1', cacheDir, sandbox, git: repo.dir, gitPins: [pin] });
+  const found = await findTool('automake', '9.9.1', cacheDir);
+  assert.ok(isFound(found) && found.source === 'cache', JSON.stringify(found));
+});
+
 test('a clone without the pinned commit, or whose tag names another, is refused and leaves nothing', async () => {
   const { repo, pin } = await toolRepo();
   const cacheDir = await tempDir('cuckoo-tools-git-');
@@ -83,7 +98,7 @@ test('a clone without the pinned commit, or whose tag names another, is refused 
   // The pinned commit is there, but the tag of that name was moved to another.
   await repo.git(['tag', '-f', 'v9.9.1', (await repo.git(['commit-tree', '-m', 'moved', `${pin.commit}^{tree}`])).trim()]);
   await rejects(installTool({ tool: 'automake', version: '9.9.1', cacheDir, sandbox, git: repo.dir, gitPins: [pin] }), 'tool', new RegExp(`tag v9\\.9\\.1 names [0-9a-f]{40}, not ${pin.commit}`));
-  await rejects(installTool({ tool: 'automake', version: '9.9.1', cacheDir, sandbox, git: join(cacheDir, 'nothing-here'), gitPins: [pin] }), 'usage', /not a git repository/);
+  await rejects(installTool({ tool: 'automake', version: '9.9.1', cacheDir, sandbox, git: join(cacheDir, 'nothing-here'), gitPins: [pin] }), 'input', /nothing-here: not a git repository or bundle/);
   assert.equal(await readdir(join(cacheDir, 'tools')).catch(() => []), []);
   assert.equal(await readdir(join(cacheDir, 'tmp')).catch(() => []), []);
 });
