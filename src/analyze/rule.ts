@@ -28,6 +28,8 @@ export interface AnalysisContext extends ReleaseInfo {
   knowledge?: import('./knowledge/types.js').KnowledgeLookup;
   /** The release's files the tag lacks, by path: what a rule may look at beside the file it judges. */
   releaseOnly?: ReadonlyMap<string, ReleaseEntry>;
+  /** The release's side of the files it changed, by path: a file made from one of them (a `.gmo` from its `.po`) is judged against it. */
+  releaseModified?: ReadonlyMap<string, ReleaseEntry>;
   /** The repository's history around the tag, for evidence (ignore rules, earlier versions). */
   history?: import('./history.js').HistoryLookup;
   /** Published translation catalogs to compare downloaded ones with (absent unless fetching them is allowed). */

@@ -1,20 +1,25 @@
 import type { TagEntry } from '../git/types.js';
-import { catalogBuilder, readPo, type PoCatalog } from './po.js';
+import type { ReleaseEntry } from '../release/entry.js';
+import type { PoCatalog } from './po.js';
 import { sharedWork, type AnalysisContext } from './rule.js';
+import { readPoCatalog, refreshFacts, type RefreshFacts } from './translations/against-tag.js';
 
 /**
- * A tag's `.po` parsed once per run: the catalog refresh rule reads it for the
- * release's `.po`, the compiled catalog rule for the release's `.gmo`.
- * Both sides are read as latin1, one character per byte: the comparison is
- * byte for byte whatever the catalog's charset (two different invalid UTF-8
- * sequences never compare equal), and decoding is a copy, not a UTF-8 pass
- * over tens of MB of translations. These rules show counts, never the text.
- * What is kept is the comparison's maps, not the entries (see readPo).
+ * A tag's `.po` parsed once per run (see readPoCatalog): the catalog refresh
+ * rule reads it for the release's `.po`, the compiled catalog rule for the
+ * release's `.gmo`.
  */
 export function tagCatalog(entry: TagEntry, ctx: AnalysisContext): Promise<PoCatalog> {
-  return sharedWork(ctx, `po:${entry.oid}`, async () => {
-    const builder = catalogBuilder();
-    readPo(await ctx.tagContent(entry), builder.add);
-    return builder.done();
-  });
+  return sharedWork(ctx, `po:${entry.oid}`, async () => readPoCatalog(await ctx.tagContent(entry)));
+}
+
+/**
+ * Whether the release's `.po` (`release`, its bytes `after`) is a msgmerge
+ * refresh of the tag's (see refreshFacts), worked out once per run: the
+ * refresh rule asks it for the `.po`, the compiled catalog rule for the
+ * `.gmo` msgfmt made from it.
+ */
+export function catalogRefresh(tag: TagEntry, release: ReleaseEntry, after: Buffer, ctx: AnalysisContext): Promise<RefreshFacts | undefined> {
+  const key = `po-refresh:${tag.oid}\0${release.blobId ?? release.sha256 ?? release.path}`;
+  return sharedWork(ctx, key, async () => refreshFacts(after, await ctx.tagContent(tag), await tagCatalog(tag, ctx)));
 }

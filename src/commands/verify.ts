@@ -264,6 +264,7 @@ export async function verify(options: VerifyOptions): Promise<Report> {
       ...claimed,
       tagByPath: tag.byPath,
       releaseOnly: new Map(comparison.changes.flatMap((c) => (c.kind === 'only-in-release' && c.release ? [[c.path, c.release] as const] : []))),
+      releaseModified: new Map(comparison.changes.flatMap((c) => (c.kind === 'modified' && c.release ? [[c.path, c.release] as const] : []))),
       tagByOid: tag.byOid,
       submodules: tag.compared,
       tagContent: (entry) => tag.content(entry),

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { gettextCatalog } from '../../src/analyze/rules/gettext-catalog.js';
-import { added, context } from './generated-context.js';
+import { added, context, modified } from './generated-context.js';
 import { mo } from '../helpers/mo.js';
 
 const po = `# French translation
@@ -135,6 +135,47 @@ msgstr[1] "%<PRIu64> (%d exemplaires)"
   for (const pair of refused) {
     assert.is(await gettextCatalog.judge(added('po/fr.gmo', mo([...translations, pair])), ctx), undefined, pair[0]);
   }
+});
+
+// The tag's catalog with two obsolete translations; the release's, refreshed by msgmerge, has the first back in effect.
+const withObsolete = `${po}
+#~ msgid "Bye"
+#~ msgstr "Au revoir"
+
+#~ msgid "Later"
+#~ msgstr "A plus tard"
+`;
+const refreshedPo = (bye: string) =>
+  `${po.replace('"Project-Id-Version: hello 1.0\\n"', '"Project-Id-Version: hello 1.0\\n"\n"POT-Creation-Date: 2025-01-01 00:00+0000\\n"')}
+#: src/main.c:14
+msgid "Bye"
+msgstr "${bye}"
+
+#~ msgid "Later"
+#~ msgstr "A plus tard"
+`;
+const refreshedContext = (releasePo: string | undefined) => ({
+  ...context({ 'po/fr.po': withObsolete }),
+  ...(releasePo === undefined ? {} : { releaseModified: new Map([['po/fr.po', modified('po/fr.po', releasePo).release!]]) }),
+});
+
+test('a .gmo compiled from the release .po that msgmerge refreshed, an obsolete translation of the tag back in effect, is explained', async () => {
+  const gmo = mo([...translations, ['Bye', 'Au revoir']]);
+  const j = await gettextCatalog.judge(added('po/fr.gmo', gmo), refreshedContext(refreshedPo('Au revoir')));
+  assert.is(j?.category, 'gettext-catalog');
+  assert.is(j?.severity, 'low');
+  assert.match(j!.reasons[1]!, 'all 3 translations it carries are in effect in po/fr.po as the release ships it');
+  assert.match(j!.reasons[1]!, '1 of them an obsolete translation of the tag back in effect');
+  // The same catalog without the release .po to check it against: the tag alone does not cover Bye.
+  assert.is(await gettextCatalog.judge(added('po/fr.gmo', gmo), refreshedContext(undefined)), undefined);
+});
+
+test('a .gmo is not explained by a release .po that is not a refresh, nor by an obsolete translation the release .po does not bring back', async () => {
+  // The release .po puts text in effect that the tag never had, and the .gmo carries it.
+  const planted = refreshedPo('Au revoir; rm -rf ~');
+  assert.is(await gettextCatalog.judge(added('po/fr.gmo', mo([...translations, ['Bye', 'Au revoir; rm -rf ~']])), refreshedContext(planted)), undefined);
+  // Later is obsolete in the tag and still obsolete in the release .po: msgfmt would not compile it in.
+  assert.is(await gettextCatalog.judge(added('po/fr.gmo', mo([...translations, ['Bye', 'Au revoir'], ['Later', 'A plus tard']])), refreshedContext(refreshedPo('Au revoir'))), undefined);
 });
 
 const pot = `# SOME DESCRIPTIVE TITLE.

@@ -1,8 +1,10 @@
-import { moByteOrder, moTranslationsIn } from '../mo.js';
+import { moByteOrder } from '../mo.js';
 import { parsePo } from '../po.js';
-import { tagCatalog } from '../tag-catalog.js';
+import { catalogRefresh, tagCatalog } from '../tag-catalog.js';
 import type { AnalysisContext, Judgement, Rule } from '../rule.js';
 import { splitPath } from '../places.js';
+import { compiledFacts, readPoCatalog, type CompiledFacts } from '../translations/against-tag.js';
+import type { TagEntry } from '../../git/types.js';
 
 /**
  * Files gettext writes into `po/` at `make dist`: compiled catalogs (`.gmo`),
@@ -24,47 +26,44 @@ async function compiledCatalog(dir: string, stem: string, bytes: Buffer, ctx: An
   const poPath = join(dir, `${stem}.po`);
   const po = ctx.tagByPath.get(poPath);
   if (po?.type !== 'file') return undefined;
-  // msgfmt leaves no gaps beyond alignment; spare bytes could carry a payload (see moTranslationsIn).
   const catalog = await tagCatalog(po, ctx);
-  let translations = moTranslationsIn(bytes, 'latin1', catalog.active);
-  // msgfmt of gettext 0.22 and later writes UTF-8 whatever the .po's charset (its --no-convert keeps it).
-  const from = charsetOf(catalog.header.get('Content-Type'));
-  const converted = translations === undefined && from && !isUtf8(from) ? inUtf8(catalog.active, from) : undefined;
-  if (converted) translations = moTranslationsIn(bytes, 'latin1', converted);
-  if (translations === undefined) return undefined;
+  const fromTag = compiledFacts(bytes, catalog);
+  const refreshed = fromTag ? undefined : await fromRefreshed(bytes, poPath, po, ctx);
+  const facts = fromTag ?? refreshed;
+  if (!facts) return undefined;
+  const { translations, convertedFrom } = facts;
+  const where = refreshed
+    ? `in effect in ${poPath} as the release ships it, which msgmerge refreshed from the tag's: every translation in effect there is the tag's, ${refreshed.revived} of them ${refreshed.revived === 1 ? 'an obsolete translation' : 'obsolete translations'} of the tag back in effect (see its finding)`
+    : `in effect in ${poPath} in the tag`;
   return {
     category: 'gettext-catalog',
     severity: 'low',
     reasons: [
       `GNU MO catalog (${order === 'le' ? 'little' : 'big'}-endian magic), compiled by msgfmt`,
-      `all ${translations} translations it carries are in effect in ${poPath} in the tag${converted ? `, converted from its ${from} to UTF-8 (as msgfmt of gettext 0.22 and later writes them)` : ''}`,
+      `all ${translations} translations it carries are ${where}${convertedFrom ? `, converted from its ${convertedFrom} to UTF-8 (as msgfmt of gettext 0.22 and later writes them)` : ''}`,
     ],
   };
 }
 
-const charsetOf = (contentType: string | undefined) => /charset=([\w.:-]+)/i.exec(contentType ?? '')?.[1];
-const isUtf8 = (charset: string) => /^utf-?8$/i.test(charset);
-
 /**
- * The translations in effect (keys and translations as bytes in latin1
- * strings, as moTranslationsIn reads them) converted from `charset` to
- * UTF-8; undefined when this runtime has no decoder for it.
+ * A `.gmo` msgfmt compiled from the release's `.po` after msgmerge refreshed
+ * it: msgmerge puts an obsolete translation of the tag back in effect when
+ * its message returns (shadow 4.17.4's `po/de.po`), and msgfmt compiles it
+ * in, so the tag's translations in effect do not cover the catalog. It is
+ * then checked against the release's `.po`, only when that file passes the
+ * refresh rule's test (refreshFacts): every translation in effect in it is
+ * the tag's, in effect or obsolete, with the same text. No text the tag's
+ * translators did not write gets in either way.
  */
-function inUtf8(active: ReadonlyMap<string, string>, charset: string): Map<string, string> | undefined {
-  let decoder: InstanceType<typeof TextDecoder>;
-  try {
-    decoder = new TextDecoder(charset, { fatal: true });
-  } catch {
-    return undefined;
-  }
-  const convert = (text: string) => Buffer.from(decoder.decode(Buffer.from(text, 'latin1')), 'utf8').toString('latin1');
-  const out = new Map<string, string>();
-  try {
-    for (const [key, value] of active) out.set(convert(key), convert(value));
-  } catch {
-    return undefined;
-  }
-  return out;
+async function fromRefreshed(bytes: Buffer, poPath: string, po: TagEntry, ctx: AnalysisContext): Promise<(CompiledFacts & { revived: number }) | undefined> {
+  const release = ctx.releaseModified?.get(poPath);
+  if (release?.type !== 'file') return undefined;
+  const after = await ctx.releaseContent(release);
+  if (!after) return undefined;
+  const refresh = await catalogRefresh(po, release, after, ctx);
+  if (!refresh || refresh.revived === 0) return undefined;
+  const facts = compiledFacts(bytes, readPoCatalog(after));
+  return facts && { ...facts, revived: refresh.revived };
 }
 
 function template(dir: string, text: string, ctx: AnalysisContext): Judgement | undefined {

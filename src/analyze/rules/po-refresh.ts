@@ -1,7 +1,9 @@
-import { headerEnd, headerFields, isActive, isHeader, obsoleteTranslations, poKey, readPo, type PoCatalog, type PoEntry } from '../po.js';
-import { sharedWork } from '../rule.js';
-import type { Rule } from '../rule.js';
-import { tagCatalog } from '../tag-catalog.js';
+import { headerFields } from '../po.js';
+import type { TagEntry } from '../../git/types.js';
+import type { ReleaseEntry } from '../../release/entry.js';
+import type { AnalysisContext, Judgement, Rule } from '../rule.js';
+import { catalogRefresh, tagCatalog } from '../tag-catalog.js';
+import { comparePo } from '../translations/against-tag.js';
 
 /**
  * `make dist` runs msgmerge over every `.po` against the fresh template: it
@@ -13,9 +15,6 @@ import { tagCatalog } from '../tag-catalog.js';
  * the tag, with the same text, in effect or obsolete (shadow 4.13's
  * man/po/da.po brings back `#~ msgid "13"`).
  */
-
-/** Past this many translations in effect that the tag has not in effect, a catalog is not a refresh: msgmerge brings back a few. */
-const maxUnmatched = 1000;
 
 /** Header fields msgmerge copies from the new template. */
 const refreshedFields = new Set(['POT-Creation-Date', 'Report-Msgid-Bugs-To', 'Project-Id-Version']);
@@ -38,74 +37,6 @@ function headerChanges(a: Map<string, string>, b: Map<string, string>, language:
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
-export interface Comparison {
-  /** The release's header entry. */
-  headerEntry: PoEntry | undefined;
-  /** A template that carries a translation. */
-  translated: boolean;
-  /** A translation in effect in the release that the tag does not have in effect, with that text. */
-  differs: boolean;
-  /** Translations in effect in the release, the same in the tag. */
-  kept: number;
-  /**
-   * Translations in effect in the release that the tag does not have in
-   * effect (MO key, text): each must be one of the tag's obsolete ones,
-   * which msgmerge brought back, for the catalog to be a refresh.
-   */
-  unmatched: Array<[string, string]>;
-  /** Messages the tag does not have, and how many of them are fuzzy. */
-  added: number;
-  fuzzy: number;
-}
-
-/** The release's catalog against the tag's, entry by entry. The release's entries are looked at as they are read, none kept (see readPo). */
-export function comparePo(afterBytes: Buffer, catalog: PoCatalog, template: boolean): Comparison {
-  const c: Comparison = { headerEntry: undefined, translated: false, differs: false, kept: 0, unmatched: [], added: 0, fuzzy: 0 };
-  readPo(afterBytes, (e) => {
-    if (!c.headerEntry && isHeader(e)) c.headerEntry = e;
-    if (template) {
-      c.translated ||= e.msgid !== '' && e.msgstr.some((s) => s !== '');
-      return;
-    }
-    if (e.obsolete) return;
-    const key = poKey(e);
-    if (isActive(e)) {
-      const text = e.msgstr.join('\0');
-      if (catalog.active.get(key) === text) c.kept++;
-      else if (catalog.active.has(key) || c.unmatched.length >= maxUnmatched) c.differs = true;
-      else {
-        // Not in effect in the tag: one of its obsolete translations, or not msgmerge's doing (judge decides).
-        c.unmatched.push([key, text]);
-        return;
-      }
-    }
-    if (e.msgid !== '' && !catalog.known.has(key)) {
-      c.added++;
-      if (e.fuzzy) c.fuzzy++;
-    }
-  });
-  return c;
-}
-
-/**
- * The comparison without reading the release's entries, when msgmerge changed
- * the header alone (the template's date moved, no message did): past their
- * headers the two files are the same bytes, so the release's entries are the
- * tag's, and every translation in effect is kept. Undefined otherwise, and
- * when a key comes twice in effect (the catalog keeps one text of the two).
- */
-export async function sameAfterHeader(afterBytes: Buffer, tagContent: () => Promise<Buffer>, catalog: PoCatalog): Promise<Comparison | undefined> {
-  if (catalog.activeEntries !== catalog.active.size) return undefined;
-  const after = headerEnd(afterBytes);
-  if (after === undefined) return undefined;
-  const tagBytes = await tagContent();
-  const before = headerEnd(tagBytes);
-  if (before === undefined || !afterBytes.subarray(after).equals(tagBytes.subarray(before))) return undefined;
-  let headerEntry: PoEntry | undefined;
-  readPo(afterBytes.subarray(0, after), (e) => (headerEntry ??= e));
-  return { headerEntry, translated: false, differs: false, kept: catalog.active.size, unmatched: [], added: 0, fuzzy: 0 };
-}
-
 export const poRefresh: Rule = {
   name: 'po-refresh',
   changes: ['modified'],
@@ -114,35 +45,37 @@ export const poRefresh: Rule = {
     if (release?.type !== 'file' || tag?.type !== 'file') return undefined;
     const template = change.path.endsWith('.pot');
     if (!template && !change.path.endsWith('.po')) return undefined;
+    if (template) return templateRefresh(release, tag, ctx);
     const afterBytes = await ctx.releaseContent(release);
     if (!afterBytes) return undefined;
-    const catalog = await tagCatalog(tag, ctx);
-    const { headerEntry, translated, differs, kept, unmatched, added, fuzzy } =
-      (!template && (await sameAfterHeader(afterBytes, () => ctx.tagContent(tag), catalog))) || comparePo(afterBytes, catalog, template);
-    if (differs) return undefined;
-    if (unmatched.length > 0) {
-      const obsolete = await sharedWork(ctx, `po-obsolete:${tag.oid}`, async () => obsoleteTranslations(await ctx.tagContent(tag)));
-      if (!unmatched.every(([key, text]) => obsolete.get(key) === text)) return undefined;
-    }
-    const revived = unmatched.length;
-    const header = headerChanges(catalog.header, headerFields(headerEntry), template ? undefined : /^([a-z]{2,3}(?:_[A-Z]{2})?(?:@[a-z]+)?)\.po$/.exec(change.path.split('/').pop()!)?.[1]);
+    const facts = await catalogRefresh(tag, release, afterBytes, ctx);
+    if (!facts) return undefined;
+    const { kept, added, fuzzy, revived, inEffect } = facts;
+    const header = headerChanges(facts.tagHeader, facts.releaseHeader, /^([a-z]{2,3}(?:_[A-Z]{2})?(?:@[a-z]+)?)\.po$/.exec(change.path.split('/').pop()!)?.[1]);
     if (!header) return undefined;
-    const reasons: string[] = [];
-    if (template) {
-      // A template carries no translations; one that does is not a template.
-      if (translated) return undefined;
-      reasons.push('gettext template regenerated from the sources: messages and references changed, no translations');
-    } else {
-      const inEffect = catalog.active;
-      reasons.push(
-        `refreshed by msgmerge: all ${plural(kept, 'translation')} in effect are unchanged from the tag`,
-        `${plural(added, 'new message')} from the template (${fuzzy} fuzzy, not compiled; ${added - fuzzy} untranslated)`,
-      );
-      if (revived > 0) reasons.push(`${plural(revived, 'obsolete translation')} of the tag back in effect, the same text (msgmerge revives an obsolete entry whose message returns)`);
-      const dropped = inEffect.size - kept;
-      if (dropped > 0) reasons.push(`${plural(dropped, 'translation')} of the tag no longer in effect (obsolete or fuzzy now)`);
-    }
+    const reasons = [
+      `refreshed by msgmerge: all ${plural(kept, 'translation')} in effect are unchanged from the tag`,
+      `${plural(added, 'new message')} from the template (${fuzzy} fuzzy, not compiled; ${added - fuzzy} untranslated)`,
+    ];
+    if (revived > 0) reasons.push(`${plural(revived, 'obsolete translation')} of the tag back in effect, the same text (msgmerge revives an obsolete entry whose message returns)`);
+    const dropped = inEffect - kept;
+    if (dropped > 0) reasons.push(`${plural(dropped, 'translation')} of the tag no longer in effect (obsolete or fuzzy now)`);
     if (header.length > 0) reasons.push(`header fields refreshed: ${header.join(', ')}`);
     return { category: 'po-refresh', severity: 'low', reasons };
   },
 };
+
+/** A gettext template (`.pot`) xgettext wrote again: messages and references changed, no translation in it. */
+async function templateRefresh(release: ReleaseEntry, tag: TagEntry, ctx: AnalysisContext): Promise<Judgement | undefined> {
+  const afterBytes = await ctx.releaseContent(release);
+  if (!afterBytes) return undefined;
+  const catalog = await tagCatalog(tag, ctx);
+  const { headerEntry, translated } = comparePo(afterBytes, catalog, true);
+  // A template carries no translations; one that does is not a template.
+  if (translated) return undefined;
+  const header = headerChanges(catalog.header, headerFields(headerEntry), undefined);
+  if (!header) return undefined;
+  const reasons = ['gettext template regenerated from the sources: messages and references changed, no translations'];
+  if (header.length > 0) reasons.push(`header fields refreshed: ${header.join(', ')}`);
+  return { category: 'po-refresh', severity: 'low', reasons };
+}
