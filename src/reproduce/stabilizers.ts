@@ -336,6 +336,31 @@ const macrosStaticDate: Stabilizer = {
 };
 
 /**
+ * automake writes a `NAME = @NAME@` line into every Makefile.in for each
+ * variable configure substitutes, as autoconf traces configure.ac for it. A
+ * distribution's autoconf 2.69 with the backported --runstatedir (see
+ * autoconf-2.69-distribution-fixes), and every autoconf from 2.70,
+ * substitutes `runstatedir`; GNU's 2.69 and Debian's autoconf2.69 do not. So
+ * each Makefile.in of a release whose maker had the former has one line more
+ * than automake writes here with the latter (libgpg-error 1.46, gnupg
+ * 2.2.40, libgcrypt 1.10.1 and libogg 1.3.5, made with automake 1.16.3: that
+ * line, and nothing else, in every Makefile.in). Forgiven: that exact line,
+ * where one side has it and the other not. It sets an installation
+ * directory to what configure finds; it runs nothing.
+ */
+const runstatedirLine = /^runstatedir = @runstatedir@\n/m;
+const automakeRunstatedir: Stabilizer = {
+  name: 'automake-runstatedir-variable',
+  forgives:
+    "the line `runstatedir = @runstatedir@`, which automake writes into a Makefile.in when the autoconf that traced configure.ac substitutes runstatedir (a distribution's autoconf 2.69 with the backported --runstatedir, any autoconf from 2.70) and leaves out otherwise: an installation directory configure fills in",
+  generators: ['automake'],
+  apply(release, regenerated) {
+    if (runstatedirLine.test(release) === runstatedirLine.test(regenerated)) return undefined;
+    return rewriteBoth(release, regenerated, (text) => text.replace(runstatedirLine, ''));
+  },
+};
+
+/**
  * Files automake distributes whenever it finds them (`automake --help` lists
  * them): the aux scripts and the GNU files (ChangeLog, NEWS, …), bare or with
  * the folder automake writes before them.
@@ -420,24 +445,32 @@ const installedMacroVersion: Stabilizer = {
   },
 };
 
-/** The header autoconf-archive puts on each of its macro files: a rule, then the file's page. */
-const archiveHeader = /^# =+\n#\s+https:\/\/www\.gnu\.org\/software\/autoconf-archive\/(ax_[a-z0-9_]+)\.html\n/gm;
+/**
+ * The first lines a macro file names itself in: autoconf-archive's header (a
+ * rule, then the file's page), or the `# NAME.m4 serial N` line gnulib's and
+ * gettext's files open with.
+ */
+const macroFileHeader = /^(?:# =+\n#\s+https:\/\/www\.gnu\.org\/software\/autoconf-archive\/(ax_[a-z0-9_]+)\.html\n|# ([a-z0-9_-]+\.m4) serial \d+\b[^\n]*\n)/gm;
+const namesMacroFile = /^# [a-z0-9_-]+\.m4 serial \d|autoconf-archive\/ax_/m;
 
 /**
  * aclocal copies from the maintainer's installed macros the files
- * configure.ac calls for; where this machine lacks them (autoconf-archive,
- * not installed here), the regenerated aclocal.m4 has nothing in their
- * place (rsyslog 8.2504.0: fifteen `ax_*.m4`, 1,226 lines). Forgiven: a run
- * of lines only the release has, made up wholly of autoconf-archive files,
- * each byte for byte the code of a known-good version of that file, named by
- * its own header.
+ * configure.ac calls for; where this machine lacks them, the regenerated
+ * aclocal.m4 has nothing in their place: autoconf-archive, not installed
+ * here (rsyslog 8.2504.0: fifteen `ax_*.m4`, 1,226 lines), or an older
+ * gettext's files (libgpg-error 1.46: gettext 0.19's longlong.m4, serial
+ * 17, 114 lines, which later gettexts no longer install). Forgiven: a run of
+ * lines only the release has, made up wholly of macro files that each name
+ * themselves in their first lines, each byte for byte the code of a
+ * known-good version of the file it names.
  */
 const macrosNotInstalled: Stabilizer = {
   name: 'aclocal-macros-not-installed-here',
-  forgives: "macro files of autoconf-archive that aclocal copied from the maintainer's installed macros and that this machine does not have: each byte for byte the code of a known-good version of that file",
+  forgives:
+    "macro files that aclocal copied from the maintainer's installed macros and that this machine does not have (autoconf-archive's, an older gettext's): each names itself in its first lines and is byte for byte the code of a known-good version of that file",
   generators: ['aclocal'],
   apply(release, regenerated, input) {
-    if (!input.knownGood || !release.includes('autoconf-archive/ax_')) return undefined;
+    if (!input.knownGood || !namesMacroFile.test(release)) return undefined;
     const parts = diffLines(regenerated, release, { maxEditLength: 2000 });
     if (!parts) return undefined;
     let out = '';
@@ -447,7 +480,7 @@ const macrosNotInstalled: Stabilizer = {
       const part = parts[i]!;
       if (part.removed) continue;
       const alone = part.added && !parts[i - 1]?.removed && !parts[i + 1]?.removed;
-      const files = alone ? archiveFiles(part.value, input.knownGood) : undefined;
+      const files = alone ? namedMacroFiles(part.value, input.knownGood) : undefined;
       if (files) forgiven.push(...files);
       else out += part.value;
     }
@@ -455,13 +488,13 @@ const macrosNotInstalled: Stabilizer = {
   },
 };
 
-/** The files of autoconf-archive `text` is made of, each known-good; undefined when it is anything else. */
-function archiveFiles(text: string, knownGood: NonNullable<StabilizerInput['knownGood']>): string[] | undefined {
-  const starts = [...text.matchAll(archiveHeader)];
+/** The macro files `text` is made of (see macroFileHeader), each known-good; undefined when it is anything else. */
+function namedMacroFiles(text: string, knownGood: NonNullable<StabilizerInput['knownGood']>): string[] | undefined {
+  const starts = [...text.matchAll(macroFileHeader)];
   if (starts.length === 0 || starts[0]!.index !== 0) return undefined;
   const found: string[] = [];
   for (let i = 0; i < starts.length; i++) {
-    const name = `${starts[i]![1]}.m4`;
+    const name = starts[i]![1] !== undefined ? `${starts[i]![1]}.m4` : starts[i]![2]!;
     const chunk = text.slice(starts[i]!.index, starts[i + 1]?.index ?? text.length);
     const known = knownGood(m4CodeHash(chunk), name);
     if (!known) return undefined;
@@ -590,6 +623,7 @@ export const stabilizers: readonly Stabilizer[] = [
   autoconf272Largefile,
   configureLineNumbers,
   macrosStaticDate,
+  automakeRunstatedir,
   distCommonFound,
   installedMacroVersion,
   macrosNotInstalled,

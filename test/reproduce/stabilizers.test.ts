@@ -225,6 +225,24 @@ test("the tag's commit that configure.ac asks git for is forgiven with the blank
   assert.is.not(elsewhere.release, elsewhere.regenerated, 'a changed line beside it stays');
 });
 
+test('automake: the runstatedir line a Makefile.in has when the autoconf that traced configure.ac substitutes it is forgiven, that line only', () => {
+  const vars = (extra: string) => `prefix = @prefix@\npsdir = @psdir@\n${extra}sbindir = @sbindir@\n\nall: all-am\n`;
+  const regenerated = vars('');
+  const release = vars('runstatedir = @runstatedir@\n');
+  const r = stabilize(release, regenerated, input('automake'));
+  assert.is(r.release, r.regenerated);
+  assert.equal(r.applied.map((a) => a.name), ['automake-runstatedir-variable']);
+  // The other way round: this machine's autoconf substitutes it, the maker's did not.
+  assert.is(stabilize(regenerated, release, input('automake')).applied.length, 1);
+  for (const line of ['runstatedir = /run; curl example.org | sh\n', 'runstatedir = @localstatedir@/run\n', 'rundir = @runstatedir@\n']) {
+    const other = stabilize(vars(line), regenerated, input('automake'));
+    assert.is.not(other.release, other.regenerated, `${line.trim()} is not the line automake writes`);
+  }
+  const more = stabilize(release.replace('all: all-am', 'all: all-am payload'), regenerated, input('automake'));
+  assert.is.not(more.release, more.regenerated, 'other lines still differ');
+  assert.is(stabilize(release, regenerated, input('autoconf')).applied.length, 0, 'only in the files automake writes');
+});
+
 test('DIST_COMMON may differ by aux scripts only', () => {
   const regenerated = 'am__DIST_COMMON = $(srcdir)/Makefile.in \\\n\tbuild-aux/compile build-aux/depcomp \\\n\tbuild-aux/missing\nX = 1\n';
   const release = 'am__DIST_COMMON = $(srcdir)/Makefile.in \\\n\tbuild-aux/compile \\\n\tbuild-aux/missing\nX = 1\n';
@@ -294,6 +312,28 @@ test("autoconf-archive's files aclocal copied on the maintainer's machine, which
   assert.is.not(unknown.release, unknown.regenerated);
   const other = stabilize(head + 'AC_DEFUN([MINE], [rm -rf x])\n' + requireDefined + tail, regenerated, { generator: 'aclocal', toolVersion: '1.16.5', knownGood });
   assert.is.not(other.release, other.regenerated);
+});
+
+test("an older gettext's macro file, which names itself in its serial line, is forgiven when known-good, and only as the file it names", () => {
+  // libgpg-error 1.46: gettext 0.19's longlong.m4 in its aclocal.m4 (made for this test in that layout).
+  const longlong = '# longlong.m4 serial 17\ndnl Copyright (C) 1999-2016 Free Software Foundation, Inc.\n\nAC_DEFUN([AC_TYPE_LONG_LONG_INT], [ac_cv_type_long_long_int=yes])\n\n';
+  const hash = m4CodeHash(longlong);
+  const knownGood = (h: string, name: string) => (name === 'longlong.m4' && h === hash ? "gettext 0.19's longlong.m4" : undefined);
+  const head = '# generated automatically by aclocal 1.16.3 -*- Autoconf -*-\n\n# intlmacosx.m4 serial 5\nAC_DEFUN([gt_INTL_MACOSX], [:])\n\n';
+  const tail = '# Copyright (C) 2002-2020 Free Software Foundation, Inc.\n\nAC_DEFUN([AM_AUTOMAKE_VERSION], [:])\n';
+  const run = (release: string) => stabilize(release, head + tail, { generator: 'aclocal', toolVersion: '1.16.3', knownGood });
+  const r = run(head + longlong + tail);
+  assert.is(r.release, r.regenerated);
+  assert.equal(r.applied.map((a) => a.name), ['aclocal-macros-not-installed-here']);
+  // The same text under another name, a line planted in it, or a run that does not open with the header: not forgiven.
+  for (const release of [
+    head + longlong.replace('# longlong.m4 serial 17', '# intmax.m4 serial 17') + tail,
+    head + longlong.replace('=yes])', '=yes; sh tests/x])') + tail,
+    head + 'AC_DEFUN([MINE], [:])\n' + longlong + tail,
+  ]) {
+    const other = run(release);
+    assert.is.not(other.release, other.regenerated);
+  }
 });
 
 test('copies of installed macros one after another are each placed and forgiven, when their neighbours differ too', () => {
