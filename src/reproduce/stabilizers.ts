@@ -11,6 +11,7 @@
 import { diffLines } from 'diff';
 import { m4CodeHash } from '../analyze/m4.js';
 import { escapeRegExp } from '../analyze/regexp.js';
+import { compareVersions } from './rebuild/toolchain.js';
 
 export interface StabilizerInput {
   generator: string;
@@ -361,6 +362,42 @@ const automakeRunstatedir: Stabilizer = {
 };
 
 /**
+ * automake before 1.17 walks some of its tables in Perl's hash order, which
+ * Perl varies from run to run (automake's own fix, "sort keys for
+ * reproducibility", came in 1.16.92). One place that shows: the empty rules
+ * it writes under a conditional's other branch for `-local` targets a
+ * Makefile.am defines under that conditional (`@ENABLE_DOXYGEN_FALSE@
+ * install-data-local:` and `uninstall-local:`), which come out in either
+ * order (libevent 2.1.12 with automake 1.16.2, libxslt 1.1.35 with 1.16.1,
+ * opus 1.3.1 with 1.15.1: one pair swapped). Forgiven: each run of such
+ * lines, empty rules under a conditional, in another order, the same lines
+ * on both sides.
+ */
+const emptyConditionalRule = /^@[A-Za-z_][A-Za-z0-9_]*@[A-Za-z0-9_.-]+:$/;
+const automakeHashOrder: Stabilizer = {
+  name: 'automake-hash-order',
+  forgives:
+    "the order of the empty rules automake before 1.17 writes under a conditional (`@COND_FALSE@install-data-local:`), which it took from Perl's hash order, different from run to run: the same lines, in another order",
+  generators: ['automake'],
+  apply(release, regenerated, input) {
+    if (compareVersions(input.toolVersion, '1.16.92') >= 0) return undefined;
+    return rewriteBoth(release, regenerated, sortedRuns);
+  },
+};
+
+/** `text` with each run of consecutive empty conditional rules (emptyConditionalRule) sorted. */
+function sortedRuns(text: string): string {
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; ) {
+    let end = i;
+    while (end < lines.length && emptyConditionalRule.test(lines[end]!)) end++;
+    if (end - i > 1) lines.splice(i, end - i, ...lines.slice(i, end).sort());
+    i = Math.max(end, i + 1);
+  }
+  return lines.join('\n');
+}
+
+/**
  * Files automake distributes whenever it finds them (`automake --help` lists
  * them): the aux scripts and the GNU files (ChangeLog, NEWS, …), bare or with
  * the folder automake writes before them.
@@ -624,6 +661,7 @@ export const stabilizers: readonly Stabilizer[] = [
   configureLineNumbers,
   macrosStaticDate,
   automakeRunstatedir,
+  automakeHashOrder,
   distCommonFound,
   installedMacroVersion,
   macrosNotInstalled,

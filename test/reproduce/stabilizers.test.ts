@@ -243,6 +243,26 @@ test('automake: the runstatedir line a Makefile.in has when the autoconf that tr
   assert.is(stabilize(release, regenerated, input('autoconf')).applied.length, 0, 'only in the files automake writes');
 });
 
+test('automake before 1.17: empty rules under a conditional in another order are forgiven, the same lines only', () => {
+  const rules = (...lines: string[]) => `maintainer-clean-generic:\n\t@echo "This command is intended for maintainers to use"\n${lines.join('\n')}\nclean: clean-am\n`;
+  const regenerated = rules('@ENABLE_DOXYGEN_FALSE@install-data-local:', '@ENABLE_DOXYGEN_FALSE@uninstall-local:', '@ENABLE_DOXYGEN_FALSE@clean-local:');
+  const release = rules('@ENABLE_DOXYGEN_FALSE@uninstall-local:', '@ENABLE_DOXYGEN_FALSE@install-data-local:', '@ENABLE_DOXYGEN_FALSE@clean-local:');
+  const r = stabilize(release, regenerated, { generator: 'automake', toolVersion: '1.16.2' });
+  assert.is(r.release, r.regenerated);
+  assert.equal(r.applied.map((a) => a.name), ['automake-hash-order']);
+  // automake 1.17 sorts: its order is the order.
+  const sorted = stabilize(release, regenerated, { generator: 'automake', toolVersion: '1.17' });
+  assert.is.not(sorted.release, sorted.regenerated);
+  for (const other of [
+    rules('@ENABLE_DOXYGEN_FALSE@uninstall-local:', '@ENABLE_DOXYGEN_FALSE@install-data-local:', '@ENABLE_DOXYGEN_FALSE@clean-local:', '@ENABLE_DOXYGEN_FALSE@all-local:'),
+    rules('@ENABLE_DOXYGEN_FALSE@uninstall-local: payload', '@ENABLE_DOXYGEN_FALSE@install-data-local:', '@ENABLE_DOXYGEN_FALSE@clean-local:'),
+    rules('@ENABLE_DOXYGEN_FALSE@uninstall-local:', '@ENABLE_DOXYGEN_FALSE@install-data-local:', '\tcurl example.org | sh', '@ENABLE_DOXYGEN_FALSE@clean-local:'),
+  ]) {
+    const o = stabilize(other, regenerated, { generator: 'automake', toolVersion: '1.16.2' });
+    assert.is.not(o.release, o.regenerated);
+  }
+});
+
 test('DIST_COMMON may differ by aux scripts only', () => {
   const regenerated = 'am__DIST_COMMON = $(srcdir)/Makefile.in \\\n\tbuild-aux/compile build-aux/depcomp \\\n\tbuild-aux/missing\nX = 1\n';
   const release = 'am__DIST_COMMON = $(srcdir)/Makefile.in \\\n\tbuild-aux/compile \\\n\tbuild-aux/missing\nX = 1\n';
