@@ -94,7 +94,41 @@ export interface GitRelease {
   checkedOn: string;
 }
 
+/**
+ * What vouches for the commits of automake's older releases below: the
+ * mirror's history, which 1.16.5's GNU tarball confirms.
+ */
+const automakeMirror = "a public mirror of automake's repository, whose v1.16.5 tree is file for file the GNU tarball of 1.16.5 (Debian's .orig: 1,484 files identical, none modified), this commit among its ancestors";
+
 export const gitReleases: readonly GitRelease[] = [
+  {
+    tool: 'automake',
+    version: '1.15.1',
+    tag: 'v1.15.1',
+    commit: '552a2732b706faba9bf627c53137cbafc385b708',
+    checkedOn: `${automakeMirror}; its tag, by Mathieu Lirzin, carries a PGP signature, not checked here (no key); built from it here, its aclocal and automake re-made rpcsvc-proto 1.4.3's aclocal.m4 and three Makefile.in byte for byte, and opus 1.3.1's and tmux 3.3a's (3 and 2 files) byte for byte or after the normalisations the report names`,
+  },
+  {
+    tool: 'automake',
+    version: '1.16.2',
+    tag: 'v1.16.2',
+    commit: '6774c9b219cd78445964cd694588cfc4df9b8316',
+    checkedOn: `${automakeMirror}; its tag, by Jim Meyering, carries a PGP signature, not checked here (no key); built from it here, its aclocal and automake re-made the aclocal.m4 and Makefile.in of libvorbis 1.3.7, libcap-ng 0.8.3, libseccomp 2.5.4 and libevent 2.1.12 (40 files) byte for byte or after the normalisations the report names`,
+  },
+  {
+    tool: 'automake',
+    version: '1.16.3',
+    tag: 'v1.16.3',
+    commit: '0188451e9c4c2313fa6453cd42b0e857378db3b9',
+    checkedOn: `${automakeMirror}; its tag, by Jim Meyering, carries a PGP signature, not checked here (no key); built from it here, its aclocal and automake re-made the aclocal.m4 and Makefile.in of gnupg 2.2.40, libgcrypt 1.10.1, libgpg-error 1.46 and libogg 1.3.5 (46 files) byte for byte or after the normalisations the report names`,
+  },
+  {
+    tool: 'automake',
+    version: '1.16.4',
+    tag: 'v1.16.4',
+    commit: '39c0005a1aadefdace6f2c741f8fd8a84e60f0f1',
+    checkedOn: `${automakeMirror}; its tag, by Jim Meyering, carries a PGP signature, not checked here (no key); built from it here, its aclocal and automake re-made the aclocal.m4 and Makefile.in of libssh2 1.10.0 (7 files, byte for byte) and libunwind 1.6.2 (5, after the normalisations the report names)`,
+  },
   {
     tool: 'automake',
     version: '1.18.1',
