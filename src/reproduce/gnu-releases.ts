@@ -106,7 +106,7 @@ export const gitReleases: readonly GitRelease[] = [
     version: '1.15.1',
     tag: 'v1.15.1',
     commit: '552a2732b706faba9bf627c53137cbafc385b708',
-    checkedOn: `${automakeMirror}; its tag, by Mathieu Lirzin, carries a PGP signature, not checked here (no key); built from it here, its aclocal and automake re-made rpcsvc-proto 1.4.3's aclocal.m4 and three Makefile.in byte for byte, and opus 1.3.1's and tmux 3.3a's (3 and 2 files) byte for byte or after the normalisations the report names`,
+    checkedOn: `${automakeMirror}; its tag, by Mathieu Lirzin, carries a PGP signature, not checked here (no key); built from it here, its aclocal and automake re-made rpcsvc-proto 1.4.3's aclocal.m4 and three Makefile.in byte for byte, and opus 1.3.1's, tmux 3.3a's and tmux 3.5a's (3, 2 and 2 files) byte for byte or after the normalisations the report names`,
   },
   {
     tool: 'automake',
