@@ -22,7 +22,7 @@ import { nameCollision } from './name-collision.js';
 import { notShipped } from './not-shipped.js';
 import { poRefresh } from './po-refresh.js';
 import { npmManifest } from './npm-manifest.js';
-import { parserOutput } from './parser-output.js';
+import { parserOutput, swigOutput } from './parser-output.js';
 import { pythonSdist } from './python-sdist.js';
 import { renderedManpage } from './rendered-manpage.js';
 import { specialFile } from './special-file.js';
@@ -67,6 +67,7 @@ export const rules: readonly Rule[] = [
   buildSignals,
   autotoolsOutput,
   parserOutput,
+  swigOutput,
   gettextCatalog,
   translationCatalog,
   poRefresh,
