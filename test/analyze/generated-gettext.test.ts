@@ -178,6 +178,50 @@ test('a .gmo is not explained by a release .po that is not a refresh, nor by an 
   assert.is(await gettextCatalog.judge(added('po/fr.gmo', mo([...translations, ['Bye', 'Au revoir'], ['Later', 'A plus tard']])), refreshedContext(refreshedPo('Au revoir'))), undefined);
 });
 
+// en@quot.po and en@boldquot.po as po/Rules-quot writes them (msginit, then msgfilter with the tag's sed script).
+const quotHeader = 'msgid ""\nmsgstr ""\n"Project-Id-Version: hello 1.0\\n"\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n';
+const quotEntries = (open: string, close: string, single: [string, string]) =>
+  `msgid "Cannot open \\"%s\\""\nmsgstr "Cannot open ${open}%s${close}"\n\nmsgid "use \`--force' to overwrite"\nmsgstr "use ${single[0]}--force${single[1]} to overwrite"\n\nmsgid "%d file"\nmsgid_plural "%d files"\nmsgstr[0] "%d file"\nmsgstr[1] "%d files"\n`;
+const quotPo = quotHeader + quotEntries('\u201c', '\u201d', ['\u2018', '\u2019']);
+const boldPo = quotHeader + quotEntries('\u201c\x1b[1m', '\x1b[0m\u201d', ['\u2018\x1b[1m', '\x1b[0m\u2019']);
+const quotTag = { 'po/Rules-quot': 'en@quot.po-create:\n', 'po/quot.sed': 's/"\\([^"]*\\)"/\u201c\\1\u201d/g\n', 'po/boldquot.sed': 's/\u201c/\u201c[1m/g\n' };
+const quotContext = (po: Record<string, string>, tagFiles: Record<string, string> = quotTag) => ({
+  ...context(tagFiles),
+  releaseOnly: new Map(Object.entries(po).map(([p, c]) => [p, added(p, c).release!])),
+});
+
+test('en@quot.po and en@boldquot.po whose translations are their messages with only the quotation marks changed are explained, with their .gmo', async () => {
+  const ctx = quotContext({ 'po/en@quot.po': quotPo, 'po/en@boldquot.po': boldPo });
+  const quot = await gettextCatalog.judge(added('po/en@quot.po', quotPo), ctx);
+  assert.is(quot?.category, 'gettext-catalog');
+  assert.is(quot?.severity, 'low');
+  assert.match(quot!.reasons[1]!, 'each of its 3 translations is its message with only its quotation marks made typographic: no text of its own');
+  const bold = await gettextCatalog.judge(added('po/en@boldquot.po', boldPo), ctx);
+  assert.match(bold!.reasons[1]!, 'made typographic and bold');
+  const gmo = mo([
+    ['', 'Project-Id-Version: hello 1.0\n'],
+    ['Cannot open "%s"', 'Cannot open \u201c%s\u201d'],
+    ["use `--force' to overwrite", 'use \u2018--force\u2019 to overwrite'],
+    ['%d file\0%d files', '%d file\0%d files'],
+  ]);
+  const compiled = await gettextCatalog.judge(added('po/en@quot.gmo', gmo), ctx);
+  assert.match(compiled!.reasons[1]!, 'all 3 translations it carries are in effect in po/en@quot.po as the release ships it');
+  assert.is(await gettextCatalog.judge(added('po/en@quot.gmo', mo([['Cannot open "%s"', 'rm -rf ~']])), ctx), undefined);
+});
+
+test('an en@quot.po with text of its own, a fuzzy or untranslated entry, or without Rules-quot and its sed script in the tag is not explained so', async () => {
+  const judge = (po: string, tagFiles: Record<string, string> = quotTag) => gettextCatalog.judge(added('po/en@quot.po', po), quotContext({ 'po/en@quot.po': po }, tagFiles));
+  assert.is(await judge(quotPo.replace('Cannot open \u201c%s\u201d', 'Cannot open \u201c%s\u201d; see example.org')), undefined);
+  assert.is(await judge(quotPo.replace("\nmsgid \"use", "\n#, fuzzy\nmsgid \"use")), undefined);
+  assert.is(await judge(quotPo.replace('msgstr[1] "%d files"', 'msgstr[1] ""')), undefined);
+  // Quotation marks of the other kind are not the script's.
+  assert.is(await judge(quotPo.replace('Cannot open \u201c%s\u201d', 'Cannot open \u2018%s\u2019')), undefined);
+  assert.is(await judge(quotPo, { 'po/quot.sed': quotTag['po/quot.sed'] }), undefined);
+  assert.is(await judge(quotPo, { 'po/Rules-quot': quotTag['po/Rules-quot'] }), undefined);
+  // The same file under a name Rules-quot does not write.
+  assert.is(await gettextCatalog.judge(added('po/en@other.po', quotPo), quotContext({})), undefined);
+});
+
 const pot = `# SOME DESCRIPTIVE TITLE.
 #, fuzzy
 msgid ""

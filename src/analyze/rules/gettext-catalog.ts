@@ -4,6 +4,7 @@ import { catalogRefresh, tagCatalog } from '../tag-catalog.js';
 import type { AnalysisContext, Judgement, Rule } from '../rule.js';
 import { splitPath } from '../places.js';
 import { compiledFacts, readPoCatalog, type CompiledFacts } from '../translations/against-tag.js';
+import { quotationOnly, quotScripts } from '../translations/quot.js';
 import type { TagEntry } from '../../git/types.js';
 
 /**
@@ -25,7 +26,7 @@ async function compiledCatalog(dir: string, stem: string, bytes: Buffer, ctx: An
   if (!order) return undefined;
   const poPath = join(dir, `${stem}.po`);
   const po = ctx.tagByPath.get(poPath);
-  if (po?.type !== 'file') return undefined;
+  if (po?.type !== 'file') return quotCompiled(dir, stem, bytes, order, ctx);
   const catalog = await tagCatalog(po, ctx);
   const fromTag = compiledFacts(bytes, catalog);
   const refreshed = fromTag ? undefined : await fromRefreshed(bytes, poPath, po, ctx);
@@ -66,6 +67,48 @@ async function fromRefreshed(bytes: Buffer, poPath: string, po: TagEntry, ctx: A
   return facts && { ...facts, revived: refresh.revived };
 }
 
+/**
+ * `en@quot.po` or `en@boldquot.po` as Rules-quot writes it (see quot.ts):
+ * the tag has Rules-quot and the sed script, and each translation is its
+ * message with only its quotation marks changed.
+ */
+async function quotCatalog(dir: string, stem: string, bytes: Buffer, ctx: AnalysisContext): Promise<{ translations: number; rules: string } | undefined> {
+  const script = quotScripts.get(stem);
+  const rules = join(dir, 'Rules-quot');
+  if (!script || !inTag(ctx, rules) || !inTag(ctx, join(dir, script))) return undefined;
+  const translations = quotationOnly(bytes, stem === 'en@boldquot');
+  return translations === undefined ? undefined : { translations, rules };
+}
+
+function quotJudgement(dir: string, stem: string, found: { translations: number; rules: string }): Judgement {
+  return {
+    category: 'gettext-catalog',
+    severity: 'low',
+    reasons: [
+      `English catalog with quotation marks, which ${found.rules} in the tag writes from the template with msgfilter and ${join(dir, quotScripts.get(stem)!)}`,
+      `each of its ${found.translations} translations is its message with only its quotation marks made typographic${stem === 'en@boldquot' ? ' and bold' : ''}: no text of its own`,
+    ],
+  };
+}
+
+/** A `.gmo` compiled from such a catalog of the release (the tag has none of that name): its translations are that catalog's. */
+async function quotCompiled(dir: string, stem: string, bytes: Buffer, order: 'le' | 'be', ctx: AnalysisContext): Promise<Judgement | undefined> {
+  const poPath = join(dir, `${stem}.po`);
+  const entry = quotScripts.has(stem) ? ctx.releaseOnly?.get(poPath) : undefined;
+  const po = entry?.type === 'file' ? await ctx.releaseContent(entry) : undefined;
+  if (!po || !(await quotCatalog(dir, stem, po, ctx))) return undefined;
+  const facts = compiledFacts(bytes, readPoCatalog(po));
+  if (!facts) return undefined;
+  return {
+    category: 'gettext-catalog',
+    severity: 'low',
+    reasons: [
+      `GNU MO catalog (${order === 'le' ? 'little' : 'big'}-endian magic), compiled by msgfmt`,
+      `all ${facts.translations} translations it carries are in effect in ${poPath} as the release ships it, each its message with only its quotation marks changed (see its finding)`,
+    ],
+  };
+}
+
 function template(dir: string, text: string, ctx: AnalysisContext): Judgement | undefined {
   if (!/^msgid ""$/m.test(text) || !/^"Content-Type: text\/plain; charset=/m.test(text)) return undefined;
   const marker = catalogMarkers.map((m) => join(dir, m)).find((p) => inTag(ctx, p));
@@ -99,11 +142,16 @@ export const gettextCatalog: Rule = {
     const release = change.release;
     if (release?.type !== 'file') return undefined;
     const { dir, name } = splitPath(change.path);
-    const kind = name === 'stamp-po' ? 'stamp' : name.endsWith('.gmo') ? 'gmo' : name.endsWith('.pot') ? 'pot' : undefined;
+    const stem = name.replace(/\.po$/, '');
+    const kind = name === 'stamp-po' ? 'stamp' : name.endsWith('.gmo') ? 'gmo' : name.endsWith('.pot') ? 'pot' : quotScripts.has(stem) && stem !== name ? 'quot' : undefined;
     if (!kind) return undefined;
     const content = await ctx.releaseContent(release);
     if (!content) return undefined;
     if (kind === 'gmo') return compiledCatalog(dir, name.slice(0, -'.gmo'.length), content, ctx);
+    if (kind === 'quot') {
+      const found = await quotCatalog(dir, stem, content, ctx);
+      return found && quotJudgement(dir, stem, found);
+    }
     const text = content.toString('utf8');
     return kind === 'pot' ? template(dir, text, ctx) : stamp(dir, text, ctx);
   },
