@@ -10,13 +10,13 @@ import { moTranslationsIn } from '../mo.js';
 import { catalogBuilder, headerEnd, headerFields, isActive, isHeader, obsoleteTranslations, poKey, readPo, type PoCatalog, type PoEntry } from '../po.js';
 
 /**
- * A `.po` read for these checks: the tag's, or a release's that passed the
- * refresh test (a `.gmo` msgfmt compiled from it). Both sides are read as latin1, one
- * character per byte: the comparison is byte for byte whatever the catalog's
- * charset (two different invalid UTF-8 sequences never compare equal), and
- * decoding is a copy, not a UTF-8 pass over tens of MB of translations. The
- * rules show counts, never the text. What is kept is the comparison's maps,
- * not the entries (see readPo).
+ * A `.po` read for these checks: the tag's, or the release's one a `.gmo` was
+ * compiled from (a refresh of the tag's, an `en@quot.po`). Both sides are
+ * read as latin1, one character per byte: the comparison is byte for byte
+ * whatever the catalog's charset (two different invalid UTF-8 sequences
+ * never compare equal), and decoding is a copy, not a UTF-8 pass over tens
+ * of MB of translations. The rules show counts, never the text. What is kept
+ * is the comparison's maps, not the entries (see readPo).
  */
 export function readPoCatalog(bytes: Buffer): PoCatalog {
   const builder = catalogBuilder();
