@@ -3,6 +3,7 @@ import { bison, flex, sourceOf, type ParserTool } from '../../reproduce/generato
 import { headerOf } from '../../reproduce/generators/step.js';
 import { judgeByOutcome } from '../reproduction.js';
 import { makeRuleOutput } from './recipe-output.js';
+import { normalized } from '../../reproduce/bootstrap/make-rule.js';
 
 const steps: Record<ParserTool, typeof bison> = { bison, flex };
 
@@ -119,15 +120,5 @@ export function swigRule(makefileAm: string, name: string): { line: number; ifac
 /** A path a Makefile.am in `dir` writes (`${srcdir}/../src/x.i`, `$(top_srcdir)/x.i`), as a path of the tree; undefined when it leaves the tree or holds another variable. */
 function inTree(dir: string, written: string): string | undefined {
   const top = /^\$[({]top_srcdir[)}]\//.test(written);
-  const rest = written.replace(/^\$[({](?:top_)?srcdir[)}]\//, '');
-  if (rest.includes('$')) return undefined;
-  const parts = top || dir === '' ? [] : dir.replace(/\/$/, '').split('/');
-  for (const part of rest.split('/')) {
-    if (part === '' || part === '.') continue;
-    if (part === '..') {
-      if (parts.length === 0) return undefined;
-      parts.pop();
-    } else parts.push(part);
-  }
-  return parts.join('/');
+  return normalized(`${top ? '' : dir}${written.replace(/^\$[({](?:top_)?srcdir[)}]\//, '')}`);
 }

@@ -96,7 +96,7 @@ export async function withIncludes(
 }
 
 /** A path inside the tree with `.` and `..` resolved; undefined when it leaves the tree or names a variable. */
-function normalized(path: string): string | undefined {
+export function normalized(path: string): string | undefined {
   if (path.includes('$')) return undefined;
   const parts: string[] = [];
   for (const part of path.split('/')) {
