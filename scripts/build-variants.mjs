@@ -179,8 +179,8 @@ const texts = new TextStore(join(knowledgeDir, 'texts.bin'));
  * of its repository, when its text is one the knowledge holds (an m4 macro of
  * the history), so the loader can rebuild the variant from it.
  */
-function baseFor(pkg, version, target, fromGit) {
-  const found = indexedBase(pkg, version, target);
+async function baseFor(pkg, version, target, fromGit) {
+  const found = await indexedBase(pkg, version, target);
   if (found || !fromGit) return found;
   let bytes;
   try {
@@ -190,11 +190,11 @@ function baseFor(pkg, version, target, fromGit) {
   }
   const name = posix.basename(target);
   const blobId = createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex');
-  if (!texts.text(name, blobId)) return undefined;
+  if (!(await texts.text(name, blobId))) return undefined;
   return { file: { name, blobId, origin: { package: pkg, version } }, bytes };
 }
 
-function indexedBase(pkg, version, target) {
+async function indexedBase(pkg, version, target) {
   const name = posix.basename(target);
   const same = upstream.filter((f) => f.origin.package === pkg && f.origin.version === version && f.name === name);
   const byPath = same.filter((f) => f.path.endsWith(`/${target}`));
@@ -202,7 +202,7 @@ function indexedBase(pkg, version, target) {
   const blobs = [...new Set(pool.map((f) => f.blobId))];
   if (blobs.length !== 1) return undefined;
   const file = pool[0];
-  const bytes = texts.text(file.name, file.blobId);
+  const bytes = await texts.text(file.name, file.blobId);
   return bytes && { file, bytes };
 }
 
@@ -248,7 +248,7 @@ try {
       // carries one of libtool 2.4.2.418) is overwritten by that step.
       const remake = fromGit && target === 'build-aux/ltmain.sh' && templateChanges.length > 0 && spec.name === 'libtool';
       const changes = remake ? templateChanges : sectionChanges;
-      const base = baseFor(spec.name, spec.version, target, fromGit);
+      const base = await baseFor(spec.name, spec.version, target, fromGit);
       if (!base) {
         console.warn(`warning: ${release} (${source.distribution}): no single upstream ${target} of ${spec.name} ${spec.version} in the knowledge; skipped`);
         continue;

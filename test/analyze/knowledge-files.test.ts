@@ -15,6 +15,16 @@ import { m4Serial } from '../../src/analyze/rules/m4-serial.js';
 import { knownGood } from '../../src/analyze/rules/known-good.js';
 import { buildToHost3, context, makeFixture, releaseFile } from './knowledge-fixture.js';
 
+async function rejectsWith(promise: Promise<unknown>, message: RegExp): Promise<void> {
+  try {
+    await promise;
+  } catch (err) {
+    assert.match(err instanceof Error ? err.message : String(err), message);
+    return;
+  }
+  assert.unreachable('expected a rejection');
+}
+
 const version = (name: string, text: string, commit: string, date: string): HistoryVersion => {
   const h = hashFile(Buffer.from(text));
   const serial = parseSerial(text);
@@ -145,7 +155,7 @@ test('ranked, values the collator finds equal keep one place: the next key decid
   assert.equal(sortedByPreference(files).map((f) => f.origin.version), ['3.0', '2.0', '1.0']);
 });
 
-test('genuine texts read back by name and blob id, across chunks, checked by their full id', () => {
+test('genuine texts read back by name and blob id, across chunks, checked by their full id', async () => {
   const texts = [xalloc1, xalloc2, xalloc3].map((t) => ({ name: 'xalloc.m4', blobId: hashFile(Buffer.from(t)).blobId, bytes: Buffer.from(t) }));
   // A text too large for one chunk starts another.
   const big = Buffer.alloc(5 * 1024 * 1024, 'x\n');
@@ -155,19 +165,44 @@ test('genuine texts read back by name and blob id, across chunks, checked by the
     const path = join(fx.dir, 'texts.bin');
     writeFileSync(path, encodeTexts([...texts, texts[0]!], { quality: 1 }));
     const store = new TextStore(path);
-    for (const t of texts) assert.ok(store.text(t.name, t.blobId)?.equals(t.bytes), t.name);
+    // Each asked twice: the first ask of a chunk reads part of it, the next ones what was kept or more of it.
+    for (const t of [...texts, ...texts]) assert.ok((await store.text(t.name, t.blobId))?.equals(t.bytes), t.name);
     // Same blob, another name: stored under the name it was given.
-    assert.is(store.text('other.m4', texts[0]!.blobId), undefined);
+    assert.is(await store.text('other.m4', texts[0]!.blobId), undefined);
     // The same 8-digit prefix with another id is not a match.
-    assert.is(store.text('xalloc.m4', texts[0]!.blobId.slice(0, 8) + '0'.repeat(32)), undefined);
-    assert.throws(() => new TextStore(join(fx.dir, 'none.bin')).text('x', 'y'), /reading knowledge texts/);
+    assert.is(await store.text('xalloc.m4', texts[0]!.blobId.slice(0, 8) + '0'.repeat(32)), undefined);
+    await rejectsWith(new TextStore(join(fx.dir, 'none.bin')).text('x', 'y'), /reading knowledge texts/);
     // Chunks are read from the file when asked: a file cut short fails at the chunk it lost, naming the file.
     const cut = join(fx.dir, 'cut.bin');
     const whole = readFileSync(path);
     writeFileSync(cut, whole.subarray(0, whole.length - 10));
     const damaged = new TextStore(cut);
-    assert.ok(damaged.text('texinfo.tex', texts[4]!.blobId)?.equals(texts[4]!.bytes), 'an earlier chunk still reads');
-    assert.throws(() => damaged.text('xalloc.m4', texts[0]!.blobId), /reading knowledge texts .*cut\.bin: the texts of xalloc\.m4: the file ends at byte/);
+    assert.ok((await damaged.text('texinfo.tex', texts[4]!.blobId))?.equals(texts[4]!.bytes), 'an earlier chunk still reads');
+    await rejectsWith(damaged.text('xalloc.m4', texts[0]!.blobId), /reading knowledge texts .*cut\.bin: the texts of xalloc\.m4: the file ends at byte/);
+  } finally {
+    fx.cleanup();
+  }
+});
+
+test('genuine texts: a chunk is decompressed only as far as the texts asked need, again from its start at least twice as far, and what it took is kept', async () => {
+  const mb = 1024 * 1024;
+  const texts = ['a', 'b', 'c', 'd'].map((c) => Buffer.alloc(1.5 * mb, `${c}\n`)).map((bytes) => ({ name: 'texinfo.tex', blobId: hashFile(bytes).blobId, bytes }));
+  const fx = makeFixture();
+  try {
+    const path = join(fx.dir, 'texts.bin');
+    writeFileSync(path, encodeTexts(texts, { quality: 1 }));
+    const store = new TextStore(path);
+    const ask = async (k: number) => assert.ok((await store.text('texinfo.tex', texts[k]!.blobId))?.equals(texts[k]!.bytes), `text ${k}`);
+    // The second of four 1.5 MB texts ends at 3 MB: at most a piece (1 MB) more is decompressed.
+    await ask(1);
+    const first = store.decompressedBytes;
+    assert.ok(first >= 3 * mb && first <= 4 * mb, `${first} bytes decompressed for the first text asked`);
+    // A text past that decompresses the chunk again to its end (6 MB, twice 3 MB), once for two asks at a time, and keeps it.
+    await Promise.all([ask(3), ask(0)]);
+    assert.is(store.decompressedBytes, first + 6 * mb);
+    await ask(2);
+    await ask(1);
+    assert.is(store.decompressedBytes, first + 6 * mb);
   } finally {
     fx.cleanup();
   }

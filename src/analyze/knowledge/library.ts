@@ -138,7 +138,7 @@ class Library implements KnowledgeLookup {
       }
     }
     for (const store of this.texts) {
-      const bytes = store.text(file.name, file.blobId);
+      const bytes = await store.text(file.name, file.blobId);
       if (bytes) return bytes;
     }
     const base = variantBase(file);
