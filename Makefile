@@ -7,7 +7,7 @@
 # make bench-zip  cuckoo's own zip reader beside unzipper's listing and the read verify does, on a zip
 #                 of 90,000 tiny files and real trees (ARGS='--tree ~/src/coreutils-9.1', see --help)
 # make samples  regenerate samples/ (needs autoconf, automake, gettext)
-# make knowledge GNULIB=~/src/gnulib AUTOMAKE=~/src/automake  rebuild knowledge/index.json from
+# make knowledge GNULIB=~/src/gnulib AUTOMAKE=~/src/automake …  rebuild knowledge/index.json from
 #                 Debian's packages and their histories (needs apt-get, dpkg-deb, the two clones)
 SHELL := /bin/bash
 NODE_MODULES := node_modules/.package-lock.json
@@ -56,7 +56,7 @@ bench-zip: build
 
 knowledge: build
 	@test -n "$(GNULIB)" -a -n "$(AUTOMAKE)" -a -n "$(LIBTOOL)" || { echo 'make knowledge: set GNULIB, AUTOMAKE and LIBTOOL to clones of gnulib, automake and libtool (their aux script and macro histories are indexed)' >&2; exit 2; }
-	node scripts/build-knowledge.mjs --history gnulib=$(GNULIB) --history automake=$(AUTOMAKE) --history libtool=$(LIBTOOL) $(if $(CONFIG),--history config=$(CONFIG))
+	node scripts/build-knowledge.mjs --history gnulib=$(GNULIB) --history automake=$(AUTOMAKE) --history libtool=$(LIBTOOL) $(if $(CONFIG),--history config=$(CONFIG)) $(if $(PKGCONFIG),--pkg-config $(PKGCONFIG))
 	node scripts/build-variants.mjs
 
 clean:

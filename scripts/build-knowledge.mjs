@@ -27,6 +27,10 @@
 //                  ltmain.sh of libtool 2.4.6 (whose tarball is not served here) is made from
 //                  it as libtool's build makes it (scripts/libtool-ltmain.mjs, text only:
 //                  nothing of the repository runs).
+//   --pkg-config REPO  pkg.m4 of every release of pkg-config's repository whose tarball gives
+//                  none (scripts/pkg-config-m4.mjs: the tag's pkg.m4, or its pkg.m4.in with
+//                  the version configure puts for @VERSION@; text only, nothing runs).
+//                  Releases made before pkgconf took pkg-config's name carry these.
 // Beside index.json it writes index.bin, the same records in the form a run reads
 // (src/analyze/knowledge/index-bin.ts), and knowledge/texts.bin: the text of every file the index and the
 // m4 history know, compressed, so a look-alike is diffed against its nearest genuine version on
@@ -40,6 +44,7 @@ import { dirname, join, posix, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { option as optionOf, run } from './knowledge-run.mjs';
 import { ltmainFromRepo } from './libtool-ltmain.mjs';
+import { pkgM4FromRepo } from './pkg-config-m4.mjs';
 // The compiled code, so the index and the rules agree on names and serials (`make knowledge` builds first).
 import { auxNames } from '../dist/src/analyze/knowledge/names.js';
 import { listHistoryFiles, readHistoryFiles } from '../dist/src/git/history-files.js';
@@ -301,6 +306,16 @@ try {
     }
     files.push(describe(bytes, 'ltmain.sh', `libtool.git:build-aux/ltmain.sh@v${version} (inline-source of ltmain.in)`, { package: 'libtool', version }));
     summary.push(`libtool ${version}: ltmain.sh made from the repository`);
+  }
+  // pkg-config releases whose pkg.m4 no tarball read gave: as each release carries it, from the repository.
+  const pkgConfigRepo = option('--pkg-config');
+  if (pkgConfigRepo) {
+    const before = files.length;
+    for (const { version, path, bytes } of pkgM4FromRepo(resolve(pkgConfigRepo))) {
+      if (files.some((f) => f.name === 'pkg.m4' && f.origin.package === 'pkg-config' && f.origin.version === version)) continue;
+      files.push(describe(bytes, 'pkg.m4', `pkg-config.git:${path}`, { package: 'pkg-config', version }));
+    }
+    summary.push(`pkg-config's repository: ${files.length - before} pkg.m4 versions`);
   }
   const key = (f) => [f.name, f.origin.package, f.origin.version, f.path].join('\0');
   files.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));

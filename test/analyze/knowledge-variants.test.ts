@@ -14,6 +14,7 @@ import { variantDiff } from '../../src/analyze/knowledge/variant.js';
 import { knownGood } from '../../src/analyze/rules/known-good.js';
 import { m4Serial } from '../../src/analyze/rules/m4-serial.js';
 import { context, makeFixture, releaseFile } from './knowledge-fixture.js';
+import { makeRepo, removeTempDirs } from '../helpers/repo.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -102,6 +103,54 @@ test("ltmainFromRepo: libtool's ltmain.sh as its build makes it from ltmain.in, 
   // Another layout (no gl/build-aux/inline-source): nothing is made.
   delete repo['gl/build-aux/inline-source'];
   assert.is(ltmainFromRepo(show, '2.4.6'), undefined);
+});
+
+test("pkgM4FromRepo: each pkg-config release's pkg.m4 as the release carries it, its pkg.m4.in with the version for @VERSION@", async () => {
+  const { pkgM4FromRepo } = (await import(pathToFileURL(join(root, 'scripts/pkg-config-m4.mjs')).href)) as { pkgM4FromRepo: (gitDir: string) => Array<{ version: string; path: string; bytes: Buffer }> };
+  const kept = '# pkg.m4 - Macros to locate and utilise pkg-config.\n# serial 1 (pkg-config-0.24)\nAC_DEFUN([PKG_PROG_PKG_CONFIG], [])\n';
+  const template = 'dnl pkg.m4 - Macros to locate and utilise pkg-config.\ndnl serial 11 (pkg-config-@VERSION@)\n[m4_define([PKG_MACROS_VERSION], [@VERSION@])\n';
+  const repo = await makeRepo({
+    bare: true,
+    commits: [
+      { files: { 'pkg.m4': kept }, tags: ['pkg-config-0.28'] },
+      { files: { 'pkg.m4': null, 'pkg.m4.in': template }, tags: ['pkg-config-0.29.1', 'snapshot-0.29.1', { name: 'pkg-config-0.29.10', annotated: true }] },
+      // A substitution whose value only that release's configure knows: left out.
+      { files: { 'pkg.m4.in': `${template}dnl @prefix@\n` }, tags: ['pkg-config-0.30'] },
+    ],
+  });
+  const warned: string[] = [];
+  const warn = console.warn;
+  console.warn = (m: string) => warned.push(m);
+  let made;
+  try {
+    made = pkgM4FromRepo(repo.gitDir);
+  } finally {
+    console.warn = warn;
+  }
+  assert.equal(
+    made.map((m) => ({ ...m, bytes: m.bytes.toString('latin1') })),
+    [
+      { version: '0.28', path: 'pkg.m4@pkg-config-0.28', bytes: kept },
+      { version: '0.29.1', path: "pkg.m4.in@pkg-config-0.29.1 (configure's @VERSION@)", bytes: template.replaceAll('@VERSION@', '0.29.1') },
+      { version: '0.29.10', path: "pkg.m4.in@pkg-config-0.29.10 (configure's @VERSION@)", bytes: template.replaceAll('@VERSION@', '0.29.10') },
+    ],
+  );
+  assert.equal(warned, ['warning: pkg-config 0.30: pkg.m4.in also names @prefix@; skipped']);
+});
+
+test("the shipped knowledge has pkg-config's pkg.m4 of the releases before pkgconf took its name", async () => {
+  const lib = await loadKnowledge({ hostDirs: [] });
+  const pkg = lib.byName('pkg.m4').filter((f) => f.origin.package === 'pkg-config');
+  // Up to 0.28 serial 1 (four texts among six releases), 0.29 and 0.29.1 serial 11, 0.29.2 serial 12.
+  for (const [version, serial] of [['0.24', 1], ['0.26', 1], ['0.27.1', 1], ['0.28', 1], ['0.29', 11], ['0.29.1', 11], ['0.29.2', 12]] as const) {
+    const file = pkg.find((f) => f.origin.version === version);
+    assert.is(file?.serial, serial, `pkg-config ${version}`);
+    assert.ok(await lib.content(file!), `the text of pkg-config ${version}'s pkg.m4`);
+  }
+  // The one keepalived 2.2.7's release carries, which its configure made from pkg.m4.in.
+  assert.is(pkg.find((f) => f.origin.version === '0.29.1')?.blobId, '82bea96ee70104a32fd84588fe3739942142e961');
+  // 0.29.2 made from the repository is the text Debian's package installs.
+  assert.is(pkg.find((f) => f.origin.version === '0.29.2')?.blobId, pkg.find((f) => f.origin.version === '0.29.2-1')?.blobId);
 });
 
 test('a vendor variant is rebuilt from its upstream text and diff, recognised and named', async () => {
@@ -298,5 +347,7 @@ test("build-variants reads an MSYS2 PKGBUILD, and takes the upstream file from t
     fx.cleanup();
   }
 });
+
+test.after(removeTempDirs);
 
 test.run();
