@@ -7,10 +7,13 @@
 import type { Change } from '../compare/change.js';
 import type { OpenTagSide } from './tag-side.js';
 import type { KnowledgeLookup } from '../analyze/knowledge/types.js';
+import { composedOfKnown, compositionSummary, hasDistributionCopies } from '../analyze/knowledge/composition.js';
+import { parseSerial } from '../analyze/m4.js';
 import { prefetchBlobs } from '../git/remote.js';
 import type { ReleaseEntry } from '../release/entry.js';
 import { createReproducer, type ReproduceFile, type Reproducer } from '../reproduce/reproducer.js';
 import { defaultSandboxLimits, findSandbox, type SandboxKind } from '../reproduce/sandbox.js';
+import { aclocalCopied } from '../reproduce/stabilizers.js';
 import type { FoundTool, MissingTool, ToolName } from '../reproduce/tools.js';
 import { installTool } from '../reproduce/install.js';
 import { buildLimits } from './tools.js';
@@ -125,8 +128,23 @@ function reproducerOf(options: ReproduceOptions & { cacheDir: string; releaseVer
             const known = knowledge.byName(name).find((f) => f.codeHash === codeHash);
             return known ? `${known.origin.package} ${known.origin.version}'s ${name}` : undefined;
           },
+          composedKnown: (text: string, name: string) => composedMacroFile(text, name, knowledge),
           knownFile: (sha256: string) => knowledge.byHash(sha256).length > 0,
         }
       : {}),
   });
+}
+
+/**
+ * The text aclocal.m4 holds for an installed macro file, when it is a known
+ * upstream version of that file (as aclocal copies it) with changes that
+ * known copies make, and the same serial: named for the report, as the
+ * known-good rule names such a file standing alone.
+ */
+export async function composedMacroFile(text: string, name: string, knowledge: KnowledgeLookup): Promise<string | undefined> {
+  const candidates = knowledge.byName(name).filter((f) => f.name === name);
+  if (!hasDistributionCopies(candidates)) return undefined;
+  const found = await composedOfKnown(candidates, Buffer.from(text, 'utf8'), knowledge, { copied: (file) => Buffer.from(aclocalCopied(file.toString('utf8')), 'utf8') });
+  if (!found || parseSerial(text) !== parseSerial(found.baseBytes.toString('utf8'))) return undefined;
+  return compositionSummary(found);
 }

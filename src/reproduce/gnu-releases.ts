@@ -110,6 +110,13 @@ export const gitReleases: readonly GitRelease[] = [
   },
   {
     tool: 'automake',
+    version: '1.16.1',
+    tag: 'v1.16.1',
+    commit: '02c7c2d553872c6180e9f5970b8899b3317a132e',
+    checkedOn: `${automakeMirror}; its tag, by Mathieu Lirzin, carries a PGP signature, not checked here (no key); built from it here, its aclocal and automake re-made the aclocal.m4 and Makefile.in of libxslt 1.1.35, libxml2 2.9.14, file 5.44, keepalived 2.2.7, libassuan 2.5.5, libusb 1.0.26, libnsl 1.3.0 and libunwind 1.8.1 (97 files) byte for byte or after the normalisations the report names`,
+  },
+  {
+    tool: 'automake',
     version: '1.16.2',
     tag: 'v1.16.2',
     commit: '6774c9b219cd78445964cd694588cfc4df9b8316',

@@ -24,7 +24,7 @@ import type { NotTried, Outcome, ReproductionSummary } from './outcome.js';
 import { residualOf } from './residual.js';
 import { readCachedRun, runKey, writeCachedRun, type CachedRun, type StepRecord } from './result-cache.js';
 import type { NoSandbox, Sandbox } from './sandbox.js';
-import { stabilize } from './stabilizers.js';
+import { stabilize, type StabilizerInput } from './stabilizers.js';
 import { isFound, type FoundTool, type MissingTool, type ToolName } from './tools.js';
 
 export interface ReproduceFile extends ReleaseFile {
@@ -51,6 +51,8 @@ export interface ReproducerOptions {
   maxCompareBytes?: number;
   /** Known-good build tool files: a genuine other version of a macro aclocal copied (see stabilizers.ts). */
   knownGood?: (codeHash: string, name: string) => string | undefined;
+  /** A text aclocal.m4 holds for an installed macro file, made of a known upstream file and changes known copies make (see StabilizerInput.composed), named; undefined when it is not. */
+  composedKnown?: (text: string, name: string) => Promise<string | undefined>;
   /** Bytes of this sha256 (hex) are a known-good build tool file (config.guess, gettext's macros): not worth naming as an untrusted input. */
   knownFile?: (sha256: string) => boolean;
 }
@@ -359,13 +361,14 @@ export function createReproducer(options: ReproducerOptions): Reproducer {
     if (release.equals(regenerated)) return { status: 'reproduced', ...common, normalisations: [] };
     const limit = options.maxCompareBytes ?? 16 * 1024 ** 2;
     if (release.length > limit || regenerated.length > limit) return { status: 'not-tried', ...base, why: `too large to compare line by line (over ${limit} bytes)` };
-    const stable = stabilize(release.toString('utf8'), regenerated.toString('utf8'), {
+    const input: StabilizerInput = {
       generator: step.generator,
       toolVersion: version,
       ...(options.releaseVersion ? { releaseVersion: options.releaseVersion } : {}),
       ...(options.commit ? { commit: options.commit } : {}),
       ...(step.generator === 'aclocal' && options.knownGood ? { installedMacros: await installedMacros(tool, options.cacheDir), knownGood: options.knownGood } : {}),
-    });
+    };
+    const stable = await stabilizeComposed(release.toString('utf8'), regenerated.toString('utf8'), input, options.composedKnown);
     const normalisations = stable.applied;
     if (stable.release === stable.regenerated) return { status: 'reproduced', ...common, normalisations };
     return {
@@ -452,4 +455,34 @@ function fromCache(run: CachedRun): Omit<Ran, 'cached' | 'untrusted'> {
     steps: new Map(Object.entries(run.steps)),
     outputs: new Map(run.outputs),
   };
+}
+
+/**
+ * stabilize, with the texts of installed macro files that aclocal.m4 holds
+ * worked out as compositions of known files when a stabilizer asks (that
+ * takes the library's texts, read asynchronously): each run records what
+ * it asked and got no answer to, those are worked out, and it runs again
+ * with the answers, until it asks nothing new. Only an aclocal.m4 that
+ * still differs asks; a few runs at most (each answer can move where the
+ * next copy is looked for).
+ */
+export async function stabilizeComposed(release: string, regenerated: string, input: StabilizerInput, composedKnown: ReproducerOptions['composedKnown']): Promise<ReturnType<typeof stabilize>> {
+  let stable = stabilize(release, regenerated, input);
+  if (!composedKnown || !input.installedMacros || stable.release === stable.regenerated) return stable;
+  const answers = new Map<string, string | undefined>();
+  for (let round = 0; round < 4; round++) {
+    const asked = new Map<string, { text: string; name: string }>();
+    stable = stabilize(release, regenerated, {
+      ...input,
+      composed: (text, name) => {
+        const key = `${name}\u0000${text}`;
+        if (answers.has(key)) return answers.get(key);
+        asked.set(key, { text, name });
+        return undefined;
+      },
+    });
+    if (asked.size === 0) break;
+    for (const [key, { text, name }] of asked) answers.set(key, await composedKnown(text, name));
+  }
+  return stable;
 }

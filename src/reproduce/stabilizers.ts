@@ -28,6 +28,14 @@ export interface StabilizerInput {
    * the report (`automake 1.16.5's python.m4`); undefined when none is.
    */
   knownGood?: (codeHash: string, name: string) => string | undefined;
+  /**
+   * For text the release's aclocal.m4 holds where aclocal copied the
+   * installed macro file `name`: the text made of a known upstream file and
+   * changes known copies of it make (a distribution's revision the library
+   * lacks), named for the report; undefined when it is not, or not worked
+   * out yet (the caller works out what was asked and runs again).
+   */
+  composed?: (text: string, name: string) => string | undefined;
 }
 
 export interface Stabilizer {
@@ -453,17 +461,23 @@ const distCommonFound: Stabilizer = {
  * and its own patched python.m4; libarchive 3.6.2: libtool 2.4.6's five
  * files and pkg-config's pkg.m4, one after another, where this machine has
  * libtool 2.4.7 and pkgconf). Forgiven only when the release's copy has the
- * code of a known-good version of that same macro file.
+ * code of a known-good version of that same macro file, or is made of a
+ * known upstream version and changes known copies of it make (libxslt
+ * 1.1.35: an older Debian revision of libtool 2.4.6's libtool.m4, each of its
+ * twenty changes one that Debian's 2.4.6-15 or a patched copy of another
+ * distribution makes).
  */
 const installedMacroVersion: Stabilizer = {
   name: 'aclocal-installed-macro-version',
-  forgives: 'a macro file aclocal copied from the maintainer\'s installed macros (pkg.m4, …) in another genuine version than the one installed here: the release\'s copy is byte for byte a known-good version of that file',
+  forgives:
+    "a macro file aclocal copied from the maintainer's installed macros (pkg.m4, …) in another genuine version than the one installed here: the release's copy is byte for byte a known-good version of that file, or one made of a known upstream version and changes known copies of it make",
   generators: ['aclocal'],
   apply(release, regenerated, input) {
     if (!input.installedMacros || !input.knownGood) return undefined;
     const copies = installedCopies(regenerated, input.installedMacros);
     if (copies.length === 0) return undefined;
-    const places = copyPlaces(release, regenerated, copies, (text, copy) => text === copy.copied || input.knownGood!(m4CodeHash(text), copy.name) !== undefined);
+    const known = (text: string, copy: InstalledCopy) => input.knownGood!(m4CodeHash(text), copy.name) ?? input.composed?.(text, copy.name);
+    const places = copyPlaces(release, regenerated, copies, (text, copy) => text === copy.copied || known(text, copy) !== undefined);
     let a = '';
     let done = 0;
     const forgiven: string[] = [];
@@ -472,11 +486,11 @@ const installedMacroVersion: Stabilizer = {
       if (!place) continue;
       const text = release.slice(place.start, place.end);
       if (text === copies[i]!.copied) continue;
-      const known = input.knownGood(m4CodeHash(text), copies[i]!.name);
-      if (!known) continue;
+      const named = known(text, copies[i]!);
+      if (!named) continue;
       a += release.slice(done, place.start) + copies[i]!.copied;
       done = place.end;
-      forgiven.push(`${copies[i]!.name}: the release has ${known}, this machine another version`);
+      forgiven.push(`${copies[i]!.name}: the release has ${named}, this machine another version`);
     }
     return forgiven.length > 0 ? [a + release.slice(done), regenerated, forgiven.join('; ')] : undefined;
   },
@@ -540,6 +554,11 @@ function namedMacroFiles(text: string, knownGood: NonNullable<StabilizerInput['k
   return found;
 }
 
+/** A macro file as aclocal copies it into aclocal.m4: without its `##` lines (aclocal's file_contents). */
+export function aclocalCopied(text: string): string {
+  return text.replace(/^##.*\n/gm, '');
+}
+
 interface InstalledCopy {
   name: string;
   /** The file as aclocal copies it. */
@@ -557,7 +576,7 @@ interface InstalledCopy {
 function installedCopies(regenerated: string, installed: ReadonlyMap<string, string>): InstalledCopy[] {
   const found: InstalledCopy[] = [];
   for (const [name, text] of installed) {
-    const copied = text.replace(/^##.*\n/gm, '');
+    const copied = aclocalCopied(text);
     if (copied.length < 16) continue;
     const at = regenerated.indexOf(copied);
     if (at >= 0) found.push({ name, copied, at, end: at + copied.length });

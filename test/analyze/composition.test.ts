@@ -1,6 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { composedMacroFile } from '../../src/commands/reproduction.js';
 import { composedOfKnown } from '../../src/analyze/knowledge/composition.js';
+import { stabilizeComposed } from '../../src/reproduce/reproducer.js';
 import type { KnowledgeLookup, KnownFile } from '../../src/analyze/knowledge/types.js';
 import { variantDiff } from '../../src/analyze/knowledge/variant.js';
 import { knownGood } from '../../src/analyze/rules/known-good.js';
@@ -115,6 +117,57 @@ test('libtool.m4 with known changes keeps its serial and is explained; a serial 
   // The line Debian adds, added where Debian does and elsewhere.
   assert.is((await judgeM4(m4(58).replace('func_40 () { :; }', 'func_40 () { :; }\nlink_all_deplibs=no')))?.category, 'known-good');
   assert.is(await judgeM4(m4(58).replace('func_10 () { :; }', 'func_10 () { :; }\nlink_all_deplibs=no')), undefined);
+});
+
+// libtool.m4 with the `##` lines aclocal leaves out of its copy, as the installed file has them.
+const hashLines = (t: string) => t.replace('func_20 () { :; }\n', 'func_20 () { :; }\n## ------------------------- ##\n## Configuration variables. ##\n## ------------------------- ##\n');
+const copiedOf = (t: string) => t.replace(/^##.*\n/gm, '');
+const acUp = known('libtool.m4', hashLines(m4(58)), { package: 'libtool', version: '2.4.6' });
+const acDebText = hashLines(m4(58).replace('AR_FLAGS=cru', 'AR_FLAGS=cr').replace('func_40 () { :; }', 'func_40 () { :; }\nlink_all_deplibs=no'));
+const acDeb = known('libtool.m4', acDebText, { package: 'libtool', version: '2.4.6-15' });
+const acLib = library([
+  { file: acUp, text: hashLines(m4(58)) },
+  { file: acDeb, text: acDebText },
+]);
+
+test("aclocal's copy of a libtool.m4 made of its upstream file and a known copy's changes is named, in the form aclocal copies it", async () => {
+  // An older Debian revision: one of the two changes of the revision the library knows.
+  const older = copiedOf(hashLines(m4(58).replace('AR_FLAGS=cru', 'AR_FLAGS=cr')));
+  assert.is(await composedMacroFile(older, 'libtool.m4', acLib), 'libtool.m4 serial 58 of libtool 2.4.6 with 1 change that known copies of libtool make: libtool 2.4.6 (Debian) (1)');
+  // Compared as the file itself, the `##` lines it lacks are changes no copy makes.
+  assert.is(await composedOfKnown([acUp, acDeb], Buffer.from(older), acLib), undefined);
+  // A line no copy has, another serial, another name: nothing.
+  assert.is(await composedMacroFile(older.replace('func_3 () { :; }', 'func_3 () { :; }\nsh tests/x'), 'libtool.m4', acLib), undefined);
+  assert.is(await composedMacroFile(older.replace('serial 58', 'serial 60'), 'libtool.m4', acLib), undefined);
+  assert.is(await composedMacroFile(older, 'ltoptions.m4', acLib), undefined);
+});
+
+test('an aclocal.m4 whose libtool.m4 is such a copy is reproduced after normalising, the composition named; a planted line is not', async () => {
+  const installed = hashLines(m4(60).replace('func_50 () { :; }', 'func_50 () { :; }\nlt_new=yes'));
+  const head = '# generated automatically by aclocal 1.16.1 -*- Autoconf -*-\n\nm4_ifndef([AC_AUTOCONF_VERSION], [])\n\n';
+  const tail = '\n# Copyright (C) 2002-2018 Free Software Foundation, Inc.\nAC_DEFUN([AM_AUTOMAKE_VERSION], [:])\n';
+  const regenerated = head + copiedOf(installed) + tail;
+  const input = { generator: 'aclocal', toolVersion: '1.16.1', installedMacros: new Map([['libtool.m4', installed]]), knownGood: () => undefined };
+  const asked: string[] = [];
+  const composed = (text: string, name: string) => {
+    asked.push(name);
+    return composedMacroFile(text, name, acLib);
+  };
+  const older = copiedOf(hashLines(m4(58).replace('AR_FLAGS=cru', 'AR_FLAGS=cr')));
+  const r = await stabilizeComposed(head + older + tail, regenerated, input, composed);
+  assert.is(r.release, r.regenerated);
+  assert.equal(r.applied.map((a) => a.name), ['aclocal-installed-macro-version']);
+  assert.match(r.applied[0]!.forgives, 'libtool.m4: the release has libtool.m4 serial 58 of libtool 2.4.6 with 1 change that known copies of libtool make');
+  assert.equal([...new Set(asked)], ['libtool.m4']);
+  // Without the compositions worked out, it stays different.
+  const without = await stabilizeComposed(head + older + tail, regenerated, input, undefined);
+  assert.is.not(without.release, without.regenerated);
+  const planted = await stabilizeComposed(head + older.replace('func_3 () { :; }', 'func_3 () { :; }\nsh tests/x') + tail, regenerated, input, composed);
+  assert.is.not(planted.release, planted.regenerated);
+  // An aclocal.m4 the regenerated one matches asks nothing.
+  asked.length = 0;
+  await stabilizeComposed(regenerated, regenerated, input, composed);
+  assert.equal(asked, []);
 });
 
 test.run();

@@ -1,7 +1,7 @@
 import { parsePatch, structuredPatch } from 'diff';
 import { lineDistanceFromBytes } from '../added-code.js';
 import { hostPackagePrefix } from './library.js';
-import { sortedByPreference } from './origin.js';
+import { describeKnown, describeOrigin, sortedByPreference } from './origin.js';
 import type { KnowledgeLookup, KnownFile } from './types.js';
 import { variantBase } from './variant.js';
 import { neutralVersion, toolVersion } from './version-neutral.js';
@@ -132,9 +132,14 @@ function keysOf(copy: Derived, knowledge: KnowledgeLookup): Promise<string[] | u
 /**
  * The release file as an upstream file plus changes that known copies of
  * the same tool make (composition above), or undefined when any change is
- * one no known copy makes, or there is none to compare with.
+ * one no known copy makes, or there is none to compare with. `copied` gives
+ * a file in the form the release holds it, when that is not the file's own
+ * (aclocal's copy of an installed macro file in aclocal.m4, without its `##`
+ * lines): the upstream file is compared in that form, and a change known
+ * copies make next to a line the form drops is not found (nothing is
+ * forgiven for it).
  */
-export async function composedOfKnown(candidates: readonly KnownFile[], release: Buffer, knowledge: KnowledgeLookup): Promise<Composition | undefined> {
+export async function composedOfKnown(candidates: readonly KnownFile[], release: Buffer, knowledge: KnowledgeLookup, options: { copied?: (file: Buffer) => Buffer } = {}): Promise<Composition | undefined> {
   const derived = derivedCopies(candidates);
   if (derived.length === 0) return undefined;
   // The upstream file nearest the release, among those a known copy was made from.
@@ -144,8 +149,9 @@ export async function composedOfKnown(candidates: readonly KnownFile[], release:
   for (const { base } of derived) {
     if (seen.has(base.blobId)) continue;
     seen.add(base.blobId);
-    const bytes = await knowledge.content(base);
-    if (!bytes) continue;
+    const whole = await knowledge.content(base);
+    if (!whole) continue;
+    const bytes = options.copied ? options.copied(whole) : whole;
     const distance = distanceTo(bytes, best ? best.distance - 1 : maxEdits);
     if (distance <= maxEdits && (!best || distance < best.distance)) best = { base, bytes, distance };
   }
@@ -176,4 +182,17 @@ export async function composedOfKnown(candidates: readonly KnownFile[], release:
   for (const key of wanted) counts.set(source.get(key)!, (counts.get(source.get(key)!) ?? 0) + 1);
   const sources = [...counts].map(([file, changes]) => ({ file, changes })).sort((a, b) => order.indexOf(a.file) - order.indexOf(b.file));
   return { base: best.base, baseBytes: best.bytes, changes: wanted.length, sources };
+}
+
+/**
+ * What a composition is, in a line: `libtool.m4 serial 58 of libtool 2.4.6
+ * with 20 changes that known copies of libtool make: libtool 2.4.6-15
+ * (Debian) (17), …` (a variant named by its distribution's package).
+ */
+export function compositionSummary(found: Composition): string {
+  const label = (f: KnownFile) => (f.variant ? `${f.origin.package} ${f.origin.version} as patched by ${f.variant.distribution} ${f.variant.release}` : describeOrigin(f));
+  const counts = new Map<string, number>();
+  for (const s of found.sources) counts.set(label(s.file), (counts.get(label(s.file)) ?? 0) + s.changes);
+  const sources = [...counts].map(([l, n]) => `${l} (${n})`).join(', ');
+  return `${describeKnown(found.base)} with ${found.changes} change${found.changes === 1 ? '' : 's'} that known copies of ${found.base.origin.package} make: ${sources}`;
 }

@@ -3,7 +3,7 @@ import type { ContentMatch } from '../../report/finding.js';
 import type { KnownFile } from '../knowledge/types.js';
 import { isTrackedName } from '../knowledge/names.js';
 import { describeKnown, describeName, describeOrigin, sortedByPreference } from '../knowledge/origin.js';
-import { composedOfKnown, hasDistributionCopies } from '../knowledge/composition.js';
+import { composedOfKnown, compositionSummary, hasDistributionCopies } from '../knowledge/composition.js';
 import { genuineDiff } from '../knowledge/genuine-diff.js';
 import { findVersionVariant } from '../knowledge/version-neutral.js';
 import { isBinary } from '../places.js';
@@ -137,11 +137,6 @@ async function composedVariant(change: Change, name: string, ctx: AnalysisContex
   if (!found) return undefined;
   // A raised or lowered serial decides which copy aclocal keeps: m4-serial judges it.
   if (name.endsWith('.m4') && parseSerial(content.toString('latin1')) !== parseSerial(found.baseBytes.toString('latin1'))) return undefined;
-  // A variant by its distribution's package; its patches are in the evidence.
-  const label = (f: KnownFile) => (f.variant ? `${f.origin.package} ${f.origin.version} as patched by ${f.variant.distribution} ${f.variant.release}` : describeOrigin(f));
-  const counts = new Map<string, number>();
-  for (const s of found.sources) counts.set(label(s.file), (counts.get(label(s.file)) ?? 0) + s.changes);
-  const sources = [...counts].map(([l, n]) => `${l} (${n})`).join(', ');
   return {
     category: 'known-good',
     severity: 'low',
@@ -150,7 +145,8 @@ async function composedVariant(change: Change, name: string, ctx: AnalysisContex
       ...genuineDiff(found.baseBytes, content, `a/${name} (${describeOrigin(found.base)})`, change.path),
     },
     reasons: [
-      `${describeKnown(found.base)} with ${found.changes} change${found.changes === 1 ? '' : 's'} that known copies of ${found.base.origin.package} make: ${sources}`,
+      // A variant by its distribution's package; its patches are in the evidence.
+      compositionSummary(found),
       "a distribution's package the library lacks (another revision, or some of the patches a distribution applies): no line is new, and the diff from the upstream file shows each change",
     ],
   };
