@@ -186,8 +186,9 @@ export async function composedOfKnown(candidates: readonly KnownFile[], release:
 
 /**
  * What a composition is, in a line: `libtool.m4 serial 58 of libtool 2.4.6
- * with 20 changes that known copies of libtool make: libtool 2.4.6-15
- * (Debian) (17), …` (a variant named by its distribution's package).
+ * with 19 changes that known copies of libtool make: libtool 2.4.6 (Debian)
+ * (19)`, each copy with the changes it gave (a variant named by its
+ * distribution's package: `… as patched by OpenMandriva libtool-2.4.7-3`).
  */
 export function compositionSummary(found: Composition): string {
   const label = (f: KnownFile) => (f.variant ? `${f.origin.package} ${f.origin.version} as patched by ${f.variant.distribution} ${f.variant.release}` : describeOrigin(f));
