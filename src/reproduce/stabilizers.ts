@@ -463,8 +463,8 @@ const distCommonFound: Stabilizer = {
  * libtool 2.4.7 and pkgconf). Forgiven only when the release's copy has the
  * code of a known-good version of that same macro file, or is made of a
  * known upstream version and changes known copies of it make (libxslt
- * 1.1.35 and libxml2 2.9.14: an older Debian revision of libtool 2.4.6's
- * libtool.m4, each of its 19 changes one that Debian's 2.4.6-15 makes).
+ * 1.1.35: an older Debian revision of libtool 2.4.6's libtool.m4, each of
+ * its 19 changes one that Debian's 2.4.6-15 makes).
  */
 const installedMacroVersion: Stabilizer = {
   name: 'aclocal-installed-macro-version',
