@@ -30,6 +30,22 @@ test('po4a translations of a page in the tag are explained', async () => {
   assert.is(await generatedManpage.judge(added('po4a/man/ko/xz.1', de), ctx), undefined);
 });
 
+test('a page in a section folder has its source beside that folder; in a language folder, with that language catalog', async () => {
+  // shadow 4.17.4: man/man8/chgpasswd.8 and man/de/man8/chgpasswd.8, from man/chgpasswd.8.xml and man/po/de.po.
+  const ctx = context({ 'man/chgpasswd.8.xml': '<refentry/>\n', 'man/po/de.po': '' });
+  const en = await generatedManpage.judge(added('man/man8/chgpasswd.8', page), ctx);
+  assert.is(en?.category, 'generated-manpage');
+  assert.is(en!.reasons[1], 'its source man/chgpasswd.8.xml is in the tag');
+  const de = await generatedManpage.judge(added('man/de/man8/chgpasswd.8', page), ctx);
+  assert.is(de?.category, 'generated-manpage');
+  assert.is(de!.reasons[1], 'translated from man/chgpasswd.8.xml with man/po/de.po, both in the tag');
+  // No catalog for that language, no source of that name, a folder that is no section, no header: not explained.
+  assert.is(await generatedManpage.judge(added('man/fr/man8/chgpasswd.8', page), ctx), undefined);
+  assert.is(await generatedManpage.judge(added('man/man8/chpasswd.8', page), ctx), undefined);
+  assert.is(await generatedManpage.judge(added('man/extra/chgpasswd.8', page), ctx), undefined);
+  assert.is(await generatedManpage.judge(added('man/man8/chgpasswd.8', '#!/bin/sh\nid\n'), ctx), undefined);
+});
+
 test('look-alikes are not explained', async () => {
   const ctx = context({ 'disk-utils/addpart.8.adoc': '' });
   assert.is(await generatedManpage.judge(added('disk-utils/addpart.8', '#!/bin/sh\nid\n'), ctx), undefined);

@@ -6,8 +6,12 @@ import { tagPathsNamed } from '../tag-index.js';
  * Man pages that `make dist` renders from a source in the tag: asciidoctor
  * (`addpart.8.adoc`), pandoc or ronn (`.md`, `.ronn`), pod2man (`.pod`),
  * docbook (`.xml`), configure (`.1.in`), and po4a translations of a page the
- * tag has. Explained only with a roff `.TH` header, so a script cannot pass
- * for documentation by its file name alone.
+ * tag has. The source lies beside the page, or, for a page in a section
+ * folder (`man/man8/chgpasswd.8`), beside that folder (`man/chgpasswd.8.xml`,
+ * shadow's layout); a page in a language's section folder
+ * (`man/de/man8/chgpasswd.8`) is that source translated with the language's
+ * catalog (`man/po/de.po`). Explained only with a roff `.TH` header, so a
+ * script cannot pass for documentation by its file name alone.
  */
 const manName = /^(.+)\.([1-9])[a-z]*$/;
 const sourceExtensions = ['.adoc', '.asciidoc', '.txt', '.md', '.ronn', '.pod', '.xml', '.in', '.scd', '.rst'];
@@ -29,6 +33,30 @@ function source(dir: string, name: string, stem: string, ctx: AnalysisContext): 
     }
   }
   return undefined;
+}
+
+/** A section folder (`man8`), and the folder it is in. */
+const sectionFolder = /^(?:(.*)\/)?man[1-9][a-z]*$/;
+/** A language's folder (`de`, `zh_CN`, `sr@latin`), and the folder it is in. */
+const languageFolder = /^(?:(.*)\/)?([a-z]{2,3}(?:_[A-Z]{2})?(?:@[a-z]+)?)$/;
+
+/**
+ * The source of a page in a section folder: beside that folder, or, when the
+ * folder is in a language's, beside the language's with its catalog in
+ * `po/` there. The paths of the tag it was made from.
+ */
+function sectionSource(dir: string, name: string, stem: string, ctx: AnalysisContext): { source: string; catalog?: string } | undefined {
+  const section = sectionFolder.exec(dir);
+  if (!section) return undefined;
+  const parent = section[1] ?? '';
+  const beside = source(parent, name, stem, ctx);
+  if (beside) return { source: beside };
+  const language = languageFolder.exec(parent);
+  if (!language) return undefined;
+  const base = language[1] ?? '';
+  const translated = source(base, name, stem, ctx);
+  const catalog = join(join(base, 'po'), `${language[2]}.po`);
+  return translated && inTag(ctx, catalog) ? { source: translated, catalog } : undefined;
 }
 
 /** po4a writes `<po4a dir>/man/<lang>/<page>` from `<po4a dir>/<lang>.po` and the English page. */
@@ -69,6 +97,11 @@ export const generatedManpage: Rule = {
     const direct = source(dir, name, m[1]!, ctx);
     if (direct) {
       return { category: 'generated-manpage', severity: 'low', reasons: [`man page with a .TH header for ${title}`, `its source ${direct} is in the tag`] };
+    }
+    const inSection = sectionSource(dir, name, m[1]!, ctx);
+    if (inSection) {
+      const from = inSection.catalog ? `translated from ${inSection.source} with ${inSection.catalog}, both in the tag` : `its source ${inSection.source} is in the tag`;
+      return { category: 'generated-manpage', severity: 'low', reasons: [`man page with a .TH header for ${title}`, from] };
     }
     const translated = po4aSource(change.path, name, ctx);
     if (!translated) return undefined;
