@@ -462,14 +462,14 @@ function fromCache(run: CachedRun): Omit<Ran, 'cached' | 'untrusted'> {
  * worked out as compositions of known files when a stabilizer asks (that
  * takes the library's texts, read asynchronously): each run records what
  * it asked and got no answer to, those are worked out, and it runs again
- * with the answers, until it asks nothing new. Only an aclocal.m4 that
- * still differs asks; a few runs at most (each answer can move where the
- * next copy is looked for).
+ * with the answers, until it asks nothing new. Only a copy no known file
+ * has is asked about, so an aclocal.m4 that matches runs once; a few runs at
+ * most (each answer can move where the next copy is looked for).
  */
 export async function stabilizeComposed(release: string, regenerated: string, input: StabilizerInput, composedKnown: ReproducerOptions['composedKnown']): Promise<ReturnType<typeof stabilize>> {
-  let stable = stabilize(release, regenerated, input);
-  if (!composedKnown || !input.installedMacros || stable.release === stable.regenerated) return stable;
+  if (!composedKnown || !input.installedMacros) return stabilize(release, regenerated, input);
   const answers = new Map<string, string | undefined>();
+  let stable!: ReturnType<typeof stabilize>;
   for (let round = 0; round < 4; round++) {
     const asked = new Map<string, { text: string; name: string }>();
     stable = stabilize(release, regenerated, {

@@ -162,9 +162,11 @@ export class TextStore {
   async textsNamed(name: string): Promise<Buffer[]> {
     const out: Buffer[] = [];
     for (const chunk of this.load().get(name) ?? []) {
+      // The whole chunk at once, not as far as each text in turn.
+      const whole = await this.slice(chunk, 0, chunk.sizes.reduce((a, b) => a + b, 0));
       let offset = 0;
       for (const size of chunk.sizes) {
-        out.push(await this.slice(chunk, offset, offset + size));
+        out.push(whole.subarray(offset, offset + size));
         offset += size;
       }
     }
