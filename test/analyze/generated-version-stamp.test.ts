@@ -32,6 +32,35 @@ test("a man page latex2man made again, stamped with ctime's date (libunwind 1.8.
   assert.is(other, undefined);
 });
 
+test('a man page a newer latex2man made again: its notes of the files its source inputs are roff comments (doc/unw_get_proc_name.man of libunwind 1.6.2)', async () => {
+  const markers = '.\\" *********************************** start of \\input{common.tex}\n.\\" *********************************** end of \\input{common.tex}\n';
+  const page = (head: string, when: string, th: string, body = 'unw_get_proc_name\n') =>
+    `${head}'\\" t\n.\\" Manual page created with latex2man on ${when}\n.\\" NOTE: This file is generated, DO NOT EDIT.\n.TH "UNW\\\\_GET\\\\_PROC\\\\_NAME" "3" "${th}" "Programming Library " "Programming Library "\n.SH NAME\n${body}`;
+  const tag = page('', 'Thu Aug 16 09:44:45 MDT 2007', '16 August 2007');
+  const ctx = () => context({ 'doc/unw_get_proc_name.man': tag }, { releaseVersion: '1.6.2' });
+  const release = page(markers, 'Tue Nov 30 16:47:40 2021', '30 November 2021');
+  const j = await versionStamp.judge(modified('doc/unw_get_proc_name.man', release), ctx());
+  assert.is(j?.category, 'version-stamp');
+  assert.is(j?.severity, 'low');
+  assert.match(j!.reasons[0]!, '2 changed lines differ only by the release version 1.6.2 and dates');
+  assert.match(j!.reasons.join('\n'), 'and 2 roff comment lines');
+  // The comments alone, with no stamp: not a page made again.
+  assert.is(await versionStamp.judge(modified('doc/unw_get_proc_name.man', `${markers}${tag}`), ctx()), undefined);
+  // A line the page shows, beside the comments, is not a stamp.
+  assert.is(await versionStamp.judge(modified('doc/unw_get_proc_name.man', page(markers, 'Tue Nov 30 16:47:40 2021', '30 November 2021', 'unw_get_proc_name\n.B curl evil.example\n')), ctx()), undefined);
+  // A comment changed in place is no note added: only its stamp may differ.
+  const signed = release.replace('on Tue Nov 30 16:47:40 2021', 'on Tue Nov 30 16:47:40 2021 by mallory');
+  assert.is(await versionStamp.judge(modified('doc/unw_get_proc_name.man', signed), ctx()), undefined);
+  // The line that names man's preprocessors is no comment, added or changed.
+  assert.is(await versionStamp.judge(modified('doc/unw_get_proc_name.man', page(`'\\" e\n${markers}`, 'Tue Nov 30 16:47:40 2021', '30 November 2021')), ctx()), undefined);
+  assert.is(await versionStamp.judge(modified('doc/unw_get_proc_name.man', release.replace("'\\\" t", "'\\\" te")), ctx()), undefined);
+  // Not a man page, or one the build reads: comments there are not forgiven.
+  const notPage = await versionStamp.judge(modified('doc/notes.txt', release), context({ 'doc/notes.txt': tag }, { releaseVersion: '1.6.2' }));
+  assert.is(notPage, undefined);
+  const built = await versionStamp.judge(modified('build-aux/page.1', release), context({ 'build-aux/page.1': tag }, { releaseVersion: '1.6.2' }));
+  assert.is(built, undefined);
+});
+
 test('a header the build compiles is explained when only quoted version and date strings changed', async () => {
   const ctx = context({ 'include/curl/curlver.h': curlver('7.88.1-DEV', '[unreleased]') }, info);
   const j = await versionStamp.judge(modified('include/curl/curlver.h', curlver('7.88.1', '2023-02-20')), ctx);

@@ -171,6 +171,18 @@ function stampOnly(before: string, after: string, releaseVersion: string, compil
 
 const lines = (value: string) => value.split('\n').filter((l, i, all) => i < all.length - 1 || l !== '');
 
+/**
+ * A roff comment line (`.\"`, or groff's `.\#`): a reader of the page never
+ * sees it, and nothing runs it. A newer latex2man marks where each file its
+ * source inputs begins and ends with one (libunwind 1.6.2's
+ * doc/unw_get_proc_name.man: `.\" *** start of \input{common.tex}`). The
+ * `'\"` line that opens a page is not one: it names the preprocessors man runs.
+ */
+const roffComment = /^\.\\["#]/;
+
+/** A man page (by its name and its `.TH` header) that no build step reads: there, changed roff comments change nothing. */
+const inertComments = (path: string, text: string, compiled: boolean) => !compiled && /\.(?:man|[1-9][a-z]*)$/.test(path) && /^\.TH\s/m.test(text);
+
 export const versionStamp: Rule = {
   name: 'version-stamp',
   changes: ['modified'],
@@ -182,16 +194,37 @@ export const versionStamp: Rule = {
     if (!after || isBinary(before) || isBinary(after)) return undefined;
     // Stamping touches a few lines; a file with more changes is something else.
     // Only the lines between the common ends are diffed: those ends change nothing here.
-    const cut = cutCommonLines(before.toString('utf8'), after.toString('utf8'));
+    const afterText = after.toString('utf8');
+    const cut = cutCommonLines(before.toString('utf8'), afterText);
     const parts = diffLines(cut.before, cut.after, { maxEditLength: 200 });
     if (!parts) return undefined;
     const compiled = buildRole(change.path) !== undefined;
+    const commentsInert = inertComments(change.path, afterText, compiled);
     let removed: string[] = [];
     let added: string[] = [];
     let stamped = 0;
     let blank = 0;
+    let comments = 0;
     const found = new Set<string>();
     const inserted = new Set<string>();
+    /** Whether each old line and the new one in its place differ only by stamps; what they stamp is kept only when all do. */
+    const paired = (olds: string[], news: string[]): boolean => {
+      if (olds.length !== news.length) return false;
+      const all: StampKind[][] = [];
+      for (let i = 0; i < olds.length; i++) {
+        const kinds = stampOnly(olds[i]!, news[i]!, releaseVersion, compiled);
+        if (!kinds || kinds.length === 0) return false;
+        all.push(kinds);
+      }
+      for (const kinds of all) {
+        for (const k of kinds) {
+          if (typeof k === 'string') found.add(k);
+          else for (const t of k.inserted) inserted.add(t.trim());
+        }
+        stamped++;
+      }
+      return true;
+    };
     const flush = (): boolean => {
       // Blank lines carry nothing; curl's stamping adds one after `.TH`.
       blank += removed.filter((l) => l.trim() === '').length + added.filter((l) => l.trim() === '').length;
@@ -199,16 +232,12 @@ export const versionStamp: Rule = {
       const news = added.filter((l) => l.trim() !== '');
       removed = [];
       added = [];
-      if (olds.length !== news.length) return false;
-      for (let i = 0; i < olds.length; i++) {
-        const kinds = stampOnly(olds[i]!, news[i]!, releaseVersion, compiled);
-        if (!kinds || kinds.length === 0) return false;
-        for (const k of kinds) {
-          if (typeof k === 'string') found.add(k);
-          else for (const t of k.inserted) inserted.add(t.trim());
-        }
-        stamped++;
-      }
+      if (paired(olds, news)) return true;
+      // A generator's own notes, added or dropped whole: comment lines alone, none in place of another line.
+      if (!commentsInert || (olds.length > 0 && news.length > 0)) return false;
+      const notes = [...olds, ...news];
+      if (!notes.every((l) => roffComment.test(l))) return false;
+      comments += notes.length;
       return true;
     };
     for (const part of parts) {
@@ -224,6 +253,9 @@ export const versionStamp: Rule = {
         `${stamped === 1 ? 'the one changed line differs' : `${stamped} changed lines differ`} only by the release version ${releaseVersion}${found.has('date') ? ' and dates' : ''}${blank ? ` (and ${blank} blank line${blank === 1 ? '' : 's'})` : ''}`,
         ...(inserted.size > 0
           ? [`the release writes its version where the tag has none: ${[...inserted].map((t) => `\`${t}\``).join(', ')} (a URL naming the tag, a versioned name)`]
+          : []),
+        ...(comments > 0
+          ? [`and ${comments} roff comment line${comments === 1 ? '' : 's'} (\`.\\"\`) differ, which the page never shows and nothing runs: a newer generator's notes`]
           : []),
       ],
     };
