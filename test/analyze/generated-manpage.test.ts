@@ -46,6 +46,44 @@ test('a page in a section folder has its source beside that folder; in a languag
   assert.is(await generatedManpage.judge(added('man/man8/chgpasswd.8', '#!/bin/sh\nid\n'), ctx), undefined);
 });
 
+test('a page whose source lies below its folder is explained when a build file beside the page names that source (rrsync.1 of rsync 3.5.0)', async () => {
+  const rule = 'rrsync.1: support/rrsync.1.md md-convert Makefile\n\t@$(srcdir)/maybe-make-man support/rrsync.1.md\n';
+  const j = await generatedManpage.judge(added('rrsync.1', page), context({ 'support/rrsync.1.md': '# NAME\n', 'Makefile.in': rule }));
+  assert.is(j?.category, 'generated-manpage');
+  assert.is(j!.reasons[1], 'its source support/rrsync.1.md is in the tag, and a build file beside the page names it');
+  // No build file names it, or two files of that name: not explained.
+  assert.is(await generatedManpage.judge(added('rrsync.1', page), context({ 'support/rrsync.1.md': '# NAME\n', 'Makefile.in': 'all:\n' })), undefined);
+  assert.is(await generatedManpage.judge(added('rrsync.1', page), context({ 'support/rrsync.1.md': '', 'old/rrsync.1.md': '', 'Makefile.in': rule })), undefined);
+});
+
+/** An HTML page as pandoc writes one from a man page's Markdown (flac 1.5.0's man/flac.html), with `extra` in its body. */
+const prose = 'flac encodes audio files losslessly. Decoding restores every sample exactly, verified against checksums stored inside.';
+const html = (title: string, extra = '') =>
+  `<!DOCTYPE html>\n<html lang>\n<head>\n<meta name="generator" content="pandoc" />\n<title>${title}</title>\n</head>\n<body>\n<h1>NAME</h1>\n<p>${prose}</p>\n${extra}</body>\n</html>\n`;
+const markdown = `# NAME\n\n${prose}\n\n<!-- written for pandoc; keep the headings -->\n`;
+
+test('an HTML rendering of a man page source in the tag is explained when it runs no code and carries the words of its source', async () => {
+  const ctx = context({ 'man/flac.md': markdown, 'rsync.1.md': markdown, 'doc/openvpn.8.rst': `NAME\n====\n\n${prose}\n\n.. include:: man-sections/generic-options.rst\n` });
+  const flac = await generatedManpage.judge(added('man/flac.html', html('flac(1) Version 1.5.0 | Free Lossless Audio Codec conversion tool')), ctx);
+  assert.is(flac?.category, 'generated-manpage');
+  assert.is(flac?.severity, 'low');
+  assert.match(flac!.reasons[1]!, 'rendered from man/flac.md, in the tag: it carries 14 of the 14 words of that source');
+  // A section in the name is enough; reStructuredText, its directives left out.
+  assert.is((await generatedManpage.judge(added('rsync.1.html', html('rsync manpage')), ctx))?.category, 'generated-manpage');
+  assert.match((await generatedManpage.judge(added('doc/openvpn.8.html', html('openvpn')), ctx))!.reasons[1]!, 'carries 14 of the 14 words');
+  // Code a browser runs, a page of other words, a page that is no man page, no source beside it: not explained.
+  const refused: Array<[string, string]> = [
+    ['man/flac.html', html('flac(1)', '<script src="x.js"></script>\n')],
+    ['man/flac.html', html('flac(1)', '<img src="a.png" onerror="fetch(1)">\n')],
+    ['man/flac.html', html('flac(1)', '<a href="javascript:run()">more</a>\n')],
+    ['man/flac.html', html('flac(1)').replace(prose, 'Something else entirely, written by nobody for this page.')],
+    ['man/flac.html', html('flac: the free lossless audio codec')],
+    ['man/metaflac.html', html('metaflac(1)')],
+    ['man/flac.html', markdown],
+  ];
+  for (const [path, content] of refused) assert.is(await generatedManpage.judge(added(path, content), ctx), undefined, content);
+});
+
 test('look-alikes are not explained', async () => {
   const ctx = context({ 'disk-utils/addpart.8.adoc': '' });
   assert.is(await generatedManpage.judge(added('disk-utils/addpart.8', '#!/bin/sh\nid\n'), ctx), undefined);

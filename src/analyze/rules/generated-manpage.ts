@@ -1,5 +1,8 @@
+import type { Change } from '../../compare/change.js';
+import { looksLikeHtml, runsCode, sourceWordsIn } from '../html-page.js';
+import { escapeRegExp } from '../regexp.js';
 import type { AnalysisContext, Judgement, Rule } from '../rule.js';
-import { splitPath } from '../places.js';
+import { isBinary, splitPath } from '../places.js';
 import { tagPathsNamed } from '../tag-index.js';
 
 /**
@@ -11,7 +14,16 @@ import { tagPathsNamed } from '../tag-index.js';
  * shadow's layout); a page in a language's section folder
  * (`man/de/man8/chgpasswd.8`) is that source translated with the language's
  * catalog (`man/po/de.po`). Explained only with a roff `.TH` header, so a
- * script cannot pass for documentation by its file name alone.
+ * script cannot pass for documentation by its file name alone. A page whose
+ * source is not beside it may take the one source of its name the tag has
+ * below its folder, when a build file there names it (rsync's `rrsync.1`
+ * from `support/rrsync.1.md`, a rule of its Makefile.in).
+ *
+ * The HTML rendering of such a source, as rsync's md-convert, pandoc and
+ * Docutils write it (`rsync.1.html`, flac's `man/flac.html`, OpenVPN's
+ * `doc/openvpn.8.html`), is explained when it is a man page's (a section in
+ * its name, or in its title: `flac(1)`), runs no code in a browser, and
+ * carries the words of its source.
  */
 const manName = /^(.+)\.([1-9])[a-z]*$/;
 const sourceExtensions = ['.adoc', '.asciidoc', '.txt', '.md', '.ronn', '.pod', '.xml', '.in', '.scd', '.rst'];
@@ -33,6 +45,64 @@ function source(dir: string, name: string, stem: string, ctx: AnalysisContext): 
     }
   }
   return undefined;
+}
+
+/** The build files of a folder that may name a page's source. */
+const buildFiles = ['Makefile.am', 'Makefile.in', 'Makefile', 'GNUmakefile', 'meson.build', 'CMakeLists.txt'];
+
+/**
+ * The one file of the tag named `base` and a source extension, away from
+ * the page in `dir`, when a build file of the tag in `dir` names it by its
+ * path from there (rsync's Makefile.in: `rrsync.1: support/rrsync.1.md`);
+ * undefined when there is none, more than one, or no build file names it.
+ */
+async function namedSource(dir: string, base: string, extensions: readonly string[], ctx: AnalysisContext): Promise<string | undefined> {
+  const found = extensions.flatMap((ext) => tagPathsNamed(ctx, base + ext).filter((p) => inTag(ctx, p)));
+  const only = found.length === 1 ? found[0]! : undefined;
+  if (!only || (dir && !only.startsWith(`${dir}/`))) return undefined;
+  const relative = Buffer.from(dir ? only.slice(dir.length + 1) : only);
+  for (const file of buildFiles) {
+    const entry = ctx.tagByPath.get(join(dir, file));
+    if (entry?.type !== 'file') continue;
+    const text = await ctx.tagContent(entry).catch(() => undefined);
+    if (text?.includes(relative)) return only;
+  }
+  return undefined;
+}
+
+/** What an HTML rendering is made from: markup, not a configure template. */
+const markupExtensions = sourceExtensions.filter((ext) => ext !== '.in');
+/** Of the source's words, the share its rendering must carry; and the fewest words that say anything. */
+const carriedShare = 0.9;
+const fewestWords = 10;
+
+/** An HTML page rendered from a man page's markup source in the tag, or undefined. */
+async function htmlRendering(change: Change, dir: string, name: string, ctx: AnalysisContext): Promise<Judgement | undefined> {
+  const m = /^(.+)\.html?$/i.exec(name);
+  const release = change.release;
+  if (!m || release?.type !== 'file') return undefined;
+  const base = m[1]!;
+  const beside = markupExtensions.map((ext) => join(dir, base + ext)).find((p) => inTag(ctx, p));
+  const path = beside ?? (await namedSource(dir, base, markupExtensions, ctx));
+  const entry = path === undefined ? undefined : ctx.tagByPath.get(path);
+  if (!entry) return undefined;
+  const content = await ctx.releaseContent(release);
+  if (!content || isBinary(content)) return undefined;
+  const page = content.toString('utf8');
+  if (!looksLikeHtml(page) || runsCode(page)) return undefined;
+  // A man page's rendering: its section in the name (`rsync.1.html`) or in the title (pandoc's `flac(1)`).
+  const title = /<title>([^<]*)<\/title>/i.exec(page.slice(0, 16384))?.[1] ?? '';
+  if (!manName.test(base) && !new RegExp(`(?:^|[^\\w.-])${escapeRegExp(base)}\\([1-9][a-z]*\\)`, 'i').test(title)) return undefined;
+  const words = sourceWordsIn((await ctx.tagContent(entry)).toString('utf8'), page);
+  if (words.of < fewestWords || words.carried < carriedShare * words.of) return undefined;
+  return {
+    category: 'generated-manpage',
+    severity: 'low',
+    reasons: [
+      'HTML rendering of a man page, with no script, event handler or javascript: URL',
+      `rendered from ${path}, in the tag${beside ? '' : ', which a build file beside the page names'}: it carries ${words.carried} of the ${words.of} words of that source`,
+    ],
+  };
 }
 
 /** A section folder (`man8`), and the folder it is in. */
@@ -79,7 +149,7 @@ export const generatedManpage: Rule = {
     if (release?.type !== 'file') return undefined;
     const { dir, name } = splitPath(change.path);
     const m = manName.exec(name);
-    if (!m) return undefined;
+    if (!m) return htmlRendering(change, dir, name, ctx);
     const content = await ctx.releaseContent(release);
     if (!content) return undefined;
     const alias = /^\.so ((?:[^\s/]+\/)?([^\s/]+))\s*$/.exec(content.subarray(0, 512).toString('utf8'));
@@ -104,7 +174,12 @@ export const generatedManpage: Rule = {
       return { category: 'generated-manpage', severity: 'low', reasons: [`man page with a .TH header for ${title}`, from] };
     }
     const translated = po4aSource(change.path, name, ctx);
-    if (!translated) return undefined;
+    if (!translated) {
+      // A page in a section folder has its source where that layout puts it (above), or is not explained.
+      const elsewhere = sectionFolder.test(dir) ? undefined : await namedSource(dir, name, sourceExtensions, ctx);
+      if (!elsewhere) return undefined;
+      return { category: 'generated-manpage', severity: 'low', reasons: [`man page with a .TH header for ${title}`, `its source ${elsewhere} is in the tag, and a build file beside the page names it`] };
+    }
     return {
       category: 'generated-manpage',
       severity: 'low',

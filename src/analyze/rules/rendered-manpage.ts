@@ -1,3 +1,4 @@
+import { looksLikeHtml, runsCode } from '../html-page.js';
 import { isBinary } from '../places.js';
 import type { AnalysisContext, Judgement, Rule } from '../rule.js';
 
@@ -21,7 +22,7 @@ const text = (content: Buffer, bytes = 65536) => content.subarray(0, bytes).toSt
 const renderings: Rendering[] = [
   // groff -Tutf8 or mandoc: NAME as a section heading.
   { format: 'text', name: /^(.+?)(?:\.txt|\.0)$/, shape: (c) => !isBinary(c) && /^\s*NAME\s*$/m.test(text(c)) },
-  { format: 'HTML', name: /^(.+?)\.html?$/, shape: (c) => !isBinary(c) && /<html/i.test(text(c, 4096)) && !/<script|<[^>]*\son\w+\s*=|javascript:/i.test(c.toString('utf8')) },
+  { format: 'HTML', name: /^(.+?)\.html?$/, shape: (c) => !isBinary(c) && looksLikeHtml(text(c, 4096)) && !runsCode(c.toString('utf8')) },
   // groff -Tpdf writes no JavaScript, launch or embedded-file actions.
   { format: 'PDF', name: /^(.+?)(?:-a4|-letter)?\.pdf$/, shape: (c) => c.subarray(0, 5).toString('latin1') === '%PDF-' && !/\/(?:JavaScript|JS|Launch|EmbeddedFile|OpenAction)\b/.test(c.toString('latin1')) },
   { format: 'roff', name: /^(.+\.[1-9][a-z]*)$/, shape: (c) => !isBinary(c) && /^\.TH\s/m.test(text(c)) },
