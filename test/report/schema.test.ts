@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Ajv2020 } from 'ajv/dist/2020.js';
+import { categoryInfo } from '../../src/report/finding.js';
+import { severities } from '../../src/report/severity.js';
 import { root, runCuckooHere } from '../helpers/cli.js';
 
 const schema = JSON.parse(readFileSync(join(root, 'schema/cuckoo.report.v1.json'), 'utf8')) as object;
@@ -38,6 +40,33 @@ test('the schema ships in the package and resolves as cuckoo/schema/cuckoo.repor
   const resolved = createRequire(join(root, 'package.json')).resolve('cuckoo/schema/cuckoo.report.v1.json');
   assert.is(resolved, join(root, 'schema/cuckoo.report.v1.json'));
   assert.is((schema as { title: string }).title, 'cuckoo.report/v1');
+});
+
+test('the schema names every category and severity a finding can have', () => {
+  const defs = schema as { $defs: Record<string, { properties?: Record<string, { enum?: string[] }>; enum?: string[] }> };
+  const finding = defs.$defs.finding!.properties!;
+  assert.equal([...finding.category!.enum!].sort(), Object.keys(categoryInfo).sort());
+  assert.equal(defs.$defs.severity!.enum, [...severities]);
+});
+
+test('a report with the findings reproduction writes validates: a recipe re-run, a bootstrap script, a tag file of unknown size', async () => {
+  const r = (await report(['verify', 'samples/tampered/hello-1.0.tar.gz', '--repo', 'samples/hello.bundle'])) as unknown as { findings: Array<Record<string, unknown>> };
+  const base = r.findings[0]!;
+  const evidence = base.evidence as Record<string, unknown>;
+  r.findings = [
+    {
+      ...base,
+      category: 'recipe-output',
+      evidence: { ...evidence, reproduced: { generator: './bootstrap', tool: 'tag', version: 'v1.0', command: './bootstrap', normalisations: [], seconds: 1, cached: false, untrustedInputs: [] } },
+    },
+    { ...base, id: 'CK000000000001', path: 'b', category: 'not-shipped', change: 'only-in-tag', evidence: { tag: { type: 'file', mode: '100644', size: -1, blobId: 'ab' } } },
+  ];
+  assert.ok(validate(r), JSON.stringify(validate.errors, null, 2));
+  // Still refused: a size below -1, a category no rule writes.
+  r.findings[1] = { ...r.findings[1]!, evidence: { tag: { type: 'file', mode: '100644', size: -2, blobId: 'ab' } } };
+  assert.not.ok(validate(r));
+  r.findings = [{ ...base, category: 'made-up' }];
+  assert.not.ok(validate(r));
 });
 
 test('the schema rejects a report that breaks the contract', () => {
