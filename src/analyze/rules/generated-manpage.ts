@@ -1,5 +1,5 @@
 import type { Change } from '../../compare/change.js';
-import { looksLikeHtml, runsCode, sourceWordsIn } from '../html-page.js';
+import { looksLikeHtml, runsCode, sourceWordsIn } from '../document-shape.js';
 import { escapeRegExp } from '../regexp.js';
 import type { AnalysisContext, Judgement, Rule } from '../rule.js';
 import { isBinary, splitPath } from '../places.js';

@@ -24,6 +24,7 @@ import { poRefresh } from './po-refresh.js';
 import { npmManifest } from './npm-manifest.js';
 import { parserOutput, swigOutput } from './parser-output.js';
 import { pythonSdist } from './python-sdist.js';
+import { renderedFigure } from './rendered-figure.js';
 import { renderedManpage } from './rendered-manpage.js';
 import { specialFile } from './special-file.js';
 import { submoduleContent } from './submodule-content.js';
@@ -84,6 +85,7 @@ export const rules: readonly Rule[] = [
   pythonSdist,
   npmManifest,
   renderedManpage,
+  renderedFigure,
   // Prove a dist-hook's sed edits, and a Makefile.am rule's output, by re-running them on the tag's files.
   distHookEdit,
   makeRuleOutput,

@@ -1,4 +1,4 @@
-import { looksLikeHtml, runsCode } from '../html-page.js';
+import { imageFormat, looksLikeHtml, pdfMayAct, runsCode } from '../document-shape.js';
 import { isBinary } from '../places.js';
 import type { AnalysisContext, Judgement, Rule } from '../rule.js';
 
@@ -23,8 +23,8 @@ const renderings: Rendering[] = [
   // groff -Tutf8 or mandoc: NAME as a section heading.
   { format: 'text', name: /^(.+?)(?:\.txt|\.0)$/, shape: (c) => !isBinary(c) && /^\s*NAME\s*$/m.test(text(c)) },
   { format: 'HTML', name: /^(.+?)\.html?$/, shape: (c) => !isBinary(c) && looksLikeHtml(text(c, 4096)) && !runsCode(c.toString('utf8')) },
-  // groff -Tpdf writes no JavaScript, launch or embedded-file actions.
-  { format: 'PDF', name: /^(.+?)(?:-a4|-letter)?\.pdf$/, shape: (c) => c.subarray(0, 5).toString('latin1') === '%PDF-' && !/\/(?:JavaScript|JS|Launch|EmbeddedFile|OpenAction)\b/.test(c.toString('latin1')) },
+  // groff -Tpdf writes no JavaScript, launch or embedded-file actions, nor object streams that could hide them.
+  { format: 'PDF', name: /^(.+?)(?:-a4|-letter)?\.pdf$/, shape: (c) => imageFormat(c) === 'PDF' && !pdfMayAct(c) },
   { format: 'roff', name: /^(.+\.[1-9][a-z]*)$/, shape: (c) => !isBinary(c) && /^\.TH\s/m.test(text(c)) },
   // libarchive's mdoc2wiki: `ManPageArchiveEntryAcl3.wiki` for archive_entry_acl.3.
   { format: 'wiki', name: /^ManPage(.+)\.wiki$/, shape: (c) => !isBinary(c) && /manual page/.test(text(c, 200)) },

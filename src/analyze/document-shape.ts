@@ -1,0 +1,84 @@
+/**
+ * The shapes of documents a release ships beside their sources (pages,
+ * figures, manuals), and the parts of each format that run code, which such
+ * a file may not hold to be explained by its shape.
+ */
+
+/**
+ * The parts of an HTML page (or an SVG image) a browser runs: a script, an
+ * event handler attribute, a `javascript:` URL. A page without them is text
+ * to read, whatever it says.
+ */
+export function runsCode(html: string): boolean {
+  return /<script|<[^>]*\son\w+\s*=|javascript:/i.test(html);
+}
+
+/** Whether the text reads as an HTML page: an `<html` element near its start. */
+export function looksLikeHtml(text: string): boolean {
+  return /<html/i.test(text.slice(0, 4096));
+}
+
+/** Distinct words of five letters or more, lower-cased: what a rendering keeps of its source, whatever the markup. */
+const words = (text: string) => new Set(text.toLowerCase().match(/[a-z]{5,}/g) ?? []);
+
+/**
+ * How many of the words of a markup source (Markdown, reStructuredText,
+ * AsciiDoc, …) an HTML page carries, and of how many. The source's comments
+ * and reStructuredText directives (`.. include:: part.rst`) are left out:
+ * a renderer drops those words, or replaces them with what they name.
+ */
+export function sourceWordsIn(source: string, page: string): { carried: number; of: number } {
+  const prose = source.replace(/<!--[\s\S]*?-->/g, ' ').replace(/^[ \t]*\.\. [\w:-]+::.*$/gm, ' ');
+  const wanted = words(prose);
+  const present = words(page);
+  let carried = 0;
+  for (const w of wanted) if (present.has(w)) carried++;
+  return { carried, of: wanted.size };
+}
+
+/**
+ * Whether a PDF may do something when opened: JavaScript, a launch action,
+ * an embedded file, an action on opening. Object streams are compressed, so
+ * what they hold cannot be read here: a PDF with one is taken as one that
+ * may. groff, Ghostscript and ImageMagick write neither.
+ */
+export function pdfMayAct(bytes: Buffer): boolean {
+  return /\/(?:JavaScript|JS|Launch|EmbeddedFile|OpenAction|ObjStm)\b/.test(bytes.toString('latin1'));
+}
+
+const pngSignature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+/** A PNG file's or a PDF's format, by its first bytes. */
+export function imageFormat(bytes: Buffer): 'PNG' | 'PDF' | undefined {
+  if (bytes.subarray(0, 8).equals(pngSignature)) return 'PNG';
+  if (bytes.subarray(0, 5).toString('latin1') === '%PDF-') return 'PDF';
+  return undefined;
+}
+
+/** The chunks a PNG that a drawing tool renders has: the image, its colours, and short text. */
+const pngChunks = new Set(['IHDR', 'PLTE', 'IDAT', 'IEND', 'tRNS', 'gAMA', 'cHRM', 'sRGB', 'iCCP', 'sBIT', 'bKGD', 'pHYs', 'tIME', 'tEXt', 'zTXt', 'iTXt']);
+/** More text than a tool's name, a title and a date: a place to carry data. */
+const pngTextBytes = 4096;
+
+/**
+ * Whether a PNG is an image and nothing else: its chunks laid end to end
+ * from the signature to IEND, which ends the file, each of a kind an image
+ * has, with little text. Bytes after IEND, or chunks of other kinds, are
+ * where data can ride along unseen (the xz backdoor hid its payload in
+ * files that looked like test data).
+ */
+export function pngIsImageOnly(bytes: Buffer): boolean {
+  if (!bytes.subarray(0, 8).equals(pngSignature)) return false;
+  let text = 0;
+  for (let at = 8; at + 12 <= bytes.length; ) {
+    const length = bytes.readUInt32BE(at);
+    const type = bytes.toString('latin1', at + 4, at + 8);
+    const end = at + 12 + length;
+    if (!pngChunks.has(type) || end > bytes.length) return false;
+    if (type === 'tEXt' || type === 'zTXt' || type === 'iTXt') text += length;
+    if (text > pngTextBytes) return false;
+    if (type === 'IEND') return end === bytes.length;
+    at = end;
+  }
+  return false;
+}
