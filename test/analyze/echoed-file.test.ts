@@ -106,6 +106,27 @@ test('a file of one word a dist-hook echoes from a make variable is explained as
   assert.is(await echoedFile.judge({ ...run, release: { ...run.release!, mode: 0o755 } }, ctx), undefined);
 });
 
+test('a file of one number of seconds a dist-hook writes with date +%s is the time make dist ran (coreutils 9.1: .timestamp)', async () => {
+  const am = `dist-hook: gen-ChangeLog\n\t$(AM_V_GEN)chmod -R +rw $(distdir)\n\t$(AM_V_GEN)echo $(VERSION) > $(distdir)/.tarball-version\n\t$(AM_V_GEN)date +%s > $(distdir)/.timestamp\n\nother:\n\tdate +%s > $(distdir)/.later\n`;
+  const ctx = context({ 'Makefile.am': am }, { releaseVersion: '9.1' });
+  const j = await echoedFile.judge(added('.timestamp', '1650058802\n'), ctx);
+  assert.is(j?.category, 'configured-file');
+  assert.is(j?.severity, 'low');
+  assert.equal(j?.reasons, ['the time make dist ran, as the dist-hook of Makefile.am writes it with `date +%s` (Makefile.am:4): 1650058802, 2022-04-15 21:40 UTC']);
+  // Anything but ten digits, a line of no dist-hook, a file the build runs: not explained.
+  const cases: Array<[string, string]> = [
+    ['.timestamp', 'reboot\n'],
+    ['.timestamp', '1650058802 \n'],
+    ['.timestamp', '16500588020\n'],
+    ['.timestamp', '0650058802\n'],
+    ['.timestamp', '1650058802'],
+    ['.later', '1650058802\n'],
+  ];
+  for (const [path, text] of cases) assert.is(await echoedFile.judge(added(path, text), ctx), undefined, `${path}: ${JSON.stringify(text)}`);
+  const run = added('.timestamp', '1650058802\n');
+  assert.is(await echoedFile.judge({ ...run, release: { ...run.release!, mode: 0o755 } }, ctx), undefined);
+});
+
 test('echoedRecipes: only a recipe that writes the file, its echo texts in order', () => {
   assert.equal(echoedRecipes(makefileAm).get('package.m4')?.length, 5);
   assert.is(echoedRecipes(makefileAm.replace('} >$(srcdir)/package.m4', '} >/dev/null')).get('package.m4'), undefined);

@@ -18,7 +18,8 @@ import { escapeRegExp } from '../regexp.js';
  * Echoed text with no placeholder and nothing the shell expands is the
  * Makefile.am's own text, whatever the file: libssh2's `echo "see NEWS" >
  * ./ChangeLog`. A dist-hook's `echo $(VAR) > $(distdir)/PATH` explains a
- * file of one plain word (see distHookValue).
+ * file of one plain word, and its `date +%s > $(distdir)/PATH` a file of
+ * one number of seconds (see distHookValue).
  */
 
 const maxBytes = 16 * 1024;
@@ -53,10 +54,12 @@ const tokenValue = /^[A-Za-z0-9][A-Za-z0-9.+~:_-]{0,63}$/;
 /**
  * The `echo $(VAR) > $(distdir)/PATH` lines of a Makefile.am's dist-hook:
  * for each PATH (from the Makefile.am's folder), the variable echoed and the
- * line. strace 6.1 writes `.year` and the dates of its manual pages so.
+ * line. strace 6.1 writes `.year` and the dates of its manual pages so. A
+ * `date +%s > $(distdir)/PATH` line writes the time `make dist` ran
+ * (coreutils 9.1's `.timestamp`): its variable is `date +%s`.
  */
-export function distHookEchoes(makefileAm: string): Map<string, { variable: string; line: number }> {
-  const out = new Map<string, { variable: string; line: number }>();
+export function distHookEchoes(makefileAm: string): Map<string, { variable: string; line: number; clock?: true }> {
+  const out = new Map<string, { variable: string; line: number; clock?: true }>();
   const lines = makefileAm.split('\n');
   const at = lines.findIndex((l) => /^dist-hook\s*:/.test(l));
   if (at < 0) return out;
@@ -66,6 +69,8 @@ export function distHookEchoes(makefileAm: string): Map<string, { variable: stri
     while (text.endsWith('\\') && i + 1 < lines.length) text = `${text.slice(0, -1)} ${lines[++i]!}`;
     const m = /^\s*[@+-]*(?:\$[({]AM_V_(?:GEN|at)[)}])?\s*echo\s+\$[({]([A-Za-z_]\w*)[)}]\s*>\s*\$[({]distdir[)}]\/([\w.+/-]+)\s*$/.exec(text);
     if (m && !out.has(m[2]!)) out.set(m[2]!, { variable: m[1]!, line: start + 1 });
+    const clock = /^\s*[@+-]*(?:\$[({]AM_V_(?:GEN|at)[)}])?\s*date\s+\+%s\s*>\s*\$[({]distdir[)}]\/([\w.+/-]+)\s*$/.exec(text);
+    if (clock && !out.has(clock[1]!)) out.set(clock[1]!, { variable: 'date +%s', line: start + 1, clock: true });
   }
   return out;
 }
@@ -89,6 +94,16 @@ async function distHookValue(path: string, release: ReleaseEntry, ctx: AnalysisC
     if (!hit) continue;
     const value = /^([^\n]*)\n$/.exec((await ctx.releaseContent(release))?.toString('utf8') ?? '')?.[1];
     if (value === undefined || !tokenValue.test(value)) return undefined;
+    if (hit.clock) {
+      // Seconds since 1970, as date prints them: from 2001 to 2286, ten digits.
+      if (!/^[1-9]\d{9}$/.test(value)) return undefined;
+      const when = new Date(Number(value) * 1000).toISOString().slice(0, 16).replace('T', ' ');
+      return {
+        category: 'configured-file',
+        severity: 'low',
+        reasons: [`the time make dist ran, as the dist-hook of ${makefileAm} writes it with \`date +%s\` (${makefileAm}:${hit.line}): ${value}, ${when} UTC`],
+      };
+    }
     if (/VERSION$/.test(hit.variable) && value !== ctx.releaseVersion) return undefined;
     return {
       category: 'configured-file',
