@@ -1,3 +1,5 @@
+import { inflateSync } from 'node:zlib';
+
 /**
  * The shapes of documents a release ships beside their sources (pages,
  * figures, manuals), and the parts of each format that run code, which such
@@ -36,14 +38,42 @@ export function sourceWordsIn(source: string, page: string): { carried: number; 
   return { carried, of: wanted.size };
 }
 
+/** The keys of a PDF dictionary that make it act when opened: JavaScript, a launch action, an embedded file, an action on opening. */
+const pdfActions = /\/(?:JavaScript|JS|Launch|EmbeddedFile|OpenAction)\b/;
+/** Most bytes all of a PDF's object streams may inflate to: past it, what they hold is not read. */
+const maxInflated = 64 * 1024 * 1024;
+
 /**
- * Whether a PDF may do something when opened: JavaScript, a launch action,
- * an embedded file, an action on opening. Object streams are compressed, so
- * what they hold cannot be read here: a PDF with one is taken as one that
- * may. groff, Ghostscript and ImageMagick write neither.
+ * Whether a PDF may do something when opened (pdfActions), in its objects
+ * as they stand or in the object streams that pack others compressed, as
+ * pdfTeX writes them (libffi 3.4.4's doc/libffi.pdf). An object stream that
+ * cannot be read here (another filter than Flate, a predictor, a damaged
+ * or oversized stream) is taken as one that may.
  */
 export function pdfMayAct(bytes: Buffer): boolean {
-  return /\/(?:JavaScript|JS|Launch|EmbeddedFile|OpenAction|ObjStm)\b/.test(bytes.toString('latin1'));
+  const text = bytes.toString('latin1');
+  if (pdfActions.test(text)) return true;
+  let inflated = 0;
+  for (const m of text.matchAll(/\/Type\s*\/ObjStm\b/g)) {
+    const head = text.lastIndexOf(' obj', m.index);
+    const stream = text.indexOf('stream', m.index);
+    if (head < 0 || stream < 0) return true;
+    const dict = text.slice(head, stream);
+    if (!/\/Filter\s*(?:\[\s*)?\/FlateDecode\s*\]?/.test(dict) || /\/DecodeParms/.test(dict)) return true;
+    const start = stream + (text.startsWith('stream\r\n', stream) ? 8 : 7);
+    const end = text.indexOf('endstream', start);
+    if (end < 0) return true;
+    let objects: Buffer;
+    try {
+      objects = inflateSync(bytes.subarray(start, end), { maxOutputLength: maxInflated - inflated });
+    } catch {
+      // Damaged, or more than the bound: unread.
+      return true;
+    }
+    inflated += objects.length;
+    if (pdfActions.test(objects.toString('latin1'))) return true;
+  }
+  return false;
 }
 
 const pngSignature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);

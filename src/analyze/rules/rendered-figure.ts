@@ -11,8 +11,8 @@ import type { AnalysisContext, Judgement, Rule } from '../rule.js';
  * rule), or from an `.svg`. Explained when a build file beside the figure
  * names it and has the rule that converts that kind of drawing into that
  * format, and the figure has the shape of its format without the parts
- * that run code (scripts in SVG; actions in PDF, or object streams that
- * could hide one). PostScript, itself a program, is not taken.
+ * that run code (scripts in SVG; actions in PDF, its object streams read
+ * too). PostScript, itself a program, is not taken.
  */
 
 /** The drawings a figure is rendered from, and the formats it is rendered to. */
@@ -76,7 +76,7 @@ export const renderedFigure: Rule = {
         reasons: [
           `a ${format} figure rendered from ${dir ? `${dir}/` : ''}${stem}.${from}, in the tag beside it`,
           `${rule} names it, with the rule that makes a .${ext} from a .${from}`,
-          format === 'PDF' ? 'no JavaScript, launch or embedded-file action, nor object streams that could hide one' : format === 'SVG' ? 'no script, event handler or javascript: URL' : 'an image and nothing else: the chunks of one, little text, no byte after its end',
+          format === 'PDF' ? 'no JavaScript, launch or embedded-file action, in its objects or its object streams' : format === 'SVG' ? 'no script, event handler or javascript: URL' : 'an image and nothing else: the chunks of one, little text, no byte after its end',
         ],
       };
     }

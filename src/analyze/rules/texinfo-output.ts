@@ -1,4 +1,7 @@
+import type { ReleaseEntry } from '../../release/entry.js';
+import { imageFormat, pdfMayAct } from '../document-shape.js';
 import { isBinary, splitPath } from '../places.js';
+import { escapeRegExp } from '../regexp.js';
 import type { AnalysisContext, Judgement, Rule } from '../rule.js';
 import { tagPathsIn } from '../tag-index.js';
 
@@ -6,8 +9,9 @@ import { tagPathsIn } from '../tag-index.js';
  * What automake's texinfo support writes at `make dist`: the manual rendered
  * by makeinfo (`X.info`, `X.info-N`), and `version.texi` (or `vers-N.texi`)
  * with its `stamp-vti` twin, four `@set` lines that mdate-sh fills with the
- * version and the manual's date. Each is explained only next to a Texinfo
- * source in the tag.
+ * version and the manual's date, and the manual's PDF where a dist-hook
+ * copies it (pdfManual). Each is explained only next to a Texinfo source in
+ * the tag.
  */
 const join = (dir: string, name: string) => (dir ? `${dir}/${name}` : name);
 const texinfoExtensions = ['.texi', '.texinfo', '.txi'];
@@ -26,6 +30,32 @@ function texinfoSources(dir: string, ctx: AnalysisContext): string[] {
   return tagPathsIn(ctx, dir).filter((p) => texinfoExtensions.some((e) => p.endsWith(e)));
 }
 
+/**
+ * The PDF automake's `make pdf` makes of a manual a Makefile.am beside it
+ * lists in a `*_TEXINFOS` variable, copied into the release by a dist-hook
+ * (libffi 3.4.4: `cd doc; make pdf; cp *.pdf $$d/doc`), with nothing in it
+ * that acts when opened (pdfMayAct: object streams, as pdfTeX writes them,
+ * are read too).
+ */
+async function pdfManual(dir: string, stem: string, release: ReleaseEntry, ctx: AnalysisContext): Promise<Judgement | undefined> {
+  const source = texinfoExtensions.map((e) => join(dir, stem + e)).find((p) => ctx.tagByPath.get(p)?.type === 'file');
+  const am = ctx.tagByPath.get(join(dir, 'Makefile.am'));
+  if (!source || am?.type !== 'file') return undefined;
+  const listed = new RegExp(`^\\w*_TEXINFOS\\s*\\+?=(?:[^\\n]*\\\\\\n)*[^\\n]*(?:^|[\\s=])${escapeRegExp(source.slice(dir ? dir.length + 1 : 0))}(?:\\s|\\\\|$)`, 'm');
+  const text = (await ctx.tagContent(am).catch(() => undefined))?.toString('utf8');
+  if (!text || !listed.test(text)) return undefined;
+  const content = await ctx.releaseContent(release);
+  if (!content || imageFormat(content) !== 'PDF' || pdfMayAct(content)) return undefined;
+  return {
+    category: 'texinfo-output',
+    severity: 'low',
+    reasons: [
+      `the PDF manual automake makes of ${source}, which ${join(dir, 'Makefile.am')} lists among its Texinfo manuals`,
+      'no JavaScript, launch or embedded-file action, in its objects or its object streams',
+    ],
+  };
+}
+
 export const texinfoOutput: Rule = {
   name: 'texinfo-output',
   changes: ['only-in-release'],
@@ -33,6 +63,8 @@ export const texinfoOutput: Rule = {
     const release = change.release;
     if (release?.type !== 'file') return undefined;
     const { dir, name } = splitPath(change.path);
+    const pdf = /^(.+)\.pdf$/.exec(name);
+    if (pdf) return pdfManual(dir, pdf[1]!, release, ctx);
     const info = /^(.+)\.info(?:-\d+)?$/.exec(name);
     const versions = /^(?:version\.texi|vers-\d+\.texi|stamp-vti|stamp-\d+)$/.test(name);
     if (!info && !versions) return undefined;
