@@ -366,7 +366,7 @@ export const categoryInfo: Record<Category, CategoryInfo> = {
   },
   'generated-manpage': {
     title: 'Man page generated from a source in the tag',
-    help: 'A man page with a .TH header whose source with the same name (.adoc, .md, .pod, .xml, .ronn, .in, …) is in the tag, beside it or where a build file beside it names it, a one-line `.so` alias of such a page, or a po4a translation of a page in the tag with its .po and po4a.conf in the tag. Or the HTML rendering of such a source (pandoc, Docutils, md-convert): a page named for a man page, with no script, event handler or javascript: URL, that carries the words of its source.',
+    help: 'A man page with a .TH header whose source with the same name (.adoc, .md, .pod, .xml, .ronn, .in, …) is in the tag, beside it or where a build file beside it names it, a one-line `.so` alias of such a page, a po4a translation of a page in the tag with its .po and po4a.conf in the tag, or a page help2man wrote that carries every word of its include file (`man/ls.x`) in the tag and has no request that runs a command or reads a file. Or the HTML rendering of such a source (pandoc, Docutils, md-convert): a page named for a man page, with no script, event handler or javascript: URL, that carries the words of its source.',
   },
   'suspicious-build-code': {
     title: 'Build code that hides and runs data',
