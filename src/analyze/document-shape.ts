@@ -38,8 +38,13 @@ export function sourceWordsIn(source: string, page: string): { carried: number; 
   return { carried, of: wanted.size };
 }
 
-/** The keys of a PDF dictionary that make it act when opened: JavaScript, a launch action, an embedded file, an action on opening. */
-const pdfActions = /\/(?:JavaScript|JS|Launch|EmbeddedFile|OpenAction)\b/;
+/**
+ * The keys of a PDF dictionary that make it act when opened or shown:
+ * JavaScript (and XFA forms, which carry scripts), a launch action, an
+ * embedded file or rich media, an action on opening or on a page's events,
+ * a form that submits or imports data.
+ */
+const pdfActions = /\/(?:JavaScript|JS|XFA|Launch|EmbeddedFile|RichMedia|OpenAction|AA|SubmitForm|ImportData)\b/;
 /** Most bytes all of a PDF's object streams may inflate to: past it, what they hold is not read. */
 const maxInflated = 64 * 1024 * 1024;
 
