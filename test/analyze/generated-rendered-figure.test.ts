@@ -54,6 +54,7 @@ test('a figure is not explained without its drawing, a build file that makes it,
     // A PDF that acts when opened, or hides what it holds in object streams; another format under the name.
     ['doc/fips-fsm.pdf', `${pdf}<< /S /JavaScript /JS (app.alert(1)) >>\n`, ctx()],
     ['doc/fips-fsm.pdf', `${pdf}3 0 obj << /Type /ObjStm /N 4 >> stream\n`, ctx()],
+    ['doc/fips-fsm.pdf', `${pdf}4 0 obj << /Type /Page /AA << /O << /S /URI /URI (https://example.org/seen) >> >> >> endobj\n`, ctx()],
     ['doc/fips-fsm.pdf', png(image), ctx()],
     ['doc/fips-fsm.png', pdf, ctx()],
   ];
