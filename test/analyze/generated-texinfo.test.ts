@@ -15,6 +15,16 @@ test('makeinfo output and version.texi next to a Texinfo source in the tag are e
   assert.is((await texinfoOutput.judge(added('doc/stamp-vti', vti), ctx))?.category, 'texinfo-output');
 });
 
+test('an Info header broken before the source name is read whole (pinentry 1.3.1: doc/pinentry.info)', async () => {
+  const ctx = context({ 'doc/pinentry.texi': '\\input texinfo\n' });
+  const page = 'This is pinentry.info, produced by makeinfo version 6.8 from\npinentry.texi.\n\nINFO-DIR-SECTION GNU Utilities\n';
+  const j = await texinfoOutput.judge(added('doc/pinentry.info', page), ctx);
+  assert.is(j?.category, 'texinfo-output');
+  assert.is(j!.reasons[1], 'its source doc/pinentry.texi is in the tag');
+  // The name on the next line must still be the source the tag has.
+  assert.is(await texinfoOutput.judge(added('doc/pinentry.info', page.replace('\npinentry.texi', '\nother.texi')), ctx), undefined);
+});
+
 test('a split manual whose index node carries makeinfo s NUL cookies is still text (libgcrypt 1.10.1: gcrypt.info-2)', async () => {
   const ctx = context({ 'doc/gpgrt.texi': '' }, { releaseVersion: '1.46' });
   const indexed = `${info}\x1f\nFile: gpgrt.info,  Node: Index\n\n\0\b[index\0\b]\n* Menu:\n\n* gpgrt_init:  Init.  (line 6)\n`;

@@ -15,8 +15,12 @@ import { tagPathsIn } from '../tag-index.js';
  */
 const join = (dir: string, name: string) => (dir ? `${dir}/${name}` : name);
 const texinfoExtensions = ['.texi', '.texinfo', '.txi'];
-/** `This is gpgrt.info, produced by makeinfo version 6.5 from gpgrt.texi.` */
-const infoHeader = /^This is (\S+), produced by [Mm]akeinfo version ([\d.]+) from (\S+?)\.?\s*$/m;
+/**
+ * `This is gpgrt.info, produced by makeinfo version 6.5 from gpgrt.texi.`,
+ * which makeinfo breaks before the source's name when the line grows long
+ * (pinentry 1.3.1: `… version 6.8 from` and `pinentry.texi.` below it).
+ */
+const infoHeader = /^This is (\S+), produced by [Mm]akeinfo version ([\d.]+) from[ \t]*\n?[ \t]*(\S+?)\.?[ \t]*$/m;
 const versionLine = /^@set (?:UPDATED|UPDATED-MONTH|EDITION|VERSION) [\w .,:+-]+$/;
 
 /** The bytes without makeinfo's index cookies, `\0\b[index\0\b]` and `\0\b[/index\0\b]`. */
