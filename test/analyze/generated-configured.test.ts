@@ -16,6 +16,15 @@ test('templateValues: each placeholder one value, every other byte equal', () =>
   assert.is(templateValues('plain\n', 'plain\n'), undefined);
 });
 
+test('templateValues: the VPATH line config.status empties where the source folder is the build folder', () => {
+  const makefileIn = 'VPATH = @srcdir@\nsrcdir = @srcdir@\nCC = @CC@\n';
+  assert.equal([...templateValues(makefileIn, '\nsrcdir = .\nCC = gcc\n')!], [['srcdir', '.'], ['CC', 'gcc']]);
+  assert.equal([...templateValues(makefileIn, 'VPATH = ../src\nsrcdir = ../src\nCC = gcc\n')!], [['srcdir', '../src'], ['CC', 'gcc']]);
+  // Emptied, it says srcdir is `.`: another srcdir below contradicts it.
+  assert.is(templateValues(makefileIn, '\nsrcdir = ../src\nCC = gcc\n'), undefined);
+  assert.is(templateValues('VPATH = @srcdir@ extra\n', '\n'), undefined);
+});
+
 test('a release-only file configured from FILE.in in the tag is explained, with its values', async () => {
   const j = await configuredTemplate.judge(added('libfoo.spec', spec), context({ 'libfoo.spec.in': specIn }));
   assert.is(j?.category, 'configured-file');

@@ -23,6 +23,13 @@ const activeInValue = /[`;|&]|\$\(/;
 const shownValues = 3;
 
 /**
+ * automake's `VPATH = @srcdir@` line, which config.status empties when the
+ * source folder is the build folder (srcdir `.`): a make without VPATH
+ * support then never sees it (autoconf's ac_vpsub).
+ */
+const vpathLine = /^VPATH[ \t]*=[ \t]*@srcdir@[ \t]*$/;
+
+/**
  * The values the template's placeholders took to give `text`, or undefined when
  * `text` is not the template with values in its placeholders.
  */
@@ -34,6 +41,11 @@ export function templateValues(template: string, text: string): Map<string, stri
   for (let i = 0; i < tLines.length; i++) {
     const t = tLines[i]!;
     const r = rLines[i]!;
+    if (r === '' && vpathLine.test(t)) {
+      if ((values.get('srcdir') ?? '.') !== '.') return undefined;
+      values.set('srcdir', '.');
+      continue;
+    }
     const names = [...t.matchAll(placeholder)].map((m) => m[1]!);
     if (names.length === 0) {
       if (t !== r) return undefined;

@@ -6,6 +6,7 @@ import { changelog } from './changelog.js';
 import { changelogHistory } from './changelog-history.js';
 import { collectedLines } from './collected-lines.js';
 import { configuredTemplate } from './configured-template.js';
+import { maintainerMode } from './maintainer-mode.js';
 import { copiedFromTag } from './copied-from-tag.js';
 import { duplicateEntry } from './duplicate-entry.js';
 import { echoedFile } from './echoed-file.js';
@@ -77,6 +78,7 @@ export const rules: readonly Rule[] = [
   changelog,
   versionFile,
   configuredTemplate,
+  maintainerMode,
   echoedFile,
   collectedLines,
   texinfoOutput,
