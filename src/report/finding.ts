@@ -346,7 +346,7 @@ export const categoryInfo: Record<Category, CategoryInfo> = {
   },
   'generated-docs': {
     title: 'API documentation generated from sources in the tag',
-    help: 'HTML pages bearing the generator mark of gtk-doc or Doxygen, and the fixed files those tools write beside them, explained when the documentation sources (gtk-doc `*-docs.xml` or `*-sections.txt`, a Doxyfile) are in the tag. The build never runs them.',
+    help: 'HTML pages bearing the generator mark of gtk-doc or Doxygen, the fixed files those tools write beside them, and a whole Doxygen tag file, explained when the documentation sources (gtk-doc `*-docs.xml` or `*-sections.txt`, a Doxyfile) are in the tag. The build never runs them.',
   },
   'python-sdist': {
     title: 'Metadata a Python sdist build writes',

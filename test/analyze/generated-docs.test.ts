@@ -37,6 +37,22 @@ test('Doxygen pages and search scripts are explained with a Doxyfile in the tag'
   assert.is((await judge('doc/html/jquery.js'))?.category, 'generated-docs');
 });
 
+test('a Doxygen tag file is explained, whole, with a Doxyfile in the tag (doc/FLAC.tag of flac 1.4.2)', async () => {
+  const tagFile = `<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>\n<tagfile doxygen_version="1.9.2" doxygen_gitid="7f1dd43">\n  <compound kind="file">\n    <name>decoder.h</name>\n  </compound>\n</tagfile>\n`;
+  const { judge } = setup(
+    { 'doc/FLAC.tag': tagFile, 'doc/cut.tag': tagFile.replace('</tagfile>\n', ''), 'doc/other.tag': tagFile.replace('<tagfile doxygen_version="1.9.2"', '<tagfile') },
+    { 'doc/Doxyfile.in': 'GENERATE_TAGFILE = FLAC.tag\n' },
+  );
+  const j = await judge('doc/FLAC.tag');
+  assert.is(j?.category, 'generated-docs');
+  assert.is(j?.severity, 'low');
+  assert.is(j!.reasons[0], 'the tag file Doxygen 1.9.2 writes for other documentation to link to (its head says so), whole');
+  // Cut short, or with no Doxygen version at its head: not explained; nor without a Doxyfile in the tag.
+  assert.is(await judge('doc/cut.tag'), undefined);
+  assert.is(await judge('doc/other.tag'), undefined);
+  assert.is(await setup({ 'doc/FLAC.tag': tagFile }, { 'doc/Makefile.am': '' }).judge('doc/FLAC.tag'), undefined);
+});
+
 test('look-alikes: no sources in the tag, no mark, a remote script, an asset the tool does not write, an asset without pages', async () => {
   let { judge } = setup({ 'docs/html/index.html': gtkPage('Manual') }, {});
   assert.is(await judge('docs/html/index.html'), undefined);

@@ -1,6 +1,6 @@
 import { posix } from 'node:path';
 import type { ReleaseEntry } from '../../release/entry.js';
-import type { AnalysisContext, Rule } from '../rule.js';
+import type { AnalysisContext, Judgement, Rule } from '../rule.js';
 
 /**
  * API documentation that gtk-doc or Doxygen generated at release time, as
@@ -89,6 +89,30 @@ function sourceIn(tool: Tool, folder: string, ctx: AnalysisContext): string | un
   return sources.find(near) ?? sources[0];
 }
 
+/** The head of the tag file Doxygen writes for other documentation to link to (GENERATE_TAGFILE). */
+const tagFileHead = /^<\?xml version=['"]1\.0['"][^>]*\?>\s*<tagfile doxygen_version="([\d.]+)"[^>]*>/;
+
+/**
+ * A Doxygen tag file (flac 1.4.2's doc/FLAC.tag, which its doc/Makefile.am
+ * makes with `doxygen Doxyfile`): an XML index of the documented names,
+ * with Doxygen's version at its head, whole (it ends its root element),
+ * where a Doxyfile is in the tag. Data for other documentation; nothing runs it.
+ */
+async function doxygenTagFile(path: string, release: ReleaseEntry, ctx: AnalysisContext): Promise<Judgement | undefined> {
+  const doxygen = tools.find((t) => t.name === 'Doxygen')!;
+  const content = await ctx.releaseContent(release);
+  const text = content?.toString('utf8');
+  const head = text && tagFileHead.exec(text.slice(0, 1024));
+  if (!head || !text!.trimEnd().endsWith('</tagfile>')) return undefined;
+  const source = sourceIn(doxygen, posix.dirname(path), ctx);
+  if (!source) return undefined;
+  return {
+    category: 'generated-docs',
+    severity: 'low',
+    reasons: [`the tag file Doxygen ${head[1]} writes for other documentation to link to (its head says so), whole`, `the documentation's source ${source} is in the tag`],
+  };
+}
+
 export const generatedDocs: Rule = {
   name: 'generated-docs',
   changes: ['only-in-release'],
@@ -96,6 +120,7 @@ export const generatedDocs: Rule = {
     const release = change.release;
     if (release?.type !== 'file' || !ctx.releaseOnly) return undefined;
     let folder = posix.dirname(change.path);
+    if (change.path.endsWith('.tag')) return doxygenTagFile(change.path, release, ctx);
     if (isPage(change.path)) {
       const mark = await markOf(release, ctx);
       if (!mark || remoteScript.test(mark.text)) return undefined;
