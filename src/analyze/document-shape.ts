@@ -15,6 +15,11 @@ export function runsCode(html: string): boolean {
   return /<script|<[^>]*\son\w+\s*=|javascript:/i.test(html);
 }
 
+/** Whether an SVG image holds a document of another kind, which a browser would load and run as one: HTML in a foreignObject, a frame, an embed. */
+export function svgEmbeds(svg: string): boolean {
+  return /<(?:foreignObject|iframe|embed|object)\b/i.test(svg);
+}
+
 /** Whether the text reads as an HTML page: an `<html` element near its start. */
 export function looksLikeHtml(text: string): boolean {
   return /<html/i.test(text.slice(0, 4096));
@@ -45,6 +50,8 @@ export function sourceWordsIn(source: string, page: string): { carried: number; 
  * a form that submits or imports data.
  */
 const pdfActions = /\/(?:JavaScript|JS|XFA|Launch|EmbeddedFile|RichMedia|OpenAction|AA|SubmitForm|ImportData)\b/;
+/** What a PDF pdfMayAct finds nothing to act in holds, as the reasons say it. */
+export const pdfInert = 'no JavaScript, launch, embedded-file, opening, page or form action, in its objects or its object streams';
 /** Most bytes all of a PDF's object streams may inflate to: past it, what they hold is not read. */
 const maxInflated = 64 * 1024 * 1024;
 

@@ -63,6 +63,7 @@ test('a figure is not explained without its drawing, a build file that makes it,
   const svg = context({ 'doc/Makefile.am': 'EXTRA_DIST = a.svg\n.dot.svg:\n\tdot -Tsvg $< > $@\n', 'doc/a.dot': 'digraph {}' });
   assert.is((await renderedFigure.judge(added('doc/a.svg', '<svg xmlns="http://www.w3.org/2000/svg"><rect/></svg>'), svg))?.category, 'rendered-figure');
   assert.is(await renderedFigure.judge(added('doc/a.svg', '<svg xmlns="http://www.w3.org/2000/svg"><script>fetch(1)</script></svg>'), svg), undefined);
+  assert.is(await renderedFigure.judge(added('doc/a.svg', '<svg xmlns="http://www.w3.org/2000/svg"><foreignObject><iframe src="https://example.org/"/></foreignObject></svg>'), svg), undefined);
 });
 
 test.run();

@@ -43,7 +43,7 @@ test('a man page a newer latex2man made again: its notes of the files its source
   assert.is(j?.category, 'version-stamp');
   assert.is(j?.severity, 'low');
   assert.match(j!.reasons[0]!, '2 changed lines differ only by the release version 1.6.2 and dates');
-  assert.match(j!.reasons.join('\n'), 'and 2 roff comment lines');
+  assert.match(j!.reasons.join('\n'), '2 roff comment lines (`.\\"`) added or dropped as well');
   // The comments alone, with no stamp: not a page made again.
   assert.is(await versionStamp.judge(modified('doc/unw_get_proc_name.man', `${markers}${tag}`), ctx()), undefined);
   // A line the page shows, beside the comments, is not a stamp.

@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import { imageFormat, pdfMayAct, pngIsImageOnly, runsCode } from '../document-shape.js';
+import { imageFormat, pdfInert, pdfMayAct, pngIsImageOnly, runsCode, svgEmbeds } from '../document-shape.js';
 import { escapeRegExp } from '../regexp.js';
 import type { AnalysisContext, Judgement, Rule } from '../rule.js';
 
@@ -11,11 +11,11 @@ import type { AnalysisContext, Judgement, Rule } from '../rule.js';
  * rule), or from an `.svg`. Explained when a build file beside the figure
  * names it and has the rule that converts that kind of drawing into that
  * format, and the figure has the shape of its format without the parts
- * that run code (scripts in SVG; actions in PDF, its object streams read
- * too). PostScript, itself a program, is not taken.
+ * that run code (scripts and embedded documents in SVG; actions in PDF, its
+ * object streams read too). PostScript, itself a program, is not taken.
  */
 
-/** The drawings a figure is rendered from, and the formats it is rendered to. */
+/** The drawings a figure is rendered from; the formats it is rendered to. */
 const drawings = ['fig', 'svg', 'dia', 'dot', 'gv'];
 const figureExtensions = /^(.+)\.(png|pdf|svg)$/i;
 const buildFiles = ['Makefile.am', 'Makefile.in', 'Makefile', 'GNUmakefile'];
@@ -24,7 +24,7 @@ const buildFiles = ['Makefile.am', 'Makefile.in', 'Makefile', 'GNUmakefile'];
 function shapeOf(ext: string, bytes: Buffer): string | undefined {
   if (ext === 'svg') {
     const text = bytes.toString('utf8');
-    return /<svg[\s>]/i.test(text.slice(0, 4096)) && !runsCode(text) ? 'SVG' : undefined;
+    return /<svg[\s>]/i.test(text.slice(0, 4096)) && !runsCode(text) && !svgEmbeds(text) ? 'SVG' : undefined;
   }
   const format = imageFormat(bytes);
   if (format !== ext.toUpperCase()) return undefined;
@@ -76,7 +76,7 @@ export const renderedFigure: Rule = {
         reasons: [
           `a ${format} figure rendered from ${dir ? `${dir}/` : ''}${stem}.${from}, in the tag beside it`,
           `${rule} names it, with the rule that makes a .${ext} from a .${from}`,
-          format === 'PDF' ? 'no JavaScript, launch or embedded-file action, in its objects or its object streams' : format === 'SVG' ? 'no script, event handler or javascript: URL' : 'an image and nothing else: the chunks of one, little text, no byte after its end',
+          format === 'PDF' ? pdfInert : format === 'SVG' ? 'no script, event handler, javascript: URL or embedded document' : 'an image and nothing else: the chunks of one, little text, no byte after its end',
         ],
       };
     }

@@ -23,7 +23,7 @@ const renderings: Rendering[] = [
   // groff -Tutf8 or mandoc: NAME as a section heading.
   { format: 'text', name: /^(.+?)(?:\.txt|\.0)$/, shape: (c) => !isBinary(c) && /^\s*NAME\s*$/m.test(text(c)) },
   { format: 'HTML', name: /^(.+?)\.html?$/, shape: (c) => !isBinary(c) && looksLikeHtml(text(c, 4096)) && !runsCode(c.toString('utf8')) },
-  // groff -Tpdf writes no JavaScript, launch or embedded-file actions (pdfMayAct reads object streams too).
+  // groff -Tpdf writes no actions (pdfMayAct, which reads object streams too).
   { format: 'PDF', name: /^(.+?)(?:-a4|-letter)?\.pdf$/, shape: (c) => imageFormat(c) === 'PDF' && !pdfMayAct(c) },
   { format: 'roff', name: /^(.+\.[1-9][a-z]*)$/, shape: (c) => !isBinary(c) && /^\.TH\s/m.test(text(c)) },
   // libarchive's mdoc2wiki: `ManPageArchiveEntryAcl3.wiki` for archive_entry_acl.3.

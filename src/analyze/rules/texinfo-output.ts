@@ -1,5 +1,5 @@
 import type { ReleaseEntry } from '../../release/entry.js';
-import { imageFormat, pdfMayAct } from '../document-shape.js';
+import { imageFormat, pdfInert, pdfMayAct } from '../document-shape.js';
 import { isBinary, splitPath } from '../places.js';
 import { escapeRegExp } from '../regexp.js';
 import type { AnalysisContext, Judgement, Rule } from '../rule.js';
@@ -55,7 +55,7 @@ async function pdfManual(dir: string, stem: string, release: ReleaseEntry, ctx: 
     severity: 'low',
     reasons: [
       `the PDF manual automake makes of ${source}, which ${join(dir, 'Makefile.am')} lists among its Texinfo manuals`,
-      'no JavaScript, launch or embedded-file action, in its objects or its object streams',
+      pdfInert,
     ],
   };
 }

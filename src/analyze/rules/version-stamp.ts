@@ -255,7 +255,7 @@ export const versionStamp: Rule = {
           ? [`the release writes its version where the tag has none: ${[...inserted].map((t) => `\`${t}\``).join(', ')} (a URL naming the tag, a versioned name)`]
           : []),
         ...(comments > 0
-          ? [`and ${comments} roff comment line${comments === 1 ? '' : 's'} (\`.\\"\`) differ, which the page never shows and nothing runs: a newer generator's notes`]
+          ? [`${comments} roff comment line${comments === 1 ? '' : 's'} (\`.\\"\`) added or dropped as well, which the page never shows and nothing runs: a newer generator's notes`]
           : []),
       ],
     };
