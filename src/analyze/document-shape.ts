@@ -1,4 +1,5 @@
 import { inflateSync } from 'node:zlib';
+import { detectBytes, detectFormat } from '../release/detect.js';
 
 /**
  * The shapes of documents a release ships beside their sources (pages,
@@ -88,13 +89,13 @@ export function pdfMayAct(bytes: Buffer): boolean {
   return false;
 }
 
-const pngSignature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+/** The formats a figure or a manual is rendered to, as the release's format detection names them. */
+const renderedFormats: Readonly<Record<string, 'PNG' | 'PDF'>> = { 'PNG image': 'PNG', 'PDF document': 'PDF' };
 
-/** A PNG file's or a PDF's format, by its first bytes. */
+/** A PNG file's or a PDF's format, by its first bytes (release/detect.ts). */
 export function imageFormat(bytes: Buffer): 'PNG' | 'PDF' | undefined {
-  if (bytes.subarray(0, 8).equals(pngSignature)) return 'PNG';
-  if (bytes.subarray(0, 5).toString('latin1') === '%PDF-') return 'PDF';
-  return undefined;
+  const found = detectFormat(bytes.subarray(0, detectBytes));
+  return found.kind === 'unknown' ? renderedFormats[found.description] : undefined;
 }
 
 /** The chunks a PNG that a drawing tool renders has: the image, its colours, and short text. */
@@ -110,7 +111,7 @@ const pngTextBytes = 4096;
  * files that looked like test data).
  */
 export function pngIsImageOnly(bytes: Buffer): boolean {
-  if (!bytes.subarray(0, 8).equals(pngSignature)) return false;
+  if (imageFormat(bytes) !== 'PNG') return false;
   let text = 0;
   for (let at = 8; at + 12 <= bytes.length; ) {
     const length = bytes.readUInt32BE(at);
