@@ -34,8 +34,14 @@ export interface ReleaseFile {
   sha256?(): Promise<string | undefined>;
 }
 
-/** Names a generator reads wherever they are (configure.ac, its includes, texinfo sources automake scans). */
+/**
+ * Names a generator reads wherever they are (configure.ac, its includes,
+ * texinfo sources automake scans), and ylwrap, which runs bison and flex
+ * for automake's rules from wherever AC_CONFIG_AUX_DIR puts it (the top
+ * folder when configure.ac names none: shadow, rsyslog).
+ */
 const inputNames = new Set([
+  'ylwrap',
   'configure.ac',
   'configure.in',
   'aclocal.m4',

@@ -70,7 +70,7 @@ test.before(async () => {
 
 test.after(() => removeTempDirs());
 
-async function release(c: Buffer | string, scan: Buffer | string = parser!.scan): Promise<string> {
+async function release(c: Buffer | string, scan: Buffer | string = parser!.scan, ylwrapAt = 'build-aux/ylwrap'): Promise<string> {
   const p = (path: string) => `calc-1.0/${path}`;
   const tar = buildTar([
     { path: p('configure.ac'), content: configureAc },
@@ -80,7 +80,7 @@ async function release(c: Buffer | string, scan: Buffer | string = parser!.scan)
     { path: p('src/calc.h'), content: parser!.h },
     { path: p('src/scan.l'), content: scanner },
     { path: p('src/scan.c'), content: scan },
-    { path: p('build-aux/ylwrap'), content: ylwrap!, mode: 0o755 },
+    { path: p(ylwrapAt), content: ylwrap!, mode: 0o755 },
   ]);
   return writeTemp(`bison-${Math.random().toString(36).slice(2)}/calc-1.0.tar.gz`, await compress(tar, 'gzip'));
 }
@@ -103,6 +103,18 @@ test('a parser bison made from the tag\'s grammar is re-made byte for byte', asy
   assert.is(scan.evidence.reproduced?.generator, 'flex');
   assert.is(scan.evidence.reproduced?.version, '2.6.4');
   assert.match(scan.evidence.reproduced?.command ?? '', /^\(cd \. && sh build-aux\/ylwrap src\/scan\.l lex\.yy\.c src\/scan\.c -- flex\)$/);
+});
+
+test('ylwrap in the top folder, where automake puts it when configure.ac names no aux folder, is given to the parsers too', async () => {
+  if (!parser) return;
+  const r = await repo();
+  const report = await verify({ release: await release(parser.c, parser.scan, 'ylwrap'), repo: r.dir, tag: 'v1.0', cacheDir: await tempDir('cuckoo-bison-cache-'), hostKnowledge: false });
+  for (const [path, generator] of [['src/calc.c', 'bison'], ['src/scan.c', 'flex']] as const) {
+    const f = report.findings.find((x) => x.path === path)!;
+    assert.is(f.severity, 'info', f.reasons.join('; '));
+    assert.is(f.evidence.reproduced?.generator, generator);
+    assert.match(f.evidence.reproduced?.command ?? '', /^\(cd \. && sh ylwrap src\//);
+  }
 });
 
 test('a line planted in the scanner is critical too', async () => {
