@@ -53,6 +53,9 @@ test('tagCandidates: the spellings projects use, most common first', () => {
   assert.ok(tagCandidates('gcc', '13.2.0').includes('releases/gcc-13.2.0'));
   assert.ok(tagCandidates('foo', '1.2+dfsg').includes('v1.2'), 'Debian repacks map back');
   assert.ok(tagCandidates('foo', '1.0~rc1').includes('v1.0-rc1'), 'Debian tilde maps back');
+  assert.ok(tagCandidates('foo', '3.4+really3.3').includes('v3.3'), 'Debian +really names the upstream version');
+  assert.not.ok(tagCandidates('foo', '3.4+really3.3').includes('v3.4'), 'not the version it stands in for');
+  assert.ok(tagCandidates('foo', '2.0+really1.9+dfsg').includes('foo-1.9'), '+really and a repack together');
   assert.ok(tagCandidates('apache-ant', '1.10.14-src').includes('v1.10.14'), 'source-package suffix dropped');
   assert.is(new Set(xz).size, xz.length, 'no duplicates');
 });
@@ -90,6 +93,7 @@ test('inferTag resolves each real spelling', async () => {
     ['libnl3_3.7.0.orig.tar.gz', 'libnl3_7_0'],
     ['lcms2_2.14.orig.tar.gz', 'lcms2.14'],
     ['libusb-1.0_1.0.27.orig.tar.bz2', 'v1.0.27'],
+    ['distcc_3.4+really3.4.orig.tar.gz', 'v3.4'],
   ];
   const { repo, handle } = await repoWithTags([...new Set(spellings.map(([, tag]) => tag))].concat(['v0.9', 'unrelated']));
   for (const [file, tag] of spellings) {
