@@ -496,6 +496,62 @@ const installedMacroVersion: Stabilizer = {
 };
 
 /**
+ * gettext's macro files depend on one another, and the set aclocal copies
+ * changes between versions: gettext 0.21's iconv.m4 needs host-cpu-c-abi.m4,
+ * 0.19's does not. A maintainer with the older gettext installed has the
+ * older files and not that one (dosfstools 4.2: iconv.m4 serial 19,
+ * lib-ld.m4, lib-link.m4 and lib-prefix.m4 of gettext 0.18 and 0.19, where
+ * this machine copies host-cpu-c-abi.m4 and the four in gettext 0.21's
+ * versions). Where installed copies that each name themselves in their
+ * first line lie one after another in the regenerated aclocal.m4, the text
+ * between what comes before and after them in the release is forgiven when
+ * it is made up wholly of macro files that each name themselves, each byte
+ * for byte the code of a known-good version of the file it names, and each
+ * one of the files this machine copies there.
+ */
+const installedMacroSet: Stabilizer = {
+  name: 'aclocal-installed-macro-set',
+  forgives:
+    "a run of macro files aclocal copied from the maintainer's installed macros (gettext's iconv.m4, lib-link.m4, …) as another genuine version of that tool has them: fewer files, each byte for byte a known-good version of a file this machine copies there",
+  generators: ['aclocal'],
+  apply(release, regenerated, input) {
+    if (!input.installedMacros || !input.knownGood) return undefined;
+    const named = (text: string) => new RegExp(macroFileHeader.source, 'm').exec(text)?.index === 0;
+    const runs: InstalledCopy[][] = [];
+    for (const copy of installedCopies(regenerated, input.installedMacros)) {
+      const last = runs.at(-1)?.at(-1);
+      if (!named(copy.copied)) continue;
+      if (last && regenerated.slice(last.end, copy.at).trim() === '') runs.at(-1)!.push(copy);
+      else runs.push([copy]);
+    }
+    let out = '';
+    let done = 0;
+    const forgiven: string[] = [];
+    for (const run of runs) {
+      const from = run[0]!.at;
+      const to = run.at(-1)!.end;
+      const lead = regenerated.slice(Math.max(0, from - 400), from);
+      const trail = regenerated.slice(to, to + 400);
+      if (lead.length < 24 || trail.trim().length < 24) continue;
+      const l = release.indexOf(lead, done);
+      if (l < 0) continue;
+      const start = l + lead.length;
+      const end = release.indexOf(trail, start);
+      if (end < 0) continue;
+      const text = release.slice(start, end);
+      if (text === regenerated.slice(from, to)) continue;
+      const names = new Set(run.map((c) => c.name));
+      const files = namedMacroFiles(text, input.knownGood, (name) => names.has(name));
+      if (!files) continue;
+      out += release.slice(done, start) + regenerated.slice(from, to);
+      done = end;
+      forgiven.push(`the release has ${files.join(', ')}; this machine copies ${[...names].join(', ')}`);
+    }
+    return forgiven.length > 0 ? [out + release.slice(done), regenerated, forgiven.join('; ')] : undefined;
+  },
+};
+
+/**
  * The first lines a macro file names itself in: autoconf-archive's header (a
  * rule, then the file's page), or the `# NAME.m4 serial N` line gnulib's and
  * gettext's files open with.
@@ -538,13 +594,14 @@ const macrosNotInstalled: Stabilizer = {
   },
 };
 
-/** The macro files `text` is made of (see macroFileHeader), each known-good; undefined when it is anything else. */
-function namedMacroFiles(text: string, knownGood: NonNullable<StabilizerInput['knownGood']>): string[] | undefined {
+/** The macro files `text` is made of (see macroFileHeader), each known-good (and one `allowed` names); undefined when it is anything else. */
+function namedMacroFiles(text: string, knownGood: NonNullable<StabilizerInput['knownGood']>, allowed: (name: string) => boolean = () => true): string[] | undefined {
   const starts = [...text.matchAll(macroFileHeader)];
   if (starts.length === 0 || starts[0]!.index !== 0) return undefined;
   const found: string[] = [];
   for (let i = 0; i < starts.length; i++) {
     const name = starts[i]![1] !== undefined ? `${starts[i]![1]}.m4` : starts[i]![2]!;
+    if (!allowed(name)) return undefined;
     const chunk = text.slice(starts[i]!.index, starts[i + 1]?.index ?? text.length);
     const known = knownGood(m4CodeHash(chunk), name);
     if (!known) return undefined;
@@ -682,6 +739,7 @@ export const stabilizers: readonly Stabilizer[] = [
   automakeHashOrder,
   distCommonFound,
   installedMacroVersion,
+  installedMacroSet,
   macrosNotInstalled,
   bisonYynerrs,
   flexLineNumbers,

