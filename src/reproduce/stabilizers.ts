@@ -299,14 +299,20 @@ const bisonYynerrs: Stabilizer = {
  * the later fix writes the line's own number (`#line 1 "scan.c"` on line 1,
  * util-linux 2.41.5's filter-scanner.c and .h). Forgiven: only the numbers of
  * directives that name the generated file itself (`.c`, `.h`), never those
- * that name the `.l` grammar.
+ * that name the `.l` grammar. Also a directive that the next one overrides
+ * before any other line (only blank lines between), which has no effect at
+ * all: flex 2.6.4 built from its own release writes `#line 1 "scan.c"`,
+ * a blank line, then `#line 3 "scan.c"`; Debian's the second alone.
  */
 const flexLineNumbers: Stabilizer = {
   name: 'flex-output-line-numbers',
-  forgives: "the numbers of the #line directives that name the generated file itself (flex 2.6.4 writes each one higher than the line it stands on, a distribution's flex with the later fix its own number)",
+  forgives:
+    "the numbers of the #line directives that name the generated file itself (flex 2.6.4 writes each one higher than the line it stands on, a distribution's flex with the later fix its own number), and a #line directive the next one overrides before any other line",
   generators: ['flex'],
   apply(release, regenerated) {
-    return rewriteBoth(release, regenerated, (s) => s.replace(/^#line \d+ ("[^"\n]*\.(?:c|cc|cpp|h|hh|hpp)")$/gm, '#line N $1'));
+    return rewriteBoth(release, regenerated, (s) =>
+      s.replace(/^#line \d+ ("[^"\n]*\.(?:c|cc|cpp|h|hh|hpp)")$/gm, '#line N $1').replace(/^#line [^\n]*\n(?=\n*#line )/gm, ''),
+    );
   },
 };
 

@@ -138,6 +138,20 @@ test('flex: the numbers of #line directives that name the generated file are for
   assert.is.not(planted.release, planted.regenerated);
 });
 
+test('flex: a #line directive the next one overrides before any other line is forgiven, and only such a one', () => {
+  // flex 2.6.4's own scan.c, made by the flex it builds, against Debian's flex 2.6.4.
+  const own = '#line 1 "scan.c"\n\n#line 3 "scan.c"\n\n#define  YY_INT_ALIGNED short int\n#line 1 "scan.l"\n%{\n';
+  const debian = '\n#line 2 "scan.c"\n\n#define  YY_INT_ALIGNED short int\n#line 1 "scan.l"\n%{\n';
+  const r = stabilize(own, debian, { generator: 'flex', toolVersion: '2.6.4' });
+  assert.is(r.release, r.regenerated);
+  assert.equal(r.applied.map((a) => a.name), ['flex-output-line-numbers']);
+  // A directive with code after it does count.
+  const code = stabilize(own.replace('#line 1 "scan.c"\n\n', '#line 1 "scan.c"\nint hook;\n'), debian, { generator: 'flex', toolVersion: '2.6.4' });
+  assert.is.not(code.release, code.regenerated);
+  const moved = stabilize(own.replace('#line 1 "scan.l"\n%{', '#line 7 "scan.l"\n%{'), debian, { generator: 'flex', toolVersion: '2.6.4' });
+  assert.is.not(moved.release, moved.regenerated, 'a line number in the grammar still counts');
+});
+
 test('autoconf 2.69: the backported --runstatedir is forgiven whole, and the line numbers it moves', () => {
   const option = [
     '  -runstatedir | --runstatedir | --runstatedi | --runstated \\',
