@@ -24,6 +24,8 @@ import { loadWaivers, waive, type WaiverFiles } from '../policy/waive.js';
 import { foundPolicyName, policyFileName, refuseForeignPolicy, type PolicyFound } from '../policy/found.js';
 import type { Severity } from '../report/severity.js';
 import type { Finding } from '../report/finding.js';
+import { releaseCommit } from '../git/release-commit.js';
+import type { GitTarget } from '../git/run.js';
 import { version } from '../version.js';
 import { startTagSide, type OpenTagSide, type StartedTagSide, type TagSideOptions } from './tag-side.js';
 import { driftSince } from './drift.js';
@@ -285,6 +287,7 @@ export async function verify(options: VerifyOptions): Promise<Report> {
     const diff = { maxLines: options.diffLines ?? 200, maxEdits: 2000 };
     let fileFindings = await analyze(comparison.changes, ctx).finally(() => history.close());
     const sha1 = await confirming;
+    const originNotes = await releaseCommitNotes(fileFindings, comparison.changes, tag.repo, tag.ref.commit, inSubmodule);
     // A parser the project's own make rule re-made counts as reproduced, whatever ylwrap's way wrote.
     const byMake = new Map(fileFindings.filter((f) => f.category === 'recipe-output').map((f) => [f.path, f.severity === 'info' ? ('reproduced' as const) : ('normalised' as const)]));
     const reproduction = reproducer?.summary((path) => byMake.get(path));
@@ -368,6 +371,7 @@ export async function verify(options: VerifyOptions): Promise<Report> {
         ...comparison.notes,
         ...commentNote(comment, tag.ref.commit),
         ...historyNotes,
+        ...originNotes,
         ...(options.sha1Check === false && tag.repo.objectFormat === 'sha1' ? ['identical files compared by SHA-1 alone (--no-sha1-check): a SHA-1 collision would pass as identical'] : []),
         ...(reproduction?.notes ?? []),
         ...(bootstrap?.notes() ?? []),
@@ -390,3 +394,24 @@ export async function verify(options: VerifyOptions): Promise<Report> {
     await source.settle(!unreadable);
   }
 }
+
+/**
+ * Where several modified files are older versions from the tag's history,
+ * the commit whose tree has the most of them: the release may have been
+ * made from it before the tag was set elsewhere (release-commit.ts). A
+ * history git cannot walk (a partial fetch of the tag alone) says nothing.
+ */
+async function releaseCommitNotes(findings: readonly Finding[], changes: readonly Change[], repo: GitTarget, commit: string, inSubmodule: (path: string) => boolean): Promise<string[]> {
+  if (findings.filter((f) => f.category === 'from-history' && f.change === 'modified').length < 2) return [];
+  const files = changes.flatMap((c) =>
+    c.kind === 'modified' && c.release?.type === 'file' && c.release.blobId && c.tag?.type === 'file' && !inSubmodule(c.path) ? [{ path: c.path, blobId: c.release.blobId, tagBlobId: c.tag.oid }] : [],
+  );
+  const found = await releaseCommit(repo, commit, files.slice(0, 1000)).catch(() => undefined);
+  if (!found || found.matches < 2) return [];
+  const day = new Date(found.time * 1000).toISOString().slice(0, 10);
+  const id = found.commit.slice(0, 12);
+  return [
+    `${found.matches} of the ${found.files} modified files are as they were at commit ${id} (${day}, ${JSON.stringify(found.subject.slice(0, 80))}), ${found.behind} commit${found.behind === 1 ? '' : 's'} before the tag on its first-parent line: the release may have been made from that commit, not the tag (compare with it: --commit ${id})`,
+  ];
+}
+

@@ -45,4 +45,40 @@ test("files whose content is a blob of the tag's history name that commit; an ol
   assertValidReport(r);
 });
 
+test('several modified files from one earlier commit name it as the commit the release may have been made from', async () => {
+  // The release is made at "ready", then a fix lands and the tag is set after it (libconfig 1.5); one file was edited by hand on top.
+  const files = (n: number) => ({ 'src/a.c': `int a = ${n};\n`, 'src/b.c': `int b = ${n};\n`, 'src/c.c': `int c = ${n};\n`, 'README': `readme ${n}\n` });
+  const repo = await makeRepo({
+    commits: [
+      { files: files(1), message: 'start' },
+      { files: { ...files(2), README: 'readme 1\n' }, message: 'ready' },
+      // Touches a listed file without changing what matches: of two commits as good, the newer is named.
+      { files: { README: 'readme 2\n' }, message: 'docs' },
+      { files: { 'src/a.c': 'int a = 3;\n' }, message: 'fix a' },
+      { files: { 'src/b.c': 'int b = 3;\n', 'src/c.c': 'int c = 3;\n' }, message: 'fix b and c', tags: [{ name: 'v1.0', annotated: true }] },
+    ],
+  });
+  const tar = buildTar([
+    { path: 'proj-1.0/README', content: 'readme 1, edited\n' },
+    { path: 'proj-1.0/src/a.c', content: 'int a = 2;\n' },
+    { path: 'proj-1.0/src/b.c', content: 'int b = 2;\n' },
+    { path: 'proj-1.0/src/c.c', content: 'int c = 1;\n' },
+  ]);
+  const r = await verify({ cacheDir, release: await writeTemp('history-commit/proj-1.0.tar', tar), repo: repo.dir, tag: 'v1.0' });
+  const note = r.notes.find((n) => n.includes('the release may have been made from'));
+  assert.ok(note, r.notes.join('\n'));
+  assert.is(note, `2 of the 4 modified files are as they were at commit ${repo.commits[2]!.slice(0, 12)} (${note!.match(/\((\d{4}-\d\d-\d\d), /)![1]}, "docs"), 2 commits before the tag on its first-parent line: the release may have been made from that commit, not the tag (compare with it: --commit ${repo.commits[2]!.slice(0, 12)})`);
+  assertValidReport(r);
+
+  // One file from the history is no pattern: no note.
+  const one = buildTar([
+    { path: 'proj-1.0/README', content: 'readme 2\n' },
+    { path: 'proj-1.0/src/a.c', content: 'int a = 2;\n' },
+    { path: 'proj-1.0/src/b.c', content: 'int b = 3;\n' },
+    { path: 'proj-1.0/src/c.c', content: 'int c = 3;\n' },
+  ]);
+  const single = await verify({ cacheDir, release: await writeTemp('history-commit/one/proj-1.0.tar', one), repo: repo.dir, tag: 'v1.0' });
+  assert.not.ok(single.notes.some((n) => n.includes('may have been made from')), single.notes.join('\n'));
+});
+
 test.run();
