@@ -385,9 +385,12 @@ export function createReproducer(options: ReproducerOptions): Reproducer {
     outcome,
     summary(provenOtherwise) {
       if (!ran && outcomes.length === 0) return undefined;
+      // The better proof counts: byte for byte by the project's own rule beats a normalised match of ylwrap's way.
       const statusOf = (o: Outcome & { path: string }) => {
-        if (o.status === 'reproduced') return o.normalisations.length === 0 ? 'reproduced' : 'normalised';
-        return provenOtherwise?.(o.path) ?? (o.status === 'different' ? 'different' : 'notTried');
+        if (o.status === 'reproduced' && o.normalisations.length === 0) return 'reproduced';
+        const other = provenOtherwise?.(o.path);
+        if (o.status === 'reproduced') return other === 'reproduced' ? 'reproduced' : 'normalised';
+        return other ?? (o.status === 'different' ? 'different' : 'notTried');
       };
       const sandbox = usedKind ?? 'not-used';
       const tools = new Map<string, ReproductionSummary['tools'][number]>();

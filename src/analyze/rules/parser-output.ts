@@ -43,7 +43,14 @@ export const parserOutput: Rule = {
       const outcome = await ctx.reproduce?.outcome(change.path);
       if (!outcome) return { ...shape, reasons: [...shape.reasons, 'not re-made here (--no-reproduce): judged by its shape only'] };
       const judged = judgeByOutcome(outcome, change.path, shape);
-      if (judged.category === 'autotools-output') return { ...judged, category: 'parser-output' };
+      if (judged.category === 'autotools-output') {
+        const own = { ...judged, category: 'parser-output' as const };
+        if (judged.severity === 'info') return own;
+        // Matched after a normalisation: the project's own rule may write the very bytes, the better proof,
+        // and as good a proof from the rule that made the file is the one to show.
+        const byRule = await makeRuleOutput.judge(change, ctx);
+        return byRule && (byRule.severity === 'info' || byRule.severity === own.severity) ? byRule : own;
+      }
       // Not the bytes of automake's way: the project's own rule may run the tool otherwise (util-linux's
       // `$(BISON) $< --output=… --defines=…`); the bytes it writes are proof too.
       return (await makeRuleOutput.judge(change, ctx)) ?? judged;
