@@ -399,10 +399,11 @@ export async function verify(options: VerifyOptions): Promise<Report> {
  * Where several modified files are older versions from the tag's history,
  * the commit whose tree has the most of them: the release may have been
  * made from it before the tag was set elsewhere (release-commit.ts). A
- * history git cannot walk (a partial fetch of the tag alone) says nothing.
+ * history git cannot walk, or would fetch to walk, says nothing.
  */
 async function releaseCommitNotes(findings: readonly Finding[], changes: readonly Change[], repo: GitTarget, commit: string, inSubmodule: (path: string) => boolean): Promise<string[]> {
-  if (findings.filter((f) => f.category === 'from-history' && f.change === 'modified').length < 2) return [];
+  // A partial clone of cuckoo's own would fetch the history's trees to walk it: not for a note.
+  if (repo.promisor || findings.filter((f) => f.category === 'from-history' && f.change === 'modified').length < 2) return [];
   const files = changes.flatMap((c) =>
     c.kind === 'modified' && c.release?.type === 'file' && c.release.blobId && c.tag?.type === 'file' && !inSubmodule(c.path) ? [{ path: c.path, blobId: c.release.blobId, tagBlobId: c.tag.oid }] : [],
   );
