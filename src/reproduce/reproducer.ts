@@ -354,6 +354,12 @@ export function createReproducer(options: ReproducerOptions): Reproducer {
     };
     if (done.timedOut) return { status: 'not-tried', ...base, why: `${step.generator} ran out of time (${sandboxFound && sandboxFound.kind !== 'unavailable' ? `${sandboxFound.limits.timeoutSeconds} s` : 'its time limit'}; raise --reproduce-timeout)` };
     if (done.exitCode !== 0) return { status: 'not-tried', ...base, why: failure(step.generator, done.exitCode, done.stderr) };
+    // autoheader expands configure.ac as autoconf does, but does not fail on a macro it lacks: where
+    // autoconf could not (nasm 2.16.01's macros come in with `-B autoconf`), its template lacks their defines.
+    const autoconfRun = step.generator === 'autoheader' ? run.steps.get(stepKey(project.plan.root, 'autoconf')) : undefined;
+    if (autoconfRun && !autoconfRun.skipped && autoconfRun.exitCode !== 0) {
+      return { status: 'not-tried', ...base, why: `autoconf failed on the same configure.ac, so autoheader's expansion of it is incomplete: ${failure('autoconf', autoconfRun.exitCode, autoconfRun.stderr)}` };
+    }
     const regenerated = run.outputs.get(target.path);
     if (!regenerated) return { status: 'not-tried', ...base, why: `${step.generator} succeeded but did not write ${target.path}${step.generator === 'automake' ? ' (not among configure.ac\'s AC_CONFIG_FILES?)' : step.generator === 'autoheader' ? ' (not the template of configure.ac\'s first AC_CONFIG_HEADERS?)' : ''}` };
     const release = await files.get(target.path)!.content();

@@ -149,6 +149,20 @@ test('a release whose configure misses what its own m4 files now write is high: 
   assert.is(byPath(report, 'm4/nls.m4').severity, 'critical', 'the planted input keeps its own finding');
 });
 
+test('where autoconf fails on configure.ac, the header template autoheader made from it is not compared: not tried, with why', async () => {
+  if (!ready) return;
+  // nasm 2.16.01 brings its macros in with `autoheader -B autoconf`: run without, autoconf stops on them while
+  // autoheader, which does not fail on a macro it lacks, writes a template without their defines.
+  const files = await sampleFiles();
+  edit(files, 'configure.ac', (t) => t.replace('AC_PROG_CC\n', 'AC_PROG_CC\nAM_DEFINED_ELSEWHERE\n'));
+  const release = await writeTemp('reproduce-autoconf-fails/hello-1.0.tar.gz', await compress(buildTar([...files.values()]), 'gzip'));
+  const report = await run({ release });
+  assert.match(byPath(report, 'configure').reasons.join('\n'), 'not reproduced, judged by its shape only: autoconf failed (exit 1)');
+  const header = byPath(report, 'config.h.in');
+  assert.is(header.evidence.reproduced, undefined);
+  assert.match(header.reasons.join('\n'), "not reproduced, judged by its shape only: autoconf failed on the same configure.ac, so autoheader's expansion of it is incomplete");
+});
+
 test('a generator version that is not here: not tried, judged by shape, with how to get it', async () => {
   if (!ready) return;
   const files = await sampleFiles();
