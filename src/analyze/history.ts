@@ -25,6 +25,15 @@ export interface LoggedCommit {
   message: string;
 }
 
+export interface LaterChange {
+  id: string;
+  /** Committer date, Unix seconds. */
+  time: number;
+  subject: string;
+  /** The lines its patch adds to the path. */
+  added: string[];
+}
+
 export interface HistoryLookup {
   /** The .gitignore rule at the tag that hides this path, and where it came from. */
   ignoredBy(path: string): Promise<IgnoreEvidence | undefined>;
@@ -38,6 +47,12 @@ export interface HistoryLookup {
    * otherwise cost a walk of its own.
    */
   expectBlobs?(blobIds: readonly string[]): void;
+  /**
+   * Commits the tag does not reach, on a branch or tag of the repository,
+   * committed from a day before the tag to 30 days after it, that change
+   * this path: oldest first, each with the lines its patch adds there.
+   */
+  laterChanges?(path: string): Promise<LaterChange[] | undefined>;
   /** Commit messages up to the tag, newest first: committed at or after `since` (Unix seconds), at most `maxCount`. */
   commitLog?(options: { since?: number; maxCount: number }): Promise<LoggedCommit[] | undefined>;
 }

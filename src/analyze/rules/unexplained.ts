@@ -1,4 +1,5 @@
 import { genuineDiff } from '../knowledge/genuine-diff.js';
+import { laterCommitReason } from '../later-commit.js';
 import { nearestGenuine } from '../knowledge/nearest.js';
 import { describeKnown, describeOrigin, sortedByPreference } from '../knowledge/origin.js';
 import { buildRole, isBinary, roleText, splitPath } from '../places.js';
@@ -59,6 +60,8 @@ export const unexplained: Rule = {
       const reasons = ['the release content differs from the tag, and no rule explains the change'];
       if (change.modeDiffers) reasons.push('the executable bit differs too');
       if (role) reasons.push(roleText[role]);
+      const later = await laterCommitReason(change, ctx);
+      if (later) reasons.push(later);
       return { category: 'unexplained', severity: role ? 'critical' : 'high', reasons };
     }
     const reasons = ['not in the tag, and no rule explains it'];
