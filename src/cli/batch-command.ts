@@ -48,6 +48,7 @@ A manifest (YAML or JSON) is a list of entries, or {entries: [...]}:
     release: https://example.org/xz-5.6.1.tar.gz   # path or URL
     repo: https://github.com/tukaani-project/xz     # clone, bundle or URL
     tag: v5.6.1                        # or commit: <id>; default: inferred
+    tagPath: smartmontools             # optional, as verify --tag-path
     sha256: <hex>                      # or checksums: SHA256SUMS (optional)
     signature: auto                    # optional, with keyring: signing-key.asc
     policy: xz.policy.json             # optional, as verify --policy

@@ -13,6 +13,7 @@ import { renderers, type RenderContext } from './render/index.js';
 import { writeReportFile } from './write-file.js';
 import { progressBar, statusLine } from './progress.js';
 import { defaultTranslationsUrl } from '../commands/translations.js';
+import { tagPathOption } from '../commands/tag-side.js';
 import { parseReproduceOptions, reproduceBuilder, reproduceFlags } from './reproduce-options.js';
 import { parseRebuildOptions, rebuildBuilder, rebuildFlags } from './rebuild-options.js';
 
@@ -88,6 +89,7 @@ export function verifyBuilder(y: Argv) {
     .option('repo', { type: 'string', describe: 'the upstream repository: a clone, a bundle, or a URL (https, ssh, git, file)', demandOption: true })
     .option('tag', { type: 'string', describe: 'the tag the release claims to come from (default: inferred from its name)' })
     .option('commit', { type: 'string', describe: 'compare against this commit instead of a tag' })
+    .option('tag-path', { type: 'string', describe: "compare with this folder of the tag, for a release made from part of the repository (smartmontools' smartmontools/)" })
     .option('strip', { type: 'string', describe: 'leading folders to strip (default: the one top-level folder)' })
     .option('submodules', {
       type: 'boolean',
@@ -144,7 +146,7 @@ export function verifyBuilder(y: Argv) {
     .option('js-decoders', { type: 'boolean', default: false, hidden: true })
     .conflicts('tag', 'commit')
     .conflicts('verbose', 'quiet')
-    .group(['repo', 'tag', 'commit', 'submodules', 'submodule'], 'The tag side:')
+    .group(['repo', 'tag', 'commit', 'tag-path', 'submodules', 'submodule'], 'The tag side:')
     .group(['previous', 'previous-tag'], 'Drift since the previous release:')
     .group(['strip', 'max-entries', 'max-total-size', 'max-file-memory', 'sha1-check'], 'The release:')
     .group(['sha256', 'checksums', 'signature', 'keyring', 'allow-http', 'max-download', 'timeout', 'retries', 'fetch-translations', 'translations-url', 'cache-dir'], 'Downloads, checksums and signatures:')
@@ -188,6 +190,7 @@ export function verifyOptions(args: VerifyArgs, env: NodeJS.ProcessEnv, found?: 
     repo: args.repo,
     ...(args.tag !== undefined ? { tag: args.tag } : {}),
     ...(args.commit !== undefined ? { commit: args.commit } : {}),
+    ...tagPathOption(args['tag-path'], alwaysRebuild || args.rebuild === true),
     ...(args.strip !== undefined ? { strip: parseCount('--strip', args.strip) } : {}),
     ...(args.previous !== undefined ? { previous: args.previous } : {}),
     ...(args['previous-tag'] !== undefined ? { previousTag: args['previous-tag'] } : {}),

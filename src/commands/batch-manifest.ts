@@ -11,6 +11,7 @@ import { yaml } from '../yaml.js';
 import { CuckooError } from '../errors.js';
 import { isUrl } from '../release/http-get.js';
 import { releaseName } from './release-source.js';
+import { tagPathOption } from './tag-side.js';
 
 export interface BatchEntry {
   /** Safe file name: the entry's reports are `<name>.json` and `<name>.sarif`. */
@@ -21,6 +22,8 @@ export interface BatchEntry {
   repo: string;
   tag?: string;
   commit?: string;
+  /** The folder of the tag the release was made from (--tag-path). */
+  tagPath?: string;
   sha256?: string;
   checksums?: string;
   signature?: string;
@@ -49,7 +52,7 @@ export interface Manifest {
   entries: BatchEntry[];
 }
 
-const stringKeys = ['name', 'release', 'repo', 'tag', 'commit', 'sha256', 'checksums', 'signature', 'keyring', 'policy', 'policyFound', 'baseline', 'upstream'] as const;
+const stringKeys = ['name', 'release', 'repo', 'tag', 'commit', 'tagPath', 'sha256', 'checksums', 'signature', 'keyring', 'policy', 'policyFound', 'baseline', 'upstream'] as const;
 type StringKey = (typeof stringKeys)[number];
 /** Keys whose relative paths are read from the manifest's folder. */
 const pathKeys: readonly StringKey[] = ['release', 'repo', 'checksums', 'signature', 'keyring', 'policy', 'baseline'];
@@ -107,6 +110,14 @@ export function parseManifest(text: string, file: string, base: string): Manifes
     for (const key of ['release', 'repo'] as const) if (get(key) === undefined) fail(file, where, `missing "${key}"`);
     if (get('tag') !== undefined && get('commit') !== undefined) fail(file, where, 'give "tag" or "commit", not both');
     if (get('sha256') !== undefined && get('checksums') !== undefined) fail(file, where, 'give "sha256" or "checksums", not both');
+    const tagPath = get('tagPath');
+    if (tagPath !== undefined) {
+      try {
+        tagPathOption(tagPath, false);
+      } catch {
+        fail(file, where, `"tagPath" ${JSON.stringify(tagPath)} is not a folder of the tag as git names it`, 'give the folder relative to the top of the repository, such as smartmontools or lib/src');
+      }
+    }
     const found = get('policyFound');
     if (found !== undefined && found !== 'from-debian') fail(file, where, `"policyFound" must be "from-debian", got ${JSON.stringify(found)}`, 'cuckoo batch --from-debian writes it for a debian/cuckoo.json it found; a policy named by hand needs none');
     if (found !== undefined && get('policy') === undefined) fail(file, where, '"policyFound" without "policy"');

@@ -7,6 +7,7 @@
 import { CuckooError } from '../errors.js';
 import { batchExitCode, batchSummarySchema, totalsOf, type BatchEntrySummary, type BatchSummary } from '../report/batch-summary.js';
 import type { Report } from '../report/report.js';
+import { tagPathOption } from './tag-side.js';
 import type { Severity } from '../report/severity.js';
 import { version } from '../version.js';
 import type { BatchEntry, Manifest } from './batch-manifest.js';
@@ -54,6 +55,7 @@ async function checkEntry(entry: BatchEntry, options: BatchOptions): Promise<Bat
       ...(options.failOn ? { failOn: options.failOn } : {}),
       ...(entry.tag !== undefined ? { tag: entry.tag } : {}),
       ...(entry.commit !== undefined ? { commit: entry.commit } : {}),
+      ...(entry.tagPath !== undefined ? tagPathOption(entry.tagPath, options.common?.rebuild === true) : {}),
       ...(entry.sha256 !== undefined ? { sha256: entry.sha256 } : {}),
       ...(entry.checksums !== undefined ? { checksums: entry.checksums } : {}),
       ...(entry.signature !== undefined ? { signature: entry.signature } : {}),

@@ -20,7 +20,7 @@ export interface CurrentRelease {
 
 /** The report's drift section: this release against the previous one (`--previous`). */
 export async function driftSince(
-  options: PreviousOptions & Pick<TagSideOptions, 'repo' | 'submodules' | 'submoduleSources'> & Pick<ReleaseSourceOptions, 'cacheDir' | 'http'>,
+  options: PreviousOptions & Pick<TagSideOptions, 'repo' | 'submodules' | 'submoduleSources' | 'tagPath'> & Pick<ReleaseSourceOptions, 'cacheDir' | 'http'>,
   current: CurrentRelease,
   read: { limits: Limits; preferJs: boolean; diff: DiffOptions },
 ): Promise<Drift> {

@@ -40,7 +40,7 @@ function aboutPreviousTag(err: unknown): unknown {
 }
 
 export async function openPreviousRelease(
-  options: PreviousOptions & Pick<TagSideOptions, 'repo' | 'submodules' | 'submoduleSources'> & Pick<ReleaseSourceOptions, 'cacheDir' | 'http'>,
+  options: PreviousOptions & Pick<TagSideOptions, 'repo' | 'submodules' | 'submoduleSources' | 'tagPath'> & Pick<ReleaseSourceOptions, 'cacheDir' | 'http'>,
   read: { limits: Limits; preferJs: boolean; objectFormat: ObjectFormat },
 ): Promise<PreviousRelease> {
   // No --sha256, --signature or progress bar here: those are about the main release.
@@ -65,6 +65,7 @@ export async function openPreviousRelease(
       ...(options.previousTag !== undefined ? { tag: options.previousTag } : {}),
       ...(options.submodules !== undefined ? { submodules: options.submodules } : {}),
       ...(options.submoduleSources ? { submoduleSources: options.submoduleSources } : {}),
+      ...(options.tagPath !== undefined ? { tagPath: options.tagPath } : {}),
     });
   } catch (err) {
     await source.settle(!unreadable);

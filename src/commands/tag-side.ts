@@ -8,6 +8,7 @@ import { resolveRef } from '../git/refs.js';
 import { openRepo } from '../git/repo.js';
 import { openSubmodule, readSubmodules } from '../git/submodules.js';
 import { readTree } from '../git/tree.js';
+import { git } from '../git/run.js';
 import { OidIndex, tagOids, type TagOids } from '../git/oid-index.js';
 import type { Limits } from '../limits.js';
 import type { ArchiveAttributes, RepoHandle, ResolvedRef, Submodule, TagEntry } from '../git/types.js';
@@ -36,6 +37,8 @@ export interface TagSideOptions {
   keyring?: string;
   /** --max-entries bounds the tag's tree too: the repository is as hostile as the release. */
   limits?: Limits;
+  /** --tag-path: the folder of the tag the release was made from; its paths are the tag's paths. */
+  tagPath?: string;
 }
 
 /** The tag as `git archive` would write it, with what the analysis needs to look up. */
@@ -202,7 +205,7 @@ export async function startTagSide(options: TagSideOptions & { releaseName: stri
       findings.push(...signatureFinding(ref.refName, 'tag', remoteInfo.signature));
     }
     // Sizes come later, for the entries that differ (fillSizes).
-    const tree = await readTree(repo, ref.commit, options.limits, { sizes: false });
+    const tree = await readTree(repo, options.tagPath !== undefined ? await tagFolder(repo, ref, options.tagPath) : ref.commit, options.limits, { sizes: false });
     for (const e of tree) if (e.type !== 'submodule') byOid.add(e);
     return { ref, tree };
   })();
@@ -440,3 +443,29 @@ async function completeTagSide(
 
 /** Submodules opened at once (see completeTagSide). */
 const submodulesAtOnce = 4;
+
+/** The tree of `path` in the tag (`<commit>:<path>`), or a usage error naming the folder and the tag. */
+async function tagFolder(repo: RepoHandle, ref: ResolvedRef, path: string): Promise<string> {
+  const spec = `${ref.commit}:${path}`;
+  const { stdout, exitCode } = await git(repo, ['cat-file', '-t', '--end-of-options', spec], { okExitCodes: [1, 128] });
+  if (exitCode !== 0 || stdout.toString('utf8').trim() !== 'tree') {
+    throw new CuckooError('usage', `--tag-path: ${ref.ref} has no folder ${JSON.stringify(path)}`, { hint: `list its folders with git ls-tree -d ${ref.ref}` });
+  }
+  return spec;
+}
+
+/**
+ * --tag-path DIR: a folder of the tag, as git names it (`a/b`, no `.` or `..`
+ * segment, no leading `/`). The rebuild runs the project's steps on the whole
+ * tree, so the two do not go together.
+ */
+export function tagPathOption(value: string | undefined, rebuild: boolean): { tagPath?: string } {
+  if (value === undefined) return {};
+  const path = value.replace(/\/+$/, '');
+  const segments = path.split('/');
+  if (path === '' || path.startsWith('/') || segments.some((s) => s === '' || s === '.' || s === '..') || path.includes('\0')) {
+    throw new CuckooError('usage', `--tag-path: ${JSON.stringify(value)} is not a folder of the tag as git names it`, { hint: 'give the folder relative to the top of the repository, such as smartmontools or lib/src' });
+  }
+  if (rebuild) throw new CuckooError('usage', '--tag-path: the rebuild runs on the whole tree, not on a folder of it', { hint: 'leave out --rebuild, or --tag-path' });
+  return { tagPath: path };
+}

@@ -51,9 +51,41 @@ export function isUnrelated(o: Overlap): boolean {
   return fewOfRelease(1) || (o.tag > 0 && o.common * 10 < o.tag && (o.release === 0 || fewOfRelease(5)));
 }
 
-export async function unrelatedFinding(name: string, ref: string, o: Overlap, repo: RepoHandle, releasePaths: () => ReadonlySet<string>): Promise<Finding> {
+/** Most folder levels of the tag looked into for the release's files. */
+const maxDepth = 3;
+
+/**
+ * The folder of the tag whose files are the release's, when the release was
+ * made from part of the repository (smartmontools 7.3 from `smartmontools/`,
+ * cracklib 2.9.6 from `src/`): the folder (with its `/`) under which the most
+ * release paths are tag paths, with their count.
+ */
+export function folderOverlap(tagPaths: Iterable<string>, releasePaths: ReadonlySet<string>): { folder: string; common: number; files: number } | undefined {
+  const counts = new Map<string, { common: number; files: number }>();
+  for (const path of tagPaths) {
+    let at = -1;
+    for (let depth = 0; depth < maxDepth; depth++) {
+      at = path.indexOf('/', at + 1);
+      if (at < 0) break;
+      const folder = path.slice(0, at + 1);
+      let count = counts.get(folder);
+      if (!count) counts.set(folder, (count = { common: 0, files: 0 }));
+      count.files++;
+      if (releasePaths.has(path.slice(at + 1))) count.common++;
+    }
+  }
+  let best: { folder: string; common: number; files: number } | undefined;
+  for (const [folder, { common, files }] of counts) if (common > 0 && (!best || common > best.common)) best = { folder, common, files };
+  return best;
+}
+
+export async function unrelatedFinding(name: string, ref: string, o: Overlap, repo: RepoHandle, releasePaths: () => ReadonlySet<string>, tagPaths: Iterable<string> = []): Promise<Finding> {
+  const paths = releasePaths();
+  const folder = folderOverlap(tagPaths, paths);
+  // A folder whose files the release has as a release has its tag's, and more of them than the tag's top.
+  const inFolder = folder && folder.common > o.common && !isUnrelated({ common: folder.common, release: o.release, tag: folder.files, copies: 0 }) ? folder : undefined;
   // Only a local repository has every tag's tree at hand; a remote one was fetched for one tag.
-  const nearest = repo.kind === 'remote' || repo.promisor ? [] : await tagsByOverlap(repo, releasePaths()).catch(() => []);
+  const nearest = inFolder || repo.kind === 'remote' || repo.promisor ? [] : await tagsByOverlap(repo, paths).catch(() => []);
   const better = nearest.filter((t) => t.common > o.common);
   return {
     id: findingId({ kind: 'integrity', path: name } as unknown as Change, 'unrelated-release'),
@@ -63,7 +95,9 @@ export async function unrelatedFinding(name: string, ref: string, o: Overlap, re
     severity: 'critical',
     reasons: [
       `${o.common} of the release's ${o.release} files and of the ${o.tag} files of ${ref} share a path${o.copies > 0 ? ` (${o.copies} of them as copies of a submodule's files)` : ''}: this release does not come from this tag`,
-      better.length > 0
+      inFolder
+        ? `${inFolder.common} of the release's ${o.release} files are files of the tag's folder ${inFolder.folder}: the release was made from that folder of the repository; compare with it: --tag-path ${inFolder.folder.replace(/\/$/, '')}`
+        : better.length > 0
         ? `tags sharing more paths with it: ${better.map((t) => `${t.tag} (${t.common} of ${o.release})`).join(', ')}`
         : repo.kind === 'remote' || repo.promisor
           ? 'check the tag, and --strip if the release has an extra top folder'

@@ -230,7 +230,7 @@ export async function verify(options: VerifyOptions): Promise<Report> {
     const submoduleCopies = tag.compared.length === 0 ? 0 : comparison.changes.filter((c) => c.kind === 'only-in-release' && c.release?.type === 'file' && c.release.blobId !== undefined && (tag.byOid.get(c.release.blobId)?.some((e) => inSubmodule(e.path)) ?? false)).length;
     const overlap = overlapOf(counts, comparison.changes.filter((c) => c.kind === 'only-in-tag' && inSubmodule(c.path)).length, submoduleCopies);
     const unrelated = isUnrelated(overlap)
-      ? await unrelatedFinding(name, tag.ref.ref, overlap, tag.repo, () => new Set(read.entries.flatMap((e) => (e.type === 'directory' ? [] : [stripSegments(normalisePath(e.path).path, comparison.strip) ?? e.path]))))
+      ? await unrelatedFinding(name, tag.ref.ref, overlap, tag.repo, () => new Set(read.entries.flatMap((e) => (e.type === 'directory' ? [] : [stripSegments(normalisePath(e.path).path, comparison.strip) ?? e.path]))), tag.byPath.keys())
       : undefined;
     // Identical by SHA-1 is confirmed by sha256 of both sides. The matches are
     // taken from the entries at once (before they go); the tag's digests are
@@ -256,7 +256,7 @@ export async function verify(options: VerifyOptions): Promise<Report> {
     const historyNotes: string[] = [];
     const history = tag.repo.promisor
       ? deepening(createHistory(tag.repo, tag.ref.commit, options.cacheDir, tagDate), tag.repo, historyNotes)
-      : createHistory(tag.repo, tag.ref.commit, options.cacheDir, tagDate, { read: (oid) => tag.blob(oid), tree: tag.tree });
+      : createHistory(tag.repo, tag.ref.commit, options.cacheDir, tagDate, { read: (oid) => tag.blob(oid), tree: tag.tree, ...(options.tagPath !== undefined ? { folder: options.tagPath } : {}) });
     const known = await knowledge;
     const claimed = releaseVersion(name, comparison.prefix);
     const ctx: AnalysisContext = {
@@ -287,7 +287,7 @@ export async function verify(options: VerifyOptions): Promise<Report> {
     const diff = { maxLines: options.diffLines ?? 200, maxEdits: 2000 };
     let fileFindings = await analyze(comparison.changes, ctx).finally(() => history.close());
     const sha1 = await confirming;
-    const originNotes = await releaseCommitNotes(fileFindings, comparison.changes, tag.repo, tag.ref.commit, inSubmodule);
+    const originNotes = await releaseCommitNotes(fileFindings, comparison.changes, tag.repo, tag.ref.commit, inSubmodule, options.tagPath);
     // A parser the project's own make rule re-made counts as reproduced, whatever ylwrap's way wrote.
     const byMake = new Map(fileFindings.filter((f) => f.category === 'recipe-output').map((f) => [f.path, f.severity === 'info' ? ('reproduced' as const) : ('normalised' as const)]));
     const reproduction = reproducer?.summary((path) => byMake.get(path));
@@ -367,6 +367,7 @@ export async function verify(options: VerifyOptions): Promise<Report> {
       ...(waived.policy ? { policy: waived.policy } : {}),
       ...(waived.baseline ? { baseline: waived.baseline } : {}),
       notes: [
+        ...(options.tagPath !== undefined ? [`compared with the folder ${options.tagPath}/ of ${tag.ref.ref} (--tag-path): the tag's paths in this report are relative to it`] : []),
         ...tag.notes,
         ...comparison.notes,
         ...commentNote(comment, tag.ref.commit),
@@ -401,11 +402,11 @@ export async function verify(options: VerifyOptions): Promise<Report> {
  * made from it before the tag was set elsewhere (release-commit.ts). A
  * history git cannot walk, or would fetch to walk, says nothing.
  */
-async function releaseCommitNotes(findings: readonly Finding[], changes: readonly Change[], repo: GitTarget, commit: string, inSubmodule: (path: string) => boolean): Promise<string[]> {
+async function releaseCommitNotes(findings: readonly Finding[], changes: readonly Change[], repo: GitTarget, commit: string, inSubmodule: (path: string) => boolean, folder?: string): Promise<string[]> {
   // A partial clone of cuckoo's own would fetch the history's trees to walk it: not for a note.
   if (repo.promisor || findings.filter((f) => f.category === 'from-history' && f.change === 'modified').length < 2) return [];
   const files = changes.flatMap((c) =>
-    c.kind === 'modified' && c.release?.type === 'file' && c.release.blobId && c.tag?.type === 'file' && !inSubmodule(c.path) ? [{ path: c.path, blobId: c.release.blobId, tagBlobId: c.tag.oid }] : [],
+    c.kind === 'modified' && c.release?.type === 'file' && c.release.blobId && c.tag?.type === 'file' && !inSubmodule(c.path) ? [{ path: folder !== undefined ? `${folder}/${c.path}` : c.path, blobId: c.release.blobId, tagBlobId: c.tag.oid }] : [],
   );
   const found = await releaseCommit(repo, commit, files.slice(0, 1000)).catch(() => undefined);
   if (!found || found.matches < 2) return [];

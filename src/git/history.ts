@@ -42,6 +42,8 @@ export interface HistoryOptions {
   read?: (oid: string) => Promise<Buffer>;
   /** The commit's tree when the caller has already listed it (ls-tree -r), to find its .gitignore files. */
   tree?: readonly TagEntry[];
+  /** --tag-path: the folder of the commit the paths asked about are relative to. */
+  folder?: string;
 }
 
 export interface History extends HistoryLookup {
@@ -127,7 +129,7 @@ export function createHistory(repo: RepoHandle, commit: string, cacheDir: string
         '--not',
         commit,
         '--',
-        path,
+        options.folder !== undefined ? `${options.folder}/${path}` : path,
       ]);
       const out: LaterChange[] = [];
       for (const record of stdout.toString('utf8').split('\x01')) {

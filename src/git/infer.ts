@@ -105,7 +105,7 @@ function otherNames(name: string): string[] {
 
 /**
  * The version as written, then spellings mapped back to upstream: Debian's
- * repack and tilde (`1.2+dfsg` → `1.2`, `1.0~rc1` → `1.0-rc1`, `1.0rc1`),
+ * repack and tilde (`1.2+dfsg` and `1.2+dfsg.1` → `1.2`, `1.0~rc1` → `1.0-rc1`, `1.0rc1`),
  * its `+really` for a version older than one it shipped (`3.4+really3.3`:
  * upstream 3.3),
  * source-package suffixes (`-src`), underscores for dots (`1_84_0` → `1.84.0`).
@@ -117,7 +117,7 @@ function versionVariants(version: string): string[] {
   };
   const really = /\+really(.+)$/i.exec(version)?.[1];
   if (really) add(really);
-  for (const v of [...variants]) add(v.replace(/[+~.](dfsg|ds|repack)\d*$/i, ''));
+  for (const v of [...variants]) add(v.replace(/[+~.](dfsg|ds|repack)(?:\.?\d+)*$/i, ''));
   // apache-ant-1.10.14-src, foo-1.0-source
   for (const v of [...variants]) add(v.replace(/[-.](src|source|sources|dist|full)$/i, ''));
   for (const v of [...variants]) {

@@ -67,6 +67,7 @@ test('manifest: YAML and JSON give the same entries; relative paths are read fro
     ]);
   }
   assert.is(yaml.entries[0]!.written.repo, '../foo.bundle');
+  assert.is(parseManifest('- release: a.tar.gz\n  repo: r\n  tagPath: smartmontools\n', 'm.yaml', '/b').entries[0]!.tagPath, 'smartmontools', 'a folder of the tag, not a path of the manifest folder');
   assert.match(yaml.sha256, /^[0-9a-f]{64}$/);
 });
 
@@ -77,6 +78,7 @@ test('manifest errors name the file, the entry and the key, in one line', () => 
     ['- name: a\n  release: a.tar.gz\n  repo: r\n- name: a\n  release: b.tar.gz\n  repo: r\n', /^m\.yaml: entry 2 \(a\): the name "a" is already used by entry 1$/],
     ['- name: ../evil\n  release: a.tar.gz\n  repo: r\n', /^m\.yaml: entry 1 \(\.\.\/evil\): "name" "\.\.\/evil" is not a safe file name$/],
     ['- release: a.tar.gz\n  repo: r\n  tag: v1\n  commit: abc\n', /give "tag" or "commit", not both/],
+    ['- release: a.tar.gz\n  repo: r\n  tagPath: ../src\n', /^m\.yaml: entry 1: "tagPath" "\.\.\/src" is not a folder of the tag as git names it$/],
     ['- release: a.tar.gz\n  repo: 3\n', /entry 1: "repo" must be a non-empty string/],
     ['release: a.tar.gz\n', /^m\.yaml: expected a list of entries/],
     ['- [unclosed\n', /^m\.yaml: not valid YAML/],

@@ -207,6 +207,45 @@ test("a release of another project fails, naming the tags of the repository that
   assert.ok(ok.findings.every((x) => x.category !== 'unrelated-release'));
 });
 
+test('a release made from a folder of the repository: the unrelated finding names it, and --tag-path compares with it', async () => {
+  // smartmontools keeps its project in smartmontools/ of its repository, cracklib in src/.
+  const files: Record<string, FileSpec> = Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`pkg/src/f${i}.c`, `int f${i};\n`]));
+  const repo = await makeRepo({
+    commits: [
+      { files: { ...files, 'pkg/configure.ac': 'AC_INIT([pkg], [1.0])\n', 'README': 'the repository\n', 'words/list': 'a\n' }, tags: [{ name: 'v1.0', annotated: true }] },
+      { files: { 'pkg/src/f0.c': 'int f0 = 1;\n' }, message: 'after the release' },
+    ],
+  });
+  const tar = buildTar([
+    ...Object.entries(files).map(([p, c]) => ({ path: `pkg-1.0/${p.slice('pkg/'.length)}`, content: p === 'pkg/src/f0.c' ? 'int f0 = 1;\n' : String(c) })),
+    { path: 'pkg-1.0/configure.ac', content: 'AC_INIT([pkg], [1.0])\n' },
+  ]);
+  const release = await writeTemp('folder/pkg-1.0.tar', tar);
+  const whole = await run({ release, repo: repo.dir, tag: 'v1.0', reproduce: false });
+  const f = whole.findings.find((x) => x.category === 'unrelated-release')!;
+  assert.match(f.reasons[1]!, "21 of the release's 21 files are files of the tag's folder pkg/: the release was made from that folder of the repository; compare with it: --tag-path pkg");
+
+  const r = await run({ release, repo: repo.dir, tag: 'v1.0', tagPath: 'pkg', reproduce: false });
+  assert.equal(r.counts, { identical: 20, onlyInRelease: 0, onlyInTag: 0, modified: 1, exportIgnored: 0, irregular: 0 });
+  assert.ok(r.notes.includes("compared with the folder pkg/ of v1.0 (--tag-path): the tag's paths in this report are relative to it"), r.notes.join('\n'));
+  // The history is asked with the folder's paths: the commit after the tag that wrote f0.c is found.
+  const f0 = r.findings.find((x) => x.path === 'src/f0.c')!;
+  assert.match(f0.reasons.join('\n'), `a commit the tag does not reach adds the same line (1 of the 1 line the release adds): ${repo.commits[1]!.slice(0, 12)}`);
+
+  // A folder the tag does not have, and paths that are no folder as git names one: usage errors.
+  const missing = await runCuckooHere(['verify', release, '--repo', repo.dir, '--tag', 'v1.0', '--tag-path', 'pkgs', '--no-reproduce']);
+  assert.is(missing.code, 2);
+  assert.match(missing.stderr, '--tag-path: v1.0 has no folder "pkgs"');
+  for (const bad of ['../pkg', '/pkg', 'pkg//src', '.']) {
+    const r2 = await runCuckooHere(['verify', release, '--repo', repo.dir, '--tag-path', bad, '--no-reproduce']);
+    assert.is(r2.code, 2, bad);
+    assert.match(r2.stderr, `--tag-path: ${JSON.stringify(bad)} is not a folder of the tag as git names it`);
+  }
+  const rebuild = await runCuckooHere(['verify', release, '--repo', repo.dir, '--tag-path', 'pkg/', '--rebuild']);
+  assert.is(rebuild.code, 2);
+  assert.match(rebuild.stderr, '--tag-path: the rebuild runs on the whole tree');
+});
+
 /** A tar member whose name is the given latin1 bytes (not UTF-8), with its content. */
 function latin1File(name: string, content: string): Buffer {
   const header = tarHeader({ name: 'n', size: content.length });

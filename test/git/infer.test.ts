@@ -52,6 +52,7 @@ test('tagCandidates: the spellings projects use, most common first', () => {
   assert.ok(tagCandidates('boost', '1_84_0').includes('boost-1.84.0'));
   assert.ok(tagCandidates('gcc', '13.2.0').includes('releases/gcc-13.2.0'));
   assert.ok(tagCandidates('foo', '1.2+dfsg').includes('v1.2'), 'Debian repacks map back');
+  assert.ok(tagCandidates('libtheora', '1.1.1+dfsg.1').includes('v1.1.1'), 'a repack numbered with a dot too');
   assert.ok(tagCandidates('foo', '1.0~rc1').includes('v1.0-rc1'), 'Debian tilde maps back');
   assert.ok(tagCandidates('foo', '3.4+really3.3').includes('v3.3'), 'Debian +really names the upstream version');
   assert.not.ok(tagCandidates('foo', '3.4+really3.3').includes('v3.4'), 'not the version it stands in for');
