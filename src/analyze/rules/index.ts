@@ -37,6 +37,7 @@ import { typeChange } from './type-change.js';
 import { unexplained } from './unexplained.js';
 import { unsafeEntry } from './unsafe-entry.js';
 import { versionFile } from './version-file.js';
+import { vcsKeywords } from './vcs-keywords.js';
 import { versionStamp } from './version-stamp.js';
 
 /**
@@ -92,6 +93,7 @@ export const rules: readonly Rule[] = [
   distHookEdit,
   makeRuleOutput,
   trimmedCopy,
+  vcsKeywords,
   // Diffs every modified text file it sees, so it comes last among the explainers.
   versionStamp,
   // Only what no shape explains: content found in history names its origin, not its legitimacy.

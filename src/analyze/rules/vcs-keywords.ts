@@ -1,0 +1,58 @@
+import { isBinary } from '../places.js';
+import type { Rule } from '../rule.js';
+
+/**
+ * A release exported from Subversion or CVS has their keywords expanded
+ * (`$Id$` → `$Id: atacmds.h 5166 2021-01-15 18:02:19Z chrfranke $`), where
+ * the repository's git conversion keeps them as committed (smartmontools
+ * 7.3: 107 files; libtheora 1.1.1: 51). A modified file is explained when
+ * the two sides are equal once every keyword is put back to its bare form,
+ * on both sides.
+ *
+ * Kept narrow: only the keywords those systems expand, and a value of the
+ * characters their expansions use (names, numbers, dates, times, paths and
+ * URLs): no quote, backslash, `$`, `;` or line break, so that an expansion
+ * cannot end the comment or string literal it stands in.
+ */
+
+const keywords = ['Id', 'Header', 'Revision', 'Rev', 'LastChangedRevision', 'Date', 'LastChangedDate', 'Author', 'LastChangedBy', 'HeadURL', 'URL', 'Source', 'RCSfile', 'Name', 'Locker', 'State'];
+const keyword = new RegExp(`\\$(${keywords.join('|')})(?::[A-Za-z0-9 ._,:/@+~=#-]{0,200})?\\$`, 'g');
+
+/** The text with every keyword bare, and how many were expanded. */
+function bare(text: string): { text: string; expanded: number; names: Set<string> } {
+  let expanded = 0;
+  const names = new Set<string>();
+  const out = text.replace(keyword, (whole, name: string) => {
+    if (whole.length > name.length + 2) {
+      expanded++;
+      names.add(name);
+    }
+    return `$${name}$`;
+  });
+  return { text: out, expanded, names };
+}
+
+export const vcsKeywords: Rule = {
+  name: 'vcs-keywords',
+  changes: ['modified'],
+  async judge(change, ctx) {
+    const { release, tag } = change;
+    if (release?.type !== 'file' || tag?.type !== 'file') return undefined;
+    const [before, after] = await Promise.all([ctx.tagContent(tag), ctx.releaseContent(release)]);
+    if (!after || isBinary(before) || isBinary(after)) return undefined;
+    const theirs = before.toString('latin1');
+    const mine = after.toString('latin1');
+    if (!mine.includes('$') || theirs === mine) return undefined;
+    const a = bare(theirs);
+    const b = bare(mine);
+    if (a.text !== b.text || b.expanded === 0) return undefined;
+    const names = [...b.names].map((n) => `$${n}$`).join(', ');
+    return {
+      category: 'version-stamp',
+      severity: 'low',
+      reasons: [
+        `only version-control keywords differ: the release has ${b.expanded} expanded (${names}), as Subversion or CVS writes them at export, where the tag has ${a.expanded === 0 ? 'them bare' : 'other expansions'}; with every keyword bare, the two are byte for byte the same`,
+      ],
+    };
+  },
+};
