@@ -42,7 +42,7 @@ const diffBounds = { maxLines: 200, maxEdits: 20_000 };
 export async function archiveTag(tag: OpenTagSide, tar: string): Promise<void> {
   const inSubmodule = (path: string) => [...tag.submoduleRepos.keys()].some((p) => path.startsWith(`${p}/`));
   await prefetchBlobs(tag.repo, tag.side.entries.flatMap((e) => (e.type === 'submodule' || inSubmodule(e.path) ? [] : [e.oid])));
-  await git(tag.repo, ['archive', '--format=tar', '-o', tar, tag.ref.commit]);
+  await git(tag.repo, ['archive', '--format=tar', '-o', tar, tag.treeish]);
 }
 
 /**
@@ -68,7 +68,7 @@ export async function checkoutTag(tag: OpenTagSide, tar: string, work: string): 
     await mkdir(join(dir, 'info'), { recursive: true });
     await writeFile(join(dir, 'objects', 'info', 'alternates'), `${objects}\n`);
     await writeFile(join(dir, 'info', 'attributes'), '* -export-ignore -export-subst\n');
-    await git({ gitDir: dir }, ['archive', '--format=tar', '-o', tar, tag.ref.commit]);
+    await git({ gitDir: dir }, ['archive', '--format=tar', '-o', tar, tag.treeish]);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

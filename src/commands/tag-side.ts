@@ -59,6 +59,8 @@ export interface OpenTagSide {
   /** Submodules that were to be compared but could not be fetched: where from, and why. */
   unavailable: UnavailableSubmodule[];
   notes: string[];
+  /** What git archive and ls-tree are given for the tag's tree: its commit, or `<commit>:<folder>` under --tag-path. */
+  treeish: string;
   /** Findings about the tag as a whole (a moved tag, a bad tag signature). */
   findings: Finding[];
   /** Report fields of a remote tag and of its signature check. */
@@ -255,7 +257,8 @@ async function completeTagSide(
   const readerOf = new WeakMap<TagEntry, BlobReader>();
   const notes: string[] = [];
   try {
-    const attributes = await readArchiveAttributes(repo, ref.commit, tree, options.cacheDir, (oid) => reader.read(oid));
+    // Under --tag-path the folder's tree is read in, so its own .gitattributes apply to the paths compared.
+    const attributes = await readArchiveAttributes(repo, options.tagPath !== undefined ? `${ref.commit}:${options.tagPath}` : ref.commit, tree, options.cacheDir, (oid) => reader.read(oid));
     /**
      * Hashes `list`'s blobs ahead, each on a reader of its own beside the one
      * its entry is read by. With `ordered`, the repository all of them are
@@ -396,6 +399,7 @@ async function completeTagSide(
       ref,
       side: { entries, attributes, archiveOids, uncompared, byPath },
       tree,
+      treeish: options.tagPath !== undefined ? `${ref.commit}:${options.tagPath}` : ref.commit,
       byPath,
       byOid,
       oids,

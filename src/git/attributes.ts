@@ -75,6 +75,7 @@ export function attributesNamed(files: readonly Uint8Array[]): Name[] {
  */
 export async function readArchiveAttributes(
   repo: RepoHandle,
+  /** The tree the paths are relative to: the commit, or `<commit>:<folder>`. */
   commit: string,
   tree: readonly TagEntry[],
   cacheDir: string,

@@ -212,21 +212,26 @@ test('a release made from a folder of the repository: the unrelated finding name
   const files: Record<string, FileSpec> = Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`pkg/src/f${i}.c`, `int f${i};\n`]));
   const repo = await makeRepo({
     commits: [
-      { files: { ...files, 'pkg/configure.ac': 'AC_INIT([pkg], [1.0])\n', 'README': 'the repository\n', 'words/list': 'a\n' }, tags: [{ name: 'v1.0', annotated: true }] },
+      {
+        files: { ...files, 'pkg/configure.ac': 'AC_INIT([pkg], [1.0])\n', 'pkg/.gitattributes': 'notes.txt export-ignore\n', 'pkg/notes.txt': 'not shipped\n', 'README': 'the repository\n', 'words/list': 'a\n' },
+        tags: [{ name: 'v1.0', annotated: true }],
+      },
       { files: { 'pkg/src/f0.c': 'int f0 = 1;\n' }, message: 'after the release' },
     ],
   });
   const tar = buildTar([
     ...Object.entries(files).map(([p, c]) => ({ path: `pkg-1.0/${p.slice('pkg/'.length)}`, content: p === 'pkg/src/f0.c' ? 'int f0 = 1;\n' : String(c) })),
     { path: 'pkg-1.0/configure.ac', content: 'AC_INIT([pkg], [1.0])\n' },
+    { path: 'pkg-1.0/.gitattributes', content: 'notes.txt export-ignore\n' },
   ]);
   const release = await writeTemp('folder/pkg-1.0.tar', tar);
   const whole = await run({ release, repo: repo.dir, tag: 'v1.0', reproduce: false });
   const f = whole.findings.find((x) => x.category === 'unrelated-release')!;
-  assert.match(f.reasons[1]!, "21 of the release's 21 files are files of the tag's folder pkg/: the release was made from that folder of the repository; compare with it: --tag-path pkg");
+  assert.match(f.reasons[1]!, "22 of the release's 22 files are files of the tag's folder pkg/: the release was made from that folder of the repository; compare with it: --tag-path pkg");
 
   const r = await run({ release, repo: repo.dir, tag: 'v1.0', tagPath: 'pkg', reproduce: false });
-  assert.equal(r.counts, { identical: 20, onlyInRelease: 0, onlyInTag: 0, modified: 1, exportIgnored: 0, irregular: 0 });
+  // The folder's own .gitattributes applies: its export-ignore leaves notes.txt out, as git archive of the folder does.
+  assert.equal(r.counts, { identical: 21, onlyInRelease: 0, onlyInTag: 0, modified: 1, exportIgnored: 1, irregular: 0 });
   assert.ok(r.notes.includes("compared with the folder pkg/ of v1.0 (--tag-path): the tag's paths in this report are relative to it"), r.notes.join('\n'));
   // The history is asked with the folder's paths: the commit after the tag that wrote f0.c is found.
   const f0 = r.findings.find((x) => x.path === 'src/f0.c')!;
