@@ -14,6 +14,8 @@ export interface Target {
   path: string;
   step: GeneratorStep;
   version?: string;
+  /** A file the run of another target's step writes too (the header `bison -d` writes beside its parser): that target's path. */
+  stepOf?: string;
 }
 
 export interface Project {

@@ -14,7 +14,7 @@ import { dirname, join } from 'node:path';
 import { makeScratchDir } from '../cache.js';
 import { sha256Hex } from '../release/hash.js';
 import { splitPath } from '../analyze/places.js';
-import { parserCommand, toolFlags, type ParserTool } from './generators/parsers.js';
+import { parserCommand, parserHeader, toolFlags, type ParserTool } from './generators/parsers.js';
 import { generatorSteps } from './generators/index.js';
 import type { GeneratorStep, RootPlan } from './generators/step.js';
 import { installedMacros } from './installed-macros.js';
@@ -261,6 +261,12 @@ export function createReproducer(options: ReproducerOptions): Reproducer {
       at.steps.set(key, { exitCode: result.exitCode, seconds: result.seconds, stderr: result.stderr.slice(-4000), command: `(cd ${command.cwd || '.'} && ${shown})`, timedOut: result.timedOut });
       const bytes = await readOutput(step.output(target.path, plan, at.tree), at.realScratch);
       if (bytes) at.outputs.set(target.path, bytes);
+      // The header ylwrap writes beside the parser (bison -d), where the release has one.
+      const header = parser === 'bison' ? parserHeader(target.path) : undefined;
+      if (header && files.has(header)) {
+        const written = await readOutput(step.output(header, plan, at.tree), at.realScratch);
+        if (written) at.outputs.set(header, written);
+      }
     }
   }
 
@@ -296,8 +302,15 @@ export function createReproducer(options: ReproducerOptions): Reproducer {
     const { dir } = splitPath(path);
     const root = rootOf(dir, files);
     const project = root === undefined ? undefined : found.get(root);
-    const target = project?.targets.find((t) => t.path === path);
+    // A parser's header is judged with the run that made its parser.
+    const parser = project?.targets.find((t) => t.step.generator === 'bison' && parserHeader(t.path) === path);
+    const target = project?.targets.find((t) => t.path === path) ?? (parser ? { ...parser, path, stepOf: parser.path } : undefined);
     if (!project || !target) return undefined;
+    if (target.stepOf !== undefined) {
+      // Only a header the run wrote (bison ran with -d): another is no output of this step.
+      const run = await ensureRun();
+      if ('status' in run || !run.outputs.has(path)) return undefined;
+    }
     const result = await judge(project, target);
     outcomes.push({ ...result, path });
     return result;
@@ -340,7 +353,7 @@ export function createReproducer(options: ReproducerOptions): Reproducer {
     if (tool.version !== version) return { status: 'not-tried', ...base, why: `written by ${step.tool} ${version}, while the other generated files of its folder name ${tool.version}` };
     const run = await ensureRun();
     if ('status' in run) return { ...run, ...base };
-    const done = run.steps.get(step.perFile ? stepKey(project.plan.root, step.generator, target.path) : stepKey(project.plan.root, step.generator));
+    const done = run.steps.get(step.perFile ? stepKey(project.plan.root, step.generator, target.stepOf ?? target.path) : stepKey(project.plan.root, step.generator));
     if (!done) return { status: 'not-tried', ...base, why: `${step.generator} was not run` };
     if (done.skipped) return { status: 'not-tried', ...base, why: done.skipped };
     const common = {
@@ -495,3 +508,4 @@ export async function stabilizeComposed(release: string, regenerated: string, in
   }
   return stable;
 }
+

@@ -12,7 +12,7 @@ import { writeCacheFile } from '../cache.js';
 import { gunzipSync, gzipSync } from 'node:zlib';
 
 /** Bump when what a run records, or how it runs, changes. */
-const scheme = 'cuckoo.reproduce/1';
+const scheme = 'cuckoo.reproduce/2';
 /** The first line of a kept run's file: how it is laid out. */
 const layout = 'cuckoo.reproduce.run/1';
 

@@ -97,6 +97,11 @@ test('a parser bison made from the tag\'s grammar is re-made byte for byte', asy
   assert.is(f.evidence.reproduced?.generator, 'bison');
   assert.is(f.evidence.reproduced?.version, '3.8.2');
   assert.match(f.evidence.reproduced?.command ?? '', /^\(cd \. && sh build-aux\/ylwrap src\/calc\.y y\.tab\.c src\/calc\.c .* -- bison -y -d\)$/);
+  // The header bison -d wrote beside it, in the same run.
+  const h = report.findings.find((x) => x.path === 'src/calc.h')!;
+  assert.is(h.category, 'parser-output', h.reasons.join('; '));
+  assert.is(h.severity, 'info');
+  assert.is(h.evidence.reproduced?.command, f.evidence.reproduced?.command);
   const scan = report.findings.find((x) => x.path === 'src/scan.c')!;
   assert.is(scan.category, 'parser-output', scan.reasons.join('; '));
   assert.is(scan.severity, 'info');
@@ -126,6 +131,31 @@ test('a line planted in the scanner is critical too', async () => {
   assert.is(f.category, 'not-reproduced');
   assert.is(f.severity, 'critical');
   assert.match(f.evidence.diff ?? '', /^\+#include "\.\.\/tests\/files\/hook\.h"$/m);
+});
+
+test('a line planted in the header beside the parser is critical, with the line', async () => {
+  if (!parser) return;
+  const r = await repo();
+  const p = (path: string) => `calc-1.0/${path}`;
+  const planted = parser.h.toString('utf8').replace('# define YYTOKENTYPE\n', '# define YYTOKENTYPE\n#define fopen(p, m) hook(p, m)\n');
+  assert.is.not(planted, parser.h.toString('utf8'));
+  const tar = buildTar([
+    { path: p('configure.ac'), content: configureAc },
+    { path: p('Makefile.am'), content: makefileAm },
+    { path: p('src/calc.y'), content: grammar },
+    { path: p('src/calc.c'), content: parser.c },
+    { path: p('src/calc.h'), content: planted },
+    { path: p('src/scan.l'), content: scanner },
+    { path: p('src/scan.c'), content: parser.scan },
+    { path: p('build-aux/ylwrap'), content: ylwrap!, mode: 0o755 },
+  ]);
+  const release = await writeTemp(`bison-h-${Math.random().toString(36).slice(2)}/calc-1.0.tar.gz`, await compress(tar, 'gzip'));
+  const report = await verify({ release, repo: r.dir, tag: 'v1.0', cacheDir: await tempDir('cuckoo-bison-cache-'), hostKnowledge: false });
+  const f = report.findings.find((x) => x.path === 'src/calc.h')!;
+  assert.is(f.category, 'not-reproduced', f.reasons.join('; '));
+  assert.is(f.severity, 'critical');
+  assert.match(f.evidence.diff ?? '', /^\+#define fopen\(p, m\) hook\(p, m\)$/m);
+  assert.is(report.findings.find((x) => x.path === 'src/calc.c')!.severity, 'info', 'the parser itself is still proven');
 });
 
 test('a line planted in the parser is critical, with the line', async () => {

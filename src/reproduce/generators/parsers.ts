@@ -46,6 +46,12 @@ export function sourceOf(tool: ParserTool, path: string, has: (path: string) => 
   return kinds[tool].sources.map((ext) => stem + ext).find(has);
 }
 
+/** The header `bison -d` writes beside a parser: `parse.h` for `parse.c`, `parse.hh` for `parse.cc` or `parse.cpp`. */
+export function parserHeader(path: string): string | undefined {
+  const m = /^(.*)\.(c|cc|cpp)$/.exec(path);
+  return m ? `${m[1]}.${m[2] === 'c' ? 'h' : 'hh'}` : undefined;
+}
+
 /** The grammar of a bison parser. */
 export const grammarOf = (path: string, has: (path: string) => boolean) => sourceOf('bison', path, has);
 
