@@ -97,7 +97,9 @@ export function createHistory(repo: RepoHandle, commit: string, cacheDir: string
           if (!match) return undefined;
           const key = `${match.file}\0${match.rule}`;
           let origin = origins.get(key);
-          if (!origin) origins.set(key, (origin = tagTime().then((t) => ruleOrigin(repo, commit, match, t))));
+          // Under --tag-path the ignore file's path in the repository has the folder before it.
+          const inRepo = options.folder !== undefined ? { ...match, file: `${options.folder}/${match.file}` } : match;
+          if (!origin) origins.set(key, (origin = tagTime().then((t) => ruleOrigin(repo, commit, inRepo, t))));
           return { ...match, ...(await origin) };
         })();
         ignored.set(path, answer);
@@ -105,7 +107,11 @@ export function createHistory(repo: RepoHandle, commit: string, cacheDir: string
       return answer;
     },
     changedBinariesSincePreviousTag() {
-      return (previous ??= changedBinaries(repo, commit));
+      return (previous ??= changedBinaries(repo, commit).then((found) => {
+        // Under --tag-path, the folder's files, by their paths in it.
+        const folder = options.folder !== undefined ? `${options.folder}/` : undefined;
+        return found && folder ? { ...found, paths: found.paths.filter((p) => p.startsWith(folder)).map((p) => p.slice(folder.length)) } : found;
+      }));
     },
     commitLog(options) {
       return readCommitLog(repo, commit, options);
@@ -147,15 +153,18 @@ export function createHistory(repo: RepoHandle, commit: string, cacheDir: string
       for (const id of blobIds) if (blobIdPattern.test(id)) expected.add(id);
     },
     async blobInHistory(blobId) {
+      // Under --tag-path, a path in the folder is named by its path in it; one elsewhere by its whole path.
+      const inFolder = (found: { path: string; commit: string } | undefined) =>
+        found && options.folder !== undefined && found.path.startsWith(`${options.folder}/`) ? { ...found, path: found.path.slice(options.folder.length + 1) } : found;
       if (expected.has(blobId) && !closed) {
         // As findBlob: a blob the object store lacks is in no commit, and costs no reading of the log.
         if (repo.promisor) return undefined;
         const have = await (present ??= inObjectStore(repo, [...expected]).catch(() => undefined));
         if (!(have ? have.has(blobId) : await stored(blobId))) return undefined;
         walk ??= new BlobWalk(repo, commit, maxCommits, have ?? expected);
-        return walk.find(blobId);
+        return inFolder(await walk.find(blobId));
       }
-      return findBlob(repo, commit, blobId, maxCommits, stored);
+      return inFolder(await findBlob(repo, commit, blobId, maxCommits, stored));
     },
     async close() {
       closed = true;
@@ -192,8 +201,8 @@ function safeSegment(s: string): boolean {
   return s !== '' && s !== '.' && s !== '..' && s.toLowerCase() !== '.git' && !s.includes('\0');
 }
 
-async function makeScratch(repo: RepoHandle, commit: string, cacheDir: string, { tree, read }: HistoryOptions): Promise<Scratch | undefined> {
-  const files = (tree ?? (await readTree(repo, commit, undefined, { sizes: false }))).filter((e) => e.type === 'file' && (e.path === '.gitignore' || e.path.endsWith('/.gitignore')));
+async function makeScratch(repo: RepoHandle, commit: string, cacheDir: string, { tree, read, folder }: HistoryOptions): Promise<Scratch | undefined> {
+  const files = (tree ?? (await readTree(repo, folder !== undefined ? `${commit}:${folder}` : commit, undefined, { sizes: false }))).filter((e) => e.type === 'file' && (e.path === '.gitignore' || e.path.endsWith('/.gitignore')));
   const usable = files.filter((e) => e.path.split('/').every(safeSegment));
   if (usable.length === 0) return undefined;
   const root = await makeScratchDir(cacheDir, 'ignore-');

@@ -56,6 +56,10 @@ test('ignoredBy names the rule, the file, the commit that added it and how long 
       daysBeforeTag: 9,
       subject: 'm4: ignore more generated macros',
     });
+    // Under --tag-path, the folder's ignore files, by their paths in it, and where their rules came from.
+    const inFolder = createHistory(handle(repo.gitDir), repo.commits[11]!, scratchCache, undefined, { folder: 'm4' });
+    assert.equal(await inFolder.ignoredBy('build-to-host.m4'), { ...m4, file: '.gitignore' });
+    await inFolder.close();
     const object = await history.ignoredBy('src/deep/x.o');
     assert.is(object?.file, '.gitignore');
     assert.is(object?.rule, '*.o');
@@ -95,6 +99,9 @@ test('changedBinariesSincePreviousTag lists binary files added or changed since 
   assert.equal(await history.changedBinariesSincePreviousTag(), { previousTag: 'v1.0', paths: ['tests/files/bad-2.bin'] });
   // The first tag has no previous one.
   assert.is(await createHistory(handle(repo.gitDir), repo.commits[0]!, scratchCache).changedBinariesSincePreviousTag(), undefined);
+  // Under --tag-path, those of the folder, by their paths in it.
+  assert.equal(await createHistory(handle(repo.gitDir), repo.commits[11]!, scratchCache, undefined, { folder: 'tests' }).changedBinariesSincePreviousTag(), { previousTag: 'v1.0', paths: ['files/bad-2.bin'] });
+  assert.equal(await createHistory(handle(repo.gitDir), repo.commits[11]!, scratchCache, undefined, { folder: 'src' }).changedBinariesSincePreviousTag(), { previousTag: 'v1.0', paths: [] });
 });
 
 test('binaryChanges tells added from modified binary files, with their blob ids, and skips text and deleted files', async () => {
@@ -117,6 +124,10 @@ test('blobInHistory finds blobs of earlier commits, with their path and commit',
   const first = await repo.hashObject('first\n');
   assert.equal(await history.blobInHistory(first), { path: 'README', commit: repo.commits[0]! });
   assert.equal(await history.blobInHistory(await repo.hashObject(bin('two'))), { path: 'tests/files/bad-2.bin', commit: repo.commits[1]! });
+  // Under --tag-path, a path in the folder by its path in it, one elsewhere whole.
+  const folder = createHistory(handle(repo.gitDir), repo.commits[11]!, scratchCache, undefined, { folder: 'tests' });
+  assert.equal(await folder.blobInHistory(await repo.hashObject(bin('two'))), { path: 'files/bad-2.bin', commit: repo.commits[1]! });
+  assert.equal(await folder.blobInHistory(first), { path: 'README', commit: repo.commits[0]! });
   // Not in the object store at all, and not a blob id.
   assert.is(await history.blobInHistory(await repo.hashObject('never committed\n')), undefined);
   assert.is(await history.blobInHistory('not-an-id'), undefined);
