@@ -17,6 +17,8 @@ import type { Rule } from '../rule.js';
 
 const keywords = ['Id', 'Header', 'Revision', 'Rev', 'LastChangedRevision', 'Date', 'LastChangedDate', 'Author', 'LastChangedBy', 'HeadURL', 'URL', 'Source', 'RCSfile', 'Name', 'Locker', 'State'];
 const keyword = new RegExp(`\\$(${keywords.join('|')})(?::[A-Za-z0-9 ._,:/@+~=#-]{0,200})?\\$`, 'g');
+/** One expanded keyword (a value after the name), without the global flag's state. */
+const expandedKeyword = new RegExp(`\\$(?:${keywords.join('|')}):[A-Za-z0-9 ._,:/@+~=#-]{0,200}\\$`);
 
 /** The text with every keyword bare, and how many were expanded. */
 function bare(text: string): { text: string; expanded: number; names: Set<string> } {
@@ -38,11 +40,14 @@ export const vcsKeywords: Rule = {
   async judge(change, ctx) {
     const { release, tag } = change;
     if (release?.type !== 'file' || tag?.type !== 'file') return undefined;
-    const [before, after] = await Promise.all([ctx.tagContent(tag), ctx.releaseContent(release)]);
-    if (!after || isBinary(before) || isBinary(after)) return undefined;
+    // Most changed files have no expanded keyword: the tag's bytes are read only for one that has.
+    const after = await ctx.releaseContent(release);
+    if (!after || !expandedKeyword.test(after.toString('latin1'))) return undefined;
+    const before = await ctx.tagContent(tag);
+    if (isBinary(before) || isBinary(after)) return undefined;
     const theirs = before.toString('latin1');
     const mine = after.toString('latin1');
-    if (!mine.includes('$') || theirs === mine) return undefined;
+    if (theirs === mine) return undefined;
     const a = bare(theirs);
     const b = bare(mine);
     if (a.text !== b.text || b.expanded === 0) return undefined;
