@@ -31,6 +31,8 @@ const verifyEpilog = `Examples:
       the cuckoo.report/v1 JSON report (schema/cuckoo.report.v1.json)
   cuckoo verify foo-2.0.tar.xz --repo ../foo --commit 1a2b3c4 --fail-on medium
       against a commit; anything worth a look fails
+  cuckoo verify smartmontools-7.3.tar.gz --repo ../smartmontools --tag-path smartmontools
+      a release made from a folder of its repository, compared with that folder
   cuckoo verify foo-2.0.tar.gz --repo ../foo --format text --format json=report.json \\
       --format sarif=cuckoo.sarif --format markdown=summary.md --format html=report.html
       several reports from one run: each NAME=FILE to its file, the bare NAME to stdout
