@@ -34,11 +34,13 @@ function alike(mine: string, theirs: string): boolean {
   return at === a.length;
 }
 
+/** How long, in the largest whole unit: `1 minute`, `20 minutes`, `24 hours`, `3 days`. */
+const count = (n: number, unit: string) => `${n} ${unit}${n === 1 ? '' : 's'}`;
 const span = (seconds: number) => {
   const s = Math.max(0, seconds);
-  if (s < 3600) return `${Math.max(1, Math.round(s / 60))} minute${Math.round(s / 60) === 1 ? '' : 's'}`;
-  if (s < 2 * 86400) return `${Math.round(s / 3600)} hour${Math.round(s / 3600) === 1 ? '' : 's'}`;
-  return `${Math.round(s / 86400)} days`;
+  if (s < 3600) return count(Math.max(1, Math.round(s / 60)), 'minute');
+  if (s < 2 * 86400) return count(Math.round(s / 3600), 'hour');
+  return count(Math.round(s / 86400), 'day');
 };
 
 export async function laterCommitReason(change: Change, ctx: AnalysisContext): Promise<string | undefined> {

@@ -36,6 +36,22 @@ test('anything else changed, an expansion that could end its string or comment, 
     assert.is(await vcsKeywords.judge(modified('atacmds.h', release), context({ 'atacmds.h': tagged })), undefined, release);
   }
   assert.is(await vcsKeywords.judge(modified('atacmds.h', tagged), context({ 'atacmds.h': tagged })), undefined, 'nothing expanded');
+  // In a file the build runs, only on a comment line: unquoted in a shell assignment, the word after it would run.
+  const script = '#!/bin/sh\n# $Id$\nREV=$Id$\necho "$REV"\n';
+  const commented = script.replace('# $Id$', '# $Id: gen.sh 12 2021-01-15 18:02:19Z jdoe $');
+  assert.is((await vcsKeywords.judge(modified('gen.sh', commented), context({ 'gen.sh': script })))?.severity, 'low');
+  const assigned = script.replace('REV=$Id$', 'REV=$Id: wget -q example.org/x $');
+  assert.is(await vcsKeywords.judge(modified('gen.sh', assigned), context({ 'gen.sh': script })), undefined);
+  // Quoted on its own it stays a string (smartmontools' configure.ac: smartmontools_cvs_tag=`echo '$Id$'`).
+  const quotedTag = "#!/bin/sh\nTAG=`echo '$Id$'`\n";
+  // (Replaced by a function: in a replacement string, $' would stand for the text after the match.)
+  const quoted = quotedTag.replace("'$Id$'", () => "'$Id: configure.ac 5338 2022-02-28 16:34:26Z chrfranke $'");
+  assert.is((await vcsKeywords.judge(modified('configure.ac', quoted), context({ 'configure.ac': quotedTag })))?.severity, 'low');
+  assert.is(await vcsKeywords.judge(modified('configure.ac', quoted.replace("'$Id: ", () => "' $Id: ")), context({ 'configure.ac': quotedTag.replace("'$Id$'", () => "' $Id$'") })), undefined, 'not alone in its quotes');
+  // A template is judged by what it makes: a man page's, a script's.
+  const page = '.ig\n$Id$\n..\n.TH SMARTCTL 8\n';
+  assert.is((await vcsKeywords.judge(modified('smartctl.8.in', page.replace('$Id$', '$Id: smartctl.8.in 5333 2022-02-26 00:15:22Z dpgilbert $')), context({ 'smartctl.8.in': page })))?.severity, 'low');
+  assert.is(await vcsKeywords.judge(modified('gen.sh.in', assigned), context({ 'gen.sh.in': script })), undefined);
 });
 
 test.run();

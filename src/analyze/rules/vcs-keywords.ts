@@ -1,4 +1,4 @@
-import { isBinary } from '../places.js';
+import { buildRole, isBinary } from '../places.js';
 import type { Rule } from '../rule.js';
 
 /**
@@ -12,13 +12,31 @@ import type { Rule } from '../rule.js';
  * Kept narrow: only the keywords those systems expand, and a value of the
  * characters their expansions use (names, numbers, dates, times, paths and
  * URLs): no quote, backslash, `$`, `;` or line break, so that an expansion
- * cannot end the comment or string literal it stands in.
+ * cannot end the comment or string literal it stands in. In a file the
+ * build runs (a script, a Makefile, m4; a template `X.in` by what X is),
+ * where even such words could be a command (`X=$Id$` unquoted in a shell
+ * script runs the word after the expanded `$Id:`), an expanded keyword
+ * counts only on a comment line or quoted on its own (`'$Id: … $'`, as
+ * smartmontools' configure.ac has it: the value holds no quote to end it).
  */
 
 const keywords = ['Id', 'Header', 'Revision', 'Rev', 'LastChangedRevision', 'Date', 'LastChangedDate', 'Author', 'LastChangedBy', 'HeadURL', 'URL', 'Source', 'RCSfile', 'Name', 'Locker', 'State'];
 const keyword = new RegExp(`\\$(${keywords.join('|')})(?::[A-Za-z0-9 ._,:/@+~=#-]{0,200})?\\$`, 'g');
 /** One expanded keyword (a value after the name), without the global flag's state. */
 const expandedKeyword = new RegExp(`\\$(?:${keywords.join('|')}):[A-Za-z0-9 ._,:/@+~=#-]{0,200}\\$`);
+
+/** A line that is all comment in the languages the build runs: shell and make `#`, m4's `dnl`, C's `//`, `/*` and ` *`. */
+const commentLine = /^\s*(?:#|dnl\b|\/\/|\/\*|\*)/;
+
+/** Whether the line has an expanded keyword that is not a quoted string of its own. */
+function unquoted(line: string): boolean {
+  for (const m of line.matchAll(new RegExp(expandedKeyword.source, 'g'))) {
+    const before = line[m.index - 1];
+    const after = line[m.index + m[0].length];
+    if (!(before === after && (before === "'" || before === '"'))) return true;
+  }
+  return false;
+}
 
 /** The text with every keyword bare, and how many were expanded. */
 function bare(text: string): { text: string; expanded: number; names: Set<string> } {
@@ -51,6 +69,7 @@ export const vcsKeywords: Rule = {
     const a = bare(theirs);
     const b = bare(mine);
     if (a.text !== b.text || b.expanded === 0) return undefined;
+    if (buildRole(change.path.replace(/\.in$/, '')) === 'build-script' && mine.split('\n').some((line) => !commentLine.test(line) && unquoted(line))) return undefined;
     const names = [...b.names].map((n) => `$${n}$`).join(', ');
     return {
       category: 'version-stamp',
