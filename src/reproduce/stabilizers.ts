@@ -311,7 +311,7 @@ const flexLineNumbers: Stabilizer = {
   generators: ['flex'],
   apply(release, regenerated) {
     return rewriteBoth(release, regenerated, (s) =>
-      s.replace(/^#line \d+ ("[^"\n]*\.(?:c|cc|cpp|h|hh|hpp)")$/gm, '#line N $1').replace(/^#line [^\n]*\n(?=\n*#line )/gm, ''),
+      s.replace(/^#line \d+ ("[^"\n]*\.(?:c|cc|cpp|h|hh|hpp)")$/gm, '#line N $1').replace(/^#line (?:\d+|N)(?: "[^"\n]*")?\n(?=\n*#line )/gm, ''),
     );
   },
 };

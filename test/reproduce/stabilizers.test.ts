@@ -150,6 +150,9 @@ test('flex: a #line directive the next one overrides before any other line is fo
   assert.is.not(code.release, code.regenerated);
   const moved = stabilize(own.replace('#line 1 "scan.l"\n%{', '#line 7 "scan.l"\n%{'), debian, { generator: 'flex', toolVersion: '2.6.4' });
   assert.is.not(moved.release, moved.regenerated, 'a line number in the grammar still counts');
+  // Only a directive of the line-and-file form: one with more on its line is no such directive.
+  const more = stabilize(own.replace('#line 1 "scan.c"\n', '#line 1 "scan.c" \\\n'), debian, { generator: 'flex', toolVersion: '2.6.4' });
+  assert.is.not(more.release, more.regenerated);
 });
 
 test('autoconf 2.69: the backported --runstatedir is forgiven whole, and the line numbers it moves', () => {
