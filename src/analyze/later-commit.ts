@@ -57,12 +57,13 @@ export async function laterCommitReason(change: Change, ctx: AnalysisContext): P
   const commits = await history.laterChanges(change.path).catch(() => undefined);
   let best: { id: string; time: number; subject: string; same: number; like: number } | undefined;
   for (const commit of commits ?? []) {
-    const theirLines = new Set(commit.added.map((l) => l.trim()).filter((l) => l !== ''));
+    const theirLines = [...new Set(commit.added.map((l) => l.trim()).filter((l) => l !== ''))];
+    const theirSet = new Set(theirLines);
     let same = 0;
     let like = 0;
     for (const line of added) {
-      if (theirLines.has(line)) same++;
-      else if ([...theirLines].some((t) => alike(line, t))) like++;
+      if (theirSet.has(line)) same++;
+      else if (theirLines.some((t) => alike(line, t))) like++;
     }
     if (same + like > (best ? best.same + best.like : 0)) best = { id: commit.id, time: commit.time, subject: commit.subject, same, like };
   }

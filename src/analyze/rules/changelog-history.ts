@@ -224,6 +224,35 @@ async function judgeLog2Changes(content: Buffer, history: NonNullable<AnalysisCo
 
 const whyNot = { 'not-reached': 'a commit the tag does not reach', author: 'another author than the commit has', committer: 'another committer than the commit has', message: 'another message than the commit has' } as const;
 
+/**
+ * The judgement of a log whose entries were each matched with a commit:
+ * low when all were, else medium, naming the first that were not, with
+ * them as the diff.
+ */
+function entryJudgement(o: {
+  /** The low judgement's reason, for when every entry matched. */
+  explained: string;
+  /** The medium one's first reason. */
+  mismatch: string;
+  /** A line for each unmatched entry, and its hunk; all of them, the first `shown` are used. */
+  unmatched: Array<{ reason: string; hunk: string[] }>;
+  matched: LoggedCommit[];
+  /** Whether the log read may have stopped short of an unmatched entry's commit. */
+  capped: boolean;
+  readCount: number;
+  ctx: AnalysisContext;
+}): Judgement {
+  if (o.unmatched.length === 0) return { category: 'generated-changelog', severity: 'low', reasons: [o.explained] };
+  const reasons = [o.mismatch, ...o.unmatched.slice(0, shown).map((u) => u.reason)];
+  if (o.unmatched.length > shown) reasons.push(`and ${o.unmatched.length - shown} more`);
+  if (o.matched.length > 0) reasons.push(`${o.matched.length} match commits${range(o.matched, o.ctx.tagCommit)}`);
+  if (o.capped) reasons.push(`only the newest ${o.readCount} commits of the log were read: older entries may be genuine`);
+  const hunks = o.unmatched.slice(0, shown).flatMap((u) => u.hunk);
+  // Each hunk's lines past its @@ line are the entry's, as added text.
+  const added = o.unmatched.reduce((n, u) => n + u.hunk.length - 1, 0);
+  return { category: 'changelog-mismatch', severity: 'medium', reasons, evidence: { diff: hunks.join('\n'), added } };
+}
+
 /** A ChangeLog that `git log` wrote (git-log-format.ts), each entry matched with the commit it names. */
 async function judgeGitLog(text: string, history: NonNullable<AnalysisContext['history']>, ctx: AnalysisContext): Promise<Judgement | undefined> {
   const items = parseGitLog(text);
@@ -235,22 +264,18 @@ async function judgeGitLog(text: string, history: NonNullable<AnalysisContext['h
   const count = plural(items.length, 'commit');
   const how = 'by commit id, then author, committer where printed, and message apart from line breaks';
   const matched = match.matched.map((m) => m.commit);
-  if (match.unmatched.length === 0) {
-    return {
-      category: 'generated-changelog',
-      severity: 'low',
-      reasons: [`written by \`git log\` from the tag's history: all ${count} it lists are commits the tag reaches, as they are (${how})${range(matched, ctx.tagCommit)}`],
-    };
-  }
-  const reasons = [
-    `${match.unmatched.length} of ${count} in \`git log\`'s layout are not the tag's history as it is (${how}): text no commit wrote`,
-    ...match.unmatched.slice(0, shown).map((u) => `line ${u.item.line}: commit ${short(u.item.id)} names ${whyNot[u.why]}: ${JSON.stringify(u.item.lines[0] ?? '(no message)')}`),
-  ];
-  if (match.unmatched.length > shown) reasons.push(`and ${match.unmatched.length - shown} more`);
-  if (matched.length > 0) reasons.push(`${matched.length} match commits${range(matched, ctx.tagCommit)}`);
-  if (commits.length >= maxCount && match.unmatched.some((u) => u.why === 'not-reached')) reasons.push(`only the newest ${commits.length} commits of the log were read: older entries may be genuine`);
-  const hunks = match.unmatched.slice(0, shown).flatMap((u) => [`@@ +${u.item.line},${u.item.lines.length + 1} @@ commit ${u.item.id}`, `+Author: ${u.item.author}`, ...u.item.lines.map((l) => `+${l === '' ? '' : `    ${l}`}`)]);
-  return { category: 'changelog-mismatch', severity: 'medium', reasons, evidence: { diff: hunks.join('\n'), added: match.unmatched.reduce((n, u) => n + u.item.lines.length + 1, 0) } };
+  return entryJudgement({
+    explained: `written by \`git log\` from the tag's history: all ${count} it lists are commits the tag reaches, as they are (${how})${range(matched, ctx.tagCommit)}`,
+    mismatch: `${match.unmatched.length} of ${count} in \`git log\`'s layout are not the tag's history as it is (${how}): text no commit wrote`,
+    unmatched: match.unmatched.map((u) => ({
+      reason: `line ${u.item.line}: commit ${short(u.item.id)} names ${whyNot[u.why]}: ${JSON.stringify(u.item.lines[0] ?? '(no message)')}`,
+      hunk: [`@@ +${u.item.line},${u.item.lines.length + 1} @@ commit ${u.item.id}`, `+Author: ${u.item.author}`, ...u.item.lines.map((l) => `+${l === '' ? '' : `    ${l}`}`)],
+    })),
+    matched,
+    capped: commits.length >= maxCount && match.unmatched.some((u) => u.why === 'not-reached'),
+    readCount: commits.length,
+    ctx,
+  });
 }
 
 /** A ChangeLog that git2cl wrote (git2cl-format.ts), each entry matched with a commit by author, day and message. */
@@ -269,22 +294,18 @@ async function judgeGit2Cl(text: string, history: NonNullable<AnalysisContext['h
   const count = plural(entries.length, 'entry', 'entries');
   const how = "by author, day and the message's words; the file lists unchecked";
   const matched = match.matched.map((m) => m.commit);
-  if (match.unmatched.length === 0) {
-    return {
-      category: 'generated-changelog',
-      severity: 'low',
-      reasons: [`written by git2cl from the tag's history: all ${count} match commits the tag reaches (${how})${range(matched, ctx.tagCommit)}`],
-    };
-  }
-  const reasons = [
-    `${match.unmatched.length} of ${count} in git2cl's layout match no commit the tag reaches (${how}): text no commit wrote`,
-    ...match.unmatched.slice(0, shown).map((e) => `line ${e.line}: ${e.date}  ${e.author}: ${JSON.stringify(e.words.join(' ').slice(0, 100))}`),
-  ];
-  if (match.unmatched.length > shown) reasons.push(`and ${match.unmatched.length - shown} more`);
-  reasons.push(`${matched.length} match commits${range(matched, ctx.tagCommit)}`);
-  if (commits.length >= maxCount) reasons.push(`only the newest ${commits.length} commits of the log were read: older entries may be genuine`);
-  const hunks = match.unmatched.slice(0, shown).flatMap((e) => [`@@ +${e.line},${e.lines.length + 2} @@`, `+${e.date}  ${e.author}`, '+', ...e.lines.map((l) => `+\t${l}`)]);
-  return { category: 'changelog-mismatch', severity: 'medium', reasons, evidence: { diff: hunks.join('\n'), added: match.unmatched.reduce((n, e) => n + e.lines.length + 2, 0) } };
+  return entryJudgement({
+    explained: `written by git2cl from the tag's history: all ${count} match commits the tag reaches (${how})${range(matched, ctx.tagCommit)}`,
+    mismatch: `${match.unmatched.length} of ${count} in git2cl's layout match no commit the tag reaches (${how}): text no commit wrote`,
+    unmatched: match.unmatched.map((e) => ({
+      reason: `line ${e.line}: ${e.date}  ${e.author}: ${JSON.stringify(e.words.join(' ').slice(0, 100))}`,
+      hunk: [`@@ +${e.line},${e.lines.length + 2} @@`, `+${e.date}  ${e.author}`, '+', ...e.lines.map((l) => `+\t${l}`)],
+    })),
+    matched,
+    capped: commits.length >= maxCount,
+    readCount: commits.length,
+    ctx,
+  });
 }
 
 export const changelogHistory: Rule = {

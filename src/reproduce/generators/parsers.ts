@@ -28,7 +28,7 @@ const kinds: Record<ParserTool, ParserKind> = {
   bison: {
     sources: ['.y', '.yy'],
     flagsVariable: 'AM_YFLAGS',
-    outputs: (out, ext) => ['y.tab.c', `${out}.${ext}`, 'y.tab.h', `${out}.${ext === 'c' ? 'h' : 'hh'}`, 'y.output', `${out}.output`],
+    outputs: (out, ext) => ['y.tab.c', `${out}.${ext}`, 'y.tab.h', parserHeader(`${out}.${ext}`)!, 'y.output', `${out}.output`],
     toolArgs: ['-y'],
   },
   flex: {
