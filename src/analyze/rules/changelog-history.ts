@@ -8,6 +8,7 @@ import { matchLog2Changes, parseLog2Changes } from '../changelog/log2changes.js'
 import type { LoggedCommit } from '../history.js';
 import { isBinary } from '../places.js';
 import type { AnalysisContext, Judgement, Rule } from '../rule.js';
+import { plural } from '../../plural.js';
 
 /**
  * A ChangeLog that gnulib's gitlog-to-changelog wrote from the commit log at
@@ -43,7 +44,6 @@ const shown = 8;
 
 const short = (id: string) => id.slice(0, 12);
 const day = (seconds: number) => new Date(seconds * 1000).toISOString().slice(0, 10);
-const plural = (n: number, word: string, words = `${word}s`) => `${n} ${n === 1 ? word : words}`;
 
 /** A ChangeLog-like name, or the footer GnuPG's projects append (build-aux/git-log-footer). */
 const tailName = /changelog|^git-log-footer$/i;

@@ -4,6 +4,7 @@ import type { ReleaseEntry } from '../../release/entry.js';
 import type { AnalysisContext, Judgement, Rule } from '../rule.js';
 import { catalogRefresh, tagCatalog } from '../tag-catalog.js';
 import { comparePo } from '../translations/against-tag.js';
+import { plural } from '../../plural.js';
 
 /**
  * `make dist` runs msgmerge over every `.po` against the fresh template: it
@@ -35,7 +36,6 @@ function headerChanges(a: Map<string, string>, b: Map<string, string>, language:
   return changed;
 }
 
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 export const poRefresh: Rule = {
   name: 'po-refresh',

@@ -5,6 +5,7 @@ import { compareCatalogs, differenceDiff, languageCode, readCatalog, type Catalo
 import { gmoInEffect } from '../translations/catalog-task.js';
 import { catalogThread, catalogWork, queuedWork } from '../translations/catalog-thread.js';
 import { folderDomain, translationSetup, type TranslationSetup } from '../translations/setup.js';
+import { plural } from '../../plural.js';
 
 /**
  * Catalogs a bootstrap downloads rather than keeps in git. gnulib's bootstrap
@@ -29,7 +30,6 @@ interface PoVerdict {
 const verdicts = new WeakMap<object, Map<string, Promise<PoVerdict>>>();
 
 const join = (dir: string, name: string) => `${dir}/${name}`;
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 async function releaseText(ctx: AnalysisContext, path: string): Promise<string | undefined> {
   const entry = ctx.releaseOnly?.get(path);

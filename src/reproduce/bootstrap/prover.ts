@@ -17,6 +17,7 @@ import { shellQuote } from './shell-words.js';
 import { leftOut, stubFolder, stubText, wholeScript, wholeScriptArgv } from './whole-script.js';
 import { gnulibOutputs, unrunnable } from './gnulib-tool.js';
 import { runSession, type BootstrapStep, type SessionNotRun, type SessionResult, type SessionOptions } from './session.js';
+import { plural } from '../../plural.js';
 
 export interface BootstrapRun {
   /** The script of the tag, or gnulib-tool. */
@@ -84,7 +85,6 @@ export interface ProverOptions extends Pick<SessionOptions, 'cacheDir' | 'sandbo
 }
 
 const shortId = (commit: string) => commit.slice(0, 12);
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 export function createBootstrapProver(options: ProverOptions): BootstrapProver {
   let found: Promise<{ commands: ScriptCommand[]; unrun: UnrunCommand[]; read: string[] }> | undefined;
