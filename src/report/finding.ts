@@ -39,6 +39,7 @@ export type Category =
   | 'version-file'
   | 'configured-file'
   | 'collected-lines'
+  | 'dependency-lines'
   | 'trimmed-copy'
   | 'recipe-output'
   | 'generated-docs'
@@ -335,6 +336,10 @@ export const categoryInfo: Record<Category, CategoryInfo> = {
   'collected-lines': {
     title: "Lines collected from the tag's files",
     help: "Every line that starts with one name (DEFINE_TEST) in the tag's source files of the same folder, in file-name order, as `cat test_*.c | grep '^DEFINE_TEST' > list.h` writes them: recomputed from the tag, byte for byte.",
+  },
+  'dependency-lines': {
+    title: 'Dependency lists a tool wrote below its marker',
+    help: "Prerequisite lines (`asm/eval.$(O): asm/eval.c asm/eval.h \\`) that a tool writes into a Makefile when the release is made, below a line of the tag's file that says what follows is generated (nasm's mkdep.pl, makedepend's `# DO NOT DELETE`): each target the object of a source file, no recipe, assignment or pattern among them, every file they depend on a file of the tag or the release, and above the marker the tag's lines, but for a plain value the tag's comment says that tool updates.",
   },
   'recipe-output': {
     title: 'Made by a Makefile.am recipe of the tag, reproduced',

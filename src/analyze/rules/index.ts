@@ -8,6 +8,7 @@ import { collectedLines } from './collected-lines.js';
 import { configuredTemplate } from './configured-template.js';
 import { maintainerMode } from './maintainer-mode.js';
 import { copiedFromTag } from './copied-from-tag.js';
+import { dependencyLines } from './dependency-lines.js';
 import { duplicateEntry } from './duplicate-entry.js';
 import { echoedFile } from './echoed-file.js';
 import { exportIgnored } from './export-ignored.js';
@@ -82,6 +83,7 @@ export const rules: readonly Rule[] = [
   maintainerMode,
   echoedFile,
   collectedLines,
+  dependencyLines,
   texinfoOutput,
   generatedManpage,
   generatedDocs,
