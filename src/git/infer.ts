@@ -131,6 +131,25 @@ function versionVariants(version: string): string[] {
   return variants;
 }
 
+/** Words around a version that mark a tag as made before the release: 1.0-rc1, 2.1_beta, 3.0pre2. */
+const preRelease = /(?:^|[^a-z])(?:rc|alpha|beta|pre|preview|dev|test|snapshot)(?:[^a-z]|$)|\d(?:rc|a|b|alpha|beta|pre)\d/i;
+
+/**
+ * Whether a tag name holds one of the version's spellings whole: its parts
+ * in order, with `.`, `_` or `-` between them, no digit or further number
+ * next to them, and no pre-release word anywhere in the name.
+ */
+export function holdsVersion(tag: string, versions: readonly string[]): boolean {
+  if (preRelease.test(tag)) return false;
+  return versions.some((v) => {
+    const parts = v.split(/[._-]/);
+    if (parts.length < 2 || parts.some((p) => !/^[0-9A-Za-z]+$/.test(p))) return false;
+    const escaped = parts.map((p) => p.replace(/[^0-9A-Za-z]/g, '')).join('[._-]');
+    // Not the end of a longer version (1.1.20.1, v1_2_03_16), but after a name ending in a digit (krb5-1.20.1).
+    return new RegExp(`(?<![0-9])(?<!(?:^|[._vV-])[0-9]+[._-])${escaped}(?![._-]?[0-9])`).test(tag);
+  });
+}
+
 /**
  * The one tag the release name points to. Exact spellings win over
  * case-insensitive ones, and those over a spelling with a date after it
@@ -164,6 +183,14 @@ export function chooseTag(tags: TagRef[], releaseName: string, source: string): 
       const dated = /^(.+)-(?:19|20)\d{6}$/.exec(t.name);
       return dated !== null && wanted.has(dated[1]!.toLowerCase());
     });
+  }
+  // Last, a tag that holds the version whole among other words (krb5-1.20.1-final, nettle_3.8.1_release_20220727, lvm2's v2_03_16);
+  // of several, those that name the project (krb5-1.20.1-final, not kfw-1.20.1).
+  if (matches.length === 0) {
+    matches = tags.filter((t) => holdsVersion(t.name, versionVariants(parsed.version)));
+    const names = [parsed.name, ...otherNames(parsed.name)].map((n) => n.toLowerCase());
+    const named = matches.filter((t) => names.some((n) => t.name.toLowerCase().includes(n)));
+    if (named.length > 0) matches = named;
   }
   if (matches.length === 0) {
     const near = nearestTags(tags.map((t) => t.name), parsed.version);

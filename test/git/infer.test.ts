@@ -95,6 +95,10 @@ test('inferTag resolves each real spelling', async () => {
     ['lcms2_2.14.orig.tar.gz', 'lcms2.14'],
     ['libusb-1.0_1.0.27.orig.tar.bz2', 'v1.0.27'],
     ['distcc_3.4+really3.4.orig.tar.gz', 'v3.4'],
+    // The version whole among other words.
+    ['krb5_1.20.1.orig.tar.gz', 'krb5-1.20.1-final'],
+    ['lvm2_2.03.16.orig.tar.xz', 'v2_03_16'],
+    ['nettle_3.8.1.orig.tar.gz', 'nettle_3.8.1_release_20220727'],
   ];
   const { repo, handle } = await repoWithTags([...new Set(spellings.map(([, tag]) => tag))].concat(['v0.9', 'unrelated']));
   for (const [file, tag] of spellings) {
@@ -117,6 +121,19 @@ test('inferTag: a dated spelling counts only where no plain one matches, and onl
   assert.is((await inferTag(handle, 'json-c-0.15.tar.gz')).ref, 'json-c-0.15-20200726');
   await rejects(inferTag(handle, 'json-c-0.17.tar.gz'), 'input', /no tag for json-c 0\.17/);
   await rejects(inferTag(handle, 'json-c-0.18.tar.gz'), 'input', /no tag for json-c 0\.18/);
+});
+
+test('inferTag: a tag holding the version whole counts only where no spelling matches, never a pre-release or a longer version', async () => {
+  const { handle } = await repoWithTags(['krb5-1.20-beta1', 'krb5-1.20.1-beta1', 'krb5-1.20.10-final', 'v1.1.20.1', 'krb5-1.20.2-final', 'v1.20.2', 'krb5-1.21rc1']);
+  await rejects(inferTag(handle, 'krb5-1.20.1.tar.gz'), 'input', /no tag for krb5 1\.20\.1/);
+  await rejects(inferTag(handle, 'krb5-1.21.tar.gz'), 'input', /no tag for krb5 1\.21/);
+  // A spelling that matches wins over a tag that holds the version.
+  assert.is((await inferTag(handle, 'krb5-1.20.2.tar.gz')).ref, 'v1.20.2');
+  // Of several, those that name the project; two of those on different commits are ambiguous.
+  const two = await makeRepo({ files: { a: 'a\n' }, tags: ['krb5-1.20.1-final'], commits: [{ files: { a: 'b\n' }, tags: ['kfw-1.20.1'] }] });
+  assert.is((await inferTag(await openRepo(two.dir, { cacheDir: await tempDir() }), 'krb5-1.20.1.tar.gz')).ref, 'krb5-1.20.1-final');
+  const three = await makeRepo({ files: { a: 'a\n' }, tags: ['krb5-1.20.1-final'], commits: [{ files: { a: 'b\n' }, tags: ['krb5-1.20.1-signed'] }] });
+  await rejects(inferTag(await openRepo(three.dir, { cacheDir: await tempDir() }), 'krb5-1.20.1.tar.gz'), 'input', /several tags match krb5 1\.20\.1 .*: krb5-1\.20\.1-final, krb5-1\.20\.1-signed/);
 });
 
 test('inferTag: several tags on different commits are ambiguous', async () => {
