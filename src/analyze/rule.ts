@@ -66,6 +66,11 @@ export function sharedWork<T>(ctx: AnalysisContext, key: string, compute: () => 
   return value;
 }
 
+/** Whether a file of the tag or of the release is at `path` (the tag's tree, the release's changed files). */
+export function isTreeFile(ctx: AnalysisContext, path: string): boolean {
+  return ctx.tagByPath.get(path)?.type === 'file' || ctx.releaseOnly?.has(path) === true || ctx.releaseModified?.has(path) === true;
+}
+
 /** A rule's verdict on one change. */
 export interface Judgement {
   category: Category;

@@ -40,6 +40,7 @@ export type Category =
   | 'configured-file'
   | 'collected-lines'
   | 'dependency-lines'
+  | 'gettextize-edit'
   | 'trimmed-copy'
   | 'recipe-output'
   | 'generated-docs'
@@ -340,6 +341,10 @@ export const categoryInfo: Record<Category, CategoryInfo> = {
   'dependency-lines': {
     title: 'Dependency lists a tool wrote below its marker',
     help: "Prerequisite lines (`asm/eval.$(O): asm/eval.c asm/eval.h \\`) that a tool writes into a Makefile when the release is made, below a line of the tag's file that says what follows is generated (nasm's mkdep.pl, makedepend's `# DO NOT DELETE`): each target the object of a source file, no recipe, assignment or pattern among them, every file they depend on a file of the tag or the release, and above the marker the tag's lines, but for a plain value the tag's comment says that tool updates.",
+  },
+  'gettextize-edit': {
+    title: 'Makefile.am as gettextize edits it',
+    help: "The tag's Makefile.am with names put in front of an `EXTRA_DIST =` list, as gettextize's sed writes the gettext files it copies into the tree (`gettext.m4`, `iconv.m4`, `config.rpath`), once for each time it ran: each name a file gettext ships and a file of the release, every other line the tag's, in a project whose configure.ac calls AM_GNU_GETTEXT.",
   },
   'recipe-output': {
     title: 'Made by a Makefile.am recipe of the tag, reproduced',

@@ -1,5 +1,5 @@
 import { isBinary } from '../places.js';
-import type { AnalysisContext, Rule } from '../rule.js';
+import { isTreeFile, type AnalysisContext, type Rule } from '../rule.js';
 import { plural } from '../../plural.js';
 
 /**
@@ -106,13 +106,11 @@ function commentAbove(lines: readonly string[], at: number): string {
 /** A name as a path from the top folder: `/` between its parts. */
 const asPath = (name: string) => name.replace(/\\/g, '/').replace(/^\.\//, '');
 
-/** Whether a file of the tag or the release is at `path`. */
-const hasFile = (path: string, ctx: AnalysisContext) => ctx.tagByPath.get(path)?.type === 'file' || ctx.releaseOnly?.has(path) === true || ctx.releaseModified?.has(path) === true;
 
 /** Whether `name` is a file of the tag or the release (or configure's template for it), from the top or from `dir`. */
 function isFile(name: string, dir: string, ctx: AnalysisContext): boolean {
   const path = asPath(name);
-  return [path, `${dir}${path}`].some((p) => hasFile(p, ctx) || hasFile(`${p}.in`, ctx));
+  return [path, `${dir}${path}`].some((p) => isTreeFile(ctx, p) || isTreeFile(ctx, `${p}.in`));
 }
 
 /** The source files' paths without their extension (`asm/nasm` for asm/nasm.c), once per run. */

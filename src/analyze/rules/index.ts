@@ -16,6 +16,7 @@ import { fromHistory } from './from-history.js';
 import { generatedDocs } from './generated-docs.js';
 import { generatedManpage } from './generated-manpage.js';
 import { gettextCatalog } from './gettext-catalog.js';
+import { gettextizeEdit } from './gettextize-edit.js';
 import { knownGood } from './known-good.js';
 import { lfsObject } from './lfs-object.js';
 import { m4Serial } from './m4-serial.js';
@@ -84,6 +85,7 @@ export const rules: readonly Rule[] = [
   echoedFile,
   collectedLines,
   dependencyLines,
+  gettextizeEdit,
   texinfoOutput,
   generatedManpage,
   generatedDocs,
