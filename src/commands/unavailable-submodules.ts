@@ -26,7 +26,7 @@ const under = (path: string, dir: string) => path.startsWith(`${dir}/`);
  * explains, or a macro that differs from the known-good version of its name
  * (the submodule may pin another version). Never a critical one.
  */
-function mayBeCopy(f: Finding): boolean {
+export function mayBeCopy(f: Pick<Finding, 'change' | 'category' | 'severity'>): boolean {
   if (f.change !== 'only-in-release' || f.severity === 'critical') return false;
   return f.category === 'unexplained' || (f.category === 'm4-lookalike' && f.severity === 'high');
 }

@@ -3,7 +3,8 @@
  * however harmless each difference looks: under a tenth of either side in
  * common (of the tag's, only while under half of the release's files are the
  * tag's) fails the release with one critical finding, naming the tags of a
- * local repository that share the most paths with it.
+ * local repository that share the most paths with it. The count is settled
+ * after the analysis, with what it found the other files made of (madeOverlap).
  */
 import { findingId } from '../analyze/analyze.js';
 import type { Change } from '../compare/change.js';
@@ -11,6 +12,7 @@ import { tagsByOverlap } from '../git/overlap.js';
 import type { RepoHandle } from '../git/types.js';
 import type { Finding } from '../report/finding.js';
 import type { Counts } from '../report/report.js';
+import { mayBeCopy } from './unavailable-submodules.js';
 
 export interface Overlap {
   common: number;
@@ -49,6 +51,59 @@ export function overlapOf(counts: Counts, unshippedSubmoduleFiles = 0, submodule
 export function isUnrelated(o: Overlap): boolean {
   const fewOfRelease = (tenths: number) => o.release > 0 && o.common * 10 < o.release * tenths;
   return fewOfRelease(1) || (o.tag > 0 && o.common * 10 < o.tag && (o.release === 0 || fewOfRelease(5)));
+}
+
+/**
+ * Categories of a release-only file that the analysis found made from the
+ * tag's files (re-made by its generators or scripts, configured from its
+ * templates, written from its history). Not a copy of a tag file at another
+ * path: a release made from a folder of the repository is all such copies,
+ * and the finding is what names the folder to compare with.
+ */
+const madeFromTag = new Set<string>([
+  'autotools-output',
+  'parser-output',
+  'bootstrap-output',
+  'recipe-output',
+  'rebuilt',
+  'generated-docs',
+  'generated-manpage',
+  'rendered-manpage',
+  'rendered-figure',
+  'texinfo-output',
+  'configured-file',
+  'collected-lines',
+  'trimmed-copy',
+  'generated-changelog',
+  'gettext-catalog',
+  'python-sdist',
+  'npm-package',
+]);
+
+/**
+ * The overlap once the analysis has judged the release's files: a
+ * release-only file it explained as made from the tag's files counts as the
+ * tag's, and one the build tools copy into any release (`known-good`: a
+ * gnulib macro, `config.guess`) as neither side's. A release of a project
+ * with a gnulib submodule that could not be read, or one that leaves most of
+ * its tag unshipped (libtasn1 4.19.0 ships 180 of the 2,434 files of its
+ * tag, whose fuzz corpora it leaves out), is its tag's release by what it
+ * is made of; a release of another project, whose files no rule can derive
+ * from this tag, still shares few paths with it. With a submodule that could
+ * not be read, a file that may be a copy of it (see mayBeCopy) is neither
+ * side's either: the submodule's finding lists it as unchecked.
+ */
+export function madeOverlap(o: Overlap, findings: readonly Pick<Finding, 'change' | 'category' | 'severity'>[], submoduleUnavailable = false): Overlap {
+  let made = 0;
+  let neither = 0;
+  for (const f of findings) {
+    if (f.change !== 'only-in-release') continue;
+    if (submoduleUnavailable && mayBeCopy(f)) neither++;
+    else if (f.severity !== 'info' && f.severity !== 'low') continue;
+    else if (f.category === 'known-good') neither++;
+    else if (madeFromTag.has(f.category)) made++;
+  }
+  return { ...o, common: o.common + made, release: o.release - neither, tag: o.tag + made };
 }
 
 /** Most folder levels of the tag looked into for the release's files. */

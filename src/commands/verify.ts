@@ -33,7 +33,7 @@ import type { PreviousOptions } from './previous-release.js';
 import { releaseOnlyEntries } from '../analyze/drift.js';
 import { checksumFinding, signatureFinding, signatureNotes, trailingDataFinding } from './integrity.js';
 import { confirmSha1 } from './sha1-confirm.js';
-import { isUnrelated, overlapOf, unrelatedFinding } from './unrelated.js';
+import { isUnrelated, madeOverlap, overlapOf, unrelatedFinding } from './unrelated.js';
 import { foldUnavailable } from './unavailable-submodules.js';
 import { normalisePath, stripSegments } from '../compare/paths.js';
 import { releaseFiles, releaseReproducer, type ReproduceOptions } from './reproduction.js';
@@ -229,9 +229,9 @@ export async function verify(options: VerifyOptions): Promise<Report> {
     const inSubmodule = (path: string) => tag.compared.some((sub) => path.startsWith(`${sub.path}/`));
     const submoduleCopies = tag.compared.length === 0 ? 0 : comparison.changes.filter((c) => c.kind === 'only-in-release' && c.release?.type === 'file' && c.release.blobId !== undefined && (tag.byOid.get(c.release.blobId)?.some((e) => inSubmodule(e.path)) ?? false)).length;
     const overlap = overlapOf(counts, comparison.changes.filter((c) => c.kind === 'only-in-tag' && inSubmodule(c.path)).length, submoduleCopies);
-    const unrelated = isUnrelated(overlap)
-      ? await unrelatedFinding(name, tag.ref.ref, overlap, tag.repo, () => new Set(read.entries.flatMap((e) => (e.type === 'directory' ? [] : [stripSegments(normalisePath(e.path).path, comparison.strip) ?? e.path]))), tag.byPath.keys())
-      : undefined;
+    // Few paths in common: decided once the analysis says what the release's other files are made of (madeOverlap).
+    const fewInCommon = isUnrelated(overlap);
+    const releasePaths = fewInCommon ? new Set(read.entries.flatMap((e) => (e.type === 'directory' ? [] : [stripSegments(normalisePath(e.path).path, comparison.strip) ?? e.path]))) : undefined;
     // Identical by SHA-1 is confirmed by sha256 of both sides. The matches are
     // taken from the entries at once (before they go); the tag's digests are
     // awaited after the analysis, which runs while git streams the last blobs.
@@ -286,6 +286,7 @@ export async function verify(options: VerifyOptions): Promise<Report> {
     if (bootstrap) ctx.bootstrap = bootstrap;
     const diff = { maxLines: options.diffLines ?? 200, maxEdits: 2000 };
     let fileFindings = await analyze(comparison.changes, ctx).finally(() => history.close());
+    const unrelated = releasePaths && isUnrelated(madeOverlap(overlap, fileFindings, tag.unavailable.length > 0)) ? await unrelatedFinding(name, tag.ref.ref, overlap, tag.repo, () => releasePaths, tag.byPath.keys()) : undefined;
     const sha1 = await confirming;
     const originNotes = await releaseCommitNotes(fileFindings, comparison.changes, tag.repo, tag.ref.commit, inSubmodule, options.tagPath);
     // A parser the project's own make rule re-made counts as reproduced, whatever ylwrap's way wrote.

@@ -12,6 +12,8 @@ import { root, runCuckooHere } from '../helpers/cli.js';
 import { renderers } from '../../src/cli/render/index.js';
 import { colors } from '../../src/cli/colors.js';
 import { makeRepo, removeTempDirs, type FileSpec, type TestRepo } from '../helpers/repo.js';
+import { loadKnowledge } from '../../src/analyze/knowledge/library.js';
+import { readIndex, shippedIndexPath } from '../../src/analyze/knowledge/index-file.js';
 
 const cacheDir = mkdtempSync(join(tmpdir(), 'cuckoo-verify-cache-'));
 const run = (o: Omit<VerifyOptions, 'cacheDir'>) => verify({ cacheDir, ...o });
@@ -205,6 +207,51 @@ test("a release of another project fails, naming the tags of the repository that
   const mostly = buildTar([{ path: 'proj-1.0/', type: 'directory' }, ...Object.entries(own).slice(0, 37).map(([p, c]) => ({ path: `proj-1.0/${p}`, content: String(c) }))]);
   const ok = await run({ release: await writeTemp('mostly/proj-1.0.tar', mostly), repo: repo.dir, tag: 'old-1.0' });
   assert.ok(ok.findings.every((x) => x.category !== 'unrelated-release'));
+});
+
+test('a release that leaves most of its tag unshipped is its tag\'s by the files the analysis finds made from the tag', async () => {
+  // libtasn1 4.19.0 ships 180 of its tag's 2,434 files (not its fuzz corpora); the rest of its files are made from the tag's.
+  const templates: Record<string, FileSpec> = Object.fromEntries(Array.from({ length: 45 }, (_, i) => [`conf/c${i}.in`, `name=@PACKAGE@ ${i}\n`]));
+  const fuzz: Record<string, FileSpec> = Object.fromEntries(Array.from({ length: 500 }, (_, i) => [`fuzz/corpus/${i}`, `${i}\n`]));
+  const repo = await makeRepo({ files: { ...templates, ...fuzz }, tags: ['v1.0'] });
+  const tar = (made: (i: number) => string) =>
+    buildTar([
+      { path: 'proj-1.0/', type: 'directory' },
+      ...Object.entries(templates).map(([p, c]) => ({ path: `proj-1.0/${p}`, content: String(c) })),
+      ...Array.from({ length: 45 }, (_, i) => ({ path: `proj-1.0/conf/c${i}`, content: made(i) })),
+      ...Array.from({ length: 5 }, (_, i) => ({ path: `proj-1.0/extra/x${i}`, content: `${i}\n` })),
+    ]);
+  // 45 of its 95 files and of the tag's 545 share a path; its 45 configured files are the tag's templates filled in.
+  const configured = await run({ release: await writeTemp('made/proj-1.0.tar', tar((i) => `name=proj ${i}\n`)), repo: repo.dir, tag: 'v1.0', reproduce: false });
+  assert.ok(configured.findings.filter((x) => x.category === 'configured-file').length === 45, configured.findings.map((x) => x.category).join(' '));
+  assert.ok(configured.findings.every((x) => x.category !== 'unrelated-release'));
+  // The same paths with files no rule derives from the tag: unrelated, as the paths alone say.
+  const other = await run({ release: await writeTemp('made2/proj-1.0.tar', tar((i) => `#!/bin/sh\nrm -rf /tmp/${i}\n`)), repo: repo.dir, tag: 'v1.0', reproduce: false });
+  const f = other.findings.find((x) => x.category === 'unrelated-release')!;
+  assert.match(f.reasons[0]!, "45 of the release's 95 files and of the 545 files of v1.0 share a path");
+});
+
+test('the files the build tools copy into a release count for neither side: a gnulib project whose gnulib could not be read is its tag\'s', async () => {
+  // cpio 2.13: 61 of its 619 files are its tag's; most of the rest are gnulib's, copied in by its bootstrap.
+  const own: Record<string, FileSpec> = Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`src/f${i}.c`, `int f${i};\n`]));
+  const repo = await makeRepo({ files: own, tags: ['v1.0'] });
+  const knowledge = await loadKnowledge({ hostDirs: [] });
+  const macros = (await readIndex(shippedIndexPath)).filter((f) => f.origin.package === 'gnulib' && f.name.endsWith('.m4') && !f.variant);
+  const copied = new Map<string, Buffer>();
+  for (const f of macros) {
+    if (copied.size === 95 || copied.has(f.name)) continue;
+    const bytes = await knowledge.content(f);
+    if (bytes) copied.set(f.name, bytes);
+  }
+  assert.is(copied.size, 95);
+  const tar = buildTar([
+    { path: 'proj-1.0/', type: 'directory' },
+    ...Object.entries(own).map(([p, c]) => ({ path: `proj-1.0/${p}`, content: String(c) })),
+    ...[...copied].map(([name, content]) => ({ path: `proj-1.0/m4/${name}`, content })),
+  ]);
+  const r = await run({ release: await writeTemp('tools/proj-1.0.tar', tar), repo: repo.dir, tag: 'v1.0', reproduce: false });
+  assert.is(r.findings.filter((x) => x.category === 'known-good').length, 95);
+  assert.ok(r.findings.every((x) => x.category !== 'unrelated-release'), '10 of its 105 files, and its 95 others gnulib\'s');
 });
 
 test('a release made from a folder of the repository: the unrelated finding names it, and --tag-path compares with it', async () => {
@@ -523,6 +570,12 @@ test('a submodule that cannot be fetched is one high finding listing what it lef
   const cli = await runCuckooHere(['verify', clean, '--repo', repo.dir, '--no-reproduce']);
   assert.is(cli.code, 3, cli.stderr + cli.stdout);
   assert.match(cli.stdout, /could not be fetched/);
+  // A small project whose release is mostly copies of the submodule (cpio 2.13: 61 of its 619 files are its tag's):
+  // those it cannot check say nothing of which tag the release comes from.
+  const copies = buildTar([{ path: 'app-3.0/main.c', content: 'int main;\n' }, ...Array.from({ length: 30 }, (_, i) => ({ path: `app-3.0/lib/c${i}.c`, content: `int c${i};\n` }))]);
+  const mostlyCopies = await run({ release: await writeTemp('gone4/app-3.0.tar', copies), repo: repo.dir, reproduce: false });
+  assert.ok(mostlyCopies.findings.every((f) => f.category !== 'unrelated-release'), mostlyCopies.findings.map((f) => f.category).join(' '));
+  assert.is(mostlyCopies.findings.find((f) => f.category === 'submodule-unavailable')?.evidence.notChecked?.length, 30);
   // Where to fetch it from, given alone, is enough.
   const given = await runCuckooHere(['verify', clean, '--repo', repo.dir, '--no-reproduce', '--submodule', `gnulib=${lib.dir}`]);
   assert.is(given.code, 0, given.stderr + given.stdout);
