@@ -113,6 +113,22 @@ test("a comment holding only a placeholder, replaced by the quoted date or versi
   }
 });
 
+test("a development suffix the release drops from the version, in m4's quotes in configure.ac, is a stamp (squid 5.7)", async () => {
+  const ac = (v: string) => `## Copyright (C) 1996-2022 The Squid Software Foundation\nAC_INIT([Squid Web Proxy],[${v}],[http://bugs.squid-cache.org/],[squid])\nAC_PREREQ(2.61)\n`;
+  const squid = { releaseVersion: '5.7' };
+  const j = await versionStamp.judge(modified('configure.ac', ac('5.7')), context({ 'configure.ac': ac('5.7-VCS') }, squid));
+  assert.is(j?.category, 'version-stamp');
+  assert.match(j!.reasons[0]!, 'the release version 5.7');
+  for (const dev of ['5.7-git', '5.7-devel', '5.7-SNAPSHOT']) assert.is((await versionStamp.judge(modified('configure.ac', ac('5.7')), context({ 'configure.ac': ac(dev) }, squid)))?.category, 'version-stamp', dev);
+  // Another version, or text beside it in the quotes, is not.
+  assert.is(await versionStamp.judge(modified('configure.ac', ac('5.8')), context({ 'configure.ac': ac('5.7-VCS') }, squid)), undefined);
+  assert.is(await versionStamp.judge(modified('configure.ac', ac('5.7 x')), context({ 'configure.ac': ac('5.7-VCS') }, squid)), undefined);
+  // m4's quotes quote in m4 files only: in a script, `[5.7]` is a pattern.
+  const sh = (v: string) => `case $x in\n[${v}]) exit 0 ;;\nesac\n`;
+  assert.is(await versionStamp.judge(modified('build.sh', sh('5.7')), context({ 'build.sh': sh('5.7-VCS') }, squid)), undefined);
+  assert.is((await versionStamp.judge(modified('m4/ver.m4', ac('5.7')), context({ 'm4/ver.m4': ac('5.7-VCS') }, squid)))?.category, 'version-stamp');
+});
+
 test('look-alikes are not explained', async () => {
   const ctx = context({ 'include/curl/curlver.h': curlver('7.88.1-DEV', '[unreleased]') }, info);
   // Another version than the release's.

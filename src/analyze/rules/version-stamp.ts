@@ -23,12 +23,15 @@ const date = [
   `\\d{1,2} ${month}\\.?,? \\d{4}`,
   `${month} \\d{4}`,
 ].join('|');
-const version = 'v?\\d+(?:\\.\\d+)+(?:-?(?:DEV|dev|rc\\d*|alpha\\d*|beta\\d*|pre\\d*))?';
+// A development suffix the tag's version carries until the release drops it: 5.7-VCS (squid), 1.2-git, 2.0-devel.
+const version = 'v?\\d+(?:\\.\\d+)+(?:-?(?:DEV|dev|devel|rc\\d*|alpha\\d*|beta\\d*|pre\\d*)|-(?:VCS|vcs|git|GIT|snapshot|SNAPSHOT))?';
 /** What a tag holds before stamping: `[unreleased]`, `__VERSION__`, `@DATE@`, `LIBCURL_VERSION`, CMake's `${PROJECT_VERSION}`. */
 const placeholder = '\\[unreleased\\]|__[A-Z_]+__|@[A-Z_]+@|\\$\\{[A-Z][A-Z0-9_]*(?:VERSION|DATE|TIMESTAMP)\\}|\\b[A-Z][A-Z0-9_]*(?:VERSION|DATE|TIMESTAMP)\\b';
 const stamp = `(?:${date})|(?:${version})|(?:${placeholder})`;
-// A quoted stamp is one token, so an identifier may become a string literal.
-const token = new RegExp(`"(?:${stamp})"|${stamp}`, 'g');
+// A quoted stamp is one token, so an identifier may become a string literal; so is one in m4's quotes (`[5.7-VCS]`).
+const token = new RegExp(`"(?:${stamp})"|\\[(?:${stamp})\\]|${stamp}`, 'g');
+/** A token without the quotes around it: `"…"`, or m4's `[…]`. */
+const unquoted = (t: string) => t.replace(/^"(.*)"$|^\[(.*)\]$/s, (_, a: string | undefined, b: string | undefined) => a ?? b ?? '');
 const isDate = new RegExp(`^"?(?:${date})"?$`);
 const isVersion = new RegExp(`^"?(?:${version})"?$`);
 /**
@@ -144,7 +147,7 @@ function placeholderComment(before: string, after: string, releaseVersion: strin
 type StampKind = 'version' | 'date' | { inserted: string[] };
 
 /** Why a changed line pair is only a stamp, or undefined. */
-function stampOnly(before: string, after: string, releaseVersion: string, compiled: boolean): StampKind[] | undefined {
+function stampOnly(before: string, after: string, releaseVersion: string, compiled: boolean, m4 = false): StampKind[] | undefined {
   const defined = versionDefine(before, after, releaseVersion) ?? placeholderComment(before, after, releaseVersion);
   if (defined) return [defined];
   const a = split(manHeader(before, after, releaseVersion));
@@ -158,12 +161,15 @@ function stampOnly(before: string, after: string, releaseVersion: string, compil
     const old = a.tokens[i]!;
     const now = b.tokens[i]!;
     if (old === now) continue;
-    const bare = now.replace(/^"|"$/g, '').replace(/^v/, '');
-    const kind = isDate.test(now) ? 'date' : isVersion.test(now) && bare === releaseVersion ? 'version' : undefined;
+    const core = unquoted(now);
+    const bare = core.replace(/^v/, '');
+    const kind = isDate.test(core) ? 'date' : isVersion.test(core) && bare === releaseVersion ? 'version' : undefined;
     if (!kind) return undefined;
     // In code, an unquoted stamp could replace a number or a name the code
-    // uses; a string literal or a comment only changes text.
-    if (compiled && !now.startsWith('"') && !commentLine.test(after)) return undefined;
+    // uses; a string literal or a comment only changes text, as does a word
+    // in m4's quotes in an m4 file (configure.ac's AC_INIT).
+    const quoted = now.startsWith('"') || (m4 && now.startsWith('['));
+    if (compiled && !quoted && !commentLine.test(after)) return undefined;
     kinds.push(kind);
   }
   return kinds;
@@ -199,6 +205,7 @@ export const versionStamp: Rule = {
     const parts = diffLines(cut.before, cut.after, { maxEditLength: 200 });
     if (!parts) return undefined;
     const compiled = buildRole(change.path) !== undefined;
+    const m4File = /(?:^|\/)configure\.(?:ac|in)$|\.m4$/.test(change.path);
     const commentsInert = inertComments(change.path, afterText, compiled);
     let removed: string[] = [];
     let added: string[] = [];
@@ -212,7 +219,7 @@ export const versionStamp: Rule = {
       if (olds.length !== news.length) return false;
       const all: StampKind[][] = [];
       for (let i = 0; i < olds.length; i++) {
-        const kinds = stampOnly(olds[i]!, news[i]!, releaseVersion, compiled);
+        const kinds = stampOnly(olds[i]!, news[i]!, releaseVersion, compiled, m4File);
         if (!kinds || kinds.length === 0) return false;
         all.push(kinds);
       }
