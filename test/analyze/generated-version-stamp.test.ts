@@ -129,6 +129,20 @@ test("a development suffix the release drops from the version, in m4's quotes in
   assert.is((await versionStamp.judge(modified('m4/ver.m4', ac('5.7')), context({ 'm4/ver.m4': ac('5.7-VCS') }, squid)))?.category, 'version-stamp');
 });
 
+test("a define autoheader left commented out, set at release to the date or the version, is a stamp (krb5 1.20.1's src/patchlevel.h)", async () => {
+  const head = (line: string) => `#define KRB5_PATCHLEVEL 1\n/* #undef KRB5_RELTAIL */\n${line}\n#define KRB5_RELTAG "krb5-1.20.1-final"\n`;
+  const ctx = context({ 'src/patchlevel.h': head('/* #undef KRB5_RELDATE */') }, { releaseVersion: '1.20.1' });
+  for (const set of ['#define KRB5_RELDATE "20221111"', '#define KRB5_RELDATE "2022-11-11"']) assert.is((await versionStamp.judge(modified('src/patchlevel.h', head(set)), ctx))?.category, 'version-stamp', set);
+  const v = context({ 'src/patchlevel.h': head('/* #undef KRB5_VERSION */') }, { releaseVersion: '1.20.1' });
+  assert.is((await versionStamp.judge(modified('src/patchlevel.h', head('#define KRB5_VERSION "1.20.1"')), v))?.category, 'version-stamp');
+  // Not a date, not quoted, another name, or a name that asks for neither.
+  for (const set of ['#define KRB5_RELDATE "20221311"', '#define KRB5_RELDATE "20221145"', '#define KRB5_RELDATE 20221111', '#define KRB5_RELDAT "20221111"', '#define KRB5_RELDATE "20221111" + 1']) {
+    assert.is(await versionStamp.judge(modified('src/patchlevel.h', head(set)), ctx), undefined, set);
+  }
+  assert.is(await versionStamp.judge(modified('src/patchlevel.h', head('#define KRB5_RELTAIL "20221111"')), context({ 'src/patchlevel.h': head('/* #undef KRB5_RELTAIL */') }, { releaseVersion: '1.20.1' })), undefined);
+  assert.is(await versionStamp.judge(modified('src/patchlevel.h', head('#define KRB5_VERSION "1.20.2"')), v), undefined);
+});
+
 test('look-alikes are not explained', async () => {
   const ctx = context({ 'include/curl/curlver.h': curlver('7.88.1-DEV', '[unreleased]') }, info);
   // Another version than the release's.

@@ -100,9 +100,11 @@ function insertedOnly(before: string, after: string, releaseVersion: string, com
 }
 
 const weekday = '(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)';
+/** `date +%Y%m%d`: 20221111. */
+const compactDate = '(?:19|20)\\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\\d|3[01])';
 /** What `date` writes: `Sun 29 Aug 2021 08:37:50 PM UTC`, `Mon Feb 12 11:35:33 UTC 2007`, or a date of the list above. */
 const timestamp = new RegExp(
-  `^"(?:${weekday},? \\d{1,2} ${month} \\d{4}(?: \\d{1,2}:\\d{2}(?::\\d{2})?(?: [AP]M)?)?(?: [A-Z]{2,5}| [+-]\\d{4})?|${weekday} ${month} {1,2}\\d{1,2} \\d{2}:\\d{2}:\\d{2} [A-Z]{2,5} \\d{4}|${date})"$`,
+  `^"(?:${weekday},? \\d{1,2} ${month} \\d{4}(?: \\d{1,2}:\\d{2}(?::\\d{2})?(?: [AP]M)?)?(?: [A-Z]{2,5}| [+-]\\d{4})?|${weekday} ${month} {1,2}\\d{1,2} \\d{2}:\\d{2}:\\d{2} [A-Z]{2,5} \\d{4}|${date}|${compactDate})"$`,
 );
 
 /**
@@ -147,8 +149,22 @@ function placeholderComment(before: string, after: string, releaseVersion: strin
 type StampKind = 'version' | 'date' | { inserted: string[] };
 
 /** Why a changed line pair is only a stamp, or undefined. */
+/**
+ * A define autoheader's template leaves commented out (`/* #undef KRB5_RELDATE *\/`)
+ * that the release step sets (krb5 1.20.1's src/patchlevel.h: `#define
+ * KRB5_RELDATE "20221111"`): a name that asks for a date set to a quoted
+ * date, or one that asks for the version set to the release's, quoted.
+ */
+function definedAtRelease(before: string, after: string, releaseVersion: string): 'version' | 'date' | undefined {
+  const a = /^\s*\/\*\s*#\s*undef\s+([A-Za-z_]\w*)\s*\*\/\s*$/.exec(before);
+  const b = /^#\s*define\s+([A-Za-z_]\w*)\s+("[^"\\]*")\s*$/.exec(after);
+  if (!a || !b || a[1] !== b[1]) return undefined;
+  if (/(?:TIMESTAMP|DATE)$/.test(a[1]!) && timestamp.test(b[2]!)) return 'date';
+  return /VERSION$/.test(a[1]!) && b[2] === `"${releaseVersion}"` ? 'version' : undefined;
+}
+
 function stampOnly(before: string, after: string, releaseVersion: string, compiled: boolean, m4 = false): StampKind[] | undefined {
-  const defined = versionDefine(before, after, releaseVersion) ?? placeholderComment(before, after, releaseVersion);
+  const defined = versionDefine(before, after, releaseVersion) ?? placeholderComment(before, after, releaseVersion) ?? definedAtRelease(before, after, releaseVersion);
   if (defined) return [defined];
   const a = split(manHeader(before, after, releaseVersion));
   const b = split(after);
