@@ -587,18 +587,53 @@ const macrosNotInstalled: Stabilizer = {
     if (!parts) return undefined;
     let out = '';
     const forgiven: string[] = [];
-    // The release's text again (what both have, and what only it has), without the runs forgiven.
+    // The release's text again (what both have, and what only it has), without the runs forgiven. A change
+    // is taken with the changes next to it across blank lines both have (a diff pairs a macro file's blank
+    // lines with others): its release text, and how many of the regenerated's lines it stands for.
+    const isChange = (j: number) => parts[j] !== undefined && (parts[j]!.added === true || parts[j]!.removed === true);
     for (let i = 0; i < parts.length; i++) {
-      const part = parts[i]!;
-      if (part.removed) continue;
-      const alone = part.added && !parts[i - 1]?.removed && !parts[i + 1]?.removed;
-      const files = alone ? namedMacroFiles(part.value, input.knownGood) : undefined;
-      if (files) forgiven.push(...files);
-      else out += part.value;
+      if (!isChange(i)) {
+        out += parts[i]!.value;
+        continue;
+      }
+      let text = '';
+      let replaced = 0;
+      let j = i;
+      for (; j < parts.length && (isChange(j) || (/^\n+$/.test(parts[j]!.value) && isChange(j + 1))); j++) {
+        const part = parts[j]!;
+        if (!part.removed) text += part.value;
+        if (!part.added) replaced += part.count ?? 0;
+      }
+      i = j - 1;
+      const files = releaseFiles(text, replaced, input.knownGood);
+      if (files) {
+        forgiven.push(...files.names);
+        out += files.rest;
+      } else out += text;
     }
     return forgiven.length > 0 ? [out, regenerated, `${forgiven.join(', ')}: not installed here`] : undefined;
   },
 };
+
+/**
+ * Of a changed run of the release's lines that stands for `replaced` lines
+ * of the regenerated aclocal.m4, the macro files it is made of (each
+ * known-good) and the lines left: the run whole, or without up to
+ * `replaced` + 1 lines at its end or its start, which stand for the lines it
+ * replaces (another version of the file after them) and stay, for the
+ * stabilizers after this one.
+ */
+function releaseFiles(text: string, replaced: number, knownGood: NonNullable<StabilizerInput['knownGood']>): { names: string[]; rest: string } | undefined {
+  const lines = text.split(/(?<=\n)/);
+  for (let kept = 0; kept <= (replaced === 0 ? 0 : replaced + 1) && kept < lines.length; kept++) {
+    for (const atEnd of kept === 0 ? [true] : [true, false]) {
+      const files = lines.slice(atEnd ? 0 : kept, atEnd ? lines.length - kept : lines.length).join('');
+      const names = namedMacroFiles(files, knownGood);
+      if (names) return { names, rest: (atEnd ? lines.slice(lines.length - kept) : lines.slice(0, kept)).join('') };
+    }
+  }
+  return undefined;
+}
 
 /** The macro files `text` is made of (see macroFileHeader), each known-good (and one `allowed` names); undefined when it is anything else. */
 function namedMacroFiles(text: string, knownGood: NonNullable<StabilizerInput['knownGood']>, allowed: (name: string) => boolean = () => true): string[] | undefined {
@@ -744,9 +779,10 @@ export const stabilizers: readonly Stabilizer[] = [
   automakeRunstatedir,
   automakeHashOrder,
   distCommonFound,
+  // First: with the files this machine lacks out of the way, the copies it has are placed by what surrounds them.
+  macrosNotInstalled,
   installedMacroVersion,
   installedMacroSet,
-  macrosNotInstalled,
   bisonYynerrs,
   flexLineNumbers,
 ];

@@ -351,6 +351,33 @@ test("autoconf-archive's files aclocal copied on the maintainer's machine, which
   assert.is.not(other.release, other.regenerated);
 });
 
+test("autoconf-archive's files right before another version of an installed macro are forgiven, and that copy placed (pcsc-lite 1.9.9)", () => {
+  const archive = (name: string, body: string) =>
+    `# ===========================================================================\n#    https://www.gnu.org/software/autoconf-archive/${name}.html\n# ===========================================================================\n#\n#serial 31\n\n${body}\n`;
+  const pthread = archive('ax_pthread', 'AC_DEFUN([AX_PTHREAD], [ax_pthread_ok=no])\n');
+  const installed = '# pkg.m4 - Macros to locate and use pkg-config.   -*- Autoconf -*-\n# serial 12 (pkgconf)\nAC_DEFUN([PKG_PROG_PKG_CONFIG], [new])\n';
+  const theirs = '# pkg.m4 - Macros to locate and utilise pkg-config.   -*- Autoconf -*-\n# serial 12 (pkg-config-0.29.2)\nAC_DEFUN([PKG_PROG_PKG_CONFIG], [old])\n';
+  const known = new Map([
+    [`ax_pthread.m4\0${m4CodeHash(pthread)}`, "autoconf-archive 20220903's ax_pthread.m4"],
+    [`pkg.m4\0${m4CodeHash(theirs)}`, "pkg-config 0.29.2's pkg.m4"],
+  ]);
+  const knownGood = (hash: string, name: string) => known.get(`${name}\0${hash}`);
+  const head = '# generated automatically by aclocal 1.16.5 -*- Autoconf -*-\n\nm4_ifndef([AC_AUTOCONF_VERSION], [])\n\n';
+  const tail = '\n# Copyright (C) 2002-2021 Free Software Foundation, Inc.\nAC_DEFUN([AM_AUTOMAKE_VERSION], [:])\n\nm4_include([m4/libtool.m4])\n';
+  const input = { generator: 'aclocal' as const, toolVersion: '1.16.5', installedMacros: new Map([['pkg.m4', installed]]), knownGood };
+  const r = stabilize(head + pthread + theirs + tail, head + installed + tail, input);
+  assert.is(r.release, r.regenerated);
+  assert.equal(r.applied.map((a) => a.name), ['aclocal-macros-not-installed-here', 'aclocal-installed-macro-version']);
+  // The archive's file after the copy.
+  const after = stabilize(head + theirs + pthread + tail, head + installed + tail, input);
+  assert.is(after.release, after.regenerated);
+  // A line planted in the archive's file, or a copy of pkg.m4 no version of which is known: not forgiven.
+  const planted = stabilize(head + pthread.replace('=no])', '=no; sh x])') + theirs + tail, head + installed + tail, input);
+  assert.is.not(planted.release, planted.regenerated);
+  const unknown = stabilize(head + pthread + theirs.replace('[old]', '[old; sh x]') + tail, head + installed + tail, input);
+  assert.is.not(unknown.release, unknown.regenerated);
+});
+
 test("an older gettext's macro file, which names itself in its serial line, is forgiven when known-good, and only as the file it names", () => {
   // libgpg-error 1.46: gettext 0.19's longlong.m4 in its aclocal.m4 (made for this test in that layout).
   const longlong = '# longlong.m4 serial 17\ndnl Copyright (C) 1999-2016 Free Software Foundation, Inc.\n\nAC_DEFUN([AC_TYPE_LONG_LONG_INT], [ac_cv_type_long_long_int=yes])\n\n';
