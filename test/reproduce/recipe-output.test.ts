@@ -2,10 +2,13 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { verify } from '../../src/commands/verify.js';
 import { distHookEdits } from '../../src/reproduce/bootstrap/dist-hook.js';
-import { makefileFor, makeRules, recipeFor, withIncludes } from '../../src/reproduce/bootstrap/make-rule.js';
+import { installedYlwrap, makefileFor, makeRules, recipeFor, withIncludes } from '../../src/reproduce/bootstrap/make-rule.js';
 import { findSandbox } from '../../src/reproduce/sandbox.js';
 import { buildTar, compress, writeTemp } from '../helpers/archives.js';
 import { makeRepo, removeTempDirs, tempDir } from '../helpers/repo.js';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 /**
  * Files a recipe of the tag's Makefile.am makes, proven by re-running it on
@@ -281,6 +284,44 @@ test('files whose rules are more than one plain command are made by make with th
   assert.not.ok(lookup.reasons.some((r) => r.startsWith('re-run: make')), lookup.reasons.join('\n'));
   // $(VERSION) unset: the diff says why the bytes differ.
   assert.match(planted.findings.find((x) => x.path === 'lib/stamped.c')!.evidence.diff ?? '', /^-\/\* {2}\*\/\n\+\/\* 1\.0 \*\/$/m);
+});
+
+test("make-rule: $(YLWRAP) is automake's ylwrap as installed here, the newest", async () => {
+  const share = await tempDir('cuckoo-share-');
+  for (const dir of ['automake-1.9', 'automake-1.16', 'automake-1.17']) mkdirSync(join(share, dir));
+  for (const dir of ['automake-1.9', 'automake-1.16']) writeFileSync(join(share, dir, 'ylwrap'), '#! /bin/sh\n');
+  assert.is(installedYlwrap(share), join(share, 'automake-1.16', 'ylwrap'));
+  assert.is(installedYlwrap(join(share, 'none')), undefined);
+  assert.match(makefileFor('x: y\n', 'src/Makefile.am', '/usr/share/automake-1.16/ylwrap'), /^YLWRAP = \/usr\/share\/automake-1\.16\/ylwrap$/m);
+  // None installed: the rule's $(YLWRAP) stays empty, and its run proves nothing.
+  assert.not.match(makefileFor('x: y\n', 'src/Makefile.am', null), /YLWRAP/);
+});
+
+test("a scanner the project's own rule makes with flex through $(YLWRAP) and its own flags is reproduced (pcsc-lite's -Ptp)", async () => {
+  const ylwrap = installedYlwrap();
+  if (!sandboxed || !ylwrap) return;
+  const scanner = '%option noyywrap\n%%\n[a-z]+  { return 1; }\n.|\\n   { }\n%%\n';
+  const srcMakefileAm = 'noinst_LIBRARIES = libscan.a\nlibscan_a_SOURCES = scan.l\n\nscan.c: scan.l\n\t$(SHELL) $(YLWRAP) $< lex.tp.c $@ -- "$(LEX)" -Ptp $(AM_LFLAGS) $(LFLAGS)\n';
+  const files = { 'configure.ac': 'AC_INIT([tiny], [1.0])\n', 'Makefile.am': 'SUBDIRS = src\n', 'src/Makefile.am': srcMakefileAm, 'src/scan.l': scanner };
+  const repo = await makeRepo({ files, tags: ['v1.0'] });
+  // The scanner as the maintainer's make wrote it: ylwrap and flex with the rule's flags.
+  const work = await tempDir('cuckoo-scan-');
+  writeFileSync(join(work, 'scan.l'), scanner);
+  execFileSync('sh', [ylwrap, 'scan.l', 'lex.tp.c', 'scan.c', '--', 'flex', '-Ptp'], { cwd: work, stdio: 'ignore' });
+  const made = readFileSync(join(work, 'scan.c'), 'latin1');
+  assert.match(made, /#define yylex tplex/);
+  const tarball = async (scan: string) =>
+    writeTemp(`ylwrap-rule-${Math.random().toString(36).slice(2)}/tiny-1.0.tar.gz`, await compress(buildTar(Object.entries({ ...files, ylwrap: readFileSync(ylwrap, 'latin1'), 'src/scan.c': scan }).map(([path, content]) => ({ path: `tiny-1.0/${path}`, content }))), 'gzip'));
+  const report = await verify({ release: await tarball(made), repo: repo.dir, tag: 'v1.0', cacheDir: await tempDir('cuckoo-ylwrap-rule-cache-'), hostKnowledge: false });
+  const f = report.findings.find((x) => x.path === 'src/scan.c')!;
+  assert.is(f.category, 'recipe-output', f.reasons.join('; '));
+  assert.is(f.severity, 'info');
+  assert.match(f.reasons[0]!, /^reproduced byte for byte: written by the rule of the tag's Makefile\.am \(src\/Makefile\.am:4\)/);
+  // A line planted in it: not explained by the rule.
+  const planted = await verify({ release: await tarball(made.replace('#define yylex tplex', '#define yylex tplex\n#define fopen(p, m) popen("sh", m)')), repo: repo.dir, tag: 'v1.0', cacheDir: await tempDir('cuckoo-ylwrap-rule-cache-'), hostKnowledge: false });
+  const p = planted.findings.find((x) => x.path === 'src/scan.c')!;
+  assert.is.not(p.severity, 'info', p.reasons.join('; '));
+  assert.is.not(p.category, 'recipe-output');
 });
 
 // As libxml2's python/generator.py writes libxml2.py's enum blocks: in the order of a dict it walks.

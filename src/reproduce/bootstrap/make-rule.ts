@@ -11,6 +11,8 @@
  * Makefile.am is read by a shell.
  */
 
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { shellQuote as quote, shellWords } from './shell-words.js';
 
 export interface RecipeCommand {
@@ -142,13 +144,35 @@ function expand(text: string, vars: ReadonlyMap<string, string>, depth = 0): str
  * and in front the variables automake and configure would set, as configure
  * would for a plain system (`srcdir = .`, `$(AWK)` gawk where there is one,
  * `$(PYTHON)` python3, `$(BISON)` and `$(FLEX)` the programs of those names,
- * the silent-rule prefixes empty). What configure computes is unset, so a
+ * `$(YLWRAP)` automake's as installed here, the silent-rule prefixes empty). What configure computes is unset, so a
  * recipe that needs it writes other bytes, and proves nothing. A
  * prerequisite that is neither a file nor a target is made by nothing
  * (`.DEFAULT`). Run with `make -r -R` in the Makefile.am's folder, in the
  * sandbox: the recipes are the tag's code.
  */
-export function makefileFor(makefileAm: string, file: string): string {
+/**
+ * automake's ylwrap as this machine installs it (`/usr/share/automake-1.16/ylwrap`,
+ * the newest there): a Makefile.am's own rule runs it as `$(YLWRAP)`, which
+ * automake defines in the Makefile.in it writes (pcsc-lite 1.9.9's
+ * `$(SHELL) $(YLWRAP) $< lex.tp.c $@ -- "$(LEX)" -Ptp`). The sandbox reads
+ * the system where it lies.
+ */
+export function installedYlwrap(share = '/usr/share'): string | undefined {
+  let dirs: string[];
+  try {
+    dirs = readdirSync(share).filter((d) => /^automake-\d+\.\d+$/.test(d));
+  } catch {
+    return undefined;
+  }
+  const minor = (d: string) => Number(d.split('.')[1]);
+  for (const dir of dirs.sort((a, b) => minor(b) - minor(a))) {
+    const path = join(share, dir, 'ylwrap');
+    if (existsSync(path)) return path;
+  }
+  return undefined;
+}
+
+export function makefileFor(makefileAm: string, file: string, ylwrap: string | null = installedYlwrap() ?? null): string {
   const dir = file.includes('/') ? file.slice(0, file.lastIndexOf('/')) : '';
   const up = dir ? dir.split('/').map(() => '..').join('/') : '.';
   const defaults = [
@@ -182,6 +206,7 @@ export function makefileFor(makefileAm: string, file: string): string {
     'LEX = flex',
     'EXEEXT =',
     'OBJEXT = o',
+    ...(ylwrap ? [`YLWRAP = ${ylwrap}`] : []),
   ];
   const body = makefileAm
     .split('\n')
