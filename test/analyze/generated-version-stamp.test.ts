@@ -143,6 +143,21 @@ test("a define autoheader left commented out, set at release to the date or the 
   assert.is(await versionStamp.judge(modified('src/patchlevel.h', head('#define KRB5_VERSION "1.20.2"')), v), undefined);
 });
 
+test("a define of the release's Unix time, within a week of the tagged commit, is a stamp (squid 5.7's SQUID_RELEASE_TIME)", async () => {
+  const header = (value: string, name = 'SQUID_RELEASE_TIME') => `#ifndef ${name}\n#define ${name} ${value}\n#endif\n`;
+  const tagCommit = { id: 'a'.repeat(40), date: 1662350808 };
+  const judge = (before: string, after: string, commit: typeof tagCommit | null = tagCommit) =>
+    versionStamp.judge(modified('include/version.h', after), context({ 'include/version.h': before }, { releaseVersion: '5.7', ...(commit ? { tagCommit: commit } : {}) }));
+  assert.is((await judge(header('squid_curtime'), header('1662392113')))?.category, 'version-stamp');
+  // A year later, an expression before or after, a name that asks for no time, or no date for the tag: not a stamp.
+  assert.is(await judge(header('squid_curtime'), header('1693928113')), undefined);
+  assert.is(await judge(header('squid_curtime + 1'), header('1662392113')), undefined);
+  assert.is(await judge(header('squid_curtime'), header('1662392113 + x')), undefined);
+  assert.is(await judge(header('squid_curtime'), header('0x6315d251')), undefined);
+  assert.is(await judge(header('squid_curtime', 'SQUID_RELEASE_LIMIT'), header('1662392113', 'SQUID_RELEASE_LIMIT')), undefined);
+  assert.is(await judge(header('squid_curtime'), header('1662392113'), null), undefined);
+});
+
 test('look-alikes are not explained', async () => {
   const ctx = context({ 'include/curl/curlver.h': curlver('7.88.1-DEV', '[unreleased]') }, info);
   // Another version than the release's.

@@ -115,7 +115,7 @@ const timestamp = new RegExp(
  * value, which is now the release's version as the name asks for it (whole,
  * one part, or the part-per-byte hex number) or, for a timestamp, a date.
  */
-function versionDefine(before: string, after: string, releaseVersion: string): 'version' | 'date' | undefined {
+function versionDefine(before: string, after: string, releaseVersion: string, tagDate?: number): 'version' | 'date' | undefined {
   const define = /^#\s*define\s+([A-Za-z_]\w*)\s+(\S(?:.*\S)?)\s*$/;
   const a = define.exec(before);
   const b = define.exec(after);
@@ -123,6 +123,9 @@ function versionDefine(before: string, after: string, releaseVersion: string): '
   const [, name, old, now] = [a[0], a[1]!, a[2]!, b[2]!];
   const quoted = (v: string) => /^"[^"\\]*"$/.test(v);
   if (/(?:TIMESTAMP|DATE)$/.test(name) && quoted(old) && timestamp.test(now)) return 'date';
+  // The Unix time the release was made, for a name or a number the tag has (squid 5.7's
+  // `SQUID_RELEASE_TIME squid_curtime` → `1662392113`): within a week of the tagged commit.
+  if (/(?:TIME|TIMESTAMP)$/.test(name) && /^(?:[A-Za-z_]\w*|\d+)$/.test(old) && /^\d{9,10}$/.test(now) && tagDate !== undefined && Math.abs(Number(now) - tagDate) <= 7 * 86400) return 'date';
   if (/VERSION$/.test(name) && quoted(old) && now === `"${releaseVersion}"`) return 'version';
   const parts = releaseVersion.split('.');
   if (!parts.every((p) => /^\d+$/.test(p))) return undefined;
@@ -163,8 +166,8 @@ function definedAtRelease(before: string, after: string, releaseVersion: string)
   return /VERSION$/.test(a[1]!) && b[2] === `"${releaseVersion}"` ? 'version' : undefined;
 }
 
-function stampOnly(before: string, after: string, releaseVersion: string, compiled: boolean, m4 = false): StampKind[] | undefined {
-  const defined = versionDefine(before, after, releaseVersion) ?? placeholderComment(before, after, releaseVersion) ?? definedAtRelease(before, after, releaseVersion);
+function stampOnly(before: string, after: string, releaseVersion: string, compiled: boolean, m4 = false, tagDate?: number): StampKind[] | undefined {
+  const defined = versionDefine(before, after, releaseVersion, tagDate) ?? placeholderComment(before, after, releaseVersion) ?? definedAtRelease(before, after, releaseVersion);
   if (defined) return [defined];
   const a = split(manHeader(before, after, releaseVersion));
   const b = split(after);
@@ -235,7 +238,7 @@ export const versionStamp: Rule = {
       if (olds.length !== news.length) return false;
       const all: StampKind[][] = [];
       for (let i = 0; i < olds.length; i++) {
-        const kinds = stampOnly(olds[i]!, news[i]!, releaseVersion, compiled, m4File);
+        const kinds = stampOnly(olds[i]!, news[i]!, releaseVersion, compiled, m4File, ctx.tagCommit?.date);
         if (!kinds || kinds.length === 0) return false;
         all.push(kinds);
       }
