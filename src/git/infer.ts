@@ -144,7 +144,7 @@ export function holdsVersion(tag: string, versions: readonly string[]): boolean 
   return versions.some((v) => {
     const parts = v.split(/[._-]/);
     if (parts.length < 2 || parts.some((p) => !/^[0-9A-Za-z]+$/.test(p))) return false;
-    const escaped = parts.map((p) => p.replace(/[^0-9A-Za-z]/g, '')).join('[._-]');
+    const escaped = parts.join('[._-]');
     // Not the end of a longer version (1.1.20.1, v1_2_03_16), but after a name ending in a digit (krb5-1.20.1).
     return new RegExp(`(?<![0-9])(?<!(?:^|[._vV-])[0-9]+[._-])${escaped}(?![._-]?[0-9])`).test(tag);
   });

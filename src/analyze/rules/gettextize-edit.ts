@@ -14,8 +14,8 @@ import { plural } from '../../plural.js';
  * configure.ac), every other line is the tag's, and each changed line is an
  * `EXTRA_DIST =` line of the tag with names put in front of its own, each a
  * file name gettext ships (the known-good index says which) and a file of
- * the tag or the release there. EXTRA_DIST only names files `make dist` copies: no
- * command, no variable.
+ * the tag or the release there. EXTRA_DIST only names files `make dist`
+ * copies: no command, no variable.
  */
 
 const maxBytes = 256 * 1024;
@@ -23,7 +23,6 @@ const extraDist = /^(EXTRA_DIST[ \t]*=)(.*)$/;
 
 /** The names an EXTRA_DIST line lists, its continuation mark as one of them. */
 const namesOf = (list: string) => list.split(/[ \t]+/).filter((n) => n !== '');
-
 
 /** Whether the tag's configure script asks for gettext. */
 async function usesGettext(ctx: AnalysisContext): Promise<boolean> {

@@ -135,22 +135,6 @@ function expand(text: string, vars: ReadonlyMap<string, string>, depth = 0): str
 }
 
 /**
- * A makefile for GNU make with the rules of a Makefile.am (`file`, its path
- * in the tag), for files whose recipe is more than the one plain command
- * recipeAt re-runs (two commands, a script of the tag, python, a shell
- * loop), its fragments already in place (withIncludes): automake's
- * conditionals taken on every branch (their lines, and a line that is one
- * configure substitution, made comments), an `include` left made optional,
- * and in front the variables automake and configure would set, as configure
- * would for a plain system (`srcdir = .`, `$(AWK)` gawk where there is one,
- * `$(PYTHON)` python3, `$(BISON)` and `$(FLEX)` the programs of those names,
- * `$(YLWRAP)` automake's as installed here, the silent-rule prefixes empty). What configure computes is unset, so a
- * recipe that needs it writes other bytes, and proves nothing. A
- * prerequisite that is neither a file nor a target is made by nothing
- * (`.DEFAULT`). Run with `make -r -R` in the Makefile.am's folder, in the
- * sandbox: the recipes are the tag's code.
- */
-/**
  * automake's ylwrap as this machine installs it (`/usr/share/automake-1.16/ylwrap`,
  * the newest there): a Makefile.am's own rule runs it as `$(YLWRAP)`, which
  * automake defines in the Makefile.in it writes (pcsc-lite 1.9.9's
@@ -172,6 +156,22 @@ export function installedYlwrap(share = '/usr/share'): string | undefined {
   return undefined;
 }
 
+/**
+ * A makefile for GNU make with the rules of a Makefile.am (`file`, its path
+ * in the tag), for files whose recipe is more than the one plain command
+ * recipeAt re-runs (two commands, a script of the tag, python, a shell
+ * loop), its fragments already in place (withIncludes): automake's
+ * conditionals taken on every branch (their lines, and a line that is one
+ * configure substitution, made comments), an `include` left made optional,
+ * and in front the variables automake and configure would set, as configure
+ * would for a plain system (`srcdir = .`, `$(AWK)` gawk where there is one,
+ * `$(PYTHON)` python3, `$(BISON)` and `$(FLEX)` the programs of those names,
+ * `$(YLWRAP)` automake's as installed here, the silent-rule prefixes empty).
+ * What configure computes is unset, so a recipe that needs it writes other
+ * bytes, and proves nothing. A prerequisite that is neither a file nor a
+ * target is made by nothing (`.DEFAULT`). Run with `make -r -R` in the Makefile.am's folder, in the
+ * sandbox: the recipes are the tag's code.
+ */
 export function makefileFor(makefileAm: string, file: string, ylwrap: string | null = installedYlwrap() ?? null): string {
   const dir = file.includes('/') ? file.slice(0, file.lastIndexOf('/')) : '';
   const up = dir ? dir.split('/').map(() => '..').join('/') : '.';
