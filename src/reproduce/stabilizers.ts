@@ -574,7 +574,11 @@ const namesMacroFile = /^# [a-z0-9_-]+\.m4 serial \d|autoconf-archive\/ax_/m;
  * 17, 114 lines, which later gettexts no longer install). Forgiven: a run of
  * lines only the release has, made up wholly of macro files that each name
  * themselves in their first lines, each byte for byte the code of a
- * known-good version of the file it names.
+ * known-good version of the file it names. Where the run is beside lines of
+ * a copy this machine has in another version (pcsc-lite 1.9.9: the
+ * autoconf-archive files, then pkg-config's pkg.m4 where this machine has
+ * pkgconf's), those lines stay for aclocal-installed-macro-version, which
+ * comes after this one.
  */
 const macrosNotInstalled: Stabilizer = {
   name: 'aclocal-macros-not-installed-here',

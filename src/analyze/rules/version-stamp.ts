@@ -151,7 +151,6 @@ function placeholderComment(before: string, after: string, releaseVersion: strin
 
 type StampKind = 'version' | 'date' | { inserted: string[] };
 
-/** Why a changed line pair is only a stamp, or undefined. */
 /**
  * A define autoheader's template leaves commented out (`/* #undef KRB5_RELDATE *\/`)
  * that the release step sets (krb5 1.20.1's src/patchlevel.h: `#define
@@ -166,6 +165,7 @@ function definedAtRelease(before: string, after: string, releaseVersion: string)
   return /VERSION$/.test(a[1]!) && b[2] === `"${releaseVersion}"` ? 'version' : undefined;
 }
 
+/** Why a changed line pair is only a stamp, or undefined. */
 function stampOnly(before: string, after: string, releaseVersion: string, compiled: boolean, m4 = false, tagDate?: number): StampKind[] | undefined {
   const defined = versionDefine(before, after, releaseVersion, tagDate) ?? placeholderComment(before, after, releaseVersion) ?? definedAtRelease(before, after, releaseVersion);
   if (defined) return [defined];
