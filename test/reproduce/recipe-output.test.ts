@@ -7,7 +7,7 @@ import { findSandbox } from '../../src/reproduce/sandbox.js';
 import { buildTar, compress, writeTemp } from '../helpers/archives.js';
 import { makeRepo, removeTempDirs, tempDir } from '../helpers/repo.js';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -250,6 +250,18 @@ test("make-rule: an included fragment's rules are put in place, as automake puts
   assert.is((makeRules(sub.text, 'sub/Makefile.am', sub.origin)('frag.h') as { source: string }).source, 'sub/frag.am:1');
   // A line configure replaces whole is a comment to make.
   assert.match(makefileFor('a = 1\n@extra_dependency@\n', 'Makefile.am'), /^# @extra_dependency@$/m);
+});
+
+test("make-rule: $(AWK) is the first of gawk, mawk and awk on the PATH, when gawk is missing too (dash\'s command -v stops at a missing name)", async () => {
+  const bin = await tempDir('cuckoo-awk-path-');
+  for (const name of ['mawk', 'awk']) {
+    writeFileSync(join(bin, name), '#!/bin/sh\n');
+    chmodSync(join(bin, name), 0o755);
+  }
+  const makefile = join(bin, 'Makefile');
+  writeFileSync(makefile, makefileFor('show:\n\t$(info $(AWK))\n', 'Makefile.am', null));
+  const awk = execFileSync('/usr/bin/make', ['-s', '-f', makefile, 'show'], { env: { PATH: bin }, encoding: 'utf8' }).trim();
+  assert.is(awk, join(bin, 'mawk'));
 });
 
 test('files whose rules are more than one plain command are made by make with the rules of the Makefile.am', async () => {

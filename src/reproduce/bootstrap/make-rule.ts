@@ -191,7 +191,8 @@ export function makefileFor(makefileAm: string, file: string, ylwrap: string | n
     'MKDIR_P = mkdir -p',
     'mkdir_p = mkdir -p',
     'LN_S = ln -s',
-    'AWK := $(firstword $(shell command -v gawk mawk awk))',
+    // One name a `command -v`: dash, the sandbox's sh on Debian, answers nothing past a missing one.
+    'AWK := $(firstword $(foreach awk,gawk mawk awk,$(shell command -v $(awk))))',
     'SED = sed',
     'GREP = grep',
     'EGREP = grep -E',
