@@ -3,6 +3,9 @@ import * as assert from 'uvu/assert';
 import { gettextCatalog } from '../../src/analyze/rules/gettext-catalog.js';
 import { added, context, modified } from './generated-context.js';
 import { mo } from '../helpers/mo.js';
+import { known } from './knowledge-fixture.js';
+import { knownFacts } from '../../src/analyze/knowledge/facts.js';
+import type { KnowledgeLookup } from '../../src/analyze/knowledge/types.js';
 
 const po = `# French translation
 msgid ""
@@ -220,6 +223,31 @@ test('an en@quot.po with text of its own, a fuzzy or untranslated entry, or with
   assert.is(await judge(quotPo, { 'po/Rules-quot': quotTag['po/Rules-quot'] }), undefined);
   // The same file under a name Rules-quot does not write.
   assert.is(await gettextCatalog.judge(added('po/en@other.po', quotPo), quotContext({})), undefined);
+});
+
+// A project that keeps po/'s build files out of git: autopoint copied gettext's Rules-quot and sed scripts into the release.
+test('en@quot.po is explained when the release alone has Rules-quot and its sed script, each gettext\'s own file', async () => {
+  const gettext = { package: 'gettext', version: '0.18.1' };
+  const shipped = Object.entries(quotTag).map(([path, text]) => known(path.slice('po/'.length), text, gettext));
+  const knowledge: KnowledgeLookup = { byHash: () => [], byName: (name) => shipped.filter((f) => f.name === name), content: async () => undefined };
+  const copy = (path: string, text: string) => ({ ...added(path, text).release!, blobId: knownFacts(path, Buffer.from(text), gettext).blobId });
+  const withCopies = (files: Record<string, string>, lookup: KnowledgeLookup | null = knowledge) => ({
+    ...context({ 'configure.ac': 'AM_GNU_GETTEXT([external])\n' }),
+    ...(lookup ? { knowledge: lookup } : {}),
+    releaseOnly: new Map([...Object.entries(files).map(([p, c]) => [p, copy(p, c)] as const), ['po/en@quot.po', added('po/en@quot.po', quotPo).release!] as const]),
+  });
+  const j = await gettextCatalog.judge(added('po/en@quot.po', quotPo), withCopies(quotTag));
+  assert.is(j?.category, 'gettext-catalog');
+  assert.is(j?.severity, 'low');
+  assert.match(j!.reasons[0]!, 'po/Rules-quot and po/quot.sed are files of gettext\'s, in the release alone');
+  assert.match(j!.reasons[1]!, 'each of its 3 translations is its message with only its quotation marks made typographic');
+  // A sed script of the release that is not gettext\'s, one missing, or no index to tell: not explained so.
+  assert.is(await gettextCatalog.judge(added('po/en@quot.po', quotPo), withCopies({ ...quotTag, 'po/quot.sed': 's/x/y/\n' })), undefined);
+  assert.is(await gettextCatalog.judge(added('po/en@quot.po', quotPo), withCopies({ 'po/Rules-quot': quotTag['po/Rules-quot'] })), undefined);
+  assert.is(await gettextCatalog.judge(added('po/en@quot.po', quotPo), withCopies(quotTag, null)), undefined);
+  // Still the shape test: text of its own is not explained.
+  const planted = quotPo.replace('Cannot open \u201c%s\u201d', 'Cannot open \u201c%s\u201d; see example.org');
+  assert.is(await gettextCatalog.judge(added('po/en@quot.po', planted), withCopies(quotTag)), undefined);
 });
 
 const pot = `# SOME DESCRIPTIVE TITLE.

@@ -68,24 +68,51 @@ async function fromRefreshed(bytes: Buffer, poPath: string, po: TagEntry, ctx: A
 }
 
 /**
- * `en@quot.po` or `en@boldquot.po` as Rules-quot writes it (see quot.ts):
- * the tag has Rules-quot and the sed script, and each translation is its
- * message with only its quotation marks changed.
+ * Whether the release alone has at `path` a file of gettext's, byte for byte
+ * (by the index): autopoint and gettextize copy `po/`'s build files
+ * (Rules-quot, the sed scripts) at bootstrap, and many projects keep them out
+ * of git.
  */
-async function quotCatalog(dir: string, stem: string, bytes: Buffer, ctx: AnalysisContext): Promise<{ translations: number; rules: string } | undefined> {
-  const script = quotScripts.get(stem);
-  const rules = join(dir, 'Rules-quot');
-  if (!script || !inTag(ctx, rules) || !inTag(ctx, join(dir, script))) return undefined;
-  const translations = quotationOnly(bytes, stem === 'en@boldquot');
-  return translations === undefined ? undefined : { translations, rules };
+function isGettextCopy(path: string, ctx: AnalysisContext): boolean {
+  const entry = ctx.releaseOnly?.get(path);
+  if (entry?.type !== 'file' || entry.blobId === undefined) return false;
+  return ctx.knowledge?.byName(splitPath(path).name).some((f) => f.blobId === entry.blobId && f.origin.package === 'gettext') === true;
 }
 
-function quotJudgement(dir: string, stem: string, found: { translations: number; rules: string }): Judgement {
+interface QuotFound {
+  translations: number;
+  rules: string;
+  /** Those of Rules-quot and the sed script that are gettext's copies in the release, not the tag's. */
+  copies: string[];
+}
+
+/**
+ * `en@quot.po` or `en@boldquot.po` as Rules-quot writes it (see quot.ts):
+ * the tag has Rules-quot and the sed script, or the release has gettext's own
+ * copies of them (see isGettextCopy), and each translation is its message with
+ * only its quotation marks changed.
+ */
+async function quotCatalog(dir: string, stem: string, bytes: Buffer, ctx: AnalysisContext): Promise<QuotFound | undefined> {
+  const script = quotScripts.get(stem);
+  const rules = join(dir, 'Rules-quot');
+  if (!script) return undefined;
+  const parts = [rules, join(dir, script)];
+  const copies = parts.filter((p) => !inTag(ctx, p));
+  if (!copies.every((p) => isGettextCopy(p, ctx))) return undefined;
+  const translations = quotationOnly(bytes, stem === 'en@boldquot');
+  return translations === undefined ? undefined : { translations, rules, copies };
+}
+
+/** What the reason says of gettext's copies in the release. */
+const copiedText = (copies: string[]) =>
+  copies.length === 0 ? '' : ` (${copies.join(' and ')} ${copies.length === 1 ? 'is a file' : 'are files'} of gettext's, in the release alone: autopoint or gettextize copies them)`;
+
+function quotJudgement(dir: string, stem: string, found: QuotFound): Judgement {
   return {
     category: 'gettext-catalog',
     severity: 'low',
     reasons: [
-      `English catalog with quotation marks, which ${found.rules} in the tag writes from the template with msgfilter and ${join(dir, quotScripts.get(stem)!)}`,
+      `English catalog with quotation marks, which ${found.rules}${found.copies.length > 0 ? '' : ' in the tag'} writes from the template with msgfilter and ${join(dir, quotScripts.get(stem)!)}${copiedText(found.copies)}`,
       `each of its ${found.translations} translations is its message with only its quotation marks made typographic${stem === 'en@boldquot' ? ' and bold' : ''}: no text of its own`,
     ],
   };
