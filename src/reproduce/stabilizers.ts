@@ -294,6 +294,31 @@ const bisonYynerrs: Stabilizer = {
 };
 
 /**
+ * `bison -y` names its outputs `y.tab.c` and `y.tab.h` and writes those
+ * names into them: in the `#line` directives that point back into the file
+ * itself, and in the header's include guard (`YY_YY_Y_TAB_H_INCLUDED`).
+ * automake's ylwrap renames the files and fixes both in the text
+ * (`parser.c`, `YY_YY_PARSER_H_INCLUDED`); a release made with a plain `mv`
+ * keeps bison's (swig 4.1.0's `Source/CParse/parser.c` and `.h`). Forgiven:
+ * only the file name of a directive that names a `.c` or `.h` file (never
+ * the `.y` grammar's, nor its line number), and the name of the include
+ * guard in its three lines.
+ */
+const bisonOutputNames: Stabilizer = {
+  name: 'bison-output-file-names',
+  forgives:
+    "the names bison writes into its output for the files it writes (`#line N \"y.tab.c\"`, the include guard `YY_YY_Y_TAB_H_INCLUDED`), which ylwrap changes to the names the files are given and a plain rename keeps",
+  generators: ['bison'],
+  apply(release, regenerated) {
+    return rewriteBoth(release, regenerated, (s) =>
+      s
+        .replace(/^(#line \d+ )"[^"\n]*\.(c|cc|cpp|h|hh|hpp)"$/gm, '$1"OUTPUT.$2"')
+        .replace(/^(#ifndef |# define |#endif \/\* !)YY_[A-Z0-9_]*_INCLUDED\b/gm, '$1YY_OUTPUT_INCLUDED'),
+    );
+  },
+};
+
+/**
  * flex 2.6.4 numbers the `#line` directives that point into the file it is
  * writing one higher than the line they stand on; a distribution's flex with
  * the later fix writes the line's own number (`#line 1 "scan.c"` on line 1,
@@ -788,6 +813,7 @@ export const stabilizers: readonly Stabilizer[] = [
   installedMacroVersion,
   installedMacroSet,
   bisonYynerrs,
+  bisonOutputNames,
   flexLineNumbers,
 ];
 

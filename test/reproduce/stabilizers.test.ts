@@ -126,6 +126,26 @@ test("bison 3.8.2: a distribution's yynerrs marked unused is forgiven, for that 
   assert.is.not(stabilize(marked, gnu, { generator: 'autoconf', toolVersion: '3.8.2' }).release, gnu);
 });
 
+test('bison: the output names bison -y writes (y.tab.c, its include guard) are forgiven where ylwrap would have written the renamed ones, nothing else', () => {
+  const renamed = '#line 25 "parser.y"\nint a;\n#line 1600 "parser.c"\n#ifndef YY_YY_PARSER_H_INCLUDED\n# define YY_YY_PARSER_H_INCLUDED\nint yyparse (void);\n#endif /* !YY_YY_PARSER_H_INCLUDED  */\n';
+  const plain = renamed.replace('"parser.c"', '"y.tab.c"').replace(/YY_YY_PARSER_H_INCLUDED/g, 'YY_YY_Y_TAB_H_INCLUDED');
+  const r = stabilize(plain, renamed, { generator: 'bison', toolVersion: '3.8.2' });
+  assert.is(r.release, r.regenerated);
+  assert.equal(r.applied.map((a) => a.name), ['bison-output-file-names']);
+  // The grammar's name, a directive's number and a line outside the guard are not forgiven.
+  const inCode = (text: string, guard: string) => text.replace('int a;', `int a = ${guard};`);
+  const pairs: Array<[string, string]> = [
+    [plain.replace('"parser.y"', '"other.y"'), renamed],
+    [plain.replace('#line 1600', '#line 1601'), renamed],
+    [inCode(plain, 'YY_YY_Y_TAB_H_INCLUDED'), inCode(renamed, 'YY_YY_PARSER_H_INCLUDED')],
+  ];
+  for (const [release, regenerated] of pairs) {
+    const other = stabilize(release, regenerated, { generator: 'bison', toolVersion: '3.8.2' });
+    assert.is.not(other.release, other.regenerated);
+  }
+  assert.is.not(stabilize(plain, renamed, { generator: 'flex', toolVersion: '2.6.4' }).release, renamed);
+});
+
 test('flex: the numbers of #line directives that name the generated file are forgiven, not those that name the grammar', () => {
   const flex = '#line 2 "lib/scan.c"\n\n#line 4 "lib/scan.c"\nint x;\n#line 1 "lib/scan.l"\n';
   const fixed = '#line 1 "lib/scan.c"\n\n#line 3 "lib/scan.c"\nint x;\n#line 1 "lib/scan.l"\n';
