@@ -47,15 +47,40 @@ export function rootOf(dir: string, files: ReadonlyMap<string, ReleaseFile>): st
   }
 }
 
-function aclocalFlags(text: string | undefined): string[] {
-  const line = /^ACLOCAL_AMFLAGS\s*=\s*(.*)$/m.exec(text ?? '')?.[1] ?? '';
-  const words = line.trim().split(/\s+/).filter(Boolean);
+/** The `-I DIR` pairs among `words`, only plain relative folders inside the tree: --install would copy files in, and $(...) is make's. */
+function macroFolders(words: readonly string[]): string[] {
   const flags: string[] = [];
   for (let i = 0; i < words.length; i++) {
-    // Only the macro folders: --install would copy files in, and $(...) is make's.
     if (words[i] === '-I' && words[i + 1] && /^[A-Za-z0-9_.\-/]+$/.test(words[i + 1]!) && !words[i + 1]!.split('/').includes('..')) flags.push('-I', words[++i]!);
   }
   return flags;
+}
+
+function aclocalFlags(text: string | undefined): string[] {
+  const line = /^ACLOCAL_AMFLAGS\s*=\s*(.*)$/m.exec(text ?? '')?.[1] ?? '';
+  return macroFolders(line.trim().split(/\s+/).filter(Boolean));
+}
+
+/** The project's own bootstrap scripts, where it runs aclocal when no Makefile.am says how (see bootstrapAclocalFlags). */
+const bootstrapScripts = ['bootstrap', 'autogen.sh', 'bootstrap.sh', 'autogen', 'buildconf'];
+
+/** A command line of a shell script that runs aclocal: by name (a versioned one too) or through `$ACLOCAL` with aclocal as its default. */
+const aclocalCommand = /^[ \t]*(?:\$\{ACLOCAL:?-aclocal(?:-[\d.]+)?\}|\$ACLOCAL|\$\{ACLOCAL\}|aclocal(?:-[\d.]+)?)[ \t]+([^\n;&|#`$()<>]*)/gm;
+
+/**
+ * The macro folders the project's bootstrap script gives aclocal, when its
+ * Makefile.am has no ACLOCAL_AMFLAGS (swig 4.1.0: no top Makefile.am, and
+ * its autogen.sh runs `${ACLOCAL-aclocal} -I Tools/config`): the `-I`
+ * folders of the first command line that runs aclocal (not one that asks
+ * its version), nothing else of it.
+ */
+function bootstrapAclocalFlags(text: string): string[] {
+  for (const m of text.replace(/\\\n/g, ' ').matchAll(aclocalCommand)) {
+    const words = m[1]!.trim().split(/[ \t]+/);
+    if (words[0] === '--version' || words[0] === '--help') continue;
+    return macroFolders(words);
+  }
+  return [];
 }
 
 const recordedStrictness = /\$\(AUTOMAKE\) (--(?:foreign|gnu|gnits|cygnus))\b/;
@@ -129,8 +154,15 @@ export async function findProjects(
       if (!project) {
         const amText = (await files.get(root ? `${root}/Makefile.am` : 'Makefile.am')?.content())?.toString('utf8');
         const inText = amText === undefined ? (await files.get(root ? `${root}/Makefile.in` : 'Makefile.in')?.content())?.subarray(0, 1 << 20).toString('utf8') : undefined;
+        let flags = aclocalFlags(amText ?? inText);
+        for (const name of flags.length > 0 ? [] : bootstrapScripts) {
+          const script = await files.get(root ? `${root}/${name}` : name)?.content();
+          if (script === undefined) continue;
+          flags = bootstrapAclocalFlags(script.subarray(0, 1 << 20).toString('utf8'));
+          break;
+        }
         project = {
-          plan: { root, cwd: '', out: '', aclocalFlags: aclocalFlags(amText ?? inText) },
+          plan: { root, cwd: '', out: '', aclocalFlags: flags },
           targets: [],
           tools: {},
           versions: {},
