@@ -309,7 +309,16 @@ export function createReproducer(options: ReproducerOptions): Reproducer {
     if (target.stepOf !== undefined) {
       // Only a header the run wrote (bison ran with -d): another is no output of this step.
       const run = await ensureRun();
-      if ('status' in run || !run.outputs.has(path)) return undefined;
+      if ('status' in run) return undefined;
+      if (!run.outputs.has(path)) {
+        // Where bison is not here at its parser's version, the header is not tried either, for the same reason.
+        const tool = project.tools[target.step.tool];
+        if (tool && isFound(tool) && tool.version === (target.version ?? project.versions[target.step.tool])) return undefined;
+        const notRun = await judge(project, target);
+        if (notRun.status !== 'not-tried') return undefined;
+        outcomes.push({ ...notRun, path });
+        return notRun;
+      }
     }
     const result = await judge(project, target);
     outcomes.push({ ...result, path });

@@ -70,14 +70,14 @@ test.before(async () => {
 
 test.after(() => removeTempDirs());
 
-async function release(c: Buffer | string, scan: Buffer | string = parser!.scan, ylwrapAt = 'build-aux/ylwrap'): Promise<string> {
+async function release(c: Buffer | string, scan: Buffer | string = parser!.scan, ylwrapAt = 'build-aux/ylwrap', h: Buffer | string = parser!.h): Promise<string> {
   const p = (path: string) => `calc-1.0/${path}`;
   const tar = buildTar([
     { path: p('configure.ac'), content: configureAc },
     { path: p('Makefile.am'), content: makefileAm },
     { path: p('src/calc.y'), content: grammar },
     { path: p('src/calc.c'), content: c },
-    { path: p('src/calc.h'), content: parser!.h },
+    { path: p('src/calc.h'), content: h },
     { path: p('src/scan.l'), content: scanner },
     { path: p('src/scan.c'), content: scan },
     { path: p(ylwrapAt), content: ylwrap!, mode: 0o755 },
@@ -249,6 +249,26 @@ test('without reproduction the parser is judged by its shape and stays worth a l
   const f = report.findings.find((x) => x.path === 'src/calc.c')!;
   assert.is(f.category, 'parser-output');
   assert.is(f.severity, 'medium');
+  // The header beside it, which names the same bison, as well.
+  const h = report.findings.find((x) => x.path === 'src/calc.h')!;
+  assert.is(h.category, 'parser-output');
+  assert.is(h.severity, 'medium');
+  assert.match(h.reasons.join('\n'), 'not re-made here (--no-reproduce)');
+});
+
+test('a parser and its header of a bison this machine lacks are judged by their shape, with what to install; a header of another bison is not', async () => {
+  if (!parser) return;
+  const r = await repo();
+  const older = (bytes: Buffer) => Buffer.from(bytes.toString('utf8').replace(/made by GNU Bison \d+(?:\.\d+)*/, 'made by GNU Bison 2.0.1'));
+  const report = await verify({ release: await release(older(parser.c), parser.scan, 'build-aux/ylwrap', older(parser.h)), repo: r.dir, tag: 'v1.0', cacheDir: await tempDir('cuckoo-bison-cache-'), hostKnowledge: false });
+  for (const path of ['src/calc.c', 'src/calc.h']) {
+    const f = report.findings.find((x) => x.path === path)!;
+    assert.is(f.category, 'parser-output', path);
+    assert.is(f.severity, 'medium', path);
+    assert.match(f.reasons.join('\n'), /not reproduced, judged by its shape only: bison 2\.0\.1 is not installed here/, path);
+  }
+  const mixed = await verify({ release: await release(older(parser.c)), repo: r.dir, tag: 'v1.0', cacheDir: await tempDir('cuckoo-bison-cache-'), hostKnowledge: false });
+  assert.is(mixed.findings.find((x) => x.path === 'src/calc.h')!.category, 'unexplained');
 });
 
 test('a grammar the release copied from a submodule is a source too: the parser is re-made from it; a grammar only the release has is not', async () => {

@@ -64,23 +64,30 @@ export const parserOutput: Rule = {
  * The header `bison -d` writes beside a parser (`parse.h` beside `parse.c`),
  * which ylwrap writes in the same run: explained only by that run's bytes,
  * when the parser beside it names bison in its header and has its grammar
- * in the tag. Without reproduction it is left to the other rules.
+ * in the tag. Where that run was not made (`--no-reproduce`, or not this
+ * bison here), a header that names the same bison is judged by its shape,
+ * worth a look, as the parser is.
  */
 async function judgeHeader(change: Parameters<Rule['judge']>[0], ctx: Parameters<Rule['judge']>[1]): Promise<Judgement | undefined> {
   const parser = ['.c', '.cc', '.cpp'].map((ext) => change.path.replace(/\.(h|hh)$/, ext)).find((p) => parserHeader(p) === change.path && ctx.releaseOnly?.has(p));
   const entry = parser ? ctx.releaseOnly?.get(parser) : undefined;
-  if (!parser || entry?.type !== 'file' || !ctx.reproduce) return undefined;
+  if (!parser || entry?.type !== 'file' || change.release?.type !== 'file') return undefined;
   const source = sourceOf('bison', parser, (p) => ctx.tagByPath.get(p)?.type === 'file');
   const head = (await ctx.releaseContent(entry))?.subarray(0, 2048).toString('latin1');
   const header = source && head ? headerOf(steps.bison, head) : undefined;
   if (!source || !header) return undefined;
-  const outcome = await ctx.reproduce.outcome(change.path);
-  if (!outcome) return undefined;
   const shape = {
     category: 'parser-output' as const,
     severity: 'medium' as const,
     reasons: [`the header bison ${header.version} writes beside ${parser} (-d)`, `its source ${source} is in the tag`],
   };
+  const ownHead = (await ctx.releaseContent(change.release))?.subarray(0, 2048).toString('latin1');
+  const own = ownHead ? headerOf(steps.bison, ownHead) : undefined;
+  const sameBison = own?.version === header.version;
+  if (!ctx.reproduce) return sameBison ? { ...shape, reasons: [...shape.reasons, 'not re-made here (--no-reproduce): judged by its shape only'] } : undefined;
+  const outcome = await ctx.reproduce.outcome(change.path);
+  // Not tried (not this bison here): judged by its shape, which must name its parser's bison.
+  if (!outcome || (outcome.status === 'not-tried' && !sameBison)) return undefined;
   const judged = judgeByOutcome(outcome, change.path, shape);
   if (judged.category === 'autotools-output') return { ...judged, category: 'parser-output' };
   // As for the parser: the project's own rule may write the very bytes.
