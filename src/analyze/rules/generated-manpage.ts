@@ -88,11 +88,12 @@ const unsafeRequest = /^[.'][ \t]*(?:sy|pi|pso|open|opena|so|mso|cf|trf)\b/m;
  * again, so its words are not checked; a page is text, which the build never
  * runs.
  */
-async function help2manPage(dir: string, program: string, title: string, page: string, ctx: AnalysisContext): Promise<Judgement | undefined> {
+async function help2manPage(dir: string, name: string, program: string, title: string, page: string, ctx: AnalysisContext): Promise<Judgement | undefined> {
   const header = help2manHeader.exec(page.slice(0, page.indexOf('\n')));
   const include = join(dir, `${program}.x`);
   const entry = ctx.tagByPath.get(include);
-  if (!header || entry?.type !== 'file' || title !== program.toUpperCase() || unsafeRequest.test(page)) return undefined;
+  if (!header || title !== program.toUpperCase() || unsafeRequest.test(page)) return undefined;
+  if (entry?.type !== 'file') return help2manByRule(dir, name, program, header[1]!, ctx);
   const th = /^\.TH[^\n]*/m.exec(page)?.[0] ?? '';
   if (ctx.releaseVersion !== undefined && !new RegExp(`(?:^|[\\s"])${escapeRegExp(ctx.releaseVersion)}(?:$|[\\s"])`).test(th)) return undefined;
   // Font changes and escapes join or split words (`\fBdircolors\fP`); help2man drops the include file's comments before its first section.
@@ -109,6 +110,49 @@ async function help2manPage(dir: string, program: string, title: string, page: s
     reasons: [
       `a page help2man ${header[1]} wrote for ${program}${ctx.releaseVersion !== undefined ? ` ${ctx.releaseVersion}` : ''}: its header says so, and no request in it runs a command or reads a file`,
       `it carries the ${wanted.size} words of its include file ${include}, in the tag; the rest is the program's --help and --version, which only a build makes`,
+    ],
+  };
+}
+
+/**
+ * The line of a Makefile.am's rule for `name` (`flex.1:`, `$(srcdir)/flex.1:`)
+ * whose recipe runs help2man (`$(HELP2MAN)`, `help2man`), 1-based; undefined
+ * when it has no such rule.
+ */
+export function help2manRule(makefileAm: string, name: string): number | undefined {
+  const lines = makefileAm.split('\n');
+  for (let k = 0; k < lines.length; k++) {
+    const rule = /^([^\s:=#][^:=#]*?)\s*:(?![=:])/.exec(lines[k]!);
+    if (!rule || !rule[1]!.split(/\s+/).some((t) => t.replace(/^\$[({]srcdir[)}]\//, '') === name)) continue;
+    // The recipe: the tab-indented lines after it, a line ending in a backslash carrying on.
+    for (let j = k + 1; j < lines.length && (lines[j]!.startsWith('\t') || lines[j - 1]!.endsWith('\\')); j++) {
+      if (/\$[({]HELP2MAN[)}]|(?:^|[\s;&|(])help2man(?=\s)/.test(lines[j]!)) return k + 1;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * A page help2man wrote with no include file, by a rule of the Makefile.am
+ * beside it in the tag that runs help2man to make it (flex 2.6.4's
+ * `doc/flex.1`: `$(HELP2MAN) --name='$(PACKAGE_NAME)' … --output=$@
+ * $(FLEX)`): help2man's header and title, no request that runs a command or
+ * reads a file, and that rule. Its text is the program's `--help` and
+ * `--version`, which only a build makes; the rule may set the header line
+ * (`--source`), so the release's version is not looked for in it.
+ */
+async function help2manByRule(dir: string, name: string, program: string, version: string, ctx: AnalysisContext): Promise<Judgement | undefined> {
+  const am = join(dir, 'Makefile.am');
+  const entry = ctx.tagByPath.get(am);
+  if (entry?.type !== 'file') return undefined;
+  const line = help2manRule((await ctx.tagContent(entry)).toString('utf8'), name);
+  if (line === undefined) return undefined;
+  return {
+    category: 'generated-manpage',
+    severity: 'low',
+    reasons: [
+      `a page help2man ${version} wrote for ${program}: its header says so, and no request in it runs a command or reads a file`,
+      `the rule of ${am}:${line} in the tag makes it with help2man; its text is the program's --help and --version, which only a build makes`,
     ],
   };
 }
@@ -207,7 +251,7 @@ export const generatedManpage: Rule = {
     // The title need not be the file name (bsdtar.1 is `.TH TAR`), but a page has one.
     const title = headerTitle(content.subarray(0, 16384).toString('utf8'));
     if (!title) return undefined;
-    const help2man = await help2manPage(dir, m[1]!, title, content.toString('utf8'), ctx);
+    const help2man = await help2manPage(dir, name, m[1]!, title, content.toString('utf8'), ctx);
     if (help2man) return help2man;
     const direct = source(dir, name, m[1]!, ctx);
     if (direct) {
