@@ -191,7 +191,7 @@ export function makefileFor(makefileAm: string, file: string, ylwrap: string | n
     'MKDIR_P = mkdir -p',
     'mkdir_p = mkdir -p',
     'LN_S = ln -s',
-    // One name a `command -v`: dash, the sandbox's sh on Debian, answers nothing past a missing one.
+    // One name per `command -v`: dash, the sandbox's sh on Debian, prints nothing for the names after a missing one.
     'AWK := $(firstword $(foreach awk,gawk mawk awk,$(shell command -v $(awk))))',
     'SED = sed',
     'GREP = grep',
