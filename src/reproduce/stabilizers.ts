@@ -241,6 +241,34 @@ const autoconf272Fixes: Stabilizer = {
 };
 
 /**
+ * A distribution's autoconf 2.71 that carries autoconf 2.72's changes for C
+ * compilers that reject old-style C (WavPack 5.6.0's configure, "Generated
+ * by GNU Autoconf 2.71"): the prototypes of the functions a link test calls
+ * written `char f (void);`, AC_LANG_CALL's comment saying why it adds an
+ * `extern "C"` block for C++ compilers, and that block; AC_PROG_CC's C89
+ * test with a prototyped definition (`static char *e (char **p, int i)`),
+ * and its C99 test declaring `free` beside `malloc`. GNU's 2.71 writes the
+ * old forms. Forgiven: those lines, each side rewritten to GNU's; the code a
+ * test compiles is the same but for the declarations.
+ */
+const c99Comment =
+  "   builtin and then its argument prototype would still apply.\n   The 'extern \"C\"' is for builds by C++ compilers;\n   although this is not generally supported in C code supporting it here\n   has little cost and some practical benefit (sr 110532).  */\n#ifdef __cplusplus\nextern \"C\"\n#endif\n";
+const autoconf271C99: Stabilizer = {
+  name: 'autoconf-2.71-c99-backport',
+  forgives:
+    "a distribution's autoconf 2.71 with 2.72's changes for C99 compilers: link tests' prototypes written `char f (void);` with AC_LANG_CALL's `extern \"C\"` block and its comment, AC_PROG_CC's C89 test function prototyped, its C99 test declaring `free`; GNU's 2.71 writes `char f ();`, an old-style definition and no `free`",
+  generators: ['autoconf'],
+  apply: rewriteFor('2.71', (s) =>
+    s
+      .replaceAll(c99Comment, '   builtin and then its argument prototype would still apply.  */\n')
+      .replace(/^char ([\w$]+) \(void\);$/gm, 'char $1 ();')
+      .replaceAll('   which can conflict with char $2 (void); below.  */', '   which can conflict with char $2 (); below.  */')
+      .replaceAll('static char *e (char **p, int i)\n', 'static char *e (p, i)\n     char **p;\n     int i;\n')
+      .replaceAll('extern void *malloc (size_t);\nextern void free (void *);\n', 'extern void *malloc (size_t);\n'),
+  ),
+};
+
+/**
  * Debian's autoconf 2.72 (2.72-3.1, trixie's) backports the later change of
  * AC_SYS_LARGEFILE that puts the large-file option in CPPFLAGS rather than
  * in CC, and drops its IRIX `-n32` case: GNU's 2.72 writes
@@ -801,6 +829,7 @@ export const stabilizers: readonly Stabilizer[] = [
   commitFromGit,
   cxxCacheName,
   autoconf269Fixes,
+  autoconf271C99,
   autoconf272Fixes,
   autoconf272Largefile,
   configureLineNumbers,

@@ -113,6 +113,49 @@ test("autoconf 2.72: Debian's AC_SYS_LARGEFILE, which sets CPPFLAGS where GNU's 
   assert.is.not(r2.release, r2.regenerated);
 });
 
+test("autoconf 2.71: a distribution's backport of 2.72's C99 changes is forgiven, those lines and that version only", () => {
+  const gnu = [
+    '/* Override any GCC internal prototype to avoid an error.',
+    '   Use char because int might match the return type of a GCC',
+    '   builtin and then its argument prototype would still apply.  */',
+    'char dlopen ();',
+    'int',
+    'main (void)',
+    '{',
+    'return dlopen ();',
+    '}',
+    '/* System header to define __stub macros and hopefully few prototypes,',
+    '   which can conflict with char $2 (); below.  */',
+    '#ifdef __cplusplus',
+    'extern "C"',
+    '#endif',
+    'char $2 ();',
+    'struct buf * (*rcsopen) (struct buf *, struct stat *, int);',
+    'static char *e (p, i)',
+    '     char **p;',
+    '     int i;',
+    '{',
+    'extern void *malloc (size_t);',
+    '',
+  ].join('\n');
+  const c99 = gnu
+    .replace('   builtin and then its argument prototype would still apply.  */\nchar dlopen ();', "   builtin and then its argument prototype would still apply.\n   The 'extern \"C\"' is for builds by C++ compilers;\n   although this is not generally supported in C code supporting it here\n   has little cost and some practical benefit (sr 110532).  */\n#ifdef __cplusplus\nextern \"C\"\n#endif\nchar dlopen (void);")
+    .replace('char $2 (); below', 'char $2 (void); below')
+    .replace('char $2 ();', 'char $2 (void);')
+    .replace('static char *e (p, i)\n     char **p;\n     int i;', 'static char *e (char **p, int i)')
+    .replace('extern void *malloc (size_t);', 'extern void *malloc (size_t);\nextern void free (void *);');
+  assert.is.not(c99, gnu);
+  const r = stabilize(c99, gnu, input('autoconf', { toolVersion: '2.71' }));
+  assert.is(r.release, r.regenerated);
+  assert.equal(r.applied.map((a) => a.name), ['autoconf-2.71-c99-backport']);
+  assert.is.not(stabilize(c99, gnu, input('autoconf', { toolVersion: '2.69' })).release, gnu);
+  // A line added inside the block, or a call that is not a prototype, is not forgiven.
+  for (const planted of [c99.replace('#ifdef __cplusplus\nextern "C"\n#endif\nchar dlopen', '#ifdef __cplusplus\nextern "C"\n#endif\nint x = system ("id");\nchar dlopen'), c99.replace('return dlopen ();', 'return dlopen (void);')]) {
+    const p = stabilize(planted, gnu, input('autoconf', { toolVersion: '2.71' }));
+    assert.is.not(p.release, p.regenerated);
+  }
+});
+
 test("bison 3.8.2: a distribution's yynerrs marked unused is forgiven, for that declaration and that version only", () => {
   const gnu = '    /* Number of syntax errors so far.  */\n    int yynerrs = 0;\n';
   const marked = gnu.replace('int yynerrs = 0;', 'int yynerrs YY_ATTRIBUTE_UNUSED = 0;');
