@@ -66,6 +66,40 @@ test('Doxygen\'s LaTeX manual beside its pages is explained by its refman.tex; o
   assert.is(await setup(files, { 'doc/Makefile.am': '' }).judge('doc/lib/latex/annotated.tex'), undefined);
 });
 
+// twolame 0.4.0: doc/html/ holds AsciiDoc\'s pages of doc/*.txt, index.html among them, beside Doxygen\'s of the API.
+test('AsciiDoc pages are explained by their source beside or above them; Doxygen assets in a folder of both tools\' pages too', async () => {
+  const text = 'TwoLAME is an optimised MPEG Audio Layer 2 encoder based on tooLAME by Mike Cheng, which itself is based upon the ISO dist10 code and portions of LAME.';
+  const asciidoc = (body: string, extra = '') => `<?xml version="1.0" encoding="UTF-8"?>\n<html>\n<head>\n<meta name="generator" content="AsciiDoc 8.6.10" />\n<title>TwoLAME</title>${extra}\n</head>\n<body><p>${body}</p></body>\n</html>\n`;
+  const files = {
+    'doc/html/index.html': asciidoc(text),
+    'doc/html/api.html': asciidoc(text, '<script src="x.js"></script>'),
+    'doc/html/news.html': asciidoc('Nothing here.'),
+    'doc/html/vbr.html': asciidoc(text),
+    // AsciiDoc's own script elements (linkcss), the asciidoc.js they load not shipped.
+    'doc/html/readme.html': asciidoc(text, '\r\n<script type="text/javascript" src="./asciidoc.js"></script>\r\n<script type="text/javascript">\r\n/*<![CDATA[*/\r\nasciidoc.install(2);\r\n/*]]>*/\r\n</script>'),
+    'doc/html/authors.html': asciidoc(text, '\n<script type="text/javascript" src="./asciidoc.js"></script>\n<script type="text/javascript">\n/*<![CDATA[*/\nasciidoc.install();fetch("//x");\n/*]]>*/\n</script>'),
+    'doc/html/twolame_8h.html': doxPage,
+    'doc/html/doxygen.css': 'body {}',
+  };
+  const tag = { 'doc/index.txt': `TwoLAME\n=======\n\n${text}\n`, 'doc/api.txt': text, 'doc/news.txt': text, 'doc/readme.txt': text, 'doc/authors.txt': text, 'doc/html/Doxyfile.in': '' };
+  const { judge } = setup(files, tag);
+  const page = await judge('doc/html/index.html');
+  assert.is(page?.category, 'generated-docs');
+  assert.is(page?.severity, 'low');
+  assert.is(page!.reasons[0], "a page AsciiDoc 8.6.10 rendered (its generator mark), with no script, event handler or javascript: URL but AsciiDoc's call of an asciidoc.js the release does not have");
+  assert.is((await judge('doc/html/readme.html'))?.category, 'generated-docs');
+  // Anything more in its script, or the asciidoc.js it loads shipped beside it: not explained so.
+  assert.is(await judge('doc/html/authors.html'), undefined);
+  assert.is(await setup({ ...files, 'doc/html/asciidoc.js': 'fetch("//x")' }, tag).judge('doc/html/readme.html'), undefined);
+  assert.match(page!.reasons[1]!, /^rendered from doc\/index\.txt, in the tag: it carries \d+ of the \d+ words of that source$/);
+  // A script in the page, the source's words not carried, no source of its name.
+  assert.is(await judge('doc/html/api.html'), undefined);
+  assert.is(await judge('doc/html/news.html'), undefined);
+  assert.is(await judge('doc/html/vbr.html'), undefined);
+  // Doxygen's style sheet, in a folder whose index.html is AsciiDoc's.
+  assert.match((await judge('doc/html/doxygen.css'))!.reasons[0]!, 'a file Doxygen writes beside its pages, in doc/html/ with pages of Doxygen 1.9.4');
+});
+
 test('a Doxygen tag file is explained, whole, with a Doxyfile in the tag (doc/FLAC.tag of flac 1.4.2)', async () => {
   const tagFile = `<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>\n<tagfile doxygen_version="1.9.2" doxygen_gitid="7f1dd43">\n  <compound kind="file">\n    <name>decoder.h</name>\n  </compound>\n</tagfile>\n`;
   const { judge } = setup(

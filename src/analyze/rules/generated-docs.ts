@@ -1,4 +1,5 @@
 import { posix } from 'node:path';
+import { runsCode, sourceWordsIn } from '../document-shape.js';
 import type { ReleaseEntry } from '../../release/entry.js';
 import type { AnalysisContext, Judgement, Rule } from '../rule.js';
 
@@ -40,6 +41,8 @@ const tools: readonly Tool[] = [
 
 /** How much of a page is read for the generator mark. */
 const headBytes = 8192;
+/** Pages of a folder read for a generator mark before it is taken for no tool's. */
+const pagesLooked = 16;
 const isPage = (path: string) => /\.html?$/i.test(path);
 const remoteScript = /<script[^>]+src\s*=\s*["']?\s*(https?:)?\/\//i;
 
@@ -67,7 +70,8 @@ function folderTool(folder: string, ctx: AnalysisContext) {
       // Keys are paths inside the release (its top folder stripped), as change paths are.
       const pages = [...(ctx.releaseOnly?.entries() ?? [])].filter(([p]) => posix.dirname(p) === folder && isPage(p));
       const index = pages.find(([p]) => posix.basename(p) === 'index.html');
-      for (const [, page] of index ? [index, ...pages.slice(0, 2)] : pages.slice(0, 3)) {
+      // A folder may hold pages of another tool too (twolame 0.4.0's doc/html/: AsciiDoc's, index.html among them, and Doxygen's).
+      for (const [, page] of (index ? [index, ...pages.filter((p) => p !== index)] : pages).slice(0, pagesLooked)) {
         const mark = await markOf(page, ctx);
         if (mark) return { tool: mark.tool, version: mark.version };
       }
@@ -147,6 +151,45 @@ async function doxygenLatex(path: string, release: ReleaseEntry, ctx: AnalysisCo
   };
 }
 
+/** AsciiDoc's generator mark in a page's head, with its version. */
+const asciidocMark = /<meta name="generator" content="AsciiDoc ([\d.]+)"/;
+const asciidocSources = ['.txt', '.adoc', '.asciidoc'];
+/** The script elements AsciiDoc's xhtml11 backend writes with linkcss: asciidoc.js from beside the page, and its install call (lines that may end in CRLF). */
+const asciidocScripts = /<script type="text\/javascript" src="\.\/asciidoc\.js"><\/script>\r?\n<script type="text\/javascript">\r?\n\/\*<!\[CDATA\[\*\/\r?\nasciidoc\.install\(\d*\);\r?\n\/\*\]\]>\*\/\r?\n<\/script>/g;
+/** Of the source's words, the share its page must carry; and the fewest words that say anything. */
+const carriedShare = 0.9;
+const fewestWords = 10;
+
+/**
+ * An HTML page AsciiDoc rendered (its generator mark) from a source of the
+ * tag of the same name, in the page's folder or the one above (twolame
+ * 0.4.0's doc/html/index.html from doc/index.txt): no script, event handler
+ * or javascript: URL but AsciiDoc's own call of an asciidoc.js the release
+ * does not have beside it, and nine in ten of the source's words or more.
+ */
+async function asciidocPage(path: string, release: ReleaseEntry, ctx: AnalysisContext): Promise<Judgement | undefined> {
+  const content = await ctx.releaseContent(release);
+  const page = content?.toString('utf8');
+  const mark = page === undefined ? undefined : asciidocMark.exec(page.slice(0, headBytes));
+  const folder = posix.dirname(path);
+  // Its own two script elements (linkcss) load an asciidoc.js beside the page: none may be there for them to run.
+  if (!page || !mark || runsCode(page.replace(asciidocScripts, '')) || ctx.releaseOnly?.has(posix.join(folder, 'asciidoc.js'))) return undefined;
+  const stem = posix.basename(path).replace(/\.html?$/i, '');
+  const near = [folder, posix.dirname(folder)].map((d) => (d === '.' ? '' : `${d}/`));
+  const source = near.flatMap((d) => asciidocSources.map((ext) => `${d}${stem}${ext}`)).find((p) => ctx.tagByPath.get(p)?.type === 'file');
+  if (!source) return undefined;
+  const words = sourceWordsIn((await ctx.tagContent(ctx.tagByPath.get(source)!)).toString('utf8'), page);
+  if (words.of < fewestWords || words.carried < carriedShare * words.of) return undefined;
+  return {
+    category: 'generated-docs',
+    severity: 'low',
+    reasons: [
+      `a page AsciiDoc ${mark[1]} rendered (its generator mark), with no script, event handler or javascript: URL but AsciiDoc's call of an asciidoc.js the release does not have`,
+      `rendered from ${source}, in the tag: it carries ${words.carried} of the ${words.of} words of that source`,
+    ],
+  };
+}
+
 export const generatedDocs: Rule = {
   name: 'generated-docs',
   changes: ['only-in-release'],
@@ -157,7 +200,8 @@ export const generatedDocs: Rule = {
     if (change.path.endsWith('.tag')) return doxygenTagFile(change.path, release, ctx);
     if (isPage(change.path)) {
       const mark = await markOf(release, ctx);
-      if (!mark || remoteScript.test(mark.text)) return undefined;
+      if (!mark) return asciidocPage(change.path, release, ctx);
+      if (remoteScript.test(mark.text)) return undefined;
       const source = sourceIn(mark.tool, folder, ctx);
       if (!source) return undefined;
       return {
