@@ -34,6 +34,7 @@ import { releaseOnlyEntries } from '../analyze/drift.js';
 import { checksumFinding, signatureFinding, signatureNotes, trailingDataFinding } from './integrity.js';
 import { confirmSha1 } from './sha1-confirm.js';
 import { isUnrelated, madeOverlap, overlapOf, unrelatedFinding } from './unrelated.js';
+import { versionMismatchNote } from './version-mismatch.js';
 import { foldUnavailable } from './unavailable-submodules.js';
 import { normalisePath, stripSegments } from '../compare/paths.js';
 import { releaseFiles, releaseReproducer, type ReproduceOptions } from './reproduction.js';
@@ -289,6 +290,7 @@ export async function verify(options: VerifyOptions): Promise<Report> {
     const unrelated = releasePaths && isUnrelated(madeOverlap(overlap, fileFindings, tag.unavailable.length > 0)) ? await unrelatedFinding(name, tag.ref.ref, overlap, tag.repo, () => releasePaths, tag.byPath.keys()) : undefined;
     const sha1 = await confirming;
     const originNotes = await releaseCommitNotes(fileFindings, comparison.changes, tag.repo, tag.ref.commit, inSubmodule, options.tagPath);
+    const versionNotes = await versionMismatchNote(comparison.changes, fileFindings, { release: (c) => ctx.releaseContent(c.release!), tag: (c) => tag.content(c.tag!) }, claimed.releaseVersion).catch(() => []);
     // A parser the project's own make rule re-made counts as reproduced, whatever ylwrap's way wrote.
     const byMake = new Map(fileFindings.filter((f) => f.category === 'recipe-output').map((f) => [f.path, f.severity === 'info' ? ('reproduced' as const) : ('normalised' as const)]));
     const reproduction = reproducer?.summary((path) => byMake.get(path));
@@ -374,6 +376,7 @@ export async function verify(options: VerifyOptions): Promise<Report> {
         ...commentNote(comment, tag.ref.commit),
         ...historyNotes,
         ...originNotes,
+        ...versionNotes,
         ...(options.sha1Check === false && tag.repo.objectFormat === 'sha1' ? ['identical files compared by SHA-1 alone (--no-sha1-check): a SHA-1 collision would pass as identical'] : []),
         ...(reproduction?.notes ?? []),
         ...(bootstrap?.notes() ?? []),

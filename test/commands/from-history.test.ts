@@ -81,6 +81,29 @@ test('several modified files from one earlier commit name it as the commit the r
   assert.not.ok(single.notes.some((n) => n.includes('may have been made from')), single.notes.join('\n'));
 });
 
+test('a tag whose configure.ac names another version than the release says so once, in a note; a version stamp or a computed version does not', async () => {
+  // rng-tools 5: the tag rng-tools-5 was set on version 2\'s tree.
+  const configure = (version: string) => `AC_INIT(rng-tools, ${version}, [Jeff Garzik <jgarzik@pobox.com>])\nAM_INIT_AUTOMAKE([gnu])\nAC_OUTPUT\n`;
+  const repo = await makeRepo({ files: { 'configure.ac': configure('2'), 'rngd.c': 'int main;\n' }, tags: ['rng-tools-5'] });
+  const release = async (dir: string, text: string, version = '5') =>
+    writeTemp(`version-note/${dir}/rng-tools-${version}.tar`, buildTar([{ path: `rng-tools-${version}/configure.ac`, content: text }, { path: `rng-tools-${version}/rngd.c`, content: 'int main;\n' }]));
+  const r = await verify({ cacheDir, release: await release('other', configure('5')), repo: repo.dir, tag: 'rng-tools-5', reproduce: false });
+  assert.ok(
+    r.notes.includes("the tag's configure.ac names version 2 in AC_INIT, the release's 5: this release was not made from the tag's tree, whatever each file's finding says (check --tag: the tag may be set on another version's commit)"),
+    r.notes.join('\n'),
+  );
+  assertValidReport(r);
+  // The release's version computed, or its configure.ac another version than its name.
+  const computed = await verify({ cacheDir, release: await release('computed', configure('m4_esyscmd([./git-version-gen])')), repo: repo.dir, tag: 'rng-tools-5', reproduce: false });
+  const misnamed = await verify({ cacheDir, release: await release('misnamed', configure('6')), repo: repo.dir, tag: 'rng-tools-5', reproduce: false });
+  for (const report of [computed, misnamed]) assert.not.ok(report.notes.some((n) => n.includes('names version')), report.notes.join('\n'));
+  // A development suffix the release drops is a version stamp, explained: no note.
+  const dev = await makeRepo({ files: { 'configure.ac': configure('[5.7-VCS]'), 'rngd.c': 'int main;\n' }, tags: ['rng-tools-5.7'] });
+  const stamped = await verify({ cacheDir, release: await release('stamped', configure('[5.7]'), '5.7'), repo: dev.dir, tag: 'rng-tools-5.7', reproduce: false });
+  assert.is(stamped.findings.find((f) => f.path === 'configure.ac')?.severity, 'low');
+  assert.not.ok(stamped.notes.some((n) => n.includes('names version')), stamped.notes.join('\n'));
+});
+
 test('a modified build file whose added line a commit after the tag adds says so, and stays critical', async () => {
   const repo = await makeRepo({
     commits: [
