@@ -35,13 +35,23 @@ const words = (text: string) => new Set(text.toLowerCase().match(/[a-z]{5,}/g) ?
  * and reStructuredText directives (`.. include:: part.rst`) are left out:
  * a renderer drops those words, or replaces them with what they name.
  */
-export function sourceWordsIn(source: string, page: string): { carried: number; of: number } {
+function sourceWordsIn(source: string, page: string): { carried: number; of: number } {
   const prose = source.replace(/<!--[\s\S]*?-->/g, ' ').replace(/^[ \t]*\.\. [\w:-]+::.*$/gm, ' ');
   const wanted = words(prose);
   const present = words(page);
   let carried = 0;
   for (const w of wanted) if (present.has(w)) carried++;
   return { carried, of: wanted.size };
+}
+
+/** Of a source's words, the share its rendering must carry; and the fewest words that say anything. */
+const carriedShare = 0.9;
+const fewestWords = 10;
+
+/** sourceWordsIn's counts when the page carries nine in ten of the source's words or more, of ten or more; undefined when not. */
+export function carriesSource(source: string, page: string): { carried: number; of: number } | undefined {
+  const words = sourceWordsIn(source, page);
+  return words.of >= fewestWords && words.carried >= carriedShare * words.of ? words : undefined;
 }
 
 /**

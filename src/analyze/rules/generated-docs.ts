@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import { runsCode, sourceWordsIn } from '../document-shape.js';
+import { carriesSource, runsCode } from '../document-shape.js';
 import type { ReleaseEntry } from '../../release/entry.js';
 import type { AnalysisContext, Judgement, Rule } from '../rule.js';
 
@@ -156,9 +156,6 @@ const asciidocMark = /<meta name="generator" content="AsciiDoc ([\d.]+)"/;
 const asciidocSources = ['.txt', '.adoc', '.asciidoc'];
 /** The script elements AsciiDoc's xhtml11 backend writes with linkcss: asciidoc.js from beside the page, and its install call (lines that may end in CRLF). */
 const asciidocScripts = /<script type="text\/javascript" src="\.\/asciidoc\.js"><\/script>\r?\n<script type="text\/javascript">\r?\n\/\*<!\[CDATA\[\*\/\r?\nasciidoc\.install\(\d*\);\r?\n\/\*\]\]>\*\/\r?\n<\/script>/g;
-/** Of the source's words, the share its page must carry; and the fewest words that say anything. */
-const carriedShare = 0.9;
-const fewestWords = 10;
 
 /**
  * An HTML page AsciiDoc rendered (its generator mark) from a source of the
@@ -178,8 +175,8 @@ async function asciidocPage(path: string, release: ReleaseEntry, ctx: AnalysisCo
   const near = [folder, posix.dirname(folder)].map((d) => (d === '.' ? '' : `${d}/`));
   const source = near.flatMap((d) => asciidocSources.map((ext) => `${d}${stem}${ext}`)).find((p) => ctx.tagByPath.get(p)?.type === 'file');
   if (!source) return undefined;
-  const words = sourceWordsIn((await ctx.tagContent(ctx.tagByPath.get(source)!)).toString('utf8'), page);
-  if (words.of < fewestWords || words.carried < carriedShare * words.of) return undefined;
+  const words = carriesSource((await ctx.tagContent(ctx.tagByPath.get(source)!)).toString('utf8'), page);
+  if (!words) return undefined;
   return {
     category: 'generated-docs',
     severity: 'low',

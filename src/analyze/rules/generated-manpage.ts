@@ -1,9 +1,10 @@
 import type { Change } from '../../compare/change.js';
-import { looksLikeHtml, runsCode, sourceWordsIn } from '../document-shape.js';
+import { carriesSource, looksLikeHtml, runsCode } from '../document-shape.js';
 import { escapeRegExp } from '../regexp.js';
 import type { AnalysisContext, Judgement, Rule } from '../rule.js';
 import { isBinary, splitPath } from '../places.js';
 import { tagPathsNamed } from '../tag-index.js';
+import { ruleLines } from '../../reproduce/bootstrap/make-rule.js';
 
 /**
  * Man pages that `make dist` renders from a source in the tag: asciidoctor
@@ -120,16 +121,8 @@ async function help2manPage(dir: string, name: string, program: string, title: s
  * when it has no such rule.
  */
 export function help2manRule(makefileAm: string, name: string): number | undefined {
-  const lines = makefileAm.split('\n');
-  for (let k = 0; k < lines.length; k++) {
-    const rule = /^([^\s:=#][^:=#]*?)\s*:(?![=:])/.exec(lines[k]!);
-    if (!rule || !rule[1]!.split(/\s+/).some((t) => t.replace(/^\$[({]srcdir[)}]\//, '') === name)) continue;
-    // The recipe: the tab-indented lines after it, a line ending in a backslash carrying on.
-    for (let j = k + 1; j < lines.length && (lines[j]!.startsWith('\t') || lines[j - 1]!.endsWith('\\')); j++) {
-      if (/\$[({]HELP2MAN[)}]|(?:^|[\s;&|(])help2man(?=\s)/.test(lines[j]!)) return k + 1;
-    }
-  }
-  return undefined;
+  const rule = ruleLines(makefileAm)(name);
+  return rule?.recipe.some((line) => /\$[({]HELP2MAN[)}]|(?:^|[\s;&|(])help2man(?=\s)/.test(line)) ? rule.at + 1 : undefined;
 }
 
 /**
@@ -159,9 +152,6 @@ async function help2manByRule(dir: string, name: string, program: string, versio
 
 /** What an HTML rendering is made from: markup, not a configure template. */
 const markupExtensions = sourceExtensions.filter((ext) => ext !== '.in');
-/** Of the source's words, the share its rendering must carry; and the fewest words that say anything. */
-const carriedShare = 0.9;
-const fewestWords = 10;
 
 /** An HTML page rendered from a man page's markup source in the tag, or undefined. */
 async function htmlRendering(change: Change, dir: string, name: string, ctx: AnalysisContext): Promise<Judgement | undefined> {
@@ -180,8 +170,8 @@ async function htmlRendering(change: Change, dir: string, name: string, ctx: Ana
   // A man page's rendering: its section in the name (`rsync.1.html`) or in the title (pandoc's `flac(1)`).
   const title = /<title>([^<]*)<\/title>/i.exec(page.slice(0, 16384))?.[1] ?? '';
   if (!manName.test(base) && !new RegExp(`(?:^|[^\\w.-])${escapeRegExp(base)}\\([1-9][a-z]*\\)`, 'i').test(title)) return undefined;
-  const words = sourceWordsIn((await ctx.tagContent(entry)).toString('utf8'), page);
-  if (words.of < fewestWords || words.carried < carriedShare * words.of) return undefined;
+  const words = carriesSource((await ctx.tagContent(entry)).toString('utf8'), page);
+  if (!words) return undefined;
   return {
     category: 'generated-manpage',
     severity: 'low',

@@ -33,14 +33,19 @@ const inputRedirect = '\0<';
 
 export type Recipe = RecipeCommand | { why: string; source: string };
 
+/** A rule of a Makefile.am: the index of its line, and its recipe's command lines, continuation lines joined. */
+export interface RuleLines {
+  at: number;
+  recipe: string[];
+}
+
 /**
- * The rules of a Makefile.am (`file`, its path in the tag), read once: for a
- * file's path from the Makefile.am's folder (`err-codes.h`, or
- * `src/err-codes.h` in a non-recursive top Makefile.am), the recipe that
- * makes it as a command to re-run; `{ why }` when there is a rule but not
- * one cuckoo re-runs; undefined when no rule makes it.
+ * The rules of a Makefile.am, read once: for a file's path from its folder
+ * (`err-codes.h`, or `src/err-codes.h` in a non-recursive top Makefile.am;
+ * `$(srcdir)/` dropped, a variable that names targets expanded), the first
+ * rule that makes it; undefined when none does.
  */
-export function makeRules(makefileAm: string, file: string, origin: (line: number) => string = (k) => `${file}:${k + 1}`): (name: string) => Recipe | undefined {
+export function ruleLines(makefileAm: string): (name: string) => RuleLines | undefined {
   const lines = makefileAm.split('\n');
   const vars = assignments(lines);
   const targets = new Map<string, number>();
@@ -55,7 +60,29 @@ export function makeRules(makefileAm: string, file: string, origin: (line: numbe
   }
   return (name) => {
     const at = targets.get(name);
-    return at === undefined ? undefined : recipeAt(lines, at, file, name, origin(at));
+    if (at === undefined) return undefined;
+    const recipe: string[] = [];
+    for (let i = at + 1; i < lines.length && lines[i]!.startsWith('\t'); i++) {
+      let text = lines[i]!.slice(1);
+      while (text.endsWith('\\') && i + 1 < lines.length) text = `${text.slice(0, -1)} ${lines[++i]!.replace(/^\t/, '')}`;
+      recipe.push(text.trim());
+    }
+    return { at, recipe };
+  };
+}
+
+/**
+ * The rules of a Makefile.am (`file`, its path in the tag), read once: for a
+ * file's path from the Makefile.am's folder (see ruleLines), the recipe that
+ * makes it as a command to re-run; `{ why }` when there is a rule but not
+ * one cuckoo re-runs; undefined when no rule makes it.
+ */
+export function makeRules(makefileAm: string, file: string, origin: (line: number) => string = (k) => `${file}:${k + 1}`): (name: string) => Recipe | undefined {
+  const lines = makefileAm.split('\n');
+  const rules = ruleLines(makefileAm);
+  return (name) => {
+    const rule = rules(name);
+    return rule === undefined ? undefined : recipeAt(lines[rule.at]!, rule.recipe, file, name, origin(rule.at));
   };
 }
 
@@ -221,14 +248,8 @@ export function recipeFor(makefileAm: string, file: string, name: string): Recip
   return makeRules(makefileAm, file)(name);
 }
 
-function recipeAt(lines: string[], at: number, file: string, name: string, source: string): Recipe {
-  const prerequisites = lines[at]!.slice(lines[at]!.indexOf(':') + 1).replace(/#.*/, '').trim().split(/\s+/).filter(Boolean);
-  const recipe: string[] = [];
-  for (let i = at + 1; i < lines.length && lines[i]!.startsWith('\t'); i++) {
-    let text = lines[i]!.slice(1);
-    while (text.endsWith('\\') && i + 1 < lines.length) text = `${text.slice(0, -1)} ${lines[++i]!.replace(/^\t/, '')}`;
-    recipe.push(text.trim());
-  }
+function recipeAt(ruleLine: string, recipe: readonly string[], file: string, name: string, source: string): Recipe {
+  const prerequisites = ruleLine.slice(ruleLine.indexOf(':') + 1).replace(/#.*/, '').trim().split(/\s+/).filter(Boolean);
   if (recipe.length !== 1) return { why: `its recipe has ${recipe.length} command lines, not one`, source };
   const text = recipe[0]!.replace(/^[@+-]+/, '').replace(/^\$\(AM_V_(?:GEN|at)\)\s*/, '');
   const dir = file.includes('/') ? file.slice(0, file.lastIndexOf('/')) : '';
