@@ -158,6 +158,29 @@ test("a define of the release's Unix time, within a week of the tagged commit, i
   assert.is(await judge(header('squid_curtime'), header('1662392113'), null), undefined);
 });
 
+test("a revision define set to the tagged commit's id is a stamp (PortAudio 19.6.0's src/common/pa_gitrevision.h)", async () => {
+  const id = '396fe4b6699ae929d3a685b3ef8a7e97396139a4';
+  const header = (value: string, name = 'PA_GIT_REVISION') => `#define ${name} ${value}\n`;
+  const judge = (before: string, after: string, commit: string | null = id) =>
+    versionStamp.judge(modified('src/common/pa_gitrevision.h', after), context({ 'src/common/pa_gitrevision.h': before }, { releaseVersion: '19.6.0', ...(commit ? { tagCommit: { id: commit, date: 1477785600 } } : {}) }));
+  const whole = await judge(header('unknown'), header(id));
+  assert.is(whole?.category, 'version-stamp');
+  assert.is(whole?.severity, 'low');
+  assert.is(whole!.reasons[0], "the one changed line differs only by the tagged commit's id (396fe4b6699a)");
+  // Abbreviated as git abbreviates it, quoted, or under another name for a revision.
+  assert.is((await judge(header('unknown'), header('396fe4b')))?.category, 'version-stamp');
+  assert.is((await judge(header('"unknown"'), header(`"${id}"`)))?.category, 'version-stamp');
+  assert.is((await judge(header('""', 'GIT_COMMIT_HASH'), header('"396fe4b6699a"', 'GIT_COMMIT_HASH')))?.category, 'version-stamp');
+  // Another commit, too short an abbreviation, more than the id, an expression, a name for no revision, no tagged commit: not a stamp.
+  assert.is(await judge(header('unknown'), header('c0ffee0c0ffee0c0ffee0c0ffee0c0ffee0c0ff')), undefined);
+  assert.is(await judge(header('unknown'), header('396fe4')), undefined);
+  assert.is(await judge(header('unknown'), header(`${id}-dirty`)), undefined);
+  assert.is(await judge(header('unknown'), header(`${id}; system("x")`)), undefined);
+  assert.is(await judge(header('unknown + 1'), header(id)), undefined);
+  assert.is(await judge(header('unknown', 'PA_BUFFER_SIZE'), header(id, 'PA_BUFFER_SIZE')), undefined);
+  assert.is(await judge(header('unknown'), header(id), null), undefined);
+});
+
 test('look-alikes are not explained', async () => {
   const ctx = context({ 'include/curl/curlver.h': curlver('7.88.1-DEV', '[unreleased]') }, info);
   // Another version than the release's.

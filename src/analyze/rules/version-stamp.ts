@@ -99,6 +99,17 @@ function insertedOnly(before: string, after: string, releaseVersion: string, com
   return inAfter.filter((s) => !inBefore.includes(s));
 }
 
+type StampKind = 'version' | 'date' | 'commit' | { inserted: string[] };
+type TagCommit = { id: string; date?: number };
+
+/**
+ * The tag's own commit id, whole or abbreviated as git abbreviates it (seven
+ * hex digits or more): what a release script writes where the tag has a
+ * placeholder (PortAudio 19.6.0's src/common/pa_gitrevision.h:
+ * `PA_GIT_REVISION unknown` → the tagged commit's id).
+ */
+const isCommitOf = (value: string, id: string) => /^[0-9a-f]{7,64}$/.test(value) && id.toLowerCase().startsWith(value);
+
 const weekday = '(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)';
 /** `date +%Y%m%d`: 20221111. */
 const compactDate = '(?:19|20)\\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\\d|3[01])';
@@ -114,14 +125,18 @@ const timestamp = new RegExp(
  * date, the values' alignment dropped): the same name, of the same kind of
  * value, which is now the release's version as the name asks for it (whole,
  * one part, or the part-per-byte hex number) or, for a timestamp, a date.
+ * A name for a revision (`…REVISION`, `…COMMIT`, `…HASH`) whose word or
+ * string becomes the tagged commit's id is one too (isCommitOf).
  */
-function versionDefine(before: string, after: string, releaseVersion: string, tagDate?: number): 'version' | 'date' | undefined {
+function versionDefine(before: string, after: string, releaseVersion: string, tagCommit?: TagCommit): StampKind | undefined {
   const define = /^#\s*define\s+([A-Za-z_]\w*)\s+(\S(?:.*\S)?)\s*$/;
   const a = define.exec(before);
   const b = define.exec(after);
   if (!a || !b || a[1] !== b[1]) return undefined;
   const [, name, old, now] = [a[0], a[1]!, a[2]!, b[2]!];
+  const tagDate = tagCommit?.date;
   const quoted = (v: string) => /^"[^"\\]*"$/.test(v);
+  if (tagCommit && /(?:REVISION|COMMIT|COMMIT_ID|HASH)$/.test(name) && /^(?:[A-Za-z_]\w*|"[^"\\]*")$/.test(old) && isCommitOf(now.replace(/^"(.*)"$/, '$1'), tagCommit.id)) return 'commit';
   if (/(?:TIMESTAMP|DATE)$/.test(name) && quoted(old) && timestamp.test(now)) return 'date';
   // The Unix time the release was made, for a name or a number the tag has (squid 5.7's
   // `SQUID_RELEASE_TIME squid_curtime` → `1662392113`): within a week of the tagged commit.
@@ -149,7 +164,7 @@ function placeholderComment(before: string, after: string, releaseVersion: strin
   return timestamp.test(literal[2]!) || /^"\d{2}\/\d{2}\/\d{4}"$/.test(literal[2]!) ? 'date' : undefined;
 }
 
-type StampKind = 'version' | 'date' | { inserted: string[] };
+
 
 /**
  * A define autoheader's template leaves commented out (`/* #undef KRB5_RELDATE *\/`)
@@ -166,8 +181,8 @@ function definedAtRelease(before: string, after: string, releaseVersion: string)
 }
 
 /** Why a changed line pair is only a stamp, or undefined. */
-function stampOnly(before: string, after: string, releaseVersion: string, compiled: boolean, m4 = false, tagDate?: number): StampKind[] | undefined {
-  const defined = versionDefine(before, after, releaseVersion, tagDate) ?? placeholderComment(before, after, releaseVersion) ?? definedAtRelease(before, after, releaseVersion);
+function stampOnly(before: string, after: string, releaseVersion: string, compiled: boolean, m4 = false, tagCommit?: TagCommit): StampKind[] | undefined {
+  const defined = versionDefine(before, after, releaseVersion, tagCommit) ?? placeholderComment(before, after, releaseVersion) ?? definedAtRelease(before, after, releaseVersion);
   if (defined) return [defined];
   const a = split(manHeader(before, after, releaseVersion));
   const b = split(after);
@@ -208,6 +223,13 @@ const roffComment = /^\.\\["#]/;
 /** A man page (by its name and its `.TH` header) that no build step reads: there, changed roff comments change nothing. */
 const inertComments = (path: string, text: string, compiled: boolean) => !compiled && /\.(?:man|[1-9][a-z]*)$/.test(path) && /^\.TH\s/m.test(text);
 
+/** What the stamps of a file are, as the reason names them. */
+function stampsFound(found: ReadonlySet<string>, inserted: boolean, releaseVersion: string, commit: string | undefined): string {
+  const commitId = `the tagged commit's id (${commit?.slice(0, 12) ?? ''})`;
+  if (found.has('commit') && !found.has('version') && !found.has('date') && !inserted) return commitId;
+  return `the release version ${releaseVersion}${found.has('date') ? ' and dates' : ''}${found.has('commit') ? ` and ${commitId}` : ''}`;
+}
+
 export const versionStamp: Rule = {
   name: 'version-stamp',
   changes: ['modified'],
@@ -238,7 +260,7 @@ export const versionStamp: Rule = {
       if (olds.length !== news.length) return false;
       const all: StampKind[][] = [];
       for (let i = 0; i < olds.length; i++) {
-        const kinds = stampOnly(olds[i]!, news[i]!, releaseVersion, compiled, m4File, ctx.tagCommit?.date);
+        const kinds = stampOnly(olds[i]!, news[i]!, releaseVersion, compiled, m4File, ctx.tagCommit);
         if (!kinds || kinds.length === 0) return false;
         all.push(kinds);
       }
@@ -276,7 +298,7 @@ export const versionStamp: Rule = {
       category: 'version-stamp',
       severity: 'low',
       reasons: [
-        `${stamped === 1 ? 'the one changed line differs' : `${stamped} changed lines differ`} only by the release version ${releaseVersion}${found.has('date') ? ' and dates' : ''}${blank ? ` (and ${blank} blank line${blank === 1 ? '' : 's'})` : ''}`,
+        `${stamped === 1 ? 'the one changed line differs' : `${stamped} changed lines differ`} only by ${stampsFound(found, inserted.size > 0, releaseVersion, ctx.tagCommit?.id)}${blank ? ` (and ${blank} blank line${blank === 1 ? '' : 's'})` : ''}`,
         ...(inserted.size > 0
           ? [`the release writes its version where the tag has none: ${[...inserted].map((t) => `\`${t}\``).join(', ')} (a URL naming the tag, a versioned name)`]
           : []),
