@@ -116,6 +116,30 @@ test('a Doxygen tag file is explained, whole, with a Doxyfile in the tag (doc/FL
   assert.is(await setup({ 'doc/FLAC.tag': tagFile }, { 'doc/Makefile.am': '' }).judge('doc/FLAC.tag'), undefined);
 });
 
+// The chunked HTML the DocBook XSL stylesheets write (neon 0.32.5's doc/html/, mutt 2.2.12's doc/*.html).
+const docbookPage = (title: string, body = '') =>
+  `<html><head><meta http-equiv="Content-Type" content="text/html; charset=UTF-8"><title>${title}</title><link rel="stylesheet" type="text/css" href="../manual.css"><meta name="generator" content="DocBook XSL Stylesheets Vsnapshot"></head><body>${body}</body></html>\n`;
+
+test('DocBook XSL pages are explained by the manual or its stylesheet in their folder or the one above, without any script', async () => {
+  const pages = { 'doc/html/index.html': docbookPage('neon'), 'doc/html/api.html': docbookPage('API') };
+  const above = await setup(pages, { 'doc/manual.xml': '<book/>' }).judge('doc/html/api.html');
+  assert.is(above?.category, 'generated-docs');
+  assert.is(above?.severity, 'low');
+  assert.is(above!.reasons[0], "a page DocBook XSL snapshot generated (its generator mark); the documentation's source doc/manual.xml is in the tag, in the folder above the page");
+  assert.is(above!.reasons[1], 'no script, event handler or javascript: URL: the stylesheets write none');
+  // mutt: the pages beside the manual's head and the project's stylesheet.
+  const beside = await setup({ 'doc/manual.html': docbookPage('The Mutt E-Mail Client') }, { 'doc/manual.xml.head': '<book>', 'doc/html.xsl': '<xsl:stylesheet/>' }).judge('doc/manual.html');
+  assert.match(beside!.reasons[0]!, /source doc\/(manual\.xml\.head|html\.xsl) is in the tag, in the folder of the page/);
+  // A source elsewhere in the tree, none at all, a script of any kind, or a page without the mark: not explained.
+  assert.is(await setup(pages, { 'pom.xml': '<project/>', 'src/data/a.xml': '<a/>' }).judge('doc/html/api.html'), undefined);
+  assert.is(await setup(pages, {}).judge('doc/html/api.html'), undefined);
+  const scripted = { 'doc/html/api.html': docbookPage('API', '<script src="search.js"></script>'), 'doc/html/ref.html': docbookPage('Ref', '<a href="#" onclick="run()">x</a>') };
+  const withScripts = setup(scripted, { 'doc/manual.xml': '<book/>' });
+  assert.is(await withScripts.judge('doc/html/api.html'), undefined);
+  assert.is(await withScripts.judge('doc/html/ref.html'), undefined);
+  assert.is(await setup({ 'doc/html/api.html': docbookPage('API').replace('DocBook XSL Stylesheets', 'Some Tool') }, { 'doc/manual.xml': '<book/>' }).judge('doc/html/api.html'), undefined);
+});
+
 test('look-alikes: no sources in the tag, no mark, a remote script, an asset the tool does not write, an asset without pages', async () => {
   let { judge } = setup({ 'docs/html/index.html': gtkPage('Manual') }, {});
   assert.is(await judge('docs/html/index.html'), undefined);

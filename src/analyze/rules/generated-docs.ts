@@ -10,7 +10,10 @@ import type { AnalysisContext, Judgement, Rule } from '../rule.js';
  * beside them (navigation icons, style sheets, devhelp index, search scripts),
  * explained only when the tag holds the documentation's sources: gtk-doc's
  * `*-docs.xml` or `*-sections.txt`, or a Doxyfile. The build never runs these
- * files; a page that loads a script from the network is not explained.
+ * files; a page that loads a script from the network is not explained. The
+ * HTML the DocBook XSL stylesheets write from a manual is explained the same
+ * way, more strictly: its source (the manual's XML, or the project's
+ * stylesheet) in the pages' folder or the one above, and no script at all.
  */
 
 interface Tool {
@@ -21,6 +24,12 @@ interface Tool {
   assets: RegExp;
   /** Whether a tag path is one of the documentation's sources. */
   source: (path: string) => boolean;
+  /**
+   * Whether the source must lie in the pages' folder or the one above it
+   * (a name as common as `*.xml` says nothing from elsewhere in the tree),
+   * and the pages hold no script at all (the tool writes none).
+   */
+  strict?: true;
 }
 
 const tools: readonly Tool[] = [
@@ -36,6 +45,15 @@ const tools: readonly Tool[] = [
     // Doxygen 1.6 and before drew its tabs with GIF images (tab_b.gif, tab_l.gif, tab_r.gif).
     assets: /\.(css|js|png|gif|svg|map|md5|dot)$/,
     source: (p) => /(^|\/)(Doxyfile[\w.-]*|[\w.-]+\.doxy(gen)?(\.in)?)$/i.test(p),
+  },
+  {
+    // The chunked HTML of a DocBook manual (neon 0.32.5's doc/html/, mutt 2.2.12's doc/*.html).
+    name: 'DocBook XSL',
+    mark: /<meta name="generator" content="DocBook XSL(?:-NS)? Stylesheets V?([\w.+-]+)"/,
+    assets: /(?!)/,
+    // The manual, its parts a build joins (mutt's `manual.xml.head`), or the project's customisation of the stylesheets.
+    source: (p) => /\.(?:xml(?:\.head|\.in)?|docbook|dbk|xsl)$/.test(p),
+    strict: true,
   },
 ];
 
@@ -91,6 +109,10 @@ function sourceIn(tool: Tool, folder: string, ctx: AnalysisContext): string | un
   let sources = memo.get(tool);
   if (!sources) memo.set(tool, (sources = [...ctx.tagByPath.keys()].filter(tool.source)));
   const near = (p: string) => folder.startsWith(posix.dirname(p) === '.' ? '' : `${posix.dirname(p)}/`);
+  if (tool.strict) {
+    const dir = (p: string) => (p === '.' ? '' : p);
+    return sources.find((p) => [folder, posix.dirname(folder)].map(dir).includes(dir(posix.dirname(p))));
+  }
   return sources.find(near) ?? sources[0];
 }
 
@@ -198,13 +220,16 @@ export const generatedDocs: Rule = {
     if (isPage(change.path)) {
       const mark = await markOf(release, ctx);
       if (!mark) return asciidocPage(change.path, release, ctx);
-      if (remoteScript.test(mark.text)) return undefined;
+      if (mark.tool.strict ? runsCode(mark.text) : remoteScript.test(mark.text)) return undefined;
       const source = sourceIn(mark.tool, folder, ctx);
       if (!source) return undefined;
       return {
         category: 'generated-docs',
         severity: 'low',
-        reasons: [`a page ${mark.tool.name} ${mark.version} generated (its generator mark); the documentation's source ${source} is in the tag`],
+        reasons: [
+          `a page ${mark.tool.name} ${mark.version} generated (its generator mark); the documentation's source ${source} is in the tag${mark.tool.strict ? `, in ${folder === posix.dirname(source) ? 'the folder of the page' : 'the folder above the page'}` : ''}`,
+          ...(mark.tool.strict ? ['no script, event handler or javascript: URL: the stylesheets write none'] : []),
+        ],
       };
     }
     if (posix.basename(folder) === 'latex' && /\.(tex|sty)$/.test(change.path)) return doxygenLatex(change.path, release, ctx);
