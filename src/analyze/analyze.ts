@@ -62,6 +62,7 @@ export async function analyze(changes: Change[], ctx: AnalysisContext, options: 
       if (!list) byKind.set(kind, (list = rules.filter((r) => r.changes.includes(kind))));
       return list;
     };
+    ctx.judgeAlone = (change) => judge(change, ctx, rulesFor(change.kind));
     for (const [index, change] of changes.entries()) {
       ahead.judging(index);
       const judgement = withOddName(change.path, await judge(change, ctx, rulesFor(change.kind)));
@@ -77,6 +78,7 @@ export async function analyze(changes: Change[], ctx: AnalysisContext, options: 
     }
   } finally {
     ctx.tagContent = tagContent;
+    delete ctx.judgeAlone;
     await Promise.all(ends.map((end) => end()));
   }
   return findings;

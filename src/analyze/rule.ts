@@ -38,6 +38,12 @@ export interface AnalysisContext extends ReleaseInfo {
   reproduce?: import('../reproduce/reproducer.js').Reproducer;
   /** Re-runs what a bootstrap ran to write a file (the tag's own scripts, the pinned gnulib-tool) in the sandbox (absent with --no-reproduce). */
   bootstrap?: import('../reproduce/bootstrap/prover.js').BootstrapProver;
+  /**
+   * The judgement the rules give a change that is not in the list analysed
+   * (a colliding entry's content, judged as a file only the release has);
+   * absent outside the analysis.
+   */
+  judgeAlone?(change: Change): Promise<Judgement>;
   /** Work two rules share (a catalog parsed once for both), by key, for one run: see sharedWork. */
   shared?: Map<string, unknown>;
 }

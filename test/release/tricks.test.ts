@@ -54,6 +54,27 @@ test('a name that differs by case from a tag file: critical when the content dif
   assert.ok(!summary(sharp).some((s) => s.includes('extractor-dependent')), summary(sharp).join('\n'));
 });
 
+test('a name that differs by case from a tag file and whose own content a rule explains is medium, with that judgement in its reasons', async () => {
+  // Its content is a copy of another file of the tag: either copy a user gets is one the rules explain.
+  const r = await check({ CHANGELOG: 'old news\n', 'doc/history.txt': 'the whole history\n' }, [
+    { path: 'proj-1.0/CHANGELOG', content: 'old news\n' },
+    { path: 'proj-1.0/doc/history.txt', content: 'the whole history\n' },
+    { path: 'proj-1.0/ChangeLog', content: 'the whole history\n' },
+  ]);
+  assert.equal(summary(r), ['ChangeLog extractor-dependent medium']);
+  const reasons = r.findings[0]!.reasons;
+  assert.match(reasons[0]!, /same file as "CHANGELOG"/);
+  assert.is(reasons[2], 'the tag has no such path; judged as a file only the release has, its content is explained (copied-from-tag, low):');
+  assert.match(reasons[3]!, 'doc/history.txt');
+  // Content no rule explains stays critical.
+  const unexplained = await check({ CHANGELOG: 'old news\n', 'doc/history.txt': 'the whole history\n' }, [
+    { path: 'proj-1.0/CHANGELOG', content: 'old news\n' },
+    { path: 'proj-1.0/doc/history.txt', content: 'the whole history\n' },
+    { path: 'proj-1.0/ChangeLog', content: 'news nobody wrote\n' },
+  ]);
+  assert.equal(summary(unexplained), ['ChangeLog extractor-dependent critical']);
+});
+
 test('NFC and NFD spellings of the same name collide; the tag having both makes it a note', async () => {
   const nfc = 'caf\u00e9.txt';
   const nfd = 'cafe\u0301.txt';
