@@ -40,6 +40,7 @@ import { unexplained } from './unexplained.js';
 import { unsafeEntry } from './unsafe-entry.js';
 import { versionFile } from './version-file.js';
 import { vcsKeywords } from './vcs-keywords.js';
+import { unconverted } from './unconverted.js';
 import { versionStamp } from './version-stamp.js';
 
 /**
@@ -67,6 +68,7 @@ export const rules: readonly Rule[] = [
   submoduleContent,
   lfsObject,
   copiedFromTag,
+  unconverted,
   knownGood,
   m4Serial,
   buildSignals,
