@@ -152,8 +152,9 @@ export function holdsVersion(tag: string, versions: readonly string[]): boolean 
 
 /**
  * The one tag the release name points to. Exact spellings win over
- * case-insensitive ones, and those over a spelling with a date after it
- * (`-20220414`); several tags that peel to one commit count as one.
+ * case-insensitive ones, and those over a spelling with a date or a first
+ * release number after it (`-20220414`, `-1`); several tags that peel to
+ * one commit count as one.
  */
 export async function inferTag(repo: RepoHandle, releaseName: string): Promise<ResolvedRef> {
   return chooseTag(await listTags(repo), releaseName, repo.source);
@@ -177,11 +178,13 @@ export function chooseTag(tags: TagRef[], releaseName: string, source: string): 
       .sort((a, b) => wanted.get(a.name.toLowerCase())! - wanted.get(b.name.toLowerCase())!);
   }
   if (matches.length === 0) {
-    // A spelling with the release date after it (json-c-0.16-20220414).
+    // A spelling with the release date after it (json-c-0.16-20220414), or a
+    // package's first release number (libblockdev 2.28-1, as rpm's
+    // version-release names a build).
     const wanted = new Set(candidates.map((c) => c.toLowerCase()));
     matches = tags.filter((t) => {
-      const dated = /^(.+)-(?:19|20)\d{6}$/.exec(t.name);
-      return dated !== null && wanted.has(dated[1]!.toLowerCase());
+      const suffixed = /^(.+)-(?:(?:19|20)\d{6}|1)$/.exec(t.name);
+      return suffixed !== null && wanted.has(suffixed[1]!.toLowerCase());
     });
   }
   // Last, a tag that holds the version whole among other words (krb5-1.20.1-final, nettle_3.8.1_release_20220727, lvm2's v2_03_16);

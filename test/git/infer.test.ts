@@ -90,6 +90,7 @@ test('inferTag resolves each real spelling', async () => {
     ['popt_1.19+dfsg.orig.tar.xz', 'popt-1.19-release'],
     ['file_5.44.orig.tar.gz', 'FILE5_44'],
     ['json-c_0.16.orig.tar.gz', 'json-c-0.16-20220414'],
+    ['libblockdev_2.28.orig.tar.gz', '2.28-1'],
     ['c-ares_1.18.1.orig.tar.gz', 'cares-1_18_1'],
     ['libnl3_3.7.0.orig.tar.gz', 'libnl3_7_0'],
     ['lcms2_2.14.orig.tar.gz', 'lcms2.14'],
@@ -121,6 +122,14 @@ test('inferTag: a dated spelling counts only where no plain one matches, and onl
   assert.is((await inferTag(handle, 'json-c-0.15.tar.gz')).ref, 'json-c-0.15-20200726');
   await rejects(inferTag(handle, 'json-c-0.17.tar.gz'), 'input', /no tag for json-c 0\.17/);
   await rejects(inferTag(handle, 'json-c-0.18.tar.gz'), 'input', /no tag for json-c 0\.18/);
+});
+
+test('inferTag: a first release number after a spelling counts only where no plain one matches, and only -1', async () => {
+  const { handle } = await repoWithTags(['2.27-1', '2.27', '2.28-1', '2.29-2', 'libblockdev-2.30-1']);
+  assert.is((await inferTag(handle, 'libblockdev_2.27.orig.tar.gz')).ref, '2.27');
+  assert.is((await inferTag(handle, 'libblockdev_2.28.orig.tar.gz')).ref, '2.28-1');
+  assert.is((await inferTag(handle, 'libblockdev_2.30.orig.tar.gz')).ref, 'libblockdev-2.30-1');
+  await rejects(inferTag(handle, 'libblockdev_2.29.orig.tar.gz'), 'input', /no tag for libblockdev 2\.29/);
 });
 
 test('inferTag: a tag holding the version whole counts only where no spelling matches, never a pre-release or a longer version', async () => {
