@@ -53,6 +53,8 @@ export interface HistoryLookup {
    * this path: oldest first, each with the lines its patch adds there.
    */
   laterChanges?(path: string): Promise<LaterChange[] | undefined>;
+  /** The committer time (Unix seconds) of the last commit the tag reaches that changed any of these paths, as `git log -1 --format=%ct -- PATHS` gives it. */
+  lastChangeTime?(paths: readonly string[]): Promise<number | undefined>;
   /** Commit messages up to the tag, newest first: committed at or after `since` (Unix seconds), at most `maxCount`. */
   commitLog?(options: { since?: number; maxCount: number }): Promise<LoggedCommit[] | undefined>;
 }

@@ -116,6 +116,12 @@ export function createHistory(repo: RepoHandle, commit: string, cacheDir: string
     commitLog(options) {
       return readCommitLog(repo, commit, options);
     },
+    async lastChangeTime(paths) {
+      if (paths.length === 0) return undefined;
+      const inRepo = paths.map((p) => (options.folder !== undefined ? `${options.folder}/${p}` : p));
+      const time = (await gitText(repo, ['log', '-1', '--format=%ct', commit, '--', ...inRepo])).trim();
+      return /^\d+$/.test(time) ? Number(time) : undefined;
+    },
     async laterChanges(path) {
       const t = await tagTime();
       const { stdout } = await git(repo, [

@@ -28,6 +28,7 @@ export function deepening(inner: History, repo: RepoHandle, notes: string[]): Hi
     blobInHistory: guard((blobId: string) => inner.blobInHistory(blobId)),
     expectBlobs: (blobIds: readonly string[]) => inner.expectBlobs?.(blobIds),
     commitLog: guard(async (options: { since?: number; maxCount: number }) => inner.commitLog?.(options)),
+    lastChangeTime: guard(async (paths: readonly string[]) => inner.lastChangeTime?.(paths)),
     close: () => inner.close(),
   };
 }

@@ -247,4 +247,23 @@ test("the sample repository: nls.m4 is hidden by m4/.gitignore, added days befor
   assert.equal(await readdir(join(cache, 'tmp')), []);
 });
 
+test('lastChangeTime: the committer time of the last commit the tag reaches that changed any of the paths', async () => {
+  // Commit n is dated base + n days: the manual changes at commits 0 and 1, the tag is commit 2, a later commit changes it again.
+  const repo = await makeRepo({
+    files: { 'doc/manual.texi': 'one\n', 'doc/gpl.texi': 'gpl\n', README: 'a\n' },
+    commits: [{ files: { 'doc/manual.texi': 'two\n' } }, { files: { README: 'b\n' }, tags: ['v1.0'] }, { files: { 'doc/gpl.texi': 'later\n' } }],
+  });
+  const history = createHistory(handle(repo.gitDir), repo.commits[2]!, scratchCache);
+  const base = 1_700_000_000;
+  assert.is(await history.lastChangeTime!(['doc/manual.texi', 'doc/gpl.texi']), base + 86400);
+  assert.is(await history.lastChangeTime!(['doc/gpl.texi']), base);
+  assert.is(await history.lastChangeTime!(['doc/none.texi']), undefined);
+  assert.is(await history.lastChangeTime!([]), undefined);
+  // Under --tag-path, paths are the folder's.
+  const inFolder = createHistory(handle(repo.gitDir), repo.commits[2]!, scratchCache, undefined, { folder: 'doc' });
+  assert.is(await inFolder.lastChangeTime!(['manual.texi']), base + 86400);
+  await history.close();
+  await inFolder.close();
+});
+
 test.run();

@@ -40,6 +40,7 @@ import { unexplained } from './unexplained.js';
 import { unsafeEntry } from './unsafe-entry.js';
 import { versionFile } from './version-file.js';
 import { vcsKeywords } from './vcs-keywords.js';
+import { gitLogTime } from './git-log-time.js';
 import { unconverted } from './unconverted.js';
 import { versionStamp } from './version-stamp.js';
 
@@ -85,6 +86,7 @@ export const rules: readonly Rule[] = [
   configuredTemplate,
   maintainerMode,
   echoedFile,
+  gitLogTime,
   collectedLines,
   dependencyLines,
   gettextizeEdit,

@@ -152,6 +152,12 @@ function assignments(lines: string[]): Map<string, string> {
   return vars;
 }
 
+/** A Makefile.am's text with `$(NAME)` and `${NAME}` replaced by what it sets them to (see expand). */
+export function makeVariables(makefileAm: string): (text: string) => string {
+  const vars = assignments(makefileAm.split('\n'));
+  return (text) => expand(text, vars);
+}
+
 /** `$(NAME)` and `${NAME}` replaced by what the Makefile.am sets them to; other references left as they are. */
 function expand(text: string, vars: ReadonlyMap<string, string>, depth = 0): string {
   if (depth > 8) return text;
