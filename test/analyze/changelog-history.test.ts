@@ -137,6 +137,42 @@ test('a message no commit wrote keeps the ChangeLog suspicious and is shown', as
   assert.is((await changelogHistory.judge(added('ChangeLog', impostor), ctxWith()))?.severity, 'medium');
 });
 
+test("a ChangeLog of gitlog-to-changelog's copies of before 2012, which drop blank lines and a CRLF message's CRs, is matched (libqb 2.0.6)", async () => {
+  // A squash merge written on GitHub's web page: CRLF lines, paragraphs.
+  const squashed = 'tests: run IPC with sockets active (#455)\r\n\r\n* tests: run IPC with sockets active\r\n\r\nProvide an LD_PRELOAD library that simulates the file.\r\n\r\n* use $() rather than ``';
+  const commits: Made[] = [
+    { author: alice, date: at('2022-03-18T10:00:00Z'), message: 'blackbox: sanitize the header (#438)\n\ncovscan complained we do not check it.\n\nNote that we still get a covscan error.\n' },
+    { author: alice, date: at('2022-03-21T09:10:35Z'), message: `${squashed}\n` },
+    { author: alice, date: at('2022-03-23T12:00:00Z'), message: 'Bump version\n' },
+    { author: alice, date: at('2022-04-01T12:00:00Z'), message: 'after the release\n' },
+  ];
+  const repo = await makeHistory(commits);
+  const older = `2022-03-23  Alice Liddell  <alice@example.org>
+
+\tBump version
+
+2022-03-21  Alice Liddell  <alice@example.org>
+
+\ttests: run IPC with sockets active (#455)
+\t* tests: run IPC with sockets active
+\tProvide an LD_PRELOAD library that simulates the file.
+\t* use $() rather than \`\`
+
+2022-03-18  Alice Liddell  <alice@example.org>
+
+\tblackbox: sanitize the header (#438)
+\tcovscan complained we do not check it.
+\tNote that we still get a covscan error.
+`;
+  const ctx = () => ({ ...ctxWith({}, repo), tagCommit: { id: repo.tagged, date: Date.parse('2022-03-23T12:00:00Z') / 1000 } });
+  const j = await changelogHistory.judge(added('ChangeLog', older), ctx());
+  assert.is(j?.category, 'generated-changelog');
+  assert.match(j!.reasons[0]!, 'all 3 commit messages under its 3 entries match commits the tag reaches');
+  // A word no commit wrote is still found.
+  const edited = await changelogHistory.judge(added('ChangeLog', older.replace('simulates the file', 'simulates the files')), ctx());
+  assert.is(edited?.category, 'changelog-mismatch');
+});
+
 test('a ChangeLog that git log wrote is matched entry by entry with the commits it names', async () => {
   // What a dist-hook's `git log --pretty=fuller --date=short --decorate > ChangeLog` writes at the tag, and plain `git log`.
   const fuller = (await runGit(made.repo.gitDir, ['log', '--pretty=fuller', '--date=short', '--decorate', made.tagged])).toString();

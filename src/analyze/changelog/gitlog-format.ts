@@ -118,10 +118,29 @@ function spacedAddress(line: string): string {
   return `${line.slice(0, start)}  <${line.slice(lt + 1)}`;
 }
 
+/** The line without its trailing whitespace as Perl's `\s` reads bytes (a CR too), in one pass as trimBlanksEnd. */
+function trimSpaceEnd(line: string): string {
+  let end = line.length;
+  while (end > 0 && ' \t\r\f\v'.includes(line[end - 1]!)) end--;
+  return end === line.length ? line : line.slice(0, end);
+}
+
 /** A commit message (`%s%n%b`) as gitlog-to-changelog prints it, without the tabs. */
 export function renderCommit(message: string): RenderedCommit {
-  // The script splits on /[ \t]*\n/: trailing blanks go.
-  let lines = message.split('\n').map(trimBlanksEnd);
+  // The script splits on /[ \t]*\n/: trailing blanks go. Its copies of before
+  // 2012 split on /\s*\n/, which takes every line's trailing whitespace, a CR
+  // of a message written with CRLF too, and the blank lines with it
+  // (libqb 2.0.6's build-aux/gitlog-to-changelog).
+  const current = renderLines(message.split('\n').map(trimBlanksEnd));
+  // Only a CR, a blank line or a form feed at a line's end prints otherwise.
+  if (!/[\r\f\v]|\n[ \t]*\n/.test(message)) return current;
+  const older = renderLines(message.split('\n').map(trimSpaceEnd).filter((l) => l !== ''));
+  const seen = new Set(current.variants.map((v) => v.join('\n')));
+  return { ...current, variants: [...current.variants, ...older.variants.filter((v) => !seen.has(v.join('\n')))] };
+}
+
+function renderLines(split: string[]): RenderedCommit {
+  let lines = split;
   const tiny = lines.some((l) => /^(?:Copyright-paperwork-exempt|Tiny-change):\s+[Yy]es$/.test(l));
   const coauthors = lines.filter((l) => /^Co-authored-by:/.test(l)).map((l) => spacedAddress(l.replace(/^Co-authored-by:\s*/, '    ')));
   lines = lines.filter((l) => !/^(?:Signed-off-by: .*>$|Co-authored-by: |Copyright-paperwork-exempt: |Tiny-change: )/.test(l));
