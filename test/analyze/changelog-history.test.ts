@@ -173,6 +173,34 @@ test("a ChangeLog of gitlog-to-changelog's copies of before 2012, which drop bla
   assert.is(edited?.category, 'changelog-mismatch');
 });
 
+test("a CRLF message in today's gitlog-to-changelog layout, which keeps its CRs, is matched (linux-pam 1.5.2's Weblate commits)", async () => {
+  const weblate: [string, string] = ['Weblate (bot)', 'noreply@weblate.org'];
+  const commits: Made[] = [
+    { author: weblate, date: at('2020-05-17T23:59:12Z'), message: 'Translations update from Weblate (#227)\n\n* Translated using Weblate (Catalan)\r\n\r\nCurrently translated at 98.3% \r\n\r\nCo-authored-by: Dmitry V. Levin <ldv@altlinux.org>\r\nCo-authored-by: Alice Liddell <alice@example.org>\n' },
+    { author: alice, date: at('2020-05-20T12:00:00Z'), message: 'Bump version\n' },
+    { author: alice, date: at('2020-06-01T12:00:00Z'), message: 'after the release\n' },
+  ];
+  const repo = await makeHistory(commits);
+  // The script splits on /[ \t]*\n/: each CR stays, the blank after the space before one too.
+  const printed = `2020-05-20  Alice Liddell  <alice@example.org>
+
+\tBump version
+
+2020-05-17  Weblate (bot)  <noreply@weblate.org>
+\t    Dmitry V. Levin  <ldv@altlinux.org>\r
+\t    Alice Liddell  <alice@example.org>
+
+\tTranslations update from Weblate (#227)
+\t* Translated using Weblate (Catalan)\r
+\t\r
+\tCurrently translated at 98.3% \r
+`;
+  const ctx = { ...ctxWith({}, repo), tagCommit: { id: repo.tagged, date: Date.parse('2020-05-20T12:00:00Z') / 1000 } };
+  const j = await changelogHistory.judge(added('ChangeLog', printed), ctx);
+  assert.is(j?.category, 'generated-changelog', j?.reasons.join('\n'));
+  assert.match(j!.reasons[0]!, 'all 2 commit messages under its 2 entries match commits the tag reaches');
+});
+
 test('a ChangeLog that git log wrote is matched entry by entry with the commits it names', async () => {
   // What a dist-hook's `git log --pretty=fuller --date=short --decorate > ChangeLog` writes at the tag, and plain `git log`.
   const fuller = (await runGit(made.repo.gitDir, ['log', '--pretty=fuller', '--date=short', '--decorate', made.tagged])).toString();

@@ -125,13 +125,17 @@ function trimSpaceEnd(line: string): string {
   return end === line.length ? line : line.slice(0, end);
 }
 
+/** The line without the CR that ends it, as the ChangeLog's lines are read. */
+const dropCr = (line: string) => (line.endsWith('\r') ? line.slice(0, -1) : line);
+
 /** A commit message (`%s%n%b`) as gitlog-to-changelog prints it, without the tabs. */
 export function renderCommit(message: string): RenderedCommit {
   // The script splits on /[ \t]*\n/: trailing blanks go. Its copies of before
   // 2012 split on /\s*\n/, which takes every line's trailing whitespace, a CR
   // of a message written with CRLF too, and the blank lines with it
   // (libqb 2.0.6's build-aux/gitlog-to-changelog).
-  const current = renderLines(message.split('\n').map(trimBlanksEnd));
+  // It keeps a CRLF message's CRs, which the ChangeLog's reader takes off each line (linux-pam 1.5.2's Weblate commits).
+  const current = renderLines(message.split('\n').map((l) => dropCr(trimBlanksEnd(l))));
   // Only a CR, a blank line or a form feed at a line's end prints otherwise.
   if (!/[\r\f\v]|\n[ \t]*\n/.test(message)) return current;
   const older = renderLines(message.split('\n').map(trimSpaceEnd).filter((l) => l !== ''));
