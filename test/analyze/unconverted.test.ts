@@ -1,28 +1,11 @@
 // A file git archive would convert (export-subst), shipped as committed: the tag's own blob.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { verify } from '../../src/commands/verify.js';
-import type { Report } from '../../src/report/report.js';
-import { buildTar, writeTemp, type TarItem } from '../helpers/archives.js';
-import { makeRepo, removeTempDirs, type FileSpec } from '../helpers/repo.js';
+import { releaseChecker, summary } from '../helpers/release-check.js';
 
-const cacheDir = mkdtempSync(join(tmpdir(), 'cuckoo-unconverted-cache-'));
-const summary = (r: Report) => r.findings.map((f) => `${f.path} ${f.category} ${f.severity}`);
-
-test.after(async () => {
-  await removeTempDirs();
-  rmSync(cacheDir, { recursive: true, force: true });
-});
-
-let counter = 0;
-async function check(files: Record<string, FileSpec>, release: TarItem[]): Promise<Report> {
-  const repo = await makeRepo({ files, tags: ['v1.0'] });
-  const path = await writeTemp(`unconverted-${counter++}/proj-1.0.tar`, buildTar(release));
-  return verify({ release: path, repo: repo.dir, tag: 'v1.0', cacheDir, hostKnowledge: false, reproduce: false });
-}
+const checker = releaseChecker('unconverted', { reproduce: false });
+const { check } = checker;
+test.after(checker.cleanup);
 
 // libqb 2.0.6's configure.ac: its version from git archive's placeholders, which make dist leaves as committed.
 const configureAc = "AC_INIT([proj], m4_esyscmd([echo '$Format:%h??%D$' | sed -e 's/.*tag: v//']))\nSOURCE_EPOCH='$Format:%ct$'\n";

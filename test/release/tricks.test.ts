@@ -1,30 +1,16 @@
 // Archive tricks end to end: each gives a finding that names it.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { verify } from '../../src/commands/verify.js';
 import { compareTrees } from '../../src/compare/compare.js';
 import type { ReleaseEntry } from '../../src/release/entry.js';
-import type { Report } from '../../src/report/report.js';
-import { buildTar, buildZip, patchZipEntry, writeTemp, type TarItem } from '../helpers/archives.js';
-import { makeRepo, removeTempDirs, type FileSpec } from '../helpers/repo.js';
+import { buildTar, buildZip, patchZipEntry, writeTemp } from '../helpers/archives.js';
+import { releaseChecker, summary } from '../helpers/release-check.js';
+import { makeRepo } from '../helpers/repo.js';
 
-const cacheDir = mkdtempSync(join(tmpdir(), 'cuckoo-tricks-cache-'));
-const summary = (r: Report) => r.findings.map((f) => `${f.path} ${f.category} ${f.severity}`);
-
-test.after(async () => {
-  await removeTempDirs();
-  rmSync(cacheDir, { recursive: true, force: true });
-});
-
-let counter = 0;
-async function check(files: Record<string, FileSpec>, release: TarItem[]): Promise<Report> {
-  const repo = await makeRepo({ files, tags: ['v1.0'] });
-  const path = await writeTemp(`tricks-${counter++}/proj-1.0.tar`, buildTar(release));
-  return verify({ release: path, repo: repo.dir, tag: 'v1.0', cacheDir, hostKnowledge: false });
-}
+const checker = releaseChecker('tricks');
+const { check, cacheDir } = checker;
+test.after(checker.cleanup);
 
 test('a name that differs by case from a tag file: critical when the content differs, medium when it is the same', async () => {
   const r = await check({ README: 'hello\n' }, [
@@ -154,7 +140,7 @@ test('zip: a member name with a NUL byte and one that collides by case are found
     { path: 'proj-1.0/readme', content: 'evil\n' },
     { path: 'proj-1.0/READMEx.sh', content: 'x' },
   ]);
-  const path = await writeTemp(`tricks-${counter++}/proj-1.0.zip`, patchZipEntry(zip, 'proj-1.0/READMEx.sh', { path: 'proj-1.0/README\0.sh' }));
+  const path = await writeTemp(`${checker.folder()}/proj-1.0.zip`, patchZipEntry(zip, 'proj-1.0/READMEx.sh', { path: 'proj-1.0/README\0.sh' }));
   const r = await verify({ release: path, repo: repo.dir, tag: 'v1.0', cacheDir, hostKnowledge: false });
   assert.equal(summary(r), ['README\0.sh extractor-dependent critical', 'readme extractor-dependent critical']);
 });
@@ -163,7 +149,7 @@ test('bytes after the tar end-of-archive blocks are named in a finding, critical
   const release = (trailing: Buffer) => buildTar([{ path: 'proj-1.0/README', content: 'hello\n' }], { trailing });
   const repo = await makeRepo({ files: { README: 'hello\n' }, tags: ['v1.0'] });
   const run = async (bytes: Buffer) =>
-    verify({ release: await writeTemp(`tricks-${counter++}/proj-1.0.tar`, bytes), repo: repo.dir, tag: 'v1.0', cacheDir, hostKnowledge: false });
+    verify({ release: await writeTemp(`${checker.folder()}/proj-1.0.tar`, bytes), repo: repo.dir, tag: 'v1.0', cacheDir, hostKnowledge: false });
   assert.equal(summary(await run(release(Buffer.alloc(4096)))), []);
   const hidden = await run(release(Buffer.from('#!/bin/sh\nrm -rf ~\n')));
   assert.equal(summary(hidden), ['proj-1.0.tar hidden-data medium']);
