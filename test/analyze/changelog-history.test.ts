@@ -137,7 +137,7 @@ test('a message no commit wrote keeps the ChangeLog suspicious and is shown', as
   assert.is((await changelogHistory.judge(added('ChangeLog', impostor), ctxWith()))?.severity, 'medium');
 });
 
-test("a ChangeLog of gitlog-to-changelog's copies of before 2012, which drop blank lines and a CRLF message's CRs, is matched (libqb 2.0.6)", async () => {
+test("a ChangeLog of gitlog-to-changelog's copies of 2015 that drop blank lines and a CRLF message's CRs is matched (libqb 2.0.6)", async () => {
   // A squash merge written on GitHub's web page: CRLF lines, paragraphs.
   const squashed = 'tests: run IPC with sockets active (#455)\r\n\r\n* tests: run IPC with sockets active\r\n\r\nProvide an LD_PRELOAD library that simulates the file.\r\n\r\n* use $() rather than ``';
   const commits: Made[] = [

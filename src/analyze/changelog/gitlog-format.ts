@@ -130,11 +130,11 @@ const dropCr = (line: string) => (line.endsWith('\r') ? line.slice(0, -1) : line
 
 /** A commit message (`%s%n%b`) as gitlog-to-changelog prints it, without the tabs. */
 export function renderCommit(message: string): RenderedCommit {
-  // The script splits on /[ \t]*\n/: trailing blanks go. Its copies of before
-  // 2012 split on /\s*\n/, which takes every line's trailing whitespace, a CR
-  // of a message written with CRLF too, and the blank lines with it
-  // (libqb 2.0.6's build-aux/gitlog-to-changelog).
-  // It keeps a CRLF message's CRs, which the ChangeLog's reader takes off each line (linux-pam 1.5.2's Weblate commits).
+  // The script splits on /[ \t]*\n/: trailing blanks go, and a CRLF message's
+  // CRs stay, which the ChangeLog's reader takes off each line (Linux-PAM
+  // 1.5.2's Weblate commits). Its copies of March to September 2015 split on
+  // /\s*\n/, which takes every line's trailing whitespace, a CR too, and the
+  // blank lines with it (libqb 2.0.6's build-aux/gitlog-to-changelog).
   const current = renderLines(message.split('\n').map((l) => dropCr(trimBlanksEnd(l))));
   // Only a CR, a blank line or a form feed at a line's end prints otherwise.
   if (!/[\r\f\v]|\n[ \t]*\n/.test(message)) return current;
