@@ -166,6 +166,11 @@ test('a page the DocBook XSL stylesheets wrote from a refentry of another name i
   // An alias whose page the release does not have beside it, or of a name of another refentry: not explained.
   assert.is(await generatedManpage.judge(added('doc/man/ne_addr_destroy.3', '.so man3/ne_addr_result.3\n'), ctx), undefined);
   assert.is(await generatedManpage.judge(added('doc/man/ne_other.8', '.so man3/ne_addr_resolve.3\n'), ctx), undefined);
+  // Two refentries in one file: an alias includes a page of its own refentry only.
+  const two = context({ 'doc/ref/two.xml': refentry('ne_a', ['ne_a', 'ne_a2']) + refentry('ne_b', ['ne_b']) });
+  two.releaseOnly = new Map(['doc/man/ne_a.3', 'doc/man/ne_b.3'].map((p) => [p, added(p, docbookPage('ne_a')).release!]));
+  assert.is((await generatedManpage.judge(added('doc/man/ne_a2.3', '.so man3/ne_a.3\n'), two))?.category, 'generated-manpage');
+  assert.is(await generatedManpage.judge(added('doc/man/ne_a2.3', '.so man3/ne_b.3\n'), two), undefined);
 });
 
 test('look-alikes are not explained', async () => {

@@ -151,33 +151,39 @@ async function help2manByRule(dir: string, name: string, program: string, versio
   };
 }
 
-/** The DocBook XSL stylesheets' header of a man page: its title (the refentry's first name) and the stylesheets' version. */
+/** The DocBook XSL stylesheets' header of a man page: its title (the refentry's title) and the stylesheets' version. */
 const docbookHeader = /^(?:'\\" t\n)?\.\\"\s+Title: (\S+)\n(?:\.\\".*\n){0,2}?\.\\" Generator: DocBook XSL(?:-NS)? Stylesheets v?(\S+) /;
 /** Most XML files of the tag a page's refentry is looked for in. */
 const refentryFiles = 256;
 
-/** The refentries of the tag's XML files below a folder, by each name or title and section (`pam.8`: `<refname>`, `<manvolnum>`), and the file; one search per folder and run. */
-const refentryNames = new WeakMap<AnalysisContext, Map<string, Promise<Map<string, string>>>>();
+/** A refentry: the XML file of the tag it is in, and which of the file's refentries it is. */
+interface Refentry {
+  path: string;
+  at: number;
+}
 
-function refentriesBelow(root: string, ctx: AnalysisContext): Promise<Map<string, string>> {
+/** The refentries of the tag's XML files below a folder, by each name or title and section (`pam.8`: `<refname>`, `<manvolnum>`); one search per folder and run. */
+const refentryNames = new WeakMap<AnalysisContext, Map<string, Promise<Map<string, Refentry>>>>();
+
+function refentriesBelow(root: string, ctx: AnalysisContext): Promise<Map<string, Refentry>> {
   let memo = refentryNames.get(ctx);
   if (!memo) refentryNames.set(ctx, (memo = new Map()));
   let found = memo.get(root);
   if (!found) {
     found = (async () => {
-      const names = new Map<string, string>();
+      const names = new Map<string, Refentry>();
       const files = [...ctx.tagByPath].filter(([p, e]) => e.type === 'file' && p.endsWith('.xml') && (!root || p.startsWith(`${root}/`)));
       if (files.length > refentryFiles) return names;
       for (const [path, entry] of files) {
         const text = (await ctx.tagContent(entry).catch(() => undefined))?.toString('utf8') ?? '';
         // Each refentry's names in the section of its manvolnum: pam(3) and pam(8) are two.
-        for (const refentry of text.split(/<refentry[\s>]/).slice(1)) {
+        for (const [at, refentry] of text.split(/<refentry[\s>]/).slice(1).entries()) {
           const section = /<manvolnum\b[^>]*>\s*([^<\s]+)\s*<\/manvolnum>/.exec(refentry)?.[1];
           if (section === undefined) continue;
           // The page's title is the refentry's title (`<refentrytitle>`), its file name the first name.
           for (const m of refentry.matchAll(/<(?:refname|refentrytitle)\b[^>]*>\s*([^<\s]+)\s*<\/(?:refname|refentrytitle)>/g)) {
             const key = `${m[1]!}.${section}`;
-            if (!names.has(key)) names.set(key, path);
+            if (!names.has(key)) names.set(key, { path, at });
           }
         }
       }
@@ -200,7 +206,7 @@ function refentriesBelow(root: string, ctx: AnalysisContext): Promise<Map<string
 async function docbookRefentry(dir: string, section: string, page: string, ctx: AnalysisContext): Promise<Judgement | undefined> {
   const header = docbookHeader.exec(page.slice(0, 1024));
   if (!header || unsafeRequest.test(page)) return undefined;
-  const path = (await refentriesBelow(parentOf(dir), ctx)).get(`${header[1]!}.${section}`);
+  const path = (await refentriesBelow(parentOf(dir), ctx)).get(`${header[1]!}.${section}`)?.path;
   const entry = path === undefined ? undefined : ctx.tagByPath.get(path);
   if (!entry) return undefined;
   const xml = (await ctx.tagContent(entry)).toString('utf8');
@@ -229,7 +235,8 @@ async function docbookAlias(dir: string, name: string, target: string, ctx: Anal
   if (!ctx.releaseOnly?.has(join(dir, target))) return undefined;
   const names = await refentriesBelow(parentOf(dir), ctx);
   const own = names.get(`${manName.exec(name)![1]!}.${sectionOf(name)}`);
-  return own !== undefined && own === names.get(`${manName.exec(target)![1]!}.${sectionOf(target)}`) ? own : undefined;
+  const theirs = names.get(`${manName.exec(target)![1]!}.${sectionOf(target)}`);
+  return own !== undefined && own.path === theirs?.path && own.at === theirs.at ? own.path : undefined;
 }
 
 const parentOf = (dir: string) => (dir.includes('/') ? dir.slice(0, dir.lastIndexOf('/')) : '');
