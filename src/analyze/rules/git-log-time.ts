@@ -40,9 +40,8 @@ export const gitLogTime: Rule = {
     const words = found[2]!.trim().split(/\s+/).filter(Boolean);
     // The descriptor of the redirect after them (`2>/dev/null`).
     if (words.length > 0 && /^\d$/.test(words.at(-1)!) && rest.startsWith('>')) words.pop();
-    const files = words;
-    if (files.length === 0 || !files.every((f) => plainPath.test(f))) return undefined;
-    const paths = files.map((f) => posix.normalize(dir ? `${dir}/${f}` : f));
+    if (words.length === 0 || !words.every((f) => plainPath.test(f))) return undefined;
+    const paths = words.map((f) => posix.normalize(dir ? `${dir}/${f}` : f));
     const time = await ctx.history.lastChangeTime(paths);
     if (time !== Number(stated)) return undefined;
     return {

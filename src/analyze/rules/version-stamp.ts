@@ -164,8 +164,6 @@ function placeholderComment(before: string, after: string, releaseVersion: strin
   return timestamp.test(literal[2]!) || /^"\d{2}\/\d{2}\/\d{4}"$/.test(literal[2]!) ? 'date' : undefined;
 }
 
-
-
 /**
  * A define autoheader's template leaves commented out (`/* #undef KRB5_RELDATE *\/`)
  * that the release step sets (krb5 1.20.1's src/patchlevel.h: `#define
