@@ -67,35 +67,53 @@ export function isGeneratorInput(path: string): boolean {
 }
 
 /**
- * Files that `m4_esyscmd`/`esyscmd`/`m4_include`/`sinclude` in configure.ac
- * name, and the files those scripts name in turn (xz's build-aux/version.sh
- * reads src/liblzma/api/lzma/version.h): every path-like word that is a
- * release file, relative to the configure.ac's folder.
+ * Files that `m4_esyscmd`/`m4_esyscmd_s`/`esyscmd`/`m4_include`/`sinclude`
+ * in configure.ac name, and the files those scripts name in turn, two
+ * levels deep (xz's build-aux/version.sh reads src/liblzma/api/lzma/version.h;
+ * libgd's getlib.sh runs getver.sh, which reads src/gd.h; lldpd's
+ * get-version reads .dist-version): every path-like word that is a release
+ * file, relative to the configure.ac's folder or, in a script, to the
+ * script's own (`${0%/*}/getver.sh`, `${TOPDIR}/src/gd.h`). A command that
+ * calls a macro configure.ac defines (libgd: `define([gv],[config/getver.sh
+ * ]$1)`, then `esyscmd(gv(MAJOR))`) names the words of its definition too.
  */
 export async function namedInputs(configureAc: string, root: string, files: ReadonlyMap<string, ReleaseFile>): Promise<Set<string>> {
   const found = new Set<string>();
-  const resolve = (word: string) => {
-    const clean = word.replace(/^\.\//, '');
-    const path = root ? `${root}/${clean}` : clean;
-    return files.has(path) ? path : undefined;
+  const resolve = (word: string, dir: string) => {
+    const clean = word.replace(/^\.?\//, '');
+    for (const base of new Set([root, dir])) {
+      const path = normalise(base ? `${base}/${clean}` : clean);
+      if (files.has(path)) return path;
+    }
+    return undefined;
   };
   const words = (text: string) => text.match(/[A-Za-z0-9_.\-/+]+/g) ?? [];
-  const commands = [...configureAc.matchAll(/\b(?:m4_)?(?:esyscmd|syscmd|include|sinclude)\(\s*\[?([^\])]*)/g)].map((m) => m[1] ?? '');
-  const scripts: string[] = [];
-  for (const command of commands) {
-    for (const word of words(command)) {
-      const path = resolve(word);
+  const definitions = new Map<string, string>();
+  for (const m of configureAc.matchAll(/\b(?:m4_)?define\(\s*\[?(\w+)\]?\s*,([^\n]*)/g)) definitions.set(m[1]!, m[2]!);
+  const commands = [...configureAc.matchAll(/\b(?:m4_)?(?:esyscmd(?:_s)?|syscmd|include|sinclude)\(\s*\[?([^\])]*)/g)].map((m) => m[1] ?? '');
+  let named: string[] = [];
+  const add = (text: string, dir: string) => {
+    for (const word of words(text)) {
+      const path = resolve(word, dir);
       if (path && !found.has(path)) {
         found.add(path);
-        scripts.push(path);
+        named.push(path);
       }
     }
+  };
+  for (const command of commands) {
+    add(command, root);
+    for (const word of words(command)) {
+      const body = definitions.get(word);
+      if (body !== undefined) add(body, root);
+    }
   }
-  for (const script of scripts) {
-    const text = (await files.get(script)?.content())?.subarray(0, 256 * 1024).toString('latin1') ?? '';
-    for (const word of words(text)) {
-      const path = resolve(word);
-      if (path) found.add(path);
+  for (let level = 0; level < 2 && named.length > 0; level++) {
+    const scripts = named;
+    named = [];
+    for (const script of scripts) {
+      const text = (await files.get(script)?.content())?.subarray(0, 256 * 1024).toString('latin1') ?? '';
+      add(text, splitPath(script).dir);
     }
   }
   return found;

@@ -21,7 +21,7 @@
 export const wholeScripts = ['bootstrap', 'autogen.sh', 'bootstrap.sh', 'autogen', 'buildconf'] as const;
 
 /** Programs left out of the run: each is a stub on the front of PATH. */
-export const leftOut = ['autoreconf', 'autoconf', 'autoheader', 'autom4te', 'automake', 'aclocal', 'autoupdate', 'autopoint', 'gettextize', 'libtoolize', 'glibtoolize', 'intltoolize', 'gtkdocize'] as const;
+export const leftOut = ['autoreconf', 'autoconf', 'autoheader', 'autom4te', 'automake', 'aclocal', 'autoupdate', 'autopoint', 'gettextize', 'libtoolize', 'glibtoolize', 'libtool', 'glibtool', 'intltoolize', 'gtkdocize'] as const;
 
 /** The folder of the scratch holding the stubs. */
 export const stubFolder = 'left-out';
@@ -41,7 +41,7 @@ export const stubText = [
   '    autoconf|autoheader|autom4te|autoreconf|autoupdate) echo "$name (GNU Autoconf) 2.72" ;;',
   '    automake|aclocal) echo "$name (GNU automake) 1.17" ;;',
   '    autopoint|gettextize) echo "$name (GNU gettext-tools) 0.23.1" ;;',
-  '    libtoolize|glibtoolize) echo "$name (GNU libtool) 2.5.4" ;;',
+  '    libtoolize|glibtoolize|libtool|glibtool) echo "$name (GNU libtool) 2.5.4" ;;',
   '    intltoolize) echo "intltoolize (GNU intltool) 0.51.0" ;;',
   '    *) echo "$name 1.34.0" ;;',
   '  esac',
