@@ -3,6 +3,7 @@ import { describeKnown, describeOrigin, sortedByPreference } from '../knowledge/
 import type { KnownFile } from '../knowledge/types.js';
 import { addedCode } from '../added-code.js';
 import { nearestGenuine } from '../knowledge/nearest.js';
+import { applySubstitutions, scriptEditOf } from '../knowledge/script-edit.js';
 import { m4CodeHash, parseSerial } from '../m4.js';
 import type { Change } from '../../compare/change.js';
 import type { AnalysisContext, Judgement, Rule } from '../rule.js';
@@ -100,6 +101,8 @@ async function judgeSameSerial(path: string, name: string, serial: number, same:
   const claim = `claims to be ${name} serial ${serial} of ${describeOrigin(genuine.file)}, but its content differs${others}`;
   const evidence = await diffAgainst(genuine, content, path);
   if (!genuine.bytes) return { category: 'm4-lookalike', severity: 'critical', reasons: [claim, 'no genuine copy at hand to tell what it adds'], evidence };
+  const edited = await editedByScript(path, genuine.file, genuine.bytes, text, ctx);
+  if (edited) return edited;
   const added = addedCode(path, genuine.bytes.toString('latin1'), text);
   const verdict = sameSerialVerdict(added);
   // What looks added may be what the copy at hand dropped (a distribution's patch): name the versions not compared.
@@ -112,6 +115,24 @@ async function judgeSameSerial(path: string, name: string, serial: number, same:
     ...verdict,
     reasons: [claim, ...sameSerialReasons(added, genuine.file), ...unseen],
     evidence: { ...evidence, ...(added.signals.length > 0 ? { signals: added.signals } : {}) },
+  };
+}
+
+/**
+ * The genuine file as a bootstrap script of the tag edits it after copying
+ * it in (APR's buildconf: libtool.m4's LIBTOOL line), byte for byte: the
+ * edit is the script's own sed line, applied here (script-edit.ts).
+ */
+async function editedByScript(path: string, file: KnownFile, genuine: Buffer, text: string, ctx: AnalysisContext): Promise<Judgement | undefined> {
+  const edit = await scriptEditOf(path, ctx);
+  if (!edit || applySubstitutions(genuine.toString('latin1'), edit.substitutions) !== text) return undefined;
+  return {
+    category: 'known-good',
+    severity: 'low',
+    reasons: [
+      `${describeKnown(file)} as the tag's ${edit.script} edits it after copying it in: ${edit.line}`,
+      "byte for byte: that sed edit, applied to the genuine file, gives the release's",
+    ],
   };
 }
 
