@@ -1,7 +1,6 @@
 /**
  * A build tool's file that the tag's bootstrap script copies in and then
- * edits with sed. APR's `buildconf` (and so APR-util's and httpd's) runs
- * libtoolize, then
+ * edits with sed. APR's `buildconf` runs libtoolize, then
  *
  *   mv build/libtool.m4 build/libtool.m4.$$
  *   sed -e 's/\(LIBTOOL=.*\)top_build/\1apr_build/' < build/libtool.m4.$$ > build/libtool.m4
