@@ -79,9 +79,9 @@ export function isGeneratorInput(path: string): boolean {
  */
 export async function namedInputs(configureAc: string, root: string, files: ReadonlyMap<string, ReleaseFile>): Promise<Set<string>> {
   const found = new Set<string>();
-  const resolve = (word: string, dir: string) => {
+  const resolve = (word: string, bases: readonly string[]) => {
     const clean = word.replace(/^\.?\//, '');
-    for (const base of new Set([root, dir])) {
+    for (const base of bases) {
       const path = normalise(base ? `${base}/${clean}` : clean);
       if (files.has(path)) return path;
     }
@@ -93,8 +93,9 @@ export async function namedInputs(configureAc: string, root: string, files: Read
   const commands = [...configureAc.matchAll(/\b(?:m4_)?(?:esyscmd(?:_s)?|syscmd|include|sinclude)\(\s*\[?([^\])]*)/g)].map((m) => m[1] ?? '');
   let named: string[] = [];
   const add = (text: string, dir: string) => {
+    const bases = dir === root ? [root] : [root, dir];
     for (const word of words(text)) {
-      const path = resolve(word, dir);
+      const path = resolve(word, bases);
       if (path && !found.has(path)) {
         found.add(path);
         named.push(path);

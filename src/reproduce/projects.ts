@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { splitPath } from '../analyze/places.js';
 import { generatorSteps, mayBeGenerated } from './generators/index.js';
 import { headerOf, type GeneratorStep, type RootPlan } from './generators/step.js';
+import { wholeScripts } from './bootstrap/whole-script.js';
 import type { ReleaseFile } from './inputs.js';
 import { findTool, isFound, type FoundTool, type MissingTool, type ToolName } from './tools.js';
 
@@ -61,8 +62,6 @@ function aclocalFlags(text: string | undefined): string[] {
   return macroFolders(line.trim().split(/\s+/).filter(Boolean));
 }
 
-/** The project's own bootstrap scripts, where it runs aclocal when no Makefile.am says how (see bootstrapAclocalFlags). */
-const bootstrapScripts = ['bootstrap', 'autogen.sh', 'bootstrap.sh', 'autogen', 'buildconf'];
 
 /** A command line of a shell script that runs aclocal: by name (a versioned one too) or through `$ACLOCAL` with aclocal as its default. */
 const aclocalCommand = /^[ \t]*(?:\$\{ACLOCAL:?-aclocal(?:-[\d.]+)?\}|\$ACLOCAL|\$\{ACLOCAL\}|aclocal(?:-[\d.]+)?)[ \t]+([^\n;&|#`$()<>]*)/gm;
@@ -155,7 +154,8 @@ export async function findProjects(
         const amText = (await files.get(root ? `${root}/Makefile.am` : 'Makefile.am')?.content())?.toString('utf8');
         const inText = amText === undefined ? (await files.get(root ? `${root}/Makefile.in` : 'Makefile.in')?.content())?.subarray(0, 1 << 20).toString('utf8') : undefined;
         let flags = aclocalFlags(amText ?? inText);
-        for (const name of flags.length > 0 ? [] : bootstrapScripts) {
+        // The project's own bootstrap scripts, where it runs aclocal when no Makefile.am says how (see bootstrapAclocalFlags).
+        for (const name of flags.length > 0 ? [] : wholeScripts) {
           const script = await files.get(root ? `${root}/${name}` : name)?.content();
           if (script === undefined) continue;
           flags = bootstrapAclocalFlags(script.subarray(0, 1 << 20).toString('utf8'));

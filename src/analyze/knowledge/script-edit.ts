@@ -16,11 +16,10 @@
  * replacements made of text, `&` and `\1` to `\9`. Anything else leaves the
  * file to the other rules.
  */
+import { wholeScripts } from '../../reproduce/bootstrap/whole-script.js';
 import { escapeRegExp } from '../regexp.js';
 import type { AnalysisContext } from '../rule.js';
 
-/** The bootstrap scripts read, in the file's folder and each folder above it (as whole-script.ts runs them). */
-const scriptNames = ['bootstrap', 'autogen.sh', 'bootstrap.sh', 'autogen', 'buildconf'];
 /** Most bytes of a script read. */
 const maxScript = 256 * 1024;
 
@@ -166,7 +165,8 @@ export async function scriptEditOf(path: string, ctx: AnalysisContext): Promise<
   for (let depth = parts.length - 1; depth >= 0; depth--) {
     const dir = parts.slice(0, depth).join('/');
     const file = parts.slice(depth).join('/');
-    for (const name of scriptNames) {
+    // The bootstrap scripts reproduction runs, in the file's folder and each folder above it.
+    for (const name of wholeScripts) {
       const script = dir ? `${dir}/${name}` : name;
       const entry = ctx.tagByPath.get(script);
       if (entry?.type !== 'file') continue;
